@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { LocaleSchema } from './common.js';
+
+export const roles = ['super_admin', 'admin', 'agent', 'auditor'] as const;
+export const RoleSchema = z.enum(roles);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Per-mailbox access, each level including the ones before it. */
+export const mailboxAccessLevels = ['read', 'reply', 'manage'] as const;
+export const MailboxAccessSchema = z.enum(mailboxAccessLevels);
+export type MailboxAccess = z.infer<typeof MailboxAccessSchema>;
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
+
+/** Length is what makes a password strong; 12 is the floor NIST SP 800-63B suggests for admins. */
+export const PasswordSchema = z
+  .string()
+  .min(12, { message: 'must be at least 12 characters' })
+  .max(256, { message: 'must be at most 256 characters' });
+
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  locale: LocaleSchema.nullable(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const SessionMailboxSchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  displayName: z.string(),
+  purpose: z.string(),
+  access: MailboxAccessSchema,
+});
+
+export const SessionInfoSchema = z.object({
+  user: UserSchema,
+  mailboxes: z.array(SessionMailboxSchema),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+export const LoginRequestSchema = z.object({
+  email: EmailSchema,
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const SetupStatusSchema = z.object({ needsSetup: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+
+export const SetupRequestSchema = z.object({
+  email: EmailSchema,
+  name: z.string().trim().min(1).max(120),
+  password: PasswordSchema,
+  locale: LocaleSchema.optional(),
+});
+export type SetupRequest = z.infer<typeof SetupRequestSchema>;
+
+export const UpdatePreferencesSchema = z.object({ locale: LocaleSchema });

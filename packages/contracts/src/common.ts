@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const locales = ['zh-CN', 'en'] as const;
+export const LocaleSchema = z.enum(locales);
+export type Locale = z.infer<typeof LocaleSchema>;
+
+/** Every API error has this body; `code` is stable and translated by the web app. */
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** Error codes the server can answer with. The web catalogue has a message for each. */
+export const errorCodes = [
+  'auth.required',
+  'auth.invalid_credentials',
+  'auth.forbidden',
+  'auth.rate_limited',
+  'auth.user_disabled',
+  'csrf.invalid',
+  'setup.already_done',
+  'request.invalid',
+  'request.malformed_json',
+  'request.not_found',
+  'mailbox.not_found',
+  'mailbox.address_taken',
+  'user.email_taken',
+  'server.error',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Header the web app sends on every state-changing request (double-submit CSRF token). */
+export const CSRF_HEADER = 'x-csrf-token';
+/** Cookie holding the CSRF token; readable by the page so it can echo it in CSRF_HEADER. */
+export const CSRF_COOKIE = 'pier_csrf';
+export const SESSION_COOKIE = 'pier_session';

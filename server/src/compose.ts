@@ -1,0 +1,106 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { z } from 'zod';
+import { type Config, isHttps } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createHealthProbe } from './health.js';
+import { buildHttpApp } from './http.js';
+import { createQueue } from './jobs/queue.js';
+import { defineJob } from './jobs/registry.js';
+import { ingestMail } from './modules/conversations/index.js';
+import { findReceivingMailbox } from './modules/mailboxes/index.js';
+import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
+import { createBlobStore } from './storage/blob-store.js';
+import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
+import { startWorker } from './worker.js';
+
+/** Wires the database, storage and modules; plain functions, no DI container. */
+export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>) {
+  const database = openDatabase(config);
+  await migrateToLatest(database.db);
+  const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
+  const secrets = createSecretBox(loadSecretKey(config));
+  const queue = createQueue(database.db, database.engine);
+  return { database, db: database.db, blobs, secrets, queue, close: () => database.close() };
+}
+
+export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    // Secrets and mail never reach the log, whatever a later log line passes in.
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', '*.password', 'raw', 'body'], censor: '[redacted]' },
+  });
+}
+
+export type RunningPier = { url: string; smtpPort: number | null; workspace: Workspace; stop(): Promise<void> };
+
+export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
+  const workspace = await openWorkspace(config);
+  const { db, blobs, queue } = workspace;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    let smtp: SmtpListener | undefined;
+    if (config.smtp.enabled && config.role !== 'worker') {
+      smtp = createSmtpListener({
+        ...config.smtp,
+        logger,
+        resolveRecipient: async (address) => (await findReceivingMailbox(db, address))?.id,
+        store: (mail) => ingestMail({ db, blobs }, { ...mail, source: 'smtp' }),
+      });
+      await smtp.start();
+      stops.push(() => smtp?.stop() ?? Promise.resolve());
+    }
+
+    const app = await buildHttpApp({
+      db,
+      logger,
+      webDir: config.webDir,
+      secureCookies: isHttps(config),
+      loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+      health: createHealthProbe({ database: workspace.database, blobs, smtp }),
+    });
+    let url = '';
+    if (config.role !== 'worker') {
+      url = await app.listen({ host: config.host, port: config.port });
+      stops.unshift(() => app.close());
+    }
+
+    if (config.role !== 'web') {
+      const worker = startWorker({
+        queue,
+        logger,
+        handlers: [
+          defineJob({
+            name: 'sessions.purge-expired',
+            payload: z.null(),
+            run: async () => {
+              const removed = await purgeExpiredSessions(db);
+              if (removed > 0) logger.info({ removed }, 'expired sessions purged');
+            },
+          }),
+        ],
+        schedules: [{ name: 'sessions.purge-expired', everyMs: 60 * 60_000 }],
+      });
+      stops.unshift(() => worker.stop());
+    }
+
+    return {
+      url,
+      smtpPort: smtp?.status().port ?? null,
+      workspace,
+      async stop() {
+        for (const stop of stops) await stop();
+        await workspace.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => {});
+    await workspace.close();
+    throw error;
+  }
+}
+
+export type { DatabaseHandle };

@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is parsed and validated here;
+ * a bad value stops start-up with a message that names the variable.
+ */
+export type Config = {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; undefined means the embedded SQLite file in dataDir. */
+  databaseUrl: string | undefined;
+  smtp: { enabled: boolean; host: string; port: number; maxMessageBytes: number };
+  /** Externally visible base URL; https here turns on Secure cookies and HSTS. */
+  publicUrl: string | undefined;
+  /** 32-byte key (base64) for secrets at rest; when unset a key file in dataDir is created. */
+  secretKey: string | undefined;
+  loginRateLimitPerMinute: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  role: 'all' | 'web' | 'worker';
+  webDir: string;
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+
+const variables = {
+  PIER_HOST: z.string().min(1).default('127.0.0.1'),
+  PIER_PORT: port.default(8080),
+  PIER_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for the embedded SQLite database)')
+    .optional(),
+  PIER_SMTP_ENABLED: flag.default(true),
+  PIER_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  PIER_SMTP_PORT: port.default(2525),
+  PIER_SMTP_MAX_MB: z.coerce.number().positive().max(1024).default(50),
+  PIER_PUBLIC_URL: z.url().optional(),
+  PIER_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)')
+    .optional(),
+  PIER_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  PIER_WEB_DIR: z.string().min(1).optional(),
+} as const;
+
+type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
+
+/** Defaults that are paths are resolved against the working directory, like `npm start` expects. */
+const defaultWebDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'web', 'dist');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof typeof variables, string>> = {}): Config {
+  const parsed: Partial<Variables> = {};
+  for (const [name, schema] of Object.entries(variables)) {
+    const key = name as keyof typeof variables;
+    const raw = overrides[key] ?? emptyToUndefined(env[key]);
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ConfigError(name, `${issue?.message ?? 'is invalid'} (got ${JSON.stringify(raw)})`);
+    }
+    (parsed as Record<string, unknown>)[key] = result.data;
+  }
+  const v = parsed as Variables;
+  return {
+    host: v.PIER_HOST,
+    port: v.PIER_PORT,
+    dataDir: path.resolve(v.PIER_DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    smtp: {
+      enabled: v.PIER_SMTP_ENABLED,
+      host: v.PIER_SMTP_HOST,
+      port: v.PIER_SMTP_PORT,
+      maxMessageBytes: Math.round(v.PIER_SMTP_MAX_MB * 1024 * 1024),
+    },
+    publicUrl: v.PIER_PUBLIC_URL,
+    secretKey: v.PIER_SECRET_KEY,
+    loginRateLimitPerMinute: v.PIER_LOGIN_RATE_LIMIT,
+    logLevel: v.PIER_LOG_LEVEL,
+    role: v.PIER_ROLE,
+    webDir: v.PIER_WEB_DIR ? path.resolve(v.PIER_WEB_DIR) : defaultWebDir,
+  };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+export function isHttps(config: Config): boolean {
+  return config.publicUrl?.startsWith('https://') ?? false;
+}

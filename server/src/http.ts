@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from './db/schema.js';
+import { AppError } from './errors.js';
+import { conversationRoutes } from './modules/conversations/index.js';
+import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { registerGuard, securityRoutes } from './modules/security/index.js';
+import { healthRoutes, type HealthProbe } from './health.js';
+
+export type HttpOptions = {
+  db: Kysely<Database>;
+  logger: Logger;
+  webDir: string;
+  secureCookies: boolean;
+  loginRateLimitPerMinute: number;
+  health: HealthProbe;
+};
+
+export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // One line per request is noise at this scale; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(toErrorResponse);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    // Mail HTML will be rendered in sandboxed frames; the app itself loads only its own files.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: options.secureCookies ? { maxAge: 31_536_000 } : false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('auth.rate_limited', 429, `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  registerGuard(app, { db: options.db, secureCookies: options.secureCookies });
+
+  await app.register(healthRoutes, { probe: options.health });
+  await app.register(securityRoutes, {
+    db: options.db,
+    secureCookies: options.secureCookies,
+    loginRateLimitPerMinute: options.loginRateLimitPerMinute,
+    listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
+  });
+  await app.register(mailboxRoutes, { db: options.db });
+  await app.register(conversationRoutes, { db: options.db });
+
+  const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: options.webDir, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes on the client: unknown non-API paths get index.html.
+    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'request.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  return app;
+}
+
+function toErrorResponse(this: FastifyInstance, error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));
+    const summary = details.map((d) => `${d.path.replace(/^\//, '').replaceAll('/', '.') || 'body'} ${d.message}`).join('; ');
+    return reply.code(400).send({ error: { code: 'request.invalid', message: summary, details } });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+    return reply.code(400).send({ error: { code: 'request.malformed_json', message: 'the request body is not valid JSON' } });
+  }
+  const status = error.statusCode ?? 500;
+  if (status < 500) {
+    return reply.code(status).send({ error: { code: 'request.invalid', message: error.message } });
+  }
+  this.log.error({ err: { message: error.message, stack: error.stack }, method: request.method, url: request.url.split('?')[0] }, 'request failed');
+  return reply.code(500).send({ error: { code: 'server.error', message: 'internal error: the server log has the details' } });
+}

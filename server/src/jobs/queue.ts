@@ -1,0 +1,102 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Engine } from '../db/database.js';
+import { newId } from '../db/ids.js';
+import type { Database, JobRow } from '../db/schema.js';
+
+/**
+ * A durable job queue in the jobs table, on either engine. A job is claimed by
+ * setting a lease (locked_by, locked_until); a worker that dies loses its lease
+ * and the job runs again, so handlers must be idempotent. On PostgreSQL the
+ * claim uses FOR UPDATE SKIP LOCKED so several nodes never take the same job;
+ * SQLite has a single writer, so its UPDATE … RETURNING is already exclusive.
+ */
+export type EnqueueOptions = {
+  name: string;
+  payload: unknown;
+  runAt?: number;
+  maxAttempts?: number;
+  /** While a job with this key is queued, enqueueing another with it is a no-op. */
+  dedupeKey?: string;
+};
+
+export type ClaimedJob = Pick<JobRow, 'id' | 'name' | 'payload' | 'attempts' | 'max_attempts'>;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function createQueue(db: Kysely<Database>, engine: Engine) {
+  return {
+    /** Pass a transaction to enqueue atomically with the rows that caused the job. */
+    async enqueue(options: EnqueueOptions, executor: Db = db): Promise<{ id: string; created: boolean }> {
+      const now = Date.now();
+      const id = newId();
+      const result = await executor
+        .insertInto('jobs')
+        .values({
+          id,
+          name: options.name,
+          payload: JSON.stringify(options.payload ?? null),
+          state: 'queued',
+          run_at: options.runAt ?? now,
+          max_attempts: options.maxAttempts ?? 8,
+          locked_by: null,
+          locked_until: null,
+          dedupe_key: options.dedupeKey ?? null,
+          last_error: null,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .executeTakeFirst();
+      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+    },
+
+    async claim(options: { workerId: string; names: readonly string[]; limit: number; leaseMs: number }): Promise<ClaimedJob[]> {
+      if (options.names.length === 0) return [];
+      const now = Date.now();
+      const due = db
+        .selectFrom('jobs')
+        .select('id')
+        .where('state', '=', 'queued')
+        .where('run_at', '<=', now)
+        .where('name', 'in', options.names)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .orderBy('run_at')
+        .limit(options.limit)
+        .$if(engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
+      return db
+        .updateTable('jobs')
+        .set((eb) => ({
+          locked_by: options.workerId,
+          locked_until: now + options.leaseMs,
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('id', 'in', due)
+        .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
+        .execute();
+    },
+
+    async complete(id: string, workerId: string): Promise<void> {
+      await db.deleteFrom('jobs').where('id', '=', id).where('locked_by', '=', workerId).execute();
+    },
+
+    /** Retries with exponential backoff, or marks the job dead after its last attempt. */
+    async fail(job: ClaimedJob, workerId: string, error: string): Promise<'retry' | 'dead'> {
+      const isDead = job.attempts >= job.max_attempts;
+      const backoffMs = Math.min(60 * 60_000, 1000 * 2 ** Math.max(0, job.attempts - 1));
+      await db
+        .updateTable('jobs')
+        .set({
+          state: isDead ? 'dead' : 'queued',
+          run_at: Date.now() + (isDead ? 0 : backoffMs),
+          locked_by: null,
+          locked_until: null,
+          last_error: error.slice(0, 2000),
+        })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', workerId)
+        .execute();
+      return isDead ? 'dead' : 'retry';
+    },
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;

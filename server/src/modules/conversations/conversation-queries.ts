@@ -1,0 +1,121 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, MessageRow } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function findMessageByIdentity(db: Db, identity: string) {
+  return db.selectFrom('messages').select(['id']).where('identity', '=', identity).executeTakeFirst();
+}
+
+/** The conversation of the newest known message among these Message-IDs (In-Reply-To, References). */
+export function findConversationByMessageIds(db: Db, messageIds: string[]) {
+  if (messageIds.length === 0) return Promise.resolve(undefined);
+  return db
+    .selectFrom('messages')
+    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+    .select('conversation_messages.conversation_id')
+    .where('messages.message_id_header', 'in', messageIds)
+    .orderBy('messages.received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findConversationOfMessage(db: Db, messageId: string) {
+  return db.selectFrom('conversation_messages').select('conversation_id').where('message_id', '=', messageId).executeTakeFirst();
+}
+
+export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export async function insertConversation(db: Db, row: { id: string; subject: string; last_message_at: number; now: number }) {
+  await db
+    .insertInto('conversations')
+    .values({
+      id: row.id,
+      subject: row.subject,
+      status: 'open',
+      assignee_id: null,
+      priority: 'normal',
+      last_message_at: row.last_message_at,
+      created_at: row.now,
+      updated_at: row.now,
+    })
+    .execute();
+}
+
+/** A new message reopens the conversation and moves it up the list (never down: mail can arrive late). */
+export async function bumpConversation(db: Db, conversationId: string, at: number) {
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({
+      status: 'open',
+      updated_at: Date.now(),
+      last_message_at: eb.case().when('last_message_at', '<', at).then(at).else(eb.ref('last_message_at')).end(),
+    }))
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+export async function linkMessage(db: Db, conversationId: string, messageId: string) {
+  await db
+    .insertInto('conversation_messages')
+    .values({ conversation_id: conversationId, message_id: messageId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function linkMailboxes(db: Db, conversationId: string, mailboxIds: string[]) {
+  if (mailboxIds.length === 0) return;
+  await db
+    .insertInto('conversation_mailboxes')
+    .values(mailboxIds.map((mailbox_id) => ({ conversation_id: conversationId, mailbox_id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function insertLocations(
+  db: Db,
+  rows: { id: string; message_id: string; mailbox_id: string; folder_path: string; uid: number | null; source: 'smtp' | 'imap' | 'import'; seen_at: number }[],
+) {
+  if (rows.length === 0) return;
+  await db.insertInto('message_locations').values(rows).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | string[]; limit: number }) {
+  return db
+    .selectFrom('conversations')
+    .select(['id', 'subject', 'status', 'last_message_at'])
+    .$if(options.mailboxIds !== 'all', (qb) =>
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('conversation_mailboxes')
+            .select('conversation_mailboxes.conversation_id')
+            .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
+            .where('conversation_mailboxes.mailbox_id', 'in', options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds),
+        ),
+      ),
+    )
+    .orderBy('last_message_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+}
+
+/** The newest message of each conversation in the page (for sender and snippet). */
+export function selectLatestMessages(db: Db, conversationIds: string[]) {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('conversation_messages')
+    .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
+    .select(['conversation_messages.conversation_id', 'messages.from_addr', 'messages.from_name', 'messages.snippet', 'messages.received_at'])
+    .where('conversation_messages.conversation_id', 'in', conversationIds)
+    .orderBy('messages.received_at', 'desc')
+    .execute();
+}
+
+export function selectConversationMailboxes(db: Db, conversationIds: string[]) {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('conversation_mailboxes').select(['conversation_id', 'mailbox_id']).where('conversation_id', 'in', conversationIds).execute();
+}

@@ -1,0 +1,23 @@
+import { ConversationListQuerySchema, ConversationListSchema } from '@pier/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { mailboxIdsWith, requireAuth } from '../security/index.js';
+import { listConversations } from './conversations.js';
+
+export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+  app.get(
+    '/api/conversations',
+    {
+      config: {
+        access: { mailbox: { level: 'read', idFrom: (request) => (request.query as { mailboxId?: string }).mailboxId } },
+      },
+      schema: { querystring: ConversationListQuerySchema, response: { 200: ConversationListSchema } },
+    },
+    async (request) => {
+      const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
+      const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
+      return { items: await listConversations(db, { mailboxIds, limit: request.query.limit }) };
+    },
+  );
+};

@@ -1,0 +1,42 @@
+import { type Locale, PasswordSchema, type Role, type SetupRequest } from '@pier/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/database.js';
+import type { Database, UserRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { countUsers, createUser } from '../workspace/index.js';
+import { hashPassword } from './passwords.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type NewAccount = { email: string; name: string; password: string; role: Role; locale?: Locale | undefined };
+
+/** Creates a user with a password that meets the policy; the one path for API, setup and CLI. */
+export async function createAccount(db: Db, input: NewAccount): Promise<UserRow> {
+  const password = PasswordSchema.safeParse(input.password);
+  if (!password.success) throw new AppError('request.invalid', 400, `password ${password.error.issues[0]?.message ?? 'is invalid'}`);
+  return createUser(db, { ...input, passwordHash: await hashPassword(password.data) });
+}
+
+const SETUP_KEY = 'setup.completed_at';
+
+export async function needsSetup(db: Kysely<Database>): Promise<boolean> {
+  return (await countUsers(db)) === 0;
+}
+
+/**
+ * Creates the first super admin, once. The settings row is inserted in the same
+ * transaction, so two setup forms submitted at once cannot both succeed.
+ */
+export async function completeSetup(db: Kysely<Database>, input: SetupRequest): Promise<UserRow> {
+  const alreadyDone = () => new AppError('setup.already_done', 409, 'Pier is already set up: sign in instead');
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if ((await countUsers(trx)) > 0) throw alreadyDone();
+      await trx.insertInto('settings').values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() }).execute();
+      return createAccount(trx, { ...input, role: 'super_admin' });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error) && !(error instanceof AppError)) throw alreadyDone();
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+import { CSRF_COOKIE, CSRF_HEADER, type MailboxAccess, type Role, SESSION_COOKIE } from '@pier/contracts';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { accessToMailbox, includesAccess } from './access-policy.js';
+import { type AuthContext, resolveSession } from './sessions.js';
+
+/**
+ * The one guard every API route goes through. A route declares its access in
+ * `config.access`; a route under /api without one refuses to register, so a
+ * later feature cannot forget authorisation.
+ */
+export type RouteAccess =
+  | 'public'
+  | {
+      /** Roles allowed; every signed-in role when omitted. */
+      roles?: readonly Role[];
+      /** Auditors are read-only: state-changing routes refuse them unless this is set (logout, own preferences). */
+      allowAuditor?: boolean;
+      /** Requires this access to the mailbox the request names. */
+      mailbox?: { level: MailboxAccess; idFrom: (request: FastifyRequest) => string | undefined };
+    };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new AppError('auth.required', 401, 'sign in first');
+  return request.auth;
+}
+
+export function registerGuard(app: FastifyInstance, options: { db: Kysely<Database>; secureCookies: boolean }) {
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access)`);
+    }
+  });
+
+  // CSRF: a double-submit token. The page reads the pier_csrf cookie and echoes it
+  // in a header, which a cross-site form or image cannot do; the Origin check
+  // stops the rest. Applies before authentication, so login and setup are covered.
+  app.addHook('onRequest', async (request, reply) => {
+    let csrfCookie = request.cookies[CSRF_COOKIE];
+    if (!csrfCookie) {
+      csrfCookie = randomBytes(24).toString('base64url');
+      reply.setCookie(CSRF_COOKIE, csrfCookie, { path: '/', sameSite: 'strict', secure: options.secureCookies, httpOnly: false });
+      request.cookies[CSRF_COOKIE] = csrfCookie;
+    }
+    if (!UNSAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+    const origin = request.headers.origin;
+    if (origin && origin !== 'null' && safeHost(origin) !== request.headers.host) {
+      throw new AppError('csrf.invalid', 403, 'cross-origin request refused');
+    }
+    const header = request.headers[CSRF_HEADER];
+    if (typeof header !== 'string' || !sameToken(header, csrfCookie)) {
+      throw new AppError('csrf.invalid', 403, `missing or wrong ${CSRF_HEADER} header: send the value of the ${CSRF_COOKIE} cookie`);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return; // non-API routes (static files)
+    const token = request.cookies[SESSION_COOKIE];
+    request.auth = token ? ((await resolveSession(options.db, token)) ?? null) : null;
+    if (access === 'public') return;
+    const auth = requireAuth(request);
+    if (access.roles && !access.roles.includes(auth.user.role)) {
+      throw new AppError('auth.forbidden', 403, 'your role may not do this');
+    }
+    if (auth.user.role === 'auditor' && UNSAFE_METHODS.has(request.method) && !access.allowAuditor) {
+      throw new AppError('auth.forbidden', 403, 'auditors have read-only access');
+    }
+    if (access.mailbox) {
+      const mailboxId = access.mailbox.idFrom(request);
+      if (mailboxId !== undefined && !includesAccess(accessToMailbox(auth.scope, mailboxId), access.mailbox.level)) {
+        // 404, not 403: a user without access learns nothing about the mailbox.
+        throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+      }
+    }
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Content-addressed store for raw mail and attachments: a blob's name is the
+ * SHA-256 of its bytes, so storing the same bytes twice is a no-op and a blob
+ * can never be half-written (temp file, fsync, rename).
+ */
+export type BlobStore = {
+  put(bytes: Buffer): Promise<{ sha256: string; size: number }>;
+  get(sha256: string): Promise<Buffer>;
+  has(sha256: string): Promise<boolean>;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+  root: string;
+};
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function sha256Hex(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function createBlobStore(root: string): BlobStore {
+  const tmpDir = path.join(root, 'tmp');
+  const pathOf = (sha256: string) => {
+    if (!SHA256_HEX.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  };
+
+  return {
+    root,
+    async put(bytes) {
+      const sha256 = sha256Hex(bytes);
+      const target = pathOf(sha256);
+      if (await exists(target)) return { sha256, size: bytes.length };
+      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(tmpDir, { recursive: true });
+      const tmp = path.join(tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+      const handle = await open(tmp, 'wx', 0o600);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await rename(tmp, target);
+      } catch (error) {
+        await rm(tmp, { force: true });
+        throw error;
+      }
+      await syncDirectory(path.dirname(target));
+      return { sha256, size: bytes.length };
+    },
+    async get(sha256) {
+      return readFile(pathOf(sha256));
+    },
+    async has(sha256) {
+      return exists(pathOf(sha256));
+    },
+    async check() {
+      try {
+        await mkdir(root, { recursive: true });
+        await access(root, constants.W_OK);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The rename is durable only once its directory entry is on disk. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { AnyJobHandler } from './jobs/registry.js';
+import type { Queue } from './jobs/queue.js';
+
+export type Schedule = { name: string; everyMs: number; payload?: unknown };
+
+/**
+ * The job loop: claims due jobs, runs their handlers, and keeps recurring jobs
+ * scheduled (one queued instance each, via the dedupe key, whatever the node count).
+ */
+export function startWorker(options: {
+  queue: Queue;
+  handlers: AnyJobHandler[];
+  schedules: Schedule[];
+  logger: Logger;
+  pollMs?: number;
+  leaseMs?: number;
+}) {
+  const { queue, logger } = options;
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const handlers = new Map(options.handlers.map((h) => [h.name, h]));
+  const names = [...handlers.keys()];
+  const pollMs = options.pollMs ?? 500;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  async function schedule() {
+    const now = Date.now();
+    for (const s of options.schedules) {
+      const slot = Math.floor(now / s.everyMs);
+      await queue.enqueue({ name: s.name, payload: s.payload ?? null, dedupeKey: `schedule:${s.name}:${slot}`, runAt: slot * s.everyMs });
+    }
+  }
+
+  async function tick() {
+    await schedule();
+    for (;;) {
+      const jobs = await queue.claim({ workerId, names, limit: 4, leaseMs: options.leaseMs ?? 5 * 60_000 });
+      if (jobs.length === 0 || stopped) return;
+      for (const job of jobs) {
+        const handler = handlers.get(job.name);
+        try {
+          if (!handler) throw new Error(`no handler for job ${job.name}`);
+          await handler.run(handler.payload.parse(JSON.parse(job.payload)));
+          await queue.complete(job.id, workerId);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const outcome = await queue.fail(job, workerId, message);
+          logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
+        }
+      }
+    }
+  }
+
+  function loop() {
+    if (stopped) return;
+    running = tick()
+      .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker tick failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, pollMs);
+      });
+  }
+  loop();
+
+  return {
+    workerId,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
