@@ -44,7 +44,11 @@ const webOut = path.join(root, 'web', 'dist', 'index.html');
 const webInputs = Math.max(newestMtime(path.join(root, 'web')), newestMtime(path.join(root, 'packages', 'contracts', 'src')));
 if (force || !existsSync(webOut) || statSync(webOut).mtimeMs < webInputs) {
   log('building web (vite)');
-  run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', quiet ? 'error' : 'warn'], path.join(root, 'web'));
+  run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', quiet ? 'error' : 'warn'],
+    path.join(root, 'web'),
+  );
 } else {
   log('web is up to date');
 }

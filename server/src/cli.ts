@@ -2,13 +2,12 @@
 import { MailboxAccessSchema, MailboxPurposeSchema, RoleSchema } from '@pier/contracts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { ConfigError, loadConfig } from './config.js';
 import { openWorkspace, type Workspace } from './compose.js';
+import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
-import { createMailbox, grantMailboxAccess, listMailboxes } from './modules/mailboxes/index.js';
+import { createMailbox, findMailboxesByAddresses, grantMailboxAccess, listMailboxes } from './modules/mailboxes/index.js';
 import { createAccount } from './modules/security/index.js';
 import { findUserByEmail } from './modules/workspace/index.js';
-import { findMailboxesByAddresses } from './modules/mailboxes/index.js';
 
 /**
  * `npm run pier -- [--data-dir DIR] [--database-url URL] <command>`: everything an
@@ -46,7 +45,9 @@ async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const admin = program.command('admin').description('users and access');
@@ -62,7 +63,12 @@ admin
     const password = opts.passwordStdin ? await readStdin() : opts.password;
     if (!password) throw new InvalidArgumentError('give --password or --password-stdin');
     await withWorkspace(async ({ db }) => {
-      const user = await createAccount(db, { email: opts.email, name: opts.name ?? opts.email.split('@')[0] ?? opts.email, password, role: opts.role });
+      const user = await createAccount(db, {
+        email: opts.email,
+        name: opts.name ?? opts.email.split('@')[0] ?? opts.email,
+        password,
+        role: opts.role,
+      });
       console.log(JSON.stringify({ created: 'user', id: user.id, email: user.email, role: user.role }));
     });
   });
@@ -89,7 +95,9 @@ mailbox
   .description('add a mailbox (its address then receives mail on the SMTP listener)')
   .requiredOption('--address <address>', 'e.g. sales@acme.com')
   .requiredOption('--name <name>', 'display name, e.g. "ACME Sales"')
-  .addOption(new Option('--purpose <purpose>', MailboxPurposeSchema.options.join(' | ')).default('inquiry').argParser(choice(MailboxPurposeSchema)))
+  .addOption(
+    new Option('--purpose <purpose>', MailboxPurposeSchema.options.join(' | ')).default('inquiry').argParser(choice(MailboxPurposeSchema)),
+  )
   .action(async (opts: { address: string; name: string; purpose: z.infer<typeof MailboxPurposeSchema> }) => {
     await withWorkspace(async ({ db }) => {
       const row = await createMailbox(db, { address: opts.address, displayName: opts.name, purpose: opts.purpose });

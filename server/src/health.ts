@@ -15,7 +15,11 @@ export function createHealthProbe(parts: { database: DatabaseHandle; blobs: Blob
     const database = await sql`select 1 as ok`
       .execute(parts.database.db)
       .then(() => ({ ok: true, engine: parts.database.engine }))
-      .catch((error: unknown) => ({ ok: false, engine: parts.database.engine, detail: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) => ({
+        ok: false,
+        engine: parts.database.engine,
+        detail: error instanceof Error ? error.message : String(error),
+      }));
     const blobStore = await parts.blobs.check();
     const smtpListener = parts.smtp ? parts.smtp.status() : { ok: true, port: null, detail: 'disabled (PIER_SMTP_ENABLED=0)' };
     const isOk = database.ok && blobStore.ok && smtpListener.ok;
@@ -24,8 +28,12 @@ export function createHealthProbe(parts: { database: DatabaseHandle; blobs: Blob
 }
 
 export const healthRoutes: FastifyPluginAsyncZod<{ probe: HealthProbe }> = async (app, { probe }) => {
-  app.get('/api/health', { config: { access: 'public' }, schema: { response: { 200: HealthSchema, 503: HealthSchema } } }, async (_request, reply) => {
-    const health = await probe();
-    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
-  });
+  app.get(
+    '/api/health',
+    { config: { access: 'public' }, schema: { response: { 200: HealthSchema, 503: HealthSchema } } },
+    async (_request, reply) => {
+      const health = await probe();
+      return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+    },
+  );
 };

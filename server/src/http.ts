@@ -4,16 +4,23 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
+import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { registerGuard, securityRoutes } from './modules/security/index.js';
-import { healthRoutes, type HealthProbe } from './health.js';
 
 export type HttpOptions = {
   db: Kysely<Database>;
@@ -81,7 +88,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    return reply.code(404).send({ error: { code: 'request.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    return reply
+      .code(404)
+      .send({ error: { code: 'request.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   return app;
 }
@@ -102,6 +111,9 @@ function toErrorResponse(this: FastifyInstance, error: FastifyError | AppError, 
   if (status < 500) {
     return reply.code(status).send({ error: { code: 'request.invalid', message: error.message } });
   }
-  this.log.error({ err: { message: error.message, stack: error.stack }, method: request.method, url: request.url.split('?')[0] }, 'request failed');
+  this.log.error(
+    { err: { message: error.message, stack: error.stack }, method: request.method, url: request.url.split('?')[0] },
+    'request failed',
+  );
   return reply.code(500).send({ error: { code: 'server.error', message: 'internal error: the server log has the details' } });
 }

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './config.js';
 import { createLogger, startPier } from './compose.js';
+import { ConfigError, loadConfig } from './config.js';
 
 const startedAt = performance.now();
 let config: ReturnType<typeof loadConfig>;
@@ -17,7 +17,13 @@ const logger = createLogger(config);
 try {
   const pier = await startPier(config, logger);
   logger.info(
-    { url: pier.url, smtpPort: pier.smtpPort, database: pier.workspace.database.engine, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) },
+    {
+      url: pier.url,
+      smtpPort: pier.smtpPort,
+      database: pier.workspace.database.engine,
+      dataDir: config.dataDir,
+      startupMs: Math.round(performance.now() - startedAt),
+    },
     `Pier is running at ${pier.url || '(worker only)'}`,
   );
   let stopping = false;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { AnyJobHandler } from './jobs/registry.js';
 import type { Queue } from './jobs/queue.js';
+import type { AnyJobHandler } from './jobs/registry.js';
 
 export type Schedule = { name: string; everyMs: number; payload?: unknown };
 

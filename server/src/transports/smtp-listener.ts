@@ -84,7 +84,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   return {
     start: () =>
       new Promise((resolve, reject) => {
-        const onError = (error: Error) => reject(new Error(`SMTP listener cannot listen on ${options.host}:${options.port}: ${error.message}`));
+        const onError = (error: Error) =>
+          reject(new Error(`SMTP listener cannot listen on ${options.host}:${options.port}: ${error.message}`));
         server.server.once('error', onError);
         server.listen(options.port, options.host, () => {
           server.server.off('error', onError);
@@ -98,7 +99,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
         listeningPort = null;
         server.close(() => resolve());
       }),
-    status: () => (listeningPort === null ? { ok: false, port: null, detail: lastError ?? 'not listening' } : { ok: true, port: listeningPort }),
+    status: () =>
+      listeningPort === null ? { ok: false, port: null, detail: lastError ?? 'not listening' } : { ok: true, port: listeningPort },
   };
 }
 

@@ -76,10 +76,22 @@ export async function linkMailboxes(db: Db, conversationId: string, mailboxIds: 
 
 export async function insertLocations(
   db: Db,
-  rows: { id: string; message_id: string; mailbox_id: string; folder_path: string; uid: number | null; source: 'smtp' | 'imap' | 'import'; seen_at: number }[],
+  rows: {
+    id: string;
+    message_id: string;
+    mailbox_id: string;
+    folder_path: string;
+    uid: number | null;
+    source: 'smtp' | 'imap' | 'import';
+    seen_at: number;
+  }[],
 ) {
   if (rows.length === 0) return;
-  await db.insertInto('message_locations').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('message_locations')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | string[]; limit: number }) {
@@ -93,7 +105,11 @@ export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | st
             .selectFrom('conversation_mailboxes')
             .select('conversation_mailboxes.conversation_id')
             .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
-            .where('conversation_mailboxes.mailbox_id', 'in', options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds),
+            .where(
+              'conversation_mailboxes.mailbox_id',
+              'in',
+              options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds,
+            ),
         ),
       ),
     )
@@ -109,7 +125,13 @@ export function selectLatestMessages(db: Db, conversationIds: string[]) {
   return db
     .selectFrom('conversation_messages')
     .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
-    .select(['conversation_messages.conversation_id', 'messages.from_addr', 'messages.from_name', 'messages.snippet', 'messages.received_at'])
+    .select([
+      'conversation_messages.conversation_id',
+      'messages.from_addr',
+      'messages.from_name',
+      'messages.snippet',
+      'messages.received_at',
+    ])
     .where('conversation_messages.conversation_id', 'in', conversationIds)
     .orderBy('messages.received_at', 'desc')
     .execute();
@@ -117,5 +139,9 @@ export function selectLatestMessages(db: Db, conversationIds: string[]) {
 
 export function selectConversationMailboxes(db: Db, conversationIds: string[]) {
   if (conversationIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('conversation_mailboxes').select(['conversation_id', 'mailbox_id']).where('conversation_id', 'in', conversationIds).execute();
+  return db
+    .selectFrom('conversation_mailboxes')
+    .select(['conversation_id', 'mailbox_id'])
+    .where('conversation_id', 'in', conversationIds)
+    .execute();
 }

@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { selectConversationMailboxes, selectConversationPage, selectLatestMessages } from './conversation-queries.js';
 
-export async function listConversations(db: Kysely<Database>, options: { mailboxIds: 'all' | string[]; limit: number }): Promise<ConversationSummary[]> {
+export async function listConversations(
+  db: Kysely<Database>,
+  options: { mailboxIds: 'all' | string[]; limit: number },
+): Promise<ConversationSummary[]> {
   const page = await selectConversationPage(db, options);
   const ids = page.map((c) => c.id);
   const [latest, links] = await Promise.all([selectLatestMessages(db, ids), selectConversationMailboxes(db, ids)]);

@@ -63,7 +63,10 @@ export async function ingestMail(deps: { db: Kysely<Database>; blobs: BlobStore 
           ...fields,
         };
         await insertMessage(trx, row);
-        const thread = await findConversationByMessageIds(trx, [...(fields.in_reply_to ? [fields.in_reply_to] : []), ...JSON.parse(fields.references_json)]);
+        const thread = await findConversationByMessageIds(trx, [
+          ...(fields.in_reply_to ? [fields.in_reply_to] : []),
+          ...JSON.parse(fields.references_json),
+        ]);
         if (thread) {
           conversationId = thread.conversation_id;
           await bumpConversation(trx, conversationId, receivedAt);
@@ -100,7 +103,18 @@ export async function ingestMail(deps: { db: Kysely<Database>; blobs: BlobStore 
 
 type ParsedFields = Pick<
   MessageRow,
-  'message_id_header' | 'from_addr' | 'from_name' | 'to_addrs' | 'cc_addrs' | 'subject' | 'sent_at' | 'in_reply_to' | 'references_json' | 'snippet' | 'parse_status' | 'parse_error'
+  | 'message_id_header'
+  | 'from_addr'
+  | 'from_name'
+  | 'to_addrs'
+  | 'cc_addrs'
+  | 'subject'
+  | 'sent_at'
+  | 'in_reply_to'
+  | 'references_json'
+  | 'snippet'
+  | 'parse_status'
+  | 'parse_error'
 >;
 
 async function parseFields(raw: Buffer): Promise<ParsedFields> {

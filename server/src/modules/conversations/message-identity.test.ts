@@ -9,7 +9,9 @@ const mail = (extraHeaders: string, body = 'Please quote 500 pcs.\r\n', messageI
 describe('message identity', () => {
   it('is the same for two deliveries that differ only in transit headers and line endings', () => {
     const atSales = mail('Received: from mx1 by sales\r\nDelivered-To: sales@acme.test\r\n');
-    const atInfo = Buffer.from(mail('Return-Path: <buyer@customer.test>\r\nDelivered-To: info@acme.test\r\n').toString().replace(/\r\n/g, '\n'));
+    const atInfo = Buffer.from(
+      mail('Return-Path: <buyer@customer.test>\r\nDelivered-To: info@acme.test\r\n').toString().replace(/\r\n/g, '\n'),
+    );
     expect(messageIdentity(atSales)).toBe(messageIdentity(atInfo));
   });
 

@@ -34,13 +34,19 @@ export function splitMessage(raw: Buffer): { headers: Map<string, string[]>; bod
     bodyStart = raw.length;
   }
   // latin1 keeps every byte as one char, so 8-bit headers hash the same on every run.
-  const headerText = raw.subarray(0, headerEnd).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const headerText = raw
+    .subarray(0, headerEnd)
+    .toString('latin1')
+    .replace(/\r?\n[ \t]+/g, ' ');
   const headers = new Map<string, string[]>();
   for (const line of headerText.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim().replace(/\s+/g, ' ');
+    const value = line
+      .slice(colon + 1)
+      .trim()
+      .replace(/\s+/g, ' ');
     headers.set(name, [...(headers.get(name) ?? []), value]);
   }
   return { headers, body: raw.subarray(bodyStart) };

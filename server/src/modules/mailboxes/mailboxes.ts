@@ -1,4 +1,11 @@
-import { type CreateMailbox, CreateMailboxSchema, type Mailbox, type MailboxAccess, mailboxPurposes, type SessionInfo } from '@pier/contracts';
+import {
+  type CreateMailbox,
+  CreateMailboxSchema,
+  type Mailbox,
+  type MailboxAccess,
+  mailboxPurposes,
+  type SessionInfo,
+} from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';

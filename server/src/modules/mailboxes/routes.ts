@@ -7,9 +7,13 @@ import { requireAuth } from '../security/index.js';
 import { createMailbox, listMailboxes } from './mailboxes.js';
 
 export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
-  app.get('/api/mailboxes', { config: { access: {} }, schema: { response: { 200: z.object({ items: z.array(MailboxSchema) }) } } }, async (request) => ({
-    items: await listMailboxes(db, requireAuth(request).scope),
-  }));
+  app.get(
+    '/api/mailboxes',
+    { config: { access: {} }, schema: { response: { 200: z.object({ items: z.array(MailboxSchema) }) } } },
+    async (request) => ({
+      items: await listMailboxes(db, requireAuth(request).scope),
+    }),
+  );
 
   app.post(
     '/api/mailboxes',

@@ -32,7 +32,10 @@ export async function completeSetup(db: Kysely<Database>, input: SetupRequest): 
   try {
     return await db.transaction().execute(async (trx) => {
       if ((await countUsers(trx)) > 0) throw alreadyDone();
-      await trx.insertInto('settings').values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() }).execute();
+      await trx
+        .insertInto('settings')
+        .values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() })
+        .execute();
       return createAccount(trx, { ...input, role: 'super_admin' });
     });
   } catch (error) {

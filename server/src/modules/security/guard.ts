@@ -1,5 +1,5 @@
-import { CSRF_COOKIE, CSRF_HEADER, type MailboxAccess, type Role, SESSION_COOKIE } from '@pier/contracts';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { CSRF_COOKIE, CSRF_HEADER, type MailboxAccess, type Role, SESSION_COOKIE } from '@pier/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';

@@ -42,7 +42,13 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
   async function signIn(user: UserRow, request: FastifyRequest, reply: FastifyReply) {
     const { token } = await startSession(db, user.id, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     await recordLogin(db, user.id, Date.now());
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: SESSION_ABSOLUTE_MS / 1000 });
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      maxAge: SESSION_ABSOLUTE_MS / 1000,
+    });
   }
 
   app.get('/api/setup', { config: { access: 'public' }, schema: { response: { 200: SetupStatusSchema } } }, async () => ({

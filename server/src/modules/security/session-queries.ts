@@ -3,7 +3,15 @@ import type { Database } from '../../db/schema.js';
 
 export async function insertSession(
   db: Kysely<Database>,
-  row: { id: string; user_id: string; created_at: number; last_seen_at: number; expires_at: number; ip: string | null; user_agent: string | null },
+  row: {
+    id: string;
+    user_id: string;
+    created_at: number;
+    last_seen_at: number;
+    expires_at: number;
+    ip: string | null;
+    user_agent: string | null;
+  },
 ): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
 }

@@ -3,7 +3,14 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
-import { deleteExpiredSessions, deleteSession, findSessionWithUser, insertSession, loadMailboxGrants, touchSession } from './session-queries.js';
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  findSessionWithUser,
+  insertSession,
+  loadMailboxGrants,
+  touchSession,
+} from './session-queries.js';
 
 /** A session ends after this long without a request… */
 export const SESSION_IDLE_MS = 3 * 24 * 60 * 60_000;

@@ -37,5 +37,11 @@ export async function createUser(db: Db, input: NewUserInput): Promise<UserRow> 
 }
 
 export function toUserDto(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale === 'en' || row.locale === 'zh-CN' ? row.locale : null };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    locale: row.locale === 'en' || row.locale === 'zh-CN' ? row.locale : null,
+  };
 }

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/compose.js';
+import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+
+describe.each(engines)('the job queue on %s', (engine) => {
+  let database: TestDatabase;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+
+  const claim = (workerId: string, names = ['t.work'], limit = 10) => ws.queue.claim({ workerId, names, limit, leaseMs: 60_000 });
+
+  it('hands a due job to one worker, and removes it when completed', async () => {
+    await ws.queue.enqueue({ name: 't.work', payload: { n: 1 } });
+    const [job] = await claim('w1');
+    expect(job).toMatchObject({ name: 't.work', attempts: 1 });
+    expect(JSON.parse(job?.payload ?? '')).toEqual({ n: 1 });
+    expect(await claim('w2')).toEqual([]);
+    await ws.queue.complete(job?.id ?? '', 'w1');
+    expect(await ws.db.selectFrom('jobs').selectAll().where('name', '=', 't.work').execute()).toEqual([]);
+  });
+
+  it('does not hand out a job before its time', async () => {
+    await ws.queue.enqueue({ name: 't.later', payload: null, runAt: Date.now() + 60_000 });
+    expect(await claim('w1', ['t.later'])).toEqual([]);
+  });
+
+  it('retries a failed job later with backoff and marks it dead after its last attempt', async () => {
+    await ws.queue.enqueue({ name: 't.flaky', payload: null, maxAttempts: 2 });
+    const [first] = await claim('w1', ['t.flaky']);
+    expect(await ws.queue.fail(first ?? never(), 'w1', 'connection refused')).toBe('retry');
+    const row = await ws.db.selectFrom('jobs').selectAll().where('name', '=', 't.flaky').executeTakeFirstOrThrow();
+    expect(row.run_at).toBeGreaterThan(Date.now());
+    expect(row.last_error).toBe('connection refused');
+    await ws.db.updateTable('jobs').set({ run_at: 0 }).where('id', '=', row.id).execute();
+    const [second] = await claim('w1', ['t.flaky']);
+    expect(second?.attempts).toBe(2);
+    expect(await ws.queue.fail(second ?? never(), 'w1', 'still refused')).toBe('dead');
+    expect(await claim('w1', ['t.flaky'])).toEqual([]);
+    expect((await ws.db.selectFrom('jobs').select('state').where('id', '=', row.id).executeTakeFirstOrThrow()).state).toBe('dead');
+  });
+
+  it('hands a job out again when its worker died and the lease ran out', async () => {
+    await ws.queue.enqueue({ name: 't.crash', payload: null });
+    const [job] = await ws.queue.claim({ workerId: 'dead-worker', names: ['t.crash'], limit: 1, leaseMs: -1 });
+    const [again] = await claim('w2', ['t.crash']);
+    expect(again?.id).toBe(job?.id);
+    expect(again?.attempts).toBe(2);
+    // The dead worker cannot complete a job it no longer holds.
+    await ws.queue.complete(job?.id ?? '', 'dead-worker');
+    expect(
+      await ws.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('id', '=', job?.id ?? '')
+        .executeTakeFirst(),
+    ).toBeDefined();
+  });
+
+  it('keeps one queued job per dedupe key', async () => {
+    const a = await ws.queue.enqueue({ name: 't.dedupe', payload: null, dedupeKey: 'k1' });
+    const b = await ws.queue.enqueue({ name: 't.dedupe', payload: null, dedupeKey: 'k1' });
+    expect([a.created, b.created]).toEqual([true, false]);
+    expect(await ws.db.selectFrom('jobs').select('id').where('name', '=', 't.dedupe').execute()).toHaveLength(1);
+  });
+
+  it('never gives the same job to two workers claiming at the same time', async () => {
+    const total = 60;
+    for (let i = 0; i < total; i++) await ws.queue.enqueue({ name: 't.race', payload: i });
+    const claimed = await Promise.all(Array.from({ length: 6 }, (_, w) => claim(`racer-${w}`, ['t.race'], 15)));
+    const jobIds = claimed.flat().map((j) => j.id);
+    expect(new Set(jobIds).size).toBe(jobIds.length);
+    expect(jobIds.length).toBe(total);
+  });
+});
+
+function never(): never {
+  throw new Error('expected a claimed job');
+}

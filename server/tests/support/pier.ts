@@ -1,0 +1,24 @@
+import pino from 'pino';
+import { type RunningPier, startPier } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { TestDatabase } from './databases.js';
+import { createApiClient } from './http-client.js';
+
+/** Starts a whole Pier (HTTP, SMTP listener, worker) in this process on free loopback ports. */
+export async function startTestPier(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<RunningPier & { api: () => ReturnType<typeof createApiClient> }> {
+  const config = loadConfig({
+    PIER_HOST: '127.0.0.1',
+    PIER_PORT: '0',
+    PIER_SMTP_HOST: '127.0.0.1',
+    PIER_SMTP_PORT: '0',
+    PIER_DATA_DIR: database.dataDir,
+    PIER_LOG_LEVEL: 'silent',
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...env,
+  });
+  const pier = await startPier(config, pino({ level: 'silent' }));
+  return { ...pier, api: () => createApiClient(pier.url) };
+}
