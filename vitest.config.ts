@@ -28,7 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['web/tests/browser/**/*.test.ts'],
+          include: ['server/tests/browser/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,

@@ -1,0 +1,74 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestDatabase } from './databases.js';
+
+const serverDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+
+/** Runs the built CLI (`npm run pier -- …`) against a test workspace. */
+export async function runCli(database: TestDatabase, args: string[], input?: string) {
+  const globals = ['--data-dir', database.dataDir, ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : [])];
+  const child = promisify(execFile)(process.execPath, [path.join(serverDist, 'cli.js'), ...globals, ...args], {
+    env: { ...process.env, DATABASE_URL: '', PIER_DATA_DIR: '' },
+  });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  return child;
+}
+
+export type PierProcess = { url: string; smtpPort: number; process: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> };
+
+/**
+ * Starts the built server (`node server/dist/main.js`, what `npm start` runs) on
+ * free loopback ports and waits for its "running" log line.
+ */
+export async function startPierProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<PierProcess> {
+  const child = spawn(process.execPath, [path.join(serverDist, 'main.js')], {
+    env: {
+      ...process.env,
+      PIER_HOST: '127.0.0.1',
+      PIER_PORT: '0',
+      PIER_SMTP_PORT: '0',
+      PIER_DATA_DIR: database.dataDir,
+      DATABASE_URL: database.databaseUrl ?? '',
+      PIER_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = await new Promise<{ url: string; smtpPort: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Pier did not start within 20 s:\n${output}`)), 20_000);
+    const check = () => {
+      for (const line of output.split('\n')) {
+        if (!line.includes('Pier is running')) continue;
+        const entry = JSON.parse(line) as { url: string; smtpPort: number };
+        clearTimeout(timer);
+        return resolve(entry);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Pier exited with ${code} before it was running:\n${output}`));
+    });
+  });
+  return {
+    ...started,
+    process: child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { ConversationList, Health, Locale, LoginRequest, SessionInfo, SetupRequest, SetupStatus } from '@pier/contracts';
+import { CSRF_COOKIE, CSRF_HEADER } from '@pier/contracts';
+
+/** A failed API call: the HTTP status and the stable error code from `{ error: { code, message } }`. */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Code used when the server cannot be reached at all (not a server error code). */
+export const NETWORK_ERROR = 'network.unreachable';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export function readCookie(name: string): string | null {
+  if (typeof document === 'undefined' || !document.cookie) return null;
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return null;
+}
+
+/** The server sets the CSRF cookie on any response when it is missing; a cheap public GET obtains it. */
+async function ensureCsrfToken(): Promise<string | null> {
+  const existing = readCookie(CSRF_COOKIE);
+  if (existing) return existing;
+  try {
+    await fetch('/api/setup', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  } catch {
+    // The real request below reports the network failure.
+  }
+  return readCookie(CSRF_COOKIE);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+async function toError(res: Response): Promise<ApiRequestError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON (proxy error page, empty body…).
+  }
+  if (isRecord(body) && isRecord(body.error) && typeof body.error.code === 'string') {
+    const { code, message, details } = body.error;
+    return new ApiRequestError(res.status, code, typeof message === 'string' ? message : code, details);
+  }
+  return new ApiRequestError(res.status, 'server.error', res.statusText || `HTTP ${res.status}`);
+}
+
+async function send(method: Method, path: string, body: unknown, csrf: string | null): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers[CSRF_HEADER] = csrf;
+  try {
+    return await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiRequestError(0, NETWORK_ERROR, err instanceof Error ? err.message : String(err));
+  }
+}
+
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const csrf = method === 'GET' ? null : await ensureCsrfToken();
+  let res = await send(method, path, body, csrf);
+  if (!res.ok && res.status === 403 && method !== 'GET') {
+    // The token may have rotated (or the cookie was only just set): retry once with the fresh cookie.
+    const error = await toError(res);
+    const fresh = readCookie(CSRF_COOKIE);
+    if (error.code !== 'csrf.invalid' || !fresh || fresh === csrf) throw error;
+    res = await send(method, path, body, fresh);
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  setupStatus: () => request<SetupStatus>('GET', '/api/setup'),
+  setup: (body: SetupRequest) => request<SessionInfo>('POST', '/api/setup', body),
+  login: (body: LoginRequest) => request<SessionInfo>('POST', '/api/auth/login', body),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  /** The current session, or null when nobody is signed in. */
+  session: async (): Promise<SessionInfo | null> => {
+    try {
+      return await request<SessionInfo>('GET', '/api/session');
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 401) return null;
+      throw err;
+    }
+  },
+  updatePreferences: (locale: Locale) => request<void>('PUT', '/api/me/preferences', { locale }),
+  conversations: (params: { mailboxId?: string | null; limit?: number }) => {
+    const query = new URLSearchParams();
+    if (params.mailboxId) query.set('mailboxId', params.mailboxId);
+    query.set('limit', String(params.limit ?? 50));
+    return request<ConversationList>('GET', `/api/conversations?${query}`);
+  },
+  health: () => request<Health>('GET', '/api/health'),
+};

@@ -1,0 +1,83 @@
+import type { SessionInfo } from '@pier/contracts';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { LoginPage } from '../features/auth/LoginPage';
+import { SetupPage } from '../features/auth/SetupPage';
+import { InboxPage } from '../features/inbox/InboxPage';
+import { useSession, useSetupStatus } from '../features/session/queries';
+import { applyAccountLocale, errorMessage } from '../i18n';
+import { Logo } from '../ui/Wordmark';
+import { createQueryClient } from './queryClient';
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Boot />
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
+
+/** Boot: is Pier set up? → is someone signed in? → the matching screen. */
+function Boot() {
+  const setup = useSetupStatus();
+  const needsSetup = setup.data?.needsSetup;
+  const session = useSession(needsSetup === false);
+  const user = session.data?.user;
+
+  useEffect(() => {
+    if (user) applyAccountLocale(user.locale);
+  }, [user]);
+
+  if (setup.isError) return <BootFailure error={setup.error} onRetry={() => void setup.refetch()} />;
+  if (needsSetup === undefined) return <Splash />;
+  if (!needsSetup) {
+    if (session.isError) return <BootFailure error={session.error} onRetry={() => void session.refetch()} />;
+    if (session.data === undefined) return <Splash />;
+  }
+  return <AppRoutes needsSetup={needsSetup} session={session.data ?? null} />;
+}
+
+function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: SessionInfo | null }) {
+  const home = needsSetup ? '/setup' : session ? '/' : '/login';
+  return (
+    <Routes>
+      <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to={home} replace />} />
+      <Route path="/login" element={!needsSetup && !session ? <LoginPage /> : <Navigate to={home} replace />} />
+      <Route path="/" element={session && !needsSetup ? <InboxPage session={session} /> : <Navigate to={home} replace />} />
+      <Route path="*" element={<Navigate to={home} replace />} />
+    </Routes>
+  );
+}
+
+function Splash() {
+  const { t } = useTranslation();
+  return (
+    <div className="splash" aria-busy="true">
+      <Logo size={32} />
+      <div className="spinner" aria-hidden="true" />
+      <span className="visually-hidden">{t('boot.loading')}</span>
+    </div>
+  );
+}
+
+function BootFailure({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="splash">
+      <div className="splash-card" role="alert">
+        <Logo size={32} />
+        <h1>{t('boot.failedTitle')}</h1>
+        <p>{t('boot.failedHint')}</p>
+        <p className="muted">{errorMessage(error)}</p>
+        <button type="button" className="btn" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * English catalogue. It defines the shape every other catalogue must match
+ * (see `Catalogue`): zh-CN is type-checked against it key by key.
+ */
+export const en = {
+  app: {
+    name: 'Pier',
+    tagline: 'The shared mailbox for export teams',
+  },
+  common: {
+    loading: 'Loading…',
+    retry: 'Try again',
+    language: 'Language',
+    close: 'Close',
+  },
+  boot: {
+    loading: 'Loading Pier…',
+    failedTitle: 'Pier could not start',
+    failedHint: 'The Pier server did not answer as expected.',
+  },
+  fields: {
+    name: 'Your name',
+    email: 'Email',
+    password: 'Password',
+    passwordConfirm: 'Confirm password',
+  },
+  setup: {
+    pageTitle: 'Set up Pier',
+    title: 'Create the first administrator',
+    intro:
+      'Pier brings your team’s shared addresses — info@, sales@, service@ — into one inbox, so every customer mail gets an owner and an answer.',
+    namePlaceholder: 'e.g. Li Wei',
+    emailPlaceholder: 'you@company.com',
+    passwordHint: 'At least 12 characters. A long passphrase is the easiest to remember.',
+    submit: 'Create administrator',
+    submitting: 'Creating…',
+    footnote: 'This account can manage users, mailboxes and security settings. You can add colleagues afterwards.',
+    goToLogin: 'Go to sign in',
+    validation: {
+      nameRequired: 'Enter your name.',
+      emailInvalid: 'Enter a valid email address, e.g. name@company.com.',
+      passwordTooShort: 'Use at least 12 characters ({{length}} so far).',
+      passwordMismatch: 'The two passwords do not match.',
+    },
+  },
+  login: {
+    pageTitle: 'Sign in',
+    title: 'Sign in to Pier',
+    subtitle: 'Use the email address your administrator registered for you.',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    forgotHint: 'Forgot your password? Ask an administrator to reset it.',
+    validation: {
+      emailRequired: 'Enter your email address.',
+      passwordRequired: 'Enter your password.',
+    },
+  },
+  shell: {
+    pageTitle: 'Inbox',
+    primaryNav: 'Views and mailboxes',
+    views: 'Inbox',
+    mailboxes: 'Mailboxes',
+    teams: 'Teams',
+    allMailboxes: 'All mailboxes',
+    noMailboxAdmin: 'No mailbox connected yet',
+    noMailboxAdminHint: 'Connect a shared address such as info@ or sales@ to start receiving mail.',
+    noMailboxMember: 'No mailbox shared with you yet',
+    noMailboxMemberHint: 'Ask an administrator to give you access.',
+    noTeams: 'No teams yet',
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    roleLabel: 'Role',
+    searchLabel: 'Search conversations',
+    searchPlaceholder: 'Search subject or sender',
+  },
+  shortcuts: {
+    label: 'Keyboard shortcuts',
+    search: 'Search',
+    move: 'Next / previous',
+    close: 'Close',
+  },
+  views: {
+    unassigned: 'Unassigned',
+    mine: 'Mine',
+    open: 'All open',
+    pending: 'Pending',
+    snoozed: 'Snoozed',
+    closed: 'Closed',
+  },
+  status: {
+    open: 'Open',
+    pending: 'Pending',
+    snoozed: 'Snoozed',
+    closed: 'Closed',
+  },
+  roles: {
+    super_admin: 'Super admin',
+    admin: 'Admin',
+    agent: 'Agent',
+    auditor: 'Auditor',
+  },
+  access: {
+    read: 'Read only',
+    reply: 'Can reply',
+    manage: 'Can manage',
+  },
+  list: {
+    label: 'Conversations',
+    loading: 'Loading conversations…',
+    loadFailed: 'Could not load conversations.',
+    emptyTitle: 'No conversations yet',
+    emptyHint: 'Mail sent to a connected mailbox appears here within seconds.',
+    emptyViewTitle: 'Nothing in “{{view}}”',
+    emptyViewHint: 'Conversations show up here when they reach this state.',
+    emptyMineHint: 'Conversations assigned to you will show up here.',
+    noMatchTitle: 'No match for “{{query}}”',
+    noMatchHint: 'Search looks at the subject, sender name and sender address.',
+    shown: '{{total}} shown',
+    unknownSender: 'Unknown sender',
+    noSubject: '(no subject)',
+  },
+  detail: {
+    selectTitle: 'Select a conversation',
+    selectHint: 'Choose a conversation from the list to read and reply.',
+    from: 'From',
+    lastMessage: 'Last message',
+    mailbox: 'Mailbox',
+    status: 'Status',
+    preview: 'Preview',
+    back: 'Back to list',
+  },
+  time: {
+    yesterday: 'Yesterday',
+  },
+  health: {
+    ok: 'Server healthy',
+    degraded: 'Server degraded',
+    version: 'Pier {{version}}',
+    database: 'Database',
+    blobStore: 'File storage',
+    smtpListener: 'SMTP listener',
+  },
+  errors: {
+    auth: {
+      required: 'Your session has ended. Please sign in again.',
+      invalid_credentials: 'Wrong email or password.',
+      forbidden: 'You do not have permission to do that.',
+      rate_limited: 'Too many attempts. Wait a few minutes, then try again.',
+      user_disabled: 'This account has been disabled. Contact an administrator.',
+    },
+    csrf: {
+      invalid: 'Your security token has expired. Reload the page and try again.',
+    },
+    setup: {
+      already_done: 'Pier is already set up. Sign in with your account instead.',
+    },
+    request: {
+      invalid: 'Some of the information is not valid. Check the form and try again.',
+      invalid_fields: 'Check these fields: {{fields}}.',
+      malformed_json: 'The request could not be read. Reload the page and try again.',
+      not_found: 'That could not be found. It may have been deleted.',
+    },
+    mailbox: {
+      not_found: 'That mailbox no longer exists.',
+      address_taken: 'This address is already connected to another mailbox.',
+    },
+    user: {
+      email_taken: 'A user with this email address already exists.',
+    },
+    server: {
+      error: 'Something went wrong on the server. Try again in a moment.',
+    },
+    network: {
+      unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
+    },
+  },
+};
+
+/** The shape of a catalogue: same keys as English, any string values. */
+export type Catalogue = typeof en;

@@ -1,0 +1,105 @@
+import type { ErrorCode, Locale } from '@pier/contracts';
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { ApiRequestError, NETWORK_ERROR } from '../api/client';
+import { type Catalogue, en } from './en';
+import { zhCN } from './zh-CN';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: Catalogue };
+  }
+}
+
+/** localStorage key holding the language the user picked on this device. */
+export const LOCALE_STORAGE_KEY = 'pier.locale';
+
+export const LANGUAGE_NAMES: Record<Locale, string> = {
+  'zh-CN': '简体中文',
+  en: 'English',
+};
+
+export const SUPPORTED_LOCALES = Object.keys(LANGUAGE_NAMES) as Locale[];
+
+function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (SUPPORTED_LOCALES as string[]).includes(value);
+}
+
+export function storedLocale(): Locale | null {
+  try {
+    const value = localStorage.getItem(LOCALE_STORAGE_KEY);
+    return isLocale(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Any Chinese variant in the browser's languages gives zh-CN; everything else English. */
+export function browserLocale(): Locale {
+  const languages = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  return languages.some((lang) => typeof lang === 'string' && lang.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+}
+
+export function currentLocale(): Locale {
+  return isLocale(i18next.language) ? i18next.language : 'en';
+}
+
+function syncDocument(lng: string): void {
+  document.documentElement.lang = isLocale(lng) ? lng : 'en';
+}
+
+i18next.on('languageChanged', syncDocument);
+
+void i18next.use(initReactI18next).init({
+  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  lng: storedLocale() ?? browserLocale(),
+  fallbackLng: 'en',
+  supportedLngs: SUPPORTED_LOCALES,
+  load: 'currentOnly',
+  initAsync: false,
+  showSupportNotice: false,
+  interpolation: { escapeValue: false },
+  react: { useSuspense: false },
+});
+syncDocument(i18next.language);
+
+/**
+ * Apply the locale saved on the user's account, unless this device already has an
+ * explicit choice (the device choice wins).
+ */
+export function applyAccountLocale(locale: Locale | null | undefined): void {
+  if (!locale || storedLocale() || locale === i18next.language) return;
+  void i18next.changeLanguage(locale);
+}
+
+/** Switch language now and remember it on this device. Saving to the account is the caller's job. */
+export function chooseLocale(locale: Locale): void {
+  try {
+    localStorage.setItem(LOCALE_STORAGE_KEY, locale);
+  } catch {
+    // Private mode or storage disabled: the choice still applies to this page.
+  }
+  void i18next.changeLanguage(locale);
+}
+
+// Compile-time guarantee: every server error code has a message (a missing key fails `tsc`).
+type ErrorKey = `errors.${ErrorCode}`;
+const errorKey = (code: ErrorCode): ErrorKey => `errors.${code}`;
+
+function isErrorCode(code: string): code is ErrorCode {
+  return i18next.exists(`errors.${code}`);
+}
+
+/** A user-facing message for anything thrown by the API client (or elsewhere). */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiRequestError) {
+    if (err.code === NETWORK_ERROR) return i18next.t('errors.network.unreachable');
+    if (isErrorCode(err.code)) return i18next.t(errorKey(err.code));
+    // Unknown code: the server's own message is better than nothing.
+    return err.message || i18next.t('errors.server.error');
+  }
+  return i18next.t('errors.server.error');
+}
+
+export default i18next;

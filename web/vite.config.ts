@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, normalizePath, type Plugin } from 'vite';
+
+// Compile the shared API contracts from source: no need to build packages/contracts first.
+const contractsDir = normalizePath(fileURLToPath(new URL('../packages/contracts/src/', import.meta.url)));
+const contractsSrc = `${contractsDir}index.ts`;
+
+/**
+ * The web app imports only types and a few constants from @pier/contracts. Its modules build zod
+ * schemas at top level, which a bundler must assume have side effects, so zod (~60 kB gzipped) would
+ * ship for nothing. Schema construction is pure: mark those calls so tree-shaking drops unused ones.
+ */
+function pureContracts(): Plugin {
+  return {
+    name: 'pier-pure-contracts',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.startsWith(contractsDir)) return null;
+      // `z.string().min(1)`, `z.coerce.number()`, `HealthCheckSchema.extend({…})`: the annotation covers the whole chain.
+      const annotated = code.replace(/\b(z|[A-Z]\w*Schema)\.(?=[\w.]+\()/g, '/* @__PURE__ */ $1.');
+      return { code: annotated, map: null, moduleSideEffects: false };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [pureContracts(), react()],
+  resolve: {
+    alias: { '@pier/contracts': contractsSrc },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } },
+  },
+  preview: { host: '127.0.0.1' },
+});
