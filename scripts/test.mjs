@@ -79,11 +79,11 @@ for (const line of readFileSync(envFile, 'utf8').split('\n')) {
 console.log(`✔ test servers (${seconds(t0)})`);
 
 const report = path.join(outDir, 'vitest.json');
-const vitest = spawn(
-  npx('vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir } },
-);
+const vitest = spawn(npx('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir },
+});
 const vitestCode = await new Promise((resolve) => vitest.on('exit', (code) => resolve(code ?? 1)));
 stopEnv();
 

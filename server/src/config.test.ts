@@ -5,7 +5,12 @@ import { ConfigError, loadConfig } from './config.js';
 describe('configuration', () => {
   it('starts on the embedded defaults with no variables set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: undefined, smtp: { enabled: true, host: '127.0.0.1', port: 2525 } });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      databaseUrl: undefined,
+      smtp: { enabled: true, host: '127.0.0.1', port: 2525 },
+    });
     expect(config.dataDir).toBe(path.resolve('data'));
   });
 
@@ -18,7 +23,13 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://pier@127.0.0.1/pier',
       PIER_PUBLIC_URL: 'https://pier.acme.test',
     });
-    expect(config).toMatchObject({ host: '::1', port: 9000, dataDir: '/srv/pier', databaseUrl: 'postgres://pier@127.0.0.1/pier', smtp: { port: 2526 } });
+    expect(config).toMatchObject({
+      host: '::1',
+      port: 9000,
+      dataDir: '/srv/pier',
+      databaseUrl: 'postgres://pier@127.0.0.1/pier',
+      smtp: { port: 2526 },
+    });
   });
 
   it.each([

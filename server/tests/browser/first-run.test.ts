@@ -113,7 +113,12 @@ describe('first run in Chromium', () => {
       'sales',
     ]);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort, secure: false, ignoreTLS: true });
-    await transport.sendMail({ from: 'Maria Gonzalez <maria@globex.test>', to: 'sales@acme.test', subject: '询价 LED panel', text: 'Please quote.' });
+    await transport.sendMail({
+      from: 'Maria Gonzalez <maria@globex.test>',
+      to: 'sales@acme.test',
+      subject: '询价 LED panel',
+      text: 'Please quote.',
+    });
     transport.close();
     await page.getByTestId('login-email').fill(admin.email);
     await page.getByTestId('login-password').fill(admin.password);

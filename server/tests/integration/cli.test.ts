@@ -18,7 +18,11 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
   });
 
   it('creates a super admin with --password-stdin and prints what it did as JSON', async () => {
-    const { stdout } = await runCli(database, ['admin', 'create', '--email', 'Ops@Acme.test', '--password-stdin'], 'from stdin, long enough\n');
+    const { stdout } = await runCli(
+      database,
+      ['admin', 'create', '--email', 'Ops@Acme.test', '--password-stdin'],
+      'from stdin, long enough\n',
+    );
     expect(JSON.parse(stdout)).toMatchObject({ created: 'user', email: 'ops@acme.test', role: 'super_admin' });
   });
 
@@ -27,10 +31,12 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
       code: 2,
       stderr: expect.stringContaining('password must be at least 12 characters'),
     });
-    await expect(runCli(database, ['admin', 'create', '--email', 'ops@acme.test', '--password', 'another long one'])).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('already exists'),
-    });
+    await expect(runCli(database, ['admin', 'create', '--email', 'ops@acme.test', '--password', 'another long one'])).rejects.toMatchObject(
+      {
+        code: 2,
+        stderr: expect.stringContaining('already exists'),
+      },
+    );
   });
 
   it('adds and lists mailboxes and grants access', async () => {
@@ -38,9 +44,20 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
     const { stdout } = await runCli(database, ['mailbox', 'list']);
     expect(JSON.parse(stdout.trim())).toMatchObject({ address: 'info@acme.test', purpose: 'inquiry', displayName: 'ACME Info' });
     await runCli(database, ['admin', 'create', '--email', 'agent@acme.test', '--password', 'agent password 1', '--role', 'agent']);
-    const granted = await runCli(database, ['admin', 'grant', '--email', 'agent@acme.test', '--mailbox', 'info@acme.test', '--access', 'read']);
+    const granted = await runCli(database, [
+      'admin',
+      'grant',
+      '--email',
+      'agent@acme.test',
+      '--mailbox',
+      'info@acme.test',
+      '--access',
+      'read',
+    ]);
     expect(JSON.parse(granted.stdout)).toEqual({ granted: 'read', user: 'agent@acme.test', mailbox: 'info@acme.test' });
-    await expect(runCli(database, ['mailbox', 'add', '--address', 'x@acme.test', '--name', 'X', '--purpose', 'party'])).rejects.toMatchObject({
+    await expect(
+      runCli(database, ['mailbox', 'add', '--address', 'x@acme.test', '--name', 'X', '--purpose', 'party']),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('purpose'),
     });
   });

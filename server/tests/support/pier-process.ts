@@ -18,7 +18,13 @@ export async function runCli(database: TestDatabase, args: string[], input?: str
   return child;
 }
 
-export type PierProcess = { url: string; smtpPort: number; process: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> };
+export type PierProcess = {
+  url: string;
+  smtpPort: number;
+  process: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+};
 
 /**
  * Starts the built server (`node server/dist/main.js`, what `npm start` runs) on
