@@ -1,12 +1,30 @@
 #!/usr/bin/env node
-import { MailboxAccessSchema, MailboxPurposeSchema, RoleSchema } from '@pier/contracts';
+import {
+  type ConnectionSettings,
+  ConnectionSettingsSchema,
+  findPreset,
+  MailboxAccessSchema,
+  MailboxPurposeSchema,
+  mailboxPresets,
+  RoleSchema,
+  TlsModeSchema,
+} from '@pier/contracts';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { z } from 'zod';
+import pino from 'pino';
+import { ZodError, type z } from 'zod';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
-import { createMailbox, findMailboxesByAddresses, grantMailboxAccess, listMailboxes } from './modules/mailboxes/index.js';
+import {
+  createMailbox,
+  findMailboxByAddress,
+  findMailboxesByAddresses,
+  grantMailboxAccess,
+  listMailboxes,
+  testMailboxConnection,
+} from './modules/mailboxes/index.js';
 import { createAccount } from './modules/security/index.js';
+import { importMailFiles, syncMailboxOnce } from './modules/sync/index.js';
 import { findUserByEmail } from './modules/workspace/index.js';
 
 /**
@@ -92,16 +110,29 @@ admin
 const mailbox = program.command('mailbox').description('public mailboxes');
 mailbox
   .command('add')
-  .description('add a mailbox (its address then receives mail on the SMTP listener)')
+  .description('add a mailbox: with IMAP/SMTP settings it is synced; without, it receives mail on the SMTP listener')
   .requiredOption('--address <address>', 'e.g. sales@acme.com')
   .requiredOption('--name <name>', 'display name, e.g. "ACME Sales"')
   .addOption(
     new Option('--purpose <purpose>', MailboxPurposeSchema.options.join(' | ')).default('inquiry').argParser(choice(MailboxPurposeSchema)),
   )
-  .action(async (opts: { address: string; name: string; purpose: z.infer<typeof MailboxPurposeSchema> }) => {
-    await withWorkspace(async ({ db }) => {
-      const row = await createMailbox(db, { address: opts.address, displayName: opts.name, purpose: opts.purpose });
-      console.log(JSON.stringify({ created: 'mailbox', id: row.id, address: row.address }));
+  .option('--preset <preset>', `provider preset: ${mailboxPresets.map((p) => p.id).join(' | ')}`)
+  .option('--imap-host <host>')
+  .option('--imap-port <port>')
+  .addOption(new Option('--imap-tls <mode>', 'tls | starttls | none').argParser(choice(TlsModeSchema)))
+  .option('--smtp-host <host>')
+  .option('--smtp-port <port>')
+  .addOption(new Option('--smtp-tls <mode>', 'tls | starttls | none').argParser(choice(TlsModeSchema)))
+  .option('--user <user>', 'login name (default: the address)')
+  .option('--password-stdin', 'read the password (or client-specific password) from standard input')
+  .option('--access-token-stdin', 'read an XOAUTH2 access token from standard input (Google, Microsoft 365)')
+  .option('--folders <roles>', 'folders to sync: inbox,sent,spam', 'inbox,sent')
+  .option('--since-days <days>', 'first sync reaches back this many days, or "all"', '365')
+  .action(async (opts: MailboxAddOptions) => {
+    const connection = await connectionFromOptions(opts);
+    await withWorkspace(async ({ db, secrets }) => {
+      const row = await createMailbox(db, { address: opts.address, displayName: opts.name, purpose: opts.purpose, connection }, secrets);
+      console.log(JSON.stringify({ created: 'mailbox', id: row.id, address: row.address, synced: Boolean(connection) }));
     });
   });
 mailbox
@@ -112,6 +143,90 @@ mailbox
       for (const m of await listMailboxes(db, { kind: 'all', level: 'manage' })) console.log(JSON.stringify(m));
     });
   });
+mailbox
+  .command('test')
+  .description('check IMAP login, folder list and SMTP auth of a mailbox')
+  .argument('<address>', 'the mailbox address')
+  .action(async (address: string) => {
+    await withWorkspace(async ({ db, secrets }) => {
+      const row = await findMailboxByAddress(db, address);
+      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${address}`);
+      const result = await testMailboxConnection(row, secrets);
+      console.log(JSON.stringify(result));
+      if (!result.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('sync')
+  .description('sync a mailbox over IMAP')
+  .requiredOption('--mailbox <address>', 'the mailbox address')
+  .option('--once', 'sync every folder once and exit (the default, until a watch mode exists here)')
+  .action(async (opts: { mailbox: string }) => {
+    await withWorkspace(async (ws) => {
+      const row = await findMailboxByAddress(ws.db, opts.mailbox);
+      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+      const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }, pino.destination(2)) }, row);
+      console.log(JSON.stringify(report));
+      if (!report.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('import')
+  .description('import history from .mbox files, .eml files or folders of them')
+  .requiredOption('--mailbox <address>', 'the mailbox the mail belongs to')
+  .argument('<paths...>', '.mbox / .eml files or folders')
+  .action(async (paths: string[], opts: { mailbox: string }) => {
+    await withWorkspace(async (ws) => {
+      const row = await findMailboxByAddress(ws.db, opts.mailbox);
+      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+      const counts = await importMailFiles(ws, row, paths);
+      console.log(JSON.stringify(counts));
+      if (counts.failed > 0) process.exitCode = 1;
+    });
+  });
+
+type MailboxAddOptions = {
+  address: string;
+  name: string;
+  purpose: z.infer<typeof MailboxPurposeSchema>;
+  preset?: string;
+  imapHost?: string;
+  imapPort?: string;
+  imapTls?: z.infer<typeof TlsModeSchema>;
+  smtpHost?: string;
+  smtpPort?: string;
+  smtpTls?: z.infer<typeof TlsModeSchema>;
+  user?: string;
+  passwordStdin?: boolean;
+  accessTokenStdin?: boolean;
+  folders: string;
+  sinceDays: string;
+};
+
+/** IMAP/SMTP settings from the options, a preset filling what is not given; none when no server is named. */
+async function connectionFromOptions(opts: MailboxAddOptions): Promise<ConnectionSettings | undefined> {
+  const preset = opts.preset ? findPreset(opts.preset) : undefined;
+  if (opts.preset && !preset)
+    throw new InvalidArgumentError(`unknown preset ${opts.preset}: ${mailboxPresets.map((p) => p.id).join(', ')}`);
+  const imapHost = opts.imapHost ?? preset?.imap?.host;
+  const smtpHost = opts.smtpHost ?? preset?.smtp?.host;
+  if (!imapHost && !smtpHost) return undefined;
+  if (!imapHost || !smtpHost) throw new InvalidArgumentError('give both --imap-host and --smtp-host (or a --preset)');
+  const secret = opts.passwordStdin || opts.accessTokenStdin ? await readStdin() : undefined;
+  if (!secret) throw new InvalidArgumentError('give the password with --password-stdin (or a token with --access-token-stdin)');
+  const user = opts.user ?? opts.address;
+  return ConnectionSettingsSchema.parse({
+    preset: preset?.id ?? 'other',
+    imap: { host: imapHost, port: opts.imapPort ?? preset?.imap?.port ?? 993, tls: opts.imapTls ?? preset?.imap?.tls ?? 'tls', user },
+    smtp: { host: smtpHost, port: opts.smtpPort ?? preset?.smtp?.port ?? 465, tls: opts.smtpTls ?? preset?.smtp?.tls ?? 'tls', user },
+    authMethod: opts.accessTokenStdin ? 'xoauth2' : 'password',
+    ...(opts.accessTokenStdin ? { accessToken: secret } : { password: secret }),
+    syncFolders: opts.folders.split(',').map((f) => f.trim()),
+    syncSinceDays: opts.sinceDays === 'all' ? null : Number(opts.sinceDays),
+  });
+}
 
 program
   .command('db')
@@ -125,7 +240,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof AppError || error instanceof ConfigError || error instanceof InvalidArgumentError) {
+  if (error instanceof AppError || error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof ZodError) {
     console.error(`error: ${error.message}`);
     process.exit(2);
   }

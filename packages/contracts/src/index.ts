@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './conversations.js';
 export * from './health.js';
 export * from './mailboxes.js';
+export * from './presets.js';

@@ -5,6 +5,35 @@ export const mailboxPurposes = ['inquiry', 'sales', 'service', 'purchase', 'logi
 export const MailboxPurposeSchema = z.enum(mailboxPurposes);
 export type MailboxPurpose = z.infer<typeof MailboxPurposeSchema>;
 
+export const tlsModes = ['tls', 'starttls', 'none'] as const;
+export const TlsModeSchema = z.enum(tlsModes);
+export type TlsMode = z.infer<typeof TlsModeSchema>;
+
+export const syncFolderRoles = ['inbox', 'sent', 'spam'] as const;
+export const SyncFolderRoleSchema = z.enum(syncFolderRoles);
+
+export const ServerSettingsSchema = z.object({
+  host: z.string().trim().min(1).max(255),
+  port: z.coerce.number().int().min(1).max(65535),
+  tls: TlsModeSchema,
+  user: z.string().trim().min(1).max(320),
+});
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
+
+/** IMAP/SMTP settings. Secrets are write-only: they are never sent back. */
+export const ConnectionSettingsSchema = z.object({
+  preset: z.string().default('other'),
+  imap: ServerSettingsSchema,
+  smtp: ServerSettingsSchema,
+  authMethod: z.enum(['password', 'xoauth2']).default('password'),
+  password: z.string().min(1).max(1024).optional(),
+  accessToken: z.string().min(1).max(8192).optional(),
+  syncFolders: z.array(SyncFolderRoleSchema).min(1).default(['inbox', 'sent']),
+  /** How far back the first sync reaches, in days; null means all history. */
+  syncSinceDays: z.number().int().min(1).max(36500).nullable().default(365),
+});
+export type ConnectionSettings = z.infer<typeof ConnectionSettingsSchema>;
+
 export const MailboxSchema = z.object({
   id: z.string(),
   address: z.string(),
@@ -15,9 +44,51 @@ export const MailboxSchema = z.object({
 });
 export type Mailbox = z.infer<typeof MailboxSchema>;
 
+export const MailboxDetailSchema = MailboxSchema.extend({
+  statusDetail: z.string().nullable(),
+  lastSyncedAt: z.number().nullable(),
+  connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true })
+    .extend({ hasSecret: z.boolean() })
+    .nullable(),
+});
+export type MailboxDetail = z.infer<typeof MailboxDetailSchema>;
+
 export const CreateMailboxSchema = z.object({
   address: EmailSchema,
   displayName: z.string().trim().min(1).max(120),
   purpose: MailboxPurposeSchema,
+  /** Without a connection the mailbox receives mail only on Pier's own SMTP listener. */
+  connection: ConnectionSettingsSchema.optional(),
 });
-export type CreateMailbox = z.infer<typeof CreateMailboxSchema>;
+export type CreateMailbox = z.input<typeof CreateMailboxSchema>;
+
+export const UpdateMailboxSchema = z.object({
+  displayName: z.string().trim().min(1).max(120).optional(),
+  purpose: MailboxPurposeSchema.optional(),
+  status: z.enum(['active', 'paused']).optional(),
+  connection: ConnectionSettingsSchema.optional(),
+});
+export type UpdateMailbox = z.input<typeof UpdateMailboxSchema>;
+
+export const connectionErrorCodes = [
+  'connection.auth_failed',
+  'connection.tls_failed',
+  'connection.unreachable',
+  'connection.timeout',
+  'connection.imap_disabled',
+  'connection.protocol_error',
+  'connection.no_settings',
+] as const;
+export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
+
+export const ConnectionCheckSchema = z.object({
+  ok: z.boolean(),
+  code: z.enum(connectionErrorCodes).optional(),
+  message: z.string().optional(),
+});
+export const ConnectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  imap: ConnectionCheckSchema.extend({ folders: z.array(z.string()).optional() }),
+  smtp: ConnectionCheckSchema,
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;

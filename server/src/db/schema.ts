@@ -16,6 +16,14 @@ export interface Database {
   conversation_messages: ConversationMessagesTable;
   conversation_mailboxes: ConversationMailboxesTable;
   jobs: JobsTable;
+  folders: FoldersTable;
+  leases: LeasesTable;
+  message_bodies: MessageBodiesTable;
+  attachments: AttachmentsTable;
+  companies: CompaniesTable;
+  contacts: ContactsTable;
+  message_contacts: MessageContactsTable;
+  message_search_keys: MessageSearchKeysTable;
 }
 
 export interface SettingsTable {
@@ -65,6 +73,14 @@ export interface MailboxesTable {
   smtp_user: string | null;
   /** Encrypted with the workspace key (AES-256-GCM), never plain text. */
   secret_enc: string | null;
+  /** exmail | aliyun | qiye163 | gmail | m365 | other: which provider quirks apply. */
+  preset: Generated<string>;
+  auth_method: Generated<'password' | 'xoauth2'>;
+  /** JSON array of folder roles to sync: inbox, sent, spam. */
+  sync_folders: Generated<string>;
+  /** Initial sync reaches back to this time (epoch ms); null means all history. */
+  sync_since: number | null;
+  last_synced_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -93,9 +109,13 @@ export interface MessagesTable {
   in_reply_to: string | null;
   references_json: string;
   snippet: string;
-  parse_status: 'ok' | 'failed';
+  parse_status: 'ok' | 'partial' | 'failed';
   parse_error: string | null;
   created_at: number;
+  /** JSON: SPF/DKIM/DMARC/ARC verdicts (Pier's own or the provider's Authentication-Results). */
+  auth_results: string | null;
+  attachment_count: Generated<number>;
+  language: string | null;
 }
 
 export interface MessageLocationsTable {
@@ -107,6 +127,9 @@ export interface MessageLocationsTable {
   uid: number | null;
   source: 'smtp' | 'imap' | 'import';
   seen_at: number;
+  folder_id: string | null;
+  /** JSON array of IMAP flags as last seen on the server. */
+  flags: Generated<string>;
 }
 
 export interface ConversationsTable {
@@ -118,6 +141,10 @@ export interface ConversationsTable {
   last_message_at: number;
   created_at: number;
   updated_at: number;
+  /** Normalised subject (prefixes stripped) for the threading fallback. */
+  subject_key: Generated<string>;
+  /** The customer side of the thread: their address. */
+  counterparty: string | null;
 }
 
 export interface ConversationMessagesTable {
@@ -145,9 +172,85 @@ export interface JobsTable {
   created_at: number;
 }
 
+export interface FoldersTable {
+  id: string;
+  mailbox_id: string;
+  path: string;
+  role: 'inbox' | 'sent' | 'spam' | 'other';
+  uidvalidity: number | null;
+  last_uid: Generated<number>;
+  backfill_below_uid: Generated<number>;
+  highest_modseq: string | null;
+  synced_at: number | null;
+  status: Generated<string>;
+  status_detail: string | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
+export interface MessageBodiesTable {
+  message_id: string;
+  text: string;
+  html: string | null;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  message_id: string;
+  sha256: string;
+  filename: string;
+  mime: string;
+  size: number;
+  content_id: string | null;
+  is_inline: number;
+  position: number;
+}
+
+export interface CompaniesTable {
+  id: string;
+  domain: string;
+  name: string;
+  country: string | null;
+  created_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  address: string;
+  name: string | null;
+  company_id: string | null;
+  country: string | null;
+  phone_e164: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface MessageContactsTable {
+  message_id: string;
+  contact_id: string;
+  role: 'from' | 'to' | 'cc' | 'reply_to';
+}
+
+/**
+ * The search index's key per message: received_at_ms * 1024 + a tie-breaker, unique, so
+ * newest-first is key order. The index itself (message_search) is engine-specific, an FTS5
+ * table or a tsvector table, and is only touched through `sql` in modules/search.
+ */
+export interface MessageSearchKeysTable {
+  message_id: string;
+  sort_key: number;
+}
+
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
+export type NewMailbox = Insertable<MailboxesTable>;
+export type FolderRow = Selectable<FoldersTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type UserUpdate = Updateable<UsersTable>;

@@ -20,6 +20,17 @@ export function findConversationByMessageIds(db: Db, messageIds: string[]) {
     .executeTakeFirst();
 }
 
+/** The conversation of a reply already stored that answers this Message-ID (it arrived first). */
+export function findConversationByReplies(db: Db, messageIdHeader: string) {
+  return db
+    .selectFrom('messages')
+    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+    .select('conversation_messages.conversation_id')
+    .where('messages.in_reply_to', '=', messageIdHeader)
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function findConversationOfMessage(db: Db, messageId: string) {
   return db.selectFrom('conversation_messages').select('conversation_id').where('message_id', '=', messageId).executeTakeFirst();
 }
@@ -80,8 +91,10 @@ export async function insertLocations(
     id: string;
     message_id: string;
     mailbox_id: string;
+    folder_id: string | null;
     folder_path: string;
     uid: number | null;
+    flags: string;
     source: 'smtp' | 'imap' | 'import';
     seen_at: number;
   }[],

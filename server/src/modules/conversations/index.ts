@@ -1,4 +1,4 @@
 export { listConversations } from './conversations.js';
-export { type IncomingMail, type IngestResult, ingestMail } from './ingest.js';
+export { type IngestResult, ingestMail, type MailLocation, type PreparedMail, prepareMail, storePreparedMail } from './ingest.js';
 export { messageIdentity } from './message-identity.js';
 export { conversationRoutes } from './routes.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
@@ -7,6 +7,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import {
   bumpConversation,
   findConversationByMessageIds,
+  findConversationByReplies,
   findConversationOfMessage,
   findMessageByIdentity,
   insertConversation,
@@ -17,81 +18,116 @@ import {
 } from './conversation-queries.js';
 import { messageIdentity } from './message-identity.js';
 
-export type IncomingMail = {
-  raw: Buffer;
-  mailboxIds: string[];
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Where one copy of a mail was seen. */
+export type MailLocation = {
+  mailboxId: string;
   source: 'smtp' | 'imap' | 'import';
+  folderId?: string | null;
   folderPath?: string;
-  uid?: number;
+  uid?: number | null;
+  flags?: string[];
+  /** Mail found in a Sent folder was written by the team (e.g. answered from Outlook). */
+  direction?: 'in' | 'out';
   receivedAt?: number;
+};
+
+/** A mail whose raw bytes are safely in the blob store and whose fields are parsed; no database work yet. */
+export type PreparedMail = {
+  identity: string;
+  raw: { sha256: string; size: number };
+  fields: ParsedFields;
 };
 
 export type IngestResult = { messageId: string; conversationId: string; isNew: boolean };
 
 /**
- * Stores one mail: raw bytes first (so nothing is lost even if parsing fails),
- * then one message row per identity, its conversation and every mailbox it
- * reached, in one transaction. Storing the same mail again only adds where it
- * was seen. Threading here follows In-Reply-To/References; the mail engine
- * issue grows it (subject fallback, Pier's own Message-ID tokens).
+ * Step 1 of ingest, outside any transaction: keep the raw bytes (so nothing is
+ * lost even if parsing fails) and parse them. Safe to repeat: blobs are
+ * content-addressed.
  */
-export async function ingestMail(deps: { db: Kysely<Database>; blobs: BlobStore }, mail: IncomingMail): Promise<IngestResult> {
-  const blob = await deps.blobs.put(mail.raw);
-  const identity = messageIdentity(mail.raw);
-  const fields = await parseFields(mail.raw);
-  const now = Date.now();
-  const receivedAt = mail.receivedAt ?? now;
+export async function prepareMail(blobs: BlobStore, raw: Buffer): Promise<PreparedMail> {
+  const blob = await blobs.put(raw);
+  return { identity: messageIdentity(raw), raw: blob, fields: await parseFields(raw) };
+}
 
+/**
+ * Step 2, inside the caller's transaction: one message row per identity, its
+ * conversation, and where it was seen. Storing the same mail again only adds a
+ * location. Sync commits its folder checkpoint in the same transaction.
+ */
+export async function storePreparedMail(trx: Db, mail: PreparedMail, location: MailLocation): Promise<IngestResult> {
+  const now = Date.now();
+  const receivedAt = location.receivedAt ?? now;
+  const existing = await findMessageByIdentity(trx, mail.identity);
+  const messageId = existing?.id ?? newId();
+  let conversationId: string;
+  if (existing) {
+    const link = await findConversationOfMessage(trx, existing.id);
+    if (!link) throw new Error(`message ${existing.id} has no conversation`);
+    conversationId = link.conversation_id;
+  } else {
+    const row: MessageRow = {
+      id: messageId,
+      identity: mail.identity,
+      raw_sha256: mail.raw.sha256,
+      raw_size: mail.raw.size,
+      direction: location.direction ?? 'in',
+      received_at: receivedAt,
+      created_at: now,
+      auth_results: null,
+      attachment_count: 0,
+      language: null,
+      ...mail.fields,
+    };
+    await insertMessage(trx, row);
+    const thread =
+      (await findConversationByMessageIds(trx, [
+        ...(mail.fields.in_reply_to ? [mail.fields.in_reply_to] : []),
+        ...(JSON.parse(mail.fields.references_json) as string[]),
+      ])) ?? (mail.fields.message_id_header ? await findConversationByReplies(trx, mail.fields.message_id_header) : undefined);
+    if (thread) {
+      conversationId = thread.conversation_id;
+      await bumpConversation(trx, conversationId, receivedAt);
+    } else {
+      conversationId = newId();
+      await insertConversation(trx, { id: conversationId, subject: mail.fields.subject, last_message_at: receivedAt, now });
+    }
+    await linkMessage(trx, conversationId, messageId);
+  }
+  await linkMailboxes(trx, conversationId, [location.mailboxId]);
+  await insertLocations(trx, [
+    {
+      id: newId(),
+      message_id: messageId,
+      mailbox_id: location.mailboxId,
+      folder_id: location.folderId ?? null,
+      folder_path: location.folderPath ?? '',
+      uid: location.uid ?? null,
+      flags: JSON.stringify(location.flags ?? []),
+      source: location.source,
+      seen_at: now,
+    },
+  ]);
+  return { messageId, conversationId, isNew: !existing };
+}
+
+/** Prepare and store one mail that reached one or more mailboxes (SMTP listener, import). */
+export async function ingestMail(
+  deps: { db: Kysely<Database>; blobs: BlobStore },
+  mail: { raw: Buffer; mailboxIds: string[]; source: 'smtp' | 'imap' | 'import'; receivedAt?: number },
+): Promise<IngestResult> {
+  const prepared = await prepareMail(deps.blobs, mail.raw);
   const store = () =>
     deps.db.transaction().execute(async (trx) => {
-      const existing = await findMessageByIdentity(trx, identity);
-      const messageId = existing?.id ?? newId();
-      let conversationId: string;
-      if (existing) {
-        const link = await findConversationOfMessage(trx, existing.id);
-        if (!link) throw new Error(`message ${existing.id} has no conversation`);
-        conversationId = link.conversation_id;
-      } else {
-        const row: MessageRow = {
-          id: messageId,
-          identity,
-          raw_sha256: blob.sha256,
-          raw_size: blob.size,
-          direction: 'in',
-          received_at: receivedAt,
-          created_at: now,
-          ...fields,
-        };
-        await insertMessage(trx, row);
-        const thread = await findConversationByMessageIds(trx, [
-          ...(fields.in_reply_to ? [fields.in_reply_to] : []),
-          ...JSON.parse(fields.references_json),
-        ]);
-        if (thread) {
-          conversationId = thread.conversation_id;
-          await bumpConversation(trx, conversationId, receivedAt);
-        } else {
-          conversationId = newId();
-          await insertConversation(trx, { id: conversationId, subject: fields.subject, last_message_at: receivedAt, now });
-        }
-        await linkMessage(trx, conversationId, messageId);
+      let result: IngestResult | undefined;
+      for (const mailboxId of mail.mailboxIds) {
+        result = await storePreparedMail(trx, prepared, { mailboxId, source: mail.source, receivedAt: mail.receivedAt });
       }
-      await linkMailboxes(trx, conversationId, mail.mailboxIds);
-      await insertLocations(
-        trx,
-        mail.mailboxIds.map((mailbox_id) => ({
-          id: newId(),
-          message_id: messageId,
-          mailbox_id,
-          folder_path: mail.folderPath ?? '',
-          uid: mail.uid ?? null,
-          source: mail.source,
-          seen_at: now,
-        })),
-      );
-      return { messageId, conversationId, isNew: !existing };
+      if (!result) throw new Error('a mail needs at least one mailbox');
+      return result;
     });
-
   try {
     return await store();
   } catch (error) {

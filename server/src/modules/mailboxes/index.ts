@@ -1,3 +1,25 @@
-export { findMailboxesByAddresses } from './mailbox-queries.js';
-export { createMailbox, findReceivingMailbox, grantMailboxAccess, listMailboxes, listSessionMailboxes } from './mailboxes.js';
+export { classifyConnectionError } from './connection-errors.js';
+export { testMailboxConnection } from './connection-test.js';
+export { createImapClient, createSmtpTransport, PIER_CLIENT_INFO, providerSavesSentMail } from './connections.js';
+export {
+  findMailboxByAddress,
+  findMailboxById,
+  findMailboxesByAddresses,
+  listActiveImapMailboxes,
+  setMailboxStatus,
+} from './mailbox-queries.js';
+export {
+  createMailbox,
+  findReceivingMailbox,
+  grantMailboxAccess,
+  hasImapSettings,
+  listMailboxes,
+  listSessionMailboxes,
+  type MailboxSecret,
+  openMailboxSecret,
+  removeMailbox,
+  syncFolderRoles,
+  toMailboxDetail,
+  updateMailbox,
+} from './mailboxes.js';
 export { mailboxRoutes } from './routes.js';

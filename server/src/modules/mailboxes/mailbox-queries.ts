@@ -1,10 +1,62 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, MailboxRow } from '../../db/schema.js';
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Database, MailboxesTable, MailboxRow } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertMailbox(db: Db, row: MailboxRow): Promise<void> {
   await db.insertInto('mailboxes').values(row).execute();
+}
+
+export function findMailboxById(db: Db, id: string): Promise<MailboxRow | undefined> {
+  return db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listActiveImapMailboxes(db: Db): Promise<MailboxRow[]> {
+  return db.selectFrom('mailboxes').selectAll().where('status', '=', 'active').where('imap_host', 'is not', null).execute();
+}
+
+export async function updateMailboxRow(db: Db, id: string, values: Updateable<MailboxesTable>): Promise<void> {
+  await db.updateTable('mailboxes').set(values).where('id', '=', id).execute();
+}
+
+export async function setMailboxStatus(
+  db: Db,
+  id: string,
+  status: { status_detail: string | null; last_synced_at?: number },
+): Promise<void> {
+  await db.updateTable('mailboxes').set(status).where('id', '=', id).execute();
+}
+
+/** Deletes the messages that only this mailbox holds (a purge); shared ones keep their other mailboxes. */
+export async function deleteMailboxMail(db: Db, mailboxId: string): Promise<void> {
+  const onlyHere = db
+    .selectFrom('message_locations as here')
+    .select('here.message_id')
+    .where('here.mailbox_id', '=', mailboxId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('message_locations as elsewhere')
+            .select('elsewhere.id')
+            .whereRef('elsewhere.message_id', '=', 'here.message_id')
+            .where('elsewhere.mailbox_id', '!=', mailboxId),
+        ),
+      ),
+    );
+  await db.deleteFrom('messages').where('id', 'in', onlyHere).execute();
+  // Conversations left without messages go too.
+  await db
+    .deleteFrom('conversations')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('conversation_messages')
+            .select('conversation_messages.message_id')
+            .whereRef('conversation_messages.conversation_id', '=', 'conversations.id'),
+        ),
+      ),
+    )
+    .execute();
 }
 
 export function findMailboxByAddress(db: Db, address: string): Promise<MailboxRow | undefined> {

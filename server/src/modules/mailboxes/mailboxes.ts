@@ -1,31 +1,77 @@
 import {
+  type ConnectionSettings,
+  ConnectionSettingsSchema,
   type CreateMailbox,
   CreateMailboxSchema,
   type Mailbox,
   type MailboxAccess,
+  type MailboxDetail,
   mailboxPurposes,
   type SessionInfo,
+  type UpdateMailbox,
+  UpdateMailboxSchema,
 } from '@pier/contracts';
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import { isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { accessToMailbox, type MailboxScope, mailboxIdsWith } from '../security/index.js';
-import { findMailboxByAddress, insertMailbox, selectMailboxesWithCounts, upsertMailboxAccess } from './mailbox-queries.js';
+import { accessToMailbox, type MailboxScope, mailboxIdsWith, type SecretBox } from '../security/index.js';
+import {
+  deleteMailboxMail,
+  findMailboxByAddress,
+  findMailboxById,
+  insertMailbox,
+  selectMailboxesWithCounts,
+  updateMailboxRow,
+  upsertMailboxAccess,
+} from './mailbox-queries.js';
 
-export async function createMailbox(db: Kysely<Database>, input: CreateMailbox): Promise<MailboxRow> {
-  const parsed = CreateMailboxSchema.safeParse(input);
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The decrypted secret of a mailbox; sealed as JSON in `secret_enc`. */
+export type MailboxSecret = { password?: string | undefined; accessToken?: string | undefined };
+
+function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppError('request.invalid', 400, `${issue?.path.join('.') || 'mailbox'} ${issue?.message ?? 'is invalid'}`);
   }
+  return parsed.data;
+}
+
+/** Column values for a connection; the secret is sealed, and kept when the update gives none. */
+function connectionColumns(connection: ConnectionSettings, secrets: SecretBox, previousSecret: string | null) {
+  const secret: MailboxSecret = { password: connection.password, accessToken: connection.accessToken };
+  const hasNewSecret = Boolean(secret.password || secret.accessToken);
+  return {
+    preset: connection.preset,
+    auth_method: connection.authMethod,
+    imap_host: connection.imap.host,
+    imap_port: connection.imap.port,
+    imap_tls: connection.imap.tls,
+    imap_user: connection.imap.user,
+    smtp_host: connection.smtp.host,
+    smtp_port: connection.smtp.port,
+    smtp_tls: connection.smtp.tls,
+    smtp_user: connection.smtp.user,
+    secret_enc: hasNewSecret ? secrets.seal(JSON.stringify(secret)) : previousSecret,
+    sync_folders: JSON.stringify(connection.syncFolders),
+    sync_since: connection.syncSinceDays === null ? null : Date.now() - connection.syncSinceDays * DAY_MS,
+  };
+}
+
+export async function createMailbox(db: Kysely<Database>, input: CreateMailbox, secrets?: SecretBox): Promise<MailboxRow> {
+  const data = parseOrThrow(CreateMailboxSchema, input);
+  if (data.connection && !secrets) throw new Error('createMailbox needs the secret box to store a connection');
   const now = Date.now();
   const row: MailboxRow = {
     id: newId(),
-    address: parsed.data.address,
-    display_name: parsed.data.displayName,
-    purpose: parsed.data.purpose,
+    address: data.address,
+    display_name: data.displayName,
+    purpose: data.purpose,
     status: 'active',
     status_detail: null,
     imap_host: null,
@@ -37,8 +83,14 @@ export async function createMailbox(db: Kysely<Database>, input: CreateMailbox):
     smtp_tls: null,
     smtp_user: null,
     secret_enc: null,
+    preset: 'other',
+    auth_method: 'password',
+    sync_folders: '["inbox","sent"]',
+    sync_since: null,
+    last_synced_at: null,
     created_at: now,
     updated_at: now,
+    ...(data.connection && secrets ? connectionColumns(data.connection, secrets, null) : {}),
   };
   try {
     await insertMailbox(db, row);
@@ -47,6 +99,50 @@ export async function createMailbox(db: Kysely<Database>, input: CreateMailbox):
     throw error;
   }
   return row;
+}
+
+export async function updateMailbox(db: Kysely<Database>, id: string, input: UpdateMailbox, secrets: SecretBox): Promise<MailboxRow> {
+  const data = parseOrThrow(UpdateMailboxSchema, input);
+  const current = await findMailboxById(db, id);
+  if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+  await updateMailboxRow(db, id, {
+    ...(data.displayName !== undefined ? { display_name: data.displayName } : {}),
+    ...(data.purpose !== undefined ? { purpose: data.purpose } : {}),
+    ...(data.status !== undefined ? { status: data.status, status_detail: data.status === 'paused' ? 'paused by an admin' : null } : {}),
+    ...(data.connection ? connectionColumns(data.connection, secrets, current.secret_enc) : {}),
+    updated_at: Date.now(),
+  });
+  return (await findMailboxById(db, id)) ?? current;
+}
+
+/**
+ * Removes a mailbox. Its mail stays (conversations keep their messages and
+ * their other mailboxes) unless `purge` is asked for, which also deletes the
+ * messages no other mailbox holds.
+ */
+export async function removeMailbox(db: Kysely<Database>, id: string, options: { purge: boolean }): Promise<void> {
+  const current = await findMailboxById(db, id);
+  if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+  await db.transaction().execute(async (trx) => {
+    if (options.purge) await deleteMailboxMail(trx, id);
+    await trx.deleteFrom('mailboxes').where('id', '=', id).execute();
+  });
+}
+
+export function openMailboxSecret(row: Pick<MailboxRow, 'secret_enc'>, secrets: SecretBox): MailboxSecret {
+  if (!row.secret_enc) return {};
+  return JSON.parse(secrets.open(row.secret_enc)) as MailboxSecret;
+}
+
+export function hasImapSettings(row: MailboxRow): boolean {
+  return Boolean(row.imap_host && row.imap_port && row.imap_user && row.secret_enc);
+}
+
+export function syncFolderRoles(row: Pick<MailboxRow, 'sync_folders'>): ('inbox' | 'sent' | 'spam')[] {
+  const roles = JSON.parse(row.sync_folders) as unknown;
+  return Array.isArray(roles)
+    ? roles.filter((r): r is 'inbox' | 'sent' | 'spam' => r === 'inbox' || r === 'sent' || r === 'spam')
+    : ['inbox'];
 }
 
 export async function grantMailboxAccess(db: Kysely<Database>, userId: string, mailboxId: string, access: MailboxAccess) {
@@ -63,6 +159,31 @@ export async function listMailboxes(db: Kysely<Database>, scope: MailboxScope): 
     status: r.status,
     openCount: Number(r.open_count),
   }));
+}
+
+export function toMailboxDetail(row: MailboxRow, openCount: number): MailboxDetail {
+  const connection =
+    row.imap_host && row.smtp_host
+      ? ConnectionSettingsSchema.omit({ password: true, accessToken: true }).parse({
+          preset: row.preset,
+          imap: { host: row.imap_host, port: row.imap_port, tls: row.imap_tls, user: row.imap_user },
+          smtp: { host: row.smtp_host, port: row.smtp_port, tls: row.smtp_tls, user: row.smtp_user },
+          authMethod: row.auth_method,
+          syncFolders: syncFolderRoles(row),
+          syncSinceDays: row.sync_since === null ? null : Math.max(1, Math.round((row.created_at - row.sync_since) / DAY_MS)),
+        })
+      : null;
+  return {
+    id: row.id,
+    address: row.address,
+    displayName: row.display_name,
+    purpose: toPurpose(row.purpose),
+    status: row.status,
+    openCount,
+    statusDetail: row.status_detail,
+    lastSyncedAt: row.last_synced_at,
+    connection: connection ? { ...connection, hasSecret: row.secret_enc !== null } : null,
+  };
 }
 
 export async function listSessionMailboxes(db: Kysely<Database>, scope: MailboxScope): Promise<SessionInfo['mailboxes']> {

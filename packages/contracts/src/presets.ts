@@ -1,0 +1,81 @@
+import type { TlsMode } from './mailboxes.js';
+
+/**
+ * Provider presets: the settings a form fills in, and the quirks Pier handles.
+ * `notes` keys are i18n keys in the web catalogue (`presets.<id>.note`).
+ */
+export type MailboxPreset = {
+  id: string;
+  imap: { host: string; port: number; tls: TlsMode } | null;
+  smtp: { host: string; port: number; tls: TlsMode } | null;
+  /** Sends the IMAP ID command (RFC 2971): Tencent Exmail and NetEase refuse or flag clients without it. */
+  requiresImapId: boolean;
+  /** The provider saves sent mail to the Sent folder itself (no IMAP APPEND after sending). */
+  savesSentMail: boolean;
+  supportsXoauth2: boolean;
+  /** A client-specific (app) password is needed instead of the web-login password. */
+  needsAppPassword: boolean;
+};
+
+export const mailboxPresets: readonly MailboxPreset[] = [
+  {
+    id: 'exmail',
+    imap: { host: 'imap.exmail.qq.com', port: 993, tls: 'tls' },
+    smtp: { host: 'smtp.exmail.qq.com', port: 465, tls: 'tls' },
+    requiresImapId: true,
+    savesSentMail: false,
+    supportsXoauth2: false,
+    needsAppPassword: true,
+  },
+  {
+    // Tencent Exmail's overseas access points, for mailboxes used from outside mainland China.
+    id: 'exmail-overseas',
+    imap: { host: 'hwimap.exmail.qq.com', port: 993, tls: 'tls' },
+    smtp: { host: 'hwsmtp.exmail.qq.com', port: 465, tls: 'tls' },
+    requiresImapId: true,
+    savesSentMail: false,
+    supportsXoauth2: false,
+    needsAppPassword: true,
+  },
+  {
+    id: 'aliyun',
+    imap: { host: 'imap.qiye.aliyun.com', port: 993, tls: 'tls' },
+    smtp: { host: 'smtp.qiye.aliyun.com', port: 465, tls: 'tls' },
+    requiresImapId: false,
+    savesSentMail: false,
+    supportsXoauth2: false,
+    needsAppPassword: false,
+  },
+  {
+    id: 'qiye163',
+    imap: { host: 'imap.qiye.163.com', port: 993, tls: 'tls' },
+    smtp: { host: 'smtp.qiye.163.com', port: 994, tls: 'tls' },
+    requiresImapId: true,
+    savesSentMail: false,
+    supportsXoauth2: false,
+    needsAppPassword: true,
+  },
+  {
+    id: 'gmail',
+    imap: { host: 'imap.gmail.com', port: 993, tls: 'tls' },
+    smtp: { host: 'smtp.gmail.com', port: 465, tls: 'tls' },
+    requiresImapId: false,
+    savesSentMail: true,
+    supportsXoauth2: true,
+    needsAppPassword: true,
+  },
+  {
+    id: 'm365',
+    imap: { host: 'outlook.office365.com', port: 993, tls: 'tls' },
+    smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
+    requiresImapId: false,
+    savesSentMail: true,
+    supportsXoauth2: true,
+    needsAppPassword: false,
+  },
+  { id: 'other', imap: null, smtp: null, requiresImapId: true, savesSentMail: false, supportsXoauth2: true, needsAppPassword: false },
+];
+
+export function findPreset(id: string): MailboxPreset | undefined {
+  return mailboxPresets.find((p) => p.id === id);
+}

@@ -1,0 +1,44 @@
+import type { ConnectionTestResult } from '@pier/contracts';
+import type { MailboxRow } from '../../db/schema.js';
+import type { SecretBox } from '../security/index.js';
+import { classifyConnectionError } from './connection-errors.js';
+import { createImapClient, createSmtpTransport } from './connections.js';
+
+/**
+ * "Test connection": IMAP login and folder list, then SMTP auth. Each side
+ * answers with a code the UI translates, never a stack trace.
+ */
+export async function testMailboxConnection(mailbox: MailboxRow, secrets: SecretBox, timeoutMs = 20_000): Promise<ConnectionTestResult> {
+  if (!mailbox.imap_host || !mailbox.smtp_host) {
+    const none = { ok: false, code: 'connection.no_settings' as const, message: 'this mailbox has no IMAP/SMTP settings' };
+    return { ok: false, imap: none, smtp: none };
+  }
+  const [imap, smtp] = await Promise.all([testImap(mailbox, secrets, timeoutMs), testSmtp(mailbox, secrets, timeoutMs)]);
+  return { ok: imap.ok && smtp.ok, imap, smtp };
+}
+
+async function testImap(mailbox: MailboxRow, secrets: SecretBox, timeoutMs: number): Promise<ConnectionTestResult['imap']> {
+  const client = createImapClient(mailbox, secrets, { connectionTimeout: timeoutMs, socketTimeout: timeoutMs });
+  client.on('error', () => {}); // reported through the rejected promise below
+  try {
+    await client.connect();
+    const folders = await client.list();
+    return { ok: true, folders: folders.map((f) => f.path) };
+  } catch (error) {
+    return { ok: false, ...classifyConnectionError(error) };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+async function testSmtp(mailbox: MailboxRow, secrets: SecretBox, timeoutMs: number): Promise<ConnectionTestResult['smtp']> {
+  const transport = createSmtpTransport(mailbox, secrets, { connectionTimeout: timeoutMs, socketTimeout: timeoutMs });
+  try {
+    await transport.verify();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, ...classifyConnectionError(error) };
+  } finally {
+    transport.close();
+  }
+}

@@ -1,0 +1,212 @@
+import type { ImapFlow } from 'imapflow';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { isUniqueViolation } from '../../db/database.js';
+import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { type PreparedMail, prepareMail, storePreparedMail } from '../conversations/index.js';
+import {
+  deleteLocationsByUid,
+  type FolderCheckpoint,
+  listFolderUids,
+  resetFolder,
+  saveCheckpoint,
+  updateLocationFlags,
+} from './folder-queries.js';
+
+export type SyncDeps = { db: Kysely<Database>; blobs: BlobStore; logger: Logger };
+
+export type FolderSyncStats = { fetched: number; stored: number; known: number; failed: number; removed: number; flagsUpdated: number };
+
+const MAX_BATCH_MESSAGES = 100;
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+const PARSE_CONCURRENCY = 4;
+
+/**
+ * Brings one folder up to date, once. The invariants that make it lossless:
+ * - the folder's checkpoint (last_uid, backfill_below_uid) is committed in the
+ *   same transaction as the messages it covers, so a crash repeats a batch and
+ *   never skips one; repeating is harmless because a message is found again by
+ *   its identity and a location by (message, mailbox, folder);
+ * - the folder is opened read-only (EXAMINE) and bodies fetched with
+ *   BODY.PEEK, so Pier never sets \Seen on the server;
+ * - the first sync goes newest first, so the inbox is usable at once, while
+ *   older history backfills below `backfill_below_uid`.
+ */
+export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: MailboxRow, initial: FolderRow): Promise<FolderSyncStats> {
+  const { db } = deps;
+  const stats: FolderSyncStats = { fetched: 0, stored: 0, known: 0, failed: 0, removed: 0, flagsUpdated: 0 };
+  const box = await client.mailboxOpen(initial.path, { readOnly: true });
+  const uidValidity = Number(box.uidValidity);
+  let folder = initial;
+  if (folder.uidvalidity !== null && folder.uidvalidity !== uidValidity) {
+    deps.logger.warn(
+      { mailbox: mailbox.address, folder: folder.path, was: folder.uidvalidity, now: uidValidity },
+      'UIDVALIDITY changed: full resync',
+    );
+    await resetFolder(db, folder.id, uidValidity);
+    folder = { ...folder, uidvalidity: uidValidity, last_uid: 0, backfill_below_uid: 0, highest_modseq: null };
+  } else if (folder.uidvalidity === null) {
+    await saveCheckpoint(db, folder.id, { uidvalidity: uidValidity });
+  }
+  const since = mailbox.sync_since ? new Date(mailbox.sync_since) : undefined;
+  const store = (uids: number[], checkpoint: (done: number[]) => FolderCheckpoint) =>
+    storeUids(deps, client, mailbox, folder, uids, checkpoint, stats);
+
+  if (folder.last_uid === 0) {
+    // First sync of this folder (or after a UIDVALIDITY reset): newest first.
+    const uids = desc((await client.search(since ? { since } : { all: true }, { uid: true })) || []);
+    const top = uids[0] ?? 0;
+    let lowest = Number.MAX_SAFE_INTEGER;
+    await store(uids, (done) => {
+      lowest = Math.min(lowest, ...done);
+      const remaining = uids.some((uid) => uid < lowest);
+      return { last_uid: top, backfill_below_uid: remaining ? lowest : 0 };
+    });
+    if (uids.length === 0) await saveCheckpoint(db, folder.id, { last_uid: Math.max(0, box.uidNext - 1), backfill_below_uid: 0 });
+  } else {
+    // New mail since the last sync, oldest first so last_uid only ever moves up.
+    const fresh = asc(
+      ((await client.search({ uid: `${folder.last_uid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > folder.last_uid),
+    );
+    await store(fresh, (done) => ({ last_uid: Math.max(...done) }));
+    if (folder.backfill_below_uid > 1) {
+      const older = desc(
+        ((await client.search({ uid: `1:${folder.backfill_below_uid - 1}`, ...(since ? { since } : {}) }, { uid: true })) || []).filter(
+          (uid) => uid < folder.backfill_below_uid,
+        ),
+      );
+      let lowest = folder.backfill_below_uid;
+      await store(older, (done) => {
+        lowest = Math.min(lowest, ...done);
+        return { backfill_below_uid: older.some((uid) => uid < lowest) ? lowest : 0 };
+      });
+    }
+  }
+
+  stats.removed = await forgetExpunged(deps, client, folder);
+  stats.flagsUpdated = await applyFlagChanges(deps, client, folder, box.highestModseq);
+  await saveCheckpoint(db, folder.id, { synced_at: Date.now(), status: 'active', status_detail: null });
+  return stats;
+}
+
+async function storeUids(
+  deps: SyncDeps,
+  client: ImapFlow,
+  mailbox: MailboxRow,
+  folder: FolderRow,
+  uids: number[],
+  checkpoint: (done: number[]) => FolderCheckpoint,
+  stats: FolderSyncStats,
+): Promise<void> {
+  for (const batch of await batchesBySize(client, uids)) {
+    const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
+    stats.fetched += messages.length;
+    const prepared: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] = [];
+    await forEachLimit(messages, PARSE_CONCURRENCY, async (message) => {
+      if (!message.source) {
+        stats.failed++;
+        deps.logger.warn({ mailbox: mailbox.address, folder: folder.path, uid: message.uid }, 'server returned no body for a message');
+        return;
+      }
+      const internalDate = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
+      prepared.push({
+        uid: message.uid,
+        flags: [...(message.flags ?? [])].sort(),
+        receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
+        mail: await prepareMail(deps.blobs, message.source),
+      });
+    });
+    // Oldest first within a batch, so an original is stored before the replies to it.
+    prepared.sort((a, b) => a.uid - b.uid);
+    const write = () =>
+      deps.db.transaction().execute(async (trx) => {
+        let stored = 0;
+        let known = 0;
+        for (const p of prepared) {
+          const result = await storePreparedMail(trx, p.mail, {
+            mailboxId: mailbox.id,
+            source: 'imap',
+            folderId: folder.id,
+            folderPath: folder.path,
+            uid: p.uid,
+            flags: p.flags,
+            direction: folder.role === 'sent' ? 'out' : 'in',
+            receivedAt: p.receivedAt,
+          });
+          if (result.isNew) stored++;
+          else known++;
+        }
+        await saveCheckpoint(trx, folder.id, checkpoint(batch));
+        return { stored, known };
+      });
+    // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
+    const counts = await write().catch((error: unknown) => (isUniqueViolation(error) ? write() : Promise.reject(error)));
+    stats.stored += counts.stored;
+    stats.known += counts.known;
+  }
+}
+
+/** Splits UIDs into fetch batches bounded in count and bytes (a 40 MB mail gets a batch of its own). */
+async function batchesBySize(client: ImapFlow, uids: number[]): Promise<number[][]> {
+  const batches: number[][] = [];
+  for (let i = 0; i < uids.length; i += 2000) {
+    const slice = uids.slice(i, i + 2000);
+    const sizes = new Map<number, number>();
+    for (const m of await client.fetchAll(slice.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+    let batch: number[] = [];
+    let bytes = 0;
+    for (const uid of slice) {
+      if (!sizes.has(uid)) continue; // expunged meanwhile
+      const size = sizes.get(uid) ?? 0;
+      if (batch.length > 0 && (batch.length >= MAX_BATCH_MESSAGES || bytes + size > MAX_BATCH_BYTES)) {
+        batches.push(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(uid);
+      bytes += size;
+    }
+    if (batch.length > 0) batches.push(batch);
+  }
+  return batches;
+}
+
+/** Locations whose UID the server no longer has were expunged (deleted or moved): forget them, keep the message. */
+async function forgetExpunged(deps: SyncDeps, client: ImapFlow, folder: FolderRow): Promise<number> {
+  const server = new Set((await client.search({ all: true }, { uid: true })) || []);
+  const gone = (await listFolderUids(deps.db, folder.id)).filter((uid) => !server.has(uid));
+  if (gone.length > 0) await deleteLocationsByUid(deps.db, folder.id, gone);
+  return gone.length;
+}
+
+/** CONDSTORE (RFC 7162): fetch only the flags that changed since the last MODSEQ we saw. */
+async function applyFlagChanges(deps: SyncDeps, client: ImapFlow, folder: FolderRow, highestModseq: bigint | undefined): Promise<number> {
+  if (highestModseq === undefined) return 0;
+  const current = await deps.db.selectFrom('folders').select('highest_modseq').where('id', '=', folder.id).executeTakeFirst();
+  let updated = 0;
+  if (current?.highest_modseq && BigInt(current.highest_modseq) < highestModseq) {
+    const changed = await client.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(current.highest_modseq) });
+    for (const m of changed) {
+      await updateLocationFlags(deps.db, folder.id, m.uid, [...(m.flags ?? [])].sort());
+      updated++;
+    }
+  }
+  await saveCheckpoint(deps.db, folder.id, { highest_modseq: highestModseq.toString() });
+  return updated;
+}
+
+const desc = (uids: number[]) => [...uids].sort((a, b) => b - a);
+const asc = (uids: number[]) => [...uids].sort((a, b) => a - b);
+
+async function forEachLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await run(item);
+      }
+    }),
+  );
+}
