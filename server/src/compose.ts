@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import { defineJob } from './jobs/registry.js';
 import { ingestMail } from './modules/conversations/index.js';
 import { findReceivingMailbox } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
+import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -43,6 +45,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
+    let supervisor: ReturnType<typeof startSyncSupervisor> | undefined;
     if (config.smtp.enabled && config.role !== 'worker') {
       smtp = createSmtpListener({
         ...config.smtp,
@@ -61,6 +64,8 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       secureCookies: isHttps(config),
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
+      secrets: workspace.secrets,
+      onMailboxesChanged: () => supervisor?.rescan(),
     });
     let url = '';
     if (config.role !== 'worker') {
@@ -69,6 +74,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
     }
 
     if (config.role !== 'web') {
+      supervisor = startSyncSupervisor({ db, blobs, logger, secrets: workspace.secrets, workerId: `${hostname()}:${process.pid}` });
+      const syncing = supervisor;
+      stops.unshift(() => syncing.stop());
       const worker = startWorker({
         queue,
         logger,

@@ -20,7 +20,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
-import { registerGuard, securityRoutes } from './modules/security/index.js';
+import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 
 export type HttpOptions = {
   db: Kysely<Database>;
@@ -29,6 +29,9 @@ export type HttpOptions = {
   secureCookies: boolean;
   loginRateLimitPerMinute: number;
   health: HealthProbe;
+  secrets: SecretBox;
+  /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
+  onMailboxesChanged?: () => void;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -76,7 +79,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
   });
-  await app.register(mailboxRoutes, { db: options.db });
+  await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));

@@ -1,12 +1,41 @@
-import { CreateMailboxSchema, MailboxSchema } from '@pier/contracts';
+import {
+  ConnectionSettingsSchema,
+  ConnectionTestResultSchema,
+  CreateMailboxSchema,
+  MailboxDetailSchema,
+  MailboxSchema,
+  mailboxPresets,
+  UpdateMailboxSchema,
+} from '@pier/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
-import { requireAuth } from '../security/index.js';
-import { createMailbox, listMailboxes } from './mailboxes.js';
+import type { Database, MailboxRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { requireAuth, type SecretBox } from '../security/index.js';
+import { testMailboxConnection } from './connection-test.js';
+import { findMailboxById } from './mailbox-queries.js';
+import { createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
 
-export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
+const admins = ['super_admin', 'admin'] as const;
+
+export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secrets: SecretBox; onChange?: () => void }> = async (
+  app,
+  { db, secrets, onChange },
+) => {
+  async function detail(row: MailboxRow) {
+    const counts = await listMailboxes(db, { kind: 'all', level: 'manage' });
+    return toMailboxDetail(row, counts.find((m) => m.id === row.id)?.openCount ?? 0);
+  }
+  async function existing(id: string) {
+    const row = await findMailboxById(db, id);
+    if (!row) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+    return row;
+  }
+
   app.get(
     '/api/mailboxes',
     { config: { access: {} }, schema: { response: { 200: z.object({ items: z.array(MailboxSchema) }) } } },
@@ -15,19 +44,89 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = as
     }),
   );
 
+  app.get('/api/mailbox-presets', { config: { access: { roles: admins } } }, async () => ({ items: mailboxPresets }));
+
   app.post(
     '/api/mailboxes',
-    { config: { access: { roles: ['super_admin', 'admin'] } }, schema: { body: CreateMailboxSchema, response: { 201: MailboxSchema } } },
+    { config: { access: { roles: admins } }, schema: { body: CreateMailboxSchema, response: { 201: MailboxDetailSchema } } },
     async (request, reply) => {
-      const row = await createMailbox(db, request.body);
-      return reply.code(201).send({
-        id: row.id,
-        address: row.address,
-        displayName: row.display_name,
-        purpose: request.body.purpose,
-        status: row.status,
-        openCount: 0,
-      });
+      const row = await createMailbox(db, request.body, secrets);
+      onChange?.();
+      return reply.code(201).send(await detail(row));
+    },
+  );
+
+  app.get(
+    '/api/mailboxes/:id',
+    {
+      config: { access: { mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      schema: { params: IdParams, response: { 200: MailboxDetailSchema } },
+    },
+    async (request) => detail(await existing(request.params.id)),
+  );
+
+  app.patch(
+    '/api/mailboxes/:id',
+    {
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      schema: { params: IdParams, body: UpdateMailboxSchema, response: { 200: MailboxDetailSchema } },
+    },
+    async (request) => {
+      const row = await updateMailbox(db, request.params.id, request.body, secrets);
+      onChange?.();
+      return detail(row);
+    },
+  );
+
+  app.delete(
+    '/api/mailboxes/:id',
+    {
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      schema: { params: IdParams, querystring: z.object({ purge: z.enum(['0', '1', 'true', 'false']).default('0') }) },
+    },
+    async (request, reply) => {
+      await removeMailbox(db, request.params.id, { purge: request.query.purge === '1' || request.query.purge === 'true' });
+      onChange?.();
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/mailboxes/:id/test',
+    {
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      schema: { params: IdParams, response: { 200: ConnectionTestResultSchema } },
+    },
+    async (request) => testMailboxConnection(await existing(request.params.id), secrets),
+  );
+
+  // Tests settings before they are saved (the "Test connection" button of the add form).
+  app.post(
+    '/api/mailboxes/test',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        body: z.object({ address: z.string(), connection: ConnectionSettingsSchema }),
+        response: { 200: ConnectionTestResultSchema },
+      },
+    },
+    async (request) => {
+      const { connection } = request.body;
+      const draft = {
+        imap_host: connection.imap.host,
+        imap_port: connection.imap.port,
+        imap_tls: connection.imap.tls,
+        imap_user: connection.imap.user,
+        smtp_host: connection.smtp.host,
+        smtp_port: connection.smtp.port,
+        smtp_tls: connection.smtp.tls,
+        smtp_user: connection.smtp.user,
+        auth_method: connection.authMethod,
+        secret_enc: secrets.seal(JSON.stringify({ password: connection.password, accessToken: connection.accessToken })),
+        preset: connection.preset,
+        address: request.body.address,
+      } as MailboxRow;
+      return testMailboxConnection(draft, secrets);
     },
   );
 };

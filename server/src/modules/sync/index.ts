@@ -2,3 +2,4 @@ export { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.j
 export { type ImportCounts, importMailFiles, splitMbox } from './import-files.js';
 export { acquireLease, releaseLease } from './leases.js';
 export { type MailboxSyncReport, pickFolders, syncMailboxOnce } from './mailbox-sync.js';
+export { startSyncSupervisor } from './sync-supervisor.js';

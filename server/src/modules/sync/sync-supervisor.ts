@@ -1,0 +1,175 @@
+import type { ImapFlow } from 'imapflow';
+import type { Logger } from 'pino';
+import type { MailboxRow } from '../../db/schema.js';
+import {
+  classifyConnectionError,
+  createImapClient,
+  findMailboxById,
+  listActiveImapMailboxes,
+  setMailboxStatus,
+} from '../mailboxes/index.js';
+import type { SecretBox } from '../security/index.js';
+import type { SyncDeps } from './folder-sync.js';
+import { acquireLease, releaseLease } from './leases.js';
+import { syncMailboxOnce } from './mailbox-sync.js';
+
+export type SupervisorOptions = SyncDeps & {
+  secrets: SecretBox;
+  workerId: string;
+  /** How often the mailbox list is re-read and leases are renewed. */
+  scanMs?: number;
+  leaseMs?: number;
+  /** Folders other than INBOX (Sent, Junk) are checked this often; INBOX is pushed by IDLE. */
+  otherFoldersEveryMs?: number;
+  /** Called after each sync that stored something (for realtime push). */
+  onSynced?: (mailboxId: string) => void;
+};
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Keeps every active IMAP mailbox in sync: one long-lived connection per
+ * mailbox, owned by exactly one worker through a lease in the database. After a
+ * full sync the connection IDLEs on INBOX (RFC 2177) so new mail arrives
+ * within the server's notify delay; where IDLE is missing imapflow polls with
+ * NOOP. A broken connection reconnects with exponential backoff, and the
+ * failure is shown on the mailbox.
+ */
+export function startSyncSupervisor(options: SupervisorOptions) {
+  const scanMs = options.scanMs ?? 10_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const runners = new Map<string, { stop(): Promise<void>; settingsKey: string }>();
+  let stopped = false;
+  let scanning: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  const settingsKey = (m: MailboxRow) =>
+    [m.imap_host, m.imap_port, m.imap_tls, m.imap_user, m.secret_enc, m.sync_folders, m.updated_at].join('|');
+
+  async function scan() {
+    const mailboxes = await listActiveImapMailboxes(options.db);
+    const wanted = new Map(mailboxes.map((m) => [m.id, m]));
+    for (const [id, runner] of runners) {
+      const mailbox = wanted.get(id);
+      if (!mailbox || runner.settingsKey !== settingsKey(mailbox)) {
+        runners.delete(id);
+        await runner.stop();
+      }
+    }
+    for (const mailbox of mailboxes) {
+      const lease = `imap:${mailbox.id}`;
+      if (runners.has(mailbox.id)) {
+        if (!(await acquireLease(options.db, lease, options.workerId, leaseMs))) {
+          options.logger.warn({ mailbox: mailbox.address }, 'lost the IMAP lease to another node');
+          await runners.get(mailbox.id)?.stop();
+          runners.delete(mailbox.id);
+        }
+      } else if (await acquireLease(options.db, lease, options.workerId, leaseMs)) {
+        runners.set(mailbox.id, { ...runMailbox(options, mailbox), settingsKey: settingsKey(mailbox) });
+      }
+    }
+  }
+
+  function loop() {
+    if (stopped) return;
+    scanning = scan()
+      .catch((error: unknown) => options.logger.error({ err: String(error) }, 'sync supervisor scan failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, scanMs);
+      });
+  }
+  loop();
+
+  return {
+    /** Re-read mailboxes now (after an admin changed one). */
+    rescan() {
+      if (stopped) return;
+      clearTimeout(timer);
+      scanning = scanning.then(() => {
+        if (stopped) return;
+        clearTimeout(timer);
+        loop();
+      });
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await scanning;
+      await Promise.all([...runners.values()].map((r) => r.stop()));
+      for (const id of runners.keys()) await releaseLease(options.db, `imap:${id}`, options.workerId);
+      runners.clear();
+    },
+  };
+}
+
+function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
+  let stopped = false;
+  let client: ImapFlow | undefined;
+  let wake: (() => void) | undefined;
+  const log = options.logger.child({ mailbox: initial.address });
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      t.unref();
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  async function session(mailbox: MailboxRow) {
+    client = createImapClient(mailbox, options.secrets);
+    const closed = new Promise<void>((resolve) => client?.once('close', () => resolve()));
+    client.on('error', (error: unknown) => log.debug({ err: String(error) }, 'imap connection error'));
+    await client.connect();
+    while (!stopped && client.usable) {
+      const report = await syncMailboxOnce(options, mailbox, client);
+      if (!report.ok) throw Object.assign(new Error(report.error?.message ?? 'sync failed'), { classified: report.error });
+      if (report.folders.some((f) => (f.stored ?? 0) > 0 || (f.removed ?? 0) > 0)) options.onSynced?.(mailbox.id);
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      // Wait for new mail (EXISTS during IDLE), the periodic check of other folders, or a stop.
+      const current = client;
+      let onExists: (() => void) | undefined;
+      const exists = new Promise<void>((resolve) => {
+        onExists = () => resolve();
+        current.once('exists', onExists);
+      });
+      void current.idle().catch(() => {});
+      await Promise.race([exists, closed, sleep(options.otherFoldersEveryMs ?? 60_000)]);
+      if (onExists) current.off('exists', onExists);
+    }
+  }
+
+  const running = (async () => {
+    let backoffMs = 1000;
+    while (!stopped) {
+      const mailbox = await findMailboxById(options.db, initial.id);
+      if (!mailbox || mailbox.status !== 'active') return;
+      const startedAt = Date.now();
+      try {
+        await session(mailbox);
+      } catch (error) {
+        if (stopped) return;
+        const classified = (error as { classified?: { code: string; message: string } }).classified ?? classifyConnectionError(error);
+        log.warn({ code: classified.code, err: classified.message, retryInMs: backoffMs }, 'imap sync failed; reconnecting');
+        await setMailboxStatus(options.db, initial.id, { status_detail: `${classified.code}: ${classified.message}` }).catch(() => {});
+      } finally {
+        await client?.logout().catch(() => client?.close());
+      }
+      if (stopped) return;
+      // A session that ran a while resets the backoff; quick failures back off up to 5 minutes.
+      backoffMs = Date.now() - startedAt > 60_000 ? 1000 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      await sleep(backoffMs);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      client?.close();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import pino from 'pino';
+import { openWorkspace, type Workspace } from '../../src/compose.js';
+import type { MailboxRow } from '../../src/db/schema.js';
+import { createMailbox } from '../../src/modules/mailboxes/index.js';
+import type { TestDatabase } from './databases.js';
+import { mailServer } from './mail-server.js';
+
+export const quietLogger = pino({ level: 'silent' });
+
+export async function openTestWorkspace(database: TestDatabase): Promise<Workspace> {
+  return openWorkspace({ ...database, secretKey: undefined });
+}
+
+/** A mailbox connected to the test Dovecot (plain IMAP on loopback) with every folder role synced. */
+export async function addTestImapMailbox(
+  ws: Workspace,
+  address: string,
+  options: { password?: string; imapPort?: number } = {},
+): Promise<MailboxRow> {
+  return createMailbox(
+    ws.db,
+    {
+      address,
+      displayName: address,
+      purpose: 'sales',
+      connection: {
+        preset: 'other',
+        imap: { host: mailServer.host, port: options.imapPort ?? mailServer.imapPort, tls: 'none', user: address },
+        smtp: { host: mailServer.host, port: mailServer.submissionPort, tls: 'none', user: address },
+        authMethod: 'password',
+        password: options.password ?? mailServer.password,
+        syncFolders: ['inbox', 'sent', 'spam'],
+        syncSinceDays: null,
+      },
+    },
+    ws.secrets,
+  );
+}
