@@ -26,6 +26,7 @@ const config = loadConfig({
   PIER_SMTP_PORT: '0',
   PIER_DATA_DIR: dataDir,
   PIER_LOG_LEVEL: 'silent',
+  PIER_DNS_SERVERS: '127.0.0.1:1',
   DATABASE_URL: process.env.DATABASE_URL ?? '',
 });
 const pier = await startPier(config, pino({ level: 'silent' }));

@@ -9,7 +9,7 @@ import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
-import { ingestMail } from './modules/conversations/index.js';
+import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { findReceivingMailbox } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
@@ -45,13 +45,20 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
+    const dnsResolver = createDnsResolver(config.dnsServers);
     let supervisor: ReturnType<typeof startSyncSupervisor> | undefined;
     if (config.smtp.enabled && config.role !== 'worker') {
       smtp = createSmtpListener({
         ...config.smtp,
         logger,
         resolveRecipient: async (address) => (await findReceivingMailbox(db, address))?.id,
-        store: (mail) => ingestMail({ db, blobs }, { ...mail, source: 'smtp' }),
+        store: async (mail) => {
+          // A verification that cannot finish (DNS down) is recorded as temperror; the mail is stored regardless.
+          const authResults = await verifyInboundMail(mail.raw, mail.envelope, dnsResolver).catch(
+            (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
+          );
+          return ingestMail({ db, blobs }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
+        },
       });
       await smtp.start();
       stops.push(() => smtp?.stop() ?? Promise.resolve());

@@ -20,6 +20,8 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   role: 'all' | 'web' | 'worker';
   webDir: string;
+  /** DNS servers for SPF/DKIM/DMARC checks of mail received on the SMTP listener; the system's when empty. */
+  dnsServers: string[];
 };
 
 export class ConfigError extends Error {
@@ -56,6 +58,10 @@ const variables = {
   PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PIER_WEB_DIR: z.string().min(1).optional(),
+  PIER_DNS_SERVERS: z
+    .string()
+    .regex(/^[0-9a-fA-F.:[\],\s]+$/, 'must be a comma-separated list of IP addresses (optionally with :port)')
+    .optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -93,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: v.PIER_LOG_LEVEL,
     role: v.PIER_ROLE,
     webDir: v.PIER_WEB_DIR ? path.resolve(v.PIER_WEB_DIR) : defaultWebDir,
+    dnsServers: (v.PIER_DNS_SERVERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 

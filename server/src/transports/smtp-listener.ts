@@ -15,7 +15,11 @@ export type SmtpListenerOptions = {
   logger: Logger;
   /** The mailbox id receiving mail for this address, or undefined to refuse it. */
   resolveRecipient(address: string): Promise<string | undefined>;
-  store(mail: { raw: Buffer; mailboxIds: string[] }): Promise<{ messageId: string }>;
+  store(mail: {
+    raw: Buffer;
+    mailboxIds: string[];
+    envelope: { ip: string; helo: string | undefined; mailFrom: string | undefined };
+  }): Promise<{ messageId: string }>;
 };
 
 export type SmtpListener = {
@@ -66,7 +70,12 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
             const id = await options.resolveRecipient(rcpt.address);
             if (id) mailboxIds.add(id);
           }
-          const stored = await options.store({ raw, mailboxIds: [...mailboxIds] });
+          const mailFrom = session.envelope.mailFrom;
+          const stored = await options.store({
+            raw,
+            mailboxIds: [...mailboxIds],
+            envelope: { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom: mailFrom ? mailFrom.address : undefined },
+          });
           options.logger.info({ messageId: stored.messageId, bytes: raw.length, recipients: mailboxIds.size }, 'smtp: mail stored');
           callback(null, `2.0.0 stored as ${stored.messageId}`);
         })

@@ -40,6 +40,8 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
       PIER_DATA_DIR: database.dataDir,
       DATABASE_URL: database.databaseUrl ?? '',
       PIER_LOG_LEVEL: 'info',
+      // SPF/DKIM lookups go to a closed loopback port: tests never query a real DNS server.
+      PIER_DNS_SERVERS: '127.0.0.1:1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,8 @@ export async function startTestPier(
     PIER_SMTP_PORT: '0',
     PIER_DATA_DIR: database.dataDir,
     PIER_LOG_LEVEL: 'silent',
+    // SPF/DKIM lookups go to a closed loopback port: tests never query a real DNS server.
+    PIER_DNS_SERVERS: '127.0.0.1:1',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });

@@ -16,6 +16,7 @@ import {
   linkMailboxes,
   linkMessage,
 } from './conversation-queries.js';
+import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
 import { messageIdentity } from './message-identity.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -38,6 +39,8 @@ export type PreparedMail = {
   identity: string;
   raw: { sha256: string; size: number };
   fields: ParsedFields;
+  /** Pier's own verdicts (SMTP listener) or the provider's Authentication-Results (IMAP). */
+  authResults: AuthResults | null;
 };
 
 export type IngestResult = { messageId: string; conversationId: string; isNew: boolean };
@@ -49,7 +52,7 @@ export type IngestResult = { messageId: string; conversationId: string; isNew: b
  */
 export async function prepareMail(blobs: BlobStore, raw: Buffer): Promise<PreparedMail> {
   const blob = await blobs.put(raw);
-  return { identity: messageIdentity(raw), raw: blob, fields: await parseFields(raw) };
+  return { identity: messageIdentity(raw), raw: blob, fields: await parseFields(raw), authResults: readProviderAuthResults(raw) };
 }
 
 /**
@@ -76,7 +79,7 @@ export async function storePreparedMail(trx: Db, mail: PreparedMail, location: M
       direction: location.direction ?? 'in',
       received_at: receivedAt,
       created_at: now,
-      auth_results: null,
+      auth_results: mail.authResults ? JSON.stringify(mail.authResults) : null,
       attachment_count: 0,
       language: null,
       ...mail.fields,
@@ -116,9 +119,10 @@ export async function storePreparedMail(trx: Db, mail: PreparedMail, location: M
 /** Prepare and store one mail that reached one or more mailboxes (SMTP listener, import). */
 export async function ingestMail(
   deps: { db: Kysely<Database>; blobs: BlobStore },
-  mail: { raw: Buffer; mailboxIds: string[]; source: 'smtp' | 'imap' | 'import'; receivedAt?: number },
+  mail: { raw: Buffer; mailboxIds: string[]; source: 'smtp' | 'imap' | 'import'; receivedAt?: number; authResults?: AuthResults },
 ): Promise<IngestResult> {
   const prepared = await prepareMail(deps.blobs, mail.raw);
+  if (mail.authResults) prepared.authResults = mail.authResults;
   const store = () =>
     deps.db.transaction().execute(async (trx) => {
       let result: IngestResult | undefined;
