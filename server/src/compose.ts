@@ -10,7 +10,7 @@ import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
-import { findReceivingMailbox } from './modules/mailboxes/index.js';
+import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
@@ -24,7 +24,7 @@ export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDi
   const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
   const secrets = createSecretBox(loadSecretKey(config));
   const queue = createQueue(database.db, database.engine);
-  return { database, db: database.db, blobs, secrets, queue, close: () => database.close() };
+  return { database, db: database.db, engine: database.engine, blobs, secrets, queue, close: () => database.close() };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -57,7 +57,8 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           const authResults = await verifyInboundMail(mail.raw, mail.envelope, dnsResolver).catch(
             (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
           );
-          return ingestMail({ db, blobs }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
+          const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db) };
+          return ingestMail({ db, blobs, ctx }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
         },
       });
       await smtp.start();
@@ -81,7 +82,14 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
     }
 
     if (config.role !== 'web') {
-      supervisor = startSyncSupervisor({ db, blobs, logger, secrets: workspace.secrets, workerId: `${hostname()}:${process.pid}` });
+      supervisor = startSyncSupervisor({
+        db,
+        blobs,
+        logger,
+        engine: workspace.database.engine,
+        secrets: workspace.secrets,
+        workerId: `${hostname()}:${process.pid}`,
+      });
       const syncing = supervisor;
       stops.unshift(() => syncing.stop());
       const worker = startWorker({

@@ -47,9 +47,7 @@ export type Mailbox = z.infer<typeof MailboxSchema>;
 export const MailboxDetailSchema = MailboxSchema.extend({
   statusDetail: z.string().nullable(),
   lastSyncedAt: z.number().nullable(),
-  connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true })
-    .extend({ hasSecret: z.boolean() })
-    .nullable(),
+  connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true }).extend({ hasSecret: z.boolean() }).nullable(),
 });
 export type MailboxDetail = z.infer<typeof MailboxDetailSchema>;
 

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_mail_engine.js';
+import * as m0003 from './migrations/0003_search.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_mail_engine': m0002,
+  '0003_search': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
-import { ingestMail } from '../../src/modules/conversations/index.js';
+import { ingestMail, newPierMessageId } from '../../src/modules/conversations/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
+import { searchMessages } from '../../src/modules/search/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 
 const rfq = (transit: string) =>
@@ -21,6 +22,8 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
     sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
     info = (await createMailbox(ws.db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' })).id;
   });
+  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']) } });
+
   afterAll(async () => {
     await ws?.close();
     await database?.drop();
@@ -28,7 +31,7 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
 
   it('keeps the raw bytes unchanged and decodes the headers', async () => {
     const raw = rfq('Received: by mx.acme.test\r\n');
-    const stored = await ingestMail(ws, { raw, mailboxIds: [sales], source: 'smtp' });
+    const stored = await ingestMail(deps(), { raw, mailboxIds: [sales], source: 'smtp' });
     expect(stored.isNew).toBe(true);
     const row = await ws.db.selectFrom('messages').selectAll().where('id', '=', stored.messageId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ subject: '询价 LED panel', from_addr: 'maria@customer.test', from_name: 'Maria', parse_status: 'ok' });
@@ -38,7 +41,7 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
   });
 
   it('stores a mail that reached two mailboxes once, in one conversation shown in both', async () => {
-    const again = await ingestMail(ws, {
+    const again = await ingestMail(deps(), {
       raw: rfq('Delivered-To: info@acme.test\r\nReceived: by mx2\r\n'),
       mailboxIds: [info],
       source: 'smtp',
@@ -58,17 +61,17 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
 
   it('is idempotent: the same delivery stored twice adds nothing', async () => {
     const before = await ws.db.selectFrom('message_locations').select('id').execute();
-    await ingestMail(ws, { raw: rfq('Received: by mx.acme.test\r\n'), mailboxIds: [sales], source: 'smtp' });
+    await ingestMail(deps(), { raw: rfq('Received: by mx.acme.test\r\n'), mailboxIds: [sales], source: 'smtp' });
     expect(await ws.db.selectFrom('message_locations').select('id').execute()).toHaveLength(before.length);
   });
 
   it('treats a reused Message-ID with another body as another message', async () => {
     const other = Buffer.from(rfq('').toString().replace('Please quote 500 pcs', 'Please quote 900 pcs'));
-    expect((await ingestMail(ws, { raw: other, mailboxIds: [sales], source: 'smtp' })).isNew).toBe(true);
+    expect((await ingestMail(deps(), { raw: other, mailboxIds: [sales], source: 'smtp' })).isNew).toBe(true);
   });
 
   it('files a reply that names the first mail in In-Reply-To into its conversation', async () => {
-    const first = await ingestMail(ws, {
+    const first = await ingestMail(deps(), {
       raw: Buffer.from(rfq('').toString().replace('<rfq-1@', '<order-7@')),
       mailboxIds: [sales],
       source: 'smtp',
@@ -76,15 +79,123 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
     const reply = Buffer.from(
       'Message-ID: <order-8@customer.test>\r\nFrom: maria@customer.test\r\nTo: sales@acme.test\r\nSubject: Re: 询价\r\nIn-Reply-To: <order-7@customer.test>\r\nReferences: <order-7@customer.test>\r\n\r\nAny news?\r\n',
     );
-    const stored = await ingestMail(ws, { raw: reply, mailboxIds: [sales], source: 'smtp' });
+    const stored = await ingestMail(deps(), { raw: reply, mailboxIds: [sales], source: 'smtp' });
     expect(stored.conversationId).toBe(first.conversationId);
   });
 
   it('stores a mail it cannot make sense of, raw, instead of dropping it', async () => {
     const garbage = Buffer.from([0x00, 0xff, 0xfe, 0x0a, 0x0d, 0x0a, 0x80, 0x81]);
-    const stored = await ingestMail(ws, { raw: garbage, mailboxIds: [sales], source: 'smtp' });
+    const stored = await ingestMail(deps(), { raw: garbage, mailboxIds: [sales], source: 'smtp' });
     const row = await ws.db.selectFrom('messages').selectAll().where('id', '=', stored.messageId).executeTakeFirstOrThrow();
     expect((await ws.blobs.get(row.raw_sha256)).equals(garbage)).toBe(true);
     expect(row.raw_size).toBe(garbage.length);
+  });
+});
+
+describe.each(engines)('threading, contacts and search on %s', (engine) => {
+  let database: TestDatabase;
+  let ws: Workspace;
+  let sales: string;
+  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']) } });
+  const mail = (headers: Record<string, string>, body = 'Hello') =>
+    Buffer.from(
+      `${Object.entries({
+        'Message-ID': `<${Math.random().toString(36).slice(2)}@x.test>`,
+        To: 'sales@acme.test',
+        Date: 'Thu, 26 Nov 2026 10:00:00 +0000',
+        ...headers,
+      })
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+    );
+  const store = async (raw: Buffer, receivedAt = Date.now()) =>
+    ingestMail(deps(), { raw, mailboxIds: [sales], source: 'smtp', receivedAt });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+    sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+
+  it('never merges two customers who both wrote "Inquiry"', async () => {
+    const a = await store(mail({ From: 'anna@globex.test', Subject: 'Inquiry' }));
+    const b = await store(mail({ From: 'ben@initech.test', Subject: 'Inquiry' }));
+    const c = await store(mail({ From: 'ben@initech.test', Subject: 'RE: Inquiry' }));
+    expect(a.conversationId).not.toBe(b.conversationId);
+    // A reply that lost its headers (Outlook) still finds the same customer's thread by subject.
+    expect(c.conversationId).toBe(b.conversationId);
+  });
+
+  it('threads replies with prefixes in other languages, but a new mail without prefix starts a conversation', async () => {
+    const first = await store(mail({ From: 'li@hanse-licht.test', Subject: 'Anfrage Downlights' }));
+    expect((await store(mail({ From: 'li@hanse-licht.test', Subject: 'AW: Anfrage Downlights' }))).conversationId).toBe(
+      first.conversationId,
+    );
+    expect((await store(mail({ From: 'li@hanse-licht.test', Subject: '回复：Anfrage Downlights' }))).conversationId).toBe(
+      first.conversationId,
+    );
+    expect((await store(mail({ From: 'li@hanse-licht.test', Subject: 'Anfrage Downlights' }))).conversationId).not.toBe(
+      first.conversationId,
+    );
+  });
+
+  it("finds the conversation from Pier's token in In-Reply-To even when the original is unknown", async () => {
+    const original = await store(mail({ From: 'maria@sol-y-luz.test', Subject: 'Catalogue' }));
+    const token = newPierMessageId(original.conversationId, 'acme.test');
+    const reply = await store(mail({ From: 'maria@sol-y-luz.test', Subject: 'Something else entirely', 'In-Reply-To': token }));
+    expect(reply.conversationId).toBe(original.conversationId);
+  });
+
+  it('keeps a reply with a new subject in its thread when its headers say so', async () => {
+    const original = await store(mail({ From: 'tom@nordlicht.test', Subject: 'Order 4711', 'Message-ID': '<order-4711@nordlicht.test>' }));
+    const reply = await store(
+      mail({ From: 'tom@nordlicht.test', Subject: 'Shipping marks', 'In-Reply-To': '<order-4711@nordlicht.test>' }),
+    );
+    expect(reply.conversationId).toBe(original.conversationId);
+  });
+
+  it('joins an original to the reply that was stored before it (newest-first sync)', async () => {
+    const reply = await store(mail({ From: 'eva@lumiere.test', Subject: 'RE: samples', 'In-Reply-To': '<samples-1@lumiere.test>' }));
+    const original = await store(mail({ From: 'eva@lumiere.test', Subject: 'samples', 'Message-ID': '<samples-1@lumiere.test>' }));
+    expect(original.conversationId).toBe(reply.conversationId);
+  });
+
+  it('creates contacts and companies by registrable domain, never for free-mail or the team itself', async () => {
+    await store(mail({ From: 'Jonas Weber <jonas@mail.hanse-licht.co.uk>', Cc: 'buyer.cn@qq.com, sales@acme.test', Subject: 'Samples' }));
+    const jonas = await ws.db
+      .selectFrom('contacts')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .select(['contacts.name', 'companies.domain', 'contacts.country'])
+      .where('contacts.address', '=', 'jonas@mail.hanse-licht.co.uk')
+      .executeTakeFirstOrThrow();
+    expect(jonas).toEqual({ name: 'Jonas Weber', domain: 'hanse-licht.co.uk', country: 'GB' });
+    const qq = await ws.db.selectFrom('contacts').select('company_id').where('address', '=', 'buyer.cn@qq.com').executeTakeFirstOrThrow();
+    expect(qq.company_id).toBeNull();
+    expect(await ws.db.selectFrom('contacts').select('id').where('address', '=', 'sales@acme.test').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('keeps attachments as blobs and makes body, subject and attachment names searchable, Chinese included', async () => {
+    const raw = Buffer.from(
+      'Message-ID: <att-1@globex.test>\r\nFrom: anna@globex.test\r\nTo: sales@acme.test\r\nSubject: =?UTF-8?B?6K+35oql5Lu3?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease send your quotation for tungsten carbide 样品.\r\n--b\r\nContent-Type: application/pdf; name="drawing-88.pdf"\r\nContent-Disposition: attachment; filename="drawing-88.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n',
+    );
+    const stored = await store(raw);
+    const attachment = await ws.db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('message_id', '=', stored.messageId)
+      .executeTakeFirstOrThrow();
+    expect(attachment).toMatchObject({ filename: 'drawing-88.pdf', mime: 'application/pdf', size: 9 });
+    expect((await ws.blobs.get(attachment.sha256)).toString()).toBe('%PDF-1.4\n');
+    for (const query of ['tungsten', '样品', '报价', 'drawing']) {
+      const hits = await searchMessages(ws.db, ws.engine, { query, limit: 10, mailboxIds: [sales] });
+      expect(
+        hits.map((h) => h.messageId),
+        query,
+      ).toContain(stored.messageId);
+    }
   });
 });

@@ -1,15 +1,21 @@
 import type { SessionInfo } from '@pier/contracts';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { useSession, useSetupStatus } from '../features/session/queries';
+import { isAdminRole } from '../features/session/roles';
+import { loadSettings } from '../features/settings/load';
 import { applyAccountLocale, errorMessage } from '../i18n';
 import { Logo } from '../ui/Wordmark';
 import { createQueryClient } from './queryClient';
+import { RouteErrorBoundary } from './RouteErrorBoundary';
+
+/** Admin screens load on first visit: the inbox bundle does not carry them. */
+const SettingsApp = lazy(() => loadSettings().then((module) => ({ default: module.SettingsApp })));
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -49,6 +55,24 @@ function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: Sess
       <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to={home} replace />} />
       <Route path="/login" element={!needsSetup && !session ? <LoginPage /> : <Navigate to={home} replace />} />
       <Route path="/" element={session && !needsSetup ? <InboxPage session={session} /> : <Navigate to={home} replace />} />
+      <Route
+        path="/settings/*"
+        element={
+          session && !needsSetup ? (
+            isAdminRole(session.user.role) ? (
+              <RouteErrorBoundary>
+                <Suspense fallback={<Splash />}>
+                  <SettingsApp session={session} />
+                </Suspense>
+              </RouteErrorBoundary>
+            ) : (
+              <Navigate to="/" replace />
+            )
+          ) : (
+            <Navigate to={home} replace />
+          )
+        }
+      />
       <Route path="*" element={<Navigate to={home} replace />} />
     </Routes>
   );

@@ -12,11 +12,14 @@ export const en = {
     retry: 'Try again',
     language: 'Language',
     close: 'Close',
+    reload: 'Reload',
   },
   boot: {
     loading: 'Loading Pier…',
     failedTitle: 'Pier could not start',
     failedHint: 'The Pier server did not answer as expected.',
+    pageFailed: 'This page could not be loaded',
+    pageFailedHint: 'Pier may have been updated in the meantime. Reload to get the current version.',
   },
   fields: {
     name: 'Your name',
@@ -72,6 +75,9 @@ export const en = {
     roleLabel: 'Role',
     searchLabel: 'Search conversations',
     searchPlaceholder: 'Search subject or sender',
+    settings: 'Settings',
+    manageMailboxes: 'Manage mailboxes',
+    connectMailbox: 'Connect a mailbox',
   },
   shortcuts: {
     label: 'Keyboard shortcuts',

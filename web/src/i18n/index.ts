@@ -3,12 +3,14 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import { type Catalogue, en } from './en';
+import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Catalogue };
+    /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
+    resources: { translation: Catalogue; settings: SettingsCatalogue };
   }
 }
 

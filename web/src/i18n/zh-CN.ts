@@ -11,11 +11,14 @@ export const zhCN: Catalogue = {
     retry: '重试',
     language: '语言',
     close: '关闭',
+    reload: '重新加载',
   },
   boot: {
     loading: '正在打开 Pier…',
     failedTitle: 'Pier 无法启动',
     failedHint: 'Pier 服务器没有正常响应。',
+    pageFailed: '此页面加载失败',
+    pageFailedHint: 'Pier 可能刚刚更新过。重新加载即可使用最新版本。',
   },
   fields: {
     name: '姓名',
@@ -70,6 +73,9 @@ export const zhCN: Catalogue = {
     roleLabel: '角色',
     searchLabel: '搜索会话',
     searchPlaceholder: '搜索主题或发件人',
+    settings: '设置',
+    manageMailboxes: '管理邮箱',
+    connectMailbox: '接入邮箱',
   },
   shortcuts: {
     label: '键盘快捷键',

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 
-function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
+/** The 16×16 line-icon frame; icons used only in a lazily loaded chunk are defined there with it. */
+export function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
   return (
     <svg
       width={size}
@@ -105,5 +106,13 @@ export const SignOutIcon = () => (
 export const BackIcon = () => (
   <Icon size={14}>
     <path d="M10 3 5 8l5 5" />
+  </Icon>
+);
+
+export const SettingsIcon = () => (
+  <Icon size={14}>
+    <circle cx="8" cy="8" r="2" />
+    <path d="M8 1.8v1.6M8 12.6v1.6M14.2 8h-1.6M3.4 8H1.8M12.4 3.6l-1.1 1.1M4.7 11.3l-1.1 1.1M12.4 12.4l-1.1-1.1M4.7 4.7 3.6 3.6" />
+    <circle cx="8" cy="8" r="4.4" />
   </Icon>
 );

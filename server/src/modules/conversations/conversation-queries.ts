@@ -39,12 +39,17 @@ export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
   await db.insertInto('messages').values(row).execute();
 }
 
-export async function insertConversation(db: Db, row: { id: string; subject: string; last_message_at: number; now: number }) {
+export async function insertConversation(
+  db: Db,
+  row: { id: string; subject: string; subjectKey: string; counterparty: string | null; last_message_at: number; now: number },
+) {
   await db
     .insertInto('conversations')
     .values({
       id: row.id,
       subject: row.subject,
+      subject_key: row.subjectKey,
+      counterparty: row.counterparty,
       status: 'open',
       assignee_id: null,
       priority: 'normal',
@@ -55,12 +60,32 @@ export async function insertConversation(db: Db, row: { id: string; subject: str
     .execute();
 }
 
-/** A new message reopens the conversation and moves it up the list (never down: mail can arrive late). */
-export async function bumpConversation(db: Db, conversationId: string, at: number) {
+export async function conversationExists(db: Db, id: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** The newest conversation with this normalised subject and counterparty, active since `since`. */
+export function findConversationBySubject(db: Db, subjectKey: string, counterparty: string, since: number) {
+  return db
+    .selectFrom('conversations')
+    .select('id as conversation_id')
+    .where('subject_key', '=', subjectKey)
+    .where('counterparty', '=', counterparty)
+    .where('last_message_at', '>=', since)
+    .orderBy('last_message_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * A new message moves the conversation up the list (never down: mail can arrive
+ * late); a message from the customer reopens it, one from the team does not.
+ */
+export async function bumpConversation(db: Db, conversationId: string, at: number, reopen: boolean) {
   await db
     .updateTable('conversations')
     .set((eb) => ({
-      status: 'open',
+      ...(reopen ? { status: 'open' as const } : {}),
       updated_at: Date.now(),
       last_message_at: eb.case().when('last_message_at', '<', at).then(at).else(eb.ref('last_message_at')).end(),
     }))

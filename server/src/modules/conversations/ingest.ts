@@ -1,13 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
-import { type AddressObject, simpleParser } from 'mailparser';
-import { isUniqueViolation } from '../../db/database.js';
+import { type Engine, isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { type Participant, recordParticipants } from '../contacts/index.js';
+import { indexMessage } from '../search/index.js';
 import {
   bumpConversation,
+  conversationExists,
   findConversationByMessageIds,
   findConversationByReplies,
+  findConversationBySubject,
   findConversationOfMessage,
   findMessageByIdentity,
   insertConversation,
@@ -18,8 +21,14 @@ import {
 } from './conversation-queries.js';
 import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
 import { messageIdentity } from './message-identity.js';
+import { type ParsedMail, parseMail } from './parse-mail.js';
+import { conversationIdFromMessageIds } from './pier-message-id.js';
+import { isReplyOrForward, subjectKey } from './subject.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Replies whose threading headers were lost join a conversation with the same subject and customer this recent. */
+const SUBJECT_FALLBACK_WINDOW_MS = 60 * 24 * 60 * 60_000;
 
 /** Where one copy of a mail was seen. */
 export type MailLocation = {
@@ -31,14 +40,24 @@ export type MailLocation = {
   flags?: string[];
   /** Mail found in a Sent folder was written by the team (e.g. answered from Outlook). */
   direction?: 'in' | 'out';
-  receivedAt?: number;
+  receivedAt?: number | undefined;
 };
 
-/** A mail whose raw bytes are safely in the blob store and whose fields are parsed; no database work yet. */
+/** What storing needs to know about the workspace. */
+export type IngestContext = {
+  engine: Engine;
+  /** The team's own mailbox addresses: never contacts, never the counterparty. */
+  ownAddresses: ReadonlySet<string>;
+};
+
+type StoredAttachment = { sha256: string; size: number; filename: string; mime: string; contentId: string | null; isInline: boolean };
+
+/** A mail whose raw bytes and attachments are safely in the blob store and whose fields are parsed; no database work yet. */
 export type PreparedMail = {
   identity: string;
   raw: { sha256: string; size: number };
-  fields: ParsedFields;
+  parsed: Omit<ParsedMail, 'attachments'>;
+  attachments: StoredAttachment[];
   /** Pier's own verdicts (SMTP listener) or the provider's Authentication-Results (IMAP). */
   authResults: AuthResults | null;
 };
@@ -47,57 +66,72 @@ export type IngestResult = { messageId: string; conversationId: string; isNew: b
 
 /**
  * Step 1 of ingest, outside any transaction: keep the raw bytes (so nothing is
- * lost even if parsing fails) and parse them. Safe to repeat: blobs are
- * content-addressed.
+ * lost even if parsing fails), parse them, keep the attachments. Safe to
+ * repeat: blobs are content-addressed.
  */
 export async function prepareMail(blobs: BlobStore, raw: Buffer): Promise<PreparedMail> {
-  const blob = await blobs.put(raw);
-  return { identity: messageIdentity(raw), raw: blob, fields: await parseFields(raw), authResults: readProviderAuthResults(raw) };
+  const rawBlob = await blobs.put(raw);
+  const { attachments, ...parsed } = await parseMail(raw);
+  const stored: StoredAttachment[] = [];
+  for (const a of attachments) {
+    const blob = await blobs.put(a.content);
+    stored.push({ sha256: blob.sha256, size: blob.size, filename: a.filename, mime: a.mime, contentId: a.contentId, isInline: a.isInline });
+  }
+  return { identity: messageIdentity(raw), raw: rawBlob, parsed, attachments: stored, authResults: readProviderAuthResults(raw) };
 }
 
 /**
  * Step 2, inside the caller's transaction: one message row per identity, its
- * conversation, and where it was seen. Storing the same mail again only adds a
- * location. Sync commits its folder checkpoint in the same transaction.
+ * body, attachments, contacts, search entry and conversation, and where it was
+ * seen. Storing the same mail again only adds a location. Sync commits its
+ * folder checkpoint in the same transaction.
  */
-export async function storePreparedMail(trx: Db, mail: PreparedMail, location: MailLocation): Promise<IngestResult> {
+export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: PreparedMail, location: MailLocation): Promise<IngestResult> {
   const now = Date.now();
   const receivedAt = location.receivedAt ?? now;
   const existing = await findMessageByIdentity(trx, mail.identity);
-  const messageId = existing?.id ?? newId();
+  let messageId: string;
   let conversationId: string;
   if (existing) {
+    messageId = existing.id;
     const link = await findConversationOfMessage(trx, existing.id);
     if (!link) throw new Error(`message ${existing.id} has no conversation`);
     conversationId = link.conversation_id;
   } else {
-    const row: MessageRow = {
-      id: messageId,
-      identity: mail.identity,
-      raw_sha256: mail.raw.sha256,
-      raw_size: mail.raw.size,
-      direction: location.direction ?? 'in',
-      received_at: receivedAt,
-      created_at: now,
-      auth_results: mail.authResults ? JSON.stringify(mail.authResults) : null,
-      attachment_count: 0,
-      language: null,
-      ...mail.fields,
-    };
-    await insertMessage(trx, row);
-    const thread =
-      (await findConversationByMessageIds(trx, [
-        ...(mail.fields.in_reply_to ? [mail.fields.in_reply_to] : []),
-        ...(JSON.parse(mail.fields.references_json) as string[]),
-      ])) ?? (mail.fields.message_id_header ? await findConversationByReplies(trx, mail.fields.message_id_header) : undefined);
-    if (thread) {
-      conversationId = thread.conversation_id;
-      await bumpConversation(trx, conversationId, receivedAt);
-    } else {
-      conversationId = newId();
-      await insertConversation(trx, { id: conversationId, subject: mail.fields.subject, last_message_at: receivedAt, now });
+    messageId = newId();
+    const direction = location.direction ?? (mail.parsed.from?.address && ctx.ownAddresses.has(mail.parsed.from.address) ? 'out' : 'in');
+    await insertMessage(trx, toMessageRow(mail, { id: messageId, direction, receivedAt, now }));
+    await trx.insertInto('message_bodies').values({ message_id: messageId, text: mail.parsed.text, html: mail.parsed.html }).execute();
+    if (mail.attachments.length > 0) {
+      await trx
+        .insertInto('attachments')
+        .values(
+          mail.attachments.map((a, position) => ({
+            id: newId(),
+            message_id: messageId,
+            sha256: a.sha256,
+            filename: a.filename,
+            mime: a.mime,
+            size: a.size,
+            content_id: a.contentId,
+            is_inline: a.isInline ? 1 : 0,
+            position,
+          })),
+        )
+        .execute();
     }
+    const participants = participantsOf(mail.parsed);
+    await recordParticipants(trx, { messageId, participants, ownAddresses: ctx.ownAddresses, seenAt: receivedAt });
+    conversationId = await threadMessage(trx, ctx, mail.parsed, { messageId, direction, receivedAt, now });
     await linkMessage(trx, conversationId, messageId);
+    await indexMessage(trx as Kysely<Database>, ctx.engine, {
+      messageId,
+      receivedAt,
+      subject: mail.parsed.subject,
+      body: mail.parsed.text,
+      participants: participants.flatMap((p) => [p.address, ...(p.name ? [p.name] : [])]),
+      attachmentNames: mail.attachments.filter((a) => !a.isInline).map((a) => a.filename),
+    });
   }
   await linkMailboxes(trx, conversationId, [location.mailboxId]);
   await insertLocations(trx, [
@@ -116,9 +150,97 @@ export async function storePreparedMail(trx: Db, mail: PreparedMail, location: M
   return { messageId, conversationId, isNew: !existing };
 }
 
+/**
+ * Finds the conversation of a new message, most reliable evidence first:
+ * 1. Pier's own token in In-Reply-To/References (survives providers that rewrite Message-IDs);
+ * 2. In-Reply-To/References naming a stored message;
+ * 3. a stored reply naming this message (newest-first sync stores replies first);
+ * 4. a reply-prefixed subject + the same customer within 60 days (Outlook replies that lost
+ *    their headers). Two customers writing "Inquiry" never meet here: the customer is part of the key,
+ *    and a subject without Re:/Fwd: never joins an old thread on its own.
+ */
+async function threadMessage(
+  trx: Db,
+  ctx: IngestContext,
+  parsed: PreparedMail['parsed'],
+  message: { messageId: string; direction: 'in' | 'out'; receivedAt: number; now: number },
+): Promise<string> {
+  const headerIds = [...(parsed.inReplyTo ? [parsed.inReplyTo] : []), ...parsed.references];
+  const key = subjectKey(parsed.subject);
+  const counterparty = counterpartyOf(parsed, message.direction, ctx.ownAddresses);
+  const tokenConversation = conversationIdFromMessageIds(headerIds);
+  let found: string | undefined;
+  if (tokenConversation && (await conversationExists(trx, tokenConversation))) found = tokenConversation;
+  found ??= (await findConversationByMessageIds(trx, headerIds))?.conversation_id;
+  if (!found && parsed.messageId) found = (await findConversationByReplies(trx, parsed.messageId))?.conversation_id;
+  if (!found && headerIds.length === 0 && counterparty && key && isReplyOrForward(parsed.subject)) {
+    found = (await findConversationBySubject(trx, key, counterparty, message.receivedAt - SUBJECT_FALLBACK_WINDOW_MS))?.conversation_id;
+  }
+  if (found) {
+    await bumpConversation(trx, found, message.receivedAt, message.direction === 'in');
+    return found;
+  }
+  const id = newId();
+  await insertConversation(trx, {
+    id,
+    subject: parsed.subject,
+    subjectKey: key,
+    counterparty,
+    last_message_at: message.receivedAt,
+    now: message.now,
+  });
+  return id;
+}
+
+/** The customer side of a message: who wrote in, or whom the team wrote to. */
+function counterpartyOf(parsed: PreparedMail['parsed'], direction: 'in' | 'out', own: ReadonlySet<string>): string | null {
+  const candidates = direction === 'in' ? [parsed.from, ...parsed.replyTo] : [...parsed.to, ...parsed.cc];
+  return candidates.map((a) => a?.address?.toLowerCase()).find((a): a is string => Boolean(a) && !own.has(a as string)) ?? null;
+}
+
+function participantsOf(parsed: PreparedMail['parsed']): Participant[] {
+  const list: Participant[] = [];
+  const add = (role: Participant['role'], people: { address: string | null; name: string | null }[]) => {
+    for (const p of people) if (p.address) list.push({ address: p.address, name: p.name, role });
+  };
+  add('from', parsed.from ? [parsed.from] : []);
+  add('to', parsed.to);
+  add('cc', parsed.cc);
+  add('reply_to', parsed.replyTo);
+  return list;
+}
+
+function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'out'; receivedAt: number; now: number }): MessageRow {
+  const p = mail.parsed;
+  return {
+    id: m.id,
+    identity: mail.identity,
+    message_id_header: p.messageId,
+    raw_sha256: mail.raw.sha256,
+    raw_size: mail.raw.size,
+    direction: m.direction,
+    from_addr: p.from?.address ?? null,
+    from_name: p.from?.name ?? null,
+    to_addrs: JSON.stringify(p.to.map((a) => a.address).filter(Boolean)),
+    cc_addrs: JSON.stringify(p.cc.map((a) => a.address).filter(Boolean)),
+    subject: p.subject,
+    sent_at: p.date,
+    received_at: m.receivedAt,
+    in_reply_to: p.inReplyTo,
+    references_json: JSON.stringify(p.references),
+    snippet: p.text.replace(/\s+/g, ' ').trim().slice(0, 200),
+    parse_status: p.parseStatus,
+    parse_error: p.parseError,
+    created_at: m.now,
+    auth_results: mail.authResults ? JSON.stringify(mail.authResults) : null,
+    attachment_count: mail.attachments.filter((a) => !a.isInline).length,
+    language: null,
+  };
+}
+
 /** Prepare and store one mail that reached one or more mailboxes (SMTP listener, import). */
 export async function ingestMail(
-  deps: { db: Kysely<Database>; blobs: BlobStore },
+  deps: { db: Kysely<Database>; blobs: BlobStore; ctx: IngestContext },
   mail: { raw: Buffer; mailboxIds: string[]; source: 'smtp' | 'imap' | 'import'; receivedAt?: number; authResults?: AuthResults },
 ): Promise<IngestResult> {
   const prepared = await prepareMail(deps.blobs, mail.raw);
@@ -127,7 +249,7 @@ export async function ingestMail(
     deps.db.transaction().execute(async (trx) => {
       let result: IngestResult | undefined;
       for (const mailboxId of mail.mailboxIds) {
-        result = await storePreparedMail(trx, prepared, { mailboxId, source: mail.source, receivedAt: mail.receivedAt });
+        result = await storePreparedMail(trx, deps.ctx, prepared, { mailboxId, source: mail.source, receivedAt: mail.receivedAt });
       }
       if (!result) throw new Error('a mail needs at least one mailbox');
       return result;
@@ -139,64 +261,4 @@ export async function ingestMail(
     if (isUniqueViolation(error)) return store();
     throw error;
   }
-}
-
-type ParsedFields = Pick<
-  MessageRow,
-  | 'message_id_header'
-  | 'from_addr'
-  | 'from_name'
-  | 'to_addrs'
-  | 'cc_addrs'
-  | 'subject'
-  | 'sent_at'
-  | 'in_reply_to'
-  | 'references_json'
-  | 'snippet'
-  | 'parse_status'
-  | 'parse_error'
->;
-
-async function parseFields(raw: Buffer): Promise<ParsedFields> {
-  try {
-    const parsed = await simpleParser(raw, { skipHtmlToText: false, skipTextLinks: true, skipImageLinks: true });
-    const from = parsed.from?.value[0];
-    const text = parsed.text ?? (typeof parsed.html === 'string' ? parsed.html.replace(/<[^>]+>/g, ' ') : '');
-    const references = typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []);
-    return {
-      message_id_header: parsed.messageId ?? null,
-      from_addr: from?.address?.toLowerCase() ?? null,
-      from_name: from?.name || null,
-      to_addrs: JSON.stringify(addresses(parsed.to)),
-      cc_addrs: JSON.stringify(addresses(parsed.cc)),
-      subject: parsed.subject ?? '',
-      sent_at: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null,
-      in_reply_to: parsed.inReplyTo ?? null,
-      references_json: JSON.stringify(references),
-      snippet: text.replace(/\s+/g, ' ').trim().slice(0, 200),
-      parse_status: 'ok',
-      parse_error: null,
-    };
-  } catch (error) {
-    // Never drop a mail: keep the raw blob and show it raw with a notice.
-    return {
-      message_id_header: null,
-      from_addr: null,
-      from_name: null,
-      to_addrs: '[]',
-      cc_addrs: '[]',
-      subject: '',
-      sent_at: null,
-      in_reply_to: null,
-      references_json: '[]',
-      snippet: '',
-      parse_status: 'failed',
-      parse_error: error instanceof Error ? error.message.slice(0, 500) : String(error),
-    };
-  }
-}
-
-function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
-  const list = Array.isArray(field) ? field : field ? [field] : [];
-  return list.flatMap((group) => group.value.map((a) => a.address?.toLowerCase()).filter((a): a is string => Boolean(a)));
 }

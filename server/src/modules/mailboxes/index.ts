@@ -6,6 +6,7 @@ export {
   findMailboxById,
   findMailboxesByAddresses,
   listActiveImapMailboxes,
+  loadOwnAddresses,
   setMailboxStatus,
 } from './mailbox-queries.js';
 export {

@@ -7,6 +7,12 @@ export async function insertMailbox(db: Db, row: MailboxRow): Promise<void> {
   await db.insertInto('mailboxes').values(row).execute();
 }
 
+/** Every mailbox address of the workspace (the team's own addresses). */
+export async function loadOwnAddresses(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('mailboxes').select('address').execute();
+  return new Set(rows.map((r) => r.address.toLowerCase()));
+}
+
 export function findMailboxById(db: Db, id: string): Promise<MailboxRow | undefined> {
   return db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
 }

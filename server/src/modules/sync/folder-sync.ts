@@ -1,10 +1,11 @@
 import type { ImapFlow } from 'imapflow';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { isUniqueViolation } from '../../db/database.js';
+import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type PreparedMail, prepareMail, storePreparedMail } from '../conversations/index.js';
+import { loadOwnAddresses } from '../mailboxes/index.js';
 import {
   deleteLocationsByUid,
   type FolderCheckpoint,
@@ -14,7 +15,7 @@ import {
   updateLocationFlags,
 } from './folder-queries.js';
 
-export type SyncDeps = { db: Kysely<Database>; blobs: BlobStore; logger: Logger };
+export type SyncDeps = { db: Kysely<Database>; blobs: BlobStore; logger: Logger; engine: Engine };
 
 export type FolderSyncStats = { fetched: number; stored: number; known: number; failed: number; removed: number; flagsUpdated: number };
 
@@ -119,12 +120,13 @@ async function storeUids(
     });
     // Oldest first within a batch, so an original is stored before the replies to it.
     prepared.sort((a, b) => a.uid - b.uid);
+    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
     const write = () =>
       deps.db.transaction().execute(async (trx) => {
         let stored = 0;
         let known = 0;
         for (const p of prepared) {
-          const result = await storePreparedMail(trx, p.mail, {
+          const result = await storePreparedMail(trx, ctx, p.mail, {
             mailboxId: mailbox.id,
             source: 'imap',
             folderId: folder.id,

@@ -2,9 +2,11 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import type { Engine } from '../../db/database.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { prepareMail, storePreparedMail } from '../conversations/index.js';
+import { loadOwnAddresses } from '../mailboxes/index.js';
 
 export type ImportCounts = { new: number; known: number; failed: number; failures: { file: string; error: string }[] };
 
@@ -14,17 +16,18 @@ export type ImportCounts = { new: number; known: number; failed: number; failure
  * them, through the same ingest path as sync. Importing twice adds nothing.
  */
 export async function importMailFiles(
-  deps: { db: Kysely<Database>; blobs: BlobStore },
+  deps: { db: Kysely<Database>; blobs: BlobStore; engine: Engine },
   mailbox: MailboxRow,
   paths: string[],
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { new: 0, known: 0, failed: 0, failures: [] };
+  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
   for await (const { file, raw } of mailSources(paths, counts)) {
     try {
       const prepared = await prepareMail(deps.blobs, raw);
       const result = await deps.db
         .transaction()
-        .execute((trx) => storePreparedMail(trx, prepared, { mailboxId: mailbox.id, source: 'import' }));
+        .execute((trx) => storePreparedMail(trx, ctx, prepared, { mailboxId: mailbox.id, source: 'import' }));
       if (result.isNew) counts.new++;
       else counts.known++;
     } catch (error) {

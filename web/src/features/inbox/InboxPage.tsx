@@ -106,7 +106,14 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   return (
     <div className={selected ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
       <Sidebar session={session} view={view} mailboxId={mailboxId} hrefFor={hrefFor} />
-      <TopBar session={session} title={t(`views.${view}`)} subtitle={subtitle} onSignOut={signOut} signingOut={logout.isPending} />
+      <TopBar
+        session={session}
+        title={t(`views.${view}`)}
+        subtitle={subtitle}
+        onSignOut={signOut}
+        signingOut={logout.isPending}
+        settingsLink
+      />
       <ConversationList
         items={items}
         loadedCount={loaded.length}

@@ -3,9 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { AllMailIcon, MailboxIcon } from '../../ui/icons';
+import { AllMailIcon, MailboxIcon, SettingsIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { queryKeys } from '../session/queries';
+import { isAdminRole } from '../session/roles';
+import { preloadSettings } from '../settings/load';
 import { VIEW_ICONS, VIEW_IDS, type ViewId } from './views';
 
 type Props = {
@@ -18,7 +20,7 @@ type Props = {
 
 export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
   const { t } = useTranslation();
-  const isAdmin = session.user.role === 'super_admin' || session.user.role === 'admin';
+  const isAdmin = isAdminRole(session.user.role);
   const mailboxes = session.mailboxes;
 
   return (
@@ -56,13 +58,39 @@ export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
         </section>
 
         <section className="nav-section" aria-labelledby="nav-mailboxes">
-          <h2 className="nav-title" id="nav-mailboxes">
-            {t('shell.mailboxes')}
-          </h2>
+          <div className="nav-title-row">
+            <h2 className="nav-title" id="nav-mailboxes">
+              {t('shell.mailboxes')}
+            </h2>
+            {isAdmin ? (
+              <Link
+                to="/settings/mailboxes"
+                className="nav-title-action"
+                title={t('shell.manageMailboxes')}
+                aria-label={t('shell.manageMailboxes')}
+                data-testid="manage-mailboxes"
+                onMouseEnter={preloadSettings}
+                onFocus={preloadSettings}
+              >
+                <SettingsIcon />
+              </Link>
+            ) : null}
+          </div>
           {mailboxes.length === 0 ? (
             <p className="nav-empty" data-testid="mailbox-empty">
               <strong>{isAdmin ? t('shell.noMailboxAdmin') : t('shell.noMailboxMember')}</strong>
               {isAdmin ? t('shell.noMailboxAdminHint') : t('shell.noMailboxMemberHint')}
+              {isAdmin ? (
+                <Link
+                  to="/settings/mailboxes/new"
+                  className="btn nav-empty-action"
+                  data-testid="connect-mailbox"
+                  onMouseEnter={preloadSettings}
+                  onFocus={preloadSettings}
+                >
+                  {t('shell.connectMailbox')}
+                </Link>
+              ) : null}
             </p>
           ) : (
             <ul className="nav-list">

@@ -1,7 +1,10 @@
 import type { SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
-import { SignOutIcon } from '../../ui/icons';
+import { Link } from 'react-router';
+import { SettingsIcon, SignOutIcon } from '../../ui/icons';
 import { LanguageSwitch } from '../session/LanguageSwitch';
+import { isAdminRole } from '../session/roles';
+import { preloadSettings } from '../settings/load';
 
 type Props = {
   session: SessionInfo;
@@ -9,6 +12,8 @@ type Props = {
   subtitle: string | null;
   onSignOut: () => void;
   signingOut: boolean;
+  /** Offer the admin screens (admins only); off on the admin screens themselves. */
+  settingsLink?: boolean;
 };
 
 function initials(name: string): string {
@@ -23,7 +28,7 @@ function initials(name: string): string {
     .join('');
 }
 
-export function TopBar({ session, title, subtitle, onSignOut, signingOut }: Props) {
+export function TopBar({ session, title, subtitle, onSignOut, signingOut, settingsLink = false }: Props) {
   const { t } = useTranslation();
   const { user } = session;
   return (
@@ -46,6 +51,18 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut }: Prop
           </span>
         </div>
         <span className="topbar-divider" aria-hidden="true" />
+        {settingsLink && isAdminRole(user.role) ? (
+          <Link
+            to="/settings/mailboxes"
+            className="btn btn-ghost"
+            data-testid="settings-link"
+            onMouseEnter={preloadSettings}
+            onFocus={preloadSettings}
+          >
+            <SettingsIcon />
+            {t('shell.settings')}
+          </Link>
+        ) : null}
         <LanguageSwitch />
         <button type="button" className="btn btn-ghost" data-testid="logout-button" onClick={onSignOut} disabled={signingOut}>
           <SignOutIcon />

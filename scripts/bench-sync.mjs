@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// `npm run bench:sync`: how fast a mailbox becomes usable, against the real
+// Dovecot of scripts/test-env (started here if it is not running).
+//  (a) bare pipeline: imapflow FETCH of every full source + parsing each with
+//      Pier's parser, storing nothing;
+//  (b) Pier's full initial sync (blob, parse, dedupe, thread, index) into a
+//      fresh SQLite workspace, until every mail is searchable;
+// then search p50/p95 over those mails and over 10× them, beside Dovecot's own
+// SEARCH BODY. Options: --mails N (default 20000). The last line is one JSON object.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImapFlow } from 'imapflow';
+import pino from 'pino';
+import { corpus } from './bench/corpus.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const mails = Number(arg('mails', 20000));
+const user = 'bench@acme.test';
+const dist = (p) => path.join(root, 'server/dist', p);
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
+const { openWorkspace } = await import(dist('compose.js'));
+const { createMailbox, findMailboxById } = await import(dist('modules/mailboxes/index.js'));
+const { syncMailboxOnce } = await import(dist('modules/sync/index.js'));
+const { parseMail } = await import(dist('modules/conversations/parse-mail.js'));
+const { searchMessages, indexMessage } = await import(dist('modules/search/index.js'));
+
+// --- the test mail server -------------------------------------------------
+const envScript = path.join(root, 'scripts/test-env/test-env.sh');
+const wasRunning = execFileSync('bash', [envScript, 'status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+  'postgres: up',
+);
+const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
+const env = Object.fromEntries(
+  readFileSync(envFile, 'utf8')
+    .split('\n')
+    .map((l) => /^export ([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2]]),
+);
+const imap = {
+  host: '127.0.0.1',
+  port: Number(env.PIER_TEST_IMAP_PORT),
+  secure: false,
+  auth: { user, pass: env.PIER_TEST_MAIL_PASSWORD },
+  logger: false,
+};
+const connect = async () => {
+  const client = new ImapFlow(imap);
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+};
+const seconds = (t0) => (performance.now() - t0) / 1000;
+const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+try {
+  // Seed: parallel APPENDs (the test Dovecot stores in sdbox, ~4× faster than maildir).
+  let t0 = performance.now();
+  const seeder = await connect();
+  const existing = (await seeder.status('INBOX', { messages: true })).messages;
+  if (existing !== mails) {
+    await seeder.mailboxOpen('INBOX');
+    if (existing > 0) await seeder.messageDelete('1:*');
+    const all = [...corpus(mails)];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const c = await connect();
+        while (next < all.length) await c.append('INBOX', all[next++]);
+        await c.logout();
+      }),
+    );
+    console.log(`seeded ${mails} mails in ${seconds(t0).toFixed(1)} s`);
+  }
+  await seeder.logout();
+
+  // (a) bare pipeline
+  t0 = performance.now();
+  const bare = await connect();
+  await bare.mailboxOpen('INBOX', { readOnly: true });
+  let parsed = 0;
+  for await (const message of bare.fetch('1:*', { uid: true, source: true })) {
+    await parseMail(message.source);
+    parsed++;
+  }
+  await bare.logout();
+  const bareSeconds = seconds(t0);
+  console.log(`bare pipeline (FETCH + parse): ${parsed} mails in ${bareSeconds.toFixed(1)} s = ${Math.round(parsed / bareSeconds)}/s`);
+
+  // (b) Pier's initial sync
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pier-bench-sync-'));
+  const ws = await openWorkspace({ dataDir, databaseUrl: undefined, secretKey: undefined });
+  const row = await createMailbox(
+    ws.db,
+    {
+      address: user,
+      displayName: 'Bench',
+      purpose: 'sales',
+      connection: {
+        preset: 'other',
+        imap: { host: '127.0.0.1', port: imap.port, tls: 'none', user },
+        smtp: { host: '127.0.0.1', port: Number(env.PIER_TEST_SUBMISSION_PORT), tls: 'none', user },
+        authMethod: 'password',
+        password: env.PIER_TEST_MAIL_PASSWORD,
+        syncFolders: ['inbox'],
+        syncSinceDays: null,
+      },
+    },
+    ws.secrets,
+  );
+  t0 = performance.now();
+  const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }) }, await findMailboxById(ws.db, row.id));
+  const pierSeconds = seconds(t0);
+  const stored = report.folders[0]?.stored ?? 0;
+  console.log(
+    `Pier initial sync: ${stored} mails stored and indexed in ${pierSeconds.toFixed(1)} s = ${Math.round(stored / pierSeconds)}/s`,
+  );
+
+  // Search, newest 50, over the synced mails and over 10× (the same documents indexed again under other ids).
+  const queries = { english_rare: 'tungsten', english_common_newest50: 'shipment', cjk3: '钨钢刀', cjk2: '报价' };
+  const engine = ws.database.engine;
+  const measure = async () => {
+    const out = {};
+    for (const [name, query] of Object.entries(queries)) {
+      const times = [];
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        await searchMessages(ws.db, engine, { query, limit: 50, mailboxIds: [row.id] });
+        times.push(performance.now() - t);
+      }
+      out[name] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
+    }
+    return out;
+  };
+  const at20k = await measure();
+  const docs = await ws.db
+    .selectFrom('messages')
+    .innerJoin('message_bodies', 'message_bodies.message_id', 'messages.id')
+    .select(['messages.id', 'messages.subject', 'messages.received_at', 'message_bodies.text'])
+    .execute();
+  t0 = performance.now();
+  for (let copy = 1; copy < 10; copy++) {
+    await ws.db.transaction().execute(async (trx) => {
+      for (const d of docs) {
+        const id = `${d.id}-copy${copy}`;
+        await trx
+          .insertInto('messages')
+          .columns([
+            'id',
+            'identity',
+            'raw_sha256',
+            'raw_size',
+            'direction',
+            'to_addrs',
+            'cc_addrs',
+            'subject',
+            'received_at',
+            'references_json',
+            'snippet',
+            'parse_status',
+            'created_at',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('messages')
+              .select([
+                eb.val(id).as('id'),
+                eb.val(`${id}-identity`).as('identity'),
+                'raw_sha256',
+                'raw_size',
+                'direction',
+                'to_addrs',
+                'cc_addrs',
+                'subject',
+                eb.val(d.received_at - copy * 1000).as('received_at'),
+                'references_json',
+                'snippet',
+                'parse_status',
+                'created_at',
+              ])
+              .where('id', '=', d.id),
+          )
+          .execute();
+        await trx
+          .insertInto('message_locations')
+          .values({ id: `${id}-loc`, message_id: id, mailbox_id: row.id, folder_path: 'INBOX', uid: null, source: 'import', seen_at: 0 })
+          .execute();
+        await indexMessage(trx, engine, {
+          messageId: id,
+          receivedAt: d.received_at - copy * 1000,
+          subject: d.subject,
+          body: d.text,
+          participants: [],
+          attachmentNames: [],
+        });
+      }
+    });
+  }
+  console.log(`grew the index to ${docs.length * 10} mails in ${seconds(t0).toFixed(1)} s`);
+  const at200k = await measure();
+
+  // Dovecot's own SEARCH BODY, what a mail client does (one warm run each).
+  const dovecot = {};
+  const client = await connect();
+  await client.mailboxOpen('INBOX', { readOnly: true });
+  for (const [name, query] of Object.entries(queries)) {
+    await client.search({ body: query }, { uid: true });
+    const t = performance.now();
+    await client.search({ body: query }, { uid: true });
+    dovecot[name] = Math.round(performance.now() - t);
+  }
+  await client.logout();
+  await ws.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.table(
+    Object.fromEntries(
+      Object.keys(queries).map((k) => [
+        k,
+        {
+          '20k p50': at20k[k].p50,
+          '20k p95': at20k[k].p95,
+          [`${(docs.length * 10) / 1000}k p50`]: at200k[k].p50,
+          [`${(docs.length * 10) / 1000}k p95`]: at200k[k].p95,
+          'dovecot ms': dovecot[k],
+        },
+      ]),
+    ),
+  );
+  const result = {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    mails,
+    bare_msgs_per_s: Math.round(parsed / bareSeconds),
+    pier_msgs_per_s: Math.round(stored / pierSeconds),
+    ratio: round(stored / pierSeconds / (parsed / bareSeconds), 2),
+    pier_sync_seconds: round(pierSeconds),
+    search_p95_ms: Object.fromEntries(Object.keys(queries).map((k) => [k, at20k[k].p95])),
+    search_p95_ms_10x: Object.fromEntries(Object.keys(queries).map((k) => [k, at200k[k].p95])),
+    dovecot_search_ms: dovecot,
+  };
+  console.log(JSON.stringify(result));
+} finally {
+  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+}

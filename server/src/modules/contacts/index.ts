@@ -1,0 +1,3 @@
+export { companyDomainFor } from './company-domain.js';
+export { countryFromDomain } from './country-from-domain.js';
+export { type Participant, recordParticipants } from './participants.js';

@@ -1,0 +1,524 @@
+import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { decodeBytes, decodeHeaderValue, detectCharset, htmlToText, parseMail, prepareParserInput, resolveCharset } from './parse-mail.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+const gbk = (text: string) => iconv.encode(text, 'gb18030');
+
+describe('parseMail: Chinese charsets', () => {
+  it('decodes a GB2312-labelled mail that holds GBK-only characters (镕 堃 瑢 喆) in subject, sender and body', async () => {
+    const mail = await parseMail(fixture('gb2312-gbk-only-chars.eml'));
+    expect(mail.subject).toBe('朱镕基、王堃、李瑢、张喆的样品报价');
+    expect(mail.from).toEqual({ address: 'wang.kun@supplier.cn', name: '王堃' });
+    expect(mail.text).toBe('您好！\n\n附件是朱镕基先生、王堃女士、李瑢和张喆确认的样品报价，单价€12.50。\n\n此致\n敬礼');
+    expect(mail.parseStatus).toBe('ok');
+  });
+
+  it('decodes GB18030 four-byte characters under GBK and GB2312 labels in subject, body and RFC 2231 file name', async () => {
+    const mail = await parseMail(fixture('gbk-label-four-byte.eml'));
+    expect(mail.subject).toBe('𠮷野家 😀 订单');
+    expect(mail.text).toBe('𠮷野家 😀 订单');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['𠮷野家订单.pdf']);
+  });
+
+  it('reads the cp936, EUC-CN, x-gbk and GB_2312-80 labels as GB18030', async () => {
+    const mail = await parseMail(fixture('gb-family-labels.eml'));
+    expect(mail.text).toBe('cp936: 镕 € 𠮷\nEUC-CN: 镕 € 𠮷\nx-gbk: 镕 € 𠮷\nGB_2312-80: 镕 € 𠮷');
+  });
+
+  it('detects an undeclared quoted-printable GBK body', async () => {
+    const mail = await parseMail(fixture('undeclared-gbk-body.eml'));
+    expect(mail.text).toBe(
+      '王经理：\n\n关于贵公司的询价，我们的报价如下：\n产品：不锈钢保温杯 500ml\n数量：3000个\n单价：人民币18.5元\n交货期：收到定金后30天。\n\n谢谢！',
+    );
+  });
+
+  it('detects raw 8-bit GBK in Subject and From when the mail declares no charset anywhere', async () => {
+    const mail = await parseMail(fixture('undeclared-gbk-subject.eml'));
+    expect(mail.subject).toBe('关于报价单的询问（第二版）');
+    expect(mail.from).toEqual({ address: 'zhang@supplier.cn', name: '张经理' });
+    expect(mail.text).toBe('Please see the subject.');
+  });
+
+  it('decodes raw 8-bit GBK attachment file names as Foxmail and Outlook (China) send them', async () => {
+    const mail = await parseMail(fixture('raw-gbk-attachment-filename.eml'));
+    expect(mail.subject).toBe('形式发票');
+    expect(mail.from?.name).toBe('刘经理');
+    expect(mail.text).toBe('请查收形式发票。');
+    expect(mail.attachments.map((a) => [a.filename, a.mime])).toEqual([
+      ['形式发票（镕）.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ]);
+  });
+
+  it('joins encoded words split inside a character: UTF-8 B words, GBK B words, a B word followed by a Q word, a GBK file name', async () => {
+    const mail = await parseMail(fixture('split-encoded-words.eml'));
+    expect(mail.subject).toBe('关于报价单的询问 (v2)');
+    expect(mail.from).toEqual({ address: 'wang.kun@supplier.cn', name: '王堃经理' });
+    expect(mail.cc).toEqual([{ address: 'li@supplier.cn', name: '李瑢' }]);
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['形式发票.pdf']);
+  });
+
+  it('decodes the raw GBK headers of a forwarded message shown inline', async () => {
+    const mail = await parseMail(fixture('forwarded-inline-message.eml'));
+    expect(mail.text).toBe("Forwarding the supplier's mail below.\n\nFrom: zhao@supplier.cn\nSubject: 订单确认\n\n订单已确认，谢谢。");
+  });
+});
+
+describe('parseMail: other charsets', () => {
+  it('decodes Big5 and Big5-HKSCS (啲 嘢)', async () => {
+    const mail = await parseMail(fixture('big5.eml'));
+    expect(mail.subject).toBe('報價單：不鏽鋼保溫杯');
+    expect(mail.from).toEqual({ address: 'chen@supplier.tw', name: '陳小姐' });
+    expect(mail.text).toBe('您好，\n\n感謝您的詢價。附上報價單，請查收。\n許功蓋（Big5 易錯字）');
+    expect(mail.html).toBe('<p>有啲嘢想同你傾下</p>');
+  });
+
+  it('tells an undeclared Big5 body from GBK', async () => {
+    const mail = await parseMail(fixture('undeclared-big5-body.eml'));
+    expect(mail.text).toBe('林先生您好，這批貨已經從高雄港出貨，預計下週到達。發票和裝箱單請見附件。');
+  });
+
+  it('decodes Shift_JIS with NEC and IBM characters, and an ISO-2022-JP subject', async () => {
+    const mail = await parseMail(fixture('shift-jis.eml'));
+    expect(mail.subject).toBe('お見積もりのご依頼');
+    expect(mail.text).toBe('いつもお世話になっております。①数量：ⅰ 100個、髙橋様にもご確認済みです。');
+  });
+
+  it('decodes an ISO-2022-JP body with half-width katakana', async () => {
+    const mail = await parseMail(fixture('iso-2022-jp.eml'));
+    expect(mail.subject).toBe('納期のご確認');
+    expect(mail.text).toBe('佐藤です。納期は３月２０日です。ｶﾀｶﾅもOK。');
+  });
+
+  it('decodes KOI8-R', async () => {
+    const mail = await parseMail(fixture('koi8-r.eml'));
+    expect(mail.subject).toBe('Запрос цены на термосы');
+    expect(mail.from?.name).toBe('Иван Петров');
+    expect(mail.text).toBe('Здравствуйте!\nПросим выслать прайс-лист.');
+  });
+
+  it('reads an iso-8859-1 label as windows-1252 (€, curly quotes, dashes)', async () => {
+    const mail = await parseMail(fixture('latin1-label-windows-1252.eml'));
+    expect(mail.subject).toBe('Preis € 12,50 – “Angebot”');
+    expect(mail.from?.name).toBe('Renée Müller');
+    expect(mail.text).toBe('Grüße – der Preis ist 12,50 € für „Thermobecher“.');
+  });
+
+  it('decodes an undeclared body the same with LF line endings (mbox exports)', async () => {
+    const lf = Buffer.from(fixture('undeclared-gbk-body.eml').toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    const mail = await parseMail(lf);
+    expect(mail.text.split('\n')[0]).toBe('王经理：');
+  });
+
+  it('decodes a body labelled utf-8 that is really GBK, and keeps valid UTF-8 with one stray byte as UTF-8', async () => {
+    const head = 'From: a@supplier.cn\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n';
+    const lying = await parseMail(Buffer.concat([Buffer.from(head), gbk('请确认订单数量。')]));
+    expect(lying.text).toBe('请确认订单数量。');
+    const stray = await parseMail(Buffer.concat([Buffer.from(head), Buffer.from('价格 '), Buffer.from([0xff])]));
+    expect(stray.text).toBe('价格 \ufffd');
+  });
+
+  it('takes the charset of an undeclared HTML body from its meta tag', async () => {
+    const html = Buffer.concat([
+      Buffer.from('<html><head><meta charset="big5"></head><body>'),
+      iconv.encode('報價', 'big5'),
+      Buffer.from('</body></html>'),
+    ]);
+    const mail = await parseMail(Buffer.concat([Buffer.from('Subject: x\r\nContent-Type: text/html\r\n\r\n'), html]));
+    expect(mail.text).toBe('報價');
+  });
+
+  it('uses a charset declared elsewhere in the mail for a short undeclared sender name', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: '),
+      gbk('镕堃'),
+      Buffer.from(' <a@supplier.cn>\r\nSubject: x\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n'),
+      gbk('您好'),
+    ]);
+    const mail = await parseMail(raw);
+    expect(mail.from).toEqual({ address: 'a@supplier.cn', name: '镕堃' });
+  });
+
+  it('detects a body whose label nobody knows', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('Subject: x\r\nContent-Type: text/plain; charset=x-mac-chinesesimp-typo\r\n\r\n'),
+      gbk('请确认订单数量。'),
+    ]);
+    expect((await parseMail(raw)).text).toBe('请确认订单数量。');
+  });
+
+  it('does not let a mail name its own hint: a forged Pier label cannot select UTF-7', async () => {
+    const raw = Buffer.from(
+      'Subject: x\r\nContent-Type: text/html; charset="x-pier-undeclared+utf-7"\r\n\r\n+ADw-script+AD4-\xff',
+      'latin1',
+    );
+    const mail = await parseMail(raw);
+    expect(mail.html).toBe('+ADw-script+AD4-ÿ');
+  });
+
+  it('leaves UTF-7 bodies undecoded, so +ADw-script+AD4- cannot become markup', async () => {
+    const mail = await parseMail(Buffer.from('Subject: x\r\nContent-Type: text/plain; charset=utf-7\r\n\r\n+ADw-script+AD4-'));
+    expect(mail.text).toBe('+ADw-script+AD4-');
+  });
+});
+
+describe('parseMail: structure', () => {
+  it('takes the MIME torture mail apart: headers, flowed quoted-printable text, GBK html, cid image, attached message, RFC 2231 name', async () => {
+    const raw = fixture('mime-torture.eml');
+    const mail = await parseMail(raw);
+    expect(mail).toMatchObject({
+      messageId: '<torture@supplier.cn>',
+      from: { address: 'sales@supplier.cn', name: 'Supplier, Sales' },
+      to: [{ address: 'buyer@acme.test', name: null }],
+      cc: [],
+      replyTo: [
+        { address: 'sales-team@supplier.cn', name: '销售部' },
+        { address: 'orders@supplier.cn', name: null },
+      ],
+      subject: 'MIME torture – 测试',
+      date: Date.UTC(2026, 2, 3, 1, 13, 55),
+      inReplyTo: '<rfq-1@acme.test>',
+      references: ['<rfq-0@acme.test>', '<rfq-1@acme.test>'],
+      authenticationResults: ['mx.acme.test; spf=pass smtp.mailfrom=supplier.cn; dkim=pass header.d=supplier.cn'],
+      autoSubmitted: 'no',
+      precedence: null,
+      listId: null,
+      parseStatus: 'ok',
+      parseError: null,
+    });
+    expect(mail.text).toBe(
+      'Dear buyer, this paragraph is long enough to be wrapped by the sender as format=flowed text, so its lines end in a space.\nSecond paragraph: 价格已更新，请查看。\n> quoted line',
+    );
+    expect(mail.html).toBe('<html><body><p>价格已更新</p><img src="cid:logo.png@01DA0000"></body></html>');
+    expect(mail.attachments.map(({ content, ...rest }) => rest)).toEqual([
+      { filename: 'image001.png', mime: 'image/png', size: 68, contentId: 'logo.png@01DA0000', isInline: true },
+      { filename: 'Re 模具图纸.eml', mime: 'message/rfc822', size: 513, contentId: null, isInline: false },
+      { filename: '报价单—2026年第一季度（不锈钢保温杯系列）.pdf', mime: 'application/pdf', size: 9, contentId: null, isInline: false },
+      { filename: 'attachment-4.xls', mime: 'application/vnd.ms-excel', size: 8, contentId: null, isInline: false },
+    ]);
+  });
+
+  it('hands an attached message over byte for byte, so it can be parsed on its own', async () => {
+    const raw = fixture('mime-torture.eml');
+    const attached = (await parseMail(raw)).attachments[1];
+    expect(attached).toBeDefined();
+    if (!attached) return;
+    expect(raw.includes(attached.content)).toBe(true);
+    const inner = await parseMail(attached.content);
+    expect(inner.subject).toBe('Re: 模具图纸');
+    expect(inner.from).toEqual({ address: 'zhao@factory.cn', name: '赵工' });
+    expect(inner.text).toBe('图纸见附件。');
+    expect(inner.attachments.map((a) => a.filename)).toEqual(['drawing.dwg']);
+  });
+
+  it('turns HTML into text when the only text part is HTML inside multipart/mixed', async () => {
+    const mail = await parseMail(fixture('html-only-gb2312.eml'));
+    expect(mail.text).toBe('王堃您好：\n\n价格&交期 如下：\nFOB 宁波 €3.20\n\n- 500 pcs');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['attachment-1.png']);
+  });
+
+  it('marks an image referenced by cid: as inline even without a Content-Disposition (Outlook)', async () => {
+    const mail = await parseMail(fixture('mime-torture.eml'));
+    expect(mail.attachments[0]).toMatchObject({ contentId: 'logo.png@01DA0000', isInline: true });
+  });
+
+  it('never modifies the caller’s bytes', async () => {
+    const raw = fixture('undeclared-gbk-subject.eml');
+    const copy = Buffer.from(raw);
+    await parseMail(raw);
+    expect(raw.equals(copy)).toBe(true);
+  });
+
+  it('keeps parentheses and apostrophes of an RFC 2231 file name (not read as a comment)', async () => {
+    const raw = Buffer.from(
+      "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=gbk''%B1%A8%BC%DB%20(v2)%27s.pdf\r\n\r\n%PDF\r\n--b--\r\n",
+    );
+    expect((await parseMail(raw)).attachments.map((a) => a.filename)).toEqual(["报价 (v2)'s.pdf"]);
+  });
+
+  it('keeps only the last segment of a file name given as a Windows path', async () => {
+    const raw = Buffer.from(
+      'Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="C:\\\\Users\\\\li\\\\PI-001.pdf"\r\n\r\n%PDF\r\n--b--\r\n',
+    );
+    expect((await parseMail(raw)).attachments.map((a) => a.filename)).toEqual(['PI-001.pdf']);
+  });
+
+  it('reads In-Reply-To with a comment, References with bare ids, and loop-check headers', async () => {
+    const raw = Buffer.from(
+      [
+        'From: Out of Office <ooo@supplier.cn>',
+        'Subject: Automatic reply',
+        'In-Reply-To: <a1@acme.test> (Buyer\'s message of "Mon")',
+        'References: a0@acme.test <a1@acme.test>',
+        'Auto-Submitted: auto-replied',
+        'Precedence: bulk',
+        'List-Id: Sales <sales.supplier.cn>',
+        'Authentication-Results: mx.acme.test; dkim=pass',
+        'Authentication-Results: evil.test; dkim=pass',
+        '',
+        'I am away.',
+      ].join('\r\n'),
+    );
+    const mail = await parseMail(raw);
+    expect(mail.inReplyTo).toBe('<a1@acme.test>');
+    expect(mail.references).toEqual(['<a1@acme.test>']);
+    expect(mail.autoSubmitted).toBe('auto-replied');
+    expect(mail.precedence).toBe('bulk');
+    expect(mail.listId).toBe('Sales <sales.supplier.cn>');
+    expect(mail.authenticationResults).toEqual(['mx.acme.test; dkim=pass', 'evil.test; dkim=pass']);
+  });
+
+  it('gives a null date for a missing or unreadable Date header instead of "now", and reads one with a zone comment', async () => {
+    expect((await parseMail(Buffer.from('Subject: x\r\n\r\nhi'))).date).toBeNull();
+    expect((await parseMail(Buffer.from('Date: someday\r\nSubject: x\r\n\r\nhi'))).date).toBeNull();
+    const commented = await parseMail(Buffer.from('Date: Tue, 3 Mar 2026 09:13:55 +0800 (CST)\r\n\r\nhi'));
+    expect(commented.date).toBe(Date.UTC(2026, 2, 3, 1, 13, 55));
+  });
+
+  it('flattens address groups and lower-cases addresses', async () => {
+    const mail = await parseMail(Buffer.from('To: Team: A@Acme.TEST, "Lee, Bo" <Bo@Acme.Test>;, c@acme.test\r\nSubject: x\r\n\r\nhi'));
+    expect(mail.to).toEqual([
+      { address: 'a@acme.test', name: null },
+      { address: 'bo@acme.test', name: 'Lee, Bo' },
+      { address: 'c@acme.test', name: null },
+    ]);
+  });
+});
+
+describe('parseMail: broken mail', () => {
+  it('keeps the text and the attachment of a multipart without closing boundary, as partial', async () => {
+    const mail = await parseMail(fixture('broken-missing-closing-boundary.eml'));
+    expect(mail.text).toBe('The closing boundary never comes.');
+    expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['prices.csv', 'sku,price\r\nA1,12.50\r\n']]);
+    expect(mail.parseStatus).toBe('partial');
+    expect(mail.parseError).toContain('closing boundary');
+  });
+
+  it('reports bad base64 as partial and keeps what decodes', async () => {
+    const mail = await parseMail(fixture('broken-bad-base64.eml'));
+    expect(mail.text.startsWith('价格不变。')).toBe(true);
+    expect(mail.parseStatus).toBe('partial');
+    expect(mail.parseError).toContain('invalid base64');
+  });
+
+  it('reads a mail without Content-Type as plain text', async () => {
+    const mail = await parseMail(fixture('broken-no-content-type.eml'));
+    expect(mail.text).toBe('没有 Content-Type 的邮件，正文是 UTF-8。');
+    expect(mail.parseStatus).toBe('ok');
+  });
+
+  it('drops a NUL byte from a header (PostgreSQL text cannot hold it) and says so', async () => {
+    const mail = await parseMail(fixture('broken-nul-in-header.eml'));
+    expect(mail.subject).toBe('pricelist');
+    expect(mail.text).toBe('Body after a NUL header.');
+    expect(mail.parseStatus).toBe('partial');
+  });
+
+  it('keeps the readable part of a mail truncated inside an attachment', async () => {
+    const mail = await parseMail(fixture('broken-truncated.eml'));
+    expect(mail.subject).toBe('truncated in transit');
+    expect(mail.text).toBe('Catalogue attached.');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['catalogue.pdf']);
+    expect(mail.parseStatus).toBe('partial');
+  });
+
+  it('reads a mail that ends inside its header', async () => {
+    const mail = await parseMail(Buffer.from('From: a@supplier.cn\r\nSubject: cut'));
+    expect(mail.subject).toBe('cut');
+    expect(mail.from?.address).toBe('a@supplier.cn');
+    expect(mail.text).toBe('');
+  });
+
+  it('survives an empty input', async () => {
+    const mail = await parseMail(Buffer.alloc(0));
+    expect(mail).toMatchObject({ subject: '', text: '', from: null, attachments: [] });
+  });
+
+  it('returns failed with the headers it can read and the body detected, when mailparser gives up', async () => {
+    // A header block over mailparser's 1 MB limit makes it reject the mail.
+    const raw = Buffer.concat([
+      Buffer.from(
+        `Message-ID: <huge@supplier.cn>\r\nFrom: "Li" <li@supplier.cn>\r\nTo: a@acme.test, b@acme.test\r\nDate: Tue, 3 Mar 2026 09:13:55 +0800\r\nSubject: `,
+      ),
+      gbk('报价单'),
+      Buffer.from(`\r\nX-Junk: ${'x'.repeat(1_100_000)}\r\n\r\n`),
+      gbk('您好，附件是报价单，请查收。'),
+    ]);
+    const mail = await parseMail(raw);
+    expect(mail).toMatchObject({
+      parseStatus: 'failed',
+      messageId: '<huge@supplier.cn>',
+      from: { address: 'li@supplier.cn', name: 'Li' },
+      to: [
+        { address: 'a@acme.test', name: null },
+        { address: 'b@acme.test', name: null },
+      ],
+      subject: '报价单',
+      date: Date.UTC(2026, 2, 3, 1, 13, 55),
+      text: '您好，附件是报价单，请查收。',
+    });
+    expect(mail.parseError).toBeTruthy();
+  });
+});
+
+describe('what mailparser gets wrong on its own (if one of these fails, mailparser changed: recheck the workarounds)', () => {
+  const plain = (name: string) => simpleParser(fixture(name));
+
+  it('decodes GBK-only characters under a GB2312 label already (libmime maps gb2312 to GBK)', async () => {
+    expect((await plain('gb2312-gbk-only-chars.eml')).subject).toBe('朱镕基、王堃、李瑢、张喆的样品报价');
+  });
+
+  it('loses GB18030 four-byte characters under a GBK label, and € (A2E3) under cp936 and EUC-CN', async () => {
+    expect((await plain('gbk-label-four-byte.eml')).subject).toContain('\ufffd');
+    expect((await plain('gb-family-labels.eml')).text).toContain('cp936: 镕 \ufffd');
+  });
+
+  it('reads undeclared 8-bit GBK as UTF-8, in bodies, headers and attached messages', async () => {
+    expect((await plain('undeclared-gbk-body.eml')).text).toContain('\ufffd');
+    expect((await plain('undeclared-gbk-subject.eml')).subject).toContain('\ufffd');
+    expect((await plain('forwarded-inline-message.eml')).text).toContain('Subject: \ufffd');
+  });
+
+  it('reads a raw GBK file name as latin1', async () => {
+    expect((await plain('raw-gbk-attachment-filename.eml')).attachments[0]?.filename).toBe('ÐÎÊ½·¢Æ±£¨éF£©.xlsx');
+  });
+
+  it('cannot join a character split between a B word and a Q word', async () => {
+    const cc = (await plain('split-encoded-words.eml')).cc;
+    expect(Array.isArray(cc) ? cc[0]?.text : cc?.text).toContain('\ufffd');
+  });
+
+  it('gives "now" for an unreadable Date, and no text for HTML nested in multipart/mixed', async () => {
+    const before = Date.now();
+    const date = (await simpleParser(Buffer.from('Date: someday\r\n\r\nhi'))).date;
+    expect(date?.getTime()).toBeGreaterThanOrEqual(before);
+    expect((await plain('html-only-gb2312.eml')).text).toBeUndefined();
+  });
+});
+
+describe('resolveCharset', () => {
+  it.each([
+    ['GB2312', 'gb18030'],
+    ['gbk', 'gb18030'],
+    ['x-gbk', 'gb18030'],
+    ['CP936', 'gb18030'],
+    ['EUC-CN', 'gb18030'],
+    ['gb_2312-80', 'gb18030'],
+    ['GB18030', 'gb18030'],
+    ['Big5', 'big5hkscs'],
+    ['Big5-HKSCS', 'big5hkscs'],
+    ['iso-8859-1', 'windows-1252'],
+    ['US-ASCII', 'windows-1252'],
+    ['latin1', 'windows-1252'],
+    ['ks_c_5601-1987', 'cp949'],
+    ['Shift_JIS', 'shiftjis'],
+    ['ISO-2022-JP', 'iso-2022-jp'],
+    ['KOI8-R', 'koi8r'],
+    ['win-1251', 'windows1251'],
+    ['UTF-8', 'utf-8'],
+    ['utf-8*en', 'utf-8'],
+    ['UTF-7', 'utf-8'],
+  ])('resolves %s to %s', (label, codec) => {
+    expect(resolveCharset(label)).toBe(codec);
+  });
+
+  it('knows nothing of transfer encodings or made-up names', () => {
+    expect(resolveCharset('base64')).toBeNull();
+    expect(resolveCharset('x-unknown-charset')).toBeNull();
+    expect(resolveCharset('')).toBeNull();
+  });
+});
+
+describe('detectCharset', () => {
+  it.each([
+    ['您好，请报价。', 'gb18030', 'gb18030'],
+    ['关于报价单的询问（第二版）', 'gb18030', 'gb18030'],
+    ['张经理', 'gb18030', 'gb18030'],
+    ['您好，請報價。', 'big5', 'big5hkscs'],
+    ['陳小姐', 'big5', 'big5hkscs'],
+    ['許功蓋', 'big5', 'big5hkscs'],
+    ['Réunion à Paris', 'windows-1252', 'windows-1252'],
+    ['Grüße aus München', 'windows-1252', 'windows-1252'],
+    ['Größe', 'windows-1252', 'windows-1252'],
+    ['Señor García, ¿cómo está?', 'windows-1252', 'windows-1252'],
+    ['“quoted” – €5', 'windows-1252', 'windows-1252'],
+    ['报价 price', 'utf-8', 'utf-8'],
+  ])('detects %s written in %s as %s', (text, charset, expected) => {
+    const bytes = charset === 'utf-8' ? Buffer.from(text) : iconv.encode(text, charset);
+    expect(detectCharset(bytes)).toBe(expected);
+  });
+
+  it('follows a declared multi-byte hint when it decodes cleanly, and ignores it when it does not', () => {
+    expect(detectCharset(gbk('镕堃'))).toBe('windows-1252');
+    expect(detectCharset(gbk('镕堃'), 'gb18030')).toBe('gb18030');
+    expect(detectCharset(iconv.encode('您好，請報價。', 'big5'), 'gb18030')).toBe('big5hkscs');
+  });
+
+  it('falls back to a declared single-byte hint rather than windows-1252', () => {
+    expect(detectCharset(iconv.encode('Здравствуйте', 'koi8-r'), 'koi8r')).toBe('koi8r');
+  });
+});
+
+describe('decodeHeaderValue', () => {
+  const b = (charset: string, bytes: Buffer) => `=?${charset}?B?${bytes.toString('base64')}?=`;
+
+  it('drops the whitespace between adjacent encoded words but keeps it around plain text', () => {
+    expect(decodeHeaderValue(Buffer.from('=?UTF-8?Q?a?= =?UTF-8?Q?b?= c =?UTF-8?Q?d?='))).toBe('ab c d');
+  });
+
+  it('joins a GBK character split across two words, even under two spellings of the label', () => {
+    const bytes = gbk('王堃');
+    expect(decodeHeaderValue(Buffer.from(`${b('gb2312', bytes.subarray(0, 3))}\r\n ${b('GBK', bytes.subarray(3))}`))).toBe('王堃');
+  });
+
+  it('decodes adjacent words in different charsets each by its own', () => {
+    expect(decodeHeaderValue(Buffer.from(`${b('GBK', gbk('报价'))} ${b('big5', iconv.encode('報價', 'big5'))}`))).toBe('报价報價');
+  });
+
+  it('reads raw 8-bit text as UTF-8 when valid, else in the given charset', () => {
+    expect(decodeHeaderValue(Buffer.from('Re: 报价'))).toBe('Re: 报价');
+    expect(decodeHeaderValue(Buffer.concat([Buffer.from('Re: '), gbk('报价')]), 'gb18030')).toBe('Re: 报价');
+  });
+
+  it('keeps malformed words as text', () => {
+    expect(decodeHeaderValue(Buffer.from('=?UTF-8?X?abc?= =?broken'))).toBe('=?UTF-8?X?abc?= =?broken');
+  });
+});
+
+describe('prepareParserInput', () => {
+  it('leaves bodies alone and writes header text as UTF-8', () => {
+    const raw = Buffer.concat([
+      Buffer.from('Subject: '),
+      gbk('报价'),
+      Buffer.from('\r\nContent-Type: text/plain; charset=gbk\r\n\r\n'),
+      gbk('正文'),
+    ]);
+    const { input } = prepareParserInput(raw);
+    expect(input.toString('utf8').startsWith('Subject: 报价\r\n')).toBe(true);
+    expect(input.subarray(input.length - 4).equals(gbk('正文'))).toBe(true);
+  });
+});
+
+describe('decodeBytes', () => {
+  it('decodes ISO-2022-JP including JIS X 0212 and a mislabelled Shift_JIS body', () => {
+    const jis0212 = Buffer.from([0x1b, 0x24, 0x28, 0x44, 0x30, 0x21, 0x1b, 0x28, 0x42]);
+    expect(decodeBytes(jis0212, 'iso-2022-jp')).toBe('丂');
+    expect(decodeBytes(iconv.encode('見積', 'shiftjis'), 'iso-2022-jp')).toBe('見積');
+  });
+});
+
+describe('htmlToText', () => {
+  it('drops scripts, styles and comments, breaks blocks into lines and decodes entities', () => {
+    expect(
+      htmlToText(
+        '<style>p{}</style><script>x()</script><!-- c --><div>Price&nbsp;&lt;5&gt; &amp; &#x20AC;3&#46;</div><p>Line<br/>two</p><table><tr><td>a</td><td>b</td></tr></table>',
+      ),
+    ).toBe('Price <5> & €3.\n\nLine\ntwo\n\na b');
+  });
+
+  it('leaves unknown entities as they are', () => {
+    expect(htmlToText('&unknown; &#xD800;')).toBe('&unknown; &#xD800;');
+  });
+});

@@ -1,0 +1,139 @@
+import { type Kysely, sql } from 'kysely';
+import type { Engine } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { toIndexText } from './search-text.js';
+
+export type SearchDocument = {
+  messageId: string;
+  /** Epoch ms; decides the message's place in newest-first results. */
+  receivedAt: number;
+  subject: string;
+  body: string;
+  /** Display forms such as 'Maria <maria@customer.test>': names and address parts become words. */
+  participants: string[];
+  attachmentNames: string[];
+};
+
+/**
+ * sort_key = received_at_ms * tieSlots + tie-breaker. 1024 slots per millisecond keep every key
+ * below 2^53 (exact as a JS number, and as the int8 the pg driver reads as a number) until the
+ * year 2248; 4096 would run out in 2039.
+ */
+export const tieSlots = 1024;
+const maxReceivedAt = Math.floor(Number.MAX_SAFE_INTEGER / tieSlots) - 1;
+/** Subject, addresses and file names are short; only the body gets the full budget. */
+const shortFieldChars = 4_000;
+
+function clampReceivedAt(receivedAt: number): number {
+  // A forged or broken Date header must not push a key out of range.
+  return Number.isFinite(receivedAt) ? Math.min(Math.max(Math.floor(receivedAt), 0), maxReceivedAt) : 0;
+}
+
+/** FNV-1a: spreads messages received in the same millisecond over its slots, so a collision is rare. */
+function tieOf(messageId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < messageId.length; i++) {
+    hash ^= messageId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % tieSlots;
+}
+
+/** Inserts the key row unless the key (or the message) already has one; true when inserted. */
+async function tryInsertKey(executor: Kysely<Database>, messageId: string, sortKey: number): Promise<boolean> {
+  const inserted = await executor
+    .insertInto('message_search_keys')
+    .values({ message_id: messageId, sort_key: sortKey })
+    .onConflict((oc) => oc.doNothing())
+    .returning('sort_key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Gives a message whose hashed slot was taken the next free key after it (possibly in the
+ * next millisecond: order within a millisecond carries no meaning anyway).
+ */
+async function allocateFreeSortKey(executor: Kysely<Database>, messageId: string, from: number): Promise<number> {
+  let candidate = from;
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const taken = await executor
+      .selectFrom('message_search_keys')
+      .select('sort_key')
+      .where('sort_key', '>=', candidate)
+      .where('sort_key', '<', candidate + 4 * tieSlots)
+      .orderBy('sort_key')
+      .execute();
+    for (const row of taken) {
+      if (row.sort_key !== candidate) break;
+      candidate++;
+    }
+    if (await tryInsertKey(executor, messageId, candidate)) return candidate;
+  }
+  throw new Error(`no free search sort key after ${from} for message ${messageId}`);
+}
+
+/**
+ * Indexes (or re-indexes, replacing the previous entry) one message. Pass the transaction that
+ * stores the message so the mail and its index entry commit together. Returns its sort_key.
+ *
+ * Mail is indexed out of date order (initial sync runs newest first, then backfills), so keys
+ * cannot simply grow: a message first tries the slot of its millisecond picked by a hash of its
+ * id, which for new mail is one statement. ON CONFLICT DO NOTHING keeps a PostgreSQL
+ * transaction usable when another one took the key at the same moment.
+ */
+export async function indexMessage(executor: Kysely<Database>, engine: Engine, doc: SearchDocument): Promise<number> {
+  const bucket = clampReceivedAt(doc.receivedAt);
+  let sortKey = bucket * tieSlots + tieOf(doc.messageId);
+  let replacing = false;
+  if (!(await tryInsertKey(executor, doc.messageId, sortKey))) {
+    const existing = await executor
+      .selectFrom('message_search_keys')
+      .select('sort_key')
+      .where('message_id', '=', doc.messageId)
+      .executeTakeFirst();
+    if (existing && Math.floor(existing.sort_key / tieSlots) === bucket) {
+      sortKey = existing.sort_key;
+      replacing = true;
+    } else {
+      // A new date (the old key goes, and its index entry with it: cascade / trigger), or a collision.
+      if (existing) await executor.deleteFrom('message_search_keys').where('message_id', '=', doc.messageId).execute();
+      sortKey = await allocateFreeSortKey(executor, doc.messageId, sortKey);
+    }
+  }
+
+  const subject = toIndexText(doc.subject, shortFieldChars);
+  const body = toIndexText(doc.body);
+  const participants = toIndexText(doc.participants.join(' '), shortFieldChars);
+  const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars);
+
+  if (engine === 'postgres') {
+    // Weights label the fields (A subject, B people, C files, D body) for field filters later;
+    // results are ordered by date, never ranked.
+    await sql`
+      insert into message_search (message_id, sort_key, doc)
+      values (${doc.messageId}, ${sortKey},
+        setweight(to_tsvector('simple', ${subject}), 'A') ||
+        setweight(to_tsvector('simple', ${participants}), 'B') ||
+        setweight(to_tsvector('simple', ${attachments}), 'C') ||
+        to_tsvector('simple', ${body}))
+      on conflict (message_id) do update set sort_key = excluded.sort_key, doc = excluded.doc`.execute(executor);
+    return sortKey;
+  }
+  // A contentless FTS5 table accepts a second row with the same rowid and merges both
+  // documents' terms; INSERT OR REPLACE does not remove the old terms either. Delete first.
+  if (replacing) await sql`delete from message_search where rowid = ${sortKey}`.execute(executor);
+  await sql`
+    insert into message_search (rowid, subject, body, participants, attachments)
+    values (${sortKey}, ${subject}, ${body}, ${participants}, ${attachments})`.execute(executor);
+  return sortKey;
+}
+
+/**
+ * Removes a message from the index. Deleting the message row does the same by cascade (and,
+ * on SQLite, the trigger of migration 0003); this is for hiding a message that stays stored.
+ */
+export async function removeFromIndex(executor: Kysely<Database>, _engine: Engine, messageId: string): Promise<void> {
+  // Both engines follow the key row: a foreign key on PostgreSQL, a trigger on the FTS5 table.
+  await executor.deleteFrom('message_search_keys').where('message_id', '=', messageId).execute();
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { maxIndexedChars, maxTokenChars, type SearchTerm, toFts5Match, toIndexText, toQuery, toTsquerySource } from './search-text.js';
+
+/** What the engines do with a term: its tokens must appear adjacent, in order, the last possibly as a prefix. */
+function matches(indexText: string, term: SearchTerm): boolean {
+  const tokens = indexText.split(' ');
+  return tokens.some((_, start) =>
+    term.tokens.every((want, i) => {
+      const have = tokens[start + i];
+      if (have === undefined) return false;
+      return term.prefix && i === term.tokens.length - 1 ? have.startsWith(want) : have === want;
+    }),
+  );
+}
+const finds = (text: string, query: string) => {
+  const terms = toQuery(query);
+  return terms.length > 0 && terms.every((t) => matches(toIndexText(text), t));
+};
+
+describe('index text', () => {
+  it('writes Chinese runs as overlapping bigrams followed by the last character', () => {
+    expect(toIndexText('报价单')).toBe('报价 价单 单');
+    expect(toIndexText('请报价！')).toBe('请报 报价 价');
+    expect(toIndexText('钢')).toBe('钢');
+  });
+
+  it('keeps Latin, Cyrillic, Greek words and numbers whole, lower-cased, without punctuation', () => {
+    expect(toIndexText('Please QUOTE: 500 pcs, LED-panel 600x600 (Москва) ΣΟΦΟΣ')).toBe(
+      'please quote 500 pcs led panel 600x600 москва σοφος',
+    );
+  });
+
+  it('splits mixed runs so LED灯 is the word led and the Chinese 灯', () => {
+    expect(toIndexText('LED灯泡')).toBe('led 灯泡 泡');
+  });
+
+  it('folds full-width forms and Latin or Greek accents', () => {
+    expect(toIndexText('ＬＥＤ１２３ Café Ωμέγα')).toBe('led123 cafe ωμεγα');
+  });
+
+  it('bigrams Japanese kana and Korean Hangul like Chinese', () => {
+    expect(toIndexText('カタログ')).toBe('カタ タロ ログ グ');
+    expect(toIndexText('견적')).toBe('견적 적');
+  });
+
+  it('drops every character FTS5 or tsquery could read as syntax', () => {
+    expect(toIndexText(`a"b' NEAR(c) d* -e ^f g:h & | ! <-> \\`)).toBe('a b near c d e f g h');
+  });
+
+  it('is bounded: long text is cut and long tokens are shortened', () => {
+    expect(toIndexText('x'.repeat(500))).toBe('x'.repeat(maxTokenChars));
+    const long = toIndexText('报价'.repeat(maxIndexedChars));
+    expect(long.split(' ').length).toBeLessThanOrEqual(maxIndexedChars);
+    expect(toIndexText(`${'a'.repeat(9)}😀`, 10)).toBe('a'.repeat(9));
+  });
+});
+
+describe('query parsing', () => {
+  it('turns a 2-character Chinese word into one bigram token', () => {
+    expect(toQuery('报价')).toEqual([{ tokens: ['报价'], prefix: false }]);
+  });
+
+  it('turns a longer Chinese word into a phrase of its bigrams, in order', () => {
+    expect(toQuery('钨钢刀')).toEqual([{ tokens: ['钨钢', '钢刀'], prefix: false }]);
+  });
+
+  it('matches a single Chinese character as a prefix, which covers every position in a run', () => {
+    expect(toQuery('钢')).toEqual([{ tokens: ['钢'], prefix: true }]);
+    expect(finds('不锈钢板', '钢')).toBe(true);
+    expect(finds('材料是钢。', '钢')).toBe(true);
+  });
+
+  it('finds a Chinese word inside longer text but not its characters reversed or apart', () => {
+    expect(finds('请报价', '报价')).toBe(true);
+    expect(finds('报价单', '报价')).toBe(true);
+    expect(finds('价报', '报价')).toBe(false);
+    expect(finds('报，价', '报价')).toBe(false);
+    expect(finds('硬质钨钢刀具', '钨钢刀')).toBe(true);
+    expect(finds('钢刀和钨钢', '钨钢刀')).toBe(false);
+  });
+
+  it('keeps quoted phrases together and lets a trailing * ask for a prefix', () => {
+    expect(toQuery('"LED panel" ship*')).toEqual([
+      { tokens: ['led', 'panel'], prefix: false },
+      { tokens: ['ship'], prefix: true },
+    ]);
+    expect(toQuery('“报价单 LED”')).toEqual([{ tokens: ['报价', '价单', '单', 'led'], prefix: false }]);
+    expect(finds('请看报价单 LED 面板', '"报价单 LED"')).toBe(true);
+    expect(finds('LED 报价单', '"报价单 LED"')).toBe(false);
+  });
+
+  it('searches an address or a dotted number as the phrase of its parts', () => {
+    expect(toQuery('maria@customer.test')).toEqual([{ tokens: ['maria', 'customer', 'test'], prefix: false }]);
+    expect(finds('From Maria <maria@customer.test>', 'maria@customer.test')).toBe(true);
+  });
+
+  it('ignores one-letter Latin prefixes, which would expand to half the vocabulary', () => {
+    expect(toQuery('s*')).toEqual([{ tokens: ['s'], prefix: false }]);
+  });
+
+  it('prefixes the last unquoted word only when searching as you type', () => {
+    expect(toQuery('led pan', { prefixLastTerm: true })).toEqual([
+      { tokens: ['led'], prefix: false },
+      { tokens: ['pan'], prefix: true },
+    ]);
+    expect(toQuery('"led pan"', { prefixLastTerm: true })).toEqual([{ tokens: ['led', 'pan'], prefix: false }]);
+  });
+
+  it('reads operators and stray syntax as plain words or nothing', () => {
+    expect(toQuery('NEAR( AND OR NOT - * " ^ :')).toEqual(['near', 'and', 'or', 'not'].map((t) => ({ tokens: [t], prefix: false })));
+    expect(toQuery('  ')).toEqual([]);
+    expect(toQuery('"unclosed phrase')).toEqual([{ tokens: ['unclosed', 'phrase'], prefix: false }]);
+  });
+
+  it('drops repeated terms and bounds the number of terms', () => {
+    expect(toQuery('led LED Led')).toHaveLength(1);
+    expect(toQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')).length).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('engine syntax', () => {
+  const terms = toQuery('钨钢刀 "led panel" ship* 钢');
+
+  it('quotes every FTS5 phrase and keeps only the prefix star', () => {
+    expect(toFts5Match(terms)).toBe('"钨钢 钢刀" AND "led panel" AND "ship"* AND "钢"*');
+  });
+
+  it('quotes every tsquery lexeme and joins phrases with <->', () => {
+    expect(toTsquerySource(terms)).toBe(`('钨钢' <-> '钢刀') & ('led' <-> 'panel') & 'ship':* & '钢':*`);
+  });
+
+  it('escapes quotes and backslashes even in tokens that cannot come from toQuery', () => {
+    expect(toFts5Match([{ tokens: ['a"b'], prefix: false }])).toBe('"a""b"');
+    expect(toTsquerySource([{ tokens: ["a'b\\"], prefix: false }])).toBe(`'a''b\\\\'`);
+  });
+
+  it('never yields tokens with anything but letters, digits and marks, whatever is typed', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const alphabet = [
+      'a',
+      'Z',
+      '9',
+      '"',
+      "'",
+      '*',
+      '-',
+      '(',
+      ')',
+      ':',
+      '^',
+      '\\',
+      ' ',
+      '报',
+      '价',
+      '钢',
+      'é',
+      '&',
+      '|',
+      '!',
+      '<',
+      '>',
+      '“',
+      '」',
+    ];
+    for (let n = 0; n < 500; n++) {
+      const input = Array.from({ length: next() % 30 }, () => alphabet[next() % alphabet.length]).join('');
+      for (const term of toQuery(input)) {
+        for (const token of term.tokens) expect(token).toMatch(/^[\p{L}\p{N}\p{M}]+$/u);
+      }
+    }
+  });
+});

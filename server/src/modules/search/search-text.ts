@@ -1,0 +1,187 @@
+/**
+ * Text → search tokens, the same way for mail being indexed and for what a user types,
+ * so both engines see identical tokens whatever their own tokenizer would have done.
+ *
+ * Chinese has no spaces and its most searched words are two characters long (报价, 样品,
+ * 付款), which a trigram index can never match. Every run of CJK characters is therefore
+ * written as overlapping bigrams (报价单 → 报价 价单) plus the run's last character on its
+ * own, so that any 2-character word is one indexed token, a longer word is a phrase of
+ * adjacent bigrams (钨钢刀 → "钨钢 钢刀"), and a 1-character query is the prefix `钢*`, which
+ * covers every occurrence: each character of a run starts a bigram except the last, which
+ * is the unigram. Other scripts are split into words of letters and digits. The output is
+ * plain lower-case tokens separated by spaces, with no punctuation: nothing in it can be read
+ * as an operator by FTS5 or by PostgreSQL's tsquery parser.
+ */
+
+const cjkClass = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
+// A CJK run, or a word: letters/digits of any other script (a mark may follow, never lead).
+// The `v` flag's set difference keeps CJK out of words, so 'led灯' is 'led' then '灯'.
+const runPattern = new RegExp(`([${cjkClass}]+)|([[\\p{L}\\p{N}]--[${cjkClass}]][[\\p{L}\\p{N}\\p{M}]--[${cjkClass}]]*)`, 'gv');
+const foldedMarks = /(?<=[\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
+const nonAscii = /\P{ASCII}/u;
+const quoteChars = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u300c', '\u300d', '\u300e', '\u300f']);
+
+/**
+ * Longest text indexed per field, in UTF-16 units. PostgreSQL refuses a tsvector whose
+ * distinct lexemes exceed 1 MB; 100k CJK characters give at most 100k distinct 6-byte
+ * bigrams, safely below it. A mail body longer than this is nearly always quoted history.
+ */
+export const maxIndexedChars = 100_000;
+/** A token longer than this (base64 residue, hashes) is cut: it bloats the index and nobody types it. */
+export const maxTokenChars = 60;
+const maxQueryChars = 500;
+const maxQueryTerms = 16;
+const maxTermTokens = 32;
+/** Shorter Latin prefixes (`s*`) would expand to a large part of the vocabulary. */
+const minWordPrefixChars = 2;
+
+type Run = { isCjk: boolean; text: string };
+
+/** One AND-ed query term: adjacent tokens (a phrase; one token for a plain word), the last one a prefix if `prefix`. */
+export type SearchTerm = { tokens: string[]; prefix: boolean };
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never leave half of a surrogate pair at the end.
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+function foldWord(word: string): string {
+  let folded = word;
+  // Accents are dropped in Latin and Greek so 'cafe' finds 'café' (as FTS5's remove_diacritics does, on both engines).
+  if (nonAscii.test(folded)) folded = folded.normalize('NFD').replace(foldedMarks, '').normalize('NFC');
+  return cut(folded, maxTokenChars);
+}
+
+function splitRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  for (const match of text.normalize('NFKC').toLowerCase().matchAll(runPattern)) {
+    if (match[1] !== undefined) runs.push({ isCjk: true, text: match[1] });
+    else if (match[2] !== undefined) runs.push({ isCjk: false, text: foldWord(match[2]) });
+  }
+  return runs;
+}
+
+function bigrams(run: string): string[] {
+  const chars = Array.from(run);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
+  return out;
+}
+
+/** Tokens of one CJK run as indexed: its bigrams, then its last character. */
+function indexedCjkTokens(run: string): string[] {
+  const chars = Array.from(run);
+  const last = chars[chars.length - 1];
+  return last === undefined ? [] : [...bigrams(run), last];
+}
+
+/** The text to hand to the engine's index (FTS5 unicode61 or to_tsvector('simple')). */
+export function toIndexText(text: string, maxChars: number = maxIndexedChars): string {
+  const out: string[] = [];
+  for (const run of splitRuns(cut(text, maxChars))) {
+    if (run.isCjk) out.push(...indexedCjkTokens(run.text));
+    else out.push(run.text);
+  }
+  return out.join(' ');
+}
+
+/**
+ * Tokens of one user-typed word or quoted phrase, matching the indexed tokens of the same
+ * text wherever it occurs inside longer text. A CJK run at the end is matched as a
+ * substring: its bigrams without the final unigram (报价 finds 报价单), or a prefix when it
+ * is one character (钢 finds 钢板).
+ */
+function termOf(text: string, wantsPrefix: boolean): SearchTerm | undefined {
+  const runs = splitRuns(text);
+  const tokens: string[] = [];
+  let prefix = false;
+  runs.forEach((run, i) => {
+    const isLast = i === runs.length - 1;
+    if (!run.isCjk) {
+      tokens.push(run.text);
+      prefix = isLast && wantsPrefix && Array.from(run.text).length >= minWordPrefixChars;
+    } else if (!isLast) {
+      tokens.push(...indexedCjkTokens(run.text));
+    } else if (Array.from(run.text).length === 1) {
+      tokens.push(run.text);
+      prefix = true;
+    } else {
+      tokens.push(...bigrams(run.text));
+      prefix = false;
+    }
+  });
+  if (tokens.length === 0) return undefined;
+  // A cut phrase matches more, never less: the engines bound the work of a very long phrase.
+  if (tokens.length > maxTermTokens) return { tokens: tokens.slice(0, maxTermTokens), prefix: false };
+  return { tokens, prefix };
+}
+
+/**
+ * Parses a search box into AND-ed terms. Supported syntax: words, "quoted phrases" (also
+ * with “”, 「」), and a trailing `*` on a word for prefix matching. Everything else, including
+ * FTS5 and tsquery operators (AND, OR, NOT, NEAR(, -, ^, :, parentheses), is searched as
+ * ordinary text or dropped as punctuation, so no input can change the query's structure.
+ * With `prefixLastTerm` (search as you type), the last unquoted Latin word matches as a prefix.
+ */
+export function toQuery(userQuery: string, options: { prefixLastTerm?: boolean } = {}): SearchTerm[] {
+  const input = cut(userQuery, maxQueryChars).normalize('NFKC');
+  const chunks: { text: string; quoted: boolean; prefix: boolean }[] = [];
+  let current = '';
+  let inQuote = false;
+  const flush = (quoted: boolean) => {
+    const trimmed = quoted ? current : current.trim();
+    if (trimmed) {
+      const prefix = !quoted && trimmed.endsWith('*');
+      chunks.push({ text: trimmed, quoted, prefix });
+    }
+    current = '';
+  };
+  for (const ch of input) {
+    if (quoteChars.has(ch)) {
+      flush(inQuote);
+      inQuote = !inQuote;
+    } else if (!inQuote && /\s/u.test(ch)) {
+      flush(false);
+    } else {
+      current += ch;
+    }
+  }
+  // An unclosed quote runs to the end of the input, as in most search boxes.
+  flush(inQuote);
+
+  const lastUnquoted = chunks.findLastIndex((c) => !c.quoted);
+  const terms: SearchTerm[] = [];
+  const seen = new Set<string>();
+  chunks.forEach((chunk, i) => {
+    const wantsPrefix = chunk.prefix || (options.prefixLastTerm === true && i === lastUnquoted && i === chunks.length - 1);
+    const term = termOf(chunk.text, wantsPrefix);
+    if (!term) return;
+    const key = `${term.tokens.join(' ')}${term.prefix ? '*' : ''}`;
+    if (seen.has(key) || terms.length >= maxQueryTerms) return;
+    seen.add(key);
+    terms.push(term);
+  });
+  return terms;
+}
+
+/** The FTS5 MATCH string: every phrase is a quoted string, the only syntax kept is the prefix `*`. */
+export function toFts5Match(terms: SearchTerm[]): string {
+  return terms.map((t) => `"${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? '*' : ''}`).join(' AND ');
+}
+
+/**
+ * The to_tsquery('simple', …) string: each token single-quoted (quotes and backslashes
+ * escaped), phrases joined with <->, terms with &. to_tsquery runs each quoted token
+ * through the same parser as to_tsvector, so both sides agree on lexemes.
+ */
+export function toTsquerySource(terms: SearchTerm[]): string {
+  const quote = (token: string) => `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  return terms
+    .map((t) => {
+      const parts = t.tokens.map((token, i) => (t.prefix && i === t.tokens.length - 1 ? `${quote(token)}:*` : quote(token)));
+      return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts.join('');
+    })
+    .join(' & ');
+}

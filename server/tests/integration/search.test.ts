@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/compose.js';
+import { newId } from '../../src/db/ids.js';
+import { createMailbox } from '../../src/modules/mailboxes/index.js';
+import { indexMessage, removeFromIndex, type SearchRequest, searchMessages, tieSlots } from '../../src/modules/search/index.js';
+import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+
+const day = 86_400_000;
+const t0 = Date.UTC(2026, 0, 1);
+
+describe.each(engines)('searching mail on %s', (engine) => {
+  let database: TestDatabase;
+  let ws: Workspace;
+  let sales: string;
+  let info: string;
+  const ids: Record<string, string> = {};
+
+  /** A minimal stored message, seen in the given mailboxes, indexed in the same transaction. */
+  async function store(
+    name: string,
+    receivedAt: number,
+    subject: string,
+    body: string,
+    mailboxIds: string[],
+    attachments: string[] = [],
+    id = newId(),
+  ) {
+    ids[name] = id;
+    await ws.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('messages')
+        .values({
+          id,
+          identity: `identity-${id}`,
+          message_id_header: `<${name}@customer.test>`,
+          raw_sha256: '0'.repeat(64),
+          raw_size: body.length,
+          direction: 'in',
+          from_addr: 'maria@customer.test',
+          from_name: 'Maria',
+          to_addrs: '["sales@acme.test"]',
+          cc_addrs: '[]',
+          subject,
+          sent_at: receivedAt,
+          received_at: receivedAt,
+          in_reply_to: null,
+          references_json: '[]',
+          snippet: body.slice(0, 200),
+          parse_status: 'ok',
+          parse_error: null,
+          created_at: receivedAt,
+          auth_results: null,
+          language: null,
+        })
+        .execute();
+      await trx
+        .insertInto('message_locations')
+        .values(
+          mailboxIds.map((mailbox_id) => ({
+            id: newId(),
+            message_id: id,
+            mailbox_id,
+            folder_path: '',
+            uid: null,
+            source: 'smtp' as const,
+            seen_at: receivedAt,
+            folder_id: null,
+          })),
+        )
+        .execute();
+      await indexMessage(trx, engine, {
+        messageId: id,
+        receivedAt,
+        subject,
+        body,
+        participants: ['Maria <maria@customer.test>', 'sales@acme.test'],
+        attachmentNames: attachments,
+      });
+    });
+    return id;
+  }
+
+  const search = async (query: string, options: Partial<SearchRequest> = {}) => {
+    const hits = await searchMessages(ws.db, engine, { query, limit: 50, mailboxIds: 'all', ...options });
+    const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
+    return hits.map((h) => names[h.messageId] ?? h.messageId);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+    sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
+    info = (await createMailbox(ws.db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' })).id;
+    // Indexed out of date order, as an initial sync (newest first) followed by a backfill would.
+    await store('quoteRequest', t0 + 5 * day, 'RFQ LED panel', '您好，请报价 LED 面板 600x600，数量 500 件。', [sales]);
+    await store(
+      'quoteSheet',
+      t0 + 3 * day,
+      'Re: RFQ',
+      'Attached our 报价单 for the shipment of LED panels.',
+      [sales],
+      ['报价单_2026.xlsx'],
+    );
+    await store('reversed', t0 + 4 * day, '价报', 'The characters reversed, 价报, are not the word.', [sales]);
+    await store('tools', t0 + 1 * day, '钨钢刀具', 'Tungsten carbide: 硬质钨钢刀 for CNC shipping.', [info]);
+    await store('apart', t0 + 2 * day, 'Steel', '钢刀 and 钨钢 apart, never 钨钢 followed by 钢刀 in one word.', [info]);
+    await store('sample', t0 + 6 * day, 'Samples shipped', 'Your samples (样品) shipped today by DHL; Café Müller signed.', [sales, info]);
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+
+  it('finds English words in subject, body, participants and attachment names', async () => {
+    expect(await search('shipment')).toEqual(['quoteSheet']);
+    expect(await search('RFQ')).toEqual(['quoteRequest', 'quoteSheet']);
+    expect(await search('maria@customer.test')).toHaveLength(6);
+    expect(await search('xlsx')).toEqual(['quoteSheet']);
+  });
+
+  it('matches accents loosely, case-insensitively', async () => {
+    expect(await search('cafe MULLER')).toEqual(['sample']);
+  });
+
+  it('matches a word prefix only when asked with *', async () => {
+    expect(await search('ship*')).toEqual(['sample', 'quoteSheet', 'tools']);
+    expect(await search('ship')).toEqual([]);
+    expect(await search('pan', { prefixLastTerm: true })).toEqual(['quoteRequest', 'quoteSheet']);
+  });
+
+  it('matches a quoted phrase only with its words together and in order', async () => {
+    expect(await search('"LED panel"')).toEqual(['quoteRequest']);
+    expect(await search('"panel LED"')).toEqual([]);
+  });
+
+  it('finds a 2-character Chinese word inside longer text but not reversed', async () => {
+    expect(await search('报价')).toEqual(['quoteRequest', 'quoteSheet']);
+    expect(await search('价报')).toEqual(['reversed']);
+    expect(await search('样品')).toEqual(['sample']);
+  });
+
+  it('finds a 3-character Chinese word only with its characters in order', async () => {
+    expect(await search('钨钢刀')).toEqual(['tools']);
+    expect(await search('报价单')).toEqual(['quoteSheet']);
+  });
+
+  it('finds a single Chinese character anywhere in a run', async () => {
+    expect(await search('刀')).toEqual(['apart', 'tools']);
+  });
+
+  it('combines English and Chinese terms with AND', async () => {
+    expect(await search('LED 报价')).toEqual(['quoteRequest', 'quoteSheet']);
+    expect(await search('600x600 报价')).toEqual(['quoteRequest']);
+    expect(await search('tungsten 报价')).toEqual([]);
+  });
+
+  it('returns the newest first and pages with the before cursor', async () => {
+    const all = await searchMessages(ws.db, engine, { query: 'maria', limit: 4, mailboxIds: 'all' });
+    expect(all.map((h) => h.sortKey)).toEqual([...all.map((h) => h.sortKey)].sort((a, b) => b - a));
+    const last = all[all.length - 1];
+    if (!last) throw new Error('no hits');
+    const next = await searchMessages(ws.db, engine, { query: 'maria', limit: 4, before: last.sortKey, mailboxIds: 'all' });
+    expect([...all, ...next].map((h) => h.messageId)).toEqual(
+      ['sample', 'quoteRequest', 'reversed', 'quoteSheet', 'apart', 'tools'].map((n) => ids[n]),
+    );
+  });
+
+  it('hides mail from mailboxes the reader cannot see, and still fills the page from the others', async () => {
+    expect(await search('maria', { mailboxIds: [info] })).toEqual(['sample', 'apart', 'tools']);
+    expect(await search('报价', { mailboxIds: [info] })).toEqual([]);
+    expect(await search('maria', { mailboxIds: [sales], limit: 2 })).toEqual(['sample', 'quoteRequest']);
+    expect(await search('maria', { mailboxIds: [] })).toEqual([]);
+  });
+
+  it('replaces the previous entry when a message is indexed again, also under a new date', async () => {
+    const id = ids.apart;
+    if (!id) throw new Error('missing message');
+    const doc = { messageId: id, subject: 'Steel', participants: [], attachmentNames: [] };
+    await indexMessage(ws.db, engine, { ...doc, receivedAt: t0 + 2 * day, body: 'now about molybdenum only' });
+    expect(await search('molybdenum')).toEqual(['apart']);
+    expect(await search('钨钢')).toEqual(['tools']);
+    await indexMessage(ws.db, engine, { ...doc, receivedAt: t0 + 9 * day, body: 'molybdenum again, 钨钢 too' });
+    expect(await search('molybdenum')).toEqual(['apart']);
+    expect(await search('钨钢')).toEqual(['apart', 'tools']);
+    const keys = await ws.db.selectFrom('message_search_keys').select('sort_key').where('message_id', '=', id).execute();
+    expect(keys).toHaveLength(1);
+  });
+
+  it('gives messages received in the same millisecond distinct keys, even when their tie-breakers collide', async () => {
+    const same = t0 + 7 * day;
+    // These two ids hash to the same slot (606) of a millisecond: the second takes the next free one.
+    const a = await store('twinA', same, 'twin', 'twin text', [sales], [], 'twin-178');
+    const b = await store('twinB', same, 'twin', 'twin text', [sales], [], 'twin-224');
+    const hits = await searchMessages(ws.db, engine, { query: 'twin', limit: 10, mailboxIds: 'all' });
+    expect(hits.map((h) => h.messageId).sort()).toEqual([a, b].sort());
+    const [first, second] = hits.map((h) => h.sortKey);
+    expect(first).not.toBe(second);
+    expect(hits.every((h) => Math.floor(h.sortKey / tieSlots) === same)).toBe(true);
+  });
+
+  it('forgets a message removed from the index or deleted', async () => {
+    await removeFromIndex(ws.db, engine, ids.sample ?? '');
+    expect(await search('样品')).toEqual([]);
+    await ws.db
+      .deleteFrom('messages')
+      .where('id', '=', ids.tools ?? '')
+      .execute();
+    expect(await search('钨钢刀')).toEqual([]);
+    expect(
+      await ws.db
+        .selectFrom('message_search_keys')
+        .select('message_id')
+        .where('message_id', '=', ids.tools ?? '')
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('treats search syntax in user input as text and never fails on it', async () => {
+    for (const query of [
+      'NEAR(',
+      'AND',
+      'OR NOT',
+      '"',
+      '""',
+      '"LED',
+      '*',
+      '-',
+      '-LED',
+      'LED*',
+      "'; drop table messages; --",
+      '\\',
+      ':*',
+      '!&|<->',
+      '(',
+      'a:b',
+      '^x',
+      '报价"*',
+    ]) {
+      await expect(searchMessages(ws.db, engine, { query, limit: 10, mailboxIds: 'all' })).resolves.toBeInstanceOf(Array);
+    }
+    expect(await search('-LED')).toEqual(await search('LED'));
+    expect(await search('')).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import type { SessionInfo } from '@pier/contracts';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import i18next from '../../i18n';
+import { settingsEn } from '../../i18n/settings.en';
+import { settingsZhCN } from '../../i18n/settings.zh-CN';
+import { BackIcon, MailboxIcon } from '../../ui/icons';
+import { Wordmark } from '../../ui/Wordmark';
+import { TopBar } from '../inbox/TopBar';
+import { useLogout } from '../session/queries';
+import { MailboxesPage } from './mailboxes/MailboxesPage';
+import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
+import './settings.css';
+
+// The admin screens bring their own catalogues: registered once, when this chunk loads.
+i18next.addResourceBundle('en', 'settings', settingsEn, true, true);
+i18next.addResourceBundle('zh-CN', 'settings', settingsZhCN, true, true);
+
+/** /settings/*: the admin area (admins and super admins; App.tsx checks the role). */
+export function SettingsApp({ session }: { session: SessionInfo }) {
+  const { t } = useTranslation('settings');
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const { pathname } = useLocation();
+
+  const signOut = () => {
+    logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
+  };
+
+  return (
+    <div className="settings-shell" data-testid="settings-shell">
+      <aside className="sidebar">
+        <div className="sidebar-head">
+          <Link to="/" className="wordmark-link">
+            <Wordmark />
+          </Link>
+        </div>
+        <nav className="sidebar-scroll" aria-label={t('nav.label')}>
+          <Link to="/" className="nav-item" data-testid="settings-back">
+            <BackIcon />
+            <span className="nav-label">{t('nav.back')}</span>
+          </Link>
+          <section className="nav-section" aria-labelledby="nav-settings">
+            <h2 className="nav-title" id="nav-settings">
+              {t('nav.title')}
+            </h2>
+            <ul className="nav-list">
+              <li>
+                <Link
+                  to="/settings/mailboxes"
+                  className="nav-item"
+                  aria-current={pathname.startsWith('/settings/mailboxes') ? 'page' : undefined}
+                  data-testid="settings-nav-mailboxes"
+                >
+                  <MailboxIcon />
+                  <span className="nav-label">{t('nav.mailboxes')}</span>
+                </Link>
+              </li>
+            </ul>
+          </section>
+        </nav>
+      </aside>
+      <TopBar session={session} title={t('nav.title')} subtitle={t('nav.mailboxes')} onSignOut={signOut} signingOut={logout.isPending} />
+      <main className="settings-main">
+        <Link to="/" className="back-link settings-mobile-back">
+          <BackIcon />
+          {t('nav.back')}
+        </Link>
+        <Routes>
+          <Route path="mailboxes" element={<MailboxesPage />} />
+          <Route path="mailboxes/new" element={<AddMailboxPage />} />
+          <Route path="mailboxes/:id" element={<EditMailboxPage />} />
+          <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

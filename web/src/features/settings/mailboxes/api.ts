@@ -1,0 +1,65 @@
+import type {
+  ConnectionSettings,
+  ConnectionTestResult,
+  CreateMailbox,
+  Mailbox,
+  MailboxDetail,
+  MailboxPreset,
+  UpdateMailbox,
+} from '@pier/contracts';
+import { mailboxPresets } from '@pier/contracts';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { request } from '../../../api/client';
+import { queryKeys } from '../../session/queries';
+
+const path = (id: string) => `/api/mailboxes/${encodeURIComponent(id)}`;
+
+export const mailboxApi = {
+  list: () => request<{ items: Mailbox[] }>('GET', '/api/mailboxes'),
+  presets: () => request<{ items: MailboxPreset[] }>('GET', '/api/mailbox-presets'),
+  detail: (id: string) => request<MailboxDetail>('GET', path(id)),
+  create: (body: CreateMailbox) => request<MailboxDetail>('POST', '/api/mailboxes', body),
+  update: (id: string, body: UpdateMailbox) => request<MailboxDetail>('PATCH', path(id), body),
+  /** `purge` also deletes the mail only this mailbox holds; by default all mail stays. */
+  remove: (id: string, purge: boolean) => request<void>('DELETE', `${path(id)}?purge=${purge ? 1 : 0}`),
+  /** Tests the saved settings (with the saved password). */
+  test: (id: string) => request<ConnectionTestResult>('POST', `${path(id)}/test`),
+  /** Tests settings before they are saved. */
+  testDraft: (body: { address: string; connection: ConnectionSettings }) =>
+    request<ConnectionTestResult>('POST', '/api/mailboxes/test', body),
+};
+
+export const mailboxKeys = {
+  all: ['mailboxes'] as const,
+  list: ['mailboxes', 'list'] as const,
+  detail: (id: string) => ['mailboxes', 'detail', id] as const,
+  presets: ['mailbox-presets'] as const,
+};
+
+/** Provider presets: the server's list, with the built-in copy shown until it answers. */
+export function usePresets(): readonly MailboxPreset[] {
+  const presets = useQuery({
+    queryKey: mailboxKeys.presets,
+    queryFn: mailboxApi.presets,
+    staleTime: Number.POSITIVE_INFINITY,
+    placeholderData: { items: [...mailboxPresets] },
+  });
+  return presets.data?.items ?? mailboxPresets;
+}
+
+/** After a mailbox changed: the admin list, and the session (its mailboxes feed the inbox sidebar). */
+export function refreshAfterChange(queryClient: QueryClient, changed?: MailboxDetail) {
+  if (changed) {
+    queryClient.setQueryData(mailboxKeys.detail(changed.id), changed);
+    // Show the change at once; the refetch below confirms it.
+    const { id, address, displayName, purpose, status, openCount } = changed;
+    const summary: Mailbox = { id, address, displayName, purpose, status, openCount };
+    queryClient.setQueryData<{ items: Mailbox[] }>(mailboxKeys.list, (old) => {
+      if (!old) return old;
+      const known = old.items.some((item) => item.id === id);
+      return { items: known ? old.items.map((item) => (item.id === id ? summary : item)) : [...old.items, summary] };
+    });
+  }
+  void queryClient.invalidateQueries({ queryKey: mailboxKeys.list });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.session });
+}
