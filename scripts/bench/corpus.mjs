@@ -62,7 +62,8 @@ export function* corpus(count, seed = 42) {
     if (i % 100 === 7) words.splice(Math.floor(rand() * words.length), 0, 'tungsten');
     if (i % 100 === 13) words.splice(Math.floor(rand() * words.length), 0, '钨钢刀');
     if (rand() < 0.3) words.splice(Math.floor(rand() * words.length), 0, '报价');
-    const text = words.join(isChinese ? '' : ' ').replace(/(.{70})/g, '$1\n');
+    // English wrapped at word boundaries as mail clients do; Chinese clients (Foxmail) do not hard-wrap.
+    const text = isChinese ? words.join('') : words.join(' ').replace(/(.{1,70})( |$)/g, '$1\n');
     const subjectText = `${isChinese ? '询价' : 'Inquiry'} ${pick(en)} #${i}`;
     const replyTo = i > 0 && rand() < 0.3 ? `<bench-${Math.floor(rand() * i)}@${company}.test>` : null;
     const headers = [

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { newId } from '../../src/db/ids.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
-import { indexMessage, removeFromIndex, type SearchRequest, searchMessages, tieSlots } from '../../src/modules/search/index.js';
+import {
+  defaultSearchTuning,
+  indexMessage,
+  removeFromIndex,
+  type SearchRequest,
+  type SearchTuning,
+  searchMessages,
+  tieSlots,
+} from '../../src/modules/search/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 
 const day = 86_400_000;
@@ -170,6 +178,34 @@ describe.each(engines)('searching mail on %s', (engine) => {
     expect(await search('报价', { mailboxIds: [info] })).toEqual([]);
     expect(await search('maria', { mailboxIds: [sales], limit: 2 })).toEqual(['sample', 'quoteRequest']);
     expect(await search('maria', { mailboxIds: [] })).toEqual([]);
+  });
+
+  it('returns the same hits whichever way PostgreSQL reaches them: recent walk, longer walk or GIN', async () => {
+    // Tiny windows and skewed costs force each path on a handful of mails; SQLite ignores tuning.
+    const strategies: SearchTuning[] = [
+      { recentWindow: 1, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 2 },
+      { recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, maxWalkWindow: 20_000 },
+      { recentWindow: 2, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 100 },
+    ];
+    const cases: Partial<SearchRequest>[] = [
+      { query: 'maria', limit: 3 },
+      { query: 'maria', limit: 50, mailboxIds: [info] },
+      { query: '报价' },
+      { query: '钨钢刀' },
+      { query: '"LED panel"' },
+      { query: 'ship* 钢', limit: 1 },
+      { query: 'zyxwvut' },
+    ];
+    for (const c of cases) {
+      const request: SearchRequest = { query: '', limit: 50, mailboxIds: 'all', ...c };
+      const expected = await searchMessages(ws.db, engine, request, defaultSearchTuning);
+      for (const tuning of strategies) {
+        expect(await searchMessages(ws.db, engine, request, tuning)).toEqual(expected);
+        await ws.db.transaction().execute(async (trx) => {
+          expect(await searchMessages(trx, engine, request, tuning)).toEqual(expected);
+        });
+      }
+    }
   });
 
   it('replaces the previous entry when a message is indexed again, also under a new date', async () => {

@@ -18,8 +18,8 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // trigram index is needed. detail=full (the default) keeps positions for phrase queries.
 //
 // PostgreSQL: a table of tsvectors ('simple' config: no stemming, no stop words; the text is
-// already normalised) with a GIN index for rare terms and a btree on sort_key that the planner
-// walks backwards, filtering, for common ones.
+// already normalised) with a btree on sort_key, walked backwards with a filter for common
+// terms, and a GIN index for rare ones (search-queries.ts chooses, not the planner alone).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('message_search_keys')

@@ -5,12 +5,13 @@ import type { Database } from '../../db/schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function upsertCompany(db: Db, company: { domain: string; country: string | null; now: number }): Promise<string> {
-  await db
+  // A no-op update instead of DO NOTHING, so RETURNING gives the id of an existing row too (one round trip).
+  const row = await db
     .insertInto('companies')
     .values({ id: newId(), domain: company.domain, name: company.domain, country: company.country, created_at: company.now })
-    .onConflict((oc) => oc.column('domain').doNothing())
-    .execute();
-  const row = await db.selectFrom('companies').select('id').where('domain', '=', company.domain).executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.column('domain').doUpdateSet({ domain: company.domain }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -18,7 +19,7 @@ export async function upsertContact(
   db: Db,
   contact: { address: string; name: string | null; companyId: string | null; country: string | null; seenAt: number },
 ): Promise<string> {
-  await db
+  const row = await db
     .insertInto('contacts')
     .values({
       id: newId(),
@@ -42,8 +43,8 @@ export async function upsertContact(
           .end(),
       })),
     )
-    .execute();
-  const row = await db.selectFrom('contacts').select('id').where('address', '=', contact.address).executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -69,12 +69,12 @@ export type IngestResult = { messageId: string; conversationId: string; isNew: b
  * lost even if parsing fails), parse them, keep the attachments. Safe to
  * repeat: blobs are content-addressed.
  */
-export async function prepareMail(blobs: BlobStore, raw: Buffer): Promise<PreparedMail> {
-  const rawBlob = await blobs.put(raw);
+export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { durable?: boolean } = {}): Promise<PreparedMail> {
+  const rawBlob = await blobs.put(raw, options);
   const { attachments, ...parsed } = await parseMail(raw);
   const stored: StoredAttachment[] = [];
   for (const a of attachments) {
-    const blob = await blobs.put(a.content);
+    const blob = await blobs.put(a.content, options);
     stored.push({ sha256: blob.sha256, size: blob.size, filename: a.filename, mime: a.mime, contentId: a.contentId, isInline: a.isInline });
   }
   return { identity: messageIdentity(raw), raw: rawBlob, parsed, attachments: stored, authResults: readProviderAuthResults(raw) };

@@ -91,6 +91,14 @@ export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: Mail
   return stats;
 }
 
+type PreparedBatch = { uids: number[]; mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] };
+
+/**
+ * Fetches, prepares and stores the UIDs batch by batch, as a two-stage
+ * pipeline: while one batch is written to the database, the next is fetched
+ * and parsed. Writes stay in order, so the
+ * checkpoint only ever covers batches that are fully stored.
+ */
 async function storeUids(
   deps: SyncDeps,
   client: ImapFlow,
@@ -100,10 +108,13 @@ async function storeUids(
   checkpoint: (done: number[]) => FolderCheckpoint,
   stats: FolderSyncStats,
 ): Promise<void> {
-  for (const batch of await batchesBySize(client, uids)) {
+  const batches = await batchesBySize(client, uids);
+  if (batches.length === 0) return;
+  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
+  const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
     stats.fetched += messages.length;
-    const prepared: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] = [];
+    const mails: PreparedBatch['mails'] = [];
     await forEachLimit(messages, PARSE_CONCURRENCY, async (message) => {
       if (!message.source) {
         stats.failed++;
@@ -111,39 +122,50 @@ async function storeUids(
         return;
       }
       const internalDate = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
-      prepared.push({
+      mails.push({
         uid: message.uid,
         flags: [...(message.flags ?? [])].sort(),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
-        mail: await prepareMail(deps.blobs, message.source),
+        mail: await prepareMail(deps.blobs, message.source, { durable: false }),
       });
     });
+    // One syncfs for the whole batch before the rows that point at its blobs are committed.
+    await deps.blobs.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
-    prepared.sort((a, b) => a.uid - b.uid);
-    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
-    const write = () =>
-      deps.db.transaction().execute(async (trx) => {
-        let stored = 0;
-        let known = 0;
-        for (const p of prepared) {
-          const result = await storePreparedMail(trx, ctx, p.mail, {
-            mailboxId: mailbox.id,
-            source: 'imap',
-            folderId: folder.id,
-            folderPath: folder.path,
-            uid: p.uid,
-            flags: p.flags,
-            direction: folder.role === 'sent' ? 'out' : 'in',
-            receivedAt: p.receivedAt,
-          });
-          if (result.isNew) stored++;
-          else known++;
-        }
-        await saveCheckpoint(trx, folder.id, checkpoint(batch));
-        return { stored, known };
-      });
+    mails.sort((a, b) => a.uid - b.uid);
+    return { uids: batch, mails };
+  };
+  const write = (prepared: PreparedBatch) =>
+    deps.db.transaction().execute(async (trx) => {
+      let stored = 0;
+      let known = 0;
+      for (const p of prepared.mails) {
+        const result = await storePreparedMail(trx, ctx, p.mail, {
+          mailboxId: mailbox.id,
+          source: 'imap',
+          folderId: folder.id,
+          folderPath: folder.path,
+          uid: p.uid,
+          flags: p.flags,
+          direction: folder.role === 'sent' ? 'out' : 'in',
+          receivedAt: p.receivedAt,
+        });
+        if (result.isNew) stored++;
+        else known++;
+      }
+      await saveCheckpoint(trx, folder.id, checkpoint(prepared.uids));
+      return { stored, known };
+    });
+
+  let next: Promise<PreparedBatch> | undefined = prepare(batches[0] as number[]);
+  for (let i = 0; next; i++) {
+    const prepared: PreparedBatch = await next;
+    const following = batches[i + 1];
+    next = following ? prepare(following) : undefined;
+    // Keep a failed prefetch from becoming an unhandled rejection while this batch is written.
+    next?.catch(() => {});
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
-    const counts = await write().catch((error: unknown) => (isUniqueViolation(error) ? write() : Promise.reject(error)));
+    const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
     stats.stored += counts.stored;
     stats.known += counts.known;
   }
