@@ -6,7 +6,7 @@
 // stores and indexes them in transactions of 500, then times searchMessages() — the whole
 // path: query parsing, SQL, driver — 50 times per query after 3 warm-up runs.
 // Ground truth by construction: 'shipment' in ~74% of mails, 'LED' ~40%, 报价 ~30%,
-// 样品 ~8%, 'tungsten' ~1%, 钨钢刀 ~1% (so 钨钢 ~1%); the filler vocabulary never forms them.
+// 样品 ~8%, 'tungsten' ~1%, 钨钢刀 ~1% (so 钨钢 and 钨 ~1%); the filler vocabulary never forms them.
 //
 // SQLite runs in a temp dir. PostgreSQL runs when DATABASE_URL is set: the bench creates a
 // scratch database `pier_bench_<random>` on that server (the role needs CREATEDB) and drops it
@@ -220,7 +220,10 @@ function queries(mailboxIds) {
     { name: '2-char Chinese, rare', query: '钨钢' },
     { name: 'mixed "LED 报价"', query: 'LED 报价' },
     { name: 'common AND rare', query: 'shipment tungsten' },
+    { name: '1-char Chinese, common', query: '钢' },
+    { name: '1-char Chinese, rare', query: '钨' },
     { name: 'prefix ship*', query: 'ship*' },
+    { name: 'prefix con*', query: 'con*' },
     { name: 'phrase "please confirm"', query: '"please confirm"' },
     { name: 'no match', query: 'zyxwvut' },
     { name: 'common word, 5% mailbox', query: 'shipment', mailboxIds: [mailboxIds[2]] },

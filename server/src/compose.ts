@@ -67,6 +67,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
 
     const app = await buildHttpApp({
       db,
+      engine: workspace.engine,
       logger,
       webDir: config.webDir,
       secureCookies: isHttps(config),

@@ -15,6 +15,7 @@ import Fastify, {
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
@@ -24,6 +25,7 @@ import { registerGuard, type SecretBox, securityRoutes } from './modules/securit
 
 export type HttpOptions = {
   db: Kysely<Database>;
+  engine: Engine;
   logger: Logger;
   webDir: string;
   secureCookies: boolean;
@@ -80,7 +82,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
   });
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
-  await app.register(conversationRoutes, { db: options.db });
+  await app.register(conversationRoutes, { db: options.db, engine: options.engine });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -17,6 +17,8 @@ export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
 export const ConversationListQuerySchema = z.object({
   mailboxId: z.string().optional(),
+  /** Full-text search (subject, body, people, attachment names; Chinese and English); newest first. */
+  q: z.string().trim().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -76,6 +76,13 @@ describe.each(engines)('authorisation by role and mailbox on %s', (engine) => {
     expect((await as.agent.get('/api/session')).body).toMatchObject({ mailboxes: [{ address: 'sales@acme.test', access: 'reply' }] });
   });
 
+  it('never returns search hits from a mailbox the agent cannot read', async () => {
+    expect(subjects(await as.admin.get('/api/conversations?q=payment'))).toEqual(['Invoice 2026-11']);
+    expect(subjects(await as.agent.get('/api/conversations?q=payment'))).toEqual([]);
+    expect(subjects(await as.agent.get('/api/conversations?q=quote'))).toEqual(['RFQ LED panels']);
+    expect(await as.agent.get(`/api/conversations?q=payment&mailboxId=${ids.accounting}`)).toMatchObject({ status: 404 });
+  });
+
   it('shows a user with no mailbox access nothing at all', async () => {
     expect(subjects(await as.stranger.get('/api/conversations'))).toEqual([]);
     expect((await as.stranger.get('/api/mailboxes')).body).toEqual({ items: [] });

@@ -114,9 +114,10 @@ export const api = {
     }
   },
   updatePreferences: (locale: Locale) => request<void>('PUT', '/api/me/preferences', { locale }),
-  conversations: (params: { mailboxId?: string | null; limit?: number }) => {
+  conversations: (params: { mailboxId?: string | null; limit?: number; q?: string }) => {
     const query = new URLSearchParams();
     if (params.mailboxId) query.set('mailboxId', params.mailboxId);
+    if (params.q) query.set('q', params.q);
     query.set('limit', String(params.limit ?? 50));
     return request<ConversationList>('GET', `/api/conversations?${query}`);
   },

@@ -74,7 +74,7 @@ export const en = {
     signingOut: 'Signing out…',
     roleLabel: 'Role',
     searchLabel: 'Search conversations',
-    searchPlaceholder: 'Search subject or sender',
+    searchPlaceholder: 'Search mail: words, people, attachments',
     settings: 'Settings',
     manageMailboxes: 'Manage mailboxes',
     connectMailbox: 'Connect a mailbox',

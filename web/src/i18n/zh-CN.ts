@@ -72,7 +72,7 @@ export const zhCN: Catalogue = {
     signingOut: '正在退出…',
     roleLabel: '角色',
     searchLabel: '搜索会话',
-    searchPlaceholder: '搜索主题或发件人',
+    searchPlaceholder: '搜索邮件：关键词、联系人、附件',
     settings: '设置',
     manageMailboxes: '管理邮箱',
     connectMailbox: '接入邮箱',

@@ -16,6 +16,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // contentless_delete=1 (SQLite >= 3.43) still allows DELETE by rowid, so re-indexing and
 // removal work. Plain unicode61 suffices: CJK text arrives pre-split into bigrams, so no
 // trigram index is needed. detail=full (the default) keeps positions for phrase queries.
+// `characters` holds each distinct CJK character once, for 1-character queries.
 //
 // PostgreSQL: a table of tsvectors ('simple' config: no stemming, no stop words; the text is
 // already normalised) with a btree on sort_key, walked backwards with a filter for common
@@ -39,7 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
 
   await sql`create virtual table message_search using fts5(
-    subject, body, participants, attachments,
+    subject, body, participants, attachments, characters,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
   )`.execute(db);

@@ -132,10 +132,11 @@ export async function insertLocations(
     .execute();
 }
 
-export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | string[]; limit: number }) {
+export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | string[]; limit: number; ids?: string[] }) {
   return db
     .selectFrom('conversations')
     .select(['id', 'subject', 'status', 'last_message_at'])
+    .$if(options.ids !== undefined, (qb) => qb.where('id', 'in', options.ids && options.ids.length > 0 ? options.ids : ['']))
     .$if(options.mailboxIds !== 'all', (qb) =>
       qb.where((eb) =>
         eb.exists(
@@ -173,6 +174,12 @@ export function selectLatestMessages(db: Db, conversationIds: string[]) {
     .where('conversation_messages.conversation_id', 'in', conversationIds)
     .orderBy('messages.received_at', 'desc')
     .execute();
+}
+
+/** The conversations of these messages (search hits), in no particular order. */
+export function selectConversationsOfMessages(db: Db, messageIds: string[]) {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('conversation_messages').select(['conversation_id', 'message_id']).where('message_id', 'in', messageIds).execute();
 }
 
 export function selectConversationMailboxes(db: Db, conversationIds: string[]) {

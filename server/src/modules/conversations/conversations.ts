@@ -1,13 +1,35 @@
 import type { ConversationSummary } from '@pier/contracts';
 import type { Kysely } from 'kysely';
+import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { selectConversationMailboxes, selectConversationPage, selectLatestMessages } from './conversation-queries.js';
+import { searchMessages } from '../search/index.js';
+import {
+  selectConversationMailboxes,
+  selectConversationPage,
+  selectConversationsOfMessages,
+  selectLatestMessages,
+} from './conversation-queries.js';
 
 export async function listConversations(
   db: Kysely<Database>,
-  options: { mailboxIds: 'all' | string[]; limit: number },
+  options: { mailboxIds: 'all' | string[]; limit: number; query?: string | undefined; engine: Engine },
 ): Promise<ConversationSummary[]> {
-  const page = await selectConversationPage(db, options);
+  let matching: string[] | undefined;
+  if (options.query) {
+    // Newest matching messages first; their conversations, each once.
+    const hits = await searchMessages(db, options.engine, { query: options.query, limit: 200, mailboxIds: options.mailboxIds });
+    const links = await selectConversationsOfMessages(
+      db,
+      hits.map((h) => h.messageId),
+    );
+    const byMessage = new Map(links.map((l) => [l.message_id, l.conversation_id]));
+    matching = [...new Set(hits.map((h) => byMessage.get(h.messageId)).filter((id): id is string => id !== undefined))];
+  }
+  const page = await selectConversationPage(db, {
+    mailboxIds: options.mailboxIds,
+    limit: options.limit,
+    ...(matching ? { ids: matching } : {}),
+  });
   const ids = page.map((c) => c.id);
   const [latest, links] = await Promise.all([selectLatestMessages(db, ids), selectConversationMailboxes(db, ids)]);
   const newestByConversation = new Map<string, (typeof latest)[number]>();

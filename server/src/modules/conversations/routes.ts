@@ -1,11 +1,12 @@
 import { ConversationListQuerySchema, ConversationListSchema } from '@pier/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { mailboxIdsWith, requireAuth } from '../security/index.js';
 import { listConversations } from './conversations.js';
 
-export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine: Engine }> = async (app, { db, engine }) => {
   app.get(
     '/api/conversations',
     {
@@ -17,7 +18,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }>
     async (request) => {
       const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
       const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
-      return { items: await listConversations(db, { mailboxIds, limit: request.query.limit }) };
+      return { items: await listConversations(db, { mailboxIds, limit: request.query.limit, query: request.query.q, engine }) };
     },
   );
 };

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { toIndexText } from './search-text.js';
+import { toCharacterIndexText, toIndexText } from './search-text.js';
 
 export type SearchDocument = {
   messageId: string;
@@ -106,6 +106,7 @@ export async function indexMessage(executor: Kysely<Database>, engine: Engine, d
   const body = toIndexText(doc.body);
   const participants = toIndexText(doc.participants.join(' '), shortFieldChars);
   const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars);
+  const characters = toCharacterIndexText([doc.subject, doc.participants.join(' '), doc.attachmentNames.join(' '), doc.body].join('\n'));
 
   if (engine === 'postgres') {
     // Weights label the fields (A subject, B people, C files, D body) for field filters later;
@@ -116,7 +117,8 @@ export async function indexMessage(executor: Kysely<Database>, engine: Engine, d
         setweight(to_tsvector('simple', ${subject}), 'A') ||
         setweight(to_tsvector('simple', ${participants}), 'B') ||
         setweight(to_tsvector('simple', ${attachments}), 'C') ||
-        to_tsvector('simple', ${body}))
+        to_tsvector('simple', ${body}) ||
+        to_tsvector('simple', ${characters}))
       on conflict (message_id) do update set sort_key = excluded.sort_key, doc = excluded.doc`.execute(executor);
     return sortKey;
   }
@@ -124,8 +126,8 @@ export async function indexMessage(executor: Kysely<Database>, engine: Engine, d
   // documents' terms; INSERT OR REPLACE does not remove the old terms either. Delete first.
   if (replacing) await sql`delete from message_search where rowid = ${sortKey}`.execute(executor);
   await sql`
-    insert into message_search (rowid, subject, body, participants, attachments)
-    values (${sortKey}, ${subject}, ${body}, ${participants}, ${attachments})`.execute(executor);
+    insert into message_search (rowid, subject, body, participants, attachments, characters)
+    values (${sortKey}, ${subject}, ${body}, ${participants}, ${attachments}, ${characters})`.execute(executor);
   return sortKey;
 }
 

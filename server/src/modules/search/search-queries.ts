@@ -11,8 +11,6 @@ export type SearchRequest = {
   before?: number;
   /** Mailboxes the reader may see; a message matches if it was seen in any of them. */
   mailboxIds: 'all' | string[];
-  /** Search as you type: the last unquoted word also matches as a prefix. */
-  prefixLastTerm?: boolean;
 };
 
 export type SearchHit = { messageId: string; sortKey: number };
@@ -50,7 +48,7 @@ export async function searchMessages(
   request: SearchRequest,
   tuning: SearchTuning = defaultSearchTuning,
 ): Promise<SearchHit[]> {
-  const terms = toQuery(request.query, { prefixLastTerm: request.prefixLastTerm === true });
+  const terms = toQuery(request.query);
   if (terms.length === 0) return [];
   if (request.mailboxIds !== 'all' && request.mailboxIds.length === 0) return [];
   const limit = Math.min(Math.max(Math.floor(request.limit), 1), maxLimit);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { maxIndexedChars, maxTokenChars, type SearchTerm, toFts5Match, toIndexText, toQuery, toTsquerySource } from './search-text.js';
+import {
+  maxIndexedChars,
+  maxTokenChars,
+  type SearchTerm,
+  toCharacterIndexText,
+  toFts5Match,
+  toIndexText,
+  toQuery,
+  toTsquerySource,
+} from './search-text.js';
 
 /** What the engines do with a term: its tokens must appear adjacent, in order, the last possibly as a prefix. */
 function matches(indexText: string, term: SearchTerm): boolean {
@@ -12,9 +21,10 @@ function matches(indexText: string, term: SearchTerm): boolean {
     }),
   );
 }
+/** A term matches within one column: the text's tokens or its characters. */
 const finds = (text: string, query: string) => {
   const terms = toQuery(query);
-  return terms.length > 0 && terms.every((t) => matches(toIndexText(text), t));
+  return terms.length > 0 && terms.every((t) => matches(toIndexText(text), t) || matches(toCharacterIndexText(text), t));
 };
 
 describe('index text', () => {
@@ -64,10 +74,12 @@ describe('query parsing', () => {
     expect(toQuery('钨钢刀')).toEqual([{ tokens: ['钨钢', '钢刀'], prefix: false }]);
   });
 
-  it('matches a single Chinese character as a prefix, which covers every position in a run', () => {
-    expect(toQuery('钢')).toEqual([{ tokens: ['钢'], prefix: true }]);
+  it('matches a single Chinese character as the exact token of the characters column', () => {
+    expect(toCharacterIndexText('报价单，报价 LED 钢')).toBe('报 价 单 钢');
+    expect(toQuery('钢')).toEqual([{ tokens: ['钢'], prefix: false }]);
     expect(finds('不锈钢板', '钢')).toBe(true);
     expect(finds('材料是钢。', '钢')).toBe(true);
+    expect(finds('铝板', '钢')).toBe(false);
   });
 
   it('finds a Chinese word inside longer text but not its characters reversed or apart', () => {
@@ -94,16 +106,23 @@ describe('query parsing', () => {
     expect(finds('From Maria <maria@customer.test>', 'maria@customer.test')).toBe(true);
   });
 
-  it('ignores one-letter Latin prefixes, which would expand to half the vocabulary', () => {
-    expect(toQuery('s*')).toEqual([{ tokens: ['s'], prefix: false }]);
+  it('searches prefixes shorter than 3 letters as words, which would expand to much of the vocabulary', () => {
+    expect(toQuery('sh*')).toEqual([{ tokens: ['sh'], prefix: false }]);
+    expect(toQuery('shi*')).toEqual([{ tokens: ['shi'], prefix: true }]);
   });
 
-  it('prefixes the last unquoted word only when searching as you type', () => {
-    expect(toQuery('led pan', { prefixLastTerm: true })).toEqual([
+  it('splits a typed word where Chinese meets other scripts, but keeps a quoted phrase whole', () => {
+    expect(toQuery('LED灯')).toEqual([
       { tokens: ['led'], prefix: false },
-      { tokens: ['pan'], prefix: true },
+      { tokens: ['灯'], prefix: false },
     ]);
-    expect(toQuery('"led pan"', { prefixLastTerm: true })).toEqual([{ tokens: ['led', 'pan'], prefix: false }]);
+    expect(toQuery('报价单PDF')).toEqual([
+      { tokens: ['报价', '价单'], prefix: false },
+      { tokens: ['pdf'], prefix: false },
+    ]);
+    expect(toQuery('"LED 灯"')).toEqual([{ tokens: ['led', '灯'], prefix: true }]);
+    expect(finds('LED灯泡 500 pcs', '"LED 灯"')).toBe(true);
+    expect(finds('LED 面板和灯', '"LED 灯"')).toBe(false);
   });
 
   it('reads operators and stray syntax as plain words or nothing', () => {
@@ -122,11 +141,11 @@ describe('engine syntax', () => {
   const terms = toQuery('钨钢刀 "led panel" ship* 钢');
 
   it('quotes every FTS5 phrase and keeps only the prefix star', () => {
-    expect(toFts5Match(terms)).toBe('"钨钢 钢刀" AND "led panel" AND "ship"* AND "钢"*');
+    expect(toFts5Match(terms)).toBe('"钨钢 钢刀" AND "led panel" AND "ship"* AND "钢"');
   });
 
   it('quotes every tsquery lexeme and joins phrases with <->', () => {
-    expect(toTsquerySource(terms)).toBe(`('钨钢' <-> '钢刀') & ('led' <-> 'panel') & 'ship':* & '钢':*`);
+    expect(toTsquerySource(terms)).toBe(`('钨钢' <-> '钢刀') & ('led' <-> 'panel') & 'ship':* & '钢'`);
   });
 
   it('escapes quotes and backslashes even in tokens that cannot come from toQuery', () => {

@@ -1,5 +1,4 @@
 import type { ImapFlow } from 'imapflow';
-import type { Logger } from 'pino';
 import type { MailboxRow } from '../../db/schema.js';
 import {
   classifyConnectionError,
@@ -145,7 +144,7 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
     let backoffMs = 1000;
     while (!stopped) {
       const mailbox = await findMailboxById(options.db, initial.id);
-      if (!mailbox || mailbox.status !== 'active') return;
+      if (mailbox?.status !== 'active') return;
       const startedAt = Date.now();
       try {
         await session(mailbox);

@@ -1,16 +1,17 @@
 import type { SessionInfo } from '@pier/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
+import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
-import { DEFAULT_VIEW, inView, matchesSearch, parseView, type ViewId } from './views';
+import { DEFAULT_VIEW, inView, parseView, type ViewId } from './views';
 
 const LIST_LIMIT = 100;
 
@@ -33,18 +34,20 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   useDocumentTitle(t('shell.pageTitle'));
 
+  // The server searches (full text, Chinese and English) once typing pauses.
+  const search = useDebouncedValue(query.trim(), 250);
   const conversations = useQuery({
-    queryKey: queryKeys.conversations(mailboxId),
-    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT }),
+    queryKey: queryKeys.conversations(mailboxId, search),
+    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}) }),
+    placeholderData: keepPreviousData,
+    // New mail shows up without a reload; live push over WebSocket replaces this later.
+    refetchInterval: 15_000,
   });
 
   const loaded = useMemo(() => conversations.data?.items ?? [], [conversations.data]);
   const items = useMemo(
-    () =>
-      loaded
-        .filter((conversation) => inView(view, conversation) && matchesSearch(conversation, query))
-        .sort((a, b) => b.lastMessageAt - a.lastMessageAt),
-    [loaded, view, query],
+    () => loaded.filter((conversation) => inView(view, conversation)).sort((a, b) => b.lastMessageAt - a.lastMessageAt),
+    [loaded, view],
   );
   const selected = loaded.find((conversation) => conversation.id === selectedId) ?? null;
 

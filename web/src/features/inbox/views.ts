@@ -34,11 +34,3 @@ export function inView(view: ViewId, conversation: ConversationSummary): boolean
       return conversation.status === view;
   }
 }
-
-export function matchesSearch(conversation: ConversationSummary, query: string): boolean {
-  const needle = query.trim().toLocaleLowerCase();
-  if (!needle) return true;
-  return [conversation.subject, conversation.fromName, conversation.fromAddress].some(
-    (text) => text?.toLocaleLowerCase().includes(needle) ?? false,
-  );
-}

@@ -7,7 +7,7 @@ export const queryKeys = {
   setup: ['setup'] as const,
   session: ['session'] as const,
   conversationsAll: ['conversations'] as const,
-  conversations: (mailboxId: string | null) => ['conversations', mailboxId ?? 'all'] as const,
+  conversations: (mailboxId: string | null, search = '') => ['conversations', mailboxId ?? 'all', search] as const,
   health: ['health'] as const,
 };
 
