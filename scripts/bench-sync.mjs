@@ -7,7 +7,7 @@
 //      fresh SQLite workspace, until every mail is searchable;
 // then search p50/p95 over those mails and over 10× them, beside Dovecot's own
 // SEARCH BODY. Options: --mails N (default 20000). The last line is one JSON object.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';

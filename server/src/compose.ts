@@ -68,6 +68,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
     const app = await buildHttpApp({
       db,
       engine: workspace.engine,
+      blobs,
       logger,
       webDir: config.webDir,
       secureCookies: isHttps(config),

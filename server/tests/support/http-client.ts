@@ -34,7 +34,7 @@ export function createApiClient(baseUrl: string) {
     let body: string | undefined;
     if (options.json !== undefined) body = JSON.stringify(options.json);
     if (options.rawBody !== undefined) body = options.rawBody;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, baseUrl), { method, headers, body });
     remember(response.headers);
     const text = await response.text();
