@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs } from '../support/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testEnv } from '../support/env.js';
+import { deliver, emptyMailboxes, mailServer, waitForCount } from '../support/mail-server.js';
+import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+
+const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const mailbox = 'accounting@acme.test';
+
+describe('connecting a mailbox in the browser', () => {
+  let database: TestDatabase;
+  let pier: PierProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await emptyMailboxes(mailbox);
+    await deliver({
+      from: 'Jonas Weber <jonas@hanse-licht.test>',
+      to: mailbox,
+      subject: 'Rechnung 2026-118 / 发票',
+      text: 'Bitte um Zahlung. 报价已确认。',
+    });
+    await waitForCount(mailbox, 'INBOX', 1);
+    database = await createTestDatabase('sqlite');
+    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password]);
+    pier = await startPierProcess(database);
+    browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
+    page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(pier.url);
+    await page.getByTestId('login-email').fill(admin.email);
+    await page.getByTestId('login-password').fill(admin.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('inbox-shell').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+  it('tests the IMAP and SMTP settings before saving and says what is wrong', async () => {
+    await page.goto(`${pier.url}/settings/mailboxes/new`);
+    await page.getByTestId('mailbox-form').waitFor();
+    await page.getByTestId('mailbox-address').fill(mailbox);
+    await page.getByTestId('mailbox-name').fill('ACME Accounting');
+    await page.getByTestId('mailbox-preset').selectOption('other');
+    await page.getByTestId('mailbox-imap-host').fill(mailServer.host);
+    await page.getByTestId('mailbox-imap-port').fill(String(mailServer.imapPort));
+    await page.getByTestId('mailbox-imap-tls').selectOption('none');
+    await page.getByTestId('mailbox-smtp-host').fill(mailServer.host);
+    await page.getByTestId('mailbox-smtp-port').fill(String(mailServer.submissionPort));
+    await page.getByTestId('mailbox-smtp-tls').selectOption('none');
+    await page.getByTestId('mailbox-user').fill(mailbox);
+    await page.getByTestId('mailbox-password').fill('wrong password');
+    await page.getByTestId('mailbox-sync-window').selectOption('all');
+    await page.getByTestId('mailbox-test').click();
+    const result = page.getByTestId('mailbox-test-result');
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(/password|sign-in|log ?in/i);
+    await shot('10-mailbox-test-failed-en');
+
+    await page.getByTestId('mailbox-password').fill(mailServer.password);
+    await page.getByTestId('mailbox-test').click();
+    await expect
+      .poll(async () => (await page.getByTestId('mailbox-test-imap').getAttribute('data-ok')) ?? '', { timeout: 20_000 })
+      .toBe('true');
+    expect(await page.getByTestId('mailbox-test-smtp').getAttribute('data-ok')).toBe('true');
+    await shot('11-mailbox-test-ok-en');
+  });
+
+  it('saves the mailbox, syncs it at once, and shows its mail in the inbox', async () => {
+    await page.getByTestId('mailbox-save').click();
+    await page.locator(`[data-testid="mailbox-row"][data-address="${mailbox}"]`).waitFor();
+    await shot('12-mailboxes-list-en');
+    await page.goto(pier.url);
+    await expect.poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 30_000 }).toContain('Rechnung 2026-118');
+    await page.getByTestId('conversation-search').fill('报价');
+    await expect.poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 10_000 }).toContain('Rechnung 2026-118');
+    await page.getByTestId('conversation-search').fill('tungsten');
+    await expect.poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 10_000 }).not.toContain('Rechnung 2026-118');
+    await shot('13-inbox-synced-en');
+  });
+});
