@@ -120,7 +120,7 @@ export const en = {
     emptyViewHint: 'Conversations show up here when they reach this state.',
     emptyMineHint: 'Conversations assigned to you will show up here.',
     noMatchTitle: 'No match for “{{query}}”',
-    noMatchHint: 'Search looks at the subject, sender name and sender address.',
+    noMatchHint: 'Search looks at subjects, message text, people and attachment names, in Chinese and English.',
     shown: '{{total}} shown',
     unknownSender: 'Unknown sender',
     noSubject: '(no subject)',

@@ -118,7 +118,7 @@ export const zhCN: Catalogue = {
     emptyViewHint: '会话进入这个状态后会显示在这里。',
     emptyMineHint: '分配给你的会话会显示在这里。',
     noMatchTitle: '没有找到“{{query}}”',
-    noMatchHint: '搜索范围包括主题、发件人姓名和发件人邮箱。',
+    noMatchHint: '搜索范围包括主题、正文、联系人和附件名，支持中文和英文。',
     shown: '显示 {{total}} 条',
     unknownSender: '未知发件人',
     noSubject: '（无主题）',

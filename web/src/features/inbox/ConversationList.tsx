@@ -86,7 +86,8 @@ function ListBody({ items, loadedCount, isLoading, error, onRetry, view, query, 
   if (items.length === 0) {
     let title = t('list.emptyTitle');
     let hint = t('list.emptyHint');
-    if (loadedCount > 0 && query.trim()) {
+    // Search runs on the server, so an empty result says nothing about what else is loaded.
+    if (query.trim()) {
       title = t('list.noMatchTitle', { query: query.trim() });
       hint = t('list.noMatchHint');
     } else if (loadedCount > 0) {
