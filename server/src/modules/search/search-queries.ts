@@ -87,11 +87,11 @@ async function searchSqlite(db: Kysely<Database>, q: PreparedSearch): Promise<Se
 
 async function searchPostgres(db: Kysely<Database>, q: PreparedSearch, tuning: SearchTuning): Promise<SearchHit[]> {
   const exact = toTsquerySource(q.terms);
-  const hits = await walkWindow(db, q, exact, q.before, tuning.recentWindow, q.limit);
-  if (hits.length >= q.limit) return hits;
-  let boundary = await windowEnd(db, q.before, tuning.recentWindow);
-  // Fewer rows than the window: every row was tested.
-  if (boundary === undefined) return hits;
+  const recent = await walkWindow(db, q, exact, q.before, tuning.recentWindow, q.limit);
+  const hits = recent.hits;
+  // A full page, or fewer rows than the window: done either way.
+  if (hits.length >= q.limit || recent.end === undefined) return hits;
+  let boundary = recent.end;
 
   // Without positions a phrase's lexemes AND-ed are exact in GIN (no recheck of the tsvector).
   const loose = toTsquerySource(
@@ -107,42 +107,42 @@ async function searchPostgres(db: Kysely<Database>, q: PreparedSearch, tuning: S
     const recheckShare = q.terms.some((t) => t.tokens.length > 1) ? Math.min(1, candidates / (await estimateRows(db))) : 0;
     if (walkCost < candidates * tuning.ginCandidateCost + walkCost * recheckShare) {
       // Twice the expected distance, so a slightly sparser stretch still fills the page.
-      const window = Math.min(2 * walkRows, tuning.maxWalkWindow);
-      hits.push(...(await walkWindow(db, q, exact, boundary, window, need)));
-      if (hits.length >= q.limit) return hits;
-      boundary = await windowEnd(db, boundary, window);
-      if (boundary === undefined) return hits;
+      const further = await walkWindow(db, q, exact, boundary, Math.min(2 * walkRows, tuning.maxWalkWindow), need);
+      hits.push(...further.hits);
+      if (hits.length >= q.limit || further.end === undefined) return hits;
+      boundary = further.end;
     }
   }
   hits.push(...(await searchGin(db, q, exact, loose, boundary, q.limit - hits.length)));
   return hits;
 }
 
-/** Matches among the `window` newest rows below `below`: a bounded walk whatever the planner thinks. */
+/**
+ * Matches among the `window` newest rows below `below` (a bounded walk whatever the planner
+ * thinks), and the lowest key of that window when it was full. Both come from one statement,
+ * hence one snapshot: mail stored or deleted meanwhile cannot shift the window's end so that a
+ * row is tested twice or never.
+ */
 async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string, below: number | undefined, window: number, need: number) {
-  const result = await sql<SearchHit>`
-    select w.message_id as "messageId", w.sort_key as "sortKey"
-    from (
-      select message_id, sort_key, doc from message_search
+  const result = await sql<SearchHit & { isEnd: boolean }>`
+    (select w.message_id as "messageId", w.sort_key as "sortKey", false as "isEnd"
+      from (
+        select message_id, sort_key, doc from message_search
+        where true ${olderThan(sql.ref('sort_key'), below)}
+        order by sort_key desc
+        limit ${window}
+      ) w
+      where w.doc @@ to_tsquery('simple', ${exact})
+        ${inMailboxes(q.mailboxIds, sql.ref('w.message_id'))}
+      order by w.sort_key desc
+      limit ${need})
+    union all
+    (select null, sort_key, true from message_search
       where true ${olderThan(sql.ref('sort_key'), below)}
       order by sort_key desc
-      limit ${window}
-    ) w
-    where w.doc @@ to_tsquery('simple', ${exact})
-      ${inMailboxes(q.mailboxIds, sql.ref('w.message_id'))}
-    order by w.sort_key desc
-    limit ${need}`.execute(db);
-  return result.rows;
-}
-
-/** The lowest key of the `window` newest rows below `below`, or undefined when there are fewer rows. */
-async function windowEnd(db: Kysely<Database>, below: number | undefined, window: number): Promise<number | undefined> {
-  const result = await sql<{ sort_key: number }>`
-    select sort_key from message_search
-    where true ${olderThan(sql.ref('sort_key'), below)}
-    order by sort_key desc
-    offset ${window - 1} limit 1`.execute(db);
-  return result.rows[0]?.sort_key;
+      offset ${window - 1} limit 1)`.execute(db);
+  const hits = result.rows.filter((r) => !r.isEnd).map((r) => ({ messageId: r.messageId, sortKey: r.sortKey }));
+  return { hits: hits.sort((a, b) => b.sortKey - a.sortKey), end: result.rows.find((r) => r.isEnd)?.sortKey };
 }
 
 /** The planner's estimate of GIN candidates: exact for common lexemes (statistics), generous for rare ones. */
