@@ -18,6 +18,8 @@ describe('connection error classification', () => {
     [{ code: 'ETIMEDOUT', message: 'Connection timed out' }, 'connection.timeout'],
     [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'ssl3_get_record:wrong version number' }, 'connection.tls_failed'],
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' }, 'connection.tls_failed'],
+    [{ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:1' }, 'connection.unreachable'],
+    [{ code: 'ECONNECTION', message: 'Connection closed unexpectedly' }, 'connection.protocol_error'],
     [{ message: 'Unexpected response' }, 'connection.protocol_error'],
   ])('classifies %j as %s', (error, code) => {
     expect(classifyConnectionError(error).code).toBe(code);

@@ -54,9 +54,9 @@ export function classifyConnectionError(error: unknown): ClassifiedError {
     return { code: 'connection.tls_failed', message };
   }
   if (/wrong version number|ssl routines|certificate/i.test(serverText)) return { code: 'connection.tls_failed', message };
-  if (codes.some((c) => TIMEOUT.has(c)) || /timed? ?out/i.test(serverText)) return { code: 'connection.timeout', message };
-  if (codes.some((c) => UNREACHABLE.has(c)) || codes.includes('ECONNECTION') || codes.includes('NoConnection')) {
-    return { code: 'connection.unreachable', message };
-  }
+  // nodemailer reports socket failures as ESOCKET/ECONNECTION with the system code only in the text.
+  const systemCodes = [...codes, ...(serverText.match(/\bE[A-Z]{4,}\b/g) ?? [])];
+  if (systemCodes.some((c) => TIMEOUT.has(c)) || /timed? ?out/i.test(serverText)) return { code: 'connection.timeout', message };
+  if (systemCodes.some((c) => UNREACHABLE.has(c)) || codes.includes('NoConnection')) return { code: 'connection.unreachable', message };
   return { code: 'connection.protocol_error', message };
 }
