@@ -14,7 +14,7 @@
 // `node scripts/build.mjs --quiet` first. The last line printed is one JSON object.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -233,6 +233,8 @@ function queries(mailboxIds) {
 
 async function measure(handle, mailboxIds) {
   const results = [];
+  // Other work on the machine shows up in the latencies: the 1-minute load average is reported.
+  results.loadBefore = round(loadavg()[0]);
   // Counts the statements one search runs: on PostgreSQL 1 means the recent walk filled the page.
   let statements = 0;
   const counted = handle.db.withPlugin({
@@ -258,6 +260,7 @@ async function measure(handle, mailboxIds) {
     results.push({ name: q.name, query: q.query, hits, statements, p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) });
     if (explain) console.log(`\n--- ${handle.engine}: ${q.name} (${statements} statements)\n${await plan(handle, request)}`);
   }
+  results.loadAfter = round(loadavg()[0]);
   return results;
 }
 
@@ -275,16 +278,20 @@ async function plan(handle, request) {
       terms.flatMap((t) => t.tokens.map((token, i) => ({ tokens: [token], prefix: t.prefix && i === t.tokens.length - 1 }))),
     );
     const walk = await sql`explain (analyze, buffers, costs off)
-      select w.message_id, w.sort_key from (
+      (select w.message_id, w.sort_key, false from (
         select message_id, sort_key, doc from message_search order by sort_key desc limit ${defaultSearchTuning.recentWindow}
       ) w where w.doc @@ to_tsquery('simple', ${exact}) ${filter('w.message_id')}
-      order by w.sort_key desc limit 50`.execute(handle.db);
+      order by w.sort_key desc limit 50)
+      union all
+      (select null, sort_key, true from message_search order by sort_key desc offset ${defaultSearchTuning.recentWindow - 1} limit 1)`.execute(
+      handle.db,
+    );
     const gin = await handle.db.transaction().execute(async (trx) => {
       await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(trx);
       return sql`explain (analyze, buffers, costs off)
         select c.message_id, c.sort_key from (
           select message_id, sort_key, doc from message_search where doc @@ to_tsquery('simple', ${loose}) order by sort_key desc offset 0
-        ) c where c.doc @@ to_tsquery('simple', ${exact}) ${filter('c.message_id')}
+        ) c where true ${terms.some((t) => t.tokens.length > 1) ? sql`and c.doc @@ to_tsquery('simple', ${exact})` : sql``} ${filter('c.message_id')}
         order by c.sort_key desc limit 50`.execute(trx);
     });
     return `recent walk:\n${text(walk)}\nGIN path:\n${text(gin)}`;
@@ -379,7 +386,7 @@ console.log(
 );
 for (const r of reports) {
   console.log(
-    `\n${r.engine} ${r.version}: indexed ${scale} mails (${mb(r.textBytes)} of body text) in ${round(r.seconds)} s = ${Math.round(scale / r.seconds)} mails/s; database ${mb(r.dbBytes)}, search index ${mb(r.indexBytes)}`,
+    `\n${r.engine} ${r.version}: indexed ${scale} mails (${mb(r.textBytes)} of body text) in ${round(r.seconds)} s = ${Math.round(scale / r.seconds)} mails/s; database ${mb(r.dbBytes)}, search index ${mb(r.indexBytes)}; load average ${r.queries.loadBefore} → ${r.queries.loadAfter} while querying`,
   );
   console.log(`  ${'query'.padEnd(34)} ${'hits'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'stmts'.padStart(6)}`);
   for (const q of r.queries) {
@@ -402,6 +409,7 @@ console.log(
       mailsPerSecond: Math.round(scale / r.seconds),
       dbBytes: Number(r.dbBytes),
       indexBytes: Number(r.indexBytes),
+      loadAverage: [r.queries.loadBefore, r.queries.loadAfter],
       queries: r.queries,
     })),
   }),

@@ -43,7 +43,7 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 }
 
 /** Column values for a connection; the secret is sealed, and kept when the update gives none. */
-function connectionColumns(connection: ConnectionSettings, secrets: SecretBox, previousSecret: string | null) {
+export function connectionColumns(connection: ConnectionSettings, secrets: SecretBox, previousSecret: string | null) {
   const secret: MailboxSecret = { password: connection.password, accessToken: connection.accessToken };
   const hasNewSecret = Boolean(secret.password || secret.accessToken);
   return {

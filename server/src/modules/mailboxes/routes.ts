@@ -16,7 +16,7 @@ import { AppError } from '../../errors.js';
 import { requireAuth, type SecretBox } from '../security/index.js';
 import { testMailboxConnection } from './connection-test.js';
 import { findMailboxById } from './mailbox-queries.js';
-import { createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
+import { connectionColumns, createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
@@ -111,21 +111,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       },
     },
     async (request) => {
-      const { connection } = request.body;
-      const draft = {
-        imap_host: connection.imap.host,
-        imap_port: connection.imap.port,
-        imap_tls: connection.imap.tls,
-        imap_user: connection.imap.user,
-        smtp_host: connection.smtp.host,
-        smtp_port: connection.smtp.port,
-        smtp_tls: connection.smtp.tls,
-        smtp_user: connection.smtp.user,
-        auth_method: connection.authMethod,
-        secret_enc: secrets.seal(JSON.stringify({ password: connection.password, accessToken: connection.accessToken })),
-        preset: connection.preset,
-        address: request.body.address,
-      } as MailboxRow;
+      const draft = { ...connectionColumns(request.body.connection, secrets, null), address: request.body.address } as MailboxRow;
       return testMailboxConnection(draft, secrets);
     },
   );
