@@ -17,7 +17,11 @@ export async function listConversations(
   let matching: string[] | undefined;
   if (options.query) {
     // Newest matching messages first; their conversations, each once.
-    const hits = await searchMessages(db, options.engine, { query: options.query, limit: 200, mailboxIds: options.mailboxIds });
+    const hits = await searchMessages(db, options.engine, {
+      query: options.query,
+      limit: Math.min(200, options.limit * 2),
+      mailboxIds: options.mailboxIds,
+    });
     const links = await selectConversationsOfMessages(
       db,
       hits.map((h) => h.messageId),
