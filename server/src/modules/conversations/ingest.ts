@@ -228,7 +228,8 @@ function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'ou
     received_at: m.receivedAt,
     in_reply_to: p.inReplyTo,
     references_json: JSON.stringify(p.references),
-    snippet: p.text.replace(/\s+/g, ' ').trim().slice(0, 200),
+    // Only the start of a (possibly megabytes long) body is needed for the list line.
+    snippet: p.text.slice(0, 1000).replace(/\s+/g, ' ').trim().slice(0, 200),
     parse_status: p.parseStatus,
     parse_error: p.parseError,
     created_at: m.now,

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { toCharacterIndexText, toIndexText } from './search-text.js';
+import { charactersOfIndexTexts, toIndexText } from './search-text.js';
 
 export type SearchDocument = {
   messageId: string;
@@ -106,7 +106,7 @@ export async function indexMessage(executor: Kysely<Database>, engine: Engine, d
   const body = toIndexText(doc.body);
   const participants = toIndexText(doc.participants.join(' '), shortFieldChars);
   const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars);
-  const characters = toCharacterIndexText([doc.subject, doc.participants.join(' '), doc.attachmentNames.join(' '), doc.body].join('\n'));
+  const characters = charactersOfIndexTexts([subject, participants, attachments, body]);
 
   if (engine === 'postgres') {
     // Weights label the fields (A subject, B people, C files, D body) for field filters later;

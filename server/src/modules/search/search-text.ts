@@ -98,12 +98,24 @@ export function toIndexText(text: string, maxChars: number = maxIndexedChars): s
  * per distinct character adds about a third to a Chinese mail's tokens.
  */
 export function toCharacterIndexText(text: string, maxChars: number = maxIndexedChars): string {
+  return charactersOfIndexTexts([toIndexText(text, maxChars)]);
+}
+
+const startsWithCjk = new RegExp(`^[${cjkClass}]`, 'v');
+
+/**
+ * The same characters, read off texts already made by toIndexText (normalised, CJK as pairs):
+ * indexing a mail then normalises and splits its body once, not twice.
+ */
+export function charactersOfIndexTexts(indexTexts: string[]): string {
   const seen = new Set<string>();
-  for (const run of splitRuns(cut(text, maxChars))) {
-    if (!run.isCjk) continue;
-    for (const ch of run.text) {
-      if (seen.size >= maxDistinctCharacters) break;
-      seen.add(ch);
+  for (const indexText of indexTexts) {
+    for (const token of indexText.split(' ')) {
+      if (!startsWithCjk.test(token)) continue;
+      for (const ch of token) {
+        if (seen.size >= maxDistinctCharacters) return [...seen].join(' ');
+        seen.add(ch);
+      }
     }
   }
   return [...seen].join(' ');
