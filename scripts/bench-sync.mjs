@@ -35,9 +35,8 @@ const { searchMessages, indexMessage } = await import(dist('modules/search/index
 
 // --- the test mail server -------------------------------------------------
 const envScript = path.join(root, 'scripts/test-env/test-env.sh');
-const wasRunning = execFileSync('bash', [envScript, 'status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
-  'postgres: up',
-);
+// `status` exits 0 only when every server is up.
+const wasRunning = spawnSync('bash', [envScript, 'status'], { stdio: 'ignore' }).status === 0;
 const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
 const env = Object.fromEntries(
