@@ -1,18 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, SessionsTable } from '../../db/schema.js';
 
-export async function insertSession(
-  db: Kysely<Database>,
-  row: {
-    id: string;
-    user_id: string;
-    created_at: number;
-    last_seen_at: number;
-    expires_at: number;
-    ip: string | null;
-    user_agent: string | null;
-  },
-): Promise<void> {
+export async function insertSession(db: Kysely<Database>, row: Insertable<SessionsTable>): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
 }
 
