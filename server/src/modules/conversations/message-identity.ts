@@ -52,12 +52,26 @@ export function splitMessage(raw: Buffer): { headers: Map<string, string[]>; bod
   return { headers, body: raw.subarray(bodyStart) };
 }
 
-/** Line endings and trailing whitespace change in transit; the words do not. */
-function normaliseBody(body: Buffer): string {
-  return body
-    .toString('latin1')
-    .split(/\r?\n/)
-    .map((line) => line.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n+$/, '');
+/**
+ * Line endings and trailing whitespace change in transit; the words do not. Works on bytes
+ * (mail bodies can be megabytes): CRLF and LF become LF, spaces and tabs at line ends go,
+ * and so do newlines at the very end.
+ */
+function normaliseBody(body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(body.length);
+  let length = 0;
+  let lineStart = 0;
+  const copyLine = (start: number, end: number, newline: boolean) => {
+    let e = end;
+    while (e > start && (body[e - 1] === 0x20 || body[e - 1] === 0x09)) e--;
+    length += body.copy(out, length, start, e);
+    if (newline) out[length++] = 0x0a;
+  };
+  for (let i = body.indexOf(0x0a); i !== -1; i = body.indexOf(0x0a, lineStart)) {
+    copyLine(lineStart, i > lineStart && body[i - 1] === 0x0d ? i - 1 : i, true);
+    lineStart = i + 1;
+  }
+  copyLine(lineStart, body.length, false);
+  while (length > 0 && out[length - 1] === 0x0a) length--;
+  return out.subarray(0, length);
 }
