@@ -18,7 +18,10 @@ describe('message identity', () => {
   it('ignores trailing spaces, tabs and blank lines a relay may add, but not a changed byte in 8-bit text', () => {
     const head = 'Message-ID: <gbk@x.test>\r\nSubject: x\r\n\r\n';
     const body = Buffer.from([0xb1, 0xa8, 0xbc, 0xdb, 0x0d, 0x0a, 0x41]); // GBK 报价, CRLF, "A"
-    const relayed = Buffer.concat([Buffer.from(head.replaceAll('\r\n', '\n')), Buffer.from([0xb1, 0xa8, 0xbc, 0xdb, 0x20, 0x09, 0x0a, 0x41, 0x0a, 0x0a])]);
+    const relayed = Buffer.concat([
+      Buffer.from(head.replaceAll('\r\n', '\n')),
+      Buffer.from([0xb1, 0xa8, 0xbc, 0xdb, 0x20, 0x09, 0x0a, 0x41, 0x0a, 0x0a]),
+    ]);
     const original = Buffer.concat([Buffer.from(head), body]);
     expect(messageIdentity(relayed)).toBe(messageIdentity(original));
     const altered = Buffer.concat([Buffer.from(head), Buffer.from([0xb1, 0xa8, 0xbc, 0xdc, 0x0d, 0x0a, 0x41])]);
