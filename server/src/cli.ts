@@ -18,7 +18,6 @@ import { AppError } from './errors.js';
 import {
   createMailbox,
   findMailboxByAddress,
-  findMailboxesByAddresses,
   grantMailboxAccess,
   listMailboxes,
   testMailboxConnection,
@@ -100,7 +99,7 @@ admin
     await withWorkspace(async ({ db }) => {
       const user = await findUserByEmail(db, opts.email);
       if (!user) throw new AppError('request.not_found', 404, `no user ${opts.email}`);
-      const [mailbox] = await findMailboxesByAddresses(db, [opts.mailbox]);
+      const mailbox = await findMailboxByAddress(db, opts.mailbox);
       if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
       await grantMailboxAccess(db, user.id, mailbox.id, opts.access);
       console.log(JSON.stringify({ granted: opts.access, user: user.email, mailbox: mailbox.address }));

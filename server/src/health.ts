@@ -5,10 +5,9 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from './db/database.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { SmtpListener } from './transports/smtp-listener.js';
+import { PIER_VERSION } from './version.js';
 
 export type HealthProbe = () => Promise<Health>;
-
-export const version = '0.1.0';
 
 export function createHealthProbe(parts: { database: DatabaseHandle; blobs: BlobStore; smtp: SmtpListener | undefined }): HealthProbe {
   return async () => {
@@ -23,7 +22,7 @@ export function createHealthProbe(parts: { database: DatabaseHandle; blobs: Blob
     const blobStore = await parts.blobs.check();
     const smtpListener = parts.smtp ? parts.smtp.status() : { ok: true, port: null, detail: 'disabled (PIER_SMTP_ENABLED=0)' };
     const isOk = database.ok && blobStore.ok && smtpListener.ok;
-    return { status: isOk ? 'ok' : 'degraded', version, checks: { database, blobStore, smtpListener } };
+    return { status: isOk ? 'ok' : 'degraded', version: PIER_VERSION, checks: { database, blobStore, smtpListener } };
   };
 }
 

@@ -124,7 +124,7 @@ export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: Prepa
     await recordParticipants(trx, { messageId, participants, ownAddresses: ctx.ownAddresses, seenAt: receivedAt });
     conversationId = await threadMessage(trx, ctx, mail.parsed, { messageId, direction, receivedAt, now });
     await linkMessage(trx, conversationId, messageId);
-    await indexMessage(trx as Kysely<Database>, ctx.engine, {
+    await indexMessage(trx, ctx.engine, {
       messageId,
       receivedAt,
       subject: mail.parsed.subject,

@@ -2,10 +2,11 @@ import { findPreset } from '@pier/contracts';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type { MailboxRow } from '../../db/schema.js';
+import { PIER_VERSION } from '../../version.js';
 import type { SecretBox } from '../security/index.js';
 import { openMailboxSecret } from './mailboxes.js';
 
-export const PIER_CLIENT_INFO = { name: 'Pier', version: '0.1.0', vendor: 'Pier' };
+export const PIER_CLIENT_INFO = { name: 'Pier', version: PIER_VERSION, vendor: 'Pier' };
 
 type Timeouts = { connectionTimeout?: number; socketTimeout?: number };
 

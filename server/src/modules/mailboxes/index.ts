@@ -4,7 +4,6 @@ export { createImapClient, createSmtpTransport, PIER_CLIENT_INFO, providerSavesS
 export {
   findMailboxByAddress,
   findMailboxById,
-  findMailboxesByAddresses,
   listActiveImapMailboxes,
   loadOwnAddresses,
   setMailboxStatus,

@@ -69,19 +69,6 @@ export function findMailboxByAddress(db: Db, address: string): Promise<MailboxRo
   return db.selectFrom('mailboxes').selectAll().where('address', '=', address.toLowerCase()).executeTakeFirst();
 }
 
-export function findMailboxesByAddresses(db: Db, addresses: string[]) {
-  if (addresses.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('mailboxes')
-    .select(['id', 'address', 'status'])
-    .where(
-      'address',
-      'in',
-      addresses.map((a) => a.toLowerCase()),
-    )
-    .execute();
-}
-
 /** Mailboxes in scope with their open-conversation counts, ordered by address. */
 export function selectMailboxesWithCounts(db: Db, ids: 'all' | string[]) {
   return db

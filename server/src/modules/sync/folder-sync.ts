@@ -207,10 +207,9 @@ async function forgetExpunged(deps: SyncDeps, client: ImapFlow, folder: FolderRo
 /** CONDSTORE (RFC 7162): fetch only the flags that changed since the last MODSEQ we saw. */
 async function applyFlagChanges(deps: SyncDeps, client: ImapFlow, folder: FolderRow, highestModseq: bigint | undefined): Promise<number> {
   if (highestModseq === undefined) return 0;
-  const current = await deps.db.selectFrom('folders').select('highest_modseq').where('id', '=', folder.id).executeTakeFirst();
   let updated = 0;
-  if (current?.highest_modseq && BigInt(current.highest_modseq) < highestModseq) {
-    const changed = await client.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(current.highest_modseq) });
+  if (folder.highest_modseq && BigInt(folder.highest_modseq) < highestModseq) {
+    const changed = await client.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(folder.highest_modseq) });
     for (const m of changed) {
       await updateLocationFlags(deps.db, folder.id, m.uid, [...(m.flags ?? [])].sort());
       updated++;
