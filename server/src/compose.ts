@@ -10,6 +10,7 @@ import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
+import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
@@ -28,6 +29,11 @@ export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDi
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
+
+/** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
+function eventSubscribers(_workspace: Workspace): EventSubscriber[] {
+  return [];
+}
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
@@ -98,6 +104,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         handlers: [
+          ...eventJobHandlers(db, eventSubscribers(workspace)),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),

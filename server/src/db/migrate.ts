@@ -2,6 +2,11 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_mail_engine.js';
 import * as m0003 from './migrations/0003_search.js';
+import * as m0004 from './migrations/0004_accounts.js';
+import * as m0005 from './migrations/0005_audit.js';
+import * as m0006 from './migrations/0006_fraud.js';
+import * as m0007 from './migrations/0007_inbox.js';
+import * as m0008 from './migrations/0008_outbox.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -9,6 +14,11 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_mail_engine': m0002,
   '0003_search': m0003,
+  '0004_accounts': m0004,
+  '0005_audit': m0005,
+  '0006_fraud': m0006,
+  '0007_inbox': m0007,
+  '0008_outbox': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,10 +1,15 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountsTables } from './tables/accounts.js';
+import type { AuditTables } from './tables/audit.js';
+import type { FraudTables } from './tables/fraud.js';
+import type { InboxTables } from './tables/inbox.js';
+import type { OutboxTables } from './tables/outbox.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
  * application; timestamps are epoch milliseconds (see docs/decisions/0001).
  */
-export interface Database {
+export interface Database extends AccountsTables, AuditTables, FraudTables, InboxTables, OutboxTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

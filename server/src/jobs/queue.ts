@@ -23,31 +23,34 @@ export type ClaimedJob = Pick<JobRow, 'id' | 'name' | 'payload' | 'attempts' | '
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Queues a job on any executor; inside a transaction it commits (or not) with the caller's rows. */
+export async function enqueueJob(executor: Db, options: EnqueueOptions): Promise<{ id: string; created: boolean }> {
+  const now = Date.now();
+  const id = newId();
+  const result = await executor
+    .insertInto('jobs')
+    .values({
+      id,
+      name: options.name,
+      payload: JSON.stringify(options.payload ?? null),
+      state: 'queued',
+      run_at: options.runAt ?? now,
+      max_attempts: options.maxAttempts ?? 8,
+      locked_by: null,
+      locked_until: null,
+      dedupe_key: options.dedupeKey ?? null,
+      last_error: null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+}
+
 export function createQueue(db: Kysely<Database>, engine: Engine) {
   return {
     /** Pass a transaction to enqueue atomically with the rows that caused the job. */
-    async enqueue(options: EnqueueOptions, executor: Db = db): Promise<{ id: string; created: boolean }> {
-      const now = Date.now();
-      const id = newId();
-      const result = await executor
-        .insertInto('jobs')
-        .values({
-          id,
-          name: options.name,
-          payload: JSON.stringify(options.payload ?? null),
-          state: 'queued',
-          run_at: options.runAt ?? now,
-          max_attempts: options.maxAttempts ?? 8,
-          locked_by: null,
-          locked_until: null,
-          dedupe_key: options.dedupeKey ?? null,
-          last_error: null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .executeTakeFirst();
-      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
-    },
+    enqueue: (options: EnqueueOptions, executor: Db = db) => enqueueJob(executor, options),
 
     async claim(options: { workerId: string; names: readonly string[]; limit: number; leaseMs: number }): Promise<ClaimedJob[]> {
       if (options.names.length === 0) return [];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { ingestMail, newPierMessageId } from '../../src/modules/conversations/index.js';
+import { defineSubscriber, eventJobHandlers } from '../../src/modules/events/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { searchMessages } from '../../src/modules/search/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -57,6 +58,36 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
       .where('conversation_id', '=', again.conversationId)
       .execute();
     expect(queues.map((q) => q.mailbox_id).sort()).toEqual([sales, info].sort());
+  });
+
+  it('publishes message.received once per new message, in the same transaction, and fans it out per subscriber', async () => {
+    const events = await ws.db.selectFrom('jobs').select(['name', 'payload']).where('name', '=', 'event:message.received').execute();
+    // The mail above reached two mailboxes but is one message: one event.
+    const payloads = events.map((e) => JSON.parse(e.payload)).filter((p) => p.source === 'smtp');
+    expect(payloads).toHaveLength(1);
+    expect(payloads[0]).toMatchObject({ mailboxId: sales, direction: 'in', source: 'smtp' });
+
+    const seen: string[] = [];
+    const subscriber = defineSubscriber({
+      name: 't.subscriber',
+      event: 'message.received',
+      key: (p) => p.messageId,
+      run: async (p) => {
+        seen.push(p.messageId);
+      },
+    });
+    const handlers = new Map(eventJobHandlers(ws.db, [subscriber]).map((h) => [h.name, h]));
+    const run = async (name: string) => {
+      const jobs = await ws.queue.claim({ workerId: 't', names: [name], limit: 100, leaseMs: 60_000 });
+      for (const job of jobs) {
+        const handler = handlers.get(job.name);
+        await handler?.run(handler.payload.parse(JSON.parse(job.payload)));
+        await ws.queue.complete(job.id, 't');
+      }
+    };
+    await run('event:message.received');
+    await run('t.subscriber');
+    expect(seen).toContain(payloads[0].messageId);
   });
 
   it('is idempotent: the same delivery stored twice adds nothing', async () => {

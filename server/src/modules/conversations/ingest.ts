@@ -4,6 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type Participant, recordParticipants } from '../contacts/index.js';
+import { publishEvent } from '../events/index.js';
 import { indexMessage } from '../search/index.js';
 import {
   bumpConversation,
@@ -131,6 +132,14 @@ export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: Prepa
       body: mail.parsed.text,
       participants: participants.flatMap((p) => [p.address, ...(p.name ? [p.name] : [])]),
       attachmentNames: mail.attachments.filter((a) => !a.isInline).map((a) => a.filename),
+    });
+    await publishEvent(trx, 'message.received', {
+      messageId,
+      conversationId,
+      mailboxId: location.mailboxId,
+      direction,
+      source: location.source,
+      receivedAt,
     });
   }
   await linkMailboxes(trx, conversationId, [location.mailboxId]);

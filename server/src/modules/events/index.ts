@@ -1,0 +1,10 @@
+export {
+  defineSubscriber,
+  type EventName,
+  type EventPayload,
+  type EventSubscriber,
+  eventJobHandlers,
+  type MessageReceivedEvent,
+  messageReceivedEvent,
+  publishEvent,
+} from './events.js';
