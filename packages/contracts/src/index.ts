@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './common.js';
+export * from './conversation-detail.js';
 export * from './conversations.js';
 export * from './health.js';
 export * from './mailboxes.js';
