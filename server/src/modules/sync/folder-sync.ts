@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type PreparedMail, prepareMail, storePreparedMail } from '../conversations/index.js';
+import { type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import {
   deleteLocationsByUid,
@@ -111,6 +111,7 @@ async function storeUids(
   const batches = await batchesBySize(client, uids);
   if (batches.length === 0) return;
   const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
+  const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
     stats.fetched += messages.length;
@@ -126,7 +127,7 @@ async function storeUids(
         uid: message.uid,
         flags: [...(message.flags ?? [])].sort(),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
-        mail: await prepareMail(deps.blobs, message.source, { durable: false }),
+        mail: await pool.prepare(message.source),
       });
     });
     // One syncfs for the whole batch before the rows that point at its blobs are committed.
