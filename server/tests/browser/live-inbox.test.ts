@@ -112,4 +112,17 @@ describe('live inbox in the browser', () => {
     await li.keyboard.press('Escape');
     await expect.poll(() => zhang.getByTestId('presence').count(), { timeout: 10_000 }).toBe(0);
   });
+
+  it('catches up after the server was away: reconnects by itself and shows what arrived meanwhile', async () => {
+    const port = new URL(pier.url).port;
+    await pier.stop();
+    await zhang.getByTestId('live-offline').waitFor({ timeout: 15_000 });
+    await zhang.screenshot({ path: path.join(screenshots, '43-live-offline-en.png') });
+    await deliver({ from: 'Maria Rossi <maria@lucebella.test>', to: mailbox, subject: 'Sent while Pier was down', text: 'Still there?' });
+    await waitForCount(mailbox, 'INBOX', 3);
+    pier = await startPierProcess(database, { PIER_PORT: port });
+    await expect.poll(() => listText(zhang), { timeout: 45_000 }).toContain('Sent while Pier was down');
+    await expect.poll(() => zhang.getByTestId('live-offline').count(), { timeout: 10_000 }).toBe(0);
+    expect(await zhang.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(42);
+  });
 });

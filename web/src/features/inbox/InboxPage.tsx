@@ -6,7 +6,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
-import { useLive } from '../live';
+import { LiveStatusNotice, useLive } from '../live';
 import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
@@ -134,6 +134,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         hrefFor={(conversationId) => hrefFor({ conversationId })}
       />
       <ConversationPane conversation={selected} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
+      <LiveStatusNotice status={live.status} />
     </div>
   );
 }
