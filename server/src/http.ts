@@ -40,7 +40,7 @@ export type HttpOptions = {
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
-  live?: { publisher: LivePublisher; hub: LiveHub | undefined };
+  live: { publisher: LivePublisher; hub: LiveHub | undefined };
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -94,9 +94,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     db: options.db,
     blobs: options.blobs,
     engine: options.engine,
-    onStored: (results) => options.live?.publisher.messagesStored(results),
+    onStored: (results) => options.live.publisher.messagesStored(results),
   });
-  if (options.live?.hub) {
+  if (options.live.hub) {
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }

@@ -142,4 +142,16 @@ describe.each(engines)('live updates over WebSocket on %s', (engine) => {
     expect((await client.post('/api/auth/logout', {})).status).toBeLessThan(300);
     expect(await closed).toBe(4401);
   });
+
+  it('closes a socket that sends garbage or floods the server', async () => {
+    const garbage = await open(as.li);
+    const garbageClosed = new Promise<number>((resolve) => garbage.onClose(resolve));
+    garbage.sendRaw('{"type":"presence","conversationId":""}');
+    expect(await garbageClosed).toBe(4400);
+
+    const flood = await open(as.li);
+    const floodClosed = new Promise<number>((resolve) => flood.onClose(resolve));
+    for (let i = 0; i < 60; i++) flood.send({ type: 'presence', conversationId: `made-up-${i}`, state: 'viewing' });
+    expect(await floodClosed).toBe(4429);
+  });
 });

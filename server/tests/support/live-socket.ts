@@ -6,6 +6,7 @@ import type { ApiClient } from './http-client.js';
 export type LiveTestSocket = {
   messages: LiveServerMessage[];
   send(message: LiveClientMessage): void;
+  sendRaw(text: string): void;
   /** Resolves with the first message (already received or later) that matches. */
   waitFor<T extends LiveServerMessage>(match: (m: LiveServerMessage) => m is T, timeoutMs?: number): Promise<T>;
   waitFor(match: (m: LiveServerMessage) => boolean, timeoutMs?: number): Promise<LiveServerMessage>;
@@ -40,6 +41,7 @@ export function openLiveSocket(
   const live: LiveTestSocket = {
     messages,
     send: (message) => socket.send(JSON.stringify(message)),
+    sendRaw: (text) => socket.send(text),
     waitFor: (match: (m: LiveServerMessage) => boolean, timeoutMs = 10_000) =>
       new Promise<LiveServerMessage>((resolve, reject) => {
         const check = () => {

@@ -25,6 +25,8 @@ type Connection = {
   alive: boolean;
   /** Conversations this connection has presence in, with their mailboxes. */
   presence: Map<string, string[]>;
+  /** Messages accepted in the current rate window. */
+  window: { startedAt: number; count: number };
 };
 
 export type LiveHubOptions = {
@@ -37,6 +39,8 @@ export type LiveHubOptions = {
 
 /** A page may be present in a few conversations at once (several tabs share nothing). */
 const MAX_PRESENCE_PER_CONNECTION = 8;
+/** A page sends a presence change when it opens a conversation or the composer; more than this is a misbehaving client. */
+const MAX_MESSAGES_PER_10S = 40;
 /** A page this far behind is dropped; it reconnects and refetches. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -116,6 +120,12 @@ export function createLiveHub(options: LiveHubOptions) {
   });
 
   async function onMessage(connection: Connection, data: unknown) {
+    const now = Date.now();
+    if (now - connection.window.startedAt > 10_000) connection.window = { startedAt: now, count: 0 };
+    if (++connection.window.count > MAX_MESSAGES_PER_10S) {
+      connection.socket.close(4429, 'too many messages');
+      return;
+    }
     let message: LiveClientMessage;
     try {
       message = LiveClientMessageSchema.parse(JSON.parse(String(data)));
@@ -183,6 +193,7 @@ export function createLiveHub(options: LiveHubOptions) {
         scope: auth.scope,
         alive: true,
         presence: new Map(),
+        window: { startedAt: Date.now(), count: 0 },
       };
       connections.set(connection.id, connection);
       socket.on('pong', () => {
