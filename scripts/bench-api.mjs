@@ -295,10 +295,14 @@ try {
   const probeBody = await probe.json();
   if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
   await runCannon(listUrl, cookie, 3); // warm-up
+  const cpuBefore = pier.cpuMs();
   const list = await runCannon(listUrl, cookie, duration);
+  // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
+  const cpuPerRequest = (pier.cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
   log(
     `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
-      `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors`,
+      `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
+      `Pier CPU ${round(cpuPerRequest, 2)} ms per request`,
   );
 
   // ---------------------------------------------------------------- 4. search API
@@ -445,6 +449,11 @@ function startPier() {
       child.stderr.resume();
       resolve({
         url: JSON.parse(line).url,
+        /** user + system CPU time of the Pier process so far (Linux /proc, 100 ticks per second). */
+        cpuMs() {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
         async stop() {
           if (child.exitCode === null) child.kill('SIGTERM');
           await exited;
