@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import {
   deleteLocationsByUid,
@@ -15,7 +15,14 @@ import {
   updateLocationFlags,
 } from './folder-queries.js';
 
-export type SyncDeps = { db: Kysely<Database>; blobs: BlobStore; logger: Logger; engine: Engine };
+export type SyncDeps = {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  logger: Logger;
+  engine: Engine;
+  /** Told after each committed batch (live updates); never inside the transaction. */
+  onStored?: (results: IngestResult[]) => void;
+};
 
 export type FolderSyncStats = { fetched: number; stored: number; known: number; failed: number; removed: number; flagsUpdated: number };
 
@@ -140,6 +147,7 @@ async function storeUids(
     deps.db.transaction().execute(async (trx) => {
       let stored = 0;
       let known = 0;
+      const results: IngestResult[] = [];
       for (const p of prepared.mails) {
         const result = await storePreparedMail(trx, ctx, p.mail, {
           mailboxId: mailbox.id,
@@ -151,11 +159,12 @@ async function storeUids(
           direction: folder.role === 'sent' ? 'out' : 'in',
           receivedAt: p.receivedAt,
         });
+        results.push(result);
         if (result.isNew) stored++;
         else known++;
       }
       await saveCheckpoint(trx, folder.id, checkpoint(prepared.uids));
-      return { stored, known };
+      return { stored, known, results };
     });
 
   let next: Promise<PreparedBatch> | undefined = prepare(batches[0] as number[]);
@@ -167,6 +176,7 @@ async function storeUids(
     next?.catch(() => {});
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
     const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
+    deps.onStored?.(counts.results);
     stats.stored += counts.stored;
     stats.known += counts.known;
   }
