@@ -21,6 +21,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -37,6 +38,8 @@ export type HttpOptions = {
   secrets: SecretBox;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
+  /** What other domains add to the conversation view (notes, events, tags, delivery state). */
+  conversationDetailSources?: DetailSources;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -87,6 +90,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(readingRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
+  });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {
