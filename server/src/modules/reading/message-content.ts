@@ -27,8 +27,8 @@ async function requireReadableMessage(db: Db, scope: MailboxScope, messageId: st
 
 export async function readMessageHtml(
   deps: { db: Db; blobs: BlobStore },
-  input: { scope: MailboxScope; messageId: string; allowRemoteImages: boolean },
-): Promise<{ document: string; blockedImages: number }> {
+  input: { scope: MailboxScope; messageId: string; allowRemoteImages: boolean; hideQuoted: boolean },
+): Promise<{ document: string; blockedImages: number; quotedBlocks: number }> {
   const message = await requireReadableMessage(deps.db, input.scope, input.messageId);
   const html = message.html ?? '';
   const inlineImages = new Map<string, InlineImage>();
@@ -44,8 +44,8 @@ export async function readMessageHtml(
     }
     inlineImages.set(key, { contentId: key, mime: a.mime, dataUrl, url: `/api/attachments/${a.id}?inline=1` });
   }
-  const clean = await sanitizeMailHtml(html, { allowRemoteImages: input.allowRemoteImages, inlineImages });
-  return { document: mailDocument(clean.html), blockedImages: clean.blockedImages };
+  const clean = await sanitizeMailHtml(html, { allowRemoteImages: input.allowRemoteImages, inlineImages, hideQuoted: input.hideQuoted });
+  return { document: mailDocument(clean.html), blockedImages: clean.blockedImages, quotedBlocks: clean.quotedBlocks };
 }
 
 export async function readMessageRaw(deps: { db: Db; blobs: BlobStore }, input: { scope: MailboxScope; messageId: string }) {

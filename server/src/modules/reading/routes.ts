@@ -11,7 +11,7 @@ import { type DetailSources, loadConversationDetail } from './conversation-detai
 import { PREVIEWABLE, readAttachment, readMessageHtml, readMessageRaw } from './message-content.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
-const HtmlQuery = z.object({ images: z.enum(['0', '1']).optional() });
+const HtmlQuery = z.object({ images: z.enum(['0', '1']).optional(), quoted: z.enum(['0', '1']).optional() });
 const AttachmentQuery = z.object({ inline: z.enum(['0', '1']).optional() });
 const RawQuery = z.object({ download: z.enum(['0', '1']).optional() });
 
@@ -67,16 +67,21 @@ export const readingRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; blobs:
     { config: readAccess, schema: { params: IdParams, querystring: HtmlQuery } },
     async (request, reply) => {
       const allowRemoteImages = request.query.images === '1';
-      const { document, blockedImages } = await readMessageHtml(
+      const { document, blockedImages, quotedBlocks } = await readMessageHtml(
         { db, blobs },
-        { scope: requireAuth(request).scope, messageId: request.params.id, allowRemoteImages },
+        // Quoted history is folded unless the reader asked for it (?quoted=1).
+        { scope: requireAuth(request).scope, messageId: request.params.id, allowRemoteImages, hideQuoted: request.query.quoted !== '1' },
       );
-      return noSniff(reply)
-        .header('content-security-policy', mailFramePolicy(origin(request), allowRemoteImages))
-        .header('referrer-policy', 'no-referrer')
-        .header('x-pier-blocked-images', String(blockedImages))
-        .type('text/html; charset=utf-8')
-        .send(document);
+      return (
+        noSniff(reply)
+          .header('content-security-policy', mailFramePolicy(origin(request), allowRemoteImages))
+          .header('referrer-policy', 'no-referrer')
+          // The reading pane asks with HEAD whether to offer "show images" / "show quoted text".
+          .header('x-pier-blocked-images', String(blockedImages))
+          .header('x-pier-quoted-blocks', String(quotedBlocks))
+          .type('text/html; charset=utf-8')
+          .send(document)
+      );
     },
   );
 

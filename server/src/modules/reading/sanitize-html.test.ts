@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeMailHtml } from './sanitize-html.js';
 import { timeZoneOfCountry } from './time-zone.js';
 
 const blocked = { allowRemoteImages: false, inlineImages: new Map() };
 const clean = async (html: string, options = blocked) => (await sanitizeMailHtml(html, options)).html;
+
+// jsdom loads lazily on first use, slowly on a busy machine.
+beforeAll(() => sanitizeMailHtml('', blocked), 60_000);
 
 describe('sanitizeMailHtml', () => {
   it.each([
@@ -70,5 +73,19 @@ describe('timeZoneOfCountry', () => {
     expect(timeZoneOfCountry('JP')).toBe('Asia/Tokyo');
     expect(timeZoneOfCountry(null)).toBeNull();
     expect(timeZoneOfCountry('xx')).toBeNull();
+  });
+});
+
+describe('quoted history', () => {
+  it('folds Gmail, Apple Mail and Outlook quotes when asked and counts them either way', async () => {
+    const html =
+      '<p>Yes, confirmed.</p><div class="gmail_quote">On Mon wrote:<blockquote type="cite">old</blockquote></div>' +
+      '<div id="divRplyFwdMsg">From: Li</div><p>older still</p>';
+    const shown = await sanitizeMailHtml(html, { ...blocked, hideQuoted: false });
+    expect(shown.quotedBlocks).toBe(2);
+    expect(shown.html).toContain('older still');
+    const folded = await sanitizeMailHtml(html, { ...blocked, hideQuoted: true });
+    expect(folded.quotedBlocks).toBe(2);
+    expect(folded.html).toBe('<p>Yes, confirmed.</p>');
   });
 });

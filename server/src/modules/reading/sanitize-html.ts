@@ -16,9 +16,19 @@ export type SanitizeOptions = {
   allowRemoteImages: boolean;
   /** Inline parts by Content-ID (without angle brackets, lower case). */
   inlineImages: ReadonlyMap<string, InlineImage>;
+  /** Fold the quoted history (Gmail, Apple Mail, Outlook, Foxmail/QQ markers) out of the page. */
+  hideQuoted?: boolean;
 };
 
-export type SanitizedHtml = { html: string; blockedImages: number };
+export type SanitizedHtml = { html: string; blockedImages: number; quotedBlocks: number };
+
+// Where mail clients put the message being answered. Outlook and Foxmail mark only the header
+// block, so everything after the marker goes too.
+// Ids are matched by suffix: DOMPurify prefixes them (user-content-…) against DOM clobbering.
+const QUOTE_BLOCKS =
+  'blockquote[type="cite"], .gmail_quote, .yahoo_quoted, .moz-cite-prefix, [id$="mail-editor-reference-message-container"]';
+const QUOTE_STARTS =
+  '[id$="divRplyFwdMsg"], [id$="appendonsend"], [id$="isForwardContent"], [id$="isReplyContent"], hr[id$="stopSpelling"]';
 
 let purifierPromise: Promise<DOMPurify> | undefined;
 
@@ -168,7 +178,7 @@ export async function sanitizeMailHtml(html: string, options: SanitizeOptions): 
       element.setAttribute('title', element.getAttribute('href') ?? '');
     }
   });
-  const clean = purifier.sanitize(html, {
+  const fragment = purifier.sanitize(html, {
     WHOLE_DOCUMENT: false,
     FORBID_TAGS,
     FORBID_ATTR,
@@ -178,9 +188,31 @@ export async function sanitizeMailHtml(html: string, options: SanitizeOptions): 
     USE_PROFILES: { html: true, svg: true },
     SANITIZE_NAMED_PROPS: true,
     FORCE_BODY: true,
+    RETURN_DOM_FRAGMENT: true,
   });
   purifier.removeAllHooks();
-  return { html: clean, blockedImages: counter.blocked };
+  const quotedBlocks = foldQuotes(fragment, options.hideQuoted ?? false);
+  const container = fragment.ownerDocument.createElement('div');
+  container.append(fragment);
+  return { html: container.innerHTML, blockedImages: counter.blocked, quotedBlocks };
+}
+
+/** Counts the quoted-history blocks and, when asked, removes them (and what follows a reply marker). */
+function foldQuotes(fragment: DocumentFragment, hide: boolean): number {
+  const blocks = [...fragment.querySelectorAll(QUOTE_BLOCKS)].filter((el) => !el.parentElement?.closest(QUOTE_BLOCKS));
+  const starts = [...fragment.querySelectorAll(QUOTE_STARTS)];
+  if (hide) {
+    for (const start of starts) {
+      let node: ChildNode | null = start;
+      while (node) {
+        const next: ChildNode | null = node.nextSibling;
+        node.remove();
+        node = next;
+      }
+    }
+    for (const block of blocks) block.remove();
+  }
+  return blocks.length + starts.length;
 }
 
 /** The frame document around the sanitised body: UTF-8, readable defaults, nothing that loads. */

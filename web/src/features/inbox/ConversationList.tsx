@@ -1,10 +1,13 @@
 import type { ConversationSummary } from '@pier/contracts';
-import type { Ref } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type Ref, type RefObject, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { SearchIcon } from '../../ui/icons';
-import { formatFullTime, formatListTime, toDate } from './format';
+import { countryFlag, countryName, formatAge } from '../conversation/format';
+import { READING_NS } from '../conversation/strings';
+import { formatFullTime, toDate } from './format';
 import type { ViewId } from './views';
 
 type Props = {
@@ -19,12 +22,15 @@ type Props = {
   onQueryChange: (query: string) => void;
   searchRef: Ref<HTMLInputElement>;
   selectedId: string | null;
+  /** The row j/k moved to (Enter opens it); scrolled into view. */
+  cursorId: string | null;
   hrefFor: (conversationId: string) => string;
 };
 
 export function ConversationList(props: Props) {
   const { t } = useTranslation();
   const { items, query } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
   return (
     <section className="list-pane" aria-label={t('list.label')}>
       <search className="list-search">
@@ -52,14 +58,26 @@ export function ConversationList(props: Props) {
           <span>{t('list.shown', { total: items.length })}</span>
         </div>
       ) : null}
-      <div className="list-scroll" data-testid="conversation-list">
-        <ListBody {...props} />
+      <div className="list-scroll" data-testid="conversation-list" ref={scrollRef}>
+        <ListBody {...props} scrollRef={scrollRef} />
       </div>
     </section>
   );
 }
 
-function ListBody({ items, loadedCount, isLoading, error, onRetry, view, query, selectedId, hrefFor }: Props) {
+function ListBody({
+  items,
+  loadedCount,
+  isLoading,
+  error,
+  onRetry,
+  view,
+  query,
+  selectedId,
+  cursorId,
+  hrefFor,
+  scrollRef,
+}: Props & { scrollRef: RefObject<HTMLDivElement | null> }) {
   const { t } = useTranslation();
 
   if (isLoading) {
@@ -101,40 +119,118 @@ function ListBody({ items, loadedCount, isLoading, error, onRetry, view, query, 
       </div>
     );
   }
+  return <VirtualRows items={items} selectedId={selectedId} cursorId={cursorId} hrefFor={hrefFor} scrollRef={scrollRef} />;
+}
+
+/**
+ * Fields the list API may add (triage adds customer, company, country, assignee and tags);
+ * every one is optional so a row renders with whatever the server sends.
+ */
+type RowExtras = Partial<{
+  customerName: string | null;
+  company: string | null;
+  country: string | null;
+  assignee: { id: string; name: string } | null;
+  tags: string[];
+  unread: boolean;
+}>;
+
+const ROW_HEIGHT = 62;
+
+function VirtualRows({
+  items,
+  selectedId,
+  cursorId,
+  hrefFor,
+  scrollRef,
+}: Pick<Props, 'items' | 'selectedId' | 'cursorId' | 'hrefFor'> & { scrollRef: RefObject<HTMLDivElement | null> }) {
+  // Only the rows in view (plus a few) exist in the DOM: 10,000 conversations scroll like 20.
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => items[index]?.id ?? index,
+  });
+  const cursorIndex = cursorId ? items.findIndex((c) => c.id === cursorId) : -1;
+  useEffect(() => {
+    if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, virtualizer]);
   return (
-    <ul className="conv-list">
-      {items.map((conversation) => (
-        <li key={conversation.id}>
-          <ConversationRow conversation={conversation} selected={conversation.id === selectedId} href={hrefFor(conversation.id)} />
-        </li>
-      ))}
+    <ul className="conv-list virtual" style={{ height: virtualizer.getTotalSize() }} data-count={items.length}>
+      {virtualizer.getVirtualItems().map((row) => {
+        const conversation = items[row.index];
+        if (!conversation) return null;
+        return (
+          <li key={row.key} className="conv-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
+            <ConversationRow
+              conversation={conversation}
+              selected={conversation.id === selectedId}
+              cursor={conversation.id === cursorId}
+              href={hrefFor(conversation.id)}
+            />
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-function ConversationRow({ conversation, selected, href }: { conversation: ConversationSummary; selected: boolean; href: string }) {
+function ConversationRow({
+  conversation,
+  selected,
+  cursor,
+  href,
+}: {
+  conversation: ConversationSummary & RowExtras;
+  selected: boolean;
+  cursor: boolean;
+  href: string;
+}) {
   const { t } = useTranslation();
-  const sender = conversation.fromName || conversation.fromAddress || t('list.unknownSender');
+  const { t: tr } = useTranslation(READING_NS);
+  const who = conversation.customerName || conversation.fromName || conversation.fromAddress || t('list.unknownSender');
+  const flag = countryFlag(conversation.country);
+  const tags = conversation.tags ?? [];
   return (
     <Link
       to={href}
-      className="conv-item"
+      className={`conv-item${cursor ? ' cursor' : ''}${conversation.unread ? ' unread' : ''}`}
       aria-current={selected ? 'true' : undefined}
       data-testid="conversation-item"
       data-conversation-id={conversation.id}
+      data-cursor={cursor || undefined}
     >
       <div className="conv-row">
         <span className="conv-from">
-          {sender}
-          {conversation.fromName && conversation.fromAddress ? <span className="addr">{conversation.fromAddress}</span> : null}
+          {flag ? (
+            <span className="flag" role="img" aria-label={countryName(conversation.country)}>
+              {flag}{' '}
+            </span>
+          ) : null}
+          {who}
+          {conversation.company ? <span className="addr">{conversation.company}</span> : null}
+          {!conversation.company && conversation.fromName && conversation.fromAddress ? (
+            <span className="addr">{conversation.fromAddress}</span>
+          ) : null}
         </span>
+        {tags.slice(0, 2).map((tag) => (
+          <span key={tag} className="tag-chip">
+            #{tag}
+          </span>
+        ))}
+        {conversation.assignee ? (
+          <span className="assignee-chip" title={conversation.assignee.name}>
+            {conversation.assignee.name}
+          </span>
+        ) : null}
         {conversation.status !== 'open' ? <span className="status-pill">{t(`status.${conversation.status}`)}</span> : null}
         <time
           className="conv-time"
           dateTime={toDate(conversation.lastMessageAt).toISOString()}
-          title={formatFullTime(conversation.lastMessageAt)}
+          title={tr('list.age', { time: formatFullTime(conversation.lastMessageAt) })}
         >
-          {formatListTime(conversation.lastMessageAt)}
+          {formatAge(toDate(conversation.lastMessageAt).getTime())}
         </time>
       </div>
       <div className="conv-line">
