@@ -34,7 +34,7 @@ export const readingEn = {
     hideQuoted: 'Hide quoted text',
     viewSource: 'View source',
     downloadEml: 'Download .eml',
-    parseFailed: 'This mail could not be read as MIME. It is shown as it arrived (raw source).',
+    parseFailed: 'This mail could not be read as MIME: below is what could be decoded, and its original source.',
     parsePartial: 'Parts of this mail were damaged; what could be read is shown.',
     rawLoading: 'Loading the source…',
     rawTruncated: 'Only the first {{size}} are shown. Download the .eml for all of it.',

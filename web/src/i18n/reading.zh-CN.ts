@@ -32,7 +32,7 @@ export const readingZhCN: ReadingCatalogue = {
     hideQuoted: '隐藏引用内容',
     viewSource: '查看原文',
     downloadEml: '下载 .eml',
-    parseFailed: '这封邮件无法按 MIME 格式解析，下面按收到时的原样显示（原始邮件源码）。',
+    parseFailed: '这封邮件无法按 MIME 格式解析：下面是能解码的内容和邮件原文。',
     parsePartial: '这封邮件部分内容已损坏，下面显示能读取的部分。',
     rawLoading: '正在加载原文…',
     rawTruncated: '只显示了前 {{size}}，完整内容请下载 .eml。',

@@ -162,7 +162,10 @@ export async function sanitizeMailHtml(html: string, options: SanitizeOptions): 
         else element.removeAttribute('srcset');
         continue;
       }
-      if (name === 'srcset') counter.blocked += 1;
+      if (name === 'srcset') {
+        counter.blocked += 1;
+        if (tag === 'img') element.setAttribute('data-pier-blocked', '');
+      }
       element.removeAttribute(name);
     }
     // style="" and SVG paint attributes (fill="url(…)") can both fetch: every url() goes through the same gate.

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatListTime } from '../inbox/format';
-import { countryFlag, countryName, localTimeIn } from './format';
+import { Flag } from './Flag';
+import { countryName, localTimeIn } from './format';
 import { READING_NS } from './strings';
 
 /** Re-renders once a minute, on the minute, so "local time now" stays true. */
@@ -26,16 +27,11 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
   const now = useMinuteClock();
   const { customer, conversation, related } = detail;
   const local = customer?.timeZone ? localTimeIn(customer.timeZone, now) : null;
-  const flag = countryFlag(customer?.country);
   return (
     <header className="conv-header" data-testid="conversation-header">
       <div className="customer" data-testid="customer">
         <div className="customer-line">
-          {flag ? (
-            <span className="flag" role="img" aria-label={t('customer.country', { country: countryName(customer?.country) })}>
-              {flag}
-            </span>
-          ) : null}
+          <Flag country={customer?.country} />
           <strong className="customer-name">{customer?.name || customer?.address || t('customer.unknown')}</strong>
           {customer?.name ? <span className="customer-address">{customer.address}</span> : null}
         </div>

@@ -91,25 +91,41 @@ function HtmlBody({ message }: { message: Message }) {
   );
 }
 
+/**
+ * Mail that failed to parse: the notice, what the parser could still decode, and the
+ * original source (open at once when nothing could be decoded).
+ */
 function RawFallback({ message }: { message: Message }) {
   const { t } = useTranslation(READING_NS);
-  const raw = useQuery({ queryKey: ['message-raw', message.id], queryFn: () => readingApi.rawSource(message.id, RAW_PREVIEW_BYTES) });
+  const hasText = message.text.trim().length > 0;
+  const [open, setOpen] = useState(!hasText);
+  const raw = useQuery({
+    queryKey: ['message-raw', message.id],
+    queryFn: () => readingApi.rawSource(message.id, RAW_PREVIEW_BYTES),
+    enabled: open,
+  });
   return (
     <div className="mail-raw" data-testid="mail-raw">
       <p className="mail-notice">{t('message.parseFailed')}</p>
-      {raw.data ? (
-        <>
-          <pre className="mail-source">{raw.data.text}</pre>
-          {raw.data.truncated ? (
-            <p className="mail-notice">
-              {t('message.rawTruncated', { size: formatSize(RAW_PREVIEW_BYTES) })}{' '}
-              <a href={messageRawUrl(message.id, true)}>{t('message.downloadEml')}</a>
-            </p>
-          ) : null}
-        </>
-      ) : (
-        <p className="mail-empty">{t('message.rawLoading')}</p>
-      )}
+      {hasText ? <div className="mail-text">{message.text}</div> : null}
+      <details open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+        <summary className="quote-toggle">{t('message.viewSource')}</summary>
+        {raw.data ? (
+          <>
+            <pre className="mail-source" data-testid="mail-source">
+              {raw.data.text}
+            </pre>
+            {raw.data.truncated ? (
+              <p className="mail-notice">
+                {t('message.rawTruncated', { size: formatSize(RAW_PREVIEW_BYTES) })}{' '}
+                <a href={messageRawUrl(message.id, true)}>{t('message.downloadEml')}</a>
+              </p>
+            ) : null}
+          </>
+        ) : (
+          <p className="mail-empty">{t('message.rawLoading')}</p>
+        )}
+      </details>
     </div>
   );
 }

@@ -1,11 +1,5 @@
 import { currentLocale } from '../../i18n';
 
-/** 🇪🇸 from "ES": two regional-indicator symbols. Empty for anything that is not a country code. */
-export function countryFlag(country: string | null | undefined): string {
-  if (!country || !/^[A-Za-z]{2}$/.test(country)) return '';
-  return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}
-
 /** "Spain" / "西班牙" in the reader's language. */
 export function countryName(country: string | null | undefined): string {
   if (!country) return '';
@@ -46,14 +40,14 @@ export function formatSize(bytes: number): string {
   return new Intl.NumberFormat(currentLocale(), {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    unitDisplay: 'narrow',
     maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
   }).format(value);
 }
 
 /** How long ago, compact: 5m, 3h, 2d (5分钟, 3小时, 2天). */
 export function formatAge(timestamp: number, now = Date.now()): string {
-  const minutes = Math.max(0, Math.round((now - timestamp) / 60_000));
+  const minutes = Math.max(1, Math.round((now - timestamp) / 60_000));
   const [value, unit] =
     minutes < 60
       ? [minutes, 'minute']
@@ -80,7 +74,7 @@ export function isRiskyAttachment(filename: string): boolean {
 export function splitQuoted(text: string): { body: string; quoted: string } {
   const lines = text.split(/\r?\n/);
   const header =
-    /^(\s*On .{4,200}wrote:\s*$|\s*在.{2,120}写道[:：]\s*$|\s*-{2,}\s*(Original Message|原始邮件|Forwarded message|转发的邮件)\s*-{2,}\s*$|\s*(From|发件人)\s*[:：].+$)/i;
+    /^(\s*On .{4,200}wrote:\s*$|\s*Am .{4,200}schrieb.{0,100}:\s*$|\s*在.{2,120}写道[:：]\s*$|\s*-{2,}\s*(Original Message|原始邮件|Forwarded message|转发的邮件)\s*-{2,}\s*$|\s*(From|发件人)\s*[:：].+$)/i;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] ?? '';
     const quotedToEnd = line.startsWith('>') && lines.slice(i).every((rest) => rest.startsWith('>') || rest.trim() === '');

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { SearchIcon } from '../../ui/icons';
-import { countryFlag, countryName, formatAge } from '../conversation/format';
+import { Flag } from '../conversation/Flag';
+import { formatAge } from '../conversation/format';
 import { READING_NS } from '../conversation/strings';
 import { formatFullTime, toDate } from './format';
 import type { ViewId } from './views';
@@ -190,7 +191,6 @@ function ConversationRow({
   const { t } = useTranslation();
   const { t: tr } = useTranslation(READING_NS);
   const who = conversation.customerName || conversation.fromName || conversation.fromAddress || t('list.unknownSender');
-  const flag = countryFlag(conversation.country);
   const tags = conversation.tags ?? [];
   return (
     <Link
@@ -203,11 +203,7 @@ function ConversationRow({
     >
       <div className="conv-row">
         <span className="conv-from">
-          {flag ? (
-            <span className="flag" role="img" aria-label={countryName(conversation.country)}>
-              {flag}{' '}
-            </span>
-          ) : null}
+          <Flag country={conversation.country} />
           {who}
           {conversation.company ? <span className="addr">{conversation.company}</span> : null}
           {!conversation.company && conversation.fromName && conversation.fromAddress ? (

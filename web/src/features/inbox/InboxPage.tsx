@@ -121,7 +121,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         event.preventDefault();
         const handler = actions.get(action);
         if (handler) handler();
-        else setNotice(tr('shortcuts.notAvailableNotice', { key: event.key }));
+        else setNotice(event.key);
       }
     };
     window.addEventListener('keydown', onKeyDown);
