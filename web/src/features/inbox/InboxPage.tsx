@@ -126,7 +126,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [items, selectedId, cursorId, navigate, hrefFor, actions, tr]);
+  }, [items, selectedId, cursorId, navigate, hrefFor, actions]);
 
   const currentMailbox = session.mailboxes.find((mailbox) => mailbox.id === mailboxId);
   const subtitle = currentMailbox ? `${currentMailbox.displayName} · ${currentMailbox.address}` : null;
