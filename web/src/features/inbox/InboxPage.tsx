@@ -170,7 +170,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}
         {notice ? (
           <div className="toast" role="status" data-testid="shortcut-notice">
-            {notice}
+            {tr('shortcuts.notAvailableNotice', { key: notice })}
           </div>
         ) : null}
       </div>
