@@ -135,6 +135,9 @@ describe.each(engines)('reading a conversation on %s', (engine) => {
     expect(res.body).not.toContain('tracker.test');
     expect(res.body).toContain('src="data:image/png;base64,');
     expect(res.headers.get('x-pier-blocked-images')).toBe('1');
+    const head = await admin.request('HEAD', `/api/messages/${message.id}/html`);
+    expect(head.headers.get('x-pier-blocked-images')).toBe('1');
+    expect(head.headers.get('x-pier-quoted-blocks')).toBe('0');
 
     const withImages = await admin.get<string>(`/api/messages/${message.id}/html?images=1`);
     expect(withImages.body).toContain('src="https://tracker.test/p.gif"');
@@ -158,6 +161,19 @@ describe.each(engines)('reading a conversation on %s', (engine) => {
     expect(html.headers.get('content-type')).toBe('application/octet-stream');
     expect(html.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(html.headers.get('content-security-policy')).toContain('sandbox');
+  });
+
+  it('pages the conversation list with a keyset cursor', async () => {
+    type Page = { items: Summary[]; nextCursor: string | null };
+    const first = (await admin.get<Page>('/api/conversations?limit=1')).body;
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toMatch(/^\d+\./);
+    const second = (await admin.get<Page>(`/api/conversations?limit=1&cursor=${first.nextCursor}`)).body;
+    expect(second.items.map((c) => c.id)).not.toContain(first.items[0]?.id);
+    const rest = (await admin.get<Page>(`/api/conversations?limit=5&cursor=${second.nextCursor}`)).body;
+    expect(rest).toEqual({ items: [], nextCursor: null });
+    expect([...first.items, ...second.items].map((c) => c.subject).sort()).toEqual(['Inquiry LED panel', 'Invoice 2026-11 bank details']);
+    expect((await admin.get('/api/conversations?cursor=bad')).status).toBe(400);
   });
 
   it('returns the original .eml for "view source"', async () => {

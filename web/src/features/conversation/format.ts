@@ -45,6 +45,26 @@ export function formatSize(bytes: number): string {
   }).format(value);
 }
 
+// Building an Intl formatter costs far more than using one: the list formats dozens of rows per frame.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter as T;
+}
+
+/** Date and time in full, for tooltips (a cached formatter per language). */
+export function formatFullTimeCached(timestamp: number): string {
+  const locale = currentLocale();
+  return cached(
+    `full:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }),
+  ).format(timestamp);
+}
+
 /** How long ago, compact: 5m, 3h, 2d (5分钟, 3小时, 2天). */
 export function formatAge(timestamp: number, now = Date.now()): string {
   const minutes = Math.max(1, Math.round((now - timestamp) / 60_000));
@@ -56,7 +76,8 @@ export function formatAge(timestamp: number, now = Date.now()): string {
         : minutes < 60 * 24 * 60
           ? [Math.round(minutes / 1440), 'day']
           : [Math.round(minutes / (1440 * 30)), 'month'];
-  return new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'narrow' }).format(value);
+  const locale = currentLocale();
+  return cached(`age:${locale}:${unit}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow' })).format(value);
 }
 
 const RISKY_EXTENSIONS = /\.(exe|scr|bat|cmd|com|pif|js|jse|vbs|vbe|wsf|wsh|hta|msi|msp|jar|ps1|lnk|iso|img|docm|xlsm|pptm|html?|svg)$/i;

@@ -1,14 +1,14 @@
 import type { ConversationSummary } from '@pier/contracts';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type Ref, type RefObject, useEffect, useRef } from 'react';
+import { memo, type Ref, type RefObject, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { SearchIcon } from '../../ui/icons';
 import { Flag } from '../conversation/Flag';
-import { formatAge } from '../conversation/format';
+import { formatAge, formatFullTimeCached } from '../conversation/format';
 import { READING_NS } from '../conversation/strings';
-import { formatFullTime, toDate } from './format';
+import { toDate } from './format';
 import type { ViewId } from './views';
 
 type Props = {
@@ -25,6 +25,8 @@ type Props = {
   selectedId: string | null;
   /** The row j/k moved to (Enter opens it); scrolled into view. */
   cursorId: string | null;
+  /** The last rows are in view: load the next page, if any. */
+  onEndReached?: () => void;
   hrefFor: (conversationId: string) => string;
 };
 
@@ -76,6 +78,7 @@ function ListBody({
   query,
   selectedId,
   cursorId,
+  onEndReached,
   hrefFor,
   scrollRef,
 }: Props & { scrollRef: RefObject<HTMLDivElement | null> }) {
@@ -120,7 +123,16 @@ function ListBody({
       </div>
     );
   }
-  return <VirtualRows items={items} selectedId={selectedId} cursorId={cursorId} hrefFor={hrefFor} scrollRef={scrollRef} />;
+  return (
+    <VirtualRows
+      items={items}
+      selectedId={selectedId}
+      cursorId={cursorId}
+      hrefFor={hrefFor}
+      scrollRef={scrollRef}
+      {...(onEndReached ? { onEndReached } : {})}
+    />
+  );
 }
 
 /**
@@ -144,7 +156,8 @@ function VirtualRows({
   cursorId,
   hrefFor,
   scrollRef,
-}: Pick<Props, 'items' | 'selectedId' | 'cursorId' | 'hrefFor'> & { scrollRef: RefObject<HTMLDivElement | null> }) {
+  onEndReached,
+}: Pick<Props, 'items' | 'selectedId' | 'cursorId' | 'hrefFor' | 'onEndReached'> & { scrollRef: RefObject<HTMLDivElement | null> }) {
   // Only the rows in view (plus a few) exist in the DOM: 10,000 conversations scroll like 20.
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -157,9 +170,14 @@ function VirtualRows({
   useEffect(() => {
     if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' });
   }, [cursorIndex, virtualizer]);
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastShown = virtualRows.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastShown >= 0 && lastShown >= items.length - 40) onEndReached?.();
+  }, [lastShown, items.length, onEndReached]);
   return (
     <ul className="conv-list virtual" style={{ height: virtualizer.getTotalSize() }} data-count={items.length}>
-      {virtualizer.getVirtualItems().map((row) => {
+      {virtualRows.map((row) => {
         const conversation = items[row.index];
         if (!conversation) return null;
         return (
@@ -177,7 +195,8 @@ function VirtualRows({
   );
 }
 
-function ConversationRow({
+// Memoised: while scrolling, rows that stay in view keep their props and skip rendering.
+const ConversationRow = memo(function ConversationRow({
   conversation,
   selected,
   cursor,
@@ -224,7 +243,7 @@ function ConversationRow({
         <time
           className="conv-time"
           dateTime={toDate(conversation.lastMessageAt).toISOString()}
-          title={tr('list.age', { time: formatFullTime(conversation.lastMessageAt) })}
+          title={tr('list.age', { time: formatFullTimeCached(conversation.lastMessageAt) })}
         >
           {formatAge(toDate(conversation.lastMessageAt).getTime())}
         </time>
@@ -235,4 +254,4 @@ function ConversationRow({
       </div>
     </Link>
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { SessionInfo } from '@pier/contracts';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -16,7 +16,7 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { DEFAULT_VIEW, inView, parseView, type ViewId } from './views';
 
-const LIST_LIMIT = 100;
+const LIST_LIMIT = 200;
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -40,15 +40,23 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
-  const conversations = useQuery({
+  const conversations = useInfiniteQuery({
     queryKey: queryKeys.conversations(mailboxId, search),
-    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}) }),
+    queryFn: ({ pageParam }) => api.conversations({ mailboxId, limit: LIST_LIMIT, cursor: pageParam, ...(search ? { q: search } : {}) }),
+    initialPageParam: null as string | null,
+    // Older pages load as the list scrolls towards its end (keyset cursor from the server).
+    getNextPageParam: (last) => last.nextCursor ?? null,
     placeholderData: keepPreviousData,
-    // New mail shows up without a reload; live push over WebSocket replaces this later.
-    refetchInterval: 15_000,
+    // New mail shows up without a reload; live push over WebSocket replaces this later. Deep
+    // scrolls stop polling: refetching every loaded page would cost one request per page.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) > 3 ? false : 15_000),
   });
 
-  const loaded = useMemo(() => conversations.data?.items ?? [], [conversations.data]);
+  const loaded = useMemo(() => conversations.data?.pages.flatMap((page) => page.items) ?? [], [conversations.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = conversations;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const items = useMemo(
     () => loaded.filter((conversation) => inView(view, conversation)).sort((a, b) => b.lastMessageAt - a.lastMessageAt),
     [loaded, view],
@@ -159,6 +167,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           searchRef={searchRef}
           selectedId={selectedId}
           cursorId={cursorId}
+          onEndReached={loadMore}
           hrefFor={(conversationId) => hrefFor({ conversationId })}
         />
         <ConversationPane
