@@ -23,6 +23,7 @@ import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -41,6 +42,8 @@ export type HttpOptions = {
   onMailboxesChanged?: () => void;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
+  /** What other domains add to the conversation view (notes, events, tags, delivery state). */
+  conversationDetailSources?: DetailSources;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -100,6 +103,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
+  await app.register(readingRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
+  });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -30,6 +30,9 @@ export const errorCodes = [
   'mailbox.address_taken',
   'user.email_taken',
   'server.error',
+  'conversation.not_found',
+  'message.not_found',
+  'attachment.not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
