@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { BackIcon } from '../../ui/icons';
+import { PresenceBar } from '../live';
 import { conversationKeys, readingApi } from './api';
 import { CustomerHeader } from './CustomerHeader';
 import { useConversationSlots } from './slots';
@@ -71,6 +72,7 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
         <h2 id="conversation-subject" className="conversation-subject">
           {data.conversation.subject || t('pane.noSubject')}
         </h2>
+        <PresenceBar conversationId={data.conversation.id} />
         <CustomerHeader detail={data} hrefFor={hrefFor} />
       </div>
       {Banner ? <Banner {...slotProps} /> : null}

@@ -9,6 +9,7 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { ShortcutHelp, slotActionForKey } from '../conversation/ShortcutHelp';
 import { ConversationActionsProvider, useActionRegistry } from '../conversation/slots';
 import { READING_NS } from '../conversation/strings';
+import { LiveStatusNotice, useLive } from '../live';
 import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
@@ -37,6 +38,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const logout = useLogout();
 
   useDocumentTitle(t('shell.pageTitle'));
+  // Pushed events refetch the lists; while the live channel is down the list polls as before.
+  const live = useLive();
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
@@ -47,9 +50,9 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     // Older pages load as the list scrolls towards its end (keyset cursor from the server).
     getNextPageParam: (last) => last.nextCursor ?? null,
     placeholderData: keepPreviousData,
-    // New mail shows up without a reload; live push over WebSocket replaces this later. Deep
-    // scrolls stop polling: refetching every loaded page would cost one request per page.
-    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) > 3 ? false : 15_000),
+    // Live push refetches at once; the slow refetch is only a safety net. Deep scrolls stop
+    // polling: refetching every loaded page would cost one request per page.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) > 3 ? false : live.status === 'open' ? 120_000 : 15_000),
   });
 
   const loaded = useMemo(() => conversations.data?.pages.flatMap((page) => page.items) ?? [], [conversations.data]);
@@ -183,6 +186,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
             {tr('shortcuts.notAvailableNotice', { key: notice })}
           </div>
         ) : null}
+        <LiveStatusNotice status={live.status} />
       </div>
     </ConversationActionsProvider>
   );
