@@ -40,10 +40,10 @@ export type HttpOptions = {
   secrets: SecretBox;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
-  /** What other domains add to the conversation view (notes, events, tags, delivery state). */
-  conversationDetailSources?: DetailSources;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
+  /** What other domains add to the conversation view (notes, events, tags, delivery state). */
+  conversationDetailSources?: DetailSources;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {

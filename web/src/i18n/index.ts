@@ -12,7 +12,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; reading: ReadingCatalogue; live: LiveCatalogue };
+    resources: { translation: Catalogue; settings: SettingsCatalogue; live: LiveCatalogue; reading: ReadingCatalogue };
   }
 }
 
