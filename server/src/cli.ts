@@ -15,6 +15,7 @@ import { ZodError, type z } from 'zod';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
+import { checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
@@ -183,6 +184,24 @@ program
       const counts = await importMailFiles(ws, row, paths);
       console.log(JSON.stringify(counts));
       if (counts.failed > 0) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('fraud')
+  .description('fraud checks')
+  .command('check')
+  .description("score mail files against the workspace's history without storing them; one JSON line per file")
+  .requiredOption('--mailbox <address>', 'the mailbox the mail would arrive in')
+  .argument('<files...>', '.eml files')
+  .action(async (files: string[], opts: { mailbox: string }) => {
+    await withWorkspace(async (ws) => {
+      const row = await findMailboxByAddress(ws.db, opts.mailbox);
+      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+      for (const file of files) {
+        const { score, level, signals } = await checkMailFile(ws.db, file);
+        console.log(JSON.stringify({ file, score, level, signals }));
+      }
     });
   });
 

@@ -20,6 +20,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { fraudRoutes } from './modules/fraud/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
@@ -87,6 +88,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(fraudRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -30,6 +30,8 @@ export const errorCodes = [
   'mailbox.address_taken',
   'user.email_taken',
   'server.error',
+  'fraud.phone_not_on_record',
+  'fraud.caller_unknown',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { parseMail, readProviderAuthResults } from '../conversations/index.js';
+import { assessMail } from './assess.js';
+import { attachmentFacts } from './attachment-facts.js';
+import { loadFraudHistory } from './history.js';
+import type { Assessment, FraudMail } from './types.js';
+
+/** Parses raw mail into the fraud view; the provider's Authentication-Results stand for the auth verdicts. */
+export async function fraudMailFromRaw(raw: Buffer): Promise<FraudMail> {
+  const parsed = await parseMail(raw);
+  return {
+    from: parsed.from,
+    replyTo: parsed.replyTo,
+    subject: parsed.subject,
+    text: parsed.text,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    attachments: await attachmentFacts(parsed.attachments.filter((a) => !a.isInline)),
+    authResults: readProviderAuthResults(raw),
+  };
+}
+
+/** `fraud check`: scores mail files against the workspace's history without storing anything. */
+export async function checkMailFile(db: Kysely<Database>, file: string): Promise<Assessment & { file: string }> {
+  const mail = await fraudMailFromRaw(await readFile(file));
+  const history = await loadFraudHistory(db, mail);
+  const { score, level, signals } = assessMail(mail, history);
+  return { file, score, level, signals };
+}
