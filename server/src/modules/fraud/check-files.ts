@@ -19,6 +19,7 @@ export async function fraudMailFromRaw(raw: Buffer): Promise<FraudMail> {
     references: parsed.references,
     attachments: await attachmentFacts(parsed.attachments.filter((a) => !a.isInline)),
     authResults: readProviderAuthResults(raw),
+    bulk: parsed.listId !== null || /^(?:bulk|list|junk)$/i.test(parsed.precedence?.trim() ?? ''),
   };
 }
 

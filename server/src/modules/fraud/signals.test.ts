@@ -24,6 +24,7 @@ const mail = (over: Partial<FraudMail> = {}): FraudMail => ({
   references: [],
   attachments: [],
   authResults: null,
+  bulk: false,
   ...over,
 });
 
@@ -129,6 +130,11 @@ describe('Reply-To', () => {
     const free = replyToSignals(mail({ replyTo: [{ address: 'acme.pay@163.com', name: null }] }), history());
     expect(free).toMatchObject([{ code: 'reply_to_mismatch', weight: 30 }]);
     expect(replyToSignals(mail({ replyTo: [{ address: 'x@other.com', name: null }] }), history())).toMatchObject([{ weight: 20 }]);
+  });
+  it('counts little for newsletters, which answer through their mailing service', () => {
+    expect(replyToSignals(mail({ bulk: true, replyTo: [{ address: 'x@esp-mailer.com', name: null }] }), history())).toMatchObject([
+      { weight: 5 },
+    ]);
   });
   it('does not fire for the same domain or a subdomain of it', () => {
     expect(replyToSignals(mail({ replyTo: [{ address: 'orders@mail.acme-trading.de', name: null }] }), history())).toEqual([]);

@@ -35,6 +35,8 @@ export type FraudMail = {
   references: string[];
   attachments: AttachmentFacts[];
   authResults: AuthResults | null;
+  /** Sent to a list (List-Id, Precedence: bulk/list): newsletters legitimately answer elsewhere. */
+  bulk: boolean;
 };
 
 export type BankIdentifierKind = 'iban' | 'bic' | 'account';
