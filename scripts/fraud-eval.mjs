@@ -16,7 +16,7 @@ const fixtures = path.join(root, 'server', 'tests', 'fixtures', 'fraud');
 const { openWorkspace } = await import(path.join(dist, 'compose.js'));
 const { createMailbox } = await import(path.join(dist, 'modules', 'mailboxes', 'index.js'));
 const { importMailFiles } = await import(path.join(dist, 'modules', 'sync', 'index.js'));
-const { assessStoredMessage, checkMailFile } = await import(path.join(dist, 'modules', 'fraud', 'index.js'));
+const { assessPendingMessages, checkMailFile } = await import(path.join(dist, 'modules', 'fraud', 'index.js'));
 
 const quiet = process.argv.includes('--quiet');
 const labels = JSON.parse(readFileSync(path.join(fixtures, 'labels.json'), 'utf8'));
@@ -26,21 +26,7 @@ try {
   const mailbox = await createMailbox(ws.db, { address: labels.mailbox, displayName: 'Sales', purpose: 'sales' });
   const imported = await importMailFiles(ws, mailbox, [path.join(fixtures, labels.history)]);
   if (imported.failed > 0) throw new Error(`history import failed: ${JSON.stringify(imported.failures)}`);
-  const stored = await ws.db
-    .selectFrom('messages')
-    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
-    .select(['messages.id', 'messages.direction', 'messages.received_at', 'conversation_messages.conversation_id'])
-    .orderBy('messages.created_at')
-    .orderBy('messages.id')
-    .execute();
-  for (const m of stored) {
-    await assessStoredMessage(ws, {
-      messageId: m.id,
-      conversationId: m.conversation_id,
-      direction: m.direction,
-      receivedAt: m.received_at,
-    });
-  }
+  await assessPendingMessages(ws);
 
   const rows = [];
   for (const entry of labels.mails) {

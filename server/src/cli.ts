@@ -15,7 +15,7 @@ import { ZodError, type z } from 'zod';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
-import { checkMailFile } from './modules/fraud/index.js';
+import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
@@ -198,6 +198,8 @@ program
     await withWorkspace(async (ws) => {
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+      // History imported by the CLI waits for a worker to be assessed; catch up so its bank details count.
+      await assessPendingMessages(ws);
       for (const file of files) {
         const { score, level, signals } = await checkMailFile(ws.db, file);
         console.log(JSON.stringify({ file, score, level, signals }));

@@ -10,6 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('score', 'integer', (c) => c.notNull())
     .addColumn('level', 'text', (c) => c.notNull())
     .addColumn('signals', 'text', (c) => c.notNull())
+    .addColumn('imitated', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('fraud_assessments_conversation').on('fraud_assessments').column('conversation_id').execute();

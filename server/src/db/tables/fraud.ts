@@ -16,6 +16,8 @@ export interface FraudAssessmentsTable {
   score: number;
   level: 'none' | 'warn' | 'high';
   signals: string;
+  /** JSON array of the company domains this mail imitates (look-alike, display name): whom to call. */
+  imitated: string;
   created_at: number;
 }
 

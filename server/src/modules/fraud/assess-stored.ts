@@ -33,10 +33,16 @@ export async function assessStoredMessage(
   const mail = await fraudMailFromRaw(await deps.blobs.get(message.raw_sha256));
   if (message.auth_results) mail.authResults = JSON.parse(message.auth_results) as AuthResults;
   const history = await loadFraudHistory(db, mail, { messageId: event.messageId, conversationId: event.conversationId });
-  const { bankIdentifiers, ...assessment } = assessMail(mail, history);
+  const { bankIdentifiers, imitated, ...assessment } = assessMail(mail, history);
   await db.transaction().execute(async (trx) => {
     if (await assessmentExists(trx, event.messageId)) return;
-    await insertAssessment(trx, { messageId: event.messageId, conversationId: event.conversationId, assessment, now: Date.now() });
+    await insertAssessment(trx, {
+      messageId: event.messageId,
+      conversationId: event.conversationId,
+      assessment,
+      imitated,
+      now: Date.now(),
+    });
     const domain = mail.from?.address ? companyDomainFor(mail.from.address) : null;
     const company = domain ? await trx.selectFrom('companies').select('id').where('domain', '=', domain).executeTakeFirst() : undefined;
     if (company && bankIdentifiers.length > 0) {
@@ -63,4 +69,33 @@ export function fraudAssessSubscriber(deps: { db: Kysely<Database>; blobs: BlobS
       await assessStoredMessage(deps, payload);
     },
   });
+}
+
+/**
+ * Assesses every stored incoming message that has no assessment yet, oldest first, as the
+ * worker would. `fraud check` runs it first so history imported with the CLI (whose events
+ * wait for a worker) is in the bank-identifier ledger before mail is compared with it.
+ */
+export async function assessPendingMessages(deps: { db: Kysely<Database>; blobs: BlobStore }): Promise<number> {
+  const pending = await deps.db
+    .selectFrom('messages')
+    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+    .leftJoin('fraud_assessments', 'fraud_assessments.message_id', 'messages.id')
+    .where('messages.direction', '=', 'in')
+    .where('fraud_assessments.id', 'is', null)
+    .select(['messages.id', 'messages.received_at', 'conversation_messages.conversation_id'])
+    .orderBy('messages.received_at')
+    .orderBy('messages.id')
+    .execute();
+  let count = 0;
+  for (const m of pending) {
+    const done = await assessStoredMessage(deps, {
+      messageId: m.id,
+      conversationId: m.conversation_id,
+      direction: 'in',
+      receivedAt: m.received_at,
+    });
+    if (done) count++;
+  }
+  return count;
 }

@@ -29,12 +29,13 @@ export function levelFor(score: number): FraudLevel {
 }
 
 /** Scores one incoming mail against what the workspace knew before it. Pure: no I/O. */
-export function assessMail(mail: FraudMail, history: FraudHistory): Assessment & { bankIdentifiers: BankIdentifier[] } {
+export function assessMail(mail: FraudMail, history: FraudHistory): Assessment & { bankIdentifiers: BankIdentifier[]; imitated: string[] } {
   const words = ownWords(mail.subject, mail.text);
   const lookalike = lookalikeSignals(mail, history);
   const displayName = displayNameSignals(mail, history);
   const bankIdentifiers = extractBankIdentifiers(ownWords('', mail.text));
   const senderCompany = mail.from?.address ? companyDomainFor(mail.from.address) : null;
+  const imitated = [...new Set([...lookalike.imitated, ...displayName.imitated])];
   const signals = [
     ...lookalike.signals,
     ...displayName.signals,
@@ -44,7 +45,7 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     ...paymentChangeSignals(words),
     ...bankIdentifierSignals(bankIdentifiers, history, {
       senderCompany,
-      imitated: [...new Set([...lookalike.imitated, ...displayName.imitated])],
+      imitated,
     }),
     ...pressureSignals(words),
     ...attachmentSignals(mail.attachments),
@@ -53,5 +54,5 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     0,
     signals.reduce((sum, s) => sum + s.weight, 0),
   );
-  return { score, level: levelFor(score), signals, bankIdentifiers };
+  return { score, level: levelFor(score), signals, bankIdentifiers, imitated };
 }

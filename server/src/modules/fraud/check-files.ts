@@ -28,5 +28,11 @@ export async function checkMailFile(db: Kysely<Database>, file: string): Promise
   const mail = await fraudMailFromRaw(await readFile(file));
   const history = await loadFraudHistory(db, mail);
   const { score, level, signals } = assessMail(mail, history);
-  return { file, score, level, signals };
+  // Exactly the CLI contract's fields, in its order.
+  return {
+    file,
+    score,
+    level,
+    signals: signals.map(({ code, weight, reason }) => ({ code, weight, reason: { en: reason.en, 'zh-CN': reason['zh-CN'] } })),
+  };
 }

@@ -9,7 +9,10 @@ export async function assessmentExists(db: Db, messageId: string): Promise<boole
   return (await db.selectFrom('fraud_assessments').select('id').where('message_id', '=', messageId).executeTakeFirst()) !== undefined;
 }
 
-export async function insertAssessment(db: Db, input: { messageId: string; conversationId: string; assessment: Assessment; now: number }) {
+export async function insertAssessment(
+  db: Db,
+  input: { messageId: string; conversationId: string; assessment: Assessment; imitated: string[]; now: number },
+) {
   await db
     .insertInto('fraud_assessments')
     .values({
@@ -19,6 +22,7 @@ export async function insertAssessment(db: Db, input: { messageId: string; conve
       score: input.assessment.score,
       level: input.assessment.level,
       signals: JSON.stringify(input.assessment.signals),
+      imitated: JSON.stringify(input.imitated),
       created_at: input.now,
     })
     .execute();
@@ -87,6 +91,7 @@ export function selectConversationAssessments(db: Db, conversationId: string) {
       'fraud_assessments.score',
       'fraud_assessments.level',
       'fraud_assessments.signals',
+      'fraud_assessments.imitated',
       'fraud_assessments.created_at',
       'messages.from_addr',
       'messages.received_at',

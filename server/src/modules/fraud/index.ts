@@ -1,5 +1,5 @@
 export { assessMail, HIGH_THRESHOLD, levelFor, WARN_THRESHOLD } from './assess.js';
-export { assessStoredMessage, fraudAssessSubscriber } from './assess-stored.js';
+export { assessPendingMessages, assessStoredMessage, fraudAssessSubscriber } from './assess-stored.js';
 export { checkMailFile, fraudMailFromRaw } from './check-files.js';
 export { loadFraudHistory } from './history.js';
 export { containsPaymentDetails } from './payment-details.js';

@@ -58,10 +58,16 @@ export async function callableContacts(db: Db, conversationId: string) {
     .where('conversation_messages.conversation_id', '=', conversationId)
     .select('message_contacts.contact_id');
   const companies = db.selectFrom('contacts').where('id', 'in', inConversation).where('company_id', 'is not', null).select('company_id');
+  // A look-alike's own "colleagues" are the fraudster: the company it imitates is the one to call.
+  const imitated = (await selectConversationAssessments(db, conversationId)).flatMap((a) => JSON.parse(a.imitated) as string[]);
+  const imitatedCompanies = db
+    .selectFrom('companies')
+    .where('domain', 'in', imitated.length ? imitated : [''])
+    .select('id');
   const rows = await db
     .selectFrom('contacts')
     .where('phone_e164', 'is not', null)
-    .where((eb) => eb.or([eb('id', 'in', inConversation), eb('company_id', 'in', companies)]))
+    .where((eb) => eb.or([eb('id', 'in', inConversation), eb('company_id', 'in', companies), eb('company_id', 'in', imitatedCompanies)]))
     .select(['id', 'address', 'name', 'phone_e164'])
     .orderBy('address')
     .execute();
