@@ -1,7 +1,7 @@
 /**
  * The words the sender wrote in this mail: subject plus body without the quoted history
  * (lines starting with ">", and everything after an "On … wrote:" / "-----Original Message-----" /
- * "发件人:" block), lower-cased and NFKC-normalised. Phrases quoted from the team's own earlier
+ * "发件人:" block), NFKC-normalised (the phrase lists match case-insensitively, and quotes keep the sender's case). Phrases quoted from the team's own earlier
  * mail ("has your bank account changed?") must not count against the customer.
  */
 const QUOTE_STARTS = [
@@ -19,5 +19,5 @@ export function ownWords(subject: string, text: string): string {
     if (trimmed.startsWith('>')) continue;
     lines.push(line);
   }
-  return `${subject}\n${lines.join('\n')}`.normalize('NFKC').toLowerCase();
+  return `${subject}\n${lines.join('\n')}`.normalize('NFKC');
 }

@@ -46,7 +46,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'encrypted_archive',
           ENCRYPTED_ARCHIVE_WEIGHT,
           `The attachment ${name} is a password-protected archive: it cannot be checked for harmful files.`,
-          `附件 ${name} 是加密压缩包,无法检查其中是否有恶意文件。`,
+          `附件 ${name} 是加密压缩包，无法检查其中是否有恶意文件。`,
         ),
       );
       continue;
@@ -61,7 +61,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'archive_with_risky_file',
           ARCHIVE_WITH_RISKY_WEIGHT,
           `The archive ${name} contains ${risky.slice(0, 3).join(', ')}: files that can run programs or fake a login page. Do not open them.`,
-          `压缩包 ${name} 里有 ${risky.slice(0, 3).join('、')}:这类文件可以运行程序或伪造登录页面,请勿打开。`,
+          `压缩包 ${name} 里有 ${risky.slice(0, 3).join('、')}：这类文件可以运行程序或伪造登录页面，请勿打开。`,
         ),
       );
       continue;
@@ -72,7 +72,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'executable_attachment',
           EXECUTABLE_WEIGHT,
           `The attachment ${name} is a program or script. Trade documents are never programs: do not open it.`,
-          `附件 ${name} 是程序或脚本。正常的贸易单据不会是程序:请勿打开。`,
+          `附件 ${name} 是程序或脚本。正常的贸易单据不会是程序：请勿打开。`,
         ),
       );
     } else if (kind === 'macro') {
@@ -81,7 +81,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'macro_document',
           MACRO_DOCUMENT_WEIGHT,
           `The attachment ${name} is an Office document with macros, which can run programs when opened.`,
-          `附件 ${name} 是带宏的 Office 文档,打开时可能运行程序。`,
+          `附件 ${name} 是带宏的 Office 文档，打开时可能运行程序。`,
         ),
       );
     } else if (kind === 'disk') {
@@ -90,7 +90,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'disk_image',
           DISK_IMAGE_WEIGHT,
           `The attachment ${name} is a disk image, a common way to smuggle programs past security checks.`,
-          `附件 ${name} 是磁盘镜像文件,常被用来绕过安全检查夹带程序。`,
+          `附件 ${name} 是磁盘镜像文件，常被用来绕过安全检查夹带程序。`,
         ),
       );
     } else if (kind === 'html') {
@@ -99,7 +99,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
           'html_attachment',
           HTML_ATTACHMENT_WEIGHT,
           `The attachment ${name} is a web page; such attachments often show a fake login page to steal passwords.`,
-          `附件 ${name} 是网页文件,这类附件常伪造登录页面来盗取密码。`,
+          `附件 ${name} 是网页文件，这类附件常伪造登录页面来盗取密码。`,
         ),
       );
     }

@@ -24,7 +24,7 @@ export function authFailureSignals(mail: FraudMail): FraudSignal[] {
         'dmarc_fail',
         DMARC_FAIL_WEIGHT,
         `${capitalise(who)} says this mail was not sent by the domain of ${sender} (DMARC failed): the sender may be forged.`,
-        `${whoZh}显示这封邮件并非由 ${sender} 的域名发出(DMARC 未通过):发件人可能是伪造的。`,
+        `${whoZh}显示这封邮件并非由 ${sender} 的域名发出（DMARC 未通过）：发件人可能是伪造的。`,
       ),
     );
   }
@@ -35,7 +35,7 @@ export function authFailureSignals(mail: FraudMail): FraudSignal[] {
         'dkim_fail',
         DKIM_FAIL_WEIGHT,
         `${capitalise(who)} found the mail's signature broken (DKIM failed): it may have been altered or forged.`,
-        `${whoZh}发现邮件签名无效(DKIM 未通过):邮件可能被篡改或伪造。`,
+        `${whoZh}发现邮件签名无效（DKIM 未通过）：邮件可能被篡改或伪造。`,
       ),
     );
   }
@@ -46,7 +46,7 @@ export function authFailureSignals(mail: FraudMail): FraudSignal[] {
         hard ? 'spf_fail' : 'spf_softfail',
         hard ? SPF_FAIL_WEIGHT : SPF_SOFTFAIL_WEIGHT,
         `${capitalise(who)} found the mail was sent from a server not allowed to send for ${sender} (SPF ${results.spf}).`,
-        `${whoZh}发现发信服务器无权代表 ${sender} 发信(SPF ${results.spf})。`,
+        `${whoZh}发现发信服务器无权代表 ${sender} 发信（SPF ${results.spf}）。`,
       ),
     );
   }

@@ -86,7 +86,7 @@ export function bankIdentifierSignals(
           'new_bank_details',
           NEW_BANK_DETAILS_WEIGHT,
           `New bank details for ${domain}: ${fresh.map(formatIdentifier).join(', ')}. Until now ${domain} used ${before.map(formatIdentifier).join(', ')}.`,
-          `${domain} 的银行信息是新的:${fresh.map(formatIdentifierZh).join('、')}。此前 ${domain} 使用的是 ${before.map(formatIdentifierZh).join('、')}。`,
+          `${domain} 的银行信息是新的：${fresh.map(formatIdentifierZh).join('、')}。此前 ${domain} 使用的是 ${before.map(formatIdentifierZh).join('、')}。`,
         ),
       ];
     }
@@ -96,7 +96,7 @@ export function bankIdentifierSignals(
           'known_bank_details',
           KNOWN_BANK_DETAILS_WEIGHT,
           `The bank details (${comparable.map(formatIdentifier).join(', ')}) are the ones ${domain} has used before.`,
-          `银行信息(${comparable.map(formatIdentifierZh).join('、')})与 ${domain} 以前使用的一致。`,
+          `银行信息（${comparable.map(formatIdentifierZh).join('、')}）与 ${domain} 以前使用的一致。`,
         ),
       ];
     }
@@ -107,7 +107,7 @@ export function bankIdentifierSignals(
         'bank_details_first_seen',
         FIRST_BANK_DETAILS_WEIGHT,
         `First time we see bank details from ${companies.senderCompany}: ${found.map(formatIdentifier).join(', ')}.`,
-        `第一次收到 ${companies.senderCompany} 的银行信息:${found.map(formatIdentifierZh).join('、')}。`,
+        `第一次收到 ${companies.senderCompany} 的银行信息：${found.map(formatIdentifierZh).join('、')}。`,
       ),
     ];
   }

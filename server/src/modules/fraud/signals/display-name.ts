@@ -79,7 +79,7 @@ export function displayNameSignals(mail: FraudMail, history: FraudHistory): { si
           'display_name_mismatch',
           free ? DISPLAY_NAME_FREE_MAIL_WEIGHT : DISPLAY_NAME_WEIGHT,
           `The name "${from.name}" belongs to the known contact ${known.address}, but this mail comes from ${from.address}${free ? ', a free-mail address' : ''}.`,
-          `发件人名称"${from.name}"属于已知联系人 ${known.address},但这封邮件来自 ${from.address}${free ? '(免费邮箱)' : ''}。`,
+          `发件人名称“${from.name}”属于已知联系人 ${known.address}，但这封邮件来自 ${from.address}${free ? '（免费邮箱）' : ''}。`,
         ),
       );
     }
@@ -93,7 +93,7 @@ export function displayNameSignals(mail: FraudMail, history: FraudHistory): { si
           'display_name_address_mismatch',
           NAME_WITH_ADDRESS_WEIGHT,
           `The sender's name shows the address ${embedded[0]}, but the mail really comes from ${from.address}.`,
-          `发件人名称显示的是 ${embedded[0]},但邮件实际来自 ${from.address}。`,
+          `发件人名称显示的是 ${embedded[0]}，但邮件实际来自 ${from.address}。`,
         ),
       );
     }

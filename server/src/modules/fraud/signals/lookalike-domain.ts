@@ -46,7 +46,7 @@ export function lookalikeSignals(mail: FraudMail, history: FraudHistory): Lookal
           'punycode_domain',
           PUNYCODE_WEIGHT,
           `The sender's domain ${unicodeDomain(domain)} is written with non-Latin look-alike letters (its real form is ${domain}).`,
-          `发件域名 ${unicodeDomain(domain)} 使用了非拉丁字母(真实形式是 ${domain}),常用于伪装。`,
+          `发件域名 ${unicodeDomain(domain)} 使用了非拉丁字母（真实形式是 ${domain}），常用于伪装。`,
         ),
       );
     }
@@ -73,7 +73,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
           'tld_swap_domain',
           LOOKALIKE_WEIGHT,
           `The sender writes from ${shown}, but the real company is ${target}: same name, different ending.`,
-          `发件域名是 ${shown},而真实公司的域名是 ${target}:名字相同,后缀不同,是仿冒常用手法。`,
+          `发件域名是 ${shown}，而真实公司的域名是 ${target}：名字相同，后缀不同，是仿冒常用手法。`,
         ),
         target,
       );
@@ -83,7 +83,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
           'homoglyph_domain',
           HOMOGLYPH_WEIGHT,
           `The sender's domain ${shown}${shown !== domain ? ` (${domain})` : ''} looks exactly like ${target} but uses different characters.`,
-          `发件域名 ${shown}${shown !== domain ? `(${domain})` : ''} 看起来与 ${target} 一模一样,但使用了不同的字符。`,
+          `发件域名 ${shown}${shown !== domain ? `（${domain}）` : ''} 看起来与 ${target} 一模一样，但使用了不同的字符。`,
         ),
         target,
       );
@@ -105,7 +105,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
             'lookalike_domain',
             NAME_CONTAINED_WEIGHT,
             `The sender's domain ${shown} contains the name of the known domain ${target} but is a different domain.`,
-            `发件域名 ${shown} 包含已知域名 ${target} 的名字,但并不是同一个域名。`,
+            `发件域名 ${shown} 包含已知域名 ${target} 的名字，但并不是同一个域名。`,
           ),
           target,
         );
@@ -119,7 +119,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
           'brand_in_subdomain',
           LOOKALIKE_WEIGHT,
           `The sender's address ends in ${host}: it only starts with "${t.label}", the mail really comes from the domain ${domain}, not ${target}.`,
-          `发件地址的域名是 ${host}:只是以"${t.label}"开头,真正的域名是 ${domain},不是 ${target}。`,
+          `发件地址的域名是 ${host}：只是以“${t.label}”开头，真正的域名是 ${domain}，不是 ${target}。`,
         ),
         target,
       );

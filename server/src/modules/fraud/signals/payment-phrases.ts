@@ -3,7 +3,7 @@
  * changed bank, stop paying the old one), per language. No open multilingual list exists
  * (LESSONS §3), so this is Pier's own seed lexicon. Each pattern needs a change word AND an
  * account word: "our bank is Bank of China", "open the L/C at sight" or "bank details below"
- * alone never match. Text is lower-cased and NFKC-normalised before matching.
+ * alone never match. Written in lower case; matched case-insensitively on NFKC-normalised text.
  */
 export const PAYMENT_CHANGE_PATTERNS: Record<string, RegExp[]> = {
   en: [

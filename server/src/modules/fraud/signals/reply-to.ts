@@ -21,7 +21,7 @@ export function replyToSignals(mail: FraudMail, history: FraudHistory): FraudSig
         'reply_to_mismatch',
         free ? REPLY_TO_FREE_MAIL_WEIGHT : mail.bulk ? REPLY_TO_BULK_WEIGHT : REPLY_TO_WEIGHT,
         `The mail comes from ${mail.from?.address}, but replies would go to ${replyTo.address}${free ? ', a free-mail address' : ''}.`,
-        `邮件来自 ${mail.from?.address},但回复会发到 ${replyTo.address}${free ? '(免费邮箱)' : ''}。`,
+        `邮件来自 ${mail.from?.address}，但回复会发到 ${replyTo.address}${free ? '（免费邮箱）' : ''}。`,
       ),
     ];
   }

@@ -28,7 +28,7 @@ export function threadSignals(mail: FraudMail, history: FraudHistory): FraudSign
         'thread_hijack',
         THREAD_HIJACK_WEIGHT,
         `This is a reply in a conversation with ${usual}, but it comes from ${from}, who was never part of it.`,
-        `这是与 ${usual} 往来邮件中的一封回复,但发件人 ${from} 从未参与过这个对话。`,
+        `这是与 ${usual} 往来邮件中的一封回复，但发件人 ${from} 从未参与过这个对话。`,
       ),
     ];
   }
@@ -39,7 +39,7 @@ export function threadSignals(mail: FraudMail, history: FraudHistory): FraudSign
         'reply_without_thread',
         FAKE_REPLY_WEIGHT,
         `The subject says it is a reply ("${mail.subject.slice(0, 60)}"), but ${from} never wrote to us and the mail refers to no earlier message.`,
-        `主题显示这是一封回复("${mail.subject.slice(0, 60)}"),但 ${from} 从未与我们通信,邮件也没有引用任何之前的邮件。`,
+        `主题显示这是一封回复（“${mail.subject.slice(0, 60)}”），但 ${from} 从未与我们通信，邮件也没有引用任何之前的邮件。`,
       ),
     ];
   }
