@@ -3,7 +3,7 @@ import { assessMail, levelFor } from './assess.js';
 import { listZip } from './attachment-facts.js';
 import { editDistance, skeleton } from './domains.js';
 import { ownWords } from './mail-text.js';
-import { containsPaymentDetails } from './payment-details.js';
+import { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';
 import { attachmentSignals } from './signals/attachments.js';
 import { authFailureSignals } from './signals/auth-failure.js';
 import { bankIdentifierSignals, extractBankIdentifiers } from './signals/bank-identifiers.js';
@@ -315,5 +315,12 @@ describe('scoring', () => {
       true,
     );
     expect(containsPaymentDetails('Please find the quotation attached; delivery in 30 days.')).toBe(false);
+  });
+  it('asks for a second approver for payment details or a bill of lading, not for an ordinary quote', () => {
+    for (const name of ['BL-copy.pdf', 'B/L draft.pdf', 'OBL_HLCU123.pdf', 'Bill of Lading.pdf', '提单.pdf'])
+      expect(isBillOfLadingName(name)).toBe(true);
+    for (const name of ['Quotation.pdf', 'BLUE-panel.jpg', 'table.xlsx']) expect(isBillOfLadingName(name)).toBe(false);
+    expect(needsSecondApprover({ text: 'Quote attached.', attachmentNames: ['draft-BL.pdf'] })).toBe(true);
+    expect(needsSecondApprover({ text: 'Quote attached.', attachmentNames: ['Quotation.pdf'] })).toBe(false);
   });
 });
