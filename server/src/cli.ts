@@ -201,8 +201,14 @@ program
       // History imported by the CLI waits for a worker to be assessed; catch up so its bank details count.
       await assessPendingMessages(ws);
       for (const file of files) {
-        const { score, level, signals } = await checkMailFile(ws.db, file);
-        console.log(JSON.stringify({ file, score, level, signals }));
+        try {
+          const { score, level, signals } = await checkMailFile(ws.db, file);
+          console.log(JSON.stringify({ file, score, level, signals }));
+        } catch (error) {
+          // One unreadable file does not stop the others; the exit code tells the script.
+          console.error(`error: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+          process.exitCode = 1;
+        }
       }
     });
   });

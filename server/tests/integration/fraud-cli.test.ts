@@ -50,6 +50,19 @@ describe.each(engines)('pier fraud check on %s', (engine) => {
     expect(JSON.parse(again.stdout)).toEqual(lines[2]);
   });
 
+  it('reports an unreadable file on stderr with exit code 1 and still checks the others', async () => {
+    const failure = await runCli(database, [
+      'fraud',
+      'check',
+      '--mailbox',
+      'sales@hengda-lighting.com',
+      evalFile('does-not-exist.eml'),
+      evalFile('legit-001-thread-reply.eml'),
+    ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('does-not-exist.eml') });
+    expect(JSON.parse(failure.stdout)).toMatchObject({ file: evalFile('legit-001-thread-reply.eml'), level: 'none' });
+  });
+
   it('refuses an unknown mailbox with exit code 2', async () => {
     await expect(
       runCli(database, ['fraud', 'check', '--mailbox', 'nobody@x.test', evalFile('legit-001-thread-reply.eml')]),

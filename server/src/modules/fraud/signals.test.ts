@@ -112,6 +112,17 @@ describe('display name of a known contact', () => {
     expect(imitated).toEqual(['acme-trading.de']);
   });
 
+  it('does not fire for a namesake at a company we correspond with', () => {
+    const namesake = history({
+      contactsNamedLikeSender: [{ name: 'Anna Schmidt', address: 'anna@acme-trading.de' }],
+      knownDomains: ['acme-trading.de', 'globex.com.br'],
+      establishedDomains: ['globex.com.br'],
+    });
+    expect(displayNameSignals(mail({ from: { address: 'anna.schmidt@globex.com.br', name: 'Anna Schmidt' } }), namesake).signals).toEqual(
+      [],
+    );
+  });
+
   it('does not fire for the contact itself, a colleague at the same company, or a generic role name', () => {
     expect(displayNameSignals(mail(), known).signals).toEqual([]);
     expect(displayNameSignals(mail({ from: { address: 'a.schmidt@acme-trading.de', name: 'Anna Schmidt' } }), known).signals).toEqual([]);
@@ -176,6 +187,9 @@ describe('thread hijack', () => {
       'reply_without_thread',
     ]);
     expect(threadSignals(mail({ subject: 'RE: Invoice' }), history())).toEqual([]);
+    // References to messages we never had count the same as none.
+    const unknownRefs = mail({ from: { address: 'x@unknown.biz', name: null }, subject: '回复: 发票', inReplyTo: '<never@seen>' });
+    expect(codes(threadSignals(unknownRefs, history()))).toEqual(['reply_without_thread']);
   });
 });
 

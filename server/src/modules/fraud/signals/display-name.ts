@@ -61,7 +61,10 @@ export function displayNameSignals(mail: FraudMail, history: FraudHistory): { si
   const from = mail.from;
   if (!from?.address || !from.name) return { signals: [], imitated: [] };
   const fromDomain = registrableDomainOf(from.address);
-  if (fromDomain && history.ownDomains.includes(fromDomain)) return { signals: [], imitated: [] };
+  // Our own team, or a company we correspond with: two real people may share a name.
+  if (fromDomain && (history.ownDomains.includes(fromDomain) || history.establishedDomains.includes(fromDomain))) {
+    return { signals: [], imitated: [] };
+  }
   const signals: FraudSignal[] = [];
   const imitated = new Set<string>();
   const fromAddress = from.address.toLowerCase();

@@ -32,14 +32,14 @@ export function threadSignals(mail: FraudMail, history: FraudHistory): FraudSign
       ),
     ];
   }
-  const namesEarlier = mail.inReplyTo !== null || mail.references.length > 0;
-  if (!namesEarlier && isReplyOrForward(mail.subject) && !history.knownDomains.includes(domain)) {
+  // No thread found: either the mail names no earlier message, or only ones we never received.
+  if (isReplyOrForward(mail.subject) && !history.knownDomains.includes(domain)) {
     return [
       signal(
         'reply_without_thread',
         FAKE_REPLY_WEIGHT,
-        `The subject says it is a reply ("${mail.subject.slice(0, 60)}"), but ${from} never wrote to us and the mail refers to no earlier message.`,
-        `主题显示这是一封回复（“${mail.subject.slice(0, 60)}”），但 ${from} 从未与我们通信，邮件也没有引用任何之前的邮件。`,
+        `The subject says it is a reply ("${mail.subject.slice(0, 60)}"), but ${from} never wrote to us and the mail refers to no message we have.`,
+        `主题显示这是一封回复（“${mail.subject.slice(0, 60)}”），但 ${from} 从未与我们通信，邮件引用的也不是我们收发过的邮件。`,
       ),
     ];
   }
