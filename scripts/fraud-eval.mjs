@@ -39,7 +39,10 @@ try {
   const tn = rows.filter((r) => !r.flagged && r.label === 'legit');
   const precision = tp.length / Math.max(1, tp.length + fp.length);
   const recall = tp.length / Math.max(1, tp.length + fn.length);
-  const highRecall = rows.filter((r) => r.label === 'fraud' && r.level === 'high').length / Math.max(1, tp.length + fn.length);
+  const highFraud = rows.filter((r) => r.label === 'fraud' && r.level === 'high').length;
+  const highLegit = rows.filter((r) => r.label === 'legit' && r.level === 'high').length;
+  const highRecall = highFraud / Math.max(1, tp.length + fn.length);
+  const highPrecision = highFraud / Math.max(1, highFraud + highLegit);
   const summary = {
     history: imported.new,
     mails: rows.length,
@@ -51,6 +54,7 @@ try {
     trueNegatives: tn.length,
     precision: Number(precision.toFixed(3)),
     recall: Number(recall.toFixed(3)),
+    precisionAtHigh: Number(highPrecision.toFixed(3)),
     recallAtHigh: Number(highRecall.toFixed(3)),
   };
   if (process.argv.includes('--json')) {

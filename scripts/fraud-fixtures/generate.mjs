@@ -996,6 +996,55 @@ for (let i = 0; i < 2; i++) {
   });
 }
 
+// ------------------------------------------------------------------------------------------
+// Hard legitimate cases, kept to keep the figures honest: real situations the signals misread.
+
+// (h1) a known contact writes from a personal free-mail address while travelling.
+for (const key of ['globex', 'brightway']) {
+  const c = COUNTERPARTIES.find((p) => p.key === key);
+  const ctx = ctxFor(c);
+  writeEval('legit', 'known-contact-personal-mail', {
+    fromName: c.name,
+    fromAddress: `${c.user.replace(/\./g, '')}${digits(2)}@gmail.com`,
+    to: [us],
+    subject: `${c.lang === 'pt' ? 'Pedido' : 'Order'} ${ctx.po}`,
+    text: `${choose(FOLLOW_UP[c.lang])(ctx).text}\n\nSent from my phone, I am travelling this week.`,
+    date: nextDate(),
+    messageId: newMessageId('gmail.com'),
+    auth: AUTH_PASS('gmail.com'),
+  });
+}
+// (h2) a different person with the same name as a known contact.
+writeEval('legit', 'namesake-new-buyer', {
+  fromName: 'James Wilson',
+  fromAddress: 'jwilson.lighting@outlook.com',
+  to: [us],
+  subject: 'Inquiry: LED strip 5050',
+  text: 'Hello,\n\nI run a small lighting shop in Cape Town. Please quote 500 m of LED strip 5050, CIF Cape Town.\n\nRegards,\nJames Wilson',
+  date: nextDate(),
+  messageId: newMessageId('outlook.com'),
+  auth: AUTH_PASS('outlook.com'),
+});
+// (h3) a new buyer whose company name is close to a known customer's.
+for (const [name, address, lang] of [
+  ['Alejandro Ruiz', 'compras@nova-luz.com.mx', 'es'],
+  ['Kevin Park', 'kevin@pacificlamp.com', 'en'],
+]) {
+  const domain = address.split('@')[1];
+  const ctx = { ...ctxFor({ name, port: 'Manzanillo', country: 'México', lang }, lang), name };
+  const inquiry = choose(INQUIRY[lang])(ctx);
+  writeEval('legit', 'similar-name-new-buyer', {
+    fromName: name,
+    fromAddress: address,
+    to: [us],
+    subject: inquiry.subject,
+    text: inquiry.text,
+    date: nextDate(),
+    messageId: newMessageId(domain),
+    auth: AUTH_PASS(domain),
+  });
+}
+
 writeFileSync(path.join(outDir, 'labels.json'), `${JSON.stringify({ mailbox: MAILBOX, history: 'history', mails: labels }, null, 2)}\n`);
 const count = (label) => labels.filter((l) => l.label === label).length;
 console.log(JSON.stringify({ history: historyCount, legit: count('legit'), fraud: count('fraud') }));

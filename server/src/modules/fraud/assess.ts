@@ -12,11 +12,13 @@ import type { Assessment, BankIdentifier, FraudHistory, FraudLevel, FraudMail } 
 
 /**
  * Score thresholds (sum of signal weights, never below 0):
- * - high ≥ 60: one strong identity signal (look-alike domain 70–80), or two medium ones
- *   (payment change 45 + anything from 15), or a new account on a known company (50) with any
- *   other sign. A red banner; replying with payment details or closing needs a phone confirmation.
- * - warn ≥ 30: one medium signal (payment change, DMARC failure, display name of a known
- *   contact on another domain, risky attachment). A banner, no gate.
+ * - high ≥ 60: one strong identity signal (homoglyph domain 80, look-alike of our own domain or
+ *   the real name as a subdomain 70, a program attached 60), or two medium ones (payment change
+ *   45 + anything from 15), or a new account on a known company (50) with any other sign.
+ *   A red banner; replying with payment details or closing needs a phone confirmation.
+ * - warn ≥ 30: one medium signal (near-miss of a counterparty's domain 55, payment change,
+ *   DMARC failure, a known contact's name on another address, risky attachment). A banner;
+ *   the phone confirmation is required only when the warning is about payment.
  * - none < 30: weak signs alone (Reply-To elsewhere 20, urgency 10, first bank details 5).
  */
 export const HIGH_THRESHOLD = 60;

@@ -2,7 +2,11 @@ import { editDistance, hostOf, isFreeMailDomain, registrableDomainOf, skeleton, 
 import { signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 
-export const LOOKALIKE_WEIGHT = 70;
+/** Near-miss of a counterparty's name: honest companies do have similar names, so alone it warns. */
+export const LOOKALIKE_WEIGHT = 55;
+/** Near-miss of our own domain, or the real name in front of another domain: no honest reason. */
+export const OWN_LOOKALIKE_WEIGHT = 70;
+export const BRAND_SUBDOMAIN_WEIGHT = 70;
 export const HOMOGLYPH_WEIGHT = 80;
 export const NAME_CONTAINED_WEIGHT = 35;
 export const PUNYCODE_WEIGHT = 15;
@@ -36,7 +40,7 @@ export function lookalikeSignals(mail: FraudMail, history: FraudHistory): Lookal
     if (!host || !domain || checked.has(host)) continue;
     checked.add(host);
     if (own.has(domain) || established.has(domain) || isFreeMailDomain(domain)) continue;
-    const found = compareWithTargets(host, domain, targets);
+    const found = compareWithTargets(host, domain, targets, own);
     if (found) {
       signals.push(found.signal);
       imitated.add(found.target);
@@ -54,7 +58,12 @@ export function lookalikeSignals(mail: FraudMail, history: FraudHistory): Lookal
   return { signals, imitated: [...imitated] };
 }
 
-function compareWithTargets(host: string, domain: string, targets: string[]): { signal: FraudSignal; target: string } | null {
+function compareWithTargets(
+  host: string,
+  domain: string,
+  targets: string[],
+  own: ReadonlySet<string>,
+): { signal: FraudSignal; target: string } | null {
   const { label, suffix } = splitDomain(domain);
   const shown = unicodeDomain(domain);
   const labelSkeleton = skeleton(unicodeDomain(label));
@@ -67,11 +76,12 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
     const t = splitDomain(target);
     if (!t.label) continue;
     const targetSkeleton = skeleton(unicodeDomain(t.label));
+    const nearMissWeight = own.has(target) ? OWN_LOOKALIKE_WEIGHT : LOOKALIKE_WEIGHT;
     if (label === t.label && suffix !== t.suffix) {
       consider(
         signal(
           'tld_swap_domain',
-          LOOKALIKE_WEIGHT,
+          nearMissWeight,
           `The sender writes from ${shown}, but the real company is ${target}: same name, different ending.`,
           `发件域名是 ${shown}，而真实公司的域名是 ${target}：名字相同，后缀不同，是仿冒常用手法。`,
         ),
@@ -93,7 +103,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
         consider(
           signal(
             'lookalike_domain',
-            LOOKALIKE_WEIGHT,
+            nearMissWeight,
             `The sender's domain ${shown} differs from the known domain ${target} by ${distance === 1 ? 'one character' : 'two characters'}.`,
             `发件域名 ${shown} 与已知域名 ${target} 只差 ${distance === 1 ? '一' : '两'} 个字符。`,
           ),
@@ -117,7 +127,7 @@ function compareWithTargets(host: string, domain: string, targets: string[]): { 
       consider(
         signal(
           'brand_in_subdomain',
-          LOOKALIKE_WEIGHT,
+          BRAND_SUBDOMAIN_WEIGHT,
           `The sender's address ends in ${host}: it only starts with "${t.label}", the mail really comes from the domain ${domain}, not ${target}.`,
           `发件地址的域名是 ${host}：只是以“${t.label}”开头，真正的域名是 ${domain}，不是 ${target}。`,
         ),
