@@ -64,7 +64,10 @@ try {
       `fraud flag (level != none) on ${rows.length} mails (${summary.fraud} fraud, ${summary.legit} legitimate), history ${imported.new} mails`,
     );
     console.log(
-      `precision ${summary.precision}  recall ${summary.recall}  (TP ${tp.length}, FP ${fp.length}, FN ${fn.length}, TN ${tn.length}); fraud rated high: ${summary.recallAtHigh}`,
+      `precision ${summary.precision}  recall ${summary.recall}  (TP ${tp.length}, FP ${fp.length}, FN ${fn.length}, TN ${tn.length})`,
+    );
+    console.log(
+      `level high only: precision ${summary.precisionAtHigh}  recall ${summary.recallAtHigh}  (${highFraud} fraud and ${highLegit} legitimate rated high)`,
     );
     const byScenario = new Map();
     for (const r of rows) {
