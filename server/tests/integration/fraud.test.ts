@@ -125,7 +125,7 @@ describe.each(engines)('fraud checks on incoming mail on %s', (engine) => {
   it('answers 404 to a user without access to the mailbox', async () => {
     expect(await as.stranger.get(`/api/conversations/${conversationId}/fraud`)).toMatchObject({
       status: 404,
-      body: { error: { code: 'request.not_found' } },
+      body: { error: { code: 'conversation.not_found' } },
     });
     expect(
       await as.stranger.post(`/api/conversations/${conversationId}/phone-confirmations`, { contactId: 'x', outcome: 'confirmed' }),

@@ -24,7 +24,7 @@ const ParamsSchema = z.object({ id: z.string().min(1).max(100) });
 async function requireConversationAccess(db: Kysely<Database>, scope: MailboxScope, conversationId: string, level: MailboxAccess) {
   const links = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
   if (!links.some((l) => includesAccess(accessToMailbox(scope, l.mailbox_id), level))) {
-    throw new AppError('request.not_found', 404, 'no such conversation');
+    throw new AppError('conversation.not_found', 404, 'no such conversation');
   }
 }
 

@@ -174,3 +174,8 @@ function toLocalInput(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The conversation screen's `Banner` slot (features/conversation/slots.tsx): `Banner: FraudBannerSlot`. */
+export function FraudBannerSlot({ detail }: { detail: { conversation: { id: string } } }) {
+  return <FraudBanner conversationId={detail.conversation.id} />;
+}

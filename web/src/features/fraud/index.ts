@@ -1,2 +1,2 @@
 export { fraudApi, fraudKeys } from './api';
-export { FraudBanner } from './FraudBanner';
+export { FraudBanner, FraudBannerSlot } from './FraudBanner';
