@@ -94,8 +94,6 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
-  await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
-  await app.register(fraudRoutes, { db: options.db });
   await app.register(importRoutes, {
     db: options.db,
     blobs: options.blobs,
@@ -111,6 +109,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
   });
+  await app.register(fraudRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {
