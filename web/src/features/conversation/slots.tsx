@@ -1,5 +1,6 @@
 import type { ConversationDetail, SessionInfo, TimelineItem } from '@pier/contracts';
 import { type ComponentType, createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
+import { FraudBannerSlot } from '../fraud';
 
 type Note = Extract<TimelineItem, { kind: 'note' }>;
 type Event = Extract<TimelineItem, { kind: 'event' }>;
@@ -29,7 +30,7 @@ export type ConversationSlots = {
   EventItem?: ComponentType<{ item: Event; detail: ConversationDetail }>;
 };
 
-export const defaultConversationSlots: ConversationSlots = {};
+export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot };
 
 const SlotsContext = createContext<ConversationSlots>(defaultConversationSlots);
 
