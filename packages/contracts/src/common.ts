@@ -33,6 +33,8 @@ export const errorCodes = [
   'conversation.not_found',
   'message.not_found',
   'attachment.not_found',
+  'fraud.phone_not_on_record',
+  'fraud.caller_unknown',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

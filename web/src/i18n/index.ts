@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import { type Catalogue, en } from './en';
+import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
@@ -12,7 +13,13 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; live: LiveCatalogue; reading: ReadingCatalogue };
+    resources: {
+      translation: Catalogue;
+      settings: SettingsCatalogue;
+      live: LiveCatalogue;
+      reading: ReadingCatalogue;
+      fraud: FraudCatalogue;
+    };
   }
 }
 
