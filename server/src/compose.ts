@@ -12,6 +12,7 @@ import { defineJob } from './jobs/registry.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
@@ -31,8 +32,8 @@ export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDi
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(_workspace: Workspace): EventSubscriber[] {
-  return [];
+function eventSubscribers(workspace: Workspace): EventSubscriber[] {
+  return [bounceSubscriber(workspace)];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -105,6 +106,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),

@@ -30,6 +30,13 @@ export const errorCodes = [
   'mailbox.address_taken',
   'user.email_taken',
   'server.error',
+  'conversation.not_found',
+  'outbox.collision',
+  'outbox.not_found',
+  'outbox.not_cancellable',
+  'outbox.invalid_state',
+  'outbox.no_smtp',
+  'outbox.upload_too_large',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -4,4 +4,5 @@ export * from './conversation-detail.js';
 export * from './conversations.js';
 export * from './health.js';
 export * from './mailboxes.js';
+export * from './outbox.js';
 export * from './presets.js';

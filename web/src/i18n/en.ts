@@ -179,6 +179,17 @@ export const en = {
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
     },
+    conversation: {
+      not_found: 'That conversation no longer exists, or you have no access to it.',
+    },
+    outbox: {
+      collision: 'Someone wrote in this conversation after you started your reply.',
+      not_found: 'That mail or draft could not be found.',
+      not_cancellable: 'Too late to undo: the mail is already on its way.',
+      invalid_state: 'This mail has changed meanwhile. Reload and try again.',
+      no_smtp: 'This mailbox has no outgoing (SMTP) settings yet. An administrator can add them.',
+      upload_too_large: 'Attachments are limited to 25 MB each.',
+    },
   },
 };
 
