@@ -6,6 +6,7 @@ import { ingestMail } from '../../src/modules/conversations/index.js';
 import { loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
 import {
   type Actor,
+  attachBounce,
   cancelSend,
   composeContext,
   outboxJobHandlers,
@@ -18,7 +19,7 @@ import { saveSendPreferences, saveSignatureSettings } from '../../src/modules/ou
 import { syncMailboxOnce } from '../../src/modules/sync/index.js';
 import { startWorker } from '../../src/worker.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { emptyMailboxes, rawMail } from '../support/mail-server.js';
+import { deliver, emptyMailboxes, rawMail } from '../support/mail-server.js';
 import { createAgent, findMail, startSubmissionProxy, waitForMail } from '../support/outbox.js';
 import { addTestImapMailbox, openTestWorkspace, quietLogger } from '../support/workspace.js';
 
@@ -338,4 +339,119 @@ describe.each(engines)('outbox on %s', (engine) => {
       await ws.db.updateTable('mailboxes').set({ smtp_port: sales.smtp_port }).where('id', '=', sales.id).execute();
     }
   }, 30_000);
+  it('a reply goes to the customer it answers only, never to another customer of the thread', async () => {
+    const subject = `Two buyers ${token()}`;
+    const first = await customerWrites(subject);
+    // A second customer joins the thread (a forward, a merged conversation).
+    const raw = Buffer.from(
+      rawMail({
+        from: 'Chen Jie <buyer2@customer.test>',
+        subject: `Re: ${subject}`,
+        inReplyTo: first.header,
+        body: 'We want the same offer.',
+      }),
+    );
+    const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db) };
+    const second = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
+    expect(second.conversationId).toBe(first.conversationId);
+    const toFirst = await composeContext(deps(), agent, {
+      conversationId: first.conversationId,
+      mode: 'reply_all',
+      messageId: first.messageId,
+    });
+    expect(toFirst.defaults).toMatchObject({ to: [customer], cc: [] });
+    const toSecond = await composeContext(deps(), agent, { conversationId: first.conversationId, mode: 'reply' });
+    expect(toSecond.defaults?.to).toEqual(['buyer2@customer.test']);
+    const item = await queueSend(deps(), agent, {
+      mailboxId: sales.id,
+      mode: 'reply',
+      conversationId: first.conversationId,
+      replyToMessageId: first.messageId,
+      to: toFirst.defaults?.to ?? [],
+      cc: [],
+      bcc: [],
+      subject: `Re: ${subject}`,
+      html: '<p>Offer attached.</p>',
+      uploadIds: [],
+      force: false,
+    });
+    const stored = await ws.db.selectFrom('messages').select('raw_sha256').where('id', '=', item.messageId).executeTakeFirstOrThrow();
+    const sentRaw = (await ws.blobs.get(stored.raw_sha256)).toString('latin1');
+    expect(sentRaw).not.toContain('buyer2@customer.test');
+    expect(sentRaw).not.toContain('same offer');
+    await cancelSend(deps(), agent, item.id);
+  });
+
+  it('a delivery report for a sent mail marks it bounced and joins its conversation', async () => {
+    const subject = `Bounce ${token()}`;
+    const thread = await customerWrites(subject);
+    const item = await queueSend(deps(), agent, {
+      mailboxId: sales.id,
+      mode: 'reply',
+      conversationId: thread.conversationId,
+      to: [customer],
+      cc: [],
+      bcc: [],
+      subject: `Re: ${subject}`,
+      html: '<p>Hello</p>',
+      uploadIds: [],
+      force: false,
+    });
+    await endUndoWindow(item.id);
+    await runSendJob(workerDeps(), item.id);
+    const sent = await outboxRow(item.id);
+    expect(sent.state).toBe('sent');
+    // The customer's server bounces it later (RFC 3464, as Postfix writes them).
+    const dsnId = `<dsn.${token()}@mx.customer.test>`;
+    const dsn = [
+      'From: MAILER-DAEMON@customer.test (Mail Delivery System)',
+      'To: sales@acme.test',
+      `Subject: Undelivered Mail Returned to Sender ${subject}`,
+      `Message-ID: ${dsnId}`,
+      `Date: ${new Date().toUTCString()}`,
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B1.dsn"',
+      '',
+      '--B1.dsn',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'This is the mail system at host mx.customer.test. Your message could not be delivered.',
+      '',
+      '--B1.dsn',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.customer.test',
+      '',
+      'Final-Recipient: rfc822; buyer@customer.test',
+      'Original-Recipient: rfc822;buyer@customer.test',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '',
+      '--B1.dsn',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${sent.message_id_header}`,
+      'From: Sales <sales@acme.test>',
+      `Subject: Re: ${subject}`,
+      '',
+      '--B1.dsn--',
+      '',
+    ].join('\r\n');
+    await deliver({ envelope: { from: '', to: ['sales@acme.test'] }, raw: dsn });
+    await waitForMail('sales@acme.test', 'INBOX', subject);
+    await syncMailboxOnce({ ...ws, logger: quietLogger }, sales);
+    const report = await ws.db.selectFrom('messages').select('id').where('message_id_header', '=', dsnId).executeTakeFirstOrThrow();
+    expect(await attachBounce({ db: ws.db, blobs: ws.blobs }, report.id)).toBe(true);
+    const bounced = await outboxRow(item.id);
+    expect(bounced.state).toBe('bounced');
+    expect(bounced.bounce_detail).toContain('Mailbox full');
+    const link = await ws.db
+      .selectFrom('conversation_messages')
+      .select('conversation_id')
+      .where('message_id', '=', report.id)
+      .executeTakeFirstOrThrow();
+    expect(link.conversation_id).toBe(thread.conversationId);
+  });
 });

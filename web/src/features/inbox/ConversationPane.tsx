@@ -2,6 +2,7 @@ import type { ConversationSummary, SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { BackIcon } from '../../ui/icons';
+import { Composer } from '../composer';
 import { formatFullTime } from './format';
 
 type Props = {
@@ -73,6 +74,7 @@ export function ConversationPane({ conversation, mailboxes, backHref }: Props) {
             <p>{conversation.snippet}</p>
           </div>
         ) : null}
+        <Composer key={conversation.id} conversationId={conversation.id} />
       </article>
     </section>
   );
