@@ -10,6 +10,7 @@ import './registerCatalogue';
 import { composerApi } from './api';
 import { OutboxStatusList } from './OutboxStatusList';
 import { invalidRecipients, parseRecipients } from './recipients';
+import { SignaturePreview } from './SignaturePreview';
 import './composer.css';
 
 export type ComposerProps = {
@@ -413,7 +414,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
           ))}
         </select>
         <label className="btn btn-ghost composer-attach">
-          📎 {t('attachments.add')}
+          + {t('attachments.add')}
           <input
             type="file"
             multiple
@@ -455,16 +456,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
 
       <div className="composer-signature" data-testid="composer-signature">
         <span className="composer-signature-label">{t('signature.label')}</span>
-        {signature.data?.html ? (
-          <iframe
-            title={t('signature.label')}
-            sandbox=""
-            srcDoc={signatureDocument(signature.data.html)}
-            className="composer-signature-frame"
-          />
-        ) : (
-          <span className="muted">{t('signature.none')}</span>
-        )}
+        {signature.data?.html ? <SignaturePreview html={signature.data.html} /> : <span className="muted">{t('signature.none')}</span>}
       </div>
 
       {error ? (
@@ -525,10 +517,6 @@ function UndoToast({ until, onUndo, onDone }: { until: number; onUndo: () => voi
       </button>
     </div>
   );
-}
-
-function signatureDocument(html: string): string {
-  return `<!doctype html><meta charset="utf-8"><style>body{margin:0;font:13px/1.5 -apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#555}p{margin:0}</style>${html}`;
 }
 
 function formatSize(bytes: number): string {

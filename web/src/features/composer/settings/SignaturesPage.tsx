@@ -6,6 +6,7 @@ import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import '../registerCatalogue';
 import { composerApi } from '../api';
+import { SignaturePreview } from '../SignaturePreview';
 import '../composer.css';
 
 const VARIABLES = [
@@ -121,9 +122,7 @@ export function SignaturesPage() {
           </label>
           <div className="composer-signature">
             <span className="composer-signature-label">{t('settings.preview')}</span>
-            {preview.data?.html ? (
-              <iframe title={t('settings.preview')} sandbox="" srcDoc={preview.data.html} className="composer-signature-frame" />
-            ) : null}
+            {preview.data?.html ? <SignaturePreview html={preview.data.html} /> : null}
           </div>
           <div className="composer-actions-row">
             <button type="button" className="btn btn-primary" onClick={() => void save()} data-testid="signature-save">
