@@ -37,6 +37,8 @@ export const errorCodes = [
   'outbox.invalid_state',
   'outbox.no_smtp',
   'outbox.upload_too_large',
+  'message.not_found',
+  'attachment.not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

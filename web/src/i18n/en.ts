@@ -180,7 +180,13 @@ export const en = {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
     },
     conversation: {
-      not_found: 'That conversation no longer exists, or you have no access to it.',
+      not_found: 'This conversation does not exist, or you have no access to its mailboxes.',
+    },
+    message: {
+      not_found: 'This message does not exist, or you have no access to its mailboxes.',
+    },
+    attachment: {
+      not_found: 'This attachment does not exist, or you have no access to its mailbox.',
     },
     outbox: {
       collision: 'Someone wrote in this conversation after you started your reply.',

@@ -4,6 +4,8 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
+import type { LiveCatalogue } from './live.en';
+import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
 
@@ -11,7 +13,13 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; composer: ComposerCatalogue };
+    resources: {
+      translation: Catalogue;
+      settings: SettingsCatalogue;
+      live: LiveCatalogue;
+      reading: ReadingCatalogue;
+      composer: ComposerCatalogue;
+    };
   }
 }
 

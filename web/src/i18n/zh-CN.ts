@@ -178,7 +178,13 @@ export const zhCN: Catalogue = {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',
     },
     conversation: {
-      not_found: '该会话已不存在，或者你没有访问权限。',
+      not_found: '该会话不存在，或你没有其所在邮箱的权限。',
+    },
+    message: {
+      not_found: '该邮件不存在，或你没有其所在邮箱的权限。',
+    },
+    attachment: {
+      not_found: '该附件不存在，或你没有其所在邮箱的权限。',
     },
     outbox: {
       collision: '在你开始回复之后，会话里有了新的邮件。',

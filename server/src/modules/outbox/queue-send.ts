@@ -1,5 +1,5 @@
 import type { ComposeContext, Draft, OutboxItem, SendRequestSchema } from '@pier/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Engine } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
@@ -334,7 +334,7 @@ async function parentAttachments(deps: QueueDeps, messageId: string): Promise<Ou
 }
 
 /** Delivery state per stored message, for the conversation timeline (reading pane). */
-export async function deliveryStates(db: Kysely<Database>, messageIds: string[]) {
+export async function deliveryStates(db: Kysely<Database> | Transaction<Database>, messageIds: string[]) {
   if (messageIds.length === 0) return new Map<string, { state: OutboxItem['state']; error: string | null; outboxId: string }>();
   const rows = await db
     .selectFrom('outbox_messages')

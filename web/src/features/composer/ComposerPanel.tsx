@@ -2,10 +2,11 @@ import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, S
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from '../../api/client';
 import { errorMessage } from '../../i18n';
+import { useConversationAction } from '../conversation/slots';
 import './registerCatalogue';
 import { composerApi } from './api';
 import { OutboxStatusList } from './OutboxStatusList';
@@ -23,6 +24,9 @@ export type ComposerProps = {
   /** Called when a mail was queued (after the undo window it leaves). */
   onQueued?: (item: OutboxItem) => void;
 };
+
+/** One extension list for the component's life: a new list would make TipTap rebuild the editor. */
+const EXTENSIONS = [StarterKit.configure({ link: { openOnClick: false } })];
 
 type Fields = { mailboxId: string; to: string; cc: string; bcc: string; subject: string; uploads: Upload[] };
 const emptyFields: Fields = { mailboxId: '', to: '', cc: '', bcc: '', subject: '', uploads: [] };
@@ -64,12 +68,21 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     enabled: fields.mailboxId !== '',
   });
 
+  const bodyLabel = t('fields.body');
+  const editorProps = useMemo(
+    () => ({ attributes: { class: 'composer-editor', 'aria-label': bodyLabel, 'data-testid': 'composer-editor' } }),
+    [bodyLabel],
+  );
   const editor = useEditor({
-    extensions: [StarterKit.configure({ link: { openOnClick: false } })],
+    extensions: EXTENSIONS,
     content: '',
-    editorProps: { attributes: { class: 'composer-editor', 'aria-label': t('fields.body'), 'data-testid': 'composer-editor' } },
+    editorProps,
     onUpdate: () => setDirty((n) => n + 1),
   });
+
+  // Async handlers use the live editor: TipTap may replace the instance while a request is in flight.
+  const editorRef = useRef(editor);
+  editorRef.current = editor;
 
   const fill = useCallback(
     (ctx: ComposeContext, draft: Draft | null) => {
@@ -109,10 +122,10 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       cc: parseRecipients(fields.cc),
       bcc: parseRecipients(fields.bcc),
       subject: fields.subject,
-      html: editor?.getHTML() ?? '',
+      html: editorRef.current?.getHTML() ?? '',
       uploadIds: fields.uploads.map((u) => u.id),
     };
-  }, [conversationId, fields, mode, context.data, messageId, editor]);
+  }, [conversationId, fields, mode, context.data, messageId]);
 
   // Drafts are saved to the server a moment after the agent stops typing (`dirty` counts edits).
   const latest = useRef({ draftBody, draftId });
@@ -165,7 +178,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       setCollision(null);
       setUndo({ item, until: item.sendAfter });
       setFields((f) => ({ ...f, to: '', cc: '', bcc: '', uploads: [] }));
-      editor?.commands.setContent('');
+      editorRef.current?.commands.setContent('');
       setDraftId(null);
       setDraftState({ kind: 'idle' });
       setDirty(0);
@@ -197,7 +210,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
         uploads: draft.uploads,
       });
       setDraftId(draft.id);
-      editor?.commands.setContent(draft.html);
+      editorRef.current?.commands.setContent(draft.html);
       setNotice(t('undo.undone'));
       if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
     } catch (err) {
@@ -234,6 +247,17 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       setError(errorMessage(err));
     }
   }
+
+  // "r" in the conversation: answer here.
+  useConversationAction(
+    'reply',
+    conversationId
+      ? () => {
+          setMode('reply');
+          editor?.commands.focus();
+        }
+      : undefined,
+  );
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !sending) {

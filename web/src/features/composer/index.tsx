@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import type { ConversationSlotProps } from '../conversation/slots';
 import type { ComposerProps } from './ComposerPanel';
 
 export type { ComposerProps } from './ComposerPanel';
@@ -16,4 +17,9 @@ export function Composer(props: ComposerProps) {
       <ComposerPanel {...props} />
     </Suspense>
   );
+}
+
+/** The reading pane's `Composer` slot (features/conversation/slots.tsx): docked under the timeline. */
+export function ComposerSlot({ detail }: ConversationSlotProps) {
+  return <Composer key={detail.conversation.id} conversationId={detail.conversation.id} />;
 }
