@@ -14,6 +14,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
@@ -45,7 +46,7 @@ export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
 function eventSubscribers(workspace: Workspace): EventSubscriber[] {
-  return [fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs })];
+  return [fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }), bounceSubscriber(workspace)];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -127,6 +128,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),

@@ -24,6 +24,7 @@ import { conversationRoutes } from './modules/conversations/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
@@ -104,10 +105,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
+  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
   await app.register(readingRoutes, {
     db: options.db,
     blobs: options.blobs,
-    ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
+    // The outbox fills the delivery state of outgoing mail (queued, sent, failed, uncertain, bounced).
+    sources: { deliverySource: deliveryStates, ...options.conversationDetailSources },
   });
   await app.register(fraudRoutes, { db: options.db });
 

@@ -6,4 +6,5 @@ export * from './fraud.js';
 export * from './health.js';
 export * from './live.js';
 export * from './mailboxes.js';
+export * from './outbox.js';
 export * from './presets.js';

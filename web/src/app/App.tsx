@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
+import { ComposePage } from '../features/composer/ComposePage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { useSession, useSetupStatus } from '../features/session/queries';
 import { isAdminRole } from '../features/session/roles';
@@ -55,6 +56,7 @@ function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: Sess
       <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to={home} replace />} />
       <Route path="/login" element={!needsSetup && !session ? <LoginPage /> : <Navigate to={home} replace />} />
       <Route path="/" element={session && !needsSetup ? <InboxPage session={session} /> : <Navigate to={home} replace />} />
+      <Route path="/compose" element={session && !needsSetup ? <ComposePage /> : <Navigate to={home} replace />} />
       <Route
         path="/settings/*"
         element={

@@ -193,6 +193,14 @@ export const en = {
     attachment: {
       not_found: 'This attachment does not exist, or you have no access to its mailbox.',
     },
+    outbox: {
+      collision: 'Someone wrote in this conversation after you started your reply.',
+      not_found: 'That mail or draft could not be found.',
+      not_cancellable: 'Too late to undo: the mail is already on its way.',
+      invalid_state: 'This mail has changed meanwhile. Reload and try again.',
+      no_smtp: 'This mailbox has no outgoing (SMTP) settings yet. An administrator can add them.',
+      upload_too_large: 'Attachments are limited to 25 MB each.',
+    },
   },
 };
 

@@ -2,6 +2,7 @@ import type { ErrorCode, Locale } from '@pier/contracts';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
+import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
@@ -19,6 +20,7 @@ declare module 'i18next' {
       live: LiveCatalogue;
       reading: ReadingCatalogue;
       fraud: FraudCatalogue;
+      composer: ComposerCatalogue;
     };
   }
 }

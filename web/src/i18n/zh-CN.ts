@@ -190,5 +190,13 @@ export const zhCN: Catalogue = {
     attachment: {
       not_found: '该附件不存在，或你没有其所在邮箱的权限。',
     },
+    outbox: {
+      collision: '在你开始回复之后，会话里有了新的邮件。',
+      not_found: '找不到这封邮件或草稿。',
+      not_cancellable: '来不及撤销了：邮件已经在发送中。',
+      invalid_state: '这封邮件的状态已经变化，请刷新后重试。',
+      no_smtp: '这个邮箱还没有发信（SMTP）设置，请管理员添加。',
+      upload_too_large: '每个附件不能超过 25 MB。',
+    },
   },
 };

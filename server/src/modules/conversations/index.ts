@@ -1,3 +1,5 @@
+// The outbox starts a conversation for new mail before storing it, so the Message-ID's token names it.
+export { insertConversation } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
 export {
   type IngestContext,
@@ -9,7 +11,7 @@ export {
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
-export { messageIdentity } from './message-identity.js';
+export { messageIdentity, splitMessage } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';

@@ -1,5 +1,6 @@
 import type { ConversationDetail, SessionInfo, TimelineItem } from '@pier/contracts';
 import { type ComponentType, createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
+import { ComposerSlot } from '../composer';
 import { FraudBannerSlot } from '../fraud';
 
 type Note = Extract<TimelineItem, { kind: 'note' }>;
@@ -30,7 +31,7 @@ export type ConversationSlots = {
   EventItem?: ComponentType<{ item: Event; detail: ConversationDetail }>;
 };
 
-export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot };
+export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot, Composer: ComposerSlot };
 
 const SlotsContext = createContext<ConversationSlots>(defaultConversationSlots);
 

@@ -6,6 +6,8 @@ import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
 import { BackIcon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
+import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
+import { SignaturesPage } from '../composer/settings/SignaturesPage';
 import { TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
@@ -19,6 +21,7 @@ i18next.addResourceBundle('zh-CN', 'settings', settingsZhCN, true, true);
 /** /settings/*: the admin area (admins and super admins; App.tsx checks the role). */
 export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t } = useTranslation('settings');
+  const { t: tc } = useTranslation('composer');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname } = useLocation();
@@ -56,6 +59,28 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   <span className="nav-label">{t('nav.mailboxes')}</span>
                 </Link>
               </li>
+              <li>
+                <Link
+                  to="/settings/signatures"
+                  className="nav-item"
+                  aria-current={pathname.startsWith('/settings/signatures') ? 'page' : undefined}
+                  data-testid="settings-nav-signatures"
+                >
+                  <MailboxIcon />
+                  <span className="nav-label">{tc('settings.navSignatures')}</span>
+                </Link>
+              </li>
+              <li>
+                <Link
+                  to="/settings/saved-replies"
+                  className="nav-item"
+                  aria-current={pathname.startsWith('/settings/saved-replies') ? 'page' : undefined}
+                  data-testid="settings-nav-saved-replies"
+                >
+                  <MailboxIcon />
+                  <span className="nav-label">{tc('settings.navSavedReplies')}</span>
+                </Link>
+              </li>
             </ul>
           </section>
         </nav>
@@ -70,6 +95,8 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Route path="mailboxes" element={<MailboxesPage />} />
           <Route path="mailboxes/new" element={<AddMailboxPage />} />
           <Route path="mailboxes/:id" element={<EditMailboxPage />} />
+          <Route path="signatures" element={<SignaturesPage />} />
+          <Route path="saved-replies" element={<SavedRepliesPage />} />
           <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
         </Routes>
       </main>

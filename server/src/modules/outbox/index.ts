@@ -1,0 +1,8 @@
+export { attachBounce } from './bounces.js';
+export type { Actor } from './conversation-reads.js';
+export { parseDeliveryReport } from './dsn.js';
+export { buildOutgoingMime, htmlToPlainText } from './mime.js';
+export { cancelSend, composeContext, deliveryStates, queueSend, resolveSend, SEND_JOB, SENT_COPY_JOB } from './queue-send.js';
+export { outboxRoutes } from './routes.js';
+export { DEFAULT_RETRY_DELAYS_MS, type OutboxWorkerDeps, outboxJobHandlers, runSendJob, runSentCopyJob } from './send-job.js';
+export { bounceSubscriber } from './subscribers.js';

@@ -1,0 +1,56 @@
+import { convert } from 'html-to-text';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+export type OutgoingAttachment = { filename: string; contentType: string; content: Buffer };
+
+export type OutgoingMail = {
+  from: { name: string; address: string };
+  replyTo: string | null;
+  to: string[];
+  cc: string[];
+  subject: string;
+  html: string;
+  /** The final Message-ID (with Pier's conversation token), kept across retries. */
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  attachments: OutgoingAttachment[];
+  date: Date;
+};
+
+/** The plain-text alternative of the composer's HTML: links kept as "text [url]", no images. */
+export function htmlToPlainText(html: string): string {
+  return convert(html, {
+    wordwrap: 76,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ],
+  });
+}
+
+/**
+ * The raw RFC 5322 bytes Pier stores, sends and appends to Sent: one build, so the
+ * three are byte-identical and the Sent copy synced back is the same message
+ * (same identity). multipart/alternative (plain text + HTML), UTF-8, encoded-words
+ * for non-ASCII headers (nodemailer). Bcc never appears here: it is envelope only.
+ */
+export async function buildOutgoingMime(mail: OutgoingMail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc.length > 0 ? mail.cc : undefined,
+    replyTo: mail.replyTo ?? undefined,
+    subject: mail.subject,
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo ?? undefined,
+    references: mail.references.length > 0 ? mail.references : undefined,
+    date: mail.date,
+    text: htmlToPlainText(mail.html),
+    html: mail.html,
+    attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    // A person wrote this: no Auto-Submitted. Exchange's OOF replies are still welcome on a human reply.
+    headers: { 'X-Mailer': 'Pier' },
+  });
+  return composer.compile().build();
+}

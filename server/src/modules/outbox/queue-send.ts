@@ -1,0 +1,350 @@
+import type { ComposeContext, Draft, OutboxItem, SendRequestSchema } from '@pier/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
+import type { Engine } from '../../db/database.js';
+import { newId } from '../../db/ids.js';
+import type { Database, MailboxRow } from '../../db/schema.js';
+import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
+import { AppError } from '../../errors.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { insertConversation, newPierMessageId, prepareMail, storePreparedMail, subjectKey } from '../conversations/index.js';
+import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
+import { removeFromIndex } from '../search/index.js';
+import { accessToMailbox, includesAccess } from '../security/index.js';
+import {
+  type Actor,
+  changesSince,
+  conversationMailboxes,
+  findParentMessage,
+  type ParentMessage,
+  replyRecipients,
+  replySubject,
+} from './conversation-reads.js';
+import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
+import { buildOutgoingMime, type OutgoingAttachment } from './mime.js';
+import { loadSendPreferences, renderSignature } from './settings.js';
+import { escapeHtml, textToHtml } from './templates.js';
+
+type SendRequest = z.output<typeof SendRequestSchema>;
+export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore };
+
+export const SEND_JOB = 'outbox.send';
+export const sendJobKey = (outboxId: string, round: number) => `${SEND_JOB}:${outboxId}:${round}`;
+
+/** Public mailboxes the actor may send from (reply access and SMTP settings). */
+export async function sendableMailboxes(db: Kysely<Database>, actor: Actor): Promise<MailboxRow[]> {
+  const rows = await db.selectFrom('mailboxes').selectAll().where('smtp_host', 'is not', null).orderBy('address').execute();
+  return rows.filter((m) => includesAccess(accessToMailbox(actor.scope, m.id), 'reply'));
+}
+
+/** Everything the composer needs when it opens; `seenAt` is the collision rule's reference point. */
+export async function composeContext(
+  deps: QueueDeps,
+  actor: Actor,
+  input: { conversationId?: string | undefined; mode: 'reply' | 'reply_all' | 'forward' | 'new'; messageId?: string | undefined },
+): Promise<ComposeContext> {
+  const seenAt = Date.now();
+  const mailboxes = await sendableMailboxes(deps.db, actor);
+  const prefs = await loadSendPreferences(deps.db, actor.user.id);
+  let defaults: ComposeContext['defaults'] = null;
+  let draft: Draft | null = null;
+  if (input.conversationId) {
+    const inConversation = await conversationMailboxes(deps.db, actor, input.conversationId);
+    draft = await findDraft(deps.db, actor.user.id, { conversationId: input.conversationId });
+    if (input.mode !== 'new') {
+      const parent = await findParentMessage(deps.db, input.conversationId, input.messageId);
+      const own = await loadOwnAddresses(deps.db);
+      const recipients = parent ? replyRecipients(parent, input.mode, own) : { to: [], cc: [] };
+      // Answer from the mailbox the customer wrote to, when the agent may send from it.
+      const addressed = new Set([...(parent?.to ?? []), ...(parent?.cc ?? [])].map((a) => a.toLowerCase()));
+      const sendable = mailboxes.filter((m) => inConversation.includes(m.id));
+      const mailbox = sendable.find((m) => addressed.has(m.address.toLowerCase())) ?? sendable[0] ?? null;
+      defaults = {
+        mailboxId: mailbox?.id ?? null,
+        replyToMessageId: parent?.id ?? null,
+        to: recipients.to,
+        cc: recipients.cc,
+        subject: parent ? replySubject(parent.subject, input.mode) : '',
+      };
+    }
+  }
+  return {
+    seenAt,
+    mailboxes: mailboxes.map((m) => ({ id: m.id, address: m.address, displayName: m.display_name })),
+    defaults,
+    undoSeconds: prefs.undoSeconds,
+    draft,
+  };
+}
+
+/**
+ * Queues a mail, exactly as it will leave: the raw MIME with its final
+ * Message-ID is built and kept first, then one transaction stores the message
+ * (threading, search, contacts), the outbox row and the send job, scheduled
+ * after the undo window. Refuses with 409 when mail arrived in the
+ * conversation since the composer opened (Help Scout's rule), unless forced.
+ */
+export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequest): Promise<OutboxItem> {
+  const { db, blobs } = deps;
+  const mailbox = await findMailboxById(db, request.mailboxId);
+  if (!mailbox) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+  if (!mailbox.smtp_host) throw new AppError('outbox.no_smtp', 400, 'this mailbox has no SMTP settings');
+  if (request.mode !== 'new' && !request.conversationId) {
+    throw new AppError('request.invalid', 400, 'conversationId is required to reply or forward');
+  }
+  let parent: ParentMessage | null = null;
+  if (request.conversationId) {
+    await conversationMailboxes(db, actor, request.conversationId);
+    if (request.mode !== 'new') parent = await findParentMessage(db, request.conversationId, request.replyToMessageId);
+  }
+  const uploads = await findUploads(db, actor.user.id, request.uploadIds);
+  if (uploads.length !== request.uploadIds.length) throw new AppError('outbox.not_found', 404, 'an attachment upload is missing');
+  const attachments: OutgoingAttachment[] = [];
+  for (const u of uploads) attachments.push({ filename: u.filename, contentType: u.mime, content: await blobs.get(u.sha256) });
+  if (request.mode === 'forward' && parent) attachments.push(...(await parentAttachments(deps, parent.id)));
+
+  const signature = await renderSignature(db, actor.user, mailbox);
+  const html = [request.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
+  const conversationId = request.conversationId ?? newId();
+  const domain = mailbox.address.split('@')[1] ?? 'localhost';
+  const messageIdHeader = newPierMessageId(conversationId, domain);
+  const references = parent ? threadReferences(parent) : [];
+  const now = Date.now();
+  const raw = await buildOutgoingMime({
+    from: { name: mailbox.display_name, address: mailbox.address },
+    // Answers go to the shared mailbox, whoever of the team wrote.
+    replyTo: mailbox.address,
+    to: request.to,
+    cc: request.cc,
+    subject: request.subject,
+    html,
+    messageId: messageIdHeader,
+    inReplyTo: parent?.messageIdHeader ?? null,
+    references,
+    attachments,
+    date: new Date(now),
+  });
+  const prepared = await prepareMail(blobs, raw);
+  const prefs = await loadSendPreferences(db, actor.user.id);
+  const sendAfter = now + prefs.undoSeconds * 1000;
+  const envelope = { from: mailbox.address, to: [...new Set([...request.to, ...request.cc, ...request.bcc])] };
+  const draftJson = JSON.stringify({
+    conversationId: request.conversationId ?? null,
+    mailboxId: request.mailboxId,
+    mode: request.mode,
+    replyToMessageId: request.replyToMessageId ?? parent?.id ?? null,
+    to: request.to,
+    cc: request.cc,
+    bcc: request.bcc,
+    subject: request.subject,
+    html: request.html,
+    uploadIds: request.uploadIds,
+  });
+
+  const row = await db.transaction().execute(async (trx) => {
+    if (request.conversationId && request.seenAt !== undefined && !request.force) {
+      const changes = await changesSince(trx, request.conversationId, request.seenAt);
+      if (changes.length > 0) {
+        throw new AppError('outbox.collision', 409, 'the conversation changed after you started writing', { changes });
+      }
+    }
+    if (!request.conversationId) {
+      const counterparty = request.to[0] ?? null;
+      await insertConversation(trx, {
+        id: conversationId,
+        subject: request.subject,
+        subjectKey: subjectKey(request.subject),
+        counterparty,
+        last_message_at: now,
+        now,
+      });
+    }
+    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(trx) };
+    const stored = await storePreparedMail(trx, ctx, prepared, {
+      mailboxId: mailbox.id,
+      source: 'smtp',
+      direction: 'out',
+      receivedAt: now,
+    });
+    const outbox: OutboxMessagesTable = {
+      id: newId(),
+      message_id: stored.messageId,
+      message_id_header: messageIdHeader,
+      conversation_id: stored.conversationId,
+      mailbox_id: mailbox.id,
+      created_by: actor.user.id,
+      state: 'scheduled',
+      send_after: sendAfter,
+      attempts: 0,
+      error_code: null,
+      error_detail: null,
+      envelope: JSON.stringify(envelope),
+      smtp_response: null,
+      rejected: '[]',
+      sent_at: null,
+      sent_copy: 'pending',
+      sent_copy_detail: null,
+      bounced_at: null,
+      bounce_detail: null,
+      draft_json: draftJson,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto('outbox_messages').values(outbox).execute();
+    await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId: outbox.id }, runAt: sendAfter, dedupeKey: sendJobKey(outbox.id, 0) });
+    if (request.draftId) await deleteDraft(trx, actor.user.id, request.draftId);
+    if (request.conversationId) {
+      await trx
+        .deleteFrom('outbox_drafts')
+        .where('user_id', '=', actor.user.id)
+        .where('conversation_id', '=', request.conversationId)
+        .execute();
+    }
+    return outbox;
+  });
+  return toOutboxItem(row);
+}
+
+/**
+ * Undo send: while the mail is still in its undo window, it is removed as if
+ * never written (message, search entry, a conversation it alone started) and
+ * comes back as the agent's draft. Once the worker has taken it, it is too late.
+ */
+export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string): Promise<Draft> {
+  const { db } = deps;
+  const draftInput = await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirst();
+    if (!row || row.created_by !== actor.user.id) throw new AppError('outbox.not_found', 404, 'no such outgoing mail');
+    // Conditional on the state: the worker's claim makes the same check, so exactly one of the two wins.
+    const claimed = await trx
+      .updateTable('outbox_messages')
+      .set({ state: 'cancelled', updated_at: Date.now() })
+      .where('id', '=', outboxId)
+      .where('state', '=', 'scheduled')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) throw new AppError('outbox.not_cancellable', 409, 'this mail is already on its way');
+    await trx.deleteFrom('jobs').where('dedupe_key', '=', sendJobKey(outboxId, 0)).where('locked_by', 'is', null).execute();
+    await removeFromIndex(trx, deps.engine, row.message_id);
+    await trx.deleteFrom('conversation_messages').where('message_id', '=', row.message_id).execute();
+    await trx.deleteFrom('message_locations').where('message_id', '=', row.message_id).execute();
+    await trx.deleteFrom('messages').where('id', '=', row.message_id).execute();
+    const left = await trx
+      .selectFrom('conversation_messages')
+      .select('message_id')
+      .where('conversation_id', '=', row.conversation_id)
+      .limit(1)
+      .executeTakeFirst();
+    const draft = JSON.parse(row.draft_json) as Parameters<typeof saveDraft>[3];
+    if (!left) {
+      await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', row.conversation_id).execute();
+      await trx.deleteFrom('conversations').where('id', '=', row.conversation_id).execute();
+    }
+    return draft;
+  });
+  return saveDraft(db, actor.user.id, null, draftInput);
+}
+
+/** The agent's decision on an uncertain (or failed) send: send again with the same Message-ID, or record it as sent. */
+export async function resolveSend(deps: QueueDeps, actor: Actor, outboxId: string, action: 'resend' | 'mark_sent'): Promise<OutboxItem> {
+  const { db } = deps;
+  const row = await findOutboxForActor(db, actor, outboxId);
+  const allowed = action === 'resend' ? ['uncertain', 'failed'] : ['uncertain'];
+  if (!allowed.includes(row.state)) throw new AppError('outbox.invalid_state', 409, `cannot ${action} a mail that is ${row.state}`);
+  const now = Date.now();
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('outbox_messages')
+      .set(
+        action === 'resend'
+          ? { state: 'queued', send_after: now, error_code: null, error_detail: null, updated_at: now }
+          : { state: 'sent', sent_at: now, error_code: null, error_detail: null, updated_at: now },
+      )
+      .where('id', '=', outboxId)
+      .where('state', '=', row.state)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) throw new AppError('outbox.invalid_state', 409, 'the mail changed meanwhile');
+    if (action === 'resend') {
+      await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId }, dedupeKey: sendJobKey(outboxId, row.attempts + 1000) });
+    } else {
+      await enqueueJob(trx, { name: SENT_COPY_JOB, payload: { outboxId }, dedupeKey: `${SENT_COPY_JOB}:${outboxId}` });
+    }
+  });
+  return toOutboxItem(await findOutboxForActor(db, actor, outboxId));
+}
+
+export const SENT_COPY_JOB = 'outbox.sent-copy';
+
+export async function findOutboxForActor(db: Kysely<Database>, actor: Actor, outboxId: string) {
+  const row = await db.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirst();
+  if (!row || !includesAccess(accessToMailbox(actor.scope, row.mailbox_id), 'reply')) {
+    throw new AppError('outbox.not_found', 404, 'no such outgoing mail');
+  }
+  return row;
+}
+
+export function toOutboxItem(row: OutboxMessagesTable): OutboxItem {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    mailboxId: row.mailbox_id,
+    state: row.state === 'cancelled' ? 'draft' : row.state,
+    sendAfter: Number(row.send_after),
+    attempts: row.attempts,
+    errorCode: row.error_code,
+    errorDetail: row.error_detail,
+    sentAt: row.sent_at === null ? null : Number(row.sent_at),
+    rejected: JSON.parse(row.rejected) as string[],
+    sentCopy: row.sent_copy,
+  };
+}
+
+/** RFC 5322 §3.6.4: the parent's References (or its In-Reply-To) followed by its own Message-ID. */
+export function threadReferences(parent: Pick<ParentMessage, 'references' | 'inReplyTo' | 'messageIdHeader'>): string[] {
+  const base = parent.references.length > 0 ? parent.references : parent.inReplyTo ? [parent.inReplyTo] : [];
+  return [...new Set([...base, ...(parent.messageIdHeader ? [parent.messageIdHeader] : [])])];
+}
+
+function quoteOf(parent: ParentMessage, mode: SendRequest['mode']): string {
+  const who = parent.from ? escapeHtml(parent.from.name ? `${parent.from.name} <${parent.from.address}>` : parent.from.address) : '';
+  const when = new Date(parent.at).toUTCString();
+  if (mode === 'forward') {
+    return [
+      '<br><div class="pier-forward">---------- Forwarded message ----------<br>',
+      `From: ${who}<br>Date: ${escapeHtml(when)}<br>Subject: ${escapeHtml(parent.subject)}<br>`,
+      `To: ${escapeHtml(parent.to.join(', '))}<br><br>`,
+      `${textToHtml(parent.text)}</div>`,
+    ].join('');
+  }
+  return `<br><div class="pier-quote">${escapeHtml(when)}, ${who}:<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${textToHtml(parent.text)}</blockquote></div>`;
+}
+
+async function parentAttachments(deps: QueueDeps, messageId: string): Promise<OutgoingAttachment[]> {
+  const rows = await deps.db
+    .selectFrom('attachments')
+    .select(['sha256', 'filename', 'mime'])
+    .where('message_id', '=', messageId)
+    .where('is_inline', '=', 0)
+    .orderBy('position')
+    .execute();
+  const list: OutgoingAttachment[] = [];
+  for (const r of rows) list.push({ filename: r.filename, contentType: r.mime, content: await deps.blobs.get(r.sha256) });
+  return list;
+}
+
+/** Delivery state per stored message, for the conversation timeline (reading pane). */
+export async function deliveryStates(db: Kysely<Database> | Transaction<Database>, messageIds: string[]) {
+  if (messageIds.length === 0) return new Map<string, { state: OutboxItem['state']; error: string | null; outboxId: string }>();
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select(['id', 'message_id', 'state', 'error_code', 'bounce_detail'])
+    .where('message_id', 'in', messageIds)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.message_id,
+      { state: r.state === 'cancelled' ? ('draft' as const) : r.state, error: r.error_code ?? r.bounce_detail, outboxId: r.id },
+    ]),
+  );
+}

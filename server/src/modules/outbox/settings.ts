@@ -1,0 +1,148 @@
+import type { SavedReply, SendPreferences, SignatureSettings } from '@pier/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../../db/ids.js';
+import type { Database, MailboxRow, UserRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { DEFAULT_SIGNATURE_HTML, renderTemplate, safeUrl, type TemplateValues } from './templates.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Undo-send delay when neither the agent nor the workspace chose one. */
+export const DEFAULT_UNDO_SECONDS = 10;
+const WORKSPACE_UNDO_KEY = 'outbox.undo_seconds';
+
+export async function loadSignatureSettings(db: Db, mailboxId: string): Promise<SignatureSettings> {
+  const row = await db.selectFrom('outbox_mailbox_settings').selectAll().where('mailbox_id', '=', mailboxId).executeTakeFirst();
+  return {
+    mailboxId,
+    signatureHtml: row?.signature_html ?? DEFAULT_SIGNATURE_HTML,
+    companyName: row?.company_name ?? '',
+    logoUrl: row?.logo_url ?? '',
+    website: row?.website ?? '',
+    phone: row?.phone ?? '',
+    sentCopy: (row?.sent_copy as SignatureSettings['sentCopy'] | undefined) ?? 'auto',
+  };
+}
+
+export async function saveSignatureSettings(db: Db, settings: SignatureSettings): Promise<SignatureSettings> {
+  const logo = safeUrl(settings.logoUrl);
+  if (settings.logoUrl.trim() !== '' && logo === '') throw new AppError('request.invalid', 400, 'logoUrl must be an http(s) URL');
+  const values = {
+    signature_html: settings.signatureHtml,
+    company_name: settings.companyName,
+    logo_url: logo,
+    website: settings.website,
+    phone: settings.phone,
+    sent_copy: settings.sentCopy,
+    updated_at: Date.now(),
+  };
+  await db
+    .insertInto('outbox_mailbox_settings')
+    .values({ mailbox_id: settings.mailboxId, ...values })
+    .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
+    .execute();
+  return loadSignatureSettings(db, settings.mailboxId);
+}
+
+export async function loadSendPreferences(db: Db, userId: string): Promise<SendPreferences> {
+  const row = await db.selectFrom('outbox_agent_settings').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return { undoSeconds: row?.undo_seconds ?? (await workspaceUndoSeconds(db)), title: row?.title ?? '' };
+}
+
+export async function saveSendPreferences(db: Db, userId: string, prefs: SendPreferences): Promise<SendPreferences> {
+  const values = { title: prefs.title, undo_seconds: prefs.undoSeconds, updated_at: Date.now() };
+  await db
+    .insertInto('outbox_agent_settings')
+    .values({ user_id: userId, ...values })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+    .execute();
+  return loadSendPreferences(db, userId);
+}
+
+async function workspaceUndoSeconds(db: Db): Promise<number> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', WORKSPACE_UNDO_KEY).executeTakeFirst();
+  const value = row ? Number(row.value) : Number.NaN;
+  return Number.isInteger(value) && value >= 5 && value <= 30 ? value : DEFAULT_UNDO_SECONDS;
+}
+
+export async function saveWorkspaceUndoSeconds(db: Db, seconds: number): Promise<void> {
+  const values = { value: String(seconds), updated_at: Date.now() };
+  await db
+    .insertInto('settings')
+    .values({ key: WORKSPACE_UNDO_KEY, ...values })
+    .onConflict((oc) => oc.column('key').doUpdateSet(values))
+    .execute();
+}
+
+/** The values a signature or saved reply may use. */
+export async function templateValues(
+  db: Db,
+  input: {
+    user: Pick<UserRow, 'id' | 'name' | 'email'>;
+    mailbox: Pick<MailboxRow, 'id' | 'display_name' | 'address'>;
+    customer?: { name: string | null; address: string } | null;
+  },
+): Promise<TemplateValues> {
+  const [signature, prefs] = await Promise.all([loadSignatureSettings(db, input.mailbox.id), loadSendPreferences(db, input.user.id)]);
+  const customerName = input.customer?.name ?? input.customer?.address.split('@')[0] ?? '';
+  return {
+    'agent.name': input.user.name,
+    'agent.email': input.user.email,
+    'agent.title': prefs.title,
+    'mailbox.name': input.mailbox.display_name,
+    'mailbox.address': input.mailbox.address,
+    'company.name': signature.companyName,
+    'company.logo': signature.logoUrl,
+    'company.website': signature.website,
+    'company.phone': signature.phone,
+    'customer.name': customerName,
+    'customer.first_name': customerName.split(/\s+/)[0] ?? '',
+    'customer.email': input.customer?.address ?? '',
+  };
+}
+
+/** The mailbox signature for this agent, as HTML; empty when the template is empty. */
+export async function renderSignature(db: Db, user: Pick<UserRow, 'id' | 'name' | 'email'>, mailbox: MailboxRow): Promise<string> {
+  const signature = await loadSignatureSettings(db, mailbox.id);
+  if (signature.signatureHtml.trim() === '') return '';
+  const rendered = renderTemplate(signature.signatureHtml, await templateValues(db, { user, mailbox }));
+  // Lines whose variables were all empty leave stray <br>s; tidy them.
+  return `<div class="pier-signature">${rendered.replace(/(<br>\s*){2,}/g, '<br>').replace(/<br>\s*<\/p>/g, '</p>')}</div>`;
+}
+
+export async function listSavedReplies(db: Db): Promise<SavedReply[]> {
+  const rows = await db.selectFrom('outbox_saved_replies').selectAll().orderBy('name').execute();
+  return rows.map(toSavedReply);
+}
+
+export async function findSavedReply(db: Db, id: string) {
+  const row = await db.selectFrom('outbox_saved_replies').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('outbox.not_found', 404, 'no such saved reply');
+  return row;
+}
+
+export async function createSavedReply(db: Db, userId: string, input: { name: string; bodyHtml: string }): Promise<SavedReply> {
+  const now = Date.now();
+  const row = { id: newId(), name: input.name, body_html: input.bodyHtml, created_by: userId, created_at: now, updated_at: now };
+  await db.insertInto('outbox_saved_replies').values(row).execute();
+  return toSavedReply(row);
+}
+
+export async function updateSavedReply(db: Db, id: string, input: { name: string; bodyHtml: string }): Promise<SavedReply> {
+  await findSavedReply(db, id);
+  await db
+    .updateTable('outbox_saved_replies')
+    .set({ name: input.name, body_html: input.bodyHtml, updated_at: Date.now() })
+    .where('id', '=', id)
+    .execute();
+  return toSavedReply(await findSavedReply(db, id));
+}
+
+export async function deleteSavedReply(db: Db, id: string): Promise<void> {
+  await findSavedReply(db, id);
+  await db.deleteFrom('outbox_saved_replies').where('id', '=', id).execute();
+}
+
+function toSavedReply(row: { id: string; name: string; body_html: string; updated_at: number }): SavedReply {
+  return { id: row.id, name: row.name, bodyHtml: row.body_html, updatedAt: Number(row.updated_at) };
+}

@@ -1,0 +1,550 @@
+import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, SaveDraft, Upload } from '@pier/contracts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiRequestError } from '../../api/client';
+import { errorMessage } from '../../i18n';
+import { useConversationAction } from '../conversation/slots';
+import './registerCatalogue';
+import { composerApi } from './api';
+import { OutboxStatusList } from './OutboxStatusList';
+import { invalidRecipients, parseRecipients } from './recipients';
+import { SignaturePreview } from './SignaturePreview';
+import './composer.css';
+
+export type ComposerProps = {
+  /** The conversation answered; omit for new mail. */
+  conversationId?: string | null;
+  mode?: ComposeMode;
+  /** The message answered or forwarded (default: the newest). */
+  messageId?: string | null;
+  onClose?: () => void;
+  /** Called when a mail was queued (after the undo window it leaves). */
+  onQueued?: (item: OutboxItem) => void;
+};
+
+/** One extension list for the component's life: a new list would make TipTap rebuild the editor. */
+const EXTENSIONS = [StarterKit.configure({ link: { openOnClick: false } })];
+
+type Fields = { mailboxId: string; to: string; cc: string; bcc: string; subject: string; uploads: Upload[] };
+const emptyFields: Fields = { mailboxId: '', to: '', cc: '', bcc: '', subject: '', uploads: [] };
+
+/**
+ * The composer: rich text (TipTap) with the plain-text alternative made by the
+ * server, attachments by upload or drag, saved replies, the signature preview,
+ * drafts saved as the agent types, undo send, and the collision refusal.
+ */
+export default function ComposerPanel({ conversationId = null, mode: initialMode, messageId = null, onClose, onQueued }: ComposerProps) {
+  const { t, i18n } = useTranslation('composer');
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<ComposeMode>(initialMode ?? (conversationId ? 'reply' : 'new'));
+  const [fields, setFields] = useState<Fields>(emptyFields);
+  const [showCc, setShowCc] = useState(false);
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [draftState, setDraftState] = useState<{ kind: 'idle' | 'saving' | 'saved' | 'failed'; at?: number; reason?: string }>({
+    kind: 'idle',
+  });
+  const [dirty, setDirty] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [collision, setCollision] = useState<CollisionChange[] | null>(null);
+  const [undo, setUndo] = useState<{ item: OutboxItem; until: number } | null>(null);
+  const [uploading, setUploading] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const loadedFor = useRef<string | null>(null);
+
+  const context = useQuery({
+    queryKey: ['compose-context', conversationId, mode, messageId],
+    queryFn: () => composerApi.context({ conversationId, mode, messageId }),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const savedReplies = useQuery({ queryKey: ['saved-replies'], queryFn: () => composerApi.savedReplies() });
+  const signature = useQuery({
+    queryKey: ['signature-preview', fields.mailboxId],
+    queryFn: () => composerApi.signaturePreview(fields.mailboxId),
+    enabled: fields.mailboxId !== '',
+  });
+
+  const bodyLabel = t('fields.body');
+  const editorProps = useMemo(
+    () => ({ attributes: { class: 'composer-editor', 'aria-label': bodyLabel, 'data-testid': 'composer-editor' } }),
+    [bodyLabel],
+  );
+  const editor = useEditor({
+    extensions: EXTENSIONS,
+    content: '',
+    editorProps,
+    onUpdate: () => setDirty((n) => n + 1),
+  });
+
+  // Async handlers use the live editor: TipTap may replace the instance while a request is in flight.
+  const editorRef = useRef(editor);
+  editorRef.current = editor;
+
+  const fill = useCallback(
+    (ctx: ComposeContext, draft: Draft | null) => {
+      const d = ctx.defaults;
+      const from = draft?.mailboxId ?? d?.mailboxId ?? ctx.mailboxes[0]?.id ?? '';
+      setFields({
+        mailboxId: from,
+        to: (draft?.to ?? d?.to ?? []).join(', '),
+        cc: (draft?.cc ?? d?.cc ?? []).join(', '),
+        bcc: (draft?.bcc ?? []).join(', '),
+        subject: draft?.subject ?? d?.subject ?? '',
+        uploads: draft?.uploads ?? [],
+      });
+      setShowCc(Boolean(draft?.cc.length || draft?.bcc.length || d?.cc.length));
+      setDraftId(draft?.id ?? null);
+      editor?.commands.setContent(draft?.html ?? '');
+    },
+    [editor],
+  );
+
+  useEffect(() => {
+    const ctx = context.data;
+    if (!ctx || !editor) return;
+    const key = `${conversationId}:${mode}:${messageId}`;
+    if (loadedFor.current === key) return;
+    loadedFor.current = key;
+    fill(ctx, ctx.draft && ctx.draft.mode === mode ? ctx.draft : null);
+  }, [context.data, editor, conversationId, mode, messageId, fill]);
+
+  const draftBody = useCallback((): SaveDraft => {
+    return {
+      conversationId,
+      mailboxId: fields.mailboxId || null,
+      mode,
+      replyToMessageId: context.data?.defaults?.replyToMessageId ?? messageId,
+      to: parseRecipients(fields.to),
+      cc: parseRecipients(fields.cc),
+      bcc: parseRecipients(fields.bcc),
+      subject: fields.subject,
+      html: editorRef.current?.getHTML() ?? '',
+      uploadIds: fields.uploads.map((u) => u.id),
+    };
+  }, [conversationId, fields, mode, context.data, messageId]);
+
+  // Drafts are saved to the server a moment after the agent stops typing (`dirty` counts edits).
+  const latest = useRef({ draftBody, draftId });
+  latest.current = { draftBody, draftId };
+  useEffect(() => {
+    if (dirty === 0) return;
+    const timer = setTimeout(() => {
+      setDraftState({ kind: 'saving' });
+      composerApi
+        .saveDraft(latest.current.draftId, latest.current.draftBody())
+        .then((draft) => {
+          setDraftId(draft.id);
+          setDraftState({ kind: 'saved', at: draft.updatedAt });
+        })
+        .catch((err: unknown) => setDraftState({ kind: 'failed', reason: errorMessage(err) }));
+    }, 800);
+    return () => clearTimeout(timer);
+  }, [dirty]);
+
+  const change = (patch: Partial<Fields>) => {
+    setFields((f) => ({ ...f, ...patch }));
+    setDirty((n) => n + 1);
+  };
+
+  async function send(force: boolean) {
+    setError(null);
+    setNotice(null);
+    const body = draftBody();
+    if (body.to?.length === 0) return setError(t('send.noRecipients'));
+    const invalid = invalidRecipients([...(body.to ?? []), ...(body.cc ?? []), ...(body.bcc ?? [])]);
+    if (invalid.length > 0) return setError(t('send.invalidRecipients', { list: invalid.join(', ') }));
+    if (!fields.mailboxId) return setError(t('send.noMailbox'));
+    setSending(true);
+    try {
+      const item = await composerApi.send({
+        mailboxId: fields.mailboxId,
+        mode,
+        ...(conversationId ? { conversationId } : {}),
+        ...(body.replyToMessageId ? { replyToMessageId: body.replyToMessageId } : {}),
+        to: body.to ?? [],
+        cc: body.cc ?? [],
+        bcc: body.bcc ?? [],
+        subject: fields.subject,
+        html: body.html ?? '',
+        uploadIds: body.uploadIds ?? [],
+        ...(context.data ? { seenAt: context.data.seenAt } : {}),
+        force,
+        ...(draftId ? { draftId } : {}),
+      });
+      setCollision(null);
+      setUndo({ item, until: item.sendAfter });
+      setFields((f) => ({ ...f, to: '', cc: '', bcc: '', uploads: [] }));
+      editorRef.current?.commands.setContent('');
+      setDraftId(null);
+      setDraftState({ kind: 'idle' });
+      setDirty(0);
+      onQueued?.(item);
+      if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.code === 'outbox.collision') {
+        const details = err.details as { changes?: CollisionChange[] } | undefined;
+        setCollision(details?.changes ?? []);
+      } else {
+        setError(errorMessage(err));
+      }
+    } finally {
+      setSending(false);
+    }
+  }
+
+  async function undoSend() {
+    if (!undo) return;
+    try {
+      const draft = await composerApi.cancel(undo.item.id);
+      setUndo(null);
+      setFields({
+        mailboxId: draft.mailboxId ?? fields.mailboxId,
+        to: draft.to.join(', '),
+        cc: draft.cc.join(', '),
+        bcc: draft.bcc.join(', '),
+        subject: draft.subject,
+        uploads: draft.uploads,
+      });
+      setDraftId(draft.id);
+      editorRef.current?.commands.setContent(draft.html);
+      setNotice(t('undo.undone'));
+      if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
+    } catch (err) {
+      setUndo(null);
+      setError(err instanceof ApiRequestError && err.code === 'outbox.not_cancellable' ? t('undo.tooLate') : errorMessage(err));
+    }
+  }
+
+  async function addFiles(files: FileList | File[]) {
+    for (const file of Array.from(files)) {
+      setUploading((u) => [...u, file.name]);
+      try {
+        const upload = await composerApi.upload(file);
+        setFields((f) => ({ ...f, uploads: [...f.uploads, upload] }));
+        setDirty((n) => n + 1);
+      } catch (err) {
+        setError(t('attachments.failed', { name: file.name, reason: errorMessage(err) }));
+      } finally {
+        setUploading((u) => u.filter((n) => n !== file.name));
+      }
+    }
+  }
+
+  async function insertSavedReply(id: string) {
+    if (!id || !fields.mailboxId) return;
+    try {
+      const { html } = await composerApi.renderSavedReply(id, {
+        mailboxId: fields.mailboxId,
+        ...(conversationId ? { conversationId } : {}),
+        ...(context.data?.defaults?.replyToMessageId ? { messageId: context.data.defaults.replyToMessageId } : {}),
+      });
+      editor?.chain().focus().insertContent(html).run();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  // "r" in the conversation: answer here.
+  useConversationAction(
+    'reply',
+    conversationId
+      ? () => {
+          setMode('reply');
+          editor?.commands.focus();
+        }
+      : undefined,
+  );
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !sending) {
+      event.preventDefault();
+      void send(false);
+    }
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (event.dataTransfer.files.length > 0) void addFiles(event.dataTransfer.files);
+  };
+
+  const modes: ComposeMode[] = conversationId ? ['reply', 'reply_all', 'forward'] : ['new'];
+  const time = (ms: number) => new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(ms);
+
+  return (
+    <section
+      className={`composer${dragging ? ' composer-dragging' : ''}`}
+      data-testid="composer"
+      aria-label={t(`modes.${mode}`)}
+      onKeyDown={onKeyDown}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <header className="composer-head">
+        <div className="composer-modes" role="tablist">
+          {modes.map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={m === mode}
+              className={`composer-mode${m === mode ? ' is-active' : ''}`}
+              onClick={() => setMode(m)}
+              data-testid={`composer-mode-${m}`}
+            >
+              {t(`modes.${m}`)}
+            </button>
+          ))}
+        </div>
+        {onClose ? (
+          <button type="button" className="btn btn-ghost composer-close" onClick={onClose} aria-label={t('close')}>
+            ×
+          </button>
+        ) : null}
+      </header>
+
+      {collision ? (
+        <div className="composer-collision" role="alert" data-testid="composer-collision">
+          <strong>{t('collision.title')}</strong>
+          <p>{t('collision.body')}</p>
+          <ul>
+            {collision.map((c) => (
+              <li key={c.messageId}>
+                <span className="composer-collision-who">
+                  {c.direction === 'in' ? t('collision.incoming', { from: c.from ?? '?' }) : t('collision.outgoing')}
+                </span>{' '}
+                <span className="composer-collision-time">{time(c.at)}</span>
+                <p>{c.snippet}</p>
+              </li>
+            ))}
+          </ul>
+          <div className="composer-actions-row">
+            <button type="button" className="btn btn-primary" onClick={() => void send(true)} data-testid="composer-send-anyway">
+              {t('collision.sendAnyway')}
+            </button>
+            <button type="button" className="btn" onClick={() => setCollision(null)}>
+              {t('collision.review')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      <div className="composer-fields">
+        <label className="composer-row">
+          <span>{t('fields.from')}</span>
+          <select value={fields.mailboxId} onChange={(e) => change({ mailboxId: e.target.value })} data-testid="composer-from">
+            {(context.data?.mailboxes ?? []).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.displayName} &lt;{m.address}&gt;
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="composer-row">
+          <span>{t('fields.to')}</span>
+          <input
+            value={fields.to}
+            onChange={(e) => change({ to: e.target.value })}
+            placeholder={t('fields.recipientsHint')}
+            data-testid="composer-to"
+            autoComplete="off"
+          />
+          {!showCc ? (
+            <button type="button" className="btn btn-ghost composer-cc-toggle" onClick={() => setShowCc(true)}>
+              {t('fields.showCcBcc')}
+            </button>
+          ) : null}
+        </label>
+        {showCc ? (
+          <>
+            <label className="composer-row">
+              <span>{t('fields.cc')}</span>
+              <input value={fields.cc} onChange={(e) => change({ cc: e.target.value })} data-testid="composer-cc" autoComplete="off" />
+            </label>
+            <label className="composer-row">
+              <span>{t('fields.bcc')}</span>
+              <input value={fields.bcc} onChange={(e) => change({ bcc: e.target.value })} data-testid="composer-bcc" autoComplete="off" />
+            </label>
+          </>
+        ) : null}
+        <label className="composer-row">
+          <span>{t('fields.subject')}</span>
+          <input value={fields.subject} onChange={(e) => change({ subject: e.target.value })} data-testid="composer-subject" />
+        </label>
+      </div>
+
+      <div className="composer-toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          aria-pressed={editor?.isActive('bold') ?? false}
+          onClick={() => editor?.chain().focus().toggleBold().run()}
+          title={t('toolbar.bold')}
+        >
+          <strong>B</strong>
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          aria-pressed={editor?.isActive('italic') ?? false}
+          onClick={() => editor?.chain().focus().toggleItalic().run()}
+          title={t('toolbar.italic')}
+        >
+          <em>I</em>
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => editor?.chain().focus().toggleBulletList().run()}
+          title={t('toolbar.bulletList')}
+        >
+          •≡
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => editor?.chain().focus().toggleOrderedList().run()}
+          title={t('toolbar.orderedList')}
+        >
+          1.
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => editor?.chain().focus().toggleBlockquote().run()}
+          title={t('toolbar.quote')}
+        >
+          ❝
+        </button>
+        <select
+          className="composer-saved-replies"
+          aria-label={t('savedReplies.label')}
+          value=""
+          onChange={(e) => void insertSavedReply(e.target.value)}
+          data-testid="composer-saved-reply"
+        >
+          <option value="">{savedReplies.data?.items.length ? t('savedReplies.choose') : t('savedReplies.none')}</option>
+          {(savedReplies.data?.items ?? []).map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <label className="btn btn-ghost composer-attach">
+          + {t('attachments.add')}
+          <input
+            type="file"
+            multiple
+            className="visually-hidden"
+            data-testid="composer-file"
+            onChange={(e) => {
+              if (e.target.files) void addFiles(e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+
+      <EditorContent editor={editor} className="composer-editor-wrap" />
+      {dragging ? <div className="composer-drop-hint">{t('attachments.drop')}</div> : null}
+
+      {fields.uploads.length > 0 || uploading.length > 0 ? (
+        <ul className="composer-attachments" data-testid="composer-attachments">
+          {fields.uploads.map((u) => (
+            <li key={u.id} className="composer-chip">
+              {u.filename} <span className="muted">{formatSize(u.size)}</span>
+              <button
+                type="button"
+                className="btn btn-ghost"
+                aria-label={t('attachments.remove', { name: u.filename })}
+                onClick={() => change({ uploads: fields.uploads.filter((x) => x.id !== u.id) })}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+          {uploading.map((name) => (
+            <li key={name} className="composer-chip muted">
+              {t('attachments.uploading', { name })}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <div className="composer-signature" data-testid="composer-signature">
+        <span className="composer-signature-label">{t('signature.label')}</span>
+        {signature.data?.html ? <SignaturePreview html={signature.data.html} /> : <span className="muted">{t('signature.none')}</span>}
+      </div>
+
+      {error ? (
+        <p className="composer-error" role="alert" data-testid="composer-error">
+          {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="composer-notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+
+      <footer className="composer-foot">
+        <span className="composer-draft-state muted" aria-live="polite" data-testid="composer-draft-state">
+          {draftState.kind === 'saving'
+            ? t('draft.saving')
+            : draftState.kind === 'saved' && draftState.at
+              ? t('draft.saved', { time: time(draftState.at) })
+              : draftState.kind === 'failed'
+                ? t('draft.failed', { reason: draftState.reason })
+                : ''}
+        </span>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={sending || context.isLoading}
+          onClick={() => void send(false)}
+          data-testid="composer-send"
+          title={t('send.shortcut')}
+        >
+          {sending ? t('send.sending') : t('send.send')}
+        </button>
+      </footer>
+
+      {undo ? <UndoToast until={undo.until} onUndo={() => void undoSend()} onDone={() => setUndo(null)} /> : null}
+      {conversationId ? <OutboxStatusList conversationId={conversationId} /> : null}
+    </section>
+  );
+}
+
+function UndoToast({ until, onUndo, onDone }: { until: number; onUndo: () => void; onDone: () => void }) {
+  const { t } = useTranslation('composer');
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
+  useEffect(() => {
+    if (seconds === 0) onDone();
+  }, [seconds, onDone]);
+  return (
+    <div className="composer-undo" role="status" data-testid="composer-undo">
+      <span>{t('undo.queued', { seconds })}</span>
+      <button type="button" className="btn" onClick={onUndo} data-testid="composer-undo-button">
+        {t('undo.undo')}
+      </button>
+    </div>
+  );
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
