@@ -11,8 +11,15 @@ import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
-import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
-import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
+import { createSmtpTransport, findMailboxByAddress, findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import {
+  createSecretBox,
+  createSecurityMailer,
+  loadSecretKey,
+  purgeExpiredSessions,
+  type SystemMailSender,
+  securityMailJob,
+} from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
@@ -43,11 +50,29 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   });
 }
 
+/**
+ * Security mail goes out through the mailbox named by PIER_SYSTEM_MAILBOX, over its own SMTP
+ * settings; looked up per mail, so changing that mailbox's settings needs no restart.
+ */
+function systemMailSender(workspace: Workspace, address: string): SystemMailSender {
+  return async (mail) => {
+    const mailbox = await findMailboxByAddress(workspace.db, address);
+    if (!mailbox) throw new Error(`PIER_SYSTEM_MAILBOX ${address} is not a mailbox in Pier`);
+    const transport = createSmtpTransport(mailbox, workspace.secrets);
+    try {
+      await transport.sendMail({ from: { name: 'Pier', address: mailbox.address }, to: mail.to, subject: mail.subject, text: mail.text });
+    } finally {
+      transport.close();
+    }
+  };
+}
+
 export type RunningPier = { url: string; smtpPort: number | null; workspace: Workspace; stop(): Promise<void> };
 
 export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
   const workspace = await openWorkspace(config);
   const { db, blobs, queue } = workspace;
+  const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
@@ -81,6 +106,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
       secrets: workspace.secrets,
+      securityMailer,
+      sessionTimeouts: config.sessionTimeouts,
+      publicUrl: config.publicUrl,
       onMailboxesChanged: () => supervisor?.rescan(),
     });
     let url = '';
@@ -105,11 +133,12 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
+          ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),
             run: async () => {
-              const removed = await purgeExpiredSessions(db);
+              const removed = await purgeExpiredSessions(db, config.sessionTimeouts);
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),

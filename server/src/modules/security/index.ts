@@ -4,4 +4,5 @@ export { type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
-export { purgeExpiredSessions } from './sessions.js';
+export { createSecurityMailer, type SecurityMail, type SecurityMailer, type SystemMailSender, securityMailJob } from './security-mail.js';
+export { defaultSessionTimeouts, purgeExpiredSessions, type SessionTimeouts } from './sessions.js';
