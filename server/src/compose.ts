@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { type Config, isHttps } from './config.js';
@@ -67,7 +68,14 @@ function systemMailSender(workspace: Workspace, address: string): SystemMailSend
   };
 }
 
-export type RunningPier = { url: string; smtpPort: number | null; workspace: Workspace; stop(): Promise<void> };
+export type RunningPier = {
+  url: string;
+  smtpPort: number | null;
+  workspace: Workspace;
+  /** The HTTP app, for in-process requests (tests inject requests from other client addresses). */
+  http: FastifyInstance;
+  stop(): Promise<void>;
+};
 
 export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
   const workspace = await openWorkspace(config);
@@ -152,6 +160,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       url,
       smtpPort: smtp?.status().port ?? null,
       workspace,
+      http: app,
       async stop() {
         for (const stop of stops) await stop();
         await workspace.close();
