@@ -136,7 +136,10 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
     await smtp.sendMail({ from: 'buyer@customer.test', to: 'sales@acme.test', subject: 'RFQ one', text: 'Please quote.' });
     await smtp.sendMail({ from: 'buyer@customer.test', to: 'sales@acme.test', subject: 'RFQ two', text: 'Please quote.' });
     smtp.close();
-    await db.updateTable('conversations').set({ assignee_id: ids.agent ?? null }).execute();
+    await db
+      .updateTable('conversations')
+      .set({ assignee_id: ids.agent ?? null })
+      .execute();
     await db.updateTable('conversations').set({ status: 'closed' }).where('subject', '=', 'RFQ two').execute();
     const agent = pier.api();
     await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' });

@@ -2,6 +2,7 @@ import type { ErrorCode, Locale } from '@pier/contracts';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
+import type { AccountsCatalogue } from './accounts.en';
 import { type Catalogue, en } from './en';
 import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
@@ -9,8 +10,9 @@ import { zhCN } from './zh-CN';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue };
+    /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx);
+     *  `accounts` by features/accounts/i18n.ts, at start (sign-in needs it). */
+    resources: { translation: Catalogue; settings: SettingsCatalogue; accounts: AccountsCatalogue };
   }
 }
 
