@@ -85,7 +85,15 @@ function VerifyCard() {
   const finish = useFinishSignIn();
   const [code, setCode] = useState('');
   const [attempted, setAttempted] = useState(false);
-  const verify = useMutation({ mutationFn: accountsApi.verifySecondFactor, onSuccess: finish, onError: () => setCode('') });
+  const verify = useMutation({
+    mutationFn: accountsApi.verifySecondFactor,
+    onSuccess: finish,
+    // The notice says what went wrong; an emptied field is not a second problem.
+    onError: () => {
+      setCode('');
+      setAttempted(false);
+    },
+  });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -122,7 +130,13 @@ function EnrolCard() {
   const [code, setCode] = useState('');
   const [attempted, setAttempted] = useState(false);
   const start = useMutation({ mutationFn: accountsApi.startTotp });
-  const confirm = useMutation({ mutationFn: accountsApi.confirmTotp, onError: () => setCode('') });
+  const confirm = useMutation({
+    mutationFn: accountsApi.confirmTotp,
+    onError: () => {
+      setCode('');
+      setAttempted(false);
+    },
+  });
   const started = useRef(false);
 
   useEffect(() => {

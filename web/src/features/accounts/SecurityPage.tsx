@@ -224,7 +224,11 @@ function LoginsSection() {
           </thead>
           <tbody>
             {(logins.data?.items ?? []).map((r) => (
-              <tr key={r.id} data-testid="login-row" className={r.result === 'success' ? undefined : 'login-failed'}>
+              <tr
+                key={r.id}
+                data-testid="login-row"
+                className={r.result === 'success' || r.result === 'second_factor_pending' ? undefined : 'login-failed'}
+              >
                 <td className="sec-nowrap">{formatTime(r.at)}</td>
                 <td>
                   {t(`security.logins.results.${r.result}`)}
