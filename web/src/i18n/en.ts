@@ -196,6 +196,15 @@ export const en = {
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
     },
+    conversation: {
+      not_found: 'This conversation does not exist, or you have no access to its mailboxes.',
+    },
+    message: {
+      not_found: 'This message does not exist, or you have no access to its mailboxes.',
+    },
+    attachment: {
+      not_found: 'This attachment does not exist, or you have no access to its mailbox.',
+    },
   },
 };
 

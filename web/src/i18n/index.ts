@@ -4,6 +4,8 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
 import { type Catalogue, en } from './en';
+import type { LiveCatalogue } from './live.en';
+import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
 
@@ -12,7 +14,13 @@ declare module 'i18next' {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx);
      *  `accounts` by features/accounts/i18n.ts, at start (sign-in needs it). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; accounts: AccountsCatalogue };
+    resources: {
+      translation: Catalogue;
+      settings: SettingsCatalogue;
+      live: LiveCatalogue;
+      reading: ReadingCatalogue;
+      accounts: AccountsCatalogue;
+    };
   }
 }
 

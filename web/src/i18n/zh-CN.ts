@@ -194,5 +194,14 @@ export const zhCN: Catalogue = {
     network: {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',
     },
+    conversation: {
+      not_found: '该会话不存在，或你没有其所在邮箱的权限。',
+    },
+    message: {
+      not_found: '该邮件不存在，或你没有其所在邮箱的权限。',
+    },
+    attachment: {
+      not_found: '该附件不存在，或你没有其所在邮箱的权限。',
+    },
   },
 };

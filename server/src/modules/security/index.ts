@@ -5,4 +5,4 @@ export { hashPassword, verifyPassword } from './passwords.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
 export { createSecurityMailer, type SecurityMail, type SecurityMailer, type SystemMailSender, securityMailJob } from './security-mail.js';
-export { defaultSessionTimeouts, purgeExpiredSessions, type SessionTimeouts } from './sessions.js';
+export { type AuthContext, defaultSessionTimeouts, purgeExpiredSessions, resolveSession, type SessionTimeouts } from './sessions.js';
