@@ -50,6 +50,14 @@ declare module 'fastify' {
   }
 }
 
+export type ApiRouteRecord = { method: string; url: string; access: RouteAccess };
+const registeredRoutes = new WeakMap<FastifyInstance, ApiRouteRecord[]>();
+
+/** Every /api route registered on an app with its access rule (the authorisation matrix test walks them all). */
+export function apiRoutesOf(app: FastifyInstance): readonly ApiRouteRecord[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function requireAuth(request: FastifyRequest): AuthContext {
@@ -62,11 +70,17 @@ export function registerGuard(
   options: { db: Kysely<Database>; secureCookies: boolean; sessionTimeouts?: SessionTimeouts },
 ) {
   const timeouts = options.sessionTimeouts ?? defaultSessionTimeouts;
+  const apiRoutes: ApiRouteRecord[] = [];
+  registeredRoutes.set(app, apiRoutes);
   app.decorateRequest('auth', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+    if (!route.url.startsWith('/api/')) return;
+    if (route.config?.access === undefined) {
       throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
     }
   });
 
@@ -91,7 +105,10 @@ export function registerGuard(
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // preValidation, not preHandler: a caller who may not use a route is refused before its input
+  // is validated, so validation errors tell an outsider nothing (and the route matrix test can
+  // probe every route without crafting valid bodies). Params, query and JSON body are already parsed.
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // non-API routes (static files)
     const token = request.cookies[SESSION_COOKIE];
