@@ -8,16 +8,21 @@ import { Secret, TOTP } from 'otpauth';
  */
 type Authenticator = { secret: string; recoveryCodes: string[]; lastCounter: number };
 const phones = new Map<string, Authenticator>();
+/** A restarted server (same workspace, new port) is found by email: the last one enrolled with it. */
+const latestByEmail = new Map<string, Authenticator>();
 const key = (baseUrl: string, email: string) => `${new URL(baseUrl).origin}|${email.toLowerCase()}`;
+const find = (baseUrl: string, email: string) => phones.get(key(baseUrl, email)) ?? latestByEmail.get(email.toLowerCase());
 
 export function rememberAuthenticator(baseUrl: string, email: string, secret: string, recoveryCodes: string[] = []) {
-  const existing = phones.get(key(baseUrl, email));
+  const existing = find(baseUrl, email);
   const lastCounter = existing?.secret === secret ? existing.lastCounter : -1;
-  phones.set(key(baseUrl, email), { secret, recoveryCodes: [...recoveryCodes], lastCounter });
+  const phone = { secret, recoveryCodes: [...recoveryCodes], lastCounter };
+  phones.set(key(baseUrl, email), phone);
+  latestByEmail.set(email.toLowerCase(), phone);
 }
 
 export function knownAuthenticator(baseUrl: string, email: string): Authenticator | undefined {
-  return phones.get(key(baseUrl, email));
+  return find(baseUrl, email);
 }
 
 export function totpCode(secret: string, timestamp = Date.now()): string {
@@ -30,7 +35,7 @@ export function totpCode(secret: string, timestamp = Date.now()): string {
  * the next one; past that, one of the recovery codes (each works once).
  */
 export function nextCode(baseUrl: string, email: string): string {
-  const phone = phones.get(key(baseUrl, email));
+  const phone = find(baseUrl, email);
   if (!phone) throw new Error(`the test support never enrolled ${email} on ${baseUrl}: no authenticator to answer with`);
   const now = Math.floor(Date.now() / 30_000);
   const counter = Math.max(now, phone.lastCounter + 1);
