@@ -21,6 +21,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
@@ -116,6 +117,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
   });
+  await app.register(fraudRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -33,6 +33,8 @@ export const errorCodes = [
   'conversation.not_found',
   'message.not_found',
   'attachment.not_found',
+  'fraud.phone_not_on_record',
+  'fraud.caller_unknown',
   'auth.second_factor_required',
   'auth.enrolment_required',
   'auth.step_up_required',

@@ -160,6 +160,6 @@ describe('the conversation list at 10,000 conversations', () => {
     expect(result.maxRows).toBeLessThan(60);
     const lastRow = page.getByTestId('conversation-item').filter({ hasText: `RFQ #${TOTAL - 1} LED panels` });
     await lastRow.waitFor();
-    await page.screenshot({ path: path.join(screenshots, '47-list-10000-bottom-en.png') });
+    await page.screenshot({ path: path.join(screenshots, '67-list-10000-bottom-en.png') });
   });
 });

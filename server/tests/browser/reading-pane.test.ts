@@ -96,7 +96,7 @@ describe('reading a conversation in the browser', () => {
     await page.keyboard.press('k');
     const first = page.getByTestId('conversation-item').first();
     expect(await first.getAttribute('data-cursor')).toBe('true');
-    await shot('40-inbox-en');
+    await shot('60-inbox-en');
     await page.keyboard.press('Enter');
     await expect.poll(subject).toBe('AW: Anfrage Downlights');
     await page.keyboard.press('j');
@@ -138,7 +138,7 @@ describe('reading a conversation in the browser', () => {
     expect((await download).suggestedFilename()).toBe('询价单 RFQ-2026-118.pdf');
     await attachments.nth(1).getByRole('button', { name: 'Preview' }).click();
     await page.getByTestId('attachment-preview').locator('img').waitFor();
-    await shot('41-conversation-en');
+    await shot('61-conversation-en');
 
     await page.getByRole('button', { name: 'Show quoted text' }).click();
     await expect.poll(() => frame.locator('body').textContent()).toContain('Which quantity');
@@ -159,7 +159,7 @@ describe('reading a conversation in the browser', () => {
     const help = page.getByTestId('shortcut-help');
     await help.waitFor();
     expect(await help.textContent()).toContain('Next conversation');
-    await shot('42-shortcuts-en');
+    await shot('62-shortcuts-en');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
     await page.keyboard.press('e');
@@ -171,18 +171,18 @@ describe('reading a conversation in the browser', () => {
     await expect.poll(() => page.getByTestId('conversation-header').textContent()).toContain('中国');
     expect(await page.getByTestId('customer-local-time').textContent()).toMatch(/^当地时间 \d{2}:\d{2}/);
     expect(await page.getByTestId('mail-text').textContent()).not.toContain('感谢您的来信');
-    await shot('44-conversation-plain-zh-CN');
+    await shot('64-conversation-plain-zh-CN');
     await page.getByTestId('conversation-item').filter({ hasText: 'Inquiry: LED panel' }).click();
     await expect.poll(() => page.getByTestId('images-bar').textContent()).toContain('已阻止 1 张远程图片');
     await page.keyboard.press('Escape');
     await page.getByTestId('conversation-item').first().waitFor();
-    await shot('43-inbox-zh-CN');
+    await shot('63-inbox-zh-CN');
     await page.getByTestId('conversation-item').filter({ hasText: 'Inquiry: LED panel' }).click();
     await page.frameLocator('[data-testid="mail-frame"]').locator('img[alt="Globex"]').waitFor();
-    await shot('45-conversation-zh-CN');
+    await shot('65-conversation-zh-CN');
     await page.keyboard.press('?');
     expect(await page.getByTestId('shortcut-help').textContent()).toContain('下一个会话');
-    await shot('46-shortcuts-zh-CN');
+    await shot('66-shortcuts-zh-CN');
     await page.keyboard.press('Escape');
   });
 });

@@ -76,6 +76,16 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/messages/:id/raw': 'SAGU',
   'GET /api/attachments/:id': 'SAGU',
   'GET /api/live': everyone,
+  'GET /api/conversations/:id/fraud': 'SAGU',
+  'POST /api/conversations/:id/phone-confirmations': 'SAG',
+};
+
+/**
+ * Routes that check mailbox access in the handler, after validating the body, get a body that
+ * passes validation, so the probe reaches the check (an unknown contact fails only after it).
+ */
+const validBodies: Record<string, unknown> = {
+  'POST /api/conversations/:id/phone-confirmations': { contactId: 'no-such-contact', outcome: 'confirmed' },
 };
 
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
@@ -168,7 +178,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       method: method as 'GET',
       url: await urlFor(method, url),
       headers: { cookie: cookie.join('; '), [CSRF_HEADER]: 'matrix' },
-      ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: {} } : {}),
+      ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: validBodies[`${method} ${url}`] ?? {} } : {}),
     });
     let code = '';
     try {

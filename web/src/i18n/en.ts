@@ -193,6 +193,11 @@ export const en = {
     server: {
       error: 'Something went wrong on the server. Try again in a moment.',
     },
+    fraud: {
+      phone_not_on_record:
+        'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
+      caller_unknown: 'The person who made the call is not an active user.',
+    },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
     },

@@ -4,6 +4,7 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
 import { type Catalogue, en } from './en';
+import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
@@ -19,6 +20,7 @@ declare module 'i18next' {
       settings: SettingsCatalogue;
       live: LiveCatalogue;
       reading: ReadingCatalogue;
+      fraud: FraudCatalogue;
       accounts: AccountsCatalogue;
     };
   }

@@ -1,9 +1,11 @@
+import type { SessionInfo } from '@pier/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { BackIcon } from '../../ui/icons';
+import { PresenceBar } from '../live';
 import { conversationKeys, readingApi } from './api';
 import { CustomerHeader } from './CustomerHeader';
 import { useConversationSlots } from './slots';
@@ -15,11 +17,13 @@ type Props = {
   conversationId: string;
   backHref: string;
   hrefFor: (conversationId: string) => string;
+  session: SessionInfo;
 };
 
 /** One conversation: toolbar slot, subject, customer header, fraud banner slot, timeline, composer slots. */
-export function ConversationView({ conversationId, backHref, hrefFor }: Props) {
+export function ConversationView({ conversationId, backHref, hrefFor, session }: Props) {
   const { t } = useTranslation(READING_NS);
+  const navigate = useNavigate();
   const slots = useConversationSlots();
   const detail = useQuery({
     queryKey: conversationKeys.detail(conversationId),
@@ -56,6 +60,7 @@ export function ConversationView({ conversationId, backHref, hrefFor }: Props) {
   }
   const data = detail.data;
   const { Toolbar, Banner, NotesComposer, Composer } = slots;
+  const slotProps = { detail: data, session, openConversation: (id: string) => navigate(hrefFor(id)) };
   return (
     <article className="conversation" data-testid="conversation" data-conversation-id={data.conversation.id}>
       <div className="conversation-top">
@@ -63,19 +68,20 @@ export function ConversationView({ conversationId, backHref, hrefFor }: Props) {
           <BackIcon />
           {t('pane.back')}
         </Link>
-        {Toolbar ? <Toolbar detail={data} /> : null}
+        {Toolbar ? <Toolbar {...slotProps} /> : null}
         <h2 id="conversation-subject" className="conversation-subject">
           {data.conversation.subject || t('pane.noSubject')}
         </h2>
+        <PresenceBar conversationId={data.conversation.id} />
         <CustomerHeader detail={data} hrefFor={hrefFor} />
       </div>
-      {Banner ? <Banner detail={data} /> : null}
+      {Banner ? <Banner {...slotProps} /> : null}
       <Timeline detail={data} />
       <div ref={bottomRef} />
       {NotesComposer || Composer ? (
         <div className="conversation-compose" data-testid="conversation-compose">
-          {NotesComposer ? <NotesComposer detail={data} /> : null}
-          {Composer ? <Composer detail={data} /> : null}
+          {NotesComposer ? <NotesComposer {...slotProps} /> : null}
+          {Composer ? <Composer {...slotProps} /> : null}
         </div>
       ) : null}
     </article>

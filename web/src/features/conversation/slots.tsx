@@ -1,10 +1,16 @@
-import type { ConversationDetail, TimelineItem } from '@pier/contracts';
+import type { ConversationDetail, SessionInfo, TimelineItem } from '@pier/contracts';
 import { type ComponentType, createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
+import { FraudBannerSlot } from '../fraud';
 
 type Note = Extract<TimelineItem, { kind: 'note' }>;
 type Event = Extract<TimelineItem, { kind: 'event' }>;
 
-export type ConversationSlotProps = { detail: ConversationDetail };
+export type ConversationSlotProps = {
+  detail: ConversationDetail;
+  session: SessionInfo;
+  /** Opens another conversation in the pane (after a merge, a related link…). */
+  openConversation: (conversationId: string) => void;
+};
 
 /**
  * Mount points for the other parts of the conversation screen, so each lands
@@ -24,7 +30,7 @@ export type ConversationSlots = {
   EventItem?: ComponentType<{ item: Event; detail: ConversationDetail }>;
 };
 
-export const defaultConversationSlots: ConversationSlots = {};
+export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot };
 
 const SlotsContext = createContext<ConversationSlots>(defaultConversationSlots);
 

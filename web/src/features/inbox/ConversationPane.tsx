@@ -1,15 +1,16 @@
+import type { SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { ConversationView } from '../conversation/ConversationView';
-import { PresenceBar } from '../live';
 
 type Props = {
   conversationId: string | null;
   backHref: string;
   hrefFor: (conversationId: string) => string;
   onShowShortcuts: () => void;
+  session: SessionInfo;
 };
 
-export function ConversationPane({ conversationId, backHref, hrefFor, onShowShortcuts }: Props) {
+export function ConversationPane({ conversationId, backHref, hrefFor, onShowShortcuts, session }: Props) {
   const { t } = useTranslation();
 
   if (!conversationId) {
@@ -42,8 +43,7 @@ export function ConversationPane({ conversationId, backHref, hrefFor, onShowShor
 
   return (
     <section className="detail-pane" data-testid="conversation-pane" aria-labelledby="conversation-subject">
-      <PresenceBar conversationId={conversationId} />
-      <ConversationView key={conversationId} conversationId={conversationId} backHref={backHref} hrefFor={hrefFor} />
+      <ConversationView key={conversationId} conversationId={conversationId} backHref={backHref} hrefFor={hrefFor} session={session} />
     </section>
   );
 }

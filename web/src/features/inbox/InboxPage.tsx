@@ -178,6 +178,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           backHref={hrefFor({ conversationId: null })}
           hrefFor={(conversationId) => hrefFor({ conversationId })}
           onShowShortcuts={() => setHelpOpen(true)}
+          session={session}
         />
         {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}
         {notice ? (
