@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { type Config, isHttps } from './config.js';
@@ -13,9 +14,16 @@ import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } fr
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
-import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import { createSmtpTransport, findMailboxByAddress, findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
 import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
-import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
+import {
+  createSecretBox,
+  createSecurityMailer,
+  loadSecretKey,
+  purgeExpiredSessions,
+  type SystemMailSender,
+  securityMailJob,
+} from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
@@ -57,11 +65,36 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   });
 }
 
-export type RunningPier = { url: string; smtpPort: number | null; workspace: Workspace; stop(): Promise<void> };
+/**
+ * Security mail goes out through the mailbox named by PIER_SYSTEM_MAILBOX, over its own SMTP
+ * settings; looked up per mail, so changing that mailbox's settings needs no restart.
+ */
+function systemMailSender(workspace: Workspace, address: string): SystemMailSender {
+  return async (mail) => {
+    const mailbox = await findMailboxByAddress(workspace.db, address);
+    if (!mailbox) throw new Error(`PIER_SYSTEM_MAILBOX ${address} is not a mailbox in Pier`);
+    const transport = createSmtpTransport(mailbox, workspace.secrets);
+    try {
+      await transport.sendMail({ from: { name: 'Pier', address: mailbox.address }, to: mail.to, subject: mail.subject, text: mail.text });
+    } finally {
+      transport.close();
+    }
+  };
+}
+
+export type RunningPier = {
+  url: string;
+  smtpPort: number | null;
+  workspace: Workspace;
+  /** The HTTP app, for in-process requests (tests inject requests from other client addresses). */
+  http: FastifyInstance;
+  stop(): Promise<void>;
+};
 
 export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
   const workspace = await openWorkspace(config, logger);
   const { db, blobs, queue, live } = workspace;
+  const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
@@ -102,6 +135,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
       secrets: workspace.secrets,
+      securityMailer,
+      sessionTimeouts: config.sessionTimeouts,
+      publicUrl: config.publicUrl,
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
     });
@@ -129,11 +165,12 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
+          ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),
             run: async () => {
-              const removed = await purgeExpiredSessions(db);
+              const removed = await purgeExpiredSessions(db, config.sessionTimeouts);
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),
@@ -147,6 +184,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       url,
       smtpPort: smtp?.status().port ?? null,
       workspace,
+      http: app,
       async stop() {
         for (const stop of stops) await stop();
         await workspace.close();

@@ -24,6 +24,10 @@ export type Config = {
   dnsServers: string[];
   /** Live channel: ping/heartbeat and session re-check interval of each WebSocket. */
   liveHeartbeatMs: number;
+  /** A session ends after idleMs without a request, and absoluteMs after sign-in in any case. */
+  sessionTimeouts: { idleMs: number; absoluteMs: number };
+  /** Address of a mailbox connected in Pier whose SMTP settings send security mail (alerts, invitations, resets). */
+  systemMailbox: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -65,6 +69,19 @@ const variables = {
     .string()
     .regex(/^[0-9a-fA-F.:[\],\s]+$/, 'must be a comma-separated list of IP addresses (optionally with :port)')
     .optional(),
+  PIER_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(60 * 24 * 90)
+    .default(60 * 24 * 3),
+  PIER_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 30),
+  PIER_SYSTEM_MAILBOX: z.email().optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -107,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((s) => s.trim())
       .filter(Boolean),
     liveHeartbeatMs: v.PIER_LIVE_HEARTBEAT_MS,
+    sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
+    systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
   };
 }
 

@@ -26,7 +26,7 @@ import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/ind
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
-import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
+import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -40,6 +40,10 @@ export type HttpOptions = {
   loginRateLimitPerMinute: number;
   health: HealthProbe;
   secrets: SecretBox;
+  /** Security mail (alerts, invitations, resets) through the system mailbox, when one is configured. */
+  securityMailer: SecurityMailer;
+  sessionTimeouts: SessionTimeouts;
+  publicUrl: string | undefined;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
@@ -84,11 +88,15 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     errorResponseBuilder: (_request, context) =>
       new AppError('auth.rate_limited', 429, `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  registerGuard(app, { db: options.db, secureCookies: options.secureCookies });
+  registerGuard(app, { db: options.db, secureCookies: options.secureCookies, sessionTimeouts: options.sessionTimeouts });
 
   await app.register(healthRoutes, { probe: options.health });
   await app.register(securityRoutes, {
     db: options.db,
+    secrets: options.secrets,
+    mailer: options.securityMailer,
+    sessionTimeouts: options.sessionTimeouts,
+    publicUrl: options.publicUrl,
     secureCookies: options.secureCookies,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),

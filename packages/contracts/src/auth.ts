@@ -39,9 +39,15 @@ export const SessionMailboxSchema = z.object({
   access: MailboxAccessSchema,
 });
 
+/** 'done', or the step a signed-in session must finish first: 'verify' a code, or 'enrol' an authenticator. */
+export const SecondFactorStateSchema = z.enum(['done', 'verify', 'enrol']);
+export type SecondFactorState = z.infer<typeof SecondFactorStateSchema>;
+
 export const SessionInfoSchema = z.object({
   user: UserSchema,
+  /** Empty until the second factor is done. */
   mailboxes: z.array(SessionMailboxSchema),
+  secondFactor: SecondFactorStateSchema,
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

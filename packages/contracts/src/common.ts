@@ -41,6 +41,19 @@ export const errorCodes = [
   'attachment.not_found',
   'fraud.phone_not_on_record',
   'fraud.caller_unknown',
+  'auth.second_factor_required',
+  'auth.enrolment_required',
+  'auth.step_up_required',
+  'auth.locked_out',
+  'auth.weak_password',
+  'auth.link_invalid',
+  'two_factor.invalid_code',
+  'two_factor.already_enrolled',
+  'two_factor.not_started',
+  'two_factor.required_by_policy',
+  'user.not_found',
+  'user.last_super_admin',
+  'session.not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

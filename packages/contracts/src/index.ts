@@ -8,3 +8,4 @@ export * from './live.js';
 export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
+export * from './security.js';

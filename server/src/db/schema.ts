@@ -44,7 +44,8 @@ export interface UsersTable {
   password_hash: string;
   role: 'super_admin' | 'admin' | 'agent' | 'auditor';
   locale: string | null;
-  status: 'active' | 'disabled';
+  /** 'invited': created by an invitation whose link was not used yet (cannot sign in). */
+  status: 'active' | 'disabled' | 'invited';
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
@@ -59,6 +60,10 @@ export interface SessionsTable {
   expires_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** 'done', or what the session must do before anything else: 'verify' a code, or 'enrol' one. */
+  second_factor: Generated<'done' | 'verify' | 'enrol'>;
+  /** Last time password + second factor were checked in this session (sign-in or step-up). */
+  reauth_at: number | null;
 }
 
 export interface MailboxesTable {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -48,6 +49,8 @@ describe('first run in Chromium', () => {
     await page.getByTestId('setup-password').fill(admin.password);
     await page.getByTestId('setup-password-confirm').fill(admin.password);
     await page.getByTestId('setup-submit').click();
+    // The workspace requires two-step sign-in: the first admin enrols before seeing the inbox.
+    expect(await finishSecondFactorInBrowser(page, pier.url, admin.email)).toBe('enrolled');
     await page.getByTestId('inbox-shell').waitFor();
     await page.getByTestId('conversation-empty').waitFor();
     expect(await page.getByTestId('current-user').textContent()).toContain(admin.name);
@@ -79,6 +82,7 @@ describe('first run in Chromium', () => {
     await shot('04-login-error-en');
     await page.getByTestId('login-password').fill(admin.password);
     await page.getByTestId('login-submit').click();
+    expect(await finishSecondFactorInBrowser(page, pier.url, admin.email)).toBe('verified');
     await page.getByTestId('inbox-shell').waitFor();
     await page.getByTestId('logout-button').click();
     await page.getByTestId('login-form').waitFor();
@@ -112,6 +116,7 @@ describe('first run in Chromium', () => {
     await page.getByTestId('login-email').fill(admin.email);
     await page.getByTestId('login-password').fill(admin.password);
     await page.getByTestId('login-submit').click();
+    await finishSecondFactorInBrowser(page, pier.url, admin.email);
     await page.getByTestId('conversation-item').first().waitFor();
     expect(await page.getByTestId('conversation-list').textContent()).toContain('询价 LED panel');
     await shot('05-inbox-with-mail-en');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -30,6 +31,7 @@ describe('live inbox in the browser', () => {
     await page.getByTestId('login-email').fill(email);
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
+    await finishSecondFactorInBrowser(page, pier.url, email);
     await page.getByTestId('inbox-shell').waitFor();
     return page;
   };

@@ -1,12 +1,19 @@
 import { CSRF_COOKIE, CSRF_HEADER } from '@pier/contracts';
+import { nextCode, rememberAuthenticator } from './two-factor.js';
 
 /**
  * A tiny browser stand-in for API tests: keeps cookies, echoes the CSRF cookie
  * in its header like the web app does, and returns status + parsed JSON.
+ *
+ * Sign-in (login, setup, accepted invitation) finishes the two-factor step like a
+ * user with a phone would: it enrols an authenticator when the workspace asks for
+ * one and answers the code challenge (see two-factor.ts), then returns the
+ * completed session. `{ secondFactor: 'manual' }` leaves the step to the test.
  */
 export type ApiResponse<T = unknown> = { status: number; body: T; headers: Headers };
+const SIGN_IN_PATHS = new Set(['/api/auth/login', '/api/setup', '/api/auth/invitation/accept']);
 
-export function createApiClient(baseUrl: string) {
+export function createApiClient(baseUrl: string, clientOptions: { secondFactor?: 'auto' | 'manual' } = {}) {
   const cookies = new Map<string, string>();
 
   function remember(headers: Headers) {
@@ -44,7 +51,30 @@ export function createApiClient(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed as T, headers: response.headers };
+    const result = { status: response.status, body: parsed as T, headers: response.headers };
+    if (clientOptions.secondFactor !== 'manual' && method === 'POST' && SIGN_IN_PATHS.has(path)) return finishSignIn(result);
+    return result;
+  }
+
+  async function finishSignIn<T>(signIn: ApiResponse<T>): Promise<ApiResponse<T>> {
+    const info = signIn.body as { secondFactor?: string; user?: { email: string } } | undefined;
+    const email = info?.user?.email;
+    if (signIn.status >= 300 || !email || info.secondFactor === 'done') return signIn;
+    if (info.secondFactor === 'enrol') {
+      const enrolment = await request<{ secret: string }>('POST', '/api/me/two-factor/totp');
+      if (enrolment.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(enrolment.body)}`);
+      rememberAuthenticator(baseUrl, email, enrolment.body.secret);
+      const confirmed = await request<{ codes: string[] }>('POST', '/api/me/two-factor/totp/confirm', {
+        json: { code: nextCode(baseUrl, email) },
+      });
+      if (confirmed.status !== 200) throw new Error(`enrolment confirmation failed: ${JSON.stringify(confirmed.body)}`);
+      rememberAuthenticator(baseUrl, email, enrolment.body.secret, confirmed.body.codes);
+    } else if (info.secondFactor === 'verify') {
+      const verified = await request('POST', '/api/auth/second-factor', { json: { code: nextCode(baseUrl, email) } });
+      if (verified.status !== 200) return verified as ApiResponse<T>;
+    }
+    const session = await request<T>('GET', '/api/session');
+    return { status: signIn.status, body: session.body, headers: signIn.headers };
   }
 
   return {

@@ -8,7 +8,7 @@ import { createApiClient } from './http-client.js';
 export async function startTestPier(
   database: TestDatabase,
   env: Record<string, string> = {},
-): Promise<RunningPier & { api: () => ReturnType<typeof createApiClient> }> {
+): Promise<RunningPier & { api: (options?: Parameters<typeof createApiClient>[1]) => ReturnType<typeof createApiClient> }> {
   const config = loadConfig({
     PIER_HOST: '127.0.0.1',
     PIER_PORT: '0',
@@ -22,5 +22,5 @@ export async function startTestPier(
     ...env,
   });
   const pier = await startPier(config, pino({ level: 'silent' }));
-  return { ...pier, api: () => createApiClient(pier.url) };
+  return { ...pier, api: (options) => createApiClient(pier.url, options) };
 }

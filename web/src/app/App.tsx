@@ -3,6 +3,10 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import '../features/accounts/i18n';
+import { SecondFactorPage } from '../features/accounts/SecondFactorPage';
+import { SecurityPage } from '../features/accounts/SecurityPage';
+import { ForgotPasswordPage, TokenPasswordPage } from '../features/accounts/TokenPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
 import { ComposePage } from '../features/composer/ComposePage';
@@ -51,8 +55,14 @@ function Boot() {
 
 function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: SessionInfo | null }) {
   const home = needsSetup ? '/setup' : session ? '/' : '/login';
+  // Signed in with the password only: the second factor (or its enrolment) comes before anything else.
+  if (session && session.secondFactor !== 'done') return <SecondFactorPage session={session} />;
   return (
     <Routes>
+      <Route path="/security" element={session && !needsSetup ? <SecurityPage session={session} /> : <Navigate to={home} replace />} />
+      <Route path="/invitation" element={<TokenPasswordPage purpose="invite" />} />
+      <Route path="/reset-password" element={<TokenPasswordPage purpose="reset" />} />
+      <Route path="/forgot-password" element={session ? <Navigate to={home} replace /> : <ForgotPasswordPage />} />
       <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to={home} replace />} />
       <Route path="/login" element={!needsSetup && !session ? <LoginPage /> : <Navigate to={home} replace />} />
       <Route path="/" element={session && !needsSetup ? <InboxPage session={session} /> : <Navigate to={home} replace />} />

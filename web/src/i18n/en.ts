@@ -153,6 +153,12 @@ export const en = {
       forbidden: 'You do not have permission to do that.',
       rate_limited: 'Too many attempts. Wait a few minutes, then try again.',
       user_disabled: 'This account has been disabled. Contact an administrator.',
+      second_factor_required: 'Enter the code from your authenticator app to finish signing in.',
+      enrolment_required: 'Set up two-factor sign-in first: your workspace requires it.',
+      step_up_required: 'For this action, confirm your password and code again.',
+      locked_out: 'Too many failed sign-ins. This account is locked for a while; try again later.',
+      weak_password: 'Choose a stronger password: at least 12 characters, not a common password, not your email.',
+      link_invalid: 'This link has expired or was already used. Ask for a new one.',
     },
     csrf: {
       invalid: 'Your security token has expired. Reload the page and try again.',
@@ -172,6 +178,17 @@ export const en = {
     },
     user: {
       email_taken: 'A user with this email address already exists.',
+      not_found: 'That user no longer exists.',
+      last_super_admin: 'This is the last super admin. Make someone else super admin first.',
+    },
+    two_factor: {
+      invalid_code: 'The code does not match. Check the time on your phone; each code works once.',
+      already_enrolled: 'Two-factor sign-in is already set up.',
+      not_started: 'Start the two-factor set-up first.',
+      required_by_policy: 'Your workspace requires two-factor sign-in, so it cannot be turned off.',
+    },
+    session: {
+      not_found: 'That session has already ended.',
     },
     server: {
       error: 'Something went wrong on the server. Try again in a moment.',

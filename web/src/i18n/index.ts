@@ -2,6 +2,7 @@ import type { ErrorCode, Locale } from '@pier/contracts';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
+import type { AccountsCatalogue } from './accounts.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
@@ -13,7 +14,8 @@ import { zhCN } from './zh-CN';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
+    /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx);
+     *  `accounts` by features/accounts/i18n.ts, at start (sign-in needs it). */
     resources: {
       translation: Catalogue;
       settings: SettingsCatalogue;
@@ -21,6 +23,7 @@ declare module 'i18next' {
       reading: ReadingCatalogue;
       fraud: FraudCatalogue;
       composer: ComposerCatalogue;
+      accounts: AccountsCatalogue;
     };
   }
 }

@@ -151,6 +151,12 @@ export const zhCN: Catalogue = {
       forbidden: '你没有执行此操作的权限。',
       rate_limited: '尝试次数过多，请等几分钟后再试。',
       user_disabled: '此账号已被停用，请联系管理员。',
+      second_factor_required: '请输入身份验证器应用中的验证码以完成登录。',
+      enrolment_required: '工作区要求两步验证，请先完成设置。',
+      step_up_required: '此操作需要再次确认密码和验证码。',
+      locked_out: '登录失败次数过多，账号已暂时锁定，请稍后再试。',
+      weak_password: '请设置更安全的密码：至少 12 个字符，不能是常见密码，也不能是邮箱地址。',
+      link_invalid: '链接已过期或已被使用，请重新申请。',
     },
     csrf: {
       invalid: '安全令牌已失效，请刷新页面后重试。',
@@ -170,6 +176,17 @@ export const zhCN: Catalogue = {
     },
     user: {
       email_taken: '已有用户使用这个邮箱地址。',
+      not_found: '该用户已不存在。',
+      last_super_admin: '这是最后一位超级管理员，请先指定其他超级管理员。',
+    },
+    two_factor: {
+      invalid_code: '验证码不正确。请检查手机时间；每个验证码只能使用一次。',
+      already_enrolled: '两步验证已经设置好了。',
+      not_started: '请先开始设置两步验证。',
+      required_by_policy: '工作区要求两步验证，无法关闭。',
+    },
+    session: {
+      not_found: '该会话已经结束。',
     },
     server: {
       error: '服务器出错了，请稍后再试。',

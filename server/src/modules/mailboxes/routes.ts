@@ -36,6 +36,9 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
     return row;
   }
 
+  /** Mailbox credentials and servers are sensitive: changing them needs a recent step-up. */
+  const changesConnection = (request: FastifyRequest) => (request.body as { connection?: unknown } | undefined)?.connection !== undefined;
+
   app.get(
     '/api/mailboxes',
     { config: { access: {} }, schema: { response: { 200: z.object({ items: z.array(MailboxSchema) }) } } },
@@ -48,7 +51,10 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
 
   app.post(
     '/api/mailboxes',
-    { config: { access: { roles: admins } }, schema: { body: CreateMailboxSchema, response: { 201: MailboxDetailSchema } } },
+    {
+      config: { access: { roles: admins, stepUp: changesConnection } },
+      schema: { body: CreateMailboxSchema, response: { 201: MailboxDetailSchema } },
+    },
     async (request, reply) => {
       const row = await createMailbox(db, request.body, secrets);
       onChange?.();
@@ -68,7 +74,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
   app.patch(
     '/api/mailboxes/:id',
     {
-      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams }, stepUp: changesConnection } },
       schema: { params: IdParams, body: UpdateMailboxSchema, response: { 200: MailboxDetailSchema } },
     },
     async (request) => {

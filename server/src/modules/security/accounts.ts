@@ -1,9 +1,10 @@
-import { type Locale, PasswordSchema, type Role, type SetupRequest } from '@pier/contracts';
+import type { Locale, Role, SetupRequest } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { countUsers, createUser } from '../workspace/index.js';
+import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -12,9 +13,8 @@ export type NewAccount = { email: string; name: string; password: string; role: 
 
 /** Creates a user with a password that meets the policy; the one path for API, setup and CLI. */
 export async function createAccount(db: Db, input: NewAccount): Promise<UserRow> {
-  const password = PasswordSchema.safeParse(input.password);
-  if (!password.success) throw new AppError('request.invalid', 400, `password ${password.error.issues[0]?.message ?? 'is invalid'}`);
-  return createUser(db, { ...input, passwordHash: await hashPassword(password.data) });
+  assertPasswordAllowed(input.password, input.email);
+  return createUser(db, { ...input, passwordHash: await hashPassword(input.password) });
 }
 
 const SETUP_KEY = 'setup.completed_at';

@@ -5,7 +5,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { accessToMailbox, includesAccess } from './access-policy.js';
-import { type AuthContext, resolveSession } from './sessions.js';
+import {
+  type AuthContext,
+  defaultSessionTimeouts,
+  hasFreshStepUp,
+  resolveSession,
+  type SecondFactorState,
+  type SessionTimeouts,
+} from './sessions.js';
 
 /**
  * The one guard every API route goes through. A route declares its access in
@@ -21,6 +28,17 @@ export type RouteAccess =
       allowAuditor?: boolean;
       /** Requires this access to the mailbox the request names. */
       mailbox?: { level: MailboxAccess; idFrom: (request: FastifyRequest) => string | undefined };
+      /**
+       * A session still owing its second factor may only use routes that list its state here
+       * (sign-out, the session, the verify and enrol steps); every other route refuses it.
+       */
+      duringSignIn?: readonly Exclude<SecondFactorState, 'done'>[];
+      /**
+       * Sensitive action: password + second factor must have been checked within the last
+       * 10 minutes (POST /api/auth/step-up), else 403 auth.step_up_required. A function
+       * decides per request (e.g. only when a mailbox password is being changed).
+       */
+      stepUp?: boolean | ((request: FastifyRequest) => boolean);
     };
 
 declare module 'fastify' {
@@ -32,6 +50,14 @@ declare module 'fastify' {
   }
 }
 
+export type ApiRouteRecord = { method: string; url: string; access: RouteAccess };
+const registeredRoutes = new WeakMap<FastifyInstance, ApiRouteRecord[]>();
+
+/** Every /api route registered on an app with its access rule (the authorisation matrix test walks them all). */
+export function apiRoutesOf(app: FastifyInstance): readonly ApiRouteRecord[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function requireAuth(request: FastifyRequest): AuthContext {
@@ -39,12 +65,22 @@ export function requireAuth(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
-export function registerGuard(app: FastifyInstance, options: { db: Kysely<Database>; secureCookies: boolean }) {
+export function registerGuard(
+  app: FastifyInstance,
+  options: { db: Kysely<Database>; secureCookies: boolean; sessionTimeouts?: SessionTimeouts },
+) {
+  const timeouts = options.sessionTimeouts ?? defaultSessionTimeouts;
+  const apiRoutes: ApiRouteRecord[] = [];
+  registeredRoutes.set(app, apiRoutes);
   app.decorateRequest('auth', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+    if (!route.url.startsWith('/api/')) return;
+    if (route.config?.access === undefined) {
       throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
     }
   });
 
@@ -69,13 +105,21 @@ export function registerGuard(app: FastifyInstance, options: { db: Kysely<Databa
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // preValidation, not preHandler: a caller who may not use a route is refused before its input
+  // is validated, so validation errors tell an outsider nothing (and the route matrix test can
+  // probe every route without crafting valid bodies). Params, query and JSON body are already parsed.
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // non-API routes (static files)
     const token = request.cookies[SESSION_COOKIE];
-    request.auth = token ? ((await resolveSession(options.db, token)) ?? null) : null;
+    request.auth = token ? ((await resolveSession(options.db, token, timeouts)) ?? null) : null;
     if (access === 'public') return;
     const auth = requireAuth(request);
+    if (auth.secondFactor !== 'done' && !access.duringSignIn?.includes(auth.secondFactor)) {
+      throw auth.secondFactor === 'enrol'
+        ? new AppError('auth.enrolment_required', 403, 'set up two-factor sign-in first (required by the workspace policy)')
+        : new AppError('auth.second_factor_required', 403, 'enter the code from your authenticator app first');
+    }
     if (access.roles && !access.roles.includes(auth.user.role)) {
       throw new AppError('auth.forbidden', 403, 'your role may not do this');
     }
@@ -88,6 +132,10 @@ export function registerGuard(app: FastifyInstance, options: { db: Kysely<Databa
         // 404, not 403: a user without access learns nothing about the mailbox.
         throw new AppError('mailbox.not_found', 404, 'no such mailbox');
       }
+    }
+    const stepUp = typeof access.stepUp === 'function' ? access.stepUp(request) : access.stepUp === true;
+    if (stepUp && !hasFreshStepUp(auth)) {
+      throw new AppError('auth.step_up_required', 403, 'confirm your password and second factor again to do this');
     }
   });
 }

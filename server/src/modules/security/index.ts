@@ -1,7 +1,8 @@
 export { accessToMailbox, includesAccess, type MailboxScope, mailboxIdsWith, mailboxScopeFor, mayWrite } from './access-policy.js';
 export { completeSetup, createAccount, type NewAccount, needsSetup } from './accounts.js';
-export { type RouteAccess, registerGuard, requireAuth } from './guard.js';
+export { type ApiRouteRecord, apiRoutesOf, type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
-export { type AuthContext, purgeExpiredSessions, resolveSession } from './sessions.js';
+export { createSecurityMailer, type SecurityMail, type SecurityMailer, type SystemMailSender, securityMailJob } from './security-mail.js';
+export { type AuthContext, defaultSessionTimeouts, purgeExpiredSessions, resolveSession, type SessionTimeouts } from './sessions.js';

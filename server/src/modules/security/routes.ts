@@ -1,53 +1,102 @@
 import {
+  ListLimitQuerySchema,
+  LoginRecordListSchema,
   LoginRequestSchema,
+  RecoveryCodesSchema,
   SESSION_COOKIE,
+  SecondFactorRequestSchema,
+  SecurityAlertListSchema,
+  SecurityPolicySchema,
   type SessionInfo,
   SessionInfoSchema,
+  SessionListSchema,
   SetupRequestSchema,
   SetupStatusSchema,
+  StepUpRequestSchema,
+  TotpEnrolmentSchema,
+  TwoFactorStatusSchema,
   UpdatePreferencesSchema,
 } from '@pier/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import type { Database, UserRow } from '../../db/schema.js';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { findUserByEmail, recordLogin, setUserLocale, toUserDto } from '../workspace/index.js';
+import { setUserLocale, toUserDto } from '../workspace/index.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
 import { completeSetup, needsSetup } from './accounts.js';
+import { listAlerts } from './alerts.js';
+import { deviceOf } from './device.js';
 import { clearSessionCookie, requireAuth } from './guard.js';
-import { verifyPassword } from './passwords.js';
+import { type ClientInfo, listLoginRecords } from './login-records.js';
+import type { SecretBox } from './secret-box.js';
+import type { SecurityMailer } from './security-mail.js';
+import { loadSecurityPolicy, saveSecurityPolicy } from './security-policy.js';
 import { loadMailboxGrants } from './session-queries.js';
-import { endSession, SESSION_ABSOLUTE_MS, startSession } from './sessions.js';
+import {
+  type AuthContext,
+  endSession,
+  listUserSessions,
+  revokeAllUserSessions,
+  revokeUserSession,
+  type SessionTimeouts,
+} from './sessions.js';
+import {
+  confirmEnrolmentStep,
+  type OpenedSession,
+  openSession,
+  type SignInContext,
+  signInWithPassword,
+  stepUp,
+  verifySecondFactorStep,
+} from './sign-in.js';
+import { hasTwoFactor, remainingRecoveryCodes, removeTwoFactor, replaceRecoveryCodes, startTotpEnrolment } from './two-factor.js';
+import { userRoutes } from './user-routes.js';
 
 export type SecurityRoutesOptions = {
   db: Kysely<Database>;
+  secrets: SecretBox;
+  mailer: SecurityMailer;
+  sessionTimeouts: SessionTimeouts;
   secureCookies: boolean;
   loginRateLimitPerMinute: number;
+  /** Base URL for links in invitation and reset mails (PIER_PUBLIC_URL, else the request's origin). */
+  publicUrl: string | undefined;
   /** Supplied by the mailboxes module (which depends on security, not the other way round). */
   listMailboxesInScope: (scope: MailboxScope) => Promise<SessionInfo['mailboxes']>;
 };
 
+const admins = ['super_admin', 'admin'] as const;
+const duringSignIn = ['verify', 'enrol'] as const;
+const SessionIdParams = z.object({ sessionId: z.string().min(1).max(128) });
+const UserIdParams = z.object({ userId: z.string().min(1).max(64) });
+
+export function clientOf(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
 export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = async (app, options) => {
   const { db, secureCookies, loginRateLimitPerMinute } = options;
-  // Login and setup share a per-IP budget: guessing passwords is slow however it is tried.
+  const ctx: SignInContext = { db, secrets: options.secrets, mailer: options.mailer, timeouts: options.sessionTimeouts };
+  // Sign-in, its second step, setup and step-up share a per-IP budget: guessing is slow however it is tried.
   const rateLimit = { max: loginRateLimitPerMinute, timeWindow: 60_000 };
 
-  async function sessionInfoFor(user: UserRow): Promise<SessionInfo> {
+  async function sessionInfo(auth: Pick<AuthContext, 'user' | 'secondFactor'>): Promise<SessionInfo> {
+    const { user, secondFactor } = auth;
+    if (secondFactor !== 'done') return { user: toUserDto(user), mailboxes: [], secondFactor };
     const grants = await loadMailboxGrants(db, user.id);
     const scope = mailboxScopeFor(user.role, new Map(grants.map((g) => [g.mailbox_id, g.access])));
-    return { user: toUserDto(user), mailboxes: await options.listMailboxesInScope(scope) };
+    return { user: toUserDto(user), mailboxes: await options.listMailboxesInScope(scope), secondFactor };
   }
 
-  async function signIn(user: UserRow, request: FastifyRequest, reply: FastifyReply) {
-    const { token } = await startSession(db, user.id, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
-    await recordLogin(db, user.id, Date.now());
-    reply.setCookie(SESSION_COOKIE, token, {
+  function setSessionCookie(reply: FastifyReply, opened: OpenedSession) {
+    reply.setCookie(SESSION_COOKIE, opened.token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure: secureCookies,
-      maxAge: SESSION_ABSOLUTE_MS / 1000,
+      maxAge: Math.floor(options.sessionTimeouts.absoluteMs / 1000),
     });
   }
 
@@ -60,8 +109,9 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     { config: { access: 'public', rateLimit }, schema: { body: SetupRequestSchema, response: { 201: SessionInfoSchema } } },
     async (request, reply) => {
       const user = await completeSetup(db, request.body);
-      await signIn(user, request, reply);
-      return reply.code(201).send(await sessionInfoFor(user));
+      const opened = await openSession(ctx, user, clientOf(request));
+      setSessionCookie(reply, opened);
+      return reply.code(201).send(await sessionInfo(opened));
     },
   );
 
@@ -69,32 +119,222 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     '/api/auth/login',
     { config: { access: 'public', rateLimit }, schema: { body: LoginRequestSchema, response: { 200: SessionInfoSchema } } },
     async (request, reply) => {
-      const user = await findUserByEmail(db, request.body.email);
-      const isValid = await verifyPassword(user?.password_hash, request.body.password);
-      if (!user || !isValid) throw new AppError('auth.invalid_credentials', 401, 'wrong email or password');
-      if (user.status !== 'active') throw new AppError('auth.user_disabled', 403, 'this account is deactivated');
-      await signIn(user, request, reply);
-      return sessionInfoFor(user);
+      const opened = await signInWithPassword(ctx, request.body, clientOf(request));
+      setSessionCookie(reply, opened);
+      return sessionInfo(opened);
     },
   );
 
-  app.post('/api/auth/logout', { config: { access: { allowAuditor: true } } }, async (request, reply) => {
+  app.post(
+    '/api/auth/second-factor',
+    {
+      config: { access: { allowAuditor: true, duringSignIn: ['verify'] }, rateLimit },
+      schema: { body: SecondFactorRequestSchema, response: { 200: SessionInfoSchema } },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      if (auth.secondFactor !== 'verify') throw new AppError('request.invalid', 409, 'this session has no pending second factor');
+      await verifySecondFactorStep(ctx, auth, request.body.code, clientOf(request));
+      return sessionInfo({ user: auth.user, secondFactor: 'done' });
+    },
+  );
+
+  app.post(
+    '/api/auth/step-up',
+    { config: { access: { allowAuditor: true }, rateLimit }, schema: { body: StepUpRequestSchema } },
+    async (request, reply) => {
+      await stepUp(ctx, requireAuth(request), request.body, clientOf(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post('/api/auth/logout', { config: { access: { allowAuditor: true, duringSignIn } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await endSession(db, token);
     clearSessionCookie(reply);
     return reply.code(204).send();
   });
 
-  app.get('/api/session', { config: { access: {} }, schema: { response: { 200: SessionInfoSchema } } }, async (request) =>
-    sessionInfoFor(requireAuth(request).user),
+  app.get('/api/session', { config: { access: { duringSignIn } }, schema: { response: { 200: SessionInfoSchema } } }, async (request) =>
+    sessionInfo(requireAuth(request)),
   );
 
   app.put(
     '/api/me/preferences',
-    { config: { access: { allowAuditor: true } }, schema: { body: UpdatePreferencesSchema } },
+    { config: { access: { allowAuditor: true, duringSignIn } }, schema: { body: UpdatePreferencesSchema } },
     async (request, reply) => {
       await setUserLocale(db, requireAuth(request).user.id, request.body.locale);
       return reply.code(204).send();
     },
   );
+
+  // Two-factor: enrolment (at sign-in when the policy requires it, or later from "My security").
+  app.get(
+    '/api/me/two-factor',
+    { config: { access: { duringSignIn: ['enrol'] } }, schema: { response: { 200: TwoFactorStatusSchema } } },
+    async (request) => {
+      const { user } = requireAuth(request);
+      return {
+        enrolled: await hasTwoFactor(db, user.id),
+        recoveryCodesLeft: await remainingRecoveryCodes(db, user.id),
+        requiredByPolicy: (await loadSecurityPolicy(db)).requireTwoFactor,
+      };
+    },
+  );
+
+  app.post(
+    '/api/me/two-factor/totp',
+    { config: { access: { allowAuditor: true, duringSignIn: ['enrol'] } }, schema: { response: { 200: TotpEnrolmentSchema } } },
+    async (request) => startTotpEnrolment(db, options.secrets, requireAuth(request).user),
+  );
+
+  app.post(
+    '/api/me/two-factor/totp/confirm',
+    {
+      config: { access: { allowAuditor: true, duringSignIn: ['enrol'] }, rateLimit },
+      schema: { body: SecondFactorRequestSchema, response: { 200: RecoveryCodesSchema } },
+    },
+    async (request) => ({ codes: await confirmEnrolmentStep(ctx, requireAuth(request), request.body.code, clientOf(request)) }),
+  );
+
+  app.post(
+    '/api/me/two-factor/recovery-codes',
+    { config: { access: { allowAuditor: true, stepUp: true } }, schema: { response: { 200: RecoveryCodesSchema } } },
+    async (request) => {
+      const { user } = requireAuth(request);
+      if (!(await hasTwoFactor(db, user.id))) throw new AppError('two_factor.not_started', 409, 'set up two-factor sign-in first');
+      return { codes: await replaceRecoveryCodes(db, user.id) };
+    },
+  );
+
+  app.delete('/api/me/two-factor', { config: { access: { allowAuditor: true, stepUp: true } } }, async (request, reply) => {
+    const { user } = requireAuth(request);
+    if ((await loadSecurityPolicy(db)).requireTwoFactor) {
+      throw new AppError('two_factor.required_by_policy', 409, 'the workspace requires two-factor sign-in: it cannot be turned off');
+    }
+    await removeTwoFactor(db, user.id);
+    return reply.code(204).send();
+  });
+
+  app.delete(
+    '/api/users/:userId/two-factor',
+    { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams } },
+    async (request, reply) => {
+      const removed = await removeTwoFactor(db, request.params.userId);
+      // Their sessions go too: the next sign-in enrols again (when the policy requires it).
+      await revokeAllUserSessions(db, request.params.userId, requireAuth(request).sessionId);
+      if (!removed) throw new AppError('user.not_found', 404, 'no two-factor sign-in to reset for this user');
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/security/policy',
+    { config: { access: { roles: admins } }, schema: { response: { 200: SecurityPolicySchema } } },
+    async () => loadSecurityPolicy(db),
+  );
+
+  app.put(
+    '/api/security/policy',
+    {
+      config: { access: { roles: ['super_admin'], stepUp: true } },
+      schema: { body: SecurityPolicySchema, response: { 200: SecurityPolicySchema } },
+    },
+    async (request) => {
+      await saveSecurityPolicy(db, request.body);
+      return loadSecurityPolicy(db);
+    },
+  );
+
+  // Sessions: your own, and (admins) anyone's.
+  const sessionList = async (userId: string, currentId: string) => ({
+    items: (await listUserSessions(db, userId)).map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      expiresAt: s.expiresAt,
+      ip: s.ip,
+      device: deviceOf(s.userAgent),
+      current: s.id === currentId,
+    })),
+  });
+
+  app.get('/api/me/sessions', { config: { access: {} }, schema: { response: { 200: SessionListSchema } } }, async (request) => {
+    const auth = requireAuth(request);
+    return sessionList(auth.user.id, auth.sessionId);
+  });
+
+  app.delete(
+    '/api/me/sessions/:sessionId',
+    { config: { access: { allowAuditor: true } }, schema: { params: SessionIdParams } },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      if (!(await revokeUserSession(db, auth.user.id, request.params.sessionId))) {
+        throw new AppError('session.not_found', 404, 'no such session');
+      }
+      if (request.params.sessionId === auth.sessionId) clearSessionCookie(reply);
+      return reply.code(204).send();
+    },
+  );
+
+  /** "Sign out everywhere else". */
+  app.delete('/api/me/sessions', { config: { access: { allowAuditor: true } } }, async (request) => {
+    const auth = requireAuth(request);
+    return { revoked: await revokeAllUserSessions(db, auth.user.id, auth.sessionId) };
+  });
+
+  app.get(
+    '/api/users/:userId/sessions',
+    { config: { access: { roles: admins } }, schema: { params: UserIdParams, response: { 200: SessionListSchema } } },
+    async (request) => sessionList(request.params.userId, requireAuth(request).sessionId),
+  );
+
+  app.delete(
+    '/api/users/:userId/sessions/:sessionId',
+    { config: { access: { roles: admins } }, schema: { params: UserIdParams.extend(SessionIdParams.shape) } },
+    async (request, reply) => {
+      if (!(await revokeUserSession(db, request.params.userId, request.params.sessionId))) {
+        throw new AppError('session.not_found', 404, 'no such session');
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/users/:userId/sessions',
+    { config: { access: { roles: admins } }, schema: { params: UserIdParams } },
+    async (request) => ({ revoked: await revokeAllUserSessions(db, request.params.userId, requireAuth(request).sessionId) }),
+  );
+
+  // Login records and unusual-login alerts.
+  app.get(
+    '/api/me/logins',
+    { config: { access: {} }, schema: { querystring: ListLimitQuerySchema, response: { 200: LoginRecordListSchema } } },
+    async (request) => ({ items: await listLoginRecords(db, { userId: requireAuth(request).user.id, limit: request.query.limit }) }),
+  );
+
+  app.get(
+    '/api/security/logins',
+    {
+      config: { access: { roles: [...admins, 'auditor'] } },
+      schema: {
+        querystring: ListLimitQuerySchema.extend({ userId: z.string().max(64).optional() }),
+        response: { 200: LoginRecordListSchema },
+      },
+    },
+    async (request) => ({ items: await listLoginRecords(db, { userId: request.query.userId, limit: request.query.limit }) }),
+  );
+
+  /** Alerts about you; admins and auditors see everyone's. */
+  app.get(
+    '/api/security/alerts',
+    { config: { access: {} }, schema: { querystring: ListLimitQuerySchema, response: { 200: SecurityAlertListSchema } } },
+    async (request) => {
+      const { user } = requireAuth(request);
+      const everyone = user.role === 'super_admin' || user.role === 'admin' || user.role === 'auditor';
+      return { items: await listAlerts(db, { userId: everyone ? undefined : user.id, limit: request.query.limit }) };
+    },
+  );
+
+  await app.register(userRoutes, { ...options, ctx, setSessionCookie, sessionInfo });
 };

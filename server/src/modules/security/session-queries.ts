@@ -14,6 +14,8 @@ export function findSessionWithUser(db: Kysely<Database>, sessionId: string) {
       'sessions.created_at as session_created_at',
       'sessions.last_seen_at',
       'sessions.expires_at',
+      'sessions.second_factor',
+      'sessions.reauth_at',
       'users.id',
       'users.email',
       'users.name',

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
@@ -100,7 +100,11 @@ export function LoginPage() {
             {login.isPending ? t('login.submitting') : t('login.submit')}
           </button>
         </form>
-        <p className="auth-foot">{t('login.forgotHint')}</p>
+        <p className="auth-foot">
+          <Link to="/forgot-password" data-testid="forgot-link">
+            {t('forgot.link', { ns: 'accounts' })}
+          </Link>
+        </p>
       </div>
     </AuthLayout>
   );

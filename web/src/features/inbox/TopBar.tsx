@@ -63,6 +63,9 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
             {t('shell.settings')}
           </Link>
         ) : null}
+        <Link to="/security" className="btn btn-ghost" data-testid="security-link">
+          {t('security.link', { ns: 'accounts' })}
+        </Link>
         <LanguageSwitch />
         <button type="button" className="btn btn-ghost" data-testid="logout-button" onClick={onSignOut} disabled={signingOut}>
           <SignOutIcon />

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { EmailSchema, PasswordSchema, RoleSchema } from './auth.js';
+import { LocaleSchema } from './common.js';
+
+/** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
+export const SecondFactorCodeSchema = z.string().trim().min(6).max(32);
+
+export const SecondFactorRequestSchema = z.object({ code: SecondFactorCodeSchema });
+export type SecondFactorRequest = z.infer<typeof SecondFactorRequestSchema>;
+
+export const TotpEnrolmentSchema = z.object({
+  /** Base32, for typing into an app that cannot scan. */
+  secret: z.string(),
+  otpauthUri: z.string(),
+  /** SVG QR code as a data: URL. */
+  qrCodeDataUrl: z.string(),
+});
+export type TotpEnrolment = z.infer<typeof TotpEnrolmentSchema>;
+
+/** Shown once, right after they are made; only hashes are kept. */
+export const RecoveryCodesSchema = z.object({ codes: z.array(z.string()) });
+export type RecoveryCodes = z.infer<typeof RecoveryCodesSchema>;
+
+export const TwoFactorStatusSchema = z.object({
+  enrolled: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+  requiredByPolicy: z.boolean(),
+});
+export type TwoFactorStatus = z.infer<typeof TwoFactorStatusSchema>;
+
+export const StepUpRequestSchema = z.object({
+  password: z.string().min(1).max(256),
+  code: SecondFactorCodeSchema.optional(),
+});
+export type StepUpRequest = z.infer<typeof StepUpRequestSchema>;
+
+export const SecurityPolicySchema = z.object({ requireTwoFactor: z.boolean() });
+export type SecurityPolicy = z.infer<typeof SecurityPolicySchema>;
+
+export const SessionSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  lastSeenAt: z.number(),
+  expiresAt: z.number(),
+  ip: z.string().nullable(),
+  device: z.string().nullable(),
+  current: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+export const SessionListSchema = z.object({ items: z.array(SessionSummarySchema) });
+export type SessionList = z.infer<typeof SessionListSchema>;
+
+export const loginResults = [
+  'success',
+  'bad_password',
+  'unknown_user',
+  'bad_second_factor',
+  'locked',
+  'disabled',
+  'second_factor_pending',
+] as const;
+export const LoginRecordSchema = z.object({
+  id: z.string(),
+  userId: z.string().nullable(),
+  email: z.string(),
+  at: z.number(),
+  ip: z.string().nullable(),
+  country: z.string().nullable(),
+  device: z.string().nullable(),
+  result: z.enum(loginResults),
+  anomalies: z.array(z.string()),
+});
+export type LoginRecord = z.infer<typeof LoginRecordSchema>;
+export const LoginRecordListSchema = z.object({ items: z.array(LoginRecordSchema) });
+export type LoginRecordList = z.infer<typeof LoginRecordListSchema>;
+
+export const alertKinds = ['new_country', 'new_device', 'impossible_travel', 'failure_burst', 'locked_out'] as const;
+export const SecurityAlertSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  userEmail: z.string(),
+  kind: z.enum(alertKinds),
+  detail: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+});
+export type SecurityAlert = z.infer<typeof SecurityAlertSchema>;
+export const SecurityAlertListSchema = z.object({ items: z.array(SecurityAlertSchema) });
+export type SecurityAlertList = z.infer<typeof SecurityAlertListSchema>;
+
+export const ListLimitQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+// Users and their lifecycle (admins).
+export const userStatuses = ['active', 'disabled', 'invited'] as const;
+export const UserAdminViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  status: z.enum(userStatuses),
+  twoFactor: z.boolean(),
+  lastLoginAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type UserAdminView = z.infer<typeof UserAdminViewSchema>;
+export const UserAdminListSchema = z.object({
+  items: z.array(UserAdminViewSchema),
+  /** Set when more than two super admins exist: each one is a full key to the workspace. */
+  warnings: z.array(z.enum(['too_many_super_admins'])),
+});
+export type UserAdminList = z.infer<typeof UserAdminListSchema>;
+
+export const InviteRequestSchema = z.object({
+  email: EmailSchema,
+  name: z.string().trim().min(1).max(120),
+  role: RoleSchema,
+  locale: LocaleSchema.optional(),
+});
+export type InviteRequest = z.infer<typeof InviteRequestSchema>;
+/** The link is returned to the admin too, for when no system mailbox can send it. */
+export const AccountLinkSchema = z.object({ link: z.string(), expiresAt: z.number(), emailed: z.boolean() });
+export type AccountLink = z.infer<typeof AccountLinkSchema>;
+
+export const ChangeRoleRequestSchema = z.object({ role: RoleSchema });
+export const TokenPasswordRequestSchema = z.object({ token: z.string().min(20).max(200), password: PasswordSchema });
+export type TokenPasswordRequest = z.infer<typeof TokenPasswordRequestSchema>;
+export const PasswordResetRequestSchema = z.object({ email: EmailSchema });

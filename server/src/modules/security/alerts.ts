@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../../db/ids.js';
+import type { Database } from '../../db/schema.js';
+import type { SecurityAlertsTable } from '../../db/tables/accounts.js';
+import type { Anomaly } from './login-anomalies.js';
+import type { SecurityMailer } from './security-mail.js';
+
+/**
+ * Unusual-login alerts: one row per event about an account, shown to that user
+ * and to every admin (GET /api/security/alerts), and mailed to them when a
+ * system mailbox is configured.
+ */
+export type AlertKind = SecurityAlertsTable['kind'];
+export type NewAlert = { userId: string; kind: AlertKind; detail: Record<string, unknown>; loginRecordId: string | null };
+
+const describe: Record<AlertKind, (d: Record<string, unknown>) => string> = {
+  new_country: (d) => `a sign-in from a country not seen before on this account (${d.country})`,
+  new_device: (d) => `a sign-in from a new device (${d.device})`,
+  impossible_travel: (d) => `sign-ins from ${d.from} and ${d.to}, ${d.distanceKm} km apart, too close in time to travel`,
+  failure_burst: (d) => `${d.failures} failed sign-in attempts within ${d.minutes} minutes`,
+  locked_out: (d) => `sign-in locked for ${d.minutes} minutes after repeated failures`,
+};
+
+export function alertFromAnomaly(userId: string, anomaly: Anomaly, loginRecordId: string | null, extra: Record<string, unknown>): NewAlert {
+  const { code, ...detail } = anomaly;
+  return { userId, kind: code, detail: { ...detail, ...extra }, loginRecordId };
+}
+
+export async function raiseAlerts(db: Kysely<Database>, mailer: SecurityMailer, alerts: NewAlert[]): Promise<void> {
+  if (alerts.length === 0) return;
+  const now = Date.now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('security_alerts')
+      .values(
+        alerts.map((a) => ({
+          id: newId(),
+          user_id: a.userId,
+          kind: a.kind,
+          detail: JSON.stringify(a.detail),
+          login_record_id: a.loginRecordId,
+          created_at: now,
+          emailed_at: mailer.enabled ? now : null,
+        })),
+      )
+      .execute();
+    if (!mailer.enabled) return;
+    const admins = await trx
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('role', 'in', ['super_admin', 'admin'])
+      .where('status', '=', 'active')
+      .execute();
+    for (const alert of alerts) {
+      const subject = await trx.selectFrom('users').select(['email', 'name']).where('id', '=', alert.userId).executeTakeFirst();
+      if (!subject) continue;
+      const what = describe[alert.kind](alert.detail);
+      const recipients = new Set([subject.email, ...admins.map((a) => a.email)]);
+      for (const to of recipients) {
+        await mailer.queue(trx, {
+          to,
+          subject: `Pier security alert: ${subject.email} / 安全提醒`,
+          text: [
+            `Pier noticed ${what} for ${subject.name} <${subject.email}>.`,
+            'If this was not expected, sign out the sessions on the "My security" page and change the password.',
+            '',
+            `Pier 检测到账户 ${subject.email} 的异常登录：${alert.kind}。如非本人操作，请在“我的安全”页面注销会话并修改密码。`,
+          ].join('\n'),
+        });
+      }
+    }
+  });
+}
+
+export type AlertView = {
+  id: string;
+  userId: string;
+  userEmail: string;
+  kind: AlertKind;
+  detail: Record<string, unknown>;
+  createdAt: number;
+};
+
+/** Alerts about one user, or (admins) about everyone; newest first. */
+export async function listAlerts(db: Kysely<Database>, options: { userId?: string; limit: number }): Promise<AlertView[]> {
+  let query = db
+    .selectFrom('security_alerts')
+    .innerJoin('users', 'users.id', 'security_alerts.user_id')
+    .select([
+      'security_alerts.id',
+      'security_alerts.user_id',
+      'users.email',
+      'security_alerts.kind',
+      'security_alerts.detail',
+      'security_alerts.created_at',
+    ])
+    .orderBy('security_alerts.created_at', 'desc')
+    .orderBy('security_alerts.id', 'desc')
+    .limit(options.limit);
+  if (options.userId) query = query.where('security_alerts.user_id', '=', options.userId);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    userEmail: r.email,
+    kind: r.kind,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    createdAt: r.created_at,
+  }));
+}

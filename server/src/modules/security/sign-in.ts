@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../../db/schema.js';
+import type { LoginResult } from '../../db/tables/accounts.js';
+import { AppError } from '../../errors.js';
+import { findUserByEmail, recordLogin } from '../workspace/index.js';
+import { raiseAlerts } from './alerts.js';
+import { type ClientInfo, recordLoginAttempt } from './login-records.js';
+import { verifyPassword } from './passwords.js';
+import type { SecretBox } from './secret-box.js';
+import type { SecurityMailer } from './security-mail.js';
+import { loadSecurityPolicy } from './security-policy.js';
+import { type AuthContext, completeSession, type SecondFactorState, type SessionTimeouts, startSession } from './sessions.js';
+import { accountKey, clearFailures, ipKey, LOCKOUT, lockedFor, recordFailure } from './throttle.js';
+import { checkSecondFactor, confirmTotpEnrolment, hasTwoFactor } from './two-factor.js';
+
+/**
+ * The sign-in use cases: password, then (when the account has one) the second
+ * factor, or enrolment when the policy requires one and the account has none.
+ * Every attempt is recorded; failures count towards the lockout.
+ */
+export type SignInContext = { db: Kysely<Database>; secrets: SecretBox; mailer: SecurityMailer; timeouts: SessionTimeouts };
+
+export type OpenedSession = { user: UserRow; token: string; expiresAt: number; secondFactor: SecondFactorState };
+
+function throttleKeys(userId: string | undefined, client: ClientInfo): string[] {
+  return [...(userId ? [accountKey(userId)] : []), ...(client.ip ? [ipKey(client.ip)] : [])];
+}
+
+async function refuseWhileLocked(ctx: SignInContext, user: UserRow | undefined, email: string, client: ClientInfo) {
+  const waitMs = await lockedFor(ctx.db, throttleKeys(user?.id, client));
+  if (waitMs <= 0) return;
+  await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user?.id ?? null, email, result: 'locked', client });
+  const seconds = Math.ceil(waitMs / 1000);
+  throw new AppError('auth.locked_out', 429, `too many failed sign-ins: try again in ${seconds} s`, { retryAfterSeconds: seconds });
+}
+
+async function countFailure(ctx: SignInContext, user: UserRow | undefined, email: string, client: ClientInfo, result: LoginResult) {
+  await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user?.id ?? null, email, result, client });
+  if (client.ip) await recordFailure(ctx.db, ipKey(client.ip), LOCKOUT.ipThreshold);
+  if (!user) return;
+  const { failures, lockedUntil } = await recordFailure(ctx.db, accountKey(user.id), LOCKOUT.accountThreshold);
+  if (lockedUntil !== null && failures === LOCKOUT.accountThreshold) {
+    const minutes = Math.round((lockedUntil - Date.now()) / 60_000);
+    await raiseAlerts(ctx.db, ctx.mailer, [
+      { userId: user.id, kind: 'locked_out', detail: { failures, minutes, ip: client.ip }, loginRecordId: null },
+    ]);
+  }
+}
+
+async function countSuccess(ctx: SignInContext, user: UserRow, client: ClientInfo) {
+  await clearFailures(ctx.db, accountKey(user.id));
+  await recordLogin(ctx.db, user.id, Date.now());
+  await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user.id, email: user.email, result: 'success', client });
+}
+
+/** Opens a session for a user whose password was just checked (sign-in, setup, accepted invitation). */
+export async function openSession(ctx: SignInContext, user: UserRow, client: ClientInfo): Promise<OpenedSession> {
+  const enrolled = await hasTwoFactor(ctx.db, user.id);
+  const { requireTwoFactor } = await loadSecurityPolicy(ctx.db);
+  const secondFactor: SecondFactorState = enrolled ? 'verify' : requireTwoFactor ? 'enrol' : 'done';
+  const session = await startSession(ctx.db, user.id, client, { secondFactor, timeouts: ctx.timeouts });
+  if (secondFactor === 'done') await countSuccess(ctx, user, client);
+  else await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user.id, email: user.email, result: 'second_factor_pending', client });
+  return { user, token: session.token, expiresAt: session.expiresAt, secondFactor };
+}
+
+export async function signInWithPassword(
+  ctx: SignInContext,
+  input: { email: string; password: string },
+  client: ClientInfo,
+): Promise<OpenedSession> {
+  const user = await findUserByEmail(ctx.db, input.email);
+  await refuseWhileLocked(ctx, user, input.email, client);
+  const isValid = await verifyPassword(user?.password_hash, input.password);
+  if (!user || !isValid) {
+    await countFailure(ctx, user, input.email, client, user ? 'bad_password' : 'unknown_user');
+    throw new AppError('auth.invalid_credentials', 401, 'wrong email or password');
+  }
+  if (user.status !== 'active') {
+    await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user.id, email: user.email, result: 'disabled', client });
+    throw new AppError('auth.user_disabled', 403, 'this account is deactivated');
+  }
+  return openSession(ctx, user, client);
+}
+
+async function checkCodeOrFail(ctx: SignInContext, user: UserRow, code: string, client: ClientInfo): Promise<void> {
+  await refuseWhileLocked(ctx, user, user.email, client);
+  const check = await checkSecondFactor(ctx.db, ctx.secrets, user.id, code);
+  if (!check.ok) {
+    await countFailure(ctx, user, user.email, client, 'bad_second_factor');
+    throw new AppError('two_factor.invalid_code', 400, 'the code does not match (each code works once)');
+  }
+}
+
+/** Second step of sign-in: a TOTP or recovery code completes the session. */
+export async function verifySecondFactorStep(ctx: SignInContext, auth: AuthContext, code: string, client: ClientInfo): Promise<void> {
+  await checkCodeOrFail(ctx, auth.user, code, client);
+  await completeSession(ctx.db, auth.sessionId);
+  await countSuccess(ctx, auth.user, client);
+}
+
+/** Confirms a TOTP enrolment; a session that was waiting for it becomes complete. Returns the recovery codes. */
+export async function confirmEnrolmentStep(ctx: SignInContext, auth: AuthContext, code: string, client: ClientInfo): Promise<string[]> {
+  const codes = await confirmTotpEnrolment(ctx.db, ctx.secrets, auth.user.id, code);
+  if (auth.secondFactor === 'enrol') {
+    await completeSession(ctx.db, auth.sessionId);
+    await countSuccess(ctx, auth.user, client);
+  } else {
+    await completeSession(ctx.db, auth.sessionId);
+  }
+  return codes;
+}
+
+/** Step-up: password and (where the account has one) a second-factor code, again, for sensitive actions. */
+export async function stepUp(
+  ctx: SignInContext,
+  auth: AuthContext,
+  input: { password: string; code?: string | undefined },
+  client: ClientInfo,
+) {
+  const { user } = auth;
+  await refuseWhileLocked(ctx, user, user.email, client);
+  if (!(await verifyPassword(user.password_hash, input.password))) {
+    await countFailure(ctx, user, user.email, client, 'bad_password');
+    throw new AppError('auth.invalid_credentials', 400, 'wrong password', [{ path: '/password', message: 'wrong password' }]);
+  }
+  if (await hasTwoFactor(ctx.db, user.id)) {
+    if (!input.code)
+      throw new AppError('two_factor.invalid_code', 400, 'enter the code from your authenticator app', [
+        { path: '/code', message: 'required' },
+      ]);
+    await checkCodeOrFail(ctx, user, input.code, client);
+  }
+  await completeSession(ctx.db, auth.sessionId);
+}

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '@pier/contracts';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { sha256Hex } from '../../storage/blob-store.js';
+import { createUser, findUserById } from '../workspace/index.js';
+import { assertPasswordAllowed } from './password-policy.js';
+import { hashPassword } from './passwords.js';
+import { revokeAllUserSessions } from './sessions.js';
+
+/**
+ * Account lifecycle: invitation by link, password reset by link (admin- or
+ * self-started), role changes, deactivation. Link tokens are random; only their
+ * SHA-256 is stored, and each works once before it expires.
+ */
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60_000;
+export const RESET_TTL_MS = 60 * 60_000;
+export type TokenPurpose = 'invite' | 'reset';
+
+export async function issueAccountToken(
+  db: Kysely<Database>,
+  input: { userId: string; purpose: TokenPurpose; createdBy: string | null; ttlMs: number },
+): Promise<{ token: string; expiresAt: number }> {
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  const expiresAt = now + input.ttlMs;
+  await db.transaction().execute(async (trx) => {
+    // A new link replaces older unused ones of the same purpose.
+    await trx
+      .deleteFrom('account_tokens')
+      .where('user_id', '=', input.userId)
+      .where('purpose', '=', input.purpose)
+      .where('used_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('account_tokens')
+      .values({
+        id: sha256Hex(token),
+        user_id: input.userId,
+        purpose: input.purpose,
+        created_by: input.createdBy,
+        created_at: now,
+        expires_at: expiresAt,
+        used_at: null,
+      })
+      .execute();
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * Sets a new password with a link token: the token is spent in the same
+ * conditional UPDATE that checks it, every session of the user ends, and an
+ * invited user becomes active.
+ */
+export async function setPasswordWithToken(db: Kysely<Database>, purpose: TokenPurpose, token: string, password: string): Promise<UserRow> {
+  const id = sha256Hex(token);
+  const row = await db.selectFrom('account_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  const invalid = () => new AppError('auth.link_invalid', 400, 'this link has expired or was already used: ask for a new one');
+  if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at < Date.now()) throw invalid();
+  const user = await findUserById(db, row.user_id);
+  if (!user || user.status === 'disabled') throw invalid();
+  assertPasswordAllowed(password, user.email);
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    const spent = await trx
+      .updateTable('account_tokens')
+      .set({ used_at: Date.now() })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(spent.numUpdatedRows) !== 1) throw invalid();
+    const now = Date.now();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, status: 'active', updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    return { ...user, password_hash: passwordHash, status: 'active' as const, updated_at: now };
+  });
+}
+
+/** An invited user exists (so mailboxes can be granted at once) but cannot sign in until the link is used. */
+export async function inviteUser(
+  db: Kysely<Database>,
+  input: { email: string; name: string; role: Role; locale?: 'zh-CN' | 'en' | undefined },
+) {
+  // Unusable until the invitation sets a real one: a random secret nobody knows.
+  const placeholder = await hashPassword(randomBytes(32).toString('base64url'));
+  const user = await createUser(db, { ...input, passwordHash: placeholder });
+  await db.updateTable('users').set({ status: 'invited' }).where('id', '=', user.id).execute();
+  return { ...user, status: 'invited' as const };
+}
+
+export async function countActiveSuperAdmins(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'super_admin')
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Only a super admin makes or unmakes a super admin; the last active one cannot be demoted or deactivated. */
+export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId: string, role: Role): Promise<UserRow> {
+  const target = await findUserById(db, targetId);
+  if (!target) throw new AppError('user.not_found', 404, 'no such user');
+  if ((role === 'super_admin' || target.role === 'super_admin') && actor.role !== 'super_admin') {
+    throw new AppError('auth.forbidden', 403, 'only a super admin can grant or remove super admin');
+  }
+  if (target.role === 'super_admin' && role !== 'super_admin') await refuseLastSuperAdmin(db, target);
+  await db.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', targetId).execute();
+  return { ...target, role };
+}
+
+async function refuseLastSuperAdmin(db: Kysely<Database>, target: UserRow) {
+  if (target.status === 'active' && (await countActiveSuperAdmins(db)) <= 1) {
+    throw new AppError('user.last_super_admin', 409, 'this is the last super admin: make someone else super admin first');
+  }
+}
+
+/**
+ * Deactivates a user: history stays (their messages, notes, records), every
+ * session ends, and the conversations assigned to them that are still open go
+ * back to the unassigned queue so nothing waits on someone who left.
+ */
+export async function deactivateUser(db: Kysely<Database>, actor: UserRow, targetId: string): Promise<{ unassigned: number }> {
+  const target = await findUserById(db, targetId);
+  if (!target) throw new AppError('user.not_found', 404, 'no such user');
+  if (target.id === actor.id) throw new AppError('request.invalid', 409, 'you cannot deactivate yourself');
+  if (target.role === 'super_admin') {
+    if (actor.role !== 'super_admin') throw new AppError('auth.forbidden', 403, 'only a super admin can deactivate a super admin');
+    await refuseLastSuperAdmin(db, target);
+  }
+  return db.transaction().execute(async (trx) => {
+    const now = Date.now();
+    await trx.updateTable('users').set({ status: 'disabled', updated_at: now }).where('id', '=', targetId).execute();
+    await revokeAllUserSessions(trx, targetId);
+    await trx.deleteFrom('account_tokens').where('user_id', '=', targetId).where('used_at', 'is', null).execute();
+    const result = await trx
+      .updateTable('conversations')
+      .set({ assignee_id: null, updated_at: now })
+      .where('assignee_id', '=', targetId)
+      .where('status', '!=', 'closed')
+      .executeTakeFirst();
+    return { unassigned: Number(result.numUpdatedRows) };
+  });
+}
+
+export async function reactivateUser(db: Kysely<Database>, targetId: string): Promise<void> {
+  const result = await db
+    .updateTable('users')
+    .set({ status: 'active', updated_at: Date.now() })
+    .where('id', '=', targetId)
+    .where('status', '=', 'disabled')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new AppError('user.not_found', 404, 'no deactivated user with this id');
+}
+
+export async function listUsersForAdmin(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('totp_factors', 'totp_factors.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.role',
+      'users.status',
+      'users.last_login_at',
+      'users.created_at',
+      'totp_factors.confirmed_at',
+    ])
+    .orderBy('users.email')
+    .execute();
+  const items = rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    status: r.status,
+    twoFactor: r.confirmed_at != null,
+    lastLoginAt: r.last_login_at,
+    createdAt: r.created_at,
+  }));
+  const superAdmins = items.filter((u) => u.role === 'super_admin' && u.status === 'active').length;
+  return { items, warnings: superAdmins > 2 ? (['too_many_super_admins'] as const).slice() : [] };
+}

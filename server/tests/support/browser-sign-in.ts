@@ -1,0 +1,36 @@
+import type { Page } from 'playwright-core';
+import { nextCode, rememberAuthenticator } from './two-factor.js';
+
+/**
+ * After the password step in the browser, does what a user with a phone does:
+ * enrols an authenticator (reading the key shown under the QR code) when the
+ * workspace asks for one, or types the current code. Codes come from the same
+ * authenticator store as the API client's, so both can sign the same user in.
+ */
+export async function finishSecondFactorInBrowser(page: Page, baseUrl: string, email: string): Promise<'enrolled' | 'verified'> {
+  const enrol = page.getByTestId('totp-secret');
+  const verify = page.getByTestId('second-factor-form');
+  await enrol.or(verify).first().waitFor();
+  if (await verify.isVisible()) {
+    await page.getByTestId('second-factor-code').fill(nextCode(baseUrl, email));
+    await page.getByTestId('second-factor-submit').click();
+    await verify.waitFor({ state: 'detached' });
+    return 'verified';
+  }
+  const secret = ((await enrol.textContent()) ?? '').replace(/\s+/g, '');
+  rememberAuthenticator(baseUrl, email, secret);
+  await page.getByTestId('totp-code').fill(nextCode(baseUrl, email));
+  await page.getByTestId('totp-submit').click();
+  await page.getByTestId('recovery-codes').waitFor();
+  const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+  if (codes.length !== 10) throw new Error(`expected 10 recovery codes on the page, found ${codes.length}`);
+  rememberAuthenticator(
+    baseUrl,
+    email,
+    secret,
+    codes.map((c) => c.trim()),
+  );
+  await page.getByTestId('recovery-codes-done').click();
+  await page.getByTestId('recovery-codes-panel').waitFor({ state: 'detached' });
+  return 'enrolled';
+}

@@ -1,0 +1,100 @@
+import { type FormEvent, type ReactNode, useCallback, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiRequestError } from '../../api/client';
+import { errorMessage } from '../../i18n';
+import { Field } from '../../ui/Field';
+import { Notice } from '../../ui/Notice';
+import { accountsApi } from './api';
+
+/**
+ * Sensitive actions answer 403 auth.step_up_required when the password and code
+ * were last checked more than 10 minutes ago. `run(action)` tries the action,
+ * asks for password + code when the server wants them, then tries once more.
+ */
+export function useStepUp(): { run: <T>(action: () => Promise<T>) => Promise<T>; dialog: ReactNode } {
+  const [pending, setPending] = useState<{ resolve: () => void; reject: (e: unknown) => void } | null>(null);
+  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof ApiRequestError) || error.code !== 'auth.step_up_required') throw error;
+      await new Promise<void>((resolve, reject) => setPending({ resolve, reject }));
+      return action();
+    }
+  }, []);
+  const dialog = pending ? (
+    <StepUpDialog
+      onDone={() => {
+        pending.resolve();
+        setPending(null);
+      }}
+      onCancel={() => {
+        pending.reject(new ApiRequestError(403, 'auth.step_up_required', 'cancelled'));
+        setPending(null);
+      }}
+    />
+  ) : null;
+  return { run, dialog };
+}
+
+function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation('accounts');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy || !password) return;
+    setBusy(true);
+    try {
+      await accountsApi.stepUp({ password, ...(code.trim() ? { code: code.trim() } : {}) });
+      onDone();
+    } catch (caught) {
+      setError(caught);
+      setCode('');
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="sec-backdrop">
+      <div className="sec-dialog" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up-dialog">
+        <h2 id="step-up-title">{t('stepUp.title')}</h2>
+        <p className="muted">{t('stepUp.lead')}</p>
+        <form className="auth-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+          {error ? <Notice testId="step-up-error">{errorMessage(error)}</Notice> : null}
+          <Field
+            id="step-up-password"
+            data-testid="step-up-password"
+            ref={passwordRef}
+            autoFocus
+            type="password"
+            autoComplete="current-password"
+            label={t('stepUp.password')}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <Field
+            id="step-up-code"
+            data-testid="step-up-code"
+            autoComplete="one-time-code"
+            label={t('stepUp.code')}
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+          <div className="sec-dialog-actions">
+            <button type="button" className="btn" onClick={onCancel}>
+              {t('stepUp.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid="step-up-submit" disabled={busy}>
+              {t('stepUp.submit')}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
