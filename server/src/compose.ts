@@ -14,6 +14,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
+import { triageSubscribers, WAKE_SNOOZED_JOB, wakeSnoozedConversations } from './modules/triage/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -31,8 +32,8 @@ export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDi
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(_workspace: Workspace): EventSubscriber[] {
-  return [];
+function eventSubscribers(workspace: Workspace): EventSubscriber[] {
+  return [...triageSubscribers(workspace.db)];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -113,8 +114,18 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),
+          defineJob({
+            name: WAKE_SNOOZED_JOB,
+            payload: z.null(),
+            run: async () => {
+              await wakeSnoozedConversations(db);
+            },
+          }),
         ],
-        schedules: [{ name: 'sessions.purge-expired', everyMs: 60 * 60_000 }],
+        schedules: [
+          { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
+          { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+        ],
       });
       stops.unshift(() => worker.stop());
     }

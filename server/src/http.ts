@@ -21,8 +21,10 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { notificationRoutes } from './modules/notifications/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
+import { triageRoutes } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -87,6 +89,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(triageRoutes, { db: options.db });
+  await app.register(notificationRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -30,6 +30,13 @@ export const errorCodes = [
   'mailbox.address_taken',
   'user.email_taken',
   'server.error',
+  'conversation.not_found',
+  'conversation.assignee_invalid',
+  'conversation.snooze_invalid',
+  'conversation.merge_invalid',
+  'note.mention_invalid',
+  'team.not_found',
+  'team.name_taken',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

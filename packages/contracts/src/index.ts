@@ -5,3 +5,4 @@ export * from './conversations.js';
 export * from './health.js';
 export * from './mailboxes.js';
 export * from './presets.js';
+export * from './triage.js';

@@ -176,6 +176,19 @@ export const en = {
     server: {
       error: 'Something went wrong on the server. Try again in a moment.',
     },
+    conversation: {
+      not_found: 'That conversation does not exist or is not shared with you.',
+      assignee_invalid: 'That person cannot be assigned here: they need reply access to one of its mailboxes.',
+      snooze_invalid: 'Pick a time in the future to snooze until.',
+      merge_invalid: 'These two conversations cannot be merged.',
+    },
+    note: {
+      mention_invalid: 'You can only mention colleagues who can see this conversation.',
+    },
+    team: {
+      not_found: 'That team no longer exists.',
+      name_taken: 'A team with this name already exists.',
+    },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
     },

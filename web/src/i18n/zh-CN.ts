@@ -174,6 +174,19 @@ export const zhCN: Catalogue = {
     server: {
       error: '服务器出错了，请稍后再试。',
     },
+    conversation: {
+      not_found: '该会话不存在，或未与你共享。',
+      assignee_invalid: '无法分配给此人：对方需要拥有该会话所在邮箱的回复权限。',
+      snooze_invalid: '请选择一个未来的时间作为稍后处理时间。',
+      merge_invalid: '这两个会话无法合并。',
+    },
+    note: {
+      mention_invalid: '只能提及能看到此会话的同事。',
+    },
+    team: {
+      not_found: '该团队已不存在。',
+      name_taken: '已有同名团队。',
+    },
     network: {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',
     },
