@@ -89,8 +89,13 @@ export const ConversationPeopleSchema = z.object({
 });
 export type ConversationPeople = z.infer<typeof ConversationPeopleSchema>;
 
-/** GET /api/views — counts for the sidebar, within the mailboxes the user may read. */
+/**
+ * GET /api/views — counts for the sidebar, within the mailboxes the user may read. Counting
+ * stops at `cap`: a count equal to it means "at least" (the UI shows 99+), so the sidebar
+ * costs the same at 200,000 conversations as at 2,000.
+ */
 export const ViewCountsSchema = z.object({
+  cap: z.number().int(),
   views: z.record(ConversationViewSchema, z.number().int()),
   mailboxes: z.array(z.object({ id: z.string(), open: z.number().int(), unassigned: z.number().int() })),
   /** Open conversations per tag. */

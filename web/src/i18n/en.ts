@@ -92,6 +92,7 @@ export const en = {
     pending: 'Pending',
     snoozed: 'Snoozed',
     closed: 'Closed',
+    spam: 'Spam',
   },
   status: {
     open: 'Open',

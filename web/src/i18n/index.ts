@@ -4,13 +4,14 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import { type Catalogue, en } from './en';
 import type { SettingsCatalogue } from './settings.en';
+import type { TriageCatalogue } from './triage.en';
 import { zhCN } from './zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue };
+    resources: { translation: Catalogue; settings: SettingsCatalogue; triage: TriageCatalogue };
   }
 }
 

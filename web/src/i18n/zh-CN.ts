@@ -90,6 +90,7 @@ export const zhCN: Catalogue = {
     pending: '待处理',
     snoozed: '已暂停',
     closed: '已关闭',
+    spam: '垃圾邮件',
   },
   status: {
     open: '进行中',

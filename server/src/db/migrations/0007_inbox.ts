@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('conversations')
     .columns(['spam', 'status', 'last_message_at', 'id'])
     .execute();
+  // The list without a status (all mail, the Spam view): spam then newest first, no sort step.
+  await db.schema.createIndex('conversations_spam_idx').on('conversations').columns(['spam', 'last_message_at', 'id']).execute();
   await db.schema
     .createIndex('conversations_assignee_idx')
     .on('conversations')
@@ -128,6 +130,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   for (const index of [
     'conversations_status_idx',
+    'conversations_spam_idx',
     'conversations_assignee_idx',
     'conversations_team_idx',
     'conversations_snoozed_idx',

@@ -1,3 +1,4 @@
+export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { listConversations } from './conversations.js';
 export {
   type IngestContext,

@@ -1,67 +1,126 @@
 import type { ConversationView, ViewCounts } from '@pier/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { type ConversationFilter, conversationMatches } from '../conversations/index.js';
+
+/** Counting stops here: "99+" tells an agent as much as an exact 41,203 and costs a bounded walk. */
+export const COUNT_CAP = 100;
+
+const noMessageFilter = { from: [], to: [], hasAttachment: false };
 
 /**
- * Sidebar counts in a few grouped scans, within the mailboxes the reader may
- * see: views (open/pending/snoozed/closed/spam, unassigned and mine among the
- * open), open and unassigned per mailbox, open per tag and per team.
+ * Sidebar counts within the mailboxes the reader may see. Each count is a
+ * bounded index walk (LIMIT cap inside), never a scan of every conversation:
+ * views, open and unassigned per mailbox, open per tag and per team.
  */
-export async function viewCounts(db: Kysely<Database>, options: { mailboxIds: 'all' | string[]; userId: string }): Promise<ViewCounts> {
+export async function viewCounts(
+  db: Kysely<Database>,
+  options: { mailboxIds: 'all' | string[]; userId: string; cap?: number },
+): Promise<ViewCounts> {
+  const cap = options.cap ?? COUNT_CAP;
   const scope = options.mailboxIds;
-  if (scope !== 'all' && scope.length === 0) {
-    return { views: { unassigned: 0, mine: 0, open: 0, pending: 0, snoozed: 0, closed: 0, spam: 0 }, mailboxes: [], tags: [], teams: [] };
-  }
-  const inScope = (alias: string) =>
-    scope === 'all'
-      ? sql``
-      : sql`and exists (select 1 from conversation_mailboxes s where s.conversation_id = ${sql.ref(`${alias}.id`)} and s.mailbox_id in (${sql.join(scope)}))`;
+  const base: ConversationFilter = {
+    mailboxIds: scope,
+    mailboxFilters: [],
+    statuses: ['open'],
+    tagNames: [],
+    spam: false,
+    message: noMessageFilter,
+  };
+  const count = async (filter: ConversationFilter) => {
+    if (filter.mailboxIds !== 'all' && filter.mailboxIds.length === 0) return 0;
+    const row = await db
+      .selectFrom(
+        db
+          .selectFrom('conversations')
+          .select(sql<number>`1`.as('one'))
+          .where((eb) => conversationMatches(eb, filter))
+          .limit(cap)
+          .as('bounded'),
+      )
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
 
-  const [byStatus, perMailbox, perTag, perTeam] = await Promise.all([
-    sql<{ status: string; spam: number; unassigned: number | string; mine: number | string; n: number | string }>`
-      select c.status, c.spam,
-        sum(case when c.assignee_id is null then 1 else 0 end) as unassigned,
-        sum(case when c.assignee_id = ${options.userId} then 1 else 0 end) as mine,
-        count(*) as n
-      from conversations c
-      where true ${inScope('c')}
-      group by c.status, c.spam`.execute(db),
-    sql<{ mailbox_id: string; open: number | string; unassigned: number | string }>`
-      select cm.mailbox_id, count(*) as open, sum(case when c.assignee_id is null then 1 else 0 end) as unassigned
-      from conversation_mailboxes cm join conversations c on c.id = cm.conversation_id
-      where c.status = 'open' and c.spam = 0
-        ${scope === 'all' ? sql`` : sql`and cm.mailbox_id in (${sql.join(scope)})`}
-      group by cm.mailbox_id`.execute(db),
-    sql<{ name: string; open: number | string }>`
-      select t.name, count(*) as open
-      from conversation_tags ct join tags t on t.id = ct.tag_id join conversations c on c.id = ct.conversation_id
-      where c.status = 'open' and c.spam = 0 ${inScope('c')}
-      group by t.name order by t.name`.execute(db),
-    sql<{ id: string; name: string; open: number | string }>`
-      select t.id, t.name, count(c.id) as open
-      from teams t left join conversations c on c.team_id = t.id and c.status = 'open' and c.spam = 0 ${inScope('c')}
-      group by t.id, t.name order by t.name`.execute(db),
+  const viewFilters: Record<ConversationView, ConversationFilter> = {
+    unassigned: { ...base, assignees: null },
+    mine: { ...base, assignees: [options.userId] },
+    open: base,
+    pending: { ...base, statuses: ['pending'] },
+    snoozed: { ...base, statuses: ['snoozed'] },
+    closed: { ...base, statuses: ['closed'] },
+    spam: { ...base, statuses: [], spam: true },
+  };
+  const mailboxRows =
+    scope === 'all' ? (await db.selectFrom('mailboxes').select('id').orderBy('address').execute()).map((m) => m.id) : scope;
+  const [tags, teams] = await Promise.all([
+    db.selectFrom('tags').select(['id', 'name']).orderBy('name').execute(),
+    db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute(),
   ]);
 
-  const views: Record<ConversationView, number> = { unassigned: 0, mine: 0, open: 0, pending: 0, snoozed: 0, closed: 0, spam: 0 };
-  for (const row of byStatus.rows) {
-    const n = Number(row.n);
-    if (Number(row.spam) === 1) {
-      views.spam += n;
-      continue;
-    }
-    if (row.status === 'open') {
-      views.open += n;
-      views.unassigned += Number(row.unassigned);
-      views.mine += Number(row.mine);
-    } else if (row.status === 'pending' || row.status === 'snoozed' || row.status === 'closed') {
-      views[row.status] += n;
-    }
-  }
-  return {
-    views,
-    mailboxes: perMailbox.rows.map((r) => ({ id: r.mailbox_id, open: Number(r.open), unassigned: Number(r.unassigned) })),
-    tags: perTag.rows.map((r) => ({ name: r.name, open: Number(r.open) })),
-    teams: perTeam.rows.map((r) => ({ id: r.id, name: r.name, open: Number(r.open) })),
-  };
+  const views = Object.fromEntries(
+    await Promise.all(Object.entries(viewFilters).map(async ([view, filter]) => [view, await count(filter)] as const)),
+  ) as Record<ConversationView, number>;
+  const mailboxes = await Promise.all(
+    mailboxRows.map(async (id) => ({
+      id,
+      open: await countMailbox(db, id, false, cap),
+      unassigned: await countMailbox(db, id, true, cap),
+    })),
+  );
+  const tagCounts = await Promise.all(tags.map(async (t) => ({ name: t.name, open: await countTag(db, t.id, scope, cap) })));
+  const teamCounts = await Promise.all(teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...base, teamId: t.id }) })));
+  return { cap, views, mailboxes, tags: tagCounts.filter((t) => t.open > 0), teams: teamCounts };
+}
+
+/** Open conversations with a tag, driven from the tag's rows (a rare tag must not walk every open conversation). */
+async function countTag(db: Kysely<Database>, tagId: string, scope: 'all' | string[], cap: number): Promise<number> {
+  if (scope !== 'all' && scope.length === 0) return 0;
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('conversation_tags as ct')
+        .innerJoin('conversations as c', 'c.id', 'ct.conversation_id')
+        .select(sql<number>`1`.as('one'))
+        .where('ct.tag_id', '=', tagId)
+        .where('c.status', '=', 'open')
+        .where('c.spam', '=', 0)
+        .$if(scope !== 'all', (qb) =>
+          qb.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('conversation_mailboxes as s')
+                .select('s.conversation_id')
+                .whereRef('s.conversation_id', '=', 'c.id')
+                .where('s.mailbox_id', 'in', scope === 'all' ? [''] : scope),
+            ),
+          ),
+        )
+        .limit(cap)
+        .as('bounded'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Open (or open and unassigned) conversations of one mailbox, driven from its rows: bounded by the mailbox's size and the cap. */
+async function countMailbox(db: Kysely<Database>, mailboxId: string, unassigned: boolean, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('conversation_mailboxes as cm')
+        .innerJoin('conversations as c', 'c.id', 'cm.conversation_id')
+        .select(sql<number>`1`.as('one'))
+        .where('cm.mailbox_id', '=', mailboxId)
+        .where('c.status', '=', 'open')
+        .where('c.spam', '=', 0)
+        .$if(unassigned, (qb) => qb.where('c.assignee_id', 'is', null))
+        .limit(cap)
+        .as('bounded'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -7,11 +7,12 @@ import { api } from '../../api/client';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { queryKeys, useLogout } from '../session/queries';
+import { TriagePanel } from '../triage';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
-import { DEFAULT_VIEW, inView, parseView, type ViewId } from './views';
+import { DEFAULT_VIEW, parseView, type ViewId } from './views';
 
 const LIST_LIMIT = 100;
 
@@ -28,6 +29,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const requestedMailbox = params.get('mailbox');
   const mailboxId = session.mailboxes.some((mailbox) => mailbox.id === requestedMailbox) ? requestedMailbox : null;
   const selectedId = params.get('c');
+  const tag = params.get('tag');
+  const team = params.get('team');
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
   const logout = useLogout();
@@ -36,33 +39,41 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
+  // Views, tags and teams are filtered by the server; a search looks through every view.
+  const listFilter = search ? {} : { view, ...(tag ? { tag } : {}), ...(team ? { team } : {}) };
   const conversations = useQuery({
-    queryKey: queryKeys.conversations(mailboxId, search),
-    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}) }),
+    queryKey: queryKeys.conversations(mailboxId, search, JSON.stringify(listFilter)),
+    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}), ...listFilter }),
     placeholderData: keepPreviousData,
     // New mail shows up without a reload; live push over WebSocket replaces this later.
     refetchInterval: 15_000,
   });
 
   const loaded = useMemo(() => conversations.data?.items ?? [], [conversations.data]);
-  const items = useMemo(
-    () => loaded.filter((conversation) => inView(view, conversation)).sort((a, b) => b.lastMessageAt - a.lastMessageAt),
-    [loaded, view],
-  );
-  const selected = loaded.find((conversation) => conversation.id === selectedId) ?? null;
+  const items = loaded;
+  // A conversation that leaves the view (closed, snoozed, assigned away) stays open in the pane.
+  const lastSelected = useRef<(typeof loaded)[number] | null>(null);
+  const selected =
+    loaded.find((conversation) => conversation.id === selectedId) ??
+    (lastSelected.current?.id === selectedId ? lastSelected.current : null);
+  lastSelected.current = selected;
 
   const hrefFor = useCallback(
-    (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null }) => {
+    (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null; tag?: string | null; team?: string | null }) => {
       const search = new URLSearchParams();
       const nextView = next.view ?? view;
       const nextMailbox = next.mailboxId === undefined ? mailboxId : next.mailboxId;
+      const nextTag = next.tag === undefined ? tag : next.tag;
+      const nextTeam = next.team === undefined ? team : next.team;
       if (nextView !== DEFAULT_VIEW) search.set('view', nextView);
       if (nextMailbox) search.set('mailbox', nextMailbox);
+      if (nextTag) search.set('tag', nextTag);
+      if (nextTeam) search.set('team', nextTeam);
       if (next.conversationId) search.set('c', next.conversationId);
       const qs = search.toString();
       return qs ? `/?${qs}` : '/';
     },
-    [view, mailboxId],
+    [view, mailboxId, tag, team],
   );
 
   // Keyboard: "/" search, j/k move through the list, Esc leaves the search or closes the conversation.
@@ -108,7 +119,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   return (
     <div className={selected ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
-      <Sidebar session={session} view={view} mailboxId={mailboxId} hrefFor={hrefFor} />
+      <Sidebar session={session} view={view} mailboxId={mailboxId} tag={tag} team={team} hrefFor={hrefFor} />
       <TopBar
         session={session}
         title={t(`views.${view}`)}
@@ -130,7 +141,20 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         selectedId={selected?.id ?? null}
         hrefFor={(conversationId) => hrefFor({ conversationId })}
       />
-      <ConversationPane conversation={selected} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
+      {selected ? (
+        // Until the reading pane mounts the triage components itself (see features/triage/TriagePanel.tsx).
+        <div className="triage-detail">
+          <ConversationPane conversation={selected} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
+          <TriagePanel
+            key={selected.id}
+            conversationId={selected.id}
+            session={session}
+            onMerged={(intoId) => navigate(hrefFor({ conversationId: intoId }))}
+          />
+        </div>
+      ) : (
+        <ConversationPane conversation={null} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
+      )}
     </div>
   );
 }
