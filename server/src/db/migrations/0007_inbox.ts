@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('conversations_status_idx')
     .on('conversations')
-    .columns(['spam', 'status', 'last_message_at', 'id'])
+    .columns(['spam', 'status', 'last_message_at', 'id', 'assignee_id'])
     .execute();
   // The list without a status (all mail, the Spam view): spam then newest first, no sort step.
   await db.schema.createIndex('conversations_spam_idx').on('conversations').columns(['spam', 'last_message_at', 'id']).execute();
