@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -20,6 +21,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
@@ -39,6 +41,8 @@ export type HttpOptions = {
   secrets: SecretBox;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
+  /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
+  live: { publisher: LivePublisher; hub: LiveHub | undefined };
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -88,8 +92,17 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
-  await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
-  await app.register(triageRoutes, { db: options.db });
+  await app.register(importRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    engine: options.engine,
+    onStored: (results) => options.live.publisher.messagesStored(results),
+  });
+  if (options.live.hub) {
+    await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
+    await app.register(liveRoutes, { hub: options.live.hub });
+  }
+  await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));

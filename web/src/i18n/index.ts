@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import { type Catalogue, en } from './en';
+import type { LiveCatalogue } from './live.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
 import { zhCN } from './zh-CN';
@@ -11,7 +12,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; triage: TriageCatalogue };
+    resources: { translation: Catalogue; settings: SettingsCatalogue; live: LiveCatalogue; triage: TriageCatalogue };
   }
 }
 

@@ -141,7 +141,11 @@ export async function setConversationStatus(
 }
 
 /** Reopens every conversation whose snooze has ended; run by the worker every minute and at each snooze's end. */
-export async function wakeSnoozedConversations(db: Kysely<Database>, now = Date.now()): Promise<number> {
+export async function wakeSnoozedConversations(
+  db: Kysely<Database>,
+  now = Date.now(),
+  onWoken?: (conversationId: string) => void,
+): Promise<number> {
   const due = await db
     .selectFrom('conversations')
     .select(['id', 'subject', 'assignee_id'])
@@ -177,6 +181,8 @@ export async function wakeSnoozedConversations(db: Kysely<Database>, now = Date.
       }
     });
   }
+  // After commit: the live channel tells open browsers.
+  for (const conversation of due) onWoken?.(conversation.id);
   return woken;
 }
 

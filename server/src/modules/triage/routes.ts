@@ -52,8 +52,13 @@ const NoteCreatedSchema = z.object({ id: z.string() });
  * checks the session and role (auditors: read-only) and each handler checks
  * the conversation's mailboxes: no access is 404, changing needs 'reply'.
  */
-export const triageRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const triageRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  /** Called after a change commits (live updates to other browsers). */
+  onChanged?: ((conversationId: string) => void) | undefined;
+}> = async (app, { db, onChanged }) => {
   const params = ConversationIdParamsSchema;
+  const changed = (id: string) => onChanged?.(id);
 
   app.get(
     '/api/conversations/:id/triage',
@@ -89,6 +94,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asy
   );
 
   const stateAfter = async (request: FastifyRequest, id: string) => {
+    changed(id);
     const actor = actorOf(request);
     return triageState(db, id, actor.id, await conversationAccess(db, actor.scope, id));
   };
@@ -144,6 +150,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asy
     { config: { access: {} }, schema: { params, body: MergeRequestSchema, response: { 200: MergeResultSchema } } },
     async (request) => {
       await mergeConversations(db, actorOf(request), request.params.id, request.body.intoId);
+      changed(request.body.intoId);
       return { conversationId: request.body.intoId };
     },
   );
@@ -153,6 +160,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asy
     { config: { access: {} }, schema: { params, body: NoteRequestSchema, response: { 201: NoteCreatedSchema } } },
     async (request, reply) => {
       const id = await addNote(db, actorOf(request), request.params.id, request.body);
+      changed(request.params.id);
       return reply.code(201).send({ id });
     },
   );

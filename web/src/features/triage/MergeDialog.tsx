@@ -21,7 +21,7 @@ export function MergeDialog({
   const search = useDebouncedValue(query.trim(), 250);
   const dialog = useRef<HTMLDialogElement>(null);
   const results = useQuery({
-    queryKey: ['triage', 'merge-search', search],
+    queryKey: ['conversations', 'merge-search', search],
     queryFn: () => triageApi.search(search),
     enabled: search.length > 0,
   });

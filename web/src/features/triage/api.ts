@@ -29,8 +29,12 @@ export const triageApi = {
   search: (q: string) => request<ConversationList>('GET', `/api/conversations?limit=20&q=${encodeURIComponent(q)}`),
 };
 
+/**
+ * Under the prefixes the live channel invalidates (features/live/useLive.ts): a change pushed
+ * for a conversation refetches its triage state, and any change refetches the counts.
+ */
 export const triageKeys = {
-  triage: (id: string) => ['triage', id] as const,
-  people: (id: string) => ['triage', id, 'people'] as const,
-  views: ['views'] as const,
+  triage: (id: string) => ['conversation', id, 'triage'] as const,
+  people: (id: string) => ['conversation', id, 'people'] as const,
+  views: ['conversations', 'views'] as const,
 };
