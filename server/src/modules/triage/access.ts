@@ -1,4 +1,4 @@
-import type { MailboxAccess } from '@pier/contracts';
+import type { MailboxAccess, Role } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -43,7 +43,7 @@ export function bestAccess(scope: MailboxScope, mailboxIds: string[]): MailboxAc
 }
 
 /** Another user's scope (an assignee, a mention): their role and grants, as their session would see them. */
-export async function scopeOfUser(db: Db, userId: string): Promise<{ name: string; scope: MailboxScope } | undefined> {
+export async function scopeOfUser(db: Db, userId: string): Promise<{ name: string; role: Role; scope: MailboxScope } | undefined> {
   const user = await db
     .selectFrom('users')
     .select(['id', 'name', 'role'])
@@ -52,5 +52,5 @@ export async function scopeOfUser(db: Db, userId: string): Promise<{ name: strin
     .executeTakeFirst();
   if (!user) return undefined;
   const grants = await db.selectFrom('mailbox_access').select(['mailbox_id', 'access']).where('user_id', '=', userId).execute();
-  return { name: user.name, scope: mailboxScopeFor(user.role, new Map(grants.map((g) => [g.mailbox_id, g.access]))) };
+  return { name: user.name, role: user.role, scope: mailboxScopeFor(user.role, new Map(grants.map((g) => [g.mailbox_id, g.access]))) };
 }

@@ -58,9 +58,8 @@ export async function assignConversation(
         });
       } else {
         const assignee = await scopeOfUser(trx, change.assigneeId);
-        const role = assignee ? await roleOf(trx, change.assigneeId) : undefined;
         const access = assignee ? bestAccess(assignee.scope, await mailboxIdsOf(trx, conversationId)) : undefined;
-        if (!assignee || role === 'auditor' || !includesAccess(access, 'reply')) {
+        if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
           throw new AppError(
             'conversation.assignee_invalid',
             400,
@@ -378,8 +377,4 @@ export async function tagsOf(db: Db, conversationIds: string[]) {
 
 async function personName(db: Db, userId: string): Promise<string | null> {
   return (await db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name ?? null;
-}
-
-async function roleOf(db: Db, userId: string) {
-  return (await db.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst())?.role;
 }
