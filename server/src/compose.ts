@@ -11,6 +11,7 @@ import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
+import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
@@ -45,7 +46,7 @@ export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
 function eventSubscribers(workspace: Workspace): EventSubscriber[] {
-  return [...triageSubscribers(workspace.db)];
+  return [fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }), ...triageSubscribers(workspace.db)];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {

@@ -36,9 +36,16 @@ export const ConversationListQuerySchema = z.object({
   status: ConversationStatusSchema.optional(),
   /** 'me', 'none', or a user id. */
   assignee: z.string().max(64).optional(),
+  /** Keyset paging: the `nextCursor` of the previous page (older conversations follow). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}\.[\w-]{1,64}$/)
+    .optional(),
 });
 
 export const ConversationListSchema = z.object({
   items: z.array(ConversationSummarySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable().optional(),
 });
 export type ConversationList = z.infer<typeof ConversationListSchema>;

@@ -190,8 +190,19 @@ export const en = {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',
     },
+    fraud: {
+      phone_not_on_record:
+        'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
+      caller_unknown: 'The person who made the call is not an active user.',
+    },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
+    },
+    message: {
+      not_found: 'This message does not exist, or you have no access to its mailboxes.',
+    },
+    attachment: {
+      not_found: 'This attachment does not exist, or you have no access to its mailbox.',
     },
   },
 };

@@ -156,15 +156,30 @@ export async function insertLocations(
     .execute();
 }
 
-export function selectConversationPage(db: Db, options: { filter: ConversationFilter; limit: number }) {
-  return db
-    .selectFrom('conversations')
-    .select(['id', 'subject', 'status', 'last_message_at', 'assignee_id', 'priority', 'counterparty'])
-    .where((eb) => conversationMatches(eb, options.filter))
-    .orderBy('last_message_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit)
-    .execute();
+export function selectConversationPage(
+  db: Db,
+  options: { filter: ConversationFilter; limit: number; after?: { lastMessageAt: number; id: string } | undefined },
+) {
+  const after = options.after;
+  return (
+    db
+      .selectFrom('conversations')
+      .select(['id', 'subject', 'status', 'last_message_at', 'assignee_id', 'priority', 'counterparty'])
+      .where((eb) => conversationMatches(eb, options.filter))
+      // Keyset paging in list order (newest first): strictly after the last row of the previous page.
+      .$if(after !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            eb('last_message_at', '<', after?.lastMessageAt ?? 0),
+            eb.and([eb('last_message_at', '=', after?.lastMessageAt ?? 0), eb('id', '<', after?.id ?? '')]),
+          ]),
+        ),
+      )
+      .orderBy('last_message_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute()
+  );
 }
 
 export function selectTagsOf(db: Db, conversationIds: string[]) {

@@ -31,6 +31,8 @@ export type ListOptions = {
   /** 'me', 'none' or a user id. */
   assignee?: string | undefined;
   engine: Engine;
+  /** Keyset paging: `<lastMessageAt>.<id>` of the last row of the previous page. */
+  cursor?: string | undefined;
 };
 
 const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
@@ -50,7 +52,10 @@ const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
  * goes through the full-text index first (newest matching messages) with the
  * same predicates tested per candidate.
  */
-export async function listConversations(db: Kysely<Database>, options: ListOptions): Promise<ConversationSummary[]> {
+export async function listConversations(
+  db: Kysely<Database>,
+  options: ListOptions,
+): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
   const parsed = parseSearchQuery(options.query ?? '');
   const f = parsed.filters;
   const view = options.view;
@@ -87,7 +92,7 @@ export async function listConversations(db: Kysely<Database>, options: ListOptio
     spam: view === 'spam',
     message: { from: f.from, to: f.to, hasAttachment: f.hasAttachment, before: f.before, after: f.after },
   };
-  if (impossible) return [];
+  if (impossible) return { items: [], nextCursor: null };
 
   if (parsed.text) {
     // Newest matching messages first (the message itself must pass the message filters), their conversations each once.
@@ -128,8 +133,18 @@ export async function listConversations(db: Kysely<Database>, options: ListOptio
     filter.message = { from: [], to: [], hasAttachment: false };
   }
 
-  const page = await selectConversationPage(db, { filter, limit: options.limit });
-  return summarise(db, page);
+  const page = await selectConversationPage(db, { filter, limit: options.limit, after: parseCursor(options.cursor) });
+  const last = page.at(-1);
+  // Search returns one page of the best hits; only the plain list pages on.
+  const nextCursor = !parsed.text && last && page.length === options.limit ? `${last.last_message_at}.${last.id}` : null;
+  return { items: await summarise(db, page), nextCursor };
+}
+
+/** `<lastMessageAt>.<id>` of the last row shown (the contract checks the shape). */
+function parseCursor(cursor: string | undefined): { lastMessageAt: number; id: string } | undefined {
+  if (!cursor) return undefined;
+  const dot = cursor.indexOf('.');
+  return { lastMessageAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }
 
 async function summarise(db: Kysely<Database>, page: Awaited<ReturnType<typeof selectConversationPage>>): Promise<ConversationSummary[]> {

@@ -18,21 +18,20 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
     async (request) => {
       const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
       const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
-      const { limit, q, view, tag, team, status, assignee } = request.query;
-      return {
-        items: await listConversations(db, {
-          mailboxIds,
-          userId: request.auth?.user.id ?? '',
-          limit,
-          query: q,
-          view,
-          tag,
-          teamId: team,
-          status,
-          assignee,
-          engine,
-        }),
-      };
+      const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
+      return listConversations(db, {
+        mailboxIds,
+        userId: request.auth?.user.id ?? '',
+        limit,
+        query: q,
+        view,
+        tag,
+        teamId: team,
+        status,
+        assignee,
+        engine,
+        cursor,
+      });
     },
   );
 };
