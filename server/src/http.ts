@@ -28,7 +28,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
-import { triageRoutes } from './modules/triage/index.js';
+import { listNotesAndEvents, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -109,7 +109,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(readingRoutes, {
     db: options.db,
     blobs: options.blobs,
-    ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
+    sources: options.conversationDetailSources ?? triageDetailSources,
   });
   await app.register(fraudRoutes, { db: options.db });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
@@ -153,3 +153,14 @@ function toErrorResponse(this: FastifyInstance, error: FastifyError | AppError, 
   );
   return reply.code(500).send({ error: { code: 'server.error', message: 'internal error: the server log has the details' } });
 }
+
+/** Triage's part of GET /api/conversations/:id: notes and events on the timeline, and the triage facets. */
+const triageDetailSources: DetailSources = {
+  timelineSources: [(db, { conversationId }) => listNotesAndEvents(db, conversationId)],
+  facetSources: [
+    async (db, { conversationId, reader }) => {
+      const { tags, team, following, snoozedUntil, assignee, priority, status } = await triageState(db, conversationId, reader.userId);
+      return { tags, team, following, snoozedUntil, assignee, priority, status };
+    },
+  ],
+};

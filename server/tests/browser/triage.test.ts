@@ -92,8 +92,9 @@ describe('working a conversation in the browser (assign, tag, note with @mention
       await expect.poll(() => unassigned.getByTestId('nav-count').textContent()).toBe(run.lang === 'en' ? '2' : '1');
       await unassigned.click();
       await page.getByTestId('conversation-item').filter({ hasText: run.subject }).click();
-      const panel = page.getByTestId('triage-panel');
-      await panel.waitFor();
+      // The reading pane mounts the triage toolbar, the notes and events and the note composer in its slots.
+      const panel = page.getByTestId('conversation-pane');
+      await panel.getByTestId('triage-toolbar').getByTestId('triage-assign').waitFor();
 
       // Assign to Li Wei from the menu.
       await panel.getByTestId('triage-assign').click();

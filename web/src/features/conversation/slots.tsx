@@ -1,6 +1,7 @@
 import type { ConversationDetail, SessionInfo, TimelineItem } from '@pier/contracts';
 import { type ComponentType, createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
 import { FraudBannerSlot } from '../fraud';
+import { NotesComposerSlot, TimelineEventSlot, TimelineNoteSlot, TriageToolbarSlot } from '../triage/slots';
 
 type Note = Extract<TimelineItem, { kind: 'note' }>;
 type Event = Extract<TimelineItem, { kind: 'event' }>;
@@ -30,7 +31,13 @@ export type ConversationSlots = {
   EventItem?: ComponentType<{ item: Event; detail: ConversationDetail }>;
 };
 
-export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot };
+export const defaultConversationSlots: ConversationSlots = {
+  Banner: FraudBannerSlot,
+  Toolbar: TriageToolbarSlot,
+  NotesComposer: NotesComposerSlot,
+  NoteItem: TimelineNoteSlot,
+  EventItem: TimelineEventSlot,
+};
 
 const SlotsContext = createContext<ConversationSlots>(defaultConversationSlots);
 

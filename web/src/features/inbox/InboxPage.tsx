@@ -11,7 +11,6 @@ import { ConversationActionsProvider, useActionRegistry } from '../conversation/
 import { READING_NS } from '../conversation/strings';
 import { LiveStatusNotice, useLive } from '../live';
 import { queryKeys, useLogout } from '../session/queries';
-import { TriagePanel } from '../triage';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
@@ -180,32 +179,13 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           onEndReached={loadMore}
           hrefFor={(conversationId) => hrefFor({ conversationId })}
         />
-        {selectedId ? (
-          // Until the reading pane mounts the triage components itself (see features/triage/TriagePanel.tsx).
-          <div className="triage-detail">
-            <ConversationPane
-              conversationId={selectedId}
-              backHref={hrefFor({ conversationId: null })}
-              hrefFor={(conversationId) => hrefFor({ conversationId })}
-              onShowShortcuts={() => setHelpOpen(true)}
-              session={session}
-            />
-            <TriagePanel
-              key={selectedId}
-              conversationId={selectedId}
-              session={session}
-              onMerged={(intoId) => navigate(hrefFor({ conversationId: intoId }))}
-            />
-          </div>
-        ) : (
-          <ConversationPane
-            conversationId={null}
-            backHref={hrefFor({ conversationId: null })}
-            hrefFor={(conversationId) => hrefFor({ conversationId })}
-            onShowShortcuts={() => setHelpOpen(true)}
-            session={session}
-          />
-        )}
+        <ConversationPane
+          conversationId={selectedId}
+          backHref={hrefFor({ conversationId: null })}
+          hrefFor={(conversationId) => hrefFor({ conversationId })}
+          onShowShortcuts={() => setHelpOpen(true)}
+          session={session}
+        />
         {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}
         {notice ? (
           <div className="toast" role="status" data-testid="shortcut-notice">

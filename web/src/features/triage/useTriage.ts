@@ -26,7 +26,8 @@ export function useTriageAction<A>(conversationId: string, run: (args: A) => Pro
   return useMutation({
     mutationFn: run,
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: triageKeys.triage(conversationId) });
+      // The conversation's detail (timeline, facets) and its triage state share this prefix.
+      void queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] });
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversationsAll });
       void queryClient.invalidateQueries({ queryKey: triageKeys.views });
     },
