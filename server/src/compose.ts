@@ -25,6 +25,7 @@ import {
   securityMailJob,
 } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
+import { triageSubscribers, WAKE_SNOOZED_JOB, wakeSnoozedConversations } from './modules/triage/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -54,7 +55,11 @@ export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
 function eventSubscribers(workspace: Workspace): EventSubscriber[] {
-  return [fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }), bounceSubscriber(workspace)];
+  return [
+    fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
+    bounceSubscriber(workspace),
+    ...triageSubscribers(workspace.db),
+  ];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -174,8 +179,18 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),
+          defineJob({
+            name: WAKE_SNOOZED_JOB,
+            payload: z.null(),
+            run: async () => {
+              await wakeSnoozedConversations(db, Date.now(), (id) => live.publishConversationChanged(id));
+            },
+          }),
         ],
-        schedules: [{ name: 'sessions.purge-expired', everyMs: 60 * 60_000 }],
+        schedules: [
+          { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
+          { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+        ],
       });
       stops.unshift(() => worker.stop());
     }

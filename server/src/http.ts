@@ -24,10 +24,12 @@ import { conversationRoutes } from './modules/conversations/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
+import { listNotesAndEvents, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -118,9 +120,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     db: options.db,
     blobs: options.blobs,
     // The outbox fills the delivery state of outgoing mail (queued, sent, failed, uncertain, bounced).
-    sources: { deliverySource: deliveryStates, ...options.conversationDetailSources },
+    sources: { ...triageDetailSources, deliverySource: deliveryStates, ...options.conversationDetailSources },
   });
   await app.register(fraudRoutes, { db: options.db });
+  await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
+  await app.register(notificationRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {
@@ -160,3 +164,14 @@ function toErrorResponse(this: FastifyInstance, error: FastifyError | AppError, 
   );
   return reply.code(500).send({ error: { code: 'server.error', message: 'internal error: the server log has the details' } });
 }
+
+/** Triage's part of GET /api/conversations/:id: notes and events on the timeline, and the triage facets. */
+const triageDetailSources: DetailSources = {
+  timelineSources: [(db, { conversationId }) => listNotesAndEvents(db, conversationId)],
+  facetSources: [
+    async (db, { conversationId, reader }) => {
+      const { tags, team, following, snoozedUntil, assignee, priority, status } = await triageState(db, conversationId, reader.userId);
+      return { tags, team, following, snoozedUntil, assignee, priority, status };
+    },
+  ],
+};

@@ -54,6 +54,12 @@ export const errorCodes = [
   'user.not_found',
   'user.last_super_admin',
   'session.not_found',
+  'conversation.assignee_invalid',
+  'conversation.snooze_invalid',
+  'conversation.merge_invalid',
+  'note.mention_invalid',
+  'team.not_found',
+  'team.name_taken',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -12,6 +12,14 @@ export const ConversationSummarySchema = z.object({
   snippet: z.string(),
   lastMessageAt: z.number().int(),
   mailboxIds: z.array(z.string()),
+  /** The customer (the conversation's counterparty) as the contacts know them. */
+  customerName: z.string().nullable(),
+  company: z.string().nullable(),
+  /** ISO 3166-1 alpha-2 of the contact or its company. */
+  country: z.string().nullable(),
+  assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
+  tags: z.array(z.string()),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
@@ -20,6 +28,14 @@ export const ConversationListQuerySchema = z.object({
   /** Full-text search (subject, body, people, attachment names; Chinese and English); newest first. */
   q: z.string().trim().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Sidebar view (see triage.ts conversationViews); without one, every status except spam. */
+  view: z.enum(['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam']).optional(),
+  tag: z.string().trim().max(40).optional(),
+  /** Team id. */
+  team: z.string().max(64).optional(),
+  status: ConversationStatusSchema.optional(),
+  /** 'me', 'none', or a user id. */
+  assignee: z.string().max(64).optional(),
   /** Keyset paging: the `nextCursor` of the previous page (older conversations follow). */
   cursor: z
     .string()

@@ -9,3 +9,4 @@ export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
 export * from './security.js';
+export * from './triage.js';

@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
 import type { AuditTables } from './tables/audit.js';
 import type { FraudTables } from './tables/fraud.js';
-import type { InboxTables } from './tables/inbox.js';
+import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { OutboxTables } from './tables/outbox.js';
 
 /**
@@ -142,7 +142,7 @@ export interface MessageLocationsTable {
   flags: Generated<string>;
 }
 
-export interface ConversationsTable {
+export interface ConversationsTable extends ConversationTriageColumns {
   id: string;
   subject: string;
   status: 'open' | 'pending' | 'snoozed' | 'closed';

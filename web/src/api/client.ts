@@ -114,11 +114,22 @@ export const api = {
     }
   },
   updatePreferences: (locale: Locale) => request<void>('PUT', '/api/me/preferences', { locale }),
-  conversations: (params: { mailboxId?: string | null; limit?: number; q?: string; cursor?: string | null }) => {
+  conversations: (params: {
+    mailboxId?: string | null;
+    limit?: number;
+    q?: string;
+    cursor?: string | null;
+    view?: string;
+    tag?: string;
+    team?: string;
+  }) => {
     const query = new URLSearchParams();
     if (params.mailboxId) query.set('mailboxId', params.mailboxId);
     if (params.q) query.set('q', params.q);
     if (params.cursor) query.set('cursor', params.cursor);
+    if (params.view) query.set('view', params.view);
+    if (params.tag) query.set('tag', params.tag);
+    if (params.team) query.set('team', params.team);
     query.set('limit', String(params.limit ?? 50));
     return request<ConversationList>('GET', `/api/conversations?${query}`);
   },

@@ -92,6 +92,7 @@ export const en = {
     pending: 'Pending',
     snoozed: 'Snoozed',
     closed: 'Closed',
+    spam: 'Spam',
   },
   status: {
     open: 'Open',
@@ -193,6 +194,19 @@ export const en = {
     server: {
       error: 'Something went wrong on the server. Try again in a moment.',
     },
+    conversation: {
+      not_found: 'That conversation does not exist or is not shared with you.',
+      assignee_invalid: 'That person cannot be assigned here: they need reply access to one of its mailboxes.',
+      snooze_invalid: 'Pick a time in the future to snooze until.',
+      merge_invalid: 'These two conversations cannot be merged.',
+    },
+    note: {
+      mention_invalid: 'You can only mention colleagues who can see this conversation.',
+    },
+    team: {
+      not_found: 'That team no longer exists.',
+      name_taken: 'A team with this name already exists.',
+    },
     fraud: {
       phone_not_on_record:
         'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
@@ -200,9 +214,6 @@ export const en = {
     },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
-    },
-    conversation: {
-      not_found: 'This conversation does not exist, or you have no access to its mailboxes.',
     },
     message: {
       not_found: 'This message does not exist, or you have no access to its mailboxes.',

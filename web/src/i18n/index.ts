@@ -9,6 +9,7 @@ import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
+import type { TriageCatalogue } from './triage.en';
 import { zhCN } from './zh-CN';
 
 declare module 'i18next' {
@@ -24,6 +25,7 @@ declare module 'i18next' {
       fraud: FraudCatalogue;
       composer: ComposerCatalogue;
       accounts: AccountsCatalogue;
+      triage: TriageCatalogue;
     };
   }
 }

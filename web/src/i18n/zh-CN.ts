@@ -90,6 +90,7 @@ export const zhCN: Catalogue = {
     pending: '待处理',
     snoozed: '已暂停',
     closed: '已关闭',
+    spam: '垃圾邮件',
   },
   status: {
     open: '进行中',
@@ -191,15 +192,25 @@ export const zhCN: Catalogue = {
     server: {
       error: '服务器出错了，请稍后再试。',
     },
+    conversation: {
+      not_found: '该会话不存在，或未与你共享。',
+      assignee_invalid: '无法分配给此人：对方需要拥有该会话所在邮箱的回复权限。',
+      snooze_invalid: '请选择一个未来的时间作为稍后处理时间。',
+      merge_invalid: '这两个会话无法合并。',
+    },
+    note: {
+      mention_invalid: '只能提及能看到此会话的同事。',
+    },
+    team: {
+      not_found: '该团队已不存在。',
+      name_taken: '已有同名团队。',
+    },
     fraud: {
       phone_not_on_record: '该联系人没有登记电话号码。请先在客户资料中添加号码；切勿使用邮件中的号码。',
       caller_unknown: '拨打电话的人不是有效用户。',
     },
     network: {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',
-    },
-    conversation: {
-      not_found: '该会话不存在，或你没有其所在邮箱的权限。',
     },
     message: {
       not_found: '该邮件不存在，或你没有其所在邮箱的权限。',

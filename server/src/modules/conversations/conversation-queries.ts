@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
+import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -80,18 +82,39 @@ export function findConversationBySubject(db: Db, subjectKey: string, counterpar
 /**
  * A new message moves the conversation up the list (never down: mail can arrive
  * late); a message from the customer reopens it, one from the team does not.
+ * Reopening a pending, snoozed or closed conversation ends the snooze and puts a
+ * "reopened" event on its timeline in the same transaction (the inbox domain's
+ * conversation_events; written here because ingest owns this transaction).
  */
 export async function bumpConversation(db: Db, conversationId: string, at: number, reopen: boolean) {
+  const now = Date.now();
+  const previous = reopen
+    ? (await db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst())?.status
+    : undefined;
+  const reopening = previous !== undefined && previous !== 'open';
   await db
     .updateTable('conversations')
     .set((eb) => ({
-      ...(reopen ? { status: 'open' as const } : {}),
-      updated_at: Date.now(),
+      ...(reopening ? { status: 'open' as const, snoozed_until: null } : {}),
+      updated_at: now,
       // eb.val keeps the SQL text constant (a literal would defeat the statement cache).
       last_message_at: eb.case().when('last_message_at', '<', at).then(eb.val(at)).else(eb.ref('last_message_at')).end(),
     }))
     .where('id', '=', conversationId)
     .execute();
+  if (reopening) {
+    await db
+      .insertInto('conversation_events')
+      .values({
+        id: newId(),
+        conversation_id: conversationId,
+        actor_id: null,
+        type: 'reopened',
+        data: JSON.stringify({ from: previous, reason: 'message' }),
+        created_at: now,
+      })
+      .execute();
+  }
 }
 
 export async function linkMessage(db: Db, conversationId: string, messageId: string) {
@@ -135,13 +158,14 @@ export async function insertLocations(
 
 export function selectConversationPage(
   db: Db,
-  options: { mailboxIds: 'all' | string[]; limit: number; ids?: string[]; after?: { lastMessageAt: number; id: string } },
+  options: { filter: ConversationFilter; limit: number; after?: { lastMessageAt: number; id: string } | undefined },
 ) {
   const after = options.after;
   return (
     db
       .selectFrom('conversations')
-      .select(['id', 'subject', 'status', 'last_message_at'])
+      .select(['id', 'subject', 'status', 'last_message_at', 'assignee_id', 'priority', 'counterparty'])
+      .where((eb) => conversationMatches(eb, options.filter))
       // Keyset paging in list order (newest first): strictly after the last row of the previous page.
       .$if(after !== undefined, (qb) =>
         qb.where((eb) =>
@@ -151,27 +175,44 @@ export function selectConversationPage(
           ]),
         ),
       )
-      .$if(options.ids !== undefined, (qb) => qb.where('id', 'in', options.ids && options.ids.length > 0 ? options.ids : ['']))
-      .$if(options.mailboxIds !== 'all', (qb) =>
-        qb.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('conversation_mailboxes')
-              .select('conversation_mailboxes.conversation_id')
-              .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
-              .where(
-                'conversation_mailboxes.mailbox_id',
-                'in',
-                options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds,
-              ),
-          ),
-        ),
-      )
       .orderBy('last_message_at', 'desc')
       .orderBy('id', 'desc')
       .limit(options.limit)
       .execute()
   );
+}
+
+export function selectTagsOf(db: Db, conversationIds: string[]) {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('conversation_tags')
+    .innerJoin('tags', 'tags.id', 'conversation_tags.tag_id')
+    .select(['conversation_tags.conversation_id', 'tags.name'])
+    .where('conversation_tags.conversation_id', 'in', conversationIds)
+    .orderBy('tags.name')
+    .execute();
+}
+
+export function selectUserNames(db: Db, userIds: string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute();
+}
+
+/** The contact (and company) behind each customer address. */
+export function selectCustomers(db: Db, addresses: string[]) {
+  if (addresses.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('contacts')
+    .leftJoin('companies', 'companies.id', 'contacts.company_id')
+    .select([
+      'contacts.address',
+      'contacts.name',
+      'contacts.country',
+      'companies.name as company_name',
+      'companies.country as company_country',
+    ])
+    .where('contacts.address', 'in', addresses)
+    .execute();
 }
 
 /** The newest message of each conversation in the page (for sender and snippet). */

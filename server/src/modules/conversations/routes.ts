@@ -18,12 +18,19 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
     async (request) => {
       const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
       const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
+      const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
       return listConversations(db, {
         mailboxIds,
-        limit: request.query.limit,
-        query: request.query.q,
+        userId: request.auth?.user.id ?? '',
+        limit,
+        query: q,
+        view,
+        tag,
+        teamId: team,
+        status,
+        assignee,
         engine,
-        cursor: request.query.cursor,
+        cursor,
       });
     },
   );

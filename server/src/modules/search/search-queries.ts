@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { type SearchTerm, toFts5Match, toQuery, toTsquerySource } from './search-text.js';
@@ -11,6 +11,11 @@ export type SearchRequest = {
   before?: number;
   /** Mailboxes the reader may see; a message matches if it was seen in any of them. */
   mailboxIds: 'all' | string[];
+  /**
+   * More conditions on each candidate message (search-box filters: sender, dates, the
+   * conversation's tags…), tested per row like the mailbox check so results stay newest first.
+   */
+  filter?: (messageId: RawBuilder<unknown>) => Expression<SqlBool>;
 };
 
 export type SearchHit = { messageId: string; sortKey: number };
@@ -53,11 +58,21 @@ export async function searchMessages(
   if (request.mailboxIds !== 'all' && request.mailboxIds.length === 0) return [];
   const limit = Math.min(Math.max(Math.floor(request.limit), 1), maxLimit);
   const before = request.before !== undefined && Number.isSafeInteger(request.before) ? request.before : undefined;
-  const query = { terms, limit, before, mailboxIds: request.mailboxIds };
+  const query = { terms, limit, before, mailboxIds: request.mailboxIds, filter: request.filter };
   return engine === 'postgres' ? searchPostgres(db, query, tuning) : searchSqlite(db, query);
 }
 
-type PreparedSearch = { terms: SearchTerm[]; limit: number; before: number | undefined; mailboxIds: 'all' | string[] };
+type PreparedSearch = {
+  terms: SearchTerm[];
+  limit: number;
+  before: number | undefined;
+  mailboxIds: 'all' | string[];
+  filter: SearchRequest['filter'];
+};
+
+function extra(q: PreparedSearch, messageId: RawBuilder<unknown>) {
+  return q.filter ? sql`and ${q.filter(messageId)}` : sql``;
+}
 
 // EXISTS per candidate row (an index probe on message_locations(message_id, mailbox_id, …))
 // rather than a join: a join could repeat a message seen in two mailboxes, and would let the
@@ -80,6 +95,7 @@ async function searchSqlite(db: Kysely<Database>, q: PreparedSearch): Promise<Se
     where message_search match ${toFts5Match(q.terms)}
       ${olderThan(sql.ref('message_search.rowid'), q.before)}
       ${inMailboxes(q.mailboxIds, sql.ref('k.message_id'))}
+      ${extra(q, sql.ref('k.message_id'))}
     order by message_search.rowid desc
     limit ${q.limit}`.execute(db);
   return result.rows;
@@ -134,6 +150,7 @@ async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string
       ) w
       where w.doc @@ to_tsquery('simple', ${exact})
         ${inMailboxes(q.mailboxIds, sql.ref('w.message_id'))}
+        ${extra(q, sql.ref('w.message_id'))}
       order by w.sort_key desc
       limit ${need})
     union all
@@ -181,6 +198,7 @@ async function searchGin(db: Kysely<Database>, q: PreparedSearch, exact: string,
     where true
       ${hasPhrase ? sql`and c.doc @@ to_tsquery('simple', ${exact})` : sql``}
       ${inMailboxes(q.mailboxIds, sql.ref('c.message_id'))}
+      ${extra(q, sql.ref('c.message_id'))}
     order by c.sort_key desc
     limit ${need}`;
   const ginOnly = sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`;

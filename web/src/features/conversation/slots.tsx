@@ -2,6 +2,7 @@ import type { ConversationDetail, SessionInfo, TimelineItem } from '@pier/contra
 import { type ComponentType, createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
 import { ComposerSlot } from '../composer';
 import { FraudBannerSlot } from '../fraud';
+import { NotesComposerSlot, TimelineEventSlot, TimelineNoteSlot, TriageToolbarSlot } from '../triage/slots';
 
 type Note = Extract<TimelineItem, { kind: 'note' }>;
 type Event = Extract<TimelineItem, { kind: 'event' }>;
@@ -31,7 +32,14 @@ export type ConversationSlots = {
   EventItem?: ComponentType<{ item: Event; detail: ConversationDetail }>;
 };
 
-export const defaultConversationSlots: ConversationSlots = { Banner: FraudBannerSlot, Composer: ComposerSlot };
+export const defaultConversationSlots: ConversationSlots = {
+  Banner: FraudBannerSlot,
+  Composer: ComposerSlot,
+  Toolbar: TriageToolbarSlot,
+  NotesComposer: NotesComposerSlot,
+  NoteItem: TimelineNoteSlot,
+  EventItem: TimelineEventSlot,
+};
 
 const SlotsContext = createContext<ConversationSlots>(defaultConversationSlots);
 

@@ -15,7 +15,7 @@ import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
-import { DEFAULT_VIEW, inView, parseView, type ViewId } from './views';
+import { DEFAULT_VIEW, parseView, type ViewId } from './views';
 
 const LIST_LIMIT = 200;
 
@@ -33,6 +33,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const requestedMailbox = params.get('mailbox');
   const mailboxId = session.mailboxes.some((mailbox) => mailbox.id === requestedMailbox) ? requestedMailbox : null;
   const selectedId = params.get('c');
+  const tag = params.get('tag');
+  const team = params.get('team');
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
   const logout = useLogout();
@@ -43,9 +45,12 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
+  // Views, tags and teams are filtered by the server; a search looks through every view.
+  const listFilter = search ? {} : { view, ...(tag ? { tag } : {}), ...(team ? { team } : {}) };
   const conversations = useInfiniteQuery({
-    queryKey: queryKeys.conversations(mailboxId, search),
-    queryFn: ({ pageParam }) => api.conversations({ mailboxId, limit: LIST_LIMIT, cursor: pageParam, ...(search ? { q: search } : {}) }),
+    queryKey: queryKeys.conversations(mailboxId, search, JSON.stringify(listFilter)),
+    queryFn: ({ pageParam }) =>
+      api.conversations({ mailboxId, limit: LIST_LIMIT, cursor: pageParam, ...(search ? { q: search } : {}), ...listFilter }),
     initialPageParam: null as string | null,
     // Older pages load as the list scrolls towards its end (keyset cursor from the server).
     getNextPageParam: (last) => last.nextCursor ?? null,
@@ -60,23 +65,24 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  const items = useMemo(
-    () => loaded.filter((conversation) => inView(view, conversation)).sort((a, b) => b.lastMessageAt - a.lastMessageAt),
-    [loaded, view],
-  );
+  const items = loaded;
 
   const hrefFor = useCallback(
-    (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null }) => {
+    (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null; tag?: string | null; team?: string | null }) => {
       const search = new URLSearchParams();
       const nextView = next.view ?? view;
       const nextMailbox = next.mailboxId === undefined ? mailboxId : next.mailboxId;
+      const nextTag = next.tag === undefined ? tag : next.tag;
+      const nextTeam = next.team === undefined ? team : next.team;
       if (nextView !== DEFAULT_VIEW) search.set('view', nextView);
       if (nextMailbox) search.set('mailbox', nextMailbox);
+      if (nextTag) search.set('tag', nextTag);
+      if (nextTeam) search.set('team', nextTeam);
       if (next.conversationId) search.set('c', next.conversationId);
       const qs = search.toString();
       return qs ? `/?${qs}` : '/';
     },
-    [view, mailboxId],
+    [view, mailboxId, tag, team],
   );
 
   const [cursorId, setCursorId] = useState<string | null>(null);
@@ -149,7 +155,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   return (
     <ConversationActionsProvider registry={actions}>
       <div className={selectedId ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
-        <Sidebar session={session} view={view} mailboxId={mailboxId} hrefFor={hrefFor} />
+        <Sidebar session={session} view={view} mailboxId={mailboxId} tag={tag} team={team} hrefFor={hrefFor} />
         <TopBar
           session={session}
           title={t(`views.${view}`)}

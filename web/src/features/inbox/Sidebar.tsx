@@ -3,25 +3,47 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { AllMailIcon, MailboxIcon, SettingsIcon } from '../../ui/icons';
+import { AllMailIcon, MailboxIcon, SettingsIcon, UserIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { queryKeys } from '../session/queries';
 import { isAdminRole } from '../session/roles';
 import { preloadSettings } from '../settings/load';
+import { triageApi, triageKeys } from '../triage/api';
+import '../triage/i18n';
+import '../triage/triage.css';
 import { VIEW_ICONS, VIEW_IDS, type ViewId } from './views';
 
 type Props = {
   session: SessionInfo;
   view: ViewId;
   mailboxId: string | null;
-  /** Builds the link for a view/mailbox combination, keeping the rest of the URL state sensible. */
-  hrefFor: (next: { view?: ViewId; mailboxId?: string | null }) => string;
+  /** The tag or team the list is narrowed to, if any. */
+  tag?: string | null;
+  team?: string | null;
+  /** Builds the link for a view/mailbox/tag/team combination, keeping the rest of the URL state sensible. */
+  hrefFor: (next: { view?: ViewId; mailboxId?: string | null; tag?: string | null; team?: string | null }) => string;
 };
 
-export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
+/** A count as the sidebar shows it: blank while loading, "999+" past the server's cap. */
+function Count({ value, cap }: { value: number | undefined; cap: number | undefined }) {
+  const { t } = useTranslation('triage');
+  if (value === undefined || value === 0) return <span className="nav-count" />;
+  const capped = cap !== undefined && value >= cap;
+  const text = capped ? t('views.countCapped', { count: cap - 1 }) : String(value);
+  return (
+    <span className="nav-count" data-testid="nav-count" title={t('views.countLabel', { count: value })}>
+      {text}
+    </span>
+  );
+}
+
+export function Sidebar({ session, view, mailboxId, tag = null, team = null, hrefFor }: Props) {
   const { t } = useTranslation();
   const isAdmin = isAdminRole(session.user.role);
   const mailboxes = session.mailboxes;
+  // Counts within what this user may read; refreshed with the list (live push will replace the interval).
+  const counts = useQuery({ queryKey: triageKeys.views, queryFn: triageApi.views, refetchInterval: 15_000, staleTime: 5_000 });
+  const cap = counts.data?.cap;
 
   return (
     <aside className="sidebar" data-testid="inbox-sidebar">
@@ -42,14 +64,13 @@ export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
                 <li key={id}>
                   <Link
                     className="nav-item"
-                    to={hrefFor({ view: id })}
-                    aria-current={id === view ? 'page' : undefined}
+                    to={hrefFor({ view: id, tag: null, team: null })}
+                    aria-current={id === view && !tag && !team ? 'page' : undefined}
                     data-testid={`view-${id}`}
                   >
                     <ViewIcon />
                     <span className="nav-label">{t(`views.${id}`)}</span>
-                    {/* Live counts arrive with the realtime API; blank rather than a guess. */}
-                    <span className="nav-count" />
+                    <Count value={counts.data?.views[id]} cap={cap} />
                   </Link>
                 </li>
               );
@@ -116,6 +137,7 @@ export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
                       <span className="nav-label">{mailbox.displayName || mailbox.address}</span>
                       <span className="mailbox-address">{mailbox.address}</span>
                     </span>
+                    <Count value={counts.data?.mailboxes.find((m) => m.id === mailbox.id)?.open} cap={cap} />
                   </Link>
                 </li>
               ))}
@@ -123,11 +145,56 @@ export function Sidebar({ session, view, mailboxId, hrefFor }: Props) {
           )}
         </section>
 
+        {counts.data && counts.data.tags.length > 0 ? (
+          <section className="nav-section" aria-labelledby="nav-tags">
+            <h2 className="nav-title" id="nav-tags">
+              {t('views.tags', { ns: 'triage' })}
+            </h2>
+            <ul className="nav-list">
+              {counts.data.tags.map((entry) => (
+                <li key={entry.name}>
+                  <Link
+                    className="nav-item"
+                    to={hrefFor({ view: 'open', tag: entry.name, team: null })}
+                    aria-current={tag === entry.name ? 'page' : undefined}
+                    data-testid="tag-item"
+                  >
+                    <span className="nav-tag-mark" aria-hidden="true">
+                      #
+                    </span>
+                    <span className="nav-label">{entry.name}</span>
+                    <Count value={entry.open} cap={cap} />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+
         <section className="nav-section" aria-labelledby="nav-teams">
           <h2 className="nav-title" id="nav-teams">
             {t('shell.teams')}
           </h2>
-          <p className="nav-empty">{t('shell.noTeams')}</p>
+          {counts.data && counts.data.teams.length > 0 ? (
+            <ul className="nav-list">
+              {counts.data.teams.map((entry) => (
+                <li key={entry.id}>
+                  <Link
+                    className="nav-item"
+                    to={hrefFor({ view: 'open', team: entry.id, tag: null })}
+                    aria-current={team === entry.id ? 'page' : undefined}
+                    data-testid="team-item"
+                  >
+                    <UserIcon />
+                    <span className="nav-label">{entry.name}</span>
+                    <Count value={entry.open} cap={cap} />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="nav-empty">{t('shell.noTeams')}</p>
+          )}
         </section>
       </nav>
       <HealthFooter />

@@ -7,7 +7,7 @@ export const queryKeys = {
   setup: ['setup'] as const,
   session: ['session'] as const,
   conversationsAll: ['conversations'] as const,
-  conversations: (mailboxId: string | null, search = '') => ['conversations', mailboxId ?? 'all', search] as const,
+  conversations: (mailboxId: string | null, search = '', filter = '') => ['conversations', mailboxId ?? 'all', search, filter] as const,
   health: ['health'] as const,
 };
 

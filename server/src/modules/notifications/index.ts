@@ -1,0 +1,2 @@
+export { listNotifications, markNotificationsRead, notify } from './notifications.js';
+export { notificationRoutes } from './routes.js';

@@ -1,0 +1,70 @@
+import type { Notification } from '@pier/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../../db/ids.js';
+import type { Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * In-app notifications. `notify` takes any executor so the caller writes the
+ * notification in the transaction of what caused it (a mention, an
+ * assignment, a login alert): it exists exactly when its cause does.
+ */
+export async function notify(executor: Db, input: { userId: string; kind: string; data: Record<string, unknown> }): Promise<string> {
+  const id = newId();
+  await executor
+    .insertInto('notifications')
+    .values({ id, user_id: input.userId, kind: input.kind, data: JSON.stringify(input.data), created_at: Date.now(), read_at: null })
+    .execute();
+  return id;
+}
+
+export async function listNotifications(
+  db: Db,
+  userId: string,
+  options: { unreadOnly: boolean; limit: number },
+): Promise<{ items: Notification[]; unread: number }> {
+  const [rows, unread] = await Promise.all([
+    db
+      .selectFrom('notifications')
+      .select(['id', 'kind', 'data', 'created_at', 'read_at'])
+      .where('user_id', '=', userId)
+      .$if(options.unreadOnly, (qb) => qb.where('read_at', 'is', null))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute(),
+    db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({ id: r.id, kind: r.kind, data: parseObject(r.data), createdAt: r.created_at, readAt: r.read_at })),
+    unread: Number(unread.n),
+  };
+}
+
+/** Marks the user's notifications read (only theirs, whatever ids are sent); all unread ones when `ids` is absent. */
+export async function markNotificationsRead(db: Db, userId: string, ids: string[] | undefined): Promise<number> {
+  if (ids !== undefined && ids.length === 0) return 0;
+  const result = await db
+    .updateTable('notifications')
+    .set({ read_at: Date.now() })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .$if(ids !== undefined, (qb) => qb.where('id', 'in', ids ?? []))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,380 @@
+import type { ConversationStatus, Priority } from '@pier/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../../db/ids.js';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { notify } from '../notifications/index.js';
+import { includesAccess, type MailboxScope } from '../security/index.js';
+import { bestAccess, requireConversationAccess, scopeOfUser } from './access.js';
+import { recordEvent } from './events.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Who acts: the signed-in user and what their session may see. */
+export type Actor = { id: string; name: string; scope: MailboxScope };
+
+export const WAKE_SNOOZED_JOB = 'triage.wake-snoozed';
+
+async function mailboxIdsOf(db: Db, conversationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
+  return rows.map((r) => r.mailbox_id);
+}
+
+async function loadConversation(db: Db, id: string) {
+  const row = await db
+    .selectFrom('conversations')
+    .select(['id', 'subject', 'status', 'assignee_id', 'team_id', 'priority', 'snoozed_until', 'last_message_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('conversation.not_found', 404, 'no such conversation');
+  return row;
+}
+
+/**
+ * Assigns to an agent (who needs reply access to one of the conversation's
+ * mailboxes; auditors never) and/or a team. The new assignee is notified
+ * unless they assigned themselves.
+ */
+export async function assignConversation(
+  db: Kysely<Database>,
+  actor: Actor,
+  conversationId: string,
+  change: { assigneeId?: string | null | undefined; teamId?: string | null | undefined },
+): Promise<void> {
+  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await db.transaction().execute(async (trx) => {
+    const conversation = await loadConversation(trx, conversationId);
+    const now = Date.now();
+    if (change.assigneeId !== undefined && change.assigneeId !== conversation.assignee_id) {
+      if (change.assigneeId === null) {
+        const previous = conversation.assignee_id ? await personName(trx, conversation.assignee_id) : null;
+        await trx.updateTable('conversations').set({ assignee_id: null, updated_at: now }).where('id', '=', conversationId).execute();
+        await recordEvent(trx, {
+          conversationId,
+          actorId: actor.id,
+          type: 'unassigned',
+          data: { previous: previous ? { id: conversation.assignee_id, name: previous } : null },
+        });
+      } else {
+        const assignee = await scopeOfUser(trx, change.assigneeId);
+        const access = assignee ? bestAccess(assignee.scope, await mailboxIdsOf(trx, conversationId)) : undefined;
+        if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
+          throw new AppError(
+            'conversation.assignee_invalid',
+            400,
+            'the assignee needs reply access to one of the conversation’s mailboxes',
+          );
+        }
+        await trx
+          .updateTable('conversations')
+          .set({ assignee_id: change.assigneeId, updated_at: now })
+          .where('id', '=', conversationId)
+          .execute();
+        await recordEvent(trx, {
+          conversationId,
+          actorId: actor.id,
+          type: 'assigned',
+          data: { assignee: { id: change.assigneeId, name: assignee.name } },
+        });
+        if (change.assigneeId !== actor.id) {
+          await notify(trx, {
+            userId: change.assigneeId,
+            kind: 'assigned',
+            data: { conversationId, subject: conversation.subject, by: { id: actor.id, name: actor.name } },
+          });
+        }
+      }
+    }
+    if (change.teamId !== undefined && change.teamId !== conversation.team_id) {
+      let team: { id: string; name: string } | null = null;
+      if (change.teamId !== null) {
+        team = (await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', change.teamId).executeTakeFirst()) ?? null;
+        if (!team) throw new AppError('team.not_found', 404, 'no such team');
+      }
+      await trx.updateTable('conversations').set({ team_id: change.teamId, updated_at: now }).where('id', '=', conversationId).execute();
+      await recordEvent(trx, { conversationId, actorId: actor.id, type: 'team', data: { team } });
+    }
+  });
+}
+
+/** open / pending / closed, or snoozed until a time in the future (a job reopens it then). */
+export async function setConversationStatus(
+  db: Kysely<Database>,
+  actor: Actor,
+  conversationId: string,
+  request: { status: ConversationStatus; snoozedUntil?: number | undefined },
+): Promise<void> {
+  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  const now = Date.now();
+  if (request.status === 'snoozed' && (request.snoozedUntil === undefined || request.snoozedUntil <= now)) {
+    throw new AppError('conversation.snooze_invalid', 400, 'snoozedUntil must be in the future');
+  }
+  await db.transaction().execute(async (trx) => {
+    const conversation = await loadConversation(trx, conversationId);
+    const until = request.status === 'snoozed' ? (request.snoozedUntil ?? null) : null;
+    if (conversation.status === request.status && conversation.snoozed_until === until) return;
+    await trx
+      .updateTable('conversations')
+      .set({ status: request.status, snoozed_until: until, updated_at: now })
+      .where('id', '=', conversationId)
+      .execute();
+    if (until !== null) {
+      await recordEvent(trx, { conversationId, actorId: actor.id, type: 'snoozed', data: { from: conversation.status, until } });
+      // The minute schedule would find it too; this job makes the wake-up punctual.
+      await enqueueJob(trx, {
+        name: WAKE_SNOOZED_JOB,
+        payload: null,
+        runAt: until,
+        dedupeKey: `${WAKE_SNOOZED_JOB}:${conversationId}:${until}`,
+      });
+    } else {
+      await recordEvent(trx, {
+        conversationId,
+        actorId: actor.id,
+        type: 'status',
+        data: { from: conversation.status, to: request.status },
+      });
+    }
+  });
+}
+
+/** Reopens every conversation whose snooze has ended; run by the worker every minute and at each snooze's end. */
+export async function wakeSnoozedConversations(
+  db: Kysely<Database>,
+  now = Date.now(),
+  onWoken?: (conversationId: string) => void,
+): Promise<number> {
+  const due = await db
+    .selectFrom('conversations')
+    .select(['id', 'subject', 'assignee_id'])
+    .where('status', '=', 'snoozed')
+    .where('snoozed_until', '<=', now)
+    .limit(500)
+    .execute();
+  let woken = 0;
+  for (const conversation of due) {
+    await db.transaction().execute(async (trx) => {
+      // Guarded on the state read above: a concurrent reopen or re-snooze wins.
+      const result = await trx
+        .updateTable('conversations')
+        .set({ status: 'open', snoozed_until: null, updated_at: now })
+        .where('id', '=', conversation.id)
+        .where('status', '=', 'snoozed')
+        .where('snoozed_until', '<=', now)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return;
+      woken++;
+      await recordEvent(trx, {
+        conversationId: conversation.id,
+        actorId: null,
+        type: 'reopened',
+        data: { from: 'snoozed', reason: 'snooze' },
+      });
+      if (conversation.assignee_id) {
+        await notify(trx, {
+          userId: conversation.assignee_id,
+          kind: 'reopened',
+          data: { conversationId: conversation.id, subject: conversation.subject, reason: 'snooze' },
+        });
+      }
+    });
+  }
+  // After commit: the live channel tells open browsers.
+  for (const conversation of due) onWoken?.(conversation.id);
+  return woken;
+}
+
+export async function setConversationPriority(db: Kysely<Database>, actor: Actor, conversationId: string, priority: Priority) {
+  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await db.transaction().execute(async (trx) => {
+    const conversation = await loadConversation(trx, conversationId);
+    if (conversation.priority === priority) return;
+    await trx.updateTable('conversations').set({ priority, updated_at: Date.now() }).where('id', '=', conversationId).execute();
+    await recordEvent(trx, { conversationId, actorId: actor.id, type: 'priority', data: { from: conversation.priority, to: priority } });
+  });
+}
+
+/** Adds and removes tags by name; a new name creates the tag. */
+export async function changeConversationTags(
+  db: Kysely<Database>,
+  actor: Actor,
+  conversationId: string,
+  change: { add: string[]; remove: string[] },
+) {
+  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await db.transaction().execute(async (trx) => {
+    await loadConversation(trx, conversationId);
+    const current = new Set((await tagsOf(trx, [conversationId])).map((t) => t.name));
+    const now = Date.now();
+    for (const name of new Set(change.add)) {
+      if (current.has(name)) continue;
+      await trx
+        .insertInto('tags')
+        .values({ id: newId(), name, created_at: now })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const tag = await trx.selectFrom('tags').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+      await trx.insertInto('conversation_tags').values({ conversation_id: conversationId, tag_id: tag.id }).execute();
+      await recordEvent(trx, { conversationId, actorId: actor.id, type: 'tagged', data: { tag: name } });
+      current.add(name);
+    }
+    for (const name of new Set(change.remove)) {
+      if (!current.has(name)) continue;
+      const tag = await trx.selectFrom('tags').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+      await trx.deleteFrom('conversation_tags').where('conversation_id', '=', conversationId).where('tag_id', '=', tag.id).execute();
+      await recordEvent(trx, { conversationId, actorId: actor.id, type: 'untagged', data: { tag: name } });
+    }
+  });
+}
+
+export async function setFollowing(db: Kysely<Database>, actor: Actor, conversationId: string, following: boolean) {
+  // Following only changes what the follower is told: read access is enough, auditors excepted by the guard.
+  await requireConversationAccess(db, actor.scope, conversationId, 'read');
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('conversation_followers')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', actor.id)
+      .executeTakeFirst();
+    if (Boolean(existing) === following) return;
+    if (following) {
+      await trx.insertInto('conversation_followers').values({ conversation_id: conversationId, user_id: actor.id }).execute();
+    } else {
+      await trx
+        .deleteFrom('conversation_followers')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', actor.id)
+        .execute();
+    }
+    await recordEvent(trx, { conversationId, actorId: actor.id, type: following ? 'followed' : 'unfollowed', data: {} });
+  });
+}
+
+/**
+ * An internal note. Each mentioned user must be able to see the conversation
+ * (read access to one of its mailboxes) and is notified in-app; followers are
+ * told too. Notes never leave Pier.
+ */
+export async function addNote(
+  db: Kysely<Database>,
+  actor: Actor,
+  conversationId: string,
+  note: { body: string; mentions: string[] },
+): Promise<string> {
+  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  const mailboxIds = await mailboxIdsOf(db, conversationId);
+  const mentions = [...new Set(note.mentions)];
+  for (const userId of mentions) {
+    const user = await scopeOfUser(db, userId);
+    if (!user || !bestAccess(user.scope, mailboxIds)) {
+      throw new AppError('note.mention_invalid', 400, 'a mentioned user cannot see this conversation');
+    }
+  }
+  const id = newId();
+  await db.transaction().execute(async (trx) => {
+    const conversation = await loadConversation(trx, conversationId);
+    await trx
+      .insertInto('conversation_notes')
+      .values({
+        id,
+        conversation_id: conversationId,
+        author_id: actor.id,
+        body: note.body,
+        mentions: JSON.stringify(mentions),
+        created_at: Date.now(),
+      })
+      .execute();
+    const data = { conversationId, noteId: id, subject: conversation.subject, by: { id: actor.id, name: actor.name } };
+    for (const userId of mentions) {
+      if (userId !== actor.id) await notify(trx, { userId, kind: 'mention', data });
+    }
+    const followers = await trx
+      .selectFrom('conversation_followers')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    for (const { user_id } of followers) {
+      if (user_id !== actor.id && !mentions.includes(user_id)) await notify(trx, { userId: user_id, kind: 'note', data });
+    }
+  });
+  return id;
+}
+
+/**
+ * Merges `sourceId` into `intoId`: messages, notes, events, mailboxes, tags and
+ * followers move; the source is deleted and remembered in conversation_merges so
+ * its old links can follow. The user needs reply access to both.
+ */
+export async function mergeConversations(db: Kysely<Database>, actor: Actor, sourceId: string, intoId: string): Promise<void> {
+  if (sourceId === intoId) throw new AppError('conversation.merge_invalid', 400, 'a conversation cannot be merged into itself');
+  await requireConversationAccess(db, actor.scope, sourceId, 'reply');
+  await requireConversationAccess(db, actor.scope, intoId, 'reply');
+  await db.transaction().execute(async (trx) => {
+    const source = await loadConversation(trx, sourceId);
+    const target = await loadConversation(trx, intoId);
+    const now = Date.now();
+    // Rows of the source not already on the target move; the rest go with the source's cascade.
+    await trx
+      .updateTable('conversation_messages')
+      .set({ conversation_id: intoId })
+      .where('conversation_id', '=', sourceId)
+      .where('message_id', 'not in', trx.selectFrom('conversation_messages').select('message_id').where('conversation_id', '=', intoId))
+      .execute();
+    for (const table of ['conversation_mailboxes', 'conversation_tags', 'conversation_followers'] as const) {
+      const key = table === 'conversation_mailboxes' ? 'mailbox_id' : table === 'conversation_tags' ? 'tag_id' : 'user_id';
+      await trx
+        .updateTable(table)
+        .set({ conversation_id: intoId })
+        .where('conversation_id', '=', sourceId)
+        .where(key, 'not in', trx.selectFrom(table).select(key).where('conversation_id', '=', intoId))
+        .execute();
+    }
+    await trx.updateTable('conversation_notes').set({ conversation_id: intoId }).where('conversation_id', '=', sourceId).execute();
+    await trx.updateTable('conversation_events').set({ conversation_id: intoId }).where('conversation_id', '=', sourceId).execute();
+    await trx
+      .updateTable('conversations')
+      .set({
+        last_message_at: Math.max(source.last_message_at, target.last_message_at),
+        assignee_id: target.assignee_id ?? source.assignee_id,
+        team_id: target.team_id ?? source.team_id,
+        updated_at: now,
+      })
+      .where('id', '=', intoId)
+      .execute();
+    await trx.updateTable('conversation_merges').set({ target_id: intoId }).where('target_id', '=', sourceId).execute();
+    await trx
+      .insertInto('conversation_merges')
+      .values({ source_id: sourceId, target_id: intoId, merged_by: actor.id, merged_at: now })
+      .execute();
+    await trx.deleteFrom('conversations').where('id', '=', sourceId).execute();
+    await recordEvent(trx, {
+      conversationId: intoId,
+      actorId: actor.id,
+      type: 'merged',
+      data: { from: { id: sourceId, subject: source.subject } },
+    });
+  });
+}
+
+/** Where a merged conversation went (following merges of merges), or undefined. */
+export async function mergedInto(db: Db, conversationId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('conversation_merges').select('target_id').where('source_id', '=', conversationId).executeTakeFirst();
+  return row?.target_id;
+}
+
+export async function tagsOf(db: Db, conversationIds: string[]) {
+  if (conversationIds.length === 0) return [];
+  return db
+    .selectFrom('conversation_tags')
+    .innerJoin('tags', 'tags.id', 'conversation_tags.tag_id')
+    .select(['conversation_tags.conversation_id', 'tags.name'])
+    .where('conversation_tags.conversation_id', 'in', conversationIds)
+    .orderBy('tags.name')
+    .execute();
+}
+
+async function personName(db: Db, userId: string): Promise<string | null> {
+  return (await db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name ?? null;
+}

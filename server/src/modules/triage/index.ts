@@ -1,0 +1,18 @@
+export { bestAccess, conversationAccess, requireConversationAccess } from './access.js';
+export {
+  type Actor,
+  addNote,
+  assignConversation,
+  changeConversationTags,
+  mergeConversations,
+  mergedInto,
+  setConversationPriority,
+  setConversationStatus,
+  setFollowing,
+  WAKE_SNOOZED_JOB,
+  wakeSnoozedConversations,
+} from './actions.js';
+export { triageRoutes } from './routes.js';
+export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
+export { listNotesAndEvents, triageState } from './timeline.js';
+export { viewCounts } from './views.js';

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { defineSubscriber, type EventSubscriber } from '../events/index.js';
+import { notify } from '../notifications/index.js';
+
+/**
+ * Marks a conversation as spam when every copy of every one of its messages
+ * was seen only in a Spam folder (folders.role = 'spam'); it then shows in the
+ * Spam view only. Recomputed on each new message, so a customer's next mail
+ * seen in the inbox takes the conversation out of spam.
+ */
+export async function refreshSpamFlag(db: Kysely<Database>, conversationId: string): Promise<void> {
+  const row = await db
+    .selectFrom('conversation_messages as cm')
+    .innerJoin('message_locations as l', 'l.message_id', 'cm.message_id')
+    .leftJoin('folders as f', 'f.id', 'l.folder_id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('copies'),
+      eb.fn.sum<number>(eb.case().when('f.role', '=', 'spam').then(1).else(0).end()).as('spam_copies'),
+    ])
+    .where('cm.conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  const copies = Number(row?.copies ?? 0);
+  const spam = copies > 0 && Number(row?.spam_copies ?? 0) === copies ? 1 : 0;
+  await db.updateTable('conversations').set({ spam }).where('id', '=', conversationId).where('spam', '!=', spam).execute();
+}
+
+/** Subscribers of the triage domain to message.received (registered in compose.ts eventSubscribers()). */
+export function triageSubscribers(db: Kysely<Database>): EventSubscriber[] {
+  return [
+    defineSubscriber({
+      name: 'triage.classify-spam',
+      event: 'message.received',
+      key: (e) => e.messageId,
+      run: (e) => refreshSpamFlag(db, e.conversationId),
+    }),
+    defineSubscriber({
+      name: 'triage.notify-followers',
+      event: 'message.received',
+      key: (e) => e.messageId,
+      run: async (e) => {
+        if (e.direction !== 'in' || e.source === 'import') return;
+        await db.transaction().execute(async (trx) => {
+          // At-least-once delivery: one notification per follower and message, whatever the retries.
+          const conversation = await trx
+            .selectFrom('conversations')
+            .select(['subject', 'spam'])
+            .where('id', '=', e.conversationId)
+            .executeTakeFirst();
+          if (!conversation || conversation.spam === 1) return;
+          const followers = await trx
+            .selectFrom('conversation_followers')
+            .select('user_id')
+            .where('conversation_id', '=', e.conversationId)
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('notifications')
+                    .select('notifications.id')
+                    .whereRef('notifications.user_id', '=', 'conversation_followers.user_id')
+                    .where('notifications.kind', '=', 'message')
+                    .where('notifications.data', 'like', `%"messageId":"${e.messageId}"%`),
+                ),
+              ),
+            )
+            .execute();
+          for (const { user_id } of followers) {
+            await notify(trx, {
+              userId: user_id,
+              kind: 'message',
+              data: { messageId: e.messageId, conversationId: e.conversationId, subject: conversation.subject },
+            });
+          }
+        });
+      },
+    }),
+  ];
+}
