@@ -12,6 +12,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { auditLoginAttempt, recordAudit } from '../audit/index.js';
 import { findUserByEmail, recordLogin, setUserLocale, toUserDto } from '../workspace/index.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
 import { completeSetup, needsSetup } from './accounts.js';
@@ -71,6 +72,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     async (request, reply) => {
       const user = await findUserByEmail(db, request.body.email);
       const isValid = await verifyPassword(user?.password_hash, request.body.password);
+      await recordAudit(db, auditLoginAttempt({ email: request.body.email, user, passwordOk: isValid, ip: request.ip }));
       if (!user || !isValid) throw new AppError('auth.invalid_credentials', 401, 'wrong email or password');
       if (user.status !== 'active') throw new AppError('auth.user_disabled', 403, 'this account is deactivated');
       await signIn(user, request, reply);
