@@ -19,6 +19,7 @@ import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
+import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
@@ -87,6 +88,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(auditRoutes, { db: options.db });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

@@ -1,3 +1,4 @@
+export { auditCsv } from './audit-csv.js';
 export {
   type AuditActor,
   type AuditEntry,
@@ -9,5 +10,7 @@ export {
   systemActor,
   verifyAuditChain,
 } from './audit-log.js';
+export { queryAuditLog } from './audit-queries.js';
 export { canonicalJson, canonicalRecord, hashRecord } from './canonical.js';
 export { auditLoginAttempt, auditUserCreated } from './entries.js';
+export { auditReaders, auditRoutes } from './routes.js';

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Actions Pier writes today; other modules add theirs (any dotted lower-case name is valid). */
+export const knownAuditActions = [
+  'user.created',
+  'user.login',
+  'user.login_failed',
+  'mailbox.created',
+  'mailbox.updated',
+  'mailbox.paused',
+  'mailbox.resumed',
+  'mailbox.removed',
+  'mailbox_access.granted',
+  'audit.exported',
+  'audit.report_generated',
+  'audit.report_exported',
+  'forwarding.external_redirect_found',
+] as const;
+
+const epochMs = z.coerce.number().int().min(0);
+const id = z.string().min(1).max(64);
+
+export const AuditQuerySchema = z.object({
+  actorId: id.optional(),
+  /** Exact action, or a prefix ending in a dot (`mailbox.`). */
+  action: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_.]+$/)
+    .optional(),
+  targetType: z.string().max(40).optional(),
+  targetId: id.optional(),
+  mailboxId: id.optional(),
+  /** Inclusive lower bound, epoch ms. */
+  from: epochMs.optional(),
+  /** Exclusive upper bound, epoch ms. */
+  to: epochMs.optional(),
+  /** Page cursor: records with a smaller sequence number (newest first). */
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+export const AuditActorSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export const AuditRecordSchema = z.object({
+  id: z.string(),
+  seq: z.number(),
+  createdAt: z.number(),
+  actorId: z.string().nullable(),
+  actor: AuditActorSchema.nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  mailboxId: z.string().nullable(),
+  mailboxAddress: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AuditRecordDto = z.infer<typeof AuditRecordSchema>;
+
+export const AuditPageSchema = z.object({
+  items: z.array(AuditRecordSchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+export const AuditChainStatusSchema = z.object({
+  ok: z.boolean(),
+  records: z.number(),
+  headSeq: z.number(),
+  headHash: z.string(),
+  problems: z.array(z.object({ kind: z.string(), seq: z.number(), id: z.string().nullable(), message: z.string() })),
+});
+export type AuditChainStatus = z.infer<typeof AuditChainStatusSchema>;
