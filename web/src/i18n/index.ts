@@ -2,6 +2,7 @@ import type { ErrorCode, Locale } from '@pier/contracts';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
+import type { AuditCatalogue } from './audit.en';
 import { type Catalogue, en } from './en';
 import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
@@ -10,7 +11,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue };
+    resources: { translation: Catalogue; settings: SettingsCatalogue; audit: AuditCatalogue };
   }
 }
 

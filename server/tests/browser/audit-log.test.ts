@@ -1,0 +1,71 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs } from '../support/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testEnv } from '../support/env.js';
+import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+
+const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+
+describe('the audit log in the browser', () => {
+  let database: TestDatabase;
+  let pier: PierProcess;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    database = await createTestDatabase('sqlite');
+    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', 'Li Wei']);
+    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'ACME Sales', '--purpose', 'sales']);
+    pier = await startPierProcess(database);
+    browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
+    page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true })).newPage();
+    await page.goto(pier.url);
+    // One failed attempt first, so the log shows a failure next to the success.
+    await page.getByTestId('login-email').fill(admin.email);
+    await page.getByTestId('login-password').fill('wrong password here');
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('alert').first().waitFor();
+    await page.getByTestId('login-password').fill(admin.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('inbox-shell').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  it('lists the records newest first with the chain status, filters them, and exports CSV (en)', async () => {
+    await page.goto(`${pier.url}/settings/audit`);
+    await page.getByTestId('audit-table').waitFor();
+    await expect.poll(() => page.getByTestId('audit-chain').textContent()).toContain('Chain intact: 4 records checked.');
+    const actions = await page.locator('.audit-action-name').allTextContents();
+    expect(actions).toEqual(['Signed in', 'Sign-in failed', 'Mailbox added', 'User created']);
+    await shot('audit-log-en');
+
+    await page.getByTestId('audit-filter-action').selectOption('mailbox.created');
+    await expect.poll(() => page.locator('.audit-action-name').allTextContents()).toEqual(['Mailbox added']);
+    expect(await page.getByTestId('audit-export').getAttribute('href')).toBe('/api/audit.csv?action=mailbox.created');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    expect(csv.split('\r\n')[1]).toContain('mailbox.created');
+    await page.getByTestId('audit-filter-action').selectOption('audit.exported');
+    await expect.poll(() => page.locator('.audit-action-name').allTextContents()).toEqual(['Audit log exported']);
+  });
+
+  it('reads in Simplified Chinese', async () => {
+    await page.evaluate(() => localStorage.setItem('pier.locale', 'zh-CN'));
+    await page.goto(`${pier.url}/settings/audit`);
+    await page.getByTestId('audit-table').waitFor();
+    await expect.poll(() => page.getByTestId('audit-chain').textContent()).toContain('哈希链完整');
+    expect(await page.locator('.audit-action-name').allTextContents()).toContain('登录失败');
+    await shot('audit-log-zh-CN');
+  });
+});
