@@ -9,9 +9,10 @@ import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
+import { scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
-import { findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import { findReceivingMailbox, loadOwnAddresses, mailboxCredentials } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import { createBlobStore } from './storage/blob-store.js';
@@ -113,8 +114,20 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),
+          defineJob({
+            name: 'audit.sieve-scan',
+            payload: z.null(),
+            run: async () => {
+              const results = await scanAllMailboxSieve(db, mailboxCredentials(workspace.secrets));
+              const found = results.flatMap((r) => r.newExternal);
+              if (found.length > 0) logger.warn({ count: found.length }, 'new external forwarding in Sieve scripts (see the audit log)');
+            },
+          }),
         ],
-        schedules: [{ name: 'sessions.purge-expired', everyMs: 60 * 60_000 }],
+        schedules: [
+          { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
+          { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
+        ],
       });
       stops.unshift(() => worker.stop());
     }

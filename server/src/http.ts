@@ -21,7 +21,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
-import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -88,7 +88,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
-  await app.register(auditRoutes, { db: options.db });
+  await app.register(auditRoutes, { db: options.db, mailboxCredentials: mailboxCredentials(options.secrets) });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

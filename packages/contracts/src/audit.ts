@@ -75,3 +75,40 @@ export const AuditChainStatusSchema = z.object({
   problems: z.array(z.object({ kind: z.string(), seq: z.number(), id: z.string().nullable(), message: z.string() })),
 });
 export type AuditChainStatus = z.infer<typeof AuditChainStatusSchema>;
+
+export const SieveFindingSchema = z.object({
+  script: z.string(),
+  kind: z.enum(['redirect', 'redirect_copy', 'notify', 'pipe']),
+  target: z.string(),
+  external: z.boolean(),
+  active: z.boolean(),
+  firstSeenAt: z.number(),
+  lastSeenAt: z.number(),
+});
+
+export const MailboxSieveStatusSchema = z.object({
+  mailboxId: z.string(),
+  address: z.string(),
+  status: z.enum(['ok', 'unavailable', 'auth_failed', 'unsupported', 'error', 'disabled']).nullable(),
+  lastCheckedAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  findings: z.array(SieveFindingSchema),
+});
+
+/** A forwarding rule made in Pier itself (the rules engine does not exist yet: `available` is false). */
+export const PierForwardingRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mailboxId: z.string().nullable(),
+  target: z.string(),
+  external: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
+});
+
+export const ForwardingAuditSchema = z.object({
+  companyDomains: z.array(z.string()),
+  pierRules: z.object({ available: z.boolean(), items: z.array(PierForwardingRuleSchema) }),
+  sieve: z.array(MailboxSieveStatusSchema),
+});
+export type ForwardingAudit = z.infer<typeof ForwardingAuditSchema>;

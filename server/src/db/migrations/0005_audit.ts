@@ -60,6 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('target', 'text', (c) => c.notNull())
     .addColumn('external', 'integer', (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull())
     .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
     .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -68,6 +69,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('sieve_findings')
     .columns(['mailbox_id', 'script_name', 'kind', 'target'])
     .unique()
+    .execute();
+
+  await db.schema
+    .createTable('mailbox_sieve')
+    .addColumn('mailbox_id', 'text', (c) => c.primaryKey().notNull().references('mailboxes.id').onDelete('cascade'))
+    .addColumn('enabled', 'integer', (c) => c.notNull())
+    .addColumn('port', 'integer', (c) => c.notNull())
+    .addColumn('tls', 'text', (c) => c.notNull())
+    .addColumn('last_checked_at', 'bigint')
+    .addColumn('last_status', 'text')
+    .addColumn('last_error', 'text')
     .execute();
 
   await db.schema
@@ -85,6 +97,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('audit_reports').execute();
+  await db.schema.dropTable('mailbox_sieve').execute();
   await db.schema.dropTable('sieve_findings').execute();
   await db.schema.dropTable('audit_chain').execute();
   await db.schema.dropTable('audit_log').execute();

@@ -7,6 +7,7 @@ export type AuditTables = {
   audit_chain: AuditChainTable;
   sieve_findings: SieveFindingsTable;
   audit_reports: AuditReportsTable;
+  mailbox_sieve: MailboxSieveTable;
 };
 
 /**
@@ -49,6 +50,8 @@ export interface SieveFindingsTable {
   kind: string;
   target: string;
   external: number;
+  /** 1 when the script is the active one (only the active script runs on delivery). */
+  active: number;
   first_seen_at: number;
   last_seen_at: number;
 }
@@ -63,4 +66,18 @@ export interface AuditReportsTable {
   /** 'schedule' | 'on_demand' */
   trigger: string;
   body: string;
+}
+
+/** Where a mailbox's ManageSieve server is and what the last read found (defaults: the IMAP host, port 4190). */
+export interface MailboxSieveTable {
+  mailbox_id: string;
+  /** 0 = do not read this mailbox's scripts. */
+  enabled: number;
+  port: number;
+  /** 'starttls' | 'tls' | 'none' */
+  tls: string;
+  last_checked_at: number | null;
+  /** 'ok' | 'unavailable' | 'auth_failed' | 'unsupported' | 'error' */
+  last_status: string | null;
+  last_error: string | null;
 }

@@ -13,4 +13,15 @@ export {
 export { queryAuditLog } from './audit-queries.js';
 export { canonicalJson, canonicalRecord, hashRecord } from './canonical.js';
 export { auditLoginAttempt, auditUserCreated } from './entries.js';
+export { forwardingAudit, listPierForwardingRules } from './forwarding/forwarding-queries.js';
+export {
+  DEFAULT_SIEVE_PORT,
+  type MailboxCredentials,
+  type SieveScanResult,
+  saveSieveSettings,
+  scanAllMailboxSieve,
+  scanMailboxSieve,
+} from './forwarding/forwarding-scan.js';
+export { ManageSieveClient, type SieveConnectOptions, SieveError } from './forwarding/managesieve.js';
+export { findForwardingActions } from './forwarding/sieve-forwarding.js';
 export { auditReaders, auditRoutes } from './routes.js';

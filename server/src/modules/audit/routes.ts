@@ -1,10 +1,12 @@
-import { AuditChainStatusSchema, AuditPageSchema, AuditQuerySchema } from '@pier/contracts';
+import { AuditChainStatusSchema, AuditPageSchema, AuditQuerySchema, ForwardingAuditSchema } from '@pier/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditCsv } from './audit-csv.js';
 import { recordAudit, verifyAuditChain } from './audit-log.js';
 import { queryAuditLog } from './audit-queries.js';
+import { forwardingAudit } from './forwarding/forwarding-queries.js';
+import { type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
 
 /** Who may read the audit trail: admins and the read-only auditor role; agents may not. */
 export const auditReaders = ['super_admin', 'admin', 'auditor'] as const;
@@ -15,7 +17,10 @@ export const CSV_EXPORT_LIMIT = 100_000;
  * The audit viewer's API. Route access is declared inline (config.access) like every
  * route; the user is read from request.auth, which the guard has set for these roles.
  */
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxCredentials: MailboxCredentials }> = async (
+  app,
+  { db, mailboxCredentials },
+) => {
   app.get(
     '/api/audit',
     { config: { access: { roles: auditReaders } }, schema: { querystring: AuditQuerySchema, response: { 200: AuditPageSchema } } },
@@ -55,5 +60,21 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
     '/api/audit/verify',
     { config: { access: { roles: auditReaders } }, schema: { response: { 200: AuditChainStatusSchema } } },
     async () => verifyAuditChain(db),
+  );
+
+  app.get(
+    '/api/forwarding',
+    { config: { access: { roles: auditReaders } }, schema: { response: { 200: ForwardingAuditSchema } } },
+    async () => forwardingAudit(db),
+  );
+
+  // Reads every mailbox's Sieve scripts now (the daily job does the same); admins only.
+  app.post(
+    '/api/forwarding/scan',
+    { config: { access: { roles: ['super_admin', 'admin'] } }, schema: { response: { 200: ForwardingAuditSchema } } },
+    async () => {
+      await scanAllMailboxSieve(db, mailboxCredentials);
+      return forwardingAudit(db);
+    },
   );
 };

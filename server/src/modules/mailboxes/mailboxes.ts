@@ -170,6 +170,15 @@ export function openMailboxSecret(row: Pick<MailboxRow, 'secret_enc'>, secrets: 
   return JSON.parse(secrets.open(row.secret_enc)) as MailboxSecret;
 }
 
+/** The IMAP login of a password mailbox, for services on the same server (ManageSieve); none for OAuth. */
+export function mailboxCredentials(secrets: SecretBox) {
+  return (row: MailboxRow): { user: string; password: string } | null => {
+    if (row.auth_method !== 'password' || !row.imap_user || !row.secret_enc) return null;
+    const password = openMailboxSecret(row, secrets).password;
+    return password ? { user: row.imap_user, password } : null;
+  };
+}
+
 export function hasImapSettings(row: MailboxRow): boolean {
   return Boolean(row.imap_host && row.imap_port && row.imap_user && row.secret_enc);
 }
