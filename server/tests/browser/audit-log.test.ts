@@ -2,10 +2,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManageSieveClient, saveSieveSettings } from '../../src/modules/audit/index.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
+import { mailServer } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: 'a long enough password' };
@@ -67,5 +70,50 @@ describe('the audit log in the browser', () => {
     await expect.poll(() => page.getByTestId('audit-chain').textContent()).toContain('哈希链完整');
     expect(await page.locator('.audit-action-name').allTextContents()).toContain('登录失败');
     await shot('audit-log-zh-CN');
+  });
+
+  it('lists the forwards found in a mailbox’s Sieve script, the external one flagged (zh-CN, then en)', async () => {
+    const sieve = {
+      host: mailServer.host,
+      port: Number(testEnv('PIER_TEST_SIEVE_PORT')),
+      tls: 'none' as const,
+      user: 'support@acme.test',
+      password: mailServer.password,
+    };
+    const client = await ManageSieveClient.connect(sieve);
+    await client.putScript(
+      'pier-browser',
+      'require ["copy"];\r\nredirect :copy "sales@acme.test";\r\nredirect "finance.backup@gmail.test";\r\n',
+    );
+    await client.setActive('pier-browser');
+    await client.logout();
+    const ws = await openTestWorkspace(database);
+    try {
+      const row = await addTestImapMailbox(ws, 'support@acme.test');
+      await saveSieveSettings(ws.db, row.id, { enabled: 1, port: sieve.port, tls: 'none' });
+    } finally {
+      await ws.close();
+    }
+    try {
+      await page.goto(`${pier.url}/settings/forwarding`);
+      await page.getByTestId('forwarding-scan').click();
+      await expect
+        .poll(() => page.getByTestId('forwarding-mailbox').first().textContent(), { timeout: 20_000 })
+        .toContain('finance.backup@gmail.test');
+      const text = await page.getByTestId('forwarding-page').textContent();
+      expect(text).toContain('公司外部地址');
+      expect(text).toContain('Pier 还没有规则引擎');
+      await shot('audit-forwarding-zh-CN');
+      await page.evaluate(() => localStorage.setItem('pier.locale', 'en'));
+      await page.reload();
+      await page.getByTestId('forwarding-mailbox').first().waitFor();
+      expect(await page.getByTestId('forwarding-page').textContent()).toContain('Outside the company');
+      await shot('audit-forwarding-en');
+    } finally {
+      const cleanup = await ManageSieveClient.connect(sieve);
+      await cleanup.setActive('');
+      await cleanup.deleteScript('pier-browser');
+      await cleanup.logout();
+    }
   });
 });

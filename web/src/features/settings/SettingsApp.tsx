@@ -12,6 +12,7 @@ import { TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
+import { ForwardingPage } from './audit/ForwardingPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
 import './settings.css';
@@ -71,7 +72,13 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
       <TopBar
         session={session}
         title={t('nav.title')}
-        subtitle={pathname.startsWith('/settings/audit') ? ta('nav.log') : t('nav.mailboxes')}
+        subtitle={
+          pathname.startsWith('/settings/audit')
+            ? ta('nav.log')
+            : pathname.startsWith('/settings/forwarding')
+              ? ta('nav.forwarding')
+              : t('nav.mailboxes')
+        }
         onSignOut={signOut}
         signingOut={logout.isPending}
       />
@@ -85,6 +92,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Route path="mailboxes/new" element={<AddMailboxPage />} />
           <Route path="mailboxes/:id" element={<EditMailboxPage />} />
           <Route path="audit" element={<AuditLogPage />} />
+          <Route path="forwarding" element={<ForwardingPage canScan={session.user.role !== 'auditor'} />} />
           <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
         </Routes>
       </main>

@@ -11,7 +11,10 @@ const ShieldIcon = () => (
 /** The audit entries of the settings sidebar (kept here so the audit work touches SettingsApp only to mount them). */
 export function AuditNavItems({ pathname }: { pathname: string }) {
   const { t } = useTranslation('audit');
-  const items = [{ to: '/settings/audit', label: t('nav.log'), testId: 'settings-nav-audit' }];
+  const items = [
+    { to: '/settings/audit', label: t('nav.log'), testId: 'settings-nav-audit' },
+    { to: '/settings/forwarding', label: t('nav.forwarding'), testId: 'settings-nav-forwarding' },
+  ];
   return (
     <>
       {items.map((item) => (
