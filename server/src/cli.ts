@@ -178,7 +178,10 @@ program
     await withWorkspace(async (ws) => {
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-      const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }, pino.destination(2)) }, row);
+      const report = await syncMailboxOnce(
+        { ...ws, logger: pino({ level: 'warn' }, pino.destination(2)), onStored: (results) => ws.live.messagesStored(results) },
+        row,
+      );
       console.log(JSON.stringify(report));
       if (!report.ok) process.exitCode = 1;
     });
@@ -193,7 +196,7 @@ program
     await withWorkspace(async (ws) => {
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-      const counts = await importMailFiles(ws, row, paths);
+      const counts = await importMailFiles({ ...ws, onStored: (results) => ws.live.messagesStored(results) }, row, paths);
       console.log(JSON.stringify(counts));
       if (counts.failed > 0) process.exitCode = 1;
     });

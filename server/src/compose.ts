@@ -12,6 +12,7 @@ import { defineJob } from './jobs/registry.js';
 import { scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
+import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { findReceivingMailbox, loadOwnAddresses, mailboxCredentials } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
@@ -20,13 +21,24 @@ import { createSmtpListener, type SmtpListener } from './transports/smtp-listene
 import { startWorker } from './worker.js';
 
 /** Wires the database, storage and modules; plain functions, no DI container. */
-export async function openWorkspace(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>) {
+export async function openWorkspace(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>,
+  logger: Logger = pino({ level: 'warn' }),
+) {
   const database = openDatabase(config);
   await migrateToLatest(database.db);
   const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
   const secrets = createSecretBox(loadSecretKey(config));
   const queue = createQueue(database.db, database.engine);
-  return { database, db: database.db, engine: database.engine, blobs, secrets, queue, close: () => database.close() };
+  // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
+  const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
+  const live = createLivePublisher({ db: database.db, bus, logger });
+  const close = async () => {
+    await live.flush();
+    await bus.close();
+    await database.close();
+  };
+  return { database, db: database.db, engine: database.engine, blobs, secrets, queue, live, close };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -47,8 +59,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 export type RunningPier = { url: string; smtpPort: number | null; workspace: Workspace; stop(): Promise<void> };
 
 export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
-  const workspace = await openWorkspace(config);
-  const { db, blobs, queue } = workspace;
+  const workspace = await openWorkspace(config, logger);
+  const { db, blobs, queue, live } = workspace;
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
@@ -65,13 +77,20 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
           );
           const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db) };
-          return ingestMail({ db, blobs, ctx }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
+          const stored = await ingestMail({ db, blobs, ctx }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
+          live.messagesStored([stored]);
+          return stored;
         },
       });
       await smtp.start();
       stops.push(() => smtp?.stop() ?? Promise.resolve());
     }
 
+    const hub = config.role === 'worker' ? undefined : createLiveHub({ db, bus: live.bus, logger, heartbeatMs: config.liveHeartbeatMs });
+    if (hub) {
+      await hub.start();
+      stops.push(() => hub.stop());
+    }
     const app = await buildHttpApp({
       db,
       engine: workspace.engine,
@@ -83,6 +102,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
       secrets: workspace.secrets,
       onMailboxesChanged: () => supervisor?.rescan(),
+      live: { publisher: live, hub },
     });
     let url = '';
     if (config.role !== 'worker') {
@@ -98,6 +118,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         engine: workspace.database.engine,
         secrets: workspace.secrets,
         workerId: `${hostname()}:${process.pid}`,
+        onStored: (results) => live.messagesStored(results),
       });
       const syncing = supervisor;
       stops.unshift(() => syncing.stop());

@@ -22,6 +22,8 @@ export type Config = {
   webDir: string;
   /** DNS servers for SPF/DKIM/DMARC checks of mail received on the SMTP listener; the system's when empty. */
   dnsServers: string[];
+  /** Live channel: ping/heartbeat and session re-check interval of each WebSocket. */
+  liveHeartbeatMs: number;
 };
 
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ const variables = {
   PIER_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  PIER_LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
   PIER_WEB_DIR: z.string().min(1).optional(),
   PIER_DNS_SERVERS: z
     .string()
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    liveHeartbeatMs: v.PIER_LIVE_HEARTBEAT_MS,
   };
 }
 

@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -21,6 +22,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
@@ -38,6 +40,8 @@ export type HttpOptions = {
   secrets: SecretBox;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
+  /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
+  live: { publisher: LivePublisher; hub: LiveHub | undefined };
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -87,7 +91,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
-  await app.register(importRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(importRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    engine: options.engine,
+    onStored: (results) => options.live.publisher.messagesStored(results),
+  });
+  if (options.live.hub) {
+    await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
+    await app.register(liveRoutes, { hub: options.live.hub });
+  }
   await app.register(auditRoutes, { db: options.db, mailboxCredentials: mailboxCredentials(options.secrets) });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));

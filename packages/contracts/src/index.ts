@@ -4,5 +4,6 @@ export * from './common.js';
 export * from './conversation-detail.js';
 export * from './conversations.js';
 export * from './health.js';
+export * from './live.js';
 export * from './mailboxes.js';
 export * from './presets.js';

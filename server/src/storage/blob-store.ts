@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,8 @@ export type BlobStore = {
 };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Non-durable blobs up to this size are written without leaving the event loop (see putSmallNow). */
+const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -47,12 +49,41 @@ export function createBlobStore(root: string): BlobStore {
     return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   };
 
+  /**
+   * Bulk writers store thousands of small blobs: done synchronously, each costs a few system
+   * calls instead of five trips through the libuv thread pool (a third of the blob time).
+   */
+  const putSmallNow = (target: string, bytes: Buffer) => {
+    if (existsSync(target)) return;
+    const dir = path.dirname(target);
+    if (!knownDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      knownDirs.add(dir);
+    }
+    if (!knownDirs.has(tmpDir)) {
+      mkdirSync(tmpDir, { recursive: true });
+      knownDirs.add(tmpDir);
+    }
+    const tmp = path.join(tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}`);
+    writeFileSync(tmp, bytes, { flag: 'wx', mode: 0o600 });
+    try {
+      renameSync(tmp, target);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+  };
+
   return {
     root,
     async put(bytes, options = {}) {
       const durable = options.durable ?? true;
       const sha256 = sha256Hex(bytes);
       const target = pathOf(sha256);
+      if (!durable && bytes.length <= SYNC_WRITE_MAX_BYTES) {
+        putSmallNow(target, bytes);
+        return { sha256, size: bytes.length };
+      }
       if (await exists(target)) return { sha256, size: bytes.length };
       await ensureDir(path.dirname(target));
       await ensureDir(tmpDir);

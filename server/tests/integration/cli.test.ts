@@ -60,7 +60,8 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
     ).rejects.toMatchObject({
       stderr: expect.stringContaining('purpose'),
     });
-  });
+    // Seven CLI processes: each starts Node and opens the workspace.
+  }, 90_000);
 });
 
 describe('start-up configuration', () => {

@@ -5,47 +5,69 @@ import type { Database } from '../../db/schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function upsertCompany(db: Db, company: { domain: string; country: string | null; now: number }): Promise<string> {
-  // A no-op update instead of DO NOTHING, so RETURNING gives the id of an existing row too (one round trip).
-  const row = await db
+  // Look first: nearly every mail is from a known company, and a no-op ON CONFLICT DO UPDATE
+  // would make SQLite check the foreign keys of every contact of that company (0.5 ms per mail).
+  const find = () => db.selectFrom('companies').select('id').where('domain', '=', company.domain).executeTakeFirst();
+  const existing = await find();
+  if (existing) return existing.id;
+  const inserted = await db
     .insertInto('companies')
     .values({ id: newId(), domain: company.domain, name: company.domain, country: company.country, created_at: company.now })
-    .onConflict((oc) => oc.column('domain').doUpdateSet({ domain: company.domain }))
+    .onConflict((oc) => oc.column('domain').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  // Inserted meanwhile by a concurrent transaction (PostgreSQL): the row is there now.
+  return inserted?.id ?? (await find())?.id ?? Promise.reject(new Error(`company ${company.domain} vanished`));
 }
 
 export async function upsertContact(
   db: Db,
   contact: { address: string; name: string | null; companyId: string | null; country: string | null; seenAt: number },
 ): Promise<string> {
-  const row = await db
-    .insertInto('contacts')
-    .values({
-      id: newId(),
-      address: contact.address,
-      name: contact.name,
-      company_id: contact.companyId,
-      country: contact.country,
-      phone_e164: null,
-      first_seen_at: contact.seenAt,
-      last_seen_at: contact.seenAt,
-    })
-    .onConflict((oc) =>
-      oc.column('address').doUpdateSet((eb) => ({
-        // A display name seen later replaces none; a newer mail moves last_seen_at forward only.
-        name: eb.fn.coalesce('contacts.name', eb.ref('excluded.name')),
-        last_seen_at: eb
-          .case()
-          .when('contacts.last_seen_at', '<', contact.seenAt)
-          .then(contact.seenAt)
-          .else(eb.ref('contacts.last_seen_at'))
-          .end(),
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  // Read, then write only what changes, with a plain UPDATE: SQLite runs the foreign-key
+  // checks of an ON CONFLICT DO UPDATE against every message_contacts row of the contact,
+  // which grows with the customer's history.
+  const find = () =>
+    db.selectFrom('contacts').select(['id', 'name', 'last_seen_at']).where('address', '=', contact.address).executeTakeFirst();
+  let existing = await find();
+  if (!existing) {
+    const inserted = await db
+      .insertInto('contacts')
+      .values({
+        id: newId(),
+        address: contact.address,
+        name: contact.name,
+        company_id: contact.companyId,
+        country: contact.country,
+        phone_e164: null,
+        first_seen_at: contact.seenAt,
+        last_seen_at: contact.seenAt,
+      })
+      .onConflict((oc) => oc.column('address').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return inserted.id;
+    // Inserted meanwhile by a concurrent transaction (PostgreSQL).
+    existing = await find();
+    if (!existing) throw new Error(`contact ${contact.address} vanished`);
+  }
+  // A display name seen later replaces none; a newer mail moves last_seen_at forward only.
+  const name = existing.name === null && contact.name !== null ? contact.name : undefined;
+  const lastSeenAt = existing.last_seen_at < contact.seenAt ? contact.seenAt : undefined;
+  if (name !== undefined || lastSeenAt !== undefined) {
+    await db
+      .updateTable('contacts')
+      .set((eb) => ({
+        ...(name !== undefined ? { name: eb.fn.coalesce('name', eb.val(name)) } : {}),
+        // Compared in SQL too: a concurrent transaction may have moved it further meanwhile.
+        ...(lastSeenAt !== undefined
+          ? { last_seen_at: eb.case().when('last_seen_at', '<', lastSeenAt).then(eb.val(lastSeenAt)).else(eb.ref('last_seen_at')).end() }
+          : {}),
+      }))
+      .where('id', '=', existing.id)
+      .execute();
+  }
+  return existing.id;
 }
 
 export async function linkMessageContact(

@@ -87,7 +87,8 @@ export async function bumpConversation(db: Db, conversationId: string, at: numbe
     .set((eb) => ({
       ...(reopen ? { status: 'open' as const } : {}),
       updated_at: Date.now(),
-      last_message_at: eb.case().when('last_message_at', '<', at).then(at).else(eb.ref('last_message_at')).end(),
+      // eb.val keeps the SQL text constant (a literal would defeat the statement cache).
+      last_message_at: eb.case().when('last_message_at', '<', at).then(eb.val(at)).else(eb.ref('last_message_at')).end(),
     }))
     .where('id', '=', conversationId)
     .execute();

@@ -12,5 +12,6 @@ export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInb
 export { messageIdentity } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
+export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { conversationRoutes } from './routes.js';
 export { isReplyOrForward, subjectKey } from './subject.js';

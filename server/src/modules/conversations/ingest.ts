@@ -3,7 +3,7 @@ import { type Engine, isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type Participant, recordParticipants } from '../contacts/index.js';
+import { recordParticipants } from '../contacts/index.js';
 import { publishEvent } from '../events/index.js';
 import { indexMessage } from '../search/index.js';
 import {
@@ -20,13 +20,14 @@ import {
   linkMailboxes,
   linkMessage,
 } from './conversation-queries.js';
-import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
-import { messageIdentity } from './message-identity.js';
-import { type ParsedMail, parseMail } from './parse-mail.js';
+import type { AuthResults } from './mail-auth.js';
 import { conversationIdFromMessageIds } from './pier-message-id.js';
+import { type PreparedMail, participantsOf, prepareMail, searchDocumentOf } from './prepare-mail.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+export { type PreparedMail, prepareMail } from './prepare-mail.js';
 
 /** Replies whose threading headers were lost join a conversation with the same subject and customer this recent. */
 const SUBJECT_FALLBACK_WINDOW_MS = 60 * 24 * 60 * 60_000;
@@ -51,35 +52,7 @@ export type IngestContext = {
   ownAddresses: ReadonlySet<string>;
 };
 
-type StoredAttachment = { sha256: string; size: number; filename: string; mime: string; contentId: string | null; isInline: boolean };
-
-/** A mail whose raw bytes and attachments are safely in the blob store and whose fields are parsed; no database work yet. */
-export type PreparedMail = {
-  identity: string;
-  raw: { sha256: string; size: number };
-  parsed: Omit<ParsedMail, 'attachments'>;
-  attachments: StoredAttachment[];
-  /** Pier's own verdicts (SMTP listener) or the provider's Authentication-Results (IMAP). */
-  authResults: AuthResults | null;
-};
-
 export type IngestResult = { messageId: string; conversationId: string; isNew: boolean };
-
-/**
- * Step 1 of ingest, outside any transaction: keep the raw bytes (so nothing is
- * lost even if parsing fails), parse them, keep the attachments. Safe to
- * repeat: blobs are content-addressed.
- */
-export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { durable?: boolean } = {}): Promise<PreparedMail> {
-  const rawBlob = await blobs.put(raw, options);
-  const { attachments, ...parsed } = await parseMail(raw);
-  const stored: StoredAttachment[] = [];
-  for (const a of attachments) {
-    const blob = await blobs.put(a.content, options);
-    stored.push({ sha256: blob.sha256, size: blob.size, filename: a.filename, mime: a.mime, contentId: a.contentId, isInline: a.isInline });
-  }
-  return { identity: messageIdentity(raw), raw: rawBlob, parsed, attachments: stored, authResults: readProviderAuthResults(raw) };
-}
 
 /**
  * Step 2, inside the caller's transaction: one message row per identity, its
@@ -128,10 +101,8 @@ export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: Prepa
     await indexMessage(trx, ctx.engine, {
       messageId,
       receivedAt,
-      subject: mail.parsed.subject,
-      body: mail.parsed.text,
-      participants: participants.flatMap((p) => [p.address, ...(p.name ? [p.name] : [])]),
-      attachmentNames: mail.attachments.filter((a) => !a.isInline).map((a) => a.filename),
+      ...searchDocumentOf(mail.parsed, mail.attachments),
+      texts: mail.indexTexts,
     });
     await publishEvent(trx, 'message.received', {
       messageId,
@@ -205,18 +176,6 @@ async function threadMessage(
 function counterpartyOf(parsed: PreparedMail['parsed'], direction: 'in' | 'out', own: ReadonlySet<string>): string | null {
   const candidates = direction === 'in' ? [parsed.from, ...parsed.replyTo] : [...parsed.to, ...parsed.cc];
   return candidates.map((a) => a?.address?.toLowerCase()).find((a): a is string => Boolean(a) && !own.has(a as string)) ?? null;
-}
-
-function participantsOf(parsed: PreparedMail['parsed']): Participant[] {
-  const list: Participant[] = [];
-  const add = (role: Participant['role'], people: { address: string | null; name: string | null }[]) => {
-    for (const p of people) if (p.address) list.push({ address: p.address, name: p.name, role });
-  };
-  add('from', parsed.from ? [parsed.from] : []);
-  add('to', parsed.to);
-  add('cc', parsed.cc);
-  add('reply_to', parsed.replyTo);
-  return list;
 }
 
 function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'out'; receivedAt: number; now: number }): MessageRow {

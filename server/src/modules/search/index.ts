@@ -1,3 +1,3 @@
-export { indexMessage, removeFromIndex, type SearchDocument, tieSlots } from './search-index.js';
+export { type IndexTexts, indexMessage, indexTextsOf, removeFromIndex, type SearchDocument, tieSlots } from './search-index.js';
 export { defaultSearchTuning, type SearchHit, type SearchRequest, type SearchTuning, searchMessages } from './search-queries.js';
 export { type SearchTerm, toCharacterIndexText, toIndexText, toQuery } from './search-text.js';

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { charactersOfIndexTexts, toIndexText } from './search-text.js';
+import { toIndexText } from './search-text.js';
 
 export type SearchDocument = {
   messageId: string;
@@ -13,6 +13,18 @@ export type SearchDocument = {
   participants: string[];
   attachmentNames: string[];
 };
+
+/** A document as the engines index it (see search-text.ts); pure, so it can be made off the database path. */
+export type IndexTexts = { subject: string; participants: string; attachments: string; body: string; characters: string };
+
+export function indexTextsOf(doc: Pick<SearchDocument, 'subject' | 'body' | 'participants' | 'attachmentNames'>): IndexTexts {
+  const distinctCharacters = new Set<string>();
+  const subject = toIndexText(doc.subject, shortFieldChars, distinctCharacters);
+  const participants = toIndexText(doc.participants.join(' '), shortFieldChars, distinctCharacters);
+  const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars, distinctCharacters);
+  const body = toIndexText(doc.body, undefined, distinctCharacters);
+  return { subject, participants, attachments, body, characters: [...distinctCharacters].join(' ') };
+}
 
 /**
  * sort_key = received_at_ms * tieSlots + tie-breaker. 1024 slots per millisecond keep every key
@@ -82,7 +94,11 @@ async function allocateFreeSortKey(executor: Kysely<Database>, messageId: string
  * id, which for new mail is one statement. ON CONFLICT DO NOTHING keeps a PostgreSQL
  * transaction usable when another one took the key at the same moment.
  */
-export async function indexMessage(executor: Kysely<Database>, engine: Engine, doc: SearchDocument): Promise<number> {
+export async function indexMessage(
+  executor: Kysely<Database>,
+  engine: Engine,
+  doc: SearchDocument & { texts?: IndexTexts | undefined },
+): Promise<number> {
   const bucket = clampReceivedAt(doc.receivedAt);
   let sortKey = bucket * tieSlots + tieOf(doc.messageId);
   let replacing = false;
@@ -102,11 +118,7 @@ export async function indexMessage(executor: Kysely<Database>, engine: Engine, d
     }
   }
 
-  const subject = toIndexText(doc.subject, shortFieldChars);
-  const body = toIndexText(doc.body);
-  const participants = toIndexText(doc.participants.join(' '), shortFieldChars);
-  const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars);
-  const characters = charactersOfIndexTexts([subject, participants, attachments, body]);
+  const { subject, participants, attachments, body, characters } = doc.texts ?? indexTextsOf(doc);
 
   if (engine === 'postgres') {
     // Weights label the fields (A subject, B people, C files, D body) for field filters later;

@@ -14,9 +14,6 @@
  */
 
 const cjkClass = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
-// A CJK run, or a word: letters/digits of any other script (a mark may follow, never lead).
-// The `v` flag's set difference keeps CJK out of words, so 'led灯' is 'led' then '灯'.
-const runPattern = new RegExp(`([${cjkClass}]+)|([[\\p{L}\\p{N}]--[${cjkClass}]][[\\p{L}\\p{N}\\p{M}]--[${cjkClass}]]*)`, 'gv');
 const foldedMarks = /(?<=[\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
 const nonAscii = /\P{ASCII}/u;
 const quoteChars = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u300c', '\u300d', '\u300e', '\u300f']);
@@ -58,12 +55,73 @@ function foldWord(word: string): string {
   return cut(folded, maxTokenChars);
 }
 
-function splitRuns(text: string): Run[] {
-  const runs: Run[] = [];
-  for (const match of text.normalize('NFKC').toLowerCase().matchAll(runPattern)) {
-    if (match[1] !== undefined) runs.push({ isCjk: true, text: match[1] });
-    else if (match[2] !== undefined) runs.push({ isCjk: false, text: foldWord(match[2]) });
+/**
+ * What a character is to the tokenizer. A run of CJK characters is one run; a word is a letter
+ * or digit of any other script followed by letters, digits and marks (a mark never starts a
+ * word), so 'led灯' is 'led' then '灯'. Everything else separates.
+ */
+enum CharClass {
+  Separator = 0,
+  Word = 1,
+  Mark = 2,
+  Cjk = 3,
+}
+const isCjkChar = new RegExp(`^[${cjkClass}]$`, 'v');
+const isLetterOrDigit = /^[\p{L}\p{N}]$/u;
+const isMark = /^\p{M}$/u;
+// Indexing runs this for every character of every mail: ASCII is decided by arithmetic and
+// other characters by the Unicode regexes once each (a mail uses few distinct characters).
+const classCache = new Map<number, CharClass>();
+
+function classOf(codePoint: number): CharClass {
+  if (codePoint < 0x80) {
+    const lower = codePoint | 0x20;
+    return (codePoint >= 0x30 && codePoint <= 0x39) || (lower >= 0x61 && lower <= 0x7a) ? CharClass.Word : CharClass.Separator;
   }
+  let found = classCache.get(codePoint);
+  if (found === undefined) {
+    const ch = String.fromCodePoint(codePoint);
+    found = isCjkChar.test(ch)
+      ? CharClass.Cjk
+      : isLetterOrDigit.test(ch)
+        ? CharClass.Word
+        : isMark.test(ch)
+          ? CharClass.Mark
+          : CharClass.Separator;
+    if (classCache.size < 100_000) classCache.set(codePoint, found);
+  }
+  return found;
+}
+
+function splitRuns(text: string): Run[] {
+  // NFKC maps full-width Latin and compatibility forms onto plain letters; ASCII is already normal.
+  const s = (nonAscii.test(text) ? text.normalize('NFKC') : text).toLowerCase();
+  const runs: Run[] = [];
+  let i = 0;
+  let runStart = -1;
+  let runClass = CharClass.Separator;
+  const close = (end: number) => {
+    if (runStart < 0) return;
+    const piece = s.slice(runStart, end);
+    runs.push(runClass === CharClass.Cjk ? { isCjk: true, text: piece } : { isCjk: false, text: foldWord(piece) });
+    runStart = -1;
+  };
+  while (i < s.length) {
+    const codePoint = s.codePointAt(i) as number;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const cls = classOf(codePoint);
+    if (runStart >= 0 && (cls === runClass || (runClass === CharClass.Word && cls === CharClass.Mark))) {
+      i += width;
+      continue;
+    }
+    close(i);
+    if (cls === CharClass.Word || cls === CharClass.Cjk) {
+      runStart = i;
+      runClass = cls;
+    }
+    i += width;
+  }
+  close(s.length);
   return runs;
 }
 
@@ -81,12 +139,20 @@ function indexedCjkTokens(run: string): string[] {
   return last === undefined ? [] : [...bigrams(run), last];
 }
 
-/** The text to hand to the engine's index (FTS5 unicode61 or to_tsvector('simple')). */
-export function toIndexText(text: string, maxChars: number = maxIndexedChars): string {
+/**
+ * The text to hand to the engine's index (FTS5 unicode61 or to_tsvector('simple')). Pass
+ * `characters` to also collect the distinct CJK characters (see charactersOfIndexTexts) in
+ * the same pass.
+ */
+export function toIndexText(text: string, maxChars: number = maxIndexedChars, characters?: Set<string>): string {
   const out: string[] = [];
   for (const run of splitRuns(cut(text, maxChars))) {
-    if (run.isCjk) out.push(...indexedCjkTokens(run.text));
-    else out.push(run.text);
+    if (!run.isCjk) {
+      out.push(run.text);
+      continue;
+    }
+    out.push(...indexedCjkTokens(run.text));
+    if (characters) for (const ch of run.text) if (characters.size < maxDistinctCharacters) characters.add(ch);
   }
   return out.join(' ');
 }
@@ -101,8 +167,6 @@ export function toCharacterIndexText(text: string, maxChars: number = maxIndexed
   return charactersOfIndexTexts([toIndexText(text, maxChars)]);
 }
 
-const startsWithCjk = new RegExp(`^[${cjkClass}]`, 'v');
-
 /**
  * The same characters, read off texts already made by toIndexText (normalised, CJK as pairs):
  * indexing a mail then normalises and splits its body once, not twice.
@@ -111,7 +175,7 @@ export function charactersOfIndexTexts(indexTexts: string[]): string {
   const seen = new Set<string>();
   for (const indexText of indexTexts) {
     for (const token of indexText.split(' ')) {
-      if (!startsWithCjk.test(token)) continue;
+      if (token === '' || classOf(token.codePointAt(0) as number) !== CharClass.Cjk) continue;
       for (const ch of token) {
         if (seen.size >= maxDistinctCharacters) return [...seen].join(' ');
         seen.add(ch);

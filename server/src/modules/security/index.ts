@@ -4,4 +4,4 @@ export { type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
-export { purgeExpiredSessions } from './sessions.js';
+export { type AuthContext, purgeExpiredSessions, resolveSession } from './sessions.js';

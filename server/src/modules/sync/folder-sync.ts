@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type PreparedMail, prepareMail, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import {
   deleteLocationsByUid,
@@ -15,7 +15,14 @@ import {
   updateLocationFlags,
 } from './folder-queries.js';
 
-export type SyncDeps = { db: Kysely<Database>; blobs: BlobStore; logger: Logger; engine: Engine };
+export type SyncDeps = {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  logger: Logger;
+  engine: Engine;
+  /** Told after each committed batch (live updates); never inside the transaction. */
+  onStored?: (results: IngestResult[]) => void;
+};
 
 export type FolderSyncStats = { fetched: number; stored: number; known: number; failed: number; removed: number; flagsUpdated: number };
 
@@ -111,6 +118,7 @@ async function storeUids(
   const batches = await batchesBySize(client, uids);
   if (batches.length === 0) return;
   const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
+  const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
     stats.fetched += messages.length;
@@ -126,7 +134,7 @@ async function storeUids(
         uid: message.uid,
         flags: [...(message.flags ?? [])].sort(),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
-        mail: await prepareMail(deps.blobs, message.source, { durable: false }),
+        mail: await pool.prepare(message.source),
       });
     });
     // One syncfs for the whole batch before the rows that point at its blobs are committed.
@@ -139,6 +147,7 @@ async function storeUids(
     deps.db.transaction().execute(async (trx) => {
       let stored = 0;
       let known = 0;
+      const results: IngestResult[] = [];
       for (const p of prepared.mails) {
         const result = await storePreparedMail(trx, ctx, p.mail, {
           mailboxId: mailbox.id,
@@ -150,11 +159,12 @@ async function storeUids(
           direction: folder.role === 'sent' ? 'out' : 'in',
           receivedAt: p.receivedAt,
         });
+        results.push(result);
         if (result.isNew) stored++;
         else known++;
       }
       await saveCheckpoint(trx, folder.id, checkpoint(prepared.uids));
-      return { stored, known };
+      return { stored, known, results };
     });
 
   let next: Promise<PreparedBatch> | undefined = prepare(batches[0] as number[]);
@@ -166,6 +176,7 @@ async function storeUids(
     next?.catch(() => {});
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
     const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
+    deps.onStored?.(counts.results);
     stats.stored += counts.stored;
     stats.known += counts.known;
   }

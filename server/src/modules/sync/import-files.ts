@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { prepareMail, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, prepareMail, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 
 export type ImportCounts = { new: number; known: number; failed: number; failures: { file: string; error: string }[] };
@@ -16,7 +16,7 @@ export type ImportCounts = { new: number; known: number; failed: number; failure
  * them, through the same ingest path as sync. Importing twice adds nothing.
  */
 export async function importMailFiles(
-  deps: { db: Kysely<Database>; blobs: BlobStore; engine: Engine },
+  deps: { db: Kysely<Database>; blobs: BlobStore; engine: Engine; onStored?: (results: IngestResult[]) => void },
   mailbox: MailboxRow,
   paths: string[],
 ): Promise<ImportCounts> {
@@ -28,6 +28,7 @@ export async function importMailFiles(
       const result = await deps.db
         .transaction()
         .execute((trx) => storePreparedMail(trx, ctx, prepared, { mailboxId: mailbox.id, source: 'import' }));
+      deps.onStored?.([result]);
       if (result.isNew) counts.new++;
       else counts.known++;
     } catch (error) {

@@ -11,6 +11,7 @@ import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import type { IngestResult } from '../conversations/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { importMailFiles } from './import-files.js';
 
@@ -27,7 +28,12 @@ const ImportResultSchema = z.object({
  * one .eml (message/rfc822). It is streamed to a temporary file, never held in
  * memory, and goes through the same ingest path as sync and the CLI.
  */
-export const importRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; blobs: BlobStore; engine: Engine }> = async (app, deps) => {
+export const importRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  engine: Engine;
+  onStored?: (results: IngestResult[]) => void;
+}> = async (app, deps) => {
   app.addContentTypeParser(['application/mbox', 'message/rfc822', 'application/octet-stream'], (_request, payload, done) =>
     done(null, payload),
   );

@@ -2,6 +2,7 @@ import type { ConversationSummary, SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { BackIcon } from '../../ui/icons';
+import { PresenceBar } from '../live';
 import { formatFullTime } from './format';
 
 type Props = {
@@ -53,6 +54,7 @@ export function ConversationPane({ conversation, mailboxes, backHref }: Props) {
           {t('detail.back')}
         </Link>
         <h2 id="conversation-subject">{conversation.subject || t('list.noSubject')}</h2>
+        <PresenceBar conversationId={conversation.id} />
         <dl className="detail-meta">
           <dt>{t('detail.from')}</dt>
           <dd>{from || t('list.unknownSender')}</dd>

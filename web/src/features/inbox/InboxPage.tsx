@@ -6,6 +6,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { LiveStatusNotice, useLive } from '../live';
 import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
@@ -33,6 +34,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const logout = useLogout();
 
   useDocumentTitle(t('shell.pageTitle'));
+  // Pushed events refetch the lists; while the live channel is down the list polls as before.
+  const live = useLive();
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
@@ -40,8 +43,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     queryKey: queryKeys.conversations(mailboxId, search),
     queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}) }),
     placeholderData: keepPreviousData,
-    // New mail shows up without a reload; live push over WebSocket replaces this later.
-    refetchInterval: 15_000,
+    // Live push refetches at once; the slow refetch is only a safety net.
+    refetchInterval: live.status === 'open' ? 120_000 : 15_000,
   });
 
   const loaded = useMemo(() => conversations.data?.items ?? [], [conversations.data]);
@@ -131,6 +134,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         hrefFor={(conversationId) => hrefFor({ conversationId })}
       />
       <ConversationPane conversation={selected} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
+      <LiveStatusNotice status={live.status} />
     </div>
   );
 }

@@ -1,0 +1,472 @@
+#!/usr/bin/env node
+// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep]`
+//
+// The shared inbox's speed on this machine (a benchmark, not a timed test):
+//  1. seeds N conversations (one message each, English / Chinese / mixed, 0.3–1 KB bodies, dates over
+//     three years, in sales@ / info@ / accounting@) by direct inserts plus Pier's own search indexing;
+//  2. starts Pier as its own process (`server/dist/main.js`, as `npm start` runs it) on that data;
+//  3. list API: autocannon, 64 connections on loopback, GET /api/conversations?limit=50 as an agent
+//     with two of the three mailboxes (the mailbox filter is on), after a warm-up;
+//  4. search API: GET /api/conversations?q=… one request at a time (English words and 报价/样品), p95;
+//  5. push latency: Chromium (playwright-core) has the inbox open; a mail is delivered by the test
+//     bench's Postfix to info@, Dovecot stores it, Pier's IMAP IDLE sync stores it and pushes over
+//     the WebSocket, the page refetches; measured from before the SMTP send until the subject is in
+//     the page's DOM; 30 mails, median and p95;
+//  6. first-load JS of the built web app, gzipped (what index.html loads; as `npm run bench`).
+// PostgreSQL (--engine postgres) uses a scratch database on the test bench's server, dropped at the end.
+// The test bench (scripts/test-env) is started if it is not running (PIER_TEST_PORTBASE selects it).
+// The last line printed is one JSON object.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const total = Number(arg('conversations', 200_000));
+const engine = arg('engine', 'sqlite');
+const duration = Number(arg('duration', 15));
+const pushes = Number(arg('push', 30));
+const keep = process.argv.includes('--keep');
+const log = (line) => console.log(`[bench:api] ${line}`);
+const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
+const dist = (p) => import(path.join(root, 'server/dist', p));
+const { openWorkspace } = await dist('compose.js');
+const { createMailbox, grantMailboxAccess } = await dist('modules/mailboxes/index.js');
+const { createAccount } = await dist('modules/security/index.js');
+const { indexMessage } = await dist('modules/search/index.js');
+const { newId } = await dist('db/ids.js');
+const { default: autocannon } = await import('autocannon');
+const { default: nodemailer } = await import('nodemailer');
+const { ImapFlow } = await import('imapflow');
+const { chromium } = await import('playwright-core');
+const { default: pg } = await import('pg');
+
+// ---------------------------------------------------------------- test bench (Postfix, Dovecot, PostgreSQL)
+const envScript = path.join(root, 'scripts/test-env/test-env.sh');
+const wasRunning = spawnSync('bash', [envScript, 'status'], { stdio: 'ignore' }).status === 0;
+const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
+const env = Object.fromEntries(
+  readFileSync(envFile, 'utf8')
+    .split('\n')
+    .map((l) => /^export ([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2]]),
+);
+const pushAddress = 'info@acme.test';
+const agent = { email: 'agent@acme.test', password: 'bench password 123' };
+
+// ---------------------------------------------------------------- deterministic corpus
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const english =
+  'please kindly confirm order quantity pieces carton pallet delivery schedule port vessel booking price discount payment deposit invoice container freight sample approval drawing specification model panel lamp driver warranty packing label catalogue exhibition meeting urgent thanks regards customer supplier stock trial tooling cost total update status problem replacement refund'.split(
+    ' ',
+  );
+const chinese =
+  '您好 我们 贵司 订单 数量 交货 期限 付款 定金 尾款 信用证 海运 集装箱 货代 清关 发票 合同 工厂 生产 质量 检验 包装 托盘 港口 提单 客户 产品 型号 规格 颜色 尺寸 面板 灯具 电源 确认 尽快 回复 谢谢 安排 折扣 库存 定制 图纸 认证 物流 运费 美元 附件 目录'.split(
+    ' ',
+  );
+const pick = (rand, list) => list[Math.floor(rand() * list.length)];
+const start = Date.UTC(2023, 0, 1);
+const span = 3 * 365 * 86_400_000;
+
+function makeConversation(i) {
+  const rand = prng(i * 2654435761 + 7);
+  const kind = rand(); // 45% English, 35% Chinese, 20% both
+  const words = (list, n) => Array.from({ length: n }, () => pick(rand, list));
+  const parts = [];
+  const target = 300 + Math.floor(rand() * 700);
+  let bytes = 0;
+  while (bytes < target) {
+    const zh = kind < 0.45 ? false : kind < 0.8 ? true : rand() < 0.5;
+    const s = zh ? `${words(chinese, 6 + Math.floor(rand() * 8)).join('')}。` : `${words(english, 8 + Math.floor(rand() * 10)).join(' ')}.`;
+    parts.push(s);
+    bytes += Buffer.byteLength(s) + 1;
+  }
+  if (rand() < 0.3) parts.push('请报价，谢谢。');
+  if (rand() < 0.5) parts.push('The shipment is ready.');
+  if (rand() < 0.08) parts.push('样品已寄出。');
+  if (rand() < 0.01) parts.push('tungsten carbide cutter');
+  const buyer = Math.floor(rand() * 20_000);
+  const box = rand();
+  return {
+    receivedAt: start + Math.floor(rand() * span),
+    subject: kind < 0.45 ? `RFQ ${words(english, 4).join(' ')} #${i}` : `询价 ${words(chinese, 3).join('')} #${i}`,
+    body: parts.join(' '),
+    from: `buyer${buyer}@customer${buyer % 500}.test`,
+    fromName: `Buyer ${buyer}`,
+    // sales 60%, info 30%, accounting 10%
+    mailbox: box < 0.6 ? 0 : box < 0.9 ? 1 : 2,
+  };
+}
+
+// ---------------------------------------------------------------- 1. seed
+let databaseUrl;
+let dropDatabase = async () => {};
+if (engine === 'postgres') {
+  const adminUrl = env.PIER_TEST_DATABASE_URL;
+  const name = `pier_bench_api_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+} else if (engine !== 'sqlite') {
+  throw new Error(`--engine sqlite|postgres, not ${engine}`);
+}
+const dataDir = mkdtempSync(path.join(tmpdir(), 'pier-bench-api-'));
+let pier;
+let browser;
+try {
+  const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
+  const { db } = ws;
+  const mailboxIds = [];
+  for (const [name, purpose] of [
+    ['sales', 'sales'],
+    ['info', 'inquiry'],
+    ['accounting', 'accounting'],
+  ]) {
+    const address = `${name}@acme.test`;
+    // info@ is connected to the test bench's Dovecot (IMAP IDLE) for the push measurement.
+    const connection =
+      address === pushAddress
+        ? {
+            preset: 'other',
+            imap: { host: '127.0.0.1', port: Number(env.PIER_TEST_IMAP_PORT), tls: 'none', user: address },
+            smtp: { host: '127.0.0.1', port: Number(env.PIER_TEST_SUBMISSION_PORT), tls: 'none', user: address },
+            authMethod: 'password',
+            password: env.PIER_TEST_MAIL_PASSWORD,
+            syncFolders: ['inbox'],
+            syncSinceDays: null,
+          }
+        : undefined;
+    mailboxIds.push(
+      (await createMailbox(db, { address, displayName: name, purpose, ...(connection ? { connection } : {}) }, ws.secrets)).id,
+    );
+  }
+  const user = await createAccount(db, { email: agent.email, name: 'Li Wei', password: agent.password, role: 'agent' });
+  await grantMailboxAccess(db, user.id, mailboxIds[0], 'reply');
+  await grantMailboxAccess(db, user.id, mailboxIds[1], 'reply');
+
+  const t0 = performance.now();
+  const batch = 500;
+  const now = Date.now();
+  for (let first = 0; first < total; first += batch) {
+    const rows = [];
+    for (let i = first; i < Math.min(total, first + batch); i++)
+      rows.push({ conversationId: newId(), messageId: newId(), ...makeConversation(i) });
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('conversations')
+        .values(
+          rows.map((r) => ({
+            id: r.conversationId,
+            subject: r.subject,
+            subject_key: r.subject.toLowerCase(),
+            counterparty: r.from,
+            status: 'open',
+            assignee_id: null,
+            priority: 'normal',
+            last_message_at: r.receivedAt,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('messages')
+        .values(
+          rows.map((r) => ({
+            id: r.messageId,
+            identity: r.messageId,
+            message_id_header: `<${r.messageId}@customer.test>`,
+            raw_sha256: '0'.repeat(64),
+            raw_size: r.body.length,
+            direction: 'in',
+            from_addr: r.from,
+            from_name: r.fromName,
+            to_addrs: '[]',
+            cc_addrs: '[]',
+            subject: r.subject,
+            sent_at: r.receivedAt,
+            received_at: r.receivedAt,
+            in_reply_to: null,
+            references_json: '[]',
+            snippet: r.body.slice(0, 200),
+            parse_status: 'ok',
+            parse_error: null,
+            created_at: now,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('conversation_messages')
+        .values(rows.map((r) => ({ conversation_id: r.conversationId, message_id: r.messageId })))
+        .execute();
+      await trx
+        .insertInto('conversation_mailboxes')
+        .values(rows.map((r) => ({ conversation_id: r.conversationId, mailbox_id: mailboxIds[r.mailbox] })))
+        .execute();
+      await trx
+        .insertInto('message_locations')
+        .values(
+          rows.map((r) => ({
+            id: newId(),
+            message_id: r.messageId,
+            mailbox_id: mailboxIds[r.mailbox],
+            folder_path: '',
+            uid: null,
+            source: 'import',
+            seen_at: now,
+          })),
+        )
+        .execute();
+      for (const r of rows) {
+        await indexMessage(trx, ws.engine, {
+          messageId: r.messageId,
+          receivedAt: r.receivedAt,
+          subject: r.subject,
+          body: r.body,
+          participants: [`${r.fromName} <${r.from}>`],
+          attachmentNames: [],
+        });
+      }
+    });
+    if (process.stderr.isTTY) process.stderr.write(`\r[bench:api] seeding ${Math.min(total, first + batch)}/${total}`);
+  }
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  if (ws.engine === 'postgres') {
+    const { sql } = await import('kysely');
+    await sql`analyze`.execute(db);
+  }
+  log(`seeded ${total} conversations (${ws.engine}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  await ws.close();
+
+  // Dovecot's info@ INBOX starts empty, so Pier's IMAP sync brings only the pushed mails.
+  const imap = new ImapFlow({
+    host: '127.0.0.1',
+    port: Number(env.PIER_TEST_IMAP_PORT),
+    secure: false,
+    auth: { user: pushAddress, pass: env.PIER_TEST_MAIL_PASSWORD },
+    logger: false,
+  });
+  imap.on('error', () => {});
+  await imap.connect();
+  const lock = await imap.getMailboxLock('INBOX');
+  if (imap.mailbox.exists > 0) await imap.messageDelete('1:*');
+  lock.release();
+  await imap.logout();
+
+  // ---------------------------------------------------------------- 2. Pier as its own process
+  pier = await startPier();
+  log(`Pier running at ${pier.url}`);
+  const cookie = await signIn(pier.url);
+
+  // ---------------------------------------------------------------- 3. list API under load
+  const listUrl = `${pier.url}/api/conversations?limit=50`;
+  const probe = await fetch(listUrl, { headers: { cookie } });
+  const probeBody = await probe.json();
+  if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
+  await runCannon(listUrl, cookie, 3); // warm-up
+  const cpuBefore = pier.cpuMs();
+  const list = await runCannon(listUrl, cookie, duration);
+  // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
+  const cpuPerRequest = (pier.cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
+  log(
+    `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
+      `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
+      `Pier CPU ${round(cpuPerRequest, 2)} ms per request`,
+  );
+
+  // ---------------------------------------------------------------- 4. search API
+  const queries = ['shipment', 'tungsten', 'catalogue', 'invoice deposit', '报价', '样品', '集装箱', 'RFQ panel'];
+  const searchTimes = [];
+  const perQuery = {};
+  for (const q of queries) {
+    const url = `${pier.url}/api/conversations?limit=50&q=${encodeURIComponent(q)}`;
+    for (let i = 0; i < 3; i++) await (await fetch(url, { headers: { cookie } })).arrayBuffer();
+    const times = [];
+    let hits = 0;
+    for (let i = 0; i < 25; i++) {
+      const t = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      const body = await res.json();
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`search ${q} answered ${res.status}`);
+      hits = body.items.length;
+    }
+    perQuery[q] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), hits };
+    searchTimes.push(...times);
+  }
+  log(`search (one client, 25 runs per query): ${JSON.stringify(perQuery)}`);
+
+  // ---------------------------------------------------------------- 5. push latency in Chromium
+  browser = await chromium.launch({
+    executablePath: env.PIER_TEST_CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+  const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(pier.url);
+  await page.getByTestId('login-email').fill(agent.email);
+  await page.getByTestId('login-password').fill(agent.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('conversation-item').first().waitFor();
+  // The IMAP connection must be idling on INBOX before the first measured mail.
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.PIER_TEST_SMTP_PORT), secure: false, ignoreTLS: true });
+  const inList = (subject) =>
+    page.waitForFunction((s) => document.querySelector('[data-testid="conversation-list"]')?.textContent?.includes(s), subject, {
+      polling: 10,
+      timeout: 30_000,
+    });
+  await smtp.sendMail({ from: 'buyer@customer.test', to: pushAddress, subject: 'push warm-up', text: 'warm-up' });
+  await inList('push warm-up');
+  const pushTimes = [];
+  for (let i = 0; i < pushes; i++) {
+    const subject = `Push ${i} ${randomBytes(3).toString('hex')}`;
+    const t = performance.now();
+    await smtp.sendMail({ from: 'Maria Rossi <maria@lucebella.test>', to: pushAddress, subject, text: `Live mail ${i}` });
+    await inList(subject);
+    pushTimes.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  smtp.close();
+  log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
+
+  // ---------------------------------------------------------------- 6. first-load JS
+  const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
+  const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (shared with other work)`;
+  log(`machine: ${machine}; engine ${engine}; ${total} conversations`);
+  console.log(
+    JSON.stringify({
+      list_p99_ms: list.latency.p99,
+      list_rps: Math.round(list.requests.average),
+      search_p95_ms: round(percentile(searchTimes, 95)),
+      push_p50_ms: Math.round(percentile(pushTimes, 50)),
+      push_p95_ms: Math.round(percentile(pushTimes, 95)),
+      first_load_kb_gz: round(jsBytes / 1024),
+    }),
+  );
+} finally {
+  await browser?.close().catch(() => {});
+  await pier?.stop();
+  if (!keep) {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabase().catch(() => {});
+  } else {
+    log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
+  }
+  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+}
+
+function runCannon(url, cookie, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: 64, duration: seconds, headers: { cookie } }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+async function signIn(baseUrl) {
+  const setup = await fetch(`${baseUrl}/api/setup`);
+  const csrf = /pier_csrf=([^;]+)/.exec(setup.headers.getSetCookie().join(';'))?.[1];
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: `pier_csrf=${csrf}` },
+    body: JSON.stringify(agent),
+  });
+  const session = /pier_session=([^;]+)/.exec(res.headers.getSetCookie().join(';'))?.[1];
+  if (!session) throw new Error(`sign-in failed: ${res.status}`);
+  return `pier_session=${session}; pier_csrf=${csrf}`;
+}
+
+function startPier() {
+  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+    env: {
+      ...process.env,
+      PIER_HOST: '127.0.0.1',
+      PIER_PORT: '0',
+      PIER_SMTP_PORT: '0',
+      PIER_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl ?? '',
+      PIER_LOG_LEVEL: 'info',
+      PIER_DNS_SERVERS: '127.0.0.1:1',
+      // The bench signs in once; the login rate limit is not what is measured.
+      PIER_LOGIN_RATE_LIMIT: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Pier did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      if (output.length > 100_000) output = output.slice(-50_000);
+      const line = output.split('\n').find((l) => l.includes('Pier is running'));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve({
+        url: JSON.parse(line).url,
+        /** user + system CPU time of the Pier process so far (Linux /proc, 100 ticks per second). */
+        cpuMs() {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
+        async stop() {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Pier exited with ${code}:\n${output}`));
+    });
+  });
+}

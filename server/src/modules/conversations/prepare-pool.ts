@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { type PreparedMail, prepareMail } from './prepare-mail.js';
+
+/**
+ * Bulk ingest (IMAP sync) prepares mail on worker threads: parsing, hashing, blob writes and
+ * index text take as long as all the database work, so with them off the main thread the
+ * two overlap on a 2-core machine. Blobs are written without fsync; the caller still calls
+ * `blobs.flush()` before committing rows that point at them.
+ *
+ * Running from TypeScript sources (tests) there is no compiled worker file: preparing then
+ * happens in-process, with the same function.
+ */
+export type PreparePool = { prepare(raw: Buffer): Promise<PreparedMail>; close(): Promise<void> };
+
+type Pending = { resolve: (mail: PreparedMail) => void; reject: (error: Error) => void };
+type Reply = { id: number; prepared?: PreparedMail; error?: string };
+
+const workerFile = fileURLToPath(new URL('./prepare-worker.js', import.meta.url));
+
+export function createPreparePool(blobs: BlobStore, options: { threads?: number } = {}): PreparePool {
+  const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+  if (!existsSync(workerFile) || threads === 0) {
+    return { prepare: (raw) => prepareMail(blobs, raw, { durable: false }), close: async () => {} };
+  }
+  const pending = new Map<number, Pending & { worker: Worker }>();
+  let nextId = 0;
+  let turn = 0;
+  const workers: Worker[] = [];
+  // A worker that dies (out of memory on a huge mail, say) fails what it was doing and leaves
+  // the pool; with none left, mail is prepared in-process. Nothing waits forever.
+  const retire = (worker: Worker, error: Error) => {
+    const index = workers.indexOf(worker);
+    if (index >= 0) workers.splice(index, 1);
+    for (const [id, p] of pending) {
+      if (p.worker !== worker) continue;
+      pending.delete(id);
+      p.reject(error);
+    }
+  };
+  for (let i = 0; i < threads; i++) {
+    const worker = new Worker(workerFile, { workerData: { blobRoot: blobs.root }, execArgv: [] });
+    worker.on('message', (reply: Reply) => {
+      const waiting = pending.get(reply.id);
+      if (!waiting) return;
+      pending.delete(reply.id);
+      if (reply.prepared) waiting.resolve(reply.prepared);
+      else waiting.reject(new Error(reply.error ?? 'prepare worker failed'));
+    });
+    worker.on('error', (error) => retire(worker, error));
+    worker.on('exit', (code) => retire(worker, new Error(`prepare worker exited with code ${code}`)));
+    // Idle workers must not keep the process alive (after the listeners: adding one re-refs the port).
+    worker.unref();
+    workers.push(worker);
+  }
+  return {
+    prepare(raw) {
+      const worker = workers[turn++ % Math.max(1, workers.length)];
+      if (!worker) return prepareMail(blobs, raw, { durable: false });
+      const id = nextId++;
+      // A copy the worker owns: the source may be a slice of a shared buffer.
+      const copy = new Uint8Array(raw);
+      return new Promise<PreparedMail>((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker });
+        worker.postMessage({ id, raw: copy }, [copy.buffer]);
+      });
+    },
+    async close() {
+      const all = [...workers];
+      for (const worker of all) retire(worker, new Error('prepare pool closed'));
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}
+
+const pools = new WeakMap<BlobStore, PreparePool>();
+
+/** One pool per blob store for the life of the process (its threads do not keep the process alive). */
+export function preparePoolFor(blobs: BlobStore): PreparePool {
+  let pool = pools.get(blobs);
+  if (!pool) {
+    pool = createPreparePool(blobs);
+    pools.set(blobs, pool);
+  }
+  return pool;
+}
