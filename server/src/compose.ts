@@ -9,7 +9,7 @@ import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
-import { scanAllMailboxSieve } from './modules/audit/index.js';
+import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
@@ -144,10 +144,20 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
               if (found.length > 0) logger.warn({ count: found.length }, 'new external forwarding in Sieve scripts (see the audit log)');
             },
           }),
+          defineJob({
+            name: 'audit.quarterly-report',
+            payload: z.null(),
+            // Daily check; makes the report of the quarter just ended once (mailing it waits for Pier's system mail).
+            run: async () => {
+              const made = await ensureQuarterlyReport(db);
+              if (made) logger.info({ reportId: made.id }, 'quarterly audit report generated');
+            },
+          }),
         ],
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
+          { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],
       });
       stops.unshift(() => worker.stop());

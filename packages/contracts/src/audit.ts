@@ -112,3 +112,64 @@ export const ForwardingAuditSchema = z.object({
   sieve: z.array(MailboxSieveStatusSchema),
 });
 export type ForwardingAudit = z.infer<typeof ForwardingAuditSchema>;
+
+const unavailable = z.object({ available: z.literal(false), reason: z.string() });
+const section = <T extends z.ZodType>(item: T) => z.union([z.object({ available: z.literal(true), items: z.array(item) }), unavailable]);
+
+/** The quarterly audit report (stored as generated, so a later export shows the same figures). */
+export const QuarterlyReportSchema = z.object({
+  version: z.literal(1),
+  periodStart: z.number(),
+  periodEnd: z.number(),
+  generatedAt: z.number(),
+  mailboxesWithoutMail: section(z.object({ id: z.string(), address: z.string(), lastMailAt: z.number().nullable() })),
+  usersNotLoggedIn: section(
+    z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), lastLoginAt: z.number().nullable() }),
+  ),
+  usersWithout2fa: section(z.object({ id: z.string(), email: z.string(), role: z.string() })),
+  accessChanges: section(
+    z.object({
+      seq: z.number(),
+      at: z.number(),
+      action: z.string(),
+      actorId: z.string().nullable(),
+      targetId: z.string().nullable(),
+      mailboxId: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  externalForwarding: section(
+    z.object({
+      mailbox: z.string(),
+      source: z.enum(['sieve', 'pier']),
+      script: z.string(),
+      target: z.string(),
+      active: z.boolean(),
+      firstSeenAt: z.number(),
+    }),
+  ),
+  pierForwardingRules: section(z.never()),
+  failedLogins: section(z.object({ email: z.string(), count: z.number(), ips: z.array(z.string()) })),
+  unusualLogins: section(z.never()),
+  fraudFlags: section(z.never()),
+  slaCompliance: section(z.never()),
+});
+export type QuarterlyReportDto = z.infer<typeof QuarterlyReportSchema>;
+
+export const StoredReportSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  createdBy: z.string().nullable(),
+  trigger: z.string(),
+  report: QuarterlyReportSchema,
+});
+export type StoredReportDto = z.infer<typeof StoredReportSchema>;
+
+export const ReportListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), periodStart: z.number(), periodEnd: z.number(), createdAt: z.number(), trigger: z.string() })),
+});
+
+export const GenerateReportSchema = z
+  .object({ from: z.number().int().min(0), to: z.number().int().min(1) })
+  .partial()
+  .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to' });

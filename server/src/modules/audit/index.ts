@@ -24,4 +24,12 @@ export {
 } from './forwarding/forwarding-scan.js';
 export { ManageSieveClient, type SieveConnectOptions, SieveError } from './forwarding/managesieve.js';
 export { findForwardingActions } from './forwarding/sieve-forwarding.js';
+export {
+  buildQuarterlyReport,
+  ensureQuarterlyReport,
+  generateQuarterlyReport,
+  previousQuarter,
+  type QuarterlyReport,
+} from './report/quarterly-report.js';
+export { reportCsv, reportPdf } from './report/report-export.js';
 export { auditReaders, auditRoutes } from './routes.js';
