@@ -139,7 +139,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             name: 'audit.sieve-scan',
             payload: z.null(),
             run: async () => {
-              const results = await scanAllMailboxSieve(db, mailboxCredentials(workspace.secrets));
+              const results = await scanAllMailboxSieve(db, mailboxCredentials(workspace.secrets), { skipReadWithinMs: 23 * 60 * 60_000 });
               const found = results.flatMap((r) => r.newExternal);
               if (found.length > 0) logger.warn({ count: found.length }, 'new external forwarding in Sieve scripts (see the audit log)');
             },

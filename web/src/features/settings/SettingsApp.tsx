@@ -13,6 +13,7 @@ import { useLogout } from '../session/queries';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
 import { ForwardingPage } from './audit/ForwardingPage';
+import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
 import './settings.css';
@@ -73,11 +74,13 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
         session={session}
         title={t('nav.title')}
         subtitle={
-          pathname.startsWith('/settings/audit')
-            ? ta('nav.log')
-            : pathname.startsWith('/settings/forwarding')
-              ? ta('nav.forwarding')
-              : t('nav.mailboxes')
+          pathname.startsWith('/settings/audit-report')
+            ? ta('nav.report')
+            : pathname.startsWith('/settings/audit')
+              ? ta('nav.log')
+              : pathname.startsWith('/settings/forwarding')
+                ? ta('nav.forwarding')
+                : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -92,6 +95,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Route path="mailboxes/new" element={<AddMailboxPage />} />
           <Route path="mailboxes/:id" element={<EditMailboxPage />} />
           <Route path="audit" element={<AuditLogPage />} />
+          <Route path="audit-report" element={<ReportPage />} />
           <Route path="forwarding" element={<ForwardingPage canScan={session.user.role !== 'auditor'} />} />
           <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
         </Routes>

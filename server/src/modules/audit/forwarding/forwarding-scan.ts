@@ -187,8 +187,24 @@ async function finish(
 }
 
 /** Every mailbox with a mail server, one after another (a daily job; a failure in one does not stop the rest). */
-export async function scanAllMailboxSieve(db: Kysely<Database>, credentials: MailboxCredentials): Promise<SieveScanResult[]> {
-  const mailboxes = await db.selectFrom('mailboxes').selectAll().where('imap_host', 'is not', null).orderBy('address').execute();
+export async function scanAllMailboxSieve(
+  db: Kysely<Database>,
+  credentials: MailboxCredentials,
+  options: { skipReadWithinMs?: number } = {},
+): Promise<SieveScanResult[]> {
+  // The scheduled run skips mailboxes read recently: a job that runs more often than planned
+  // (a retry, a second node) must not hammer the mail server.
+  const since = options.skipReadWithinMs ? Date.now() - options.skipReadWithinMs : null;
+  const mailboxes = await db
+    .selectFrom('mailboxes as m')
+    .leftJoin('mailbox_sieve as s', 's.mailbox_id', 'm.id')
+    .selectAll('m')
+    .where('m.imap_host', 'is not', null)
+    .$if(since !== null, (q) =>
+      q.where((eb) => eb.or([eb('s.last_checked_at', 'is', null), eb('s.last_checked_at', '<', since as number)])),
+    )
+    .orderBy('m.address')
+    .execute();
   const results: SieveScanResult[] = [];
   for (const mailbox of mailboxes) results.push(await scanMailboxSieve(db, mailbox, credentials));
   return results;

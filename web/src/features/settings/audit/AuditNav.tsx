@@ -14,6 +14,7 @@ export function AuditNavItems({ pathname }: { pathname: string }) {
   const items = [
     { to: '/settings/audit', label: t('nav.log'), testId: 'settings-nav-audit' },
     { to: '/settings/forwarding', label: t('nav.forwarding'), testId: 'settings-nav-forwarding' },
+    { to: '/settings/audit-report', label: t('nav.report'), testId: 'settings-nav-report' },
   ];
   return (
     <>
