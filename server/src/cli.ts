@@ -16,6 +16,7 @@ import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
+import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
@@ -199,6 +200,32 @@ program
       const counts = await importMailFiles({ ...ws, onStored: (results) => ws.live.messagesStored(results) }, row, paths);
       console.log(JSON.stringify(counts));
       if (counts.failed > 0) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('fraud')
+  .description('fraud checks')
+  .command('check')
+  .description("score mail files against the workspace's history without storing them; one JSON line per file")
+  .requiredOption('--mailbox <address>', 'the mailbox the mail would arrive in')
+  .argument('<files...>', '.eml files')
+  .action(async (files: string[], opts: { mailbox: string }) => {
+    await withWorkspace(async (ws) => {
+      const row = await findMailboxByAddress(ws.db, opts.mailbox);
+      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+      // History imported by the CLI waits for a worker to be assessed; catch up so its bank details count.
+      await assessPendingMessages(ws);
+      for (const file of files) {
+        try {
+          const { score, level, signals } = await checkMailFile(ws.db, file);
+          console.log(JSON.stringify({ file, score, level, signals }));
+        } catch (error) {
+          // One unreadable file does not stop the others; the exit code tells the script.
+          console.error(`error: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+          process.exitCode = 1;
+        }
+      }
     });
   });
 

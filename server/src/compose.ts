@@ -12,6 +12,7 @@ import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
+import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { findReceivingMailbox, loadOwnAddresses, mailboxCredentials } from './modules/mailboxes/index.js';
 import { createSecretBox, loadSecretKey, purgeExpiredSessions } from './modules/security/index.js';
@@ -44,8 +45,8 @@ export async function openWorkspace(
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(_workspace: Workspace): EventSubscriber[] {
-  return [];
+function eventSubscribers(workspace: Workspace): EventSubscriber[] {
+  return [fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs })];
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {

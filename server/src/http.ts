@@ -22,8 +22,10 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
+import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -42,6 +44,8 @@ export type HttpOptions = {
   onMailboxesChanged?: () => void;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
+  /** What other domains add to the conversation view (notes, events, tags, delivery state). */
+  conversationDetailSources?: DetailSources;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -101,6 +105,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
+  await app.register(readingRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    ...(options.conversationDetailSources ? { sources: options.conversationDetailSources } : {}),
+  });
+  await app.register(fraudRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db, mailboxCredentials: mailboxCredentials(options.secrets) });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));

@@ -30,6 +30,11 @@ export const errorCodes = [
   'mailbox.address_taken',
   'user.email_taken',
   'server.error',
+  'conversation.not_found',
+  'message.not_found',
+  'attachment.not_found',
+  'fraud.phone_not_on_record',
+  'fraud.caller_unknown',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

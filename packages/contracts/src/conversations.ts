@@ -20,9 +20,16 @@ export const ConversationListQuerySchema = z.object({
   /** Full-text search (subject, body, people, attachment names; Chinese and English); newest first. */
   q: z.string().trim().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Keyset paging: the `nextCursor` of the previous page (older conversations follow). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}\.[\w-]{1,64}$/)
+    .optional(),
 });
 
 export const ConversationListSchema = z.object({
   items: z.array(ConversationSummarySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable().optional(),
 });
 export type ConversationList = z.infer<typeof ConversationListSchema>;

@@ -3,6 +3,7 @@ export * from './auth.js';
 export * from './common.js';
 export * from './conversation-detail.js';
 export * from './conversations.js';
+export * from './fraud.js';
 export * from './health.js';
 export * from './live.js';
 export * from './mailboxes.js';

@@ -114,10 +114,11 @@ export const api = {
     }
   },
   updatePreferences: (locale: Locale) => request<void>('PUT', '/api/me/preferences', { locale }),
-  conversations: (params: { mailboxId?: string | null; limit?: number; q?: string }) => {
+  conversations: (params: { mailboxId?: string | null; limit?: number; q?: string; cursor?: string | null }) => {
     const query = new URLSearchParams();
     if (params.mailboxId) query.set('mailboxId', params.mailboxId);
     if (params.q) query.set('q', params.q);
+    if (params.cursor) query.set('cursor', params.cursor);
     query.set('limit', String(params.limit ?? 50));
     return request<ConversationList>('GET', `/api/conversations?${query}`);
   },

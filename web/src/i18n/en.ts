@@ -176,8 +176,22 @@ export const en = {
     server: {
       error: 'Something went wrong on the server. Try again in a moment.',
     },
+    fraud: {
+      phone_not_on_record:
+        'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
+      caller_unknown: 'The person who made the call is not an active user.',
+    },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',
+    },
+    conversation: {
+      not_found: 'This conversation does not exist, or you have no access to its mailboxes.',
+    },
+    message: {
+      not_found: 'This message does not exist, or you have no access to its mailboxes.',
+    },
+    attachment: {
+      not_found: 'This attachment does not exist, or you have no access to its mailbox.',
     },
   },
 };

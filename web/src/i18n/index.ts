@@ -4,7 +4,9 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AuditCatalogue } from './audit.en';
 import { type Catalogue, en } from './en';
+import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
+import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import { zhCN } from './zh-CN';
 
@@ -12,7 +14,14 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     /** `settings` is registered by the lazily loaded admin screens (features/settings/SettingsApp.tsx). */
-    resources: { translation: Catalogue; settings: SettingsCatalogue; live: LiveCatalogue; audit: AuditCatalogue };
+    resources: {
+      translation: Catalogue;
+      settings: SettingsCatalogue;
+      live: LiveCatalogue;
+      reading: ReadingCatalogue;
+      fraud: FraudCatalogue;
+      audit: AuditCatalogue;
+    };
   }
 }
 

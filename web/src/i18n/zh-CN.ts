@@ -174,8 +174,21 @@ export const zhCN: Catalogue = {
     server: {
       error: '服务器出错了，请稍后再试。',
     },
+    fraud: {
+      phone_not_on_record: '该联系人没有登记电话号码。请先在客户资料中添加号码；切勿使用邮件中的号码。',
+      caller_unknown: '拨打电话的人不是有效用户。',
+    },
     network: {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',
+    },
+    conversation: {
+      not_found: '该会话不存在，或你没有其所在邮箱的权限。',
+    },
+    message: {
+      not_found: '该邮件不存在，或你没有其所在邮箱的权限。',
+    },
+    attachment: {
+      not_found: '该附件不存在，或你没有其所在邮箱的权限。',
     },
   },
 };

@@ -2,4 +2,53 @@
  * Tables of the fraud domain (migration 0006_fraud). Kept in their own file so
  * domains grow their part of the schema without touching each other's.
  */
-export type FraudTables = Record<never, never>;
+export interface FraudTables {
+  fraud_assessments: FraudAssessmentsTable;
+  fraud_bank_identifiers: FraudBankIdentifiersTable;
+  fraud_phone_confirmations: FraudPhoneConfirmationsTable;
+}
+
+/** One per incoming message: the score, the level and the signals (JSON array of {code, weight, reason}). */
+export interface FraudAssessmentsTable {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  score: number;
+  level: 'none' | 'warn' | 'high';
+  signals: string;
+  /** JSON array of the company domains this mail imitates (look-alike, display name): whom to call. */
+  imitated: string;
+  created_at: number;
+}
+
+/**
+ * Bank identifiers (IBAN, SWIFT/BIC, account number) a company has sent, for "new account on a
+ * known company". 'unverified' ones came in a mail that was flagged for them; they become
+ * 'trusted' when a phone confirmation of that conversation confirms the mail.
+ */
+export interface FraudBankIdentifiersTable {
+  id: string;
+  company_id: string;
+  kind: 'iban' | 'bic' | 'account';
+  value: string;
+  status: 'trusted' | 'unverified';
+  first_seen_at: number;
+  last_seen_at: number;
+  first_message_id: string;
+  last_message_id: string;
+}
+
+/** An out-of-band check: who called which number from the customer record, when, with what outcome. */
+export interface FraudPhoneConfirmationsTable {
+  id: string;
+  conversation_id: string;
+  /** The contact whose recorded number was called; the number is copied from the record, never from mail. */
+  contact_id: string;
+  phone_e164: string;
+  called_by: string;
+  called_at: number;
+  outcome: 'confirmed' | 'denied' | 'unreachable';
+  note: string | null;
+  recorded_by: string;
+  created_at: number;
+}

@@ -133,30 +133,45 @@ export async function insertLocations(
     .execute();
 }
 
-export function selectConversationPage(db: Db, options: { mailboxIds: 'all' | string[]; limit: number; ids?: string[] }) {
-  return db
-    .selectFrom('conversations')
-    .select(['id', 'subject', 'status', 'last_message_at'])
-    .$if(options.ids !== undefined, (qb) => qb.where('id', 'in', options.ids && options.ids.length > 0 ? options.ids : ['']))
-    .$if(options.mailboxIds !== 'all', (qb) =>
-      qb.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('conversation_mailboxes')
-            .select('conversation_mailboxes.conversation_id')
-            .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
-            .where(
-              'conversation_mailboxes.mailbox_id',
-              'in',
-              options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds,
-            ),
+export function selectConversationPage(
+  db: Db,
+  options: { mailboxIds: 'all' | string[]; limit: number; ids?: string[]; after?: { lastMessageAt: number; id: string } },
+) {
+  const after = options.after;
+  return (
+    db
+      .selectFrom('conversations')
+      .select(['id', 'subject', 'status', 'last_message_at'])
+      // Keyset paging in list order (newest first): strictly after the last row of the previous page.
+      .$if(after !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            eb('last_message_at', '<', after?.lastMessageAt ?? 0),
+            eb.and([eb('last_message_at', '=', after?.lastMessageAt ?? 0), eb('id', '<', after?.id ?? '')]),
+          ]),
         ),
-      ),
-    )
-    .orderBy('last_message_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit)
-    .execute();
+      )
+      .$if(options.ids !== undefined, (qb) => qb.where('id', 'in', options.ids && options.ids.length > 0 ? options.ids : ['']))
+      .$if(options.mailboxIds !== 'all', (qb) =>
+        qb.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('conversation_mailboxes')
+              .select('conversation_mailboxes.conversation_id')
+              .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
+              .where(
+                'conversation_mailboxes.mailbox_id',
+                'in',
+                options.mailboxIds === 'all' || options.mailboxIds.length === 0 ? [''] : options.mailboxIds,
+              ),
+          ),
+        ),
+      )
+      .orderBy('last_message_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute()
+  );
 }
 
 /** The newest message of each conversation in the page (for sender and snippet). */

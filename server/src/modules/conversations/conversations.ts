@@ -12,8 +12,8 @@ import {
 
 export async function listConversations(
   db: Kysely<Database>,
-  options: { mailboxIds: 'all' | string[]; limit: number; query?: string | undefined; engine: Engine },
-): Promise<ConversationSummary[]> {
+  options: { mailboxIds: 'all' | string[]; limit: number; query?: string | undefined; engine: Engine; cursor?: string | undefined },
+): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
   let matching: string[] | undefined;
   if (options.query) {
     // Newest matching messages first; their conversations, each once.
@@ -29,16 +29,21 @@ export async function listConversations(
     const byMessage = new Map(links.map((l) => [l.message_id, l.conversation_id]));
     matching = [...new Set(hits.map((h) => byMessage.get(h.messageId)).filter((id): id is string => id !== undefined))];
   }
+  const after = parseCursor(options.cursor);
   const page = await selectConversationPage(db, {
     mailboxIds: options.mailboxIds,
     limit: options.limit,
     ...(matching ? { ids: matching } : {}),
+    ...(after ? { after } : {}),
   });
+  const last = page.at(-1);
+  // Search returns one page of the best hits; only the plain list pages on.
+  const nextCursor = !options.query && last && page.length === options.limit ? `${last.last_message_at}.${last.id}` : null;
   const ids = page.map((c) => c.id);
   const [latest, links] = await Promise.all([selectLatestMessages(db, ids), selectConversationMailboxes(db, ids)]);
   const newestByConversation = new Map<string, (typeof latest)[number]>();
   for (const m of latest) if (!newestByConversation.has(m.conversation_id)) newestByConversation.set(m.conversation_id, m);
-  return page.map((c) => {
+  const items = page.map((c) => {
     const newest = newestByConversation.get(c.id);
     return {
       id: c.id,
@@ -51,4 +56,12 @@ export async function listConversations(
       mailboxIds: links.filter((l) => l.conversation_id === c.id).map((l) => l.mailbox_id),
     };
   });
+  return { items, nextCursor };
+}
+
+/** `<lastMessageAt>.<id>` of the last row shown (the contract checks the shape). */
+function parseCursor(cursor: string | undefined): { lastMessageAt: number; id: string } | undefined {
+  if (!cursor) return undefined;
+  const dot = cursor.indexOf('.');
+  return { lastMessageAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }

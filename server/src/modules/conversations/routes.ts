@@ -18,7 +18,13 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
     async (request) => {
       const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
       const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
-      return { items: await listConversations(db, { mailboxIds, limit: request.query.limit, query: request.query.q, engine }) };
+      return listConversations(db, {
+        mailboxIds,
+        limit: request.query.limit,
+        query: request.query.q,
+        engine,
+        cursor: request.query.cursor,
+      });
     },
   );
 };

@@ -1,10 +1,14 @@
 import type { ConversationSummary } from '@pier/contracts';
-import type { Ref } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, type Ref, type RefObject, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../i18n';
 import { SearchIcon } from '../../ui/icons';
-import { formatFullTime, formatListTime, toDate } from './format';
+import { Flag } from '../conversation/Flag';
+import { formatAge, formatFullTimeCached } from '../conversation/format';
+import { READING_NS } from '../conversation/strings';
+import { toDate } from './format';
 import type { ViewId } from './views';
 
 type Props = {
@@ -19,12 +23,17 @@ type Props = {
   onQueryChange: (query: string) => void;
   searchRef: Ref<HTMLInputElement>;
   selectedId: string | null;
+  /** The row j/k moved to (Enter opens it); scrolled into view. */
+  cursorId: string | null;
+  /** The last rows are in view: load the next page, if any. */
+  onEndReached?: () => void;
   hrefFor: (conversationId: string) => string;
 };
 
 export function ConversationList(props: Props) {
   const { t } = useTranslation();
   const { items, query } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
   return (
     <section className="list-pane" aria-label={t('list.label')}>
       <search className="list-search">
@@ -52,14 +61,27 @@ export function ConversationList(props: Props) {
           <span>{t('list.shown', { total: items.length })}</span>
         </div>
       ) : null}
-      <div className="list-scroll" data-testid="conversation-list">
-        <ListBody {...props} />
+      <div className="list-scroll" data-testid="conversation-list" ref={scrollRef}>
+        <ListBody {...props} scrollRef={scrollRef} />
       </div>
     </section>
   );
 }
 
-function ListBody({ items, loadedCount, isLoading, error, onRetry, view, query, selectedId, hrefFor }: Props) {
+function ListBody({
+  items,
+  loadedCount,
+  isLoading,
+  error,
+  onRetry,
+  view,
+  query,
+  selectedId,
+  cursorId,
+  onEndReached,
+  hrefFor,
+  scrollRef,
+}: Props & { scrollRef: RefObject<HTMLDivElement | null> }) {
   const { t } = useTranslation();
 
   if (isLoading) {
@@ -102,39 +124,128 @@ function ListBody({ items, loadedCount, isLoading, error, onRetry, view, query, 
     );
   }
   return (
-    <ul className="conv-list">
-      {items.map((conversation) => (
-        <li key={conversation.id}>
-          <ConversationRow conversation={conversation} selected={conversation.id === selectedId} href={hrefFor(conversation.id)} />
-        </li>
-      ))}
+    <VirtualRows
+      items={items}
+      selectedId={selectedId}
+      cursorId={cursorId}
+      hrefFor={hrefFor}
+      scrollRef={scrollRef}
+      {...(onEndReached ? { onEndReached } : {})}
+    />
+  );
+}
+
+/**
+ * Fields the list API may add (triage adds customer, company, country, assignee and tags);
+ * every one is optional so a row renders with whatever the server sends.
+ */
+type RowExtras = Partial<{
+  customerName: string | null;
+  company: string | null;
+  country: string | null;
+  assignee: { id: string; name: string } | null;
+  tags: string[];
+  unread: boolean;
+}>;
+
+const ROW_HEIGHT = 62;
+
+function VirtualRows({
+  items,
+  selectedId,
+  cursorId,
+  hrefFor,
+  scrollRef,
+  onEndReached,
+}: Pick<Props, 'items' | 'selectedId' | 'cursorId' | 'hrefFor' | 'onEndReached'> & { scrollRef: RefObject<HTMLDivElement | null> }) {
+  // Only the rows in view (plus a few) exist in the DOM: 10,000 conversations scroll like 20.
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => items[index]?.id ?? index,
+  });
+  const cursorIndex = cursorId ? items.findIndex((c) => c.id === cursorId) : -1;
+  useEffect(() => {
+    if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, virtualizer]);
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastShown = virtualRows.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastShown >= 0 && lastShown >= items.length - 40) onEndReached?.();
+  }, [lastShown, items.length, onEndReached]);
+  return (
+    <ul className="conv-list virtual" style={{ height: virtualizer.getTotalSize() }} data-count={items.length}>
+      {virtualRows.map((row) => {
+        const conversation = items[row.index];
+        if (!conversation) return null;
+        return (
+          <li key={row.key} className="conv-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
+            <ConversationRow
+              conversation={conversation}
+              selected={conversation.id === selectedId}
+              cursor={conversation.id === cursorId}
+              href={hrefFor(conversation.id)}
+            />
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-function ConversationRow({ conversation, selected, href }: { conversation: ConversationSummary; selected: boolean; href: string }) {
+// Memoised: while scrolling, rows that stay in view keep their props and skip rendering.
+const ConversationRow = memo(function ConversationRow({
+  conversation,
+  selected,
+  cursor,
+  href,
+}: {
+  conversation: ConversationSummary & RowExtras;
+  selected: boolean;
+  cursor: boolean;
+  href: string;
+}) {
   const { t } = useTranslation();
-  const sender = conversation.fromName || conversation.fromAddress || t('list.unknownSender');
+  const { t: tr } = useTranslation(READING_NS);
+  const who = conversation.customerName || conversation.fromName || conversation.fromAddress || t('list.unknownSender');
+  const tags = conversation.tags ?? [];
   return (
     <Link
       to={href}
-      className="conv-item"
+      className={`conv-item${cursor ? ' cursor' : ''}${conversation.unread ? ' unread' : ''}`}
       aria-current={selected ? 'true' : undefined}
       data-testid="conversation-item"
       data-conversation-id={conversation.id}
+      data-cursor={cursor || undefined}
     >
       <div className="conv-row">
         <span className="conv-from">
-          {sender}
-          {conversation.fromName && conversation.fromAddress ? <span className="addr">{conversation.fromAddress}</span> : null}
+          <Flag country={conversation.country} />
+          {who}
+          {conversation.company ? <span className="addr">{conversation.company}</span> : null}
+          {!conversation.company && conversation.fromName && conversation.fromAddress ? (
+            <span className="addr">{conversation.fromAddress}</span>
+          ) : null}
         </span>
+        {tags.slice(0, 2).map((tag) => (
+          <span key={tag} className="tag-chip">
+            #{tag}
+          </span>
+        ))}
+        {conversation.assignee ? (
+          <span className="assignee-chip" title={conversation.assignee.name}>
+            {conversation.assignee.name}
+          </span>
+        ) : null}
         {conversation.status !== 'open' ? <span className="status-pill">{t(`status.${conversation.status}`)}</span> : null}
         <time
           className="conv-time"
           dateTime={toDate(conversation.lastMessageAt).toISOString()}
-          title={formatFullTime(conversation.lastMessageAt)}
+          title={tr('list.age', { time: formatFullTimeCached(conversation.lastMessageAt) })}
         >
-          {formatListTime(conversation.lastMessageAt)}
+          {formatAge(toDate(conversation.lastMessageAt).getTime())}
         </time>
       </div>
       <div className="conv-line">
@@ -143,4 +254,4 @@ function ConversationRow({ conversation, selected, href }: { conversation: Conve
       </div>
     </Link>
   );
-}
+});

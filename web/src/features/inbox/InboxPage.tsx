@@ -1,11 +1,14 @@
 import type { SessionInfo } from '@pier/contracts';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { ShortcutHelp, slotActionForKey } from '../conversation/ShortcutHelp';
+import { ConversationActionsProvider, useActionRegistry } from '../conversation/slots';
+import { READING_NS } from '../conversation/strings';
 import { LiveStatusNotice, useLive } from '../live';
 import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
@@ -14,7 +17,7 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { DEFAULT_VIEW, inView, parseView, type ViewId } from './views';
 
-const LIST_LIMIT = 100;
+const LIST_LIMIT = 200;
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -23,6 +26,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function InboxPage({ session }: { session: SessionInfo }) {
   const { t } = useTranslation();
+  const { t: tr } = useTranslation(READING_NS);
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const view = parseView(params.get('view'));
@@ -39,20 +43,27 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
-  const conversations = useQuery({
+  const conversations = useInfiniteQuery({
     queryKey: queryKeys.conversations(mailboxId, search),
-    queryFn: () => api.conversations({ mailboxId, limit: LIST_LIMIT, ...(search ? { q: search } : {}) }),
+    queryFn: ({ pageParam }) => api.conversations({ mailboxId, limit: LIST_LIMIT, cursor: pageParam, ...(search ? { q: search } : {}) }),
+    initialPageParam: null as string | null,
+    // Older pages load as the list scrolls towards its end (keyset cursor from the server).
+    getNextPageParam: (last) => last.nextCursor ?? null,
     placeholderData: keepPreviousData,
-    // Live push refetches at once; the slow refetch is only a safety net.
-    refetchInterval: live.status === 'open' ? 120_000 : 15_000,
+    // Live push refetches at once; the slow refetch is only a safety net. Deep scrolls stop
+    // polling: refetching every loaded page would cost one request per page.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) > 3 ? false : live.status === 'open' ? 120_000 : 15_000),
   });
 
-  const loaded = useMemo(() => conversations.data?.items ?? [], [conversations.data]);
+  const loaded = useMemo(() => conversations.data?.pages.flatMap((page) => page.items) ?? [], [conversations.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = conversations;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const items = useMemo(
     () => loaded.filter((conversation) => inView(view, conversation)).sort((a, b) => b.lastMessageAt - a.lastMessageAt),
     [loaded, view],
   );
-  const selected = loaded.find((conversation) => conversation.id === selectedId) ?? null;
 
   const hrefFor = useCallback(
     (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null }) => {
@@ -68,10 +79,23 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     [view, mailboxId],
   );
 
-  // Keyboard: "/" search, j/k move through the list, Esc leaves the search or closes the conversation.
+  const [cursorId, setCursorId] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const actions = useActionRegistry();
+  const closeHelp = useCallback(() => setHelpOpen(false), []);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 2500);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  // Keyboard (not while typing): "/" search, j/k move, Enter opens, r/a/e/s/# go to the feature that
+  // registered them (composer, triage toolbar), ? shows the help, Esc leaves search or the conversation.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.metaKey || event.ctrlKey || event.altKey || event.defaultPrevented) return;
       if (event.key === 'Escape') {
         if (document.activeElement === searchRef.current) {
           searchRef.current?.blur();
@@ -85,22 +109,35 @@ export function InboxPage({ session }: { session: SessionInfo }) {
         event.preventDefault();
         searchRef.current?.focus();
         searchRef.current?.select();
+      } else if (event.key === '?') {
+        event.preventDefault();
+        setHelpOpen(true);
       } else if ((event.key === 'j' || event.key === 'k') && items.length > 0) {
         event.preventDefault();
-        const index = items.findIndex((conversation) => conversation.id === selectedId);
+        // With a conversation open, j/k open the next one; otherwise they move the highlight.
+        const from = selectedId ?? cursorId;
+        const index = items.findIndex((conversation) => conversation.id === from);
         const nextIndex = index === -1 ? 0 : Math.min(items.length - 1, Math.max(0, index + (event.key === 'j' ? 1 : -1)));
         const next = items[nextIndex];
-        if (next && next.id !== selectedId) {
-          navigate(hrefFor({ conversationId: next.id }), { replace: true });
-          document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(next.id)}"]`)?.scrollIntoView({
-            block: 'nearest',
-          });
-        }
+        if (!next) return;
+        setCursorId(next.id);
+        if (selectedId && next.id !== selectedId) navigate(hrefFor({ conversationId: next.id }), { replace: true });
+      } else if (event.key === 'Enter' && !selectedId && cursorId) {
+        if (event.target instanceof HTMLElement && event.target.closest('a, button')) return;
+        event.preventDefault();
+        navigate(hrefFor({ conversationId: cursorId }));
+      } else {
+        const action = slotActionForKey(event.key);
+        if (!action || !selectedId) return;
+        event.preventDefault();
+        const handler = actions.get(action);
+        if (handler) handler();
+        else setNotice(event.key);
       }
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [items, selectedId, navigate, hrefFor]);
+  }, [items, selectedId, cursorId, navigate, hrefFor, actions]);
 
   const currentMailbox = session.mailboxes.find((mailbox) => mailbox.id === mailboxId);
   const subtitle = currentMailbox ? `${currentMailbox.displayName} · ${currentMailbox.address}` : null;
@@ -110,31 +147,47 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   };
 
   return (
-    <div className={selected ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
-      <Sidebar session={session} view={view} mailboxId={mailboxId} hrefFor={hrefFor} />
-      <TopBar
-        session={session}
-        title={t(`views.${view}`)}
-        subtitle={subtitle}
-        onSignOut={signOut}
-        signingOut={logout.isPending}
-        settingsLink
-      />
-      <ConversationList
-        items={items}
-        loadedCount={loaded.length}
-        isLoading={conversations.isPending}
-        error={conversations.error}
-        onRetry={() => void conversations.refetch()}
-        view={view}
-        query={query}
-        onQueryChange={setQuery}
-        searchRef={searchRef}
-        selectedId={selected?.id ?? null}
-        hrefFor={(conversationId) => hrefFor({ conversationId })}
-      />
-      <ConversationPane conversation={selected} mailboxes={session.mailboxes} backHref={hrefFor({ conversationId: null })} />
-      <LiveStatusNotice status={live.status} />
-    </div>
+    <ConversationActionsProvider registry={actions}>
+      <div className={selectedId ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
+        <Sidebar session={session} view={view} mailboxId={mailboxId} hrefFor={hrefFor} />
+        <TopBar
+          session={session}
+          title={t(`views.${view}`)}
+          subtitle={subtitle}
+          onSignOut={signOut}
+          signingOut={logout.isPending}
+          settingsLink
+        />
+        <ConversationList
+          items={items}
+          loadedCount={loaded.length}
+          isLoading={conversations.isPending}
+          error={conversations.error}
+          onRetry={() => void conversations.refetch()}
+          view={view}
+          query={query}
+          onQueryChange={setQuery}
+          searchRef={searchRef}
+          selectedId={selectedId}
+          cursorId={cursorId}
+          onEndReached={loadMore}
+          hrefFor={(conversationId) => hrefFor({ conversationId })}
+        />
+        <ConversationPane
+          conversationId={selectedId}
+          backHref={hrefFor({ conversationId: null })}
+          hrefFor={(conversationId) => hrefFor({ conversationId })}
+          onShowShortcuts={() => setHelpOpen(true)}
+          session={session}
+        />
+        {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}
+        {notice ? (
+          <div className="toast" role="status" data-testid="shortcut-notice">
+            {tr('shortcuts.notAvailableNotice', { key: notice })}
+          </div>
+        ) : null}
+        <LiveStatusNotice status={live.status} />
+      </div>
+    </ConversationActionsProvider>
   );
 }

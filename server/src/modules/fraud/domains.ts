@@ -1,0 +1,70 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { parse } from 'tldts';
+import unhomoglyph from 'unhomoglyph';
+import { FREE_MAIL_BASE_NAMES, FREE_MAIL_DOMAINS } from '../contacts/free-mail-domains.js';
+
+/** The host part of an address in ASCII (xn-- for IDN), lower case; null when there is none. */
+export function hostOf(address: string | null | undefined): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return null;
+  const host = domainToASCII(
+    address
+      .slice(at + 1)
+      .trim()
+      .replace(/\.$/, '')
+      .toLowerCase(),
+  );
+  return host || null;
+}
+
+/** Registrable domain (Public Suffix List) of an address, free-mail included, ASCII form. */
+export function registrableDomainOf(address: string | null | undefined): string | null {
+  const host = hostOf(address);
+  return host ? (parse(host).domain ?? null) : null;
+}
+
+export function isFreeMailDomain(domain: string): boolean {
+  const base = parse(domain).domainWithoutSuffix;
+  return FREE_MAIL_DOMAINS.has(domain) || (base !== null && base !== undefined && FREE_MAIL_BASE_NAMES.has(base));
+}
+
+/** The parts of a registrable domain: `acme` and `com.cn` for acme.com.cn. */
+export function splitDomain(domain: string): { label: string; suffix: string } {
+  const parsed = parse(domain);
+  return { label: parsed.domainWithoutSuffix ?? domain, suffix: parsed.publicSuffix ?? '' };
+}
+
+/** Unicode form of an ASCII domain (xn-- decoded), for display and skeletons. */
+export function unicodeDomain(domain: string): string {
+  return domainToUnicode(domain) || domain;
+}
+
+/**
+ * UTS #39 skeleton: NFD, map each character to its confusable prototype (Unicode's
+ * confusables.txt, shipped in the unhomoglyph package), NFD again. Domains are
+ * case-insensitive, so the result is lower-cased and mapped once more (paypa1 → paypal, g00gle → google).
+ */
+export function skeleton(text: string): string {
+  const once = unhomoglyph(text.normalize('NFD')).normalize('NFD');
+  return unhomoglyph(once.toLowerCase().normalize('NFD')).normalize('NFD').toLowerCase();
+}
+
+/** Optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = best;
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}

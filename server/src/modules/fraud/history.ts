@@ -1,0 +1,130 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { registrableDomainOf } from './domains.js';
+import { normaliseName } from './signals/display-name.js';
+import type { BankIdentifier, BankIdentifierKind, FraudHistory, FraudMail } from './types.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Reads what the workspace knew before a mail, for the pure signal functions. `messageId`
+ * (a stored mail being assessed) is left out of everything, so a mail never vouches for itself;
+ * `conversationId` is its thread. A mail that is not stored (CLI `fraud check`) finds its thread
+ * through In-Reply-To/References.
+ */
+export async function loadFraudHistory(
+  db: Db,
+  mail: FraudMail,
+  options: { messageId?: string; conversationId?: string } = {},
+): Promise<FraudHistory> {
+  const exclude = options.messageId ?? '';
+  const mailboxes = await db.selectFrom('mailboxes').select('address').execute();
+  const ownAddresses = new Set(mailboxes.map((m) => m.address.toLowerCase()));
+  const ownDomains = [...new Set(mailboxes.map((m) => registrableDomainOf(m.address)).filter((d): d is string => d !== null))];
+
+  const known = await db
+    .selectFrom('companies')
+    .innerJoin('contacts', 'contacts.company_id', 'companies.id')
+    .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
+    .where('message_contacts.message_id', '!=', exclude)
+    .select('companies.domain')
+    .distinct()
+    .execute();
+  const established = await db
+    .selectFrom('companies')
+    .innerJoin('contacts', 'contacts.company_id', 'companies.id')
+    .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
+    .innerJoin('messages', 'messages.id', 'message_contacts.message_id')
+    .where('messages.direction', '=', 'out')
+    .where('message_contacts.role', 'in', ['to', 'cc'])
+    .where('messages.id', '!=', exclude)
+    .select('companies.domain')
+    .distinct()
+    .execute();
+
+  let contactsNamedLikeSender: FraudHistory['contactsNamedLikeSender'] = [];
+  const name = mail.from?.name ? normaliseName(mail.from.name) : '';
+  if (name) {
+    // Names are compared normalised; SQL narrows by lower() and the exact comparison happens here.
+    const rows = await db
+      .selectFrom('contacts')
+      .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
+      .where('message_contacts.message_id', '!=', exclude)
+      .where('contacts.name', 'is not', null)
+      .where((eb) => eb(eb.fn('lower', ['contacts.name']), '=', mail.from?.name?.trim().toLowerCase() ?? ''))
+      .select(['contacts.address', 'contacts.name'])
+      .distinct()
+      .execute();
+    contactsNamedLikeSender = rows
+      .filter((r) => r.name !== null && normaliseName(r.name) === name)
+      .map((r) => ({ name: r.name as string, address: r.address }));
+  }
+
+  const identifiers = await db
+    .selectFrom('fraud_bank_identifiers')
+    .innerJoin('companies', 'companies.id', 'fraud_bank_identifiers.company_id')
+    .where('fraud_bank_identifiers.status', '=', 'trusted')
+    .where('fraud_bank_identifiers.first_message_id', '!=', exclude)
+    .select(['companies.domain', 'fraud_bank_identifiers.kind', 'fraud_bank_identifiers.value'])
+    .orderBy('fraud_bank_identifiers.last_seen_at', 'desc')
+    .execute();
+  const bankIdentifiers: Record<string, BankIdentifier[]> = {};
+  for (const row of identifiers) {
+    const list = bankIdentifiers[row.domain] ?? [];
+    list.push({ kind: row.kind as BankIdentifierKind, value: row.value });
+    bankIdentifiers[row.domain] = list;
+  }
+
+  return {
+    ownDomains,
+    knownDomains: known.map((k) => k.domain),
+    establishedDomains: established.map((e) => e.domain),
+    contactsNamedLikeSender,
+    bankIdentifiers,
+    thread: await loadThread(db, mail, options, ownAddresses),
+  };
+}
+
+async function loadThread(
+  db: Db,
+  mail: FraudMail,
+  options: { messageId?: string; conversationId?: string },
+  ownAddresses: ReadonlySet<string>,
+): Promise<FraudHistory['thread']> {
+  let conversationId = options.conversationId;
+  if (!conversationId) {
+    const ids = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references];
+    if (ids.length === 0) return null;
+    const hit = await db
+      .selectFrom('messages')
+      .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+      .where('messages.message_id_header', 'in', ids)
+      .select('conversation_messages.conversation_id')
+      .executeTakeFirst();
+    conversationId = hit?.conversation_id;
+  }
+  if (!conversationId) return null;
+  const earlier = await db
+    .selectFrom('messages')
+    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+    .where('conversation_messages.conversation_id', '=', conversationId)
+    .where('messages.id', '!=', options.messageId ?? '')
+    .select(['messages.direction', 'messages.from_addr', 'messages.to_addrs', 'messages.cc_addrs'])
+    .execute();
+  if (earlier.length === 0) return null;
+  const parties = new Set<string>();
+  for (const m of earlier) {
+    const addresses = m.direction === 'in' ? [m.from_addr] : [...parseList(m.to_addrs), ...parseList(m.cc_addrs)];
+    for (const a of addresses) if (a && !ownAddresses.has(a.toLowerCase())) parties.add(a.toLowerCase());
+  }
+  return { conversationId, counterpartyAddresses: [...parties] };
+}
+
+function parseList(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,110 @@
+import {
+  type ConversationFraud,
+  ConversationFraudSchema,
+  type MailboxAccess,
+  PhoneConfirmationInputSchema,
+  PhoneConfirmationSchema,
+} from '@pier/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { accessToMailbox, includesAccess, type MailboxScope, requireAuth } from '../security/index.js';
+import { selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
+import { callableContacts, phoneConfirmationStatus, recordPhoneConfirmation } from './phone-confirmation.js';
+import type { FraudSignal } from './types.js';
+
+const ParamsSchema = z.object({ id: z.string().min(1).max(100) });
+
+/**
+ * A conversation is visible when the user has the access level on one of its mailboxes.
+ * Otherwise 404, as for mailboxes: a user without access learns nothing about it.
+ */
+async function requireConversationAccess(db: Kysely<Database>, scope: MailboxScope, conversationId: string, level: MailboxAccess) {
+  const links = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
+  if (!links.some((l) => includesAccess(accessToMailbox(scope, l.mailbox_id), level))) {
+    throw new AppError('conversation.not_found', 404, 'no such conversation');
+  }
+}
+
+export async function conversationFraud(db: Kysely<Database>, conversationId: string): Promise<ConversationFraud> {
+  const [rows, status, confirmations, contacts] = await Promise.all([
+    selectConversationAssessments(db, conversationId),
+    phoneConfirmationStatus(db, conversationId),
+    selectPhoneConfirmations(db, conversationId),
+    callableContacts(db, conversationId),
+  ]);
+  const assessments = rows.map((r) => ({
+    messageId: r.message_id,
+    from: r.from_addr,
+    receivedAt: r.received_at,
+    score: r.score,
+    level: r.level,
+    signals: JSON.parse(r.signals) as FraudSignal[],
+  }));
+  const rank = { none: 0, warn: 1, high: 2 } as const;
+  const level = assessments.reduce<ConversationFraud['level']>((top, a) => (rank[a.level] > rank[top] ? a.level : top), 'none');
+  return {
+    level,
+    assessments,
+    phoneConfirmation: {
+      ...status,
+      confirmations: confirmations.map(toConfirmation),
+      callableContacts: contacts,
+    },
+  };
+}
+
+function toConfirmation(r: Awaited<ReturnType<typeof selectPhoneConfirmations>>[number]) {
+  return {
+    id: r.id,
+    contact: { id: r.contact_id, address: r.contact_address, name: r.contact_name },
+    phone: r.phone_e164,
+    calledBy: { id: r.caller_id, name: r.caller_name },
+    calledAt: r.called_at,
+    outcome: r.outcome,
+    note: r.note,
+    recordedBy: { id: r.recorder_id, name: r.recorder_name },
+    recordedAt: r.created_at,
+  };
+}
+
+export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+  app.get(
+    '/api/conversations/:id/fraud',
+    { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: ConversationFraudSchema } } },
+    async (request) => {
+      await requireConversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
+      return conversationFraud(db, request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/conversations/:id/phone-confirmations',
+    {
+      config: { access: {} },
+      schema: { params: ParamsSchema, body: PhoneConfirmationInputSchema, response: { 201: PhoneConfirmationSchema } },
+    },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      await requireConversationAccess(db, auth.scope, request.params.id, 'reply');
+      const now = Date.now();
+      const calledAt = request.body.calledAt ?? now;
+      // A minute of clock skew between browser and server is tolerated; a call cannot be recorded ahead of time.
+      if (calledAt > now + 60_000) throw new AppError('request.invalid', 400, 'calledAt is in the future');
+      const id = await recordPhoneConfirmation(db, {
+        conversationId: request.params.id,
+        contactId: request.body.contactId,
+        outcome: request.body.outcome,
+        calledAt,
+        calledBy: request.body.calledByUserId ?? auth.user.id,
+        note: request.body.note?.trim() || null,
+        recordedBy: auth.user.id,
+      });
+      const saved = (await selectPhoneConfirmations(db, request.params.id)).find((c) => c.id === id);
+      if (!saved) throw new Error('phone confirmation vanished after insert');
+      return reply.code(201).send(toConfirmation(saved));
+    },
+  );
+};

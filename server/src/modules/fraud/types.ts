@@ -1,0 +1,62 @@
+import type { AuthResults } from '../conversations/index.js';
+
+/** A reason a sales assistant can read, in both UI languages. */
+export type Reason = { en: string; 'zh-CN': string };
+
+export type FraudSignal = {
+  /** Stable name, e.g. `lookalike_domain`; the UI and tests key on it. */
+  code: string;
+  /** Points added to the score; negative for reassuring evidence. */
+  weight: number;
+  reason: Reason;
+};
+
+export type FraudLevel = 'none' | 'warn' | 'high';
+
+export type Assessment = { score: number; level: FraudLevel; signals: FraudSignal[] };
+
+export type Address = { address: string | null; name: string | null };
+
+/** What an attachment turned out to be once opened (archives listed, encryption detected). */
+export type AttachmentFacts = {
+  filename: string;
+  mime: string;
+  /** Present when the attachment is a ZIP archive that could be listed. */
+  archive?: { entries: string[]; encrypted: boolean } | undefined;
+};
+
+/** The parts of one incoming mail the signals look at; built from parseMail or from stored rows. */
+export type FraudMail = {
+  from: Address | null;
+  replyTo: Address[];
+  subject: string;
+  text: string;
+  inReplyTo: string | null;
+  references: string[];
+  attachments: AttachmentFacts[];
+  authResults: AuthResults | null;
+  /** Sent to a list (List-Id, Precedence: bulk/list): newsletters legitimately answer elsewhere. */
+  bulk: boolean;
+};
+
+export type BankIdentifierKind = 'iban' | 'bic' | 'account';
+export type BankIdentifier = { kind: BankIdentifierKind; value: string };
+
+/**
+ * What the workspace knew before this mail: read from the database by history.ts, passed
+ * to the pure signal functions so they can be tested without one.
+ */
+export type FraudHistory = {
+  /** Registrable domains of the team's own mailboxes. */
+  ownDomains: string[];
+  /** Registrable domains of counterparties (companies) that exchanged mail before this message. */
+  knownDomains: string[];
+  /** Known domains the team itself has written to: an established correspondent. */
+  establishedDomains: string[];
+  /** Known contacts (name + address) whose name equals the sender's display name. */
+  contactsNamedLikeSender: { name: string; address: string }[];
+  /** Bank identifiers seen before, per company domain (only ones not first seen in a high-risk mail). */
+  bankIdentifiers: Record<string, BankIdentifier[]>;
+  /** The thread this mail replies into, when it names a stored message: who the customer side was. */
+  thread: { conversationId: string; counterpartyAddresses: string[] } | null;
+};

@@ -1,0 +1,2 @@
+export { fraudApi, fraudKeys } from './api';
+export { FraudBanner, FraudBannerSlot } from './FraudBanner';

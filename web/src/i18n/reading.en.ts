@@ -1,0 +1,101 @@
+/**
+ * English catalogue of the reading pane, the conversation list rows and the keyboard
+ * shortcuts (i18next namespace `reading`, registered by `features/conversation/strings.ts`).
+ * It defines the shape of `reading.zh-CN.ts`, which is type-checked against it key by key.
+ */
+export const readingEn = {
+  pane: {
+    loading: 'Loading the conversation…',
+    loadFailed: 'The conversation could not be loaded.',
+    back: 'Back to the list',
+    inMailboxes: 'In',
+    related: 'Other conversations with this customer',
+    relatedNone: 'No other conversations with this customer.',
+    noSubject: '(no subject)',
+  },
+  customer: {
+    unknown: 'Unknown sender',
+    localTime: 'Local time {{time}}',
+    localTimeTitle: 'Time now in {{zone}}',
+    country: 'Country: {{country}}',
+  },
+  message: {
+    to: 'To',
+    cc: 'Cc',
+    from: 'From',
+    outgoing: 'Sent by the team',
+    incoming: 'Received',
+    sentAt: 'Written {{time}}',
+    showImages: 'Show images',
+    imagesBlocked_one: '{{count}} remote image blocked to protect your privacy.',
+    imagesBlocked_other: '{{count}} remote images blocked to protect your privacy.',
+    imagesShown: 'Remote images are shown.',
+    showQuoted: 'Show quoted text',
+    hideQuoted: 'Hide quoted text',
+    viewSource: 'View source',
+    downloadEml: 'Download .eml',
+    parseFailed: 'This mail could not be read as MIME: below is what could be decoded, and its original source.',
+    parsePartial: 'Parts of this mail were damaged; what could be read is shown.',
+    rawLoading: 'Loading the source…',
+    rawTruncated: 'Only the first {{size}} are shown. Download the .eml for all of it.',
+    emptyBody: '(no text)',
+    frameTitle: 'Mail content from {{from}}',
+    delivery: {
+      draft: 'Draft',
+      scheduled: 'Scheduled',
+      queued: 'Queued',
+      sending: 'Sending…',
+      sent: 'Sent',
+      failed: 'Failed',
+      uncertain: 'Uncertain — check before sending again',
+      bounced: 'Bounced',
+    },
+  },
+  attachments: {
+    title_one: '{{count}} attachment',
+    title_other: '{{count}} attachments',
+    download: 'Download',
+    preview: 'Preview',
+    closePreview: 'Close preview',
+    previewTitle: 'Preview of {{name}}',
+    risky: 'Can run code on your computer: open only if you expected it.',
+  },
+  timeline: {
+    note: 'Internal note',
+    event: {
+      assigned: '{{actor}} assigned this to {{target}}',
+      unassigned: '{{actor}} unassigned this',
+      status: '{{actor}} changed the status to {{target}}',
+      other: '{{actor}}: {{type}}',
+      system: 'Pier',
+    },
+  },
+  list: {
+    age: 'Last message {{time}}',
+    unassigned: 'Unassigned',
+    rows_one: '{{count}} conversation',
+    rows_other: '{{count}} conversations',
+  },
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    close: 'Close',
+    intro: 'Shortcuts work whenever you are not typing in a field.',
+    unavailable: 'Not available here yet',
+    notAvailableNotice: '“{{key}}” is not available here yet.',
+    keys: {
+      next: 'Next conversation',
+      previous: 'Previous conversation',
+      open: 'Open the highlighted conversation',
+      reply: 'Reply',
+      assign: 'Assign',
+      close: 'Close the conversation',
+      snooze: 'Snooze',
+      tags: 'Tags',
+      search: 'Search',
+      back: 'Leave search / close the conversation',
+      help: 'Show this help',
+    },
+  },
+};
+
+export type ReadingCatalogue = typeof readingEn;
