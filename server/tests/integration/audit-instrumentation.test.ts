@@ -13,6 +13,8 @@ describe.each(engines)('admin actions leave audit records on %s', (engine) => {
     pier.workspace.db
       .selectFrom('audit_log')
       .select(['seq', 'actor_id', 'action', 'target_type', 'target_id', 'mailbox_id', 'ip', 'details'])
+      // The worker makes the scheduled quarterly report at start-up: not what these tests look at.
+      .where('action', '!=', 'audit.report_generated')
       .orderBy('seq')
       .execute();
 
