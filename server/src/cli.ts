@@ -15,6 +15,7 @@ import { ZodError, type z } from 'zod';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
+import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
 import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
@@ -60,6 +61,9 @@ async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> 
   }
 }
 
+/** The CLI runs with the server's own rights; the record says so (no user to name). */
+const cliActor: AuditActor = { actorId: null, via: 'cli' };
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -81,11 +85,15 @@ admin
     const password = opts.passwordStdin ? await readStdin() : opts.password;
     if (!password) throw new InvalidArgumentError('give --password or --password-stdin');
     await withWorkspace(async ({ db }) => {
-      const user = await createAccount(db, {
-        email: opts.email,
-        name: opts.name ?? opts.email.split('@')[0] ?? opts.email,
-        password,
-        role: opts.role,
+      const user = await db.transaction().execute(async (trx) => {
+        const created = await createAccount(trx, {
+          email: opts.email,
+          name: opts.name ?? opts.email.split('@')[0] ?? opts.email,
+          password,
+          role: opts.role,
+        });
+        await recordAudit(trx, auditUserCreated(created, 'cli'));
+        return created;
       });
       console.log(JSON.stringify({ created: 'user', id: user.id, email: user.email, role: user.role }));
     });
@@ -102,7 +110,7 @@ admin
       if (!user) throw new AppError('request.not_found', 404, `no user ${opts.email}`);
       const mailbox = await findMailboxByAddress(db, opts.mailbox);
       if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-      await grantMailboxAccess(db, user.id, mailbox.id, opts.access);
+      await grantMailboxAccess(db, user.id, mailbox.id, opts.access, cliActor);
       console.log(JSON.stringify({ granted: opts.access, user: user.email, mailbox: mailbox.address }));
     });
   });
@@ -131,7 +139,12 @@ mailbox
   .action(async (opts: MailboxAddOptions) => {
     const connection = await connectionFromOptions(opts);
     await withWorkspace(async ({ db, secrets }) => {
-      const row = await createMailbox(db, { address: opts.address, displayName: opts.name, purpose: opts.purpose, connection }, secrets);
+      const row = await createMailbox(
+        db,
+        { address: opts.address, displayName: opts.name, purpose: opts.purpose, connection },
+        secrets,
+        cliActor,
+      );
       console.log(JSON.stringify({ created: 'mailbox', id: row.id, address: row.address, synced: Boolean(connection) }));
     });
   });
@@ -264,6 +277,28 @@ program
   .description('apply pending migrations (start-up does this too)')
   .action(async () => {
     await withWorkspace(async (ws) => console.log(JSON.stringify({ migrated: true, engine: ws.database.engine })));
+  });
+
+program
+  .command('audit')
+  .description('the hash-chained audit trail')
+  .command('verify')
+  .description('check every audit record against the hash chain; exit 1 when a record was edited, removed or reordered')
+  .option('--json', 'print the report as one JSON object')
+  .action(async (opts: { json?: boolean }) => {
+    await withWorkspace(async ({ db }) => {
+      const report = await verifyAuditChain(db);
+      if (opts.json) console.log(JSON.stringify(report));
+      else {
+        for (const p of report.problems) console.log(`BROKEN #${p.seq} ${p.kind}: ${p.message}`);
+        console.log(
+          report.ok
+            ? `audit chain intact: ${report.records} records, head #${report.headSeq} ${report.headHash}`
+            : `audit chain BROKEN: ${report.problems.length} problem(s) in ${report.records} records (head #${report.headSeq})`,
+        );
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
   });
 
 try {

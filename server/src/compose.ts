@@ -10,11 +10,18 @@ import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
+import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
-import { createSmtpTransport, findMailboxByAddress, findReceivingMailbox, loadOwnAddresses } from './modules/mailboxes/index.js';
+import {
+  createSmtpTransport,
+  findMailboxByAddress,
+  findReceivingMailbox,
+  loadOwnAddresses,
+  mailboxCredentials,
+} from './modules/mailboxes/index.js';
 import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
@@ -186,10 +193,30 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
               await wakeSnoozedConversations(db, Date.now(), (id) => live.publishConversationChanged(id));
             },
           }),
+          defineJob({
+            name: 'audit.sieve-scan',
+            payload: z.null(),
+            run: async () => {
+              const results = await scanAllMailboxSieve(db, mailboxCredentials(workspace.secrets), { skipReadWithinMs: 23 * 60 * 60_000 });
+              const found = results.flatMap((r) => r.newExternal);
+              if (found.length > 0) logger.warn({ count: found.length }, 'new external forwarding in Sieve scripts (see the audit log)');
+            },
+          }),
+          defineJob({
+            name: 'audit.quarterly-report',
+            payload: z.null(),
+            // Daily check; makes the report of the quarter just ended once (mailing it waits for Pier's system mail).
+            run: async () => {
+              const made = await ensureQuarterlyReport(db);
+              if (made) logger.info({ reportId: made.id }, 'quarterly audit report generated');
+            },
+          }),
         ],
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
+          { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],
       });
       stops.unshift(() => worker.stop());

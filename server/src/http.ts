@@ -20,10 +20,11 @@ import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
+import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
-import { listSessionMailboxes, mailboxRoutes } from './modules/mailboxes/index.js';
+import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
@@ -125,6 +126,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(fraudRoutes, { db: options.db });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
+  await app.register(auditRoutes, { db: options.db, mailboxCredentials: mailboxCredentials(options.secrets) });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

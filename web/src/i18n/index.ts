@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
+import type { AuditCatalogue } from './audit.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
@@ -26,6 +27,7 @@ declare module 'i18next' {
       composer: ComposerCatalogue;
       accounts: AccountsCatalogue;
       triage: TriageCatalogue;
+      audit: AuditCatalogue;
     };
   }
 }

@@ -16,6 +16,7 @@ export {
   listMailboxes,
   listSessionMailboxes,
   type MailboxSecret,
+  mailboxCredentials,
   openMailboxSecret,
   removeMailbox,
   syncFolderRoles,

@@ -11,12 +11,13 @@ import {
   type UpdateMailbox,
   UpdateMailboxSchema,
 } from '@pier/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import { isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { type AuditActor, recordAuditBy, systemActor } from '../audit/index.js';
 import { accessToMailbox, type MailboxScope, mailboxIdsWith, type SecretBox } from '../security/index.js';
 import {
   deleteMailboxMail,
@@ -63,7 +64,12 @@ export function connectionColumns(connection: ConnectionSettings, secrets: Secre
   };
 }
 
-export async function createMailbox(db: Kysely<Database>, input: CreateMailbox, secrets?: SecretBox): Promise<MailboxRow> {
+export async function createMailbox(
+  db: Kysely<Database>,
+  input: CreateMailbox,
+  secrets?: SecretBox,
+  actor: AuditActor = systemActor,
+): Promise<MailboxRow> {
   const data = parseOrThrow(CreateMailboxSchema, input);
   if (data.connection && !secrets) throw new Error('createMailbox needs the secret box to store a connection');
   const now = Date.now();
@@ -93,7 +99,16 @@ export async function createMailbox(db: Kysely<Database>, input: CreateMailbox, 
     ...(data.connection && secrets ? connectionColumns(data.connection, secrets, null) : {}),
   };
   try {
-    await insertMailbox(db, row);
+    await db.transaction().execute(async (trx) => {
+      await insertMailbox(trx, row);
+      await recordAuditBy(trx, actor, {
+        action: 'mailbox.created',
+        targetType: 'mailbox',
+        targetId: row.id,
+        mailboxId: row.id,
+        details: { address: row.address, purpose: row.purpose, connected: Boolean(data.connection), imapHost: row.imap_host },
+      });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('mailbox.address_taken', 409, `mailbox ${row.address} already exists`);
     throw error;
@@ -101,16 +116,25 @@ export async function createMailbox(db: Kysely<Database>, input: CreateMailbox, 
   return row;
 }
 
-export async function updateMailbox(db: Kysely<Database>, id: string, input: UpdateMailbox, secrets: SecretBox): Promise<MailboxRow> {
+export async function updateMailbox(
+  db: Kysely<Database>,
+  id: string,
+  input: UpdateMailbox,
+  secrets: SecretBox,
+  actor: AuditActor = systemActor,
+): Promise<MailboxRow> {
   const data = parseOrThrow(UpdateMailboxSchema, input);
   const current = await findMailboxById(db, id);
   if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
-  await updateMailboxRow(db, id, {
-    ...(data.displayName !== undefined ? { display_name: data.displayName } : {}),
-    ...(data.purpose !== undefined ? { purpose: data.purpose } : {}),
-    ...(data.status !== undefined ? { status: data.status, status_detail: data.status === 'paused' ? 'paused by an admin' : null } : {}),
-    ...(data.connection ? connectionColumns(data.connection, secrets, current.secret_enc) : {}),
-    updated_at: Date.now(),
+  await db.transaction().execute(async (trx) => {
+    await updateMailboxRow(trx, id, {
+      ...(data.displayName !== undefined ? { display_name: data.displayName } : {}),
+      ...(data.purpose !== undefined ? { purpose: data.purpose } : {}),
+      ...(data.status !== undefined ? { status: data.status, status_detail: data.status === 'paused' ? 'paused by an admin' : null } : {}),
+      ...(data.connection ? connectionColumns(data.connection, secrets, current.secret_enc) : {}),
+      updated_at: Date.now(),
+    });
+    await auditMailboxUpdate(trx, actor, current, data);
   });
   return (await findMailboxById(db, id)) ?? current;
 }
@@ -120,18 +144,39 @@ export async function updateMailbox(db: Kysely<Database>, id: string, input: Upd
  * their other mailboxes) unless `purge` is asked for, which also deletes the
  * messages no other mailbox holds.
  */
-export async function removeMailbox(db: Kysely<Database>, id: string, options: { purge: boolean }): Promise<void> {
+export async function removeMailbox(
+  db: Kysely<Database>,
+  id: string,
+  options: { purge: boolean },
+  actor: AuditActor = systemActor,
+): Promise<void> {
   const current = await findMailboxById(db, id);
   if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
   await db.transaction().execute(async (trx) => {
     if (options.purge) await deleteMailboxMail(trx, id);
     await trx.deleteFrom('mailboxes').where('id', '=', id).execute();
+    await recordAuditBy(trx, actor, {
+      action: 'mailbox.removed',
+      targetType: 'mailbox',
+      targetId: id,
+      mailboxId: id,
+      details: { address: current.address, purge: options.purge },
+    });
   });
 }
 
 export function openMailboxSecret(row: Pick<MailboxRow, 'secret_enc'>, secrets: SecretBox): MailboxSecret {
   if (!row.secret_enc) return {};
   return JSON.parse(secrets.open(row.secret_enc)) as MailboxSecret;
+}
+
+/** The IMAP login of a password mailbox, for services on the same server (ManageSieve); none for OAuth. */
+export function mailboxCredentials(secrets: SecretBox) {
+  return (row: MailboxRow): { user: string; password: string } | null => {
+    if (row.auth_method !== 'password' || !row.imap_user || !row.secret_enc) return null;
+    const password = openMailboxSecret(row, secrets).password;
+    return password ? { user: row.imap_user, password } : null;
+  };
 }
 
 export function hasImapSettings(row: MailboxRow): boolean {
@@ -145,8 +190,58 @@ export function syncFolderRoles(row: Pick<MailboxRow, 'sync_folders'>): ('inbox'
     : ['inbox'];
 }
 
-export async function grantMailboxAccess(db: Kysely<Database>, userId: string, mailboxId: string, access: MailboxAccess) {
-  await upsertMailboxAccess(db, { user_id: userId, mailbox_id: mailboxId, access });
+export async function grantMailboxAccess(
+  db: Kysely<Database>,
+  userId: string,
+  mailboxId: string,
+  access: MailboxAccess,
+  actor: AuditActor = systemActor,
+) {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('mailbox_access')
+      .select('access')
+      .where('user_id', '=', userId)
+      .where('mailbox_id', '=', mailboxId)
+      .executeTakeFirst();
+    await upsertMailboxAccess(trx, { user_id: userId, mailbox_id: mailboxId, access });
+    await recordAuditBy(trx, actor, {
+      action: 'mailbox_access.granted',
+      targetType: 'user',
+      targetId: userId,
+      mailboxId,
+      details: { access, previous: before?.access ?? null },
+    });
+  });
+}
+
+/** One record per kind of change: pausing is told apart from editing; secrets are named, never recorded. */
+async function auditMailboxUpdate(trx: Transaction<Database>, actor: AuditActor, current: MailboxRow, data: UpdateMailbox) {
+  const base = { targetType: 'mailbox', targetId: current.id, mailboxId: current.id } as const;
+  if (data.status !== undefined && data.status !== current.status) {
+    await recordAuditBy(trx, actor, {
+      ...base,
+      action: data.status === 'paused' ? 'mailbox.paused' : 'mailbox.resumed',
+      details: { address: current.address },
+    });
+  }
+  const changed = [
+    ...(data.displayName !== undefined && data.displayName !== current.display_name ? ['displayName'] : []),
+    ...(data.purpose !== undefined && data.purpose !== current.purpose ? ['purpose'] : []),
+    ...(data.connection ? ['connection'] : []),
+    ...(data.connection?.password || data.connection?.accessToken ? ['secret'] : []),
+  ];
+  if (changed.length > 0) {
+    await recordAuditBy(trx, actor, {
+      ...base,
+      action: 'mailbox.updated',
+      details: {
+        address: current.address,
+        changed,
+        ...(data.connection ? { imapHost: data.connection.imap.host, smtpHost: data.connection.smtp.host } : {}),
+      },
+    });
+  }
 }
 
 export async function listMailboxes(db: Kysely<Database>, scope: MailboxScope): Promise<Mailbox[]> {

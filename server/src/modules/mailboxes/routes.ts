@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { AuditActor } from '../audit/index.js';
 import { requireAuth, type SecretBox } from '../security/index.js';
 import { testMailboxConnection } from './connection-test.js';
 import { findMailboxById } from './mailbox-queries.js';
@@ -21,6 +22,7 @@ import { connectionColumns, createMailbox, listMailboxes, removeMailbox, toMailb
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 const admins = ['super_admin', 'admin'] as const;
+const actorOf = (request: FastifyRequest): AuditActor => ({ actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' });
 
 export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secrets: SecretBox; onChange?: () => void }> = async (
   app,
@@ -56,7 +58,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       schema: { body: CreateMailboxSchema, response: { 201: MailboxDetailSchema } },
     },
     async (request, reply) => {
-      const row = await createMailbox(db, request.body, secrets);
+      const row = await createMailbox(db, request.body, secrets, actorOf(request));
       onChange?.();
       return reply.code(201).send(await detail(row));
     },
@@ -78,7 +80,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       schema: { params: IdParams, body: UpdateMailboxSchema, response: { 200: MailboxDetailSchema } },
     },
     async (request) => {
-      const row = await updateMailbox(db, request.params.id, request.body, secrets);
+      const row = await updateMailbox(db, request.params.id, request.body, secrets, actorOf(request));
       onChange?.();
       return detail(row);
     },
@@ -91,7 +93,12 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       schema: { params: IdParams, querystring: z.object({ purge: z.enum(['0', '1', 'true', 'false']).default('0') }) },
     },
     async (request, reply) => {
-      await removeMailbox(db, request.params.id, { purge: request.query.purge === '1' || request.query.purge === 'true' });
+      await removeMailbox(
+        db,
+        request.params.id,
+        { purge: request.query.purge === '1' || request.query.purge === 'true' },
+        actorOf(request),
+      );
       onChange?.();
       return reply.code(204).send();
     },

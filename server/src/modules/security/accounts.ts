@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { auditUserCreated, recordAudit } from '../audit/index.js';
 import { countUsers, createUser } from '../workspace/index.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
@@ -36,7 +37,9 @@ export async function completeSetup(db: Kysely<Database>, input: SetupRequest): 
         .insertInto('settings')
         .values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() })
         .execute();
-      return createAccount(trx, { ...input, role: 'super_admin' });
+      const user = await createAccount(trx, { ...input, role: 'super_admin' });
+      await recordAudit(trx, auditUserCreated(user, 'setup'));
+      return user;
     });
   } catch (error) {
     if (isUniqueViolation(error) && !(error instanceof AppError)) throw alreadyDone();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import type { LoginResult } from '../../db/tables/accounts.js';
 import { AppError } from '../../errors.js';
+import { auditLoginAttempt, recordAudit } from '../audit/index.js';
 import { findUserByEmail, recordLogin } from '../workspace/index.js';
 import { raiseAlerts } from './alerts.js';
 import { type ClientInfo, recordLoginAttempt } from './login-records.js';
@@ -72,6 +73,7 @@ export async function signInWithPassword(
   const user = await findUserByEmail(ctx.db, input.email);
   await refuseWhileLocked(ctx, user, input.email, client);
   const isValid = await verifyPassword(user?.password_hash, input.password);
+  await recordAudit(ctx.db, auditLoginAttempt({ email: input.email, user, passwordOk: isValid, ip: client.ip }));
   if (!user || !isValid) {
     await countFailure(ctx, user, input.email, client, user ? 'bad_password' : 'unknown_user');
     throw new AppError('auth.invalid_credentials', 401, 'wrong email or password');

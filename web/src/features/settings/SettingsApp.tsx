@@ -2,6 +2,8 @@ import type { SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import i18next from '../../i18n';
+import { auditEn } from '../../i18n/audit.en';
+import { auditZhCN } from '../../i18n/audit.zh-CN';
 import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
 import { BackIcon, MailboxIcon } from '../../ui/icons';
@@ -10,6 +12,10 @@ import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
 import { TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
+import { AuditLogPage } from './audit/AuditLogPage';
+import { AuditNavItems } from './audit/AuditNav';
+import { ForwardingPage } from './audit/ForwardingPage';
+import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
 import './settings.css';
@@ -17,11 +23,14 @@ import './settings.css';
 // The admin screens bring their own catalogues: registered once, when this chunk loads.
 i18next.addResourceBundle('en', 'settings', settingsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'settings', settingsZhCN, true, true);
+i18next.addResourceBundle('en', 'audit', auditEn, true, true);
+i18next.addResourceBundle('zh-CN', 'audit', auditZhCN, true, true);
 
 /** /settings/*: the admin area (admins and super admins; App.tsx checks the role). */
 export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t } = useTranslation('settings');
   const { t: tc } = useTranslation('composer');
+  const { t: ta } = useTranslation('audit');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname } = useLocation();
@@ -81,11 +90,26 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   <span className="nav-label">{tc('settings.navSavedReplies')}</span>
                 </Link>
               </li>
+              <AuditNavItems pathname={pathname} />
             </ul>
           </section>
         </nav>
       </aside>
-      <TopBar session={session} title={t('nav.title')} subtitle={t('nav.mailboxes')} onSignOut={signOut} signingOut={logout.isPending} />
+      <TopBar
+        session={session}
+        title={t('nav.title')}
+        subtitle={
+          pathname.startsWith('/settings/audit-report')
+            ? ta('nav.report')
+            : pathname.startsWith('/settings/audit')
+              ? ta('nav.log')
+              : pathname.startsWith('/settings/forwarding')
+                ? ta('nav.forwarding')
+                : t('nav.mailboxes')
+        }
+        onSignOut={signOut}
+        signingOut={logout.isPending}
+      />
       <main className="settings-main">
         <Link to="/" className="back-link settings-mobile-back">
           <BackIcon />
@@ -97,6 +121,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Route path="mailboxes/:id" element={<EditMailboxPage />} />
           <Route path="signatures" element={<SignaturesPage />} />
           <Route path="saved-replies" element={<SavedRepliesPage />} />
+          <Route path="audit" element={<AuditLogPage />} />
+          <Route path="audit-report" element={<ReportPage />} />
+          <Route path="forwarding" element={<ForwardingPage canScan={session.user.role !== 'auditor'} />} />
           <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
         </Routes>
       </main>

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/** Actions Pier writes today; other modules add theirs (any dotted lower-case name is valid). */
+export const knownAuditActions = [
+  'user.created',
+  'user.login',
+  'user.login_failed',
+  'mailbox.created',
+  'mailbox.updated',
+  'mailbox.paused',
+  'mailbox.resumed',
+  'mailbox.removed',
+  'mailbox_access.granted',
+  'audit.exported',
+  'audit.report_generated',
+  'audit.report_exported',
+  'forwarding.external_redirect_found',
+] as const;
+
+const epochMs = z.coerce.number().int().min(0);
+const id = z.string().min(1).max(64);
+
+export const AuditQuerySchema = z.object({
+  actorId: id.optional(),
+  /** Exact action, or a prefix ending in a dot (`mailbox.`). */
+  action: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_.]+$/)
+    .optional(),
+  targetType: z.string().max(40).optional(),
+  targetId: id.optional(),
+  mailboxId: id.optional(),
+  /** Inclusive lower bound, epoch ms. */
+  from: epochMs.optional(),
+  /** Exclusive upper bound, epoch ms. */
+  to: epochMs.optional(),
+  /** Page cursor: records with a smaller sequence number (newest first). */
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+export const AuditActorSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export const AuditRecordSchema = z.object({
+  id: z.string(),
+  seq: z.number(),
+  createdAt: z.number(),
+  actorId: z.string().nullable(),
+  actor: AuditActorSchema.nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  mailboxId: z.string().nullable(),
+  mailboxAddress: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AuditRecordDto = z.infer<typeof AuditRecordSchema>;
+
+export const AuditPageSchema = z.object({
+  items: z.array(AuditRecordSchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+export const AuditChainStatusSchema = z.object({
+  ok: z.boolean(),
+  records: z.number(),
+  headSeq: z.number(),
+  headHash: z.string(),
+  problems: z.array(z.object({ kind: z.string(), seq: z.number(), id: z.string().nullable(), message: z.string() })),
+});
+export type AuditChainStatus = z.infer<typeof AuditChainStatusSchema>;
+
+export const SieveFindingSchema = z.object({
+  script: z.string(),
+  kind: z.enum(['redirect', 'redirect_copy', 'notify', 'pipe']),
+  target: z.string(),
+  external: z.boolean(),
+  active: z.boolean(),
+  firstSeenAt: z.number(),
+  lastSeenAt: z.number(),
+});
+
+export const MailboxSieveStatusSchema = z.object({
+  mailboxId: z.string(),
+  address: z.string(),
+  status: z.enum(['ok', 'unavailable', 'auth_failed', 'unsupported', 'error', 'disabled']).nullable(),
+  lastCheckedAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  findings: z.array(SieveFindingSchema),
+});
+
+/** A forwarding rule made in Pier itself (the rules engine does not exist yet: `available` is false). */
+export const PierForwardingRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mailboxId: z.string().nullable(),
+  target: z.string(),
+  external: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
+});
+
+export const ForwardingAuditSchema = z.object({
+  companyDomains: z.array(z.string()),
+  pierRules: z.object({ available: z.boolean(), items: z.array(PierForwardingRuleSchema) }),
+  sieve: z.array(MailboxSieveStatusSchema),
+});
+export type ForwardingAudit = z.infer<typeof ForwardingAuditSchema>;
+
+const unavailable = z.object({ available: z.literal(false), reason: z.string() });
+const section = <T extends z.ZodType>(item: T) => z.union([z.object({ available: z.literal(true), items: z.array(item) }), unavailable]);
+
+/** The quarterly audit report (stored as generated, so a later export shows the same figures). */
+export const QuarterlyReportSchema = z.object({
+  version: z.literal(1),
+  periodStart: z.number(),
+  periodEnd: z.number(),
+  generatedAt: z.number(),
+  mailboxesWithoutMail: section(z.object({ id: z.string(), address: z.string(), lastMailAt: z.number().nullable() })),
+  usersNotLoggedIn: section(
+    z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), lastLoginAt: z.number().nullable() }),
+  ),
+  usersWithout2fa: section(z.object({ id: z.string(), email: z.string(), role: z.string() })),
+  accessChanges: section(
+    z.object({
+      seq: z.number(),
+      at: z.number(),
+      action: z.string(),
+      actorId: z.string().nullable(),
+      targetId: z.string().nullable(),
+      mailboxId: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  externalForwarding: section(
+    z.object({
+      mailbox: z.string(),
+      source: z.enum(['sieve', 'pier']),
+      script: z.string(),
+      target: z.string(),
+      active: z.boolean(),
+      firstSeenAt: z.number(),
+    }),
+  ),
+  pierForwardingRules: section(z.never()),
+  failedLogins: section(z.object({ email: z.string(), count: z.number(), ips: z.array(z.string()) })),
+  unusualLogins: section(z.never()),
+  fraudFlags: section(z.never()),
+  slaCompliance: section(z.never()),
+});
+export type QuarterlyReportDto = z.infer<typeof QuarterlyReportSchema>;
+
+export const StoredReportSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  createdBy: z.string().nullable(),
+  trigger: z.string(),
+  report: QuarterlyReportSchema,
+});
+export type StoredReportDto = z.infer<typeof StoredReportSchema>;
+
+export const ReportListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), periodStart: z.number(), periodEnd: z.number(), createdAt: z.number(), trigger: z.string() })),
+});
+
+export const GenerateReportSchema = z
+  .object({ from: z.number().int().min(0), to: z.number().int().min(1) })
+  .partial()
+  .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to' });

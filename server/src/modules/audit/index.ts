@@ -1,0 +1,35 @@
+export { auditCsv } from './audit-csv.js';
+export {
+  type AuditActor,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainProblem,
+  type ChainReport,
+  recordAudit,
+  recordAuditBy,
+  systemActor,
+  verifyAuditChain,
+} from './audit-log.js';
+export { queryAuditLog } from './audit-queries.js';
+export { canonicalJson, canonicalRecord, hashRecord } from './canonical.js';
+export { auditLoginAttempt, auditUserCreated } from './entries.js';
+export { forwardingAudit, listPierForwardingRules } from './forwarding/forwarding-queries.js';
+export {
+  DEFAULT_SIEVE_PORT,
+  type MailboxCredentials,
+  type SieveScanResult,
+  saveSieveSettings,
+  scanAllMailboxSieve,
+  scanMailboxSieve,
+} from './forwarding/forwarding-scan.js';
+export { ManageSieveClient, type SieveConnectOptions, SieveError } from './forwarding/managesieve.js';
+export { findForwardingActions } from './forwarding/sieve-forwarding.js';
+export {
+  buildQuarterlyReport,
+  ensureQuarterlyReport,
+  generateQuarterlyReport,
+  previousQuarter,
+  type QuarterlyReport,
+} from './report/quarterly-report.js';
+export { reportCsv, reportPdf } from './report/report-export.js';
+export { auditReaders, auditRoutes } from './routes.js';

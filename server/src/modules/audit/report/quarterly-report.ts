@@ -1,0 +1,219 @@
+import type { QuarterlyReportDto } from '@pier/contracts';
+import type { Kysely } from 'kysely';
+import { newId } from '../../../db/ids.js';
+import type { Database } from '../../../db/schema.js';
+import { recordAudit } from '../audit-log.js';
+import { listPierForwardingRules } from '../forwarding/forwarding-queries.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+export const INACTIVE_DAYS = 90;
+
+export type QuarterlyReport = QuarterlyReportDto;
+export type Unavailable = { available: false; reason: string };
+
+/** Audit actions that change who may do what: the report's "membership and permission changes". */
+function isAccessChange(action: string): boolean {
+  return (
+    action.startsWith('mailbox_access.') ||
+    action.startsWith('team.') ||
+    action.startsWith('role.') ||
+    ['user.created', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.removed'].includes(action)
+  );
+}
+
+/** The quarter before the one `now` falls in (UTC): the scheduled report's period. */
+export function previousQuarter(now: number): { start: number; end: number } {
+  const d = new Date(now);
+  const q = Math.floor(d.getUTCMonth() / 3);
+  const end = Date.UTC(d.getUTCFullYear(), q * 3, 1);
+  const startDate = new Date(end);
+  startDate.setUTCMonth(startDate.getUTCMonth() - 3);
+  return { start: startDate.getTime(), end };
+}
+
+export async function buildQuarterlyReport(
+  db: Kysely<Database>,
+  period: { start: number; end: number },
+  now = Date.now(),
+): Promise<QuarterlyReport> {
+  const cutoff = now - INACTIVE_DAYS * DAY_MS;
+
+  const mailboxes = await db
+    .selectFrom('mailboxes as m')
+    .leftJoin('message_locations as l', 'l.mailbox_id', 'm.id')
+    .leftJoin('messages as msg', 'msg.id', 'l.message_id')
+    .select((eb) => ['m.id', 'm.address', eb.fn.max('msg.received_at').as('last_mail_at')])
+    .groupBy(['m.id', 'm.address'])
+    .orderBy('m.address')
+    .execute();
+  const withoutMail = mailboxes
+    .map((m) => ({ id: m.id, address: m.address, lastMailAt: m.last_mail_at === null ? null : Number(m.last_mail_at) }))
+    .filter((m) => m.lastMailAt === null || m.lastMailAt < cutoff);
+
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'last_login_at'])
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('last_login_at', 'is', null), eb('last_login_at', '<', cutoff)]))
+    .orderBy('email')
+    .execute();
+
+  const changes = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'created_at', 'action', 'actor_id', 'target_id', 'mailbox_id', 'ip', 'details'])
+    .where('created_at', '>=', period.start)
+    .where('created_at', '<', period.end)
+    .orderBy('seq')
+    .execute();
+  const accessChanges = changes
+    .filter((c) => isAccessChange(c.action))
+    .map((c) => ({
+      seq: Number(c.seq),
+      at: Number(c.created_at),
+      action: c.action,
+      actorId: c.actor_id,
+      targetId: c.target_id,
+      mailboxId: c.mailbox_id,
+      details: JSON.parse(c.details) as Record<string, unknown>,
+    }));
+  const failed = new Map<string, { count: number; ips: Set<string> }>();
+  for (const c of changes.filter((x) => x.action === 'user.login_failed')) {
+    const email = String((JSON.parse(c.details) as { email?: unknown }).email ?? '');
+    const entry = failed.get(email) ?? { count: 0, ips: new Set<string>() };
+    entry.count++;
+    if (c.ip) entry.ips.add(c.ip);
+    failed.set(email, entry);
+  }
+
+  const forwards = await db
+    .selectFrom('sieve_findings as f')
+    .innerJoin('mailboxes as m', 'm.id', 'f.mailbox_id')
+    .select(['m.address', 'f.script_name', 'f.target', 'f.active', 'f.first_seen_at'])
+    .where('f.external', '=', 1)
+    .orderBy('m.address')
+    .execute();
+  const pierRules = await listPierForwardingRules(db);
+
+  return {
+    version: 1,
+    periodStart: period.start,
+    periodEnd: period.end,
+    generatedAt: now,
+    mailboxesWithoutMail: { available: true, items: withoutMail },
+    usersNotLoggedIn: {
+      available: true,
+      items: users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        lastLoginAt: u.last_login_at === null ? null : Number(u.last_login_at),
+      })),
+    },
+    usersWithout2fa: {
+      available: false,
+      reason: 'Two-factor sign-in is not part of this build yet (accounts work in progress): no user has 2FA.',
+    },
+    accessChanges: { available: true, items: accessChanges },
+    externalForwarding: {
+      available: true,
+      items: forwards.map((f) => ({
+        mailbox: f.address,
+        source: 'sieve' as const,
+        script: f.script_name,
+        target: f.target,
+        active: f.active === 1,
+        firstSeenAt: Number(f.first_seen_at),
+      })),
+    },
+    pierForwardingRules: pierRules.available
+      ? { available: true, items: [] }
+      : { available: false, reason: 'Pier has no rules engine yet: no rule in Pier forwards mail.' },
+    failedLogins: {
+      available: true,
+      items: [...failed].map(([email, v]) => ({ email, count: v.count, ips: [...v.ips].sort() })).sort((a, b) => b.count - a.count),
+    },
+    unusualLogins: {
+      available: false,
+      reason: 'Unusual-login detection (new country, new device, impossible travel) is not part of this build yet.',
+    },
+    fraudFlags: { available: false, reason: 'Fraud flags and phone confirmations are not part of this build yet.' },
+    slaCompliance: { available: false, reason: 'Not available yet: Pier has no SLA policies.' },
+  };
+}
+
+export type StoredReport = { id: string; createdAt: number; createdBy: string | null; trigger: string; report: QuarterlyReport };
+
+/** Builds and stores a report, and records that it was made, in one transaction. */
+export async function generateQuarterlyReport(
+  db: Kysely<Database>,
+  options: { period: { start: number; end: number }; createdBy: string | null; trigger: 'schedule' | 'on_demand'; ip?: string | null },
+): Promise<StoredReport> {
+  const report = await buildQuarterlyReport(db, options.period);
+  const id = newId();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('audit_reports')
+      .values({
+        id,
+        period_start: options.period.start,
+        period_end: options.period.end,
+        created_at: report.generatedAt,
+        created_by: options.createdBy,
+        trigger: options.trigger,
+        body: JSON.stringify(report),
+      })
+      .execute();
+    await recordAudit(trx, {
+      actorId: options.createdBy,
+      action: 'audit.report_generated',
+      targetType: 'audit_report',
+      targetId: id,
+      ip: options.ip ?? null,
+      details: { periodStart: options.period.start, periodEnd: options.period.end, trigger: options.trigger },
+    });
+  });
+  return { id, createdAt: report.generatedAt, createdBy: options.createdBy, trigger: options.trigger, report };
+}
+
+export async function loadReport(db: Kysely<Database>, id: string): Promise<StoredReport | undefined> {
+  const row = await db.selectFrom('audit_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        createdAt: Number(row.created_at),
+        createdBy: row.created_by,
+        trigger: row.trigger,
+        report: JSON.parse(row.body) as QuarterlyReport,
+      }
+    : undefined;
+}
+
+export async function listReports(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('audit_reports')
+    .select(['id', 'period_start', 'period_end', 'created_at', 'trigger'])
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    periodStart: Number(r.period_start),
+    periodEnd: Number(r.period_end),
+    createdAt: Number(r.created_at),
+    trigger: r.trigger,
+  }));
+}
+
+/** The scheduled run: one report per finished quarter, made the first time the daily job runs after it ends. */
+export async function ensureQuarterlyReport(db: Kysely<Database>, now = Date.now()): Promise<StoredReport | null> {
+  const period = previousQuarter(now);
+  const existing = await db
+    .selectFrom('audit_reports')
+    .select('id')
+    .where('trigger', '=', 'schedule')
+    .where('period_start', '=', period.start)
+    .executeTakeFirst();
+  if (existing) return null;
+  return generateQuarterlyReport(db, { period, createdBy: null, trigger: 'schedule' });
+}

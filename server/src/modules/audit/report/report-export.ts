@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import PDFDocument from 'pdfkit';
+import { neutraliseFormula } from '../audit-csv.js';
+import type { QuarterlyReport, StoredReport, Unavailable } from './quarterly-report.js';
+
+/** Section titles in both languages: exports are read by people of either, and a file has no language switch. */
+export const SECTION_TITLES: Record<Exclude<keyof QuarterlyReport, 'version' | 'periodStart' | 'periodEnd' | 'generatedAt'>, string> = {
+  mailboxesWithoutMail: '90 天无新邮件的邮箱 / Mailboxes without mail in 90 days',
+  usersNotLoggedIn: '90 天未登录的用户 / Users not signed in for 90 days',
+  usersWithout2fa: '未启用双重验证的用户 / Users without 2FA',
+  accessChanges: '成员与权限变更 / Membership and permission changes',
+  externalForwarding: '转发到公司外部的规则 / External forwarding rules',
+  pierForwardingRules: 'Pier 中的转发规则 / Forwarding rules in Pier',
+  failedLogins: '登录失败 / Failed sign-ins',
+  unusualLogins: '异常登录 / Unusual sign-ins',
+  fraudFlags: '欺诈标记与电话确认 / Fraud flags and confirmations',
+  slaCompliance: 'SLA 达成情况 / SLA compliance',
+};
+type SectionKey = keyof typeof SECTION_TITLES;
+
+const day = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 10));
+
+/** Each section as plain rows of text, shared by CSV and PDF. */
+export function reportRows(report: QuarterlyReport): { key: SectionKey; title: string; rows: string[][]; note: string | null }[] {
+  const section = (key: SectionKey, toRows: () => string[][]) => {
+    const value = report[key] as { available: true } | Unavailable;
+    return value.available
+      ? { key, title: SECTION_TITLES[key], rows: toRows(), note: null }
+      : { key, title: SECTION_TITLES[key], rows: [], note: value.reason };
+  };
+  const items = <K extends SectionKey>(key: K) => {
+    const value = report[key] as { available: boolean; items?: unknown[] };
+    return (value.available ? (value.items ?? []) : []) as Extract<QuarterlyReport[K], { available: true }>['items'];
+  };
+  return [
+    section('mailboxesWithoutMail', () => items('mailboxesWithoutMail').map((m) => [m.address, `last mail ${day(m.lastMailAt)}`])),
+    section('usersNotLoggedIn', () => items('usersNotLoggedIn').map((u) => [u.email, u.role, `last sign-in ${day(u.lastLoginAt)}`])),
+    section('usersWithout2fa', () => items('usersWithout2fa').map((u) => [u.email, u.role])),
+    section('accessChanges', () => items('accessChanges').map((c) => [day(c.at), c.action, c.targetId ?? '', JSON.stringify(c.details)])),
+    section('externalForwarding', () =>
+      items('externalForwarding').map((f) => [
+        f.mailbox,
+        f.target,
+        `${f.source}: ${f.script}`,
+        f.active ? 'active' : 'inactive',
+        `since ${day(f.firstSeenAt)}`,
+      ]),
+    ),
+    section('pierForwardingRules', () => []),
+    section('failedLogins', () => items('failedLogins').map((f) => [f.email, String(f.count), f.ips.join(' ')])),
+    section('unusualLogins', () => []),
+    section('fraudFlags', () => []),
+    section('slaCompliance', () => []),
+  ];
+}
+
+export function reportCsv(stored: StoredReport): string {
+  const { report } = stored;
+  const rows: string[][] = [['section', 'item', 'detail_1', 'detail_2', 'detail_3', 'detail_4']];
+  rows.push(['period', day(report.periodStart), day(report.periodEnd - 1), `generated ${new Date(report.generatedAt).toISOString()}`]);
+  for (const s of reportRows(report)) {
+    if (s.note) rows.push([s.title, `not available: ${s.note}`]);
+    else if (s.rows.length === 0) rows.push([s.title, 'none']);
+    for (const r of s.rows) rows.push([s.title, ...r]);
+  }
+  return `\ufeff${stringify(
+    rows.map((r) => r.map(neutraliseFormula)),
+    { record_delimiter: 'windows' },
+  )}`;
+}
+
+/**
+ * A font that has Chinese glyphs: PDF's built-in fonts have none. Debian ships
+ * WenQuanYi Zen Hei (fonts-wqy-zenhei) and Noto CJK (fonts-noto-cjk); without
+ * one, the PDF falls back to Helvetica and says that Chinese text cannot show.
+ */
+const CJK_FONTS: { path: string; family?: string }[] = [
+  { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+  { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' },
+];
+
+export function findCjkFont(candidates = CJK_FONTS): { path: string; family?: string } | null {
+  return candidates.find((f) => existsSync(f.path)) ?? null;
+}
+
+export async function reportPdf(stored: StoredReport, fonts = CJK_FONTS): Promise<{ pdf: Buffer; cjkFont: string | null }> {
+  const { report } = stored;
+  const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: 'Pier audit report', Creator: 'Pier' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  const font = findCjkFont(fonts);
+  if (font) doc.registerFont('body', font.path, font.family);
+  const body = font ? 'body' : 'Helvetica';
+  doc.font(body);
+  doc.fontSize(18).text('Pier 审计报告 / Audit report');
+  doc
+    .fontSize(10)
+    .fillColor('#555')
+    .text(`${day(report.periodStart)} – ${day(report.periodEnd - 1)} · generated ${new Date(report.generatedAt).toISOString()}`);
+  if (!font)
+    doc
+      .fillColor('#a00')
+      .text('No CJK font installed (fonts-wqy-zenhei): Chinese text cannot be shown in this PDF. Use the CSV or the page.');
+  doc.moveDown();
+  for (const s of reportRows(report)) {
+    doc.fillColor('#000').fontSize(13).text(s.title);
+    doc.fontSize(9).fillColor('#333');
+    if (s.note) doc.fillColor('#8a5a00').text(`Not available: ${s.note}`);
+    else if (s.rows.length === 0) doc.text('None.');
+    for (const r of s.rows) doc.text(`• ${r.join('  ·  ')}`);
+    doc.moveDown(0.8);
+  }
+  doc.end();
+  await done;
+  return { pdf: Buffer.concat(chunks), cjkFont: font?.path ?? null };
+}

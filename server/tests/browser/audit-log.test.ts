@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManageSieveClient, saveSieveSettings } from '../../src/modules/audit/index.js';
+import { chromiumArgs } from '../support/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testEnv } from '../support/env.js';
+import { mailServer } from '../support/mail-server.js';
+import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
+
+const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+
+describe('the audit log in the browser', () => {
+  let database: TestDatabase;
+  let pier: PierProcess;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    database = await createTestDatabase('sqlite');
+    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', 'Li Wei']);
+    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'ACME Sales', '--purpose', 'sales']);
+    pier = await startPierProcess(database);
+    browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
+    page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true })).newPage();
+    await page.goto(pier.url);
+    // One failed attempt first, so the log shows a failure next to the success.
+    await page.getByTestId('login-email').fill(admin.email);
+    await page.getByTestId('login-password').fill('wrong password here');
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('alert').first().waitFor();
+    await page.getByTestId('login-password').fill(admin.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('inbox-shell').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  it('lists the records newest first with the chain status, filters them, and exports CSV (en)', async () => {
+    await page.goto(`${pier.url}/settings/audit`);
+    await page.getByTestId('audit-table').waitFor();
+    await expect.poll(() => page.getByTestId('audit-chain').textContent()).toMatch(/Chain intact: \d+ records checked\./);
+    // The worker may already have made the scheduled quarterly report (its own record): leave it out here.
+    const actions = (await page.locator('.audit-action-name').allTextContents()).filter((a) => a !== 'Audit report generated');
+    expect(actions).toEqual(['Signed in', 'Sign-in failed', 'Mailbox added', 'User created']);
+    await shot('audit-log-en');
+
+    await page.getByTestId('audit-filter-action').selectOption('mailbox.created');
+    await expect.poll(() => page.locator('.audit-action-name').allTextContents()).toEqual(['Mailbox added']);
+    expect(await page.getByTestId('audit-export').getAttribute('href')).toBe('/api/audit.csv?action=mailbox.created');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    expect(csv.split('\r\n')[1]).toContain('mailbox.created');
+    await page.getByTestId('audit-filter-action').selectOption('audit.exported');
+    await expect.poll(() => page.locator('.audit-action-name').allTextContents()).toEqual(['Audit log exported']);
+  });
+
+  it('reads in Simplified Chinese', async () => {
+    await page.evaluate(() => localStorage.setItem('pier.locale', 'zh-CN'));
+    await page.goto(`${pier.url}/settings/audit`);
+    await page.getByTestId('audit-table').waitFor();
+    await expect.poll(() => page.getByTestId('audit-chain').textContent()).toContain('哈希链完整');
+    expect(await page.locator('.audit-action-name').allTextContents()).toContain('登录失败');
+    await shot('audit-log-zh-CN');
+  });
+
+  it('lists the forwards found in a mailbox’s Sieve script, the external one flagged (zh-CN, then en)', async () => {
+    const sieve = {
+      host: mailServer.host,
+      port: Number(testEnv('PIER_TEST_SIEVE_PORT')),
+      tls: 'none' as const,
+      user: 'support@acme.test',
+      password: mailServer.password,
+    };
+    const client = await ManageSieveClient.connect(sieve);
+    await client.putScript(
+      'pier-browser',
+      'require ["copy"];\r\nredirect :copy "sales@acme.test";\r\nredirect "finance.backup@gmail.test";\r\n',
+    );
+    await client.setActive('pier-browser');
+    await client.logout();
+    const ws = await openTestWorkspace(database);
+    try {
+      const row = await addTestImapMailbox(ws, 'support@acme.test');
+      await saveSieveSettings(ws.db, row.id, { enabled: 1, port: sieve.port, tls: 'none' });
+    } finally {
+      await ws.close();
+    }
+    try {
+      await page.goto(`${pier.url}/settings/forwarding`);
+      await page.getByTestId('forwarding-scan').click();
+      await expect
+        .poll(() => page.getByTestId('forwarding-mailbox').first().textContent(), { timeout: 20_000 })
+        .toContain('finance.backup@gmail.test');
+      const text = await page.getByTestId('forwarding-page').textContent();
+      expect(text).toContain('公司外部地址');
+      expect(text).toContain('Pier 还没有规则引擎');
+      await shot('audit-forwarding-zh-CN');
+      await page.evaluate(() => localStorage.setItem('pier.locale', 'en'));
+      await page.reload();
+      await page.getByTestId('forwarding-mailbox').first().waitFor();
+      expect(await page.getByTestId('forwarding-page').textContent()).toContain('Outside the company');
+      await shot('audit-forwarding-en');
+    } finally {
+      const cleanup = await ManageSieveClient.connect(sieve);
+      await cleanup.setActive('');
+      await cleanup.deleteScript('pier-browser');
+      await cleanup.logout();
+    }
+  });
+
+  it('makes the audit report on demand and shows every section, the missing ones said so (en, zh-CN)', async () => {
+    await page.goto(`${pier.url}/settings/audit-report`);
+    await page.getByTestId('report-generate').click();
+    await expect.poll(() => page.getByTestId('report-body').textContent(), { timeout: 20_000 }).toContain('finance.backup@gmail.test');
+    const text = await page.getByTestId('report-body').textContent();
+    expect(text).toContain('Mailboxes without mail in 90 days');
+    expect(text).toContain('Not available yet.');
+    expect(await page.getByTestId('report-pdf').getAttribute('href')).toMatch(/\/export\?format=pdf$/);
+    await shot('audit-report-en');
+    await page.evaluate(() => localStorage.setItem('pier.locale', 'zh-CN'));
+    await page.reload();
+    await page.getByTestId('report-body').waitFor();
+    expect(await page.getByTestId('report-body').textContent()).toContain('转发到公司外部的规则');
+    await shot('audit-report-zh-CN');
+  });
+});

@@ -1,0 +1,114 @@
+import type { StoredReportDto } from '@pier/contracts';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureQuarterlyReport, previousQuarter } from '../../src/modules/audit/index.js';
+import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
+import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+import { startTestPier } from '../support/pier.js';
+
+const admin = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
+
+describe.each(engines)('the quarterly audit report on %s', (engine) => {
+  let database: TestDatabase;
+  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let api: ReturnType<Awaited<ReturnType<typeof startTestPier>>['api']>;
+  let stored: StoredReportDto;
+
+  const download = async (path: string) => {
+    const res = await fetch(new URL(path, pier.url), { headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    pier = await startTestPier(database, { PIER_LOGIN_RATE_LIMIT: '50' });
+    api = pier.api();
+    expect((await api.post('/api/setup', admin)).status).toBe(201);
+    const db = pier.workspace.db;
+    const sales = await createMailbox(db, { address: 'sales@acme.test', displayName: '销售', purpose: 'sales' });
+    await createMailbox(db, { address: 'quiet@acme.test', displayName: 'Quiet', purpose: 'inquiry' });
+    const agent = await createAccount(db, { email: 'agent@acme.test', name: '王芳', password: 'agent password 1', role: 'agent' });
+    await createAccount(db, { email: 'audit@acme.test', name: 'Auditor', password: 'auditor password 1', role: 'auditor' });
+    await grantMailboxAccess(db, agent.id, sales.id, 'reply');
+    await pier.api().post('/api/auth/login', { email: admin.email, password: 'guessing wrong' });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    await smtp.sendMail({ from: 'buyer@customer.test', to: 'sales@acme.test', subject: 'RFQ', text: 'Please quote.' });
+    smtp.close();
+  });
+  afterAll(async () => {
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  it('reports quiet mailboxes, users who never signed in, access changes and failed sign-ins, and says what is not available', async () => {
+    const res = await api.post<StoredReportDto>('/api/audit/reports', {});
+    expect(res.status).toBe(201);
+    stored = res.body;
+    const r = stored.report;
+    expect(r.mailboxesWithoutMail).toEqual({
+      available: true,
+      items: [expect.objectContaining({ address: 'quiet@acme.test', lastMailAt: null })],
+    });
+    expect(r.usersNotLoggedIn.available && r.usersNotLoggedIn.items.map((u) => u.email)).toEqual(['agent@acme.test', 'audit@acme.test']);
+    expect(r.accessChanges.available && r.accessChanges.items.map((c) => c.action)).toEqual(['user.created', 'mailbox_access.granted']);
+    expect(r.failedLogins).toEqual({ available: true, items: [{ email: admin.email, count: 1, ips: ['127.0.0.1'] }] });
+    expect(r.externalForwarding).toEqual({ available: true, items: [] });
+    for (const key of ['usersWithout2fa', 'unusualLogins', 'fraudFlags', 'slaCompliance', 'pierForwardingRules'] as const) {
+      expect(r[key]).toMatchObject({ available: false, reason: expect.any(String) });
+    }
+    // The worker's daily schedule has made the last quarter's report at start-up, beside this one.
+    const list = (await api.get<{ items: { id: string; trigger: string }[] }>('/api/audit/reports')).body.items;
+    expect(list.map((i) => i.id)).toContain(stored.id);
+    expect(list.map((i) => i.trigger).sort()).toEqual(['on_demand', 'schedule']);
+    expect((await api.get(`/api/audit/reports/${stored.id}`)).body).toEqual(stored);
+  });
+
+  it('exports CSV and a PDF with an embedded CJK font, and records report and exports in the audit log', async () => {
+    const csv = await download(`/api/audit/reports/${stored.id}/export?format=csv`);
+    expect(csv.status).toBe(200);
+    const text = csv.bytes.toString('utf8');
+    expect(text.startsWith('\ufeffsection,item')).toBe(true);
+    expect(text).toContain('90 天无新邮件的邮箱 / Mailboxes without mail in 90 days,quiet@acme.test');
+    expect(text).toContain('SLA 达成情况 / SLA compliance,not available');
+
+    const pdf = await download(`/api/audit/reports/${stored.id}/export?format=pdf`);
+    expect(pdf).toMatchObject({ status: 200, type: 'application/pdf' });
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+WenQuanYiZenHei/);
+
+    const actions = await pier.workspace.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('target_id', '=', stored.id)
+      .orderBy('seq')
+      .execute();
+    expect(actions.map((a) => [a.action, JSON.parse(a.details).format ?? null])).toEqual([
+      ['audit.report_generated', null],
+      ['audit.report_exported', 'csv'],
+      ['audit.report_exported', 'pdf'],
+    ]);
+  });
+
+  it('lets auditors make and read reports, refuses agents, and validates the period', async () => {
+    const auditor = pier.api();
+    await auditor.post('/api/auth/login', { email: 'audit@acme.test', password: 'auditor password 1' });
+    expect((await auditor.post('/api/audit/reports', { from: 0, to: Date.now() })).status).toBe(201);
+    const agent = pier.api();
+    await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'agent password 1' });
+    expect((await agent.post('/api/audit/reports', {})).status).toBe(403);
+    expect((await agent.get(`/api/audit/reports/${stored.id}`)).status).toBe(403);
+    expect((await api.post('/api/audit/reports', { from: 10, to: 5 })).status).toBe(400);
+    expect((await api.get('/api/audit/reports/nope')).status).toBe(404);
+  });
+
+  it('makes the scheduled report of the quarter just ended once', async () => {
+    const now = Date.UTC(2026, 10, 27);
+    expect(previousQuarter(now)).toEqual({ start: Date.UTC(2026, 6, 1), end: Date.UTC(2026, 9, 1) });
+    expect(previousQuarter(Date.UTC(2026, 1, 3))).toEqual({ start: Date.UTC(2025, 9, 1), end: Date.UTC(2026, 0, 1) });
+    const later = Date.UTC(2031, 1, 3);
+    const first = await ensureQuarterlyReport(pier.workspace.db, later);
+    expect(first).toMatchObject({ trigger: 'schedule', report: { periodStart: Date.UTC(2030, 9, 1) } });
+    expect(await ensureQuarterlyReport(pier.workspace.db, later + 86_400_000)).toBeNull();
+  });
+});
