@@ -31,7 +31,11 @@ export function startWorker(options: {
     const now = Date.now();
     for (const s of options.schedules) {
       const slot = Math.floor(now / s.everyMs);
-      await queue.enqueue({ name: s.name, payload: s.payload ?? null, dedupeKey: `schedule:${s.name}:${slot}`, runAt: slot * s.everyMs });
+      await queue.scheduleSlot(s.name, slot, {
+        payload: s.payload ?? null,
+        dedupeKey: `schedule:${s.name}:${slot}`,
+        runAt: slot * s.everyMs,
+      });
     }
   }
 

@@ -52,6 +52,28 @@ export function createQueue(db: Kysely<Database>, engine: Engine) {
     /** Pass a transaction to enqueue atomically with the rows that caused the job. */
     enqueue: (options: EnqueueOptions, executor: Db = db) => enqueueJob(executor, options),
 
+    /**
+     * Queues one run of a recurring job per time slot, whatever the number of workers and
+     * however fast the run completes: the slot is claimed in the settings table (a completed job
+     * row is deleted, so its dedupe key alone would let the same slot run again at once).
+     */
+    async scheduleSlot(name: string, slot: number, options: Omit<EnqueueOptions, 'name'>): Promise<boolean> {
+      const key = `schedule:${name}`;
+      // Zero-padded so the text comparison orders slots numerically.
+      const value = String(slot).padStart(16, '0');
+      return db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .insertInto('settings')
+          .values({ key, value, updated_at: Date.now() })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: Date.now() }).where('settings.value', '<', value))
+          .returning('key')
+          .executeTakeFirst();
+        if (!claimed) return false;
+        await enqueueJob(trx, { name, ...options });
+        return true;
+      });
+    },
+
     async claim(options: { workerId: string; names: readonly string[]; limit: number; leaseMs: number }): Promise<ClaimedJob[]> {
       if (options.names.length === 0) return [];
       const now = Date.now();

@@ -27,6 +27,20 @@ describe.each(engines)('the job queue on %s', (engine) => {
     expect(await ws.db.selectFrom('jobs').selectAll().where('name', '=', 't.work').execute()).toEqual([]);
   });
 
+  it('runs a recurring job once per slot, also after the run completed and its row is gone', async () => {
+    const names = ['t.recurring'];
+    expect(await ws.queue.scheduleSlot('t.recurring', 41, { payload: null })).toBe(true);
+    const [job] = await claim('w1', names);
+    await ws.queue.complete(job?.id ?? '', 'w1');
+    // The same slot again (the worker ticks every half second): nothing new.
+    expect(await ws.queue.scheduleSlot('t.recurring', 41, { payload: null })).toBe(false);
+    expect(await ws.queue.scheduleSlot('t.recurring', 40, { payload: null })).toBe(false);
+    expect(await claim('w1', names)).toEqual([]);
+    // The next slot runs again.
+    expect(await ws.queue.scheduleSlot('t.recurring', 42, { payload: null })).toBe(true);
+    expect(await claim('w1', names)).toHaveLength(1);
+  });
+
   it('does not hand out a job before its time', async () => {
     await ws.queue.enqueue({ name: 't.later', payload: null, runAt: Date.now() + 60_000 });
     expect(await claim('w1', ['t.later'])).toEqual([]);
