@@ -28,7 +28,13 @@ export type FolderSyncStats = { fetched: number; stored: number; known: number; 
 
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 32 * 1024 * 1024;
-const PARSE_CONCURRENCY = 4;
+/** Mails handed to the prepare workers at once: enough to keep them busy between round trips. */
+const PARSE_CONCURRENCY = 16;
+/**
+ * Batches fetched and prepared ahead of the one being written. Two keep the database busy while
+ * IMAP and the workers catch up (one left the main thread idle half of the time).
+ */
+const PREFETCH_BATCHES = 2;
 
 /**
  * Brings one folder up to date, once. The invariants that make it lossless:
@@ -167,13 +173,21 @@ async function storeUids(
       return { stored, known, results };
     });
 
-  let next: Promise<PreparedBatch> | undefined = prepare(batches[0] as number[]);
-  for (let i = 0; next; i++) {
-    const prepared: PreparedBatch = await next;
-    const following = batches[i + 1];
-    next = following ? prepare(following) : undefined;
-    // Keep a failed prefetch from becoming an unhandled rejection while this batch is written.
-    next?.catch(() => {});
+  // Batches being fetched and prepared while the oldest is written.
+  const ahead: Promise<PreparedBatch>[] = [];
+  let nextBatch = 0;
+  const fetchAhead = () => {
+    while (ahead.length < PREFETCH_BATCHES && nextBatch < batches.length) {
+      const preparing = prepare(batches[nextBatch++] as number[]);
+      // Keep a failed prefetch from becoming an unhandled rejection while another batch is written.
+      preparing.catch(() => {});
+      ahead.push(preparing);
+    }
+  };
+  fetchAhead();
+  while (ahead.length > 0) {
+    const prepared = await (ahead.shift() as Promise<PreparedBatch>);
+    fetchAhead();
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
     const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
     deps.onStored?.(counts.results);
