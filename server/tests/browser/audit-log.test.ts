@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManageSieveClient, saveSieveSettings } from '../../src/modules/audit/index.js';
+import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -36,6 +37,7 @@ describe('the audit log in the browser', () => {
     await page.getByRole('alert').first().waitFor();
     await page.getByTestId('login-password').fill(admin.password);
     await page.getByTestId('login-submit').click();
+    await finishSecondFactorInBrowser(page, pier.url, admin.email);
     await page.getByTestId('inbox-shell').waitFor();
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -85,6 +86,7 @@ describe('working a conversation in the browser (assign, tag, note with @mention
       await page.getByTestId('login-email').fill('li.wei@acme.test');
       await page.getByTestId('login-password').fill(password);
       await page.getByTestId('login-submit').click();
+      await finishSecondFactorInBrowser(page, pier.url, 'li.wei@acme.test');
       await page.getByTestId('inbox-shell').waitFor();
 
       // Unassigned shows a count; open the conversation from it.
