@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditLogTable } from '../../db/tables/audit.js';
 
 /**
  * The canonical serialisation the audit chain hashes. It must never change for
@@ -13,19 +14,8 @@ import { createHash } from 'node:crypto';
 export const CANONICAL_PREFIX = 'pier-audit-v1\n';
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type ChainedFields = {
-  id: string;
-  seq: number;
-  created_at: number;
-  actor_id: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  mailbox_id: string | null;
-  ip: string | null;
-  details: string;
-  prev_hash: string;
-};
+/** Every stored field except the record's own hash. */
+export type ChainedFields = Omit<AuditLogTable, 'hash'>;
 
 export function canonicalRecord(r: ChainedFields): string {
   return (

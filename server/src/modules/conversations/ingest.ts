@@ -22,7 +22,7 @@ import {
 } from './conversation-queries.js';
 import type { AuthResults } from './mail-auth.js';
 import { conversationIdFromMessageIds } from './pier-message-id.js';
-import { type PreparedMail, participantsOf, prepareMail, searchDocumentOf } from './prepare-mail.js';
+import { type PreparedMail, participantsOf, prepareMail } from './prepare-mail.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -98,12 +98,8 @@ export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: Prepa
     await recordParticipants(trx, { messageId, participants, ownAddresses: ctx.ownAddresses, seenAt: receivedAt });
     conversationId = await threadMessage(trx, ctx, mail.parsed, { messageId, direction, receivedAt, now });
     await linkMessage(trx, conversationId, messageId);
-    await indexMessage(trx, ctx.engine, {
-      messageId,
-      receivedAt,
-      ...searchDocumentOf(mail.parsed, mail.attachments),
-      texts: mail.indexTexts,
-    });
+    // The index texts were made with the mail, off the transaction (prepareMail).
+    await indexMessage(trx, ctx.engine, { messageId, receivedAt, texts: mail.indexTexts });
     await publishEvent(trx, 'message.received', {
       messageId,
       conversationId,

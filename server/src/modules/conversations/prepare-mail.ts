@@ -49,7 +49,7 @@ export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { dura
   };
 }
 
-export function searchDocumentOf(parsed: PreparedMail['parsed'], attachments: StoredAttachment[]) {
+function searchDocumentOf(parsed: PreparedMail['parsed'], attachments: StoredAttachment[]) {
   return {
     subject: parsed.subject,
     body: parsed.text,

@@ -97,7 +97,7 @@ async function allocateFreeSortKey(executor: Kysely<Database>, messageId: string
 export async function indexMessage(
   executor: Kysely<Database>,
   engine: Engine,
-  doc: SearchDocument & { texts?: IndexTexts | undefined },
+  doc: Pick<SearchDocument, 'messageId' | 'receivedAt'> & ({ texts: IndexTexts } | SearchDocument),
 ): Promise<number> {
   const bucket = clampReceivedAt(doc.receivedAt);
   let sortKey = bucket * tieSlots + tieOf(doc.messageId);
@@ -118,7 +118,7 @@ export async function indexMessage(
     }
   }
 
-  const { subject, participants, attachments, body, characters } = doc.texts ?? indexTextsOf(doc);
+  const { subject, participants, attachments, body, characters } = 'texts' in doc ? doc.texts : indexTextsOf(doc);
 
   if (engine === 'postgres') {
     // Weights label the fields (A subject, B people, C files, D body) for field filters later;
