@@ -108,8 +108,18 @@ describe('push: new mail arrives over IMAP IDLE', () => {
       await client.messageFlagsAdd({ subject: 'pushed 1' }, ['\\Flagged']);
     });
     // Woken by the FETCH during IDLE; the sync that followed learnt the change from QRESYNC.
-    await waitUntil(async () => inboxReports().slice(seen).some((f) => f.flagsUpdated === 1), 10_000);
-    expect(inboxReports().slice(seen).every((f) => f.resync === 'qresync')).toBe(true);
+    await waitUntil(
+      async () =>
+        inboxReports()
+          .slice(seen)
+          .some((f) => f.flagsUpdated === 1),
+      10_000,
+    );
+    expect(
+      inboxReports()
+        .slice(seen)
+        .every((f) => f.resync === 'qresync'),
+    ).toBe(true);
     expect(JSON.parse((await location())?.flags ?? '[]')).toContain('\\Flagged');
 
     await new Promise((r) => setTimeout(r, 300));
@@ -119,8 +129,18 @@ describe('push: new mail arrives over IMAP IDLE', () => {
       await client.messageDelete({ subject: 'pushed 1' });
     });
     // Woken by VANISHED during IDLE; the sync that followed learnt the expunge from QRESYNC, not UID SEARCH ALL.
-    await waitUntil(async () => inboxReports().slice(seen).some((f) => f.removed === 1), 10_000);
-    expect(inboxReports().slice(seen).every((f) => f.resync === 'qresync')).toBe(true);
+    await waitUntil(
+      async () =>
+        inboxReports()
+          .slice(seen)
+          .some((f) => f.removed === 1),
+      10_000,
+    );
+    expect(
+      inboxReports()
+        .slice(seen)
+        .every((f) => f.resync === 'qresync'),
+    ).toBe(true);
     expect(await location()).toBeUndefined();
     // The mail itself stays.
     expect(await ws.db.selectFrom('messages').select('id').where('subject', '=', 'pushed 1').executeTakeFirst()).toBeDefined();
