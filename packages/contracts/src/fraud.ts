@@ -96,6 +96,8 @@ export const PendingApprovalSchema = z.object({
   reasons: z.array(ApprovalReasonSchema),
   author: z.object({ id: z.string(), name: z.string() }),
   createdAt: z.number().int(),
+  /** The signed-in user wrote it (and so may not approve it). */
+  mine: z.boolean(),
   /** The signed-in user may decide: not the author, reply access to the mailbox. */
   canDecide: z.boolean(),
   decision: z

@@ -170,6 +170,7 @@ export async function conversationApprovals(db: Db, actor: Actor, conversationId
       reasons: JSON.parse(r.approval_reasons ?? '[]') as ApprovalReason[],
       author: { id: r.created_by, name: r.author_name },
       createdAt: Number(r.created_at),
+      mine: r.created_by === actor.user.id,
       canDecide:
         r.state === 'awaiting_approval' &&
         r.created_by !== actor.user.id &&
