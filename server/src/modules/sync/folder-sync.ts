@@ -148,7 +148,7 @@ async function storeUids(
       });
     });
     // One syncfs for the whole batch before the rows that point at its blobs are committed.
-    await deps.blobs.flush();
+    await pool.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
     mails.sort((a, b) => a.uid - b.uid);
     return { uids: batch, mails };
