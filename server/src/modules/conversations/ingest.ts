@@ -19,6 +19,7 @@ import {
   insertMessage,
   linkMailboxes,
   linkMessage,
+  refreshConversationLatest,
 } from './conversation-queries.js';
 import type { AuthResults } from './mail-auth.js';
 import { conversationIdFromMessageIds } from './pier-message-id.js';
@@ -98,6 +99,8 @@ export async function storePreparedMail(trx: Db, ctx: IngestContext, mail: Prepa
     await recordParticipants(trx, { messageId, participants, ownAddresses: ctx.ownAddresses, seenAt: receivedAt });
     conversationId = await threadMessage(trx, ctx, mail.parsed, { messageId, direction, receivedAt, now });
     await linkMessage(trx, conversationId, messageId);
+    // The one place ingest keeps the list line (sender, snippet of the newest message) in step.
+    await refreshConversationLatest(trx, conversationId);
     // The index texts were made with the mail, off the transaction (prepareMail).
     await indexMessage(trx, ctx.engine, { messageId, receivedAt, texts: mail.indexTexts });
     await publishEvent(trx, 'message.received', {
