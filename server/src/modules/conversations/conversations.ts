@@ -105,10 +105,14 @@ export async function listConversations(
         eb.exists(
           eb
             .selectFrom('conversation_messages')
-            .innerJoin('conversations', 'conversations.id', 'conversation_messages.conversation_id')
+            // CROSS JOIN keeps the candidate's own link as SQLite's outer loop: with an inner join
+            // its planner may walk conversations_spam_idx (every conversation) for each candidate,
+            // which made a common word take minutes at 200k conversations. PostgreSQL plans it freely.
+            .crossJoin('conversations')
             .innerJoin('messages as m', 'm.id', 'conversation_messages.message_id')
             .select('conversation_messages.message_id')
             .where('conversation_messages.message_id', '=', messageId as never)
+            .whereRef('conversations.id', '=', 'conversation_messages.conversation_id')
             .where((inner) =>
               inner.and([
                 messageMatches(inner as never, message),
