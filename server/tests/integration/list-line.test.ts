@@ -1,10 +1,13 @@
+import type { ConversationSummary } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
 import { ingestMail, listConversations } from '../../src/modules/conversations/index.js';
 import { cancelSend, queueSend } from '../../src/modules/outbox/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
 import { mergeConversations } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createAgent } from '../support/outbox.js';
+import { startTestPier } from '../support/pier.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 /**
@@ -145,5 +148,68 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
     await expectInStep();
     expect(await line(first.conversationId)).toEqual({ fromAddress: 'bob@bob.test', fromName: 'Bob', snippet: 'Tracking number 1Z999.' });
     expect(await line(other.conversationId)).toBeUndefined();
+  });
+});
+
+/**
+ * The list API keeps answers per node while the database is unchanged (SQLite, decision record 0014).
+ * A write through Pier, a write below the API (ingest) and a commit by another connection (as the CLI
+ * makes) must each show in the very next list.
+ */
+describe.each(engines)('the list API after writes (response cache) on %s', (engine) => {
+  let database: TestDatabase;
+  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let sales: string;
+  const password = 'a long enough password';
+  const subjects = async (client: ReturnType<typeof pier.api>) =>
+    (await client.get<{ items: ConversationSummary[] }>('/api/conversations')).body.items.map(
+      (c) => `${c.subject}|${c.assignee?.name ?? ''}`,
+    );
+  const mail = (id: string, subject: string) =>
+    ingestMail(
+      {
+        db: pier.workspace.db,
+        blobs: pier.workspace.blobs,
+        ctx: { engine: pier.workspace.engine, ownAddresses: new Set(['sales@acme.test']) },
+      },
+      {
+        raw: Buffer.from(`Message-ID: <${id}@c.test>\r\nFrom: c@c.test\r\nTo: sales@acme.test\r\nSubject: ${subject}\r\n\r\nHello\r\n`),
+        mailboxIds: [sales],
+        source: 'smtp',
+      },
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    pier = await startTestPier(database);
+    await createAccount(pier.workspace.db, { email: 'boss@acme.test', name: 'Boss', password, role: 'admin' });
+    sales = (await addTestImapMailbox(pier.workspace, 'sales@acme.test')).id;
+  });
+  afterAll(async () => {
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  it('never answers an old list after a write', async () => {
+    const boss = pier.api();
+    expect((await boss.post('/api/auth/login', { email: 'boss@acme.test', password })).status).toBe(200);
+    const first = await mail('one', 'First');
+    expect(await subjects(boss)).toEqual(['First|']);
+    expect(await subjects(boss)).toEqual(['First|']);
+    // Below the API, in this process.
+    await mail('two', 'Second');
+    expect((await subjects(boss)).sort()).toEqual(['First|', 'Second|']);
+    // Through the API.
+    const me = (await boss.get<{ user: { id: string } }>('/api/session')).body.user.id;
+    expect((await boss.post(`/api/conversations/${first.conversationId}/assign`, { assigneeId: me })).status).toBe(200);
+    expect((await subjects(boss)).sort()).toEqual(['First|Boss', 'Second|']);
+    // Another connection to the same database (as the CLI or another node would commit).
+    const other = await openTestWorkspace(database);
+    try {
+      await other.db.updateTable('conversations').set({ subject: 'Renamed' }).where('id', '=', first.conversationId).execute();
+    } finally {
+      await other.close();
+    }
+    expect((await subjects(boss)).sort()).toEqual(['Renamed|Boss', 'Second|']);
   });
 });
