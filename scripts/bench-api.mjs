@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep]`
+// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep] [--reuse DIR] [--no-build]`
+//
+// Seeding 200,000 conversations takes ~20 min on a loaded machine: `--keep` keeps the data (and, for
+// PostgreSQL, the scratch database) and prints its directory; `--reuse DIR` measures again on it (the
+// current build's migrations run on it first, as on an upgrade).
 //
 // The shared inbox's speed on this machine (a benchmark, not a timed test):
 //  1. seeds N conversations (one message each, English / Chinese / mixed, 0.3–1 KB bodies, dates over
@@ -18,7 +22,7 @@
 // The last line printed is one JSON object.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +37,15 @@ const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
 const duration = Number(arg('duration', 15));
 const pushes = Number(arg('push', 30));
-const keep = process.argv.includes('--keep');
+const reuse = arg('reuse', undefined);
+const keep = process.argv.includes('--keep') || reuse !== undefined;
 const log = (line) => console.log(`[bench:api] ${line}`);
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
-execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
+// --no-build measures the build as it is (e.g. an older one, for a before/after comparison on --reuse data).
+if (!process.argv.includes('--no-build'))
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const dist = (p) => import(path.join(root, 'server/dist', p));
 const { openWorkspace } = await dist('compose.js');
 const { createMailbox, grantMailboxAccess } = await dist('modules/mailboxes/index.js');
@@ -50,6 +57,7 @@ const { default: nodemailer } = await import('nodemailer');
 const { ImapFlow } = await import('imapflow');
 const { chromium } = await import('playwright-core');
 const { default: pg } = await import('pg');
+const { Secret, TOTP } = await import('otpauth');
 
 // ---------------------------------------------------------------- test bench (Postfix, Dovecot, PostgreSQL)
 const envScript = path.join(root, 'scripts/test-env/test-env.sh');
@@ -64,6 +72,7 @@ const env = Object.fromEntries(
     .map((m) => [m[1], m[2]]),
 );
 const pushAddress = 'info@acme.test';
+const benchFile = () => path.join(dataDir, 'bench-api.json');
 const agent = { email: 'agent@acme.test', password: 'bench password 123' };
 
 // ---------------------------------------------------------------- deterministic corpus
@@ -122,7 +131,11 @@ function makeConversation(i) {
 // ---------------------------------------------------------------- 1. seed
 let databaseUrl;
 let dropDatabase = async () => {};
-if (engine === 'postgres') {
+const reused = reuse ? JSON.parse(readFileSync(path.join(reuse, 'bench-api.json'), 'utf8')) : undefined;
+if (reused && reused.engine !== engine) throw new Error(`${reuse} holds a ${reused.engine} bench, not ${engine}`);
+if (reused) {
+  databaseUrl = reused.databaseUrl;
+} else if (engine === 'postgres') {
   const adminUrl = env.PIER_TEST_DATABASE_URL;
   const name = `pier_bench_api_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -141,10 +154,250 @@ if (engine === 'postgres') {
 } else if (engine !== 'sqlite') {
   throw new Error(`--engine sqlite|postgres, not ${engine}`);
 }
-const dataDir = mkdtempSync(path.join(tmpdir(), 'pier-bench-api-'));
+const dataDir = reuse ?? mkdtempSync(path.join(tmpdir(), 'pier-bench-api-'));
 let pier;
 let browser;
 try {
+  if (!reused) await seed();
+  else log(`reusing ${reuse}: ${reused.total} conversations (${engine})`);
+
+  // Dovecot's info@ INBOX starts empty, so Pier's IMAP sync brings only the pushed mails.
+  const imap = new ImapFlow({
+    host: '127.0.0.1',
+    port: Number(env.PIER_TEST_IMAP_PORT),
+    secure: false,
+    auth: { user: pushAddress, pass: env.PIER_TEST_MAIL_PASSWORD },
+    logger: false,
+  });
+  imap.on('error', () => {});
+  await imap.connect();
+  const lock = await imap.getMailboxLock('INBOX');
+  if (imap.mailbox.exists > 0) await imap.messageDelete('1:*');
+  lock.release();
+  await imap.logout();
+
+  // ---------------------------------------------------------------- 2. Pier as its own process
+  pier = await startPier();
+  log(`Pier running at ${pier.url}`);
+  const { cookie, session, csrf } = await signIn(pier.url);
+
+  // ---------------------------------------------------------------- 3. list API under load
+  const listUrl = `${pier.url}/api/conversations?limit=50`;
+  const probe = await fetch(listUrl, { headers: { cookie } });
+  const probeBody = await probe.json();
+  if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
+  await runCannon(listUrl, cookie, 3); // warm-up
+  const cpuBefore = pier.cpuMs();
+  const list = await runCannon(listUrl, cookie, duration);
+  // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
+  const cpuPerRequest = (pier.cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
+  log(
+    `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
+      `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
+      `Pier CPU ${round(cpuPerRequest, 2)} ms per request`,
+  );
+
+  // ---------------------------------------------------------------- 4. search API
+  const queries = ['shipment', 'tungsten', 'catalogue', 'invoice deposit', '报价', '样品', '集装箱', 'RFQ panel'];
+  const searchTimes = [];
+  const perQuery = {};
+  for (const q of queries) {
+    const url = `${pier.url}/api/conversations?limit=50&q=${encodeURIComponent(q)}`;
+    for (let i = 0; i < 3; i++) await (await fetch(url, { headers: { cookie } })).arrayBuffer();
+    const times = [];
+    let hits = 0;
+    for (let i = 0; i < 25; i++) {
+      const t = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      const body = await res.json();
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`search ${q} answered ${res.status}`);
+      hits = body.items.length;
+    }
+    perQuery[q] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), hits };
+    searchTimes.push(...times);
+  }
+  log(`search (one client, 25 runs per query): ${JSON.stringify(perQuery)}`);
+
+  // ---------------------------------------------------------------- 5. push latency in Chromium
+  browser = await chromium.launch({
+    executablePath: env.PIER_TEST_CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  // The page uses the session signed in above (password + second factor): what is measured is the push, not the sign-in.
+  await context.addCookies([
+    { name: 'pier_session', value: session, url: pier.url },
+    { name: 'pier_csrf', value: csrf, url: pier.url },
+  ]);
+  const page = await context.newPage();
+  await page.goto(pier.url);
+  await page.getByTestId('conversation-item').first().waitFor();
+  // The IMAP connection must be idling on INBOX before the first measured mail.
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.PIER_TEST_SMTP_PORT), secure: false, ignoreTLS: true });
+  const inList = (subject) =>
+    page.waitForFunction((s) => document.querySelector('[data-testid="conversation-list"]')?.textContent?.includes(s), subject, {
+      polling: 10,
+      timeout: 30_000,
+    });
+  await smtp.sendMail({ from: 'buyer@customer.test', to: pushAddress, subject: 'push warm-up', text: 'warm-up' });
+  await inList('push warm-up');
+  const pushTimes = [];
+  for (let i = 0; i < pushes; i++) {
+    const subject = `Push ${i} ${randomBytes(3).toString('hex')}`;
+    const t = performance.now();
+    await smtp.sendMail({ from: 'Maria Rossi <maria@lucebella.test>', to: pushAddress, subject, text: `Live mail ${i}` });
+    await inList(subject);
+    pushTimes.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  smtp.close();
+  log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
+
+  // ---------------------------------------------------------------- 6. first-load JS
+  const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
+  const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (shared with other work)`;
+  log(`machine: ${machine}; engine ${engine}; ${reused?.total ?? total} conversations`);
+  console.log(
+    JSON.stringify({
+      list_p99_ms: list.latency.p99,
+      list_rps: Math.round(list.requests.average),
+      search_p95_ms: round(percentile(searchTimes, 95)),
+      push_p50_ms: Math.round(percentile(pushTimes, 50)),
+      push_p95_ms: Math.round(percentile(pushTimes, 95)),
+      first_load_kb_gz: round(jsBytes / 1024),
+    }),
+  );
+} finally {
+  await browser?.close().catch(() => {});
+  await pier?.stop();
+  if (!keep) {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabase().catch(() => {});
+  } else {
+    log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
+  }
+  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+}
+
+function runCannon(url, cookie, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: 64, duration: seconds, headers: { cookie } }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+/**
+ * Signs the agent in as a user with a phone would: the workspace requires a second factor,
+ * so the first run enrols an authenticator (its secret is kept in bench-api.json for --reuse)
+ * and later runs answer with the current TOTP code.
+ */
+async function signIn(baseUrl) {
+  const setup = await fetch(`${baseUrl}/api/setup`);
+  const csrf = /pier_csrf=([^;]+)/.exec(setup.headers.getSetCookie().join(';'))?.[1];
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: `pier_csrf=${csrf}` },
+    body: JSON.stringify(agent),
+  });
+  const session = /pier_session=([^;]+)/.exec(res.headers.getSetCookie().join(';'))?.[1];
+  if (!session) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = `pier_session=${session}; pier_csrf=${csrf}`;
+  const post = (url, body) =>
+    fetch(`${baseUrl}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie },
+      body: JSON.stringify(body),
+    });
+  const code = (secret, step = Math.floor(Date.now() / 30_000)) =>
+    new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
+  const { secondFactor } = await res.json();
+  const saved = JSON.parse(readFileSync(benchFile(), 'utf8'));
+  if (secondFactor === 'enrol') {
+    const enrolment = await post('/api/me/two-factor/totp', {});
+    const { secret } = await enrolment.json();
+    const confirmed = await post('/api/me/two-factor/totp/confirm', { code: code(secret) });
+    if (confirmed.status !== 200) throw new Error(`two-factor enrolment failed: ${confirmed.status}`);
+    writeFileSync(benchFile(), JSON.stringify({ ...saved, totpSecret: secret }));
+  } else if (secondFactor === 'verify') {
+    if (!saved.totpSecret) throw new Error('the agent has a second factor this bench does not know');
+    // A time step is accepted once: if this one was used, the next one (one step of drift is accepted).
+    let verified = await post('/api/auth/second-factor', { code: code(saved.totpSecret) });
+    if (verified.status !== 200)
+      verified = await post('/api/auth/second-factor', { code: code(saved.totpSecret, Math.floor(Date.now() / 30_000) + 1) });
+    if (verified.status !== 200) throw new Error(`second factor refused: ${verified.status}`);
+  }
+  return { cookie, session, csrf };
+}
+
+function startPier() {
+  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+    env: {
+      ...process.env,
+      PIER_HOST: '127.0.0.1',
+      PIER_PORT: '0',
+      PIER_SMTP_PORT: '0',
+      PIER_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl ?? '',
+      PIER_LOG_LEVEL: 'info',
+      PIER_DNS_SERVERS: '127.0.0.1:1',
+      // The bench signs in once; the login rate limit is not what is measured.
+      PIER_LOGIN_RATE_LIMIT: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Pier did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      if (output.length > 100_000) output = output.slice(-50_000);
+      const line = output.split('\n').find((l) => l.includes('Pier is running'));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve({
+        url: JSON.parse(line).url,
+        /** user + system CPU time of the Pier process so far (Linux /proc, 100 ticks per second). */
+        cpuMs() {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
+        async stop() {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Pier exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- 1. seed (skipped with --reuse)
+async function seed() {
   const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
   const { db } = ws;
   const mailboxIds = [];
@@ -175,6 +428,10 @@ try {
   await grantMailboxAccess(db, user.id, mailboxIds[0], 'reply');
   await grantMailboxAccess(db, user.id, mailboxIds[1], 'reply');
 
+  // Seeding works against a branch with or without the denormalised list line (before/after comparisons).
+  const listLine = (await db.introspection.getTables())
+    .find((t) => t.name === 'conversations')
+    ?.columns.some((c) => c.name === 'last_snippet');
   const t0 = performance.now();
   const batch = 500;
   const now = Date.now();
@@ -197,6 +454,8 @@ try {
             last_message_at: r.receivedAt,
             created_at: now,
             updated_at: now,
+            // The list line (newest message's sender and snippet), as Pier's writers keep it (migration 0011).
+            ...(listLine ? { last_from_addr: r.from, last_from_name: r.fromName, last_snippet: r.body.slice(0, 200) } : {}),
           })),
         )
         .execute();
@@ -268,205 +527,5 @@ try {
   }
   log(`seeded ${total} conversations (${ws.engine}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   await ws.close();
-
-  // Dovecot's info@ INBOX starts empty, so Pier's IMAP sync brings only the pushed mails.
-  const imap = new ImapFlow({
-    host: '127.0.0.1',
-    port: Number(env.PIER_TEST_IMAP_PORT),
-    secure: false,
-    auth: { user: pushAddress, pass: env.PIER_TEST_MAIL_PASSWORD },
-    logger: false,
-  });
-  imap.on('error', () => {});
-  await imap.connect();
-  const lock = await imap.getMailboxLock('INBOX');
-  if (imap.mailbox.exists > 0) await imap.messageDelete('1:*');
-  lock.release();
-  await imap.logout();
-
-  // ---------------------------------------------------------------- 2. Pier as its own process
-  pier = await startPier();
-  log(`Pier running at ${pier.url}`);
-  const cookie = await signIn(pier.url);
-
-  // ---------------------------------------------------------------- 3. list API under load
-  const listUrl = `${pier.url}/api/conversations?limit=50`;
-  const probe = await fetch(listUrl, { headers: { cookie } });
-  const probeBody = await probe.json();
-  if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
-  await runCannon(listUrl, cookie, 3); // warm-up
-  const cpuBefore = pier.cpuMs();
-  const list = await runCannon(listUrl, cookie, duration);
-  // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
-  const cpuPerRequest = (pier.cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
-  log(
-    `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
-      `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
-      `Pier CPU ${round(cpuPerRequest, 2)} ms per request`,
-  );
-
-  // ---------------------------------------------------------------- 4. search API
-  const queries = ['shipment', 'tungsten', 'catalogue', 'invoice deposit', '报价', '样品', '集装箱', 'RFQ panel'];
-  const searchTimes = [];
-  const perQuery = {};
-  for (const q of queries) {
-    const url = `${pier.url}/api/conversations?limit=50&q=${encodeURIComponent(q)}`;
-    for (let i = 0; i < 3; i++) await (await fetch(url, { headers: { cookie } })).arrayBuffer();
-    const times = [];
-    let hits = 0;
-    for (let i = 0; i < 25; i++) {
-      const t = performance.now();
-      const res = await fetch(url, { headers: { cookie } });
-      const body = await res.json();
-      times.push(performance.now() - t);
-      if (res.status !== 200) throw new Error(`search ${q} answered ${res.status}`);
-      hits = body.items.length;
-    }
-    perQuery[q] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), hits };
-    searchTimes.push(...times);
-  }
-  log(`search (one client, 25 runs per query): ${JSON.stringify(perQuery)}`);
-
-  // ---------------------------------------------------------------- 5. push latency in Chromium
-  browser = await chromium.launch({
-    executablePath: env.PIER_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
-  const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(pier.url);
-  await page.getByTestId('login-email').fill(agent.email);
-  await page.getByTestId('login-password').fill(agent.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('conversation-item').first().waitFor();
-  // The IMAP connection must be idling on INBOX before the first measured mail.
-  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.PIER_TEST_SMTP_PORT), secure: false, ignoreTLS: true });
-  const inList = (subject) =>
-    page.waitForFunction((s) => document.querySelector('[data-testid="conversation-list"]')?.textContent?.includes(s), subject, {
-      polling: 10,
-      timeout: 30_000,
-    });
-  await smtp.sendMail({ from: 'buyer@customer.test', to: pushAddress, subject: 'push warm-up', text: 'warm-up' });
-  await inList('push warm-up');
-  const pushTimes = [];
-  for (let i = 0; i < pushes; i++) {
-    const subject = `Push ${i} ${randomBytes(3).toString('hex')}`;
-    const t = performance.now();
-    await smtp.sendMail({ from: 'Maria Rossi <maria@lucebella.test>', to: pushAddress, subject, text: `Live mail ${i}` });
-    await inList(subject);
-    pushTimes.push(performance.now() - t);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  smtp.close();
-  log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
-
-  // ---------------------------------------------------------------- 6. first-load JS
-  const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
-  const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-  const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
-
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} (shared with other work)`;
-  log(`machine: ${machine}; engine ${engine}; ${total} conversations`);
-  console.log(
-    JSON.stringify({
-      list_p99_ms: list.latency.p99,
-      list_rps: Math.round(list.requests.average),
-      search_p95_ms: round(percentile(searchTimes, 95)),
-      push_p50_ms: Math.round(percentile(pushTimes, 50)),
-      push_p95_ms: Math.round(percentile(pushTimes, 95)),
-      first_load_kb_gz: round(jsBytes / 1024),
-    }),
-  );
-} finally {
-  await browser?.close().catch(() => {});
-  await pier?.stop();
-  if (!keep) {
-    rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabase().catch(() => {});
-  } else {
-    log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
-  }
-  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
-}
-
-function runCannon(url, cookie, seconds) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: 64, duration: seconds, headers: { cookie } }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-}
-
-async function signIn(baseUrl) {
-  const setup = await fetch(`${baseUrl}/api/setup`);
-  const csrf = /pier_csrf=([^;]+)/.exec(setup.headers.getSetCookie().join(';'))?.[1];
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: `pier_csrf=${csrf}` },
-    body: JSON.stringify(agent),
-  });
-  const session = /pier_session=([^;]+)/.exec(res.headers.getSetCookie().join(';'))?.[1];
-  if (!session) throw new Error(`sign-in failed: ${res.status}`);
-  return `pier_session=${session}; pier_csrf=${csrf}`;
-}
-
-function startPier() {
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
-    env: {
-      ...process.env,
-      PIER_HOST: '127.0.0.1',
-      PIER_PORT: '0',
-      PIER_SMTP_PORT: '0',
-      PIER_DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl ?? '',
-      PIER_LOG_LEVEL: 'info',
-      PIER_DNS_SERVERS: '127.0.0.1:1',
-      // The bench signs in once; the login rate limit is not what is measured.
-      PIER_LOGIN_RATE_LIMIT: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pier did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk) => {
-      output += chunk.toString();
-      if (output.length > 100_000) output = output.slice(-50_000);
-      const line = output.split('\n').find((l) => l.includes('Pier is running'));
-      if (!line) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      child.stderr.resume();
-      resolve({
-        url: JSON.parse(line).url,
-        /** user + system CPU time of the Pier process so far (Linux /proc, 100 ticks per second). */
-        cpuMs() {
-          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          return (Number(fields[11]) + Number(fields[12])) * 10;
-        },
-        async stop() {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Pier exited with ${code}:\n${output}`));
-    });
-  });
+  writeFileSync(path.join(dataDir, 'bench-api.json'), JSON.stringify({ engine, databaseUrl, total }));
 }

@@ -38,8 +38,24 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   // read from disk once a mailbox passes ~10k mails; 128 MB keeps the hot index pages in memory.
   sqlite.pragma('cache_size = -131072');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const writes = { count: 0 };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, writes) }) });
+  // Anything that can change what a read returns: a statement of this process that is not a SELECT
+  // (counted as it runs, so no writer can forget it), or a commit by another process (data_version).
+  dataVersions.set(db, () => `${writes.count}.${sqlite.pragma('data_version', { simple: true })}`);
   return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+const dataVersions = new WeakMap<Kysely<Database>, () => string>();
+
+/**
+ * A value that changes whenever the database may have changed (SQLite only; undefined for
+ * PostgreSQL, where other connections and nodes write unseen). Read it before a computation and
+ * again before keeping its result: equal means nothing was written in between. On SQLite Kysely
+ * runs every query on the one connection, a transaction holding it, so no read sees uncommitted data.
+ */
+export function dataVersionOf(db: Kysely<Database>): (() => string) | undefined {
+  return dataVersions.get(db);
 }
 
 /**
@@ -47,13 +63,14 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
  * statement. Queries are built from a bounded set of shapes, so caching the
  * prepared statements by SQL text removes that cost (about 10% of an IMAP sync).
  */
-function withStatementCache(sqlite: SQLite.Database, max = 1000) {
+function withStatementCache(sqlite: SQLite.Database, writes: { count: number }, max = 1000) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
+        if (!/^\s*select\b/i.test(sql)) statement = countingWrites(statement, writes);
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(sql, statement);
       }
@@ -64,6 +81,23 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000) {
       sqlite.close();
     },
   };
+}
+
+/** A statement that may write (INSERT, UPDATE, DELETE, DDL, BEGIN/COMMIT…): every run counts. */
+function countingWrites(statement: SQLite.Statement, writes: { count: number }): SQLite.Statement {
+  const counted = Object.create(statement) as SQLite.Statement;
+  const bump = <T>(result: T): T => {
+    writes.count++;
+    return result;
+  };
+  counted.run = (...params: unknown[]) => bump(statement.run(...params));
+  counted.all = (...params: unknown[]) => bump(statement.all(...params));
+  counted.get = (...params: unknown[]) => bump(statement.get(...params));
+  counted.iterate = (...params: unknown[]) => {
+    writes.count++;
+    return statement.iterate(...params);
+  };
+  return counted;
 }
 
 /** True when an error is a unique-constraint violation on either engine. */

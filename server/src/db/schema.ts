@@ -155,6 +155,10 @@ export interface ConversationsTable extends ConversationTriageColumns {
   subject_key: Generated<string>;
   /** The customer side of the thread: their address. */
   counterparty: string | null;
+  /** The list line: the newest message's sender and snippet (refreshConversationLatest keeps them in step). */
+  last_from_addr: Generated<string | null>;
+  last_from_name: Generated<string | null>;
+  last_snippet: Generated<string>;
 }
 
 export interface ConversationMessagesTable {

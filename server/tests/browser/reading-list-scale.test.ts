@@ -58,6 +58,10 @@ describe('the conversation list at 10,000 conversations', () => {
               updated_at: r.at,
               subject_key: `rfq #${r.n} led panels`,
               counterparty: r.address,
+              // The list line, as refreshConversationLatest writes it.
+              last_from_addr: r.address,
+              last_from_name: `Buyer ${r.n}`,
+              last_snippet: `Please quote ${r.n} pcs, FOB Ningbo.`,
             })),
           )
           .execute();

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/security/index.js';
+import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -71,6 +72,9 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       .set({ last_seen_at: Date.now() - (3 * 24 * 60 + 1) * 60_000 })
       .where('user_id', '=', ids.agent ?? '')
       .execute();
+    // The guard keeps a resolved session for SESSION_CACHE_MS (a real idle session is never in that cache);
+    // this edit bypasses Pier, so it shows once the cached lookup has lapsed.
+    await new Promise((r) => setTimeout(r, SESSION_CACHE_MS + 50));
     expect((await agent.get('/api/session')).status).toBe(401);
   });
 

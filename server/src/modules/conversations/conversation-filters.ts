@@ -61,7 +61,11 @@ export function messageMatches(eb: ExpressionBuilder<Database & { m: Database['m
 
 /** Predicates on `conversations` for the filter (the caller adds order and limit). */
 export function conversationMatches(eb: ExpressionBuilder<Database, 'conversations'>, f: ConversationFilter) {
-  const parts: Expression<SqlBool>[] = [eb('conversations.spam', '=', f.spam ? 1 : 0)];
+  const parts: Expression<SqlBool>[] = [
+    // With search hits (ids) the rows are found by primary key and the ≤ 200 matches sorted; `+ 0` keeps
+    // SQLite's planner from walking conversations_spam_idx through every conversation instead.
+    f.ids !== undefined ? eb(sql`conversations.spam + 0`, '=', f.spam ? 1 : 0) : eb('conversations.spam', '=', f.spam ? 1 : 0),
+  ];
   if (f.statuses.length === 1) parts.push(eb('conversations.status', '=', f.statuses[0] as ConversationStatus));
   else if (f.statuses.length > 1) parts.push(eb('conversations.status', 'in', f.statuses));
   if (f.assignees === null) parts.push(eb('conversations.assignee_id', 'is', null));

@@ -118,6 +118,8 @@ type NewConversation = {
   counterparty: string | null;
   last_message_at: number;
   now: number;
+  /** The list line: sender and snippet of the conversation's newest message (see refreshConversationLatest). */
+  latest?: { from_addr: string | null; from_name: string | null; snippet: string };
 };
 
 const conversationRow = (row: NewConversation) => ({
@@ -129,6 +131,9 @@ const conversationRow = (row: NewConversation) => ({
   assignee_id: null,
   priority: 'normal' as const,
   last_message_at: row.last_message_at,
+  last_from_addr: row.latest?.from_addr ?? null,
+  last_from_name: row.latest?.from_name ?? null,
+  last_snippet: row.latest?.snippet ?? '',
   created_at: row.now,
   updated_at: row.now,
 });
@@ -224,6 +229,30 @@ export async function linkMailboxPairs(db: Db, rows: { conversation_id: string; 
   }
 }
 
+/**
+ * The list line (migration 0011): copies the newest message's sender and snippet
+ * onto the conversation, so a page of the list reads no message rows. Every
+ * writer that links, moves or removes a conversation's messages calls this in
+ * its own transaction (ingest, outbox undo, bounces, merge); "newest" is
+ * received_at, then id, as the migration's backfill.
+ */
+export async function refreshConversationLatest(db: Db, conversationId: string): Promise<void> {
+  const newest = await db
+    .selectFrom('conversation_messages')
+    .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
+    .select(['messages.from_addr', 'messages.from_name', 'messages.snippet'])
+    .where('conversation_messages.conversation_id', '=', conversationId)
+    .orderBy('messages.received_at', 'desc')
+    .orderBy('messages.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  await db
+    .updateTable('conversations')
+    .set({ last_from_addr: newest?.from_addr ?? null, last_from_name: newest?.from_name ?? null, last_snippet: newest?.snippet ?? '' })
+    .where('id', '=', conversationId)
+    .execute();
+}
+
 export async function linkMailboxes(db: Db, conversationId: string, mailboxIds: string[]) {
   if (mailboxIds.length === 0) return;
   await db
@@ -264,7 +293,18 @@ export function selectConversationPage(
   return (
     db
       .selectFrom('conversations')
-      .select(['id', 'subject', 'status', 'last_message_at', 'assignee_id', 'priority', 'counterparty'])
+      .select([
+        'id',
+        'subject',
+        'status',
+        'last_message_at',
+        'assignee_id',
+        'priority',
+        'counterparty',
+        'last_from_addr',
+        'last_from_name',
+        'last_snippet',
+      ])
       .where((eb) => conversationMatches(eb, options.filter))
       // Keyset paging in list order (newest first): strictly after the last row of the previous page.
       .$if(after !== undefined, (qb) =>
@@ -312,24 +352,6 @@ export function selectCustomers(db: Db, addresses: string[]) {
       'companies.country as company_country',
     ])
     .where('contacts.address', 'in', addresses)
-    .execute();
-}
-
-/** The newest message of each conversation in the page (for sender and snippet). */
-export function selectLatestMessages(db: Db, conversationIds: string[]) {
-  if (conversationIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversation_messages')
-    .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
-    .select([
-      'conversation_messages.conversation_id',
-      'messages.from_addr',
-      'messages.from_name',
-      'messages.snippet',
-      'messages.received_at',
-    ])
-    .where('conversation_messages.conversation_id', 'in', conversationIds)
-    .orderBy('messages.received_at', 'desc')
     .execute();
 }
 

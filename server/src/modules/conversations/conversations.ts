@@ -9,7 +9,6 @@ import {
   selectConversationPage,
   selectConversationsOfMessages,
   selectCustomers,
-  selectLatestMessages,
   selectTagsOf,
   selectUserNames,
 } from './conversation-queries.js';
@@ -106,10 +105,14 @@ export async function listConversations(
         eb.exists(
           eb
             .selectFrom('conversation_messages')
-            .innerJoin('conversations', 'conversations.id', 'conversation_messages.conversation_id')
+            // CROSS JOIN keeps the candidate's own link as SQLite's outer loop: with an inner join
+            // its planner may walk conversations_spam_idx (every conversation) for each candidate,
+            // which made a common word take minutes at 200k conversations. PostgreSQL plans it freely.
+            .crossJoin('conversations')
             .innerJoin('messages as m', 'm.id', 'conversation_messages.message_id')
             .select('conversation_messages.message_id')
             .where('conversation_messages.message_id', '=', messageId as never)
+            .whereRef('conversations.id', '=', 'conversation_messages.conversation_id')
             .where((inner) =>
               inner.and([
                 messageMatches(inner as never, message),
@@ -149,27 +152,24 @@ function parseCursor(cursor: string | undefined): { lastMessageAt: number; id: s
 
 async function summarise(db: Kysely<Database>, page: Awaited<ReturnType<typeof selectConversationPage>>): Promise<ConversationSummary[]> {
   const ids = page.map((c) => c.id);
-  const [latest, links, tags, people, customers] = await Promise.all([
-    selectLatestMessages(db, ids),
+  const [links, tags, people, customers] = await Promise.all([
     selectConversationMailboxes(db, ids),
     selectTagsOf(db, ids),
     selectUserNames(db, [...new Set(page.map((c) => c.assignee_id).filter((id): id is string => id !== null))]),
     selectCustomers(db, [...new Set(page.map((c) => c.counterparty).filter((a): a is string => a !== null))]),
   ]);
-  const newestByConversation = new Map<string, (typeof latest)[number]>();
-  for (const m of latest) if (!newestByConversation.has(m.conversation_id)) newestByConversation.set(m.conversation_id, m);
   const names = new Map(people.map((p) => [p.id, p.name]));
   const customerByAddress = new Map(customers.map((c) => [c.address, c]));
   return page.map((c) => {
-    const newest = newestByConversation.get(c.id);
     const customer = c.counterparty ? customerByAddress.get(c.counterparty) : undefined;
     return {
       id: c.id,
       subject: c.subject,
       status: c.status,
-      fromAddress: newest?.from_addr ?? null,
-      fromName: newest?.from_name ?? null,
-      snippet: newest?.snippet ?? '',
+      // The list line is denormalised onto the conversation (refreshConversationLatest).
+      fromAddress: c.last_from_addr,
+      fromName: c.last_from_name,
+      snippet: c.last_snippet,
       lastMessageAt: c.last_message_at,
       mailboxIds: links.filter((l) => l.conversation_id === c.id).map((l) => l.mailbox_id),
       customerName: customer?.name ?? null,

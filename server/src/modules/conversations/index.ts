@@ -1,7 +1,7 @@
 // The outbox starts a conversation for new mail before storing it, so the Message-ID's token names it.
 
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
-export { insertConversation } from './conversation-queries.js';
+export { insertConversation, refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
 export {
   type BatchItem,

@@ -20,6 +20,7 @@ import {
   insertMessages,
   linkMailboxPairs,
   linkMessages,
+  refreshConversationLatest,
   selectConversationForBump,
 } from './conversation-queries.js';
 import type { AuthResults } from './mail-auth.js';
@@ -268,6 +269,19 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
     results.push({ messageId, conversationId, isNew: !existing });
   }
 
+  // The list line (decision 0014): a new conversation takes it from its newest message of the
+  // batch ("newest" = received_at, then id, as refreshConversationLatest); a stored one that
+  // got new messages is refreshed from the database once they are linked.
+  const newestOf = new Map<string, MessageRow>();
+  for (const row of messageRows) {
+    const conversationId = byIdentity.get(row.identity)?.conversationId;
+    if (!conversationId) continue;
+    const best = newestOf.get(conversationId);
+    if (!best || row.received_at > best.received_at || (row.received_at === best.received_at && row.id > best.id)) {
+      newestOf.set(conversationId, row);
+    }
+  }
+
   // Parents before children (foreign keys are checked per statement on SQLite).
   await insertConversations(
     trx,
@@ -280,6 +294,7 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
         counterparty: c.counterparty,
         last_message_at: c.lastMessageAt,
         now,
+        latest: latestLine(newestOf.get(id)),
       })),
   );
   for (const [id, c] of conversations) {
@@ -291,11 +306,18 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
   await insertAttachments(trx, attachments);
   await recordParticipantsBatch(trx, { ownAddresses: ctx.ownAddresses, messages: participants });
   await linkMessages(trx, messageLinks);
+  for (const [id, c] of conversations) {
+    if (!c.isNew && newestOf.has(id)) await refreshConversationLatest(trx, id);
+  }
   await indexNewMessages(trx, ctx.engine, indexDocs);
   await publishEvents(trx, 'message.received', events);
   await linkMailboxPairs(trx, [...mailboxLinks.values()]);
   await insertLocations(trx, locations);
   return results;
+}
+
+function latestLine(row: MessageRow | undefined) {
+  return row ? { from_addr: row.from_addr ?? null, from_name: row.from_name ?? null, snippet: row.snippet ?? '' } : undefined;
 }
 
 /** The customer side of a message: who wrote in, or whom the team wrote to. */

@@ -1,12 +1,24 @@
 import { ConversationListQuerySchema, ConversationListSchema } from '@pier/contracts';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import type { Engine } from '../../db/database.js';
+import { dataVersionOf, type Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { mailboxIdsWith, requireAuth } from '../security/index.js';
 import { listConversations } from './conversations.js';
 
+/**
+ * Answers of the list kept per node while the database is unchanged (SQLite; decision record 0014):
+ * a busy inbox asks for the same page again and again (refetches after pushes, several agents).
+ * Keyed by user (their grants and "mine") and the query string; valid while `dataVersionOf(db)`
+ * is what it was before the answer was computed, so a write on this node or a commit by another
+ * process (the CLI) is never followed by an old list. PostgreSQL: no cache (other nodes write unseen).
+ */
+const MAX_CACHED = 2_000;
+
 export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine: Engine }> = async (app, { db, engine }) => {
+  const version = dataVersionOf(db);
+  const cache = new Map<string, { version: string; json: string }>();
   app.get(
     '/api/conversations',
     {
@@ -15,13 +27,18 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
       },
       schema: { querystring: ConversationListQuerySchema, response: { 200: ConversationListSchema } },
     },
-    async (request) => {
-      const inScope = mailboxIdsWith(requireAuth(request).scope, 'read');
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      const inScope = mailboxIdsWith(auth.scope, 'read');
+      const key = `${auth.user.id}|${auth.user.role}|${inScope === 'all' ? 'all' : inScope.join(',')}|${request.url}`;
+      const before = version?.();
+      const hit = before !== undefined ? cache.get(key) : undefined;
+      if (hit && hit.version === before) return sendJson(reply, hit.json);
       const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
       const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
-      return listConversations(db, {
+      const result = await listConversations(db, {
         mailboxIds,
-        userId: request.auth?.user.id ?? '',
+        userId: auth.user.id,
         limit,
         query: q,
         view,
@@ -32,6 +49,19 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
         engine,
         cursor,
       });
+      if (before === undefined) return result;
+      // The same checked shape the response schema would send, serialised once.
+      const json = JSON.stringify(ConversationListSchema.parse(result));
+      if (version?.() === before) {
+        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+        cache.set(key, { version: before, json });
+      }
+      return sendJson(reply, json);
     },
   );
 };
+
+/** Fastify sends a string with a JSON content type as it is (already serialised and checked above). */
+function sendJson(reply: FastifyReply, json: string) {
+  return reply.type('application/json; charset=utf-8').send(json as never);
+}

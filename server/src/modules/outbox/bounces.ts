@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { refreshConversationLatest } from '../conversations/index.js';
 import { type DeliveryReport, parseDeliveryReport, splitMessageHeaders } from './dsn.js';
 
 /**
@@ -48,6 +49,7 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
       .set({ conversation_id: original.conversation_id })
       .where('message_id', '=', message.id)
       .execute();
+    await refreshConversationLatest(trx, original.conversation_id);
     const mailboxes = await trx
       .selectFrom('conversation_mailboxes')
       .select('mailbox_id')
@@ -70,6 +72,8 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
     if (!left) {
       await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', link.conversation_id).execute();
       await trx.deleteFrom('conversations').where('id', '=', link.conversation_id).execute();
+    } else {
+      await refreshConversationLatest(trx, link.conversation_id);
     }
   });
   return true;

@@ -8,7 +8,14 @@ import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { insertConversation, newPierMessageId, prepareMail, storePreparedMail, subjectKey } from '../conversations/index.js';
+import {
+  insertConversation,
+  newPierMessageId,
+  prepareMail,
+  refreshConversationLatest,
+  storePreparedMail,
+  subjectKey,
+} from '../conversations/index.js';
 import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
@@ -254,6 +261,8 @@ export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string
     if (!left) {
       await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', row.conversation_id).execute();
       await trx.deleteFrom('conversations').where('id', '=', row.conversation_id).execute();
+    } else {
+      await refreshConversationLatest(trx, row.conversation_id);
     }
     return draft;
   });

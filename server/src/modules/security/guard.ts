@@ -5,11 +5,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { accessToMailbox, includesAccess } from './access-policy.js';
+import { invalidateSessionCache } from './session-cache.js';
 import {
   type AuthContext,
   defaultSessionTimeouts,
   hasFreshStepUp,
-  resolveSession,
+  resolveSessionCached,
   type SecondFactorState,
   type SessionTimeouts,
 } from './sessions.js';
@@ -105,6 +106,13 @@ export function registerGuard(
     }
   });
 
+  // The session cache (session-cache.ts) must not outlive a change made through the API:
+  // any state-changing API request clears it once answered (after its commit), whatever it
+  // changed — sign-out, revocation, second factor, role, grants, deactivation, mailboxes.
+  app.addHook('onResponse', async (request) => {
+    if (UNSAFE_METHODS.has(request.method) && request.url.startsWith('/api/')) invalidateSessionCache();
+  });
+
   // preValidation, not preHandler: a caller who may not use a route is refused before its input
   // is validated, so validation errors tell an outsider nothing (and the route matrix test can
   // probe every route without crafting valid bodies). Params, query and JSON body are already parsed.
@@ -112,7 +120,7 @@ export function registerGuard(
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // non-API routes (static files)
     const token = request.cookies[SESSION_COOKIE];
-    request.auth = token ? ((await resolveSession(options.db, token, timeouts)) ?? null) : null;
+    request.auth = token ? ((await resolveSessionCached(options.db, token, timeouts)) ?? null) : null;
     if (access === 'public') return;
     const auth = requireAuth(request);
     if (auth.secondFactor !== 'done' && !access.duringSignIn?.includes(auth.secondFactor)) {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
+import { cachedSession, invalidateSessionCache, rememberSession, sessionCacheGeneration } from './session-cache.js';
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -61,7 +62,33 @@ export async function resolveSession(
   token: string,
   timeouts: SessionTimeouts = defaultSessionTimeouts,
 ): Promise<AuthContext | undefined> {
+  return (await lookupSession(db, sha256Hex(token), timeouts))?.auth;
+}
+
+/**
+ * resolveSession through the short in-memory cache (the HTTP guard's path; see
+ * session-cache.ts for when a change takes effect). The live hub's heartbeat
+ * re-reads the database (resolveSession).
+ */
+export async function resolveSessionCached(
+  db: Kysely<Database>,
+  token: string,
+  timeouts: SessionTimeouts = defaultSessionTimeouts,
+): Promise<AuthContext | undefined> {
   const sessionId = sha256Hex(token);
+  const hit = cachedSession(db, sessionId, Date.now());
+  if (hit) return hit;
+  const startedAt = sessionCacheGeneration();
+  const found = await lookupSession(db, sessionId, timeouts);
+  if (found) rememberSession(db, sessionId, found.auth, found.expiresAt, startedAt, Date.now());
+  return found?.auth;
+}
+
+async function lookupSession(
+  db: Kysely<Database>,
+  sessionId: string,
+  timeouts: SessionTimeouts,
+): Promise<{ auth: AuthContext; expiresAt: number } | undefined> {
   const row = await findSessionWithUser(db, sessionId);
   if (!row) return undefined;
   const now = Date.now();
@@ -72,18 +99,20 @@ export async function resolveSession(
   if (now - row.last_seen_at > TOUCH_EVERY_MS) await touchSession(db, sessionId, now);
   const { session_id, session_created_at, last_seen_at, expires_at, second_factor, reauth_at, ...user } = row;
   const grants = await loadMailboxGrants(db, user.id);
-  return {
+  const auth: AuthContext = {
     user,
     sessionId,
     scope: mailboxScopeFor(user.role, new Map(grants.map((g) => [g.mailbox_id, g.access]))),
     secondFactor: second_factor,
     reauthAt: reauth_at,
   };
+  return { auth, expiresAt: expires_at };
 }
 
 /** The second factor was verified or enrolled (or password + factor re-checked): the session is complete and fresh. */
 export async function completeSession(db: Kysely<Database>, sessionId: string, at = Date.now()): Promise<void> {
   await db.updateTable('sessions').set({ second_factor: 'done', reauth_at: at }).where('id', '=', sessionId).execute();
+  invalidateSessionCache();
 }
 
 export function hasFreshStepUp(auth: Pick<AuthContext, 'reauthAt'>, now = Date.now()): boolean {
@@ -92,6 +121,7 @@ export function hasFreshStepUp(auth: Pick<AuthContext, 'reauthAt'>, now = Date.n
 
 export async function endSession(db: Kysely<Database>, token: string): Promise<void> {
   await deleteSession(db, sha256Hex(token));
+  invalidateSessionCache();
 }
 
 export function purgeExpiredSessions(db: Kysely<Database>, timeouts: SessionTimeouts = defaultSessionTimeouts): Promise<number> {
@@ -132,6 +162,7 @@ export async function listUserSessions(db: Kysely<Database>, userId: string): Pr
 /** Revokes one session of a user; false when it is not theirs (or gone). */
 export async function revokeUserSession(db: Kysely<Database>, userId: string, sessionId: string): Promise<boolean> {
   const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  invalidateSessionCache();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -139,7 +170,9 @@ export async function revokeUserSession(db: Kysely<Database>, userId: string, se
 export async function revokeAllUserSessions(db: Kysely<Database>, userId: string, keep?: string): Promise<number> {
   let query = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (keep) query = query.where('id', '!=', keep);
-  return Number((await query.executeTakeFirst()).numDeletedRows);
+  const result = await query.executeTakeFirst();
+  invalidateSessionCache();
+  return Number(result.numDeletedRows);
 }
 
 export type { UserRow };

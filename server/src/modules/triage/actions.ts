@@ -4,6 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
+import { refreshConversationLatest } from '../conversations/index.js';
 import { assertMayClose } from '../fraud/index.js';
 import { notify } from '../notifications/index.js';
 import { includesAccess, type MailboxScope } from '../security/index.js';
@@ -347,6 +348,7 @@ export async function mergeConversations(db: Kysely<Database>, actor: Actor, sou
       })
       .where('id', '=', intoId)
       .execute();
+    await refreshConversationLatest(trx, intoId);
     await trx.updateTable('conversation_merges').set({ target_id: intoId }).where('target_id', '=', sourceId).execute();
     await trx
       .insertInto('conversation_merges')

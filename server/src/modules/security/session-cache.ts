@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { AuthContext } from './sessions.js';
+
+/**
+ * Resolved sessions kept in memory for a few seconds, so a busy page (the list
+ * under load, its refetches) does not pay the session + grants lookup on every
+ * request. Keyed by the session id (SHA-256 of the cookie token, as stored).
+ *
+ * Staleness bound:
+ * - On this node, a change takes effect at once: every state-changing API
+ *   request (POST/PUT/PATCH/DELETE under /api — sign-out, revocation, 2FA steps,
+ *   role and grant changes, deactivation) clears the cache after its response,
+ *   i.e. after its commit, and `invalidateSessionCache()` is called by writers
+ *   outside HTTP. A lookup that started before an invalidation does not store
+ *   its (possibly old) answer (generation check).
+ * - From another process (the CLI, another PostgreSQL node), at most
+ *   `SESSION_CACHE_MS` after the commit.
+ * Expiry (absolute) is checked on every hit; the idle timeout (days) and the
+ * last_seen_at touch (once a minute) are checked whenever the entry is re-read.
+ */
+export const SESSION_CACHE_MS = 2_000;
+const MAX_ENTRIES = 10_000;
+
+type Entry = { db: Kysely<Database>; auth: AuthContext; expiresAt: number; cachedUntil: number };
+
+const entries = new Map<string, Entry>();
+let generation = 0;
+
+export function sessionCacheGeneration(): number {
+  return generation;
+}
+
+export function invalidateSessionCache(): void {
+  generation++;
+  entries.clear();
+}
+
+export function cachedSession(db: Kysely<Database>, sessionId: string, now: number): AuthContext | undefined {
+  const entry = entries.get(sessionId);
+  if (!entry) return undefined;
+  if (entry.db !== db || entry.cachedUntil <= now || entry.expiresAt < now) {
+    entries.delete(sessionId);
+    return undefined;
+  }
+  return entry.auth;
+}
+
+/** Stores a lookup's answer unless the cache was invalidated since the lookup began (`startedAt` generation). */
+export function rememberSession(
+  db: Kysely<Database>,
+  sessionId: string,
+  auth: AuthContext,
+  expiresAt: number,
+  startedAt: number,
+  now: number,
+): void {
+  if (startedAt !== generation) return;
+  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+  entries.set(sessionId, { db, auth, expiresAt, cachedUntil: now + SESSION_CACHE_MS });
+}
