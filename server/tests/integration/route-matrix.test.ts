@@ -128,6 +128,10 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/audit/reports': 'SAU',
   'GET /api/audit/reports/:id': 'SAU',
   'GET /api/audit/reports/:id/export': 'SAU',
+  // Pier's forwarding rules: admins, with step-up (the sessions here are freshly stepped up).
+  'POST /api/forwarding/rules': 'SA',
+  'PUT /api/forwarding/rules/:id': 'SA',
+  'DELETE /api/forwarding/rules/:id': 'SA',
 };
 
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
@@ -193,9 +197,11 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     return stored.conversationId;
   }
   const sendBody = () => ({ mailboxId: ids.mailbox, mode: 'new', to: ['buyer@customer.test'], subject: 'Probe', html: '<p>Probe</p>' });
+  const ruleBody = () => ({ mailboxId: ids.mailbox, name: 'Probe', target: 'sales@acme.test' });
   const draftBody = () => ({ conversationId: ids.conversation, mode: 'reply', html: '<p>draft</p>' });
   const fresh = {
     draftOfG: async () => ({ id: (await as('G', 'POST', '/api/drafts', { mode: 'new', html: '<p>mine</p>' })).id ?? '' }),
+    forwardingRule: async () => ({ id: (await as('S', 'POST', '/api/forwarding/rules', ruleBody())).id ?? '' }),
     savedReply: async () => ({ id: (await as('S', 'POST', '/api/saved-replies', { name: 'Probe', bodyHtml: '<p>Hi</p>' })).id ?? '' }),
   };
 
@@ -224,6 +230,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       body: () => ({ intoId: ids.conversation }),
     },
     'GET /api/audit/reports/:id/export': { query: () => '?format=csv' },
+    'POST /api/forwarding/rules': { body: ruleBody },
+    'PUT /api/forwarding/rules/:id': { params: fresh.forwardingRule, body: ruleBody },
+    'DELETE /api/forwarding/rules/:id': { params: fresh.forwardingRule },
   };
 
   /** The value of a path parameter when the route's setup names none. */

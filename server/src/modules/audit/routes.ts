@@ -17,7 +17,7 @@ import { recordAudit, verifyAuditChain } from './audit-log.js';
 import { queryAuditLog } from './audit-queries.js';
 import { forwardingAudit } from './forwarding/forwarding-queries.js';
 import { type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
-import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport } from './report/quarterly-report.js';
+import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport, type ReportMailer } from './report/quarterly-report.js';
 import { reportCsv, reportPdf } from './report/report-export.js';
 
 const ReportParams = z.object({ id: z.string().min(1).max(64) });
@@ -32,10 +32,12 @@ export const CSV_EXPORT_LIMIT = 100_000;
  * The audit viewer's API. Route access is declared inline (config.access) like every
  * route; the user is read from request.auth, which the guard has set for these roles.
  */
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxCredentials: MailboxCredentials }> = async (
-  app,
-  { db, mailboxCredentials },
-) => {
+export const auditRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  mailboxCredentials: MailboxCredentials;
+  /** Mails reports on request (`mail: true`) when a system mailbox is configured. */
+  mailer?: ReportMailer;
+}> = async (app, { db, mailboxCredentials, mailer }) => {
   app.get(
     '/api/audit',
     { config: { access: { roles: auditReaders } }, schema: { querystring: AuditQuerySchema, response: { 200: AuditPageSchema } } },
@@ -108,8 +110,10 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxC
         createdBy: request.auth?.user.id ?? null,
         trigger: 'on_demand',
         ip: request.ip,
+        mailer: request.body.mail ? mailer : undefined,
       });
-      return reply.code(201).send(stored);
+      const { mailedTo: _mailedTo, ...report } = stored;
+      return reply.code(201).send(report);
     },
   );
 

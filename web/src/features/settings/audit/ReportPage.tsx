@@ -139,6 +139,18 @@ function describe(key: SectionKey, item: unknown): string {
       return `${x.mailbox} → ${x.target} (${x.script}${x.active ? '' : ', inactive'})`;
     case 'failedLogins':
       return `${x.email} × ${x.count} · ${(x.ips as string[]).join(', ')}`;
+    case 'usersWithout2fa':
+      return `${x.email} · ${x.role}`;
+    case 'unusualLogins':
+      return `${day(x.at as number)} · ${x.email} · ${x.kind}`;
+    case 'pierForwardingRules':
+      return `${x.mailbox} → ${x.target} (${x.name}${x.senderDomain ? `, ${x.senderDomain}` : ''}${x.external ? ', external' : ''}${x.enabled ? '' : ', off'}) · ${x.createdBy ?? '—'} ${day(x.createdAt as number)}`;
+    case 'fraudFlags': {
+      const calls = x.confirmations as { outcome: string; calledBy: string; at: number }[];
+      return `${day(x.at as number)} · ${x.level} ${x.score} · ${x.subject} · ${x.from ?? '—'} · ${(x.signals as string[]).join(', ')} · ${
+        calls.length === 0 ? '☎ —' : calls.map((c) => `☎ ${c.outcome} (${c.calledBy}, ${day(c.at)})`).join('; ')
+      }`;
+    }
     default:
       return JSON.stringify(x);
   }
