@@ -212,7 +212,7 @@ async function buildForward(mail: {
     messageId: `<${randomBytes(12).toString('hex')}.pier-forward@${domain}>`,
     date: new Date(),
     text,
-    attachments: [{ filename: 'original.eml', contentType: 'message/rfc822', content: mail.original }],
+    attachments: [{ filename: 'original.eml', contentType: 'message/rfc822', contentDisposition: 'attachment', content: mail.original }],
     headers: { 'Auto-Submitted': 'auto-forwarded', [FORWARD_HEADER]: mail.ruleId, 'X-Mailer': 'Pier' },
   });
   return composer.compile().build();
