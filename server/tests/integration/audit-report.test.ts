@@ -174,6 +174,7 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     const auditor = pier.api();
     await auditor.post('/api/auth/login', { email: 'audit@acme.test', password: 'auditor password 1' });
     expect((await auditor.post('/api/audit/reports', { from: 0, to: Date.now() })).status).toBe(201);
+    expect((await auditor.post('/api/audit/reports', { mail: true })).status).toBe(403);
     const agent = pier.api();
     await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'agent password 1' });
     expect((await agent.post('/api/audit/reports', {})).status).toBe(403);

@@ -102,6 +102,7 @@ export const auditEn = {
       'Quarterly review: quiet mailboxes, dormant users, permission changes, external forwards, failed sign-ins. Made every quarter, or now on demand.',
     generate: 'Make report (last 90 days)',
     generating: 'Making…',
+    mailToAdmins: 'Also mail it to the admins (system mailbox)',
     choose: 'Report',
     scheduled: 'scheduled',
     onDemand: 'on demand',

@@ -89,6 +89,7 @@ export const auditZhCN: AuditCatalogue = {
     intro: '季度审查：长期无邮件的邮箱、长期未登录的用户、权限变更、外部转发、登录失败。每季度自动生成，也可随时生成。',
     generate: '生成报告（最近 90 天）',
     generating: '生成中…',
+    mailToAdmins: '同时邮寄给管理员（系统邮箱）',
     choose: '报告',
     scheduled: '定期生成',
     onDemand: '手动生成',

@@ -103,6 +103,10 @@ export const auditRoutes: FastifyPluginAsyncZod<{
       schema: { body: GenerateReportSchema, response: { 201: StoredReportSchema } },
     },
     async (request, reply) => {
+      // Auditors read; sending mail to the admins is an admin's call.
+      if (request.body.mail && request.auth?.user.role === 'auditor') {
+        throw new AppError('auth.forbidden', 403, 'only admins can mail the report');
+      }
       const end = request.body.to ?? Date.now();
       const start = request.body.from ?? end - INACTIVE_DAYS * DAY_MS;
       const stored = await generateQuarterlyReport(db, {
