@@ -132,6 +132,12 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/forwarding/rules': 'SA',
   'PUT /api/forwarding/rules/:id': 'SA',
   'DELETE /api/forwarding/rules/:id': 'SA',
+  'GET /api/mailboxes/:id/fraud-settings': 'SAGU',
+  'PUT /api/mailboxes/:id/fraud-settings': 'SA',
+  'GET /api/conversations/:id/approvals': 'SAGU',
+  'POST /api/outbox/:id/approval': 'SAG',
+  'GET /api/conversations/:id/contacts': 'SAGU',
+  'PUT /api/contacts/:id/phone': 'SAG',
 };
 
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
@@ -143,6 +149,7 @@ const deniedCodes = new Set([
   'message.not_found',
   'attachment.not_found',
   'outbox.not_found',
+  'contact.not_found',
 ]);
 
 /**
@@ -233,6 +240,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'POST /api/forwarding/rules': { body: ruleBody },
     'PUT /api/forwarding/rules/:id': { params: fresh.forwardingRule, body: ruleBody },
     'DELETE /api/forwarding/rules/:id': { params: fresh.forwardingRule },
+    // A mail waiting for a second approver, written by someone else than every prober.
+    'POST /api/outbox/:id/approval': { params: async () => ({ id: ids.approvalOutbox ?? '' }), body: () => ({ decision: 'reject' }) },
+    'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },
   };
 
   /** The value of a path parameter when the route's setup names none. */
@@ -253,6 +263,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/attachments': ids.attachment,
       '/api/outbox': ids.outbox,
       '/api/audit/reports': ids.report,
+      '/api/contacts': ids.contact,
     };
     return byPrefix[prefix];
   }
@@ -304,6 +315,37 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     await as('G', 'PUT', '/api/outbox/preferences', { undoSeconds: 30, title: '' });
     ids.outbox = (await as('G', 'POST', '/api/outbox', sendBody())).id ?? '';
     ids.report = (await as('S', 'POST', '/api/audit/reports', {})).id ?? '';
+    ids.contact = (await db.selectFrom('contacts').select('id').where('address', '=', 'buyer@customer.test').executeTakeFirstOrThrow()).id;
+    // A mail waiting for a second approver, written by someone else than every prober.
+    ids.approvalOutbox = 'matrix-outbox';
+    await db
+      .insertInto('outbox_messages')
+      .values({
+        id: ids.approvalOutbox,
+        message_id: ids.message,
+        message_id_header: '<matrix@acme.test>',
+        conversation_id: ids.conversation,
+        mailbox_id: ids.mailbox,
+        created_by: users.target,
+        state: 'awaiting_approval',
+        send_after: Date.now(),
+        attempts: 0,
+        error_code: null,
+        error_detail: null,
+        envelope: '{}',
+        smtp_response: null,
+        rejected: '[]',
+        sent_at: null,
+        sent_copy: 'skipped',
+        sent_copy_detail: null,
+        bounced_at: null,
+        bounce_detail: null,
+        draft_json: '{}',
+        approval_reasons: '["payment_details"]',
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute();
   });
   afterAll(async () => {
     await pier?.stop();
