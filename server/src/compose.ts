@@ -13,6 +13,7 @@ import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
+import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import {
@@ -66,6 +67,7 @@ function eventSubscribers(workspace: Workspace): EventSubscriber[] {
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
+    forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs }),
   ];
 }
 
@@ -177,6 +179,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
+          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',
@@ -205,10 +208,10 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           defineJob({
             name: 'audit.quarterly-report',
             payload: z.null(),
-            // Daily check; makes the report of the quarter just ended once (mailing it waits for Pier's system mail).
+            // Daily check; makes the report of the quarter just ended once and mails it to the admins (PIER_SYSTEM_MAILBOX).
             run: async () => {
-              const made = await ensureQuarterlyReport(db);
-              if (made) logger.info({ reportId: made.id }, 'quarterly audit report generated');
+              const made = await ensureQuarterlyReport(db, Date.now(), securityMailer);
+              if (made) logger.info({ reportId: made.id, mailedTo: made.mailedTo }, 'quarterly audit report generated');
             },
           }),
         ],

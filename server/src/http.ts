@@ -22,6 +22,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { conversationRoutes } from './modules/conversations/index.js';
+import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
@@ -126,7 +127,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(fraudRoutes, { db: options.db });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
-  await app.register(auditRoutes, { db: options.db, mailboxCredentials: mailboxCredentials(options.secrets) });
+  await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
+  await app.register(auditRoutes, {
+    db: options.db,
+    mailboxCredentials: mailboxCredentials(options.secrets),
+    mailer: options.securityMailer,
+  });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

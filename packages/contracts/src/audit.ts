@@ -15,6 +15,10 @@ export const knownAuditActions = [
   'audit.report_generated',
   'audit.report_exported',
   'forwarding.external_redirect_found',
+  'forwarding_rule.created',
+  'forwarding_rule.updated',
+  'forwarding_rule.removed',
+  'audit.report_mailed',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
@@ -95,16 +99,42 @@ export const MailboxSieveStatusSchema = z.object({
   findings: z.array(SieveFindingSchema),
 });
 
-/** A forwarding rule made in Pier itself (the rules engine does not exist yet: `available` is false). */
+/** A forwarding rule made in Pier itself (per mailbox: every incoming mail, or mail from one sender domain). */
 export const PierForwardingRuleSchema = z.object({
   id: z.string(),
   name: z.string(),
   mailboxId: z.string().nullable(),
+  mailboxAddress: z.string().nullable(),
+  /** null: every incoming mail; else only mail whose From is this domain (or a subdomain of it). */
+  senderDomain: z.string().nullable(),
   target: z.string(),
   external: z.boolean(),
+  enabled: z.boolean(),
   createdBy: z.string().nullable(),
+  createdByName: z.string().nullable(),
   createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Mails forwarded by this rule so far. */
+  forwarded: z.number(),
 });
+export type PierForwardingRule = z.infer<typeof PierForwardingRuleSchema>;
+
+const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain such as customer.com');
+export const SaveForwardingRuleSchema = z.object({
+  mailboxId: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(120),
+  senderDomain: domainName.nullable().default(null),
+  target: z.string().trim().toLowerCase().email().max(320),
+  enabled: z.boolean().default(true),
+});
+export type SaveForwardingRule = z.input<typeof SaveForwardingRuleSchema>;
+export const ForwardingRuleListSchema = z.object({ items: z.array(PierForwardingRuleSchema) });
 
 export const ForwardingAuditSchema = z.object({
   companyDomains: z.array(z.string()),
@@ -148,10 +178,34 @@ export const QuarterlyReportSchema = z.object({
       firstSeenAt: z.number(),
     }),
   ),
-  pierForwardingRules: section(z.never()),
+  pierForwardingRules: section(
+    z.object({
+      mailbox: z.string(),
+      name: z.string(),
+      senderDomain: z.string().nullable(),
+      target: z.string(),
+      external: z.boolean(),
+      enabled: z.boolean(),
+      createdBy: z.string().nullable(),
+      createdAt: z.number(),
+    }),
+  ),
   failedLogins: section(z.object({ email: z.string(), count: z.number(), ips: z.array(z.string()) })),
-  unusualLogins: section(z.never()),
-  fraudFlags: section(z.never()),
+  unusualLogins: section(
+    z.object({ at: z.number(), userId: z.string(), email: z.string(), kind: z.string(), detail: z.record(z.string(), z.unknown()) }),
+  ),
+  fraudFlags: section(
+    z.object({
+      at: z.number(),
+      conversationId: z.string(),
+      subject: z.string(),
+      from: z.string().nullable(),
+      level: z.enum(['warn', 'high']),
+      score: z.number(),
+      signals: z.array(z.string()),
+      confirmations: z.array(z.object({ at: z.number(), outcome: z.string(), calledBy: z.string() })),
+    }),
+  ),
   slaCompliance: section(z.never()),
 });
 export type QuarterlyReportDto = z.infer<typeof QuarterlyReportSchema>;
@@ -170,6 +224,11 @@ export const ReportListSchema = z.object({
 });
 
 export const GenerateReportSchema = z
-  .object({ from: z.number().int().min(0), to: z.number().int().min(1) })
+  .object({
+    from: z.number().int().min(0),
+    to: z.number().int().min(1),
+    /** Also mail it to the admins (through PIER_SYSTEM_MAILBOX); the scheduled report always is. */
+    mail: z.boolean(),
+  })
   .partial()
   .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to' });

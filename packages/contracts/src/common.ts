@@ -64,6 +64,7 @@ export const errorCodes = [
   'note.mention_invalid',
   'team.not_found',
   'team.name_taken',
+  'forwarding.not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

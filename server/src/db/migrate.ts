@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_inbox.js';
 import * as m0008 from './migrations/0008_outbox.js';
 import * as m0011 from './migrations/0011_list_line.js';
 import * as m0013 from './migrations/0013_fraud_gates.js';
+import * as m0015 from './migrations/0015_forwarding_rules.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008_outbox': m0008,
   '0011_list_line': m0011,
   '0013_fraud_gates': m0013,
+  '0015_forwarding_rules': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
 import type { AuditTables } from './tables/audit.js';
+import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { OutboxTables } from './tables/outbox.js';
@@ -9,7 +10,7 @@ import type { OutboxTables } from './tables/outbox.js';
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
  * application; timestamps are epoch milliseconds (see docs/decisions/0001).
  */
-export interface Database extends AccountsTables, AuditTables, FraudTables, InboxTables, OutboxTables {
+export interface Database extends AccountsTables, AuditTables, ForwardingTables, FraudTables, InboxTables, OutboxTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

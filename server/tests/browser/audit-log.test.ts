@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { mailServer } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { nextCode } from '../support/two-factor.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -105,7 +106,7 @@ describe('the audit log in the browser', () => {
         .toContain('finance.backup@gmail.test');
       const text = await page.getByTestId('forwarding-page').textContent();
       expect(text).toContain('公司外部地址');
-      expect(text).toContain('Pier 还没有规则引擎');
+      expect(text).toContain('Pier 中没有转发邮件的规则');
       await shot('audit-forwarding-zh-CN');
       await page.evaluate(() => localStorage.setItem('pier.locale', 'en'));
       await page.reload();
@@ -134,5 +135,45 @@ describe('the audit log in the browser', () => {
     await page.getByTestId('report-body').waitFor();
     expect(await page.getByTestId('report-body').textContent()).toContain('转发到公司外部的规则');
     await shot('audit-report-zh-CN');
+  });
+
+  it('an admin adds an external Pier forwarding rule after confirming password and code; it is listed flagged (en, zh-CN)', async () => {
+    // Signed in a while ago: the last password + code check is older than 10 minutes.
+    const ws = await openTestWorkspace(database);
+    try {
+      await ws.db
+        .updateTable('sessions')
+        .set({ reauth_at: Date.now() - 11 * 60_000 })
+        .execute();
+    } finally {
+      await ws.close();
+    }
+    await page.evaluate(() => localStorage.setItem('pier.locale', 'en'));
+    await page.goto(`${pier.url}/settings/forwarding`);
+    await page.getByTestId('forwarding-rule-form').waitFor();
+    await page.getByTestId('forwarding-rule-mailbox').selectOption({ label: 'sales@acme.test' });
+    await page.getByTestId('forwarding-rule-name').fill('Invoices to the bookkeeper');
+    await page.getByTestId('forwarding-rule-sender').fill('customer.com');
+    await page.getByTestId('forwarding-rule-target').fill('bookkeeper@gmail.test');
+    await page.getByTestId('forwarding-rule-external').waitFor();
+    await shot('forwarding-rule-new-en');
+    await page.getByTestId('forwarding-rule-create').click();
+    await page.getByTestId('step-up-dialog').waitFor();
+    await page.getByTestId('step-up-password').fill(admin.password);
+    await page.getByTestId('step-up-code').fill(nextCode(pier.url, admin.email));
+    await page.getByTestId('step-up-submit').click();
+    const row = page.getByTestId('forwarding-pier-rule').first();
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('bookkeeper@gmail.test');
+    expect(text).toContain('Outside the company');
+    expect(text).toContain('Mail from customer.com');
+    expect(text).toContain('Li Wei');
+    await shot('forwarding-rules-en');
+    await page.evaluate(() => localStorage.setItem('pier.locale', 'zh-CN'));
+    await page.reload();
+    await page.getByTestId('forwarding-pier-rule').first().waitFor();
+    expect(await page.getByTestId('forwarding-pier-rule').first().textContent()).toContain('来自 customer.com 的邮件');
+    await shot('forwarding-rules-zh-CN');
   });
 });

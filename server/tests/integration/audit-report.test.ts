@@ -32,9 +32,30 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     await createAccount(db, { email: 'audit@acme.test', name: 'Auditor', password: 'auditor password 1', role: 'auditor' });
     await grantMailboxAccess(db, agent.id, sales.id, 'reply');
     await pier.api().post('/api/auth/login', { email: admin.email, password: 'guessing wrong' });
+    // Five wrong passwords in a row on one account: a burst of failures, then the lock (two alerts).
+    await createAccount(db, { email: 'temp@acme.test', name: 'Temp', password: 'temp password 12', role: 'agent' });
+    for (let i = 0; i < 5; i++) await pier.api().post('/api/auth/login', { email: 'temp@acme.test', password: `wrong guess ${i}` });
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
     await smtp.sendMail({ from: 'buyer@customer.test', to: 'sales@acme.test', subject: 'RFQ', text: 'Please quote.' });
+    await smtp.sendMail({
+      from: 'Buyer <buyer@customer.test>',
+      replyTo: 'accounts@payments-update.test',
+      to: 'sales@acme.test',
+      subject: 'Urgent: our bank account has changed',
+      text: 'Dear partner,\n\nour bank account has changed. Please pay the invoice today to our new account:\nIBAN: GB29 NWBK 6016 1331 9268 19\nBIC: NWBKGB2L\n\nThis is confidential, do not call.\n',
+      attachments: [{ filename: 'invoice.html', content: '<html><body>Invoice</body></html>', contentType: 'text/html' }],
+    });
     smtp.close();
+    // The worker assesses both mails; the second is flagged.
+    for (let waited = 0; (await db.selectFrom('fraud_assessments').select('level').execute()).length < 2; waited += 100) {
+      if (waited > 30_000) throw new Error('the two mails were not assessed within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // An external Pier forwarding rule (the admin's setup session is freshly stepped up).
+    expect(
+      (await api.post('/api/forwarding/rules', { mailboxId: sales.id, name: 'Leak', senderDomain: 'customer.test', target: 'x@leak.test' }))
+        .status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await pier?.stop();
@@ -50,13 +71,63 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
       available: true,
       items: [expect.objectContaining({ address: 'quiet@acme.test', lastMailAt: null })],
     });
-    expect(r.usersNotLoggedIn.available && r.usersNotLoggedIn.items.map((u) => u.email)).toEqual(['agent@acme.test', 'audit@acme.test']);
+    expect(r.usersNotLoggedIn.available && r.usersNotLoggedIn.items.map((u) => u.email)).toEqual([
+      'agent@acme.test',
+      'audit@acme.test',
+      'temp@acme.test',
+    ]);
     expect(r.accessChanges.available && r.accessChanges.items.map((c) => c.action)).toEqual(['user.created', 'mailbox_access.granted']);
-    expect(r.failedLogins).toEqual({ available: true, items: [{ email: admin.email, count: 1, ips: ['127.0.0.1'] }] });
-    expect(r.externalForwarding).toEqual({ available: true, items: [] });
-    for (const key of ['usersWithout2fa', 'unusualLogins', 'fraudFlags', 'slaCompliance', 'pierForwardingRules'] as const) {
-      expect(r[key]).toMatchObject({ available: false, reason: expect.any(String) });
-    }
+    expect(r.failedLogins).toEqual({
+      available: true,
+      items: [
+        { email: 'temp@acme.test', count: 5, ips: ['127.0.0.1'] },
+        { email: admin.email, count: 1, ips: ['127.0.0.1'] },
+      ],
+    });
+    // The admin enrolled an authenticator at setup; the others never did.
+    expect(r.usersWithout2fa.available && r.usersWithout2fa.items.map((u) => u.email)).toEqual([
+      'agent@acme.test',
+      'audit@acme.test',
+      'temp@acme.test',
+    ]);
+    expect(r.unusualLogins.available && r.unusualLogins.items.map((a) => [a.email, a.kind])).toEqual([
+      ['temp@acme.test', 'failure_burst'],
+      ['temp@acme.test', 'locked_out'],
+    ]);
+    const flags = r.fraudFlags.available ? r.fraudFlags.items : [];
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ subject: 'Urgent: our bank account has changed', from: 'buyer@customer.test', confirmations: [] });
+    expect(['warn', 'high']).toContain(flags[0]?.level);
+    expect(flags[0]?.signals).toEqual(expect.arrayContaining(['payment_change', 'reply_to_mismatch']));
+    expect(r.externalForwarding).toEqual({
+      available: true,
+      items: [
+        {
+          mailbox: 'sales@acme.test',
+          source: 'pier',
+          script: 'Leak',
+          target: 'x@leak.test',
+          active: true,
+          firstSeenAt: expect.any(Number),
+        },
+      ],
+    });
+    expect(r.pierForwardingRules).toEqual({
+      available: true,
+      items: [
+        {
+          mailbox: 'sales@acme.test',
+          name: 'Leak',
+          senderDomain: 'customer.test',
+          target: 'x@leak.test',
+          external: true,
+          enabled: true,
+          createdBy: 'Boss',
+          createdAt: expect.any(Number),
+        },
+      ],
+    });
+    expect(r.slaCompliance).toMatchObject({ available: false, reason: expect.any(String) });
     // The worker's daily schedule has made the last quarter's report at start-up, beside this one.
     const list = (await api.get<{ items: { id: string; trigger: string }[] }>('/api/audit/reports')).body.items;
     expect(list.map((i) => i.id)).toContain(stored.id);
@@ -71,6 +142,15 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     expect(text.startsWith('\ufeffsection,item')).toBe(true);
     expect(text).toContain('90 天无新邮件的邮箱 / Mailboxes without mail in 90 days,quiet@acme.test');
     expect(text).toContain('SLA 达成情况 / SLA compliance,not available');
+    expect(text).toContain('未启用双重验证的用户 / Users without 2FA,agent@acme.test,agent');
+    expect(text).toContain('异常登录 / Unusual sign-ins,temp@acme.test,locked_out');
+    expect(text).toMatch(
+      /欺诈标记与电话确认 \/ Fraud flags and confirmations,Urgent: our bank account has changed,(warn|high) \(\d+\) from buyer@customer.test/,
+    );
+    expect(text).toContain('转发到公司外部的规则 / External forwarding rules,sales@acme.test,x@leak.test,pier: Leak');
+    expect(text).toContain(
+      'Pier 中的转发规则 / Forwarding rules in Pier,sales@acme.test,x@leak.test,Leak: from customer.test,EXTERNAL,by Boss',
+    );
 
     const pdf = await download(`/api/audit/reports/${stored.id}/export?format=pdf`);
     expect(pdf).toMatchObject({ status: 200, type: 'application/pdf' });
@@ -94,6 +174,7 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     const auditor = pier.api();
     await auditor.post('/api/auth/login', { email: 'audit@acme.test', password: 'auditor password 1' });
     expect((await auditor.post('/api/audit/reports', { from: 0, to: Date.now() })).status).toBe(201);
+    expect((await auditor.post('/api/audit/reports', { mail: true })).status).toBe(403);
     const agent = pier.api();
     await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'agent password 1' });
     expect((await agent.post('/api/audit/reports', {})).status).toBe(403);

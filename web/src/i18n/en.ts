@@ -203,6 +203,9 @@ export const en = {
     note: {
       mention_invalid: 'You can only mention colleagues who can see this conversation.',
     },
+    forwarding: {
+      not_found: 'That forwarding rule no longer exists.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

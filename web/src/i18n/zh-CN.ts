@@ -201,6 +201,9 @@ export const zhCN: Catalogue = {
     note: {
       mention_invalid: '只能提及能看到此会话的同事。',
     },
+    forwarding: {
+      not_found: '该转发规则已不存在。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

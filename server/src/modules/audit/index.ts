@@ -13,8 +13,9 @@ export {
 export { queryAuditLog } from './audit-queries.js';
 export { canonicalJson, canonicalRecord, hashRecord } from './canonical.js';
 export { auditLoginAttempt, auditUserCreated } from './entries.js';
-export { forwardingAudit, listPierForwardingRules } from './forwarding/forwarding-queries.js';
+export { forwardingAudit, isExternalTarget, listPierForwardingRules } from './forwarding/forwarding-queries.js';
 export {
+  companyDomains,
   DEFAULT_SIEVE_PORT,
   type MailboxCredentials,
   type SieveScanResult,
@@ -30,6 +31,7 @@ export {
   generateQuarterlyReport,
   previousQuarter,
   type QuarterlyReport,
+  type ReportMailer,
 } from './report/quarterly-report.js';
-export { reportCsv, reportPdf } from './report/report-export.js';
+export { reportCsv, reportPdf, reportText } from './report/report-export.js';
 export { auditReaders, auditRoutes } from './routes.js';

@@ -17,7 +17,7 @@ import { recordAudit, verifyAuditChain } from './audit-log.js';
 import { queryAuditLog } from './audit-queries.js';
 import { forwardingAudit } from './forwarding/forwarding-queries.js';
 import { type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
-import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport } from './report/quarterly-report.js';
+import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport, type ReportMailer } from './report/quarterly-report.js';
 import { reportCsv, reportPdf } from './report/report-export.js';
 
 const ReportParams = z.object({ id: z.string().min(1).max(64) });
@@ -32,10 +32,12 @@ export const CSV_EXPORT_LIMIT = 100_000;
  * The audit viewer's API. Route access is declared inline (config.access) like every
  * route; the user is read from request.auth, which the guard has set for these roles.
  */
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxCredentials: MailboxCredentials }> = async (
-  app,
-  { db, mailboxCredentials },
-) => {
+export const auditRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  mailboxCredentials: MailboxCredentials;
+  /** Mails reports on request (`mail: true`) when a system mailbox is configured. */
+  mailer?: ReportMailer;
+}> = async (app, { db, mailboxCredentials, mailer }) => {
   app.get(
     '/api/audit',
     { config: { access: { roles: auditReaders } }, schema: { querystring: AuditQuerySchema, response: { 200: AuditPageSchema } } },
@@ -101,6 +103,10 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxC
       schema: { body: GenerateReportSchema, response: { 201: StoredReportSchema } },
     },
     async (request, reply) => {
+      // Auditors read; sending mail to the admins is an admin's call.
+      if (request.body.mail && request.auth?.user.role === 'auditor') {
+        throw new AppError('auth.forbidden', 403, 'only admins can mail the report');
+      }
       const end = request.body.to ?? Date.now();
       const start = request.body.from ?? end - INACTIVE_DAYS * DAY_MS;
       const stored = await generateQuarterlyReport(db, {
@@ -108,8 +114,10 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mailboxC
         createdBy: request.auth?.user.id ?? null,
         trigger: 'on_demand',
         ip: request.ip,
+        mailer: request.body.mail ? mailer : undefined,
       });
-      return reply.code(201).send(stored);
+      const { mailedTo: _mailedTo, ...report } = stored;
+      return reply.code(201).send(report);
     },
   );
 

@@ -61,8 +61,10 @@ function findDraftRow(db: Db, userId: string, where: { id?: string | null; conve
   return query.orderBy('updated_at', 'desc').executeTakeFirst();
 }
 
-export async function deleteDraft(db: Db, userId: string, id: string): Promise<void> {
-  await db.deleteFrom('outbox_drafts').where('id', '=', id).where('user_id', '=', userId).execute();
+/** Deletes the user's own draft; false when they have none with that id (another user's draft is never touched). */
+export async function deleteDraft(db: Db, userId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('outbox_drafts').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 async function toDraft(db: Db, row: OutboxDraftsTable): Promise<Draft> {

@@ -5,4 +5,5 @@ export { buildOutgoingMime, htmlToPlainText } from './mime.js';
 export { cancelSend, composeContext, deliveryStates, queueSend, resolveSend, SEND_JOB, SENT_COPY_JOB } from './queue-send.js';
 export { outboxRoutes } from './routes.js';
 export { DEFAULT_RETRY_DELAYS_MS, type OutboxWorkerDeps, outboxJobHandlers, runSendJob, runSentCopyJob } from './send-job.js';
+export { type Envelope, SmtpSendError, type SmtpTimeouts, sendRawMail } from './smtp-send.js';
 export { bounceSubscriber } from './subscribers.js';

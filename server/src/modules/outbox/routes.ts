@@ -162,7 +162,8 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine:
     return draft;
   });
   app.delete('/api/drafts/:id', { config: { access: {} }, schema: { params: IdParams } }, async (request, reply) => {
-    await deleteDraft(db, actorOf(request).user.id, request.params.id);
+    // 404 for a draft that is not the caller's (as GET answers), rather than a 204 that deleted nothing.
+    if (!(await deleteDraft(db, actorOf(request).user.id, request.params.id))) throw new AppError('outbox.not_found', 404, 'no such draft');
     return reply.code(204).send();
   });
 

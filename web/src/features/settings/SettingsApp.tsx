@@ -122,7 +122,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Route path="signatures" element={<SignaturesPage />} />
           <Route path="saved-replies" element={<SavedRepliesPage />} />
           <Route path="audit" element={<AuditLogPage />} />
-          <Route path="audit-report" element={<ReportPage />} />
+          <Route path="audit-report" element={<ReportPage canMail={session.user.role !== 'auditor'} />} />
           <Route path="forwarding" element={<ForwardingPage canScan={session.user.role !== 'auditor'} />} />
           <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
         </Routes>

@@ -5,15 +5,68 @@ import { companyDomains } from './forwarding-scan.js';
 
 type SieveStatus = ForwardingAudit['sieve'][number];
 
+/** Whether mail sent to this address leaves the company (its domain is none of the mailboxes' domains). */
+export function isExternalTarget(domains: ReadonlySet<string>, address: string): boolean {
+  const domain = address.split('@')[1]?.toLowerCase();
+  return domain === undefined || domain === '' || !domains.has(domain);
+}
+
 /**
- * Forwarding rules made in Pier. Pier has no rules engine yet, so there is
- * nothing to list and `available` says so rather than showing an empty list
- * as "no forwards". When the rules module lands, its forward actions are read
- * here (rule id, name, mailbox, target, creator, time) and the page shows them
- * with the same external check as the Sieve findings.
+ * Forwarding rules made in Pier (modules/forwarding writes them; this module only reads the table),
+ * with who made them, when, how many mails they forwarded, and whether the target is external —
+ * judged against today's company domains, like the Sieve findings.
  */
-export async function listPierForwardingRules(_db: Kysely<Database>): Promise<ForwardingAudit['pierRules']> {
-  return { available: false, items: [] };
+export async function listPierForwardingRules(
+  db: Kysely<Database>,
+  where: { mailboxId?: string; ruleId?: string } = {},
+): Promise<ForwardingAudit['pierRules']> {
+  const domains = await companyDomains(db);
+  let query = db
+    .selectFrom('forwarding_rules as r')
+    .innerJoin('mailboxes as m', 'm.id', 'r.mailbox_id')
+    .leftJoin('users as u', 'u.id', 'r.created_by')
+    .select((eb) => [
+      'r.id',
+      'r.name',
+      'r.mailbox_id',
+      'm.address',
+      'r.sender_domain',
+      'r.target',
+      'r.enabled',
+      'r.created_by',
+      'u.name as creator_name',
+      'r.created_at',
+      'r.updated_at',
+      eb
+        .selectFrom('forwarding_deliveries as d')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('d.rule_id', '=', 'r.id')
+        .where('d.state', '=', 'sent')
+        .as('forwarded'),
+    ])
+    .orderBy('m.address')
+    .orderBy('r.created_at');
+  if (where.mailboxId) query = query.where('r.mailbox_id', '=', where.mailboxId);
+  if (where.ruleId) query = query.where('r.id', '=', where.ruleId);
+  const rows = await query.execute();
+  return {
+    available: true,
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      mailboxId: r.mailbox_id,
+      mailboxAddress: r.address,
+      senderDomain: r.sender_domain,
+      target: r.target,
+      external: isExternalTarget(domains, r.target),
+      enabled: Number(r.enabled) === 1,
+      createdBy: r.created_by,
+      createdByName: r.creator_name ?? null,
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+      forwarded: Number(r.forwarded ?? 0),
+    })),
+  };
 }
 
 export async function forwardingAudit(db: Kysely<Database>): Promise<ForwardingAudit> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../../db/ids.js';
 import type { Database, MailboxRow } from '../../../db/schema.js';
 import type { MailboxSieveTable } from '../../../db/tables/audit.js';
@@ -32,7 +32,7 @@ export async function saveSieveSettings(db: Kysely<Database>, mailboxId: string,
 }
 
 /** The company's own domains: every mailbox address's domain. */
-export async function companyDomains(db: Kysely<Database>): Promise<Set<string>> {
+export async function companyDomains(db: Kysely<Database> | Transaction<Database>): Promise<Set<string>> {
   const rows = await db.selectFrom('mailboxes').select('address').execute();
   return new Set(rows.map((r) => r.address.split('@')[1]?.toLowerCase() ?? '').filter(Boolean));
 }

@@ -1,9 +1,10 @@
 import type { QuarterlyReportDto } from '@pier/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../../db/ids.js';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit } from '../audit-log.js';
 import { listPierForwardingRules } from '../forwarding/forwarding-queries.js';
+import { reportText } from './report-export.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 export const INACTIVE_DAYS = 90;
@@ -92,7 +93,50 @@ export async function buildQuarterlyReport(
     .where('f.external', '=', 1)
     .orderBy('m.address')
     .execute();
-  const pierRules = await listPierForwardingRules(db);
+  const pierRules = (await listPierForwardingRules(db)).items;
+
+  // Users without 2FA: active accounts with no confirmed authenticator (an enrolment started but never confirmed does not count).
+  const without2fa = await db
+    .selectFrom('users as u')
+    .leftJoin('totp_factors as t', (join) => join.onRef('t.user_id', '=', 'u.id').on('t.confirmed_at', 'is not', null))
+    .select(['u.id', 'u.email', 'u.role'])
+    .where('u.status', '=', 'active')
+    .where('t.user_id', 'is', null)
+    .orderBy('u.email')
+    .execute();
+
+  const alerts = await db
+    .selectFrom('security_alerts as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['a.created_at', 'a.user_id', 'u.email', 'a.kind', 'a.detail'])
+    .where('a.created_at', '>=', period.start)
+    .where('a.created_at', '<', period.end)
+    .orderBy('a.created_at')
+    .orderBy('a.id')
+    .execute();
+
+  const flags = await db
+    .selectFrom('fraud_assessments as f')
+    .innerJoin('conversations as c', 'c.id', 'f.conversation_id')
+    .innerJoin('messages as m', 'm.id', 'f.message_id')
+    .select(['f.created_at', 'f.conversation_id', 'c.subject', 'm.from_addr', 'f.level', 'f.score', 'f.signals'])
+    .where('f.level', 'in', ['warn', 'high'])
+    .where('f.created_at', '>=', period.start)
+    .where('f.created_at', '<', period.end)
+    .orderBy('f.created_at')
+    .orderBy('f.id')
+    .execute();
+  const flaggedConversations = [...new Set(flags.map((f) => f.conversation_id))];
+  const confirmations =
+    flaggedConversations.length === 0
+      ? []
+      : await db
+          .selectFrom('fraud_phone_confirmations as p')
+          .innerJoin('users as u', 'u.id', 'p.called_by')
+          .select(['p.conversation_id', 'p.called_at', 'p.outcome', 'u.name'])
+          .where('p.conversation_id', 'in', flaggedConversations)
+          .orderBy('p.called_at')
+          .execute();
 
   return {
     version: 1,
@@ -110,47 +154,103 @@ export async function buildQuarterlyReport(
         lastLoginAt: u.last_login_at === null ? null : Number(u.last_login_at),
       })),
     },
-    usersWithout2fa: {
-      available: false,
-      reason: 'Two-factor sign-in is not part of this build yet (accounts work in progress): no user has 2FA.',
-    },
+    usersWithout2fa: { available: true, items: without2fa.map((u) => ({ id: u.id, email: u.email, role: u.role })) },
     accessChanges: { available: true, items: accessChanges },
     externalForwarding: {
       available: true,
-      items: forwards.map((f) => ({
-        mailbox: f.address,
-        source: 'sieve' as const,
-        script: f.script_name,
-        target: f.target,
-        active: f.active === 1,
-        firstSeenAt: Number(f.first_seen_at),
+      items: [
+        ...forwards.map((f) => ({
+          mailbox: f.address,
+          source: 'sieve' as const,
+          script: f.script_name,
+          target: f.target,
+          active: f.active === 1,
+          firstSeenAt: Number(f.first_seen_at),
+        })),
+        ...pierRules
+          .filter((r) => r.external)
+          .map((r) => ({
+            mailbox: r.mailboxAddress ?? '',
+            source: 'pier' as const,
+            script: r.name,
+            target: r.target,
+            active: r.enabled,
+            firstSeenAt: r.createdAt,
+          })),
+      ],
+    },
+    pierForwardingRules: {
+      available: true,
+      items: pierRules.map((r) => ({
+        mailbox: r.mailboxAddress ?? '',
+        name: r.name,
+        senderDomain: r.senderDomain,
+        target: r.target,
+        external: r.external,
+        enabled: r.enabled,
+        createdBy: r.createdByName,
+        createdAt: r.createdAt,
       })),
     },
-    pierForwardingRules: pierRules.available
-      ? { available: true, items: [] }
-      : { available: false, reason: 'Pier has no rules engine yet: no rule in Pier forwards mail.' },
     failedLogins: {
       available: true,
       items: [...failed].map(([email, v]) => ({ email, count: v.count, ips: [...v.ips].sort() })).sort((a, b) => b.count - a.count),
     },
     unusualLogins: {
-      available: false,
-      reason: 'Unusual-login detection (new country, new device, impossible travel) is not part of this build yet.',
+      available: true,
+      items: alerts.map((a) => ({
+        at: Number(a.created_at),
+        userId: a.user_id,
+        email: a.email,
+        kind: a.kind,
+        detail: JSON.parse(a.detail) as Record<string, unknown>,
+      })),
     },
-    fraudFlags: { available: false, reason: 'Fraud flags and phone confirmations are not part of this build yet.' },
+    fraudFlags: {
+      available: true,
+      items: flags.map((f) => ({
+        at: Number(f.created_at),
+        conversationId: f.conversation_id,
+        subject: f.subject,
+        from: f.from_addr,
+        level: f.level as 'warn' | 'high',
+        score: Number(f.score),
+        signals: (JSON.parse(f.signals) as { code: string }[]).map((x) => x.code),
+        confirmations: confirmations
+          .filter((c) => c.conversation_id === f.conversation_id)
+          .map((c) => ({ at: Number(c.called_at), outcome: c.outcome, calledBy: c.name })),
+      })),
+    },
     slaCompliance: { available: false, reason: 'Not available yet: Pier has no SLA policies.' },
   };
 }
+
+/**
+ * Mail through the system mailbox (structurally the security module's SecurityMailer: this module
+ * depends on the database only, so compose passes it in). Queued in the caller's transaction.
+ */
+export type ReportMailer = {
+  enabled: boolean;
+  queue(executor: Transaction<Database>, mail: { to: string; subject: string; text: string }): Promise<void>;
+};
 
 export type StoredReport = { id: string; createdAt: number; createdBy: string | null; trigger: string; report: QuarterlyReport };
 
 /** Builds and stores a report, and records that it was made, in one transaction. */
 export async function generateQuarterlyReport(
   db: Kysely<Database>,
-  options: { period: { start: number; end: number }; createdBy: string | null; trigger: 'schedule' | 'on_demand'; ip?: string | null },
-): Promise<StoredReport> {
+  options: {
+    period: { start: number; end: number };
+    createdBy: string | null;
+    trigger: 'schedule' | 'on_demand';
+    ip?: string | null;
+    /** Mail the report to every active admin and super admin (when the mailer is enabled). */
+    mailer?: ReportMailer | undefined;
+  },
+): Promise<StoredReport & { mailedTo: number }> {
   const report = await buildQuarterlyReport(db, options.period);
   const id = newId();
+  let mailedTo = 0;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('audit_reports')
@@ -172,8 +272,30 @@ export async function generateQuarterlyReport(
       ip: options.ip ?? null,
       details: { periodStart: options.period.start, periodEnd: options.period.end, trigger: options.trigger },
     });
+    if (!options.mailer?.enabled) return;
+    const admins = await trx
+      .selectFrom('users')
+      .select('email')
+      .where('role', 'in', ['super_admin', 'admin'])
+      .where('status', '=', 'active')
+      .orderBy('email')
+      .execute();
+    const stored = { id, createdAt: report.generatedAt, createdBy: options.createdBy, trigger: options.trigger, report };
+    const text = reportText(stored);
+    const range = `${new Date(options.period.start).toISOString().slice(0, 10)} – ${new Date(options.period.end - 1).toISOString().slice(0, 10)}`;
+    for (const admin of admins) {
+      await options.mailer.queue(trx, { to: admin.email, subject: `Pier audit report ${range} / 审计报告`, text });
+    }
+    mailedTo = admins.length;
+    await recordAudit(trx, {
+      actorId: options.createdBy,
+      action: 'audit.report_mailed',
+      targetType: 'audit_report',
+      targetId: id,
+      details: { recipients: admins.map((a) => a.email) },
+    });
   });
-  return { id, createdAt: report.generatedAt, createdBy: options.createdBy, trigger: options.trigger, report };
+  return { id, createdAt: report.generatedAt, createdBy: options.createdBy, trigger: options.trigger, report, mailedTo };
 }
 
 export async function loadReport(db: Kysely<Database>, id: string): Promise<StoredReport | undefined> {
@@ -206,7 +328,11 @@ export async function listReports(db: Kysely<Database>) {
 }
 
 /** The scheduled run: one report per finished quarter, made the first time the daily job runs after it ends. */
-export async function ensureQuarterlyReport(db: Kysely<Database>, now = Date.now()): Promise<StoredReport | null> {
+export async function ensureQuarterlyReport(
+  db: Kysely<Database>,
+  now = Date.now(),
+  mailer?: ReportMailer,
+): Promise<(StoredReport & { mailedTo: number }) | null> {
   const period = previousQuarter(now);
   const existing = await db
     .selectFrom('audit_reports')
@@ -215,5 +341,5 @@ export async function ensureQuarterlyReport(db: Kysely<Database>, now = Date.now
     .where('period_start', '=', period.start)
     .executeTakeFirst();
   if (existing) return null;
-  return generateQuarterlyReport(db, { period, createdBy: null, trigger: 'schedule' });
+  return generateQuarterlyReport(db, { period, createdBy: null, trigger: 'schedule', mailer });
 }

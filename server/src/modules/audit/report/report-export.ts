@@ -47,12 +47,46 @@ export function reportRows(report: QuarterlyReport): { key: SectionKey; title: s
         `since ${day(f.firstSeenAt)}`,
       ]),
     ),
-    section('pierForwardingRules', () => []),
+    section('pierForwardingRules', () =>
+      items('pierForwardingRules').map((r) => [
+        r.mailbox,
+        r.target,
+        `${r.name}: ${r.senderDomain ? `from ${r.senderDomain}` : 'all incoming mail'}`,
+        `${r.external ? 'EXTERNAL' : 'internal'}${r.enabled ? '' : ' (disabled)'}`,
+        `by ${r.createdBy ?? '—'} ${day(r.createdAt)}`,
+      ]),
+    ),
     section('failedLogins', () => items('failedLogins').map((f) => [f.email, String(f.count), f.ips.join(' ')])),
-    section('unusualLogins', () => []),
-    section('fraudFlags', () => []),
+    section('unusualLogins', () => items('unusualLogins').map((a) => [a.email, a.kind, day(a.at), JSON.stringify(a.detail)])),
+    section('fraudFlags', () =>
+      items('fraudFlags').map((f) => [
+        f.subject,
+        `${f.level} (${f.score}) from ${f.from ?? '—'} ${day(f.at)}`,
+        f.signals.join(' '),
+        f.confirmations.length === 0
+          ? 'no phone confirmation'
+          : f.confirmations.map((c) => `${c.outcome} by ${c.calledBy} ${day(c.at)}`).join('; '),
+      ]),
+    ),
     section('slaCompliance', () => []),
   ];
+}
+
+/** The report as plain text (the mail to admins): every section with its rows, or why it is not available. */
+export function reportText(stored: StoredReport): string {
+  const { report } = stored;
+  const lines = [
+    'Pier 审计报告 / Audit report',
+    `${day(report.periodStart)} – ${day(report.periodEnd - 1)} · generated ${new Date(report.generatedAt).toISOString()}`,
+    'CSV and PDF: Audit log → Reports in Pier. / CSV 与 PDF 请在 Pier 的“审计日志 → 报告”中导出。',
+  ];
+  for (const s of reportRows(report)) {
+    lines.push('', `== ${s.title} (${s.note ? 'n/a' : s.rows.length})`);
+    if (s.note) lines.push(`Not available: ${s.note}`);
+    else if (s.rows.length === 0) lines.push('None.');
+    for (const r of s.rows) lines.push(`- ${r.join(' · ')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function reportCsv(stored: StoredReport): string {

@@ -6,10 +6,11 @@ import { errorMessage } from '../../../i18n';
 import { AlertIcon } from '../../../ui/icons';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { formatFullTime } from '../../inbox/format';
+import { PierForwardingRules } from './PierForwardingRules';
 
 const key = ['audit', 'forwarding'] as const;
 
-/** /settings/forwarding: every rule that sends mail elsewhere — Pier's own (none yet) and the mail server's Sieve scripts. */
+/** /settings/forwarding: every rule that sends mail elsewhere — Pier's own (admins manage them here) and the mail server's Sieve scripts. */
 export function ForwardingPage({ canScan }: { canScan: boolean }) {
   const { t } = useTranslation('audit');
   useDocumentTitle(t('forwarding.pageTitle'));
@@ -51,9 +52,12 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
         <>
           <p className="muted-3">{t('forwarding.domains', { domains: data.companyDomains.join(', ') || '—' })}</p>
           <h3 className="audit-section">{t('forwarding.pierRules')}</h3>
-          <p className="muted-3" data-testid="forwarding-pier-rules">
-            {data.pierRules.available ? t('forwarding.pierNone') : t('forwarding.pierUnavailable')}
-          </p>
+          <PierForwardingRules
+            rules={data.pierRules}
+            companyDomains={data.companyDomains}
+            canManage={canScan}
+            onChanged={() => void queryClient.invalidateQueries({ queryKey: key })}
+          />
           <h3 className="audit-section">{t('forwarding.sieveTitle')}</h3>
           {data.sieve.length === 0 ? <p className="muted-3">{t('forwarding.noServers')}</p> : null}
           {data.sieve.map((m) => (

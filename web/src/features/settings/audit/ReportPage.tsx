@@ -24,11 +24,12 @@ const SECTIONS: SectionKey[] = [
 const day = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 10));
 
 /** /settings/audit-report: the quarterly audit report, made on demand or by the schedule, with CSV and PDF. */
-export function ReportPage() {
+export function ReportPage({ canMail }: { canMail: boolean }) {
   const { t } = useTranslation('audit');
   useDocumentTitle(t('report.pageTitle'));
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<string | null>(null);
+  const [mail, setMail] = useState(false);
   const list = useQuery({ queryKey: ['audit', 'reports'], queryFn: () => request<ReportList>('GET', '/api/audit/reports') });
   const id = selected ?? list.data?.items[0]?.id ?? null;
   const report = useQuery({
@@ -37,7 +38,7 @@ export function ReportPage() {
     enabled: id !== null,
   });
   const generate = useMutation({
-    mutationFn: () => request<StoredReportDto>('POST', '/api/audit/reports', {}),
+    mutationFn: () => request<StoredReportDto>('POST', '/api/audit/reports', mail ? { mail: true } : {}),
     onSuccess: (made) => {
       queryClient.setQueryData(['audit', 'report', made.id], made);
       setSelected(made.id);
@@ -53,15 +54,23 @@ export function ReportPage() {
           <h2>{t('report.pageTitle')}</h2>
           <p className="page-intro">{t('report.intro')}</p>
         </div>
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => generate.mutate()}
-          disabled={generate.isPending}
-          data-testid="report-generate"
-        >
-          {generate.isPending ? t('report.generating') : t('report.generate')}
-        </button>
+        <div className="report-actions">
+          {canMail ? (
+            <label className="muted-3">
+              <input type="checkbox" checked={mail} onChange={(event) => setMail(event.target.checked)} data-testid="report-mail" />{' '}
+              {t('report.mailToAdmins')}
+            </label>
+          ) : null}
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => generate.mutate()}
+            disabled={generate.isPending}
+            data-testid="report-generate"
+          >
+            {generate.isPending ? t('report.generating') : t('report.generate')}
+          </button>
+        </div>
       </header>
       {generate.isError ? <p role="alert">{errorMessage(generate.error)}</p> : null}
       {list.data && list.data.items.length > 0 ? (
@@ -139,6 +148,18 @@ function describe(key: SectionKey, item: unknown): string {
       return `${x.mailbox} → ${x.target} (${x.script}${x.active ? '' : ', inactive'})`;
     case 'failedLogins':
       return `${x.email} × ${x.count} · ${(x.ips as string[]).join(', ')}`;
+    case 'usersWithout2fa':
+      return `${x.email} · ${x.role}`;
+    case 'unusualLogins':
+      return `${day(x.at as number)} · ${x.email} · ${x.kind}`;
+    case 'pierForwardingRules':
+      return `${x.mailbox} → ${x.target} (${x.name}${x.senderDomain ? `, ${x.senderDomain}` : ''}${x.external ? ', external' : ''}${x.enabled ? '' : ', off'}) · ${x.createdBy ?? '—'} ${day(x.createdAt as number)}`;
+    case 'fraudFlags': {
+      const calls = x.confirmations as { outcome: string; calledBy: string; at: number }[];
+      return `${day(x.at as number)} · ${x.level} ${x.score} · ${x.subject} · ${x.from ?? '—'} · ${(x.signals as string[]).join(', ')} · ${
+        calls.length === 0 ? '☎ —' : calls.map((c) => `☎ ${c.outcome} (${c.calledBy}, ${day(c.at)})`).join('; ')
+      }`;
+    }
     default:
       return JSON.stringify(x);
   }

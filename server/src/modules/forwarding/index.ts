@@ -1,0 +1,10 @@
+export {
+  FORWARD_HEADER,
+  type ForwardingDeps,
+  forwardingJobHandlers,
+  forwardingSubscriber,
+  forwardMessage,
+  senderMatches,
+} from './forward.js';
+export { forwardingRoutes } from './routes.js';
+export { type AlertMailer, createForwardingRule, removeForwardingRule, updateForwardingRule } from './rules.js';
