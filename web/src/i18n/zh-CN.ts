@@ -225,6 +225,7 @@ export const zhCN: Catalogue = {
       invalid_state: '这封邮件的状态已经变化，请刷新后重试。',
       no_smtp: '这个邮箱还没有发信（SMTP）设置，请管理员添加。',
       upload_too_large: '每个附件不能超过 25 MB。',
+      empty_body: '邮件没有正文。请先写点内容（或添加附件）再发送。',
     },
   },
 };

@@ -55,6 +55,9 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
   const [uploading, setUploading] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
   const loadedFor = useRef<string | null>(null);
+  // The editor is shown only once the context (and a saved draft) is in it: text typed
+  // before would be replaced by the draft when it arrives, and a reply could leave empty.
+  const [filledFor, setFilledFor] = useState<string | null>(null);
 
   const context = useQuery({
     queryKey: ['compose-context', conversationId, mode, messageId],
@@ -98,7 +101,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       });
       setShowCc(Boolean(draft?.cc.length || draft?.bcc.length || d?.cc.length));
       setDraftId(draft?.id ?? null);
-      editor?.commands.setContent(draft?.html ?? '');
+      editor?.commands.setContent(draft?.html ?? '', { emitUpdate: false });
     },
     [editor],
   );
@@ -110,6 +113,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     if (loadedFor.current === key) return;
     loadedFor.current = key;
     fill(ctx, ctx.draft && ctx.draft.mode === mode ? ctx.draft : null);
+    setFilledFor(key);
   }, [context.data, editor, conversationId, mode, messageId, fill]);
 
   const draftBody = useCallback((): SaveDraft => {
@@ -178,7 +182,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       setCollision(null);
       setUndo({ item, until: item.sendAfter });
       setFields((f) => ({ ...f, to: '', cc: '', bcc: '', uploads: [] }));
-      editorRef.current?.commands.setContent('');
+      editorRef.current?.commands.setContent('', { emitUpdate: false });
       setDraftId(null);
       setDraftState({ kind: 'idle' });
       setDirty(0);
@@ -210,7 +214,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
         uploads: draft.uploads,
       });
       setDraftId(draft.id);
-      editorRef.current?.commands.setContent(draft.html);
+      editorRef.current?.commands.setContent(draft.html, { emitUpdate: false });
       setNotice(t('undo.undone'));
       if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
     } catch (err) {
@@ -452,7 +456,15 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
         </label>
       </div>
 
-      <EditorContent editor={editor} className="composer-editor-wrap" />
+      {filledFor === `${conversationId}:${mode}:${messageId}` ? (
+        <EditorContent editor={editor} className="composer-editor-wrap" />
+      ) : context.isError ? (
+        <p className="composer-error" role="alert" data-testid="composer-error">
+          {errorMessage(context.error)}
+        </p>
+      ) : (
+        <div className="composer-editor-wrap composer-editor-loading" aria-busy="true" data-testid="composer-editor-loading" />
+      )}
       {dragging ? <div className="composer-drop-hint">{t('attachments.drop')}</div> : null}
 
       {fields.uploads.length > 0 || uploading.length > 0 ? (
