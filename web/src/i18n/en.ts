@@ -78,6 +78,7 @@ export const en = {
     settings: 'Settings',
     manageMailboxes: 'Manage mailboxes',
     connectMailbox: 'Connect a mailbox',
+    newMail: 'New mail',
   },
   shortcuts: {
     label: 'Keyboard shortcuts',

@@ -76,6 +76,7 @@ export const zhCN: Catalogue = {
     settings: '设置',
     manageMailboxes: '管理邮箱',
     connectMailbox: '接入邮箱',
+    newMail: '写邮件',
   },
   shortcuts: {
     label: '键盘快捷键',

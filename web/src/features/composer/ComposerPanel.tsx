@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from '../../api/client';
 import { errorMessage } from '../../i18n';
 import { useConversationAction } from '../conversation/slots';
+import { usePresence } from '../live';
 import './registerCatalogue';
 import { composerApi } from './api';
 import { OutboxStatusList } from './OutboxStatusList';
@@ -65,6 +66,10 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     staleTime: Number.POSITIVE_INFINITY,
   });
   const savedReplies = useQuery({ queryKey: ['saved-replies'], queryFn: () => composerApi.savedReplies() });
+  const preferences = useQuery({ queryKey: ['send-preferences'], queryFn: () => composerApi.preferences() });
+  // Others in this conversation, beside the send button; this agent counts as replying once they typed.
+  const others = usePresence(conversationId, dirty > 0 ? 'replying' : 'viewing');
+  const { t: tl } = useTranslation('live');
   const signature = useQuery({
     queryKey: ['signature-preview', fields.mailboxId],
     queryFn: () => composerApi.signaturePreview(fields.mailboxId),
@@ -197,6 +202,18 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       }
     } finally {
       setSending(false);
+    }
+  }
+
+  async function setUndoDelay(seconds: number) {
+    const current = preferences.data;
+    if (!current) return;
+    try {
+      const saved = await composerApi.savePreferences({ ...current, undoSeconds: seconds });
+      queryClient.setQueryData(['send-preferences'], saved);
+      setNotice(t('undo.delaySaved', { seconds: saved.undoSeconds }));
+    } catch (err) {
+      setError(errorMessage(err));
     }
   }
 
@@ -516,6 +533,33 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
                 ? t('draft.failed', { reason: draftState.reason })
                 : ''}
         </span>
+        {others.length > 0 ? (
+          <span className="composer-presence" data-testid="composer-presence">
+            {others.map((person) => (
+              <span key={person.userId} className={`composer-presence-person is-${person.state}`} data-state={person.state}>
+                {tl(person.state === 'replying' ? 'presence.replying' : 'presence.viewing', { name: person.name })}
+              </span>
+            ))}
+          </span>
+        ) : null}
+        {preferences.data ? (
+          <label className="composer-undo-delay">
+            <span>{t('undo.delay')}</span>
+            <select
+              value={preferences.data.undoSeconds}
+              onChange={(e) => void setUndoDelay(Number(e.target.value))}
+              data-testid="composer-undo-delay"
+            >
+              {[...new Set([5, 10, 15, 20, 30, preferences.data.undoSeconds])]
+                .sort((a, b) => a - b)
+                .map((s) => (
+                  <option key={s} value={s}>
+                    {t('undo.delayOption', { seconds: s })}
+                  </option>
+                ))}
+            </select>
+          </label>
+        ) : null}
         <button
           type="button"
           className="btn btn-primary"
