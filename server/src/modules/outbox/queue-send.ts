@@ -20,6 +20,7 @@ import {
   type ParentMessage,
   replyRecipients,
   replySubject,
+  requireReplyAccess,
 } from './conversation-reads.js';
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 import { buildOutgoingMime, type OutgoingAttachment } from './mime.js';
@@ -96,7 +97,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   }
   let parent: ParentMessage | null = null;
   if (request.conversationId) {
-    await conversationMailboxes(db, actor, request.conversationId);
+    await requireReplyAccess(db, actor, request.conversationId);
     if (request.mode !== 'new') parent = await findParentMessage(db, request.conversationId, request.replyToMessageId);
   }
   const body = await sanitizeOutgoingHtml(request.html);

@@ -11,7 +11,7 @@ export function ComposePage() {
   const [queued, setQueued] = useState<OutboxItem | null>(null);
   return (
     <main className="compose-page" data-testid="compose-page" style={{ maxWidth: 860, margin: '24px auto', padding: '0 16px' }}>
-      <Composer mode="new" onClose={() => navigate('/')} onQueued={setQueued} />
+      <Composer mode="new" onClose={() => navigate('/')} onQueued={setQueued} onUndone={() => setQueued(null)} />
       {queued ? (
         <p className="composer-notice" role="status">
           <Link to={`/?c=${encodeURIComponent(queued.conversationId)}`} data-testid="compose-open-conversation">

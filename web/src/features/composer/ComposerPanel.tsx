@@ -24,6 +24,8 @@ export type ComposerProps = {
   onClose?: () => void;
   /** Called when a mail was queued (after the undo window it leaves). */
   onQueued?: (item: OutboxItem) => void;
+  /** Called when the agent took a queued mail back (undo). */
+  onUndone?: (item: OutboxItem) => void;
 };
 
 /** One extension list for the component's life: a new list would make TipTap rebuild the editor. */
@@ -37,7 +39,14 @@ const emptyFields: Fields = { mailboxId: '', to: '', cc: '', bcc: '', subject: '
  * server, attachments by upload or drag, saved replies, the signature preview,
  * drafts saved as the agent types, undo send, and the collision refusal.
  */
-export default function ComposerPanel({ conversationId = null, mode: initialMode, messageId = null, onClose, onQueued }: ComposerProps) {
+export default function ComposerPanel({
+  conversationId = null,
+  mode: initialMode,
+  messageId = null,
+  onClose,
+  onQueued,
+  onUndone,
+}: ComposerProps) {
   const { t, i18n } = useTranslation('composer');
   const queryClient = useQueryClient();
   const [mode, setMode] = useState<ComposeMode>(initialMode ?? (conversationId ? 'reply' : 'new'));
@@ -233,6 +242,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       setDraftId(draft.id);
       editorRef.current?.commands.setContent(draft.html, { emitUpdate: false });
       setNotice(t('undo.undone'));
+      onUndone?.(undo.item);
       if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
     } catch (err) {
       setUndo(null);
