@@ -37,6 +37,7 @@ export const errorCodes = [
   'outbox.invalid_state',
   'outbox.no_smtp',
   'outbox.upload_too_large',
+  'outbox.empty_body',
   'message.not_found',
   'attachment.not_found',
   'fraud.phone_not_on_record',

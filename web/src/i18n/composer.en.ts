@@ -64,11 +64,15 @@ export const composerEn = {
     noMailbox: 'You have no mailbox you may send from. Ask an administrator for reply access.',
     discard: 'Discard',
   },
+  newMail: { openConversation: 'Open the conversation of this mail' },
   undo: {
     queued: 'Sending in {{seconds}} s',
     undo: 'Undo',
     undone: 'Sending cancelled: your message is back in the editor.',
     tooLate: 'Too late to undo: the mail is on its way.',
+    delay: 'Undo window',
+    delayOption: '{{seconds}} s',
+    delaySaved: 'Undo window set to {{seconds}} s.',
   },
   collision: {
     title: 'New activity in this conversation',

@@ -33,11 +33,15 @@ export const composerZhCN: ComposerCatalogue = {
     noMailbox: '你没有可以发信的邮箱，请管理员授予回复权限。',
     discard: '放弃',
   },
+  newMail: { openConversation: '打开这封邮件的会话' },
   undo: {
     queued: '{{seconds}} 秒后发送',
     undo: '撤销',
     undone: '已取消发送，邮件内容已放回编辑器。',
     tooLate: '来不及撤销了：邮件已经在发送中。',
+    delay: '撤销时限',
+    delayOption: '{{seconds}} 秒',
+    delaySaved: '撤销时限已设为 {{seconds}} 秒。',
   },
   collision: {
     title: '会话里有新动态',

@@ -78,6 +78,7 @@ export const en = {
     settings: 'Settings',
     manageMailboxes: 'Manage mailboxes',
     connectMailbox: 'Connect a mailbox',
+    newMail: 'New mail',
   },
   shortcuts: {
     label: 'Keyboard shortcuts',
@@ -238,6 +239,7 @@ export const en = {
       invalid_state: 'This mail has changed meanwhile. Reload and try again.',
       no_smtp: 'This mailbox has no outgoing (SMTP) settings yet. An administrator can add them.',
       upload_too_large: 'Attachments are limited to 25 MB each.',
+      empty_body: 'The mail has no text. Write something (or attach a file) before sending.',
     },
   },
 };

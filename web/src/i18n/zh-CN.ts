@@ -76,6 +76,7 @@ export const zhCN: Catalogue = {
     settings: '设置',
     manageMailboxes: '管理邮箱',
     connectMailbox: '接入邮箱',
+    newMail: '写邮件',
   },
   shortcuts: {
     label: '键盘快捷键',
@@ -234,6 +235,7 @@ export const zhCN: Catalogue = {
       invalid_state: '这封邮件的状态已经变化，请刷新后重试。',
       no_smtp: '这个邮箱还没有发信（SMTP）设置，请管理员添加。',
       upload_too_large: '每个附件不能超过 25 MB。',
+      empty_body: '邮件没有正文。请先写点内容（或添加附件）再发送。',
     },
   },
 };

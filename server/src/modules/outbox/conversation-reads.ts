@@ -36,6 +36,22 @@ export async function conversationMailboxes(
   return visible;
 }
 
+/**
+ * Writing in a conversation (send, draft): 404 when the actor cannot even read it (nothing is
+ * revealed), 403 when they can read it but have reply access to none of its mailboxes.
+ */
+export async function requireReplyAccess(db: Db, actor: Actor, conversationId: string): Promise<string[]> {
+  const readable = await conversationMailboxes(db, actor, conversationId, 'read');
+  const writable = readable.filter((id) => includesAccess(accessToMailbox(actor.scope, id), 'reply'));
+  if (writable.length === 0) throw new AppError('auth.forbidden', 403, 'you may read this conversation but not write in it');
+  return writable;
+}
+
+/** The actor may send from (and draft for) this mailbox; otherwise 404, like the guard (decision 0003). */
+export function requireMailboxReply(actor: Actor, mailboxId: string): void {
+  if (!includesAccess(accessToMailbox(actor.scope, mailboxId), 'reply')) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+}
+
 /** One message of the conversation (or its newest), with what a reply needs from it. Never notes: only mail. */
 export async function findParentMessage(
   db: Db,

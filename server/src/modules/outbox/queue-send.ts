@@ -28,9 +28,13 @@ import {
   type ParentMessage,
   replyRecipients,
   replySubject,
+  requireReplyAccess,
 } from './conversation-reads.js';
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
+
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
+import { sanitizeOutgoingHtml } from './outgoing-html.js';
+
 import { loadSendPreferences, renderSignature } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
@@ -103,8 +107,13 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   }
   let parent: ParentMessage | null = null;
   if (request.conversationId) {
-    await conversationMailboxes(db, actor, request.conversationId);
+    await requireReplyAccess(db, actor, request.conversationId);
     if (request.mode !== 'new') parent = await findParentMessage(db, request.conversationId, request.replyToMessageId);
+  }
+  const body = await sanitizeOutgoingHtml(request.html);
+  // A forward may go without a word of its own (the forwarded mail is the content), so may a bare attachment.
+  if (!body.hasContent && request.uploadIds.length === 0 && request.mode !== 'forward') {
+    throw new AppError('outbox.empty_body', 400, 'the mail has no text');
   }
   const uploads = await findUploads(db, actor.user.id, request.uploadIds);
   if (uploads.length !== request.uploadIds.length) throw new AppError('outbox.not_found', 404, 'an attachment upload is missing');
@@ -117,12 +126,13 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   const approvalReasons = await checkOutgoingMail(db, {
     mailboxId: mailbox.id,
     conversationId: request.conversationId ?? null,
-    text: htmlToPlainText(request.html),
+    text: htmlToPlainText(body.html),
     attachmentNames: attachments.map((a) => a.filename),
   });
 
-  const signature = await renderSignature(db, actor.user, mailbox);
-  const html = [request.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
+  // The signature template is an admin's HTML: it goes through the same wall.
+  const signature = (await sanitizeOutgoingHtml(await renderSignature(db, actor.user, mailbox))).html;
+  const html = [body.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
   const conversationId = request.conversationId ?? newId();
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
   const messageIdHeader = newPierMessageId(conversationId, domain);

@@ -23,7 +23,7 @@ import { AppError } from '../../errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { requireAuth } from '../security/index.js';
-import { type Actor, conversationMailboxes, findParentMessage } from './conversation-reads.js';
+import { type Actor, conversationMailboxes, findParentMessage, requireMailboxReply, requireReplyAccess } from './conversation-reads.js';
 import { deleteDraft, findDraft, MAX_UPLOAD_BYTES, saveDraft, storeUpload } from './drafts.js';
 import { cancelSend, composeContext, findOutboxForActor, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
 import {
@@ -143,7 +143,8 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine:
     { config: { access: {} }, schema: { body: SaveDraftSchema, response: { 200: DraftSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      if (request.body.conversationId) await conversationMailboxes(db, actor, request.body.conversationId);
+      if (request.body.conversationId) await requireReplyAccess(db, actor, request.body.conversationId);
+      if (request.body.mailboxId) requireMailboxReply(actor, request.body.mailboxId);
       return saveDraft(db, actor.user.id, null, request.body);
     },
   );
@@ -152,7 +153,8 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine:
     { config: { access: {} }, schema: { params: IdParams, body: SaveDraftSchema, response: { 200: DraftSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      if (request.body.conversationId) await conversationMailboxes(db, actor, request.body.conversationId);
+      if (request.body.conversationId) await requireReplyAccess(db, actor, request.body.conversationId);
+      if (request.body.mailboxId) requireMailboxReply(actor, request.body.mailboxId);
       return saveDraft(db, actor.user.id, request.params.id, request.body);
     },
   );

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from '../../api/client';
 import { errorMessage } from '../../i18n';
 import { useConversationAction } from '../conversation/slots';
+import { usePresence } from '../live';
 import './registerCatalogue';
 import { composerApi } from './api';
 import { OutboxStatusList } from './OutboxStatusList';
@@ -23,6 +24,8 @@ export type ComposerProps = {
   onClose?: () => void;
   /** Called when a mail was queued (after the undo window it leaves). */
   onQueued?: (item: OutboxItem) => void;
+  /** Called when the agent took a queued mail back (undo). */
+  onUndone?: (item: OutboxItem) => void;
 };
 
 /** One extension list for the component's life: a new list would make TipTap rebuild the editor. */
@@ -36,7 +39,14 @@ const emptyFields: Fields = { mailboxId: '', to: '', cc: '', bcc: '', subject: '
  * server, attachments by upload or drag, saved replies, the signature preview,
  * drafts saved as the agent types, undo send, and the collision refusal.
  */
-export default function ComposerPanel({ conversationId = null, mode: initialMode, messageId = null, onClose, onQueued }: ComposerProps) {
+export default function ComposerPanel({
+  conversationId = null,
+  mode: initialMode,
+  messageId = null,
+  onClose,
+  onQueued,
+  onUndone,
+}: ComposerProps) {
   const { t, i18n } = useTranslation('composer');
   const queryClient = useQueryClient();
   const [mode, setMode] = useState<ComposeMode>(initialMode ?? (conversationId ? 'reply' : 'new'));
@@ -55,6 +65,9 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
   const [uploading, setUploading] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
   const loadedFor = useRef<string | null>(null);
+  // The editor is shown only once the context (and a saved draft) is in it: text typed
+  // before would be replaced by the draft when it arrives, and a reply could leave empty.
+  const [filledFor, setFilledFor] = useState<string | null>(null);
 
   const context = useQuery({
     queryKey: ['compose-context', conversationId, mode, messageId],
@@ -62,6 +75,10 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     staleTime: Number.POSITIVE_INFINITY,
   });
   const savedReplies = useQuery({ queryKey: ['saved-replies'], queryFn: () => composerApi.savedReplies() });
+  const preferences = useQuery({ queryKey: ['send-preferences'], queryFn: () => composerApi.preferences() });
+  // Others in this conversation, beside the send button; this agent counts as replying once they typed.
+  const others = usePresence(conversationId, dirty > 0 ? 'replying' : 'viewing');
+  const { t: tl } = useTranslation('live');
   const signature = useQuery({
     queryKey: ['signature-preview', fields.mailboxId],
     queryFn: () => composerApi.signaturePreview(fields.mailboxId),
@@ -98,7 +115,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       });
       setShowCc(Boolean(draft?.cc.length || draft?.bcc.length || d?.cc.length));
       setDraftId(draft?.id ?? null);
-      editor?.commands.setContent(draft?.html ?? '');
+      editor?.commands.setContent(draft?.html ?? '', { emitUpdate: false });
     },
     [editor],
   );
@@ -110,6 +127,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     if (loadedFor.current === key) return;
     loadedFor.current = key;
     fill(ctx, ctx.draft && ctx.draft.mode === mode ? ctx.draft : null);
+    setFilledFor(key);
   }, [context.data, editor, conversationId, mode, messageId, fill]);
 
   const draftBody = useCallback((): SaveDraft => {
@@ -178,7 +196,7 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
       setCollision(null);
       setUndo({ item, until: item.sendAfter });
       setFields((f) => ({ ...f, to: '', cc: '', bcc: '', uploads: [] }));
-      editorRef.current?.commands.setContent('');
+      editorRef.current?.commands.setContent('', { emitUpdate: false });
       setDraftId(null);
       setDraftState({ kind: 'idle' });
       setDirty(0);
@@ -196,6 +214,18 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
     }
   }
 
+  async function setUndoDelay(seconds: number) {
+    const current = preferences.data;
+    if (!current) return;
+    try {
+      const saved = await composerApi.savePreferences({ ...current, undoSeconds: seconds });
+      queryClient.setQueryData(['send-preferences'], saved);
+      setNotice(t('undo.delaySaved', { seconds: saved.undoSeconds }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
   async function undoSend() {
     if (!undo) return;
     try {
@@ -210,8 +240,9 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
         uploads: draft.uploads,
       });
       setDraftId(draft.id);
-      editorRef.current?.commands.setContent(draft.html);
+      editorRef.current?.commands.setContent(draft.html, { emitUpdate: false });
       setNotice(t('undo.undone'));
+      onUndone?.(undo.item);
       if (conversationId) void queryClient.invalidateQueries({ queryKey: ['conversation-outbox', conversationId] });
     } catch (err) {
       setUndo(null);
@@ -452,7 +483,15 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
         </label>
       </div>
 
-      <EditorContent editor={editor} className="composer-editor-wrap" />
+      {filledFor === `${conversationId}:${mode}:${messageId}` ? (
+        <EditorContent editor={editor} className="composer-editor-wrap" />
+      ) : context.isError ? (
+        <p className="composer-error" role="alert" data-testid="composer-error">
+          {errorMessage(context.error)}
+        </p>
+      ) : (
+        <div className="composer-editor-wrap composer-editor-loading" aria-busy="true" data-testid="composer-editor-loading" />
+      )}
       {dragging ? <div className="composer-drop-hint">{t('attachments.drop')}</div> : null}
 
       {fields.uploads.length > 0 || uploading.length > 0 ? (
@@ -504,6 +543,33 @@ export default function ComposerPanel({ conversationId = null, mode: initialMode
                 ? t('draft.failed', { reason: draftState.reason })
                 : ''}
         </span>
+        {others.length > 0 ? (
+          <span className="composer-presence" data-testid="composer-presence">
+            {others.map((person) => (
+              <span key={person.userId} className={`composer-presence-person is-${person.state}`} data-state={person.state}>
+                {tl(person.state === 'replying' ? 'presence.replying' : 'presence.viewing', { name: person.name })}
+              </span>
+            ))}
+          </span>
+        ) : null}
+        {preferences.data ? (
+          <label className="composer-undo-delay">
+            <span>{t('undo.delay')}</span>
+            <select
+              value={preferences.data.undoSeconds}
+              onChange={(e) => void setUndoDelay(Number(e.target.value))}
+              data-testid="composer-undo-delay"
+            >
+              {[...new Set([5, 10, 15, 20, 30, preferences.data.undoSeconds])]
+                .sort((a, b) => a - b)
+                .map((s) => (
+                  <option key={s} value={s}>
+                    {t('undo.delayOption', { seconds: s })}
+                  </option>
+                ))}
+            </select>
+          </label>
+        ) : null}
         <button
           type="button"
           className="btn btn-primary"

@@ -43,6 +43,7 @@ export const composerApi = {
   renderSavedReply: (id: string, body: { mailboxId: string; conversationId?: string; messageId?: string }) =>
     request<{ html: string }>('POST', `/api/saved-replies/${encodeURIComponent(id)}/render`, body),
   preferences: () => request<SendPreferences>('GET', '/api/outbox/preferences'),
+  savePreferences: (body: SendPreferences) => request<SendPreferences>('PUT', '/api/outbox/preferences', body),
   /** Files go up as raw bytes (no multipart parser on the server); name and type in the query. */
   upload: async (file: File): Promise<Upload> => {
     const query = new URLSearchParams({ filename: file.name, mime: file.type || 'application/octet-stream' });

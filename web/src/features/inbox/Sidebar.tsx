@@ -52,6 +52,13 @@ export function Sidebar({ session, view, mailboxId, tag = null, team = null, hre
           <Wordmark />
         </Link>
       </div>
+      {mailboxes.some((mailbox) => mailbox.access !== 'read') ? (
+        <div className="sidebar-compose">
+          <Link to="/compose" className="btn btn-primary sidebar-compose-button" data-testid="new-mail">
+            {t('shell.newMail')}
+          </Link>
+        </div>
+      ) : null}
       <nav className="sidebar-scroll" aria-label={t('shell.primaryNav')}>
         <section className="nav-section" aria-labelledby="nav-views">
           <h2 className="nav-title" id="nav-views">

@@ -1,7 +1,8 @@
 import { type ConversationStatus, type Priority, priorities, type SessionInfo, type TriageState } from '@pier/contracts';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, type RefObject, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
+import { useConversationAction } from '../conversation/slots';
 import { triageApi } from './api';
 import { MergeDialog } from './MergeDialog';
 import { Popover } from './Popover';
@@ -53,6 +54,14 @@ export function TriageToolbar({ conversationId, session, onMerged }: Props) {
   const follow = useTriageAction(conversationId, (value: boolean) => triageApi.follow(conversationId, value));
   const failed = [assign, status, priority, tags, follow].find((m) => m.error)?.error;
   const saving = [assign, status, priority, tags, follow].some((m) => m.isPending);
+  const tagInput = useRef<HTMLInputElement>(null);
+
+  // Keyboard (the help overlay lists them): a = assign to me, e = close, s = snooze menu, # = add a tag.
+  const writable = state !== undefined && state.access !== 'read';
+  useConversationAction('assign', writable ? () => assign.mutate({ assigneeId: session.user.id }) : undefined);
+  useConversationAction('close', writable ? () => status.mutate({ status: 'closed' }) : undefined);
+  useConversationAction('snooze', writable ? () => setMenu('snooze') : undefined);
+  useConversationAction('tags', writable ? () => tagInput.current?.focus() : undefined);
 
   if (!state) return <div className="triage-toolbar" aria-busy="true" data-testid="triage-toolbar" />;
   const readOnly = state.access === 'read';
@@ -146,7 +155,7 @@ export function TriageToolbar({ conversationId, session, onMerged }: Props) {
         </label>
       </div>
 
-      <TagEditor tags={state.tags} readOnly={readOnly} onChange={(body) => tags.mutate(body)} />
+      <TagEditor tags={state.tags} readOnly={readOnly} onChange={(body) => tags.mutate(body)} inputRef={tagInput} />
 
       <div className="triage-group triage-end">
         <button
@@ -303,10 +312,12 @@ function TagEditor({
   tags,
   readOnly,
   onChange,
+  inputRef,
 }: {
   tags: string[];
   readOnly: boolean;
   onChange: (body: { add?: string[]; remove?: string[] }) => void;
+  inputRef: RefObject<HTMLInputElement | null>;
 }) {
   const { t } = useTranslation('triage');
   const [draft, setDraft] = useState('');
@@ -331,6 +342,7 @@ function TagEditor({
       {readOnly ? null : (
         <form onSubmit={add} className="triage-tag-form">
           <input
+            ref={inputRef}
             data-testid="triage-tag-input"
             aria-label={t('tags.add')}
             placeholder={t('tags.add')}
