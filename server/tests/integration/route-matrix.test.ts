@@ -43,6 +43,12 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/me/two-factor/totp/confirm': everyone,
   'POST /api/me/two-factor/recovery-codes': everyone,
   'DELETE /api/me/two-factor': everyone,
+  'POST /api/auth/passkey-challenge': everyone,
+  'GET /api/me/passkeys': everyone,
+  'POST /api/me/passkeys/options': everyone,
+  'POST /api/me/passkeys': everyone,
+  'PATCH /api/me/passkeys/:passkeyId': everyone,
+  'DELETE /api/me/passkeys/:passkeyId': everyone,
   'GET /api/me/sessions': everyone,
   'DELETE /api/me/sessions': everyone,
   'DELETE /api/me/sessions/:sessionId': everyone,
@@ -51,7 +57,7 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/security/logins': 'SAU',
   'GET /api/security/policy': 'SA',
   'PUT /api/security/policy': 'S',
-  'GET /api/users': 'SA',
+  'GET /api/users': 'SAU',
   'POST /api/users/invitations': 'SA',
   'PATCH /api/users/:userId/role': 'SA',
   'POST /api/users/:userId/password-reset': 'SA',
@@ -218,7 +224,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       .replace(/^\/api\/conversations\/:id/, `/api/conversations/${ids.conversation}`)
       .replace(/^\/api\/messages\/:id/, `/api/messages/${ids.message}`)
       .replace(/^\/api\/attachments\/:id/, `/api/attachments/${ids.attachment}`)
-      .replace(':userId', users.target);
+      .replace(':userId', users.target)
+      .replace(':passkeyId', 'no-such-passkey');
     if (path.includes(':sessionId')) path = path.replace(':sessionId', (await sessionFor(users.target)).id);
     if (path.includes(':')) throw new Error(`no test value for a parameter of ${method} ${url}: teach urlFor about it`);
     if (path === '/api/conversations') path += `?mailboxId=${ids.mailbox}`;
