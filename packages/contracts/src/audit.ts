@@ -15,6 +15,22 @@ export const knownAuditActions = [
   'audit.report_generated',
   'audit.report_exported',
   'forwarding.external_redirect_found',
+  'user.invited',
+  'user.invitation_accepted',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.role_changed',
+  'user.deactivated',
+  'user.reactivated',
+  'user.two_factor_enrolled',
+  'user.passkey_added',
+  'user.passkey_removed',
+  'user.recovery_codes_regenerated',
+  'user.two_factor_removed',
+  'user.two_factor_reset',
+  'session.revoked',
+  'security.policy_changed',
+  'fraud.phone_confirmation_recorded',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
