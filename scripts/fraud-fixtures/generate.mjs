@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync } from 'node:zlib';
+import yazl from 'yazl';
 import { BANK_CHANGE, FOLLOW_UP, INQUIRY, INVOICE, PRODUCTS, pick, SECRET_TAIL, URGENT_TAIL } from './texts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -306,7 +306,7 @@ function eml(m) {
         `Content-Disposition: attachment; filename="${a.filename}"`,
         'Content-Transfer-Encoding: base64',
         '',
-        b64(a.content),
+        a.content instanceof Promise ? placeholder(a.content) : b64(a.content),
       ].join('\r\n'),
     );
   }
@@ -318,58 +318,44 @@ const AUTH_NONE = (domain) => `spf=none smtp.mailfrom=${domain}; dkim=none; dmar
 const AUTH_FAIL = (domain) => `spf=fail smtp.mailfrom=${domain}; dkim=none; dmarc=fail header.from=${domain}`;
 
 // ------------------------------------------------------------------------------------------
-// ZIP writer (stored/deflated; the encrypted flag marks password-protected entries)
+// ZIP archives (yazl; fixed timestamps so the set regenerates byte for byte)
 
-function crc32(bytes) {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
+const ZIP_TIME = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
+/**
+ * A ZIP as a promise (yazl streams); eml() leaves a placeholder that flush() fills in, so the
+ * seeded random sequence is consumed in the same order as before. An `encrypted` entry is stored
+ * behind a 12-byte header with general-purpose bit 0 set: what an archive reader sees of a
+ * password-protected entry (yazl itself cannot encrypt).
+ */
 function zip(files) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
+  const archive = new yazl.ZipFile();
   for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
     const raw = Buffer.from(f.content);
-    const data = f.encrypted ? Buffer.concat([Buffer.alloc(12, 7), raw]) : deflateRawSync(raw);
-    const flags = (f.encrypted ? 1 : 0) | 0x800;
-    const method = f.encrypted ? 0 : 8;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(raw), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc32(raw), 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
+    const data = f.encrypted ? Buffer.concat([Buffer.alloc(12, 7), raw]) : raw;
+    archive.addBuffer(data, f.name, { mtime: ZIP_TIME, mode: 0o100644, compress: !f.encrypted });
   }
-  const size = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  archive.end();
+  const encrypted = files.map((f) => Boolean(f.encrypted));
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    archive.outputStream.on('data', (c) => chunks.push(c));
+    archive.outputStream.on('error', reject);
+    archive.outputStream.on('end', () => resolve(markEncrypted(Buffer.concat(chunks), encrypted)));
+  });
+}
+/** Sets the "encrypted" flag of the chosen entries in their central and local headers. */
+function markEncrypted(buffer, which) {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(eocd + 16);
+  for (const encrypted of which) {
+    if (encrypted) {
+      buffer.writeUInt16LE(buffer.readUInt16LE(at + 8) | 1, at + 8);
+      const local = buffer.readUInt32LE(at + 42);
+      buffer.writeUInt16LE(buffer.readUInt16LE(local + 6) | 1, local + 6);
+    }
+    at += 46 + buffer.readUInt16LE(at + 28) + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+  }
+  return buffer;
 }
 const pdf = (title) => Buffer.from(`%PDF-1.4\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 const PDF = (filename) => ({ filename, mime: 'application/pdf', content: pdf(filename) });
@@ -390,6 +376,26 @@ const JPG = (filename) => ({
 // ------------------------------------------------------------------------------------------
 // Output
 
+// Files are written at the end, once every ZIP is built (see zip()).
+const pendingFiles = [];
+const pendingZips = [];
+function placeholder(promise) {
+  pendingZips.push(promise);
+  return `@@ZIP${pendingZips.length - 1}@@`;
+}
+function output(file, text) {
+  pendingFiles.push([file, text]);
+}
+async function flush() {
+  const zips = (await Promise.all(pendingZips)).map(b64);
+  for (const [file, text] of pendingFiles) {
+    writeFileSync(
+      path.join(outDir, file),
+      text.replace(/@@ZIP(\d+)@@/g, (_, i) => zips[Number(i)]),
+    );
+  }
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(path.join(outDir, 'history'), { recursive: true });
 mkdirSync(path.join(outDir, 'eval'), { recursive: true });
@@ -398,12 +404,12 @@ let historyCount = 0;
 
 function writeHistory(m) {
   const file = `history/${String(++historyCount).padStart(3, '0')}-${m.slug}.eml`;
-  writeFileSync(path.join(outDir, file), eml(m));
+  output(file, eml(m));
   return m;
 }
 function writeEval(label, scenario, m) {
   const file = `eval/${label}-${String(labels.length + 1).padStart(3, '0')}-${scenario}.eml`;
-  writeFileSync(path.join(outDir, file), eml(m));
+  output(file, eml(m));
   labels.push({ file, label, scenario });
 }
 
@@ -1045,6 +1051,7 @@ for (const [name, address, lang] of [
   });
 }
 
+await flush();
 writeFileSync(path.join(outDir, 'labels.json'), `${JSON.stringify({ mailbox: MAILBOX, history: 'history', mails: labels }, null, 2)}\n`);
 const count = (label) => labels.filter((l) => l.label === label).length;
 console.log(JSON.stringify({ history: historyCount, legit: count('legit'), fraud: count('fraud') }));

@@ -1,5 +1,7 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../tests/support/certificates.js';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('configuration', () => {
@@ -47,5 +49,49 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PIER_PORT: ' ' })).toMatchObject({ databaseUrl: undefined, port: 8080 });
+  });
+
+  describe('the SMTP listener certificate (PIER_SMTP_TLS_CERT / PIER_SMTP_TLS_KEY)', () => {
+    const one = selfSignedCertificate();
+    const other = selfSignedCertificate();
+    afterAll(() => {
+      rmSync(one.dir, { recursive: true, force: true });
+      rmSync(other.dir, { recursive: true, force: true });
+    });
+    const error = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e instanceof ConfigError ? e.message : `not a ConfigError: ${String(e)}`;
+      }
+      return 'no error';
+    };
+
+    it('is off by default and read from the two files when both are set', () => {
+      expect(loadConfig({}).smtp.tls).toBeUndefined();
+      expect(loadConfig({ PIER_SMTP_TLS_CERT: one.certPath, PIER_SMTP_TLS_KEY: one.keyPath }).smtp.tls).toEqual({
+        cert: one.cert,
+        key: one.key,
+      });
+    });
+
+    it('refuses half a pair, a missing file, a file that is not PEM and a key of another certificate, naming the variable', () => {
+      expect(error({ PIER_SMTP_TLS_CERT: one.certPath })).toMatch(/^Invalid configuration: PIER_SMTP_TLS_KEY must be set too/);
+      expect(error({ PIER_SMTP_TLS_KEY: one.keyPath })).toMatch(/^Invalid configuration: PIER_SMTP_TLS_CERT must be set too/);
+      expect(error({ PIER_SMTP_TLS_CERT: path.join(one.dir, 'nope.pem'), PIER_SMTP_TLS_KEY: one.keyPath })).toMatch(
+        /^Invalid configuration: PIER_SMTP_TLS_CERT cannot read .*nope\.pem.*ENOENT/,
+      );
+      const garbage = path.join(one.dir, 'garbage.pem');
+      writeFileSync(garbage, 'hello');
+      expect(error({ PIER_SMTP_TLS_CERT: garbage, PIER_SMTP_TLS_KEY: one.keyPath })).toMatch(
+        /^Invalid configuration: PIER_SMTP_TLS_CERT .* is not a PEM certificate/,
+      );
+      expect(error({ PIER_SMTP_TLS_CERT: one.certPath, PIER_SMTP_TLS_KEY: one.certPath })).toMatch(
+        /^Invalid configuration: PIER_SMTP_TLS_KEY .* is not a PEM private key/,
+      );
+      expect(error({ PIER_SMTP_TLS_CERT: one.certPath, PIER_SMTP_TLS_KEY: other.keyPath })).toMatch(
+        /^Invalid configuration: PIER_SMTP_TLS_KEY cannot be used with PIER_SMTP_TLS_CERT: .*key values mismatch/,
+      );
+    });
   });
 });

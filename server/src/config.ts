@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 
 /**
@@ -11,7 +13,14 @@ export type Config = {
   dataDir: string;
   /** postgres://… selects PostgreSQL; undefined means the embedded SQLite file in dataDir. */
   databaseUrl: string | undefined;
-  smtp: { enabled: boolean; host: string; port: number; maxMessageBytes: number };
+  smtp: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    maxMessageBytes: number;
+    /** PEM certificate chain and key: the listener offers STARTTLS only when they are set. */
+    tls: { cert: Buffer; key: Buffer } | undefined;
+  };
   /** Externally visible base URL; https here turns on Secure cookies and HSTS. */
   publicUrl: string | undefined;
   /** 32-byte key (base64) for secrets at rest; when unset a key file in dataDir is created. */
@@ -55,6 +64,8 @@ const variables = {
   PIER_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   PIER_SMTP_PORT: port.default(2525),
   PIER_SMTP_MAX_MB: z.coerce.number().positive().max(1024).default(50),
+  PIER_SMTP_TLS_CERT: z.string().min(1).optional(),
+  PIER_SMTP_TLS_KEY: z.string().min(1).optional(),
   PIER_PUBLIC_URL: z.url().optional(),
   PIER_SECRET_KEY: z
     .string()
@@ -112,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       host: v.PIER_SMTP_HOST,
       port: v.PIER_SMTP_PORT,
       maxMessageBytes: Math.round(v.PIER_SMTP_MAX_MB * 1024 * 1024),
+      tls: loadSmtpTls(v.PIER_SMTP_TLS_CERT, v.PIER_SMTP_TLS_KEY),
     },
     publicUrl: v.PIER_PUBLIC_URL,
     secretKey: v.PIER_SECRET_KEY,
@@ -127,6 +139,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
   };
+}
+
+/**
+ * The SMTP listener's certificate: both files or neither, readable, PEM, and a key that belongs to the
+ * certificate (checked now, so a mistake stops start-up instead of failing each STARTTLS).
+ * Read once at start: restart Pier after renewing the certificate.
+ */
+function loadSmtpTls(certPath: string | undefined, keyPath: string | undefined): Config['smtp']['tls'] {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined)
+    throw new ConfigError('PIER_SMTP_TLS_CERT', 'must be set too when PIER_SMTP_TLS_KEY is set (PEM certificate file)');
+  if (keyPath === undefined)
+    throw new ConfigError('PIER_SMTP_TLS_KEY', 'must be set too when PIER_SMTP_TLS_CERT is set (PEM private key file)');
+  const read = (variable: string, file: string) => {
+    try {
+      return readFileSync(path.resolve(file));
+    } catch (error) {
+      throw new ConfigError(variable, `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
+  const cert = read('PIER_SMTP_TLS_CERT', certPath);
+  const key = read('PIER_SMTP_TLS_KEY', keyPath);
+  if (!cert.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError('PIER_SMTP_TLS_CERT', `${JSON.stringify(certPath)} is not a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key.toString('latin1')))
+    throw new ConfigError('PIER_SMTP_TLS_KEY', `${JSON.stringify(keyPath)} is not a PEM private key (-----BEGIN … PRIVATE KEY-----)`);
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const variable = /key/i.test(detail) ? 'PIER_SMTP_TLS_KEY' : 'PIER_SMTP_TLS_CERT';
+    throw new ConfigError(
+      variable,
+      `cannot be used with ${variable === 'PIER_SMTP_TLS_KEY' ? 'PIER_SMTP_TLS_CERT' : 'PIER_SMTP_TLS_KEY'}: ${detail}`,
+    );
+  }
+  return { cert, key };
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

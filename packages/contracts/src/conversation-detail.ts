@@ -22,7 +22,20 @@ export const AttachmentSummarySchema = z.object({
   contentId: z.string().nullable(),
 });
 
-export const deliveryStates = ['draft', 'scheduled', 'queued', 'sending', 'sent', 'failed', 'uncertain', 'bounced'] as const;
+export const deliveryStates = [
+  'draft',
+  /** Waits for a second approver (payment details or a bill of lading, per mailbox rule); never sent without one. */
+  'awaiting_approval',
+  /** A second approver refused it: it is never sent. */
+  'rejected',
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'uncertain',
+  'bounced',
+] as const;
 
 export const TimelineMessageSchema = z.object({
   kind: z.literal('message'),

@@ -68,3 +68,59 @@ export const PhoneConfirmationInputSchema = z.object({
   note: z.string().max(2000).optional(),
 });
 export type PhoneConfirmationInput = z.infer<typeof PhoneConfirmationInputSchema>;
+
+/** GET/PUT /api/mailboxes/:id/fraud-settings — the per-mailbox second-approver rule. */
+export const MailboxFraudSettingsSchema = z.object({
+  /** Outgoing mail with payment details or a bill-of-lading attachment waits for a colleague's approval. */
+  secondApprover: z.boolean(),
+});
+export type MailboxFraudSettings = z.infer<typeof MailboxFraudSettingsSchema>;
+
+export const approvalReasons = ['payment_details', 'bill_of_lading'] as const;
+export const ApprovalReasonSchema = z.enum(approvalReasons);
+
+/** POST /api/outbox/:id/approval — a colleague other than the author decides. */
+export const ApprovalDecisionInputSchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  note: z.string().trim().max(2000).optional(),
+});
+export type ApprovalDecisionInput = z.infer<typeof ApprovalDecisionInputSchema>;
+
+/** An outgoing mail of the conversation that needs (or needed) a second approver. */
+export const PendingApprovalSchema = z.object({
+  outboxId: z.string(),
+  messageId: z.string(),
+  state: z.string(),
+  subject: z.string(),
+  to: z.array(z.string()),
+  reasons: z.array(ApprovalReasonSchema),
+  author: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.number().int(),
+  /** The signed-in user wrote it (and so may not approve it). */
+  mine: z.boolean(),
+  /** The signed-in user may decide: not the author, reply access to the mailbox. */
+  canDecide: z.boolean(),
+  decision: z
+    .object({
+      decision: z.enum(['approved', 'rejected']),
+      by: z.object({ id: z.string(), name: z.string() }),
+      at: z.number().int(),
+      note: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+
+/** PUT /api/contacts/:id/phone — a number from a trusted source, in any usual notation; stored as E.164. */
+export const ContactPhoneInputSchema = z.object({
+  /** null removes the number. */
+  phone: z.string().trim().max(40).nullable(),
+  /** ISO 3166 country for numbers written without +country code, e.g. "CN", "DE". */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+});
+export type ContactPhoneInput = z.infer<typeof ContactPhoneInputSchema>;
+export const ContactPhoneSchema = z.object({ contactId: z.string(), address: z.string(), phone: z.string().nullable() });
+export type ContactPhone = z.infer<typeof ContactPhoneSchema>;

@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005_audit.js';
 import * as m0006 from './migrations/0006_fraud.js';
 import * as m0007 from './migrations/0007_inbox.js';
 import * as m0008 from './migrations/0008_outbox.js';
+import * as m0013 from './migrations/0013_fraud_gates.js';
 import * as m0014 from './migrations/0014_passkeys.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006_fraud': m0006,
   '0007_inbox': m0007,
   '0008_outbox': m0008,
+  '0013_fraud_gates': m0013,
   '0014_passkeys': m0014,
 };
 

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { chunksFor } from '../db/bulk.js';
 import type { Engine } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { Database, JobRow } from '../db/schema.js';
@@ -45,6 +46,35 @@ export async function enqueueJob(executor: Db, options: EnqueueOptions): Promise
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();
   return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+}
+
+/**
+ * Queues many jobs with one multi-row INSERT (ingest publishes an event per stored mail).
+ * Jobs with a dedupe key already queued are skipped, as in enqueueJob.
+ */
+export async function enqueueJobs(executor: Db, jobs: EnqueueOptions[]): Promise<void> {
+  const now = Date.now();
+  for (const chunk of chunksFor(jobs, 11)) {
+    await executor
+      .insertInto('jobs')
+      .values(
+        chunk.map((options) => ({
+          id: newId(),
+          name: options.name,
+          payload: JSON.stringify(options.payload ?? null),
+          state: 'queued' as const,
+          run_at: options.runAt ?? now,
+          max_attempts: options.maxAttempts ?? 8,
+          locked_by: null,
+          locked_until: null,
+          dedupe_key: options.dedupeKey ?? null,
+          last_error: null,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
 }
 
 export function createQueue(db: Kysely<Database>, engine: Engine) {

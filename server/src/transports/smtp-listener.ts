@@ -12,6 +12,8 @@ export type SmtpListenerOptions = {
   host: string;
   port: number;
   maxMessageBytes: number;
+  /** PEM certificate chain and key: STARTTLS is offered only with them (RFC 3207). */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
   logger: Logger;
   /** The mailbox id receiving mail for this address, or undefined to refuse it. */
   resolveRecipient(address: string): Promise<string | undefined>;
@@ -42,8 +44,10 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     name: 'pier.local',
     banner: 'Pier mail listener',
     authOptional: true,
-    // An MX target: no AUTH, and no STARTTLS until a certificate can be configured.
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    // An MX target: no AUTH. STARTTLS when a certificate is configured (PIER_SMTP_TLS_CERT/KEY):
+    // opportunistic, as for any MX — a sender that does not ask for it still delivers in plain text.
+    disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(options.tls ? { secure: false, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } : {}),
     size: options.maxMessageBytes,
     logger: false,
     onRcptTo(address, _session, callback) {
@@ -76,7 +80,10 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
             mailboxIds: [...mailboxIds],
             envelope: { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom: mailFrom ? mailFrom.address : undefined },
           });
-          options.logger.info({ messageId: stored.messageId, bytes: raw.length, recipients: mailboxIds.size }, 'smtp: mail stored');
+          options.logger.info(
+            { messageId: stored.messageId, bytes: raw.length, recipients: mailboxIds.size, tls: session.secure },
+            'smtp: mail stored',
+          );
           callback(null, `2.0.0 stored as ${stored.messageId}`);
         })
         .catch((error: unknown) => {

@@ -90,5 +90,6 @@ describe.each(engines)('admin actions leave audit records on %s', (engine) => {
     ]);
     expect(JSON.parse(rows[3]?.details ?? '{}')).toMatchObject({ access: 'reply', previous: 'read' });
     expect(await verifyAuditChain(pier.workspace.db)).toMatchObject({ ok: true, problems: [] });
-  });
+    // Four CLI processes: each start takes 5–8 s when the machine is loaded.
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
-import { ingestMail, newPierMessageId } from '../../src/modules/conversations/index.js';
+import { ingestMail, newPierMessageId, prepareMail, storePreparedBatch } from '../../src/modules/conversations/index.js';
 import { defineSubscriber, eventJobHandlers } from '../../src/modules/events/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { searchMessages } from '../../src/modules/search/index.js';
@@ -228,5 +228,127 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
         query,
       ).toContain(stored.messageId);
     }
+  });
+});
+
+describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
+  let database: TestDatabase;
+  let ws: Workspace;
+  let sales: string;
+  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']) });
+  const mail = (headers: Record<string, string>, body = 'Hello') =>
+    Buffer.from(
+      `${Object.entries({ 'Message-ID': `<${Math.random().toString(36).slice(2)}@x.test>`, To: 'sales@acme.test', ...headers })
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+    );
+  const t0 = Date.UTC(2026, 10, 26, 10);
+  /** Stores the mails as one batch (one transaction), each seen at its own UID, t0 + i minutes. */
+  const storeBatch = async (raws: Buffer[]) => {
+    const mails = await Promise.all(raws.map((raw) => prepareMail(ws.blobs, raw)));
+    return ws.db.transaction().execute((trx) =>
+      storePreparedBatch(
+        trx,
+        ctx(),
+        mails.map((m, i) => ({
+          mail: m,
+          location: { mailboxId: sales, source: 'imap' as const, folderPath: 'INBOX', uid: uid++, receivedAt: t0 + i * 60_000 },
+        })),
+      ),
+    );
+  };
+  let uid = 1;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+    sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+
+  it('threads mails of the same batch with each other, in either order, as if stored one by one', async () => {
+    const [original, reply, earlyReply, lateOriginal, inquiryA, inquiryB, outlookReply, unrelated] = await storeBatch([
+      mail({ From: 'anna@globex.test', Subject: 'Samples', 'Message-ID': '<b-1@globex.test>' }),
+      mail({ From: 'anna@globex.test', Subject: 'New subject', 'In-Reply-To': '<b-1@globex.test>' }),
+      mail({ From: 'eva@lumiere.test', Subject: 'RE: quote', 'In-Reply-To': '<b-2@lumiere.test>' }),
+      mail({ From: 'eva@lumiere.test', Subject: 'quote', 'Message-ID': '<b-2@lumiere.test>' }),
+      mail({ From: 'ben@initech.test', Subject: 'Inquiry' }),
+      mail({ From: 'carl@hanse-licht.test', Subject: 'Inquiry' }),
+      mail({ From: 'ben@initech.test', Subject: 'RE: Inquiry' }),
+      mail({ From: 'ben@initech.test', Subject: 'Inquiry' }),
+    ]);
+    expect(reply?.conversationId).toBe(original?.conversationId);
+    expect(lateOriginal?.conversationId).toBe(earlyReply?.conversationId);
+    expect(inquiryA?.conversationId).not.toBe(inquiryB?.conversationId);
+    expect(outlookReply?.conversationId).toBe(inquiryA?.conversationId);
+    expect(unrelated?.conversationId).not.toBe(inquiryA?.conversationId);
+    // The conversation moved to its newest message (the 7th of the batch).
+    const inquiry = await ws.db
+      .selectFrom('conversations')
+      .select('last_message_at')
+      .where('id', '=', inquiryA?.conversationId ?? '')
+      .executeTakeFirstOrThrow();
+    expect(inquiry.last_message_at).toBe(t0 + 6 * 60_000);
+  });
+
+  it('stores a mail that appears twice in a batch once, with one location per folder, and publishes one event per new message', async () => {
+    const before = (await ws.db.selectFrom('jobs').select('id').where('name', '=', 'event:message.received').execute()).length;
+    const twice = mail({ From: 'Li <li@nordlicht.test>', Subject: 'Twice' });
+    const [first, second, other] = await storeBatch([twice, twice, mail({ From: 'li@nordlicht.test', Subject: 'Other' })]);
+    expect(first?.isNew).toBe(true);
+    expect(second).toMatchObject({ isNew: false, messageId: first?.messageId, conversationId: first?.conversationId });
+    expect(other?.isNew).toBe(true);
+    const locations = await ws.db
+      .selectFrom('message_locations')
+      .select('uid')
+      .where('message_id', '=', first?.messageId ?? '')
+      .execute();
+    // One location per (message, mailbox, folder), as when the copies are stored one by one.
+    expect(locations).toHaveLength(1);
+    const after = (await ws.db.selectFrom('jobs').select('id').where('name', '=', 'event:message.received').execute()).length;
+    expect(after - before).toBe(2);
+    // One contact for the address seen in both new messages, its name kept, last seen at the later mail.
+    const li = await ws.db.selectFrom('contacts').selectAll().where('address', '=', 'li@nordlicht.test').execute();
+    expect(li).toHaveLength(1);
+    expect(li[0]).toMatchObject({ name: 'Li', first_seen_at: t0, last_seen_at: t0 + 2 * 60_000 });
+    const links = await ws.db
+      .selectFrom('message_contacts')
+      .select('message_id')
+      .where('contact_id', '=', li[0]?.id ?? '')
+      .execute();
+    expect(links).toHaveLength(2);
+    for (const query of ['twice', 'other']) {
+      expect(await searchMessages(ws.db, ws.engine, { query, limit: 10, mailboxIds: [sales] }), query).toHaveLength(1);
+    }
+  });
+
+  it("reopens a closed conversation once when the customer's replies arrive in a batch", async () => {
+    const [original] = await storeBatch([
+      mail({ From: 'maria@sol-y-luz.test', Subject: 'Catalogue', 'Message-ID': '<b-3@sol-y-luz.test>' }),
+    ]);
+    await ws.db
+      .updateTable('conversations')
+      .set({ status: 'closed' })
+      .where('id', '=', original?.conversationId ?? '')
+      .execute();
+    await storeBatch([
+      mail({ From: 'maria@sol-y-luz.test', Subject: 'RE: Catalogue', 'In-Reply-To': '<b-3@sol-y-luz.test>' }),
+      mail({ From: 'maria@sol-y-luz.test', Subject: 'RE: Catalogue', 'In-Reply-To': '<b-3@sol-y-luz.test>' }, 'And another thing'),
+    ]);
+    const conversation = await ws.db
+      .selectFrom('conversations')
+      .select('status')
+      .where('id', '=', original?.conversationId ?? '')
+      .executeTakeFirstOrThrow();
+    expect(conversation.status).toBe('open');
+    const events = await ws.db
+      .selectFrom('conversation_events')
+      .select(['type', 'data'])
+      .where('conversation_id', '=', original?.conversationId ?? '')
+      .execute();
+    expect(events).toEqual([{ type: 'reopened', data: JSON.stringify({ from: 'closed', reason: 'message' }) }]);
   });
 });

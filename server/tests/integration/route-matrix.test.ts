@@ -84,6 +84,12 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/live': everyone,
   'GET /api/conversations/:id/fraud': 'SAGU',
   'POST /api/conversations/:id/phone-confirmations': 'SAG',
+  'GET /api/mailboxes/:id/fraud-settings': 'SAGU',
+  'PUT /api/mailboxes/:id/fraud-settings': 'SA',
+  'GET /api/conversations/:id/approvals': 'SAGU',
+  'POST /api/outbox/:id/approval': 'SAG',
+  'GET /api/conversations/:id/contacts': 'SAGU',
+  'PUT /api/contacts/:id/phone': 'SAG',
 };
 
 /**
@@ -146,6 +152,8 @@ const notYetProbed = new Set<string>([
  */
 const validBodies: Record<string, unknown> = {
   'POST /api/conversations/:id/phone-confirmations': { contactId: 'no-such-contact', outcome: 'confirmed' },
+  'POST /api/outbox/:id/approval': { decision: 'reject' },
+  'PUT /api/contacts/:id/phone': { phone: null },
 };
 
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
@@ -156,6 +164,8 @@ const deniedCodes = new Set([
   'conversation.not_found',
   'message.not_found',
   'attachment.not_found',
+  'outbox.not_found',
+  'contact.not_found',
 ]);
 
 describe('authorisation matrix: every API route × every role (PostgreSQL)', () => {
@@ -188,6 +198,37 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     ids.conversation = (await db.selectFrom('conversations').select('id').executeTakeFirstOrThrow()).id;
     ids.message = (await db.selectFrom('messages').select('id').executeTakeFirstOrThrow()).id;
     ids.attachment = (await db.selectFrom('attachments').select('id').executeTakeFirstOrThrow()).id;
+    ids.contact = (await db.selectFrom('contacts').select('id').where('address', '=', 'buyer@customer.test').executeTakeFirstOrThrow()).id;
+    // A mail waiting for a second approver, written by someone else than every prober.
+    ids.outbox = 'matrix-outbox';
+    await db
+      .insertInto('outbox_messages')
+      .values({
+        id: ids.outbox,
+        message_id: ids.message,
+        message_id_header: '<matrix@acme.test>',
+        conversation_id: ids.conversation,
+        mailbox_id: ids.mailbox,
+        created_by: users.target,
+        state: 'awaiting_approval',
+        send_after: Date.now(),
+        attempts: 0,
+        error_code: null,
+        error_detail: null,
+        envelope: '{}',
+        smtp_response: null,
+        rejected: '[]',
+        sent_at: null,
+        sent_copy: 'skipped',
+        sent_copy_detail: null,
+        bounced_at: null,
+        bounce_detail: null,
+        draft_json: '{}',
+        approval_reasons: '["payment_details"]',
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute();
   });
   afterAll(async () => {
     await pier?.stop();
@@ -224,6 +265,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       .replace(/^\/api\/conversations\/:id/, `/api/conversations/${ids.conversation}`)
       .replace(/^\/api\/messages\/:id/, `/api/messages/${ids.message}`)
       .replace(/^\/api\/attachments\/:id/, `/api/attachments/${ids.attachment}`)
+      .replace(/^\/api\/outbox\/:id\/approval$/, `/api/outbox/${ids.outbox}/approval`)
+      .replace(/^\/api\/contacts\/:id/, `/api/contacts/${ids.contact}`)
       .replace(':userId', users.target)
       .replace(':passkeyId', 'no-such-passkey');
     if (path.includes(':sessionId')) path = path.replace(':sessionId', (await sessionFor(users.target)).id);

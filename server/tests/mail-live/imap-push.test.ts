@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
-import { startSyncSupervisor } from '../../src/modules/sync/index.js';
+import { type MailboxSyncReport, startSyncSupervisor } from '../../src/modules/sync/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
-import { deliver, emptyMailboxes, mailServer } from '../support/mail-server.js';
+import { deliver, emptyMailboxes, mailServer, withImap } from '../support/mail-server.js';
 import { addTestImapMailbox, openTestWorkspace, quietLogger } from '../support/workspace.js';
 
 /** Polls until `check` is true; returns the milliseconds it took. */
@@ -55,6 +55,7 @@ describe('push: new mail arrives over IMAP IDLE', () => {
   let database: TestDatabase;
   let ws: Workspace;
   let supervisor: ReturnType<typeof startSyncSupervisor>;
+  const reports: MailboxSyncReport[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -62,7 +63,14 @@ describe('push: new mail arrives over IMAP IDLE', () => {
     await emptyMailboxes('support@acme.test');
     await addTestImapMailbox(ws, 'support@acme.test');
     // No polling: other folders every 10 minutes, so only IDLE can bring mail in quickly.
-    supervisor = startSyncSupervisor({ ...ws, logger: quietLogger, workerId: 'push-test', otherFoldersEveryMs: 600_000, scanMs: 200 });
+    supervisor = startSyncSupervisor({
+      ...ws,
+      logger: quietLogger,
+      workerId: 'push-test',
+      otherFoldersEveryMs: 600_000,
+      scanMs: 200,
+      onReport: (report) => reports.push(report),
+    });
     await waitUntil(
       async () => Boolean(await ws.db.selectFrom('folders').select('id').where('path', '=', 'INBOX').executeTakeFirst()),
       15_000,
@@ -82,6 +90,60 @@ describe('push: new mail arrives over IMAP IDLE', () => {
     await deliver({ from: 'buyer@customer.test', to: 'support@acme.test', subject: 'pushed 1', text: 'over IDLE' });
     const ms = await waitUntil(stored('pushed 1'), 10_000);
     expect(ms).toBeLessThan(5_000);
+  });
+
+  it('follows a flag change and an expunge made on the server during IDLE, with QRESYNC', async () => {
+    const location = () =>
+      ws.db
+        .selectFrom('message_locations')
+        .innerJoin('messages', 'messages.id', 'message_locations.message_id')
+        .select('message_locations.flags')
+        .where('messages.subject', '=', 'pushed 1')
+        .executeTakeFirst();
+    const inboxReports = () => reports.flatMap((r) => r.folders.filter((f) => f.path === 'INBOX'));
+    await new Promise((r) => setTimeout(r, 300)); // back in IDLE after the last sync
+    let seen = inboxReports().length;
+    await withImap('support@acme.test', async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageFlagsAdd({ subject: 'pushed 1' }, ['\\Flagged']);
+    });
+    // Woken by the FETCH during IDLE; the sync that followed learnt the change from QRESYNC.
+    await waitUntil(
+      async () =>
+        inboxReports()
+          .slice(seen)
+          .some((f) => f.flagsUpdated === 1),
+      10_000,
+    );
+    expect(
+      inboxReports()
+        .slice(seen)
+        .every((f) => f.resync === 'qresync'),
+    ).toBe(true);
+    expect(JSON.parse((await location())?.flags ?? '[]')).toContain('\\Flagged');
+
+    await new Promise((r) => setTimeout(r, 300));
+    seen = inboxReports().length;
+    await withImap('support@acme.test', async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete({ subject: 'pushed 1' });
+    });
+    // Woken by VANISHED during IDLE; the sync that followed learnt the expunge from QRESYNC, not UID SEARCH ALL.
+    await waitUntil(
+      async () =>
+        inboxReports()
+          .slice(seen)
+          .some((f) => f.removed === 1),
+      10_000,
+    );
+    expect(
+      inboxReports()
+        .slice(seen)
+        .every((f) => f.resync === 'qresync'),
+    ).toBe(true);
+    expect(await location()).toBeUndefined();
+    // The mail itself stays.
+    expect(await ws.db.selectFrom('messages').select('id').where('subject', '=', 'pushed 1').executeTakeFirst()).toBeDefined();
   });
 
   it('reconnects after the IMAP server restarts mid-IDLE and catches up on what arrived meanwhile', async () => {

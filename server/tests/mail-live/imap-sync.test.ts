@@ -1,9 +1,10 @@
+import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
 import { findMailboxById } from '../../src/modules/mailboxes/index.js';
 import { syncMailboxOnce } from '../../src/modules/sync/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { appendMessages, deliver, emptyMailboxes, rawMail, waitForCount, withImap } from '../support/mail-server.js';
+import { appendMessages, deliver, emptyMailboxes, mailServer, rawMail, waitForCount, withImap } from '../support/mail-server.js';
 import { addTestImapMailbox, openTestWorkspace, quietLogger } from '../support/workspace.js';
 
 describe('IMAP sync against Dovecot', () => {
@@ -175,6 +176,80 @@ describe('IMAP sync against Dovecot', () => {
     expect(report.folders.find((f) => f.path === 'INBOX')?.flagsUpdated).toBe(1);
     const location = await ws.db.selectFrom('message_locations').select('flags').executeTakeFirstOrThrow();
     expect(JSON.parse(location.flags)).toEqual(['\\Flagged', '\\Seen']);
+  });
+
+  it('learns expunges and flag changes from the server with QRESYNC (VANISHED), keeping mail seen elsewhere', async () => {
+    await deliver({ from: 'buyer@customer.test', to: 'sales@acme.test', cc: 'info@acme.test', subject: 'both queues', text: 'CC to info' });
+    await waitForCount('sales@acme.test', 'INBOX', 1);
+    await waitForCount('info@acme.test', 'INBOX', 1);
+    await appendMessages('sales@acme.test', 'INBOX', [rawMail({ subject: 'flag me' }), rawMail({ subject: 'keep me' })]);
+    const sales = await addTestImapMailbox(ws, 'sales@acme.test');
+    const info = await addTestImapMailbox(ws, 'info@acme.test');
+    const first = await sync(sales.id);
+    await sync(info.id);
+    // The first sync has no HIGHESTMODSEQ to resync from.
+    expect(first.folders.find((f) => f.path === 'INBOX')?.resync).toBe('condstore');
+    expect(await count('messages')).toBe(3);
+    expect(await count('message_locations')).toBe(4);
+
+    await withImap('sales@acme.test', async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete({ subject: 'both queues' });
+      await client.messageFlagsAdd({ subject: 'flag me' }, ['\\Flagged']);
+    });
+    const second = await sync(sales.id);
+    // Fails if the sync silently fell back to CONDSTORE + UID SEARCH ALL.
+    expect(second.folders.find((f) => f.path === 'INBOX')).toMatchObject({ resync: 'qresync', removed: 1, flagsUpdated: 1 });
+    expect(await count('messages')).toBe(3);
+    const locations = await ws.db
+      .selectFrom('message_locations')
+      .innerJoin('messages', 'messages.id', 'message_locations.message_id')
+      .select(['messages.subject', 'message_locations.mailbox_id', 'message_locations.flags'])
+      .execute();
+    const where = (subject: string) => locations.filter((l) => l.subject === subject);
+    // Expunged from sales@, still in info@: the message, its location there and its conversation stay.
+    expect(where('both queues').map((l) => l.mailbox_id)).toEqual([info.id]);
+    expect(JSON.parse(where('flag me')[0]?.flags ?? '[]')).toEqual(['\\Flagged']);
+    // \Recent is the server's per-session mark (RFC 3501 §2.3.2), not a change.
+    expect(JSON.parse(where('keep me')[0]?.flags ?? '[]').filter((f: string) => f !== '\\Recent')).toEqual([]);
+    const queues = await ws.db.selectFrom('conversation_mailboxes').select('mailbox_id').execute();
+    expect(queues.map((q) => q.mailbox_id)).toContain(info.id);
+
+    // Nothing changed since: QRESYNC again, nothing to apply.
+    const third = await sync(sales.id);
+    expect(third.folders.find((f) => f.path === 'INBOX')).toMatchObject({ resync: 'qresync', removed: 0, flagsUpdated: 0, fetched: 0 });
+  });
+
+  it('falls back to CONDSTORE and UID sets when QRESYNC is not enabled', async () => {
+    await appendMessages('sales@acme.test', 'INBOX', [rawMail({ subject: 'delete me' }), rawMail({ subject: 'flag me' })]);
+    const mailbox = await addTestImapMailbox(ws, 'sales@acme.test');
+    await sync(mailbox.id);
+    await withImap('sales@acme.test', async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete({ subject: 'delete me' });
+      await client.messageFlagsAdd({ subject: 'flag me' }, ['\\Answered']);
+    });
+    const client = new ImapFlow({
+      host: mailServer.host,
+      port: mailServer.imapPort,
+      secure: false,
+      auth: { user: 'sales@acme.test', pass: mailServer.password },
+      logger: false,
+      qresync: false,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      expect(client.enabled.has('QRESYNC')).toBe(false);
+      const row = await findMailboxById(ws.db, mailbox.id);
+      if (!row) throw new Error('mailbox gone');
+      const report = await syncMailboxOnce({ ...ws, logger: quietLogger }, row, client);
+      expect(report.folders.find((f) => f.path === 'INBOX')).toMatchObject({ resync: 'condstore', removed: 1, flagsUpdated: 1 });
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+    expect(await count('messages')).toBe(2);
+    expect(await count('message_locations')).toBe(1);
   });
 
   it('records a wrong password on the mailbox as connection.auth_failed and stores nothing', async () => {

@@ -20,6 +20,7 @@ export const SEND_REASON_KEYS = [
   'outbox.outcome_unknown',
   'outbox.interrupted',
   'outbox.internal',
+  'outbox.approval_missing',
   'mailbox.not_found',
 ] as const;
 export type SendReasonKey = (typeof SEND_REASON_KEYS)[number];
@@ -87,6 +88,8 @@ export const composerEn = {
     failed: 'Failed',
     uncertain: 'Outcome unknown',
     bounced: 'Bounced',
+    awaiting_approval: 'Waiting for a second approver',
+    rejected: 'Rejected: not sent',
     attempts: 'attempt {{count}}',
     retry: 'Try again',
     resend: 'Send again',
@@ -109,6 +112,7 @@ export const composerEn = {
     'outbox.outcome_unknown': 'The connection broke while the mail was being handed over.',
     'outbox.interrupted': 'Pier stopped while sending this mail.',
     'outbox.internal': 'Pier could not prepare this mail.',
+    'outbox.approval_missing': 'Not sent: this mail needs a second approver and none has approved it.',
     'mailbox.not_found': 'The mailbox was removed.',
   } satisfies Record<SendReasonKey, string>,
   settings: {

@@ -57,6 +57,8 @@ export const composerZhCN: ComposerCatalogue = {
     failed: '发送失败',
     uncertain: '结果未知',
     bounced: '被退回',
+    awaiting_approval: '等待第二审批人',
+    rejected: '已拒绝，未发送',
     attempts: '第 {{count}} 次尝试',
     retry: '重试',
     resend: '重新发送',
@@ -78,6 +80,7 @@ export const composerZhCN: ComposerCatalogue = {
     'outbox.outcome_unknown': '交付邮件时连接中断。',
     'outbox.interrupted': 'Pier 在发送这封邮件时停止了运行。',
     'outbox.internal': 'Pier 无法准备这封邮件。',
+    'outbox.approval_missing': '未发送：这封邮件需要第二审批人，但尚无人批准。',
     'mailbox.not_found': '该邮箱已被删除。',
   },
   settings: {

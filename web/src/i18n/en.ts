@@ -219,6 +219,13 @@ export const en = {
       phone_not_on_record:
         'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
       caller_unknown: 'The person who made the call is not an active user.',
+      phone_confirmation_required:
+        'This conversation carries a fraud warning. Call the customer on the number in their record and record the call in the red warning above first.',
+      approver_is_author: 'A second approver must be a colleague: you cannot approve your own mail.',
+      phone_invalid: 'This is not a valid phone number. Write it with its country code, e.g. +49 40 1234 5678.',
+    },
+    contact: {
+      not_found: 'That contact does not exist, or is not in your mailboxes.',
     },
     network: {
       unreachable: 'Cannot reach the Pier server. Check your connection and try again.',

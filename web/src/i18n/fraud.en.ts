@@ -34,6 +34,43 @@ export const fraudEn = {
     saving: 'Saving…',
     saved: 'The call has been recorded.',
   },
+  contacts: {
+    title: 'Phone numbers on the customer record',
+    hint: 'Take the number from a source you trust (contract, earlier correspondence, website), never from a suspicious mail.',
+    none: 'No number',
+    edit: 'Edit number',
+    add: 'Add number',
+    label: 'Phone number of {{who}}',
+    placeholder: '+49 40 1234 5678',
+    save: 'Save number',
+    cancel: 'Cancel',
+    saved: 'Number saved.',
+    phone: 'Phone',
+  },
+  approval: {
+    title: 'Waiting for a second approver',
+    decidedTitle: 'Second approval',
+    intro:
+      'This mailbox requires a colleague to approve outgoing mail with payment details or a bill of lading. It is not sent until then.',
+    mail: '“{{subject}}” to {{to}}, written by {{author}}',
+    reasons: {
+      payment_details: 'contains payment details',
+      bill_of_lading: 'has a bill of lading attached',
+    },
+    approve: 'Approve and send',
+    reject: 'Reject',
+    note: 'Note (optional)',
+    ownMail: 'You wrote this mail: a colleague must approve it.',
+    cannotDecide: 'A colleague with reply access to this mailbox must approve it.',
+    approved: 'Approved by {{name}} on {{time}}',
+    rejected: 'Rejected by {{name}} on {{time}}: not sent',
+  },
+  settings: {
+    title: 'Fraud protection',
+    secondApprover: 'Outgoing mail with payment details or a bill of lading needs a second approver',
+    secondApproverHint: 'A colleague other than the author approves such mail before it leaves; without approval it is never sent.',
+    saved: 'Saved.',
+  },
 };
 
 export type FraudCatalogue = typeof fraudEn;

@@ -49,6 +49,8 @@ export const readingEn = {
       failed: 'Failed',
       uncertain: 'Uncertain — check before sending again',
       bounced: 'Bounced',
+      awaiting_approval: 'Waiting for a second approver',
+      rejected: 'Rejected by the second approver — not sent',
     },
   },
   attachments: {

@@ -47,6 +47,8 @@ export const readingZhCN: ReadingCatalogue = {
       failed: '发送失败',
       uncertain: '状态不确定，重发前请先核实',
       bounced: '已退信',
+      awaiting_approval: '等待第二审批人',
+      rejected: '第二审批人已拒绝，未发送',
     },
   },
   attachments: {

@@ -216,6 +216,12 @@ export const zhCN: Catalogue = {
     fraud: {
       phone_not_on_record: '该联系人没有登记电话号码。请先在客户资料中添加号码；切勿使用邮件中的号码。',
       caller_unknown: '拨打电话的人不是有效用户。',
+      phone_confirmation_required: '该会话带有欺诈警告。请先按客户资料中的号码致电客户，并在上方红色警告中登记通话。',
+      approver_is_author: '第二审批人必须是同事：你不能审批自己写的邮件。',
+      phone_invalid: '电话号码无效。请带国家区号填写，例如 +86 574 8888 1234。',
+    },
+    contact: {
+      not_found: '该联系人不存在，或不在你的邮箱范围内。',
     },
     network: {
       unreachable: '无法连接 Pier 服务器，请检查网络后重试。',

@@ -6,6 +6,8 @@ export interface FraudTables {
   fraud_assessments: FraudAssessmentsTable;
   fraud_bank_identifiers: FraudBankIdentifiersTable;
   fraud_phone_confirmations: FraudPhoneConfirmationsTable;
+  fraud_mailbox_settings: FraudMailboxSettingsTable;
+  outbox_approvals: OutboxApprovalsTable;
 }
 
 /** One per incoming message: the score, the level and the signals (JSON array of {code, weight, reason}). */
@@ -50,5 +52,24 @@ export interface FraudPhoneConfirmationsTable {
   outcome: 'confirmed' | 'denied' | 'unreachable';
   note: string | null;
   recorded_by: string;
+  created_at: number;
+}
+
+/** Per mailbox (migration 0013): whether mail with payment details or a bill of lading needs a second approver. */
+export interface FraudMailboxSettingsTable {
+  mailbox_id: string;
+  /** 1: such mail waits in `awaiting_approval` until a colleague other than the author approves it. */
+  second_approver: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** A second approver's decision on an outgoing mail (migration 0013; the author never decides). */
+export interface OutboxApprovalsTable {
+  id: string;
+  outbox_id: string;
+  decision: 'approved' | 'rejected';
+  decided_by: string;
+  note: string | null;
   created_at: number;
 }

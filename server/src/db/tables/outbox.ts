@@ -5,7 +5,17 @@
  * saved replies). Kept in their own file so domains grow their part of the
  * schema without touching each other's.
  */
-export type OutboxState = 'scheduled' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'bounced' | 'cancelled';
+export type OutboxState =
+  | 'awaiting_approval'
+  | 'rejected'
+  | 'scheduled'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'uncertain'
+  | 'bounced'
+  | 'cancelled';
 
 export interface OutboxMessagesTable {
   id: string;
@@ -42,6 +52,12 @@ export interface OutboxMessagesTable {
   bounce_detail: string | null;
   /** What the composer held, so an undone send comes back as a draft (JSON). */
   draft_json: string;
+  /**
+   * JSON array of why a second approver must approve the mail before it may leave
+   * (payment_details, bill_of_lading; migration 0013), or null. The send job refuses a mail
+   * with reasons and no approval (fail closed).
+   */
+  approval_reasons: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,3 +1,4 @@
 export { companyDomainFor } from './company-domain.js';
 export { countryFromDomain } from './country-from-domain.js';
 export { type Participant, recordParticipants } from './participants.js';
+export { recordParticipantsBatch } from './participants-batch.js';

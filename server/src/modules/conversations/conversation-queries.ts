@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { chunksFor } from '../../db/bulk.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
@@ -7,6 +8,63 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export function findMessageByIdentity(db: Db, identity: string) {
   return db.selectFrom('messages').select(['id']).where('identity', '=', identity).executeTakeFirst();
+}
+
+/** Stored messages with these identities, and their conversation. */
+export async function findMessagesByIdentities(db: Db, identities: string[]) {
+  const rows: { id: string; identity: string; conversation_id: string | null }[] = [];
+  for (const chunk of chunksFor(identities, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('messages')
+        .leftJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+        .select(['messages.id', 'messages.identity', 'conversation_messages.conversation_id'])
+        .where('messages.identity', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** Every stored message with one of these Message-IDs, its date and conversation (threading of a batch). */
+export async function findConversationsByMessageIds(db: Db, messageIds: string[]) {
+  const rows: { message_id_header: string | null; received_at: number; conversation_id: string }[] = [];
+  for (const chunk of chunksFor(messageIds, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('messages')
+        .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+        .select(['messages.message_id_header', 'messages.received_at', 'conversation_messages.conversation_id'])
+        .where('messages.message_id_header', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** Stored replies to these Message-IDs and their conversation (they arrived first). */
+export async function findConversationsByReplies(db: Db, messageIdHeaders: string[]) {
+  const rows: { in_reply_to: string | null; conversation_id: string }[] = [];
+  for (const chunk of chunksFor(messageIdHeaders, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('messages')
+        .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+        .select(['messages.in_reply_to', 'conversation_messages.conversation_id'])
+        .where('messages.in_reply_to', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** What ingest needs of a stored conversation it adds a message to. */
+export function selectConversationForBump(db: Db, id: string) {
+  return db
+    .selectFrom('conversations')
+    .select(['subject', 'subject_key', 'counterparty', 'last_message_at', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** The conversation of the newest known message among these Message-IDs (In-Reply-To, References). */
@@ -41,25 +99,46 @@ export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
   await db.insertInto('messages').values(row).execute();
 }
 
-export async function insertConversation(
-  db: Db,
-  row: { id: string; subject: string; subjectKey: string; counterparty: string | null; last_message_at: number; now: number },
-) {
-  await db
-    .insertInto('conversations')
-    .values({
-      id: row.id,
-      subject: row.subject,
-      subject_key: row.subjectKey,
-      counterparty: row.counterparty,
-      status: 'open',
-      assignee_id: null,
-      priority: 'normal',
-      last_message_at: row.last_message_at,
-      created_at: row.now,
-      updated_at: row.now,
-    })
-    .execute();
+export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
+  for (const chunk of chunksFor(rows, 23)) await db.insertInto('messages').values(chunk).execute();
+}
+
+export async function insertMessageBodies(db: Db, rows: Insertable<Database['message_bodies']>[]): Promise<void> {
+  for (const chunk of chunksFor(rows, 3)) await db.insertInto('message_bodies').values(chunk).execute();
+}
+
+export async function insertAttachments(db: Db, rows: Insertable<Database['attachments']>[]): Promise<void> {
+  for (const chunk of chunksFor(rows, 9)) await db.insertInto('attachments').values(chunk).execute();
+}
+
+type NewConversation = {
+  id: string;
+  subject: string;
+  subjectKey: string;
+  counterparty: string | null;
+  last_message_at: number;
+  now: number;
+};
+
+const conversationRow = (row: NewConversation) => ({
+  id: row.id,
+  subject: row.subject,
+  subject_key: row.subjectKey,
+  counterparty: row.counterparty,
+  status: 'open' as const,
+  assignee_id: null,
+  priority: 'normal' as const,
+  last_message_at: row.last_message_at,
+  created_at: row.now,
+  updated_at: row.now,
+});
+
+export async function insertConversations(db: Db, rows: NewConversation[]): Promise<void> {
+  for (const chunk of chunksFor(rows, 10)) await db.insertInto('conversations').values(chunk.map(conversationRow)).execute();
+}
+
+export async function insertConversation(db: Db, row: NewConversation) {
+  await db.insertInto('conversations').values(conversationRow(row)).execute();
 }
 
 export async function conversationExists(db: Db, id: string): Promise<boolean> {
@@ -70,7 +149,7 @@ export async function conversationExists(db: Db, id: string): Promise<boolean> {
 export function findConversationBySubject(db: Db, subjectKey: string, counterparty: string, since: number) {
   return db
     .selectFrom('conversations')
-    .select('id as conversation_id')
+    .select(['id as conversation_id', 'last_message_at'])
     .where('subject_key', '=', subjectKey)
     .where('counterparty', '=', counterparty)
     .where('last_message_at', '>=', since)
@@ -86,10 +165,10 @@ export function findConversationBySubject(db: Db, subjectKey: string, counterpar
  * "reopened" event on its timeline in the same transaction (the inbox domain's
  * conversation_events; written here because ingest owns this transaction).
  */
-export async function bumpConversation(db: Db, conversationId: string, at: number, reopen: boolean) {
+export async function bumpConversation(db: Db, conversationId: string, at: number, reopen: boolean, knownStatus?: string) {
   const now = Date.now();
   const previous = reopen
-    ? (await db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst())?.status
+    ? (knownStatus ?? (await db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst())?.status)
     : undefined;
   const reopening = previous !== undefined && previous !== 'open';
   await db
@@ -125,6 +204,26 @@ export async function linkMessage(db: Db, conversationId: string, messageId: str
     .execute();
 }
 
+export async function linkMessages(db: Db, rows: { conversation_id: string; message_id: string }[]) {
+  for (const chunk of chunksFor(rows, 2)) {
+    await db
+      .insertInto('conversation_messages')
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export async function linkMailboxPairs(db: Db, rows: { conversation_id: string; mailbox_id: string }[]) {
+  for (const chunk of chunksFor(rows, 2)) {
+    await db
+      .insertInto('conversation_mailboxes')
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
 export async function linkMailboxes(db: Db, conversationId: string, mailboxIds: string[]) {
   if (mailboxIds.length === 0) return;
   await db
@@ -148,12 +247,13 @@ export async function insertLocations(
     seen_at: number;
   }[],
 ) {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('message_locations')
-    .values(rows)
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  for (const chunk of chunksFor(rows, 9)) {
+    await db
+      .insertInto('message_locations')
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
 }
 
 export function selectConversationPage(

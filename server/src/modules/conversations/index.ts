@@ -4,12 +4,14 @@ export { type ConversationFilter, conversationMatches, type MessageFilter } from
 export { insertConversation } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
 export {
+  type BatchItem,
   type IngestContext,
   type IngestResult,
   ingestMail,
   type MailLocation,
   type PreparedMail,
   prepareMail,
+  storePreparedBatch,
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';

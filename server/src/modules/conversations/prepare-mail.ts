@@ -22,6 +22,8 @@ export type PreparedMail = {
   attachments: StoredAttachment[];
   /** Pier's own verdicts (SMTP listener) or the provider's Authentication-Results (IMAP). */
   authResults: AuthResults | null;
+  /** Senders and recipients, for contacts (made once here, used by the index too). */
+  participants: Participant[];
   /** The search index's view of the mail, made here so the database transaction does not wait for it. */
   indexTexts: IndexTexts;
 };
@@ -39,21 +41,23 @@ export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { dura
     const blob = await blobs.put(a.content, options);
     stored.push({ sha256: blob.sha256, size: blob.size, filename: a.filename, mime: a.mime, contentId: a.contentId, isInline: a.isInline });
   }
+  const participants = participantsOf(parsed);
   return {
     identity: messageIdentity(raw),
     raw: rawBlob,
     parsed,
     attachments: stored,
     authResults: readProviderAuthResults(raw),
-    indexTexts: indexTextsOf(searchDocumentOf(parsed, stored)),
+    participants,
+    indexTexts: indexTextsOf(searchDocumentOf(parsed, participants, stored)),
   };
 }
 
-function searchDocumentOf(parsed: PreparedMail['parsed'], attachments: StoredAttachment[]) {
+function searchDocumentOf(parsed: PreparedMail['parsed'], people: Participant[], attachments: StoredAttachment[]) {
   return {
     subject: parsed.subject,
     body: parsed.text,
-    participants: participantsOf(parsed).flatMap((p) => [p.address, ...(p.name ? [p.name] : [])]),
+    participants: people.flatMap((p) => [p.address, ...(p.name ? [p.name] : [])]),
     attachmentNames: attachments.filter((a) => !a.isInline).map((a) => a.filename),
   };
 }

@@ -14,19 +14,26 @@ import { type PreparedMail, prepareMail } from './prepare-mail.js';
  * Running from TypeScript sources (tests) there is no compiled worker file: preparing then
  * happens in-process, with the same function.
  */
-export type PreparePool = { prepare(raw: Buffer): Promise<PreparedMail>; close(): Promise<void> };
+export type PreparePool = {
+  prepare(raw: Buffer): Promise<PreparedMail>;
+  /**
+   * blobs.flush() (one syncfs) run by a worker: spawning `sync -f` from the main thread
+   * blocks it for the fork of a large process, ~20 ms per batch.
+   */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+};
 
-type Pending = { resolve: (mail: PreparedMail) => void; reject: (error: Error) => void };
-type Reply = { id: number; prepared?: PreparedMail; error?: string };
+type Reply = { id: number; prepared?: PreparedMail; flushed?: boolean; error?: string };
 
 const workerFile = fileURLToPath(new URL('./prepare-worker.js', import.meta.url));
 
 export function createPreparePool(blobs: BlobStore, options: { threads?: number } = {}): PreparePool {
   const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   if (!existsSync(workerFile) || threads === 0) {
-    return { prepare: (raw) => prepareMail(blobs, raw, { durable: false }), close: async () => {} };
+    return { prepare: (raw) => prepareMail(blobs, raw, { durable: false }), flush: () => blobs.flush(), close: async () => {} };
   }
-  const pending = new Map<number, Pending & { worker: Worker }>();
+  const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void; worker: Worker }>();
   let nextId = 0;
   let turn = 0;
   const workers: Worker[] = [];
@@ -47,8 +54,8 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
-      if (reply.prepared) waiting.resolve(reply.prepared);
-      else waiting.reject(new Error(reply.error ?? 'prepare worker failed'));
+      if (reply.error === undefined) waiting.resolve(reply);
+      else waiting.reject(new Error(reply.error));
     });
     worker.on('error', (error) => retire(worker, error));
     worker.on('exit', (code) => retire(worker, new Error(`prepare worker exited with code ${code}`)));
@@ -56,17 +63,28 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
     worker.unref();
     workers.push(worker);
   }
+  const ask = (worker: Worker, message: { raw?: Uint8Array; flush?: true }, transfer: ArrayBuffer[] = []) => {
+    const id = nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject, worker });
+      worker.postMessage({ id, ...message }, transfer);
+    });
+  };
   return {
-    prepare(raw) {
+    async prepare(raw) {
       const worker = workers[turn++ % Math.max(1, workers.length)];
       if (!worker) return prepareMail(blobs, raw, { durable: false });
-      const id = nextId++;
       // A copy the worker owns: the source may be a slice of a shared buffer.
       const copy = new Uint8Array(raw);
-      return new Promise<PreparedMail>((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, raw: copy }, [copy.buffer]);
-      });
+      const reply = await ask(worker, { raw: copy }, [copy.buffer]);
+      if (!reply.prepared) throw new Error('prepare worker returned nothing');
+      return reply.prepared;
+    },
+    async flush() {
+      // syncfs covers the whole file system, whichever thread wrote the blobs.
+      const worker = workers[0];
+      if (!worker) return blobs.flush();
+      await ask(worker, { flush: true });
     },
     async close() {
       const all = [...workers];

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueueJob, enqueueJobs } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -33,6 +33,15 @@ const dispatchJobName = (event: EventName) => `event:${event}`;
 /** Records the event in the caller's transaction; delivery starts after commit. */
 export async function publishEvent<N extends EventName>(executor: Db, event: N, payload: EventPayload<N>): Promise<void> {
   await enqueueJob(executor, { name: dispatchJobName(event), payload });
+}
+
+/** Records one event per payload in the caller's transaction (one statement for a batch). */
+export async function publishEvents<N extends EventName>(executor: Db, event: N, payloads: EventPayload<N>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await enqueueJobs(
+    executor,
+    payloads.map((payload) => ({ name: dispatchJobName(event), payload })),
+  );
 }
 
 export type EventSubscriber<N extends EventName = EventName> = {

@@ -7,4 +7,5 @@ export {
   type MessageReceivedEvent,
   messageReceivedEvent,
   publishEvent,
+  publishEvents,
 } from './events.js';

@@ -1,6 +1,9 @@
+export { approversOf, conversationApprovals, decideApproval, requestApproval } from './approvals.js';
 export { assessMail, HIGH_THRESHOLD, levelFor, WARN_THRESHOLD } from './assess.js';
 export { assessPendingMessages, assessStoredMessage, fraudAssessSubscriber } from './assess-stored.js';
 export { checkMailFile, fraudMailFromRaw } from './check-files.js';
+export { normalisePhone, setContactPhone } from './contact-phone.js';
+export { type ApprovalReason, approvalMissing, assertMayClose, checkOutgoingMail, secondApproverRequired } from './gates.js';
 export { loadFraudHistory } from './history.js';
 export { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';
 export { phoneConfirmationRequired, phoneConfirmationStatus } from './phone-confirmation.js';

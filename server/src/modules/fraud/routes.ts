@@ -1,21 +1,33 @@
 import {
+  ApprovalDecisionInputSchema,
+  ContactPhoneInputSchema,
+  ContactPhoneSchema,
   type ConversationFraud,
   ConversationFraudSchema,
   type MailboxAccess,
+  MailboxFraudSettingsSchema,
+  PendingApprovalSchema,
   PhoneConfirmationInputSchema,
   PhoneConfirmationSchema,
 } from '@pier/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { recordAudit } from '../audit/index.js';
 import { accessToMailbox, includesAccess, type MailboxScope, requireAuth } from '../security/index.js';
+import { conversationApprovals, decideApproval } from './approvals.js';
+import { conversationContacts, setContactPhone } from './contact-phone.js';
 import { selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
+import { secondApproverRequired } from './gates.js';
 import { callableContacts, phoneConfirmationStatus, recordPhoneConfirmation } from './phone-confirmation.js';
 import type { FraudSignal } from './types.js';
 
 const ParamsSchema = z.object({ id: z.string().min(1).max(100) });
+const admins = ['super_admin', 'admin'] as const;
+const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 
 /**
  * A conversation is visible when the user has the access level on one of its mailboxes.
@@ -106,6 +118,100 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
       const saved = (await selectPhoneConfirmations(db, request.params.id)).find((c) => c.id === id);
       if (!saved) throw new Error('phone confirmation vanished after insert');
       return reply.code(201).send(toConfirmation(saved));
+    },
+  );
+
+  // Second approver (ADR 0015): the per-mailbox rule, and the decisions on waiting mail.
+  app.get(
+    '/api/mailboxes/:id/fraud-settings',
+    {
+      config: { access: { mailbox: { level: 'read', idFrom: mailboxFromParams } } },
+      schema: { params: ParamsSchema, response: { 200: MailboxFraudSettingsSchema } },
+    },
+    async (request) => ({ secondApprover: await secondApproverRequired(db, request.params.id) }),
+  );
+  app.put(
+    '/api/mailboxes/:id/fraud-settings',
+    {
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams }, stepUp: true } },
+      schema: { params: ParamsSchema, body: MailboxFraudSettingsSchema, response: { 200: MailboxFraudSettingsSchema } },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      const mailboxId = request.params.id;
+      const before = await secondApproverRequired(db, mailboxId);
+      const value = request.body.secondApprover ? 1 : 0;
+      await db.transaction().execute(async (trx) => {
+        const values = { second_approver: value, updated_by: auth.user.id, updated_at: Date.now() };
+        await trx
+          .insertInto('fraud_mailbox_settings')
+          .values({ mailbox_id: mailboxId, ...values })
+          .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
+          .execute();
+        if (before !== request.body.secondApprover) {
+          await recordAudit(trx, {
+            actorId: auth.user.id,
+            action: 'mailbox.second_approver_changed',
+            targetType: 'mailbox',
+            targetId: mailboxId,
+            mailboxId,
+            ip: request.ip,
+            details: { from: before, to: request.body.secondApprover },
+          });
+        }
+      });
+      return { secondApprover: request.body.secondApprover };
+    },
+  );
+  app.get(
+    '/api/conversations/:id/approvals',
+    { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: z.object({ items: z.array(PendingApprovalSchema) }) } } },
+    async (request) => {
+      const auth = requireAuth(request);
+      await requireConversationAccess(db, auth.scope, request.params.id, 'read');
+      return { items: await conversationApprovals(db, { user: auth.user, scope: auth.scope }, request.params.id) };
+    },
+  );
+  app.post(
+    '/api/outbox/:id/approval',
+    { config: { access: {} }, schema: { params: ParamsSchema, body: ApprovalDecisionInputSchema } },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      await decideApproval(
+        db,
+        { user: auth.user, scope: auth.scope },
+        { outboxId: request.params.id, decision: request.body.decision, note: request.body.note || null, ip: request.ip },
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  // Contact phone numbers: the numbers a phone confirmation may call.
+  app.get(
+    '/api/conversations/:id/contacts',
+    {
+      config: { access: {} },
+      schema: {
+        params: ParamsSchema,
+        response: { 200: z.object({ items: z.array(ContactPhoneSchema.extend({ name: z.string().nullable() })) }) },
+      },
+    },
+    async (request) => {
+      await requireConversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
+      const items = await conversationContacts(db, request.params.id);
+      return { items: items.map((c) => ({ contactId: c.contactId, address: c.address, name: c.name, phone: c.phone })) };
+    },
+  );
+  app.put(
+    '/api/contacts/:id/phone',
+    { config: { access: {} }, schema: { params: ParamsSchema, body: ContactPhoneInputSchema, response: { 200: ContactPhoneSchema } } },
+    async (request) => {
+      const auth = requireAuth(request);
+      return setContactPhone(
+        db,
+        { user: auth.user, scope: auth.scope, ip: request.ip },
+        { contactId: request.params.id, phone: request.body.phone, defaultCountry: request.body.defaultCountry },
+      );
     },
   );
 };

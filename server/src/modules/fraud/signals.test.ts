@@ -297,9 +297,9 @@ describe('attachments', () => {
     expect(codes(attachmentSignals(facts))).toEqual(['html_attachment', 'executable_attachment', 'macro_document', 'disk_image']);
   });
   it('opens ZIP archives: risky content and encryption fire, PDFs inside do not', async () => {
-    const risky = await listZip(makeZip([{ name: 'invoice.pdf.js', content: 'x' }]));
-    const clean = await listZip(makeZip([{ name: 'PI.pdf', content: '%PDF' }]));
-    const locked = await listZip(makeZip([{ name: 'PI.pdf', content: '%PDF', encrypted: true }]));
+    const risky = await listZip(await makeZip([{ name: 'invoice.pdf.js', content: 'x' }]));
+    const clean = await listZip(await makeZip([{ name: 'PI.pdf', content: '%PDF' }]));
+    const locked = await listZip(await makeZip([{ name: 'PI.pdf', content: '%PDF', encrypted: true }]));
     expect(codes(attachmentSignals([{ filename: 'docs.zip', mime: 'application/zip', archive: risky }]))).toEqual([
       'archive_with_risky_file',
     ]);

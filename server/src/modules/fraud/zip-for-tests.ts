@@ -1,60 +1,39 @@
-import { deflateRawSync } from 'node:zlib';
+import yazl from 'yazl';
+
+const ZIP_TIME = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
 
 /**
- * Writes a small ZIP (deflate, or "encrypted" by setting the traditional-encryption flag over
- * stored bytes, which is how an archive reader sees a password-protected entry). Used by the
- * unit tests and mirrored by the fixture generator (scripts/fraud-fixtures.mjs).
+ * Writes a small ZIP with yazl (deflate). An `encrypted` entry is stored behind a 12-byte header
+ * with general-purpose bit 0 set, which is how an archive reader sees a password-protected entry
+ * (yazl cannot encrypt). Used by the unit tests; scripts/fraud-fixtures/generate.mjs does the same.
  */
-export function makeZip(files: { name: string; content: string; encrypted?: boolean }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+export async function makeZip(files: { name: string; content: string; encrypted?: boolean }[]): Promise<Buffer> {
+  const archive = new yazl.ZipFile();
   for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
     const raw = Buffer.from(file.content, 'utf8');
-    const data = file.encrypted ? Buffer.concat([Buffer.alloc(12, 7), raw]) : deflateRawSync(raw);
-    const crc = crc32(raw);
-    const flags = (file.encrypted ? 0x1 : 0) | 0x800;
-    const method = file.encrypted ? 0 : 8;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
+    const data = file.encrypted ? Buffer.concat([Buffer.alloc(12, 7), raw]) : raw;
+    archive.addBuffer(data, file.name, { mtime: ZIP_TIME, mode: 0o100644, compress: !file.encrypted });
   }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  archive.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of archive.outputStream) chunks.push(chunk as Buffer);
+  return markEncrypted(
+    Buffer.concat(chunks),
+    files.map((f) => f.encrypted === true),
+  );
 }
 
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+/** Sets the "encrypted" flag of the chosen entries in their central and local headers. */
+function markEncrypted(buffer: Buffer, which: boolean[]): Buffer {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(eocd + 16);
+  for (const encrypted of which) {
+    if (encrypted) {
+      buffer.writeUInt16LE(buffer.readUInt16LE(at + 8) | 1, at + 8);
+      const local = buffer.readUInt32LE(at + 42);
+      buffer.writeUInt16LE(buffer.readUInt16LE(local + 6) | 1, local + 6);
+    }
+    at += 46 + buffer.readUInt16LE(at + 28) + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
   }
-  return (crc ^ 0xffffffff) >>> 0;
+  return buffer;
 }

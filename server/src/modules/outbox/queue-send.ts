@@ -9,6 +9,7 @@ import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { insertConversation, newPierMessageId, prepareMail, storePreparedMail, subjectKey } from '../conversations/index.js';
+import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
 import { accessToMailbox, includesAccess } from '../security/index.js';
@@ -22,7 +23,7 @@ import {
   replySubject,
 } from './conversation-reads.js';
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
-import { buildOutgoingMime, type OutgoingAttachment } from './mime.js';
+import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
 import { loadSendPreferences, renderSignature } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
@@ -103,6 +104,15 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   const attachments: OutgoingAttachment[] = [];
   for (const u of uploads) attachments.push({ filename: u.filename, contentType: u.mime, content: await blobs.get(u.sha256) });
   if (request.mode === 'forward' && parent) attachments.push(...(await parentAttachments(deps, parent.id)));
+  // Fraud gates (ADR 0015), on what the agent wrote (not the quote) and the attachment names:
+  // 409 when payment details go into a flagged conversation without a phone confirmation; the
+  // reasons a second approver must approve this mail first (it then waits, unsent).
+  const approvalReasons = await checkOutgoingMail(db, {
+    mailboxId: mailbox.id,
+    conversationId: request.conversationId ?? null,
+    text: htmlToPlainText(request.html),
+    attachmentNames: attachments.map((a) => a.filename),
+  });
 
   const signature = await renderSignature(db, actor.user, mailbox);
   const html = [request.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
@@ -174,7 +184,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       conversation_id: stored.conversationId,
       mailbox_id: mailbox.id,
       created_by: actor.user.id,
-      state: 'scheduled',
+      state: approvalReasons.length > 0 ? 'awaiting_approval' : 'scheduled',
       send_after: sendAfter,
       attempts: 0,
       error_code: null,
@@ -188,11 +198,16 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       bounced_at: null,
       bounce_detail: null,
       draft_json: draftJson,
+      approval_reasons: approvalReasons.length > 0 ? JSON.stringify(approvalReasons) : null,
       created_at: now,
       updated_at: now,
     };
     await trx.insertInto('outbox_messages').values(outbox).execute();
-    await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId: outbox.id }, runAt: sendAfter, dedupeKey: sendJobKey(outbox.id, 0) });
+    if (outbox.state === 'awaiting_approval') {
+      await requestApproval(trx, { outbox, subject: request.subject, author: actor.user });
+    } else {
+      await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId: outbox.id }, runAt: sendAfter, dedupeKey: sendJobKey(outbox.id, 0) });
+    }
     if (request.draftId) await deleteDraft(trx, actor.user.id, request.draftId);
     if (request.conversationId) {
       await trx
@@ -221,7 +236,7 @@ export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string
       .updateTable('outbox_messages')
       .set({ state: 'cancelled', updated_at: Date.now() })
       .where('id', '=', outboxId)
-      .where('state', '=', 'scheduled')
+      .where('state', 'in', ['scheduled', 'awaiting_approval'])
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) throw new AppError('outbox.not_cancellable', 409, 'this mail is already on its way');
     await trx.deleteFrom('jobs').where('dedupe_key', '=', sendJobKey(outboxId, 0)).where('locked_by', 'is', null).execute();

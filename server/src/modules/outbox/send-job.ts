@@ -6,6 +6,7 @@ import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { approvalMissing } from '../fraud/index.js';
 import { classifyConnectionError, createImapClient, findMailboxById, providerSavesSentMail } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { SEND_JOB, SENT_COPY_JOB, sendJobKey } from './queue-send.js';
@@ -55,7 +56,17 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
     logger.warn({ outboxId }, 'send interrupted earlier: outcome unknown, marked uncertain');
     return;
   }
-  if (row.state !== 'scheduled' && row.state !== 'queued') return;
+  if (row.state !== 'scheduled' && row.state !== 'queued') return; // awaiting_approval, rejected, cancelled…: never sent
+  // Fraud gate (ADR 0015), fail closed: a mail that needed a second approver leaves only with an approval on record.
+  if (await approvalMissing(db, row)) {
+    await finish(db, row.id, row.state, {
+      state: 'failed',
+      error_code: 'outbox.approval_missing',
+      error_detail: 'this mail needs a second approver and has no approval on record',
+    });
+    logger.warn({ outboxId }, 'send refused: second approval missing');
+    return;
+  }
   if (Number(row.send_after) > Date.now()) {
     await enqueueJob(db, {
       name: SEND_JOB,

@@ -1,4 +1,12 @@
 export { emptyFilters, hasFilters, type ParsedSearch, parseSearchQuery, type SearchFilters } from './search-filters.js';
-export { type IndexTexts, indexMessage, indexTextsOf, removeFromIndex, type SearchDocument, tieSlots } from './search-index.js';
+export {
+  type IndexTexts,
+  indexMessage,
+  indexNewMessages,
+  indexTextsOf,
+  removeFromIndex,
+  type SearchDocument,
+  tieSlots,
+} from './search-index.js';
 export { defaultSearchTuning, type SearchHit, type SearchRequest, type SearchTuning, searchMessages } from './search-queries.js';
 export { type SearchTerm, toCharacterIndexText, toIndexText, toQuery } from './search-text.js';

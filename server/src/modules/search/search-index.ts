@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { chunksFor } from '../../db/bulk.js';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { toIndexText } from './search-text.js';
@@ -141,6 +142,67 @@ export async function indexMessage(
     insert into message_search (rowid, subject, body, participants, attachments, characters)
     values (${sortKey}, ${subject}, ${body}, ${participants}, ${attachments}, ${characters})`.execute(executor);
   return sortKey;
+}
+
+/**
+ * Indexes many new messages (none indexed before) with one multi-row INSERT per table, in the
+ * caller's transaction: ingest of a fetched batch. A message whose hashed slot is taken (by
+ * another message or one earlier in the same statement) goes through indexMessage, which finds
+ * it a free key.
+ */
+export async function indexNewMessages(
+  executor: Kysely<Database>,
+  engine: Engine,
+  docs: (Pick<SearchDocument, 'messageId' | 'receivedAt'> & { texts: IndexTexts })[],
+): Promise<void> {
+  const keyed: { doc: (typeof docs)[number]; sortKey: number }[] = [];
+  const collided: (typeof docs)[number][] = [];
+  for (const chunk of chunksFor(docs, 2)) {
+    const rows = chunk.map((doc) => ({
+      message_id: doc.messageId,
+      sort_key: clampReceivedAt(doc.receivedAt) * tieSlots + tieOf(doc.messageId),
+    }));
+    const inserted = new Set(
+      (
+        await executor
+          .insertInto('message_search_keys')
+          .values(rows)
+          .onConflict((oc) => oc.doNothing())
+          .returning('message_id')
+          .execute()
+      ).map((r) => r.message_id),
+    );
+    chunk.forEach((doc, i) => {
+      if (inserted.has(doc.messageId)) keyed.push({ doc, sortKey: (rows[i] as { sort_key: number }).sort_key });
+      else collided.push(doc);
+    });
+  }
+  if (engine === 'postgres') {
+    for (const chunk of chunksFor(keyed, 7)) {
+      const values = chunk.map(({ doc, sortKey }) => {
+        const t = doc.texts;
+        return sql`(${doc.messageId}, ${sortKey},
+          setweight(to_tsvector('simple', ${t.subject}), 'A') ||
+          setweight(to_tsvector('simple', ${t.participants}), 'B') ||
+          setweight(to_tsvector('simple', ${t.attachments}), 'C') ||
+          to_tsvector('simple', ${t.body}) ||
+          to_tsvector('simple', ${t.characters}))`;
+      });
+      await sql`insert into message_search (message_id, sort_key, doc) values ${sql.join(values)}
+        on conflict (message_id) do update set sort_key = excluded.sort_key, doc = excluded.doc`.execute(executor);
+    }
+  } else {
+    for (const chunk of chunksFor(keyed, 6)) {
+      const values = chunk.map(
+        ({ doc, sortKey }) =>
+          sql`(${sortKey}, ${doc.texts.subject}, ${doc.texts.body}, ${doc.texts.participants}, ${doc.texts.attachments}, ${doc.texts.characters})`,
+      );
+      await sql`insert into message_search (rowid, subject, body, participants, attachments, characters) values ${sql.join(values)}`.execute(
+        executor,
+      );
+    }
+  }
+  for (const doc of collided) await indexMessage(executor, engine, doc);
 }
 
 /**

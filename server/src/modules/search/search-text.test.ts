@@ -61,8 +61,10 @@ describe('index text', () => {
     // The scanner classifies characters itself for speed; the regex states the rule plainly.
     const cjk = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
     const rule = new RegExp(`([${cjk}]+)|([[\\p{L}\\p{N}]--[${cjk}]][[\\p{L}\\p{N}\\p{M}]--[${cjk}]]*)`, 'gv');
+    // A line break between two CJK characters is hard wrapping, not a separator (no quote marks in this alphabet).
+    const wrapped = new RegExp(`(?<=[${cjk}])[ \\t\\r]*\\n[ \\t]*(?=[${cjk}])`, 'gv');
     const reference = (text: string) =>
-      [...text.normalize('NFKC').toLowerCase().matchAll(rule)]
+      [...text.normalize('NFKC').toLowerCase().replace(wrapped, '').matchAll(rule)]
         .flatMap((m) => {
           if (m[2] !== undefined)
             return [
@@ -85,6 +87,23 @@ describe('index text', () => {
       const text = Array.from({ length: 1 + Math.floor(random() * 30) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
       expect(toIndexText(text), JSON.stringify(text)).toBe(reference(text));
     }
+  });
+
+  it('joins Chinese hard-wrapped across a line break, but not across a paragraph break, a change of quote depth or Latin words', () => {
+    expect(toIndexText('请您尽快报\n价，谢谢')).toBe('请您 您尽 尽快 快报 报价 价 谢谢 谢');
+    expect(toIndexText('报 \r\n  价')).toBe('报价 价');
+    expect(toIndexText('> 请报\n> 价单\n>> 样品')).toBe('请报 报价 价单 单 样品 品');
+    expect(toIndexText('> 请报\n>\n> 价单')).toBe('请报 报 价单 单');
+    expect(toIndexText('请报\n\n价单')).toBe('请报 报 价单 单');
+    expect(toIndexText('请报\n \n价单')).toBe('请报 报 价单 单');
+    expect(toIndexText('谢谢\n> 报价')).toBe('谢谢 谢 报价 价');
+    expect(toIndexText('LED\npanel\n\nprice')).toBe('led panel price');
+    expect(toIndexText('报价\nLED\n灯')).toBe('报价 价 led 灯');
+    // A character outside the BMP (CJK extension B) ends a line too.
+    expect(toIndexText('𠀀\n价')).toBe('𠀀价 价');
+    expect(finds('我们需要样\n品和报价', '样品')).toBe(true);
+    expect(finds('我们需要样\n品和报价', '需要样品')).toBe(true);
+    expect(finds('我们需要样\n\n品和报价', '样品')).toBe(false);
   });
 
   it('is bounded: long text is cut and long tokens are shortened', () => {

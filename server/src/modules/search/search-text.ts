@@ -93,9 +93,72 @@ function classOf(codePoint: number): CharClass {
   return found;
 }
 
+/** A CJK character at the end of a line: the text may be hard-wrapped inside a word. */
+const cjkBeforeLineBreak = new RegExp(`[${cjkClass}][ \\t\\r]*\\n`, 'u');
+
+/** The code point that ends `line` once trailing spaces, tabs and CR are left out (undefined when blank). */
+function lastVisible(line: string): number | undefined {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t' || line[end - 1] === '\r')) end--;
+  if (end === 0) return undefined;
+  const code = line.charCodeAt(end - 1);
+  return code >= 0xdc00 && code <= 0xdfff && end >= 2 ? line.codePointAt(end - 2) : code;
+}
+
+/** Quote depth (number of '>') and where the text starts after the quote marks and indentation. */
+function quotePrefix(line: string): { depth: number; start: number } {
+  let depth = 0;
+  let start = 0;
+  for (; start < line.length; start++) {
+    const ch = line[start];
+    if (ch === '>') depth++;
+    else if (ch !== ' ' && ch !== '\t') break;
+  }
+  return { depth, start };
+}
+
+/**
+ * Mail clients hard-wrap plain text at ~72-78 columns, and Chinese has no spaces to wrap at, so a
+ * word is often cut in two: 报\n价. A line break between two CJK characters is therefore no
+ * separator: the lines are joined (with the next line's indentation and quote marks, when both
+ * lines are quoted to the same depth), so 报价 is one bigram again. A blank line (a paragraph
+ * break), a change of quote depth, or anything but CJK on either side keeps the break, so Latin
+ * words are never glued together. (Quoted-printable soft breaks and format=flowed with DelSp=yes —
+ * how flowing clients send CJK — are already undone by the parser; with DelSp=no the space a
+ * client put at the break is content by RFC 3676 §4.2, and stays a separator like any space.)
+ */
+function joinWrappedCjkLines(s: string): string {
+  const lines = s.split('\n');
+  const out: string[] = [lines[0] as string];
+  let previous = lines[0] as string;
+  let previousDepth = quotePrefix(previous).depth;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const { depth, start } = quotePrefix(line);
+    const end = lastVisible(previous);
+    const next = line.codePointAt(start);
+    if (
+      end !== undefined &&
+      next !== undefined &&
+      depth === previousDepth &&
+      classOf(end) === CharClass.Cjk &&
+      classOf(next) === CharClass.Cjk
+    ) {
+      out[out.length - 1] = (out[out.length - 1] as string).replace(/[ \t\r]+$/, '');
+      out.push(line.slice(start));
+    } else {
+      out.push('\n', line);
+      previousDepth = depth;
+    }
+    previous = line;
+  }
+  return out.join('');
+}
+
 function splitRuns(text: string): Run[] {
   // NFKC maps full-width Latin and compatibility forms onto plain letters; ASCII is already normal.
-  const s = (nonAscii.test(text) ? text.normalize('NFKC') : text).toLowerCase();
+  const normal = (nonAscii.test(text) ? text.normalize('NFKC') : text).toLowerCase();
+  const s = cjkBeforeLineBreak.test(normal) ? joinWrappedCjkLines(normal) : normal;
   const runs: Run[] = [];
   let i = 0;
   let runStart = -1;

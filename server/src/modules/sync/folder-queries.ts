@@ -17,6 +17,10 @@ export function listFolders(db: Db, mailboxId: string): Promise<FolderRow[]> {
   return db.selectFrom('folders').selectAll().where('mailbox_id', '=', mailboxId).execute();
 }
 
+export function findFolderCheckpoint(db: Db, mailboxId: string, path: string): Promise<Pick<FolderRow, 'highest_modseq'> | undefined> {
+  return db.selectFrom('folders').select('highest_modseq').where('mailbox_id', '=', mailboxId).where('path', '=', path).executeTakeFirst();
+}
+
 export type FolderCheckpoint = Partial<
   Pick<FolderRow, 'uidvalidity' | 'last_uid' | 'backfill_below_uid' | 'highest_modseq' | 'synced_at' | 'status' | 'status_detail'>
 >;
@@ -50,11 +54,13 @@ export async function deleteLocationsByUid(db: Db, folderId: string, uids: numbe
   }
 }
 
-export async function updateLocationFlags(db: Db, folderId: string, uid: number, flags: string[]): Promise<void> {
-  await db
+/** Sets the flags of a stored location; false when Pier has no location with that UID. */
+export async function updateLocationFlags(db: Db, folderId: string, uid: number, flags: string[]): Promise<boolean> {
+  const result = await db
     .updateTable('message_locations')
     .set({ flags: JSON.stringify(flags) })
     .where('folder_id', '=', folderId)
     .where('uid', '=', uid)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

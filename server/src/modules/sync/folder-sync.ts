@@ -6,14 +6,8 @@ import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
-import {
-  deleteLocationsByUid,
-  type FolderCheckpoint,
-  listFolderUids,
-  resetFolder,
-  saveCheckpoint,
-  updateLocationFlags,
-} from './folder-queries.js';
+import { type FolderCheckpoint, resetFolder, saveCheckpoint } from './folder-queries.js';
+import { openFolder, type ResyncMode, reconcileFolder } from './qresync.js';
 
 export type SyncDeps = {
   db: Kysely<Database>;
@@ -24,7 +18,16 @@ export type SyncDeps = {
   onStored?: (results: IngestResult[]) => void;
 };
 
-export type FolderSyncStats = { fetched: number; stored: number; known: number; failed: number; removed: number; flagsUpdated: number };
+export type FolderSyncStats = {
+  fetched: number;
+  stored: number;
+  known: number;
+  failed: number;
+  removed: number;
+  flagsUpdated: number;
+  /** How expunges and flag changes were found: QRESYNC, CONDSTORE + UID sets, or UID sets alone. */
+  resync: ResyncMode;
+};
 
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -49,8 +52,10 @@ const PREFETCH_BATCHES = 2;
  */
 export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: MailboxRow, initial: FolderRow): Promise<FolderSyncStats> {
   const { db } = deps;
-  const stats: FolderSyncStats = { fetched: 0, stored: 0, known: 0, failed: 0, removed: 0, flagsUpdated: 0 };
-  const box = await client.mailboxOpen(initial.path, { readOnly: true });
+  // QRESYNC where the server offers it: the open itself reports what vanished and which flags changed.
+  const opened = await openFolder(client, initial);
+  const box = opened.box;
+  const stats: FolderSyncStats = { fetched: 0, stored: 0, known: 0, failed: 0, removed: 0, flagsUpdated: 0, resync: opened.mode };
   const uidValidity = Number(box.uidValidity);
   let folder = initial;
   if (folder.uidvalidity !== null && folder.uidvalidity !== uidValidity) {
@@ -98,8 +103,7 @@ export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: Mail
     }
   }
 
-  stats.removed = await forgetExpunged(deps, client, folder);
-  stats.flagsUpdated = await applyFlagChanges(deps, client, folder, box.highestModseq);
+  Object.assign(stats, await reconcileFolder(deps, client, folder, opened, folder.last_uid));
   await saveCheckpoint(db, folder.id, { synced_at: Date.now(), status: 'active', status_detail: null });
   return stats;
 }
@@ -144,7 +148,7 @@ async function storeUids(
       });
     });
     // One syncfs for the whole batch before the rows that point at its blobs are committed.
-    await deps.blobs.flush();
+    await pool.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
     mails.sort((a, b) => a.uid - b.uid);
     return { uids: batch, mails };
@@ -219,29 +223,6 @@ async function batchesBySize(client: ImapFlow, uids: number[]): Promise<number[]
     if (batch.length > 0) batches.push(batch);
   }
   return batches;
-}
-
-/** Locations whose UID the server no longer has were expunged (deleted or moved): forget them, keep the message. */
-async function forgetExpunged(deps: SyncDeps, client: ImapFlow, folder: FolderRow): Promise<number> {
-  const server = new Set((await client.search({ all: true }, { uid: true })) || []);
-  const gone = (await listFolderUids(deps.db, folder.id)).filter((uid) => !server.has(uid));
-  if (gone.length > 0) await deleteLocationsByUid(deps.db, folder.id, gone);
-  return gone.length;
-}
-
-/** CONDSTORE (RFC 7162): fetch only the flags that changed since the last MODSEQ we saw. */
-async function applyFlagChanges(deps: SyncDeps, client: ImapFlow, folder: FolderRow, highestModseq: bigint | undefined): Promise<number> {
-  if (highestModseq === undefined) return 0;
-  let updated = 0;
-  if (folder.highest_modseq && BigInt(folder.highest_modseq) < highestModseq) {
-    const changed = await client.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(folder.highest_modseq) });
-    for (const m of changed) {
-      await updateLocationFlags(deps.db, folder.id, m.uid, [...(m.flags ?? [])].sort());
-      updated++;
-    }
-  }
-  await saveCheckpoint(deps.db, folder.id, { highest_modseq: highestModseq.toString() });
-  return updated;
 }
 
 const desc = (uids: number[]) => [...uids].sort((a, b) => b - a);

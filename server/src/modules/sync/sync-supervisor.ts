@@ -8,9 +8,11 @@ import {
   setMailboxStatus,
 } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
+import { findFolderCheckpoint } from './folder-queries.js';
 import type { SyncDeps } from './folder-sync.js';
 import { acquireLease, releaseLease } from './leases.js';
-import { syncMailboxOnce } from './mailbox-sync.js';
+import { type MailboxSyncReport, syncMailboxOnce } from './mailbox-sync.js';
+import { changedSinceCheckpoint } from './qresync.js';
 
 export type SupervisorOptions = SyncDeps & {
   secrets: SecretBox;
@@ -22,9 +24,12 @@ export type SupervisorOptions = SyncDeps & {
   otherFoldersEveryMs?: number;
   /** Called after each sync that stored something (for realtime push). */
   onSynced?: (mailboxId: string) => void;
+  /** Called with the report of every sync pass (what each folder fetched, removed, and how: QRESYNC or a fallback). */
+  onReport?: (report: MailboxSyncReport) => void;
 };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const IDLE_CHANGES = ['exists', 'expunge', 'flags'] as const;
 
 /**
  * Keeps every active IMAP mailbox in sync: one long-lived connection per
@@ -122,21 +127,31 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
     const closed = new Promise<void>((resolve) => client?.once('close', () => resolve()));
     client.on('error', (error: unknown) => log.debug({ err: String(error) }, 'imap connection error'));
     await client.connect();
+    let resyncsInARow = 0;
     while (!stopped && client.usable) {
       const report = await syncMailboxOnce(options, mailbox, client);
+      options.onReport?.(report);
       if (!report.ok) throw Object.assign(new Error(report.error?.message ?? 'sync failed'), { classified: report.error });
       if (report.folders.some((f) => (f.stored ?? 0) > 0 || (f.removed ?? 0) > 0)) options.onSynced?.(mailbox.id);
-      await client.mailboxOpen('INBOX', { readOnly: true });
-      // Wait for new mail (EXISTS during IDLE), the periodic check of other folders, or a stop.
+      const inbox = await client.mailboxOpen('INBOX', { readOnly: true });
+      // Something changed between the sync of INBOX and now: sync again before waiting.
+      // (At most a few times in a row, so a folder whose checkpoint cannot advance never spins.)
+      const inboxSynced = report.folders.some((f) => f.role === 'inbox' && !f.error);
+      const checkpoint = inboxSynced ? await findFolderCheckpoint(options.db, mailbox.id, inbox.path) : undefined;
+      if (changedSinceCheckpoint(inbox, checkpoint) && ++resyncsInARow <= 3) continue;
+      resyncsInARow = 0;
+      // Wait for a change on INBOX during IDLE — new mail (EXISTS), an expunge (EXPUNGE, or VANISHED
+      // with QRESYNC) or a flag change (FETCH) — the periodic check of other folders, or a stop.
+      // The sync that follows reopens INBOX with QRESYNC, which reports exactly what changed.
       const current = client;
-      let onExists: (() => void) | undefined;
-      const exists = new Promise<void>((resolve) => {
-        onExists = () => resolve();
-        current.once('exists', onExists);
+      let onChange: (() => void) | undefined;
+      const changed = new Promise<void>((resolve) => {
+        onChange = () => resolve();
+        for (const event of IDLE_CHANGES) current.once(event, onChange);
       });
       void current.idle().catch(() => {});
-      await Promise.race([exists, closed, sleep(options.otherFoldersEveryMs ?? 60_000)]);
-      if (onExists) current.off('exists', onExists);
+      await Promise.race([changed, closed, sleep(options.otherFoldersEveryMs ?? 60_000)]);
+      if (onChange) for (const event of IDLE_CHANGES) current.off(event, onChange);
     }
   }
 

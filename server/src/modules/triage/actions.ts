@@ -4,6 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
+import { assertMayClose } from '../fraud/index.js';
 import { notify } from '../notifications/index.js';
 import { includesAccess, type MailboxScope } from '../security/index.js';
 import { bestAccess, requireConversationAccess, scopeOfUser } from './access.js';
@@ -110,6 +111,9 @@ export async function setConversationStatus(
   if (request.status === 'snoozed' && (request.snoozedUntil === undefined || request.snoozedUntil <= now)) {
     throw new AppError('conversation.snooze_invalid', 400, 'snoozedUntil must be in the future');
   }
+  // Fraud gate (ADR 0015): a flagged conversation closes only after a recorded phone call. Every
+  // close (status menu, the `e` shortcut, a list's bulk action) comes through this function.
+  if (request.status === 'closed') await assertMayClose(db, conversationId);
   await db.transaction().execute(async (trx) => {
     const conversation = await loadConversation(trx, conversationId);
     const until = request.status === 'snoozed' ? (request.snoozedUntil ?? null) : null;

@@ -6,7 +6,8 @@ import { errorMessage } from '../../i18n';
 import { SEND_REASON_KEYS, type SendReasonKey } from '../../i18n/composer.en';
 import { composerApi } from './api';
 
-const FINAL = new Set<OutboxItem['state']>(['sent', 'failed', 'uncertain', 'bounced', 'draft']);
+// awaiting_approval waits on a person (maybe for hours): no polling; the approval panel refreshes it.
+const FINAL = new Set<OutboxItem['state']>(['sent', 'failed', 'uncertain', 'bounced', 'draft', 'awaiting_approval', 'rejected']);
 
 /** Where each mail sent from Pier in this conversation is: queued, sent, failed (why), uncertain (decide). */
 export function OutboxStatusList({ conversationId }: { conversationId: string }) {

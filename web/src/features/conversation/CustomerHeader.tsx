@@ -2,6 +2,7 @@ import type { ConversationDetail } from '@pier/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { CustomerPhone } from '../fraud';
 import { formatListTime } from '../inbox/format';
 import { Flag } from './Flag';
 import { countryName, localTimeIn } from './format';
@@ -38,6 +39,7 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
         <div className="customer-facts">
           {customer?.company ? <span className="customer-company">{customer.company.name}</span> : null}
           {customer?.country ? <span>{countryName(customer.country)}</span> : null}
+          {customer ? <CustomerPhone conversationId={conversation.id} address={customer.address} /> : null}
           {local && customer?.timeZone ? (
             <span
               className="customer-time"

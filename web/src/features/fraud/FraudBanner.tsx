@@ -6,7 +6,9 @@ import i18next, { currentLocale, errorMessage } from '../../i18n';
 import { fraudEn } from '../../i18n/fraud.en';
 import { fraudZhCN } from '../../i18n/fraud.zh-CN';
 import { AlertIcon } from '../../ui/icons';
+import { ApprovalsPanel } from './ApprovalsPanel';
 import { fraudApi, fraudKeys } from './api';
+import { ContactPhones } from './ContactPhones';
 import './fraud.css';
 
 // The banner brings its own catalogue: registered once, when this module loads.
@@ -84,7 +86,10 @@ function PhoneConfirmationPanel({ conversationId, data }: { conversationId: stri
   const queryClient = useQueryClient();
   const id = useId();
   const contacts = data.phoneConfirmation.callableContacts;
-  const [contactId, setContactId] = useState(contacts[0]?.contactId ?? '');
+  const [chosen, setChosen] = useState('');
+  // The list can grow after mount (a number just added): fall back to its first entry.
+  const contactId = contacts.some((c) => c.contactId === chosen) ? chosen : (contacts[0]?.contactId ?? '');
+  const setContactId = setChosen;
   const [outcome, setOutcome] = useState<PhoneConfirmationInput['outcome']>('confirmed');
   const [calledAt, setCalledAt] = useState(() => toLocalInput(Date.now()));
   const [note, setNote] = useState('');
@@ -126,6 +131,7 @@ function PhoneConfirmationPanel({ conversationId, data }: { conversationId: stri
           </ul>
         </>
       ) : null}
+      <ContactPhones conversationId={conversationId} />
       {contacts.length === 0 ? (
         <p className="fraud-no-number" data-testid="fraud-no-number">
           {t('phone.noNumber')}
@@ -177,5 +183,10 @@ function toLocalInput(ms: number): string {
 
 /** The conversation screen's `Banner` slot (features/conversation/slots.tsx): `Banner: FraudBannerSlot`. */
 export function FraudBannerSlot({ detail }: { detail: { conversation: { id: string } } }) {
-  return <FraudBanner conversationId={detail.conversation.id} />;
+  return (
+    <>
+      <FraudBanner conversationId={detail.conversation.id} />
+      <ApprovalsPanel conversationId={detail.conversation.id} />
+    </>
+  );
 }

@@ -12,6 +12,7 @@ import { BackIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { submitErrorMessage } from '../../auth/formErrors';
+import { SecondApproverSetting } from '../../fraud';
 import { CheckIcon } from '../icons';
 import { mailboxApi, mailboxKeys, refreshAfterChange, usePresets } from './api';
 import {
@@ -528,6 +529,7 @@ function MailboxForm(props: FormProps) {
           </Link>
         </div>
       </form>
+      {isEdit && detail ? <SecondApproverSetting mailboxId={detail.id} /> : null}
     </div>
   );
 }
