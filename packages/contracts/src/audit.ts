@@ -19,6 +19,22 @@ export const knownAuditActions = [
   'forwarding_rule.updated',
   'forwarding_rule.removed',
   'audit.report_mailed',
+  'user.invited',
+  'user.invitation_accepted',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.role_changed',
+  'user.deactivated',
+  'user.reactivated',
+  'user.two_factor_enrolled',
+  'user.passkey_added',
+  'user.passkey_removed',
+  'user.recovery_codes_regenerated',
+  'user.two_factor_removed',
+  'user.two_factor_reset',
+  'session.revoked',
+  'security.policy_changed',
+  'fraud.phone_confirmation_recorded',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);

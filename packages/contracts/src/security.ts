@@ -8,6 +8,45 @@ export const SecondFactorCodeSchema = z.string().trim().min(6).max(32);
 export const SecondFactorRequestSchema = z.object({ code: SecondFactorCodeSchema });
 export type SecondFactorRequest = z.infer<typeof SecondFactorRequestSchema>;
 
+/**
+ * What a browser's WebAuthn call answers (PublicKeyCredential as JSON, the shape
+ * @simplewebauthn/browser returns). Checked in depth by the server's verification.
+ */
+export const PasskeyCredentialSchema = z.looseObject({
+  id: z.string().min(1).max(1400),
+  rawId: z.string().min(1).max(1400),
+  type: z.literal('public-key'),
+  response: z.looseObject({ clientDataJSON: z.string().max(20_000) }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.string().max(40).optional(),
+});
+export type PasskeyCredential = z.infer<typeof PasskeyCredentialSchema>;
+
+/** The second sign-in step: a code (TOTP or recovery) or a passkey's answer, exactly one. */
+export const SecondFactorAnswerSchema = z
+  .object({ code: SecondFactorCodeSchema.optional(), passkey: PasskeyCredentialSchema.optional() })
+  .refine((a) => (a.code === undefined) !== (a.passkey === undefined), { message: 'send either code or passkey' });
+export type SecondFactorAnswer = z.infer<typeof SecondFactorAnswerSchema>;
+
+export const PasskeyNameSchema = z.string().trim().min(1).max(80);
+export const PasskeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+});
+export type Passkey = z.infer<typeof PasskeySchema>;
+export const PasskeyListSchema = z.object({ items: z.array(PasskeySchema) });
+export type PasskeyList = z.infer<typeof PasskeyListSchema>;
+export const PasskeyRegistrationSchema = z.object({ name: PasskeyNameSchema, response: PasskeyCredentialSchema });
+export type PasskeyRegistration = z.infer<typeof PasskeyRegistrationSchema>;
+/** A new passkey; recovery codes when it is the account's first second factor (shown once). */
+export const PasskeyRegisteredSchema = z.object({ passkey: PasskeySchema, recoveryCodes: z.array(z.string()).nullable() });
+export type PasskeyRegistered = z.infer<typeof PasskeyRegisteredSchema>;
+export const PasskeyRenameSchema = z.object({ name: PasskeyNameSchema });
+/** WebAuthn options as JSON, handed to the browser's startRegistration / startAuthentication as they are. */
+export const WebAuthnOptionsSchema = z.looseObject({ challenge: z.string() });
+
 export const TotpEnrolmentSchema = z.object({
   /** Base32, for typing into an app that cannot scan. */
   secret: z.string(),
@@ -23,6 +62,8 @@ export type RecoveryCodes = z.infer<typeof RecoveryCodesSchema>;
 
 export const TwoFactorStatusSchema = z.object({
   enrolled: z.boolean(),
+  totp: z.boolean(),
+  passkeys: z.number().int(),
   recoveryCodesLeft: z.number().int(),
   requiredByPolicy: z.boolean(),
 });
@@ -31,6 +72,7 @@ export type TwoFactorStatus = z.infer<typeof TwoFactorStatusSchema>;
 export const StepUpRequestSchema = z.object({
   password: z.string().min(1).max(256),
   code: SecondFactorCodeSchema.optional(),
+  passkey: PasskeyCredentialSchema.optional(),
 });
 export type StepUpRequest = z.infer<typeof StepUpRequestSchema>;
 
@@ -98,6 +140,8 @@ export const UserAdminViewSchema = z.object({
   role: RoleSchema,
   status: z.enum(userStatuses),
   twoFactor: z.boolean(),
+  totp: z.boolean(),
+  passkeys: z.number().int(),
   lastLoginAt: z.number().nullable(),
   createdAt: z.number(),
 });

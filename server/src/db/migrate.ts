@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_inbox.js';
 import * as m0008 from './migrations/0008_outbox.js';
 import * as m0011 from './migrations/0011_list_line.js';
 import * as m0013 from './migrations/0013_fraud_gates.js';
+import * as m0014 from './migrations/0014_passkeys.js';
 import * as m0015 from './migrations/0015_forwarding_rules.js';
 import type { Database } from './schema.js';
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008_outbox': m0008,
   '0011_list_line': m0011,
   '0013_fraud_gates': m0013,
+  '0014_passkeys': m0014,
   '0015_forwarding_rules': m0015,
 };
 
@@ -36,6 +38,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     provider,
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Work streams merge in any order: a migration numbered below one already applied
+    // (e.g. 0014 arriving after 0015) still runs instead of being refused.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -5,12 +5,13 @@ import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { OutboxTables } from './tables/outbox.js';
+import type { PasskeyTables } from './tables/passkeys.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
  * application; timestamps are epoch milliseconds (see docs/decisions/0001).
  */
-export interface Database extends AccountsTables, AuditTables, ForwardingTables, FraudTables, InboxTables, OutboxTables {
+export interface Database extends AccountsTables, AuditTables, ForwardingTables, FraudTables, InboxTables, OutboxTables, PasskeyTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -53,7 +53,8 @@ describe('the audit log in the browser', () => {
     await expect.poll(() => page.getByTestId('audit-chain').textContent()).toMatch(/Chain intact: \d+ records checked\./);
     // The worker may already have made the scheduled quarterly report (its own record): leave it out here.
     const actions = (await page.locator('.audit-action-name').allTextContents()).filter((a) => a !== 'Audit report generated');
-    expect(actions).toEqual(['Signed in', 'Sign-in failed', 'Mailbox added', 'User created']);
+    // Two-factor is required by default: the first sign-in enrols an authenticator (its own record).
+    expect(actions).toEqual(['Two-step sign-in set up', 'Signed in', 'Sign-in failed', 'Mailbox added', 'User created']);
     await shot('audit-log-en');
 
     await page.getByTestId('audit-filter-action').selectOption('mailbox.created');

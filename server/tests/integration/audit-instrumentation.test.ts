@@ -38,6 +38,8 @@ describe.each(engines)('admin actions leave audit records on %s', (engine) => {
     const userId = setup.body.user.id;
     expect(rows.map((r) => [r.action, r.actor_id, r.target_id, JSON.parse(r.details)])).toEqual([
       ['user.created', userId, userId, { email: admin.email, role: 'super_admin', via: 'setup' }],
+      // The test client enrols an authenticator right after setup (2FA is required by default).
+      ['user.two_factor_enrolled', userId, userId, { method: 'totp', via: 'api' }],
       ['user.login_failed', null, userId, { email: admin.email, reason: 'wrong_password' }],
       ['user.login_failed', null, null, { email: 'nobody@acme.test', reason: 'unknown_user' }],
       ['user.login', userId, userId, { email: admin.email }],

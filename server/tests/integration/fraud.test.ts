@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { phoneConfirmationRequired } from '../../src/modules/fraud/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
@@ -169,6 +170,19 @@ describe.each(engines)('fraud checks on incoming mail on %s', (engine) => {
       { contactId: realAnna.id, outcome: 'denied', note: 'Anna says she never sent it' },
     );
     expect(saved).toMatchObject({ status: 201, body: { phone: '+494012345678', outcome: 'denied', calledBy: { name: 'Lily' } } });
+    // One chained audit record: who recorded it, on which conversation, the number on record; never the note.
+    const audited = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'fraud.phone_confirmation_recorded')
+      .where('target_id', '=', conversationId)
+      .execute();
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ target_type: 'conversation', ip: '127.0.0.1' });
+    expect(audited[0]?.actor_id).toBe((await db.selectFrom('users').select('id').where('name', '=', 'Lily').executeTakeFirstOrThrow()).id);
+    expect(JSON.parse(audited[0]?.details ?? '{}')).toMatchObject({ contactId: realAnna.id, phone: '+494012345678', outcome: 'denied' });
+    expect(audited[0]?.details).not.toContain('never sent it');
+    expect((await verifyAuditChain(db)).ok).toBe(true);
     const after = await as.auditor.get<FraudResponse>(`/api/conversations/${conversationId}/fraud`);
     expect(after.body.phoneConfirmation).toMatchObject({ required: true, satisfied: true });
     expect(after.body.phoneConfirmation.confirmations).toHaveLength(1);

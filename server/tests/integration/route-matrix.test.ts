@@ -44,6 +44,12 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/me/two-factor/totp/confirm': everyone,
   'POST /api/me/two-factor/recovery-codes': everyone,
   'DELETE /api/me/two-factor': everyone,
+  'POST /api/auth/passkey-challenge': everyone,
+  'GET /api/me/passkeys': everyone,
+  'POST /api/me/passkeys/options': everyone,
+  'POST /api/me/passkeys': everyone,
+  'PATCH /api/me/passkeys/:passkeyId': everyone,
+  'DELETE /api/me/passkeys/:passkeyId': everyone,
   'GET /api/me/sessions': everyone,
   'DELETE /api/me/sessions': everyone,
   'DELETE /api/me/sessions/:sessionId': everyone,
@@ -52,7 +58,7 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/security/logins': 'SAU',
   'GET /api/security/policy': 'SA',
   'PUT /api/security/policy': 'S',
-  'GET /api/users': 'SA',
+  'GET /api/users': 'SAU',
   'POST /api/users/invitations': 'SA',
   'PATCH /api/users/:userId/role': 'SA',
   'POST /api/users/:userId/password-reset': 'SA',
@@ -249,6 +255,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
   async function defaultParam(method: string, url: string, name: string): Promise<string | undefined> {
     if (name === 'userId') return users.target;
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
+    if (name === 'passkeyId') return 'no-such-passkey';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {

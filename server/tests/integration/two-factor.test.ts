@@ -75,7 +75,13 @@ describe.each(engines)('two-factor sign-in, step-up, lockout and unusual logins 
     for (const code of confirmed.body.codes) expect(code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
     rememberAuthenticator(pier.url, boss.email, enrolment.body.secret, confirmed.body.codes);
     expect((await admin.get('/api/conversations')).status).toBe(200);
-    expect((await admin.get('/api/me/two-factor')).body).toEqual({ enrolled: true, recoveryCodesLeft: 10, requiredByPolicy: true });
+    expect((await admin.get('/api/me/two-factor')).body).toEqual({
+      enrolled: true,
+      totp: true,
+      passkeys: 0,
+      recoveryCodesLeft: 10,
+      requiredByPolicy: true,
+    });
 
     for (const who of ['agent', 'guesser', 'traveller', 'relaxed']) {
       ids[who] = (await createAccount(pier.workspace.db, { email: `${who}@acme.test`, name: who, password, role: 'agent' })).id;

@@ -71,7 +71,7 @@ function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: Sess
         path="/settings/*"
         element={
           session && !needsSetup ? (
-            isAdminRole(session.user.role) ? (
+            isAdminRole(session.user.role) || session.user.role === 'auditor' ? (
               <RouteErrorBoundary>
                 <Suspense fallback={<Splash />}>
                   <SettingsApp session={session} />

@@ -189,6 +189,14 @@ export const en = {
       not_started: 'Start the two-factor set-up first.',
       required_by_policy: 'Your workspace requires two-factor sign-in, so it cannot be turned off.',
     },
+    passkey: {
+      invalid: 'The passkey was not accepted. Try again, or use a code from your authenticator app.',
+      already_registered: 'This passkey is already registered.',
+      none: 'This account has no passkey yet.',
+      not_found: 'That passkey no longer exists.',
+      unavailable: 'Passkeys are not available at this address. An administrator must set PIER_PUBLIC_URL.',
+      challenge_expired: 'The passkey request expired. Try again.',
+    },
     session: {
       not_found: 'That session has already ended.',
     },

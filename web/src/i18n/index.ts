@@ -11,6 +11,7 @@ import type { LiveCatalogue } from './live.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
+import type { UsersCatalogue } from './users.en';
 import { zhCN } from './zh-CN';
 
 declare module 'i18next' {
@@ -28,6 +29,7 @@ declare module 'i18next' {
       accounts: AccountsCatalogue;
       triage: TriageCatalogue;
       audit: AuditCatalogue;
+      users: UsersCatalogue;
     };
   }
 }

@@ -187,6 +187,14 @@ export const zhCN: Catalogue = {
       not_started: '请先开始设置两步验证。',
       required_by_policy: '工作区要求两步验证，无法关闭。',
     },
+    passkey: {
+      invalid: '通行密钥未通过验证。请重试，或改用身份验证器应用中的验证码。',
+      already_registered: '此通行密钥已经登记过。',
+      none: '此账户还没有通行密钥。',
+      not_found: '该通行密钥已不存在。',
+      unavailable: '当前地址无法使用通行密钥，需要管理员设置 PIER_PUBLIC_URL。',
+      challenge_expired: '通行密钥请求已过期，请重试。',
+    },
     session: {
       not_found: '该会话已经结束。',
     },

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { recordAudit } from '../audit/index.js';
 import { selectConversationAssessments, trustBankIdentifiersOfConversation } from './fraud-queries.js';
 import type { FraudSignal } from './types.js';
 
@@ -89,6 +90,7 @@ export async function recordPhoneConfirmation(
     calledBy: string;
     note: string | null;
     recordedBy: string;
+    ip?: string | null;
   },
 ): Promise<string> {
   const callable = await callableContacts(db, input.conversationId);
@@ -121,6 +123,22 @@ export async function recordPhoneConfirmation(
       })
       .execute();
     if (input.outcome === 'confirmed') await trustBankIdentifiersOfConversation(trx, input.conversationId);
+    await recordAudit(trx, {
+      actorId: input.recordedBy,
+      action: 'fraud.phone_confirmation_recorded',
+      targetType: 'conversation',
+      targetId: input.conversationId,
+      ip: input.ip ?? null,
+      // The number is the one on record (never from the mail); the note stays out of the log.
+      details: {
+        confirmationId: id,
+        contactId: contact.contactId,
+        phone: contact.phone,
+        outcome: input.outcome,
+        calledBy: input.calledBy,
+        calledAt: input.calledAt,
+      },
+    });
   });
   return id;
 }

@@ -113,6 +113,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
         calledBy: request.body.calledByUserId ?? auth.user.id,
         note: request.body.note?.trim() || null,
         recordedBy: auth.user.id,
+        ip: request.ip,
       });
       const saved = (await selectPhoneConfirmations(db, request.params.id)).find((c) => c.id === id);
       if (!saved) throw new Error('phone confirmation vanished after insert');

@@ -2,13 +2,15 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import type { SecurityAlertsTable } from '../../db/tables/accounts.js';
+import { notify } from '../notifications/index.js';
 import type { Anomaly } from './login-anomalies.js';
 import type { SecurityMailer } from './security-mail.js';
 
 /**
  * Unusual-login alerts: one row per event about an account, shown to that user
- * and to every admin (GET /api/security/alerts), and mailed to them when a
- * system mailbox is configured.
+ * and to every admin (GET /api/security/alerts), an in-app notification for each
+ * of them (kind `security_alert`, in the same transaction), and mailed to them
+ * when a system mailbox is configured.
  */
 export type AlertKind = SecurityAlertsTable['kind'];
 export type NewAlert = { userId: string; kind: AlertKind; detail: Record<string, unknown>; loginRecordId: string | null };
@@ -30,30 +32,34 @@ export async function raiseAlerts(db: Kysely<Database>, mailer: SecurityMailer, 
   if (alerts.length === 0) return;
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('security_alerts')
-      .values(
-        alerts.map((a) => ({
-          id: newId(),
-          user_id: a.userId,
-          kind: a.kind,
-          detail: JSON.stringify(a.detail),
-          login_record_id: a.loginRecordId,
-          created_at: now,
-          emailed_at: mailer.enabled ? now : null,
-        })),
-      )
-      .execute();
-    if (!mailer.enabled) return;
+    const rows = alerts.map((a) => ({
+      id: newId(),
+      user_id: a.userId,
+      kind: a.kind,
+      detail: JSON.stringify(a.detail),
+      login_record_id: a.loginRecordId,
+      created_at: now,
+      emailed_at: mailer.enabled ? now : null,
+    }));
+    await trx.insertInto('security_alerts').values(rows).execute();
     const admins = await trx
       .selectFrom('users')
       .select(['id', 'email'])
       .where('role', 'in', ['super_admin', 'admin'])
       .where('status', '=', 'active')
       .execute();
-    for (const alert of alerts) {
+    for (const [index, alert] of alerts.entries()) {
       const subject = await trx.selectFrom('users').select(['email', 'name']).where('id', '=', alert.userId).executeTakeFirst();
       if (!subject) continue;
+      // In-app: the account's owner and every admin, once each (an admin's own alert is one notification).
+      for (const userId of new Set([alert.userId, ...admins.map((a) => a.id)])) {
+        await notify(trx, {
+          userId,
+          kind: 'security_alert',
+          data: { alertId: rows[index]?.id, alertKind: alert.kind, userId: alert.userId, userEmail: subject.email, detail: alert.detail },
+        });
+      }
+      if (!mailer.enabled) continue;
       const what = describe[alert.kind](alert.detail);
       const recipients = new Set([subject.email, ...admins.map((a) => a.email)]);
       for (const to of recipients) {

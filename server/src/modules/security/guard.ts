@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { AuditActor } from '../audit/index.js';
 import { accessToMailbox, includesAccess } from './access-policy.js';
 import { invalidateSessionCache } from './session-cache.js';
 import {
@@ -64,6 +65,11 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function requireAuth(request: FastifyRequest): AuthContext {
   if (!request.auth) throw new AppError('auth.required', 401, 'sign in first');
   return request.auth;
+}
+
+/** The signed-in user acting through the API, for audit records. */
+export function apiActorOf(request: FastifyRequest): AuditActor {
+  return { actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' };
 }
 
 export function registerGuard(

@@ -2,8 +2,14 @@ import {
   ListLimitQuerySchema,
   LoginRecordListSchema,
   LoginRequestSchema,
+  PasskeyListSchema,
+  PasskeyRegisteredSchema,
+  PasskeyRegistrationSchema,
+  PasskeyRenameSchema,
+  PasskeySchema,
   RecoveryCodesSchema,
   SESSION_COOKIE,
+  SecondFactorAnswerSchema,
   SecondFactorRequestSchema,
   SecurityAlertListSchema,
   SecurityPolicySchema,
@@ -16,6 +22,7 @@ import {
   TotpEnrolmentSchema,
   TwoFactorStatusSchema,
   UpdatePreferencesSchema,
+  WebAuthnOptionsSchema,
 } from '@pier/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -23,13 +30,23 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { recordAuditBy } from '../audit/index.js';
 import { setUserLocale, toUserDto } from '../workspace/index.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
 import { completeSetup, needsSetup } from './accounts.js';
 import { listAlerts } from './alerts.js';
 import { deviceOf } from './device.js';
-import { clearSessionCookie, requireAuth } from './guard.js';
+import { apiActorOf, clearSessionCookie, requireAuth } from './guard.js';
 import { type ClientInfo, listLoginRecords } from './login-records.js';
+import {
+  countPasskeys,
+  deletePasskey,
+  listPasskeys,
+  relyingPartyFor,
+  renamePasskey,
+  startPasskeyAuthentication,
+  startPasskeyRegistration,
+} from './passkeys.js';
 import type { SecretBox } from './secret-box.js';
 import type { SecurityMailer } from './security-mail.js';
 import { loadSecurityPolicy, saveSecurityPolicy } from './security-policy.js';
@@ -46,12 +63,13 @@ import {
   confirmEnrolmentStep,
   type OpenedSession,
   openSession,
+  registerPasskeyStep,
   type SignInContext,
   signInWithPassword,
   stepUp,
   verifySecondFactorStep,
 } from './sign-in.js';
-import { hasTwoFactor, remainingRecoveryCodes, removeTwoFactor, replaceRecoveryCodes, startTotpEnrolment } from './two-factor.js';
+import { hasTotp, hasTwoFactor, remainingRecoveryCodes, removeTwoFactor, replaceRecoveryCodes, startTotpEnrolment } from './two-factor.js';
 import { userRoutes } from './user-routes.js';
 
 export type SecurityRoutesOptions = {
@@ -71,6 +89,7 @@ const admins = ['super_admin', 'admin'] as const;
 const duringSignIn = ['verify', 'enrol'] as const;
 const SessionIdParams = z.object({ sessionId: z.string().min(1).max(128) });
 const UserIdParams = z.object({ userId: z.string().min(1).max(64) });
+const PasskeyIdParams = z.object({ passkeyId: z.string().min(1).max(64) });
 
 export function clientOf(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
@@ -81,6 +100,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
   const ctx: SignInContext = { db, secrets: options.secrets, mailer: options.mailer, timeouts: options.sessionTimeouts };
   // Sign-in, its second step, setup and step-up share a per-IP budget: guessing is slow however it is tried.
   const rateLimit = { max: loginRateLimitPerMinute, timeWindow: 60_000 };
+  const rpOf = (request: FastifyRequest) => () => relyingPartyFor(request, options.publicUrl);
 
   async function sessionInfo(auth: Pick<AuthContext, 'user' | 'secondFactor'>): Promise<SessionInfo> {
     const { user, secondFactor } = auth;
@@ -129,13 +149,26 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     '/api/auth/second-factor',
     {
       config: { access: { allowAuditor: true, duringSignIn: ['verify'] }, rateLimit },
-      schema: { body: SecondFactorRequestSchema, response: { 200: SessionInfoSchema } },
+      schema: { body: SecondFactorAnswerSchema, response: { 200: SessionInfoSchema } },
     },
     async (request) => {
       const auth = requireAuth(request);
       if (auth.secondFactor !== 'verify') throw new AppError('request.invalid', 409, 'this session has no pending second factor');
-      await verifySecondFactorStep(ctx, auth, request.body.code, clientOf(request));
+      await verifySecondFactorStep(ctx, auth, request.body, clientOf(request), rpOf(request));
       return sessionInfo({ user: auth.user, secondFactor: 'done' });
+    },
+  );
+
+  /** A challenge for one of the user's passkeys: the second sign-in step, or a step-up. */
+  app.post(
+    '/api/auth/passkey-challenge',
+    {
+      config: { access: { allowAuditor: true, duringSignIn: ['verify'] }, rateLimit },
+      schema: { response: { 200: WebAuthnOptionsSchema } },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      return { ...(await startPasskeyAuthentication(db, auth.sessionId, auth.user.id, rpOf(request)())) };
     },
   );
 
@@ -143,7 +176,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     '/api/auth/step-up',
     { config: { access: { allowAuditor: true }, rateLimit }, schema: { body: StepUpRequestSchema } },
     async (request, reply) => {
-      await stepUp(ctx, requireAuth(request), request.body, clientOf(request));
+      await stepUp(ctx, requireAuth(request), request.body, clientOf(request), rpOf(request));
       return reply.code(204).send();
     },
   );
@@ -176,6 +209,8 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
       const { user } = requireAuth(request);
       return {
         enrolled: await hasTwoFactor(db, user.id),
+        totp: await hasTotp(db, user.id),
+        passkeys: await countPasskeys(db, user.id),
         recoveryCodesLeft: await remainingRecoveryCodes(db, user.id),
         requiredByPolicy: (await loadSecurityPolicy(db)).requireTwoFactor,
       };
@@ -203,7 +238,11 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     async (request) => {
       const { user } = requireAuth(request);
       if (!(await hasTwoFactor(db, user.id))) throw new AppError('two_factor.not_started', 409, 'set up two-factor sign-in first');
-      return { codes: await replaceRecoveryCodes(db, user.id) };
+      const codes = await db.transaction().execute(async (trx) => {
+        await recordAuditBy(trx, apiActorOf(request), { action: 'user.recovery_codes_regenerated', targetType: 'user', targetId: user.id });
+        return replaceRecoveryCodes(trx, user.id);
+      });
+      return { codes };
     },
   );
 
@@ -212,7 +251,16 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     if ((await loadSecurityPolicy(db)).requireTwoFactor) {
       throw new AppError('two_factor.required_by_policy', 409, 'the workspace requires two-factor sign-in: it cannot be turned off');
     }
-    await removeTwoFactor(db, user.id);
+    await db.transaction().execute(async (trx) => {
+      const removed = await removeTwoFactor(trx, user.id);
+      if (!removed) return;
+      await recordAuditBy(trx, apiActorOf(request), {
+        action: 'user.two_factor_removed',
+        targetType: 'user',
+        targetId: user.id,
+        details: { ...removed },
+      });
+    });
     return reply.code(204).send();
   });
 
@@ -220,10 +268,84 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     '/api/users/:userId/two-factor',
     { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams } },
     async (request, reply) => {
-      const removed = await removeTwoFactor(db, request.params.userId);
-      // Their sessions go too: the next sign-in enrols again (when the policy requires it).
-      await revokeAllUserSessions(db, request.params.userId, requireAuth(request).sessionId);
-      if (!removed) throw new AppError('user.not_found', 404, 'no two-factor sign-in to reset for this user');
+      const { userId } = request.params;
+      await db.transaction().execute(async (trx) => {
+        const removed = await removeTwoFactor(trx, userId);
+        if (!removed) throw new AppError('user.not_found', 404, 'no two-factor sign-in to reset for this user');
+        // Their sessions go too: the next sign-in enrols again (when the policy requires it).
+        const sessions = await revokeAllUserSessions(trx, userId, requireAuth(request).sessionId);
+        await recordAuditBy(trx, apiActorOf(request), {
+          action: 'user.two_factor_reset',
+          targetType: 'user',
+          targetId: userId,
+          details: { ...removed, sessionsRevoked: sessions },
+        });
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  // Passkeys: registered at enrolment or from "My security" (step-up once signed in), listed, renamed, removed.
+  const passkeyEnrolment = {
+    allowAuditor: true,
+    duringSignIn: ['enrol'] as const,
+    // Adding a factor to a complete session is sensitive (a stolen session would add its own key).
+    stepUp: (request: FastifyRequest) => request.auth?.secondFactor === 'done',
+  };
+
+  app.get('/api/me/passkeys', { config: { access: {} }, schema: { response: { 200: PasskeyListSchema } } }, async (request) => ({
+    items: await listPasskeys(db, requireAuth(request).user.id),
+  }));
+
+  app.post(
+    '/api/me/passkeys/options',
+    { config: { access: passkeyEnrolment, rateLimit }, schema: { response: { 200: WebAuthnOptionsSchema } } },
+    async (request) => {
+      const auth = requireAuth(request);
+      return { ...(await startPasskeyRegistration(db, auth.sessionId, auth.user, rpOf(request)())) };
+    },
+  );
+
+  app.post(
+    '/api/me/passkeys',
+    {
+      config: { access: passkeyEnrolment, rateLimit },
+      schema: { body: PasskeyRegistrationSchema, response: { 201: PasskeyRegisteredSchema } },
+    },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      const registered = await registerPasskeyStep(ctx, auth, request.body, clientOf(request), rpOf(request)());
+      return reply.code(201).send(registered);
+    },
+  );
+
+  app.patch(
+    '/api/me/passkeys/:passkeyId',
+    {
+      config: { access: { allowAuditor: true } },
+      schema: { params: PasskeyIdParams, body: PasskeyRenameSchema, response: { 200: PasskeySchema } },
+    },
+    async (request) => renamePasskey(db, requireAuth(request).user.id, request.params.passkeyId, request.body.name),
+  );
+
+  app.delete(
+    '/api/me/passkeys/:passkeyId',
+    { config: { access: { allowAuditor: true, stepUp: true } }, schema: { params: PasskeyIdParams } },
+    async (request, reply) => {
+      const { user } = requireAuth(request);
+      await db.transaction().execute(async (trx) => {
+        const removed = await deletePasskey(trx, user.id, request.params.passkeyId);
+        if (!removed) throw new AppError('passkey.not_found', 404, 'no such passkey');
+        if (!(await hasTwoFactor(trx, user.id)) && (await loadSecurityPolicy(trx)).requireTwoFactor) {
+          throw new AppError('two_factor.required_by_policy', 409, 'this is your last second factor: add another one before removing it');
+        }
+        await recordAuditBy(trx, apiActorOf(request), {
+          action: 'user.passkey_removed',
+          targetType: 'user',
+          targetId: user.id,
+          details: { passkeyId: request.params.passkeyId, name: removed.name },
+        });
+      });
       return reply.code(204).send();
     },
   );
@@ -241,7 +363,15 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
       schema: { body: SecurityPolicySchema, response: { 200: SecurityPolicySchema } },
     },
     async (request) => {
-      await saveSecurityPolicy(db, request.body);
+      await db.transaction().execute(async (trx) => {
+        const before = await loadSecurityPolicy(trx);
+        await saveSecurityPolicy(trx, request.body);
+        await recordAuditBy(trx, apiActorOf(request), {
+          action: 'security.policy_changed',
+          targetType: 'workspace',
+          details: { requireTwoFactor: request.body.requireTwoFactor, previous: { requireTwoFactor: before.requireTwoFactor } },
+        });
+      });
       return loadSecurityPolicy(db);
     },
   );
@@ -259,6 +389,34 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     })),
   });
 
+  /** One session of a user ends, with its audit record in the same transaction. */
+  const revokeAudited = (request: FastifyRequest, userId: string, sessionId: string) =>
+    db.transaction().execute(async (trx) => {
+      if (!(await revokeUserSession(trx, userId, sessionId))) throw new AppError('session.not_found', 404, 'no such session');
+      await recordAuditBy(trx, apiActorOf(request), {
+        action: 'session.revoked',
+        targetType: 'user',
+        targetId: userId,
+        // The public handle of the session (its hash), never the cookie token.
+        details: { sessionId, count: 1 },
+      });
+    });
+
+  /** Every session of a user except the caller's own ends; audited when there was any. */
+  const revokeAllAudited = (request: FastifyRequest, userId: string) =>
+    db.transaction().execute(async (trx) => {
+      const count = await revokeAllUserSessions(trx, userId, requireAuth(request).sessionId);
+      if (count > 0) {
+        await recordAuditBy(trx, apiActorOf(request), {
+          action: 'session.revoked',
+          targetType: 'user',
+          targetId: userId,
+          details: { count },
+        });
+      }
+      return count;
+    });
+
   app.get('/api/me/sessions', { config: { access: {} }, schema: { response: { 200: SessionListSchema } } }, async (request) => {
     const auth = requireAuth(request);
     return sessionList(auth.user.id, auth.sessionId);
@@ -269,9 +427,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     { config: { access: { allowAuditor: true } }, schema: { params: SessionIdParams } },
     async (request, reply) => {
       const auth = requireAuth(request);
-      if (!(await revokeUserSession(db, auth.user.id, request.params.sessionId))) {
-        throw new AppError('session.not_found', 404, 'no such session');
-      }
+      await revokeAudited(request, auth.user.id, request.params.sessionId);
       if (request.params.sessionId === auth.sessionId) clearSessionCookie(reply);
       return reply.code(204).send();
     },
@@ -280,7 +436,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
   /** "Sign out everywhere else". */
   app.delete('/api/me/sessions', { config: { access: { allowAuditor: true } } }, async (request) => {
     const auth = requireAuth(request);
-    return { revoked: await revokeAllUserSessions(db, auth.user.id, auth.sessionId) };
+    return { revoked: await revokeAllAudited(request, auth.user.id) };
   });
 
   app.get(
@@ -293,9 +449,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
     '/api/users/:userId/sessions/:sessionId',
     { config: { access: { roles: admins } }, schema: { params: UserIdParams.extend(SessionIdParams.shape) } },
     async (request, reply) => {
-      if (!(await revokeUserSession(db, request.params.userId, request.params.sessionId))) {
-        throw new AppError('session.not_found', 404, 'no such session');
-      }
+      await revokeAudited(request, request.params.userId, request.params.sessionId);
       return reply.code(204).send();
     },
   );
@@ -303,7 +457,7 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
   app.delete(
     '/api/users/:userId/sessions',
     { config: { access: { roles: admins } }, schema: { params: UserIdParams } },
-    async (request) => ({ revoked: await revokeAllUserSessions(db, request.params.userId, requireAuth(request).sessionId) }),
+    async (request) => ({ revoked: await revokeAllAudited(request, request.params.userId) }),
   );
 
   // Login records and unusual-login alerts.

@@ -1,18 +1,21 @@
+import type { PasskeyCredential } from '@pier/contracts';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import type { LoginResult } from '../../db/tables/accounts.js';
 import { AppError } from '../../errors.js';
-import { auditLoginAttempt, recordAudit } from '../audit/index.js';
+import { type AuditActor, auditLoginAttempt, recordAudit, recordAuditBy } from '../audit/index.js';
 import { findUserByEmail, recordLogin } from '../workspace/index.js';
 import { raiseAlerts } from './alerts.js';
 import { type ClientInfo, recordLoginAttempt } from './login-records.js';
+import { checkPasskey, finishPasskeyRegistration, type PasskeyView, type RelyingParty } from './passkeys.js';
 import { verifyPassword } from './passwords.js';
 import type { SecretBox } from './secret-box.js';
 import type { SecurityMailer } from './security-mail.js';
 import { loadSecurityPolicy } from './security-policy.js';
 import { type AuthContext, completeSession, type SecondFactorState, type SessionTimeouts, startSession } from './sessions.js';
 import { accountKey, clearFailures, ipKey, LOCKOUT, lockedFor, recordFailure } from './throttle.js';
-import { checkSecondFactor, confirmTotpEnrolment, hasTwoFactor } from './two-factor.js';
+import { checkSecondFactor, confirmTotpEnrolment, hasTwoFactor, replaceRecoveryCodes } from './two-factor.js';
 
 /**
  * The sign-in use cases: password, then (when the account has one) the second
@@ -85,25 +88,81 @@ export async function signInWithPassword(
   return openSession(ctx, user, client);
 }
 
-async function checkCodeOrFail(ctx: SignInContext, user: UserRow, code: string, client: ClientInfo): Promise<void> {
+/** A second factor answer: a TOTP or recovery code, or a passkey's answer to the session's challenge. */
+export type SecondFactorAnswer = { code?: string | undefined; passkey?: PasskeyCredential | undefined };
+/** The relying party is only worked out when a passkey answer needs it (it depends on the request). */
+export type RelyingPartyOf = () => RelyingParty;
+
+async function checkAnswerOrFail(
+  ctx: SignInContext,
+  auth: AuthContext,
+  answer: SecondFactorAnswer,
+  client: ClientInfo,
+  rp: RelyingPartyOf,
+): Promise<void> {
+  const { user } = auth;
   await refuseWhileLocked(ctx, user, user.email, client);
-  const check = await checkSecondFactor(ctx.db, ctx.secrets, user.id, code);
+  if (answer.passkey) {
+    const check = await checkPasskey(ctx.db, auth.sessionId, user.id, rp(), answer.passkey as unknown as AuthenticationResponseJSON);
+    if (check.ok) return;
+    await countFailure(ctx, user, user.email, client, 'bad_second_factor');
+    throw new AppError('passkey.invalid', 400, 'the passkey was not accepted');
+  }
+  const check = await checkSecondFactor(ctx.db, ctx.secrets, user.id, answer.code ?? '');
   if (!check.ok) {
     await countFailure(ctx, user, user.email, client, 'bad_second_factor');
     throw new AppError('two_factor.invalid_code', 400, 'the code does not match (each code works once)');
   }
 }
 
-/** Second step of sign-in: a TOTP or recovery code completes the session. */
-export async function verifySecondFactorStep(ctx: SignInContext, auth: AuthContext, code: string, client: ClientInfo): Promise<void> {
-  await checkCodeOrFail(ctx, auth.user, code, client);
+/** Second step of sign-in: a TOTP code, a recovery code or a passkey completes the session. */
+export async function verifySecondFactorStep(
+  ctx: SignInContext,
+  auth: AuthContext,
+  answer: SecondFactorAnswer,
+  client: ClientInfo,
+  rp: RelyingPartyOf,
+): Promise<void> {
+  await checkAnswerOrFail(ctx, auth, answer, client, rp);
   await completeSession(ctx.db, auth.sessionId);
   await countSuccess(ctx, auth.user, client);
 }
 
+const apiActor = (auth: AuthContext, client: ClientInfo): AuditActor => ({ actorId: auth.user.id, ip: client.ip, via: 'api' });
+
+/**
+ * Registers a passkey (at enrolment, or later from "My security"). The first second factor of
+ * an account comes with recovery codes; a session that was waiting for enrolment becomes complete.
+ */
+export async function registerPasskeyStep(
+  ctx: SignInContext,
+  auth: AuthContext,
+  input: { name: string; response: PasskeyCredential },
+  client: ClientInfo,
+  rp: RelyingParty,
+): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const first = !(await hasTwoFactor(trx, auth.user.id));
+    const passkey = await finishPasskeyRegistration(trx, auth.sessionId, auth.user.id, rp, {
+      name: input.name,
+      response: input.response as unknown as RegistrationResponseJSON,
+    });
+    await recordAuditBy(trx, apiActor(auth, client), {
+      action: first ? 'user.two_factor_enrolled' : 'user.passkey_added',
+      targetType: 'user',
+      targetId: auth.user.id,
+      details: { method: 'passkey', passkeyId: passkey.id, name: passkey.name },
+    });
+    return { passkey, recoveryCodes: first ? await replaceRecoveryCodes(trx, auth.user.id) : null };
+  });
+  await completeSession(ctx.db, auth.sessionId);
+  if (auth.secondFactor === 'enrol') await countSuccess(ctx, auth.user, client);
+  return result;
+}
+
 /** Confirms a TOTP enrolment; a session that was waiting for it becomes complete. Returns the recovery codes. */
 export async function confirmEnrolmentStep(ctx: SignInContext, auth: AuthContext, code: string, client: ClientInfo): Promise<string[]> {
-  const codes = await confirmTotpEnrolment(ctx.db, ctx.secrets, auth.user.id, code);
+  const codes = await confirmTotpEnrolment(ctx.db, ctx.secrets, auth.user.id, code, apiActor(auth, client));
   if (auth.secondFactor === 'enrol') {
     await completeSession(ctx.db, auth.sessionId);
     await countSuccess(ctx, auth.user, client);
@@ -113,12 +172,13 @@ export async function confirmEnrolmentStep(ctx: SignInContext, auth: AuthContext
   return codes;
 }
 
-/** Step-up: password and (where the account has one) a second-factor code, again, for sensitive actions. */
+/** Step-up: password and (where the account has one) a second factor (code or passkey), again, for sensitive actions. */
 export async function stepUp(
   ctx: SignInContext,
   auth: AuthContext,
-  input: { password: string; code?: string | undefined },
+  input: { password: string } & SecondFactorAnswer,
   client: ClientInfo,
+  rp: RelyingPartyOf,
 ) {
   const { user } = auth;
   await refuseWhileLocked(ctx, user, user.email, client);
@@ -127,11 +187,11 @@ export async function stepUp(
     throw new AppError('auth.invalid_credentials', 400, 'wrong password', [{ path: '/password', message: 'wrong password' }]);
   }
   if (await hasTwoFactor(ctx.db, user.id)) {
-    if (!input.code)
+    if (!input.code && !input.passkey)
       throw new AppError('two_factor.invalid_code', 400, 'enter the code from your authenticator app', [
         { path: '/code', message: 'required' },
       ]);
-    await checkCodeOrFail(ctx, user, input.code, client);
+    await checkAnswerOrFail(ctx, auth, input, client, rp);
   }
   await completeSession(ctx.db, auth.sessionId);
 }

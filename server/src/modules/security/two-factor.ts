@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { type AuditActor, recordAuditBy } from '../audit/index.js';
+import { countPasskeys } from './passkeys.js';
 import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import type { SecretBox } from './secret-box.js';
 import { matchTotpCounter, newTotpSecret, totpQrDataUrl, totpUri } from './totp.js';
@@ -12,9 +14,16 @@ import { matchTotpCounter, newTotpSecret, totpQrDataUrl, totpUri } from './totp.
  */
 export type TotpEnrolment = { secret: string; otpauthUri: string; qrCodeDataUrl: string };
 
-export async function hasTwoFactor(db: Kysely<Database>, userId: string): Promise<boolean> {
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function hasTotp(db: Db, userId: string): Promise<boolean> {
   const row = await db.selectFrom('totp_factors').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
   return row?.confirmed_at != null;
+}
+
+/** A confirmed TOTP or at least one passkey: either is a second factor. */
+export async function hasTwoFactor(db: Db, userId: string): Promise<boolean> {
+  return (await hasTotp(db, userId)) || (await countPasskeys(db, userId)) > 0;
 }
 
 /** Starts (or restarts) enrolment: a fresh secret, not in force until a code confirms it. */
@@ -23,8 +32,8 @@ export async function startTotpEnrolment(
   secrets: SecretBox,
   user: { id: string; email: string },
 ): Promise<TotpEnrolment> {
-  if (await hasTwoFactor(db, user.id)) {
-    throw new AppError('two_factor.already_enrolled', 409, 'two-factor sign-in is already set up: reset it first');
+  if (await hasTotp(db, user.id)) {
+    throw new AppError('two_factor.already_enrolled', 409, 'an authenticator app is already set up: reset it first');
   }
   const secret = newTotpSecret();
   const now = Date.now();
@@ -41,7 +50,13 @@ export async function startTotpEnrolment(
 }
 
 /** Confirms enrolment with a first code; returns the recovery codes, shown once. */
-export async function confirmTotpEnrolment(db: Kysely<Database>, secrets: SecretBox, userId: string, code: string): Promise<string[]> {
+export async function confirmTotpEnrolment(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  userId: string,
+  code: string,
+  actor: AuditActor,
+): Promise<string[]> {
   const factor = await db.selectFrom('totp_factors').selectAll().where('user_id', '=', userId).executeTakeFirst();
   if (!factor) throw new AppError('two_factor.not_started', 409, 'start the enrolment first');
   if (factor.confirmed_at != null) throw new AppError('two_factor.already_enrolled', 409, 'two-factor sign-in is already set up');
@@ -49,11 +64,17 @@ export async function confirmTotpEnrolment(db: Kysely<Database>, secrets: Secret
   if (counter === undefined) throw new AppError('two_factor.invalid_code', 400, 'the code does not match: check the time on your phone');
   return db.transaction().execute(async (trx) => {
     await trx.updateTable('totp_factors').set({ confirmed_at: Date.now(), last_counter: counter }).where('user_id', '=', userId).execute();
+    await recordAuditBy(trx, actor, {
+      action: 'user.two_factor_enrolled',
+      targetType: 'user',
+      targetId: userId,
+      details: { method: 'totp' },
+    });
     return replaceRecoveryCodes(trx, userId);
   });
 }
 
-export async function replaceRecoveryCodes(db: Kysely<Database>, userId: string): Promise<string[]> {
+export async function replaceRecoveryCodes(db: Db, userId: string): Promise<string[]> {
   const codes = newRecoveryCodes();
   const now = Date.now();
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
@@ -110,11 +131,20 @@ export async function checkSecondFactor(
   return Number(used.numUpdatedRows) === 1 ? { ok: true, method: 'recovery_code' } : { ok: false };
 }
 
-/** Removes TOTP and recovery codes (admin reset, or the user's own when the policy allows). */
-export async function removeTwoFactor(db: Kysely<Database>, userId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const removed = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst();
-    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    return Number(removed.numDeletedRows) > 0;
-  });
+/**
+ * Removes TOTP, passkeys and recovery codes (admin reset, or the user's own when the policy
+ * allows); call inside the transaction that audits it. Returns what there was.
+ */
+export async function removeTwoFactor(trx: Db, userId: string): Promise<{ totp: boolean; passkeys: number } | undefined> {
+  const totp = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst();
+  const passkeys = await trx.deleteFrom('passkeys').where('user_id', '=', userId).executeTakeFirst();
+  await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  const removed = { totp: Number(totp.numDeletedRows) > 0, passkeys: Number(passkeys.numDeletedRows) };
+  return removed.totp || removed.passkeys > 0 ? removed : undefined;
+}
+
+/** Removes the authenticator app only (the user keeps their passkeys and recovery codes). */
+export async function removeTotp(trx: Db, userId: string): Promise<boolean> {
+  const removed = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst();
+  return Number(removed.numDeletedRows) > 0;
 }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../storage/blob-store.js';
+import { type AuditActor, recordAuditBy } from '../audit/index.js';
 import { createUser, findUserById } from '../workspace/index.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
@@ -21,6 +22,7 @@ export type TokenPurpose = 'invite' | 'reset';
 export async function issueAccountToken(
   db: Kysely<Database>,
   input: { userId: string; purpose: TokenPurpose; createdBy: string | null; ttlMs: number },
+  audit?: AuditActor,
 ): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
@@ -45,6 +47,15 @@ export async function issueAccountToken(
         used_at: null,
       })
       .execute();
+    // Invitations are audited as user.invited; a reset link is its own event (by an admin, or asked by email).
+    if (audit && input.purpose === 'reset') {
+      await recordAuditBy(trx, audit, {
+        action: 'user.password_reset_requested',
+        targetType: 'user',
+        targetId: input.userId,
+        details: { by: input.createdBy ? 'admin' : 'self', expiresAt },
+      });
+    }
   });
   return { token, expiresAt };
 }
@@ -54,7 +65,13 @@ export async function issueAccountToken(
  * conditional UPDATE that checks it, every session of the user ends, and an
  * invited user becomes active.
  */
-export async function setPasswordWithToken(db: Kysely<Database>, purpose: TokenPurpose, token: string, password: string): Promise<UserRow> {
+export async function setPasswordWithToken(
+  db: Kysely<Database>,
+  purpose: TokenPurpose,
+  token: string,
+  password: string,
+  client: { ip: string | null },
+): Promise<UserRow> {
   const id = sha256Hex(token);
   const row = await db.selectFrom('account_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   const invalid = () => new AppError('auth.link_invalid', 400, 'this link has expired or was already used: ask for a new one');
@@ -78,6 +95,17 @@ export async function setPasswordWithToken(db: Kysely<Database>, purpose: TokenP
       .where('id', '=', user.id)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    // The link's holder proved they own the account: they are the actor.
+    await recordAuditBy(
+      trx,
+      { actorId: user.id, ip: client.ip, via: 'api' },
+      {
+        action: purpose === 'invite' ? 'user.invitation_accepted' : 'user.password_reset',
+        targetType: 'user',
+        targetId: user.id,
+        details: { issuedBy: row.created_by },
+      },
+    );
     return { ...user, password_hash: passwordHash, status: 'active' as const, updated_at: now };
   });
 }
@@ -86,11 +114,20 @@ export async function setPasswordWithToken(db: Kysely<Database>, purpose: TokenP
 export async function inviteUser(
   db: Kysely<Database>,
   input: { email: string; name: string; role: Role; locale?: 'zh-CN' | 'en' | undefined },
+  actor: AuditActor,
 ) {
   // Unusable until the invitation sets a real one: a random secret nobody knows.
   const placeholder = await hashPassword(randomBytes(32).toString('base64url'));
   const user = await createUser(db, { ...input, passwordHash: placeholder });
-  await db.updateTable('users').set({ status: 'invited' }).where('id', '=', user.id).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ status: 'invited' }).where('id', '=', user.id).execute();
+    await recordAuditBy(trx, actor, {
+      action: 'user.invited',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, role: user.role },
+    });
+  });
   return { ...user, status: 'invited' as const };
 }
 
@@ -105,14 +142,23 @@ export async function countActiveSuperAdmins(db: Kysely<Database>): Promise<numb
 }
 
 /** Only a super admin makes or unmakes a super admin; the last active one cannot be demoted or deactivated. */
-export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId: string, role: Role): Promise<UserRow> {
+export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId: string, role: Role, audit: AuditActor): Promise<UserRow> {
   const target = await findUserById(db, targetId);
   if (!target) throw new AppError('user.not_found', 404, 'no such user');
   if ((role === 'super_admin' || target.role === 'super_admin') && actor.role !== 'super_admin') {
     throw new AppError('auth.forbidden', 403, 'only a super admin can grant or remove super admin');
   }
   if (target.role === 'super_admin' && role !== 'super_admin') await refuseLastSuperAdmin(db, target);
-  await db.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', targetId).execute();
+  if (target.role === role) return target;
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', targetId).execute();
+    await recordAuditBy(trx, audit, {
+      action: 'user.role_changed',
+      targetType: 'user',
+      targetId,
+      details: { role, previous: target.role },
+    });
+  });
   return { ...target, role };
 }
 
@@ -127,7 +173,12 @@ async function refuseLastSuperAdmin(db: Kysely<Database>, target: UserRow) {
  * session ends, and the conversations assigned to them that are still open go
  * back to the unassigned queue so nothing waits on someone who left.
  */
-export async function deactivateUser(db: Kysely<Database>, actor: UserRow, targetId: string): Promise<{ unassigned: number }> {
+export async function deactivateUser(
+  db: Kysely<Database>,
+  actor: UserRow,
+  targetId: string,
+  audit: AuditActor,
+): Promise<{ unassigned: number }> {
   const target = await findUserById(db, targetId);
   if (!target) throw new AppError('user.not_found', 404, 'no such user');
   if (target.id === actor.id) throw new AppError('request.invalid', 409, 'you cannot deactivate yourself');
@@ -146,18 +197,23 @@ export async function deactivateUser(db: Kysely<Database>, actor: UserRow, targe
       .where('assignee_id', '=', targetId)
       .where('status', '!=', 'closed')
       .executeTakeFirst();
-    return { unassigned: Number(result.numUpdatedRows) };
+    const unassigned = Number(result.numUpdatedRows);
+    await recordAuditBy(trx, audit, { action: 'user.deactivated', targetType: 'user', targetId, details: { unassigned } });
+    return { unassigned };
   });
 }
 
-export async function reactivateUser(db: Kysely<Database>, targetId: string): Promise<void> {
-  const result = await db
-    .updateTable('users')
-    .set({ status: 'active', updated_at: Date.now() })
-    .where('id', '=', targetId)
-    .where('status', '=', 'disabled')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new AppError('user.not_found', 404, 'no deactivated user with this id');
+export async function reactivateUser(db: Kysely<Database>, targetId: string, audit: AuditActor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('users')
+      .set({ status: 'active', updated_at: Date.now() })
+      .where('id', '=', targetId)
+      .where('status', '=', 'disabled')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new AppError('user.not_found', 404, 'no deactivated user with this id');
+    await recordAuditBy(trx, audit, { action: 'user.reactivated', targetType: 'user', targetId });
+  });
 }
 
 export async function listUsersForAdmin(db: Kysely<Database>) {
@@ -173,6 +229,12 @@ export async function listUsersForAdmin(db: Kysely<Database>) {
       'users.last_login_at',
       'users.created_at',
       'totp_factors.confirmed_at',
+      (eb) =>
+        eb
+          .selectFrom('passkeys')
+          .select((p) => p.fn.countAll<number>().as('n'))
+          .whereRef('passkeys.user_id', '=', 'users.id')
+          .as('passkeys'),
     ])
     .orderBy('users.email')
     .execute();
@@ -182,7 +244,9 @@ export async function listUsersForAdmin(db: Kysely<Database>) {
     name: r.name,
     role: r.role,
     status: r.status,
-    twoFactor: r.confirmed_at != null,
+    twoFactor: r.confirmed_at != null || Number(r.passkeys ?? 0) > 0,
+    totp: r.confirmed_at != null,
+    passkeys: Number(r.passkeys ?? 0),
     lastLoginAt: r.last_login_at,
     createdAt: r.created_at,
   }));

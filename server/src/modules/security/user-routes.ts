@@ -13,7 +13,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { findUserByEmail, findUserById } from '../workspace/index.js';
-import { requireAuth } from './guard.js';
+import { apiActorOf, requireAuth } from './guard.js';
 import type { SecurityRoutesOptions } from './routes.js';
 import type { AuthContext } from './sessions.js';
 import { type OpenedSession, openSession, type SignInContext } from './sign-in.js';
@@ -48,8 +48,10 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     return new URL(`${path}#token=${token}`, base).toString();
   };
 
-  app.get('/api/users', { config: { access: { roles: admins } }, schema: { response: { 200: UserAdminListSchema } } }, async () =>
-    listUsersForAdmin(db),
+  app.get(
+    '/api/users',
+    { config: { access: { roles: [...admins, 'auditor'] } }, schema: { response: { 200: UserAdminListSchema } } },
+    async () => listUsersForAdmin(db),
   );
 
   app.post(
@@ -60,7 +62,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
       if (request.body.role === 'super_admin' && actor.role !== 'super_admin') {
         throw new AppError('auth.forbidden', 403, 'only a super admin can invite a super admin');
       }
-      const user = await inviteUser(db, request.body);
+      const user = await inviteUser(db, request.body, apiActorOf(request));
       const { token, expiresAt } = await issueAccountToken(db, {
         userId: user.id,
         purpose: 'invite',
@@ -81,7 +83,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/auth/invitation/accept',
     { config: { access: 'public', rateLimit }, schema: { body: TokenPasswordRequestSchema, response: { 200: SessionInfoSchema } } },
     async (request, reply) => {
-      const user = await setPasswordWithToken(db, 'invite', request.body.token, request.body.password);
+      const user = await setPasswordWithToken(db, 'invite', request.body.token, request.body.password, { ip: request.ip });
       const opened = await openSession(ctx, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
       options.setSessionCookie(reply, opened);
       return options.sessionInfo(opened);
@@ -92,7 +94,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/users/:userId/role',
     { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams, body: ChangeRoleRequestSchema } },
     async (request, reply) => {
-      await changeRole(db, requireAuth(request).user, request.params.userId, request.body.role);
+      await changeRole(db, requireAuth(request).user, request.params.userId, request.body.role, apiActorOf(request));
       return reply.code(204).send();
     },
   );
@@ -107,12 +109,11 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
       if (user.role === 'super_admin' && actor.role !== 'super_admin') {
         throw new AppError('auth.forbidden', 403, 'only a super admin can reset a super admin');
       }
-      const { token, expiresAt } = await issueAccountToken(db, {
-        userId: user.id,
-        purpose: 'reset',
-        createdBy: actor.id,
-        ttlMs: RESET_TTL_MS,
-      });
+      const { token, expiresAt } = await issueAccountToken(
+        db,
+        { userId: user.id, purpose: 'reset', createdBy: actor.id, ttlMs: RESET_TTL_MS },
+        apiActorOf(request),
+      );
       const link = linkFor(request, '/reset-password', token);
       await mailer.queue(db, {
         to: user.email,
@@ -130,7 +131,11 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     async (request, reply) => {
       const user = await findUserByEmail(db, request.body.email);
       if (user && user.status === 'active' && mailer.enabled) {
-        const { token } = await issueAccountToken(db, { userId: user.id, purpose: 'reset', createdBy: null, ttlMs: RESET_TTL_MS });
+        const { token } = await issueAccountToken(
+          db,
+          { userId: user.id, purpose: 'reset', createdBy: null, ttlMs: RESET_TTL_MS },
+          { actorId: null, ip: request.ip, via: 'api' },
+        );
         await mailer.queue(db, {
           to: user.email,
           subject: 'Reset your Pier password / 重置 Pier 密码',
@@ -145,7 +150,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/auth/password-reset/complete',
     { config: { access: 'public', rateLimit }, schema: { body: TokenPasswordRequestSchema } },
     async (request, reply) => {
-      await setPasswordWithToken(db, 'reset', request.body.token, request.body.password);
+      await setPasswordWithToken(db, 'reset', request.body.token, request.body.password, { ip: request.ip });
       return reply.code(204).send();
     },
   );
@@ -153,14 +158,14 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
   app.post(
     '/api/users/:userId/deactivate',
     { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams } },
-    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId),
+    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId, apiActorOf(request)),
   );
 
   app.post(
     '/api/users/:userId/reactivate',
     { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams } },
     async (request, reply) => {
-      await reactivateUser(db, request.params.userId);
+      await reactivateUser(db, request.params.userId, apiActorOf(request));
       return reply.code(204).send();
     },
   );

@@ -11,6 +11,7 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { AuthLayout } from '../auth/AuthLayout';
 import { queryKeys, useLogout, useStoreSession } from '../session/queries';
 import { accountsApi } from './api';
+import { createPasskey, passkeyAnswer, passkeyErrorMessage } from './passkeys';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
 import './accounts.css';
 
@@ -95,6 +96,11 @@ function VerifyCard() {
     },
   });
 
+  const withPasskey = useMutation({
+    mutationFn: async () => accountsApi.verifyWithPasskey(await passkeyAnswer()),
+    onSuccess: finish,
+  });
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setAttempted(true);
@@ -117,6 +123,18 @@ function VerifyCard() {
           {verify.isPending ? t('verify.submitting') : t('verify.submit')}
         </button>
       </form>
+      <div className="passkey-alt">
+        {withPasskey.isError ? <Notice testId="passkey-verify-error">{passkeyErrorMessage(withPasskey.error, errorMessage)}</Notice> : null}
+        <button
+          type="button"
+          className="btn btn-block"
+          data-testid="passkey-verify"
+          disabled={withPasskey.isPending}
+          onClick={() => withPasskey.mutate()}
+        >
+          {withPasskey.isPending ? t('passkeys.verifying') : t('passkeys.verifyWith')}
+        </button>
+      </div>
       <SignOutLink />
     </div>
   );
@@ -138,6 +156,8 @@ function EnrolCard() {
     },
   });
   const started = useRef(false);
+  const viaPasskey = useMutation({ mutationFn: () => createPasskey(t('passkeys.defaultName')) });
+  const recoveryCodes = confirm.data?.codes ?? viaPasskey.data?.recoveryCodes ?? null;
 
   useEffect(() => {
     // Once: a second start would replace the secret the QR code shows.
@@ -146,11 +166,11 @@ function EnrolCard() {
     start.mutate();
   }, [start]);
 
-  if (confirm.data) {
+  if (recoveryCodes) {
     return (
       <div className="auth-card auth-card-wide">
         <RecoveryCodesPanel
-          codes={confirm.data.codes}
+          codes={recoveryCodes}
           onDone={() => {
             void queryClient.invalidateQueries({ queryKey: queryKeys.session });
             void finish();
@@ -202,6 +222,19 @@ function EnrolCard() {
           {confirm.isPending ? t('enrol.submitting') : t('enrol.submit')}
         </button>
       </form>
+      <div className="passkey-alt">
+        <p className="muted">{t('passkeys.enrolAlternative')}</p>
+        {viaPasskey.isError ? <Notice testId="passkey-enrol-error">{passkeyErrorMessage(viaPasskey.error, errorMessage)}</Notice> : null}
+        <button
+          type="button"
+          className="btn btn-block"
+          data-testid="passkey-enrol"
+          disabled={viaPasskey.isPending}
+          onClick={() => viaPasskey.mutate()}
+        >
+          {viaPasskey.isPending ? t('passkeys.adding') : t('passkeys.enrolWith')}
+        </button>
+      </div>
       <SignOutLink />
     </div>
   );

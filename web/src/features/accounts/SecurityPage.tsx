@@ -1,4 +1,4 @@
-import type { SecurityAlert, SessionInfo } from '@pier/contracts';
+import type { Passkey, SecurityAlert, SessionInfo } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
 import { accountsApi, accountsKeys } from './api';
+import { createPasskey, passkeyErrorMessage } from './passkeys';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
 import { useStepUp } from './StepUp';
 import './accounts.css';
@@ -48,6 +49,7 @@ export function SecurityPage({ session }: { session: SessionInfo }) {
           {t('security.back')}
         </Link>
         <TwoFactorSection />
+        <PasskeysSection />
         <AlertsSection />
         <SessionsSection />
         <LoginsSection />
@@ -79,6 +81,11 @@ function TwoFactorSection() {
             {status.data.enrolled ? t('security.twoFactor.on') : t('security.twoFactor.off')}
           </p>
           {status.data.enrolled ? (
+            <p className="muted" data-testid="two-factor-methods">
+              {status.data.totp ? t('passkeys.totpOn') : t('passkeys.totpOff')} {t('passkeys.count', { count: status.data.passkeys })}
+            </p>
+          ) : null}
+          {status.data.enrolled ? (
             <p className="muted" data-testid="recovery-left">
               {t('security.twoFactor.recoveryLeft', { count: status.data.recoveryCodesLeft })}
             </p>
@@ -106,6 +113,137 @@ function TwoFactorSection() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+function PasskeysSection() {
+  const { t } = useTranslation('accounts');
+  const queryClient = useQueryClient();
+  const passkeys = useQuery({ queryKey: accountsKeys.passkeys, queryFn: accountsApi.passkeys });
+  const stepUp = useStepUp();
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: accountsKeys.passkeys });
+    void queryClient.invalidateQueries({ queryKey: accountsKeys.twoFactor });
+  };
+  const add = useMutation({
+    mutationFn: () => stepUp.run(() => createPasskey(t('passkeys.defaultName'))),
+    onSuccess: (result) => {
+      if (result.recoveryCodes) setCodes(result.recoveryCodes);
+    },
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => stepUp.run(() => accountsApi.removePasskey(id)),
+    onSettled: refresh,
+  });
+  const items = passkeys.data?.items ?? [];
+  const failure = add.error ?? remove.error;
+  return (
+    <section className="security-card" data-testid="security-passkeys">
+      <div className="security-card-head">
+        <div>
+          <h2>{t('passkeys.title')}</h2>
+          <p className="muted">{t('passkeys.lead')}</p>
+        </div>
+        <button type="button" className="btn" data-testid="passkey-add" disabled={add.isPending} onClick={() => add.mutate()}>
+          {add.isPending ? t('passkeys.adding') : t('passkeys.add')}
+        </button>
+      </div>
+      {failure ? <Notice testId="passkey-error">{passkeyErrorMessage(failure, errorMessage)}</Notice> : null}
+      {passkeys.isSuccess && items.length === 0 ? <p className="muted">{t('passkeys.none')}</p> : null}
+      {items.length > 0 ? (
+        <div className="sec-table-scroll">
+          <table className="sec-table">
+            <thead>
+              <tr>
+                <th>{t('passkeys.name')}</th>
+                <th>{t('passkeys.added')}</th>
+                <th>{t('passkeys.lastUsed')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((passkey) => (
+                <PasskeyRow
+                  key={passkey.id}
+                  passkey={passkey}
+                  onSaved={refresh}
+                  onRemove={() => {
+                    if (window.confirm(t('passkeys.removeConfirm', { name: passkey.name }))) remove.mutate(passkey.id);
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {stepUp.dialog}
+      {codes ? (
+        <div className="sec-backdrop">
+          <div className="sec-dialog" role="dialog" aria-modal="true">
+            <RecoveryCodesPanel codes={codes} onDone={() => setCodes(null)} />
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function PasskeyRow({ passkey, onSaved, onRemove }: { passkey: Passkey; onSaved: () => void; onRemove: () => void }) {
+  const { t } = useTranslation('accounts');
+  const [editing, setEditing] = useState<string | null>(null);
+  const rename = useMutation({
+    mutationFn: (name: string) => accountsApi.renamePasskey(passkey.id, name),
+    onSuccess: () => {
+      setEditing(null);
+      onSaved();
+    },
+  });
+  return (
+    <tr data-testid="passkey-row">
+      <td>
+        {editing === null ? (
+          <span data-testid="passkey-name">{passkey.name}</span>
+        ) : (
+          <form
+            className="passkey-rename"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (editing.trim()) rename.mutate(editing.trim());
+            }}
+          >
+            <input
+              className="input"
+              aria-label={t('passkeys.name')}
+              data-testid="passkey-name-input"
+              value={editing}
+              maxLength={80}
+              onChange={(event) => setEditing(event.target.value)}
+            />
+            <button type="submit" className="btn sec-btn-sm" data-testid="passkey-rename-save" disabled={rename.isPending}>
+              {t('passkeys.save')}
+            </button>
+            <button type="button" className="btn sec-btn-sm" onClick={() => setEditing(null)}>
+              {t('passkeys.cancel')}
+            </button>
+          </form>
+        )}
+        {rename.isError ? <Notice>{errorMessage(rename.error)}</Notice> : null}
+      </td>
+      <td className="sec-nowrap">{formatTime(passkey.createdAt)}</td>
+      <td className="sec-nowrap">{passkey.lastUsedAt ? formatTime(passkey.lastUsedAt) : t('passkeys.never')}</td>
+      <td className="sec-row-actions">
+        {editing === null ? (
+          <button type="button" className="btn sec-btn-sm" data-testid="passkey-rename" onClick={() => setEditing(passkey.name)}>
+            {t('passkeys.rename')}
+          </button>
+        ) : null}
+        <button type="button" className="btn sec-btn-sm" data-testid="passkey-remove" onClick={onRemove}>
+          {t('passkeys.remove')}
+        </button>
+      </td>
+    </tr>
   );
 }
 

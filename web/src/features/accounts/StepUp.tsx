@@ -5,6 +5,7 @@ import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { accountsApi } from './api';
+import { passkeyAnswer, passkeyErrorMessage } from './passkeys';
 
 /**
  * Sensitive actions answer 403 auth.step_up_required when the password and code
@@ -45,12 +46,12 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const confirm = async (viaPasskey: boolean) => {
     if (busy || !password) return;
     setBusy(true);
     try {
-      await accountsApi.stepUp({ password, ...(code.trim() ? { code: code.trim() } : {}) });
+      const second = viaPasskey ? { passkey: await passkeyAnswer() } : code.trim() ? { code: code.trim() } : {};
+      await accountsApi.stepUp({ password, ...second });
       onDone();
     } catch (caught) {
       setError(caught);
@@ -58,14 +59,18 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
       setBusy(false);
     }
   };
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void confirm(false);
+  };
 
   return (
     <div className="sec-backdrop">
       <div className="sec-dialog" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up-dialog">
         <h2 id="step-up-title">{t('stepUp.title')}</h2>
         <p className="muted">{t('stepUp.lead')}</p>
-        <form className="auth-form" onSubmit={(event) => void onSubmit(event)} noValidate>
-          {error ? <Notice testId="step-up-error">{errorMessage(error)}</Notice> : null}
+        <form className="auth-form" onSubmit={onSubmit} noValidate>
+          {error ? <Notice testId="step-up-error">{passkeyErrorMessage(error, errorMessage)}</Notice> : null}
           <Field
             id="step-up-password"
             data-testid="step-up-password"
@@ -85,6 +90,15 @@ function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
             value={code}
             onChange={(event) => setCode(event.target.value)}
           />
+          <button
+            type="button"
+            className="link-button step-up-passkey"
+            data-testid="step-up-passkey"
+            disabled={busy || !password}
+            onClick={() => void confirm(true)}
+          >
+            {t('passkeys.useInstead')}
+          </button>
           <div className="sec-dialog-actions">
             <button type="button" className="btn" onClick={onCancel}>
               {t('stepUp.cancel')}

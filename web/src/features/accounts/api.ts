@@ -1,5 +1,9 @@
 import type {
   LoginRecordList,
+  Passkey,
+  PasskeyCredential,
+  PasskeyList,
+  PasskeyRegistered,
   RecoveryCodes,
   SecurityAlertList,
   SessionInfo,
@@ -13,6 +17,14 @@ import { request } from '../../api/client';
 
 export const accountsApi = {
   verifySecondFactor: (code: string) => request<SessionInfo>('POST', '/api/auth/second-factor', { code }),
+  verifyWithPasskey: (passkey: PasskeyCredential) => request<SessionInfo>('POST', '/api/auth/second-factor', { passkey }),
+  passkeyChallenge: () => request<Record<string, unknown>>('POST', '/api/auth/passkey-challenge'),
+  passkeys: () => request<PasskeyList>('GET', '/api/me/passkeys'),
+  passkeyOptions: () => request<Record<string, unknown>>('POST', '/api/me/passkeys/options'),
+  registerPasskey: (name: string, response: PasskeyCredential) =>
+    request<PasskeyRegistered>('POST', '/api/me/passkeys', { name, response }),
+  renamePasskey: (id: string, name: string) => request<Passkey>('PATCH', `/api/me/passkeys/${encodeURIComponent(id)}`, { name }),
+  removePasskey: (id: string) => request<void>('DELETE', `/api/me/passkeys/${encodeURIComponent(id)}`),
   startTotp: () => request<TotpEnrolment>('POST', '/api/me/two-factor/totp'),
   confirmTotp: (code: string) => request<RecoveryCodes>('POST', '/api/me/two-factor/totp/confirm', { code }),
   twoFactorStatus: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
@@ -30,6 +42,7 @@ export const accountsApi = {
 
 export const accountsKeys = {
   twoFactor: ['accounts', 'two-factor'] as const,
+  passkeys: ['accounts', 'passkeys'] as const,
   sessions: ['accounts', 'sessions'] as const,
   logins: ['accounts', 'logins'] as const,
   alerts: ['accounts', 'alerts'] as const,

@@ -51,9 +51,9 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
           </span>
         </div>
         <span className="topbar-divider" aria-hidden="true" />
-        {settingsLink && isAdminRole(user.role) ? (
+        {settingsLink && (isAdminRole(user.role) || user.role === 'auditor') ? (
           <Link
-            to="/settings/mailboxes"
+            to={user.role === 'auditor' ? '/settings/audit' : '/settings/mailboxes'}
             className="btn btn-ghost"
             data-testid="settings-link"
             onMouseEnter={preloadSettings}

@@ -6,7 +6,9 @@ import { auditEn } from '../../i18n/audit.en';
 import { auditZhCN } from '../../i18n/audit.zh-CN';
 import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
-import { BackIcon, MailboxIcon } from '../../ui/icons';
+import { usersEn } from '../../i18n/users.en';
+import { usersZhCN } from '../../i18n/users.zh-CN';
+import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
@@ -18,17 +20,33 @@ import { ForwardingPage } from './audit/ForwardingPage';
 import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
+import { UsersPage } from './users/UsersPage';
 import './settings.css';
+
+const UsersIcon = () => (
+  <Icon>
+    <circle cx="6" cy="5.5" r="2.5" />
+    <path d="M1.5 13.5c.4-2.4 2.2-4 4.5-4s4.1 1.6 4.5 4" />
+    <path d="M10.5 3.2a2.5 2.5 0 0 1 0 4.6M12 9.8c1.3.5 2.2 1.8 2.5 3.7" />
+  </Icon>
+);
 
 // The admin screens bring their own catalogues: registered once, when this chunk loads.
 i18next.addResourceBundle('en', 'settings', settingsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'settings', settingsZhCN, true, true);
 i18next.addResourceBundle('en', 'audit', auditEn, true, true);
 i18next.addResourceBundle('zh-CN', 'audit', auditZhCN, true, true);
+i18next.addResourceBundle('en', 'users', usersEn, true, true);
+i18next.addResourceBundle('zh-CN', 'users', usersZhCN, true, true);
 
-/** /settings/*: the admin area (admins and super admins; App.tsx checks the role). */
+/**
+ * /settings/*: the admin area (admins and super admins; App.tsx checks the role). Auditors
+ * see its read-only part: the audit log, forwarding audit, reports and the users list.
+ */
 export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t } = useTranslation('settings');
+  const { t: tu } = useTranslation('users');
+  const auditor = session.user.role === 'auditor';
   const { t: tc } = useTranslation('composer');
   const { t: ta } = useTranslation('audit');
   const navigate = useNavigate();
@@ -57,37 +75,52 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
               {t('nav.title')}
             </h2>
             <ul className="nav-list">
+              {auditor ? null : (
+                <>
+                  <li>
+                    <Link
+                      to="/settings/mailboxes"
+                      className="nav-item"
+                      aria-current={pathname.startsWith('/settings/mailboxes') ? 'page' : undefined}
+                      data-testid="settings-nav-mailboxes"
+                    >
+                      <MailboxIcon />
+                      <span className="nav-label">{t('nav.mailboxes')}</span>
+                    </Link>
+                  </li>
+                  <li>
+                    <Link
+                      to="/settings/signatures"
+                      className="nav-item"
+                      aria-current={pathname.startsWith('/settings/signatures') ? 'page' : undefined}
+                      data-testid="settings-nav-signatures"
+                    >
+                      <MailboxIcon />
+                      <span className="nav-label">{tc('settings.navSignatures')}</span>
+                    </Link>
+                  </li>
+                  <li>
+                    <Link
+                      to="/settings/saved-replies"
+                      className="nav-item"
+                      aria-current={pathname.startsWith('/settings/saved-replies') ? 'page' : undefined}
+                      data-testid="settings-nav-saved-replies"
+                    >
+                      <MailboxIcon />
+                      <span className="nav-label">{tc('settings.navSavedReplies')}</span>
+                    </Link>
+                  </li>
+                </>
+              )}
               <li>
                 <Link
-                  to="/settings/mailboxes"
+                  to="/settings/users"
                   className="nav-item"
-                  aria-current={pathname.startsWith('/settings/mailboxes') ? 'page' : undefined}
-                  data-testid="settings-nav-mailboxes"
+                  aria-current={pathname.startsWith('/settings/users') ? 'page' : undefined}
+                  data-testid="settings-nav-users"
                 >
-                  <MailboxIcon />
-                  <span className="nav-label">{t('nav.mailboxes')}</span>
-                </Link>
-              </li>
-              <li>
-                <Link
-                  to="/settings/signatures"
-                  className="nav-item"
-                  aria-current={pathname.startsWith('/settings/signatures') ? 'page' : undefined}
-                  data-testid="settings-nav-signatures"
-                >
-                  <MailboxIcon />
-                  <span className="nav-label">{tc('settings.navSignatures')}</span>
-                </Link>
-              </li>
-              <li>
-                <Link
-                  to="/settings/saved-replies"
-                  className="nav-item"
-                  aria-current={pathname.startsWith('/settings/saved-replies') ? 'page' : undefined}
-                  data-testid="settings-nav-saved-replies"
-                >
-                  <MailboxIcon />
-                  <span className="nav-label">{tc('settings.navSavedReplies')}</span>
+                  <UsersIcon />
+                  <span className="nav-label">{tu('nav')}</span>
                 </Link>
               </li>
               <AuditNavItems pathname={pathname} />
@@ -105,7 +138,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
               ? ta('nav.log')
               : pathname.startsWith('/settings/forwarding')
                 ? ta('nav.forwarding')
-                : t('nav.mailboxes')
+                : pathname.startsWith('/settings/users')
+                  ? tu('nav')
+                  : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -115,17 +150,28 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <BackIcon />
           {t('nav.back')}
         </Link>
-        <Routes>
-          <Route path="mailboxes" element={<MailboxesPage />} />
-          <Route path="mailboxes/new" element={<AddMailboxPage />} />
-          <Route path="mailboxes/:id" element={<EditMailboxPage />} />
-          <Route path="signatures" element={<SignaturesPage />} />
-          <Route path="saved-replies" element={<SavedRepliesPage />} />
-          <Route path="audit" element={<AuditLogPage />} />
-          <Route path="audit-report" element={<ReportPage canMail={session.user.role !== 'auditor'} />} />
-          <Route path="forwarding" element={<ForwardingPage canScan={session.user.role !== 'auditor'} />} />
-          <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
-        </Routes>
+        {auditor ? (
+          <Routes>
+            <Route path="users" element={<UsersPage session={session} />} />
+            <Route path="audit" element={<AuditLogPage />} />
+            <Route path="audit-report" element={<ReportPage canMail={false} />} />
+            <Route path="forwarding" element={<ForwardingPage canScan={false} />} />
+            <Route path="*" element={<Navigate to="/settings/audit" replace />} />
+          </Routes>
+        ) : (
+          <Routes>
+            <Route path="mailboxes" element={<MailboxesPage />} />
+            <Route path="mailboxes/new" element={<AddMailboxPage />} />
+            <Route path="mailboxes/:id" element={<EditMailboxPage />} />
+            <Route path="signatures" element={<SignaturesPage />} />
+            <Route path="saved-replies" element={<SavedRepliesPage />} />
+            <Route path="users" element={<UsersPage session={session} />} />
+            <Route path="audit" element={<AuditLogPage />} />
+            <Route path="audit-report" element={<ReportPage canMail />} />
+            <Route path="forwarding" element={<ForwardingPage canScan />} />
+            <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
+          </Routes>
+        )}
       </main>
     </div>
   );

@@ -1,0 +1,426 @@
+import type { AccountLink, Role, SessionInfo, UserAdminList, UserAdminView } from '@pier/contracts';
+import './users.css';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { request } from '../../../api/client';
+import { currentLocale, errorMessage } from '../../../i18n';
+import type { UsersCatalogue } from '../../../i18n/users.en';
+import { Field } from '../../../ui/Field';
+import { AlertIcon } from '../../../ui/icons';
+import { Notice } from '../../../ui/Notice';
+import { useDocumentTitle } from '../../../ui/useDocumentTitle';
+import { useStepUp } from '../../accounts/StepUp';
+import { CheckIcon, PlusIcon } from '../icons';
+
+const usersApi = {
+  list: () => request<UserAdminList>('GET', '/api/users'),
+  invite: (body: { email: string; name: string; role: Role }) => request<AccountLink>('POST', '/api/users/invitations', body),
+  changeRole: (id: string, role: Role) => request<void>('PATCH', `/api/users/${encodeURIComponent(id)}/role`, { role }),
+  resetTwoFactor: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/two-factor`),
+  passwordLink: (id: string) => request<AccountLink>('POST', `/api/users/${encodeURIComponent(id)}/password-reset`),
+  deactivate: (id: string) => request<{ unassigned: number }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`),
+  reactivate: (id: string) => request<void>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`),
+  revokeSessions: (id: string) => request<{ revoked: number }>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
+};
+const usersKey = ['settings', 'users'] as const;
+const ROLES: readonly Role[] = ['super_admin', 'admin', 'agent', 'auditor'];
+
+function formatTime(ms: number): string {
+  return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+}
+
+/** A confirmation, translated when shown (so it follows a language switch). */
+type Flash = { key: keyof UsersCatalogue['done']; params: Record<string, string | number> };
+type Shown = { name: string; link: AccountLink };
+
+/**
+ * /settings/users: every account with its role, second factor, last sign-in and status.
+ * Admins invite, change roles (step-up), reset a second factor, hand out password links,
+ * deactivate and sign people out; auditors see the same list without a single button.
+ */
+export function UsersPage({ session }: { session: SessionInfo }) {
+  const { t } = useTranslation('users');
+  const { t: tc } = useTranslation();
+  useDocumentTitle(t('pageTitle'));
+  const me = session.user;
+  const readOnly = me.role === 'auditor';
+  const list = useQuery({ queryKey: usersKey, queryFn: usersApi.list });
+  const [flash, setFlash] = useState<Flash | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [inviting, setInviting] = useState(false);
+  const items = list.data?.items ?? [];
+
+  return (
+    <div className="settings-page" data-testid="users-page">
+      <header className="page-head">
+        <div>
+          <h2>{t('pageTitle')}</h2>
+          <p className="page-intro">{t('intro')}</p>
+        </div>
+        {readOnly ? null : (
+          <button type="button" className="btn btn-primary" data-testid="user-invite-open" onClick={() => setInviting(true)}>
+            <PlusIcon />
+            {t('invite.open')}
+          </button>
+        )}
+      </header>
+      {readOnly ? (
+        <p className="muted" data-testid="users-read-only">
+          {t('readOnly')}
+        </p>
+      ) : null}
+      {list.data?.warnings.includes('too_many_super_admins') ? (
+        <div className="users-warning" role="alert" data-testid="users-super-admin-warning">
+          <AlertIcon />
+          <span>{t('tooManySuperAdmins')}</span>
+        </div>
+      ) : null}
+      {flash ? (
+        <div className="flash" role="status" data-testid="users-flash">
+          <CheckIcon />
+          <span>{t(`done.${flash.key}`, flash.params)}</span>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setFlash(null)}>
+            {t('dismiss')}
+          </button>
+        </div>
+      ) : null}
+      {inviting ? (
+        <InviteForm
+          canInviteSuperAdmin={me.role === 'super_admin'}
+          onCancel={() => setInviting(false)}
+          onInvited={(name, link) => {
+            setInviting(false);
+            setShown({ name, link });
+          }}
+        />
+      ) : null}
+      {shown ? <LinkPanel shown={shown} onClose={() => setShown(null)} /> : null}
+      {list.isPending ? <p className="muted">{t('loading')}</p> : null}
+      {list.isError ? <Notice>{`${t('loadFailed')} ${errorMessage(list.error)}`}</Notice> : null}
+      {items.length > 0 ? (
+        <div className="table-scroll">
+          <table className="data-table users-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('columns.user')}</th>
+                <th scope="col">{t('columns.role')}</th>
+                <th scope="col">{t('columns.twoFactor')}</th>
+                <th scope="col">{t('columns.lastLogin')}</th>
+                <th scope="col">{t('columns.status')}</th>
+                {readOnly ? null : (
+                  <th scope="col" className="actions">
+                    <span className="visually-hidden">{t('columns.actions')}</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((user) => (
+                <UserRow
+                  key={user.id}
+                  user={user}
+                  me={me}
+                  readOnly={readOnly}
+                  roleLabel={(role) => tc(`roles.${role}`)}
+                  onFlash={setFlash}
+                  onLink={(link) => setShown({ name: user.name, link })}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function UserRow({
+  user,
+  me,
+  readOnly,
+  roleLabel,
+  onFlash,
+  onLink,
+}: {
+  user: UserAdminView;
+  me: SessionInfo['user'];
+  readOnly: boolean;
+  roleLabel: (role: Role) => string;
+  onFlash: (flash: Flash) => void;
+  onLink: (link: AccountLink) => void;
+}) {
+  const { t } = useTranslation('users');
+  const queryClient = useQueryClient();
+  const stepUp = useStepUp();
+  const isMe = user.id === me.id;
+  // Only a super admin touches a super admin (the server says so too).
+  const canManage = !readOnly && (me.role === 'super_admin' || user.role !== 'super_admin');
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: usersKey });
+  const action = useMutation({
+    mutationFn: async (run: () => Promise<Flash | null>) => stepUp.run(run),
+    onSuccess: (flash) => {
+      if (flash) onFlash(flash);
+    },
+    onSettled: refresh,
+  });
+  const ask = (question: string, run: () => Promise<Flash | null>) => {
+    if (window.confirm(question)) action.mutate(run);
+  };
+  const name = user.name;
+
+  const twoFactor = user.twoFactor
+    ? [user.totp ? t('twoFactor.totp') : null, user.passkeys > 0 ? t('twoFactor.passkeys', { count: user.passkeys }) : null]
+        .filter(Boolean)
+        .join(' · ')
+    : t('twoFactor.none');
+
+  return (
+    <tr data-testid="user-row" data-email={user.email}>
+      <td>
+        <div className="user-cell">
+          <span className="user-cell-name">
+            {user.name}
+            {isMe ? <span className="muted"> ({t('you')})</span> : null}
+          </span>
+          <span className="muted">{user.email}</span>
+        </div>
+        {action.isError ? <Notice>{errorMessage(action.error)}</Notice> : null}
+        {stepUp.dialog}
+      </td>
+      <td>
+        {canManage && !isMe ? (
+          <select
+            className="input users-role"
+            aria-label={t('columns.role')}
+            data-testid="user-role"
+            value={user.role}
+            disabled={action.isPending}
+            onChange={(event) => {
+              const role = event.target.value as Role;
+              action.mutate(async () => {
+                await usersApi.changeRole(user.id, role);
+                return { key: 'role', params: { name } };
+              });
+            }}
+          >
+            {ROLES.filter((role) => role !== 'super_admin' || me.role === 'super_admin').map((role) => (
+              <option key={role} value={role}>
+                {roleLabel(role)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span data-testid="user-role-text">{roleLabel(user.role)}</span>
+        )}
+      </td>
+      <td>
+        <span className={`status-dot ${user.twoFactor ? 'on' : 'off'}`} aria-hidden="true" />
+        <span data-testid="user-two-factor">{twoFactor}</span>
+      </td>
+      <td className="sec-nowrap">{user.lastLoginAt ? formatTime(user.lastLoginAt) : t('never')}</td>
+      <td>
+        <span className={`badge user-status-${user.status}`} data-testid="user-status">
+          {t(`status.${user.status}`)}
+        </span>
+      </td>
+      {readOnly ? null : (
+        <td className="actions">
+          {canManage && !isMe ? (
+            <div className="users-actions">
+              {user.status === 'disabled' ? (
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  data-testid="user-reactivate"
+                  disabled={action.isPending}
+                  onClick={() =>
+                    action.mutate(async () => {
+                      await usersApi.reactivate(user.id);
+                      return { key: 'reactivate', params: { name } };
+                    })
+                  }
+                >
+                  {t('actions.reactivate')}
+                </button>
+              ) : (
+                <>
+                  {user.twoFactor ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      data-testid="user-reset-two-factor"
+                      disabled={action.isPending}
+                      onClick={() =>
+                        ask(t('confirm.resetTwoFactor', { name }), async () => {
+                          await usersApi.resetTwoFactor(user.id);
+                          return { key: 'resetTwoFactor', params: { name } };
+                        })
+                      }
+                    >
+                      {t('actions.resetTwoFactor')}
+                    </button>
+                  ) : null}
+                  {user.status === 'active' ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      data-testid="user-password-link"
+                      disabled={action.isPending}
+                      onClick={() =>
+                        action.mutate(async () => {
+                          onLink(await usersApi.passwordLink(user.id));
+                          return null;
+                        })
+                      }
+                    >
+                      {t('actions.passwordLink')}
+                    </button>
+                  ) : null}
+                  {user.status === 'active' ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      data-testid="user-revoke-sessions"
+                      disabled={action.isPending}
+                      onClick={() =>
+                        ask(t('confirm.revokeSessions', { name }), async () => {
+                          const { revoked } = await usersApi.revokeSessions(user.id);
+                          return { key: 'revokeSessions', params: { name, count: revoked } };
+                        })
+                      }
+                    >
+                      {t('actions.revokeSessions')}
+                    </button>
+                  ) : null}
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    data-testid="user-deactivate"
+                    disabled={action.isPending}
+                    onClick={() =>
+                      ask(t('confirm.deactivate', { name }), async () => {
+                        const { unassigned } = await usersApi.deactivate(user.id);
+                        return { key: 'deactivate', params: { name, count: unassigned } };
+                      })
+                    }
+                  >
+                    {t('actions.deactivate')}
+                  </button>
+                </>
+              )}
+            </div>
+          ) : null}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function InviteForm({
+  canInviteSuperAdmin,
+  onCancel,
+  onInvited,
+}: {
+  canInviteSuperAdmin: boolean;
+  onCancel: () => void;
+  onInvited: (name: string, link: AccountLink) => void;
+}) {
+  const { t } = useTranslation('users');
+  const { t: tc } = useTranslation();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('agent');
+  const invite = useMutation({
+    mutationFn: () => usersApi.invite({ email: email.trim(), name: name.trim(), role }),
+    onSuccess: (link) => {
+      void queryClient.invalidateQueries({ queryKey: usersKey });
+      onInvited(name.trim(), link);
+    },
+  });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!invite.isPending) invite.mutate();
+  };
+  return (
+    <form className="users-invite" data-testid="user-invite-form" onSubmit={onSubmit} noValidate>
+      <h3>{t('invite.title')}</h3>
+      {invite.isError ? <Notice testId="user-invite-error">{errorMessage(invite.error)}</Notice> : null}
+      <div className="users-invite-fields">
+        <Field
+          id="invite-email"
+          data-testid="user-invite-email"
+          type="email"
+          label={t('invite.email')}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <Field
+          id="invite-name"
+          data-testid="user-invite-name"
+          label={t('invite.name')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <div className="field">
+          <label htmlFor="invite-role">{t('invite.role')}</label>
+          <select
+            id="invite-role"
+            className="input"
+            data-testid="user-invite-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+          >
+            {ROLES.filter((r) => r !== 'super_admin' || canInviteSuperAdmin).map((r) => (
+              <option key={r} value={r}>
+                {tc(`roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="users-invite-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('invite.cancel')}
+        </button>
+        <button type="submit" className="btn btn-primary" data-testid="user-invite-submit" disabled={invite.isPending}>
+          {invite.isPending ? t('invite.submitting') : t('invite.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function LinkPanel({ shown, onClose }: { shown: Shown; onClose: () => void }) {
+  const { t } = useTranslation('users');
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="users-link" role="status" data-testid="user-link-panel">
+      <h3>{t('link.title', { name: shown.name })}</h3>
+      <p className="muted">{shown.link.emailed ? t('link.emailed') : t('link.notEmailed')}</p>
+      <input
+        className="input users-link-input"
+        readOnly
+        value={shown.link.link}
+        data-testid="user-link"
+        aria-label={t('link.title', { name: shown.name })}
+      />
+      <p className="muted">{t('link.expires', { time: formatTime(shown.link.expiresAt) })}</p>
+      <div className="users-invite-actions">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            void navigator.clipboard?.writeText(shown.link.link).then(() => setCopied(true));
+          }}
+        >
+          {copied ? t('link.copied') : t('link.copy')}
+        </button>
+        <button type="button" className="btn btn-primary" data-testid="user-link-close" onClick={onClose}>
+          {t('link.close')}
+        </button>
+      </div>
+    </div>
+  );
+}

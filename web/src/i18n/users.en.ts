@@ -1,0 +1,77 @@
+/**
+ * English catalogue of the users screen (i18next namespace `users`), in the lazily loaded
+ * settings chunk (`SettingsApp.tsx` registers it). It defines the shape of `users.zh-CN.ts`.
+ */
+export const usersEn = {
+  nav: 'Users',
+  pageTitle: 'Users',
+  intro: 'Everyone who can sign in to this workspace, their role and how they sign in.',
+  readOnly: 'You have read-only access: auditors can see users but not change them.',
+  loading: 'Loading users…',
+  loadFailed: 'The users could not be loaded.',
+  tooManySuperAdmins:
+    'There are more than two super admins. Each one can change everything, including the security settings: keep two at most.',
+  columns: {
+    user: 'User',
+    role: 'Role',
+    twoFactor: 'Two-step sign-in',
+    lastLogin: 'Last sign-in',
+    status: 'Status',
+    actions: 'Actions',
+  },
+  you: 'you',
+  never: 'Never',
+  twoFactor: {
+    none: 'Not set up',
+    totp: 'Authenticator app',
+    passkeys: '{{count}} passkeys',
+  },
+  status: {
+    active: 'Active',
+    disabled: 'Deactivated',
+    invited: 'Invited',
+  },
+  actions: {
+    resetTwoFactor: 'Reset two-step sign-in',
+    passwordLink: 'Password reset link',
+    deactivate: 'Deactivate',
+    reactivate: 'Reactivate',
+    revokeSessions: 'Sign out everywhere',
+  },
+  confirm: {
+    resetTwoFactor:
+      'Reset two-step sign-in for {{name}}? Their authenticator app, passkeys and recovery codes stop working and they are signed out; the next sign-in sets it up again.',
+    deactivate:
+      'Deactivate {{name}}? They are signed out at once and cannot sign in; their open conversations go back to the queue. Their history stays.',
+    revokeSessions: 'Sign {{name}} out of every browser?',
+  },
+  done: {
+    role: 'Role of {{name}} changed.',
+    resetTwoFactor: 'Two-step sign-in of {{name}} reset.',
+    deactivate: '{{name}} deactivated ({{count}} conversations back in the queue).',
+    reactivate: '{{name}} can sign in again.',
+    revokeSessions: '{{name}} signed out of {{count}} sessions.',
+  },
+  link: {
+    title: 'Link for {{name}}',
+    emailed: 'It was also sent by email.',
+    notEmailed: 'No system mailbox is set up to send it: copy the link and give it to them yourself.',
+    expires: 'Valid until {{time}}. It works once.',
+    copy: 'Copy link',
+    copied: 'Copied',
+    close: 'Close',
+  },
+  invite: {
+    title: 'Invite a colleague',
+    open: 'Invite',
+    email: 'Email',
+    name: 'Name',
+    role: 'Role',
+    submit: 'Send invitation',
+    submitting: 'Inviting…',
+    cancel: 'Cancel',
+  },
+  dismiss: 'Dismiss',
+};
+
+export type UsersCatalogue = typeof usersEn;

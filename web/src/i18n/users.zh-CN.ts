@@ -1,0 +1,71 @@
+import type { UsersCatalogue } from './users.en';
+
+/** 用户管理页面的简体中文目录（命名空间 `users`），键与英文目录一致。 */
+export const usersZhCN: UsersCatalogue = {
+  nav: '用户',
+  pageTitle: '用户',
+  intro: '可以登录此工作区的所有人、他们的角色和登录方式。',
+  readOnly: '您是只读权限：审计员可以查看用户，但不能修改。',
+  loading: '正在加载用户…',
+  loadFailed: '无法加载用户。',
+  tooManySuperAdmins: '超级管理员超过两位。每位超级管理员都可以修改一切，包括安全设置：建议最多保留两位。',
+  columns: {
+    user: '用户',
+    role: '角色',
+    twoFactor: '两步验证',
+    lastLogin: '最近登录',
+    status: '状态',
+    actions: '操作',
+  },
+  you: '您',
+  never: '从未登录',
+  twoFactor: {
+    none: '未设置',
+    totp: '身份验证器应用',
+    passkeys: '{{count}} 个通行密钥',
+  },
+  status: {
+    active: '正常',
+    disabled: '已停用',
+    invited: '已邀请',
+  },
+  actions: {
+    resetTwoFactor: '重置两步验证',
+    passwordLink: '密码重置链接',
+    deactivate: '停用',
+    reactivate: '重新启用',
+    revokeSessions: '注销所有会话',
+  },
+  confirm: {
+    resetTwoFactor: '确定重置 {{name}} 的两步验证吗？其身份验证器应用、通行密钥和恢复码将失效并被注销登录；下次登录时需重新设置。',
+    deactivate: '确定停用 {{name}} 吗？其会话立即结束且无法再登录；其未关闭的会话将退回待分配队列。历史记录会保留。',
+    revokeSessions: '确定让 {{name}} 在所有浏览器中退出登录吗？',
+  },
+  done: {
+    role: '已修改 {{name}} 的角色。',
+    resetTwoFactor: '已重置 {{name}} 的两步验证。',
+    deactivate: '已停用 {{name}}（{{count}} 个会话退回队列）。',
+    reactivate: '{{name}} 已可以重新登录。',
+    revokeSessions: '已注销 {{name}} 的 {{count}} 个会话。',
+  },
+  link: {
+    title: '{{name}} 的链接',
+    emailed: '链接也已通过邮件发送。',
+    notEmailed: '尚未设置用于发信的系统邮箱：请复制链接并亲自转交。',
+    expires: '有效期至 {{time}}，仅可使用一次。',
+    copy: '复制链接',
+    copied: '已复制',
+    close: '关闭',
+  },
+  invite: {
+    title: '邀请同事',
+    open: '邀请',
+    email: '邮箱',
+    name: '姓名',
+    role: '角色',
+    submit: '发送邀请',
+    submitting: '正在邀请…',
+    cancel: '取消',
+  },
+  dismiss: '关闭',
+};
