@@ -4,6 +4,7 @@ import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@pier/contracts';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -99,6 +100,7 @@ describe('two-step sign-in and My security in Chromium', () => {
       .updateTable('sessions')
       .set({ reauth_at: Date.now() - 11 * 60_000 })
       .execute();
+    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
     await page.getByTestId('regenerate-recovery-codes').click();
     await page.getByTestId('step-up-dialog').waitFor();
     await shot(page, 'accounts-03-step-up-en');

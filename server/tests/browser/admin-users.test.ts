@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -94,6 +95,7 @@ describe('admin users page in Chromium', () => {
       .set({ reauth_at: Date.now() - 11 * 60_000 })
       .where('user_id', '=', ids.boss ?? '')
       .execute();
+    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
     await row('li.na@acme.test').getByTestId('user-role').selectOption('admin');
     await page.getByTestId('step-up-dialog').waitFor();
     await page.getByTestId('step-up-password').fill(password);

@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, type CDPSession, chromium, type Page
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -137,6 +138,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
       .set({ reauth_at: Date.now() - 11 * 60_000 })
       .where('user_id', '=', userId)
       .execute();
+    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('passkey-remove').nth(1).click();
     await page.getByTestId('step-up-dialog').waitFor();

@@ -74,7 +74,9 @@ export function forwardingSubscriber(deps: Pick<ForwardingDeps, 'db' | 'blobs'>)
         .execute();
       // A rule forwards mail that arrives after it was made, never the history a first sync brings in.
       const receivedAt = Number(message.received_at);
-      const matching = rules.filter((r) => receivedAt >= Number(r.created_at) && senderMatches(r.sender_domain, message.from_addr));
+      // IMAP INTERNALDATE has whole seconds: a mail delivered just after the rule was made can carry a
+      // time up to 1 s before it; older mail (history, a first sync) is never forwarded.
+      const matching = rules.filter((r) => receivedAt >= Number(r.created_at) - 1000 && senderMatches(r.sender_domain, message.from_addr));
       if (matching.length === 0) return;
       if (/^x-pier-forward-rule:/im.test(headerBlock(await blobs.get(message.raw_sha256)))) return;
       await db.transaction().execute(async (trx) => {
