@@ -20,6 +20,8 @@ export const en = {
     failedHint: 'The Pier server did not answer as expected.',
     pageFailed: 'This page could not be loaded',
     pageFailedHint: 'Pier may have been updated in the meantime. Reload to get the current version.',
+    paneFailed: 'This conversation could not be shown',
+    paneFailedHint: 'The rest of Pier still works. Open another conversation, or reload the page.',
   },
   fields: {
     name: 'Your name',

@@ -8,6 +8,7 @@ import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
+import type { NotificationsCatalogue } from './notifications.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
@@ -23,6 +24,7 @@ declare module 'i18next' {
       translation: Catalogue;
       settings: SettingsCatalogue;
       live: LiveCatalogue;
+      notifications: NotificationsCatalogue;
       reading: ReadingCatalogue;
       fraud: FraudCatalogue;
       composer: ComposerCatalogue;

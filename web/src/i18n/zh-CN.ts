@@ -19,6 +19,8 @@ export const zhCN: Catalogue = {
     failedHint: 'Pier 服务器没有正常响应。',
     pageFailed: '此页面加载失败',
     pageFailedHint: 'Pier 可能刚刚更新过。重新加载即可使用最新版本。',
+    paneFailed: '无法显示此会话',
+    paneFailedHint: 'Pier 的其他部分仍可正常使用。请打开其他会话，或重新加载页面。',
   },
   fields: {
     name: '姓名',

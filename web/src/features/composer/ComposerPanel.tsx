@@ -90,10 +90,15 @@ export default function ComposerPanel({
     () => ({ attributes: { class: 'composer-editor', 'aria-label': bodyLabel, 'data-testid': 'composer-editor' } }),
     [bodyLabel],
   );
+  // Not created during render: TipTap destroys an editor made in render if the commit comes
+  // later than a timer tick (a navigation renders in a transition and yields), and the fill
+  // effect below would then write into a destroyed editor and crash the app. The fill runs in
+  // that first commit only when the compose context is already cached (a second visit).
   const editor = useEditor({
     extensions: EXTENSIONS,
     content: '',
     editorProps,
+    immediatelyRender: false,
     onUpdate: () => setDirty((n) => n + 1),
   });
 
@@ -122,7 +127,8 @@ export default function ComposerPanel({
 
   useEffect(() => {
     const ctx = context.data;
-    if (!ctx || !editor) return;
+    // A destroyed editor is about to be replaced; the effect runs again with the new one.
+    if (!ctx || !editor || editor.isDestroyed) return;
     const key = `${conversationId}:${mode}:${messageId}`;
     if (loadedFor.current === key) return;
     loadedFor.current = key;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
+import { RouteErrorBoundary } from '../../app/RouteErrorBoundary';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { ShortcutHelp, slotActionForKey } from '../conversation/ShortcutHelp';
@@ -179,13 +180,15 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           onEndReached={loadMore}
           hrefFor={(conversationId) => hrefFor({ conversationId })}
         />
-        <ConversationPane
-          conversationId={selectedId}
-          backHref={hrefFor({ conversationId: null })}
-          hrefFor={(conversationId) => hrefFor({ conversationId })}
-          onShowShortcuts={() => setHelpOpen(true)}
-          session={session}
-        />
+        <RouteErrorBoundary pane resetKey={selectedId ?? ''}>
+          <ConversationPane
+            conversationId={selectedId}
+            backHref={hrefFor({ conversationId: null })}
+            hrefFor={(conversationId) => hrefFor({ conversationId })}
+            onShowShortcuts={() => setHelpOpen(true)}
+            session={session}
+          />
+        </RouteErrorBoundary>
         {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}
         {notice ? (
           <div className="toast" role="status" data-testid="shortcut-notice">

@@ -2,6 +2,7 @@ import type { SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { SettingsIcon, SignOutIcon } from '../../ui/icons';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from '../session/LanguageSwitch';
 import { isAdminRole } from '../session/roles';
 import { preloadSettings } from '../settings/load';
@@ -50,6 +51,7 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
             {t(`roles.${user.role}`)}
           </span>
         </div>
+        <NotificationBell />
         <span className="topbar-divider" aria-hidden="true" />
         {settingsLink && (isAdminRole(user.role) || user.role === 'auditor') ? (
           <Link
