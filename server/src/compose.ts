@@ -147,6 +147,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       webDir: config.webDir,
       secureCookies: isHttps(config),
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+      apiRateLimitPerMinute: config.apiRateLimitPerMinute,
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
       secrets: workspace.secrets,
       securityMailer,

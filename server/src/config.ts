@@ -26,6 +26,8 @@ export type Config = {
   /** 32-byte key (base64) for secrets at rest; when unset a key file in dataDir is created. */
   secretKey: string | undefined;
   loginRateLimitPerMinute: number;
+  /** PIER_API_RATE_LIMIT: requests per minute per session (per IP for visitors) on /api; 0 = off. */
+  apiRateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   role: 'all' | 'web' | 'worker';
   webDir: string;
@@ -72,6 +74,15 @@ const variables = {
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)')
     .optional(),
   PIER_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  // 1200/min = 20 requests a second, sustained for a minute, per session: a busy agent clicking
+  // through conversations makes a few requests a second at most, and the web app's bursts (a page
+  // opening fires ~5-10 requests) stay far below; a script looping on the API hits it quickly.
+  PIER_API_RATE_LIMIT: z.coerce
+    .number({ error: 'must be a whole number of requests per minute (0 turns the limit off)' })
+    .int('must be a whole number of requests per minute (0 turns the limit off)')
+    .min(0, 'must be 0 (off) or more')
+    .max(1_000_000, 'must be at most 1000000 requests per minute')
+    .default(1200),
   PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PIER_LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
@@ -128,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: v.PIER_PUBLIC_URL,
     secretKey: v.PIER_SECRET_KEY,
     loginRateLimitPerMinute: v.PIER_LOGIN_RATE_LIMIT,
+    apiRateLimitPerMinute: v.PIER_API_RATE_LIMIT,
     logLevel: v.PIER_LOG_LEVEL,
     role: v.PIER_ROLE,
     webDir: v.PIER_WEB_DIR ? path.resolve(v.PIER_WEB_DIR) : defaultWebDir,

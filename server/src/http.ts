@@ -42,6 +42,8 @@ export type HttpOptions = {
   webDir: string;
   secureCookies: boolean;
   loginRateLimitPerMinute: number;
+  /** Requests per minute per signed-in session (per IP for visitors) on every /api route; 0 turns the limit off. */
+  apiRateLimitPerMinute: number;
   health: HealthProbe;
   secrets: SecretBox;
   /** Security mail (alerts, invitations, resets) through the system mailbox, when one is configured. */
@@ -93,6 +95,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       new AppError('auth.rate_limited', 429, `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
   registerGuard(app, { db: options.db, secureCookies: options.secureCookies, sessionTimeouts: options.sessionTimeouts });
+  registerApiRateLimit(app, options.apiRateLimitPerMinute);
 
   await app.register(healthRoutes, { probe: options.health });
   await app.register(securityRoutes, {
@@ -148,6 +151,33 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       .send({ error: { code: 'request.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   return app;
+}
+
+/** Paths the API limit leaves alone: the live socket (one long request) and the health probe. */
+const API_LIMIT_EXEMPT = new Set(['/api/live', '/api/health']);
+
+/**
+ * The limit on every /api route (issue #5). It runs after the guard resolved the session
+ * (preValidation, registered after registerGuard), so a signed-in user is counted per session
+ * — a forged cookie cannot open a fresh bucket — and a visitor per IP. Requests the guard
+ * refuses (401/403) are not counted. Sign-in, setup and reset keep their own, stricter limit
+ * (the plugin runs one limiter per request, the route's own first).
+ */
+function registerApiRateLimit(app: FastifyInstance, perMinute: number) {
+  if (perMinute <= 0) return;
+  const limit = app.rateLimit({
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.auth ? `session:${request.auth.sessionId}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      new AppError('api.rate_limited', 429, `too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.routeOptions.config.access === undefined) return; // static files, not found
+    const pathname = request.url.split('?')[0] ?? '';
+    if (!pathname.startsWith('/api/') || API_LIMIT_EXEMPT.has(pathname)) return;
+    await limit.call(app, request, reply);
+  });
 }
 
 function toErrorResponse(this: FastifyInstance, error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {

@@ -20,6 +20,7 @@ export const errorCodes = [
   'auth.invalid_credentials',
   'auth.forbidden',
   'auth.rate_limited',
+  'api.rate_limited',
   'auth.user_disabled',
   'csrf.invalid',
   'setup.already_done',

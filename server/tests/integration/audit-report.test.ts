@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureQuarterlyReport, previousQuarter } from '../../src/modules/audit/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
+import { nextCode } from '../support/two-factor.js';
 
 const admin = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
 
@@ -18,6 +20,17 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
   const download = async (path: string) => {
     const res = await fetch(new URL(path, pier.url), { headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  /** Makes the session's last password + code check 11 minutes old, like someone who signed in this morning. */
+  const staleStepUp = async (email: string) => {
+    const user = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    await pier.workspace.db
+      .updateTable('sessions')
+      .set({ reauth_at: Date.now() - 11 * 60_000 })
+      .where('user_id', '=', user.id)
+      .execute();
+    invalidateSessionCache(); // the guard caches sessions for a few seconds
   };
 
   beforeAll(async () => {
@@ -133,6 +146,18 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     expect(list.map((i) => i.id)).toContain(stored.id);
     expect(list.map((i) => i.trigger).sort()).toEqual(['on_demand', 'schedule']);
     expect((await api.get(`/api/audit/reports/${stored.id}`)).body).toEqual(stored);
+  });
+
+  it('refuses both exports without a fresh step-up (password + second factor within 10 minutes)', async () => {
+    await staleStepUp(admin.email);
+    for (const format of ['csv', 'pdf']) {
+      const res = await fetch(new URL(`/api/audit/reports/${stored.id}/export?format=${format}`, pier.url), {
+        headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { code: 'auth.step_up_required' } });
+    }
+    expect((await api.post('/api/auth/step-up', { password: admin.password, code: nextCode(pier.url, admin.email) })).status).toBe(204);
   });
 
   it('exports CSV and a PDF with an embedded CJK font, and records report and exports in the audit log', async () => {

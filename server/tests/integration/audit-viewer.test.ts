@@ -2,8 +2,10 @@ import type { AuditPage } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/modules/audit/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
+import { nextCode } from '../support/two-factor.js';
 
 const admin = { email: 'li.wei@acme.test', name: 'Li Wei', password: 'correct horse battery staple' };
 
@@ -18,6 +20,17 @@ describe.each(engines)('the audit viewer API on %s', (engine) => {
     const api = pier.api();
     expect((await api.post('/api/auth/login', { email, password })).status).toBe(200);
     return api;
+  };
+
+  /** Makes the session's last password + code check 11 minutes old, like someone who signed in this morning. */
+  const staleStepUp = async (email: string) => {
+    const user = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    await pier.workspace.db
+      .updateTable('sessions')
+      .set({ reauth_at: Date.now() - 11 * 60_000 })
+      .where('user_id', '=', user.id)
+      .execute();
+    invalidateSessionCache(); // the guard caches sessions for a few seconds
   };
 
   beforeAll(async () => {
@@ -85,6 +98,21 @@ describe.each(engines)('the audit viewer API on %s', (engine) => {
       before = page.nextBefore;
     } while (before !== null);
     expect(seen).toEqual(['t6', 't5', 't4', 't3', 't2', 't1', 't0']);
+  });
+
+  it('refuses the CSV export without a fresh step-up, and serves it after one', async () => {
+    const cookie = () => [...adminApi.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    await staleStepUp(admin.email);
+    const refused = await fetch(new URL('/api/audit.csv', pier.url), { headers: { cookie: cookie() } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'auth.step_up_required' } });
+    expect((await adminApi.post('/api/auth/step-up', { password: admin.password, code: nextCode(pier.url, admin.email) })).status).toBe(
+      204,
+    );
+    const served = await fetch(new URL('/api/audit.csv', pier.url), { headers: { cookie: cookie() } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('text/csv');
+    await served.arrayBuffer();
   });
 
   it('exports CSV (BOM, Chinese intact, formulas neutralised) and records the export', async () => {

@@ -99,6 +99,32 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * Downloads a file the API serves (exports), through fetch rather than a plain link so that a refusal
+ * (403 auth.step_up_required, 429…) arrives as an ApiRequestError the page can act on; the file is then
+ * saved under the name from the server's content-disposition.
+ */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiRequestError(0, NETWORK_ERROR, err instanceof Error ? err.message : String(err));
+  }
+  if (!res.ok) throw await toError(res);
+  const blob = await res.blob();
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has handed the blob to the browser's download; free it on the next turn.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 export const api = {
   setupStatus: () => request<SetupStatus>('GET', '/api/setup'),
   setup: (body: SetupRequest) => request<SessionInfo>('POST', '/api/setup', body),

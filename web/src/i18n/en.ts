@@ -151,6 +151,9 @@ export const en = {
     smtpListener: 'SMTP listener',
   },
   errors: {
+    api: {
+      rate_limited: 'Too many requests in a short time. Wait a minute, then try again.',
+    },
     auth: {
       required: 'Your session has ended. Please sign in again.',
       invalid_credentials: 'Wrong email or password.',

@@ -149,6 +149,9 @@ export const zhCN: Catalogue = {
     smtpListener: 'SMTP 接收服务',
   },
   errors: {
+    api: {
+      rate_limited: '短时间内请求过多，请等一分钟后再试。',
+    },
     auth: {
       required: '登录已过期，请重新登录。',
       invalid_credentials: '邮箱或密码不正确。',

@@ -52,7 +52,11 @@ export const auditRoutes: FastifyPluginAsyncZod<{
 
   app.get(
     '/api/audit.csv',
-    { config: { access: { roles: auditReaders } }, schema: { querystring: AuditQuerySchema.omit({ before: true, limit: true }) } },
+    // Exports take the log out of Pier: they need a fresh step-up (issue #5), like role changes.
+    {
+      config: { access: { roles: auditReaders, stepUp: true } },
+      schema: { querystring: AuditQuerySchema.omit({ before: true, limit: true }) },
+    },
     async (request, reply) => {
       const filters = request.query;
       const records = await queryAuditLog(db, filters, { limit: CSV_EXPORT_LIMIT });
@@ -144,7 +148,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/api/audit/reports/:id/export',
     {
-      config: { access: { roles: auditReaders } },
+      config: { access: { roles: auditReaders, stepUp: true } },
       schema: { params: ReportParams, querystring: z.object({ format: z.enum(['csv', 'pdf']) }) },
     },
     async (request, reply) => {

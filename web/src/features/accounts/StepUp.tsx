@@ -1,6 +1,6 @@
 import { type FormEvent, type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiRequestError } from '../../api/client';
+import { ApiRequestError, downloadFile } from '../../api/client';
 import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
@@ -36,6 +36,48 @@ export function useStepUp(): { run: <T>(action: () => Promise<T>) => Promise<T>;
     />
   ) : null;
   return { run, dialog };
+}
+
+/**
+ * A download button for exports that need a fresh step-up: it fetches the file, asks for password +
+ * code when the server answers auth.step_up_required, then saves the file. Other refusals show inline.
+ */
+export function StepUpDownload({
+  href,
+  fileName,
+  testId,
+  children,
+}: {
+  href: string;
+  fileName: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const stepUp = useStepUp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const download = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await stepUp.run(() => downloadFile(href, fileName));
+    } catch (caught) {
+      const cancelled = caught instanceof ApiRequestError && caught.code === 'auth.step_up_required' && caught.message === 'cancelled';
+      if (!cancelled) setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      {stepUp.dialog}
+      <button type="button" className="btn" data-testid={testId} disabled={busy} onClick={() => void download()}>
+        {children}
+      </button>
+      {error ? <Notice testId={testId ? `${testId}-error` : undefined}>{errorMessage(error)}</Notice> : null}
+    </>
+  );
 }
 
 function StepUpDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {

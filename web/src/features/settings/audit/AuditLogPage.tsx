@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../i18n';
 import { AlertIcon } from '../../../ui/icons';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
+import { StepUpDownload } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
 import { CheckIcon, CrossIcon } from '../icons';
 import { mailboxApi, mailboxKeys } from '../mailboxes/api';
@@ -38,9 +39,9 @@ export function AuditLogPage() {
           <p className="page-intro">{t('log.intro')}</p>
         </div>
         <div className="audit-export">
-          <a className="btn" href={auditApi.csvUrl(filters)} download data-testid="audit-export">
+          <StepUpDownload href={auditApi.csvUrl(filters)} fileName="pier-audit.csv" testId="audit-export">
             {t('log.exportCsv')}
-          </a>
+          </StepUpDownload>
           <span className="muted-3">{t('log.exportHint')}</span>
         </div>
       </header>

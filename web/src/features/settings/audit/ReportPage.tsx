@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
+import { StepUpDownload } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
 
 type ReportList = { items: { id: string; periodStart: number; periodEnd: number; createdAt: number; trigger: string }[] };
@@ -88,12 +89,12 @@ export function ReportPage({ canMail }: { canMail: boolean }) {
           </label>
           {id ? (
             <>
-              <a className="btn" href={`/api/audit/reports/${id}/export?format=csv`} download data-testid="report-csv">
+              <StepUpDownload href={`/api/audit/reports/${id}/export?format=csv`} fileName="pier-report.csv" testId="report-csv">
                 CSV
-              </a>
-              <a className="btn" href={`/api/audit/reports/${id}/export?format=pdf`} download data-testid="report-pdf">
+              </StepUpDownload>
+              <StepUpDownload href={`/api/audit/reports/${id}/export?format=pdf`} fileName="pier-report.pdf" testId="report-pdf">
                 PDF
-              </a>
+              </StepUpDownload>
             </>
           ) : null}
         </div>
