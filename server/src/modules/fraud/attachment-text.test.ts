@@ -58,12 +58,14 @@ describe('attachment text (PDF, DOCX)', () => {
     expect(result.status).toBe('too_large');
   });
 
-  it('gives up on a document that takes longer than the time limit (the thread is terminated)', async () => {
+  it('gives up on a document that takes longer than the time limit (the thread is terminated and replaced)', async () => {
     const pdf = await makePdf(Array.from({ length: 20 }, (_, i) => `page ${i} ${INVOICE}`));
     const started = Date.now();
     const result = await extractDocumentText('slow.pdf', 'pdf', pdf, { ...ATTACHMENT_TEXT_LIMITS, timeoutMs: 1 });
     expect(result.status).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(5_000);
+    // The overrun thread was replaced: the next document is read normally.
+    expect(await extractDocumentText('next.pdf', 'pdf', await makePdf(['next one']))).toMatchObject({ status: 'ok', text: 'next one' });
   });
 
   it('reports a broken document as failed instead of throwing', async () => {

@@ -7,10 +7,10 @@ import yauzl from 'yauzl';
  * identifiers, urgency): a compromised partner often writes one line and puts the new account
  * in the attached invoice.
  *
- * A hostile document must not hang or exhaust the process that assesses mail, so each one is
- * read on a throwaway worker thread (`unpdf` — PDF.js — for PDF, `mammoth` for DOCX) with a
- * wall-clock timeout (the thread is terminated) and a heap limit, after cheap checks on the
- * main thread: size, encryption (never opened: a PDF with an /Encrypt dictionary, an OOXML file
+ * A hostile document must not hang or exhaust the process that assesses mail, so documents are
+ * read on a worker thread (`unpdf` — PDF.js — for PDF, `mammoth` for DOCX) with a heap limit and
+ * a wall-clock timeout per document (on overrun the thread is terminated and replaced), after
+ * cheap checks on the main thread: size, encryption (never opened: a PDF with an /Encrypt dictionary, an OOXML file
  * in an encrypted CFB container, a ZIP with encrypted entries), and the unpacked size of the
  * DOCX body (ZIP bombs). Only the first pages and characters are kept.
  *
@@ -139,21 +139,21 @@ function zipFacts(content: Buffer): Promise<{ unpackedBytes: number; encrypted: 
 }
 
 const require = createRequire(import.meta.url);
-let libraryPaths: { unpdf: string; mammoth: string } | undefined;
 
 /**
  * The worker's code, as a CommonJS script (it runs the same from the TypeScript sources in
- * tests and from dist). It only calls the libraries; every limit is applied by the caller.
+ * tests and from dist). It reads one document per message and only calls the libraries;
+ * every limit is applied by the caller.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const { kind, content, maxPages, maxChars, paths } = workerData;
-  try {
-    let text = '';
-    if (kind === 'pdf') {
-      const { getDocumentProxy } = require(paths.unpdf);
-      const pdf = await getDocumentProxy(new Uint8Array(content), { isEvalSupported: false, stopAtErrors: false });
+const { getDocumentProxy } = require(workerData.unpdf);
+const mammoth = require(workerData.mammoth);
+async function read({ kind, content, maxPages, maxChars }) {
+  let text = '';
+  if (kind === 'pdf') {
+    const pdf = await getDocumentProxy(new Uint8Array(content), { isEvalSupported: false, stopAtErrors: false });
+    try {
       const pages = Math.min(pdf.numPages, maxPages);
       for (let n = 1; n <= pages && text.length < maxChars; n++) {
         const page = await pdf.getPage(n);
@@ -162,49 +162,106 @@ const { parentPort, workerData } = require('node:worker_threads');
         text += '\\n';
         page.cleanup();
       }
+    } finally {
       await pdf.destroy();
-    } else {
-      const mammoth = require(paths.mammoth);
-      text = (await mammoth.extractRawText({ buffer: Buffer.from(content) })).value;
     }
-    parentPort.postMessage({ status: 'ok', text: text.slice(0, maxChars * 2) });
-  } catch (error) {
-    parentPort.postMessage({ status: error && error.name === 'PasswordException' ? 'encrypted' : 'failed', text: '' });
+  } else {
+    text = (await mammoth.extractRawText({ buffer: Buffer.from(content) })).value;
   }
-})();
+  return text.slice(0, maxChars * 2);
+}
+parentPort.on('message', async (job) => {
+  try {
+    parentPort.postMessage({ id: job.id, status: 'ok', text: await read(job) });
+  } catch (error) {
+    parentPort.postMessage({ id: job.id, status: error && error.name === 'PasswordException' ? 'encrypted' : 'failed', text: '' });
+  }
+});
 `;
 
-type WorkerReply = { status: 'ok' | 'encrypted' | 'failed'; text: string };
+type WorkerReply = { id: number; status: 'ok' | 'encrypted' | 'failed'; text: string };
+
+/**
+ * One reader thread, started on the first document and reused (starting one and loading PDF.js
+ * costs more than reading a typical invoice). Documents are read one at a time; a document that
+ * overruns the time limit or kills the thread (heap limit) ends it, and the next document
+ * starts a fresh one. The thread does not keep the process alive and ends after a minute idle.
+ */
+const IDLE_MS = 60_000;
+let reader: { worker: Worker; heapMb: number } | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+let nextJob = 0;
+
+function stopReader() {
+  if (!reader) return;
+  void reader.worker.terminate();
+  reader = undefined;
+}
+
+function startReader(heapMb: number) {
+  if (reader && reader.heapMb === heapMb) return reader.worker;
+  stopReader();
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { unpdf: require.resolve('unpdf'), mammoth: require.resolve('mammoth') },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 },
+    execArgv: [],
+    stdout: true,
+    stderr: true,
+  });
+  // PDF.js warns on stdout about odd fonts and broken objects: that is the mail's content, not
+  // our log — and `pier fraud check` prints its JSON lines on stdout.
+  worker.stdout.resume();
+  worker.stderr.resume();
+  worker.unref();
+  reader = { worker, heapMb };
+  return worker;
+}
 
 function runWorker(
   kind: DocumentKind,
   content: Buffer,
   limits: AttachmentTextLimits,
 ): Promise<{ status: AttachmentTextStatus; text: string }> {
-  libraryPaths ??= { unpdf: require.resolve('unpdf'), mammoth: require.resolve('mammoth') };
+  const run = queue.then(() => readOnce(kind, content, limits));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+function readOnce(
+  kind: DocumentKind,
+  content: Buffer,
+  limits: AttachmentTextLimits,
+): Promise<{ status: AttachmentTextStatus; text: string }> {
+  clearTimeout(idleTimer);
+  const worker = startReader(limits.maxHeapMb);
+  const id = ++nextJob;
   return new Promise((resolve) => {
     let settled = false;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { kind, content, maxPages: limits.maxPages, maxChars: limits.maxChars, paths: libraryPaths },
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-    });
-    // PDF.js warns on stdout about odd fonts and broken objects: that is the mail's content, not our log.
-    worker.stdout.resume();
-    worker.stderr.resume();
-    const finish = (outcome: { status: AttachmentTextStatus; text: string }) => {
+    const finish = (outcome: { status: AttachmentTextStatus; text: string }, broken: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (broken && reader?.worker === worker) stopReader();
+      if (reader) {
+        idleTimer = setTimeout(stopReader, IDLE_MS);
+        idleTimer.unref();
+      }
       resolve(outcome);
-      void worker.terminate();
     };
-    const timer = setTimeout(() => finish({ status: 'timeout', text: '' }), limits.timeoutMs);
-    worker.on('message', (reply: WorkerReply) => finish(reply));
-    worker.on('error', () => finish({ status: 'failed', text: '' }));
-    worker.on('exit', () => finish({ status: 'failed', text: '' }));
+    const onMessage = (reply: WorkerReply) => {
+      if (reply.id === id) finish({ status: reply.status, text: reply.text }, false);
+    };
+    const onError = () => finish({ status: 'failed', text: '' }, true);
+    const onExit = () => finish({ status: 'failed', text: '' }, true);
+    const timer = setTimeout(() => finish({ status: 'timeout', text: '' }, true), limits.timeoutMs);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ id, kind, content, maxPages: limits.maxPages, maxChars: limits.maxChars });
   });
 }
