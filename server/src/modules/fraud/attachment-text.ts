@@ -147,6 +147,10 @@ const require = createRequire(import.meta.url);
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// PDF.js warns on the console about odd fonts and broken objects: that is the mail's content, not
+// our log — and \`pier fraud check\` prints its JSON lines on stdout.
+for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[level] = () => {};
+process.stdout.write = process.stderr.write = () => true;
 const { getDocumentProxy } = require(workerData.unpdf);
 const mammoth = require(workerData.mammoth);
 async function read({ kind, content, maxPages, maxChars }) {
@@ -207,13 +211,7 @@ function startReader(heapMb: number) {
     workerData: { unpdf: require.resolve('unpdf'), mammoth: require.resolve('mammoth') },
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 },
     execArgv: [],
-    stdout: true,
-    stderr: true,
   });
-  // PDF.js warns on stdout about odd fonts and broken objects: that is the mail's content, not
-  // our log — and `pier fraud check` prints its JSON lines on stdout.
-  worker.stdout.resume();
-  worker.stderr.resume();
   worker.unref();
   reader = { worker, heapMb };
   return worker;
@@ -246,6 +244,8 @@ function readOnce(
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      // A 'message' listener holds the process open even after unref(): unref once it is removed.
+      worker.unref();
       if (broken && reader?.worker === worker) stopReader();
       if (reader) {
         idleTimer = setTimeout(stopReader, IDLE_MS);
@@ -259,6 +259,7 @@ function readOnce(
     const onError = () => finish({ status: 'failed', text: '' }, true);
     const onExit = () => finish({ status: 'failed', text: '' }, true);
     const timer = setTimeout(() => finish({ status: 'timeout', text: '' }, true), limits.timeoutMs);
+    worker.ref();
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
