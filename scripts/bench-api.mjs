@@ -21,32 +21,23 @@
 // PostgreSQL (--engine postgres) uses a scratch database on the test bench's server, dropped at the end.
 // The test bench (scripts/test-env) is started if it is not running (PIER_TEST_PORTBASE selects it).
 // The last line printed is one JSON object.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench } from './bench/lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
 const duration = Number(arg('duration', 15));
 const pushes = Number(arg('push', 30));
 const reuse = arg('reuse', undefined);
-const keep = process.argv.includes('--keep') || reuse !== undefined;
+const keep = flag('keep') || reuse !== undefined;
 const log = (line) => console.log(`[bench:api] ${line}`);
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 // --no-build measures the build as it is (e.g. an older one, for a before/after comparison on --reuse data).
-if (!process.argv.includes('--no-build'))
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
+if (!flag('no-build')) execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const dist = (p) => import(path.join(root, 'server/dist', p));
 const { openWorkspace } = await dist('compose.js');
 const { createMailbox, findMailboxByAddress, grantMailboxAccess, updateMailbox } = await dist('modules/mailboxes/index.js');
@@ -61,32 +52,13 @@ const { default: pg } = await import('pg');
 const { Secret, TOTP } = await import('otpauth');
 
 // ---------------------------------------------------------------- test bench (Postfix, Dovecot, PostgreSQL)
-const envScript = path.join(root, 'scripts/test-env/test-env.sh');
-const wasRunning = spawnSync('bash', [envScript, 'status'], { stdio: 'ignore' }).status === 0;
-const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
-const env = Object.fromEntries(
-  readFileSync(envFile, 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
+const testBench = startTestBench();
+const { env } = testBench;
 const pushAddress = 'info@acme.test';
 const benchFile = () => path.join(dataDir, 'bench-api.json');
 const agent = { email: 'agent@acme.test', password: 'bench password 123' };
 
 // ---------------------------------------------------------------- deterministic corpus
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const english =
   'please kindly confirm order quantity pieces carton pallet delivery schedule port vessel booking price discount payment deposit invoice container freight sample approval drawing specification model panel lamp driver warranty packing label catalogue exhibition meeting urgent thanks regards customer supplier stock trial tooling cost total update status problem replacement refund'.split(
     ' ',
@@ -320,14 +292,8 @@ try {
   log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
   await tracePush(page, mails, existsAt);
   // ---------------------------------------------------------------- 6. first-load JS
-  const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
-  const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-  const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
-
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} (shared with other work)`;
-  log(`machine: ${machine}; engine ${engine}; ${reused?.total ?? total} conversations`);
+  const firstLoad = firstLoadKbGz();
+  log(`machine: ${machine()} (shared with other work); engine ${engine}; ${reused?.total ?? total} conversations`);
   console.log(
     JSON.stringify({
       list_p99_ms: list.latency.p99,
@@ -335,7 +301,7 @@ try {
       search_p95_ms: round(percentile(searchTimes, 95)),
       push_p50_ms: Math.round(percentile(pushTimes, 50)),
       push_p95_ms: Math.round(percentile(pushTimes, 95)),
-      first_load_kb_gz: round(jsBytes / 1024),
+      first_load_kb_gz: firstLoad,
     }),
   );
 } finally {
@@ -347,7 +313,7 @@ try {
   } else {
     log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
   }
-  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+  testBench.stop();
 }
 
 /**
