@@ -4,7 +4,8 @@
 // run over it (as the worker would: assessments + bank-identifier ledger), then scores every eval
 // mail with the same function as `pier fraud check` (nothing stored).
 // Flag = level != 'none' (warn or high). Run: npm run fraud:eval  (builds first).
-// Options: --json (one summary object), --quiet (figures only).
+// Options: --json (one summary object), --quiet (figures only), --show SCENARIO (every mail of
+// that scenario with its signals; repeatable).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,13 @@ try {
       };
       show('false positives', fp);
       show('false negatives', fn);
+      const args = process.argv.slice(2);
+      for (let i = 0; i < args.length; i++)
+        if (args[i] === '--show' && args[i + 1])
+          show(
+            `scenario ${args[i + 1]}`,
+            rows.filter((r) => r.scenario === args[i + 1]),
+          );
     }
   }
 } finally {

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import PDFDocument from 'pdfkit';
 import yazl from 'yazl';
 import { BANK_CHANGE, FOLLOW_UP, INQUIRY, INVOICE, PRODUCTS, pick, SECRET_TAIL, URGENT_TAIL } from './texts.mjs';
 
@@ -22,6 +23,16 @@ function rnd() {
   return seed / 2 ** 32;
 }
 const choose = (list) => pick(rnd, list);
+/** Runs `fn` on its own seeded sequence, so mail added later does not change the mail generated after it. */
+function withSeed(own, fn) {
+  const saved = seed;
+  seed = own;
+  try {
+    return fn();
+  } finally {
+    seed = saved;
+  }
+}
 
 // ------------------------------------------------------------------------------------------
 // Bank identifiers (valid check digits, so the extractor accepts them)
@@ -358,6 +369,53 @@ function markEncrypted(buffer, which) {
   return buffer;
 }
 const pdf = (title) => Buffer.from(`%PDF-1.4\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+/**
+ * A real PDF with text (pdfkit, standard Helvetica: Latin-1 languages only), as a promise like
+ * zip(). Fixed dates: the set regenerates byte for byte. `userPassword` encrypts it.
+ */
+function textPdf(text, { userPassword } = {}) {
+  const doc = new PDFDocument({
+    info: { Title: 'Invoice', CreationDate: ZIP_TIME },
+    ...(userPassword ? { userPassword, ownerPassword: 'owner', pdfVersion: '1.7' } : {}),
+  });
+  const chunks = [];
+  doc.on('data', (c) => chunks.push(c));
+  const done = new Promise((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.fontSize(11).text(text);
+  doc.end();
+  return done;
+}
+const TEXT_PDF = (filename, text, options) => ({ filename, mime: 'application/pdf', content: textPdf(text, options) });
+const xmlEscape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** A minimal complete DOCX (WordprocessingML), one paragraph per line of `text`. */
+const TEXT_DOCX = (filename, text) => ({
+  filename,
+  mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  content: zip([
+    {
+      name: '[Content_Types].xml',
+      content:
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    },
+    {
+      name: '_rels/.rels',
+      content:
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    },
+    {
+      name: 'word/document.xml',
+      content: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${text
+        .split('\n')
+        .map((p) => `<w:p><w:r><w:t xml:space="preserve">${xmlEscape(p)}</w:t></w:r></w:p>`)
+        .join('')}</w:body></w:document>`,
+    },
+  ]),
+});
+/** Languages Helvetica (WinAnsi) can write; documents for the others are in English. */
+const LATIN = new Set(['en', 'de', 'es', 'fr', 'it', 'pt']);
 const PDF = (filename) => ({ filename, mime: 'application/pdf', content: pdf(filename) });
 const XLSX = (filename) => ({
   filename,
@@ -982,11 +1040,18 @@ for (let i = 0; i < 3; i++) {
   const domain = choose(['global-settlement-services.com', 'intl-collections.net', 'trade-finance-agent.com']);
   impersonation('unrelated-agent', c, `accounts@${domain}`, { fromName: `${c.name.split(' ')[0]} - Accounts` });
 }
-// 12. the compromised partner sends only a short note and a PDF invoice carrying the new account.
-//     Pier does not read PDFs yet: expected false negatives, kept to measure the gap honestly.
+// 12. the compromised partner sends only a short note and a PDF invoice carrying the new account:
+//     the first announces the change inside the PDF, the second only carries the new account in
+//     its bank block (Pier reads PDF/DOCX text since the attachment-text change).
 for (let i = 0; i < 2; i++) {
   const c = withBank[(i * 9 + 1) % withBank.length];
   const thread = threads.get(c.key);
+  const lang = LATIN.has(c.lang) ? c.lang : 'en';
+  const letter = withSeed(1200 + i, () => {
+    const ctx = ctxFor(c, lang);
+    const bank = c.bank.iban ? { iban: newIban(c.bank.iban.slice(0, 2)), bic: c.bank.bic } : { account: digits(16), bic: c.bank.bic };
+    return (i === 0 ? choose(BANK_CHANGE[lang]) : INVOICE[lang])({ ...ctx, bank: bankBlock(bank, lang, c.name) });
+  });
   writeEval('fraud', 'bank-details-only-in-pdf', {
     fromName: c.name,
     fromAddress: c.address,
@@ -998,7 +1063,7 @@ for (let i = 0; i < 2; i++) {
     inReplyTo: thread.ids[thread.ids.length - 1],
     references: thread.ids,
     auth: AUTH_PASS(c.domain),
-    attachments: [PDF('Invoice_updated.pdf')],
+    attachments: [TEXT_PDF('Invoice_updated.pdf', `${letter.subject}\n\n${letter.text}`)],
   });
 }
 
@@ -1048,6 +1113,91 @@ for (const [name, address, lang] of [
     date: nextDate(),
     messageId: newMessageId(domain),
     auth: AUTH_PASS(domain),
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Documents: bank details inside PDF/DOCX attachments (added with attachment-text reading).
+
+// 13. compromised partners put the new account in a Word letter; the mail itself says nothing.
+for (const key of ['acme', 'lumiere']) {
+  const c = COUNTERPARTIES.find((p) => p.key === key);
+  const thread = threads.get(c.key);
+  const ctx = ctxFor(c);
+  const bank = { iban: newIban(choose(['GB', 'NL', 'PL'])), bic: choose(['BARCGB22XXX', 'INGBNL2AXXX', 'BPKOPLPWXXX']) };
+  const letter = (key === 'acme' ? INVOICE[c.lang] : choose(BANK_CHANGE[c.lang]))({ ...ctx, bank: bankBlock(bank, c.lang, c.name) });
+  writeEval('fraud', 'bank-details-only-in-docx', {
+    fromName: c.name,
+    fromAddress: c.address,
+    to: [us],
+    subject: `Re: ${thread.subject}`,
+    text:
+      key === 'acme' ? 'Anbei die aktualisierte Rechnung.\n\nGrüße' : 'Veuillez trouver ci-joint la facture mise à jour.\n\nCordialement',
+    date: nextDate(),
+    messageId: newMessageId(c.domain),
+    inReplyTo: thread.ids[thread.ids.length - 1],
+    references: thread.ids,
+    auth: AUTH_PASS(c.domain),
+    attachments: [TEXT_DOCX(`${key === 'acme' ? 'Rechnung' : 'Facture'}-${ctx.po}.docx`, `${letter.subject}\n\n${letter.text}`)],
+  });
+}
+// (d1) known partners send their invoice as a PDF or DOCX with the account we already know.
+for (const [key, kind] of [
+  ['acme', 'pdf'],
+  ['novaluz', 'pdf'],
+  ['lucebella', 'docx'],
+  ['brightway', 'pdf'],
+  ['globex', 'docx'],
+  ['pacific', 'pdf'],
+]) {
+  const c = COUNTERPARTIES.find((p) => p.key === key);
+  const ctx = ctxFor(c);
+  const invoice = INVOICE[c.lang]({ ...ctx, bank: bankBlock(c.bank, c.lang, c.name) });
+  const file = `${invoice.subject.replace(/\s+/g, '-')}.${kind}`;
+  writeEval('legit', 'invoice-document-known-bank', {
+    fromName: c.name,
+    fromAddress: c.address,
+    to: [us],
+    subject: invoice.subject,
+    text: `Please find the invoice attached.\n\n${c.name}`,
+    date: nextDate(),
+    messageId: newMessageId(c.domain),
+    auth: AUTH_PASS(c.domain),
+    attachments: [
+      kind === 'pdf' ? TEXT_PDF(file, `${invoice.subject}\n\n${invoice.text}`) : TEXT_DOCX(file, `${invoice.subject}\n\n${invoice.text}`),
+    ],
+  });
+}
+// (d2) a forwarder's booking confirmation as a PDF: bank details of a first-time sender, no change.
+writeEval('legit', 'forwarder-pdf-first-bank', {
+  fromName: 'Ocean Link Logistics',
+  fromAddress: 'booking@oceanlink-logistics.com',
+  to: [us],
+  subject: 'Booking confirmation SZX-HAM 40HQ',
+  text: 'Dear Lily,\n\nPlease find our booking confirmation and debit note attached.\n\nBest regards,\nOcean Link Logistics',
+  date: nextDate(),
+  messageId: newMessageId('oceanlink-logistics.com'),
+  auth: AUTH_PASS('oceanlink-logistics.com'),
+  attachments: [
+    TEXT_PDF(
+      'Debit-note-SZX-HAM.pdf',
+      'DEBIT NOTE\nOcean freight SZX-HAM 1 x 40HQ USD 2,350.00\nTHC USD 180.00\nPayment within 30 days.\nBeneficiary: Ocean Link Logistics Ltd\nAccount No: 741 852 963 001\nSWIFT: HSBCHKHHHKH',
+    ),
+  ],
+});
+// (d3) a known partner's password-protected statement: Pier never opens encrypted files.
+{
+  const c = COUNTERPARTIES.find((p) => p.key === 'brightway');
+  writeEval('legit', 'encrypted-pdf-statement', {
+    fromName: c.name,
+    fromAddress: c.address,
+    to: [us],
+    subject: 'Statement of account Q1',
+    text: 'Hi Lily,\n\nOur statement of account is attached; the password is your customer number.\n\nJames',
+    date: nextDate(),
+    messageId: newMessageId(c.domain),
+    auth: AUTH_PASS(c.domain),
+    attachments: [TEXT_PDF('Statement-Q1.pdf', 'Statement of account. Balance due USD 12,400.', { userPassword: 'HL-2291' })],
   });
 }
 

@@ -50,6 +50,35 @@ describe.each(engines)('pier fraud check on %s', (engine) => {
     expect(JSON.parse(again.stdout)).toEqual(lines[2]);
   });
 
+  it('reads bank details and payment-change words inside PDF and DOCX attachments, never an encrypted PDF', async () => {
+    const files = [
+      evalFile('fraud-286-bank-details-only-in-pdf.eml'),
+      evalFile('fraud-287-bank-details-only-in-pdf.eml'),
+      evalFile('fraud-293-bank-details-only-in-docx.eml'),
+      evalFile('legit-295-invoice-document-known-bank.eml'),
+      evalFile('legit-302-encrypted-pdf-statement.eml'),
+    ];
+    const { stdout } = await runCli(database, ['fraud', 'check', '--mailbox', 'sales@hengda-lighting.com', ...files]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { file: string; level: string; signals: { code: string; reason: { en: string } }[] });
+    const codes = lines.map((l) => l.signals.map((s) => s.code));
+    // A one-line mail whose PDF announces the change and carries a new IBAN for a known company.
+    expect(lines[0]).toMatchObject({ level: 'high' });
+    expect(codes[0]).toEqual(['payment_change', 'new_bank_details']);
+    expect(lines[0]?.signals[0]?.reason.en).toContain('in the attachment "Invoice_updated.pdf"');
+    // Only the bank block of the PDF/DOCX invoice is new.
+    expect(lines[1]).toMatchObject({ level: 'warn' });
+    expect(codes[1]).toEqual(['new_bank_details']);
+    expect(lines[2]).toMatchObject({ level: 'warn' });
+    expect(codes[2]).toEqual(['new_bank_details']);
+    // The known account inside an invoice PDF reassures; a password-protected PDF is not opened.
+    expect(lines[3]).toMatchObject({ level: 'none' });
+    expect(codes[3]).toEqual(['known_bank_details']);
+    expect(lines[4]).toMatchObject({ level: 'none', signals: [] });
+  });
+
   it('reports an unreadable file on stderr with exit code 1 and still checks the others', async () => {
     const failure = await runCli(database, [
       'fraud',

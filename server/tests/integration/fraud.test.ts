@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/db/ids.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { phoneConfirmationRequired } from '../../src/modules/fraud/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
@@ -151,6 +152,35 @@ describe.each(engines)('fraud checks on incoming mail on %s', (engine) => {
       status: 400,
       body: { error: { code: 'request.invalid' } },
     });
+    // A number recorded on the impostor's own contact (say, copied from the mail's signature), or
+    // on a colleague at the look-alike domain, never becomes callable: it would reach the fraudster.
+    expect(await as.agent.put(`/api/contacts/${anna.id}/phone`, { phone: '+44 20 7946 0958' })).toMatchObject({ status: 200 });
+    const colleagueId = newId();
+    const lookalikeCompany = await db.selectFrom('contacts').select('company_id').where('id', '=', anna.id).executeTakeFirstOrThrow();
+    expect(lookalikeCompany.company_id).not.toBeNull();
+    await db
+      .insertInto('contacts')
+      .values({
+        id: colleagueId,
+        address: 'accounts@acme-tradinq.de',
+        name: 'Accounts',
+        company_id: lookalikeCompany.company_id,
+        country: null,
+        phone_e164: '+442079460959',
+        first_seen_at: Date.now(),
+        last_seen_at: Date.now(),
+      })
+      .execute();
+    const impostorSide = await as.agent.get<FraudResponse>(`/api/conversations/${conversationId}/fraud`);
+    expect(impostorSide.body.phoneConfirmation.callableContacts).toEqual([]);
+    const listed = await as.agent.get<{ items: { address: string }[] }>(`/api/conversations/${conversationId}/contacts`);
+    expect(listed.body.items.map((c) => c.address)).not.toContain('anna.schmidt@acme-tradinq.de');
+    expect(listed.body.items.map((c) => c.address)).toContain('anna.schmidt@acme-trading.de');
+    for (const contactId of [anna.id, colleagueId]) {
+      expect(
+        await as.agent.post(`/api/conversations/${conversationId}/phone-confirmations`, { contactId, outcome: 'confirmed' }),
+      ).toMatchObject({ status: 400, body: { error: { code: 'fraud.phone_not_on_record' } } });
+    }
     // The real Anna, at the imitated company, has a number on record: that is whom to call.
     const realAnna = await db
       .selectFrom('contacts')

@@ -4,7 +4,7 @@ import { attachmentSignals } from './signals/attachments.js';
 import { authFailureSignals } from './signals/auth-failure.js';
 import { bankIdentifierSignals, extractBankIdentifiers } from './signals/bank-identifiers.js';
 import { displayNameSignals } from './signals/display-name.js';
-import { paymentChangeSignals, pressureSignals } from './signals/language.js';
+import { paymentChangeSignals, pressureSignals, type TextSource } from './signals/language.js';
 import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { replyToSignals } from './signals/reply-to.js';
 import { threadSignals } from './signals/thread-hijack.js';
@@ -33,9 +33,13 @@ export function levelFor(score: number): FraudLevel {
 /** Scores one incoming mail against what the workspace knew before it. Pure: no I/O. */
 export function assessMail(mail: FraudMail, history: FraudHistory): Assessment & { bankIdentifiers: BankIdentifier[]; imitated: string[] } {
   const words = ownWords(mail.subject, mail.text);
+  // The sender's own words first, then the text of each PDF/DOCX attachment (an invoice with the "new" account).
+  const sources: TextSource[] = [{ words }, ...mail.documents.map((d) => ({ words: d.text, attachment: d.filename }))];
   const lookalike = lookalikeSignals(mail, history);
   const displayName = displayNameSignals(mail, history);
-  const bankIdentifiers = extractBankIdentifiers(ownWords('', mail.text));
+  const bankIdentifiers = uniqueIdentifiers(
+    [ownWords('', mail.text), ...mail.documents.map((d) => d.text)].flatMap(extractBankIdentifiers),
+  );
   const senderCompany = mail.from?.address ? companyDomainFor(mail.from.address) : null;
   const imitated = [...new Set([...lookalike.imitated, ...displayName.imitated])];
   const signals = [
@@ -44,12 +48,12 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     ...replyToSignals(mail, history),
     ...authFailureSignals(mail),
     ...threadSignals(mail, history),
-    ...paymentChangeSignals(words),
+    ...paymentChangeSignals(sources),
     ...bankIdentifierSignals(bankIdentifiers, history, {
       senderCompany,
       imitated,
     }),
-    ...pressureSignals(words),
+    ...pressureSignals(sources),
     ...attachmentSignals(mail.attachments),
   ];
   const score = Math.max(
@@ -57,4 +61,10 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     signals.reduce((sum, s) => sum + s.weight, 0),
   );
   return { score, level: levelFor(score), signals, bankIdentifiers, imitated };
+}
+
+function uniqueIdentifiers(list: BankIdentifier[]): BankIdentifier[] {
+  const seen = new Map<string, BankIdentifier>();
+  for (const id of list) seen.set(`${id.kind}:${id.value}`, id);
+  return [...seen.values()];
 }

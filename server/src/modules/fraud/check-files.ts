@@ -4,12 +4,15 @@ import type { Database } from '../../db/schema.js';
 import { parseMail, readProviderAuthResults } from '../conversations/index.js';
 import { assessMail } from './assess.js';
 import { attachmentFacts } from './attachment-facts.js';
+import { attachmentTexts } from './attachment-text.js';
 import { loadFraudHistory } from './history.js';
 import type { Assessment, FraudMail } from './types.js';
 
 /** Parses raw mail into the fraud view; the provider's Authentication-Results stand for the auth verdicts. */
 export async function fraudMailFromRaw(raw: Buffer): Promise<FraudMail> {
   const parsed = await parseMail(raw);
+  const files = parsed.attachments.filter((a) => !a.isInline);
+  const documents = (await attachmentTexts(files)).filter((d) => d.status === 'ok' && d.text !== '');
   return {
     from: parsed.from,
     replyTo: parsed.replyTo,
@@ -17,7 +20,8 @@ export async function fraudMailFromRaw(raw: Buffer): Promise<FraudMail> {
     text: parsed.text,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
-    attachments: await attachmentFacts(parsed.attachments.filter((a) => !a.isInline)),
+    attachments: await attachmentFacts(files),
+    documents: documents.map(({ filename, text }) => ({ filename, text })),
     authResults: readProviderAuthResults(raw),
     bulk: parsed.listId !== null || /^(?:bulk|list|junk)$/i.test(parsed.precedence?.trim() ?? ''),
   };

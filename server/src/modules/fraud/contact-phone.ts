@@ -6,35 +6,15 @@ import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
-import { selectConversationAssessments } from './fraud-queries.js';
+import { callableContactsQuery } from './phone-confirmation.js';
 
-/**
- * The customer side of a conversation whose numbers the team may record: the contacts of its
- * messages (not the team's own mailboxes), their companies' other contacts, and the contacts of
- * the company a look-alike imitates (the one to call).
- */
+/** The people whose numbers the team may record for a conversation: the callable side (callableContactsQuery), with or without a number. */
 export async function conversationContacts(db: Kysely<Database>, conversationId: string) {
-  const own = (await db.selectFrom('mailboxes').select('address').execute()).map((m) => m.address.toLowerCase());
-  const inConversation = db
-    .selectFrom('message_contacts')
-    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'message_contacts.message_id')
-    .where('conversation_messages.conversation_id', '=', conversationId)
-    .select('message_contacts.contact_id');
-  const companies = db.selectFrom('contacts').where('id', 'in', inConversation).where('company_id', 'is not', null).select('company_id');
-  const imitated = (await selectConversationAssessments(db, conversationId)).flatMap((a) => JSON.parse(a.imitated) as string[]);
-  const imitatedCompanies = db
-    .selectFrom('companies')
-    .where('domain', 'in', imitated.length ? imitated : [''])
-    .select('id');
-  const rows = await db
-    .selectFrom('contacts')
-    .where((eb) => eb.or([eb('id', 'in', inConversation), eb('company_id', 'in', companies), eb('company_id', 'in', imitatedCompanies)]))
+  const rows = await (await callableContactsQuery(db, conversationId))
     .select(['id', 'address', 'name', 'phone_e164'])
     .orderBy('address')
     .execute();
-  return rows
-    .filter((r) => !own.includes(r.address.toLowerCase()))
-    .map((r) => ({ contactId: r.id, address: r.address, name: r.name, phone: r.phone_e164 }));
+  return rows.map((r) => ({ contactId: r.id, address: r.address, name: r.name, phone: r.phone_e164 }));
 }
 
 /** Parses a number written any usual way ("+49 40 1234 5678", "0574-8888 1234" with country CN) to E.164, or 400. */

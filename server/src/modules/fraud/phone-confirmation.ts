@@ -49,26 +49,46 @@ export async function phoneConfirmationRequired(db: Db, conversationId: string):
 }
 
 /**
- * Contacts of the conversation's customer side with a number on their record: the contacts
- * of its messages, and the other contacts of their companies (a colleague's number will do).
+ * The people the team may call about a conversation (and record numbers for), as a query on
+ * `contacts`: the customer side of its messages, their companies' other contacts, and the
+ * contacts of a company a look-alike imitates (the one to call). Never the team's own
+ * mailboxes, and never an impostor: the sender of any mail assessed as imitating someone
+ * (look-alike domain, a known contact's name on another address), nor anyone at that sender's
+ * company (the look-alike domain). A number recorded on the impostor's contact, copied from
+ * its mail, would lead to the fraudster.
  */
-export async function callableContacts(db: Db, conversationId: string) {
+export async function callableContactsQuery(db: Db, conversationId: string) {
+  const own = (await db.selectFrom('mailboxes').select('address').execute()).map((m) => m.address.toLowerCase());
   const inConversation = db
     .selectFrom('message_contacts')
     .innerJoin('conversation_messages', 'conversation_messages.message_id', 'message_contacts.message_id')
     .where('conversation_messages.conversation_id', '=', conversationId)
     .select('message_contacts.contact_id');
   const companies = db.selectFrom('contacts').where('id', 'in', inConversation).where('company_id', 'is not', null).select('company_id');
-  // A look-alike's own "colleagues" are the fraudster: the company it imitates is the one to call.
   const imitated = (await selectConversationAssessments(db, conversationId)).flatMap((a) => JSON.parse(a.imitated) as string[]);
   const imitatedCompanies = db
     .selectFrom('companies')
     .where('domain', 'in', imitated.length ? imitated : [''])
     .select('id');
-  const rows = await db
+  const impostors = db
+    .selectFrom('fraud_assessments')
+    .innerJoin('message_contacts', 'message_contacts.message_id', 'fraud_assessments.message_id')
+    .where('message_contacts.role', '=', 'from')
+    .where('fraud_assessments.imitated', '!=', '[]')
+    .select('message_contacts.contact_id');
+  const impostorCompanies = db.selectFrom('contacts').where('id', 'in', impostors).where('company_id', 'is not', null).select('company_id');
+  return db
     .selectFrom('contacts')
-    .where('phone_e164', 'is not', null)
     .where((eb) => eb.or([eb('id', 'in', inConversation), eb('company_id', 'in', companies), eb('company_id', 'in', imitatedCompanies)]))
+    .where('id', 'not in', impostors)
+    .where((eb) => eb.or([eb('company_id', 'is', null), eb('company_id', 'not in', impostorCompanies)]))
+    .where((eb) => eb(eb.fn('lower', ['address']), 'not in', own.length ? own : ['']));
+}
+
+/** Contacts the team may call about the conversation that have a number on their record. */
+export async function callableContacts(db: Db, conversationId: string) {
+  const rows = await (await callableContactsQuery(db, conversationId))
+    .where('phone_e164', 'is not', null)
     .select(['id', 'address', 'name', 'phone_e164'])
     .orderBy('address')
     .execute();

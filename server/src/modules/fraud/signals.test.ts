@@ -23,6 +23,7 @@ const mail = (over: Partial<FraudMail> = {}): FraudMail => ({
   inReplyTo: null,
   references: [],
   attachments: [],
+  documents: [],
   authResults: null,
   bulk: false,
   ...over,
@@ -323,6 +324,32 @@ describe('scoring', () => {
     expect(fraud.level).toBe('high');
     expect(codes(fraud.signals)).toEqual(['lookalike_domain', 'payment_change', 'new_bank_details', 'urgency_language']);
     expect(assessMail(mail(), history())).toMatchObject({ score: 0, level: 'none', signals: [] });
+  });
+  it("reads the attachments' text after the mail's own words, and names the attachment in the reason", () => {
+    const known = history({ bankIdentifiers: { 'acme-trading.de': [{ kind: 'iban', value: 'DE89370400440532013000' }] } });
+    const withInvoice = assessMail(
+      mail({
+        text: 'Please see the attached invoice.',
+        documents: [
+          { filename: 'packing-list.pdf', text: 'Packing list: 40 cartons' },
+          {
+            filename: 'Invoice.pdf',
+            text: 'Invoice 4711. Our bank account has changed. New IBAN: GB29 NWBK 6016 1331 9268 19. Pay today.',
+          },
+        ],
+      }),
+      known,
+    );
+    expect(codes(withInvoice.signals)).toEqual(['payment_change', 'new_bank_details', 'urgency_language']);
+    expect(withInvoice.signals[0]?.reason.en).toContain('in the attachment "Invoice.pdf"');
+    expect(withInvoice.signals[0]?.reason['zh-CN']).toContain('附件“Invoice.pdf”中');
+    expect(withInvoice.bankIdentifiers).toEqual([{ kind: 'iban', value: 'GB29NWBK60161331926819' }]);
+    // The mail's own words come first: the reason then names no attachment.
+    const inBody = assessMail(
+      mail({ text: 'Our bank account has changed.', documents: [{ filename: 'Invoice.pdf', text: 'We have changed our bank' }] }),
+      known,
+    );
+    expect(inBody.signals[0]?.reason.en).not.toContain('attachment');
   });
   it('reports payment details in outgoing text for the second-approver gate', () => {
     expect(containsPaymentDetails('Beneficiary: Hengda Lighting Co., Ltd.\nA/C No: 4000 0231 0900 1234 567\nSWIFT: ICBKCNBJSZN')).toBe(

@@ -25,6 +25,9 @@ export type AttachmentFacts = {
   archive?: { entries: string[]; encrypted: boolean } | undefined;
 };
 
+/** The text of one readable document attachment (whitespace collapsed, NFKC). */
+export type AttachmentDocument = { filename: string; text: string };
+
 /** The parts of one incoming mail the signals look at; built from parseMail or from stored rows. */
 export type FraudMail = {
   from: Address | null;
@@ -34,6 +37,8 @@ export type FraudMail = {
   inReplyTo: string | null;
   references: string[];
   attachments: AttachmentFacts[];
+  /** Text read from PDF/DOCX attachments (attachment-text.ts): payment words and bank details hide there too. */
+  documents: AttachmentDocument[];
   authResults: AuthResults | null;
   /** Sent to a list (List-Id, Precedence: bulk/list): newsletters legitimately answer elsewhere. */
   bulk: boolean;

@@ -9,13 +9,22 @@ const safariIphone =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
 describe('GeoIP from the shipped database', () => {
-  it('places public IPv4 addresses and leaves loopback, private and IPv6 unknown', () => {
+  it('places public IPv4 and IPv6 addresses and leaves loopback, private, link-local and documentation ranges unknown', () => {
     expect(countryOf('8.8.8.8')).toBe('US');
     expect(countryOf('::ffff:8.8.8.8')).toBe('US');
     expect(countryOf('123.45.67.8')).toBe('KR');
     expect(countryOf('127.0.0.1')).toBeNull();
     expect(countryOf('192.168.1.20')).toBeNull();
     expect(countryOf('::1')).toBeNull();
+    // IPv6 (GeoLite2 data of geoip-country): Google DNS, Deutsche Telekom, China Telecom, CERNET.
+    expect(countryOf('2001:4860:4860::8888')).toBe('US');
+    expect(countryOf('2003:e8:1234::1')).toBe('DE');
+    expect(countryOf('240e:3b0::1')).toBe('CN');
+    expect(countryOf('2001:DA8:8000::1')).toBe('CN');
+    expect(countryOf('fe80::1')).toBeNull();
+    expect(countryOf('fd00::1')).toBeNull();
+    expect(countryOf('2001:db8::1')).toBeNull();
+    expect(countryOf('not-an-ip')).toBeNull();
     expect(countryOf(null)).toBeNull();
   });
 

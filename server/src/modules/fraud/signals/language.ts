@@ -36,41 +36,65 @@ export function findPaymentChange(words: string): { language: string; phrase: st
   return null;
 }
 
-export function paymentChangeSignals(words: string): FraudSignal[] {
-  const found = findPaymentChange(words);
-  if (!found) return [];
-  const name = LANGUAGE_NAMES[found.language] ?? { en: found.language, zh: found.language };
-  return [
-    signal(
-      'payment_change',
-      PAYMENT_CHANGE_WEIGHT,
-      `The mail says the bank account for payment has changed ("${quote(found.phrase)}", ${name.en}). This is the most common trick to steal payments: confirm by phone before paying.`,
-      `邮件称收款银行账户已变更（“${quote(found.phrase)}”，${name.zh}）。这是骗取货款最常见的手法：付款前务必电话核实。`,
-    ),
-  ];
+/**
+ * Where a phrase was found, for the reason: the mail's own words, or the text of one of its
+ * PDF/DOCX attachments (then named, so the agent knows where to look).
+ */
+export type TextSource = { words: string; attachment?: string };
+
+const inAttachment = (source: TextSource) =>
+  source.attachment
+    ? { en: ` in the attachment "${quote(source.attachment, 60)}"`, zh: `附件“${quote(source.attachment, 60)}”中` }
+    : { en: '', zh: '' };
+
+/** The mail's words first, then each attachment's text: the first source with a phrase names it. */
+export function paymentChangeSignals(sources: string | TextSource[]): FraudSignal[] {
+  for (const source of typeof sources === 'string' ? [{ words: sources }] : sources) {
+    const found = findPaymentChange(source.words);
+    if (!found) continue;
+    const name = LANGUAGE_NAMES[found.language] ?? { en: found.language, zh: found.language };
+    const where = inAttachment(source);
+    return [
+      signal(
+        'payment_change',
+        PAYMENT_CHANGE_WEIGHT,
+        `The mail says${where.en} the bank account for payment has changed ("${quote(found.phrase)}", ${name.en}). This is the most common trick to steal payments: confirm by phone before paying.`,
+        `邮件${where.zh}称收款银行账户已变更（“${quote(found.phrase)}”，${name.zh}）。这是骗取货款最常见的手法：付款前务必电话核实。`,
+      ),
+    ];
+  }
+  return [];
 }
 
-export function pressureSignals(words: string): FraudSignal[] {
+export function pressureSignals(sources: string | TextSource[]): FraudSignal[] {
+  const list = typeof sources === 'string' ? [{ words: sources }] : sources;
+  const first = (patterns: RegExp[]) => {
+    for (const source of list) {
+      const match = patterns.map((p) => p.exec(source.words)).find((m) => m !== null);
+      if (match) return { match, where: inAttachment(source) };
+    }
+    return null;
+  };
   const signals: FraudSignal[] = [];
-  const urgent = URGENCY.map((p) => p.exec(words)).find((m) => m !== null);
+  const urgent = first(URGENCY);
   if (urgent) {
     signals.push(
       signal(
         'urgency_language',
         URGENCY_WEIGHT,
-        `The mail pushes for speed ("${quote(urgent[0], 40)}").`,
-        `邮件催促尽快处理（“${quote(urgent[0], 40)}”）。`,
+        `The mail pushes for speed${urgent.where.en} ("${quote(urgent.match[0], 40)}").`,
+        `邮件${urgent.where.zh}催促尽快处理（“${quote(urgent.match[0], 40)}”）。`,
       ),
     );
   }
-  const secret = SECRECY.map((p) => p.exec(words)).find((m) => m !== null);
+  const secret = first(SECRECY);
   if (secret) {
     signals.push(
       signal(
         'secrecy_language',
         SECRECY_WEIGHT,
-        `The mail asks for secrecy or not to call ("${quote(secret[0], 40)}"); a real partner does not mind a phone call.`,
-        `邮件要求保密或不要打电话（“${quote(secret[0], 40)}”）；真正的合作伙伴不会介意电话核实。`,
+        `The mail asks${secret.where.en} for secrecy or not to call ("${quote(secret.match[0], 40)}"); a real partner does not mind a phone call.`,
+        `邮件${secret.where.zh}要求保密或不要打电话（“${quote(secret.match[0], 40)}”）；真正的合作伙伴不会介意电话核实。`,
       ),
     );
   }
