@@ -16,6 +16,7 @@ import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
+import { reindexStoredMail } from './modules/conversations/index.js';
 import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
@@ -45,6 +46,12 @@ function choice<T extends z.ZodType>(schema: T) {
     if (!parsed.success) throw new InvalidArgumentError(`expected one of: ${parsed.error.issues[0]?.message ?? ''}`);
     return parsed.data as z.infer<T>;
   };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('expected a whole number from 1 to 100000');
+  return n;
 }
 
 async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> {
@@ -277,6 +284,34 @@ program
   .description('apply pending migrations (start-up does this too)')
   .action(async () => {
     await withWorkspace(async (ws) => console.log(JSON.stringify({ migrated: true, engine: ws.database.engine })));
+  });
+
+program
+  .command('search')
+  .description('the full-text index')
+  .command('reindex')
+  .description('rebuild the index entries of stored mail (e.g. after a tokenizer change); resumable, in batches')
+  .option('--mailbox <address>', 'only the mail of this mailbox (default: all stored mail)')
+  .option('--batch-size <n>', 'messages per transaction', positiveInt, 200)
+  .option('--restart', 'start from the beginning even if an earlier run was interrupted')
+  .action(async (opts: { mailbox?: string; batchSize: number; restart?: boolean }) => {
+    await withWorkspace(async (ws) => {
+      let mailboxId: string | undefined;
+      if (opts.mailbox) {
+        const row = await findMailboxByAddress(ws.db, opts.mailbox);
+        if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+        mailboxId = row.id;
+      }
+      const counts = await reindexStoredMail(ws, {
+        mailboxId,
+        batchSize: opts.batchSize,
+        restart: opts.restart,
+        // Progress on stderr; the last line on stdout is the JSON of the counts.
+        onBatch: (c) => process.stderr.write(`reindexed ${c.total} (${c.failed} failed)\n`),
+      });
+      console.log(JSON.stringify(counts));
+      if (counts.failed > 0) process.exitCode = 1;
+    });
   });
 
 program
