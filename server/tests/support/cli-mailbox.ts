@@ -13,6 +13,8 @@ export type CliMailbox = {
    * SMTP listener only.
    */
   testBench?: { folders?: string; sinceDays?: string };
+  /** With testBench: sign in with XOAUTH2 instead of the password (tokens and client secret on standard input). */
+  xoauth2?: { accessToken: string; refreshToken: string; clientId: string; clientSecret: string; tokenEndpoint: string };
   /** More arguments, after the generated ones. */
   extra?: string[];
 };
@@ -27,7 +29,12 @@ export function mailboxAddArgs(mailbox: CliMailbox): string[] {
       ...['--imap-host', mailServer.host, '--imap-port', String(mailServer.imapPort), '--imap-tls', 'none'],
       ...['--smtp-host', mailServer.host, '--smtp-port', String(mailServer.submissionPort), '--smtp-tls', 'none'],
       ...['--folders', mailbox.testBench.folders ?? 'inbox', '--since-days', mailbox.testBench.sinceDays ?? 'all'],
-      '--password-stdin',
+      ...(mailbox.xoauth2
+        ? [
+            ...['--access-token-stdin', '--oauth-refresh-token-stdin', '--oauth-client-secret-stdin'],
+            ...['--oauth-client-id', mailbox.xoauth2.clientId, '--oauth-token-endpoint', mailbox.xoauth2.tokenEndpoint],
+          ]
+        : ['--password-stdin']),
     );
   }
   return [...args, ...(mailbox.extra ?? [])];
@@ -35,5 +42,7 @@ export function mailboxAddArgs(mailbox: CliMailbox): string[] {
 
 /** `npm run pier -- mailbox add …` for a test workspace. */
 export function addMailboxWithCli(database: TestDatabase, mailbox: CliMailbox) {
-  return runCli(database, mailboxAddArgs(mailbox), mailbox.testBench ? `${mailServer.password}\n` : undefined);
+  const o = mailbox.xoauth2;
+  const input = o ? `${o.accessToken}\n${o.refreshToken}\n${o.clientSecret}\n` : `${mailServer.password}\n`;
+  return runCli(database, mailboxAddArgs(mailbox), mailbox.testBench ? input : undefined);
 }

@@ -247,6 +247,10 @@ export const settingsEn = {
       title: 'No connection settings',
       fix: 'This mailbox has no IMAP/SMTP settings: it only receives mail on Pier’s SMTP listener. Edit it to add a connection.',
     },
+    oauth_revoked: {
+      title: 'Reconnect this mailbox',
+      fix: 'Google or Microsoft refused to renew Pier’s access (the refresh token was revoked or has expired, or the password changed). Edit the mailbox and enter a new refresh token, or sign in to the account again.',
+    },
   } satisfies ConnectionErrors,
   remove: {
     title: 'Remove {{address}}?',

@@ -229,6 +229,10 @@ export const settingsZhCN: SettingsCatalogue = {
       title: '未配置连接',
       fix: '此邮箱没有 IMAP/SMTP 设置，只能通过 Pier 的 SMTP 接收服务收信。编辑邮箱即可添加连接。',
     },
+    oauth_revoked: {
+      title: '请重新连接此邮箱',
+      fix: 'Google 或 Microsoft 拒绝为 Pier 续期访问权限（刷新令牌已被撤销或已过期，或账户密码已更改）。请编辑此邮箱并填入新的刷新令牌，或重新登录该账户。',
+    },
   },
   remove: {
     title: '移除 {{address}}？',
