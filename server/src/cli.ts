@@ -175,7 +175,7 @@ mailbox
     await withWorkspace(async ({ db, secrets }) => {
       const row = await findMailboxByAddress(db, address);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${address}`);
-      const result = await testMailboxConnection(row, secrets);
+      const result = await testMailboxConnection(row, secrets, undefined, db);
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

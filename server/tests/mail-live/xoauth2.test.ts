@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
-import { findMailboxByAddress, openMailboxSecret } from '../../src/modules/mailboxes/index.js';
+import { accessTokenSource, findMailboxByAddress, openMailboxSecret, testMailboxConnection } from '../../src/modules/mailboxes/index.js';
+import { sendRawMail } from '../../src/modules/outbox/index.js';
 import { syncMailboxOnce } from '../../src/modules/sync/index.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -93,6 +94,26 @@ describe('XOAUTH2 mailbox with token refresh, against Dovecot', () => {
     // The old (still active) token was never offered to the server.
     expect(oauth.introspections).not.toContain(old);
     expect((await storedToken()).accessToken).not.toBe(old);
+  });
+
+  it('sends over Postfix submission with XOAUTH2 (Dovecot SASL), renewing a refused token; the connection test passes', async () => {
+    const row = await mailbox();
+    const before = (await storedToken()).accessToken ?? '';
+    oauth.expire(before);
+    const raw = Buffer.from(rawMail({ subject: 'sent with XOAUTH2', from: address, to: 'buyer@customer.test' }));
+    const accepted = await sendRawMail(
+      row,
+      ws.secrets,
+      { from: address, to: ['buyer@customer.test'] },
+      raw,
+      { connectionTimeout: 20_000, socketTimeout: 20_000 },
+      accessTokenSource(ws.db, ws.secrets, row),
+    );
+    expect(accepted.response).toMatch(/^250/);
+    expect(oauth.refreshes).toHaveLength(1);
+    expect((await storedToken()).accessToken).not.toBe(before);
+    const tested = await testMailboxConnection(await mailbox(), ws.secrets, 20_000, ws.db);
+    expect(tested).toMatchObject({ ok: true, imap: { ok: true }, smtp: { ok: true } });
   });
 
   it('says "reconnect this mailbox" when the provider refuses the refresh (invalid_grant), and stores nothing', async () => {

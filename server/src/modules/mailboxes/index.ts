@@ -23,5 +23,5 @@ export {
   toMailboxDetail,
   updateMailbox,
 } from './mailboxes.js';
-export { connectImap, ensureFreshAccessToken, OAuthRefreshError } from './oauth-tokens.js';
+export { accessTokenSource, connectImap, ensureFreshAccessToken, OAuthRefreshError } from './oauth-tokens.js';
 export { mailboxRoutes } from './routes.js';

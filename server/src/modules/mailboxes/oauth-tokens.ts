@@ -51,7 +51,9 @@ export async function ensureFreshAccessToken(
   const renewed = await requestAccessToken(secret);
   const next: MailboxSecret = { ...secret, ...renewed };
   const secretEnc = secrets.seal(JSON.stringify(next));
-  await db.updateTable('mailboxes').set({ secret_enc: secretEnc, updated_at: Date.now() }).where('id', '=', mailbox.id).execute();
+  // A draft being tested before it is saved has no row to update.
+  if (mailbox.id)
+    await db.updateTable('mailboxes').set({ secret_enc: secretEnc, updated_at: Date.now() }).where('id', '=', mailbox.id).execute();
   return { ...mailbox, secret_enc: secretEnc };
 }
 
@@ -104,6 +106,15 @@ async function requestAccessToken(
 function isAuthFailure(error: unknown): boolean {
   const e = error as { authenticationFailed?: boolean; serverResponseCode?: string } | null;
   return Boolean(e && (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED'));
+}
+
+/** The access token to sign in with now: renewed when due, or when `renew` (the server refused the last one). */
+export function accessTokenSource(db: Kysely<Database>, secrets: SecretBox, mailbox: MailboxRow) {
+  let row = mailbox;
+  return async (renew: boolean): Promise<string> => {
+    row = await ensureFreshAccessToken(db, secrets, row, { force: renew && canRefresh(openMailboxSecret(row, secrets)) });
+    return openMailboxSecret(row, secrets).accessToken ?? '';
+  };
 }
 
 /**
