@@ -16,6 +16,7 @@ import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
+import { reindexStoredMail } from './modules/conversations/index.js';
 import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
@@ -45,6 +46,12 @@ function choice<T extends z.ZodType>(schema: T) {
     if (!parsed.success) throw new InvalidArgumentError(`expected one of: ${parsed.error.issues[0]?.message ?? ''}`);
     return parsed.data as z.infer<T>;
   };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('expected a whole number from 1 to 100000');
+  return n;
 }
 
 async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> {
@@ -134,6 +141,10 @@ mailbox
   .option('--user <user>', 'login name (default: the address)')
   .option('--password-stdin', 'read the password (or client-specific password) from standard input')
   .option('--access-token-stdin', 'read an XOAUTH2 access token from standard input (Google, Microsoft 365)')
+  .option('--oauth-refresh-token-stdin', 'XOAUTH2 with renewal: read an OAuth refresh token from standard input')
+  .option('--oauth-client-id <id>', 'the OAuth client (app) id the refresh token was issued to')
+  .option('--oauth-client-secret-stdin', 'read the OAuth client secret from standard input (after the tokens, one per line)')
+  .option('--oauth-token-endpoint <url>', 'token endpoint (default: the preset’s, for gmail and m365)')
   .option('--folders <roles>', 'folders to sync: inbox,sent,spam', 'inbox,sent')
   .option('--since-days <days>', 'first sync reaches back this many days, or "all"', '365')
   .action(async (opts: MailboxAddOptions) => {
@@ -164,7 +175,7 @@ mailbox
     await withWorkspace(async ({ db, secrets }) => {
       const row = await findMailboxByAddress(db, address);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${address}`);
-      const result = await testMailboxConnection(row, secrets);
+      const result = await testMailboxConnection(row, secrets, undefined, db);
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });
@@ -243,6 +254,10 @@ type MailboxAddOptions = {
   user?: string;
   passwordStdin?: boolean;
   accessTokenStdin?: boolean;
+  oauthRefreshTokenStdin?: boolean;
+  oauthClientId?: string;
+  oauthClientSecretStdin?: boolean;
+  oauthTokenEndpoint?: string;
   folders: string;
   sinceDays: string;
 };
@@ -256,15 +271,34 @@ async function connectionFromOptions(opts: MailboxAddOptions): Promise<Connectio
   const smtpHost = opts.smtpHost ?? preset?.smtp?.host;
   if (!imapHost && !smtpHost) return undefined;
   if (!imapHost || !smtpHost) throw new InvalidArgumentError('give both --imap-host and --smtp-host (or a --preset)');
-  const secret = opts.passwordStdin || opts.accessTokenStdin ? await readStdin() : undefined;
-  if (!secret) throw new InvalidArgumentError('give the password with --password-stdin (or a token with --access-token-stdin)');
+  // Standard input holds one line per *-stdin option, in this order: password or access token,
+  // refresh token, client secret.
+  const wanted = [opts.passwordStdin || opts.accessTokenStdin, opts.oauthRefreshTokenStdin, opts.oauthClientSecretStdin];
+  const lines = wanted.some(Boolean) ? (await readStdin()).split(/\r?\n/) : [];
+  const next = (want: boolean | undefined) => (want ? lines.shift() || undefined : undefined);
+  const secret = next(wanted[0]);
+  const refreshToken = next(wanted[1]);
+  const clientSecret = next(wanted[2]);
+  if (opts.passwordStdin && (opts.accessTokenStdin || opts.oauthRefreshTokenStdin)) {
+    throw new InvalidArgumentError('--password-stdin cannot go with the XOAUTH2 options');
+  }
+  if (!secret && !refreshToken) {
+    throw new InvalidArgumentError(
+      'give the password with --password-stdin (or a token with --access-token-stdin / --oauth-refresh-token-stdin)',
+    );
+  }
+  if (refreshToken && !opts.oauthClientId) throw new InvalidArgumentError('--oauth-refresh-token-stdin needs --oauth-client-id');
+  const xoauth2 = Boolean(opts.accessTokenStdin || opts.oauthRefreshTokenStdin);
   const user = opts.user ?? opts.address;
   return ConnectionSettingsSchema.parse({
     preset: preset?.id ?? 'other',
     imap: { host: imapHost, port: opts.imapPort ?? preset?.imap?.port ?? 993, tls: opts.imapTls ?? preset?.imap?.tls ?? 'tls', user },
     smtp: { host: smtpHost, port: opts.smtpPort ?? preset?.smtp?.port ?? 465, tls: opts.smtpTls ?? preset?.smtp?.tls ?? 'tls', user },
-    authMethod: opts.accessTokenStdin ? 'xoauth2' : 'password',
-    ...(opts.accessTokenStdin ? { accessToken: secret } : { password: secret }),
+    authMethod: xoauth2 ? 'xoauth2' : 'password',
+    ...(xoauth2 ? (secret ? { accessToken: secret } : {}) : { password: secret }),
+    ...(refreshToken
+      ? { oauth: { refreshToken, clientId: opts.oauthClientId, clientSecret, tokenEndpoint: opts.oauthTokenEndpoint } }
+      : {}),
     syncFolders: opts.folders.split(',').map((f) => f.trim()),
     syncSinceDays: opts.sinceDays === 'all' ? null : Number(opts.sinceDays),
   });
@@ -277,6 +311,34 @@ program
   .description('apply pending migrations (start-up does this too)')
   .action(async () => {
     await withWorkspace(async (ws) => console.log(JSON.stringify({ migrated: true, engine: ws.database.engine })));
+  });
+
+program
+  .command('search')
+  .description('the full-text index')
+  .command('reindex')
+  .description('rebuild the index entries of stored mail (e.g. after a tokenizer change); resumable, in batches')
+  .option('--mailbox <address>', 'only the mail of this mailbox (default: all stored mail)')
+  .option('--batch-size <n>', 'messages per transaction', positiveInt, 200)
+  .option('--restart', 'start from the beginning even if an earlier run was interrupted')
+  .action(async (opts: { mailbox?: string; batchSize: number; restart?: boolean }) => {
+    await withWorkspace(async (ws) => {
+      let mailboxId: string | undefined;
+      if (opts.mailbox) {
+        const row = await findMailboxByAddress(ws.db, opts.mailbox);
+        if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+        mailboxId = row.id;
+      }
+      const counts = await reindexStoredMail(ws, {
+        mailboxId,
+        batchSize: opts.batchSize,
+        restart: opts.restart,
+        // Progress on stderr; the last line on stdout is the JSON of the counts.
+        onBatch: (c) => process.stderr.write(`reindexed ${c.total} (${c.failed} failed)\n`),
+      });
+      console.log(JSON.stringify(counts));
+      if (counts.failed > 0) process.exitCode = 1;
+    });
   });
 
 program

@@ -28,6 +28,22 @@ export const ConnectionSettingsSchema = z.object({
   authMethod: z.enum(['password', 'xoauth2']).default('password'),
   password: z.string().min(1).max(1024).optional(),
   accessToken: z.string().min(1).max(8192).optional(),
+  /**
+   * XOAUTH2 refresh (RFC 6749 §6): with a refresh token Pier renews the access token before it
+   * expires and when the server refuses it. The token endpoint defaults to the preset's (Google,
+   * Microsoft 365). Write-only, sealed with the password; `clientId` alone may be sent back.
+   */
+  oauth: z
+    .object({
+      refreshToken: z.string().min(1).max(8192).optional(),
+      clientId: z.string().trim().min(1).max(512).optional(),
+      clientSecret: z.string().min(1).max(1024).optional(),
+      tokenEndpoint: z
+        .url({ protocol: /^https?$/ })
+        .max(1000)
+        .optional(),
+    })
+    .optional(),
   syncFolders: z.array(SyncFolderRoleSchema).min(1).default(['inbox', 'sent']),
   /** How far back the first sync reaches, in days; null means all history. */
   syncSinceDays: z.number().int().min(1).max(36500).nullable().default(365),
@@ -47,7 +63,9 @@ export type Mailbox = z.infer<typeof MailboxSchema>;
 export const MailboxDetailSchema = MailboxSchema.extend({
   statusDetail: z.string().nullable(),
   lastSyncedAt: z.number().nullable(),
-  connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true }).extend({ hasSecret: z.boolean() }).nullable(),
+  connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true, oauth: true })
+    .extend({ hasSecret: z.boolean(), hasRefreshToken: z.boolean().optional() })
+    .nullable(),
 });
 export type MailboxDetail = z.infer<typeof MailboxDetailSchema>;
 
@@ -76,6 +94,8 @@ export const connectionErrorCodes = [
   'connection.imap_disabled',
   'connection.protocol_error',
   'connection.no_settings',
+  /** The OAuth provider refused to renew the access token (invalid_grant): the mailbox must be connected again. */
+  'connection.oauth_revoked',
 ] as const;
 export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
 

@@ -13,6 +13,8 @@ export type MailboxPreset = {
   /** The provider saves sent mail to the Sent folder itself (no IMAP APPEND after sending). */
   savesSentMail: boolean;
   supportsXoauth2: boolean;
+  /** Where an XOAUTH2 access token is renewed with a refresh token (RFC 6749 §6). */
+  oauthTokenEndpoint?: string;
   /** A client-specific (app) password is needed instead of the web-login password. */
   needsAppPassword: boolean;
 };
@@ -62,6 +64,7 @@ export const mailboxPresets: readonly MailboxPreset[] = [
     requiresImapId: false,
     savesSentMail: true,
     supportsXoauth2: true,
+    oauthTokenEndpoint: 'https://oauth2.googleapis.com/token',
     needsAppPassword: true,
   },
   {
@@ -71,6 +74,7 @@ export const mailboxPresets: readonly MailboxPreset[] = [
     requiresImapId: false,
     savesSentMail: true,
     supportsXoauth2: true,
+    oauthTokenEndpoint: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
     needsAppPassword: false,
   },
   { id: 'other', imap: null, smtp: null, requiresImapId: true, savesSentMail: false, supportsXoauth2: true, needsAppPassword: false },

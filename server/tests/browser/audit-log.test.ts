@@ -6,6 +6,7 @@ import { ManageSieveClient, saveSieveSettings } from '../../src/modules/audit/in
 import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { mailServer } from '../support/mail-server.js';
@@ -27,7 +28,7 @@ describe('the audit log in the browser', () => {
     mkdirSync(screenshots, { recursive: true });
     database = await createTestDatabase('sqlite');
     await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', 'Li Wei']);
-    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'ACME Sales', '--purpose', 'sales']);
+    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true })).newPage();

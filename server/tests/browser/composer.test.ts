@@ -7,9 +7,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
-import { deliver, emptyMailboxes, mailServer, waitForCount } from '../support/mail-server.js';
+import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 
@@ -59,37 +60,7 @@ describe('the composer in the browser', () => {
     await waitForCount(sales, 'INBOX', 1);
     database = await createTestDatabase('sqlite');
     await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', admin.name]);
-    await runCli(
-      database,
-      [
-        'mailbox',
-        'add',
-        '--address',
-        sales,
-        '--name',
-        'ACME Sales',
-        '--preset',
-        'other',
-        '--imap-host',
-        mailServer.host,
-        '--imap-port',
-        String(mailServer.imapPort),
-        '--imap-tls',
-        'none',
-        '--smtp-host',
-        mailServer.host,
-        '--smtp-port',
-        String(mailServer.submissionPort),
-        '--smtp-tls',
-        'none',
-        '--password-stdin',
-        '--since-days',
-        'all',
-        '--folders',
-        'inbox,sent',
-      ],
-      `${mailServer.password}\n`,
-    );
+    await addMailboxWithCli(database, { address: sales, name: 'ACME Sales', testBench: { folders: 'inbox,sent' } });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } })).newPage();

@@ -90,4 +90,25 @@ describe('connecting a mailbox in the browser', () => {
     await expect.poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 10_000 }).not.toContain('Rechnung 2026-118');
     await shot('13-inbox-synced-en');
   });
+  it('asks for the refresh token, client ID and secret of a Google or Microsoft 365 mailbox signed in with XOAUTH2', async () => {
+    await page.goto(`${pier.url}/settings/mailboxes/new`);
+    await page.getByTestId('mailbox-form').waitFor();
+    await page.getByTestId('mailbox-address').fill('export@acme.test');
+    await page.getByTestId('mailbox-name').fill('ACME Export');
+    await page.getByTestId('mailbox-preset').selectOption('other');
+    await page.getByTestId('mailbox-auth-method').selectOption('xoauth2');
+    // "Other IMAP" has no known token endpoint: a pasted access token only.
+    expect(await page.getByTestId('mailbox-oauth-refresh-token').count()).toBe(0);
+    await page.getByTestId('mailbox-preset').selectOption('m365');
+    await page.getByTestId('mailbox-auth-method').selectOption('xoauth2');
+    await page.getByTestId('mailbox-oauth-refresh-token').fill('1.AQ-refresh-token');
+    await page.getByTestId('mailbox-save').click();
+    // A refresh token without its client cannot be used: the form says so before anything is sent.
+    await expect
+      .poll(() => page.getByTestId('mailbox-form').textContent())
+      .toContain('Enter the client ID the refresh token was issued to.');
+    await page.getByTestId('mailbox-oauth-client-id').fill('00000000-aaaa-bbbb-cccc-000000000000');
+    await page.getByTestId('mailbox-oauth-client-secret').fill('client secret');
+    await shot('14-mailbox-xoauth2-refresh-en');
+  });
 });

@@ -12,10 +12,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { createApiClient } from '../support/http-client.js';
-import { deliver, emptyMailboxes, mailServer } from '../support/mail-server.js';
+import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 
@@ -68,16 +69,7 @@ describe('the shared inbox end to end (Postfix → Dovecot → Pier → Chromium
     for (const agent of [agentA, agentB]) {
       await runCli(database, ['admin', 'create', '--email', agent.email, '--name', agent.name, '--role', 'agent', '--password', password]);
     }
-    await runCli(
-      database,
-      [
-        ...['mailbox', 'add', '--address', sales, '--name', 'ACME Sales', '--purpose', 'sales', '--preset', 'other'],
-        ...['--imap-host', mailServer.host, '--imap-port', String(mailServer.imapPort), '--imap-tls', 'none'],
-        ...['--smtp-host', mailServer.host, '--smtp-port', String(mailServer.submissionPort), '--smtp-tls', 'none'],
-        ...['--folders', 'inbox', '--since-days', 'all', '--password-stdin'],
-      ],
-      mailServer.password,
-    );
+    await addMailboxWithCli(database, { address: sales, name: 'ACME Sales', purpose: 'sales', testBench: {} });
     for (const agent of [agentA, agentB]) {
       await runCli(database, ['admin', 'grant', '--email', agent.email, '--mailbox', sales, '--access', 'reply']);
     }

@@ -6,9 +6,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
-import { deliver, emptyMailboxes, mailServer } from '../support/mail-server.js';
+import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 
@@ -34,16 +35,7 @@ describe('new mail, the undo window and the conversation shortcuts in the browse
       ['sales@acme.test', 'ACME Sales'],
       ['info@acme.test', 'ACME Info'],
     ] as const) {
-      await runCli(
-        database,
-        [
-          ...['mailbox', 'add', '--address', address, '--name', name, '--preset', 'other'],
-          ...['--imap-host', mailServer.host, '--imap-port', String(mailServer.imapPort), '--imap-tls', 'none'],
-          ...['--smtp-host', mailServer.host, '--smtp-port', String(mailServer.submissionPort), '--smtp-tls', 'none'],
-          ...['--folders', 'inbox', '--since-days', 'all', '--password-stdin'],
-        ],
-        mailServer.password,
-      );
+      await addMailboxWithCli(database, { address, name, testBench: {} });
     }
     // Li may answer from sales@ and only read info@: new mail offers sales@ alone.
     await runCli(database, ['admin', 'grant', '--email', agent.email, '--mailbox', 'sales@acme.test', '--access', 'reply']);

@@ -4,10 +4,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { type ApiClient, createApiClient } from '../support/http-client.js';
-import { deliver, emptyMailboxes, mailServer, waitForCount } from '../support/mail-server.js';
+import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -52,16 +53,7 @@ describe('notification centre in the browser', () => {
     ] as const) {
       await runCli(database, ['admin', 'create', '--email', email, '--name', name, '--role', 'agent', '--password', password]);
     }
-    await runCli(
-      database,
-      [
-        ...['mailbox', 'add', '--address', mailbox, '--name', 'ACME Sales', '--purpose', 'sales', '--preset', 'other'],
-        ...['--imap-host', mailServer.host, '--imap-port', String(mailServer.imapPort), '--imap-tls', 'none'],
-        ...['--smtp-host', mailServer.host, '--smtp-port', String(mailServer.submissionPort), '--smtp-tls', 'none'],
-        ...['--folders', 'inbox', '--since-days', 'all', '--password-stdin'],
-      ],
-      mailServer.password,
-    );
+    await addMailboxWithCli(database, { address: mailbox, name: 'ACME Sales', purpose: 'sales', testBench: {} });
     for (const email of ['zhang@acme.test', 'li@acme.test']) {
       await runCli(database, ['admin', 'grant', '--email', email, '--mailbox', mailbox, '--access', 'reply']);
     }

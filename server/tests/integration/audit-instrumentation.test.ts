@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
@@ -78,7 +79,7 @@ describe.each(engines)('admin actions leave audit records on %s', (engine) => {
 
   it('records CLI user creation, mailbox add and access grants, and the chain stays intact', async () => {
     await runCli(database, ['admin', 'create', '--email', 'agent@acme.test', '--password', 'agent password 1', '--role', 'agent']);
-    await runCli(database, ['mailbox', 'add', '--address', 'info@acme.test', '--name', 'Info']);
+    await addMailboxWithCli(database, { address: 'info@acme.test', name: 'Info' });
     await runCli(database, ['admin', 'grant', '--email', 'agent@acme.test', '--mailbox', 'info@acme.test', '--access', 'read']);
     await runCli(database, ['admin', 'grant', '--email', 'agent@acme.test', '--mailbox', 'info@acme.test', '--access', 'reply']);
     const rows = (await records()).slice(-4);

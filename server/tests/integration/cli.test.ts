@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/pier-process.js';
 
@@ -40,7 +41,7 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
   });
 
   it('adds and lists mailboxes and grants access', async () => {
-    await runCli(database, ['mailbox', 'add', '--address', 'info@acme.test', '--name', 'ACME Info']);
+    await addMailboxWithCli(database, { address: 'info@acme.test', name: 'ACME Info' });
     const { stdout } = await runCli(database, ['mailbox', 'list']);
     expect(JSON.parse(stdout.trim())).toMatchObject({ address: 'info@acme.test', purpose: 'inquiry', displayName: 'ACME Info' });
     await runCli(database, ['admin', 'create', '--email', 'agent@acme.test', '--password', 'agent password 1', '--role', 'agent']);
@@ -55,9 +56,7 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
       'read',
     ]);
     expect(JSON.parse(granted.stdout)).toEqual({ granted: 'read', user: 'agent@acme.test', mailbox: 'info@acme.test' });
-    await expect(
-      runCli(database, ['mailbox', 'add', '--address', 'x@acme.test', '--name', 'X', '--purpose', 'party']),
-    ).rejects.toMatchObject({
+    await expect(addMailboxWithCli(database, { address: 'x@acme.test', name: 'X', purpose: 'party' })).rejects.toMatchObject({
       stderr: expect.stringContaining('purpose'),
     });
     // Seven CLI processes: each starts Node and opens the workspace.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/security/index.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
@@ -30,7 +31,7 @@ describe.each(engines)('importing history on %s', (engine) => {
     mkdirSync(path.join(dir, 'eml'));
     writeFileSync(path.join(dir, 'eml', 'three.eml'), mail(3).replaceAll('\n', '\r\n'));
     writeFileSync(path.join(dir, 'eml', 'four.eml'), mail(4));
-    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'Sales', '--purpose', 'sales']);
+    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });

@@ -178,6 +178,30 @@ describe('IMAP sync against Dovecot', () => {
     expect(JSON.parse(location.flags)).toEqual(['\\Flagged', '\\Seen']);
   });
 
+  it('does not store the per-session \\Recent mark with the flags of synced mail', async () => {
+    await appendMessages('sales@acme.test', 'INBOX', [rawMail({ subject: 'fresh' })]);
+    await appendMessages('sales@acme.test', 'INBOX', [rawMail({ subject: 'flagged fresh' })], ['\\Flagged']);
+    const mailbox = await addTestImapMailbox(ws, 'sales@acme.test');
+    await sync(mailbox.id);
+    // Nobody SELECTed the folder (Pier EXAMINEs it, which does not take the mark): the server still
+    // hands \Recent out, so the sync did see it.
+    const serverFlags = await withImap('sales@acme.test', async (client) => {
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      return (await client.fetchAll('1:*', { flags: true })).map((m) => [...(m.flags ?? [])].sort());
+    });
+    expect(serverFlags).toEqual([['\\Recent'], ['\\Flagged', '\\Recent']]);
+    const stored = await ws.db
+      .selectFrom('message_locations')
+      .innerJoin('messages', 'messages.id', 'message_locations.message_id')
+      .select(['messages.subject', 'message_locations.flags'])
+      .orderBy('messages.subject')
+      .execute();
+    expect(stored.map((l) => [l.subject, JSON.parse(l.flags)])).toEqual([
+      ['flagged fresh', ['\\Flagged']],
+      ['fresh', []],
+    ]);
+  });
+
   it('learns expunges and flag changes from the server with QRESYNC (VANISHED), keeping mail seen elsewhere', async () => {
     await deliver({ from: 'buyer@customer.test', to: 'sales@acme.test', cc: 'info@acme.test', subject: 'both queues', text: 'CC to info' });
     await waitForCount('sales@acme.test', 'INBOX', 1);
@@ -210,8 +234,8 @@ describe('IMAP sync against Dovecot', () => {
     // Expunged from sales@, still in info@: the message, its location there and its conversation stay.
     expect(where('both queues').map((l) => l.mailbox_id)).toEqual([info.id]);
     expect(JSON.parse(where('flag me')[0]?.flags ?? '[]')).toEqual(['\\Flagged']);
-    // \Recent is the server's per-session mark (RFC 3501 §2.3.2), not a change.
-    expect(JSON.parse(where('keep me')[0]?.flags ?? '[]').filter((f: string) => f !== '\\Recent')).toEqual([]);
+    // \Recent is the server's per-session mark (RFC 3501 §2.3.2): never stored.
+    expect(JSON.parse(where('keep me')[0]?.flags ?? '[]')).toEqual([]);
     const queues = await ws.db.selectFrom('conversation_mailboxes').select('mailbox_id').execute();
     expect(queues.map((q) => q.mailbox_id)).toContain(info.id);
 

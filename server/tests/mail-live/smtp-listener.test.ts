@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createApiClient } from '../support/http-client.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
@@ -15,7 +16,7 @@ describe.each(engines)("Pier's own SMTP listener on %s", (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password]);
-    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'ACME Sales', '--purpose', 'sales']);
+    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
     pier = await startPierProcess(database);
   });
   afterAll(async () => {

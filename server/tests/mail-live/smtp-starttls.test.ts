@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
 import { createSmtpListener } from '../../src/transports/smtp-listener.js';
 import { selfSignedCertificate } from '../support/certificates.js';
+import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTxtDnsServer } from '../support/dns-server.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { openTestWorkspace } from '../support/workspace.js';
 
 /** The EHLO answer of an SMTP server (its extensions), read over a plain socket. */
@@ -73,7 +74,7 @@ describe.each(engines)('STARTTLS on Pier’s SMTP listener, with SPF/DKIM/DMARC 
       '_dmarc.bank.test': ['v=DMARC1; p=reject'],
     });
     database = await createTestDatabase(engine);
-    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'ACME Sales', '--purpose', 'sales']);
+    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
     pier = await startPierProcess(database, {
       PIER_SMTP_TLS_CERT: certificate.certPath,
       PIER_SMTP_TLS_KEY: certificate.keyPath,

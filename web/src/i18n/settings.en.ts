@@ -121,7 +121,13 @@ export const settingsEn = {
     accessToken: 'Access token',
     unchanged: 'unchanged',
     unchangedHint: 'Leave empty to keep the saved one.',
-    xoauth2Hint: 'An OAuth 2.0 access token for this mailbox. Pier does not renew it: paste a new one when it expires.',
+    xoauth2Hint:
+      'An OAuth 2.0 access token for this mailbox. Without a refresh token below, Pier cannot renew it: paste a new one when it expires.',
+    oauthRefreshToken: 'Refresh token',
+    oauthRefreshHint:
+      'With a refresh token and the client (app) it was issued to, Pier renews the access token itself before it expires (about every hour). The access token above may then stay empty.',
+    oauthClientId: 'OAuth client ID',
+    oauthClientSecret: 'OAuth client secret',
     folders: 'Folders to sync',
     folder: {
       inbox: 'INBOX',
@@ -155,7 +161,8 @@ export const settingsEn = {
       portInvalid: 'A port is a number from 1 to 65535.',
       userRequired: 'Enter the user name.',
       passwordRequired: 'Enter the password.',
-      tokenRequired: 'Enter the access token.',
+      tokenRequired: 'Enter the access token (or a refresh token).',
+      clientIdRequired: 'Enter the client ID the refresh token was issued to.',
       foldersRequired: 'Choose at least one folder.',
     },
     fieldNames: {
@@ -172,6 +179,9 @@ export const settingsEn = {
       secret: 'Password or token',
       syncFolders: 'Folders to sync',
       syncSinceDays: 'First sync',
+      oauthRefreshToken: 'Refresh token',
+      oauthClientId: 'OAuth client ID',
+      oauthClientSecret: 'OAuth client secret',
     },
     help: {
       appPassword: 'Use a client-specific password (客户端专用密码), not the web login password.',
@@ -246,6 +256,10 @@ export const settingsEn = {
     no_settings: {
       title: 'No connection settings',
       fix: 'This mailbox has no IMAP/SMTP settings: it only receives mail on Pier’s SMTP listener. Edit it to add a connection.',
+    },
+    oauth_revoked: {
+      title: 'Reconnect this mailbox',
+      fix: 'Google or Microsoft refused to renew Pier’s access (the refresh token was revoked or has expired, or the password changed). Edit the mailbox and enter a new refresh token, or sign in to the account again.',
     },
   } satisfies ConnectionErrors,
   remove: {

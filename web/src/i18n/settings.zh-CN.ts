@@ -104,7 +104,11 @@ export const settingsZhCN: SettingsCatalogue = {
     accessToken: '访问令牌',
     unchanged: '未更改',
     unchangedHint: '留空则保留已保存的密码。',
-    xoauth2Hint: '为此邮箱签发的 OAuth 2.0 访问令牌。Pier 不会自动续期：过期后请粘贴新的令牌。',
+    xoauth2Hint: '为此邮箱签发的 OAuth 2.0 访问令牌。如未在下方填写刷新令牌，Pier 无法自动续期：过期后请粘贴新的令牌。',
+    oauthRefreshToken: '刷新令牌',
+    oauthRefreshHint: '填写刷新令牌及其所属的客户端（应用）后，Pier 会在访问令牌过期前（约每小时）自动续期，上方的访问令牌可以留空。',
+    oauthClientId: 'OAuth 客户端 ID',
+    oauthClientSecret: 'OAuth 客户端密钥',
     folders: '同步的文件夹',
     folder: {
       inbox: '收件箱',
@@ -137,7 +141,8 @@ export const settingsZhCN: SettingsCatalogue = {
       portInvalid: '端口是 1 到 65535 之间的数字。',
       userRequired: '请填写用户名。',
       passwordRequired: '请填写密码。',
-      tokenRequired: '请填写访问令牌。',
+      tokenRequired: '请填写访问令牌（或刷新令牌）。',
+      clientIdRequired: '请填写签发该刷新令牌的客户端 ID。',
       foldersRequired: '请至少选择一个文件夹。',
     },
     fieldNames: {
@@ -154,6 +159,9 @@ export const settingsZhCN: SettingsCatalogue = {
       secret: '密码或令牌',
       syncFolders: '同步的文件夹',
       syncSinceDays: '首次同步范围',
+      oauthRefreshToken: '刷新令牌',
+      oauthClientId: 'OAuth 客户端 ID',
+      oauthClientSecret: 'OAuth 客户端密钥',
     },
     help: {
       appPassword: '请使用客户端专用密码，而不是网页登录密码。',
@@ -228,6 +236,10 @@ export const settingsZhCN: SettingsCatalogue = {
     no_settings: {
       title: '未配置连接',
       fix: '此邮箱没有 IMAP/SMTP 设置，只能通过 Pier 的 SMTP 接收服务收信。编辑邮箱即可添加连接。',
+    },
+    oauth_revoked: {
+      title: '请重新连接此邮箱',
+      fix: 'Google 或 Microsoft 拒绝为 Pier 续期访问权限（刷新令牌已被撤销或已过期，或账户密码已更改）。请编辑此邮箱并填入新的刷新令牌，或重新登录该账户。',
     },
   },
   remove: {

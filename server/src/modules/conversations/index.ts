@@ -19,5 +19,6 @@ export { messageIdentity, splitMessage } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
+export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { conversationRoutes } from './routes.js';
 export { isReplyOrForward, subjectKey } from './subject.js';

@@ -53,7 +53,12 @@ export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { dura
   };
 }
 
-function searchDocumentOf(parsed: PreparedMail['parsed'], people: Participant[], attachments: StoredAttachment[]) {
+/** What the search index reads of a parsed mail (also used to rebuild the index of stored mail). */
+export function searchDocumentOf(
+  parsed: Pick<PreparedMail['parsed'], 'subject' | 'text'>,
+  people: Participant[],
+  attachments: Pick<StoredAttachment, 'filename' | 'isInline'>[],
+) {
   return {
     subject: parsed.subject,
     body: parsed.text,

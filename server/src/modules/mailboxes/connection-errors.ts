@@ -28,6 +28,10 @@ type ErrorLike = {
 
 export function classifyConnectionError(error: unknown): ClassifiedError {
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  // A refused or failed XOAUTH2 token renewal (oauth-tokens.ts) carries its own code.
+  if ((e as { name?: string }).name === 'OAuthRefreshError' && typeof e.code === 'string' && e.code.startsWith('connection.')) {
+    return { code: e.code as ConnectionErrorCode, message: (e.message ?? '').slice(0, 500) };
+  }
   const inner = e._err ?? e.cause;
   const codes = [e.code, inner?.code].filter((c): c is string => typeof c === 'string');
   const serverText = [e.responseText, typeof e.response === 'string' ? e.response : undefined, e.message, inner?.message]

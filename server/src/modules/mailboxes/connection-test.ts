@@ -1,17 +1,33 @@
 import type { ConnectionTestResult } from '@pier/contracts';
-import type { MailboxRow } from '../../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, MailboxRow } from '../../db/schema.js';
 import type { SecretBox } from '../security/index.js';
 import { classifyConnectionError } from './connection-errors.js';
 import { createImapClient, createSmtpTransport } from './connections.js';
+import { ensureFreshAccessToken } from './oauth-tokens.js';
 
 /**
  * "Test connection": IMAP login and folder list, then SMTP auth. Each side
  * answers with a code the UI translates, never a stack trace.
  */
-export async function testMailboxConnection(mailbox: MailboxRow, secrets: SecretBox, timeoutMs = 20_000): Promise<ConnectionTestResult> {
+export async function testMailboxConnection(
+  mailbox: MailboxRow,
+  secrets: SecretBox,
+  timeoutMs = 20_000,
+  db?: Kysely<Database>,
+): Promise<ConnectionTestResult> {
   if (!mailbox.imap_host || !mailbox.smtp_host) {
     const none = { ok: false, code: 'connection.no_settings' as const, message: 'this mailbox has no IMAP/SMTP settings' };
     return { ok: false, imap: none, smtp: none };
+  }
+  if (db) {
+    // XOAUTH2 with a refresh token: test with a token that is valid now (renewed and saved when due).
+    try {
+      mailbox = await ensureFreshAccessToken(db, secrets, mailbox);
+    } catch (error) {
+      const failed = { ok: false, ...classifyConnectionError(error) };
+      return { ok: false, imap: failed, smtp: failed };
+    }
   }
   const [imap, smtp] = await Promise.all([testImap(mailbox, secrets, timeoutMs), testSmtp(mailbox, secrets, timeoutMs)]);
   return { ok: imap.ok && smtp.ok, imap, smtp };

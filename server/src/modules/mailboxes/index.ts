@@ -23,4 +23,5 @@ export {
   toMailboxDetail,
   updateMailbox,
 } from './mailboxes.js';
+export { accessTokenSource, connectImap, ensureFreshAccessToken, OAuthRefreshError } from './oauth-tokens.js';
 export { mailboxRoutes } from './routes.js';

@@ -3,6 +3,7 @@ import {
   ConnectionSettingsSchema,
   type CreateMailbox,
   CreateMailboxSchema,
+  findPreset,
   type Mailbox,
   type MailboxAccess,
   type MailboxDetail,
@@ -33,7 +34,17 @@ import {
 const DAY_MS = 24 * 60 * 60_000;
 
 /** The decrypted secret of a mailbox; sealed as JSON in `secret_enc`. */
-export type MailboxSecret = { password?: string | undefined; accessToken?: string | undefined };
+export type MailboxSecret = {
+  password?: string | undefined;
+  accessToken?: string | undefined;
+  /** XOAUTH2 refresh (see oauth-tokens.ts); the token endpoint is resolved from the preset when stored. */
+  refreshToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  tokenEndpoint?: string | undefined;
+  /** Epoch ms when the access token expires, as the token endpoint said; unknown for a pasted token. */
+  accessTokenExpiresAt?: number | undefined;
+};
 
 function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
@@ -46,8 +57,25 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 
 /** Column values for a connection; the secret is sealed, and kept when the update gives none. */
 export function connectionColumns(connection: ConnectionSettings, secrets: SecretBox, previousSecret: string | null) {
-  const secret: MailboxSecret = { password: connection.password, accessToken: connection.accessToken };
-  const hasNewSecret = Boolean(secret.password || secret.accessToken);
+  const oauth = connection.authMethod === 'xoauth2' ? connection.oauth : undefined;
+  const secret: MailboxSecret = {
+    password: connection.password,
+    accessToken: connection.accessToken,
+    ...(oauth?.refreshToken
+      ? {
+          refreshToken: oauth.refreshToken,
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret,
+          tokenEndpoint: oauth.tokenEndpoint ?? findPreset(connection.preset)?.oauthTokenEndpoint,
+        }
+      : {}),
+  };
+  if (secret.refreshToken && !secret.tokenEndpoint) {
+    throw new AppError('request.invalid', 400, 'connection.oauth.tokenEndpoint is needed for this preset');
+  }
+  if (secret.refreshToken && !secret.clientId)
+    throw new AppError('request.invalid', 400, 'connection.oauth.clientId is needed with a refresh token');
+  const hasNewSecret = Boolean(secret.password || secret.accessToken || secret.refreshToken);
   return {
     preset: connection.preset,
     auth_method: connection.authMethod,
@@ -230,7 +258,7 @@ async function auditMailboxUpdate(trx: Transaction<Database>, actor: AuditActor,
     ...(data.displayName !== undefined && data.displayName !== current.display_name ? ['displayName'] : []),
     ...(data.purpose !== undefined && data.purpose !== current.purpose ? ['purpose'] : []),
     ...(data.connection ? ['connection'] : []),
-    ...(data.connection?.password || data.connection?.accessToken ? ['secret'] : []),
+    ...(data.connection?.password || data.connection?.accessToken || data.connection?.oauth?.refreshToken ? ['secret'] : []),
   ];
   if (changed.length > 0) {
     await recordAuditBy(trx, actor, {
@@ -260,7 +288,7 @@ export async function listMailboxes(db: Kysely<Database>, scope: MailboxScope): 
 export function toMailboxDetail(row: MailboxRow, openCount: number): MailboxDetail {
   const connection =
     row.imap_host && row.smtp_host
-      ? ConnectionSettingsSchema.omit({ password: true, accessToken: true }).parse({
+      ? ConnectionSettingsSchema.omit({ password: true, accessToken: true, oauth: true }).parse({
           preset: row.preset,
           imap: { host: row.imap_host, port: row.imap_port, tls: row.imap_tls, user: row.imap_user },
           smtp: { host: row.smtp_host, port: row.smtp_port, tls: row.smtp_tls, user: row.smtp_user },

@@ -110,7 +110,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
       schema: { params: IdParams, response: { 200: ConnectionTestResultSchema } },
     },
-    async (request) => testMailboxConnection(await existing(request.params.id), secrets),
+    async (request) => testMailboxConnection(await existing(request.params.id), secrets, undefined, db),
   );
 
   // Tests settings before they are saved (the "Test connection" button of the add form).
@@ -125,7 +125,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
     },
     async (request) => {
       const draft = { ...connectionColumns(request.body.connection, secrets, null), address: request.body.address } as MailboxRow;
-      return testMailboxConnection(draft, secrets);
+      return testMailboxConnection(draft, secrets, undefined, db);
     },
   );
 };

@@ -7,7 +7,13 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { approvalMissing } from '../fraud/index.js';
-import { classifyConnectionError, createImapClient, findMailboxById, providerSavesSentMail } from '../mailboxes/index.js';
+import {
+  accessTokenSource,
+  classifyConnectionError,
+  createImapClient,
+  findMailboxById,
+  providerSavesSentMail,
+} from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { SEND_JOB, SENT_COPY_JOB, sendJobKey } from './queue-send.js';
 import { loadSignatureSettings } from './settings.js';
@@ -102,7 +108,14 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
 
   const envelope = JSON.parse(row.envelope) as Envelope;
   try {
-    const accepted = await sendRawMail(mailbox, deps.secrets, envelope, raw, deps.smtpTimeouts ?? DEFAULT_SMTP_TIMEOUTS);
+    const accepted = await sendRawMail(
+      mailbox,
+      deps.secrets,
+      envelope,
+      raw,
+      deps.smtpTimeouts ?? DEFAULT_SMTP_TIMEOUTS,
+      accessTokenSource(db, deps.secrets, mailbox),
+    );
     const sentCopy = await sentCopyDecision(db, mailbox);
     await db.transaction().execute(async (trx) => {
       await finish(trx, row.id, 'sending', {

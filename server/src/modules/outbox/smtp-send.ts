@@ -41,6 +41,8 @@ export async function sendRawMail(
   envelope: Envelope,
   raw: Buffer,
   timeouts: SmtpTimeouts,
+  /** XOAUTH2: the token to use, renewed when due and when the server refused it (nodemailer asks again with renew = true). */
+  accessToken?: (renew: boolean) => Promise<string>,
 ): Promise<SmtpAccepted> {
   if (!mailbox.smtp_host || !mailbox.smtp_port || !mailbox.smtp_user) {
     throw new SmtpSendError('not_sent', 'outbox.no_smtp', true, `mailbox ${mailbox.address} has no SMTP settings`);
@@ -90,7 +92,13 @@ export async function sendRawMail(
             user: mailbox.smtp_user,
             method: 'XOAUTH2',
             oauth2: {
-              getToken: (_renew: boolean, cb: (err: Error | null, token?: string) => void) => cb(null, secret.accessToken ?? ''),
+              getToken: (renew: boolean, cb: (err: Error | null, token?: string) => void) => {
+                if (!accessToken) return cb(null, secret.accessToken ?? '');
+                accessToken(renew).then(
+                  (token) => cb(null, token),
+                  (error: Error) => cb(error),
+                );
+              },
               buildXOAuth2Token: (token: string) =>
                 Buffer.from(`user=${mailbox.smtp_user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64'),
             },

@@ -6,6 +6,7 @@ import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
+import { storedFlags } from './flags.js';
 import { type FolderCheckpoint, resetFolder, saveCheckpoint } from './folder-queries.js';
 import { openFolder, type ResyncMode, reconcileFolder } from './qresync.js';
 
@@ -142,7 +143,7 @@ async function storeUids(
       const internalDate = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
       mails.push({
         uid: message.uid,
-        flags: [...(message.flags ?? [])].sort(),
+        flags: storedFlags(message.flags),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
         mail: await pool.prepare(message.source),
       });

@@ -1,6 +1,6 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 import type { FolderRow, MailboxRow } from '../../db/schema.js';
-import { classifyConnectionError, createImapClient, setMailboxStatus, syncFolderRoles } from '../mailboxes/index.js';
+import { classifyConnectionError, connectImap, setMailboxStatus, syncFolderRoles } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { ensureFolder } from './folder-queries.js';
 import { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.js';
@@ -36,18 +36,20 @@ export async function syncMailboxOnce(
   existingClient?: ImapFlow,
 ): Promise<MailboxSyncReport> {
   const report: MailboxSyncReport = { mailbox: mailbox.address, ok: true, folders: [] };
-  const client = existingClient ?? createImapClient(mailbox, deps.secrets);
-  if (!existingClient)
-    client.on('error', (error: unknown) => deps.logger.debug({ mailbox: mailbox.address, err: String(error) }, 'imap client error'));
+  let client = existingClient;
   try {
-    if (!existingClient) await client.connect();
+    if (!client) {
+      ({ client } = await connectImap(deps.db, deps.secrets, mailbox, {
+        onError: (error: unknown) => deps.logger.debug({ mailbox: mailbox.address, err: String(error) }, 'imap client error'),
+      }));
+    }
     const folders = pickFolders(await client.list(), syncFolderRoles(mailbox));
     for (const { path, role } of folders) {
       const folder = await ensureFolder(deps.db, mailbox.id, path, role);
       try {
         report.folders.push({ path, role, ...(await syncFolder(deps, client, mailbox, folder)) });
       } catch (error) {
-        if (!client.usable) throw error;
+        if (!client?.usable) throw error;
         const message = error instanceof Error ? error.message : String(error);
         deps.logger.warn({ mailbox: mailbox.address, folder: path, err: message }, 'folder sync failed');
         report.folders.push({ path, role, error: message });
@@ -60,7 +62,10 @@ export async function syncMailboxOnce(
     report.error = classified;
     await setMailboxStatus(deps.db, mailbox.id, { status_detail: `${classified.code}: ${classified.message}` });
   } finally {
-    if (!existingClient) await client.logout().catch(() => client.close());
+    if (!existingClient && client) {
+      const opened = client;
+      await opened.logout().catch(() => opened.close());
+    }
   }
   return report;
 }

@@ -1,5 +1,6 @@
 import type { ExpungeEvent, FlagsEvent, ImapFlow, MailboxObject } from 'imapflow';
 import type { FolderRow } from '../../db/schema.js';
+import { storedFlags } from './flags.js';
 import { deleteLocationsByUid, listFolderUids, saveCheckpoint, updateLocationFlags } from './folder-queries.js';
 import type { SyncDeps } from './folder-sync.js';
 
@@ -41,7 +42,7 @@ export async function openFolder(client: ImapFlow, folder: FolderRow): Promise<O
   const onFlags = (event: FlagsEvent) => {
     if (event.path !== folder.path) return;
     if (event.uid === undefined) flagsWithoutUid = true;
-    else changedFlags.set(event.uid, [...event.flags].sort());
+    else changedFlags.set(event.uid, storedFlags(event.flags));
   };
   if (canResync) {
     client.on('expunge', onExpunge);
@@ -127,7 +128,7 @@ async function fetchChangedFlags(deps: SyncDeps, client: ImapFlow, folder: Folde
   let updated = 0;
   const changed = await client.fetchAll(`1:${knownUpTo}`, { uid: true, flags: true }, { uid: true, changedSince: since });
   for (const m of changed) {
-    if (await updateLocationFlags(deps.db, folder.id, m.uid, [...(m.flags ?? [])].sort())) updated++;
+    if (await updateLocationFlags(deps.db, folder.id, m.uid, storedFlags(m.flags))) updated++;
   }
   return updated;
 }

@@ -1,12 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { MailboxRow } from '../../db/schema.js';
-import {
-  classifyConnectionError,
-  createImapClient,
-  findMailboxById,
-  listActiveImapMailboxes,
-  setMailboxStatus,
-} from '../mailboxes/index.js';
+import { classifyConnectionError, connectImap, findMailboxById, listActiveImapMailboxes, setMailboxStatus } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { findFolderCheckpoint } from './folder-queries.js';
 import type { SyncDeps } from './folder-sync.js';
@@ -123,10 +117,11 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
     });
 
   async function session(mailbox: MailboxRow) {
-    client = createImapClient(mailbox, options.secrets);
+    // XOAUTH2: renews the access token when due or refused (oauth-tokens.ts).
+    ({ client } = await connectImap(options.db, options.secrets, mailbox, {
+      onError: (error: unknown) => log.debug({ err: String(error) }, 'imap connection error'),
+    }));
     const closed = new Promise<void>((resolve) => client?.once('close', () => resolve()));
-    client.on('error', (error: unknown) => log.debug({ err: String(error) }, 'imap connection error'));
-    await client.connect();
     let resyncsInARow = 0;
     while (!stopped && client.usable) {
       const report = await syncMailboxOnce(options, mailbox, client);

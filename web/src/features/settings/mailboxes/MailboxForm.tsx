@@ -180,7 +180,20 @@ function MailboxForm(props: FormProps) {
     }
   };
 
-  const bindInput = (field: 'address' | 'displayName' | 'imapHost' | 'imapPort' | 'smtpHost' | 'smtpPort' | 'user' | 'secret') => ({
+  const bindInput = (
+    field:
+      | 'address'
+      | 'displayName'
+      | 'imapHost'
+      | 'imapPort'
+      | 'smtpHost'
+      | 'smtpPort'
+      | 'user'
+      | 'secret'
+      | 'oauthRefreshToken'
+      | 'oauthClientId'
+      | 'oauthClientSecret',
+  ) => ({
     value: values[field],
     ref: (el: HTMLElement | null) => {
       inputs.current[field] = el;
@@ -427,6 +440,46 @@ function MailboxForm(props: FormProps) {
                   invalid={invalid('secret') || needsSecretForTest}
                   {...bindInput('secret')}
                 />
+                {xoauth2 && preset?.oauthTokenEndpoint ? (
+                  <>
+                    <Field
+                      id={`${id}-oauth-refresh`}
+                      data-testid="mailbox-oauth-refresh-token"
+                      label={t('form.oauthRefreshToken')}
+                      type="password"
+                      autoComplete="new-password"
+                      spellCheck={false}
+                      maxLength={8192}
+                      placeholder={savedSecret ? t('form.unchanged') : undefined}
+                      hint={t('form.oauthRefreshHint')}
+                      error={errorFor('oauthRefreshToken')}
+                      invalid={invalid('oauthRefreshToken')}
+                      {...bindInput('oauthRefreshToken')}
+                    />
+                    <Field
+                      id={`${id}-oauth-client-id`}
+                      data-testid="mailbox-oauth-client-id"
+                      label={t('form.oauthClientId')}
+                      spellCheck={false}
+                      maxLength={512}
+                      error={errorFor('oauthClientId')}
+                      invalid={invalid('oauthClientId')}
+                      {...bindInput('oauthClientId')}
+                    />
+                    <Field
+                      id={`${id}-oauth-client-secret`}
+                      data-testid="mailbox-oauth-client-secret"
+                      label={t('form.oauthClientSecret')}
+                      type="password"
+                      autoComplete="new-password"
+                      spellCheck={false}
+                      maxLength={1024}
+                      error={errorFor('oauthClientSecret')}
+                      invalid={invalid('oauthClientSecret')}
+                      {...bindInput('oauthClientSecret')}
+                    />
+                  </>
+                ) : null}
               </div>
 
               <div className="form-grid">

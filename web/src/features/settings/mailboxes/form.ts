@@ -29,6 +29,10 @@ export type FormValues = {
   authMethod: ConnectionSettings['authMethod'];
   /** Password or access token, depending on `authMethod`; empty on edit keeps the saved one. */
   secret: string;
+  /** XOAUTH2 renewal (presets with a token endpoint: Google, Microsoft 365); empty keeps what is saved. */
+  oauthRefreshToken: string;
+  oauthClientId: string;
+  oauthClientSecret: string;
   syncFolders: SyncFolder[];
   syncSinceDays: number | null;
 };
@@ -99,6 +103,9 @@ export function newMailboxValues(presets: readonly MailboxPreset[]): FormValues 
       user: '',
       authMethod: 'password',
       secret: '',
+      oauthRefreshToken: '',
+      oauthClientId: '',
+      oauthClientSecret: '',
       syncFolders: ['inbox', 'sent'],
       syncSinceDays: 365,
     },
@@ -165,6 +172,15 @@ export function toConnection(values: FormValues): ConnectionSettings {
     smtp: { host: values.smtpHost.trim(), port: parsePort(values.smtpPort) ?? 0, tls: values.smtpTls, user },
     authMethod: values.authMethod,
     ...(secret ? (values.authMethod === 'xoauth2' ? { accessToken: secret } : { password: secret }) : {}),
+    ...(values.authMethod === 'xoauth2' && values.oauthRefreshToken
+      ? {
+          oauth: {
+            refreshToken: values.oauthRefreshToken,
+            clientId: values.oauthClientId.trim(),
+            ...(values.oauthClientSecret ? { clientSecret: values.oauthClientSecret } : {}),
+          },
+        }
+      : {}),
     syncFolders: SYNC_FOLDERS.filter((folder) => values.syncFolders.includes(folder)),
     syncSinceDays: values.syncSinceDays,
   };
@@ -188,6 +204,7 @@ export function connectionChanged(values: FormValues, detail: MailboxDetail | un
   return (
     serverSettingsChanged(values, detail) ||
     Boolean(values.secret) ||
+    Boolean(values.oauthRefreshToken) ||
     (isKnownPreset(saved.preset) ? saved.preset : 'other') !== values.preset ||
     now.syncFolders.join() !== SYNC_FOLDERS.filter((folder) => saved.syncFolders.includes(folder)).join() ||
     now.syncSinceDays !== saved.syncSinceDays
@@ -214,7 +231,9 @@ export function validate(values: FormValues, options: { mode: 'add' | 'edit'; de
   if (!values.smtpHost.trim()) problems.smtpHost = 'hostRequired';
   if (parsePort(values.smtpPort) === null) problems.smtpPort = 'portInvalid';
   if (!values.user.trim()) problems.user = 'userRequired';
-  if (!values.secret && secretRequired(values, options.detail)) {
+  const renewable = values.authMethod === 'xoauth2' && Boolean(values.oauthRefreshToken);
+  if (renewable && !values.oauthClientId.trim()) problems.oauthClientId = 'clientIdRequired';
+  if (!values.secret && !renewable && secretRequired(values, options.detail)) {
     problems.secret = values.authMethod === 'xoauth2' ? 'tokenRequired' : 'passwordRequired';
   }
   if (values.syncFolders.length === 0) problems.syncFolders = 'foldersRequired';
@@ -236,6 +255,9 @@ const SERVER_PATHS: Record<string, FieldName> = {
   'connection.smtp.user': 'user',
   'connection.password': 'secret',
   'connection.accessToken': 'secret',
+  'connection.oauth.refreshToken': 'oauthRefreshToken',
+  'connection.oauth.clientId': 'oauthClientId',
+  'connection.oauth.clientSecret': 'oauthClientSecret',
   'connection.syncFolders': 'syncFolders',
   'connection.syncSinceDays': 'syncSinceDays',
 };
