@@ -325,6 +325,56 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
     }
   });
 
+  it('keeps the list line of stored conversations on their newest message when a batch adds older, newer or same-time replies', async () => {
+    const storeAt = async (raws: [Buffer, number][]) => {
+      const mails = await Promise.all(raws.map(([raw]) => prepareMail(ws.blobs, raw)));
+      return ws.db.transaction().execute((trx) =>
+        storePreparedBatch(
+          trx,
+          ctx(),
+          mails.map((m, i) => ({
+            mail: m,
+            location: { mailboxId: sales, source: 'imap' as const, folderPath: 'INBOX', uid: uid++, receivedAt: raws[i]?.[1] ?? 0 },
+          })),
+        ),
+      );
+    };
+    const base = t0 + 86_400_000;
+    const firsts = await storeAt([
+      [mail({ From: 'Olga <olga@one.test>', Subject: 'One', 'Message-ID': '<line-1@one.test>' }, 'first of one'), base],
+      [mail({ From: 'Nils <nils@two.test>', Subject: 'Two', 'Message-ID': '<line-2@two.test>' }, 'first of two'), base],
+      [mail({ From: 'Sara <sara@three.test>', Subject: 'Three', 'Message-ID': '<line-3@three.test>' }, 'first of three'), base],
+    ]);
+    const replies = await storeAt([
+      [mail({ From: 'Oleg <oleg@one.test>', Subject: 'RE: One', 'In-Reply-To': '<line-1@one.test>' }, 'an older reply'), base - 60_000],
+      [mail({ From: 'Nora <nora@two.test>', Subject: 'RE: Two', 'In-Reply-To': '<line-2@two.test>' }, 'a newer reply'), base + 60_000],
+      [mail({ From: 'Sam <sam@three.test>', Subject: 'RE: Three', 'In-Reply-To': '<line-3@three.test>' }, 'a same-time reply'), base],
+    ]);
+    expect(replies.map((r) => r.conversationId)).toEqual(firsts.map((f) => f.conversationId));
+    const lines = new Map<string, string>();
+    for (const first of firsts) {
+      const id = first.conversationId;
+      const row = await ws.db
+        .selectFrom('conversations')
+        .select(['last_from_addr', 'last_snippet'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      // What refreshConversationLatest would read: the newest message by received_at, then id.
+      const newest = await ws.db
+        .selectFrom('conversation_messages')
+        .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
+        .select(['messages.from_addr', 'messages.snippet'])
+        .where('conversation_messages.conversation_id', '=', id)
+        .orderBy('messages.received_at', 'desc')
+        .orderBy('messages.id', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ last_from_addr: newest.from_addr, last_snippet: newest.snippet });
+      lines.set(id, row.last_snippet);
+    }
+    expect(lines.get(firsts[0]?.conversationId ?? '')).toBe('first of one');
+    expect(lines.get(firsts[1]?.conversationId ?? '')).toBe('a newer reply');
+  });
+
   it("reopens a closed conversation once when the customer's replies arrive in a batch", async () => {
     const [original] = await storeBatch([
       mail({ From: 'maria@sol-y-luz.test', Subject: 'Catalogue', 'Message-ID': '<b-3@sol-y-luz.test>' }),

@@ -67,6 +67,42 @@ export function selectConversationForBump(db: Db, id: string) {
     .executeTakeFirst();
 }
 
+/** selectConversationForBump for many conversations at once (those a batch's threading evidence names). */
+export async function selectConversationsForBump(db: Db, ids: string[]) {
+  const rows: { id: string; subject: string; subject_key: string; counterparty: string | null; last_message_at: number; status: string }[] =
+    [];
+  for (const chunk of chunksFor(ids, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('conversations')
+        .select(['id', 'subject', 'subject_key', 'counterparty', 'last_message_at', 'status'])
+        .where('id', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/**
+ * The received_at of each conversation's newest stored message (conversations without one are
+ * left out): ingest compares a batch's newest message with it to keep the list line in step
+ * without reading the newest message of every conversation it touched.
+ */
+export async function selectNewestReceivedAt(db: Db, conversationIds: string[]): Promise<Map<string, number>> {
+  const newest = new Map<string, number>();
+  for (const chunk of chunksFor(conversationIds, 1)) {
+    const rows = await db
+      .selectFrom('conversation_messages')
+      .innerJoin('messages', 'messages.id', 'conversation_messages.message_id')
+      .select(['conversation_messages.conversation_id', (eb) => eb.fn.max('messages.received_at').as('newest')])
+      .where('conversation_messages.conversation_id', 'in', chunk)
+      .groupBy('conversation_messages.conversation_id')
+      .execute();
+    for (const row of rows) if (row.newest !== null) newest.set(row.conversation_id, Number(row.newest));
+  }
+  return newest;
+}
+
 /** The conversation of the newest known message among these Message-IDs (In-Reply-To, References). */
 export function findConversationByMessageIds(db: Db, messageIds: string[]) {
   if (messageIds.length === 0) return Promise.resolve(undefined);
@@ -170,7 +206,15 @@ export function findConversationBySubject(db: Db, subjectKey: string, counterpar
  * "reopened" event on its timeline in the same transaction (the inbox domain's
  * conversation_events; written here because ingest owns this transaction).
  */
-export async function bumpConversation(db: Db, conversationId: string, at: number, reopen: boolean, knownStatus?: string) {
+export async function bumpConversation(
+  db: Db,
+  conversationId: string,
+  at: number,
+  reopen: boolean,
+  knownStatus?: string,
+  /** The list line, when the caller knows that the message it adds is the conversation's newest. */
+  latest?: { from_addr: string | null; from_name: string | null; snippet: string },
+) {
   const now = Date.now();
   const previous = reopen
     ? (knownStatus ?? (await db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst())?.status)
@@ -180,6 +224,7 @@ export async function bumpConversation(db: Db, conversationId: string, at: numbe
     .updateTable('conversations')
     .set((eb) => ({
       ...(reopening ? { status: 'open' as const, snoozed_until: null } : {}),
+      ...(latest ? { last_from_addr: latest.from_addr, last_from_name: latest.from_name, last_snippet: latest.snippet } : {}),
       updated_at: now,
       // eb.val keeps the SQL text constant (a literal would defeat the statement cache).
       last_message_at: eb.case().when('last_message_at', '<', at).then(eb.val(at)).else(eb.ref('last_message_at')).end(),

@@ -22,6 +22,8 @@ import {
   linkMessages,
   refreshConversationLatest,
   selectConversationForBump,
+  selectConversationsForBump,
+  selectNewestReceivedAt,
 } from './conversation-queries.js';
 import type { AuthResults } from './mail-auth.js';
 import { conversationIdFromMessageIds } from './pier-message-id.js';
@@ -121,12 +123,16 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
     if (row.in_reply_to && !replyMatches.has(row.in_reply_to)) replyMatches.set(row.in_reply_to, row.conversation_id);
   }
 
+  // The stored conversations the threading evidence names, read at once (the rest one by one).
+  const evidence = new Set([...[...headerMatches.values()].flat().map((m) => m.conversationId), ...replyMatches.values()]);
+  const storedRows = new Map((await selectConversationsForBump(trx, [...evidence])).map((row) => [row.id, row]));
+
   const conversations = new Map<string, ConversationState>();
   const knownToExist = new Map<string, boolean>();
   const touchStored = async (id: string): Promise<ConversationState> => {
     let state = conversations.get(id);
     if (!state) {
-      const row = await selectConversationForBump(trx, id);
+      const row = storedRows.get(id) ?? (await selectConversationForBump(trx, id));
       if (!row) throw new Error(`conversation ${id} vanished`);
       state = {
         isNew: false,
@@ -270,8 +276,9 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
   }
 
   // The list line (decision 0014): a new conversation takes it from its newest message of the
-  // batch ("newest" = received_at, then id, as refreshConversationLatest); a stored one that
-  // got new messages is refreshed from the database once they are linked.
+  // batch ("newest" = received_at, then id, as refreshConversationLatest). A stored one takes it
+  // from the batch when the batch's newest is newer than every stored message (compared before
+  // the batch is linked), keeps it when older, and is refreshed from the database on a tie.
   const newestOf = new Map<string, MessageRow>();
   for (const row of messageRows) {
     const conversationId = byIdentity.get(row.identity)?.conversationId;
@@ -297,18 +304,23 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
         latest: latestLine(newestOf.get(id)),
       })),
   );
+  const storedTouched = [...conversations].filter(([id, c]) => !c.isNew && newestOf.has(id)).map(([id]) => id);
+  const storedNewest = await selectNewestReceivedAt(trx, storedTouched);
+  const refreshAfterLink: string[] = [];
   for (const [id, c] of conversations) {
     if (c.isNew) continue;
-    await bumpConversation(trx, id, c.lastMessageAt, c.reopen, c.storedStatus);
+    const newest = newestOf.get(id);
+    const storedAt = storedNewest.get(id);
+    const batchIsNewest = newest !== undefined && (storedAt === undefined || newest.received_at > storedAt);
+    if (newest !== undefined && newest.received_at === storedAt) refreshAfterLink.push(id);
+    await bumpConversation(trx, id, c.lastMessageAt, c.reopen, c.storedStatus, batchIsNewest ? latestLine(newest) : undefined);
   }
   await insertMessages(trx, messageRows);
   await insertMessageBodies(trx, bodies);
   await insertAttachments(trx, attachments);
   await recordParticipantsBatch(trx, { ownAddresses: ctx.ownAddresses, messages: participants });
   await linkMessages(trx, messageLinks);
-  for (const [id, c] of conversations) {
-    if (!c.isNew && newestOf.has(id)) await refreshConversationLatest(trx, id);
-  }
+  for (const id of refreshAfterLink) await refreshConversationLatest(trx, id);
   await indexNewMessages(trx, ctx.engine, indexDocs);
   await publishEvents(trx, 'message.received', events);
   await linkMailboxPairs(trx, [...mailboxLinks.values()]);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedBatch } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import { storedFlags } from './flags.js';
 import { type FolderCheckpoint, resetFolder, saveCheckpoint } from './folder-queries.js';
@@ -156,26 +156,27 @@ async function storeUids(
   };
   const write = (prepared: PreparedBatch) =>
     deps.db.transaction().execute(async (trx) => {
-      let stored = 0;
-      let known = 0;
-      const results: IngestResult[] = [];
-      for (const p of prepared.mails) {
-        const result = await storePreparedMail(trx, ctx, p.mail, {
-          mailboxId: mailbox.id,
-          source: 'imap',
-          folderId: folder.id,
-          folderPath: folder.path,
-          uid: p.uid,
-          flags: p.flags,
-          direction: folder.role === 'sent' ? 'out' : 'in',
-          receivedAt: p.receivedAt,
-        });
-        results.push(result);
-        if (result.isNew) stored++;
-        else known++;
-      }
+      // The whole batch in a few multi-row statements (storePreparedBatch), same outcome as one by one.
+      const results = await storePreparedBatch(
+        trx,
+        ctx,
+        prepared.mails.map((p) => ({
+          mail: p.mail,
+          location: {
+            mailboxId: mailbox.id,
+            source: 'imap' as const,
+            folderId: folder.id,
+            folderPath: folder.path,
+            uid: p.uid,
+            flags: p.flags,
+            direction: folder.role === 'sent' ? ('out' as const) : ('in' as const),
+            receivedAt: p.receivedAt,
+          },
+        })),
+      );
       await saveCheckpoint(trx, folder.id, checkpoint(prepared.uids));
-      return { stored, known, results };
+      const stored = results.filter((r) => r.isNew).length;
+      return { stored, known: results.length - stored, results };
     });
 
   // Batches being fetched and prepared while the oldest is written.
