@@ -174,13 +174,14 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       });
       const syncing = supervisor;
       stops.unshift(() => syncing.stop());
+      const smtpTimeouts = { connectionTimeout: 30_000, socketTimeout: config.smtpSendTimeoutMs };
       const worker = startWorker({
         queue,
         logger,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
-          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
-          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
+          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',
