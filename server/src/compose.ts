@@ -23,6 +23,7 @@ import {
   loadOwnAddresses,
   mailboxCredentials,
 } from './modules/mailboxes/index.js';
+import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
@@ -51,7 +52,10 @@ export async function openWorkspace(
   // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
   const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
   const live = createLivePublisher({ db: database.db, bus, logger });
+  // A notification written through this workspace is pushed to its user's sockets once committed.
+  const offNotifications = onNotificationCreated((created) => live.notificationCreated(created));
   const close = async () => {
+    offNotifications();
     await live.flush();
     await bus.close();
     await database.close();
