@@ -23,6 +23,7 @@ import {
   loadOwnAddresses,
   mailboxCredentials,
 } from './modules/mailboxes/index.js';
+import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
@@ -51,7 +52,10 @@ export async function openWorkspace(
   // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
   const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
   const live = createLivePublisher({ db: database.db, bus, logger });
+  // A notification written through this workspace is pushed to its user's sockets once committed.
+  const offNotifications = onNotificationCreated((created) => live.notificationCreated(created));
   const close = async () => {
+    offNotifications();
     await live.flush();
     await bus.close();
     await database.close();
@@ -174,13 +178,14 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       });
       const syncing = supervisor;
       stops.unshift(() => syncing.stop());
+      const smtpTimeouts = { connectionTimeout: 30_000, socketTimeout: config.smtpSendTimeoutMs };
       const worker = startWorker({
         queue,
         logger,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace)),
-          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
-          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger }),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
+          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',

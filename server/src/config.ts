@@ -35,6 +35,8 @@ export type Config = {
   dnsServers: string[];
   /** Live channel: ping/heartbeat and session re-check interval of each WebSocket. */
   liveHeartbeatMs: number;
+  /** How long outgoing SMTP (outbox, forwarding rules) waits for the server; no answer after DATA = "uncertain". */
+  smtpSendTimeoutMs: number;
   /** A session ends after idleMs without a request, and absoluteMs after sign-in in any case. */
   sessionTimeouts: { idleMs: number; absoluteMs: number };
   /** Address of a mailbox connected in Pier whose SMTP settings send security mail (alerts, invitations, resets). */
@@ -86,6 +88,7 @@ const variables = {
   PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PIER_LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
+  PIER_SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PIER_WEB_DIR: z.string().min(1).optional(),
   PIER_DNS_SERVERS: z
     .string()
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((s) => s.trim())
       .filter(Boolean),
     liveHeartbeatMs: v.PIER_LIVE_HEARTBEAT_MS,
+    smtpSendTimeoutMs: v.PIER_SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
   };

@@ -35,6 +35,10 @@ export const knownAuditActions = [
   'session.revoked',
   'security.policy_changed',
   'fraud.phone_confirmation_recorded',
+  'outbox.uncertain_resent',
+  'outbox.uncertain_marked_sent',
+  'forwarding.uncertain_resent',
+  'forwarding.uncertain_marked_sent',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
@@ -158,6 +162,28 @@ export const ForwardingAuditSchema = z.object({
   sieve: z.array(MailboxSieveStatusSchema),
 });
 export type ForwardingAudit = z.infer<typeof ForwardingAuditSchema>;
+
+/** A forward whose outcome is unknown (no answer after the mail was handed over): a person decides. */
+export const UncertainForwardSchema = z.object({
+  ruleId: z.string(),
+  ruleName: z.string(),
+  messageId: z.string(),
+  mailboxAddress: z.string().nullable(),
+  target: z.string(),
+  external: z.boolean(),
+  subject: z.string(),
+  from: z.string().nullable(),
+  error: z.string().nullable(),
+  since: z.number(),
+});
+export type UncertainForward = z.infer<typeof UncertainForwardSchema>;
+export const UncertainForwardListSchema = z.object({ items: z.array(UncertainForwardSchema) });
+export const ResolveForwardSchema = z.object({
+  ruleId: z.string().min(1).max(64),
+  messageId: z.string().min(1).max(64),
+  action: z.enum(['resend', 'mark_sent']),
+});
+export type ResolveForward = z.infer<typeof ResolveForwardSchema>;
 
 const unavailable = z.object({ available: z.literal(false), reason: z.string() });
 const section = <T extends z.ZodType>(item: T) => z.union([z.object({ available: z.literal(true), items: z.array(item) }), unavailable]);

@@ -73,6 +73,9 @@ export const errorCodes = [
   'team.not_found',
   'team.name_taken',
   'forwarding.not_found',
+  'forwarding.delivery_not_found',
+  'forwarding.delivery_changed',
+  'forwarding.rule_disabled',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

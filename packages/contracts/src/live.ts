@@ -24,6 +24,8 @@ export const LiveServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), mailboxIds: z.array(z.string()) }),
   /** Too many changes at once (an import, a resync): refetch everything in these mailboxes. */
   z.object({ type: z.literal('refresh'), mailboxIds: z.array(z.string()) }),
+  /** A new in-app notification for this user (mention, approval request, security alert …): refetch the bell. */
+  z.object({ type: z.literal('notification') }),
   /** Everyone (other connections) viewing or replying in a conversation, now. */
   z.object({ type: z.literal('presence'), conversationId: z.string(), people: z.array(PresencePersonSchema) }),
 ]);

@@ -95,13 +95,21 @@ describe('notification centre in the browser', () => {
   it('counts a new mention on the open page, explains it in English and opens its conversation', async () => {
     expect(await bell().getAttribute('aria-label')).toBe('Notifications');
     expect(await count()).toBe('');
+
+    // What the page's live socket hears: the server pushes a `notification` event to Li's sockets only.
+    const frames: string[] = [];
+    li.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
+    await li.reload();
+    await li.getByTestId('inbox-shell').waitFor();
     await li.evaluate(() => {
       (window as unknown as { notifMarker: number }).notifMarker = 7;
     });
+    await expect.poll(() => frames.some((f) => f.includes('"hello"'))).toBe(true);
 
     await mention('can you check the lantern stock?');
-    // The bell polls once a minute: seeing it within 15 s means a live event refetched it.
+    // The bell does not poll: it refetches when the server pushes a notification event for this user.
     await expect.poll(count, { timeout: 15_000, interval: 100 }).toBe('1');
+    expect(frames.filter((f) => f === '{"type":"notification"}')).toHaveLength(1);
     expect(await bell().getAttribute('aria-label')).toBe('Notifications, 1 unread');
     expect(await li.evaluate(() => (window as unknown as { notifMarker?: number }).notifMarker)).toBe(7);
 
@@ -112,6 +120,8 @@ describe('notification centre in the browser', () => {
     expect(await item.count()).toBe(1);
     expect(await item.getAttribute('data-unread')).toBe('true');
     expect(await item.locator('.notif-sentence').textContent()).toBe(`Zhang Min mentioned you in a note on “${subject}”`);
+    // The note's own words, so two mentions in one conversation read differently.
+    expect(await item.getByTestId('notification-excerpt').textContent()).toBe('@Li Wei can you check the lantern stock?');
     expect(await item.locator('time').textContent()).toMatch(/now|second|minute/);
     await li.screenshot({ path: path.join(screenshots, 'notifications-en.png') });
 
@@ -149,6 +159,9 @@ describe('notification centre in the browser', () => {
     expect(await items.nth(0).getAttribute('data-unread')).toBe('true');
     expect(await items.nth(1).getAttribute('data-unread')).toBe('false');
     expect(await items.nth(0).locator('.notif-sentence').textContent()).toBe(`Zhang Min 在「${subject}」的内部备注中提到了你`);
+    // Same sentence for both mentions; the excerpts tell them apart.
+    expect(await items.nth(0).getByTestId('notification-excerpt').textContent()).toBe('@Li Wei 请确认灯笼库存');
+    expect(await items.nth(1).getByTestId('notification-excerpt').textContent()).toBe('@Li Wei can you check the lantern stock?');
     expect(await panel.getByTestId('notifications-mark-all').textContent()).toBe('全部标为已读');
     await li.screenshot({ path: path.join(screenshots, 'notifications-zh-CN.png') });
 

@@ -23,7 +23,9 @@ const runs = [
     tag: 'quote',
     note: 'please check the stock',
     words: {
-      assigned: 'assigned this to Li Wei',
+      took: 'Li Wei took this conversation',
+      gaveBack: 'Li Wei gave this conversation back',
+      unassign: 'Unassign',
       pending: 'changed the status to Pending',
       snoozed: 'Snoozed until',
       tagged: 'added tag #quote',
@@ -35,7 +37,14 @@ const runs = [
     subject: '询价 钨钢刀',
     tag: '样品',
     note: '请确认库存',
-    words: { assigned: '将此会话分配给 Li Wei', pending: '将状态改为「待处理」', snoozed: '暂停至', tagged: '添加了标签 #样品' },
+    words: {
+      took: 'Li Wei 认领了此会话',
+      gaveBack: 'Li Wei 放弃了此会话',
+      unassign: '取消分配',
+      pending: '将状态改为「待处理」',
+      snoozed: '暂停至',
+      tagged: '添加了标签 #样品',
+    },
   },
 ] as const;
 
@@ -104,7 +113,11 @@ describe('working a conversation in the browser (assign, tag, note with @mention
       await shot('assign-menu');
       await page.getByTestId('assign-option').filter({ hasText: 'Li Wei' }).click();
       await expect.poll(() => panel.getByTestId('triage-assign').textContent()).toContain('Li Wei');
-      await panel.getByTestId('timeline-event').filter({ hasText: run.words.assigned }).waitFor();
+      // Self-assignment reads as taking the conversation, not "Li Wei assigned this to Li Wei".
+      await panel.getByTestId('timeline-event').filter({ hasText: run.words.took }).waitFor();
+      expect(await panel.getByTestId('timeline-event').filter({ hasText: 'Li Wei' }).allTextContents()).not.toContainEqual(
+        expect.stringMatching(/assigned this to Li Wei|分配给 Li Wei/),
+      );
 
       // A tag.
       await panel.getByTestId('triage-tag-input').fill(run.tag);
@@ -139,6 +152,12 @@ describe('working a conversation in the browser (assign, tag, note with @mention
       await expect.poll(() => panel.getByTestId('triage-snooze').textContent()).toContain(run.words.snoozed);
       await expect.poll(() => page.getByTestId('view-snoozed').getByTestId('nav-count').textContent()).toBe(run.lang === 'en' ? '1' : '2');
       await shot('snoozed');
+
+      // Giving it back: "Li Wei gave this conversation back", in the timeline and the toolbar.
+      await panel.getByTestId('triage-assign').click();
+      await page.getByTestId('assign-menu').getByRole('button', { name: run.words.unassign, exact: true }).click();
+      await panel.getByTestId('timeline-event').filter({ hasText: run.words.gaveBack }).waitFor();
+      await shot('gave-back');
 
       // The mention reached 张伟 as an in-app notification, the note's text with it.
       const { db } = pier.workspace;

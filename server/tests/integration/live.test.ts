@@ -107,6 +107,36 @@ describe.each(engines)('live updates over WebSocket on %s', (engine) => {
     expect(books.messages.some((m) => m.type === 'conversation.changed')).toBe(false);
   });
 
+  it('pushes a new notification only to the sockets of the user it is for, after its note committed', async () => {
+    const li = await open(as.li);
+    const zhang = await open(as.zhang);
+    const zhangSecondTab = await open(as.zhang);
+    const books = await open(as.bookkeeper);
+    await sendMail('sales@acme.test', 'Mention Zhang, live');
+    await li.waitFor(isType('message.new'));
+    const list = (await as.li.get<{ items: { id: string; subject: string }[] }>('/api/conversations')).body;
+    const conversationId = list.items.find((c) => c.subject === 'Mention Zhang, live')?.id ?? '';
+    const zhangId = (
+      await pier.workspace.db.selectFrom('users').select('id').where('email', '=', 'zhang@acme.test').executeTakeFirstOrThrow()
+    ).id;
+    const note = await as.li.post(`/api/conversations/${conversationId}/notes`, { body: '@Zhang Min please check', mentions: [zhangId] });
+    expect(note.status).toBe(201);
+    // Both of Zhang's pages hear it; it says only that there is something new (the bell refetches).
+    expect(await zhang.waitFor(isType('notification'))).toEqual({ type: 'notification' });
+    await zhangSecondTab.waitFor(isType('notification'));
+    const unread = await as.zhang.get<{ unread: number }>('/api/notifications');
+    expect(unread.body.unread).toBe(1);
+    // The author and a user of another mailbox hear nothing of it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(li.messages.filter(isType('notification'))).toEqual([]);
+    expect(books.messages.filter(isType('notification'))).toEqual([]);
+    // A note that mentions nobody notifies nobody.
+    const plain = await as.li.post(`/api/conversations/${conversationId}/notes`, { body: 'checked myself', mentions: [] });
+    expect(plain.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(zhang.messages.filter(isType('notification'))).toHaveLength(1);
+  });
+
   it('shows presence to a second user and only to users who may read the conversation', async () => {
     const conversation = await pier.workspace.db
       .selectFrom('conversations')

@@ -127,6 +127,10 @@ describe.each(engines)('reading a conversation on %s', (engine) => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain('sandbox');
+    // Same origin so the reading pane can measure the frame, and never scripts with it.
+    expect(csp).toContain('sandbox allow-same-origin allow-popups');
+    expect(csp).not.toContain('allow-scripts');
+    expect(csp).not.toMatch(/script-src/);
     expect(csp).toContain("frame-ancestors 'self'");
     expect(csp).not.toContain('https:');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -138,6 +138,9 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/forwarding/rules': 'SA',
   'PUT /api/forwarding/rules/:id': 'SA',
   'DELETE /api/forwarding/rules/:id': 'SA',
+  // Uncertain forwards: audit readers see them; admins decide (step-up).
+  'GET /api/forwarding/uncertain': 'SAU',
+  'POST /api/forwarding/uncertain/resolve': 'SA',
   'GET /api/mailboxes/:id/fraud-settings': 'SAGU',
   'PUT /api/mailboxes/:id/fraud-settings': 'SA',
   'GET /api/conversations/:id/approvals': 'SAGU',
@@ -246,6 +249,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'POST /api/forwarding/rules': { body: ruleBody },
     'PUT /api/forwarding/rules/:id': { params: fresh.forwardingRule, body: ruleBody },
     'DELETE /api/forwarding/rules/:id': { params: fresh.forwardingRule },
+    'POST /api/forwarding/uncertain/resolve': {
+      body: () => ({ ruleId: 'no-such-rule', messageId: 'no-such-message', action: 'mark_sent' }),
+    },
     // A mail waiting for a second approver, written by someone else than every prober.
     'POST /api/outbox/:id/approval': { params: async () => ({ id: ids.approvalOutbox ?? '' }), body: () => ({ decision: 'reject' }) },
     'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },

@@ -49,6 +49,18 @@ export const auditEn = {
     pierRules: 'Rules in Pier',
     pierUnavailable: 'Pier’s forwarding rules could not be read.',
     pierNone: 'No rule in Pier forwards mail.',
+    uncertain: {
+      title: 'Forwards with an unknown outcome',
+      intro:
+        'The mail server took these forwards and then stopped answering: the target may or may not have them. Pier never sends them again by itself. Check with the recipient, then decide; each decision is recorded in the audit log.',
+      columns: { mail: 'Mail', rule: 'Rule', target: 'Forwarded to', since: 'Since' },
+      resend: 'Send again',
+      markSent: 'Mark as sent',
+      confirmResend: 'Send “{{subject}}” to {{target}} again? If the first forward arrived, {{target}} gets it twice.',
+      confirmMarkSent: 'Record “{{subject}}” as forwarded to {{target}}? Pier will not send it; if it did not arrive, it never will.',
+      cancel: 'Cancel',
+      done: 'Decision recorded.',
+    },
     rules: {
       columns: { target: 'Forwards to', mailbox: 'Mailbox', scope: 'Which mail', madeBy: 'Made by', forwarded: 'Forwarded' },
       allMail: 'Every incoming mail',
@@ -158,6 +170,10 @@ export const auditEn = {
     'session.revoked': 'Sessions signed out',
     'security.policy_changed': 'Security policy changed',
     'fraud.phone_confirmation_recorded': 'Phone confirmation recorded',
+    'outbox.uncertain_resent': 'Uncertain mail sent again',
+    'outbox.uncertain_marked_sent': 'Uncertain mail marked as sent',
+    'forwarding.uncertain_resent': 'Uncertain forward sent again',
+    'forwarding.uncertain_marked_sent': 'Uncertain forward marked as sent',
   } satisfies ActionNames,
 };
 

@@ -43,6 +43,18 @@ export const auditZhCN: AuditCatalogue = {
     pierRules: 'Pier 中的规则',
     pierUnavailable: '无法读取 Pier 的转发规则。',
     pierNone: 'Pier 中没有转发邮件的规则。',
+    uncertain: {
+      title: '结果未知的转发',
+      intro:
+        '邮件服务器接收了这些转发后停止了响应：目标地址可能收到了，也可能没有。Pier 不会自行重发。请先向收件人确认，再做决定；每个决定都会记入审计日志。',
+      columns: { mail: '邮件', rule: '规则', target: '转发到', since: '时间' },
+      resend: '重新发送',
+      markSent: '记为已发送',
+      confirmResend: '要把「{{subject}}」再次转发给 {{target}} 吗？如果第一次已送达，{{target}} 会收到两封。',
+      confirmMarkSent: '要把「{{subject}}」记为已转发给 {{target}} 吗？Pier 不会再发送；如果没有送达，对方将永远收不到。',
+      cancel: '取消',
+      done: '已记录你的决定。',
+    },
     rules: {
       columns: { target: '转发到', mailbox: '邮箱', scope: '哪些邮件', madeBy: '创建人', forwarded: '已转发' },
       allMail: '所有收到的邮件',
@@ -145,5 +157,9 @@ export const auditZhCN: AuditCatalogue = {
     'session.revoked': '注销会话',
     'security.policy_changed': '修改安全策略',
     'fraud.phone_confirmation_recorded': '记录电话核实',
+    'outbox.uncertain_resent': '结果未知的邮件已重新发送',
+    'outbox.uncertain_marked_sent': '结果未知的邮件已标记为已发送',
+    'forwarding.uncertain_resent': '结果未知的转发已重新发送',
+    'forwarding.uncertain_marked_sent': '结果未知的转发已标记为已发送',
   },
 };

@@ -101,6 +101,15 @@ export const composerEn = {
     markSent: 'Mark as sent',
     uncertainHelp:
       'The mail server stopped answering while it received this mail. It may have been delivered. Check with the recipient or in the Sent folder, then choose.',
+    confirmResendTitle: 'Send this mail again?',
+    confirmResend:
+      'If the first attempt did arrive, the recipient gets it twice (with the same Message-ID, so many mail programs show it once). Your decision is recorded in the audit log.',
+    confirmResendYes: 'Send again',
+    confirmMarkSentTitle: 'Record this mail as sent?',
+    confirmMarkSent:
+      'Pier will not send it. If the first attempt did not arrive, the recipient never gets it: only choose this when the recipient or the Sent folder confirms it arrived. Your decision is recorded in the audit log.',
+    confirmMarkSentYes: 'Mark as sent',
+    cancel: 'Cancel',
   },
   reasons: {
     'connection.auth_failed': 'The mail server refused the login. Check the mailbox password (client password) in Settings.',

@@ -68,6 +68,14 @@ export const composerZhCN: ComposerCatalogue = {
     resend: '重新发送',
     markSent: '标记为已发送',
     uncertainHelp: '邮件服务器在接收这封邮件时停止了响应，邮件可能已经送达。请向收件人确认或查看“已发送”文件夹，再做选择。',
+    confirmResendTitle: '要重新发送这封邮件吗？',
+    confirmResend: '如果第一次其实已经送达，收件人会收到两封（Message-ID 相同，许多邮件客户端只显示一封）。你的决定会记入审计日志。',
+    confirmResendYes: '重新发送',
+    confirmMarkSentTitle: '要把这封邮件记为已发送吗？',
+    confirmMarkSent:
+      'Pier 不会再发送。如果第一次没有送达，收件人将永远收不到：只有在收件人或“已发送”文件夹确认已送达时才选择此项。你的决定会记入审计日志。',
+    confirmMarkSentYes: '记为已发送',
+    cancel: '取消',
   },
   reasons: {
     'connection.auth_failed': '邮件服务器拒绝登录。请在设置中检查邮箱密码（客户端专用密码）。',

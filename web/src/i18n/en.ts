@@ -219,6 +219,9 @@ export const en = {
     },
     forwarding: {
       not_found: 'That forwarding rule no longer exists.',
+      delivery_not_found: 'That forward no longer exists.',
+      delivery_changed: 'Someone already decided about this forward. The list is refreshed.',
+      rule_disabled: 'The rule is switched off. Switch it on to send the forward again.',
     },
     team: {
       not_found: 'That team no longer exists.',

@@ -217,6 +217,9 @@ export const zhCN: Catalogue = {
     },
     forwarding: {
       not_found: '该转发规则已不存在。',
+      delivery_not_found: '该转发记录已不存在。',
+      delivery_changed: '已有人处理了这条转发，列表已刷新。',
+      rule_disabled: '该规则已停用。请先启用规则，再重新发送。',
     },
     team: {
       not_found: '该团队已不存在。',

@@ -30,7 +30,8 @@ import type { SecretBox } from '../security/index.js';
  */
 export const FORWARD_HEADER = 'X-Pier-Forward-Rule';
 const MATCH = 'forwarding.match';
-const SEND = 'forwarding.send';
+export const SEND_JOB = 'forwarding.send';
+const SEND = SEND_JOB;
 const SendPayload = z.object({ ruleId: z.string(), messageId: z.string() });
 const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionTimeout: 30_000, socketTimeout: 120_000 };
 

@@ -1,4 +1,4 @@
-import { PierForwardingRuleSchema, SaveForwardingRuleSchema } from '@pier/contracts';
+import { PierForwardingRuleSchema, ResolveForwardSchema, SaveForwardingRuleSchema, UncertainForwardListSchema } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -6,8 +6,10 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { requireAuth } from '../security/index.js';
 import { type AlertMailer, createForwardingRule, type RuleActor, removeForwardingRule, updateForwardingRule } from './rules.js';
+import { listUncertainForwards, resolveUncertainForward } from './uncertain.js';
 
 const admins = ['super_admin', 'admin'] as const;
+const auditReaders = ['super_admin', 'admin', 'auditor'] as const;
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromBody = (request: FastifyRequest) => (request.body as { mailboxId?: unknown } | undefined)?.mailboxId as string | undefined;
 
@@ -31,6 +33,20 @@ export const forwardingRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; mai
     '/api/forwarding/rules/:id',
     { config: { access }, schema: { params: IdParams, body: SaveForwardingRuleSchema, response: { 200: PierForwardingRuleSchema } } },
     async (request) => updateForwardingRule(deps, actorOf(request), request.params.id, request.body),
+  );
+  // Forwards whose outcome is unknown: who reads the forwarding audit sees them; admins decide (step-up, audited).
+  app.get(
+    '/api/forwarding/uncertain',
+    { config: { access: { roles: auditReaders } }, schema: { response: { 200: UncertainForwardListSchema } } },
+    async () => ({ items: await listUncertainForwards(deps.db) }),
+  );
+  app.post(
+    '/api/forwarding/uncertain/resolve',
+    { config: { access: { roles: admins, stepUp: true } }, schema: { body: ResolveForwardSchema } },
+    async (request, reply) => {
+      await resolveUncertainForward(deps.db, actorOf(request), request.body);
+      return reply.code(204).send();
+    },
   );
   app.delete(
     '/api/forwarding/rules/:id',

@@ -12,6 +12,8 @@ import type { Database } from '../../db/schema.js';
 export type LiveEvent =
   | { type: 'message.new'; conversationId: string; mailboxIds: string[] }
   | { type: 'conversation.changed'; conversationId: string; mailboxIds: string[] }
+  /** New in-app notifications for these users (committed): only their own sockets hear it. */
+  | { type: 'notification'; userIds: string[] }
   /** Many changes at once; an empty list means every mailbox (e.g. after the bus lost its connection). */
   | { type: 'refresh'; mailboxIds: string[] }
   | {

@@ -81,6 +81,13 @@ export function createLiveHub(options: LiveHubOptions) {
         if (presence.apply(event)) broadcastPresence(event.conversationId, event.mailboxIds);
         continue;
       }
+      if (event.type === 'notification') {
+        // Per user, not per mailbox: only the sockets of the users it is for.
+        for (const connection of connections.values()) {
+          if (event.userIds.includes(connection.userId)) send(connection, { type: 'notification' });
+        }
+        continue;
+      }
       for (const connection of connections.values()) {
         if (event.type === 'refresh' && event.mailboxIds.length === 0) {
           send(connection, { type: 'refresh', mailboxIds: [] });

@@ -21,12 +21,19 @@ export type LivePublisher = {
   messagesStored(results: readonly { conversationId: string }[]): void;
   /** mailboxIds: the conversation's mailboxes, when the caller has them; otherwise they are looked up. */
   publishConversationChanged(conversationId: string, mailboxIds?: readonly string[]): void;
+  /**
+   * A notification row was written (maybe inside a transaction not yet committed): pushed to its user
+   * once the row is readable, i.e. committed; dropped if it never becomes readable (rolled back).
+   */
+  notificationCreated(created: { id: string; userId: string }): void;
   /** Publishes what is pending now (tests, shutdown). */
   flush(): Promise<void>;
   bus: LiveBus;
 };
 
 const COLLECT_MS = 10;
+/** A notification not readable after this long was rolled back (or its transaction is stuck): not pushed. */
+const NOTIFICATION_WAIT_MS = 30_000;
 /** More conversations than this in one flush become a single refresh. */
 const REFRESH_ABOVE = 50;
 
@@ -80,7 +87,55 @@ export function createLivePublisher(options: { db: Kysely<Database>; bus: LiveBu
     return flushing;
   }
 
+  // Notifications written but not yet seen committed: id → user, first seen.
+  const notes = new Map<string, { userId: string; since: number }>();
+  let notesTimer: NodeJS.Timeout | undefined;
+  const scheduleNotes = (ms: number) => {
+    if (notesTimer) return;
+    notesTimer = setTimeout(() => {
+      notesTimer = undefined;
+      flushing = flushing
+        .then(publishNotes)
+        .catch((error: unknown) =>
+          options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live: notification push failed'),
+        );
+    }, ms);
+    // A retry waiting for a commit must not keep a stopping process alive.
+    notesTimer.unref();
+  };
+  async function publishNotes() {
+    const batch = [...notes];
+    if (batch.length === 0) return;
+    // Readable through the pool = committed (PostgreSQL: another connection; SQLite: the one connection is
+    // free again only after the writing transaction ended).
+    const rows = await options.db
+      .selectFrom('notifications')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        batch.map(([id]) => id),
+      )
+      .execute();
+    const committed = new Set(rows.map((r) => r.id));
+    const userIds = new Set<string>();
+    for (const [id, note] of batch) {
+      if (committed.has(id)) {
+        userIds.add(note.userId);
+        notes.delete(id);
+      } else if (Date.now() - note.since > NOTIFICATION_WAIT_MS) {
+        notes.delete(id);
+      }
+    }
+    if (userIds.size > 0) await options.bus.publish([{ type: 'notification', userIds: [...userIds] }]);
+    if (notes.size > 0) scheduleNotes(100);
+  }
+
   return {
+    notificationCreated(created) {
+      notes.set(created.id, { userId: created.userId, since: Date.now() });
+      scheduleNotes(COLLECT_MS);
+    },
     messagesStored(results) {
       for (const r of results) add(r.conversationId, 'message.new');
     },

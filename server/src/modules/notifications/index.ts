@@ -1,2 +1,2 @@
-export { listNotifications, markNotificationsRead, notify } from './notifications.js';
+export { type CreatedNotification, listNotifications, markNotificationsRead, notify, onNotificationCreated } from './notifications.js';
 export { notificationRoutes } from './routes.js';

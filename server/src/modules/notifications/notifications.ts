@@ -16,7 +16,21 @@ export async function notify(executor: Db, input: { userId: string; kind: string
     .insertInto('notifications')
     .values({ id, user_id: input.userId, kind: input.kind, data: JSON.stringify(input.data), created_at: Date.now(), read_at: null })
     .execute();
+  for (const listener of createdListeners) listener({ id, userId: input.userId });
   return id;
+}
+
+export type CreatedNotification = { id: string; userId: string };
+const createdListeners = new Set<(created: CreatedNotification) => void>();
+
+/**
+ * Tells `listener` about every notification written in this process, as it is written — usually
+ * inside the transaction of its cause, so possibly before (or without) a commit: the live publisher
+ * pushes it only once it can read the row (modules/live/publisher.ts).
+ */
+export function onNotificationCreated(listener: (created: CreatedNotification) => void): () => void {
+  createdListeners.add(listener);
+  return () => createdListeners.delete(listener);
 }
 
 export async function listNotifications(

@@ -8,6 +8,7 @@ import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { recordAudit } from '../audit/index.js';
 import {
   insertConversation,
   newPierMessageId,
@@ -279,8 +280,17 @@ export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string
   return saveDraft(db, actor.user.id, null, draftInput);
 }
 
-/** The agent's decision on an uncertain (or failed) send: send again with the same Message-ID, or record it as sent. */
-export async function resolveSend(deps: QueueDeps, actor: Actor, outboxId: string, action: 'resend' | 'mark_sent'): Promise<OutboxItem> {
+/**
+ * The agent's decision on an uncertain (or failed) send: send again with the same Message-ID, or record it as
+ * sent. A decision on an uncertain send is audited (who, which mail, what they chose) with the change.
+ */
+export async function resolveSend(
+  deps: QueueDeps,
+  actor: Actor,
+  outboxId: string,
+  action: 'resend' | 'mark_sent',
+  ip: string | null = null,
+): Promise<OutboxItem> {
   const { db } = deps;
   const row = await findOutboxForActor(db, actor, outboxId);
   const allowed = action === 'resend' ? ['uncertain', 'failed'] : ['uncertain'];
@@ -298,6 +308,17 @@ export async function resolveSend(deps: QueueDeps, actor: Actor, outboxId: strin
       .where('state', '=', row.state)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw new AppError('outbox.invalid_state', 409, 'the mail changed meanwhile');
+    if (row.state === 'uncertain') {
+      await recordAudit(trx, {
+        actorId: actor.user.id,
+        action: action === 'resend' ? 'outbox.uncertain_resent' : 'outbox.uncertain_marked_sent',
+        targetType: 'outbox_message',
+        targetId: outboxId,
+        mailboxId: row.mailbox_id,
+        ip,
+        details: { messageId: row.message_id, conversationId: row.conversation_id, errorCode: row.error_code, attempts: row.attempts },
+      });
+    }
     if (action === 'resend') {
       await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId }, dedupeKey: sendJobKey(outboxId, row.attempts + 1000) });
     } else {

@@ -96,7 +96,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine:
   app.post(
     '/api/outbox/:id/resolve',
     { config: { access: {} }, schema: { params: IdParams, body: ResolveOutboxSchema, response: { 200: OutboxItemSchema } } },
-    async (request) => resolveSend(deps, actorOf(request), request.params.id, request.body.action),
+    async (request) => resolveSend(deps, actorOf(request), request.params.id, request.body.action, request.ip),
   );
 
   app.get(

@@ -37,7 +37,8 @@ export function mailFramePolicy(appOrigin: string, allowRemoteImages: boolean): 
     "frame-ancestors 'self'",
     "base-uri 'none'",
     "form-action 'none'",
-    'sandbox allow-popups allow-popups-to-escape-sandbox',
+    // Same origin so the reading pane can measure the document's height; never together with allow-scripts.
+    'sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
 }
 

@@ -291,7 +291,14 @@ export async function addNote(
         created_at: Date.now(),
       })
       .execute();
-    const data = { conversationId, noteId: id, subject: conversation.subject, by: { id: actor.id, name: actor.name } };
+    // A short excerpt, so two notes on the same conversation read differently in the bell's panel.
+    const data = {
+      conversationId,
+      noteId: id,
+      subject: conversation.subject,
+      by: { id: actor.id, name: actor.name },
+      excerpt: noteExcerpt(note.body),
+    };
     for (const userId of mentions) {
       if (userId !== actor.id) await notify(trx, { userId, kind: 'mention', data });
     }
@@ -383,4 +390,18 @@ export async function tagsOf(db: Db, conversationIds: string[]) {
 
 async function personName(db: Db, userId: string): Promise<string | null> {
   return (await db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name ?? null;
+}
+
+const EXCERPT_CHARS = 120;
+
+/** The note's first words on one line, at most EXCERPT_CHARS characters (code points), "…" when cut. */
+export function noteExcerpt(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return chars.length <= EXCERPT_CHARS
+    ? line
+    : `${chars
+        .slice(0, EXCERPT_CHARS - 1)
+        .join('')
+        .trimEnd()}…`;
 }

@@ -14,6 +14,8 @@ export function OutboxStatusList({ conversationId }: { conversationId: string })
   const { t } = useTranslation('composer');
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  // Deciding about an uncertain mail is explicit: the risk of each choice is shown before it is made.
+  const [confirming, setConfirming] = useState<{ id: string; action: 'resend' | 'mark_sent' } | null>(null);
   const outbox = useQuery({
     queryKey: ['conversation-outbox', conversationId],
     queryFn: () => composerApi.conversationOutbox(conversationId),
@@ -25,6 +27,7 @@ export function OutboxStatusList({ conversationId }: { conversationId: string })
 
   const resolve = async (id: string, action: 'resend' | 'mark_sent') => {
     setError(null);
+    setConfirming(null);
     try {
       await composerApi.resolve(id, action);
     } catch (err) {
@@ -44,13 +47,46 @@ export function OutboxStatusList({ conversationId }: { conversationId: string })
             {item.attempts > 1 ? <span className="muted">{t('status.attempts', { count: item.attempts })}</span> : null}
             {item.errorCode ? <p className="outbox-reason">{reasonText(t, item)}</p> : null}
             {item.state === 'uncertain' ? <p className="outbox-help">{t('status.uncertainHelp')}</p> : null}
-            {item.state === 'uncertain' || item.state === 'failed' ? (
+            {confirming?.id === item.id ? (
+              <div className="outbox-confirm" role="alertdialog" aria-labelledby={`outbox-confirm-${item.id}`} data-testid="outbox-confirm">
+                <strong id={`outbox-confirm-${item.id}`}>
+                  {confirming.action === 'resend' ? t('status.confirmResendTitle') : t('status.confirmMarkSentTitle')}
+                </strong>
+                <p>{confirming.action === 'resend' ? t('status.confirmResend') : t('status.confirmMarkSent')}</p>
+                <div className="composer-actions-row">
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => void resolve(item.id, confirming.action)}
+                    data-testid="outbox-confirm-yes"
+                  >
+                    {confirming.action === 'resend' ? t('status.confirmResendYes') : t('status.confirmMarkSentYes')}
+                  </button>
+                  <button type="button" className="btn" onClick={() => setConfirming(null)}>
+                    {t('status.cancel')}
+                  </button>
+                </div>
+              </div>
+            ) : item.state === 'uncertain' || item.state === 'failed' ? (
               <div className="composer-actions-row">
-                <button type="button" className="btn" onClick={() => void resolve(item.id, 'resend')} data-testid="outbox-resend">
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() =>
+                    // A failed mail did not leave: trying again cannot double it. An uncertain one might.
+                    item.state === 'failed' ? void resolve(item.id, 'resend') : setConfirming({ id: item.id, action: 'resend' })
+                  }
+                  data-testid="outbox-resend"
+                >
                   {item.state === 'failed' ? t('status.retry') : t('status.resend')}
                 </button>
                 {item.state === 'uncertain' ? (
-                  <button type="button" className="btn" onClick={() => void resolve(item.id, 'mark_sent')} data-testid="outbox-mark-sent">
+                  <button
+                    type="button"
+                    className="btn"
+                    onClick={() => setConfirming({ id: item.id, action: 'mark_sent' })}
+                    data-testid="outbox-mark-sent"
+                  >
                     {t('status.markSent')}
                   </button>
                 ) : null}

@@ -31,12 +31,33 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
     refetchInterval: 30_000,
   });
   const bottomRef = useRef<HTMLDivElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
 
   // Newest at the bottom (DESIGN): open at the latest message.
   const loadedId = detail.data?.conversation.id;
   useEffect(() => {
     if (loadedId) bottomRef.current?.scrollIntoView({ block: 'end' });
   }, [loadedId]);
+
+  // The sticky header (toolbar, subject, customer) must not cover what scrolls into view under it (the composer
+  // taking focus, a field reached with Tab): the scrolling pane keeps that much padding (scroll-padding-top).
+  const hasData = detail.data !== undefined;
+  useEffect(() => {
+    const top = topRef.current;
+    if (!hasData || !top) return;
+    const root = document.documentElement;
+    const update = () => {
+      const offset = Number.parseFloat(getComputedStyle(top).top) || 0;
+      root.style.setProperty('--conversation-sticky', `${Math.ceil(offset + top.offsetHeight + 8)}px`);
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(top);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--conversation-sticky');
+    };
+  }, [hasData]);
 
   if (detail.isPending) {
     return (
@@ -63,7 +84,7 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
   const slotProps = { detail: data, session, openConversation: (id: string) => navigate(hrefFor(id)) };
   return (
     <article className="conversation" data-testid="conversation" data-conversation-id={data.conversation.id}>
-      <div className="conversation-top">
+      <div className="conversation-top" ref={topRef}>
         <Link to={backHref} className="btn btn-ghost detail-back">
           <BackIcon />
           {t('pane.back')}

@@ -1,6 +1,6 @@
 import type { TimelineItem } from '@pier/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { messageHtmlUrl, messageRawUrl, readingApi } from './api';
 import { formatSize, splitQuoted } from './format';
@@ -39,14 +39,76 @@ function PlainBody({ text }: { text: string }) {
   );
 }
 
-/** A guess at the frame height from the text part: the frame cannot report its own size (no scripts, no same origin). */
+/** The frame's first height, from the text part, until its document has loaded and can be measured. */
 function estimateHeight(text: string): number {
   const lines = text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / 90)), 0);
   return Math.min(720, Math.max(140, lines * 22 + 40));
 }
 
+/**
+ * The height of the mail's content, measured from the page: the frame is same-origin (`allow-same-origin`)
+ * but runs no script (no `allow-scripts`, CSP without script-src), so the page can read its document's size.
+ * Measured when the document loads, when its content changes size (images arriving, fonts) and when the
+ * pane's width changes; `null` until measured (or when the document cannot be read).
+ */
+export function useContentHeight(frame: RefObject<HTMLIFrameElement | null>): number | null {
+  const [height, setHeight] = useState<number | null>(null);
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    let contentObserver: ResizeObserver | undefined;
+    let lastWidth = element.clientWidth;
+    // Content that overflows the root box (floats, positioned boxes) shows up only as scroll overflow; once the
+    // frame grew for it, keep that floor until the width or the document changes, or the frame would shrink back.
+    let overflowFloor = 0;
+    const measure = () => {
+      const doc = element.contentDocument;
+      const root = doc?.documentElement;
+      if (!doc || !root || doc.URL === 'about:blank') return;
+      const view = doc.defaultView;
+      const body = doc.body;
+      let needed = root.getBoundingClientRect().height;
+      if (body && view) {
+        const style = view.getComputedStyle(body);
+        needed = Math.max(needed, body.scrollHeight + Number.parseFloat(style.marginTop) + Number.parseFloat(style.marginBottom));
+      }
+      if (root.scrollHeight > root.clientHeight + 1) overflowFloor = Math.max(overflowFloor, root.scrollHeight);
+      const next = Math.ceil(Math.max(needed, overflowFloor));
+      setHeight((previous) => (previous === next ? previous : next));
+    };
+    const attach = () => {
+      contentObserver?.disconnect();
+      overflowFloor = 0;
+      const doc = element.contentDocument;
+      if (!doc?.documentElement || doc.URL === 'about:blank') return;
+      measure();
+      contentObserver = new ResizeObserver(measure);
+      contentObserver.observe(doc.documentElement);
+      if (doc.body) contentObserver.observe(doc.body);
+      // Images (shown on request, or slow inline ones) change the layout when they arrive.
+      doc.addEventListener('load', measure, true);
+    };
+    const frameObserver = new ResizeObserver(() => {
+      if (element.clientWidth === lastWidth) return;
+      lastWidth = element.clientWidth;
+      overflowFloor = 0;
+      measure();
+    });
+    frameObserver.observe(element);
+    element.addEventListener('load', attach);
+    attach();
+    return () => {
+      element.removeEventListener('load', attach);
+      frameObserver.disconnect();
+      contentObserver?.disconnect();
+    };
+  }, [frame]);
+  return height;
+}
+
 function HtmlBody({ message }: { message: Message }) {
   const { t } = useTranslation(READING_NS);
+  const frame = useRef<HTMLIFrameElement>(null);
   const [images, setImages] = useState(false);
   const [quoted, setQuoted] = useState(false);
   const facts = useQuery({
@@ -57,7 +119,9 @@ function HtmlBody({ message }: { message: Message }) {
   const blocked = facts.data?.blockedImages ?? 0;
   const sender = message.from?.name || message.from?.address || '';
   const split = splitQuoted(message.text);
-  const height = estimateHeight(quoted ? message.text : split.body);
+  const estimate = estimateHeight(quoted ? message.text : split.body);
+  const src = messageHtmlUrl(message.id, { images, quoted });
+  const measured = useContentHeight(frame);
   return (
     <div className="mail-html">
       {blocked > 0 ? (
@@ -70,16 +134,21 @@ function HtmlBody({ message }: { message: Message }) {
           )}
         </div>
       ) : null}
-      <div className="mail-frame-wrap" style={{ height }}>
+      <div
+        className={measured === null ? 'mail-frame-wrap mail-frame-estimated' : 'mail-frame-wrap'}
+        style={{ height: measured ?? estimate }}
+      >
         <iframe
+          ref={frame}
           className="mail-frame"
           data-testid="mail-frame"
           title={t('message.frameTitle', { from: sender })}
-          // No allow-scripts, no allow-same-origin: the mail runs nothing and reaches nothing of the app.
-          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          // allow-same-origin WITHOUT allow-scripts (never both: together the mail could script the app and
+          // lift its own sandbox): nothing runs in the frame; the page only reads its height (decision 0006).
+          sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
           referrerPolicy="no-referrer"
           loading="lazy"
-          src={messageHtmlUrl(message.id, { images, quoted })}
+          src={src}
         />
       </div>
       {(facts.data?.quotedBlocks ?? 0) > 0 ? (

@@ -6,22 +6,21 @@ import { useNavigate } from 'react-router';
 import { request } from '../../api/client';
 import { liveConnection } from '../live';
 import { formatRelative, useNow } from '../settings/relativeTime';
-import { describeNotification, notificationTarget } from './describe';
+import { describeNotification, notificationExcerpt, notificationTarget } from './describe';
 import './strings';
 import './notifications.css';
 
 type NotificationList = { items: Notification[]; unread: number };
 
 const QUERY_KEY = ['notifications'] as const;
-/** Safety net only: live events, reconnects and window focus refetch at once. */
-const POLL_MS = 60_000;
 
 /**
  * The bell in the top bar: unread count, and a panel listing the user's
- * notifications newest first. Freshness: the server does not push a
- * notification event, so the list refetches on every live event this page
- * receives (a mention or an assignment changes its conversation, which is
- * pushed), on live reconnect, on window focus and once a minute.
+ * notifications newest first. Freshness without polling: the server pushes a
+ * `notification` event to this user's sockets only, once a notification for
+ * them is committed (mention, assignment, approval request, security alert);
+ * the list refetches then, on live reconnect (events missed offline) and on
+ * window focus.
  */
 export function NotificationBell() {
   const { t } = useTranslation('notifications');
@@ -37,7 +36,6 @@ export function NotificationBell() {
   const list = useQuery({
     queryKey: QUERY_KEY,
     queryFn: () => request<NotificationList>('GET', '/api/notifications?limit=50'),
-    refetchInterval: POLL_MS,
     refetchOnWindowFocus: true,
   });
 
@@ -47,10 +45,10 @@ export function NotificationBell() {
       timer ??= setTimeout(() => {
         timer = undefined;
         void queryClient.invalidateQueries({ queryKey: QUERY_KEY });
-      }, 300);
+      }, 50);
     };
     const offMessage = liveConnection.onMessage((message) => {
-      if (message.type === 'message.new' || message.type === 'conversation.changed' || message.type === 'refresh') refetch();
+      if (message.type === 'notification') refetch();
     });
     const offReconnect = liveConnection.onReconnect(refetch);
     return () => {
@@ -169,6 +167,11 @@ export function NotificationBell() {
                       <span className="notif-text">
                         {unreadItem ? <span className="visually-hidden">{t('panel.unread')}: </span> : null}
                         <span className="notif-sentence">{describeNotification(n, t)}</span>
+                        {notificationExcerpt(n) ? (
+                          <q className="notif-excerpt" data-testid="notification-excerpt">
+                            {notificationExcerpt(n)}
+                          </q>
+                        ) : null}
                         <time className="notif-time" dateTime={new Date(n.createdAt).toISOString()}>
                           {formatRelative(n.createdAt, now)}
                         </time>

@@ -45,6 +45,11 @@ export function describeNotification(n: Notification, t: TFunction<'notification
   });
 }
 
+/** The note's excerpt for mentions and notes on followed conversations (stored with the notification). */
+export function notificationExcerpt(n: Notification): string | null {
+  return n.kind === 'mention' || n.kind === 'note' ? text(n.data.excerpt) : null;
+}
+
 /** Where a click on the notification leads: its conversation, or the page about it. */
 export function notificationTarget(n: Notification): string | null {
   const conversationId = text(n.data.conversationId);

@@ -8,6 +8,7 @@ type EventItem = Extract<TimelineItem, { kind: 'event' }>;
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 const nameOf = (value: unknown) =>
   typeof value === 'object' && value !== null && 'name' in value ? str((value as { name: unknown }).name) : '';
+const idOf = (value: unknown) => (typeof value === 'object' && value !== null && 'id' in value ? str((value as { id: unknown }).id) : '');
 
 /** An internal note on the timeline (kind 'note'): visibly not mail, mentions highlighted. */
 export function TimelineNote({ item }: { item: NoteItem }) {
@@ -55,9 +56,13 @@ export function describeEvent(item: EventItem, t: T, language: string): string {
   const d = item.data;
   switch (item.type) {
     case 'assigned':
-      return t('timeline.assigned', { actor, name: nameOf(d.assignee) });
+      // "Li Wei took this conversation", not "Li Wei assigned this to Li Wei".
+      return item.actor && idOf(d.assignee) === item.actor.id
+        ? t('timeline.assignedSelf', { actor })
+        : t('timeline.assigned', { actor, name: nameOf(d.assignee) });
     case 'unassigned':
-      return t('timeline.unassigned', { actor, name: nameOf(d.previous) });
+      if (item.actor && idOf(d.previous) === item.actor.id) return t('timeline.unassignedSelf', { actor });
+      return nameOf(d.previous) ? t('timeline.unassigned', { actor, name: nameOf(d.previous) }) : t('timeline.unassignedNobody', { actor });
     case 'team':
       return d.team ? t('timeline.team', { actor, name: nameOf(d.team) }) : t('timeline.teamCleared', { actor });
     case 'status': {

@@ -7,6 +7,7 @@ import { AlertIcon } from '../../../ui/icons';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { formatFullTime } from '../../inbox/format';
 import { PierForwardingRules } from './PierForwardingRules';
+import { UncertainForwards } from './UncertainForwards';
 
 const key = ['audit', 'forwarding'] as const;
 
@@ -51,6 +52,7 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
       ) : (
         <>
           <p className="muted-3">{t('forwarding.domains', { domains: data.companyDomains.join(', ') || '—' })}</p>
+          <UncertainForwards canDecide={canScan} />
           <h3 className="audit-section">{t('forwarding.pierRules')}</h3>
           <PierForwardingRules
             rules={data.pierRules}
