@@ -88,7 +88,7 @@ const expectations: Record<string, 'public' | string> = {
   // Sending (decision 0008): reply access to the mailbox; a scheduled mail can be undone by its writer only.
   'GET /api/outbox/compose-context': 'SAGU',
   'POST /api/outbox': 'SAG',
-  'GET /api/outbox/:id': 'SAG',
+  'GET /api/outbox/:id': 'SAGU',
   'POST /api/outbox/:id/cancel': 'G',
   'POST /api/outbox/:id/resolve': 'SAG',
   'GET /api/conversations/:id/outbox': 'SAGU',
