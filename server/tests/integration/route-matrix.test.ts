@@ -122,6 +122,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/views': everyone,
   'GET /api/teams': everyone,
   'POST /api/teams': 'SA',
+  'PATCH /api/teams/:teamId': 'SA',
+  'DELETE /api/teams/:teamId': 'SA',
   'GET /api/notifications': everyone,
   'POST /api/notifications/read': everyone,
   // The audit trail (decision 0010): admins and the read-only auditor; reports are made by auditors too.
@@ -216,6 +218,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     draftOfG: async () => ({ id: (await as('G', 'POST', '/api/drafts', { mode: 'new', html: '<p>mine</p>' })).id ?? '' }),
     forwardingRule: async () => ({ id: (await as('S', 'POST', '/api/forwarding/rules', ruleBody())).id ?? '' }),
     savedReply: async () => ({ id: (await as('S', 'POST', '/api/saved-replies', { name: 'Probe', bodyHtml: '<p>Hi</p>' })).id ?? '' }),
+    team: async () => ({
+      teamId: (await as('S', 'POST', '/api/teams', { name: `Probe ${Math.random().toString(36).slice(2)}` })).id ?? '',
+    }),
   };
 
   const probeSetups: Record<string, ProbeSetup> = {
@@ -249,6 +254,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     // A mail waiting for a second approver, written by someone else than every prober.
     'POST /api/outbox/:id/approval': { params: async () => ({ id: ids.approvalOutbox ?? '' }), body: () => ({ decision: 'reject' }) },
     'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },
+    'PATCH /api/teams/:teamId': { params: fresh.team, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
+    'DELETE /api/teams/:teamId': { params: fresh.team },
   };
 
   /** The value of a path parameter when the route's setup names none. */
