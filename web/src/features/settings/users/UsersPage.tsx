@@ -10,7 +10,7 @@ import { Field } from '../../../ui/Field';
 import { AlertIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
-import { useStepUp } from '../../accounts/StepUp';
+import { useStepUpAction } from '../../accounts/StepUp';
 import { CheckIcon, PlusIcon } from '../icons';
 
 const usersApi = {
@@ -152,21 +152,16 @@ function UserRow({
 }) {
   const { t } = useTranslation('users');
   const queryClient = useQueryClient();
-  const stepUp = useStepUp();
   const isMe = user.id === me.id;
   // Only a super admin touches a super admin (the server says so too).
   const canManage = !readOnly && (me.role === 'super_admin' || user.role !== 'super_admin');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: usersKey });
-  const action = useMutation({
-    mutationFn: async (run: () => Promise<Flash | null>) => stepUp.run(run),
+  const action = useStepUpAction((run: () => Promise<Flash | null>) => run(), {
     onSuccess: (flash) => {
       if (flash) onFlash(flash);
     },
     onSettled: refresh,
   });
-  const ask = (question: string, run: () => Promise<Flash | null>) => {
-    if (window.confirm(question)) action.mutate(run);
-  };
   const name = user.name;
 
   const twoFactor = user.twoFactor
@@ -186,7 +181,7 @@ function UserRow({
           <span className="muted">{user.email}</span>
         </div>
         {action.isError ? <Notice>{errorMessage(action.error)}</Notice> : null}
-        {stepUp.dialog}
+        {action.dialog}
       </td>
       <td>
         {canManage && !isMe ? (
@@ -229,84 +224,62 @@ function UserRow({
           {canManage && !isMe ? (
             <div className="users-actions">
               {user.status === 'disabled' ? (
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  data-testid="user-reactivate"
-                  disabled={action.isPending}
-                  onClick={() =>
-                    action.mutate(async () => {
-                      await usersApi.reactivate(user.id);
-                      return { key: 'reactivate', params: { name } };
-                    })
-                  }
-                >
-                  {t('actions.reactivate')}
-                </button>
+                <UserAction
+                  testId="user-reactivate"
+                  label={t('actions.reactivate')}
+                  action={action}
+                  run={async () => {
+                    await usersApi.reactivate(user.id);
+                    return { key: 'reactivate', params: { name } };
+                  }}
+                />
               ) : (
                 <>
                   {user.twoFactor ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-reset-two-factor"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        ask(t('confirm.resetTwoFactor', { name }), async () => {
-                          await usersApi.resetTwoFactor(user.id);
-                          return { key: 'resetTwoFactor', params: { name } };
-                        })
-                      }
-                    >
-                      {t('actions.resetTwoFactor')}
-                    </button>
+                    <UserAction
+                      testId="user-reset-two-factor"
+                      label={t('actions.resetTwoFactor')}
+                      confirm={t('confirm.resetTwoFactor', { name })}
+                      action={action}
+                      run={async () => {
+                        await usersApi.resetTwoFactor(user.id);
+                        return { key: 'resetTwoFactor', params: { name } };
+                      }}
+                    />
                   ) : null}
                   {user.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-password-link"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        action.mutate(async () => {
+                    <>
+                      <UserAction
+                        testId="user-password-link"
+                        label={t('actions.passwordLink')}
+                        action={action}
+                        run={async () => {
                           onLink(await usersApi.passwordLink(user.id));
                           return null;
-                        })
-                      }
-                    >
-                      {t('actions.passwordLink')}
-                    </button>
-                  ) : null}
-                  {user.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-revoke-sessions"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        ask(t('confirm.revokeSessions', { name }), async () => {
+                        }}
+                      />
+                      <UserAction
+                        testId="user-revoke-sessions"
+                        label={t('actions.revokeSessions')}
+                        confirm={t('confirm.revokeSessions', { name })}
+                        action={action}
+                        run={async () => {
                           const { revoked } = await usersApi.revokeSessions(user.id);
                           return { key: 'revokeSessions', params: { name, count: revoked } };
-                        })
-                      }
-                    >
-                      {t('actions.revokeSessions')}
-                    </button>
+                        }}
+                      />
+                    </>
                   ) : null}
-                  <button
-                    type="button"
-                    className="btn btn-sm"
-                    data-testid="user-deactivate"
-                    disabled={action.isPending}
-                    onClick={() =>
-                      ask(t('confirm.deactivate', { name }), async () => {
-                        const { unassigned } = await usersApi.deactivate(user.id);
-                        return { key: 'deactivate', params: { name, count: unassigned } };
-                      })
-                    }
-                  >
-                    {t('actions.deactivate')}
-                  </button>
+                  <UserAction
+                    testId="user-deactivate"
+                    label={t('actions.deactivate')}
+                    confirm={t('confirm.deactivate', { name })}
+                    action={action}
+                    run={async () => {
+                      const { unassigned } = await usersApi.deactivate(user.id);
+                      return { key: 'deactivate', params: { name, count: unassigned } };
+                    }}
+                  />
                 </>
               )}
             </div>
@@ -314,6 +287,35 @@ function UserRow({
         </td>
       )}
     </tr>
+  );
+}
+
+/** One action button of a user row: asks `confirm` first when given, then runs through the row's step-up action. */
+function UserAction({
+  testId,
+  label,
+  confirm,
+  action,
+  run,
+}: {
+  testId: string;
+  label: string;
+  confirm?: string;
+  action: { mutate: (run: () => Promise<Flash | null>) => void; isPending: boolean };
+  run: () => Promise<Flash | null>;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-sm"
+      data-testid={testId}
+      disabled={action.isPending}
+      onClick={() => {
+        if (confirm === undefined || window.confirm(confirm)) action.mutate(run);
+      }}
+    >
+      {label}
+    </button>
   );
 }
 
