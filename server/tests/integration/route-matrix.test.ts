@@ -63,6 +63,7 @@ const expectations: Record<string, 'public' | string> = {
   'PATCH /api/users/:userId/role': 'SA',
   'POST /api/users/:userId/password-reset': 'SA',
   'POST /api/users/:userId/deactivate': 'SA',
+  'GET /api/users/:userId/open-conversations': 'SA',
   'POST /api/users/:userId/reactivate': 'SA',
   'DELETE /api/users/:userId/two-factor': 'SA',
   'GET /api/users/:userId/sessions': 'SA',

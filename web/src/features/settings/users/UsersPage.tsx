@@ -1,4 +1,13 @@
-import type { AccountLink, Role, SessionInfo, UserAdminList, UserAdminView } from '@pier/contracts';
+import type {
+  AccountLink,
+  DeactivateRequest,
+  OpenConversations,
+  Role,
+  SessionInfo,
+  Team,
+  UserAdminList,
+  UserAdminView,
+} from '@pier/contracts';
 import './users.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -19,7 +28,10 @@ const usersApi = {
   changeRole: (id: string, role: Role) => request<void>('PATCH', `/api/users/${encodeURIComponent(id)}/role`, { role }),
   resetTwoFactor: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/two-factor`),
   passwordLink: (id: string) => request<AccountLink>('POST', `/api/users/${encodeURIComponent(id)}/password-reset`),
-  deactivate: (id: string) => request<{ unassigned: number }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`),
+  deactivate: (id: string, body: DeactivateRequest) =>
+    request<{ unassigned: number; reassigned: number }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`, body ?? {}),
+  openConversations: (id: string) => request<OpenConversations>('GET', `/api/users/${encodeURIComponent(id)}/open-conversations`),
+  teams: () => request<{ items: Team[] }>('GET', '/api/teams'),
   reactivate: (id: string) => request<void>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`),
   revokeSessions: (id: string) => request<{ revoked: number }>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
 };
@@ -120,6 +132,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                 <UserRow
                   key={user.id}
                   user={user}
+                  colleagues={items.filter((u) => u.id !== user.id && u.status === 'active' && u.role !== 'auditor')}
                   me={me}
                   readOnly={readOnly}
                   roleLabel={(role) => tc(`roles.${role}`)}
@@ -137,6 +150,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
 
 function UserRow({
   user,
+  colleagues,
   me,
   readOnly,
   roleLabel,
@@ -144,6 +158,8 @@ function UserRow({
   onLink,
 }: {
   user: UserAdminView;
+  /** Who could take over this user's conversations: the other active accounts that may reply. */
+  colleagues: UserAdminView[];
   me: SessionInfo['user'];
   readOnly: boolean;
   roleLabel: (role: Role) => string;
@@ -156,6 +172,7 @@ function UserRow({
   // Only a super admin touches a super admin (the server says so too).
   const canManage = !readOnly && (me.role === 'super_admin' || user.role !== 'super_admin');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: usersKey });
+  const [deactivating, setDeactivating] = useState(false);
   const action = useStepUpAction((run: () => Promise<Flash | null>) => run(), {
     onSuccess: (flash) => {
       if (flash) onFlash(flash);
@@ -270,16 +287,29 @@ function UserRow({
                       />
                     </>
                   ) : null}
-                  <UserAction
-                    testId="user-deactivate"
-                    label={t('actions.deactivate')}
-                    confirm={t('confirm.deactivate', { name })}
-                    action={action}
-                    run={async () => {
-                      const { unassigned } = await usersApi.deactivate(user.id);
-                      return { key: 'deactivate', params: { name, count: unassigned } };
-                    }}
-                  />
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    data-testid="user-deactivate"
+                    disabled={action.isPending}
+                    onClick={() => setDeactivating(true)}
+                  >
+                    {t('actions.deactivate')}
+                  </button>
+                  {deactivating ? (
+                    <DeactivateDialog
+                      user={user}
+                      colleagues={colleagues}
+                      onCancel={() => setDeactivating(false)}
+                      onConfirm={(body) => {
+                        setDeactivating(false);
+                        action.mutate(async () => {
+                          const { unassigned, reassigned } = await usersApi.deactivate(user.id, body);
+                          return { key: 'deactivate', params: { name, count: unassigned, reassigned } };
+                        });
+                      }}
+                    />
+                  ) : null}
                 </>
               )}
             </div>
@@ -287,6 +317,148 @@ function UserRow({
         </td>
       )}
     </tr>
+  );
+}
+
+/**
+ * Deactivation asks where the user's open conversations go, after showing how many there are and
+ * in which teams: a colleague, a team, or (default) each one's own team queue, else unassigned.
+ */
+function DeactivateDialog({
+  user,
+  colleagues,
+  onCancel,
+  onConfirm,
+}: {
+  user: UserAdminView;
+  colleagues: UserAdminView[];
+  onCancel: () => void;
+  onConfirm: (body: DeactivateRequest) => void;
+}) {
+  const { t } = useTranslation('users');
+  const open = useQuery({ queryKey: ['settings', 'users', user.id, 'open'], queryFn: () => usersApi.openConversations(user.id) });
+  const teams = useQuery({ queryKey: ['settings', 'teams'], queryFn: usersApi.teams });
+  const [to, setTo] = useState<'default' | 'colleague' | 'team'>('default');
+  const [colleagueId, setColleagueId] = useState(colleagues[0]?.id ?? '');
+  const [teamId, setTeamId] = useState('');
+  const teamList = teams.data?.items ?? [];
+  const chosenTeam = teamId || teamList[0]?.id || '';
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (to === 'colleague' && colleagueId) onConfirm({ reassignTo: { userId: colleagueId } });
+    else if (to === 'team' && chosenTeam) onConfirm({ reassignTo: { teamId: chosenTeam } });
+    else onConfirm({});
+  };
+  const counts = open.data;
+  return (
+    <div className="sec-backdrop">
+      <div
+        className="sec-dialog deactivate-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="deactivate-title"
+        data-testid="deactivate-dialog"
+      >
+        <h2 id="deactivate-title">{t('deactivation.title', { name: user.name })}</h2>
+        <p className="muted">{t('deactivation.lead')}</p>
+        {open.isError ? <Notice>{errorMessage(open.error)}</Notice> : null}
+        {!counts ? (
+          <p className="muted">{t('deactivation.counting')}</p>
+        ) : counts.open === 0 ? (
+          <p data-testid="deactivate-count">{t('deactivation.none', { name: user.name })}</p>
+        ) : (
+          <div data-testid="deactivate-count">
+            <p>{t('deactivation.count', { name: user.name, count: counts.open })}</p>
+            <ul className="deactivate-breakdown">
+              {counts.teams.map((team) => (
+                <li key={team.teamId}>{t('deactivation.inTeam', { team: team.name, count: team.count })}</li>
+              ))}
+              {counts.withoutTeam > 0 ? <li>{t('deactivation.withoutTeam', { count: counts.withoutTeam })}</li> : null}
+            </ul>
+          </div>
+        )}
+        <form className="auth-form" onSubmit={submit} noValidate>
+          {counts && counts.open > 0 ? (
+            <fieldset className="deactivate-choice">
+              <legend>{t('deactivation.handTo')}</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'default'}
+                  onChange={() => setTo('default')}
+                  data-testid="deactivate-to-default"
+                />{' '}
+                {t('deactivation.toDefault')}
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'colleague'}
+                  disabled={colleagues.length === 0}
+                  onChange={() => setTo('colleague')}
+                  data-testid="deactivate-to-colleague"
+                />{' '}
+                {t('deactivation.toColleague')}
+              </label>
+              {to === 'colleague' ? (
+                <div className="field">
+                  <select
+                    className="input"
+                    aria-label={t('deactivation.colleague')}
+                    value={colleagueId}
+                    onChange={(event) => setColleagueId(event.target.value)}
+                    data-testid="deactivate-colleague"
+                  >
+                    {colleagues.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name} ({c.email})
+                      </option>
+                    ))}
+                  </select>
+                  <p className="muted">{t('deactivation.colleagueHint')}</p>
+                </div>
+              ) : null}
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'team'}
+                  disabled={teamList.length === 0}
+                  onChange={() => setTo('team')}
+                  data-testid="deactivate-to-team"
+                />{' '}
+                {t('deactivation.toTeam')}
+              </label>
+              {to === 'team' ? (
+                <select
+                  className="input"
+                  aria-label={t('deactivation.team')}
+                  value={chosenTeam}
+                  onChange={(event) => setTeamId(event.target.value)}
+                  data-testid="deactivate-team"
+                >
+                  {teamList.map((team) => (
+                    <option key={team.id} value={team.id}>
+                      {team.name}
+                    </option>
+                  ))}
+                </select>
+              ) : null}
+            </fieldset>
+          ) : null}
+          <div className="sec-dialog-actions">
+            <button type="button" className="btn" onClick={onCancel}>
+              {t('deactivation.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={!counts} data-testid="deactivate-submit">
+              {t('deactivation.submit')}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
   );
 }
 
