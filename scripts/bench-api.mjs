@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep] [--reuse DIR] [--no-build]`
+// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep] [--reuse DIR] [--no-build]
+//   [--cpu-prof DIR]` (--cpu-prof: Pier's process writes a V8 CPU profile to DIR when it stops)
 //
 // Seeding 200,000 conversations takes ~20 min on a loaded machine: `--keep` keeps the data (and, for
 // PostgreSQL, the scratch database) and prints its directory; `--reuse DIR` measures again on it (the
@@ -20,35 +21,26 @@
 // PostgreSQL (--engine postgres) uses a scratch database on the test bench's server, dropped at the end.
 // The test bench (scripts/test-env) is started if it is not running (PIER_TEST_PORTBASE selects it).
 // The last line printed is one JSON object.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench } from './bench/lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
 const duration = Number(arg('duration', 15));
 const pushes = Number(arg('push', 30));
 const reuse = arg('reuse', undefined);
-const keep = process.argv.includes('--keep') || reuse !== undefined;
+const keep = flag('keep') || reuse !== undefined;
 const log = (line) => console.log(`[bench:api] ${line}`);
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 // --no-build measures the build as it is (e.g. an older one, for a before/after comparison on --reuse data).
-if (!process.argv.includes('--no-build'))
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
+if (!flag('no-build')) execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const dist = (p) => import(path.join(root, 'server/dist', p));
 const { openWorkspace } = await dist('compose.js');
-const { createMailbox, grantMailboxAccess } = await dist('modules/mailboxes/index.js');
+const { createMailbox, findMailboxByAddress, grantMailboxAccess, updateMailbox } = await dist('modules/mailboxes/index.js');
 const { createAccount } = await dist('modules/security/index.js');
 const { indexMessage } = await dist('modules/search/index.js');
 const { newId } = await dist('db/ids.js');
@@ -60,32 +52,13 @@ const { default: pg } = await import('pg');
 const { Secret, TOTP } = await import('otpauth');
 
 // ---------------------------------------------------------------- test bench (Postfix, Dovecot, PostgreSQL)
-const envScript = path.join(root, 'scripts/test-env/test-env.sh');
-const wasRunning = spawnSync('bash', [envScript, 'status'], { stdio: 'ignore' }).status === 0;
-const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
-const env = Object.fromEntries(
-  readFileSync(envFile, 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
+const testBench = startTestBench();
+const { env } = testBench;
 const pushAddress = 'info@acme.test';
 const benchFile = () => path.join(dataDir, 'bench-api.json');
 const agent = { email: 'agent@acme.test', password: 'bench password 123' };
 
 // ---------------------------------------------------------------- deterministic corpus
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const english =
   'please kindly confirm order quantity pieces carton pallet delivery schedule port vessel booking price discount payment deposit invoice container freight sample approval drawing specification model panel lamp driver warranty packing label catalogue exhibition meeting urgent thanks regards customer supplier stock trial tooling cost total update status problem replacement refund'.split(
     ' ',
@@ -159,7 +132,10 @@ let pier;
 let browser;
 try {
   if (!reused) await seed();
-  else log(`reusing ${reuse}: ${reused.total} conversations (${engine})`);
+  else {
+    log(`reusing ${reuse}: ${reused.total} conversations (${engine})`);
+    await repointPushMailbox();
+  }
 
   // Dovecot's info@ INBOX starts empty, so Pier's IMAP sync brings only the pushed mails.
   const imap = new ImapFlow({
@@ -237,39 +213,87 @@ try {
     { name: 'pier_session', value: session, url: pier.url },
     { name: 'pier_csrf', value: csrf, url: pier.url },
   ]);
+  // Stage timestamps inside the page (epoch ms, the same clock as the bench): every WebSocket frame
+  // as it arrives, every list request (Resource Timing), and the moment the subject is in the DOM.
+  await context.addInitScript(() => {
+    const bench = { frames: [] };
+    window.__pierBench = bench;
+    performance.setResourceTimingBufferSize(100_000);
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        // Registered before the app's own listener, so it runs first.
+        this.addEventListener('message', (e) => bench.frames.push({ t: Date.now(), data: String(e.data).slice(0, 500) }));
+      }
+    };
+    bench.lists = () =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => /\/api\/conversations(\?|$)/.test(new URL(e.name).pathname + new URL(e.name).search))
+        .map((e) => ({ start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd }));
+    bench.waitFor = (subject) =>
+      new Promise((resolve, reject) => {
+        const found = () => document.querySelector('[data-testid="conversation-list"]')?.textContent?.includes(subject);
+        if (found()) return resolve(Date.now());
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`${subject} not shown within 30 s`));
+        }, 30_000);
+        const observer = new MutationObserver(() => {
+          if (!found()) return;
+          const t = Date.now();
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(t);
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+  });
   const page = await context.newPage();
   await page.goto(pier.url);
   await page.getByTestId('conversation-item').first().waitFor();
-  // The IMAP connection must be idling on INBOX before the first measured mail.
+  // A second IMAP client IDLEs on info@'s INBOX beside Pier's: when Dovecot tells IDLE clients of
+  // new mail (Dovecot delays that notice ~350 ms by design).
+  const watcher = new ImapFlow({
+    host: '127.0.0.1',
+    port: Number(env.PIER_TEST_IMAP_PORT),
+    secure: false,
+    auth: { user: pushAddress, pass: env.PIER_TEST_MAIL_PASSWORD },
+    logger: false,
+  });
+  watcher.on('error', () => {});
+  await watcher.connect();
+  await watcher.mailboxOpen('INBOX', { readOnly: true });
+  const existsAt = [];
+  watcher.on('exists', () => existsAt.push(Date.now()));
+  void watcher.idle().catch(() => {});
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.PIER_TEST_SMTP_PORT), secure: false, ignoreTLS: true });
-  const inList = (subject) =>
-    page.waitForFunction((s) => document.querySelector('[data-testid="conversation-list"]')?.textContent?.includes(s), subject, {
-      polling: 10,
-      timeout: 30_000,
-    });
+  const shown = (subject) => page.evaluate((s) => window.__pierBench.waitFor(s), subject);
+  // The IMAP connection must be idling on INBOX before the first measured mail.
   await smtp.sendMail({ from: 'buyer@customer.test', to: pushAddress, subject: 'push warm-up', text: 'warm-up' });
-  await inList('push warm-up');
+  await shown('push warm-up');
   const pushTimes = [];
+  const mails = [];
   for (let i = 0; i < pushes; i++) {
     const subject = `Push ${i} ${randomBytes(3).toString('hex')}`;
+    const waiting = shown(subject);
+    const sentAt = Date.now();
     const t = performance.now();
     await smtp.sendMail({ from: 'Maria Rossi <maria@lucebella.test>', to: pushAddress, subject, text: `Live mail ${i}` });
-    await inList(subject);
+    const acceptedAt = Date.now();
+    const domAt = await waiting;
     pushTimes.push(performance.now() - t);
+    mails.push({ subject, sentAt, acceptedAt, domAt });
     await new Promise((r) => setTimeout(r, 200));
   }
   smtp.close();
+  await watcher.logout().catch(() => watcher.close());
   log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
-
+  await tracePush(page, mails, existsAt);
   // ---------------------------------------------------------------- 6. first-load JS
-  const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
-  const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-  const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
-
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} (shared with other work)`;
-  log(`machine: ${machine}; engine ${engine}; ${reused?.total ?? total} conversations`);
+  const firstLoad = firstLoadKbGz();
+  log(`machine: ${machine()} (shared with other work); engine ${engine}; ${reused?.total ?? total} conversations`);
   console.log(
     JSON.stringify({
       list_p99_ms: list.latency.p99,
@@ -277,7 +301,7 @@ try {
       search_p95_ms: round(percentile(searchTimes, 95)),
       push_p50_ms: Math.round(percentile(pushTimes, 50)),
       push_p95_ms: Math.round(percentile(pushTimes, 95)),
-      first_load_kb_gz: round(jsBytes / 1024),
+      first_load_kb_gz: firstLoad,
     }),
   );
 } finally {
@@ -289,7 +313,75 @@ try {
   } else {
     log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
   }
-  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+  testBench.stop();
+}
+
+/**
+ * Where the push time goes, per mail (ms after the SMTP send began), from timestamps taken outside Pier:
+ * Postfix's 250, the IDLE notice a second IMAP client got from Dovecot, the message row's created_at
+ * (Pier has fetched and parsed the mail and begins its store transaction), the message.new frame in
+ * the page, the page's list request (start, response end), and the subject in the DOM.
+ */
+async function tracePush(page, mails, existsAt) {
+  const { frames, lists } = await page.evaluate(() => ({ frames: window.__pierBench.frames, lists: window.__pierBench.lists() }));
+  const { openDatabase } = await dist('db/database.js');
+  const handle = openDatabase({ databaseUrl, dataDir });
+  let stored;
+  try {
+    stored = new Map(
+      (
+        await handle.db
+          .selectFrom('messages')
+          .select(['subject', 'created_at'])
+          .where(
+            'subject',
+            'in',
+            mails.map((m) => m.subject),
+          )
+          .execute()
+      ).map((r) => [r.subject, Number(r.created_at)]),
+    );
+  } finally {
+    await handle.close();
+  }
+  const stages = { accepted: [], dovecot: [], stored: [], pushed: [], request: [], response: [], dom: [] };
+  for (const m of mails) {
+    const after = (t) => (t === undefined ? undefined : t - m.sentAt);
+    const pushedAt = frames.find((f) => f.t >= m.sentAt && f.t <= m.domAt && f.data.includes('"message.new"'))?.t;
+    const list = lists.find((l) => l.start >= (pushedAt ?? m.sentAt) && l.end <= m.domAt + 1);
+    const row = {
+      accepted: after(m.acceptedAt),
+      dovecot: after(existsAt.find((t) => t >= m.sentAt)),
+      stored: after(stored.get(m.subject)),
+      pushed: after(pushedAt),
+      request: after(list?.start),
+      response: after(list?.end),
+      dom: after(m.domAt),
+    };
+    for (const [k, v] of Object.entries(row)) if (v !== undefined) stages[k].push(v);
+  }
+  const fmt = (values) =>
+    values.length === 0
+      ? 'n/a'
+      : `p50 ${Math.round(percentile(values, 50))} p95 ${Math.round(percentile(values, 95))} (n=${values.length})`;
+  log(
+    'push stages, ms after the SMTP send began: ' +
+      Object.entries(stages)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join('; '),
+  );
+  log(
+    'push stage per mail [accepted dovecot stored pushed request response dom]: ' +
+      mails
+        .map((m) => {
+          const pushedAt = frames.find((f) => f.t >= m.sentAt && f.t <= m.domAt && f.data.includes('"message.new"'))?.t;
+          const list = lists.find((l) => l.start >= (pushedAt ?? m.sentAt) && l.end <= m.domAt + 1);
+          return [m.acceptedAt, existsAt.find((t) => t >= m.sentAt), stored.get(m.subject), pushedAt, list?.start, list?.end, m.domAt]
+            .map((t) => (t === undefined ? '-' : Math.round(t - m.sentAt)))
+            .join('/');
+        })
+        .join(' '),
+  );
 }
 
 function runCannon(url, cookie, seconds) {
@@ -344,7 +436,9 @@ async function signIn(baseUrl) {
 }
 
 function startPier() {
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+  const profile = arg('cpu-prof', undefined);
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server/dist/main.js')], {
     env: {
       ...process.env,
       PIER_HOST: '127.0.0.1',
@@ -399,6 +493,46 @@ function startPier() {
   });
 }
 
+/** info@ on the CURRENT test bench's Dovecot (IMAP) and Postfix submission (SMTP). */
+function pushConnection() {
+  return {
+    preset: 'other',
+    imap: { host: '127.0.0.1', port: Number(env.PIER_TEST_IMAP_PORT), tls: 'none', user: pushAddress },
+    smtp: { host: '127.0.0.1', port: Number(env.PIER_TEST_SUBMISSION_PORT), tls: 'none', user: pushAddress },
+    authMethod: 'password',
+    password: env.PIER_TEST_MAIL_PASSWORD,
+    syncFolders: ['inbox'],
+    syncSinceDays: null,
+  };
+}
+
+/**
+ * --reuse: the kept workspace's info@ still points at the test bench it was seeded with (another
+ * PIER_TEST_PORTBASE, or one since stopped). Point it at this run's Dovecot/Postfix and forget its
+ * folders' sync state (a UID checkpoint from another Dovecot means nothing here; its INBOX is
+ * emptied below, so the first sync brings only the pushed mails).
+ */
+async function repointPushMailbox() {
+  const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
+  try {
+    const mailbox = await findMailboxByAddress(ws.db, pushAddress);
+    if (!mailbox) throw new Error(`${reuse} has no ${pushAddress}`);
+    await updateMailbox(ws.db, mailbox.id, { connection: pushConnection(), status: 'active' }, ws.secrets);
+    const folders = await ws.db.selectFrom('folders').select('id').where('mailbox_id', '=', mailbox.id).execute();
+    for (const { id } of folders) {
+      await ws.db.deleteFrom('message_locations').where('folder_id', '=', id).execute();
+      await ws.db
+        .updateTable('folders')
+        .set({ uidvalidity: null, last_uid: 0, backfill_below_uid: 0, highest_modseq: null })
+        .where('id', '=', id)
+        .execute();
+    }
+    log(`${pushAddress} now syncs from IMAP port ${env.PIER_TEST_IMAP_PORT} (was ${mailbox.imap_port ?? 'none'})`);
+  } finally {
+    await ws.close();
+  }
+}
+
 // ---------------------------------------------------------------- 1. seed (skipped with --reuse)
 async function seed() {
   const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
@@ -411,18 +545,7 @@ async function seed() {
   ]) {
     const address = `${name}@acme.test`;
     // info@ is connected to the test bench's Dovecot (IMAP IDLE) for the push measurement.
-    const connection =
-      address === pushAddress
-        ? {
-            preset: 'other',
-            imap: { host: '127.0.0.1', port: Number(env.PIER_TEST_IMAP_PORT), tls: 'none', user: address },
-            smtp: { host: '127.0.0.1', port: Number(env.PIER_TEST_SUBMISSION_PORT), tls: 'none', user: address },
-            authMethod: 'password',
-            password: env.PIER_TEST_MAIL_PASSWORD,
-            syncFolders: ['inbox'],
-            syncSinceDays: null,
-          }
-        : undefined;
+    const connection = address === pushAddress ? pushConnection() : undefined;
     mailboxIds.push(
       (await createMailbox(db, { address, displayName: name, purpose, ...(connection ? { connection } : {}) }, ws.secrets)).id,
     );

@@ -16,9 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, flag, percentile, prng, root, round as roundTo } from './bench/lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(root, 'server/dist', p));
 const { openDatabase } = await dist('db/database.js');
 const { migrateToLatest } = await dist('db/migrate.js');
@@ -28,31 +27,16 @@ const { toFts5Match, toTsquerySource } = await dist('modules/search/search-text.
 const { sql } = await import('kysely');
 const { default: pg } = await import('pg');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const scale = Number(arg('scale', 20000));
 const runs = Number(arg('runs', 50));
-const explain = process.argv.includes('--explain');
-const keep = process.argv.includes('--keep');
+const explain = flag('explain');
+const keep = flag('keep');
 const engineArg = arg('engine', 'both');
 const wantSqlite = engineArg === 'both' || engineArg === 'sqlite';
 const wantPostgres = (engineArg === 'both' || engineArg === 'postgres') && Boolean(process.env.DATABASE_URL);
 const batchSize = 500;
 
 // ---------------------------------------------------------------- deterministic corpus
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const english = `we you our your the a of to and in for on with by at from as is are will be please kindly confirm attached find
 regarding following order purchase quantity pieces carton cartons pallet pallets warehouse factory production delivery schedule lead time
 port loading discharge vessel booking bill lading insurance certificate origin inspection quality defect warranty price prices discount
@@ -207,8 +191,7 @@ async function load(handle) {
 }
 
 // ---------------------------------------------------------------- measure
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const round = (n) => Math.round(n * 100) / 100;
+const round = (n) => roundTo(n, 2);
 
 function queries(mailboxIds) {
   return [

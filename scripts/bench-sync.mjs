@@ -8,22 +8,17 @@
 // then search p50/p95 over those mails and over 10× them, beside Dovecot's own
 // SEARCH BODY. Options: --mails N (default 20000), --no-10x (skip growing the
 // index tenfold). The last line is one JSON object.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import pino from 'pino';
 import { corpus } from './bench/corpus.mjs';
+import { arg, flag, percentile, root, round, startTestBench } from './bench/lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const mails = Number(arg('mails', 20000));
-const growTenfold = !process.argv.includes('--no-10x');
+const growTenfold = !flag('no-10x');
 const user = 'bench@acme.test';
 const dist = (p) => path.join(root, 'server/dist', p);
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
@@ -34,18 +29,8 @@ const { parseMail } = await import(dist('modules/conversations/parse-mail.js'));
 const { searchMessages, indexMessage } = await import(dist('modules/search/index.js'));
 
 // --- the test mail server -------------------------------------------------
-const envScript = path.join(root, 'scripts/test-env/test-env.sh');
-// `status` exits 0 only when every server is up.
-const wasRunning = spawnSync('bash', [envScript, 'status'], { stdio: 'ignore' }).status === 0;
-const envOut = execFileSync('bash', [envScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-const envFile = /env: (.+)\s*$/.exec(envOut)?.[1]?.trim();
-const env = Object.fromEntries(
-  readFileSync(envFile, 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
+const testBench = startTestBench();
+const { env } = testBench;
 const imap = {
   host: '127.0.0.1',
   port: Number(env.PIER_TEST_IMAP_PORT),
@@ -60,8 +45,6 @@ const connect = async () => {
   return client;
 };
 const seconds = (t0) => (performance.now() - t0) / 1000;
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 try {
   // Seed: parallel APPENDs (the test Dovecot stores in sdbox, ~4× faster than maildir).
@@ -258,5 +241,5 @@ try {
   };
   console.log(JSON.stringify(result));
 } finally {
-  if (!wasRunning) execFileSync('bash', [envScript, 'stop'], { stdio: 'ignore' });
+  testBench.stop();
 }

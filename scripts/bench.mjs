@@ -4,13 +4,11 @@
 // the conversation-list API latency, and the web app's first-load JS size.
 // Uses the embedded SQLite in a temp dir; DATABASE_URL=postgres://… benches PostgreSQL.
 // The last line is one JSON object.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { firstLoadKbGz, percentile, root, round } from './bench/lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { startPier } = await import(path.join(root, 'server/dist/compose.js'));
 const { loadConfig } = await import(path.join(root, 'server/dist/config.js'));
 const { createMailbox } = await import(path.join(root, 'server/dist/modules/mailboxes/index.js'));
@@ -36,9 +34,6 @@ const pier = await startPier(config, pino({ level: 'silent' }));
 const { db } = pier.workspace;
 await createMailbox(db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' });
 await createAccount(db, { email: 'bench@acme.test', name: 'Bench', password: 'bench password 123', role: 'admin' });
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const round = (n) => Math.round(n * 10) / 10;
 
 // 1. SMTP ingest: 8 connections in parallel, each mail 5–20 KB, a third in Chinese.
 const body = (i) =>
@@ -87,12 +82,9 @@ for (let i = 0; i < 300; i++) {
   await res.arrayBuffer();
   latencies.push(performance.now() - t);
 }
-latencies.sort((a, b) => a - b);
 
 // 3. First-load JS of the web app, gzipped: the scripts index.html loads (lazy chunks such as settings excluded).
-const html = readFileSync(path.join(root, 'web/dist/index.html'), 'utf8');
-const firstLoad = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-const jsBytes = firstLoad.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'web/dist', f))).length, 0);
+const firstLoad = firstLoadKbGz();
 
 await pier.stop();
 rmSync(dataDir, { recursive: true, force: true });
@@ -104,7 +96,7 @@ const result = {
   smtp_ingest_msgs_per_s: round(mails / ingestSeconds),
   list_p50_ms: round(percentile(latencies, 50)),
   list_p99_ms: round(percentile(latencies, 99)),
-  first_load_kb_gz: round(jsBytes / 1024),
+  first_load_kb_gz: firstLoad,
 };
 console.log(`SMTP listener: ${mails} mails in ${ingestSeconds.toFixed(1)} s over ${concurrency} connections`);
 console.log(`GET /api/conversations?limit=50 (${mails} conversations): p50 ${result.list_p50_ms} ms, p99 ${result.list_p99_ms} ms`);

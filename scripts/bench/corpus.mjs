@@ -4,17 +4,7 @@
 // results checkable: "tungsten" and "钨钢刀" in ~1%, "shipment" in most,
 // "报价" in about a third.
 import iconv from 'iconv-lite';
-
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './lib.mjs';
 
 const en = (
   'please quote price delivery sample order invoice container payment terms FOB CIF Ningbo Shenzhen shipment packing ' +

@@ -83,16 +83,30 @@ function withStatementCache(sqlite: SQLite.Database, writes: { count: number }, 
   };
 }
 
-/** A statement that may write (INSERT, UPDATE, DELETE, DDL, BEGIN/COMMIT…): every run counts. */
+/**
+ * A statement that may write (INSERT, UPDATE, DELETE, DDL, BEGIN/COMMIT…): a run counts when it
+ * changed rows (or returned some, for RETURNING). Polls that change nothing (the job queue's claim,
+ * a schedule slot not yet due) ran every second and emptied the list cache each time, and after
+ * each emptying 64 waiting requests computed their pages anew. Counting a change that is then
+ * rolled back only empties the cache once more.
+ */
 function countingWrites(statement: SQLite.Statement, writes: { count: number }): SQLite.Statement {
   const counted = Object.create(statement) as SQLite.Statement;
-  const bump = <T>(result: T): T => {
-    writes.count++;
+  counted.run = (...params: unknown[]) => {
+    const result = statement.run(...params);
+    if (result.changes > 0) writes.count++;
     return result;
   };
-  counted.run = (...params: unknown[]) => bump(statement.run(...params));
-  counted.all = (...params: unknown[]) => bump(statement.all(...params));
-  counted.get = (...params: unknown[]) => bump(statement.get(...params));
+  counted.all = (...params: unknown[]) => {
+    const rows = statement.all(...params);
+    if (rows.length > 0) writes.count++;
+    return rows;
+  };
+  counted.get = (...params: unknown[]) => {
+    const row = statement.get(...params);
+    if (row !== undefined) writes.count++;
+    return row;
+  };
   counted.iterate = (...params: unknown[]) => {
     writes.count++;
     return statement.iterate(...params);

@@ -1,6 +1,7 @@
 import type { ConversationSummary } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
+import { dataVersionOf } from '../../src/db/database.js';
 import { ingestMail, listConversations } from '../../src/modules/conversations/index.js';
 import { cancelSend, queueSend } from '../../src/modules/outbox/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
@@ -211,5 +212,21 @@ describe.each(engines)('the list API after writes (response cache) on %s', (engi
       await other.close();
     }
     expect((await subjects(boss)).sort()).toEqual(['Renamed|Boss', 'Second|']);
+    // Many requests at once after a write share one fresh answer.
+    await mail('three', 'Third');
+    const together = await Promise.all(Array.from({ length: 20 }, () => subjects(boss)));
+    for (const answer of together) expect(answer.sort()).toEqual(['Renamed|Boss', 'Second|', 'Third|']);
+  });
+
+  // PostgreSQL has no data version (other nodes write unseen), so no cache.
+  it.skipIf(engine !== 'sqlite')('counts a statement as a write only when it changed rows', async () => {
+    const version = dataVersionOf(pier.workspace.db) as () => string;
+    const { db } = pier.workspace;
+    const before = version();
+    await db.updateTable('conversations').set({ subject: 'Nobody' }).where('id', '=', 'no such conversation').execute();
+    await db.deleteFrom('conversations').where('id', '=', 'no such conversation').returning('id').execute();
+    expect(version()).toBe(before);
+    await db.updateTable('conversations').set({ subject: 'Renamed again' }).where('subject', '=', 'Renamed').execute();
+    expect(version()).not.toBe(before);
   });
 });

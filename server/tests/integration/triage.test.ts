@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { refreshSpamFlag, wakeSnoozedConversations } from '../../src/modules/triage/index.js';
+import { refreshSpamFlag, viewCounts, wakeSnoozedConversations } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -180,6 +180,14 @@ describe.each(engines)('working conversations (triage) on %s', (engine) => {
     expect(counts.mailboxes).toEqual([{ id: mailboxes.sales, open: 3, unassigned: 2 }]);
     // The admin also counts accounting@.
     expect((await as.admin.get<ViewCounts>('/api/views')).body.views.open).toBe(4);
+    // Every count stops at the cap (the sidebar shows "N+"): views, mailboxes (open, unassigned) and tags alike.
+    const capped = await viewCounts(pier.workspace.db, { mailboxIds: [mailboxes.sales], userId: users.li, cap: 2 });
+    expect(capped.views).toMatchObject({ open: 2, mine: 1, unassigned: 2 });
+    expect(capped.mailboxes).toEqual([{ id: mailboxes.sales, open: 2, unassigned: 2 }]);
+    expect(capped.tags).toEqual([{ name: '样品', open: 1 }]);
+    expect((await viewCounts(pier.workspace.db, { mailboxIds: [mailboxes.sales], userId: users.li, cap: 1 })).tags).toEqual([
+      { name: '样品', open: 1 },
+    ]);
   });
 
   it('lets a note mention only people who can see the conversation, and notifies them', async () => {

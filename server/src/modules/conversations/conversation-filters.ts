@@ -64,7 +64,11 @@ export function conversationMatches(eb: ExpressionBuilder<Database, 'conversatio
   const parts: Expression<SqlBool>[] = [
     // With search hits (ids) the rows are found by primary key and the ≤ 200 matches sorted; `+ 0` keeps
     // SQLite's planner from walking conversations_spam_idx through every conversation instead.
-    f.ids !== undefined ? eb(sql`conversations.spam + 0`, '=', f.spam ? 1 : 0) : eb('conversations.spam', '=', f.spam ? 1 : 0),
+    // With a list of assignees ("Mine"), the same keeps it off conversations_status_idx (spam, status, …), which walks
+    // every open conversation to find one agent's few; conversations_assignee_idx (assignee_id, status, …) finds them.
+    f.ids !== undefined || (f.assignees !== undefined && f.assignees !== null)
+      ? eb(sql`conversations.spam + 0`, '=', f.spam ? 1 : 0)
+      : eb('conversations.spam', '=', f.spam ? 1 : 0),
   ];
   if (f.statuses.length === 1) parts.push(eb('conversations.status', '=', f.statuses[0] as ConversationStatus));
   else if (f.statuses.length > 1) parts.push(eb('conversations.status', 'in', f.statuses));

@@ -19,6 +19,7 @@ const MAX_CACHED = 2_000;
 export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine: Engine }> = async (app, { db, engine }) => {
   const version = dataVersionOf(db);
   const cache = new Map<string, { version: string; json: string }>();
+  const inFlight = new Map<string, Promise<string>>();
   app.get(
     '/api/conversations',
     {
@@ -34,28 +35,42 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
       const before = version?.();
       const hit = before !== undefined ? cache.get(key) : undefined;
       if (hit && hit.version === before) return sendJson(reply, hit.json);
-      const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
-      const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
-      const result = await listConversations(db, {
-        mailboxIds,
-        userId: auth.user.id,
-        limit,
-        query: q,
-        view,
-        tag,
-        teamId: team,
-        status,
-        assignee,
-        engine,
-        cursor,
-      });
-      if (before === undefined) return result;
-      // The same checked shape the response schema would send, serialised once.
-      const json = JSON.stringify(ConversationListSchema.parse(result));
-      if (version?.() === before) {
-        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-        cache.set(key, { version: before, json });
+      const compute = async () => {
+        const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
+        const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
+        return listConversations(db, {
+          mailboxIds,
+          userId: auth.user.id,
+          limit,
+          query: q,
+          view,
+          tag,
+          teamId: team,
+          status,
+          assignee,
+          engine,
+          cursor,
+        });
+      };
+      if (before === undefined) return compute();
+      // One computation per key and version: after a write, the requests waiting for the same page
+      // share it instead of each computing it (64 clients: one miss, not 64 in a row).
+      const flight = `${before}|${key}`;
+      let pending = inFlight.get(flight);
+      if (!pending) {
+        pending = compute()
+          // The same checked shape the response schema would send, serialised once.
+          .then((result) => JSON.stringify(ConversationListSchema.parse(result)))
+          .finally(() => inFlight.delete(flight));
+        inFlight.set(flight, pending);
+        const json = await pending;
+        if (version?.() === before) {
+          if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+          cache.set(key, { version: before, json });
+        }
+        return sendJson(reply, json);
       }
+      const json = await pending;
       return sendJson(reply, json);
     },
   );

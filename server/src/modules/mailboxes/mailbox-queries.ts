@@ -69,6 +69,16 @@ export function findMailboxByAddress(db: Db, address: string): Promise<MailboxRo
   return db.selectFrom('mailboxes').selectAll().where('address', '=', address.toLowerCase()).executeTakeFirst();
 }
 
+/** Mailboxes in scope, ordered by address. */
+export function selectMailboxesInScope(db: Db, ids: 'all' | string[]) {
+  return db
+    .selectFrom('mailboxes')
+    .select(['id', 'address', 'display_name', 'purpose', 'status'])
+    .$if(ids !== 'all', (qb) => qb.where('id', 'in', ids === 'all' || ids.length === 0 ? [''] : ids))
+    .orderBy('address')
+    .execute();
+}
+
 /** Mailboxes in scope with their open-conversation counts, ordered by address. */
 export function selectMailboxesWithCounts(db: Db, ids: 'all' | string[]) {
   return db

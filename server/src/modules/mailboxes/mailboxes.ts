@@ -24,6 +24,7 @@ import {
   findMailboxByAddress,
   findMailboxById,
   insertMailbox,
+  selectMailboxesInScope,
   selectMailboxesWithCounts,
   updateMailboxRow,
   upsertMailboxAccess,
@@ -281,13 +282,14 @@ export function toMailboxDetail(row: MailboxRow, openCount: number): MailboxDeta
   };
 }
 
+/** The session's mailboxes: no counts (counting the open conversations took seconds at 200,000 and nothing here shows them). */
 export async function listSessionMailboxes(db: Kysely<Database>, scope: MailboxScope): Promise<SessionInfo['mailboxes']> {
-  const mailboxes = await listMailboxes(db, scope);
-  return mailboxes.map((m) => ({
+  const rows = await selectMailboxesInScope(db, mailboxIdsWith(scope, 'read'));
+  return rows.map((m) => ({
     id: m.id,
     address: m.address,
-    displayName: m.displayName,
-    purpose: m.purpose,
+    displayName: m.display_name,
+    purpose: toPurpose(m.purpose),
     access: accessToMailbox(scope, m.id) ?? 'read',
   }));
 }

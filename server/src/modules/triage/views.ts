@@ -9,10 +9,13 @@ export const COUNT_CAP = 100;
 const noMessageFilter = { from: [], to: [], hasAttachment: false };
 
 /**
- * Sidebar counts within the mailboxes the reader may see. View and team
- * counts are index walks that stop at the cap (Closed never counts 150,000
- * rows); per-mailbox and per-tag counts are one grouped pass over the open
- * conversations. No count scans the whole history.
+ * Sidebar counts within the mailboxes the reader may see. Every count is a
+ * walk that stops at the cap (Closed never counts 150,000 rows): views, teams
+ * and each mailbox (open, unassigned) walk the open set newest first, a tag
+ * walks its own links. A grouped pass over the open set was exact but took
+ * seconds with 200,000 open conversations, and on SQLite a query blocks the
+ * process: every live push made each open page refetch the counts, and new
+ * mail waited behind them.
  */
 export async function viewCounts(
   db: Kysely<Database>,
@@ -63,62 +66,52 @@ export async function viewCounts(
   const views = Object.fromEntries(
     await Promise.all(Object.entries(viewFilters).map(async ([view, filter]) => [view, await count(filter)] as const)),
   ) as Record<ConversationView, number>;
-  const [perMailbox, perTag] = await Promise.all([openPerMailbox(db, scope), openPerTag(db, scope)]);
-  const byMailbox = new Map(perMailbox.map((r) => [r.mailbox_id, r]));
-  const mailboxes = mailboxRows.map((id) => ({
-    id,
-    open: Number(byMailbox.get(id)?.open ?? 0),
-    unassigned: Number(byMailbox.get(id)?.unassigned ?? 0),
-  }));
-  const openByTag = new Map(perTag.map((r) => [r.tag_id, Number(r.open)]));
-  const tagCounts = tags.map((t) => ({ name: t.name, open: openByTag.get(t.id) ?? 0 }));
+  // Per mailbox: the Open view's bounded walk within that one mailbox (the list it links to).
+  const mailboxes = await Promise.all(
+    mailboxRows.map(async (id) => ({
+      id,
+      open: await count({ ...base, mailboxIds: [id] }),
+      unassigned: await count({ ...base, mailboxIds: [id], assignees: null }),
+    })),
+  );
+  const tagCounts = await Promise.all(tags.map(async (t) => ({ name: t.name, open: await openInTag(db, t.id, scope, cap) })));
   const teamCounts = await Promise.all(teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...base, teamId: t.id }) })));
   return { cap, views, mailboxes, tags: tagCounts.filter((t) => t.open > 0), teams: teamCounts };
 }
 
 /**
- * Open conversations per mailbox (and how many of them unassigned) in one grouped pass over
- * the open conversations. Driving from a mailbox's own rows would walk all its closed history
- * (a mailbox of 100,000 closed conversations and 12 open ones); the open set is what a team
- * keeps small, so the cost follows it.
+ * Open conversations with one tag, within the reader's mailboxes, up to the cap. Walks the tag's
+ * own links (CROSS JOIN keeps SQLite from driving from the open set instead: with 200,000 open
+ * conversations that was seconds per sidebar refresh, blocking the process), so the cost follows
+ * the tag's conversations and stops at the cap.
  */
-function openPerMailbox(db: Kysely<Database>, scope: 'all' | string[]) {
-  if (scope !== 'all' && scope.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversations as c')
-    .innerJoin('conversation_mailboxes as cm', 'cm.conversation_id', 'c.id')
-    .select((eb) => [
-      'cm.mailbox_id',
-      eb.fn.countAll<number>().as('open'),
-      eb.fn.sum<number>(eb.case().when('c.assignee_id', 'is', null).then(1).else(0).end()).as('unassigned'),
-    ])
-    .where('c.spam', '=', 0)
-    .where('c.status', '=', 'open')
-    .$if(scope !== 'all', (qb) => qb.where('cm.mailbox_id', 'in', scope === 'all' ? [''] : scope))
-    .groupBy('cm.mailbox_id')
-    .execute();
-}
-
-/** Open conversations per tag, within the reader's mailboxes: one grouped pass over the open set, like the mailboxes. */
-function openPerTag(db: Kysely<Database>, scope: 'all' | string[]) {
-  if (scope !== 'all' && scope.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversations as c')
-    .innerJoin('conversation_tags as ct', 'ct.conversation_id', 'c.id')
-    .select((eb) => ['ct.tag_id', eb.fn.countAll<number>().as('open')])
-    .where('c.spam', '=', 0)
-    .where('c.status', '=', 'open')
-    .$if(scope !== 'all', (qb) =>
-      qb.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('conversation_mailboxes as s')
-            .select('s.conversation_id')
-            .whereRef('s.conversation_id', '=', 'c.id')
-            .where('s.mailbox_id', 'in', scope === 'all' ? [''] : scope),
-        ),
-      ),
+async function openInTag(db: Kysely<Database>, tagId: string, scope: 'all' | string[], cap: number): Promise<number> {
+  if (scope !== 'all' && scope.length === 0) return 0;
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('conversation_tags as ct')
+        .crossJoin('conversations as c')
+        .select(sql<number>`1`.as('one'))
+        .where('ct.tag_id', '=', tagId)
+        .whereRef('c.id', '=', 'ct.conversation_id')
+        .where('c.spam', '=', 0)
+        .where('c.status', '=', 'open')
+        .$if(scope !== 'all', (qb) =>
+          qb.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('conversation_mailboxes as s')
+                .select('s.conversation_id')
+                .whereRef('s.conversation_id', '=', 'c.id')
+                .where('s.mailbox_id', 'in', scope === 'all' ? [''] : scope),
+            ),
+          ),
+        )
+        .limit(cap)
+        .as('bounded'),
     )
-    .groupBy('ct.tag_id')
-    .execute();
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
