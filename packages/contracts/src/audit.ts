@@ -39,6 +39,18 @@ export const knownAuditActions = [
   'outbox.uncertain_marked_sent',
   'forwarding.uncertain_resent',
   'forwarding.uncertain_marked_sent',
+  'team.created',
+  'team.renamed',
+  'team.member_added',
+  'team.member_removed',
+  'team.deleted',
+  'outbox.approval_requested',
+  'outbox.approved',
+  'outbox.rejected',
+  'mailbox.second_approver_changed',
+  'contact.phone_changed',
+  'upload.mbox',
+  'upload.eml',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
@@ -208,6 +220,10 @@ export const QuarterlyReportSchema = z.object({
       targetId: z.string().nullable(),
       mailboxId: z.string().nullable(),
       details: z.record(z.string(), z.unknown()),
+      /** Who did it (name and email) and whom or what it changed (an account's email, a team's name), as of the report. */
+      actor: z.string().nullable().optional(),
+      target: z.string().nullable().optional(),
+      mailbox: z.string().nullable().optional(),
     }),
   ),
   externalForwarding: section(

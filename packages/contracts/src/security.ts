@@ -165,6 +165,28 @@ export const AccountLinkSchema = z.object({ link: z.string(), expiresAt: z.numbe
 export type AccountLink = z.infer<typeof AccountLinkSchema>;
 
 export const ChangeRoleRequestSchema = z.object({ role: RoleSchema });
+/**
+ * Deactivating a user: their open conversations go to a colleague or a team; without a choice each
+ * keeps its team (or none) and is unassigned. A conversation the colleague may not reply in is unassigned.
+ */
+export const DeactivateRequestSchema = z
+  .object({
+    reassignTo: z.union([
+      z.object({ userId: z.string().min(1).max(64) }).strict(),
+      z.object({ teamId: z.string().min(1).max(64) }).strict(),
+    ]),
+  })
+  .partial()
+  .nullish();
+export type DeactivateRequest = z.infer<typeof DeactivateRequestSchema>;
+export const DeactivateResultSchema = z.object({ unassigned: z.number().int(), reassigned: z.number().int() });
+/** What deactivating would hand over: the user's open conversations, by team. */
+export const OpenConversationsSchema = z.object({
+  open: z.number().int(),
+  teams: z.array(z.object({ teamId: z.string(), name: z.string(), count: z.number().int() })),
+  withoutTeam: z.number().int(),
+});
+export type OpenConversations = z.infer<typeof OpenConversationsSchema>;
 export const TokenPasswordRequestSchema = z.object({ token: z.string().min(20).max(200), password: PasswordSchema });
 export type TokenPasswordRequest = z.infer<typeof TokenPasswordRequestSchema>;
 export const PasswordResetRequestSchema = z.object({ email: EmailSchema });

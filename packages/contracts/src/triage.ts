@@ -111,6 +111,15 @@ export const CreateTeamRequestSchema = z.object({
   name: z.string().trim().min(1).max(60),
   memberIds: z.array(z.string().min(1).max(64)).max(500).default([]),
 });
+/** Rename a team and/or set its members (the whole list); each change is audited. */
+export const UpdateTeamRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    memberIds: z.array(z.string().min(1).max(64)).max(500),
+  })
+  .partial()
+  .refine((v) => v.name !== undefined || v.memberIds !== undefined, { message: 'name or memberIds' });
+export const TeamIdParamsSchema = z.object({ teamId: z.string().min(1).max(64) });
 export type Team = z.infer<typeof TeamSchema>;
 
 export const NotificationSchema = z.object({

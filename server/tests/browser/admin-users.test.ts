@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
+import { createTeam } from '../../src/modules/triage/index.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -90,12 +93,7 @@ describe('admin users page in Chromium', () => {
   });
 
   it('changes a role after a step-up when the last check is older than ten minutes', async () => {
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', ids.boss ?? '')
-      .execute();
-    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
+    await ageStepUp(pier.workspace.db, ids.boss ?? '');
     await row('li.na@acme.test').getByTestId('user-role').selectOption('admin');
     await page.getByTestId('step-up-dialog').waitFor();
     await page.getByTestId('step-up-password').fill(password);
@@ -113,8 +111,35 @@ describe('admin users page in Chromium', () => {
     await li.getByTestId('user-reset-two-factor').click();
     await page.getByTestId('users-flash').getByText('Two-step sign-in of 李娜 reset.').waitFor();
     await expect.poll(async () => li.getByTestId('user-two-factor').textContent()).toBe('Not set up');
+    // Two open conversations assigned to her, one of them in team Export.
+    const { db } = pier.workspace;
+    await createMailbox(db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    await smtp.sendMail({ from: 'buyer@customer.test', to: 'sales@acme.test', subject: 'RFQ one', text: 'Please quote.' });
+    await smtp.sendMail({ from: 'other@customer.test', to: 'sales@acme.test', subject: 'RFQ two', text: 'Please quote.' });
+    smtp.close();
+    const team = await createTeam(db, { name: 'Export', memberIds: [] });
+    await db
+      .updateTable('conversations')
+      .set({ assignee_id: ids['li.na@acme.test'] ?? null })
+      .execute();
+    await db.updateTable('conversations').set({ team_id: team.id }).where('subject', '=', 'RFQ one').execute();
+    // Deactivating first shows the count by team, then hands them to the colleague chosen.
     await li.getByTestId('user-deactivate').click();
+    const dialog = page.getByTestId('deactivate-dialog');
+    await expect.poll(async () => dialog.getByTestId('deactivate-count').textContent()).toContain('李娜 has 2 open conversations:');
+    const counted = await dialog.getByTestId('deactivate-count').textContent();
+    expect(counted).toContain('1 in team Export');
+    expect(counted).toContain('1 without a team');
+    await dialog.getByTestId('deactivate-to-colleague').check();
+    await dialog.getByTestId('deactivate-colleague').selectOption({ label: 'Second Boss (second@acme.test)' });
+    await shot(page, 'users-03-deactivate-dialog-en');
+    await dialog.getByTestId('deactivate-submit').click();
+    await page.getByTestId('users-flash').getByText('李娜 deactivated: 2 conversations handed over, 0 back in the queue.').waitFor();
     await expect.poll(async () => li.getByTestId('user-status').textContent()).toBe('Deactivated');
+    expect(
+      (await db.selectFrom('conversations').select('assignee_id').execute()).every((c) => c.assignee_id === ids['second@acme.test']),
+    ).toBe(true);
     await shot(page, 'users-03-deactivated-en');
     await li.getByTestId('user-reactivate').click();
     await expect.poll(async () => li.getByTestId('user-status').textContent()).toBe('Active');

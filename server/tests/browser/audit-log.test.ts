@@ -1,14 +1,18 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManageSieveClient, saveSieveSettings } from '../../src/modules/audit/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
 import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
+import { createTeam, updateTeam } from '../../src/modules/triage/index.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
+import { createApiClient } from '../support/http-client.js';
 import { mailServer } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 import { nextCode } from '../support/two-factor.js';
@@ -140,13 +144,63 @@ describe('the audit log in the browser', () => {
     }
   });
 
-  it('makes the audit report on demand and shows every section, the missing ones said so (en, zh-CN)', async () => {
+  it('makes the audit report on demand and shows every section, the missing ones said so, no raw code (en, zh-CN)', async () => {
+    // Something in every coded line: a team re-staffed, a burst of failed sign-ins (alerts), a flagged mail.
+    const ws = await openTestWorkspace(database);
+    try {
+      const adminRow = await ws.db.selectFrom('users').select('id').where('email', '=', admin.email).executeTakeFirstOrThrow();
+      const agent = await createAccount(ws.db, { email: 'wang@acme.test', name: '王芳', password: 'agent password 1', role: 'agent' });
+      const actor = { actorId: adminRow.id, via: 'api' as const };
+      const team = await createTeam(ws.db, { name: 'Export EU', memberIds: [] }, actor);
+      await updateTeam(ws.db, team.id, { name: 'Export Europe', memberIds: [agent.id] }, actor);
+    } finally {
+      await ws.close();
+    }
+    for (let i = 0; i < 5; i++)
+      await createApiClient(pier.url).post('/api/auth/login', { email: 'wang@acme.test', password: `wrong guess ${i}` });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort, secure: false, ignoreTLS: true });
+    await smtp.sendMail({
+      from: 'Buyer <buyer@customer.test>',
+      replyTo: 'accounts@payments-update.test',
+      to: 'sales@acme.test',
+      subject: 'Urgent: our bank account has changed',
+      text: 'Dear partner,\n\nour bank account has changed. Please pay the invoice today to our new account:\nIBAN: GB29 NWBK 6016 1331 9268 19\n\nThis is confidential, do not call.\n',
+    });
+    smtp.close();
     await page.goto(`${pier.url}/settings/audit-report`);
-    await page.getByTestId('report-generate').click();
-    await expect.poll(() => page.getByTestId('report-body').textContent(), { timeout: 20_000 }).toContain('finance.backup@gmail.test');
-    const text = await page.getByTestId('report-body').textContent();
+    // The flag appears once the worker has assessed the mail: make reports until it is in.
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('report-generate').click();
+          await page.waitForTimeout(500);
+          return page.getByTestId('report-body').textContent();
+        },
+        { timeout: 30_000 },
+      )
+      .toContain('Urgent: our bank account has changed');
+    const text = (await page.getByTestId('report-body').textContent()) ?? '';
+    expect(text).toContain('finance.backup@gmail.test');
     expect(text).toContain('Mailboxes without mail in 90 days');
     expect(text).toContain('Not available yet.');
+    expect(text).toContain('Team renamed');
+    expect(text).toContain('Export EU → Export Europe');
+    expect(text).toContain('Added to a team');
+    expect(text).toContain('burst of failed sign-ins');
+    expect(text).toContain('payment change');
+    expect(text).toContain('no phone confirmation');
+    for (const raw of [
+      'failure_burst',
+      'locked_out',
+      'payment_change',
+      'reply_to_mismatch',
+      'team.renamed',
+      '· warn (',
+      '· high (',
+      '{"',
+    ]) {
+      expect(text).not.toContain(raw);
+    }
     // Stepped up minutes ago (the CSV export above): the PDF downloads straight away.
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-pdf').click()]);
     expect(
@@ -158,7 +212,13 @@ describe('the audit log in the browser', () => {
     await page.evaluate(() => localStorage.setItem('pier.locale', 'zh-CN'));
     await page.reload();
     await page.getByTestId('report-body').waitFor();
-    expect(await page.getByTestId('report-body').textContent()).toContain('转发到公司外部的规则');
+    const zh = (await page.getByTestId('report-body').textContent()) ?? '';
+    expect(zh).toContain('转发到公司外部的规则');
+    expect(zh).toContain('团队改名');
+    expect(zh).toContain('加入团队');
+    expect(zh).toContain('短时间内多次登录失败');
+    expect(zh).toContain('变更收款账户');
+    expect(zh).toContain('未电话核实');
     await shot('audit-report-zh-CN');
   });
 

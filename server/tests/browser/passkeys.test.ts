@@ -4,11 +4,11 @@ import { type Browser, type BrowserContext, type CDPSession, chromium, type Page
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const user = { email: 'zhao.min@acme.test', name: '赵敏', password: 'a long enough password' };
@@ -133,12 +133,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await shot(page, 'passkeys-03-security-en');
 
     // Eleven minutes later the step-up is stale: removing asks for password + passkey again.
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', userId)
-      .execute();
-    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
+    await ageStepUp(pier.workspace.db, userId);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('passkey-remove').nth(1).click();
     await page.getByTestId('step-up-dialog').waitFor();

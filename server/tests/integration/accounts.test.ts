@@ -149,7 +149,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
     await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' });
 
     expect((await agent.post(`/api/users/${ids.admin}/deactivate`)).status).toBe(403);
-    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 1 });
+    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0 });
     expect((await agent.get('/api/session')).status).toBe(401);
     expect(await pier.api().post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' })).toMatchObject({
       status: 403,
@@ -163,6 +163,89 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
     expect((await boss.get<UserList>('/api/users')).body.items.find((u) => u.id === ids.agent)).toMatchObject({ status: 'disabled' });
     expect((await boss.post(`/api/users/${ids.agent}/reactivate`)).status).toBe(204);
     expect((await pier.api().post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' })).status).toBe(200);
+  });
+
+  it('hands a deactivated user’s open conversations to the colleague or team the admin chose, after showing the count', async () => {
+    const { db } = pier.workspace;
+    const colleague = await createAccount(db, { email: 'li@acme.test', name: 'Li', password, role: 'agent' });
+    const auditor = await createAccount(db, { email: 'audit@acme.test', name: 'Audit', password, role: 'auditor' });
+    const sales = await db.selectFrom('mailboxes').select('id').where('address', '=', 'sales@acme.test').executeTakeFirstOrThrow();
+    await db.insertInto('mailbox_access').values({ user_id: colleague.id, mailbox_id: sales.id, access: 'reply' }).execute();
+    // A conversation in a mailbox Li may not reply in: it cannot go to her.
+    await boss.post('/api/mailboxes', { address: 'finance@acme.test', displayName: 'Finance', purpose: 'accounting' });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    await smtp.sendMail({ from: 'bank@customer.test', to: 'finance@acme.test', subject: 'RFQ three', text: 'Statement.' });
+    smtp.close();
+    const team = await boss.post<{ id: string }>('/api/teams', { name: 'Export', memberIds: [colleague.id] });
+    const assignAll = async () => {
+      await db
+        .updateTable('conversations')
+        .set({ assignee_id: ids.agent ?? null })
+        .execute();
+      await db.updateTable('conversations').set({ team_id: team.body.id }).where('subject', '=', 'RFQ one').execute();
+    };
+    await assignAll();
+
+    // First the count, by team: RFQ one (team Export) and RFQ three (no team); RFQ two is closed.
+    expect((await boss.get(`/api/users/${ids.agent}/open-conversations`)).body).toEqual({
+      open: 2,
+      teams: [{ teamId: team.body.id, name: 'Export', count: 1 }],
+      withoutTeam: 1,
+    });
+    expect((await boss.get('/api/users/nobody/open-conversations')).status).toBe(404);
+    // Not to an auditor, not to the user leaving, not to a team that does not exist; nothing changes.
+    for (const [reassignTo, status] of [
+      [{ userId: auditor.id }, 400],
+      [{ userId: ids.agent }, 400],
+      [{ teamId: 'no-such-team' }, 404],
+      [{ userId: ids.boss, teamId: team.body.id }, 400],
+    ] as const) {
+      expect((await boss.post(`/api/users/${ids.agent}/deactivate`, { reassignTo })).status).toBe(status);
+    }
+    expect((await boss.get<UserList>('/api/users')).body.items.find((u) => u.id === ids.agent)).toMatchObject({ status: 'active' });
+
+    expect((await boss.post(`/api/users/${ids.agent}/deactivate`, { reassignTo: { userId: colleague.id } })).body).toEqual({
+      reassigned: 1,
+      unassigned: 1,
+    });
+    expect(await db.selectFrom('conversations').select(['subject', 'assignee_id', 'team_id']).orderBy('subject').execute()).toEqual([
+      { subject: 'RFQ one', assignee_id: colleague.id, team_id: team.body.id },
+      { subject: 'RFQ three', assignee_id: null, team_id: null },
+      { subject: 'RFQ two', assignee_id: ids.agent, team_id: null },
+    ]);
+    const record = await db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'target_id', 'details'])
+      .where('action', '=', 'user.deactivated')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(record).toMatchObject({ actor_id: ids.boss, target_id: ids.agent });
+    expect(JSON.parse(record.details)).toMatchObject({
+      open: 2,
+      reassigned: 1,
+      unassigned: 1,
+      to: { userId: colleague.id, user: 'li@acme.test' },
+    });
+
+    // To a team: every open one goes to the team's queue, unassigned.
+    expect((await boss.post(`/api/users/${ids.agent}/reactivate`)).status).toBe(204);
+    await assignAll();
+    expect((await boss.post(`/api/users/${ids.agent}/deactivate`, { reassignTo: { teamId: team.body.id } })).body).toEqual({
+      reassigned: 2,
+      unassigned: 0,
+    });
+    expect(
+      await db
+        .selectFrom('conversations')
+        .select(['subject', 'assignee_id', 'team_id'])
+        .where('status', '!=', 'closed')
+        .orderBy('subject')
+        .execute(),
+    ).toEqual([
+      { subject: 'RFQ one', assignee_id: null, team_id: team.body.id },
+      { subject: 'RFQ three', assignee_id: null, team_id: team.body.id },
+    ]);
+    expect((await boss.post(`/api/users/${ids.agent}/reactivate`)).status).toBe(204);
   });
 
   it('keeps at least one super admin and warns when there are more than two', async () => {

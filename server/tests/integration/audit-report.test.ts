@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureQuarterlyReport, previousQuarter } from '../../src/modules/audit/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 
 const admin = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
@@ -25,12 +25,7 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
   /** Makes the session's last password + code check 11 minutes old, like someone who signed in this morning. */
   const staleStepUp = async (email: string) => {
     const user = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', user.id)
-      .execute();
-    invalidateSessionCache(); // the guard caches sessions for a few seconds
+    await ageStepUp(pier.workspace.db, user.id);
   };
 
   beforeAll(async () => {
@@ -167,14 +162,29 @@ describe.each(engines)('the quarterly audit report on %s', (engine) => {
     expect(text.startsWith('\ufeffsection,item')).toBe(true);
     expect(text).toContain('90 天无新邮件的邮箱 / Mailboxes without mail in 90 days,quiet@acme.test');
     expect(text).toContain('SLA 达成情况 / SLA compliance,not available');
-    expect(text).toContain('未启用双重验证的用户 / Users without 2FA,agent@acme.test,agent');
-    expect(text).toContain('异常登录 / Unusual sign-ins,temp@acme.test,locked_out');
+    expect(text).toContain('未启用双重验证的用户 / Users without 2FA,agent@acme.test,客服 / Agent');
+    expect(text).toContain('成员与权限变更 / Membership and permission changes,');
+    expect(text).toContain(',授予邮箱权限 / Mailbox access granted,agent@acme.test · sales@acme.test,— → 可回复 / reply,');
+    expect(text).toContain('异常登录 / Unusual sign-ins,temp@acme.test,多次失败后锁定 / Locked after repeated failures');
     expect(text).toMatch(
-      /欺诈标记与电话确认 \/ Fraud flags and confirmations,Urgent: our bank account has changed,(warn|high) \(\d+\) from buyer@customer.test/,
+      /欺诈标记与电话确认 \/ Fraud flags and confirmations,Urgent: our bank account has changed,(注意 \/ warning|高风险 \/ high risk) \(\d+\) from buyer@customer.test \S+,[^,]*变更收款账户 \/ payment change;[^,]*,未电话核实 \/ no phone confirmation/,
     );
+    // No code is left raw: levels, signals, alert kinds, roles and actions are all written in words.
+    for (const code of [
+      'failure_burst',
+      'locked_out',
+      'payment_change',
+      'reply_to_mismatch',
+      'mailbox_access.granted',
+      ',agent,',
+      ',high ',
+      ',warn ',
+    ]) {
+      expect(text).not.toContain(code);
+    }
     expect(text).toContain('转发到公司外部的规则 / External forwarding rules,sales@acme.test,x@leak.test,pier: Leak');
     expect(text).toContain(
-      'Pier 中的转发规则 / Forwarding rules in Pier,sales@acme.test,x@leak.test,Leak: from customer.test,EXTERNAL,by Boss',
+      'Pier 中的转发规则 / Forwarding rules in Pier,sales@acme.test,x@leak.test,Leak: from customer.test,公司外部 / EXTERNAL,by Boss',
     );
 
     const pdf = await download(`/api/audit/reports/${stored.id}/export?format=pdf`);

@@ -2,9 +2,9 @@ import type { AuditPage } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/modules/audit/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 
 const admin = { email: 'li.wei@acme.test', name: 'Li Wei', password: 'correct horse battery staple' };
@@ -25,12 +25,7 @@ describe.each(engines)('the audit viewer API on %s', (engine) => {
   /** Makes the session's last password + code check 11 minutes old, like someone who signed in this morning. */
   const staleStepUp = async (email: string) => {
     const user = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', user.id)
-      .execute();
-    invalidateSessionCache(); // the guard caches sessions for a few seconds
+    await ageStepUp(pier.workspace.db, user.id);
   };
 
   beforeAll(async () => {

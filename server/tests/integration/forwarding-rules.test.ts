@@ -5,6 +5,7 @@ import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
@@ -41,11 +42,7 @@ describe.each(engines)('forwarding rules on %s', (engine) => {
   /** Makes the session's last password + code check 11 minutes old, like an admin who signed in this morning. */
   const staleStepUp = async (email: string) => {
     const user = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', user.id)
-      .execute();
+    await ageStepUp(pier.workspace.db, user.id);
   };
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { invalidateSessionCache } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -123,7 +124,7 @@ describe.each(engines)('outbox authorisation over HTTP on %s', (engine) => {
     expect(await as.stranger.get(`/api/conversations/${ids.salesConversation}/outbox`)).toMatchObject({ status: 404 });
   });
 
-  it('never lets an agent undo, resend or look at outgoing mail of a mailbox she may only read', async () => {
+  it('lets an agent with read access look at outgoing mail, never undo or resend it', async () => {
     const queued = await as.admin.post<{ id: string }>('/api/outbox', send('accounting', 'accountingConversation'));
     expect(queued.status).toBe(202);
     const { db } = pier.workspace;
@@ -132,12 +133,24 @@ describe.each(engines)('outbox authorisation over HTTP on %s', (engine) => {
       .set({ state: 'failed', error_code: 'outbox.recipients_refused' })
       .where('id', '=', queued.body.id)
       .execute();
+    // Reading it is allowed, as in the conversation's outbox list below; changing it is not.
+    expect(await as.agent.get(`/api/outbox/${queued.body.id}`)).toMatchObject({
+      status: 200,
+      body: { id: queued.body.id, state: 'failed' },
+    });
+    for (const [path, body] of [
+      [`/api/outbox/${queued.body.id}/cancel`, undefined],
+      [`/api/outbox/${queued.body.id}/resolve`, { action: 'resend' }],
+    ] as const) {
+      expect(await as.agent.post(path, body)).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
+    }
+    // Without any access to the mailbox, the mail does not exist.
     for (const [method, path, body] of [
       ['GET', `/api/outbox/${queued.body.id}`, undefined],
       ['POST', `/api/outbox/${queued.body.id}/cancel`, undefined],
       ['POST', `/api/outbox/${queued.body.id}/resolve`, { action: 'resend' }],
     ] as const) {
-      expect(await as.agent.request(method, path, body ? { json: body } : {})).toMatchObject({
+      expect(await as.stranger.request(method, path, body ? { json: body } : {})).toMatchObject({
         status: 404,
         body: { error: { code: 'outbox.not_found' } },
       });
@@ -158,6 +171,8 @@ describe.each(engines)('outbox authorisation over HTTP on %s', (engine) => {
     const queued = await as.admin.post<{ id: string }>('/api/outbox', send('sales', 'salesConversation'));
     expect(queued.status).toBe(202);
     expect((await as.auditor.get(`/api/conversations/${ids.salesConversation}/outbox`)).status).toBe(200);
+    // The same mail, alone: auditors may read (decision 0003), as in the list above.
+    expect(await as.auditor.get(`/api/outbox/${queued.body.id}`)).toMatchObject({ status: 200, body: { id: queued.body.id } });
     expect(await as.auditor.post('/api/outbox', send('sales', 'salesConversation'))).toMatchObject({
       status: 403,
       body: { error: { code: 'auth.forbidden' } },
@@ -181,6 +196,39 @@ describe.each(engines)('outbox authorisation over HTTP on %s', (engine) => {
       expect(await as.auditor.post(path, body)).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
     }
     expect((await as.admin.post(`/api/outbox/${queued.body.id}/cancel`)).status).toBe(200);
+  });
+
+  it('takes the undo away from the writer whose reply access was taken away after queueing', async () => {
+    const { db } = pier.workspace;
+    const agent = await db.selectFrom('users').select('id').where('email', '=', 'agent@acme.test').executeTakeFirstOrThrow();
+    const queued = await as.agent.post<{ id: string }>('/api/outbox', send('sales', 'salesConversation'));
+    expect(queued).toMatchObject({ status: 202 });
+    await grantMailboxAccess(db, agent.id, ids.sales ?? '', 'read');
+    invalidateSessionCache(); // Pier runs in this process; its guard caches sessions for 2 s
+    try {
+      expect(await as.agent.post(`/api/outbox/${queued.body.id}/cancel`)).toMatchObject({
+        status: 403,
+        body: { error: { code: 'auth.forbidden' } },
+      });
+      expect(
+        (await db.selectFrom('outbox_messages').select('state').where('id', '=', queued.body.id).executeTakeFirstOrThrow()).state,
+      ).toBe('scheduled');
+      await db
+        .deleteFrom('mailbox_access')
+        .where('user_id', '=', agent.id)
+        .where('mailbox_id', '=', ids.sales ?? '')
+        .execute();
+      invalidateSessionCache();
+      expect(await as.agent.post(`/api/outbox/${queued.body.id}/cancel`)).toMatchObject({
+        status: 404,
+        body: { error: { code: 'outbox.not_found' } },
+      });
+    } finally {
+      await grantMailboxAccess(db, agent.id, ids.sales ?? '', 'reply');
+      invalidateSessionCache();
+    }
+    // Access back: her own undo works again.
+    expect((await as.agent.post(`/api/outbox/${queued.body.id}/cancel`)).status).toBe(200);
   });
 
   it('refuses an empty body with 400 outbox.empty_body', async () => {

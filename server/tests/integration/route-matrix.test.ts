@@ -63,6 +63,7 @@ const expectations: Record<string, 'public' | string> = {
   'PATCH /api/users/:userId/role': 'SA',
   'POST /api/users/:userId/password-reset': 'SA',
   'POST /api/users/:userId/deactivate': 'SA',
+  'GET /api/users/:userId/open-conversations': 'SA',
   'POST /api/users/:userId/reactivate': 'SA',
   'DELETE /api/users/:userId/two-factor': 'SA',
   'GET /api/users/:userId/sessions': 'SA',
@@ -88,7 +89,7 @@ const expectations: Record<string, 'public' | string> = {
   // Sending (decision 0008): reply access to the mailbox; a scheduled mail can be undone by its writer only.
   'GET /api/outbox/compose-context': 'SAGU',
   'POST /api/outbox': 'SAG',
-  'GET /api/outbox/:id': 'SAG',
+  'GET /api/outbox/:id': 'SAGU',
   'POST /api/outbox/:id/cancel': 'G',
   'POST /api/outbox/:id/resolve': 'SAG',
   'GET /api/conversations/:id/outbox': 'SAGU',
@@ -122,6 +123,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/views': everyone,
   'GET /api/teams': everyone,
   'POST /api/teams': 'SA',
+  'PATCH /api/teams/:teamId': 'SA',
+  'DELETE /api/teams/:teamId': 'SA',
   'GET /api/notifications': everyone,
   'POST /api/notifications/read': everyone,
   // The audit trail (decision 0010): admins and the read-only auditor; reports are made by auditors too.
@@ -219,6 +222,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     draftOfG: async () => ({ id: (await as('G', 'POST', '/api/drafts', { mode: 'new', html: '<p>mine</p>' })).id ?? '' }),
     forwardingRule: async () => ({ id: (await as('S', 'POST', '/api/forwarding/rules', ruleBody())).id ?? '' }),
     savedReply: async () => ({ id: (await as('S', 'POST', '/api/saved-replies', { name: 'Probe', bodyHtml: '<p>Hi</p>' })).id ?? '' }),
+    team: async () => ({
+      teamId: (await as('S', 'POST', '/api/teams', { name: `Probe ${Math.random().toString(36).slice(2)}` })).id ?? '',
+    }),
   };
 
   const probeSetups: Record<string, ProbeSetup> = {
@@ -255,6 +261,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     // A mail waiting for a second approver, written by someone else than every prober.
     'POST /api/outbox/:id/approval': { params: async () => ({ id: ids.approvalOutbox ?? '' }), body: () => ({ decision: 'reject' }) },
     'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },
+    'PATCH /api/teams/:teamId': { params: fresh.team, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
+    'DELETE /api/teams/:teamId': { params: fresh.team },
   };
 
   /** The value of a path parameter when the route's setup names none. */

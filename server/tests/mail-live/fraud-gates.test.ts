@@ -12,6 +12,7 @@ import type { ApiClient } from '../support/http-client.js';
 import { emptyMailboxes } from '../support/mail-server.js';
 import { findMail, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
@@ -177,11 +178,7 @@ describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
     const url = `/api/mailboxes/${support.id}/fraud-settings`;
     expect(await as.lily.get(url)).toMatchObject({ status: 200, body: { secondApprover: false } });
     expect((await as.lily.put(url, { secondApprover: true })).status).toBe(403);
-    await pier.workspace.db
-      .updateTable('sessions')
-      .set({ reauth_at: Date.now() - 11 * 60_000 })
-      .where('user_id', '=', userIds.admin)
-      .execute();
+    await ageStepUp(pier.workspace.db, userIds.admin);
     expect(await as.admin.put(url, { secondApprover: true })).toMatchObject({
       status: 403,
       body: { error: { code: 'auth.step_up_required' } },

@@ -41,14 +41,12 @@ export const usersEn = {
   confirm: {
     resetTwoFactor:
       'Reset two-step sign-in for {{name}}? Their authenticator app, passkeys and recovery codes stop working and they are signed out; the next sign-in sets it up again.',
-    deactivate:
-      'Deactivate {{name}}? They are signed out at once and cannot sign in; their open conversations go back to the queue. Their history stays.',
     revokeSessions: 'Sign {{name}} out of every browser?',
   },
   done: {
     role: 'Role of {{name}} changed.',
     resetTwoFactor: 'Two-step sign-in of {{name}} reset.',
-    deactivate: '{{name}} deactivated ({{count}} conversations back in the queue).',
+    deactivate: '{{name}} deactivated: {{reassigned}} conversations handed over, {{count}} back in the queue.',
     reactivate: '{{name}} can sign in again.',
     revokeSessions: '{{name}} signed out of {{count}} sessions.',
   },
@@ -72,6 +70,24 @@ export const usersEn = {
     cancel: 'Cancel',
   },
   dismiss: 'Dismiss',
+  deactivation: {
+    title: 'Deactivate {{name}}',
+    lead: 'They are signed out at once and cannot sign in any more. Their history stays.',
+    counting: 'Counting open conversations…',
+    none: '{{name}} has no open conversations.',
+    count: '{{name}} has {{count}} open conversations:',
+    inTeam: '{{count}} in team {{team}}',
+    withoutTeam: '{{count}} without a team',
+    handTo: 'Hand them to',
+    toDefault: 'Their own team’s queue, or the unassigned queue',
+    toColleague: 'A colleague',
+    toTeam: 'A team',
+    colleague: 'Colleague',
+    team: 'Team',
+    colleagueHint: 'Conversations in a mailbox this colleague may not reply in go to the unassigned queue.',
+    submit: 'Deactivate',
+    cancel: 'Cancel',
+  },
 };
 
 export type UsersCatalogue = typeof usersEn;

@@ -247,8 +247,10 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
 export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string): Promise<Draft> {
   const { db } = deps;
   const draftInput = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirst();
-    if (!row || row.created_by !== actor.user.id) throw new AppError('outbox.not_found', 404, 'no such outgoing mail');
+    // Only its writer undoes a mail, and only while they still may write in its mailbox: access
+    // taken away after the mail was queued takes the undo away too.
+    const row = await findOutboxForActor(trx, actor, outboxId, 'reply');
+    if (row.created_by !== actor.user.id) throw new AppError('outbox.not_found', 404, 'no such outgoing mail');
     // Conditional on the state: the worker's claim makes the same check, so exactly one of the two wins.
     const claimed = await trx
       .updateTable('outbox_messages')
@@ -292,7 +294,7 @@ export async function resolveSend(
   ip: string | null = null,
 ): Promise<OutboxItem> {
   const { db } = deps;
-  const row = await findOutboxForActor(db, actor, outboxId);
+  const row = await findOutboxForActor(db, actor, outboxId, 'reply');
   const allowed = action === 'resend' ? ['uncertain', 'failed'] : ['uncertain'];
   if (!allowed.includes(row.state)) throw new AppError('outbox.invalid_state', 409, `cannot ${action} a mail that is ${row.state}`);
   const now = Date.now();
@@ -330,10 +332,25 @@ export async function resolveSend(
 
 export const SENT_COPY_JOB = 'outbox.sent-copy';
 
-export async function findOutboxForActor(db: Kysely<Database>, actor: Actor, outboxId: string) {
+/**
+ * An outgoing mail as the actor may use it, by the role rules of decision 0003: whoever may read
+ * its mailbox sees it (auditors and read-only agents too, like the conversation's outbox list);
+ * changing it (undo, resend) needs reply access NOW. No read access is 404 (nothing revealed),
+ * read without reply is 403.
+ */
+export async function findOutboxForActor(
+  db: Kysely<Database> | Transaction<Database>,
+  actor: Actor,
+  outboxId: string,
+  level: 'read' | 'reply' = 'read',
+) {
   const row = await db.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirst();
-  if (!row || !includesAccess(accessToMailbox(actor.scope, row.mailbox_id), 'reply')) {
+  const access = row ? accessToMailbox(actor.scope, row.mailbox_id) : undefined;
+  if (!row || !includesAccess(access, 'read')) {
     throw new AppError('outbox.not_found', 404, 'no such outgoing mail');
+  }
+  if (level === 'reply' && !includesAccess(access, 'reply')) {
+    throw new AppError('auth.forbidden', 403, 'changing outgoing mail needs reply access to its mailbox');
   }
   return row;
 }

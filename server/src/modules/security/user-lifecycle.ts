@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '@pier/contracts';
+import type { OpenConversations, Role } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type AuditActor, recordAuditBy } from '../audit/index.js';
 import { createUser, findUserById } from '../workspace/index.js';
+import { accessToMailbox, includesAccess, mailboxScopeFor } from './access-policy.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllUserSessions } from './sessions.js';
@@ -168,17 +169,38 @@ async function refuseLastSuperAdmin(db: Kysely<Database>, target: UserRow) {
   }
 }
 
+/** The user's open (not closed) conversations, by team: what deactivating them hands over. */
+export async function openConversationsOf(db: Kysely<Database>, userId: string): Promise<OpenConversations> {
+  const rows = await db
+    .selectFrom('conversations as c')
+    .leftJoin('teams as t', 't.id', 'c.team_id')
+    .select((eb) => ['c.team_id', 't.name', eb.fn.countAll<number>().as('n')])
+    .where('c.assignee_id', '=', userId)
+    .where('c.status', '!=', 'closed')
+    .groupBy(['c.team_id', 't.name'])
+    .execute();
+  const teams = rows
+    .filter((r) => r.team_id !== null && r.name !== null)
+    .map((r) => ({ teamId: r.team_id as string, name: r.name as string, count: Number(r.n) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const withoutTeam = rows.filter((r) => r.team_id === null || r.name === null).reduce((sum, r) => sum + Number(r.n), 0);
+  return { open: teams.reduce((sum, t) => sum + t.count, 0) + withoutTeam, teams, withoutTeam };
+}
+
 /**
  * Deactivates a user: history stays (their messages, notes, records), every
  * session ends, and the conversations assigned to them that are still open go
- * back to the unassigned queue so nothing waits on someone who left.
+ * to the colleague or team the admin chose, else back to the queue of their team
+ * (or the unassigned one), so nothing waits on someone who left. A conversation in
+ * a mailbox where the chosen colleague may not reply is unassigned instead.
  */
 export async function deactivateUser(
   db: Kysely<Database>,
   actor: UserRow,
   targetId: string,
   audit: AuditActor,
-): Promise<{ unassigned: number }> {
+  reassignTo?: { userId: string } | { teamId: string },
+): Promise<{ unassigned: number; reassigned: number }> {
   const target = await findUserById(db, targetId);
   if (!target) throw new AppError('user.not_found', 404, 'no such user');
   if (target.id === actor.id) throw new AppError('request.invalid', 409, 'you cannot deactivate yourself');
@@ -191,6 +213,56 @@ export async function deactivateUser(
     await trx.updateTable('users').set({ status: 'disabled', updated_at: now }).where('id', '=', targetId).execute();
     await revokeAllUserSessions(trx, targetId);
     await trx.deleteFrom('account_tokens').where('user_id', '=', targetId).where('used_at', 'is', null).execute();
+    const open = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('assignee_id', '=', targetId)
+      .where('status', '!=', 'closed')
+      .execute();
+    const openIds = open.map((c) => c.id);
+    let reassigned = 0;
+    let to: Record<string, string> | undefined;
+    if (reassignTo && 'userId' in reassignTo) {
+      const colleague = await trx.selectFrom('users').selectAll().where('id', '=', reassignTo.userId).executeTakeFirst();
+      if (colleague?.status !== 'active' || colleague.id === targetId || colleague.role === 'auditor') {
+        throw new AppError('request.invalid', 400, 'choose an active colleague who may reply (not an auditor, not the user deactivated)');
+      }
+      to = { userId: colleague.id, user: colleague.email };
+      const grants = await trx.selectFrom('mailbox_access').select(['mailbox_id', 'access']).where('user_id', '=', colleague.id).execute();
+      const scope = mailboxScopeFor(colleague.role, new Map(grants.map((g) => [g.mailbox_id, g.access])));
+      const places = openIds.length
+        ? await trx
+            .selectFrom('conversation_mailboxes')
+            .select(['conversation_id', 'mailbox_id'])
+            .where('conversation_id', 'in', openIds)
+            .execute()
+        : [];
+      const handed = [
+        ...new Set(places.filter((p) => includesAccess(accessToMailbox(scope, p.mailbox_id), 'reply')).map((p) => p.conversation_id)),
+      ];
+      if (handed.length > 0) {
+        const result = await trx
+          .updateTable('conversations')
+          .set({ assignee_id: colleague.id, updated_at: now })
+          .where('id', 'in', handed)
+          .where('assignee_id', '=', targetId)
+          .executeTakeFirst();
+        reassigned = Number(result.numUpdatedRows);
+      }
+    } else if (reassignTo && 'teamId' in reassignTo) {
+      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', reassignTo.teamId).executeTakeFirst();
+      if (!team) throw new AppError('team.not_found', 404, 'no such team');
+      to = { teamId: team.id, team: team.name };
+      if (openIds.length > 0) {
+        const result = await trx
+          .updateTable('conversations')
+          .set({ assignee_id: null, team_id: team.id, updated_at: now })
+          .where('id', 'in', openIds)
+          .executeTakeFirst();
+        reassigned = Number(result.numUpdatedRows);
+      }
+    }
+    // Whatever is left keeps its team and waits in that team's queue, or in the unassigned one.
     const result = await trx
       .updateTable('conversations')
       .set({ assignee_id: null, updated_at: now })
@@ -198,8 +270,13 @@ export async function deactivateUser(
       .where('status', '!=', 'closed')
       .executeTakeFirst();
     const unassigned = Number(result.numUpdatedRows);
-    await recordAuditBy(trx, audit, { action: 'user.deactivated', targetType: 'user', targetId, details: { unassigned } });
-    return { unassigned };
+    await recordAuditBy(trx, audit, {
+      action: 'user.deactivated',
+      targetType: 'user',
+      targetId,
+      details: { open: openIds.length, unassigned, reassigned, ...(to ? { to } : {}) },
+    });
+    return { unassigned, reassigned };
   });
 }
 

@@ -1,7 +1,10 @@
 import {
   AccountLinkSchema,
   ChangeRoleRequestSchema,
+  DeactivateRequestSchema,
+  DeactivateResultSchema,
   InviteRequestSchema,
+  OpenConversationsSchema,
   PasswordResetRequestSchema,
   type SessionInfo,
   SessionInfoSchema,
@@ -24,6 +27,7 @@ import {
   inviteUser,
   issueAccountToken,
   listUsersForAdmin,
+  openConversationsOf,
   RESET_TTL_MS,
   reactivateUser,
   setPasswordWithToken,
@@ -155,10 +159,22 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     },
   );
 
+  app.get(
+    '/api/users/:userId/open-conversations',
+    { config: { access: { roles: admins } }, schema: { params: UserIdParams, response: { 200: OpenConversationsSchema } } },
+    async (request) => {
+      if (!(await findUserById(db, request.params.userId))) throw new AppError('user.not_found', 404, 'no such user');
+      return openConversationsOf(db, request.params.userId);
+    },
+  );
+
   app.post(
     '/api/users/:userId/deactivate',
-    { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams } },
-    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId, apiActorOf(request)),
+    {
+      config: { access: { roles: admins, stepUp: true } },
+      schema: { params: UserIdParams, body: DeactivateRequestSchema, response: { 200: DeactivateResultSchema } },
+    },
+    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId, apiActorOf(request), request.body?.reassignTo),
   );
 
   app.post(

@@ -14,5 +14,6 @@ export {
 } from './actions.js';
 export { triageRoutes } from './routes.js';
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
+export { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';
 export { listNotesAndEvents, triageState } from './timeline.js';
 export { viewCounts } from './views.js';

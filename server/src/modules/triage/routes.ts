@@ -11,9 +11,11 @@ import {
   PriorityRequestSchema,
   StatusRequestSchema,
   TagsRequestSchema,
+  TeamIdParamsSchema,
   TeamListSchema,
   TeamSchema,
   TriageStateSchema,
+  UpdateTeamRequestSchema,
   ViewCountsSchema,
 } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -22,7 +24,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { mailboxIdsWith, requireAuth } from '../security/index.js';
+import { apiActorOf, mailboxIdsWith, requireAuth } from '../security/index.js';
 import { conversationAccess } from './access.js';
 import {
   type Actor,
@@ -36,7 +38,7 @@ import {
   setFollowing,
 } from './actions.js';
 import { conversationPeople } from './people.js';
-import { createTeam, listTeams } from './teams.js';
+import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';
 import { listNotesAndEvents, triageState } from './timeline.js';
 import { viewCounts } from './views.js';
 
@@ -177,6 +179,24 @@ export const triageRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/teams',
     { config: { access: { roles: ['super_admin', 'admin'] } }, schema: { body: CreateTeamRequestSchema, response: { 201: TeamSchema } } },
-    async (request, reply) => reply.code(201).send(await createTeam(db, request.body)),
+    async (request, reply) => reply.code(201).send(await createTeam(db, request.body, apiActorOf(request))),
+  );
+
+  app.patch(
+    '/api/teams/:teamId',
+    {
+      config: { access: { roles: ['super_admin', 'admin'] } },
+      schema: { params: TeamIdParamsSchema, body: UpdateTeamRequestSchema, response: { 200: TeamSchema } },
+    },
+    async (request) => updateTeam(db, request.params.teamId, request.body, apiActorOf(request)),
+  );
+
+  app.delete(
+    '/api/teams/:teamId',
+    {
+      config: { access: { roles: ['super_admin', 'admin'] } },
+      schema: { params: TeamIdParamsSchema, response: { 200: z.object({ conversations: z.number().int() }) } },
+    },
+    async (request) => deleteTeam(db, request.params.teamId, apiActorOf(request)),
   );
 };

@@ -1,9 +1,12 @@
 import type { Team } from '@pier/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { type AuditActor, recordAuditBy, systemActor } from '../audit/index.js';
+
+type Trx = Transaction<Database>;
 
 export async function listTeams(db: Kysely<Database>): Promise<Team[]> {
   const [teams, members] = await Promise.all([
@@ -13,24 +16,145 @@ export async function listTeams(db: Kysely<Database>): Promise<Team[]> {
   return teams.map((t) => ({ id: t.id, name: t.name, memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.user_id) }));
 }
 
-export async function createTeam(db: Kysely<Database>, input: { name: string; memberIds: string[] }): Promise<Team> {
+/** The members' emails, for audit details (an id alone says nothing once the account is gone). */
+async function knownMembers(trx: Trx, memberIds: string[]): Promise<Map<string, string>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await trx.selectFrom('users').select(['id', 'email']).where('id', 'in', memberIds).execute();
+  if (rows.length !== memberIds.length) throw new AppError('request.invalid', 400, 'a team member does not exist');
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+/** One record per member added or removed: who, to or from which team (membership changes of the quarterly report). */
+async function auditMembers(
+  trx: Trx,
+  actor: AuditActor,
+  team: { id: string; name: string },
+  change: 'added' | 'removed',
+  members: Map<string, string>,
+): Promise<void> {
+  for (const [memberId, email] of members) {
+    await recordAuditBy(trx, actor, {
+      action: change === 'added' ? 'team.member_added' : 'team.member_removed',
+      targetType: 'team',
+      targetId: team.id,
+      details: { team: team.name, memberId, member: email },
+    });
+  }
+}
+
+export async function createTeam(
+  db: Kysely<Database>,
+  input: { name: string; memberIds: string[] },
+  actor: AuditActor = systemActor,
+): Promise<Team> {
   const id = newId();
   const memberIds = [...new Set(input.memberIds)];
   try {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('teams').values({ id, name: input.name, created_at: Date.now() }).execute();
+      const members = await knownMembers(trx, memberIds);
       if (memberIds.length > 0) {
-        const known = await trx.selectFrom('users').select('id').where('id', 'in', memberIds).execute();
-        if (known.length !== memberIds.length) throw new AppError('request.invalid', 400, 'a team member does not exist');
         await trx
           .insertInto('team_members')
           .values(memberIds.map((user_id) => ({ team_id: id, user_id })))
           .execute();
       }
+      await recordAuditBy(trx, actor, {
+        action: 'team.created',
+        targetType: 'team',
+        targetId: id,
+        details: { name: input.name, members: [...members.values()].sort() },
+      });
+      await auditMembers(trx, actor, { id, name: input.name }, 'added', members);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('team.name_taken', 409, 'a team with this name exists');
     throw error;
   }
   return { id, name: input.name, memberIds };
+}
+
+/**
+ * Renames a team and/or sets its member list. Each effective change is an audit record in the
+ * same transaction: `team.renamed` (before/after) and one `team.member_added` / `team.member_removed`
+ * per person. Nothing changed, nothing recorded.
+ */
+export async function updateTeam(
+  db: Kysely<Database>,
+  teamId: string,
+  input: { name?: string | undefined; memberIds?: string[] | undefined },
+  actor: AuditActor,
+): Promise<Team> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst();
+      if (!team) throw new AppError('team.not_found', 404, 'no such team');
+      const name = input.name ?? team.name;
+      if (name !== team.name) {
+        await trx.updateTable('teams').set({ name }).where('id', '=', teamId).execute();
+        await recordAuditBy(trx, actor, {
+          action: 'team.renamed',
+          targetType: 'team',
+          targetId: teamId,
+          details: { before: team.name, after: name },
+        });
+      }
+      const current = (await trx.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).execute()).map(
+        (m) => m.user_id,
+      );
+      if (input.memberIds === undefined) return { id: teamId, name, memberIds: current };
+      const wanted = [...new Set(input.memberIds)];
+      const added = wanted.filter((id) => !current.includes(id));
+      const removed = current.filter((id) => !wanted.includes(id));
+      const addedMembers = await knownMembers(trx, added);
+      const removedMembers = removed.length
+        ? new Map((await trx.selectFrom('users').select(['id', 'email']).where('id', 'in', removed).execute()).map((r) => [r.id, r.email]))
+        : new Map<string, string>();
+      if (added.length > 0) {
+        await trx
+          .insertInto('team_members')
+          .values(added.map((user_id) => ({ team_id: teamId, user_id })))
+          .execute();
+      }
+      if (removed.length > 0) {
+        await trx.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', removed).execute();
+      }
+      await auditMembers(trx, actor, { id: teamId, name }, 'added', addedMembers);
+      await auditMembers(trx, actor, { id: teamId, name }, 'removed', removedMembers);
+      return { id: teamId, name, memberIds: wanted };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('team.name_taken', 409, 'a team with this name exists');
+    throw error;
+  }
+}
+
+/**
+ * Deletes a team: its memberships go, its open and closed conversations stay and simply belong
+ * to no team any more. One audit record names the team, its members and how many conversations
+ * it held.
+ */
+export async function deleteTeam(db: Kysely<Database>, teamId: string, actor: AuditActor): Promise<{ conversations: number }> {
+  return db.transaction().execute(async (trx) => {
+    const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst();
+    if (!team) throw new AppError('team.not_found', 404, 'no such team');
+    const members = await trx
+      .selectFrom('team_members as tm')
+      .innerJoin('users as u', 'u.id', 'tm.user_id')
+      .select('u.email')
+      .where('tm.team_id', '=', teamId)
+      .orderBy('u.email')
+      .execute();
+    const moved = await trx.updateTable('conversations').set({ team_id: null }).where('team_id', '=', teamId).executeTakeFirst();
+    await trx.deleteFrom('team_members').where('team_id', '=', teamId).execute();
+    await trx.deleteFrom('teams').where('id', '=', teamId).execute();
+    const conversations = Number(moved.numUpdatedRows);
+    await recordAuditBy(trx, actor, {
+      action: 'team.deleted',
+      targetType: 'team',
+      targetId: teamId,
+      details: { name: team.name, members: members.map((m) => m.email), conversations },
+    });
+    return { conversations };
+  });
 }

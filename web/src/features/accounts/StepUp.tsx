@@ -1,3 +1,4 @@
+import { type UseMutationOptions, type UseMutationResult, useMutation } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiRequestError, downloadFile } from '../../api/client';
@@ -36,6 +37,19 @@ export function useStepUp(): { run: <T>(action: () => Promise<T>) => Promise<T>;
     />
   ) : null;
   return { run, dialog };
+}
+
+/**
+ * The step-up-then-call pattern as one mutation: `mutate(input)` runs `action(input)`, asking for
+ * password + code when the server wants them and trying once more; render `dialog` somewhere.
+ */
+export function useStepUpAction<TInput, TResult>(
+  action: (input: TInput) => Promise<TResult>,
+  options: Omit<UseMutationOptions<TResult, Error, TInput>, 'mutationFn'> = {},
+): UseMutationResult<TResult, Error, TInput> & { dialog: ReactNode } {
+  const stepUp = useStepUp();
+  const mutation = useMutation({ ...options, mutationFn: (input: TInput) => stepUp.run(() => action(input)) });
+  return { ...mutation, dialog: stepUp.dialog };
 }
 
 /**

@@ -61,22 +61,41 @@ export async function buildQuarterlyReport(
 
   const changes = await db
     .selectFrom('audit_log')
-    .select(['seq', 'created_at', 'action', 'actor_id', 'target_id', 'mailbox_id', 'ip', 'details'])
+    .select(['seq', 'created_at', 'action', 'actor_id', 'target_type', 'target_id', 'mailbox_id', 'ip', 'details'])
     .where('created_at', '>=', period.start)
     .where('created_at', '<', period.end)
     .orderBy('seq')
     .execute();
-  const accessChanges = changes
-    .filter((c) => isAccessChange(c.action))
-    .map((c) => ({
+  const accessRows = changes.filter((c) => isAccessChange(c.action));
+  // Names as of the report: an id alone says nothing to the reader of a PDF.
+  const userIds = [
+    ...new Set(accessRows.flatMap((c) => [c.actor_id, c.target_type === 'user' ? c.target_id : null]).filter((x): x is string => !!x)),
+  ];
+  const mailboxIds = [...new Set(accessRows.map((c) => c.mailbox_id).filter((x): x is string => !!x))];
+  const [people, boxes] = await Promise.all([
+    userIds.length ? db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', userIds).execute() : [],
+    mailboxIds.length ? db.selectFrom('mailboxes').select(['id', 'address']).where('id', 'in', mailboxIds).execute() : [],
+  ]);
+  const person = new Map(people.map((p) => [p.id, p]));
+  const box = new Map(boxes.map((b) => [b.id, b.address]));
+  const accessChanges = accessRows.map((c) => {
+    const details = JSON.parse(c.details) as Record<string, unknown>;
+    const actor = c.actor_id ? person.get(c.actor_id) : undefined;
+    const targetUser = c.target_type === 'user' && c.target_id ? person.get(c.target_id) : undefined;
+    const teamName = c.target_type === 'team' ? (details.team ?? details.after ?? details.name) : undefined;
+    return {
       seq: Number(c.seq),
       at: Number(c.created_at),
       action: c.action,
       actorId: c.actor_id,
       targetId: c.target_id,
       mailboxId: c.mailbox_id,
-      details: JSON.parse(c.details) as Record<string, unknown>,
-    }));
+      details,
+      actor: actor ? `${actor.name} <${actor.email}>` : null,
+      target: targetUser ? targetUser.email : typeof teamName === 'string' ? teamName : null,
+      mailbox: c.mailbox_id ? (box.get(c.mailbox_id) ?? null) : null,
+    };
+  });
   const failed = new Map<string, { count: number; ips: Set<string> }>();
   for (const c of changes.filter((x) => x.action === 'user.login_failed')) {
     const email = String((JSON.parse(c.details) as { email?: unknown }).email ?? '');
@@ -95,13 +114,15 @@ export async function buildQuarterlyReport(
     .execute();
   const pierRules = (await listPierForwardingRules(db)).items;
 
-  // Users without 2FA: active accounts with no confirmed authenticator (an enrolment started but never confirmed does not count).
+  // Users without 2FA: active accounts with no confirmed authenticator (an enrolment started but never confirmed does not count)
+  // and no passkey (a passkey alone is a second factor, decision 0016).
   const without2fa = await db
     .selectFrom('users as u')
     .leftJoin('totp_factors as t', (join) => join.onRef('t.user_id', '=', 'u.id').on('t.confirmed_at', 'is not', null))
     .select(['u.id', 'u.email', 'u.role'])
     .where('u.status', '=', 'active')
     .where('t.user_id', 'is', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('passkeys as p').select('p.id').whereRef('p.user_id', '=', 'u.id'))))
     .orderBy('u.email')
     .execute();
 

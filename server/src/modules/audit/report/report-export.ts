@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
 import { neutraliseFormula } from '../audit-csv.js';
 import type { QuarterlyReport, StoredReport, Unavailable } from './quarterly-report.js';
+import { accessChangeDetail, actionLabel, alertLabel, levelLabel, outcomeLabel, roleLabel, signalLabel } from './report-labels.js';
 
 /** Section titles in both languages: exports are read by people of either, and a file has no language switch. */
 export const SECTION_TITLES: Record<Exclude<keyof QuarterlyReport, 'version' | 'periodStart' | 'periodEnd' | 'generatedAt'>, string> = {
@@ -35,37 +36,47 @@ export function reportRows(report: QuarterlyReport): { key: SectionKey; title: s
   };
   return [
     section('mailboxesWithoutMail', () => items('mailboxesWithoutMail').map((m) => [m.address, `last mail ${day(m.lastMailAt)}`])),
-    section('usersNotLoggedIn', () => items('usersNotLoggedIn').map((u) => [u.email, u.role, `last sign-in ${day(u.lastLoginAt)}`])),
-    section('usersWithout2fa', () => items('usersWithout2fa').map((u) => [u.email, u.role])),
-    section('accessChanges', () => items('accessChanges').map((c) => [day(c.at), c.action, c.targetId ?? '', JSON.stringify(c.details)])),
+    section('usersNotLoggedIn', () =>
+      items('usersNotLoggedIn').map((u) => [u.email, roleLabel(u.role), `上次登录 / last sign-in ${day(u.lastLoginAt)}`]),
+    ),
+    section('usersWithout2fa', () => items('usersWithout2fa').map((u) => [u.email, roleLabel(u.role)])),
+    section('accessChanges', () =>
+      items('accessChanges').map((c) => [
+        day(c.at),
+        actionLabel(c.action),
+        [c.target ?? c.targetId ?? '', c.mailbox ?? ''].filter(Boolean).join(' · '),
+        accessChangeDetail(c.action, c.details),
+        `${c.actor ?? c.actorId ?? 'Pier (系统 / system)'}`,
+      ]),
+    ),
     section('externalForwarding', () =>
       items('externalForwarding').map((f) => [
         f.mailbox,
         f.target,
         `${f.source}: ${f.script}`,
-        f.active ? 'active' : 'inactive',
-        `since ${day(f.firstSeenAt)}`,
+        f.active ? '生效 / active' : '未生效 / inactive',
+        `始于 / since ${day(f.firstSeenAt)}`,
       ]),
     ),
     section('pierForwardingRules', () =>
       items('pierForwardingRules').map((r) => [
         r.mailbox,
         r.target,
-        `${r.name}: ${r.senderDomain ? `from ${r.senderDomain}` : 'all incoming mail'}`,
-        `${r.external ? 'EXTERNAL' : 'internal'}${r.enabled ? '' : ' (disabled)'}`,
+        `${r.name}: ${r.senderDomain ? `from ${r.senderDomain}` : '所有来信 / all incoming mail'}`,
+        `${r.external ? '公司外部 / EXTERNAL' : '公司内部 / internal'}${r.enabled ? '' : ' (已关闭 / disabled)'}`,
         `by ${r.createdBy ?? '—'} ${day(r.createdAt)}`,
       ]),
     ),
     section('failedLogins', () => items('failedLogins').map((f) => [f.email, String(f.count), f.ips.join(' ')])),
-    section('unusualLogins', () => items('unusualLogins').map((a) => [a.email, a.kind, day(a.at), JSON.stringify(a.detail)])),
+    section('unusualLogins', () => items('unusualLogins').map((a) => [a.email, alertLabel(a.kind), day(a.at), JSON.stringify(a.detail)])),
     section('fraudFlags', () =>
       items('fraudFlags').map((f) => [
         f.subject,
-        `${f.level} (${f.score}) from ${f.from ?? '—'} ${day(f.at)}`,
-        f.signals.join(' '),
+        `${levelLabel(f.level)} (${f.score}) from ${f.from ?? '—'} ${day(f.at)}`,
+        f.signals.map(signalLabel).join('; '),
         f.confirmations.length === 0
-          ? 'no phone confirmation'
-          : f.confirmations.map((c) => `${c.outcome} by ${c.calledBy} ${day(c.at)}`).join('; '),
+          ? '未电话核实 / no phone confirmation'
+          : f.confirmations.map((c) => `${outcomeLabel(c.outcome)} by ${c.calledBy} ${day(c.at)}`).join('; '),
       ]),
     ),
     section('slaCompliance', () => []),
@@ -82,8 +93,8 @@ export function reportText(stored: StoredReport): string {
   ];
   for (const s of reportRows(report)) {
     lines.push('', `== ${s.title} (${s.note ? 'n/a' : s.rows.length})`);
-    if (s.note) lines.push(`Not available: ${s.note}`);
-    else if (s.rows.length === 0) lines.push('None.');
+    if (s.note) lines.push(`暂不可用 / Not available: ${s.note}`);
+    else if (s.rows.length === 0) lines.push('无 / None.');
     for (const r of s.rows) lines.push(`- ${r.join(' · ')}`);
   }
   return `${lines.join('\n')}\n`;
@@ -91,7 +102,7 @@ export function reportText(stored: StoredReport): string {
 
 export function reportCsv(stored: StoredReport): string {
   const { report } = stored;
-  const rows: string[][] = [['section', 'item', 'detail_1', 'detail_2', 'detail_3', 'detail_4']];
+  const rows: string[][] = [['section', 'item', 'detail_1', 'detail_2', 'detail_3', 'detail_4', 'detail_5']];
   rows.push(['period', day(report.periodStart), day(report.periodEnd - 1), `generated ${new Date(report.generatedAt).toISOString()}`]);
   for (const s of reportRows(report)) {
     if (s.note) rows.push([s.title, `not available: ${s.note}`]);
@@ -142,8 +153,8 @@ export async function reportPdf(stored: StoredReport, fonts = CJK_FONTS): Promis
   for (const s of reportRows(report)) {
     doc.fillColor('#000').fontSize(13).text(s.title);
     doc.fontSize(9).fillColor('#333');
-    if (s.note) doc.fillColor('#8a5a00').text(`Not available: ${s.note}`);
-    else if (s.rows.length === 0) doc.text('None.');
+    if (s.note) doc.fillColor('#8a5a00').text(`暂不可用 / Not available: ${s.note}`);
+    else if (s.rows.length === 0) doc.text('无 / None.');
     for (const r of s.rows) doc.text(`• ${r.join('  ·  ')}`);
     doc.moveDown(0.8);
   }

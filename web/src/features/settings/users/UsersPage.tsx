@@ -1,4 +1,13 @@
-import type { AccountLink, Role, SessionInfo, UserAdminList, UserAdminView } from '@pier/contracts';
+import type {
+  AccountLink,
+  DeactivateRequest,
+  OpenConversations,
+  Role,
+  SessionInfo,
+  Team,
+  UserAdminList,
+  UserAdminView,
+} from '@pier/contracts';
 import './users.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -10,7 +19,7 @@ import { Field } from '../../../ui/Field';
 import { AlertIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
-import { useStepUp } from '../../accounts/StepUp';
+import { useStepUpAction } from '../../accounts/StepUp';
 import { CheckIcon, PlusIcon } from '../icons';
 
 const usersApi = {
@@ -19,7 +28,10 @@ const usersApi = {
   changeRole: (id: string, role: Role) => request<void>('PATCH', `/api/users/${encodeURIComponent(id)}/role`, { role }),
   resetTwoFactor: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/two-factor`),
   passwordLink: (id: string) => request<AccountLink>('POST', `/api/users/${encodeURIComponent(id)}/password-reset`),
-  deactivate: (id: string) => request<{ unassigned: number }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`),
+  deactivate: (id: string, body: DeactivateRequest) =>
+    request<{ unassigned: number; reassigned: number }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`, body ?? {}),
+  openConversations: (id: string) => request<OpenConversations>('GET', `/api/users/${encodeURIComponent(id)}/open-conversations`),
+  teams: () => request<{ items: Team[] }>('GET', '/api/teams'),
   reactivate: (id: string) => request<void>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`),
   revokeSessions: (id: string) => request<{ revoked: number }>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
 };
@@ -120,6 +132,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                 <UserRow
                   key={user.id}
                   user={user}
+                  colleagues={items.filter((u) => u.id !== user.id && u.status === 'active' && u.role !== 'auditor')}
                   me={me}
                   readOnly={readOnly}
                   roleLabel={(role) => tc(`roles.${role}`)}
@@ -137,6 +150,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
 
 function UserRow({
   user,
+  colleagues,
   me,
   readOnly,
   roleLabel,
@@ -144,6 +158,8 @@ function UserRow({
   onLink,
 }: {
   user: UserAdminView;
+  /** Who could take over this user's conversations: the other active accounts that may reply. */
+  colleagues: UserAdminView[];
   me: SessionInfo['user'];
   readOnly: boolean;
   roleLabel: (role: Role) => string;
@@ -152,21 +168,17 @@ function UserRow({
 }) {
   const { t } = useTranslation('users');
   const queryClient = useQueryClient();
-  const stepUp = useStepUp();
   const isMe = user.id === me.id;
   // Only a super admin touches a super admin (the server says so too).
   const canManage = !readOnly && (me.role === 'super_admin' || user.role !== 'super_admin');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: usersKey });
-  const action = useMutation({
-    mutationFn: async (run: () => Promise<Flash | null>) => stepUp.run(run),
+  const [deactivating, setDeactivating] = useState(false);
+  const action = useStepUpAction((run: () => Promise<Flash | null>) => run(), {
     onSuccess: (flash) => {
       if (flash) onFlash(flash);
     },
     onSettled: refresh,
   });
-  const ask = (question: string, run: () => Promise<Flash | null>) => {
-    if (window.confirm(question)) action.mutate(run);
-  };
   const name = user.name;
 
   const twoFactor = user.twoFactor
@@ -186,7 +198,7 @@ function UserRow({
           <span className="muted">{user.email}</span>
         </div>
         {action.isError ? <Notice>{errorMessage(action.error)}</Notice> : null}
-        {stepUp.dialog}
+        {action.dialog}
       </td>
       <td>
         {canManage && !isMe ? (
@@ -229,84 +241,75 @@ function UserRow({
           {canManage && !isMe ? (
             <div className="users-actions">
               {user.status === 'disabled' ? (
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  data-testid="user-reactivate"
-                  disabled={action.isPending}
-                  onClick={() =>
-                    action.mutate(async () => {
-                      await usersApi.reactivate(user.id);
-                      return { key: 'reactivate', params: { name } };
-                    })
-                  }
-                >
-                  {t('actions.reactivate')}
-                </button>
+                <UserAction
+                  testId="user-reactivate"
+                  label={t('actions.reactivate')}
+                  action={action}
+                  run={async () => {
+                    await usersApi.reactivate(user.id);
+                    return { key: 'reactivate', params: { name } };
+                  }}
+                />
               ) : (
                 <>
                   {user.twoFactor ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-reset-two-factor"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        ask(t('confirm.resetTwoFactor', { name }), async () => {
-                          await usersApi.resetTwoFactor(user.id);
-                          return { key: 'resetTwoFactor', params: { name } };
-                        })
-                      }
-                    >
-                      {t('actions.resetTwoFactor')}
-                    </button>
+                    <UserAction
+                      testId="user-reset-two-factor"
+                      label={t('actions.resetTwoFactor')}
+                      confirm={t('confirm.resetTwoFactor', { name })}
+                      action={action}
+                      run={async () => {
+                        await usersApi.resetTwoFactor(user.id);
+                        return { key: 'resetTwoFactor', params: { name } };
+                      }}
+                    />
                   ) : null}
                   {user.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-password-link"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        action.mutate(async () => {
+                    <>
+                      <UserAction
+                        testId="user-password-link"
+                        label={t('actions.passwordLink')}
+                        action={action}
+                        run={async () => {
                           onLink(await usersApi.passwordLink(user.id));
                           return null;
-                        })
-                      }
-                    >
-                      {t('actions.passwordLink')}
-                    </button>
-                  ) : null}
-                  {user.status === 'active' ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      data-testid="user-revoke-sessions"
-                      disabled={action.isPending}
-                      onClick={() =>
-                        ask(t('confirm.revokeSessions', { name }), async () => {
+                        }}
+                      />
+                      <UserAction
+                        testId="user-revoke-sessions"
+                        label={t('actions.revokeSessions')}
+                        confirm={t('confirm.revokeSessions', { name })}
+                        action={action}
+                        run={async () => {
                           const { revoked } = await usersApi.revokeSessions(user.id);
                           return { key: 'revokeSessions', params: { name, count: revoked } };
-                        })
-                      }
-                    >
-                      {t('actions.revokeSessions')}
-                    </button>
+                        }}
+                      />
+                    </>
                   ) : null}
                   <button
                     type="button"
                     className="btn btn-sm"
                     data-testid="user-deactivate"
                     disabled={action.isPending}
-                    onClick={() =>
-                      ask(t('confirm.deactivate', { name }), async () => {
-                        const { unassigned } = await usersApi.deactivate(user.id);
-                        return { key: 'deactivate', params: { name, count: unassigned } };
-                      })
-                    }
+                    onClick={() => setDeactivating(true)}
                   >
                     {t('actions.deactivate')}
                   </button>
+                  {deactivating ? (
+                    <DeactivateDialog
+                      user={user}
+                      colleagues={colleagues}
+                      onCancel={() => setDeactivating(false)}
+                      onConfirm={(body) => {
+                        setDeactivating(false);
+                        action.mutate(async () => {
+                          const { unassigned, reassigned } = await usersApi.deactivate(user.id, body);
+                          return { key: 'deactivate', params: { name, count: unassigned, reassigned } };
+                        });
+                      }}
+                    />
+                  ) : null}
                 </>
               )}
             </div>
@@ -314,6 +317,177 @@ function UserRow({
         </td>
       )}
     </tr>
+  );
+}
+
+/**
+ * Deactivation asks where the user's open conversations go, after showing how many there are and
+ * in which teams: a colleague, a team, or (default) each one's own team queue, else unassigned.
+ */
+function DeactivateDialog({
+  user,
+  colleagues,
+  onCancel,
+  onConfirm,
+}: {
+  user: UserAdminView;
+  colleagues: UserAdminView[];
+  onCancel: () => void;
+  onConfirm: (body: DeactivateRequest) => void;
+}) {
+  const { t } = useTranslation('users');
+  const open = useQuery({ queryKey: ['settings', 'users', user.id, 'open'], queryFn: () => usersApi.openConversations(user.id) });
+  const teams = useQuery({ queryKey: ['settings', 'teams'], queryFn: usersApi.teams });
+  const [to, setTo] = useState<'default' | 'colleague' | 'team'>('default');
+  const [colleagueId, setColleagueId] = useState(colleagues[0]?.id ?? '');
+  const [teamId, setTeamId] = useState('');
+  const teamList = teams.data?.items ?? [];
+  const chosenTeam = teamId || teamList[0]?.id || '';
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (to === 'colleague' && colleagueId) onConfirm({ reassignTo: { userId: colleagueId } });
+    else if (to === 'team' && chosenTeam) onConfirm({ reassignTo: { teamId: chosenTeam } });
+    else onConfirm({});
+  };
+  const counts = open.data;
+  return (
+    <div className="sec-backdrop">
+      <div
+        className="sec-dialog deactivate-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="deactivate-title"
+        data-testid="deactivate-dialog"
+      >
+        <h2 id="deactivate-title">{t('deactivation.title', { name: user.name })}</h2>
+        <p className="muted">{t('deactivation.lead')}</p>
+        {open.isError ? <Notice>{errorMessage(open.error)}</Notice> : null}
+        {!counts ? (
+          <p className="muted">{t('deactivation.counting')}</p>
+        ) : counts.open === 0 ? (
+          <p data-testid="deactivate-count">{t('deactivation.none', { name: user.name })}</p>
+        ) : (
+          <div data-testid="deactivate-count">
+            <p>{t('deactivation.count', { name: user.name, count: counts.open })}</p>
+            <ul className="deactivate-breakdown">
+              {counts.teams.map((team) => (
+                <li key={team.teamId}>{t('deactivation.inTeam', { team: team.name, count: team.count })}</li>
+              ))}
+              {counts.withoutTeam > 0 ? <li>{t('deactivation.withoutTeam', { count: counts.withoutTeam })}</li> : null}
+            </ul>
+          </div>
+        )}
+        <form className="auth-form" onSubmit={submit} noValidate>
+          {counts && counts.open > 0 ? (
+            <fieldset className="deactivate-choice">
+              <legend>{t('deactivation.handTo')}</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'default'}
+                  onChange={() => setTo('default')}
+                  data-testid="deactivate-to-default"
+                />{' '}
+                {t('deactivation.toDefault')}
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'colleague'}
+                  disabled={colleagues.length === 0}
+                  onChange={() => setTo('colleague')}
+                  data-testid="deactivate-to-colleague"
+                />{' '}
+                {t('deactivation.toColleague')}
+              </label>
+              {to === 'colleague' ? (
+                <div className="field">
+                  <select
+                    className="input"
+                    aria-label={t('deactivation.colleague')}
+                    value={colleagueId}
+                    onChange={(event) => setColleagueId(event.target.value)}
+                    data-testid="deactivate-colleague"
+                  >
+                    {colleagues.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name} ({c.email})
+                      </option>
+                    ))}
+                  </select>
+                  <p className="muted">{t('deactivation.colleagueHint')}</p>
+                </div>
+              ) : null}
+              <label>
+                <input
+                  type="radio"
+                  name="hand-to"
+                  checked={to === 'team'}
+                  disabled={teamList.length === 0}
+                  onChange={() => setTo('team')}
+                  data-testid="deactivate-to-team"
+                />{' '}
+                {t('deactivation.toTeam')}
+              </label>
+              {to === 'team' ? (
+                <select
+                  className="input"
+                  aria-label={t('deactivation.team')}
+                  value={chosenTeam}
+                  onChange={(event) => setTeamId(event.target.value)}
+                  data-testid="deactivate-team"
+                >
+                  {teamList.map((team) => (
+                    <option key={team.id} value={team.id}>
+                      {team.name}
+                    </option>
+                  ))}
+                </select>
+              ) : null}
+            </fieldset>
+          ) : null}
+          <div className="sec-dialog-actions">
+            <button type="button" className="btn" onClick={onCancel}>
+              {t('deactivation.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={!counts} data-testid="deactivate-submit">
+              {t('deactivation.submit')}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+/** One action button of a user row: asks `confirm` first when given, then runs through the row's step-up action. */
+function UserAction({
+  testId,
+  label,
+  confirm,
+  action,
+  run,
+}: {
+  testId: string;
+  label: string;
+  confirm?: string;
+  action: { mutate: (run: () => Promise<Flash | null>) => void; isPending: boolean };
+  run: () => Promise<Flash | null>;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-sm"
+      data-testid={testId}
+      disabled={action.isPending}
+      onClick={() => {
+        if (confirm === undefined || window.confirm(confirm)) action.mutate(run);
+      }}
+    >
+      {label}
+    </button>
   );
 }
 
