@@ -42,7 +42,9 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, writes) }) });
   // Anything that can change what a read returns: a statement of this process that is not a SELECT
   // (counted as it runs, so no writer can forget it), or a commit by another process (data_version).
-  dataVersions.set(db, () => `${writes.count}.${sqlite.pragma('data_version', { simple: true })}`);
+  // Prepared once: `sqlite.pragma()` prepares anew on every call, and the list cache reads this twice a request.
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  dataVersions.set(db, () => `${writes.count}.${dataVersion.get() as number}`);
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
