@@ -56,6 +56,19 @@ describe.each(engines)('outbox on %s', (engine) => {
       .where('id', '=', outboxId)
       .execute();
   }
+  /** A plain reply to the customer in the thread, the request most tests here queue. */
+  const replyToCustomer = (conversationId: string, subject: string, html: string) => ({
+    mailboxId: sales.id,
+    mode: 'reply' as const,
+    conversationId,
+    to: [customer],
+    cc: [],
+    bcc: [],
+    subject: `Re: ${subject}`,
+    html,
+    uploadIds: [],
+    force: false,
+  });
   const outboxRow = (id: string) => ws.db.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
@@ -211,18 +224,7 @@ describe.each(engines)('outbox on %s', (engine) => {
       '<div style="background:url(javascript:alert(6));width:expression(alert(7))">Best regards</div>',
       '<meta http-equiv="refresh" content="0;url=https://evil.test/"><object data="https://evil.test/x.swf"></object>',
     ].join('');
-    const item = await queueSend(deps(), agent, {
-      mailboxId: sales.id,
-      mode: 'reply',
-      conversationId: thread.conversationId,
-      to: [customer],
-      cc: [],
-      bcc: [],
-      subject: `Re: ${subject}`,
-      html: hostile,
-      uploadIds: [],
-      force: false,
-    });
+    const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, hostile));
     await endUndoWindow(item.id);
     await runSendJob(workerDeps(), item.id);
     expect((await outboxRow(item.id)).state).toBe('sent');
@@ -292,18 +294,7 @@ describe.each(engines)('outbox on %s', (engine) => {
       pollMs: 50,
     });
     try {
-      const item = await queueSend(deps(), agent, {
-        mailboxId: sales.id,
-        mode: 'reply',
-        conversationId: thread.conversationId,
-        to: [customer],
-        cc: [],
-        bcc: [],
-        subject: `Re: ${subject}`,
-        html: '<p>Oops, wrong price.</p>',
-        uploadIds: [],
-        force: false,
-      });
+      const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, '<p>Oops, wrong price.</p>'));
       expect(item.sendAfter - Date.now()).toBeGreaterThan(4000);
       await new Promise((r) => setTimeout(r, 1500));
       const draft = await cancelSend(deps(), agent, item.id);
@@ -327,18 +318,7 @@ describe.each(engines)('outbox on %s', (engine) => {
   it('SMTP down: retries with backoff, then failed with a reason the UI translates', async () => {
     const subject = `Down ${token()}`;
     const thread = await customerWrites(subject);
-    const item = await queueSend(deps(), agent, {
-      mailboxId: sales.id,
-      mode: 'reply',
-      conversationId: thread.conversationId,
-      to: [customer],
-      cc: [],
-      bcc: [],
-      subject: `Re: ${subject}`,
-      html: '<p>Hello</p>',
-      uploadIds: [],
-      force: false,
-    });
+    const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, '<p>Hello</p>'));
     await endUndoWindow(item.id);
     // Nothing listens on port 1 of loopback: connection refused, before DATA.
     await ws.db.updateTable('mailboxes').set({ smtp_port: 1 }).where('id', '=', sales.id).execute();
@@ -382,18 +362,7 @@ describe.each(engines)('outbox on %s', (engine) => {
     const proxy = await startSubmissionProxy(() => 'swallow');
     await ws.db.updateTable('mailboxes').set({ smtp_port: proxy.port }).where('id', '=', sales.id).execute();
     try {
-      const item = await queueSend(deps(), agent, {
-        mailboxId: sales.id,
-        mode: 'reply',
-        conversationId: thread.conversationId,
-        to: [customer],
-        cc: [],
-        bcc: [],
-        subject: `Re: ${subject}`,
-        html: '<p>Hello</p>',
-        uploadIds: [],
-        force: false,
-      });
+      const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, '<p>Hello</p>'));
       await endUndoWindow(item.id);
       const quick = workerDeps({ smtpTimeouts: { connectionTimeout: 3000, socketTimeout: 1500 } });
       await runSendJob(quick, item.id);
@@ -461,18 +430,7 @@ describe.each(engines)('outbox on %s', (engine) => {
   it('a delivery report for a sent mail marks it bounced and joins its conversation', async () => {
     const subject = `Bounce ${token()}`;
     const thread = await customerWrites(subject);
-    const item = await queueSend(deps(), agent, {
-      mailboxId: sales.id,
-      mode: 'reply',
-      conversationId: thread.conversationId,
-      to: [customer],
-      cc: [],
-      bcc: [],
-      subject: `Re: ${subject}`,
-      html: '<p>Hello</p>',
-      uploadIds: [],
-      force: false,
-    });
+    const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, '<p>Hello</p>'));
     await endUndoWindow(item.id);
     await runSendJob(workerDeps(), item.id);
     const sent = await outboxRow(item.id);
