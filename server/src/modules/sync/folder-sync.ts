@@ -32,13 +32,11 @@ export type FolderSyncStats = {
 
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 32 * 1024 * 1024;
-/** Mails handed to the prepare workers at once: enough to keep them busy between round trips. */
-const PARSE_CONCURRENCY = 16;
 /**
- * Batches fetched and prepared ahead of the one being written. Two keep the database busy while
- * IMAP and the workers catch up (one left the main thread idle half of the time).
+ * Batches fetched and prepared ahead of the one being written: the prepare workers' queue, which
+ * must not run dry while the main thread writes (the workers are the slower stage).
  */
-const PREFETCH_BATCHES = 2;
+const PREFETCH_BATCHES = 4;
 
 /**
  * Brings one folder up to date, once. The invariants that make it lossless:
@@ -131,23 +129,33 @@ async function storeUids(
   const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
   const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
-    const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
-    stats.fetched += messages.length;
-    const mails: PreparedBatch['mails'] = [];
-    await forEachLimit(messages, PARSE_CONCURRENCY, async (message) => {
+    // Each mail goes to the prepare worker as soon as its bytes arrive, not when the whole batch
+    // has: the worker then always has work queued, also while the main thread is busy writing.
+    const preparing: Promise<PreparedBatch['mails'][number]>[] = [];
+    for await (const message of client.fetch(
+      batch.join(','),
+      { uid: true, source: true, flags: true, internalDate: true },
+      { uid: true },
+    )) {
+      stats.fetched++;
       if (!message.source) {
         stats.failed++;
         deps.logger.warn({ mailbox: mailbox.address, folder: folder.path, uid: message.uid }, 'server returned no body for a message');
-        return;
+        continue;
       }
       const internalDate = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
-      mails.push({
-        uid: message.uid,
-        flags: storedFlags(message.flags),
+      const { uid, flags } = message;
+      const mail = pool.prepare(message.source).then((prepared) => ({
+        uid,
+        flags: storedFlags(flags),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
-        mail: await pool.prepare(message.source),
-      });
-    });
+        mail: prepared,
+      }));
+      // Awaited below; until then a failure must not count as unhandled.
+      mail.catch(() => {});
+      preparing.push(mail);
+    }
+    const mails = await Promise.all(preparing);
     // One syncfs for the whole batch before the rows that point at its blobs are committed.
     await pool.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
@@ -229,15 +237,3 @@ async function batchesBySize(client: ImapFlow, uids: number[]): Promise<number[]
 
 const desc = (uids: number[]) => [...uids].sort((a, b) => b - a);
 const asc = (uids: number[]) => [...uids].sort((a, b) => a - b);
-
-async function forEachLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await run(item);
-      }
-    }),
-  );
-}
