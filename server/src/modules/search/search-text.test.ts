@@ -40,6 +40,15 @@ describe('index text', () => {
     );
   });
 
+  it('gives plain ASCII text (its own fast path) the tokens the general path gives', () => {
+    const long = `${'A'.repeat(70)}b`;
+    const ascii = `Re: PO#4711 -- Qty 2,000pcs\r\n\tFOB Ningbo; ${long} x_y end.`;
+    expect(toIndexText(ascii)).toBe(`re po 4711 qty 2 000pcs fob ningbo ${'a'.repeat(60)} x y end`);
+    // One non-ASCII character sends the same text through the general path.
+    expect(toIndexText(`${ascii} é`)).toBe(`${toIndexText(ascii)} e`);
+    expect(toIndexText(' \r\n--- ')).toBe('');
+  });
+
   it('splits mixed runs so LED灯 is the word led and the Chinese 灯', () => {
     expect(toIndexText('LED灯泡')).toBe('led 灯泡 泡');
   });

@@ -15,7 +15,8 @@
 
 const cjkClass = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
 const foldedMarks = /(?<=[\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
-const nonAscii = /\P{ASCII}/u;
+// Without the u flag: a UTF-16 unit above 0x7F is as good a sign, and the scan is several times faster.
+const nonAscii = /[^\x00-\x7f]/;
 const quoteChars = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u300c', '\u300d', '\u300e', '\u300f']);
 
 /**
@@ -93,16 +94,25 @@ function classOf(codePoint: number): CharClass {
   return found;
 }
 
-/** A CJK character at the end of a line: the text may be hard-wrapped inside a word. */
-const cjkBeforeLineBreak = new RegExp(`[${cjkClass}][ \\t\\r]*\\n`, 'u');
-
 /** The code point that ends `line` once trailing spaces, tabs and CR are left out (undefined when blank). */
-function lastVisible(line: string): number | undefined {
-  let end = line.length;
+function lastVisible(line: string, lineEnd = line.length): number | undefined {
+  let end = lineEnd;
   while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t' || line[end - 1] === '\r')) end--;
   if (end === 0) return undefined;
   const code = line.charCodeAt(end - 1);
   return code >= 0xdc00 && code <= 0xdfff && end >= 2 ? line.codePointAt(end - 2) : code;
+}
+
+/**
+ * A CJK character at the end of a line: the text may be hard-wrapped inside a word. Only the
+ * line ends are looked at (a Unicode-script regex over the whole text cost a tenth of indexing).
+ */
+function hasCjkBeforeLineBreak(text: string): boolean {
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    const end = lastVisible(text, i);
+    if (end !== undefined && classOf(end) === CharClass.Cjk) return true;
+  }
+  return false;
 }
 
 /** Quote depth (number of '>') and where the text starts after the quote marks and indentation. */
@@ -158,7 +168,7 @@ function joinWrappedCjkLines(s: string): string {
 function splitRuns(text: string): Run[] {
   // NFKC maps full-width Latin and compatibility forms onto plain letters; ASCII is already normal.
   const normal = (nonAscii.test(text) ? text.normalize('NFKC') : text).toLowerCase();
-  const s = cjkBeforeLineBreak.test(normal) ? joinWrappedCjkLines(normal) : normal;
+  const s = hasCjkBeforeLineBreak(normal) ? joinWrappedCjkLines(normal) : normal;
   const runs: Run[] = [];
   let i = 0;
   let runStart = -1;
@@ -208,16 +218,46 @@ function indexedCjkTokens(run: string): string[] {
  * the same pass.
  */
 export function toIndexText(text: string, maxChars: number = maxIndexedChars, characters?: Set<string>): string {
+  const input = cut(text, maxChars);
+  if (!nonAscii.test(input)) return asciiIndexText(input);
   const out: string[] = [];
-  for (const run of splitRuns(cut(text, maxChars))) {
+  for (const run of splitRuns(input)) {
     if (!run.isCjk) {
       out.push(run.text);
       continue;
     }
-    out.push(...indexedCjkTokens(run.text));
-    if (characters) for (const ch of run.text) if (characters.size < maxDistinctCharacters) characters.add(ch);
+    // indexedCjkTokens, written out: a Chinese body is thousands of characters in a few runs,
+    // and spreading each run's token array into push() cost more than making the tokens.
+    const chars = Array.from(run.text);
+    for (let i = 0; i + 1 < chars.length; i++) out.push((chars[i] as string) + chars[i + 1]);
+    out.push(chars[chars.length - 1] as string);
+    if (characters) for (const ch of chars) if (characters.size < maxDistinctCharacters) characters.add(ch);
   }
   return out.join(' ');
+}
+
+/**
+ * toIndexText for plain ASCII (most mail bodies), byte by byte: lower-cased runs of letters and
+ * digits (classOf), each cut to maxTokenChars, one space apart. The same output as the general
+ * path at a third of its cost; regex split or replace were slower still.
+ */
+function asciiIndexText(text: string): string {
+  const bytes = Buffer.from(text, 'latin1');
+  const out = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let wordLength = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    let byte = bytes[i] as number;
+    if (byte >= 0x41 && byte <= 0x5a) byte |= 0x20;
+    if ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7a)) {
+      if (wordLength === 0 && length > 0) out[length++] = 0x20;
+      if (wordLength < maxTokenChars) out[length++] = byte;
+      wordLength++;
+    } else {
+      wordLength = 0;
+    }
+  }
+  return out.toString('latin1', 0, length);
 }
 
 /**
