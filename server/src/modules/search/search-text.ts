@@ -15,8 +15,7 @@
 
 const cjkClass = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
 const foldedMarks = /(?<=[\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
-// Without the u flag: a UTF-16 unit above 0x7F is as good a sign, and the scan is several times faster.
-const nonAscii = /[^\x00-\x7f]/;
+const nonAscii = /\P{ASCII}/u;
 const quoteChars = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u300c', '\u300d', '\u300e', '\u300f']);
 
 /**
