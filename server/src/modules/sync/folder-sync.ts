@@ -37,6 +37,8 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
  * must not run dry while the main thread writes (the workers are the slower stage).
  */
 const PREFETCH_BATCHES = 4;
+/** …and never more than this many bytes of mail source ahead (big mails come in batches of one). */
+const PREFETCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Brings one folder up to date, once. The invariants that make it lossless:
@@ -188,19 +190,21 @@ async function storeUids(
     });
 
   // Batches being fetched and prepared while the oldest is written.
-  const ahead: Promise<PreparedBatch>[] = [];
+  const ahead: { bytes: number; prepared: Promise<PreparedBatch> }[] = [];
   let nextBatch = 0;
   const fetchAhead = () => {
-    while (ahead.length < PREFETCH_BATCHES && nextBatch < batches.length) {
-      const preparing = prepare(batches[nextBatch++] as number[]);
+    const bytesAhead = () => ahead.reduce((sum, p) => sum + p.bytes, 0);
+    while (ahead.length < PREFETCH_BATCHES && nextBatch < batches.length && (ahead.length === 0 || bytesAhead() < PREFETCH_BYTES)) {
+      const batch = batches[nextBatch++] as Batch;
+      const preparing = prepare(batch.uids);
       // Keep a failed prefetch from becoming an unhandled rejection while another batch is written.
       preparing.catch(() => {});
-      ahead.push(preparing);
+      ahead.push({ bytes: batch.bytes, prepared: preparing });
     }
   };
   fetchAhead();
   while (ahead.length > 0) {
-    const prepared = await (ahead.shift() as Promise<PreparedBatch>);
+    const prepared = await (ahead.shift() as (typeof ahead)[number]).prepared;
     fetchAhead();
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
     const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
@@ -211,8 +215,10 @@ async function storeUids(
 }
 
 /** Splits UIDs into fetch batches bounded in count and bytes (a 40 MB mail gets a batch of its own). */
-async function batchesBySize(client: ImapFlow, uids: number[]): Promise<number[][]> {
-  const batches: number[][] = [];
+type Batch = { uids: number[]; bytes: number };
+
+async function batchesBySize(client: ImapFlow, uids: number[]): Promise<Batch[]> {
+  const batches: Batch[] = [];
   for (let i = 0; i < uids.length; i += 2000) {
     const slice = uids.slice(i, i + 2000);
     const sizes = new Map<number, number>();
@@ -223,14 +229,14 @@ async function batchesBySize(client: ImapFlow, uids: number[]): Promise<number[]
       if (!sizes.has(uid)) continue; // expunged meanwhile
       const size = sizes.get(uid) ?? 0;
       if (batch.length > 0 && (batch.length >= MAX_BATCH_MESSAGES || bytes + size > MAX_BATCH_BYTES)) {
-        batches.push(batch);
+        batches.push({ uids: batch, bytes });
         batch = [];
         bytes = 0;
       }
       batch.push(uid);
       bytes += size;
     }
-    if (batch.length > 0) batches.push(batch);
+    if (batch.length > 0) batches.push({ uids: batch, bytes });
   }
   return batches;
 }
