@@ -64,7 +64,7 @@ export const MailboxDetailSchema = MailboxSchema.extend({
   statusDetail: z.string().nullable(),
   lastSyncedAt: z.number().nullable(),
   connection: ConnectionSettingsSchema.omit({ password: true, accessToken: true, oauth: true })
-    .extend({ hasSecret: z.boolean(), hasRefreshToken: z.boolean().optional() })
+    .extend({ hasSecret: z.boolean() })
     .nullable(),
 });
 export type MailboxDetail = z.infer<typeof MailboxDetailSchema>;

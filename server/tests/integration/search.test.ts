@@ -5,6 +5,7 @@ import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import {
   defaultSearchTuning,
   indexMessage,
+  indexNewMessages,
   removeFromIndex,
   type SearchRequest,
   type SearchTuning,
@@ -232,6 +233,65 @@ describe.each(engines)('searching mail on %s', (engine) => {
     const [first, second] = hits.map((h) => h.sortKey);
     expect(first).not.toBe(second);
     expect(hits.every((h) => Math.floor(h.sortKey / tieSlots) === same)).toBe(true);
+  });
+
+  it('keys a bulk batch that shares one millisecond, more mails than it has slots, in one go', async () => {
+    // An IMAP import by APPEND gives thousands of mails one INTERNALDATE second.
+    const same = t0 + 8 * day;
+    const batch = Array.from({ length: 1200 }, (_, i) => `bulk-${i}`);
+    await ws.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('messages')
+        .values(
+          batch.map((id) => ({
+            id,
+            identity: `identity-${id}`,
+            raw_sha256: '0'.repeat(64),
+            raw_size: 1,
+            direction: 'in' as const,
+            to_addrs: '[]',
+            cc_addrs: '[]',
+            subject: 'bulk',
+            received_at: same,
+            references_json: '[]',
+            snippet: '',
+            parse_status: 'ok' as const,
+            created_at: same,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('message_locations')
+        .values(
+          batch.map((id) => ({
+            id: `loc-${id}`,
+            message_id: id,
+            mailbox_id: sales,
+            folder_path: '',
+            uid: null,
+            source: 'smtp' as const,
+            seen_at: same,
+            folder_id: null,
+          })),
+        )
+        .execute();
+      await indexNewMessages(
+        trx,
+        engine,
+        batch.map((id) => ({
+          messageId: id,
+          receivedAt: same,
+          texts: { subject: 'bulk', body: 'bulkword', participants: '', attachments: '', characters: '' },
+        })),
+      );
+    });
+    const keys = await ws.db.selectFrom('message_search_keys').select('sort_key').where('message_id', 'in', batch).execute();
+    expect(keys).toHaveLength(batch.length);
+    expect(new Set(keys.map((k) => k.sort_key)).size).toBe(batch.length);
+    // Past the millisecond's 1024 slots the keys run into the next one, never further.
+    expect(keys.every((k) => k.sort_key >= same * tieSlots && k.sort_key < (same + 2) * tieSlots)).toBe(true);
+    const hits = await searchMessages(ws.db, engine, { query: 'bulkword', limit: 50, mailboxIds: 'all' });
+    expect(hits).toHaveLength(50);
   });
 
   it('forgets a message removed from the index or deleted', async () => {

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
 import { triageApi } from './api';
@@ -25,6 +25,8 @@ export function NotesComposer({ conversationId, disabled = false }: { conversati
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes once the text with a chosen mention is in the textarea.
+  const pendingCaret = useRef<number | null>(null);
   const people = usePeople(conversationId, !disabled);
   const add = useTriageAction(conversationId, (note: { body: string; mentions: string[] }) => triageApi.note(conversationId, note));
 
@@ -43,12 +45,19 @@ export function NotesComposer({ conversationId, disabled = false }: { conversati
     setBody(next);
     setPicked((list) => (list.some((p) => p.id === person.id) ? list : [...list, person]));
     setActive(0);
-    requestAnimationFrame(() => {
-      textarea.current?.focus();
-      textarea.current?.setSelectionRange(at, at);
-      setCaret(at);
-    });
+    setCaret(at);
+    pendingCaret.current = at;
   };
+
+  // In the same commit as the new text, before the next key is handled: set in a later animation
+  // frame, a key typed at once landed at the end of the text instead of after the mention.
+  useLayoutEffect(() => {
+    const at = pendingCaret.current;
+    if (at === null || !textarea.current) return;
+    pendingCaret.current = null;
+    textarea.current.focus();
+    textarea.current.setSelectionRange(at, at);
+  });
 
   const submit = () => {
     const text = body.trim();
