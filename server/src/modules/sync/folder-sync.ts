@@ -37,7 +37,7 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
  * must not run dry while the main thread writes (the workers are the slower stage).
  */
 const PREFETCH_BATCHES = 4;
-/** …and never more than this many bytes of mail source ahead (big mails come in batches of one). */
+/** …and no further batch once this many bytes of mail source are ahead (a big mail is a batch of its own). */
 const PREFETCH_BYTES = 64 * 1024 * 1024;
 
 /**
