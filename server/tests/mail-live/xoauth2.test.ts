@@ -116,6 +116,15 @@ describe('XOAUTH2 mailbox with token refresh, against Dovecot', () => {
     expect(tested).toMatchObject({ ok: true, imap: { ok: true }, smtp: { ok: true } });
   });
 
+  it('renews a token the servers refuse during "Test connection" once, and passes', async () => {
+    const before = (await storedToken()).accessToken ?? '';
+    oauth.expire(before);
+    const tested = await testMailboxConnection(await mailbox(), ws.secrets, 20_000, ws.db);
+    expect(tested).toMatchObject({ ok: true, imap: { ok: true }, smtp: { ok: true } });
+    expect(oauth.refreshes).toHaveLength(1);
+    expect((await storedToken()).accessToken).not.toBe(before);
+  });
+
   it('says "reconnect this mailbox" when the provider refuses the refresh (invalid_grant), and stores nothing', async () => {
     oauth.revoke(grant.refreshToken);
     const current = (await storedToken()).accessToken ?? '';

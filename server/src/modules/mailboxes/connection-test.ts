@@ -4,7 +4,8 @@ import type { Database, MailboxRow } from '../../db/schema.js';
 import type { SecretBox } from '../security/index.js';
 import { classifyConnectionError } from './connection-errors.js';
 import { createImapClient, createSmtpTransport } from './connections.js';
-import { ensureFreshAccessToken } from './oauth-tokens.js';
+import { openMailboxSecret } from './mailboxes.js';
+import { canRefresh, ensureFreshAccessToken } from './oauth-tokens.js';
 
 /**
  * "Test connection": IMAP login and folder list, then SMTP auth. Each side
@@ -20,17 +21,29 @@ export async function testMailboxConnection(
     const none = { ok: false, code: 'connection.no_settings' as const, message: 'this mailbox has no IMAP/SMTP settings' };
     return { ok: false, imap: none, smtp: none };
   }
-  if (db) {
-    // XOAUTH2 with a refresh token: test with a token that is valid now (renewed and saved when due).
+  const test = async (row: MailboxRow): Promise<ConnectionTestResult> => {
+    const [imap, smtp] = await Promise.all([testImap(row, secrets, timeoutMs), testSmtp(row, secrets, timeoutMs)]);
+    return { ok: imap.ok && smtp.ok, imap, smtp };
+  };
+  if (!db) return test(mailbox);
+  // XOAUTH2 with a refresh token: test with a token that is valid now (renewed and saved when due),
+  // and renew it once more when a server refuses it, as the sync and the outbox do.
+  const renewed = async (force: boolean): Promise<MailboxRow | ConnectionTestResult> => {
     try {
-      mailbox = await ensureFreshAccessToken(db, secrets, mailbox);
+      return await ensureFreshAccessToken(db, secrets, mailbox, { force });
     } catch (error) {
       const failed = { ok: false, ...classifyConnectionError(error) };
       return { ok: false, imap: failed, smtp: failed };
     }
-  }
-  const [imap, smtp] = await Promise.all([testImap(mailbox, secrets, timeoutMs), testSmtp(mailbox, secrets, timeoutMs)]);
-  return { ok: imap.ok && smtp.ok, imap, smtp };
+  };
+  const fresh = await renewed(false);
+  if (!('id' in fresh)) return fresh;
+  mailbox = fresh;
+  const result = await test(mailbox);
+  const refused = [result.imap, result.smtp].some((side) => !side.ok && side.code === 'connection.auth_failed');
+  if (!refused || mailbox.auth_method !== 'xoauth2' || !canRefresh(openMailboxSecret(mailbox, secrets))) return result;
+  const again = await renewed(true);
+  return 'id' in again ? test(again) : again;
 }
 
 async function testImap(mailbox: MailboxRow, secrets: SecretBox, timeoutMs: number): Promise<ConnectionTestResult['imap']> {
