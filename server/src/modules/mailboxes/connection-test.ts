@@ -28,22 +28,22 @@ export async function testMailboxConnection(
   if (!db) return test(mailbox);
   // XOAUTH2 with a refresh token: test with a token that is valid now (renewed and saved when due),
   // and renew it once more when a server refuses it, as the sync and the outbox do.
-  const renewed = async (force: boolean): Promise<MailboxRow | ConnectionTestResult> => {
+  const renew = async (force: boolean): Promise<ConnectionTestResult | null> => {
     try {
-      return await ensureFreshAccessToken(db, secrets, mailbox, { force });
+      mailbox = await ensureFreshAccessToken(db, secrets, mailbox, { force });
+      return null;
     } catch (error) {
       const failed = { ok: false, ...classifyConnectionError(error) };
       return { ok: false, imap: failed, smtp: failed };
     }
   };
-  const fresh = await renewed(false);
-  if (!('id' in fresh)) return fresh;
-  mailbox = fresh;
+  const renewalFailed = await renew(false);
+  if (renewalFailed) return renewalFailed;
   const result = await test(mailbox);
   const refused = [result.imap, result.smtp].some((side) => !side.ok && side.code === 'connection.auth_failed');
-  if (!refused || mailbox.auth_method !== 'xoauth2' || !canRefresh(openMailboxSecret(mailbox, secrets))) return result;
-  const again = await renewed(true);
-  return 'id' in again ? test(again) : again;
+  if (!refused || mailbox.auth_method !== 'xoauth2' || !mailbox.secret_enc || !canRefresh(openMailboxSecret(mailbox, secrets)))
+    return result;
+  return (await renew(true)) ?? test(mailbox);
 }
 
 async function testImap(mailbox: MailboxRow, secrets: SecretBox, timeoutMs: number): Promise<ConnectionTestResult['imap']> {
