@@ -206,9 +206,16 @@ function bigrams(run: string): string[] {
 
 /** Tokens of one CJK run as indexed: its bigrams, then its last character. */
 function indexedCjkTokens(run: string): string[] {
-  const chars = Array.from(run);
-  const last = chars[chars.length - 1];
-  return last === undefined ? [] : [...bigrams(run), last];
+  const tokens: string[] = [];
+  pushIndexedCjkTokens(Array.from(run), tokens);
+  return tokens;
+}
+
+/** The same tokens of a run already split into characters, pushed one by one (a body's runs are thousands long). */
+function pushIndexedCjkTokens(chars: string[], out: string[]): void {
+  if (chars.length === 0) return;
+  for (let i = 0; i + 1 < chars.length; i++) out.push((chars[i] as string) + chars[i + 1]);
+  out.push(chars[chars.length - 1] as string);
 }
 
 /**
@@ -225,11 +232,8 @@ export function toIndexText(text: string, maxChars: number = maxIndexedChars, ch
       out.push(run.text);
       continue;
     }
-    // indexedCjkTokens, written out: a Chinese body is thousands of characters in a few runs,
-    // and spreading each run's token array into push() cost more than making the tokens.
     const chars = Array.from(run.text);
-    for (let i = 0; i + 1 < chars.length; i++) out.push((chars[i] as string) + chars[i + 1]);
-    out.push(chars[chars.length - 1] as string);
+    pushIndexedCjkTokens(chars, out);
     if (characters) for (const ch of chars) if (characters.size < maxDistinctCharacters) characters.add(ch);
   }
   return out.join(' ');
