@@ -6,6 +6,7 @@ import { toUserDto } from '../workspace/index.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
 import type { ClientInfo } from './login-records.js';
 import { type RelyingParty, relyingPartyFor } from './passkeys.js';
+import { prepareDummyHash } from './passwords.js';
 import { resolvePublicUrl } from './public-url.js';
 import type { SecretBox } from './secret-box.js';
 import type { SecurityMailer } from './security-mail.js';
@@ -45,6 +46,7 @@ export function clientOf(request: FastifyRequest): ClientInfo {
 
 export function securityRouteKit(options: SecurityRoutesOptions): SecurityRouteKit {
   const { db } = options;
+  void prepareDummyHash();
   return {
     ...options,
     ctx: { db, secrets: options.secrets, mailer: options.mailer, timeouts: options.sessionTimeouts },
