@@ -157,6 +157,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       securityMailer,
       sessionTimeouts: config.sessionTimeouts,
       publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
     });

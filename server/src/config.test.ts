@@ -94,4 +94,23 @@ describe('configuration', () => {
       );
     });
   });
+
+  it('reads PIER_TRUST_PROXY as a hop count or a list of proxy addresses and ranges, off when unset', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PIER_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ PIER_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+    ]);
+  });
+
+  it.each(['0', '11', 'yes', '10.0.0.0/33', '10.0.0/8', '127.0.0.1,', 'proxy.acme.test', '::1/129'])(
+    'refuses PIER_TRUST_PROXY=%s with a message naming the variable',
+    (value) => {
+      expect(() => loadConfig({ PIER_TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ PIER_TRUST_PROXY: value })).toThrow(/PIER_TRUST_PROXY must be a number of proxy hops/);
+    },
+  );
 });

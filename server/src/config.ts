@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
@@ -41,6 +42,11 @@ export type Config = {
   sessionTimeouts: { idleMs: number; absoluteMs: number };
   /** Address of a mailbox connected in Pier whose SMTP settings send security mail (alerts, invitations, resets). */
   systemMailbox: string | undefined;
+  /**
+   * PIER_TRUST_PROXY, handed to Fastify's trustProxy: false (the socket's address is the client), a number
+   * of proxy hops to trust, or the proxies' addresses/CIDR ranges. Only then is X-Forwarded-For believed.
+   */
+  trustProxy: false | number | string[];
 };
 
 export class ConfigError extends Error {
@@ -107,6 +113,7 @@ const variables = {
     .max(24 * 365)
     .default(24 * 30),
   PIER_SYSTEM_MAILBOX: z.email().optional(),
+  PIER_TRUST_PROXY: z.string().optional().transform(parseTrustProxy),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -154,7 +161,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpSendTimeoutMs: v.PIER_SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
+    trustProxy: v.PIER_TRUST_PROXY,
   };
+}
+
+const TRUST_PROXY_HELP =
+  'must be a number of proxy hops (1-10) or a comma-separated list of proxy addresses or CIDR ranges, e.g. 10.0.0.0/8,::1';
+
+/** A hop count, or IPs/CIDR ranges (proxy-addr's syntax, checked here so a typo stops start-up). */
+function parseTrustProxy(raw: string | undefined, ctx: z.RefinementCtx): false | number | string[] {
+  if (raw === undefined) return false;
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+    ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+    return z.NEVER;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isAddressOrRange(entry));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_HELP}; ${JSON.stringify(bad)} is neither` });
+    return z.NEVER;
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /**

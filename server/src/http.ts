@@ -50,6 +50,8 @@ export type HttpOptions = {
   securityMailer: SecurityMailer;
   sessionTimeouts: SessionTimeouts;
   publicUrl: string | undefined;
+  /** Which proxies' X-Forwarded-For to believe (config.trustProxy); false: the socket's address is the client. */
+  trustProxy: false | number | string[];
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
   /** Live updates: routes that change conversations call `live.publisher` after commit; the hub serves GET /api/live. */
@@ -63,7 +65,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     loggerInstance: options.logger as FastifyBaseLogger,
     // One line per request is noise at this scale; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // PIER_TRUST_PROXY: only then does request.ip come from X-Forwarded-For (login records, lockout, rate limits).
+    // A hop count as the function Fastify itself builds for a number (its types accept no number).
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     bodyLimit: 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -156,6 +160,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       .send({ error: { code: 'request.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   return app;
+}
+
+/** Trusts the nearest `hops` proxies: the client is the address just before them in X-Forwarded-For. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 /** Paths the API limit leaves alone: the live socket (one long request) and the health probe. */

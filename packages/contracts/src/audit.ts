@@ -34,6 +34,7 @@ export const knownAuditActions = [
   'user.two_factor_reset',
   'session.revoked',
   'security.policy_changed',
+  'workspace.public_url_changed',
   'fraud.phone_confirmation_recorded',
   'outbox.uncertain_resent',
   'outbox.uncertain_marked_sent',

@@ -57,7 +57,25 @@ export const LoginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
-export const SetupStatusSchema = z.object({ needsSetup: z.boolean() });
+/**
+ * The address users open Pier at: links in invitation and reset mails point there. http(s) only,
+ * no query or fragment (a link's token goes in its fragment).
+ */
+export const PublicUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+  .max(300)
+  .refine((v) => !v.includes('?') && !v.includes('#'), 'must not contain ? or #');
+
+/** Where it comes from: PIER_PUBLIC_URL (wins), the workspace setting, or nowhere (then links are never mailed). */
+export const PublicUrlSettingSchema = z.object({
+  publicUrl: z.string().nullable(),
+  source: z.enum(['environment', 'workspace']).nullable(),
+});
+export type PublicUrlSetting = z.infer<typeof PublicUrlSettingSchema>;
+export const UpdatePublicUrlSchema = z.object({ publicUrl: PublicUrlSchema });
+
+/** `publicUrlConfigured`: false while neither PIER_PUBLIC_URL nor a stored address exists (the first-run page asks). */
+export const SetupStatusSchema = z.object({ needsSetup: z.boolean(), publicUrlConfigured: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatusSchema>;
 
 export const SetupRequestSchema = z.object({
@@ -65,6 +83,7 @@ export const SetupRequestSchema = z.object({
   name: z.string().trim().min(1).max(120),
   password: PasswordSchema,
   locale: LocaleSchema.optional(),
+  publicUrl: PublicUrlSchema.optional(),
 });
 export type SetupRequest = z.infer<typeof SetupRequestSchema>;
 

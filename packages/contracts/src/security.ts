@@ -160,8 +160,16 @@ export const InviteRequestSchema = z.object({
   locale: LocaleSchema.optional(),
 });
 export type InviteRequest = z.infer<typeof InviteRequestSchema>;
-/** The link is returned to the admin too, for when no system mailbox can send it. */
-export const AccountLinkSchema = z.object({ link: z.string(), expiresAt: z.number(), emailed: z.boolean() });
+/**
+ * The link is returned to the admin too, to copy when it was not mailed: `notEmailedBecause` says why
+ * (no system mailbox, or no public address configured: a link is never built from the request's Host).
+ */
+export const AccountLinkSchema = z.object({
+  link: z.string(),
+  expiresAt: z.number(),
+  emailed: z.boolean(),
+  notEmailedBecause: z.enum(['no_system_mailbox', 'no_public_url']).nullable(),
+});
 export type AccountLink = z.infer<typeof AccountLinkSchema>;
 
 export const ChangeRoleRequestSchema = z.object({ role: RoleSchema });

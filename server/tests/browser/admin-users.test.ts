@@ -87,9 +87,26 @@ describe('admin users page in Chromium', () => {
     await page.getByTestId('user-invite-submit').click();
     await page.getByTestId('user-link-panel').waitFor();
     expect(await page.getByTestId('user-link').inputValue()).toMatch(/\/invitation#token=/);
+    // No public address yet: the link is only for copying, and the page says why.
+    expect(await page.getByTestId('user-link-panel').textContent()).toContain('Pier has no public address');
+    expect(await page.getByTestId('public-address').textContent()).toContain('not emailed');
     await shot(page, 'users-02-invited-en');
     await page.getByTestId('user-link-close').click();
     expect(await row('new.hire@acme.test').getByTestId('user-status').textContent()).toBe('Invited');
+  });
+
+  it('lets the super admin set the public address, and builds the next link from it', async () => {
+    await page.getByTestId('public-address-edit').click();
+    expect(await page.getByTestId('public-address-input').inputValue()).toBe(pier.url);
+    await page.getByTestId('public-address-input').fill('https://pier.acme.test');
+    await page.getByTestId('public-address-save').click();
+    await expect.poll(() => page.getByTestId('public-address-value').textContent()).toBe('https://pier.acme.test');
+    await shot(page, 'users-02b-public-address-en');
+    await row('li.na@acme.test').getByTestId('user-password-link').click();
+    await page.getByTestId('user-link-panel').waitFor();
+    expect(await page.getByTestId('user-link').inputValue()).toMatch(/^https:\/\/pier\.acme\.test\/reset-password#token=/);
+    expect(await page.getByTestId('user-link-panel').textContent()).toContain('No system mailbox');
+    await page.getByTestId('user-link-close').click();
   });
 
   it('changes a role after a step-up when the last check is older than ten minutes', async () => {

@@ -40,6 +40,9 @@ describe('first run in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/setup');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await expect.poll(() => page.textContent('body')).toContain('创建第一个管理员');
+    // No PIER_PUBLIC_URL: the form asks where mailed links should point, guessing the address in use.
+    expect(await page.getByTestId('setup-public-url').inputValue()).toBe(pier.url);
+    expect(await page.textContent('body')).toContain('Pier 访问地址');
     await shot('01-setup-zh');
   });
 
@@ -48,6 +51,10 @@ describe('first run in Chromium', () => {
     await page.getByTestId('setup-email').fill(admin.email);
     await page.getByTestId('setup-password').fill(admin.password);
     await page.getByTestId('setup-password-confirm').fill(admin.password);
+    await page.getByTestId('setup-public-url').fill('ftp://pier.acme.test');
+    await page.getByTestId('setup-submit').click();
+    expect(await page.locator('#setup-public-url-error').textContent()).toContain('https://');
+    await page.getByTestId('setup-public-url').fill('https://pier.acme.test/');
     await page.getByTestId('setup-submit').click();
     // The workspace requires two-step sign-in: the first admin enrols before seeing the inbox.
     expect(await finishSecondFactorInBrowser(page, pier.url, admin.email)).toBe('enrolled');
@@ -56,6 +63,8 @@ describe('first run in Chromium', () => {
     expect(await page.getByTestId('current-user').textContent()).toContain(admin.name);
     expect(await page.getByTestId('inbox-sidebar').textContent()).toContain('未分配');
     expect(await page.getByTestId('conversation-list').textContent()).toContain('还没有会话');
+    const stored = await page.evaluate(() => fetch('/api/security/public-url').then((r) => r.json()));
+    expect(stored).toEqual({ publicUrl: 'https://pier.acme.test', source: 'workspace' });
     await shot('02-inbox-zh');
   });
 

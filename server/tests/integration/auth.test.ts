@@ -19,7 +19,7 @@ describe.each(engines)('sign-in on %s', (engine) => {
 
   it('asks for setup on a new workspace and refuses the session before it', async () => {
     const api = pier.api();
-    expect((await api.get('/api/setup')).body).toEqual({ needsSetup: true });
+    expect((await api.get('/api/setup')).body).toEqual({ needsSetup: true, publicUrlConfigured: false });
     expect(await api.get('/api/session')).toMatchObject({ status: 401, body: { error: { code: 'auth.required' } } });
   });
 
@@ -30,13 +30,20 @@ describe.each(engines)('sign-in on %s', (engine) => {
     expect(JSON.stringify(res.body)).toContain('password');
   });
 
-  it('creates the first super admin once, signs them in, and answers 409 to a second setup', async () => {
+  it('refuses a public address that is not http(s), naming the field', async () => {
+    const res = await pier.api().post('/api/setup', { ...admin, publicUrl: 'javascript:alert(1)' });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'request.invalid', details: [{ path: '/publicUrl' }] } } });
+    expect((await pier.api().get('/api/setup')).body).toEqual({ needsSetup: true, publicUrlConfigured: false });
+  });
+
+  it('creates the first super admin once with the public address, signs them in, and answers 409 to a second setup', async () => {
     const api = pier.api();
-    const res = await api.post('/api/setup', { ...admin, email: 'Li.Wei@ACME.test' });
+    const res = await api.post('/api/setup', { ...admin, email: 'Li.Wei@ACME.test', publicUrl: 'https://pier.acme.test/' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ user: { email: admin.email, role: 'super_admin', name: 'Li Wei' }, mailboxes: [] });
     expect((await api.get('/api/session')).status).toBe(200);
-    expect((await api.get('/api/setup')).body).toEqual({ needsSetup: false });
+    expect((await api.get('/api/setup')).body).toEqual({ needsSetup: false, publicUrlConfigured: true });
+    expect((await api.get('/api/security/public-url')).body).toEqual({ publicUrl: 'https://pier.acme.test', source: 'workspace' });
     const again = await pier.api().post('/api/setup', { ...admin, email: 'intruder@evil.test' });
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'setup.already_done' } } });
   });

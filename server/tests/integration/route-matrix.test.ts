@@ -58,6 +58,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/security/logins': 'SAU',
   'GET /api/security/policy': 'SA',
   'PUT /api/security/policy': 'S',
+  'GET /api/security/public-url': 'SA',
+  'PUT /api/security/public-url': 'S',
   'GET /api/users': 'SAU',
   'POST /api/users/invitations': 'SA',
   'PATCH /api/users/:userId/role': 'SA',

@@ -15,7 +15,12 @@ describe('security mail through the system mailbox (SQLite)', () => {
   beforeAll(async () => {
     for (const user of ['accounting@acme.test', 'sales@acme.test']) await emptyMailboxes(user);
     database = await createTestDatabase('sqlite');
-    pier = await startTestPier(database, { PIER_SYSTEM_MAILBOX: 'info@acme.test', PIER_LOGIN_RATE_LIMIT: '100' });
+    // Links are mailed only with a public address: here PIER_PUBLIC_URL (it wins over a stored one).
+    pier = await startTestPier(database, {
+      PIER_SYSTEM_MAILBOX: 'info@acme.test',
+      PIER_LOGIN_RATE_LIMIT: '100',
+      PIER_PUBLIC_URL: 'https://pier.acme.test',
+    });
     await addTestImapMailbox(pier.workspace, 'info@acme.test');
     await createAccount(pier.workspace.db, { email: 'accounting@acme.test', name: 'Boss', password, role: 'super_admin' });
     await createAccount(pier.workspace.db, { email: 'sales@acme.test', name: 'Zhang', password, role: 'agent' });
@@ -63,7 +68,9 @@ describe('security mail through the system mailbox (SQLite)', () => {
       name: 'Zhang',
       role: 'agent',
     });
-    expect(invite).toMatchObject({ status: 201, body: { emailed: true } });
+    expect(invite).toMatchObject({ status: 201, body: { emailed: true, notEmailedBecause: null } });
+    expect(invite.body.link).toMatch(/^https:\/\/pier\.acme\.test\/invitation#token=/);
+    expect((await admin.get('/api/security/public-url')).body).toEqual({ publicUrl: 'https://pier.acme.test', source: 'environment' });
     await expect
       .poll(async () => subjectsIn('sales@acme.test'), { timeout: 30_000, interval: 500 })
       .toContain('You are invited to Pier / 邀请您加入 Pier');

@@ -241,6 +241,7 @@ export const auditEn = {
     'user.two_factor_reset': 'Two-step sign-in reset by an admin',
     'session.revoked': 'Sessions signed out',
     'security.policy_changed': 'Security policy changed',
+    'workspace.public_url_changed': 'Public address changed',
     'fraud.phone_confirmation_recorded': 'Phone confirmation recorded',
     'outbox.uncertain_resent': 'Uncertain mail sent again',
     'outbox.uncertain_marked_sent': 'Uncertain mail marked as sent',

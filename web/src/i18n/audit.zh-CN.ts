@@ -228,6 +228,7 @@ export const auditZhCN: AuditCatalogue = {
     'user.two_factor_reset': '管理员重置两步验证',
     'session.revoked': '注销会话',
     'security.policy_changed': '修改安全策略',
+    'workspace.public_url_changed': '修改公开访问地址',
     'fraud.phone_confirmation_recorded': '记录电话核实',
     'outbox.uncertain_resent': '结果未知的邮件已重新发送',
     'outbox.uncertain_marked_sent': '结果未知的邮件已标记为已发送',

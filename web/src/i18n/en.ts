@@ -28,6 +28,7 @@ export const en = {
     email: 'Email',
     password: 'Password',
     passwordConfirm: 'Confirm password',
+    publicUrl: 'Pier’s web address',
   },
   setup: {
     pageTitle: 'Set up Pier',
@@ -37,6 +38,8 @@ export const en = {
     namePlaceholder: 'e.g. Li Wei',
     emailPlaceholder: 'you@company.com',
     passwordHint: 'At least 12 characters. A long passphrase is the easiest to remember.',
+    publicUrlHint:
+      'The address your colleagues open Pier at, e.g. https://pier.your-company.com. Invitation and password-reset emails link here.',
     submit: 'Create administrator',
     submitting: 'Creating…',
     footnote: 'This account can manage users, mailboxes and security settings. You can add colleagues afterwards.',
@@ -46,6 +49,7 @@ export const en = {
       emailInvalid: 'Enter a valid email address, e.g. name@company.com.',
       passwordTooShort: 'Use at least 12 characters ({{length}} so far).',
       passwordMismatch: 'The two passwords do not match.',
+      publicUrlInvalid: 'Enter a web address starting with https:// or http://, e.g. https://pier.your-company.com.',
     },
   },
   login: {
@@ -156,14 +160,15 @@ export const en = {
     },
     auth: {
       required: 'Your session has ended. Please sign in again.',
-      invalid_credentials: 'Wrong email or password.',
+      invalid_credentials:
+        'Wrong email or password. After several failed attempts an account is paused for a while and its owner receives a security alert.',
       forbidden: 'You do not have permission to do that.',
       rate_limited: 'Too many attempts. Wait a few minutes, then try again.',
       user_disabled: 'This account has been disabled. Contact an administrator.',
       second_factor_required: 'Enter the code from your authenticator app to finish signing in.',
       enrolment_required: 'Set up two-factor sign-in first: your workspace requires it.',
       step_up_required: 'For this action, confirm your password and code again.',
-      locked_out: 'Too many failed sign-ins. This account is locked for a while; try again later.',
+      locked_out: 'Too many failed sign-ins. Sign-in is paused for a while; try again later.',
       weak_password: 'Choose a stronger password: at least 12 characters, not a common password, not your email.',
       link_invalid: 'This link has expired or was already used. Ask for a new one.',
     },

@@ -50,10 +50,22 @@ export const usersEn = {
     reactivate: '{{name}} can sign in again.',
     revokeSessions: '{{name}} signed out of {{count}} sessions.',
   },
+  address: {
+    current: 'Invitation and reset links point to',
+    fromEnvironment: '(set by PIER_PUBLIC_URL)',
+    missing: 'Pier has no public address yet, so invitation and reset links are not emailed: copy them from here and pass them on.',
+    set: 'Set the address',
+    change: 'Change',
+    label: 'Pier’s web address',
+    save: 'Save',
+    cancel: 'Cancel',
+  },
   link: {
     title: 'Link for {{name}}',
     emailed: 'It was also sent by email.',
     notEmailed: 'No system mailbox is set up to send it: copy the link and give it to them yourself.',
+    notEmailedNoPublicUrl:
+      'Not emailed: Pier has no public address to put in a link (set PIER_PUBLIC_URL, or ask a super admin to set it). Copy the link and give it to them yourself.',
     expires: 'Valid until {{time}}. It works once.',
     copy: 'Copy link',
     copied: 'Copied',

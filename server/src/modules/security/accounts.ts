@@ -7,6 +7,7 @@ import { auditUserCreated, recordAudit } from '../audit/index.js';
 import { countUsers, createUser } from '../workspace/index.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
+import { storePublicUrl } from './public-url.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -25,8 +26,9 @@ export async function needsSetup(db: Kysely<Database>): Promise<boolean> {
 }
 
 /**
- * Creates the first super admin, once. The settings row is inserted in the same
- * transaction, so two setup forms submitted at once cannot both succeed.
+ * Creates the first super admin, once, and stores the public address the form asked for
+ * (links in mails point there). The settings row is inserted in the same transaction, so
+ * two setup forms submitted at once cannot both succeed.
  */
 export async function completeSetup(db: Kysely<Database>, input: SetupRequest): Promise<UserRow> {
   const alreadyDone = () => new AppError('setup.already_done', 409, 'Pier is already set up: sign in instead');
@@ -37,7 +39,9 @@ export async function completeSetup(db: Kysely<Database>, input: SetupRequest): 
         .insertInto('settings')
         .values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() })
         .execute();
-      const user = await createAccount(trx, { ...input, role: 'super_admin' });
+      const { publicUrl, ...account } = input;
+      const user = await createAccount(trx, { ...account, role: 'super_admin' });
+      if (publicUrl) await storePublicUrl(trx, publicUrl);
       await recordAudit(trx, auditUserCreated(user, 'setup'));
       return user;
     });

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import type { SecurityAlertsTable } from '../../db/tables/accounts.js';
 import { notify } from '../notifications/index.js';
 import type { Anomaly } from './login-anomalies.js';
-import type { SecurityMailer } from './security-mail.js';
+import { type SecurityMailer, securityAlertMail } from './security-mail.js';
 
 /**
  * Unusual-login alerts: one row per event about an account, shown to that user
@@ -14,14 +14,6 @@ import type { SecurityMailer } from './security-mail.js';
  */
 export type AlertKind = SecurityAlertsTable['kind'];
 export type NewAlert = { userId: string; kind: AlertKind; detail: Record<string, unknown>; loginRecordId: string | null };
-
-const describe: Record<AlertKind, (d: Record<string, unknown>) => string> = {
-  new_country: (d) => `a sign-in from a country not seen before on this account (${d.country})`,
-  new_device: (d) => `a sign-in from a new device (${d.device})`,
-  impossible_travel: (d) => `sign-ins from ${d.from} and ${d.to}, ${d.distanceKm} km apart, too close in time to travel`,
-  failure_burst: (d) => `${d.failures} failed sign-in attempts within ${d.minutes} minutes`,
-  locked_out: (d) => `sign-in locked for ${d.minutes} minutes after repeated failures`,
-};
 
 export function alertFromAnomaly(userId: string, anomaly: Anomaly, loginRecordId: string | null, extra: Record<string, unknown>): NewAlert {
   const { code, ...detail } = anomaly;
@@ -60,19 +52,9 @@ export async function raiseAlerts(db: Kysely<Database>, mailer: SecurityMailer, 
         });
       }
       if (!mailer.enabled) continue;
-      const what = describe[alert.kind](alert.detail);
       const recipients = new Set([subject.email, ...admins.map((a) => a.email)]);
       for (const to of recipients) {
-        await mailer.queue(trx, {
-          to,
-          subject: `Pier security alert: ${subject.email} / 安全提醒`,
-          text: [
-            `Pier noticed ${what} for ${subject.name} <${subject.email}>.`,
-            'If this was not expected, sign out the sessions on the "My security" page and change the password.',
-            '',
-            `Pier 检测到账户 ${subject.email} 的异常登录：${alert.kind}。如非本人操作，请在“我的安全”页面注销会话并修改密码。`,
-          ].join('\n'),
-        });
+        await mailer.queue(trx, securityAlertMail(to, subject, alert.kind, alert.detail));
       }
     }
   });

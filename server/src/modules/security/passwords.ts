@@ -9,14 +9,19 @@ export function hashPassword(password: string): Promise<string> {
 
 let dummyHash: Promise<string> | undefined;
 
+/** Made once at start (the HTTP app calls this), so the first unknown address does not cost twice. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('pier-dummy-password-for-timing');
+  return dummyHash;
+}
+
 /**
  * Verifies a password; with no stored hash (unknown user) it still spends the
- * same time on a dummy hash, so response time does not reveal which emails exist.
+ * same time on a dummy hash (same argon2 parameters), so response time does not reveal which emails exist.
  */
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
   if (!storedHash) {
-    dummyHash ??= hashPassword('pier-dummy-password-for-timing');
-    await argon2.verify(await dummyHash, password).catch(() => false);
+    await argon2.verify(await prepareDummyHash(), password).catch(() => false);
     return false;
   }
   return argon2.verify(storedHash, password).catch(() => false);

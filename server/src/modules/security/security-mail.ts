@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
+import type { SecurityAlertsTable } from '../../db/tables/accounts.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import type { SecretBox } from './secret-box.js';
@@ -22,6 +23,8 @@ export type SecurityMailer = {
   queue(executor: Kysely<Database> | Transaction<Database>, mail: SecurityMail): Promise<void>;
 };
 
+type AlertKind = SecurityAlertsTable['kind'];
+
 const JOB = 'security.send-mail';
 const Payload = z.object({ to: z.string(), subject: z.string(), sealedText: z.string() });
 
@@ -32,6 +35,61 @@ export function createSecurityMailer(secrets: SecretBox, enabled: boolean): Secu
       if (!enabled) return;
       await enqueueJob(executor, { name: JOB, payload: { to: mail.to, subject: mail.subject, sealedText: secrets.seal(mail.text) } });
     },
+  };
+}
+
+/** Every security mail's text is written here (English first, then Chinese), so the wording lives in one place. */
+export function invitationMail(to: string, inviterName: string, link: string): SecurityMail {
+  return {
+    to,
+    subject: 'You are invited to Pier / 邀请您加入 Pier',
+    text: `${inviterName} invited you to the shared mailbox in Pier. Choose your password here (valid 7 days):\n${link}\n\n${inviterName} 邀请您使用 Pier 共享邮箱。请在 7 天内通过以上链接设置密码。`,
+  };
+}
+
+/** A reset link: started by an administrator, or asked for by someone who typed the address. */
+export function passwordResetMail(to: string, startedBy: 'admin' | 'self', link: string): SecurityMail {
+  const subject = 'Reset your Pier password / 重置 Pier 密码';
+  if (startedBy === 'admin') {
+    return {
+      to,
+      subject,
+      text: `An administrator started a password reset for your Pier account. Choose a new password here (valid 1 hour):\n${link}\n\n管理员为您的 Pier 账户发起了密码重置，请在 1 小时内通过以上链接设置新密码。`,
+    };
+  }
+  return {
+    to,
+    subject,
+    text: `Someone asked to reset the password of this Pier account. If it was you, choose a new password here (valid 1 hour):\n${link}\n\nIf it was not you, ignore this mail.\n\n有人请求重置此 Pier 账户的密码。如是您本人，请在 1 小时内通过以上链接设置新密码；否则请忽略本邮件。`,
+  };
+}
+
+const describeAlert: Record<AlertKind, (d: Record<string, unknown>) => string> = {
+  new_country: (d) => `a sign-in from a country not seen before on this account (${d.country})`,
+  new_device: (d) => `a sign-in from a new device (${d.device})`,
+  impossible_travel: (d) => `sign-ins from ${d.from} and ${d.to}, ${d.distanceKm} km apart, too close in time to travel`,
+  failure_burst: (d) => `${d.failures} failed sign-in attempts within ${d.minutes} minutes`,
+  // The sign-in page answers a locked account like a wrong password (no account discovery): this mail is how its owner learns why.
+  locked_out: (d) => `sign-in locked for ${d.minutes} minutes after repeated failures (until then even the right password is refused)`,
+};
+
+/** An unusual-login alert about `subject`'s account, to the owner or an admin. */
+export function securityAlertMail(
+  to: string,
+  subject: { name: string; email: string },
+  kind: AlertKind,
+  detail: Record<string, unknown>,
+): SecurityMail {
+  const what = describeAlert[kind](detail);
+  return {
+    to,
+    subject: `Pier security alert: ${subject.email} / 安全提醒`,
+    text: [
+      `Pier noticed ${what} for ${subject.name} <${subject.email}>.`,
+      'If this was not expected, sign out the sessions on the "My security" page and change the password.',
+      '',
+      `Pier 检测到账户 ${subject.email} 的异常登录：${kind}。如非本人操作，请在“我的安全”页面注销会话并修改密码。`,
+    ].join('\n'),
   };
 }
 

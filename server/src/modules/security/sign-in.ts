@@ -30,10 +30,22 @@ function throttleKeys(userId: string | undefined, client: ClientInfo): string[] 
   return [...(userId ? [accountKey(userId)] : []), ...(client.ip ? [ipKey(client.ip)] : [])];
 }
 
-async function refuseWhileLocked(ctx: SignInContext, user: UserRow | undefined, email: string, client: ClientInfo) {
+const invalidCredentials = () => new AppError('auth.invalid_credentials', 401, 'wrong email or password');
+
+/**
+ * 429 auth.locked_out while the account or the address is locked. Sign-in by password passes no
+ * user (only the address counts there, see signInWithPassword); the record still names the account.
+ */
+async function refuseWhileLocked(
+  ctx: SignInContext,
+  user: UserRow | undefined,
+  email: string,
+  client: ClientInfo,
+  recordedUserId = user?.id ?? null,
+) {
   const waitMs = await lockedFor(ctx.db, throttleKeys(user?.id, client));
   if (waitMs <= 0) return;
-  await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user?.id ?? null, email, result: 'locked', client });
+  await recordLoginAttempt(ctx.db, ctx.mailer, { userId: recordedUserId, email, result: 'locked', client });
   const seconds = Math.ceil(waitMs / 1000);
   throw new AppError('auth.locked_out', 429, `too many failed sign-ins: try again in ${seconds} s`, { retryAfterSeconds: seconds });
 }
@@ -68,18 +80,32 @@ export async function openSession(ctx: SignInContext, user: UserRow, client: Cli
   return { user, token: session.token, expiresAt: session.expiresAt, secondFactor };
 }
 
+/**
+ * Password sign-in. A locked account answers exactly like an unknown address or a wrong password
+ * (401 auth.invalid_credentials), after the same argon2 work, so neither the answer nor its time
+ * tells whether an address has an account; its owner learns of the lock from the locked_out alert
+ * (in-app and by mail). A locked address (IP) still answers 429: that says nothing about accounts.
+ */
 export async function signInWithPassword(
   ctx: SignInContext,
   input: { email: string; password: string },
   client: ClientInfo,
 ): Promise<OpenedSession> {
   const user = await findUserByEmail(ctx.db, input.email);
-  await refuseWhileLocked(ctx, user, input.email, client);
+  await refuseWhileLocked(ctx, undefined, input.email, client, user?.id ?? null);
+  const accountLocked = user ? (await lockedFor(ctx.db, [accountKey(user.id)])) > 0 : false;
+  // Always one argon2 verification: the stored hash, or a dummy one for an unknown address.
   const isValid = await verifyPassword(user?.password_hash, input.password);
-  await recordAudit(ctx.db, auditLoginAttempt({ email: input.email, user, passwordOk: isValid, ip: client.ip }));
+  const attempt = auditLoginAttempt({ email: input.email, user, passwordOk: isValid && !accountLocked, ip: client.ip });
+  await recordAudit(ctx.db, accountLocked ? { ...attempt, details: { ...attempt.details, reason: 'locked' } } : attempt);
+  if (accountLocked) {
+    await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user?.id ?? null, email: input.email, result: 'locked', client });
+    if (client.ip) await recordFailure(ctx.db, ipKey(client.ip), LOCKOUT.ipThreshold);
+    throw invalidCredentials();
+  }
   if (!user || !isValid) {
     await countFailure(ctx, user, input.email, client, user ? 'bad_password' : 'unknown_user');
-    throw new AppError('auth.invalid_credentials', 401, 'wrong email or password');
+    throw invalidCredentials();
   }
   if (user.status !== 'active') {
     await recordLoginAttempt(ctx.db, ctx.mailer, { userId: user.id, email: user.email, result: 'disabled', client });

@@ -6,51 +6,36 @@ import {
   InviteRequestSchema,
   OpenConversationsSchema,
   PasswordResetRequestSchema,
-  type SessionInfo,
   SessionInfoSchema,
   TokenPasswordRequestSchema,
   UserAdminListSchema,
 } from '@pier/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { findUserByEmail, findUserById } from '../workspace/index.js';
+import { findUserById } from '../workspace/index.js';
+import { inviteWithLink, requestPasswordReset, resetLinkByAdmin } from './account-links.js';
 import { apiActorOf, requireAuth } from './guard.js';
-import type { SecurityRoutesOptions } from './routes.js';
-import type { AuthContext } from './sessions.js';
-import { type OpenedSession, openSession, type SignInContext } from './sign-in.js';
+import { admins, clientOf, type SecurityRouteKit } from './route-support.js';
+import { openSession } from './sign-in.js';
 import {
   changeRole,
   deactivateUser,
-  INVITE_TTL_MS,
-  inviteUser,
-  issueAccountToken,
   listUsersForAdmin,
   openConversationsOf,
-  RESET_TTL_MS,
   reactivateUser,
   setPasswordWithToken,
 } from './user-lifecycle.js';
 
-type UserRoutesOptions = SecurityRoutesOptions & {
-  ctx: SignInContext;
-  setSessionCookie: (reply: FastifyReply, opened: OpenedSession) => void;
-  sessionInfo: (auth: Pick<AuthContext, 'user' | 'secondFactor'>) => Promise<SessionInfo>;
-};
-
-const admins = ['super_admin', 'admin'] as const;
 const UserIdParams = z.object({ userId: z.string().min(1).max(64) });
+/** The address the admin's browser uses (same-origin by the CSRF check): only for a link shown to them, never mailed. */
+const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 /** Users and their lifecycle: invitations, roles, password resets, deactivation. */
-export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, options) => {
-  const { db, ctx, mailer } = options;
-  const rateLimit = { max: options.loginRateLimitPerMinute, timeWindow: 60_000 };
-
-  const linkFor = (request: FastifyRequest, path: string, token: string) => {
-    const base = options.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
-    return new URL(`${path}#token=${token}`, base).toString();
-  };
+export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, options) => {
+  const { db, ctx, rateLimit } = options;
+  const links = { db, mailer: options.mailer, publicUrl: options.publicUrl };
 
   app.get(
     '/api/users',
@@ -62,24 +47,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/users/invitations',
     { config: { access: { roles: admins } }, schema: { body: InviteRequestSchema, response: { 201: AccountLinkSchema } } },
     async (request, reply) => {
-      const actor = requireAuth(request).user;
-      if (request.body.role === 'super_admin' && actor.role !== 'super_admin') {
-        throw new AppError('auth.forbidden', 403, 'only a super admin can invite a super admin');
-      }
-      const user = await inviteUser(db, request.body, apiActorOf(request));
-      const { token, expiresAt } = await issueAccountToken(db, {
-        userId: user.id,
-        purpose: 'invite',
-        createdBy: actor.id,
-        ttlMs: INVITE_TTL_MS,
-      });
-      const link = linkFor(request, '/invitation', token);
-      await mailer.queue(db, {
-        to: user.email,
-        subject: 'You are invited to Pier / 邀请您加入 Pier',
-        text: `${actor.name} invited you to the shared mailbox in Pier. Choose your password here (valid 7 days):\n${link}\n\n${actor.name} 邀请您使用 Pier 共享邮箱。请在 7 天内通过以上链接设置密码。`,
-      });
-      return reply.code(201).send({ link, expiresAt, emailed: mailer.enabled });
+      const link = await inviteWithLink(links, requireAuth(request).user, request.body, apiActorOf(request), originOf(request));
+      return reply.code(201).send(link);
     },
   );
 
@@ -88,7 +57,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     { config: { access: 'public', rateLimit }, schema: { body: TokenPasswordRequestSchema, response: { 200: SessionInfoSchema } } },
     async (request, reply) => {
       const user = await setPasswordWithToken(db, 'invite', request.body.token, request.body.password, { ip: request.ip });
-      const opened = await openSession(ctx, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+      const opened = await openSession(ctx, user, clientOf(request));
       options.setSessionCookie(reply, opened);
       return options.sessionInfo(opened);
     },
@@ -107,24 +76,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/users/:userId/password-reset',
     { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams, response: { 201: AccountLinkSchema } } },
     async (request, reply) => {
-      const actor = requireAuth(request).user;
-      const user = await findUserById(db, request.params.userId);
-      if (!user || user.status === 'disabled') throw new AppError('user.not_found', 404, 'no active user with this id');
-      if (user.role === 'super_admin' && actor.role !== 'super_admin') {
-        throw new AppError('auth.forbidden', 403, 'only a super admin can reset a super admin');
-      }
-      const { token, expiresAt } = await issueAccountToken(
-        db,
-        { userId: user.id, purpose: 'reset', createdBy: actor.id, ttlMs: RESET_TTL_MS },
-        apiActorOf(request),
-      );
-      const link = linkFor(request, '/reset-password', token);
-      await mailer.queue(db, {
-        to: user.email,
-        subject: 'Reset your Pier password / 重置 Pier 密码',
-        text: `An administrator started a password reset for your Pier account. Choose a new password here (valid 1 hour):\n${link}\n\n管理员为您的 Pier 账户发起了密码重置，请在 1 小时内通过以上链接设置新密码。`,
-      });
-      return reply.code(201).send({ link, expiresAt, emailed: mailer.enabled });
+      const link = await resetLinkByAdmin(links, requireAuth(request).user, request.params.userId, apiActorOf(request), originOf(request));
+      return reply.code(201).send(link);
     },
   );
 
@@ -133,19 +86,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     '/api/auth/password-reset',
     { config: { access: 'public', rateLimit }, schema: { body: PasswordResetRequestSchema } },
     async (request, reply) => {
-      const user = await findUserByEmail(db, request.body.email);
-      if (user && user.status === 'active' && mailer.enabled) {
-        const { token } = await issueAccountToken(
-          db,
-          { userId: user.id, purpose: 'reset', createdBy: null, ttlMs: RESET_TTL_MS },
-          { actorId: null, ip: request.ip, via: 'api' },
-        );
-        await mailer.queue(db, {
-          to: user.email,
-          subject: 'Reset your Pier password / 重置 Pier 密码',
-          text: `Someone asked to reset the password of this Pier account. If it was you, choose a new password here (valid 1 hour):\n${linkFor(request, '/reset-password', token)}\n\nIf it was not you, ignore this mail.\n\n有人请求重置此 Pier 账户的密码。如是您本人，请在 1 小时内通过以上链接设置新密码；否则请忽略本邮件。`,
-        });
-      }
+      await requestPasswordReset(links, request.body.email, { ip: request.ip });
       return reply.code(202).send({ accepted: true });
     },
   );

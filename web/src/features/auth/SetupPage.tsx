@@ -7,14 +7,14 @@ import { currentLocale } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
-import { queryKeys, useStoreSession } from '../session/queries';
+import { queryKeys, useSetupStatus, useStoreSession } from '../session/queries';
 import { AuthLayout } from './AuthLayout';
 import { EMAIL_PATTERN, serverInvalidFields, submitErrorMessage } from './formErrors';
 
 const MIN_PASSWORD = 12;
-const FIELDS = ['name', 'email', 'password'] as const;
+const FIELDS = ['name', 'email', 'password', 'publicUrl'] as const;
 
-type Values = { name: string; email: string; password: string; confirm: string };
+type Values = { name: string; email: string; password: string; confirm: string; publicUrl: string };
 type FieldName = keyof Values;
 
 export function SetupPage() {
@@ -23,7 +23,10 @@ export function SetupPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const storeSession = useStoreSession();
-  const [values, setValues] = useState<Values>({ name: '', email: '', password: '', confirm: '' });
+  // The address this browser opened Pier at is the best first guess for where mailed links should point.
+  const [values, setValues] = useState<Values>({ name: '', email: '', password: '', confirm: '', publicUrl: window.location.origin });
+  // Asked only while the server has none (PIER_PUBLIC_URL unset): links in invitation and reset mails point there.
+  const askPublicUrl = useSetupStatus().data?.publicUrlConfigured === false;
   const [attempted, setAttempted] = useState(false);
   const inputs = useRef<Partial<Record<FieldName, HTMLInputElement | null>>>({});
 
@@ -46,6 +49,7 @@ export function SetupPage() {
     problems.password = t('setup.validation.passwordTooShort', { length: values.password.length });
   }
   if (values.confirm !== values.password) problems.confirm = t('setup.validation.passwordMismatch');
+  if (askPublicUrl && !isWebAddress(values.publicUrl.trim())) problems.publicUrl = t('setup.validation.publicUrlInvalid');
   const shown = attempted ? problems : {};
 
   const serverFields = serverInvalidFields(setup.error, FIELDS);
@@ -64,7 +68,7 @@ export function SetupPage() {
     event.preventDefault();
     if (setup.isPending) return;
     setAttempted(true);
-    const firstProblem = (['name', 'email', 'password', 'confirm'] as const).find((field) => problems[field]);
+    const firstProblem = (['name', 'email', 'password', 'confirm', 'publicUrl'] as const).find((field) => problems[field]);
     if (firstProblem) {
       inputs.current[firstProblem]?.focus();
       return;
@@ -74,6 +78,7 @@ export function SetupPage() {
       email: values.email.trim(),
       password: values.password,
       locale: currentLocale(),
+      ...(askPublicUrl ? { publicUrl: values.publicUrl.trim() } : {}),
     });
   };
 
@@ -146,6 +151,22 @@ export function SetupPage() {
             error={shown.confirm}
             {...bind('confirm')}
           />
+          {askPublicUrl ? (
+            <Field
+              id="setup-public-url"
+              data-testid="setup-public-url"
+              label={t('fields.publicUrl')}
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellCheck={false}
+              maxLength={300}
+              hint={t('setup.publicUrlHint')}
+              error={shown.publicUrl}
+              invalid={serverFields.includes('publicUrl')}
+              {...bind('publicUrl')}
+            />
+          ) : null}
           <button type="submit" className="btn btn-primary btn-lg btn-block" data-testid="setup-submit" disabled={setup.isPending}>
             {setup.isPending ? t('setup.submitting') : t('setup.submit')}
           </button>
@@ -154,4 +175,14 @@ export function SetupPage() {
       </div>
     </AuthLayout>
   );
+}
+
+/** http(s), no query or fragment: what the server accepts (PublicUrlSchema). */
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
 }

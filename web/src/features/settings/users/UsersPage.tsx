@@ -21,6 +21,7 @@ import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { useStepUpAction } from '../../accounts/StepUp';
 import { CheckIcon, PlusIcon } from '../icons';
+import { PublicAddress } from './PublicAddress';
 
 const usersApi = {
   list: () => request<UserAdminList>('GET', '/api/users'),
@@ -77,6 +78,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
           </button>
         )}
       </header>
+      {readOnly ? null : <PublicAddress role={me.role} />}
       {readOnly ? (
         <p className="muted" data-testid="users-read-only">
           {t('readOnly')}
@@ -572,7 +574,13 @@ function LinkPanel({ shown, onClose }: { shown: Shown; onClose: () => void }) {
   return (
     <div className="users-link" role="status" data-testid="user-link-panel">
       <h3>{t('link.title', { name: shown.name })}</h3>
-      <p className="muted">{shown.link.emailed ? t('link.emailed') : t('link.notEmailed')}</p>
+      <p className="muted">
+        {shown.link.emailed
+          ? t('link.emailed')
+          : shown.link.notEmailedBecause === 'no_public_url'
+            ? t('link.notEmailedNoPublicUrl')
+            : t('link.notEmailed')}
+      </p>
       <input
         className="input users-link-input"
         readOnly
