@@ -21,4 +21,5 @@ export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-i
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { conversationRoutes } from './routes.js';
+export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';
