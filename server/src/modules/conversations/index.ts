@@ -15,7 +15,7 @@ export {
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
-export { messageIdentity, splitMessage } from './message-identity.js';
+export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
