@@ -75,7 +75,7 @@ export async function checkStoredMail(
       attachmentOfOrphan.add(sha256Hex(attachment.content));
     }
   }
-  const legacyHosts = await hostsByContentIdentity(deps);
+  let legacyHosts: Map<string, Host> | undefined; // read once, when the first orphan without Message-ID needs it
   for (const sha256 of orphans) {
     if (attachmentOfOrphan.has(sha256)) {
       report.orphan_kinds.attachment++;
@@ -84,6 +84,7 @@ export async function checkStoredMail(
     const raw = await deps.blobs.get(sha256);
     const { messageId } = await parseMail(raw);
     const content = contentIdentity(raw);
+    if (!messageId) legacyHosts ??= await hostsByContentIdentity(deps);
     const host = await findHost(deps.db, content, messageId ? undefined : legacyHosts);
     if (host && messageId) {
       report.orphan_kinds.copy++;
