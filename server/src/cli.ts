@@ -16,15 +16,17 @@ import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
-import { reindexStoredMail } from './modules/conversations/index.js';
+import { checkStoredMail, reindexStoredMail } from './modules/conversations/index.js';
 import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
   grantMailboxAccess,
   listMailboxes,
+  loadOwnAddresses,
   testMailboxConnection,
 } from './modules/mailboxes/index.js';
+import { uploadBlobHashes } from './modules/outbox/index.js';
 import { createAccount } from './modules/security/index.js';
 import { importMailFiles, syncMailboxOnce } from './modules/sync/index.js';
 import { findUserByEmail } from './modules/workspace/index.js';
@@ -360,6 +362,25 @@ program
         );
       }
       if (!report.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('doctor')
+  .description(
+    'check that every stored mail is reachable from a message: report blobs no row points at, and store mail an ' +
+      'earlier identity merged into another message as its own; prints a JSON summary, exit 1 when bytes are missing or a merge is left',
+  )
+  .option('--dry-run', 'report only, change nothing')
+  .action(async (opts: { dryRun?: boolean }) => {
+    await withWorkspace(async (ws) => {
+      const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db) };
+      const report = await checkStoredMail(
+        { db: ws.db, blobs: ws.blobs, ctx },
+        { dryRun: opts.dryRun === true, otherReferences: await uploadBlobHashes(ws.db) },
+      );
+      console.log(JSON.stringify(report));
+      if (report.missing_blobs > 0 || report.orphan_kinds.merged > report.repaired) process.exitCode = 1;
     });
   });
 

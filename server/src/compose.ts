@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -8,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
+import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
@@ -174,7 +174,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         engine: workspace.database.engine,
         secrets: workspace.secrets,
-        workerId: `${hostname()}:${process.pid}`,
+        workerId: localHolderId(),
         onStored: (results) => live.messagesStored(results),
       });
       const syncing = supervisor;

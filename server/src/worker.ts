@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { isDeadLocalHolder, localHolderId } from './jobs/local-holder.js';
 import type { Queue } from './jobs/queue.js';
 import type { AnyJobHandler } from './jobs/registry.js';
 
 export type Schedule = { name: string; everyMs: number; payload?: unknown };
 
 /**
- * The job loop: claims due jobs, runs their handlers, and keeps recurring jobs
+ * The job loop: claims due jobs one at a time (a claimed job is a started job, so a crash
+ * strands no others behind its lease), runs their handlers, and keeps recurring jobs
  * scheduled (one queued instance each, via the dedupe key, whatever the node count).
+ * On start it frees the claims of dead workers of this host (docs/decisions/0002-job-queue.md).
  */
 export function startWorker(options: {
   queue: Queue;
@@ -19,13 +21,14 @@ export function startWorker(options: {
   leaseMs?: number;
 }) {
   const { queue, logger } = options;
-  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const workerId = `${localHolderId()}:${randomBytes(3).toString('hex')}`;
   const handlers = new Map(options.handlers.map((h) => [h.name, h]));
   const names = [...handlers.keys()];
   const pollMs = options.pollMs ?? 500;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let recovered = false;
 
   async function schedule() {
     const now = Date.now();
@@ -40,9 +43,14 @@ export function startWorker(options: {
   }
 
   async function tick() {
+    if (!recovered) {
+      const released = await queue.releaseClaimsOf(isDeadLocalHolder);
+      if (released > 0) logger.warn({ released }, 'freed the jobs claimed by a dead worker of this host');
+      recovered = true;
+    }
     await schedule();
     for (;;) {
-      const jobs = await queue.claim({ workerId, names, limit: 4, leaseMs: options.leaseMs ?? 5 * 60_000 });
+      const jobs = await queue.claim({ workerId, names, limit: 1, leaseMs: options.leaseMs ?? 5 * 60_000 });
       if (jobs.length === 0 || stopped) return;
       for (const job of jobs) {
         const handler = handlers.get(job.name);

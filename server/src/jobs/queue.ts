@@ -7,7 +7,8 @@ import type { Database, JobRow } from '../db/schema.js';
 /**
  * A durable job queue in the jobs table, on either engine. A job is claimed by
  * setting a lease (locked_by, locked_until); a worker that dies loses its lease
- * and the job runs again, so handlers must be idempotent. On PostgreSQL the
+ * and the job runs again, so handlers must be idempotent. Workers claim one job
+ * at a time, so a dead worker holds only the job it was running. On PostgreSQL the
  * claim uses FOR UPDATE SKIP LOCKED so several nodes never take the same job;
  * SQLite has a single writer, so its UPDATE … RETURNING is already exclusive.
  */
@@ -127,6 +128,35 @@ export function createQueue(db: Kysely<Database>, engine: Engine) {
         .where('id', 'in', due)
         .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
         .execute();
+    },
+
+    /**
+     * Frees the claims of workers that are certainly dead (`isDead`: a process of this host that
+     * is gone), so a restarted node runs their jobs now instead of after the lease (5 min). The job
+     * that was running when its worker died runs again (a send job then records "uncertain").
+     */
+    async releaseClaimsOf(isDead: (workerId: string) => boolean): Promise<number> {
+      const now = Date.now();
+      const holders = await db
+        .selectFrom('jobs')
+        .select('locked_by')
+        .distinct()
+        .where('state', '=', 'queued')
+        .where('locked_by', 'is not', null)
+        .where('locked_until', '>=', now)
+        .execute();
+      let released = 0;
+      for (const { locked_by: holder } of holders) {
+        if (!holder || !isDead(holder)) continue;
+        const result = await db
+          .updateTable('jobs')
+          .set({ locked_by: null, locked_until: null })
+          .where('locked_by', '=', holder)
+          .where('state', '=', 'queued')
+          .executeTakeFirst();
+        released += Number(result.numUpdatedRows);
+      }
+      return released;
     },
 
     async complete(id: string, workerId: string): Promise<void> {

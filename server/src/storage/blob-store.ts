@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -143,5 +143,24 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Every blob's SHA-256, walking the store's two-level fan-out (for `pier doctor`, not for request paths). */
+export async function* listBlobs(store: Pick<BlobStore, 'root'>): AsyncGenerator<string> {
+  const entries = async (dir: string) => {
+    try {
+      return (await readdir(dir)).sort();
+    } catch {
+      return [];
+    }
+  };
+  for (const first of await entries(store.root)) {
+    if (!/^[0-9a-f]{2}$/.test(first)) continue; // tmp/
+    for (const second of await entries(path.join(store.root, first))) {
+      for (const name of await entries(path.join(store.root, first, second))) {
+        if (SHA256_HEX.test(name) && name.startsWith(first + second)) yield name;
+      }
+    }
   }
 }

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -49,6 +51,40 @@ describe.each(engines)('importing history on %s', (engine) => {
     expect(JSON.parse(first.stdout)).toEqual({ new: 4, known: 0, failed: 0, failures: [] });
     const again = await runCli(database, ['import', '--mailbox', 'sales@acme.test', dir]);
     expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, known: 4, failed: 0 });
+  });
+
+  it('counts each distinct malformed mail as new the first time and keeps its own bytes, never "known" because another came first', async () => {
+    const malformed: [string, string][] = [
+      ['body-one.eml', '\r\nbody ONE\r\n'],
+      ['body-two.eml', '\r\nbody TWO\r\n'],
+      ['header-a.eml', 'X-Note: no blank line A\r\n'],
+      ['header-b.eml', 'X-Note: no blank line B\r\n'],
+      ['empty.eml', ''],
+      ['random.eml', '\u0007\u00ff\u0010 random bytes, no header\r\n\u0000'],
+    ];
+    const folder = path.join(dir, 'malformed');
+    mkdirSync(folder);
+    for (const [name, text] of malformed) writeFileSync(path.join(folder, name), Buffer.from(text, 'latin1'));
+    const first = await runCli(database, ['import', '--mailbox', 'sales@acme.test', folder]);
+    expect(JSON.parse(first.stdout)).toEqual({ new: 6, known: 0, failed: 0, failures: [] });
+    const again = await runCli(database, ['import', '--mailbox', 'sales@acme.test', folder]);
+    expect(JSON.parse(again.stdout)).toEqual({ new: 0, known: 6, failed: 0, failures: [] });
+
+    const handle = openDatabase(database);
+    try {
+      const shas = malformed.map(([, text]) => createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex'));
+      const rows = await handle.db
+        .selectFrom('messages')
+        .innerJoin('message_bodies', 'message_bodies.message_id', 'messages.id')
+        .select(['messages.raw_sha256', 'message_bodies.text'])
+        .where('messages.raw_sha256', 'in', shas)
+        .execute();
+      const textOf = new Map(rows.map((r) => [r.raw_sha256, r.text]));
+      expect(textOf.size).toBe(6);
+      expect(shas.slice(0, 2).map((sha) => textOf.get(sha))).toEqual(['body ONE', 'body TWO']);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('reports a missing path as failed with the reason, and exits non-zero', async () => {

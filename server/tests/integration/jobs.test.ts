@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
+import { holderIdOf, isDeadLocalHolder, localHolderId } from '../../src/jobs/local-holder.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 
 describe.each(engines)('the job queue on %s', (engine) => {
@@ -76,6 +79,23 @@ describe.each(engines)('the job queue on %s', (engine) => {
         .where('id', '=', job?.id ?? '')
         .executeTakeFirst(),
     ).toBeDefined();
+  });
+
+  it("frees the claims of a killed worker of this host at once, and leaves a live or another host's worker's claims to their lease", async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const dead = `${holderIdOf(child.pid ?? -1)}:a1b2c3`;
+    const live = `${localHolderId()}:d4e5f6`;
+    const remote = `other-host:${child.pid}:0123456789ab:1:1:a1b2c3`;
+    for (let i = 0; i < 4; i++) await ws.queue.enqueue({ name: 't.orphaned', payload: i });
+    const byDead = await ws.queue.claim({ workerId: dead, names: ['t.orphaned'], limit: 2, leaseMs: 300_000 });
+    await ws.queue.claim({ workerId: live, names: ['t.orphaned'], limit: 1, leaseMs: 300_000 });
+    await ws.queue.claim({ workerId: remote, names: ['t.orphaned'], limit: 1, leaseMs: 300_000 });
+    expect(await ws.queue.releaseClaimsOf(isDeadLocalHolder)).toBe(0); // still running
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    expect(await ws.queue.releaseClaimsOf(isDeadLocalHolder)).toBe(2);
+    const retaken = await claim('w2', ['t.orphaned']);
+    expect(retaken.map((j) => j.id).sort()).toEqual(byDead.map((j) => j.id).sort());
   });
 
   it('keeps one queued job per dedupe key', async () => {

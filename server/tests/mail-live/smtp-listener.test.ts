@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createApiClient } from '../support/http-client.js';
@@ -65,6 +67,30 @@ describe.each(engines)("Pier's own SMTP listener on %s", (engine) => {
       response: expect.stringMatching(/5\.1\.1 .*not a mailbox of this Pier workspace/),
     });
     expect(await conversationSubjects(pier.url)).toHaveLength(2);
+  });
+
+  it('stores four different mails without Message-ID or blank line as four messages, each with its own bytes (the 250s name four ids)', async () => {
+    const mails = ['\r\nbody ONE\r\n', '\r\nbody TWO\r\n', 'X-Note: no blank line A\r\n', 'X-Note: no blank line B\r\n'];
+    const ids: string[] = [];
+    for (const text of mails) {
+      const info = await send(pier.smtpPort, { envelope: { from: 'odd@customer.test', to: ['sales@acme.test'] }, raw: text });
+      ids.push(/stored as (\S+)/.exec(info.response)?.[1] ?? info.response);
+    }
+    expect(new Set(ids).size).toBe(4);
+    const handle = openDatabase(database);
+    try {
+      const rows = await handle.db
+        .selectFrom('messages')
+        .innerJoin('message_bodies', 'message_bodies.message_id', 'messages.id')
+        .select(['messages.id', 'messages.raw_sha256', 'message_bodies.text'])
+        .where('messages.id', 'in', ids)
+        .execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(ids.map((id) => byId.get(id)?.raw_sha256)).toEqual(mails.map((text) => createHash('sha256').update(text).digest('hex')));
+      expect(ids.slice(0, 2).map((id) => byId.get(id)?.text)).toEqual(['body ONE', 'body TWO']);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('refuses a mail over the size limit with 552', async () => {

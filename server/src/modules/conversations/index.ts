@@ -15,10 +15,11 @@ export {
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
-export { messageIdentity, splitMessage } from './message-identity.js';
+export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { conversationRoutes } from './routes.js';
+export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';

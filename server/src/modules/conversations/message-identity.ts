@@ -4,26 +4,43 @@ import { sha256Hex } from '../../storage/blob-store.js';
  * The identity that makes ingest idempotent. Two copies of one mail (CC'd to
  * sales@ and info@, or fetched again after a crash) differ in the headers that
  * servers add on the way (Received, Delivered-To, Return-Path,
- * Authentication-Results…), so the identity is built only from what the sender
- * wrote: Message-ID, the originator headers and the body. A reused Message-ID
- * with another body gives another identity; a mail without Message-ID still has one.
+ * Authentication-Results…), so the identity of a mail with a Message-ID is built
+ * only from what the sender wrote: Message-ID, the originator headers and the body.
+ * A reused Message-ID with another body gives another identity.
+ *
+ * A mail without a usable Message-ID (`messageId` is what parseMail read, the value
+ * stored as message_id_header) is identified by all its bytes (SHA-256 of the raw
+ * source, the same as its raw blob's name): two different byte strings are never one
+ * message, whatever headers they lack (a body-only, header-only or random mail would
+ * otherwise all share the identity of "no headers, empty body"). See decision 0004.
  */
 const ORIGINATOR_HEADERS = ['message-id', 'from', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references'] as const;
 
-export function messageIdentity(raw: Buffer): string {
+export function messageIdentity(raw: Buffer, messageId: string | null): string {
+  return messageId ? contentIdentity(raw) : sha256Hex(raw);
+}
+
+/** The Message-ID + originator + body identity (what every stored mail with a Message-ID has). */
+export function contentIdentity(raw: Buffer): string {
   const { headers, body } = splitMessage(raw);
   const parts = ORIGINATOR_HEADERS.map((name) => `${name}:${(headers.get(name) ?? []).join('\u0000')}`);
   parts.push(`body:${sha256Hex(normaliseBody(body))}`);
   return sha256Hex(parts.join('\n'));
 }
 
-/** Splits raw RFC 5322 bytes into unfolded headers (lower-cased names) and the body bytes. */
+/**
+ * Splits raw RFC 5322 bytes into unfolded headers (lower-cased names) and the body bytes.
+ * A mail that starts with a blank line has an empty header: all of it is body (RFC 5322 §2.1).
+ */
 export function splitMessage(raw: Buffer): { headers: Map<string, string[]>; body: Buffer } {
   const crlf = raw.indexOf('\r\n\r\n');
   const lf = raw.indexOf('\n\n');
   let headerEnd: number;
   let bodyStart: number;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) {
+  if (raw[0] === 0x0a || (raw[0] === 0x0d && raw[1] === 0x0a)) {
+    headerEnd = 0;
+    bodyStart = raw[0] === 0x0a ? 1 : 2;
+  } else if (crlf !== -1 && (lf === -1 || crlf < lf)) {
     headerEnd = crlf;
     bodyStart = crlf + 4;
   } else if (lf !== -1) {

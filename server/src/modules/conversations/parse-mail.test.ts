@@ -361,6 +361,19 @@ describe('parseMail: broken mail', () => {
     });
     expect(mail.parseError).toBeTruthy();
   });
+
+  it('shows a mail that starts with a blank line as a body without header, and a header-only mail as headers', async () => {
+    const bodyOnly = await parseMail(Buffer.from('\r\nSubject: not a header\r\nbody ONE\r\n'));
+    expect([bodyOnly.subject, bodyOnly.text]).toEqual(['', 'Subject: not a header\nbody ONE']);
+    const headerOnly = await parseMail(Buffer.from('Subject: only a header\r\nX-Note: no blank line A\r\n'));
+    expect([headerOnly.subject, headerOnly.text]).toEqual(['only a header', '']);
+  });
+
+  it('shows bytes without any header field and without a blank line as the text they are', async () => {
+    const mail = await parseMail(Buffer.from('random bytes \u0001 with no header\r\nsecond line', 'latin1'));
+    expect(mail.text).toBe('random bytes \u0001 with no header\nsecond line');
+    expect((await parseMail(Buffer.alloc(0))).text).toBe('');
+  });
 });
 
 describe('what mailparser gets wrong on its own (if one of these fails, mailparser changed: recheck the workarounds)', () => {

@@ -74,7 +74,7 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     const top = readTopHeaders(raw, prepared.headerCodec);
     const html = typeof mail.html === 'string' && mail.html.trim() !== '' ? clean(mail.html) : null;
     const parsedText = clean(mail.text ?? '').trimEnd();
-    const text = parsedText.trim() === '' && html ? htmlToText(html) : parsedText;
+    const text = parsedText.trim() === '' && html ? htmlToText(html) : parsedText || textOfHeaderlessMail(raw, prepared.headerCodec);
     if (mail.textConversionError) issues.push(`html to text: ${mail.textConversionError.message}`);
     return {
       ...top,
@@ -932,6 +932,18 @@ function extensionFor(mime: string): string {
 /** PostgreSQL text cannot hold NUL, and no reader needs it. */
 function clean(text: string): string {
   return text.replaceAll('\u0000', '');
+}
+
+/**
+ * Random bytes, or text with no header field and no blank line, read as a header would show
+ * nothing: shown as the text it is instead (the raw source stays untouched).
+ */
+function textOfHeaderlessMail(raw: Buffer, headerCodec: string): string {
+  const { headers, body } = splitMessage(raw);
+  if (headers.size > 0 || body.length > 0) return '';
+  return clean(decodeUndeclared(raw, headerCodec === WINDOWS_1252 ? null : headerCodec))
+    .replace(/\r\n?/g, '\n')
+    .trimEnd();
 }
 
 // ---------------------------------------------------------------------------------------------

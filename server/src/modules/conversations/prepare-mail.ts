@@ -43,7 +43,7 @@ export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { dura
   }
   const participants = participantsOf(parsed);
   return {
-    identity: messageIdentity(raw),
+    identity: messageIdentity(raw, parsed.messageId),
     raw: rawBlob,
     parsed,
     attachments: stored,

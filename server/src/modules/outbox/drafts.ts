@@ -117,3 +117,9 @@ export async function findUploads(db: Db, userId: string, ids: string[]): Promis
     return r ? [{ id: r.id, filename: r.filename, mime: r.mime, size: Number(r.size), sha256: r.sha256 }] : [];
   });
 }
+
+/** The blobs uploads point at (`pier doctor` counts them as referenced). */
+export async function uploadBlobHashes(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('outbox_uploads').select('sha256').distinct().execute();
+  return rows.map((r) => r.sha256);
+}

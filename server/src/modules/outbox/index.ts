@@ -1,5 +1,6 @@
 export { attachBounce } from './bounces.js';
 export type { Actor } from './conversation-reads.js';
+export { uploadBlobHashes } from './drafts.js';
 export { parseDeliveryReport } from './dsn.js';
 export { buildOutgoingMime, htmlToPlainText } from './mime.js';
 export { cancelSend, composeContext, deliveryStates, queueSend, resolveSend, SEND_JOB, SENT_COPY_JOB } from './queue-send.js';

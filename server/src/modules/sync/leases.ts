@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { isDeadLocalHolder } from '../../jobs/local-holder.js';
 
 /**
  * Leases make one node the owner of a resource (e.g. "imap:<mailbox id>"), so
  * several workers on PostgreSQL never sync the same mailbox twice. A lease
  * is taken when free or expired, renewed by its holder, and lost when the
- * holder stops renewing (crash): another node takes over after `ttlMs`.
+ * holder stops renewing (crash): another node takes over after `ttlMs`. A process
+ * restarted on the same host takes the leases of its dead predecessor at once
+ * (holder names: jobs/local-holder.ts), so sync resumes without waiting for expiry.
  */
 export async function acquireLease(db: Kysely<Database>, name: string, holder: string, ttlMs: number): Promise<boolean> {
   const now = Date.now();
@@ -20,6 +23,16 @@ export async function acquireLease(db: Kysely<Database>, name: string, holder: s
     )
     .execute();
   const row = await db.selectFrom('leases').select('holder').where('name', '=', name).executeTakeFirst();
+  if (row && row.holder !== holder && isDeadLocalHolder(row.holder)) {
+    // Conditional on the dead holder, so of two processes doing this at once only one wins.
+    await db
+      .updateTable('leases')
+      .set({ holder, expires_at: now + ttlMs })
+      .where('name', '=', name)
+      .where('holder', '=', row.holder)
+      .execute();
+    return (await db.selectFrom('leases').select('holder').where('name', '=', name).executeTakeFirst())?.holder === holder;
+  }
   return row?.holder === holder;
 }
 
