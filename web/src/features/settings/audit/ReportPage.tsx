@@ -9,7 +9,6 @@ import { StepUpDownload } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
 import { reportApi } from './api';
 
-type ReportList = { items: { id: string; periodStart: number; periodEnd: number; createdAt: number; trigger: string }[] };
 type SectionKey = Exclude<keyof StoredReportDto['report'], 'version' | 'periodStart' | 'periodEnd' | 'generatedAt'>;
 const SECTIONS: SectionKey[] = [
   'mailboxesWithoutMail',
