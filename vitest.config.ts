@@ -1,12 +1,26 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// One run, four kinds of test. Integration, mail-live and browser tests need the
+const contractsSrc = fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url));
+
+// One run, five kinds of test. Integration, mail-live and browser tests need the
 // servers that scripts/test-env starts (npm test does that); they run one file
 // at a time because they share those servers and this 2-core machine.
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'] } },
+      {
+        // The web app's logic. jsdom because the modules it loads touch the document at start (i18n,
+        // cookies); the contracts come from source, as in the Vite build (web/vite.config.ts).
+        resolve: { alias: { '@pier/contracts': contractsSrc } },
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.ts'],
+          environment: 'jsdom',
+          env: { TZ: 'Asia/Shanghai' },
+        },
+      },
       {
         test: {
           name: 'integration',

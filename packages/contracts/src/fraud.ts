@@ -110,6 +110,7 @@ export const PendingApprovalSchema = z.object({
     .nullable(),
 });
 export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+export const PendingApprovalListSchema = z.object({ items: z.array(PendingApprovalSchema) });
 
 /** PUT /api/contacts/:id/phone — a number from a trusted source, in any usual notation; stored as E.164. */
 export const ContactPhoneInputSchema = z.object({
@@ -124,3 +125,7 @@ export const ContactPhoneInputSchema = z.object({
 export type ContactPhoneInput = z.infer<typeof ContactPhoneInputSchema>;
 export const ContactPhoneSchema = z.object({ contactId: z.string(), address: z.string(), phone: z.string().nullable() });
 export type ContactPhone = z.infer<typeof ContactPhoneSchema>;
+/** GET /api/conversations/:id/contacts: the conversation's contacts with their phone numbers. */
+export const ConversationContactSchema = ContactPhoneSchema.extend({ name: z.string().nullable() });
+export type ConversationContact = z.infer<typeof ConversationContactSchema>;
+export const ConversationContactListSchema = z.object({ items: z.array(ConversationContactSchema) });

@@ -59,6 +59,7 @@ export const MailboxSchema = z.object({
   openCount: z.number().int(),
 });
 export type Mailbox = z.infer<typeof MailboxSchema>;
+export const MailboxListSchema = z.object({ items: z.array(MailboxSchema) });
 
 export const MailboxDetailSchema = MailboxSchema.extend({
   statusDetail: z.string().nullable(),

@@ -47,6 +47,8 @@ export const OutboxItemSchema = z.object({
   sentCopy: z.string(),
 });
 export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+/** GET /api/conversations/:id/outbox: the conversation's outgoing mail, oldest first. */
+export const OutboxItemListSchema = z.object({ items: z.array(OutboxItemSchema) });
 
 /** 409 outbox.collision details: what arrived after the composer opened. */
 export const CollisionChangeSchema = z.object({
@@ -130,6 +132,9 @@ export const UpdateSignatureSchema = SignatureSettingsSchema.omit({ mailboxId: t
 
 export const SavedReplySchema = z.object({ id: z.string(), name: z.string(), bodyHtml: z.string(), updatedAt: z.number().int() });
 export type SavedReply = z.infer<typeof SavedReplySchema>;
+export const SavedReplyListSchema = z.object({ items: z.array(SavedReplySchema) });
+/** A signature preview or a rendered saved reply. */
+export const RenderedHtmlSchema = z.object({ html: z.string() });
 export const SaveSavedReplySchema = z.object({ name: z.string().trim().min(1).max(200), bodyHtml: z.string().max(100_000) });
 
 export const SendPreferencesSchema = z.object({

@@ -1,4 +1,5 @@
-import type { TlsMode } from './mailboxes.js';
+import { z } from 'zod';
+import { type TlsMode, TlsModeSchema } from './mailboxes.js';
 
 /**
  * Provider presets: the settings a form fills in, and the quirks Pier handles.
@@ -83,3 +84,17 @@ export const mailboxPresets: readonly MailboxPreset[] = [
 export function findPreset(id: string): MailboxPreset | undefined {
   return mailboxPresets.find((p) => p.id === id);
 }
+
+const PresetServerSchema = z.object({ host: z.string(), port: z.number().int(), tls: TlsModeSchema }).nullable();
+/** GET /api/mailbox-presets (the list above); typed against MailboxPreset so the two cannot drift apart. */
+export const MailboxPresetSchema: z.ZodType<MailboxPreset> = z.object({
+  id: z.string(),
+  imap: PresetServerSchema,
+  smtp: PresetServerSchema,
+  requiresImapId: z.boolean(),
+  savesSentMail: z.boolean(),
+  supportsXoauth2: z.boolean(),
+  oauthTokenEndpoint: z.string().optional(),
+  needsAppPassword: z.boolean(),
+});
+export const MailboxPresetListSchema = z.object({ items: z.array(MailboxPresetSchema) });

@@ -91,6 +91,8 @@ export const SessionSummarySchema = z.object({
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 export const SessionListSchema = z.object({ items: z.array(SessionSummarySchema) });
 export type SessionList = z.infer<typeof SessionListSchema>;
+/** DELETE /api/me/sessions, DELETE /api/users/:userId/sessions: how many sessions ended. */
+export const SessionsRevokedSchema = z.object({ revoked: z.number().int() });
 
 export const loginResults = [
   'success',
@@ -198,3 +200,5 @@ export type OpenConversations = z.infer<typeof OpenConversationsSchema>;
 export const TokenPasswordRequestSchema = z.object({ token: z.string().min(20).max(200), password: PasswordSchema });
 export type TokenPasswordRequest = z.infer<typeof TokenPasswordRequestSchema>;
 export const PasswordResetRequestSchema = z.object({ email: EmailSchema });
+/** 202 whether or not the address has an account (no account enumeration). */
+export const PasswordResetAcceptedSchema = z.object({ accepted: z.boolean() });

@@ -73,6 +73,7 @@ export const FollowRequestSchema = z.object({ following: z.boolean() });
 /** Merges the conversation in the path into `intoId`: its messages, notes, events and mailboxes move there. */
 export const MergeRequestSchema = z.object({ intoId: z.string().min(1).max(64) });
 export const MergeResultSchema = z.object({ conversationId: z.string() });
+export const NoteCreatedSchema = z.object({ id: z.string() });
 
 export const NoteRequestSchema = z.object({
   body: z.string().trim().min(1).max(20_000),
@@ -137,6 +138,7 @@ export const NotificationListQuerySchema = z.object({
 });
 /** Marks these notifications read; all of the user's when `ids` is absent. */
 export const MarkNotificationsReadSchema = z.object({ ids: z.array(z.string().min(1).max(64)).max(500).optional() });
+export const NotificationsMarkedSchema = z.object({ marked: z.number().int() });
 
 export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
 export type Priority = z.infer<typeof PrioritySchema>;

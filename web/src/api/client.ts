@@ -1,5 +1,5 @@
-import type { ConversationList, Health, Locale, LoginRequest, SessionInfo, SetupRequest, SetupStatus } from '@pier/contracts';
-import { CSRF_COOKIE, CSRF_HEADER } from '@pier/contracts';
+import type { Locale, LoginRequest, SessionInfo, SetupRequest } from '@pier/contracts';
+import { ConversationListSchema, CSRF_COOKIE, CSRF_HEADER, HealthSchema, SessionInfoSchema, SetupStatusSchema } from '@pier/contracts';
 
 /** A failed API call: the HTTP status and the stable error code from `{ error: { code, message } }`. */
 export class ApiRequestError extends Error {
@@ -20,6 +20,22 @@ export class ApiRequestError extends Error {
 export const NETWORK_ERROR = 'network.unreachable';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A contract's zod schema, as far as the client needs it; the response type is what `parse` returns.
+ * Every typed call passes it as `import.meta.env.DEV && Schema`, written out at the call: Vite replaces
+ * `import.meta.env.DEV` with `false` in production builds, the expression folds to `false`, and the schema
+ * (zod with it) is tree-shaken away, so production pays nothing for the check. A constant holding the flag
+ * does not fold that way (decision 0023).
+ */
+export type ResponseSchema<T> = { parse(data: unknown): T };
+
+export type RequestOptions<T> = {
+  /** JSON-encoded; a Blob (an upload) goes as raw bytes. */
+  body?: unknown;
+  /** `import.meta.env.DEV && Schema`: checked in development builds, `false` in production. */
+  response?: ResponseSchema<T> | false;
+};
 
 export function readCookie(name: string): string | null {
   if (typeof document === 'undefined' || !document.cookie) return null;
@@ -69,21 +85,27 @@ async function toError(res: Response): Promise<ApiRequestError> {
 
 async function send(method: Method, path: string, body: unknown, csrf: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = raw ? 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrf) headers[CSRF_HEADER] = csrf;
   try {
     return await fetch(path, {
       method,
       credentials: 'same-origin',
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
   } catch (err) {
     throw new ApiRequestError(0, NETWORK_ERROR, err instanceof Error ? err.message : String(err));
   }
 }
 
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/**
+ * One API call: JSON in and out, the CSRF header on state-changing methods, `{ error: { code } }`
+ * as an ApiRequestError. Without a response schema the call resolves to nothing (`void`).
+ */
+export async function request<T = void>(method: Method, path: string, options: RequestOptions<T> = {}): Promise<T> {
+  const { body, response } = options;
   const csrf = method === 'GET' ? null : await ensureCsrfToken();
   let res = await send(method, path, body, csrf);
   if (!res.ok && res.status === 403 && method !== 'GET') {
@@ -96,8 +118,33 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (import.meta.env.DEV && response) checkResponse(response, data, `${method} ${path}`);
+  return data as T;
 }
+
+/**
+ * Development builds only: the response must match its contract. The raw data is still what the
+ * caller gets, so a development build behaves exactly as production does (no defaults filled in,
+ * no unknown keys stripped); a mismatch is an error the developer sees at once.
+ */
+function checkResponse<T>(schema: ResponseSchema<T>, data: unknown, call: string): void {
+  try {
+    schema.parse(data);
+  } catch (err) {
+    console.error(`${call}: the response does not match its contract`, err, data);
+    throw new Error(`${call}: the response does not match its contract: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** `request` by method: `http.get(path, import.meta.env.DEV && Schema)`, `http.post(path, body, import.meta.env.DEV && Schema)`… */
+export const http = {
+  get: <T = void>(path: string, response?: ResponseSchema<T> | false) => request<T>('GET', path, { response }),
+  post: <T = void>(path: string, body?: unknown, response?: ResponseSchema<T> | false) => request<T>('POST', path, { body, response }),
+  put: <T = void>(path: string, body: unknown, response?: ResponseSchema<T> | false) => request<T>('PUT', path, { body, response }),
+  patch: <T = void>(path: string, body: unknown, response?: ResponseSchema<T> | false) => request<T>('PATCH', path, { body, response }),
+  delete: <T = void>(path: string, response?: ResponseSchema<T> | false) => request<T>('DELETE', path, { response }),
+};
 
 /**
  * Downloads a file the API serves (exports), through fetch rather than a plain link so that a refusal
@@ -126,20 +173,20 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
 }
 
 export const api = {
-  setupStatus: () => request<SetupStatus>('GET', '/api/setup'),
-  setup: (body: SetupRequest) => request<SessionInfo>('POST', '/api/setup', body),
-  login: (body: LoginRequest) => request<SessionInfo>('POST', '/api/auth/login', body),
-  logout: () => request<void>('POST', '/api/auth/logout'),
+  setupStatus: () => http.get('/api/setup', import.meta.env.DEV && SetupStatusSchema),
+  setup: (body: SetupRequest) => http.post('/api/setup', body, import.meta.env.DEV && SessionInfoSchema),
+  login: (body: LoginRequest) => http.post('/api/auth/login', body, import.meta.env.DEV && SessionInfoSchema),
+  logout: () => http.post('/api/auth/logout'),
   /** The current session, or null when nobody is signed in. */
   session: async (): Promise<SessionInfo | null> => {
     try {
-      return await request<SessionInfo>('GET', '/api/session');
+      return await http.get('/api/session', import.meta.env.DEV && SessionInfoSchema);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 401) return null;
       throw err;
     }
   },
-  updatePreferences: (locale: Locale) => request<void>('PUT', '/api/me/preferences', { locale }),
+  updatePreferences: (locale: Locale) => http.put('/api/me/preferences', { locale }),
   conversations: (params: {
     mailboxId?: string | null;
     limit?: number;
@@ -157,7 +204,7 @@ export const api = {
     if (params.tag) query.set('tag', params.tag);
     if (params.team) query.set('team', params.team);
     query.set('limit', String(params.limit ?? 50));
-    return request<ConversationList>('GET', `/api/conversations?${query}`);
+    return http.get(`/api/conversations?${query}`, import.meta.env.DEV && ConversationListSchema);
   },
-  health: () => request<Health>('GET', '/api/health'),
+  health: () => http.get('/api/health', import.meta.env.DEV && HealthSchema),
 };

@@ -1,43 +1,47 @@
-import type {
-  LoginRecordList,
-  Passkey,
-  PasskeyCredential,
-  PasskeyList,
-  PasskeyRegistered,
-  RecoveryCodes,
-  SecurityAlertList,
-  SessionInfo,
-  SessionList,
-  StepUpRequest,
-  TokenPasswordRequest,
-  TotpEnrolment,
-  TwoFactorStatus,
+import type { PasskeyCredential, StepUpRequest, TokenPasswordRequest } from '@pier/contracts';
+import {
+  LoginRecordListSchema,
+  PasskeyListSchema,
+  PasskeyRegisteredSchema,
+  PasskeySchema,
+  PasswordResetAcceptedSchema,
+  RecoveryCodesSchema,
+  SecurityAlertListSchema,
+  SessionInfoSchema,
+  SessionListSchema,
+  SessionsRevokedSchema,
+  TotpEnrolmentSchema,
+  TwoFactorStatusSchema,
+  WebAuthnOptionsSchema,
 } from '@pier/contracts';
-import { request } from '../../api/client';
+import { http } from '../../api/client';
 
 export const accountsApi = {
-  verifySecondFactor: (code: string) => request<SessionInfo>('POST', '/api/auth/second-factor', { code }),
-  verifyWithPasskey: (passkey: PasskeyCredential) => request<SessionInfo>('POST', '/api/auth/second-factor', { passkey }),
-  passkeyChallenge: () => request<Record<string, unknown>>('POST', '/api/auth/passkey-challenge'),
-  passkeys: () => request<PasskeyList>('GET', '/api/me/passkeys'),
-  passkeyOptions: () => request<Record<string, unknown>>('POST', '/api/me/passkeys/options'),
+  verifySecondFactor: (code: string) => http.post('/api/auth/second-factor', { code }, import.meta.env.DEV && SessionInfoSchema),
+  verifyWithPasskey: (passkey: PasskeyCredential) =>
+    http.post('/api/auth/second-factor', { passkey }, import.meta.env.DEV && SessionInfoSchema),
+  passkeyChallenge: () => http.post('/api/auth/passkey-challenge', undefined, import.meta.env.DEV && WebAuthnOptionsSchema),
+  passkeys: () => http.get('/api/me/passkeys', import.meta.env.DEV && PasskeyListSchema),
+  passkeyOptions: () => http.post('/api/me/passkeys/options', undefined, import.meta.env.DEV && WebAuthnOptionsSchema),
   registerPasskey: (name: string, response: PasskeyCredential) =>
-    request<PasskeyRegistered>('POST', '/api/me/passkeys', { name, response }),
-  renamePasskey: (id: string, name: string) => request<Passkey>('PATCH', `/api/me/passkeys/${encodeURIComponent(id)}`, { name }),
-  removePasskey: (id: string) => request<void>('DELETE', `/api/me/passkeys/${encodeURIComponent(id)}`),
-  startTotp: () => request<TotpEnrolment>('POST', '/api/me/two-factor/totp'),
-  confirmTotp: (code: string) => request<RecoveryCodes>('POST', '/api/me/two-factor/totp/confirm', { code }),
-  twoFactorStatus: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
-  regenerateRecoveryCodes: () => request<RecoveryCodes>('POST', '/api/me/two-factor/recovery-codes'),
-  stepUp: (body: StepUpRequest) => request<void>('POST', '/api/auth/step-up', body),
-  sessions: () => request<SessionList>('GET', '/api/me/sessions'),
-  revokeSession: (id: string) => request<void>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),
-  revokeOtherSessions: () => request<{ revoked: number }>('DELETE', '/api/me/sessions'),
-  logins: () => request<LoginRecordList>('GET', '/api/me/logins?limit=50'),
-  alerts: () => request<SecurityAlertList>('GET', '/api/security/alerts?limit=50'),
-  acceptInvitation: (body: TokenPasswordRequest) => request<SessionInfo>('POST', '/api/auth/invitation/accept', body),
-  completeReset: (body: TokenPasswordRequest) => request<void>('POST', '/api/auth/password-reset/complete', body),
-  requestReset: (email: string) => request<{ accepted: boolean }>('POST', '/api/auth/password-reset', { email }),
+    http.post('/api/me/passkeys', { name, response }, import.meta.env.DEV && PasskeyRegisteredSchema),
+  renamePasskey: (id: string, name: string) =>
+    http.patch(`/api/me/passkeys/${encodeURIComponent(id)}`, { name }, import.meta.env.DEV && PasskeySchema),
+  removePasskey: (id: string) => http.delete(`/api/me/passkeys/${encodeURIComponent(id)}`),
+  startTotp: () => http.post('/api/me/two-factor/totp', undefined, import.meta.env.DEV && TotpEnrolmentSchema),
+  confirmTotp: (code: string) => http.post('/api/me/two-factor/totp/confirm', { code }, import.meta.env.DEV && RecoveryCodesSchema),
+  twoFactorStatus: () => http.get('/api/me/two-factor', import.meta.env.DEV && TwoFactorStatusSchema),
+  regenerateRecoveryCodes: () => http.post('/api/me/two-factor/recovery-codes', undefined, import.meta.env.DEV && RecoveryCodesSchema),
+  stepUp: (body: StepUpRequest) => http.post('/api/auth/step-up', body),
+  sessions: () => http.get('/api/me/sessions', import.meta.env.DEV && SessionListSchema),
+  revokeSession: (id: string) => http.delete(`/api/me/sessions/${encodeURIComponent(id)}`),
+  revokeOtherSessions: () => http.delete('/api/me/sessions', import.meta.env.DEV && SessionsRevokedSchema),
+  logins: () => http.get('/api/me/logins?limit=50', import.meta.env.DEV && LoginRecordListSchema),
+  alerts: () => http.get('/api/security/alerts?limit=50', import.meta.env.DEV && SecurityAlertListSchema),
+  acceptInvitation: (body: TokenPasswordRequest) =>
+    http.post('/api/auth/invitation/accept', body, import.meta.env.DEV && SessionInfoSchema),
+  completeReset: (body: TokenPasswordRequest) => http.post('/api/auth/password-reset/complete', body),
+  requestReset: (email: string) => http.post('/api/auth/password-reset', { email }, import.meta.env.DEV && PasswordResetAcceptedSchema),
 };
 
 export const accountsKeys = {

@@ -1,4 +1,4 @@
-import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, SaveDraft, Upload } from '@pier/contracts';
+import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, SaveDraft } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
@@ -10,9 +10,16 @@ import { useConversationAction } from '../conversation/slots';
 import { usePresence } from '../live';
 import './registerCatalogue';
 import { composerApi } from './api';
+import { CollisionNotice } from './CollisionNotice';
+import { ComposerAttachments } from './ComposerAttachments';
+import { ComposerFields, emptyFields, type Fields } from './ComposerFields';
+import { ComposerFooter } from './ComposerFooter';
+import { ComposerToolbar } from './ComposerToolbar';
 import { OutboxStatusList } from './OutboxStatusList';
 import { invalidRecipients, parseRecipients } from './recipients';
 import { SignaturePreview } from './SignaturePreview';
+import { UndoToast } from './UndoToast';
+import { useDraftAutosave } from './useDraftAutosave';
 import './composer.css';
 
 export type ComposerProps = {
@@ -30,9 +37,6 @@ export type ComposerProps = {
 
 /** One extension list for the component's life: a new list would make TipTap rebuild the editor. */
 const EXTENSIONS = [StarterKit.configure({ link: { openOnClick: false } })];
-
-type Fields = { mailboxId: string; to: string; cc: string; bcc: string; subject: string; uploads: Upload[] };
-const emptyFields: Fields = { mailboxId: '', to: '', cc: '', bcc: '', subject: '', uploads: [] };
 
 /**
  * The composer: rich text (TipTap) with the plain-text alternative made by the
@@ -53,9 +57,6 @@ export default function ComposerPanel({
   const [fields, setFields] = useState<Fields>(emptyFields);
   const [showCc, setShowCc] = useState(false);
   const [draftId, setDraftId] = useState<string | null>(null);
-  const [draftState, setDraftState] = useState<{ kind: 'idle' | 'saving' | 'saved' | 'failed'; at?: number; reason?: string }>({
-    kind: 'idle',
-  });
   const [dirty, setDirty] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -78,7 +79,6 @@ export default function ComposerPanel({
   const preferences = useQuery({ queryKey: ['send-preferences'], queryFn: () => composerApi.preferences() });
   // Others in this conversation, beside the send button; this agent counts as replying once they typed.
   const others = usePresence(conversationId, dirty > 0 ? 'replying' : 'viewing');
-  const { t: tl } = useTranslation('live');
   const signature = useQuery({
     queryKey: ['signature-preview', fields.mailboxId],
     queryFn: () => composerApi.signaturePreview(fields.mailboxId),
@@ -151,23 +151,7 @@ export default function ComposerPanel({
     };
   }, [conversationId, fields, mode, context.data, messageId]);
 
-  // Drafts are saved to the server a moment after the agent stops typing (`dirty` counts edits).
-  const latest = useRef({ draftBody, draftId });
-  latest.current = { draftBody, draftId };
-  useEffect(() => {
-    if (dirty === 0) return;
-    const timer = setTimeout(() => {
-      setDraftState({ kind: 'saving' });
-      composerApi
-        .saveDraft(latest.current.draftId, latest.current.draftBody())
-        .then((draft) => {
-          setDraftId(draft.id);
-          setDraftState({ kind: 'saved', at: draft.updatedAt });
-        })
-        .catch((err: unknown) => setDraftState({ kind: 'failed', reason: errorMessage(err) }));
-    }, 800);
-    return () => clearTimeout(timer);
-  }, [dirty]);
+  const [draftState, setDraftState] = useDraftAutosave(dirty, draftId, draftBody, setDraftId);
 
   const change = (patch: Partial<Fields>) => {
     setFields((f) => ({ ...f, ...patch }));
@@ -348,146 +332,23 @@ export default function ComposerPanel({
       </header>
 
       {collision ? (
-        <div className="composer-collision" role="alert" data-testid="composer-collision">
-          <strong>{t('collision.title')}</strong>
-          <p>{t('collision.body')}</p>
-          <ul>
-            {collision.map((c) => (
-              <li key={c.messageId}>
-                <span className="composer-collision-who">
-                  {c.direction === 'in' ? t('collision.incoming', { from: c.from ?? '?' }) : t('collision.outgoing')}
-                </span>{' '}
-                <span className="composer-collision-time">{time(c.at)}</span>
-                <p>{c.snippet}</p>
-              </li>
-            ))}
-          </ul>
-          <div className="composer-actions-row">
-            <button type="button" className="btn btn-primary" onClick={() => void send(true)} data-testid="composer-send-anyway">
-              {t('collision.sendAnyway')}
-            </button>
-            <button type="button" className="btn" onClick={() => setCollision(null)}>
-              {t('collision.review')}
-            </button>
-          </div>
-        </div>
+        <CollisionNotice collision={collision} time={time} onSendAnyway={() => void send(true)} onReview={() => setCollision(null)} />
       ) : null}
 
-      <div className="composer-fields">
-        <label className="composer-row">
-          <span>{t('fields.from')}</span>
-          <select value={fields.mailboxId} onChange={(e) => change({ mailboxId: e.target.value })} data-testid="composer-from">
-            {(context.data?.mailboxes ?? []).map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} &lt;{m.address}&gt;
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="composer-row">
-          <span>{t('fields.to')}</span>
-          <input
-            value={fields.to}
-            onChange={(e) => change({ to: e.target.value })}
-            placeholder={t('fields.recipientsHint')}
-            data-testid="composer-to"
-            autoComplete="off"
-          />
-          {!showCc ? (
-            <button type="button" className="btn btn-ghost composer-cc-toggle" onClick={() => setShowCc(true)}>
-              {t('fields.showCcBcc')}
-            </button>
-          ) : null}
-        </label>
-        {showCc ? (
-          <>
-            <label className="composer-row">
-              <span>{t('fields.cc')}</span>
-              <input value={fields.cc} onChange={(e) => change({ cc: e.target.value })} data-testid="composer-cc" autoComplete="off" />
-            </label>
-            <label className="composer-row">
-              <span>{t('fields.bcc')}</span>
-              <input value={fields.bcc} onChange={(e) => change({ bcc: e.target.value })} data-testid="composer-bcc" autoComplete="off" />
-            </label>
-          </>
-        ) : null}
-        <label className="composer-row">
-          <span>{t('fields.subject')}</span>
-          <input value={fields.subject} onChange={(e) => change({ subject: e.target.value })} data-testid="composer-subject" />
-        </label>
-      </div>
+      <ComposerFields
+        fields={fields}
+        mailboxes={context.data?.mailboxes}
+        showCc={showCc}
+        onShowCc={() => setShowCc(true)}
+        change={change}
+      />
 
-      <div className="composer-toolbar" role="toolbar" aria-label={t('toolbar.label')}>
-        <button
-          type="button"
-          className="btn btn-ghost"
-          aria-pressed={editor?.isActive('bold') ?? false}
-          onClick={() => editor?.chain().focus().toggleBold().run()}
-          title={t('toolbar.bold')}
-        >
-          <strong>B</strong>
-        </button>
-        <button
-          type="button"
-          className="btn btn-ghost"
-          aria-pressed={editor?.isActive('italic') ?? false}
-          onClick={() => editor?.chain().focus().toggleItalic().run()}
-          title={t('toolbar.italic')}
-        >
-          <em>I</em>
-        </button>
-        <button
-          type="button"
-          className="btn btn-ghost"
-          onClick={() => editor?.chain().focus().toggleBulletList().run()}
-          title={t('toolbar.bulletList')}
-        >
-          •≡
-        </button>
-        <button
-          type="button"
-          className="btn btn-ghost"
-          onClick={() => editor?.chain().focus().toggleOrderedList().run()}
-          title={t('toolbar.orderedList')}
-        >
-          1.
-        </button>
-        <button
-          type="button"
-          className="btn btn-ghost"
-          onClick={() => editor?.chain().focus().toggleBlockquote().run()}
-          title={t('toolbar.quote')}
-        >
-          ❝
-        </button>
-        <select
-          className="composer-saved-replies"
-          aria-label={t('savedReplies.label')}
-          value=""
-          onChange={(e) => void insertSavedReply(e.target.value)}
-          data-testid="composer-saved-reply"
-        >
-          <option value="">{savedReplies.data?.items.length ? t('savedReplies.choose') : t('savedReplies.none')}</option>
-          {(savedReplies.data?.items ?? []).map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-        <label className="btn btn-ghost composer-attach">
-          + {t('attachments.add')}
-          <input
-            type="file"
-            multiple
-            className="visually-hidden"
-            data-testid="composer-file"
-            onChange={(e) => {
-              if (e.target.files) void addFiles(e.target.files);
-              e.target.value = '';
-            }}
-          />
-        </label>
-      </div>
+      <ComposerToolbar
+        editor={editor}
+        savedReplies={savedReplies.data?.items}
+        onSavedReply={(id) => void insertSavedReply(id)}
+        onFiles={(files) => void addFiles(files)}
+      />
 
       {filledFor === `${conversationId}:${mode}:${messageId}` ? (
         <EditorContent editor={editor} className="composer-editor-wrap" />
@@ -500,28 +361,11 @@ export default function ComposerPanel({
       )}
       {dragging ? <div className="composer-drop-hint">{t('attachments.drop')}</div> : null}
 
-      {fields.uploads.length > 0 || uploading.length > 0 ? (
-        <ul className="composer-attachments" data-testid="composer-attachments">
-          {fields.uploads.map((u) => (
-            <li key={u.id} className="composer-chip">
-              {u.filename} <span className="muted">{formatSize(u.size)}</span>
-              <button
-                type="button"
-                className="btn btn-ghost"
-                aria-label={t('attachments.remove', { name: u.filename })}
-                onClick={() => change({ uploads: fields.uploads.filter((x) => x.id !== u.id) })}
-              >
-                ×
-              </button>
-            </li>
-          ))}
-          {uploading.map((name) => (
-            <li key={name} className="composer-chip muted">
-              {t('attachments.uploading', { name })}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ComposerAttachments
+        uploads={fields.uploads}
+        uploading={uploading}
+        onRemove={(id) => change({ uploads: fields.uploads.filter((x) => x.id !== id) })}
+      />
 
       <div className="composer-signature" data-testid="composer-signature">
         <span className="composer-signature-label">{t('signature.label')}</span>
@@ -539,84 +383,19 @@ export default function ComposerPanel({
         </p>
       ) : null}
 
-      <footer className="composer-foot">
-        <span className="composer-draft-state muted" aria-live="polite" data-testid="composer-draft-state">
-          {draftState.kind === 'saving'
-            ? t('draft.saving')
-            : draftState.kind === 'saved' && draftState.at
-              ? t('draft.saved', { time: time(draftState.at) })
-              : draftState.kind === 'failed'
-                ? t('draft.failed', { reason: draftState.reason })
-                : ''}
-        </span>
-        {others.length > 0 ? (
-          <span className="composer-presence" data-testid="composer-presence">
-            {others.map((person) => (
-              <span key={person.userId} className={`composer-presence-person is-${person.state}`} data-state={person.state}>
-                {tl(person.state === 'replying' ? 'presence.replying' : 'presence.viewing', { name: person.name })}
-              </span>
-            ))}
-          </span>
-        ) : null}
-        {preferences.data ? (
-          <label className="composer-undo-delay">
-            <span>{t('undo.delay')}</span>
-            <select
-              value={preferences.data.undoSeconds}
-              onChange={(e) => void setUndoDelay(Number(e.target.value))}
-              data-testid="composer-undo-delay"
-            >
-              {[...new Set([5, 10, 15, 20, 30, preferences.data.undoSeconds])]
-                .sort((a, b) => a - b)
-                .map((s) => (
-                  <option key={s} value={s}>
-                    {t('undo.delayOption', { seconds: s })}
-                  </option>
-                ))}
-            </select>
-          </label>
-        ) : null}
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={sending || context.isLoading}
-          onClick={() => void send(false)}
-          data-testid="composer-send"
-          title={t('send.shortcut')}
-        >
-          {sending ? t('send.sending') : t('send.send')}
-        </button>
-      </footer>
+      <ComposerFooter
+        draftState={draftState}
+        others={others}
+        preferences={preferences.data}
+        onUndoDelay={(seconds) => void setUndoDelay(seconds)}
+        sending={sending}
+        loading={context.isLoading}
+        onSend={() => void send(false)}
+        time={time}
+      />
 
       {undo ? <UndoToast until={undo.until} onUndo={() => void undoSend()} onDone={() => setUndo(null)} /> : null}
       {conversationId ? <OutboxStatusList conversationId={conversationId} /> : null}
     </section>
   );
-}
-
-function UndoToast({ until, onUndo, onDone }: { until: number; onUndo: () => void; onDone: () => void }) {
-  const { t } = useTranslation('composer');
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, []);
-  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
-  useEffect(() => {
-    if (seconds === 0) onDone();
-  }, [seconds, onDone]);
-  return (
-    <div className="composer-undo" role="status" data-testid="composer-undo">
-      <span>{t('undo.queued', { seconds })}</span>
-      <button type="button" className="btn" onClick={onUndo} data-testid="composer-undo-button">
-        {t('undo.undo')}
-      </button>
-    </div>
-  );
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

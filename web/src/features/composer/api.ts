@@ -1,17 +1,17 @@
-import type {
-  ComposeContext,
-  ComposeMode,
-  Draft,
-  OutboxItem,
-  SaveDraft,
-  SavedReply,
-  SendPreferences,
-  SendRequest,
-  SignatureSettings,
-  Upload,
+import type { ComposeMode, SaveDraft, SendPreferences, SendRequest, SignatureSettings } from '@pier/contracts';
+import {
+  ComposeContextSchema,
+  DraftSchema,
+  OutboxItemListSchema,
+  OutboxItemSchema,
+  RenderedHtmlSchema,
+  SavedReplyListSchema,
+  SavedReplySchema,
+  SendPreferencesSchema,
+  SignatureSettingsSchema,
+  UploadSchema,
 } from '@pier/contracts';
-import { CSRF_COOKIE, CSRF_HEADER } from '@pier/contracts';
-import { ApiRequestError, readCookie, request } from '../../api/client';
+import { http } from '../../api/client';
 
 /** The sending API (server/src/modules/outbox/routes.ts). */
 export const composerApi = {
@@ -19,46 +19,38 @@ export const composerApi = {
     const query = new URLSearchParams({ mode: params.mode });
     if (params.conversationId) query.set('conversationId', params.conversationId);
     if (params.messageId) query.set('messageId', params.messageId);
-    return request<ComposeContext>('GET', `/api/outbox/compose-context?${query}`);
+    return http.get(`/api/outbox/compose-context?${query}`, import.meta.env.DEV && ComposeContextSchema);
   },
-  send: (body: SendRequest) => request<OutboxItem>('POST', '/api/outbox', body),
-  cancel: (id: string) => request<Draft>('POST', `/api/outbox/${encodeURIComponent(id)}/cancel`),
+  send: (body: SendRequest) => http.post('/api/outbox', body, import.meta.env.DEV && OutboxItemSchema),
+  cancel: (id: string) => http.post(`/api/outbox/${encodeURIComponent(id)}/cancel`, undefined, import.meta.env.DEV && DraftSchema),
   resolve: (id: string, action: 'resend' | 'mark_sent') =>
-    request<OutboxItem>('POST', `/api/outbox/${encodeURIComponent(id)}/resolve`, { action }),
+    http.post(`/api/outbox/${encodeURIComponent(id)}/resolve`, { action }, import.meta.env.DEV && OutboxItemSchema),
   conversationOutbox: (conversationId: string) =>
-    request<{ items: OutboxItem[] }>('GET', `/api/conversations/${encodeURIComponent(conversationId)}/outbox`),
+    http.get(`/api/conversations/${encodeURIComponent(conversationId)}/outbox`, import.meta.env.DEV && OutboxItemListSchema),
   saveDraft: (id: string | null, body: SaveDraft) =>
-    id ? request<Draft>('PUT', `/api/drafts/${encodeURIComponent(id)}`, body) : request<Draft>('POST', '/api/drafts', body),
-  deleteDraft: (id: string) => request<void>('DELETE', `/api/drafts/${encodeURIComponent(id)}`),
+    id
+      ? http.put(`/api/drafts/${encodeURIComponent(id)}`, body, import.meta.env.DEV && DraftSchema)
+      : http.post('/api/drafts', body, import.meta.env.DEV && DraftSchema),
+  deleteDraft: (id: string) => http.delete(`/api/drafts/${encodeURIComponent(id)}`),
   signaturePreview: (mailboxId: string) =>
-    request<{ html: string }>('GET', `/api/mailboxes/${encodeURIComponent(mailboxId)}/signature/preview`),
-  signature: (mailboxId: string) => request<SignatureSettings>('GET', `/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`),
+    http.get(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature/preview`, import.meta.env.DEV && RenderedHtmlSchema),
+  signature: (mailboxId: string) =>
+    http.get(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`, import.meta.env.DEV && SignatureSettingsSchema),
   saveSignature: (mailboxId: string, body: Omit<SignatureSettings, 'mailboxId'>) =>
-    request<SignatureSettings>('PUT', `/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`, body),
-  savedReplies: () => request<{ items: SavedReply[] }>('GET', '/api/saved-replies'),
-  createSavedReply: (body: { name: string; bodyHtml: string }) => request<SavedReply>('POST', '/api/saved-replies', body),
+    http.put(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`, body, import.meta.env.DEV && SignatureSettingsSchema),
+  savedReplies: () => http.get('/api/saved-replies', import.meta.env.DEV && SavedReplyListSchema),
+  createSavedReply: (body: { name: string; bodyHtml: string }) =>
+    http.post('/api/saved-replies', body, import.meta.env.DEV && SavedReplySchema),
   updateSavedReply: (id: string, body: { name: string; bodyHtml: string }) =>
-    request<SavedReply>('PUT', `/api/saved-replies/${encodeURIComponent(id)}`, body),
-  deleteSavedReply: (id: string) => request<void>('DELETE', `/api/saved-replies/${encodeURIComponent(id)}`),
+    http.put(`/api/saved-replies/${encodeURIComponent(id)}`, body, import.meta.env.DEV && SavedReplySchema),
+  deleteSavedReply: (id: string) => http.delete(`/api/saved-replies/${encodeURIComponent(id)}`),
   renderSavedReply: (id: string, body: { mailboxId: string; conversationId?: string; messageId?: string }) =>
-    request<{ html: string }>('POST', `/api/saved-replies/${encodeURIComponent(id)}/render`, body),
-  preferences: () => request<SendPreferences>('GET', '/api/outbox/preferences'),
-  savePreferences: (body: SendPreferences) => request<SendPreferences>('PUT', '/api/outbox/preferences', body),
+    http.post(`/api/saved-replies/${encodeURIComponent(id)}/render`, body, import.meta.env.DEV && RenderedHtmlSchema),
+  preferences: () => http.get('/api/outbox/preferences', import.meta.env.DEV && SendPreferencesSchema),
+  savePreferences: (body: SendPreferences) => http.put('/api/outbox/preferences', body, import.meta.env.DEV && SendPreferencesSchema),
   /** Files go up as raw bytes (no multipart parser on the server); name and type in the query. */
-  upload: async (file: File): Promise<Upload> => {
+  upload: (file: File) => {
     const query = new URLSearchParams({ filename: file.name, mime: file.type || 'application/octet-stream' });
-    const csrf = readCookie(CSRF_COOKIE);
-    const res = await fetch(`/api/outbox/uploads?${query}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...(csrf ? { [CSRF_HEADER]: csrf } : {}) },
-      body: file,
-    });
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | Upload | null;
-    if (!res.ok) {
-      const error = body && 'error' in body ? body.error : undefined;
-      throw new ApiRequestError(res.status, error?.code ?? 'server.error', error?.message ?? res.statusText);
-    }
-    return body as Upload;
+    return http.post(`/api/outbox/uploads?${query}`, file, import.meta.env.DEV && UploadSchema);
   },
 };

@@ -20,10 +20,17 @@ export const SHORTCUTS: readonly { id: ShortcutId; keys: string[] }[] = [
   { id: 'help', keys: ['?'] },
 ];
 
-const KEY_ACTIONS: Record<string, SlotAction> = { r: 'reply', a: 'assign', e: 'close', s: 'snooze', '#': 'tags' };
+// A Map, not an object literal: a key named like an Object.prototype member ("toString") maps to nothing.
+const KEY_ACTIONS = new Map<string, SlotAction>([
+  ['r', 'reply'],
+  ['a', 'assign'],
+  ['e', 'close'],
+  ['s', 'snooze'],
+  ['#', 'tags'],
+]);
 
 export function slotActionForKey(key: string): SlotAction | undefined {
-  return KEY_ACTIONS[key];
+  return KEY_ACTIONS.get(key);
 }
 
 export function ShortcutHelp({ onClose, available }: { onClose: () => void; available: (action: SlotAction) => boolean }) {

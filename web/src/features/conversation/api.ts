@@ -1,12 +1,12 @@
-import type { ConversationDetail } from '@pier/contracts';
-import { request } from '../../api/client';
+import { ConversationDetailSchema } from '@pier/contracts';
+import { http } from '../../api/client';
 
 export const conversationKeys = {
   detail: (id: string) => ['conversation', id] as const,
 };
 
 export const readingApi = {
-  conversation: (id: string) => request<ConversationDetail>('GET', `/api/conversations/${encodeURIComponent(id)}`),
+  conversation: (id: string) => http.get(`/api/conversations/${encodeURIComponent(id)}`, import.meta.env.DEV && ConversationDetailSchema),
   /**
    * What the sanitised page hides, read from its headers with HEAD (the frame itself
    * is sandboxed and cannot tell the app): blocked remote images and quoted blocks.

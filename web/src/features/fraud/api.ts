@@ -1,32 +1,31 @@
-import type {
-  ApprovalDecisionInput,
-  ContactPhone,
-  ContactPhoneInput,
-  ConversationFraud,
-  MailboxFraudSettings,
-  PendingApproval,
-  PhoneConfirmation,
-  PhoneConfirmationInput,
+import type { ApprovalDecisionInput, ContactPhoneInput, MailboxFraudSettings, PhoneConfirmationInput } from '@pier/contracts';
+import {
+  ContactPhoneSchema,
+  ConversationContactListSchema,
+  ConversationFraudSchema,
+  MailboxFraudSettingsSchema,
+  PendingApprovalListSchema,
+  PhoneConfirmationSchema,
 } from '@pier/contracts';
-import { request } from '../../api/client';
+import { http } from '../../api/client';
+
+export type { ConversationContact } from '@pier/contracts';
 
 const base = (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}`;
-
-export type ConversationContact = ContactPhone & { name: string | null };
+const settingsPath = (mailboxId: string) => `/api/mailboxes/${encodeURIComponent(mailboxId)}/fraud-settings`;
 
 export const fraudApi = {
-  conversation: (conversationId: string) => request<ConversationFraud>('GET', `${base(conversationId)}/fraud`),
+  conversation: (conversationId: string) => http.get(`${base(conversationId)}/fraud`, import.meta.env.DEV && ConversationFraudSchema),
   recordCall: (conversationId: string, body: PhoneConfirmationInput) =>
-    request<PhoneConfirmation>('POST', `${base(conversationId)}/phone-confirmations`, body),
-  contacts: (conversationId: string) => request<{ items: ConversationContact[] }>('GET', `${base(conversationId)}/contacts`),
+    http.post(`${base(conversationId)}/phone-confirmations`, body, import.meta.env.DEV && PhoneConfirmationSchema),
+  contacts: (conversationId: string) => http.get(`${base(conversationId)}/contacts`, import.meta.env.DEV && ConversationContactListSchema),
   setPhone: (contactId: string, body: ContactPhoneInput) =>
-    request<ContactPhone>('PUT', `/api/contacts/${encodeURIComponent(contactId)}/phone`, body),
-  approvals: (conversationId: string) => request<{ items: PendingApproval[] }>('GET', `${base(conversationId)}/approvals`),
-  decide: (outboxId: string, body: ApprovalDecisionInput) =>
-    request<void>('POST', `/api/outbox/${encodeURIComponent(outboxId)}/approval`, body),
-  settings: (mailboxId: string) => request<MailboxFraudSettings>('GET', `/api/mailboxes/${encodeURIComponent(mailboxId)}/fraud-settings`),
+    http.put(`/api/contacts/${encodeURIComponent(contactId)}/phone`, body, import.meta.env.DEV && ContactPhoneSchema),
+  approvals: (conversationId: string) => http.get(`${base(conversationId)}/approvals`, import.meta.env.DEV && PendingApprovalListSchema),
+  decide: (outboxId: string, body: ApprovalDecisionInput) => http.post(`/api/outbox/${encodeURIComponent(outboxId)}/approval`, body),
+  settings: (mailboxId: string) => http.get(settingsPath(mailboxId), import.meta.env.DEV && MailboxFraudSettingsSchema),
   saveSettings: (mailboxId: string, body: MailboxFraudSettings) =>
-    request<MailboxFraudSettings>('PUT', `/api/mailboxes/${encodeURIComponent(mailboxId)}/fraud-settings`, body),
+    http.put(settingsPath(mailboxId), body, import.meta.env.DEV && MailboxFraudSettingsSchema),
 };
 
 export const fraudKeys = {

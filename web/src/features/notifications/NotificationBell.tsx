@@ -3,16 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { request } from '../../api/client';
 import { liveConnection } from '../live';
 import { formatRelative, useNow } from '../settings/relativeTime';
+import { notificationKeys, notificationsApi } from './api';
 import { describeNotification, notificationExcerpt, notificationTarget } from './describe';
 import './strings';
 import './notifications.css';
 
-type NotificationList = { items: Notification[]; unread: number };
-
-const QUERY_KEY = ['notifications'] as const;
+const QUERY_KEY = notificationKeys.list;
 
 /**
  * The bell in the top bar: unread count, and a panel listing the user's
@@ -35,7 +33,7 @@ export function NotificationBell() {
 
   const list = useQuery({
     queryKey: QUERY_KEY,
-    queryFn: () => request<NotificationList>('GET', '/api/notifications?limit=50'),
+    queryFn: notificationsApi.list,
     refetchOnWindowFocus: true,
   });
 
@@ -59,7 +57,7 @@ export function NotificationBell() {
   }, [queryClient]);
 
   const markRead = useMutation({
-    mutationFn: (ids: string[] | undefined) => request<{ marked: number }>('POST', '/api/notifications/read', ids ? { ids } : {}),
+    mutationFn: notificationsApi.markRead,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: QUERY_KEY }),
   });
 

@@ -1,32 +1,34 @@
-import type {
-  AssignRequest,
-  ConversationList,
-  ConversationPeople,
-  ConversationStatus,
-  ConversationTriage,
-  NoteRequest,
-  Priority,
-  TagsRequest,
-  TriageState,
-  ViewCounts,
+import type { AssignRequest, ConversationStatus, NoteRequest, Priority, TagsRequest } from '@pier/contracts';
+import {
+  ConversationListSchema,
+  ConversationPeopleSchema,
+  ConversationTriageSchema,
+  MergeResultSchema,
+  NoteCreatedSchema,
+  TriageStateSchema,
+  ViewCountsSchema,
 } from '@pier/contracts';
-import { request } from '../../api/client';
+import { http } from '../../api/client';
 
 const base = (id: string) => `/api/conversations/${encodeURIComponent(id)}`;
 
 export const triageApi = {
-  triage: (id: string) => request<ConversationTriage>('GET', `${base(id)}/triage`),
-  people: (id: string) => request<ConversationPeople>('GET', `${base(id)}/people`),
-  assign: (id: string, body: AssignRequest) => request<TriageState>('POST', `${base(id)}/assign`, body),
+  triage: (id: string) => http.get(`${base(id)}/triage`, import.meta.env.DEV && ConversationTriageSchema),
+  people: (id: string) => http.get(`${base(id)}/people`, import.meta.env.DEV && ConversationPeopleSchema),
+  assign: (id: string, body: AssignRequest) => http.post(`${base(id)}/assign`, body, import.meta.env.DEV && TriageStateSchema),
   status: (id: string, status: ConversationStatus, snoozedUntil?: number) =>
-    request<TriageState>('POST', `${base(id)}/status`, snoozedUntil === undefined ? { status } : { status, snoozedUntil }),
-  tags: (id: string, body: TagsRequest) => request<TriageState>('POST', `${base(id)}/tags`, body),
-  priority: (id: string, priority: Priority) => request<TriageState>('POST', `${base(id)}/priority`, { priority }),
-  follow: (id: string, following: boolean) => request<TriageState>('POST', `${base(id)}/follow`, { following }),
-  merge: (id: string, intoId: string) => request<{ conversationId: string }>('POST', `${base(id)}/merge`, { intoId }),
-  note: (id: string, body: NoteRequest) => request<{ id: string }>('POST', `${base(id)}/notes`, body),
-  views: () => request<ViewCounts>('GET', '/api/views'),
-  search: (q: string) => request<ConversationList>('GET', `/api/conversations?limit=20&q=${encodeURIComponent(q)}`),
+    http.post(
+      `${base(id)}/status`,
+      snoozedUntil === undefined ? { status } : { status, snoozedUntil },
+      import.meta.env.DEV && TriageStateSchema,
+    ),
+  tags: (id: string, body: TagsRequest) => http.post(`${base(id)}/tags`, body, import.meta.env.DEV && TriageStateSchema),
+  priority: (id: string, priority: Priority) => http.post(`${base(id)}/priority`, { priority }, import.meta.env.DEV && TriageStateSchema),
+  follow: (id: string, following: boolean) => http.post(`${base(id)}/follow`, { following }, import.meta.env.DEV && TriageStateSchema),
+  merge: (id: string, intoId: string) => http.post(`${base(id)}/merge`, { intoId }, import.meta.env.DEV && MergeResultSchema),
+  note: (id: string, body: NoteRequest) => http.post(`${base(id)}/notes`, body, import.meta.env.DEV && NoteCreatedSchema),
+  views: () => http.get('/api/views', import.meta.env.DEV && ViewCountsSchema),
+  search: (q: string) => http.get(`/api/conversations?limit=20&q=${encodeURIComponent(q)}`, import.meta.env.DEV && ConversationListSchema),
 };
 
 /**

@@ -2,8 +2,8 @@ import type { SignatureSettings } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
+import { mailboxApi } from '../../settings/mailboxes/api';
 import '../registerCatalogue';
 import { composerApi } from '../api';
 import { SignaturePreview } from '../SignaturePreview';
@@ -27,7 +27,7 @@ export function SignaturesPage() {
   const queryClient = useQueryClient();
   const mailboxes = useQuery({
     queryKey: ['mailboxes'],
-    queryFn: () => request<{ items: { id: string; address: string; displayName: string }[] }>('GET', '/api/mailboxes'),
+    queryFn: mailboxApi.list,
   });
   const [mailboxId, setMailboxId] = useState('');
   const [form, setForm] = useState<Omit<SignatureSettings, 'mailboxId'> | null>(null);

@@ -1,11 +1,10 @@
-import type { ForwardingAudit } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { AlertIcon } from '../../../ui/icons';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { formatFullTime } from '../../inbox/format';
+import { forwardingApi } from './api';
 import { PierForwardingRules } from './PierForwardingRules';
 import { UncertainForwards } from './UncertainForwards';
 
@@ -16,9 +15,9 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
   const { t } = useTranslation('audit');
   useDocumentTitle(t('forwarding.pageTitle'));
   const queryClient = useQueryClient();
-  const audit = useQuery({ queryKey: key, queryFn: () => request<ForwardingAudit>('GET', '/api/forwarding') });
+  const audit = useQuery({ queryKey: key, queryFn: forwardingApi.audit });
   const scan = useMutation({
-    mutationFn: () => request<ForwardingAudit>('POST', '/api/forwarding/scan'),
+    mutationFn: forwardingApi.scan,
     onSuccess: (data) => queryClient.setQueryData(key, data),
   });
   const data = audit.data;

@@ -2,12 +2,13 @@ import type { ForwardingAudit, PierForwardingRule, SaveForwardingRule } from '@p
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { Field } from '../../../ui/Field';
 import { AlertIcon } from '../../../ui/icons';
 import { useStepUp } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
+import { mailboxApi, mailboxKeys } from '../mailboxes/api';
+import { forwardingApi } from './api';
 
 type Rules = ForwardingAudit['pierRules'];
 
@@ -34,7 +35,7 @@ export function PierForwardingRules({
     onSuccess: onChanged,
   });
   const save = (rule: PierForwardingRule, enabled: boolean) =>
-    request<PierForwardingRule>('PUT', `/api/forwarding/rules/${encodeURIComponent(rule.id)}`, {
+    forwardingApi.saveRule(rule.id, {
       mailboxId: rule.mailboxId ?? '',
       name: rule.name,
       senderDomain: rule.senderDomain,
@@ -103,7 +104,7 @@ export function PierForwardingRules({
                       disabled={change.isPending}
                       onClick={() => {
                         if (!window.confirm(t('forwarding.rules.confirmRemove', { name: rule.name, target: rule.target }))) return;
-                        change.mutate(() => request('DELETE', `/api/forwarding/rules/${encodeURIComponent(rule.id)}`));
+                        change.mutate(() => forwardingApi.removeRule(rule.id));
                       }}
                     >
                       {t('forwarding.rules.remove')}
@@ -120,19 +121,19 @@ export function PierForwardingRules({
           {errorMessage(change.error)}
         </p>
       ) : null}
-      {canManage ? <NewRuleForm companyDomains={companyDomains} onCreate={(body) => change.mutateAsync(() => create(body))} /> : null}
+      {canManage ? (
+        <NewRuleForm companyDomains={companyDomains} onCreate={(body) => change.mutateAsync(() => forwardingApi.createRule(body))} />
+      ) : null}
     </>
   );
 }
-
-const create = (body: SaveForwardingRule) => request<PierForwardingRule>('POST', '/api/forwarding/rules', body);
 
 function NewRuleForm({ companyDomains, onCreate }: { companyDomains: string[]; onCreate: (body: SaveForwardingRule) => Promise<unknown> }) {
   const { t } = useTranslation('audit');
   const queryClient = useQueryClient();
   const mailboxes = useQuery({
-    queryKey: ['mailboxes', 'list'],
-    queryFn: () => request<{ items: { id: string; address: string }[] }>('GET', '/api/mailboxes'),
+    queryKey: mailboxKeys.list,
+    queryFn: mailboxApi.list,
   });
   const [mailboxId, setMailboxId] = useState('');
   const [name, setName] = useState('');

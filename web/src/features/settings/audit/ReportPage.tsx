@@ -3,13 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import i18next, { type TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { StepUpDownload } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
+import { reportApi } from './api';
 
-type ReportList = { items: { id: string; periodStart: number; periodEnd: number; createdAt: number; trigger: string }[] };
 type SectionKey = Exclude<keyof StoredReportDto['report'], 'version' | 'periodStart' | 'periodEnd' | 'generatedAt'>;
 const SECTIONS: SectionKey[] = [
   'mailboxesWithoutMail',
@@ -33,15 +32,15 @@ export function ReportPage({ canMail }: { canMail: boolean }) {
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<string | null>(null);
   const [mail, setMail] = useState(false);
-  const list = useQuery({ queryKey: ['audit', 'reports'], queryFn: () => request<ReportList>('GET', '/api/audit/reports') });
+  const list = useQuery({ queryKey: ['audit', 'reports'], queryFn: reportApi.list });
   const id = selected ?? list.data?.items[0]?.id ?? null;
   const report = useQuery({
     queryKey: ['audit', 'report', id],
-    queryFn: () => request<StoredReportDto>('GET', `/api/audit/reports/${encodeURIComponent(id ?? '')}`),
+    queryFn: () => reportApi.report(id ?? ''),
     enabled: id !== null,
   });
   const generate = useMutation({
-    mutationFn: () => request<StoredReportDto>('POST', '/api/audit/reports', mail ? { mail: true } : {}),
+    mutationFn: () => reportApi.generate(mail),
     onSuccess: (made) => {
       queryClient.setQueryData(['audit', 'report', made.id], made);
       setSelected(made.id);

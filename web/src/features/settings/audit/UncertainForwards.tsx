@@ -2,11 +2,11 @@ import type { ResolveForward, UncertainForward } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { AlertIcon } from '../../../ui/icons';
 import { useStepUp } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
+import { forwardingApi } from './api';
 
 const key = ['audit', 'forwarding', 'uncertain'] as const;
 
@@ -22,10 +22,10 @@ export function UncertainForwards({ canDecide }: { canDecide: boolean }) {
   const [confirming, setConfirming] = useState<(ResolveForward & { item: UncertainForward }) | null>(null);
   const list = useQuery({
     queryKey: key,
-    queryFn: () => request<{ items: UncertainForward[] }>('GET', '/api/forwarding/uncertain'),
+    queryFn: forwardingApi.uncertain,
   });
   const decide = useMutation({
-    mutationFn: (input: ResolveForward) => stepUp.run(() => request<void>('POST', '/api/forwarding/uncertain/resolve', input)),
+    mutationFn: (input: ResolveForward) => stepUp.run(() => forwardingApi.resolveUncertain(input)),
     onSettled: () => {
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey: key });

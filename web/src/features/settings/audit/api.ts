@@ -1,5 +1,14 @@
-import type { AuditChainStatus, AuditPage } from '@pier/contracts';
-import { request } from '../../../api/client';
+import type { ResolveForward, SaveForwardingRule } from '@pier/contracts';
+import {
+  AuditChainStatusSchema,
+  AuditPageSchema,
+  ForwardingAuditSchema,
+  PierForwardingRuleSchema,
+  ReportListSchema,
+  StoredReportSchema,
+  UncertainForwardListSchema,
+} from '@pier/contracts';
+import { http } from '../../../api/client';
 
 export type AuditFilters = {
   action?: string | undefined;
@@ -28,8 +37,28 @@ export const auditApi = {
     const params = auditQuery(filters);
     params.set('limit', '50');
     if (before !== null) params.set('before', String(before));
-    return request<AuditPage>('GET', `/api/audit?${params}`);
+    return http.get(`/api/audit?${params}`, import.meta.env.DEV && AuditPageSchema);
   },
-  verify: () => request<AuditChainStatus>('GET', '/api/audit/verify'),
+  verify: () => http.get('/api/audit/verify', import.meta.env.DEV && AuditChainStatusSchema),
   csvUrl: (filters: AuditFilters) => `/api/audit.csv?${auditQuery(filters)}`,
+};
+
+/** Quarterly reports (/settings/audit-report). */
+export const reportApi = {
+  list: () => http.get('/api/audit/reports', import.meta.env.DEV && ReportListSchema),
+  report: (id: string) => http.get(`/api/audit/reports/${encodeURIComponent(id)}`, import.meta.env.DEV && StoredReportSchema),
+  generate: (mail: boolean) => http.post('/api/audit/reports', mail ? { mail: true } : {}, import.meta.env.DEV && StoredReportSchema),
+};
+
+const rulePath = (id: string) => `/api/forwarding/rules/${encodeURIComponent(id)}`;
+
+/** Forwarding: the audit of every forward (Pier's rules and the mail server's Sieve), uncertain forwards. */
+export const forwardingApi = {
+  audit: () => http.get('/api/forwarding', import.meta.env.DEV && ForwardingAuditSchema),
+  scan: () => http.post('/api/forwarding/scan', undefined, import.meta.env.DEV && ForwardingAuditSchema),
+  createRule: (body: SaveForwardingRule) => http.post('/api/forwarding/rules', body, import.meta.env.DEV && PierForwardingRuleSchema),
+  saveRule: (id: string, body: SaveForwardingRule) => http.put(rulePath(id), body, import.meta.env.DEV && PierForwardingRuleSchema),
+  removeRule: (id: string) => http.delete(rulePath(id)),
+  uncertain: () => http.get('/api/forwarding/uncertain', import.meta.env.DEV && UncertainForwardListSchema),
+  resolveUncertain: (input: ResolveForward) => http.post('/api/forwarding/uncertain/resolve', input),
 };

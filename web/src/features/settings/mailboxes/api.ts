@@ -1,32 +1,30 @@
-import type {
-  ConnectionSettings,
-  ConnectionTestResult,
-  CreateMailbox,
-  Mailbox,
-  MailboxDetail,
-  MailboxPreset,
-  UpdateMailbox,
+import type { ConnectionSettings, CreateMailbox, Mailbox, MailboxDetail, MailboxPreset, UpdateMailbox } from '@pier/contracts';
+import {
+  ConnectionTestResultSchema,
+  MailboxDetailSchema,
+  MailboxListSchema,
+  MailboxPresetListSchema,
+  mailboxPresets,
 } from '@pier/contracts';
-import { mailboxPresets } from '@pier/contracts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
-import { request } from '../../../api/client';
+import { http } from '../../../api/client';
 import { queryKeys } from '../../session/queries';
 
 const path = (id: string) => `/api/mailboxes/${encodeURIComponent(id)}`;
 
 export const mailboxApi = {
-  list: () => request<{ items: Mailbox[] }>('GET', '/api/mailboxes'),
-  presets: () => request<{ items: MailboxPreset[] }>('GET', '/api/mailbox-presets'),
-  detail: (id: string) => request<MailboxDetail>('GET', path(id)),
-  create: (body: CreateMailbox) => request<MailboxDetail>('POST', '/api/mailboxes', body),
-  update: (id: string, body: UpdateMailbox) => request<MailboxDetail>('PATCH', path(id), body),
+  list: () => http.get('/api/mailboxes', import.meta.env.DEV && MailboxListSchema),
+  presets: () => http.get('/api/mailbox-presets', import.meta.env.DEV && MailboxPresetListSchema),
+  detail: (id: string) => http.get(path(id), import.meta.env.DEV && MailboxDetailSchema),
+  create: (body: CreateMailbox) => http.post('/api/mailboxes', body, import.meta.env.DEV && MailboxDetailSchema),
+  update: (id: string, body: UpdateMailbox) => http.patch(path(id), body, import.meta.env.DEV && MailboxDetailSchema),
   /** `purge` also deletes the mail only this mailbox holds; by default all mail stays. */
-  remove: (id: string, purge: boolean) => request<void>('DELETE', `${path(id)}?purge=${purge ? 1 : 0}`),
+  remove: (id: string, purge: boolean) => http.delete(`${path(id)}?purge=${purge ? 1 : 0}`),
   /** Tests the saved settings (with the saved password). */
-  test: (id: string) => request<ConnectionTestResult>('POST', `${path(id)}/test`),
+  test: (id: string) => http.post(`${path(id)}/test`, undefined, import.meta.env.DEV && ConnectionTestResultSchema),
   /** Tests settings before they are saved. */
   testDraft: (body: { address: string; connection: ConnectionSettings }) =>
-    request<ConnectionTestResult>('POST', '/api/mailboxes/test', body),
+    http.post('/api/mailboxes/test', body, import.meta.env.DEV && ConnectionTestResultSchema),
 };
 
 export const mailboxKeys = {

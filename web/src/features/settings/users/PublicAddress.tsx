@@ -1,18 +1,14 @@
-import type { PublicUrlSetting, Role } from '@pier/contracts';
+import type { Role } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../../api/client';
 import { errorMessage } from '../../../i18n';
 import { Field } from '../../../ui/Field';
 import { Notice } from '../../../ui/Notice';
 import { useStepUpAction } from '../../accounts/StepUp';
+import { publicUrlApi } from './api';
 
 const publicUrlKey = ['settings', 'public-url'] as const;
-const publicUrlApi = {
-  load: () => request<PublicUrlSetting>('GET', '/api/security/public-url'),
-  save: (publicUrl: string) => request<PublicUrlSetting>('PUT', '/api/security/public-url', { publicUrl }),
-};
 
 /**
  * Where invitation and reset links point (PIER_PUBLIC_URL, else the address stored at first run).
