@@ -30,6 +30,7 @@ import {
   createSecurityMailer,
   loadSecretKey,
   purgeExpiredSessions,
+  type SecurityMailer,
   type SystemMailSender,
   securityMailJob,
 } from './modules/security/index.js';
@@ -66,12 +67,12 @@ export async function openWorkspace(
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(workspace: Workspace): EventSubscriber[] {
+function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSubscriber[] {
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
-    forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs }),
+    forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
   ];
 }
 
@@ -183,7 +184,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         handlers: [
-          ...eventJobHandlers(db, eventSubscribers(workspace)),
+          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
