@@ -4,16 +4,17 @@
 //  (a) bare pipeline: imapflow FETCH of every full source + parsing each with
 //      Pier's parser, storing nothing;
 //  (b) Pier's full initial sync (blob, parse, dedupe, thread, index) into a
-//      fresh SQLite workspace, until every mail is searchable;
+//      fresh SQLite workspace with 10 mailboxes configured, until every mail is
+//      searchable, in a process of its own: its peak RSS (peak_rss_mb), median
+//      RSS and user/system CPU seconds are reported;
 // then search p50/p95 over those mails and over 10× them, beside Dovecot's own
 // SEARCH BODY. Options: --mails N (default 20000), --no-10x (skip growing the
 // index tenfold). The last line is one JSON object.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import pino from 'pino';
 import { corpus } from './bench/corpus.mjs';
 import { arg, flag, percentile, root, round, startTestBench } from './bench/lib.mjs';
 
@@ -23,8 +24,6 @@ const user = 'bench@acme.test';
 const dist = (p) => path.join(root, 'server/dist', p);
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const { openWorkspace } = await import(dist('compose.js'));
-const { createMailbox, findMailboxById } = await import(dist('modules/mailboxes/index.js'));
-const { syncMailboxOnce } = await import(dist('modules/sync/index.js'));
 const { parseMail } = await import(dist('modules/conversations/parse-mail.js'));
 const { searchMessages, indexNewMessages, indexTextsOf } = await import(dist('modules/search/index.js'));
 const { sql } = await import('kysely');
@@ -81,33 +80,48 @@ try {
   const bareSeconds = seconds(t0);
   console.log(`bare pipeline (FETCH + parse): ${parsed} mails in ${bareSeconds.toFixed(1)} s = ${Math.round(parsed / bareSeconds)}/s`);
 
-  // (b) Pier's initial sync
+  // (b) Pier's initial sync, in a process of its own (scripts/bench/sync-process.mjs): its peak RSS
+  // and CPU time are the sync's, not the seeding's or the bare pipeline's above.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pier-bench-sync-'));
-  const ws = await openWorkspace({ dataDir, databaseUrl: undefined, secretKey: undefined });
-  const row = await createMailbox(
-    ws.db,
-    {
-      address: user,
-      displayName: 'Bench',
-      purpose: 'sales',
-      connection: {
-        preset: 'other',
-        imap: { host: '127.0.0.1', port: imap.port, tls: 'none', user },
-        smtp: { host: '127.0.0.1', port: Number(env.PIER_TEST_SUBMISSION_PORT), tls: 'none', user },
-        authMethod: 'password',
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'scripts/bench/sync-process.mjs'),
+      JSON.stringify({
+        dataDir,
+        user,
+        imapPort: imap.port,
+        submissionPort: Number(env.PIER_TEST_SUBMISSION_PORT),
         password: env.PIER_TEST_MAIL_PASSWORD,
-        syncFolders: ['inbox'],
-        syncSinceDays: null,
-      },
-    },
-    ws.secrets,
+      }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  t0 = performance.now();
-  const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }) }, await findMailboxById(ws.db, row.id));
-  const pierSeconds = seconds(t0);
-  const stored = report.folders[0]?.stored ?? 0;
+  let childOut = '';
+  child.stdout.on('data', (chunk) => {
+    childOut += chunk;
+  });
+  // The median RSS over the sync, sampled from outside (the child's event loop may be busy).
+  const rssSamples = [];
+  const sampler = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+      if (kb > 0) rssSamples.push(kb / 1024);
+    } catch {
+      // the child has just exited
+    }
+  }, 250);
+  const exitCode = await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (exitCode !== 0) throw new Error(`the sync process failed (exit ${exitCode})`);
+  const synced = JSON.parse(childOut.trim().split('\n').pop());
+  const ws = await openWorkspace({ dataDir, databaseUrl: undefined, secretKey: undefined });
+  const row = { id: synced.mailboxId };
+  const pierSeconds = synced.seconds;
+  const stored = synced.stored;
   console.log(
-    `Pier initial sync: ${stored} mails stored and indexed in ${pierSeconds.toFixed(1)} s = ${Math.round(stored / pierSeconds)}/s`,
+    `Pier initial sync: ${stored} mails stored and indexed in ${pierSeconds.toFixed(1)} s = ${Math.round(stored / pierSeconds)}/s; ` +
+      `RSS median ${Math.round(percentile(rssSamples, 50))} MB, peak ${synced.peak_rss_mb} MB; CPU user ${synced.user_cpu_s.toFixed(1)} s, system ${synced.system_cpu_s.toFixed(1)} s`,
   );
 
   // Search, newest 50, over the synced mails and over 10× (the same documents indexed again under other ids).
@@ -197,6 +211,10 @@ try {
     pier_msgs_per_s: Math.round(stored / pierSeconds),
     ratio: round(stored / pierSeconds / (parsed / bareSeconds), 2),
     pier_sync_seconds: round(pierSeconds),
+    peak_rss_mb: synced.peak_rss_mb,
+    median_rss_mb: Math.round(percentile(rssSamples, 50)),
+    sync_user_cpu_s: round(synced.user_cpu_s),
+    sync_system_cpu_s: round(synced.system_cpu_s),
     search_hits: Object.fromEntries(Object.keys(queries).map((k) => [k, at20k[k].hits])),
     search_p95_ms: Object.fromEntries(Object.keys(queries).map((k) => [k, at20k[k].p95])),
     ...(at200k ? { search_p95_ms_10x: Object.fromEntries(Object.keys(queries).map((k) => [k, at200k[k].p95])) } : {}),

@@ -30,6 +30,7 @@ import {
   createSecurityMailer,
   loadSecretKey,
   purgeExpiredSessions,
+  type SecurityMailer,
   type SystemMailSender,
   securityMailJob,
 } from './modules/security/index.js';
@@ -66,12 +67,12 @@ export async function openWorkspace(
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(workspace: Workspace): EventSubscriber[] {
+function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSubscriber[] {
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
-    forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs }),
+    forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
   ];
 }
 
@@ -100,6 +101,9 @@ function systemMailSender(workspace: Workspace, address: string): SystemMailSend
   };
 }
 
+/** Mail above this size streams into the blob store while the SMTP listener receives it. */
+const SMTP_SPOOL_THRESHOLD_BYTES = 1024 * 1024;
+
 export type RunningPier = {
   url: string;
   smtpPort: number | null;
@@ -122,14 +126,16 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       smtp = createSmtpListener({
         ...config.smtp,
         logger,
+        spool: { thresholdBytes: SMTP_SPOOL_THRESHOLD_BYTES, open: () => blobs.openWriter(), read: (sha256) => blobs.get(sha256) },
         resolveRecipient: async (address) => (await findReceivingMailbox(db, address))?.id,
         store: async (mail) => {
+          const raw = await mail.read();
           // A verification that cannot finish (DNS down) is recorded as temperror; the mail is stored regardless.
-          const authResults = await verifyInboundMail(mail.raw, mail.envelope, dnsResolver).catch(
+          const authResults = await verifyInboundMail(raw, mail.envelope, dnsResolver).catch(
             (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
           );
           const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db) };
-          const stored = await ingestMail({ db, blobs, ctx }, { raw: mail.raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
+          const stored = await ingestMail({ db, blobs, ctx }, { raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
           live.messagesStored([stored]);
           return stored;
         },
@@ -184,7 +190,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         handlers: [
-          ...eventJobHandlers(db, eventSubscribers(workspace)),
+          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),

@@ -19,6 +19,8 @@ export type Config = {
     host: string;
     port: number;
     maxMessageBytes: number;
+    /** Concurrent SMTP clients; the next one is answered 421 (its MTA retries later). */
+    maxConnections: number;
     /** PEM certificate chain and key: the listener offers STARTTLS only when they are set. */
     tls: { cert: Buffer; key: Buffer } | undefined;
   };
@@ -74,6 +76,7 @@ const variables = {
   PIER_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   PIER_SMTP_PORT: port.default(2525),
   PIER_SMTP_MAX_MB: z.coerce.number().positive().max(1024).default(50),
+  PIER_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
   PIER_SMTP_TLS_CERT: z.string().min(1).optional(),
   PIER_SMTP_TLS_KEY: z.string().min(1).optional(),
   PIER_PUBLIC_URL: z.url().optional(),
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       host: v.PIER_SMTP_HOST,
       port: v.PIER_SMTP_PORT,
       maxMessageBytes: Math.round(v.PIER_SMTP_MAX_MB * 1024 * 1024),
+      maxConnections: v.PIER_SMTP_MAX_CONNECTIONS,
       tls: loadSmtpTls(v.PIER_SMTP_TLS_CERT, v.PIER_SMTP_TLS_KEY),
     },
     publicUrl: v.PIER_PUBLIC_URL,

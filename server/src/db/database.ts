@@ -35,8 +35,9 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // The default 8 MB page cache makes index inserts with random keys (identities, Message-IDs)
-  // read from disk once a mailbox passes ~10k mails; 128 MB keeps the hot index pages in memory.
-  sqlite.pragma('cache_size = -131072');
+  // read from disk once a mailbox passes ~10k mails; 32 MB keeps the hot index pages in memory
+  // (the OS page cache holds the rest) without weighing on the process's RSS (decision 0026).
+  sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   // Checkpoint every ~40 MB of WAL instead of 4 MB: the index pages a sync rewrites in every
   // batch are copied back once per checkpoint, not ten times (bench:sync main thread −11 %).

@@ -4,6 +4,7 @@ import type { AuditTables } from './tables/audit.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
+import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
 
@@ -11,7 +12,15 @@ import type { PasskeyTables } from './tables/passkeys.js';
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
  * application; timestamps are epoch milliseconds (see docs/decisions/0001).
  */
-export interface Database extends AccountsTables, AuditTables, ForwardingTables, FraudTables, InboxTables, OutboxTables, PasskeyTables {
+export interface Database
+  extends AccountsTables,
+    AuditTables,
+    ForwardingTables,
+    FraudTables,
+    InboxTables,
+    LoopGuardTables,
+    OutboxTables,
+    PasskeyTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -33,6 +33,28 @@ describe('blob store', () => {
     expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
   });
 
+  it('streams a blob in chunk by chunk under the name of all its bytes, and once only', async () => {
+    const store = newStore();
+    const chunks = [Buffer.alloc(300_000, 'a'), Buffer.from('\r\n\xff 8-bit', 'latin1'), Buffer.alloc(70_000, 'b')];
+    const whole = Buffer.concat(chunks);
+    for (let i = 0; i < 2; i++) {
+      const writer = store.openWriter();
+      for (const chunk of chunks) await writer.write(chunk);
+      expect(await writer.commit()).toEqual({ sha256: sha256Hex(whole), size: whole.length });
+    }
+    expect((await store.get(sha256Hex(whole))).equals(whole)).toBe(true);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('leaves nothing behind when a streamed blob is aborted', async () => {
+    const store = newStore();
+    const writer = store.openWriter();
+    await writer.write(Buffer.from('half a mail'));
+    await writer.abort();
+    expect(await store.has(sha256Hex(Buffer.from('half a mail')))).toBe(false);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
   it('refuses a name that is not a SHA-256 digest (no path tricks)', async () => {
     const store = newStore();
     await expect(store.get('../../etc/passwd')).rejects.toThrow(/not a SHA-256/);

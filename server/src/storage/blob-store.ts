@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -20,12 +20,24 @@ export type BlobStore = {
    * cache survives it), and flush() covers an OS crash.
    */
   put(bytes: Buffer, options?: { durable?: boolean }): Promise<{ sha256: string; size: number }>;
+  /**
+   * Streams a blob in without holding it in memory (a large mail while it is received): a temp
+   * file in the store's folder, hashed as it is written; `commit()` makes it durable and moves it
+   * into place, `abort()` throws it away.
+   */
+  openWriter(): BlobWriter;
   /** Makes every blob written so far durable (one syncfs instead of an fsync per file). */
   flush(): Promise<void>;
   get(sha256: string): Promise<Buffer>;
   has(sha256: string): Promise<boolean>;
   check(): Promise<{ ok: boolean; detail?: string }>;
   root: string;
+};
+
+export type BlobWriter = {
+  write(chunk: Buffer): Promise<void>;
+  commit(): Promise<{ sha256: string; size: number }>;
+  abort(): Promise<void>;
 };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -103,6 +115,50 @@ export function createBlobStore(root: string): BlobStore {
       }
       if (durable) await syncDirectory(path.dirname(target));
       return { sha256, size: bytes.length };
+    },
+    openWriter() {
+      const tmp = path.join(tmpDir, `stream.${randomBytes(8).toString('hex')}`);
+      const hash = createHash('sha256');
+      let handle: FileHandle | undefined;
+      let size = 0;
+      return {
+        async write(chunk) {
+          if (!handle) {
+            await ensureDir(tmpDir);
+            handle = await open(tmp, 'wx', 0o600);
+          }
+          hash.update(chunk);
+          for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+          size += chunk.length;
+        },
+        async commit() {
+          const sha256 = hash.digest('hex');
+          const target = pathOf(sha256);
+          if (!handle) throw new Error('nothing was written');
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+          if (await exists(target)) {
+            await rm(tmp, { force: true });
+            return { sha256, size };
+          }
+          await ensureDir(path.dirname(target));
+          try {
+            await rename(tmp, target);
+          } catch (error) {
+            await rm(tmp, { force: true });
+            throw error;
+          }
+          await syncDirectory(path.dirname(target));
+          return { sha256, size };
+        },
+        async abort() {
+          await handle?.close().catch(() => undefined);
+          await rm(tmp, { force: true });
+        },
+      };
     },
     async flush() {
       await ensureDir(root);

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,19 @@ import { createApiClient } from '../support/http-client.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 
 const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+
+/** A raw SMTP connection and the server's first line (220 greeting, or 421 when full). */
+function openSmtp(port: number): Promise<{ socket: Socket; greeting: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n')) resolve({ socket, greeting: text.split('\r\n')[0] ?? '' });
+    });
+    socket.on('error', reject);
+  });
+}
 
 describe.each(engines)("Pier's own SMTP listener on %s", (engine) => {
   let database: TestDatabase;
@@ -91,6 +105,57 @@ describe.each(engines)("Pier's own SMTP listener on %s", (engine) => {
     } finally {
       await handle.close();
     }
+  });
+
+  it('stores a mail larger than the spool threshold byte for byte, streamed to the blob store', async () => {
+    // 6 MB of base64 lines: over the 1 MB above which the listener writes to disk while receiving.
+    const body = randomBytes(4_500_000).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const raw = [
+      'From: Maria Gonzalez <maria@customer.test>',
+      'To: sales@acme.test',
+      'Subject: Drawings, large',
+      `Message-ID: <large-${Date.now()}@customer.test>`,
+      'MIME-Version: 1.0',
+      'Content-Type: application/octet-stream; name="drawings.bin"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="drawings.bin"',
+      '',
+      `${body.trimEnd()}\r\n`,
+    ].join('\r\n');
+    const info = await send(pier.smtpPort, { envelope: { from: 'maria@customer.test', to: ['sales@acme.test'] }, raw });
+    const messageId = /stored as (\S+)/.exec(info.response)?.[1];
+    expect(messageId).toBeDefined();
+    const api = createApiClient(pier.url);
+    expect((await api.post('/api/auth/login', admin)).status).toBe(200);
+    const stored = await api.get<string>(`/api/messages/${messageId}/raw?download=1`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.length).toBe(raw.length);
+    expect(createHash('sha256').update(stored.body).digest('hex')).toBe(createHash('sha256').update(raw).digest('hex'));
+    // Nothing of the stream is left behind in the blob store's temp folder.
+    const tmp = path.join(database.dataDir, 'blobs', 'tmp');
+    expect(existsSync(tmp) ? readdirSync(tmp).filter((f) => f.startsWith('stream.')) : []).toEqual([]);
+  });
+
+  it('answers 421 to a client over PIER_SMTP_MAX_CONNECTIONS, and greets the next one once a place is free', async () => {
+    await pier.stop();
+    pier = await startPierProcess(database, { PIER_SMTP_MAX_CONNECTIONS: '2' });
+    const first = await openSmtp(pier.smtpPort);
+    const second = await openSmtp(pier.smtpPort);
+    expect([first.greeting, second.greeting]).toEqual([expect.stringMatching(/^220 /), expect.stringMatching(/^220 /)]);
+    const third = await openSmtp(pier.smtpPort);
+    expect(third.greeting).toMatch(/^421 .*Too many connected clients/);
+    third.socket.destroy();
+    first.socket.destroy();
+    // The server notices the closed socket on its own schedule: a new client is greeted once it has.
+    let fourth = await openSmtp(pier.smtpPort);
+    for (let i = 0; i < 50 && fourth.greeting.startsWith('421'); i++) {
+      fourth.socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      fourth = await openSmtp(pier.smtpPort);
+    }
+    expect(fourth.greeting).toMatch(/^220 /);
+    second.socket.destroy();
+    fourth.socket.destroy();
   });
 
   it('refuses a mail over the size limit with 552', async () => {

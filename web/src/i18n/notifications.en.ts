@@ -31,6 +31,7 @@ export const notificationsEn = {
     approval_rejected: '{{by}} rejected your outgoing mail',
     'forwarding.external_rule': '{{by}} set up forwarding of {{mailbox}} to {{target}}, outside the company',
     flagged_phone_changed: '{{by}} changed the phone number of {{address}}',
+    'automatic_send.stopped': 'Pier stopped automatic mail of {{mailbox}} to {{target}} (mail from {{address}}): a possible mail loop',
     unknown: 'Notification: {{kind}}',
   },
   securityKinds: {

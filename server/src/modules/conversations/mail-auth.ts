@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { authenticate, type DnsResolver } from 'mailauth';
+import type { DnsResolver } from 'mailauth';
 import { splitMessage } from './message-identity.js';
 
 /**
@@ -35,6 +35,9 @@ export async function verifyInboundMail(
   envelope: { ip: string; helo: string | undefined; mailFrom: string | undefined },
   resolver: DnsResolver,
 ): Promise<AuthResults> {
+  // Loaded on first use: the prepare workers import this file for readProviderAuthResults only,
+  // and mailauth costs each of them ~30 MB resident (decision 0026).
+  const { authenticate } = await import('mailauth');
   const result = await authenticate(raw, {
     ip: envelope.ip,
     helo: envelope.helo,

@@ -25,6 +25,14 @@ export type PreparePool = {
   close(): Promise<void>;
 };
 
+/**
+ * Each worker is a V8 heap of its own. Its young generation defaults to 3 × 16 MB semi-spaces,
+ * filled with each mail's short-lived parse garbage before a scavenge: capped, scavenges come
+ * sooner and cost little (a mail's garbage is small), and the sync's RSS drops (decision 0026).
+ * The old generation keeps room for one huge mail (a 48 MB text body is a 48 MB+ string).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 };
+
 type Reply = { id: number; prepared?: PreparedMail; flushed?: boolean; error?: string };
 
 const workerFile = fileURLToPath(new URL('./prepare-worker.js', import.meta.url));
@@ -52,7 +60,7 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
     }
   };
   for (let i = 0; i < threads; i++) {
-    const worker = new Worker(workerFile, { workerData: { blobRoot: blobs.root }, execArgv: [] });
+    const worker = new Worker(workerFile, { workerData: { blobRoot: blobs.root }, execArgv: [], resourceLimits: WORKER_LIMITS });
     worker.on('message', (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;

@@ -7,7 +7,9 @@ import type { Database } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { splitMessage } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
+import { automaticSendHeaders, decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
@@ -24,9 +26,9 @@ import type { SecretBox } from '../security/index.js';
  *
  * The mail is forwarded as an attachment: a new message from the mailbox (so SPF/DKIM/DMARC of
  * the mailbox's own domain hold) whose body names the original sender and subject, with the
- * original attached unchanged as message/rfc822 — every original header preserved. It carries
- * `Auto-Submitted: auto-forwarded` (RFC 5436) and `X-Pier-Forward-Rule`; a mail with that header
- * is never forwarded again, so two rules pointing at each other's mailboxes cannot loop.
+ * original attached unchanged as message/rfc822 — every original header preserved. Every forward
+ * first passes the loop guard (decision 0025: no answer to machine mail, rate limits, alerts); it
+ * carries the guard's `Auto-Submitted: auto-forwarded` and `X-Loop`, and `X-Pier-Forward-Rule`.
  */
 export const FORWARD_HEADER = 'X-Pier-Forward-Rule';
 const MATCH = 'forwarding.match';
@@ -44,13 +46,9 @@ export function senderMatches(ruleDomain: string | null, from: string | null): b
   return domain !== undefined && (domain === ruleDomain || domain.endsWith(`.${ruleDomain}`));
 }
 
-function headerBlock(raw: Buffer): string {
-  const text = raw.subarray(0, 64 * 1024).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  return end === -1 ? text : text.slice(0, end);
-}
-
-export function forwardingSubscriber(deps: Pick<ForwardingDeps, 'db' | 'blobs'>): EventSubscriber {
+export function forwardingSubscriber(
+  deps: Pick<ForwardingDeps, 'db' | 'blobs'> & { mailer: LoopAlertMailer; now?: () => number },
+): EventSubscriber {
   const { db, blobs } = deps;
   return defineSubscriber({
     name: MATCH,
@@ -69,7 +67,7 @@ export function forwardingSubscriber(deps: Pick<ForwardingDeps, 'db' | 'blobs'>)
       const mailboxIds = [...new Set([payload.mailboxId, ...locations.map((l) => l.mailbox_id)])];
       const rules = await db
         .selectFrom('forwarding_rules')
-        .select(['id', 'sender_domain', 'created_at'])
+        .select(['id', 'name', 'mailbox_id', 'sender_domain', 'target', 'created_at'])
         .where('mailbox_id', 'in', mailboxIds)
         .where('enabled', '=', 1)
         .execute();
@@ -79,9 +77,25 @@ export function forwardingSubscriber(deps: Pick<ForwardingDeps, 'db' | 'blobs'>)
       // time up to 1 s before it; older mail (history, a first sync) is never forwarded.
       const matching = rules.filter((r) => receivedAt >= Number(r.created_at) - 1000 && senderMatches(r.sender_domain, message.from_addr));
       if (matching.length === 0) return;
-      if (/^x-pier-forward-rule:/im.test(headerBlock(await blobs.get(message.raw_sha256)))) return;
+      const { headers } = splitMessage(await blobs.get(message.raw_sha256));
+      const allowed: typeof matching = [];
+      for (const rule of matching) {
+        const decision = await decideAutomaticSend(deps, {
+          kind: 'forward',
+          ruleId: rule.id,
+          ruleName: rule.name,
+          mailboxId: rule.mailbox_id,
+          correspondent: message.from_addr ?? '',
+          recipient: rule.target,
+          conversationId: null,
+          triggerId: message.id,
+          incomingHeaders: headers,
+        });
+        if (decision.send) allowed.push(rule);
+      }
+      if (allowed.length === 0) return;
       await db.transaction().execute(async (trx) => {
-        for (const rule of matching) {
+        for (const rule of allowed) {
           await enqueueJob(trx, {
             name: SEND,
             payload: { ruleId: rule.id, messageId: message.id },
@@ -216,7 +230,7 @@ async function buildForward(mail: {
     date: new Date(),
     text,
     attachments: [{ filename: 'original.eml', contentType: 'message/rfc822', contentDisposition: 'attachment', content: mail.original }],
-    headers: { 'Auto-Submitted': 'auto-forwarded', [FORWARD_HEADER]: mail.ruleId, 'X-Mailer': 'Pier' },
+    headers: { ...automaticSendHeaders('forward', mail.from.address), [FORWARD_HEADER]: mail.ruleId, 'X-Mailer': 'Pier' },
   });
   return composer.compile().build();
 }

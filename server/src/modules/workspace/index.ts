@@ -1,2 +1,2 @@
-export { countUsers, findUserByEmail, findUserById, recordLogin, setUserLocale } from './user-queries.js';
+export { countUsers, findUserByEmail, findUserById, listActiveAdmins, recordLogin, setUserLocale } from './user-queries.js';
 export { createUser, type NewUserInput, toUserDto } from './users.js';

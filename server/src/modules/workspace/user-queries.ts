@@ -19,6 +19,17 @@ export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Active admins and super admins: who hears about what only an admin can fix (alerts). */
+export function listActiveAdmins(db: Db): Promise<Pick<UserRow, 'id' | 'email'>[]> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('role', 'in', ['super_admin', 'admin'])
+    .where('status', '=', 'active')
+    .orderBy('email')
+    .execute();
+}
+
 export async function insertUser(db: Db, user: NewUser): Promise<void> {
   await db.insertInto('users').values(user).execute();
 }

@@ -56,6 +56,7 @@ export function notificationTarget(n: Notification): string | null {
   if (conversationId) return `/?c=${encodeURIComponent(conversationId)}`;
   if (n.kind === 'security_alert') return '/security';
   if (n.kind === 'forwarding.external_rule') return '/settings/forwarding';
+  if (n.kind === 'automatic_send.stopped' && n.data.ruleKind === 'forward') return '/settings/forwarding';
   if (n.kind === 'flagged_phone_changed') return '/settings/audit';
   return null;
 }

@@ -1,0 +1,57 @@
+// The measured half of `npm run bench:sync`: Pier's initial sync of one mailbox, run in a process
+// of its own so its memory (peak RSS) and CPU time are the sync's alone, not the seeding's or the
+// bare pipeline's of the parent. Ten mailboxes are configured, as in a small company; one syncs.
+// Input: one JSON argument; output: one JSON line.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { root } from './lib.mjs';
+
+const input = JSON.parse(process.argv[2]);
+const dist = (p) => path.join(root, 'server/dist', p);
+const { openWorkspace } = await import(dist('compose.js'));
+const { createMailbox, findMailboxById } = await import(dist('modules/mailboxes/index.js'));
+const { syncMailboxOnce } = await import(dist('modules/sync/index.js'));
+
+const ws = await openWorkspace({ dataDir: input.dataDir, databaseUrl: input.databaseUrl, secretKey: undefined });
+const connection = (user) => ({
+  preset: 'other',
+  imap: { host: '127.0.0.1', port: input.imapPort, tls: 'none', user },
+  smtp: { host: '127.0.0.1', port: input.submissionPort, tls: 'none', user },
+  authMethod: 'password',
+  password: input.password,
+  syncFolders: ['inbox'],
+  syncSinceDays: null,
+});
+const row = await createMailbox(
+  ws.db,
+  { address: input.user, displayName: 'Bench', purpose: 'sales', connection: connection(input.user) },
+  ws.secrets,
+);
+for (let i = 1; i < 10; i++) {
+  await createMailbox(
+    ws.db,
+    { address: `other${i}@acme.test`, displayName: `Other ${i}`, purpose: 'inquiry', connection: connection('info@acme.test') },
+    ws.secrets,
+  );
+}
+const before = process.resourceUsage();
+const t0 = performance.now();
+const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }) }, await findMailboxById(ws.db, row.id));
+const seconds = (performance.now() - t0) / 1000;
+const after = process.resourceUsage();
+// VmHWM: the most this process ever had resident (the kernel's own peak, no sampling gaps).
+const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+await ws.close();
+console.log(
+  JSON.stringify({
+    mailboxId: row.id,
+    stored: report.folders[0]?.stored ?? 0,
+    seconds,
+    peak_rss_mb: Math.round(peakKb / 1024),
+    user_cpu_s: (after.userCPUTime - before.userCPUTime) / 1e6,
+    system_cpu_s: (after.systemCPUTime - before.systemCPUTime) / 1e6,
+  }),
+);
+// The prepare workers are unref'd; nothing else keeps the process.
+process.exit(0);
