@@ -210,7 +210,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '',
     ].join('\r\n');
     const stored = await ingestMail(
-      { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db) } },
+      { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds: pier.workspace.messageIds } },
       { raw: Buffer.from(raw), mailboxIds: [ids.mailbox ?? ''], source: 'import' },
     );
     return stored.conversationId;
