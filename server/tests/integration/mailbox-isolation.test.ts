@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
+import { attachBounce } from '../../src/modules/outbox/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { defaultSessionTimeouts, startSession } from '../../src/modules/security/sessions.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -345,6 +346,42 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     expect(seen.conversations).not.toContain(await conversationOf(original));
   });
 
+  it('a forged delivery report to sales@ naming the accounting thread’s sent mail changes nothing and opens nothing', async () => {
+    const report = id('forged-dsn');
+    const dsn = [
+      `Message-ID: ${report}`,
+      'From: MAILER-DAEMON@customer.test',
+      'To: sales@acme.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.customer.test',
+      '',
+      `Final-Recipient: rfc822; ${customer}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${thread.pierReplyId}`,
+      '',
+      '--B--',
+      '',
+    ].join('\r\n');
+    await deliver(dsn, ['sales@acme.test']);
+    const { db, blobs } = pier.workspace;
+    const stored = await db.selectFrom('messages').select('id').where('message_id_header', '=', report).executeTakeFirstOrThrow();
+    expect(await attachBounce({ db, blobs }, stored.id)).toBe(false);
+    expect(await conversationOf(report)).not.toBe(thread.id);
+    await expectNothingOfTheAccountingThread(as.sales);
+  });
+
   it('legitimate threading still works: a customer reply joins its thread, and a reply to Pier’s own mail joins even when a relay changed its case', async () => {
     const reply = id('legit-reply');
     await deliver(rawMail({ messageId: reply, to: 'accounting@acme.test', inReplyTo: thread.first, subject: `Re: ${thread.subject}` }), [
@@ -357,6 +394,28 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
       ['accounting@acme.test'],
     );
     expect(await conversationOf(toPier)).toBe(thread.id);
+  });
+
+  it('a new mail from Pier starts the conversation its Message-ID names, and the customer’s answer joins it', async () => {
+    const sent = await as.sales.post<{ id: string }>('/api/outbox', {
+      mailboxId: box.sales,
+      mode: 'new',
+      to: [customer],
+      subject: 'Our new catalogue',
+      html: '<p>Attached</p>',
+    });
+    expect(sent.status).toBe(202);
+    const row = await pier.workspace.db
+      .selectFrom('outbox_messages')
+      .select(['conversation_id', 'message_id_header'])
+      .where('id', '=', sent.body.id)
+      .executeTakeFirstOrThrow();
+    expect(pier.workspace.messageIds.verifiedConversation([row.message_id_header])).toBe(row.conversation_id);
+    const answer = id('catalogue-answer');
+    await deliver(rawMail({ messageId: answer, inReplyTo: row.message_id_header.toUpperCase(), subject: 'Thanks' }), ['sales@acme.test']);
+    expect(await conversationOf(answer)).toBe(row.conversation_id);
+    const detail = await as.sales.get<{ timeline: { kind: string }[] }>(`/api/conversations/${row.conversation_id}`);
+    expect(detail.body.timeline.filter((t) => t.kind === 'message')).toHaveLength(2);
   });
 
   it('one mail to sales@ and info@ is one message in one conversation, shown in both queues', async () => {
