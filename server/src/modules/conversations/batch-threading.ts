@@ -33,7 +33,7 @@ export type ConversationState = {
 };
 
 /** A new mail of the batch, with every mailbox the batch delivers it to. */
-export type FreshMail = { parsed: Parsed; mailboxes: readonly string[]; conversationId?: string | undefined };
+export type FreshMail = { parsed: Parsed; mailboxes: string[]; conversationId?: string | undefined };
 /** A mail already stored that the batch delivers (again) to a mailbox. */
 export type RepeatDelivery = { messageId: string; conversationId: string; mailboxId: string };
 

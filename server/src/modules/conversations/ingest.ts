@@ -85,8 +85,8 @@ export type BatchItem = {
  * by one, but with a few statements per batch instead of ~20 per mail: what the batch needs
  * from the database (known identities, the messages its threading headers name, stored
  * replies) is read first in a few IN-list queries; the batch's own messages and conversations
- * are kept in memory so later mails of the batch find them; then every table gets one
- * multi-row INSERT. `message.received` is published once per new message, in this transaction.
+ * are kept in memory so later mails of the batch find them (batch-threading.ts; the decision
+ * is threading.ts); then every table gets one multi-row INSERT. `message.received` is published once per new message, in this transaction.
  */
 export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: BatchItem[]): Promise<IngestResult[]> {
   const now = Date.now();
@@ -103,7 +103,7 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
     if (stored) repeats.push({ ...stored, mailboxId: location.mailboxId });
     else {
       const known = fresh.get(mail.identity);
-      if (known && !known.mailboxes.includes(location.mailboxId)) (known.mailboxes as string[]).push(location.mailboxId);
+      if (known && !known.mailboxes.includes(location.mailboxId)) known.mailboxes.push(location.mailboxId);
       if (!known) fresh.set(mail.identity, { parsed: mail.parsed, mailboxes: [location.mailboxId], conversationId });
     }
   }
