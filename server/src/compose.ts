@@ -11,7 +11,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
-import { type AuthResults, createDnsResolver, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
+import { type AuthResults, createDnsResolver, createPierMessageIds, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
@@ -48,7 +48,10 @@ export async function openWorkspace(
   const database = openDatabase(config);
   await migrateToLatest(database.db);
   const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
-  const secrets = createSecretBox(loadSecretKey(config));
+  const secretKey = loadSecretKey(config);
+  const secrets = createSecretBox(secretKey);
+  // Pier's Message-IDs carry a tag keyed from the same secret (decision 0027).
+  const messageIds = createPierMessageIds(secretKey);
   const queue = createQueue(database.db, database.engine);
   // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
   const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
@@ -61,7 +64,7 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
-  return { database, db: database.db, engine: database.engine, blobs, secrets, queue, live, close };
+  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, queue, live, close };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -134,7 +137,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           const authResults = await verifyInboundMail(raw, mail.envelope, dnsResolver).catch(
             (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
           );
-          const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db) };
+          const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db), messageIds: workspace.messageIds };
           const stored = await ingestMail({ db, blobs, ctx }, { raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
           live.messagesStored([stored]);
           return stored;
@@ -153,6 +156,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       db,
       engine: workspace.engine,
       blobs,
+      messageIds: workspace.messageIds,
       logger,
       webDir: config.webDir,
       secureCookies: isHttps(config),
@@ -179,6 +183,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         blobs,
         logger,
         engine: workspace.database.engine,
+        messageIds: workspace.messageIds,
         secrets: workspace.secrets,
         workerId: localHolderId(),
         onStored: (results) => live.messagesStored(results),

@@ -21,7 +21,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { conversationRoutes } from './modules/conversations/index.js';
+import { conversationRoutes, type PierMessageIds } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
@@ -38,6 +38,8 @@ export type HttpOptions = {
   db: Kysely<Database>;
   engine: Engine;
   blobs: BlobStore;
+  /** Pier's tagged Message-IDs: written by the outbox, verified by ingest. */
+  messageIds: PierMessageIds;
   logger: Logger;
   webDir: string;
   secureCookies: boolean;
@@ -123,13 +125,14 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     db: options.db,
     blobs: options.blobs,
     engine: options.engine,
+    messageIds: options.messageIds,
     onStored: (results) => options.live.publisher.messagesStored(results),
   });
   if (options.live.hub) {
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
-  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine, messageIds: options.messageIds });
   await app.register(readingRoutes, {
     db: options.db,
     blobs: options.blobs,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
-import { ingestMail, newPierMessageId, prepareMail, storePreparedBatch } from '../../src/modules/conversations/index.js';
+import { ingestMail, prepareMail, storePreparedBatch } from '../../src/modules/conversations/index.js';
 import { defineSubscriber, eventJobHandlers } from '../../src/modules/events/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { searchMessages } from '../../src/modules/search/index.js';
@@ -23,7 +23,10 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
     sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
     info = (await createMailbox(ws.db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' })).id;
   });
-  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']) } });
+  const deps = () => ({
+    ...ws,
+    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']), messageIds: ws.messageIds },
+  });
 
   afterAll(async () => {
     await ws?.close();
@@ -127,7 +130,7 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']) } });
+  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds } });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({
@@ -176,7 +179,7 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
 
   it("finds the conversation from Pier's token in In-Reply-To even when the original is unknown", async () => {
     const original = await store(mail({ From: 'maria@sol-y-luz.test', Subject: 'Catalogue' }));
-    const token = newPierMessageId(original.conversationId, 'acme.test');
+    const token = ws.messageIds.create(original.conversationId, 'acme.test');
     const reply = await store(mail({ From: 'maria@sol-y-luz.test', Subject: 'Something else entirely', 'In-Reply-To': token }));
     expect(reply.conversationId).toBe(original.conversationId);
   });
@@ -235,7 +238,7 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']) });
+  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({ 'Message-ID': `<${Math.random().toString(36).slice(2)}@x.test>`, To: 'sales@acme.test', ...headers })

@@ -1,4 +1,4 @@
-import { CSRF_COOKIE, CSRF_HEADER, type Role, SESSION_COOKIE } from '@pier/contracts';
+import { CSRF_COOKIE, CSRF_HEADER, type LiveServerMessage, type Role, SESSION_COOKIE } from '@pier/contracts';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMail } from '../../src/modules/conversations/index.js';
@@ -6,6 +6,7 @@ import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/m
 import { apiRoutesOf, createAccount } from '../../src/modules/security/index.js';
 import { defaultSessionTimeouts, startSession } from '../../src/modules/security/sessions.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { openLiveSocket } from '../support/live-socket.js';
 import { startTestPier } from '../support/pier.js';
 
 /**
@@ -212,7 +213,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '',
     ].join('\r\n');
     const stored = await ingestMail(
-      { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db) } },
+      { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds: pier.workspace.messageIds } },
       { raw: Buffer.from(raw), mailboxIds: [ids.mailbox ?? ''], source: 'import' },
     );
     return stored.conversationId;
@@ -436,4 +437,146 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     }
     expect(mismatches).toEqual([]);
   }, 600_000);
+  /**
+   * Per-mailbox reach at the data level (issue 12, decision 0027): conversations in sales@ only,
+   * in accounting@ only and in both, probed on every conversation, message and attachment read
+   * route by a sales@ agent (G), a read-only sales@ agent, an accounting@ agent and O; then mail
+   * that arrives later, aimed at the accounting@ thread through sales@, and the live frames.
+   */
+  describe('conversations across two mailboxes', () => {
+    const span: Record<string, { conversation: string; message: string; attachment: string; secret: string; mailboxes: string[] }> = {};
+    const extra: Record<'R' | 'C', string> = { R: '', C: '' };
+    let accounting = '';
+    const readerOf = (who: string) => (who === 'R' || who === 'C' ? extra[who] : users[who as Who]);
+    async function read(who: string, url: string, method: 'GET' | 'POST' = 'GET', payload?: object) {
+      const response = await pier.http.inject({
+        method,
+        url,
+        headers: { cookie: `${CSRF_COOKIE}=matrix; ${SESSION_COOKIE}=${(await sessionFor(readerOf(who))).token}`, [CSRF_HEADER]: 'matrix' },
+        ...(payload ? { payload } : {}),
+      });
+      return { status: response.statusCode, body: response.body };
+    }
+    async function store(name: string, mailboxIds: string[], headers: string[] = []) {
+      const secret = `${name.toUpperCase()}-SECRET-${Math.random().toString(36).slice(2)}`;
+      const raw = [
+        `Message-ID: <${name}-${secret}@customer.test>`,
+        'From: payer@customer.test',
+        'To: accounting@acme.test',
+        `Subject: ${name}`,
+        ...headers,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        secret,
+        '--b',
+        'Content-Type: application/pdf; name="doc.pdf"',
+        'Content-Disposition: attachment; filename="doc.pdf"',
+        '',
+        secret,
+        '--b--',
+        '',
+      ].join('\r\n');
+      const { db, blobs, engine, messageIds } = pier.workspace;
+      const stored = await ingestMail(
+        { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds } },
+        { raw: Buffer.from(raw), mailboxIds, source: 'smtp' },
+      );
+      pier.workspace.live.messagesStored([stored]);
+      const attachment = await db
+        .selectFrom('attachments')
+        .select('id')
+        .where('message_id', '=', stored.messageId)
+        .executeTakeFirstOrThrow();
+      return { conversation: stored.conversationId, message: stored.messageId, attachment: attachment.id, secret, mailboxes: mailboxIds };
+    }
+    /** Every read route on every conversation for every user: allowed iff the user reads one of its mailboxes; a refusal shows nothing. */
+    async function probeReads(): Promise<string[]> {
+      const reads = apiRoutesOf(pier.http).filter(
+        (r) => r.method === 'GET' && /^\/api\/(conversations|messages|attachments)\/:id/.test(r.url),
+      );
+      const reach: Record<string, string[]> = { G: [ids.mailbox ?? ''], R: [ids.mailbox ?? ''], C: [accounting], O: [] };
+      const mismatches: string[] = [];
+      for (const [name, c] of Object.entries(span)) {
+        for (const who of Object.keys(reach)) {
+          const allowed = c.mailboxes.some((m) => reach[who]?.includes(m));
+          for (const route of reads) {
+            const target = route.url.startsWith('/api/messages')
+              ? c.message
+              : route.url.startsWith('/api/attachments')
+                ? c.attachment
+                : c.conversation;
+            const response = await read(who, route.url.replace(':id', target));
+            let code = '';
+            try {
+              code = (JSON.parse(response.body) as { error?: { code?: string } }).error?.code ?? '';
+            } catch {
+              // not JSON (raw source, attachment bytes)
+            }
+            const denied = [403, 404].includes(response.status) && deniedCodes.has(code);
+            if (denied === allowed) mismatches.push(`${who} ${route.url} on ${name}: ${response.status}`);
+            if (!allowed && response.body.includes(c.secret)) mismatches.push(`${who} ${route.url} on ${name}: body leaks the mail`);
+          }
+          const list = await read(who, `/api/conversations?q=${c.secret}`);
+          if (!allowed && (list.body.includes(c.conversation) || list.body.includes(c.secret)))
+            mismatches.push(`${who} search finds ${name}`);
+        }
+      }
+      return mismatches;
+    }
+
+    beforeAll(async () => {
+      const { db } = pier.workspace;
+      accounting = (await createMailbox(db, { address: 'accounting@acme.test', displayName: 'Accounting', purpose: 'sales' })).id;
+      const password = 'a long enough password';
+      extra.R = (await createAccount(db, { email: 'reader@acme.test', name: 'R', password, role: 'agent' })).id;
+      extra.C = (await createAccount(db, { email: 'accountant@acme.test', name: 'C', password, role: 'agent' })).id;
+      await grantMailboxAccess(db, extra.R, ids.mailbox ?? '', 'read');
+      await grantMailboxAccess(db, extra.C, accounting, 'reply');
+      span.salesOnly = await store('salesonly', [ids.mailbox ?? '']);
+      span.accountingOnly = await store('accountingonly', [accounting]);
+      span.both = await store('both', [ids.mailbox ?? '', accounting]);
+    });
+
+    it('lets exactly the readers of one of a conversation’s mailboxes read it, through every read route and search', async () => {
+      expect(await probeReads()).toEqual([]);
+      // Read-only: the sales@ reader may not write a note.
+      const note = await read('R', `/api/conversations/${span.salesOnly?.conversation}/notes`, 'POST', { body: 'reader note' });
+      expect(note.status).toBe(403);
+    }, 300_000);
+
+    it('keeps it so after mail that arrives later through sales@ names the accounting@ thread, and pushes no frame of it to sales@', async () => {
+      const sockets = await Promise.all(
+        (['G', 'R', 'C'] as const).map(async (who) => {
+          const client = pier.api();
+          client.cookies.set(SESSION_COOKIE, (await sessionFor(readerOf(who))).token);
+          return openLiveSocket(pier.url, client);
+        }),
+      );
+      const [g, r, c] = sockets;
+      const accountingThread = span.accountingOnly?.conversation ?? '';
+      const message = await pier.workspace.db
+        .selectFrom('messages')
+        .select('message_id_header')
+        .where('id', '=', span.accountingOnly?.message ?? '')
+        .executeTakeFirstOrThrow();
+      // The customer writes to accounting@ again (a frame for the thread), then a mail to sales@ names the thread.
+      const genuine = await store('followup', [accounting], [`In-Reply-To: ${message.message_id_header}`]);
+      expect(genuine.conversation).toBe(accountingThread);
+      const attack = await store('attack', [ids.mailbox ?? ''], [`In-Reply-To: ${message.message_id_header}`]);
+      expect(attack.conversation).not.toBe(accountingThread);
+      span.attack = attack;
+      const about = (id: string) => (m: LiveServerMessage) => 'conversationId' in m && m.conversationId === id;
+      await c?.waitFor(about(accountingThread));
+      for (const socket of [g, r]) {
+        await socket?.waitFor(about(attack.conversation));
+        expect(socket?.messages.filter(about(accountingThread))).toEqual([]);
+      }
+      expect(await probeReads()).toEqual([]);
+      for (const socket of sockets) await socket.close();
+    }, 300_000);
+  });
 });

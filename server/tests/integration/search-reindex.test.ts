@@ -34,7 +34,10 @@ describe.each(engines)('npm run pier -- search reindex, on %s', (engine) => {
     ws = await openWorkspace({ ...database, secretKey: undefined });
     const sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
     const info = (await createMailbox(ws.db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' })).id;
-    const deps = { ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']) } };
+    const deps = {
+      ...ws,
+      ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']), messageIds: ws.messageIds },
+    };
     const mails: [string, string][] = [
       ['old-1', sales],
       ['old-2', sales],

@@ -6,10 +6,6 @@ import { type ConversationFilter, conversationMatches } from './conversation-fil
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function findMessageByIdentity(db: Db, identity: string) {
-  return db.selectFrom('messages').select(['id']).where('identity', '=', identity).executeTakeFirst();
-}
-
 /** Stored messages with these identities, and their conversation. */
 export async function findMessagesByIdentities(db: Db, identities: string[]) {
   const rows: { id: string; identity: string; conversation_id: string | null }[] = [];
@@ -103,38 +99,6 @@ export async function selectNewestReceivedAt(db: Db, conversationIds: string[]):
   return newest;
 }
 
-/** The conversation of the newest known message among these Message-IDs (In-Reply-To, References). */
-export function findConversationByMessageIds(db: Db, messageIds: string[]) {
-  if (messageIds.length === 0) return Promise.resolve(undefined);
-  return db
-    .selectFrom('messages')
-    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
-    .select('conversation_messages.conversation_id')
-    .where('messages.message_id_header', 'in', messageIds)
-    .orderBy('messages.received_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** The conversation of a reply already stored that answers this Message-ID (it arrived first). */
-export function findConversationByReplies(db: Db, messageIdHeader: string) {
-  return db
-    .selectFrom('messages')
-    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
-    .select('conversation_messages.conversation_id')
-    .where('messages.in_reply_to', '=', messageIdHeader)
-    .limit(1)
-    .executeTakeFirst();
-}
-
-export function findConversationOfMessage(db: Db, messageId: string) {
-  return db.selectFrom('conversation_messages').select('conversation_id').where('message_id', '=', messageId).executeTakeFirst();
-}
-
-export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
-}
-
 export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
   for (const chunk of chunksFor(rows, 23)) await db.insertInto('messages').values(chunk).execute();
 }
@@ -182,21 +146,52 @@ export async function insertConversation(db: Db, row: NewConversation) {
   await db.insertInto('conversations').values(conversationRow(row)).execute();
 }
 
-export async function conversationExists(db: Db, id: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst());
-}
-
-/** The newest conversation with this normalised subject and counterparty, active since `since`. */
-export function findConversationBySubject(db: Db, subjectKey: string, counterparty: string, since: number) {
+/**
+ * The newest conversation with this normalised subject and counterparty, active since `since`,
+ * that is in every one of `mailboxIds` (threading never looks into other mailboxes).
+ */
+export function findConversationBySubject(db: Db, subjectKey: string, counterparty: string, since: number, mailboxIds: readonly string[]) {
   return db
     .selectFrom('conversations')
-    .select(['id as conversation_id', 'last_message_at'])
-    .where('subject_key', '=', subjectKey)
-    .where('counterparty', '=', counterparty)
-    .where('last_message_at', '>=', since)
-    .orderBy('last_message_at', 'desc')
+    .innerJoin('conversation_mailboxes', 'conversation_mailboxes.conversation_id', 'conversations.id')
+    .select(['conversations.id as conversation_id', 'conversations.last_message_at'])
+    .where('conversations.subject_key', '=', subjectKey)
+    .where('conversations.counterparty', '=', counterparty)
+    .where('conversations.last_message_at', '>=', since)
+    .where('conversation_mailboxes.mailbox_id', 'in', [...mailboxIds])
+    .groupBy(['conversations.id', 'conversations.last_message_at'])
+    .having((eb) => eb.fn.count('conversation_mailboxes.mailbox_id'), '=', mailboxIds.length)
+    .orderBy('conversations.last_message_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/**
+ * The messages of these conversations that have no location in the mailbox: a mail delivered
+ * there again may show its conversation in that mailbox only when there are none (decision 0027).
+ */
+export async function findMessagesOutsideMailbox(db: Db, conversationIds: string[], mailboxId: string) {
+  const rows: { conversation_id: string; message_id: string }[] = [];
+  for (const chunk of chunksFor(conversationIds, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('conversation_messages')
+        .select(['conversation_messages.conversation_id', 'conversation_messages.message_id'])
+        .where('conversation_messages.conversation_id', 'in', chunk)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('message_locations')
+                .select('message_locations.id')
+                .whereRef('message_locations.message_id', '=', 'conversation_messages.message_id')
+                .where('message_locations.mailbox_id', '=', mailboxId),
+            ),
+          ),
+        )
+        .execute()),
+    );
+  }
+  return rows;
 }
 
 /**
@@ -246,14 +241,6 @@ export async function bumpConversation(
   }
 }
 
-export async function linkMessage(db: Db, conversationId: string, messageId: string) {
-  await db
-    .insertInto('conversation_messages')
-    .values({ conversation_id: conversationId, message_id: messageId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
-
 export async function linkMessages(db: Db, rows: { conversation_id: string; message_id: string }[]) {
   for (const chunk of chunksFor(rows, 2)) {
     await db
@@ -295,15 +282,6 @@ export async function refreshConversationLatest(db: Db, conversationId: string):
     .updateTable('conversations')
     .set({ last_from_addr: newest?.from_addr ?? null, last_from_name: newest?.from_name ?? null, last_snippet: newest?.snippet ?? '' })
     .where('id', '=', conversationId)
-    .execute();
-}
-
-export async function linkMailboxes(db: Db, conversationId: string, mailboxIds: string[]) {
-  if (mailboxIds.length === 0) return;
-  await db
-    .insertInto('conversation_mailboxes')
-    .values(mailboxIds.map((mailbox_id) => ({ conversation_id: conversationId, mailbox_id })))
-    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 
@@ -406,11 +384,16 @@ export function selectConversationsOfMessages(db: Db, messageIds: string[]) {
   return db.selectFrom('conversation_messages').select(['conversation_id', 'message_id']).where('message_id', 'in', messageIds).execute();
 }
 
-export function selectConversationMailboxes(db: Db, conversationIds: string[]) {
-  if (conversationIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversation_mailboxes')
-    .select(['conversation_id', 'mailbox_id'])
-    .where('conversation_id', 'in', conversationIds)
-    .execute();
+export async function selectConversationMailboxes(db: Db, conversationIds: string[]) {
+  const rows: { conversation_id: string; mailbox_id: string }[] = [];
+  for (const chunk of chunksFor(conversationIds, 1)) {
+    rows.push(
+      ...(await db
+        .selectFrom('conversation_mailboxes')
+        .select(['conversation_id', 'mailbox_id'])
+        .where('conversation_id', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
 }

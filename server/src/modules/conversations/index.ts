@@ -1,7 +1,5 @@
-// The outbox starts a conversation for new mail before storing it, so the Message-ID's token names it.
-
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
-export { insertConversation, refreshConversationLatest } from './conversation-queries.js';
+export { refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
 export {
   type BatchItem,
@@ -17,7 +15,7 @@ export {
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
 export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
-export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
+export { createPierMessageIds, type PierMessageIds } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { conversationRoutes } from './routes.js';

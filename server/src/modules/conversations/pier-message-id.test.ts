@@ -1,73 +1,92 @@
+import { randomBytes } from 'node:crypto';
 import { v7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
+import { createPierMessageIds } from './pier-message-id.js';
 
 const conversationId = '0198c3a2-7b4e-7f01-9a3c-5d2e8f6b1c40';
+const ids = createPierMessageIds(randomBytes(32));
 
-describe('newPierMessageId', () => {
-  it('makes an RFC 5322 msg-id that carries the conversation as 32 hex digits', () => {
-    const id = newPierMessageId(conversationId, 'Mail.Acme.test');
-    expect(id).toMatch(/^<[0-9a-z]+\.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40@mail\.acme\.test>$/);
+describe('Pier Message-IDs: create', () => {
+  it('makes an RFC 5322 msg-id that carries the conversation as 32 hex digits and a 96-bit tag', () => {
+    const id = ids.create(conversationId, 'Mail.Acme.test');
+    expect(id).toMatch(/^<[0-9a-z]+\.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40\.[0-9a-f]{24}@mail\.acme\.test>$/);
   });
 
   it('never gives the same id twice for one conversation', () => {
-    const ids = new Set(Array.from({ length: 1000 }, () => newPierMessageId(conversationId, 'acme.test')));
-    expect(ids.size).toBe(1000);
+    const made = new Set(Array.from({ length: 1000 }, () => ids.create(conversationId, 'acme.test')));
+    expect(made.size).toBe(1000);
   });
 
   it('refuses what is not a conversation id or a domain', () => {
-    expect(() => newPierMessageId('42', 'acme.test')).toThrow();
-    expect(() => newPierMessageId(conversationId, 'acme')).toThrow();
-    expect(() => newPierMessageId(conversationId, 'a@b.test')).toThrow();
+    expect(() => ids.create('42', 'acme.test')).toThrow();
+    expect(() => ids.create(conversationId, 'acme')).toThrow();
+    expect(() => ids.create(conversationId, 'a@b.test')).toThrow();
   });
 });
 
-describe('conversationIdFromMessageIds', () => {
+describe('Pier Message-IDs: verifiedConversation', () => {
   it('restores the conversation id from its own Message-ID, with or without angle brackets', () => {
-    const id = newPierMessageId(conversationId, 'acme.test');
-    expect(conversationIdFromMessageIds([id])).toBe(conversationId);
-    expect(conversationIdFromMessageIds([id.slice(1, -1)])).toBe(conversationId);
+    const id = ids.create(conversationId, 'acme.test');
+    expect(ids.verifiedConversation([id])).toBe(conversationId);
+    expect(ids.verifiedConversation([id.slice(1, -1)])).toBe(conversationId);
   });
 
   it('round-trips fresh UUIDv7 conversation ids', () => {
     for (let i = 0; i < 100; i++) {
       const id = v7();
-      expect(conversationIdFromMessageIds([newPierMessageId(id, 'acme.test')])).toBe(id);
+      expect(ids.verifiedConversation([ids.create(id, 'acme.test')])).toBe(id);
     }
   });
 
-  it('finds the token among ids of other software and takes the first one', () => {
+  it('finds the first verified id among ids of other software', () => {
     const other = '1f2e3d4c-5b6a-7980-8a1b-2c3d4e5f6a7b';
-    const ids = [
+    const list = [
       '<CAF=abc123@mail.gmail.com>',
       '<AM0PR01MB1234.eurprd01.prod.exchangelabs.com>',
-      newPierMessageId(conversationId, 'acme.test'),
-      newPierMessageId(other, 'acme.test'),
+      ids.create(conversationId, 'acme.test'),
+      ids.create(other, 'acme.test'),
     ];
-    expect(conversationIdFromMessageIds(ids)).toBe(conversationId);
+    expect(ids.verifiedConversation(list)).toBe(conversationId);
   });
 
-  it('reads a token whose case a relay changed', () => {
-    expect(conversationIdFromMessageIds(['<ABC123.PIER-0198C3A27B4E7F019A3C5D2E8F6B1C40@ACME.TEST>'])).toBe(conversationId);
+  it('reads an id whose case a relay changed', () => {
+    expect(ids.verifiedConversation([ids.create(conversationId, 'acme.test').toUpperCase()])).toBe(conversationId);
   });
 
-  it('ignores forged-looking but malformed tokens', () => {
+  it('trusts no id of the first, untagged shape, whatever conversation it names', () => {
+    expect(ids.verifiedConversation(['<abc123.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40@acme.test>'])).toBeNull();
+  });
+
+  it('trusts no id whose conversation, random part or tag was changed, nor one tagged with another key', () => {
+    const genuine = ids.create(conversationId, 'acme.test');
+    const [, random, hex, tag] = /^<([0-9a-z]+)\.pier-([0-9a-f]{32})\.([0-9a-f]{24})@/.exec(genuine) ?? [];
+    const otherConversation = '1f2e3d4c5b6a79808a1b2c3d4e5f6a7b';
+    const flipped = `${tag?.slice(0, -1)}${tag?.endsWith('0') ? '1' : '0'}`;
+    const forged = [
+      `<${random}.pier-${otherConversation}.${tag}@acme.test>`,
+      `<x${random}.pier-${hex}.${tag}@acme.test>`,
+      `<${random}.pier-${hex}.${flipped}@acme.test>`,
+      `<${random}.pier-${hex}.${'0'.repeat(24)}@acme.test>`,
+      createPierMessageIds(randomBytes(32)).create(conversationId, 'acme.test'),
+    ];
+    for (const id of forged) expect(ids.verifiedConversation([id]), id).toBeNull();
+    // The domain is not signed (a relay may rewrite it): only the tag carries trust.
+    expect(ids.verifiedConversation([genuine.replace('@acme.test', '@elsewhere.test')])).toBe(conversationId);
+  });
+
+  it('ignores malformed ids', () => {
     expect(
-      conversationIdFromMessageIds([
-        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c4@acme.test>', // 31 hex digits
-        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c400@acme.test>', // 33 hex digits
-        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1cxz@acme.test>', // not hex
-        '<abc.pier-0198c3a27b4e0f019a3c5d2e8f6b1c40@acme.test>', // version digit 0
-        '<abc.pier-0198c3a27b4e7f01ca3c5d2e8f6b1c40@acme.test>', // variant nibble c
-        '<pier-0198c3a27b4e7f019a3c5d2e8f6b1c40@acme.test>', // random part missing
-        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40>', // no domain
-        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40@acme.test> trailing',
+      ids.verifiedConversation([
+        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c4.000000000000000000000000@acme.test>', // 31 hex digits
+        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40.00000000000000000000000@acme.test>', // short tag
+        '<pier-0198c3a27b4e7f019a3c5d2e8f6b1c40.000000000000000000000000@acme.test>', // random part missing
+        '<abc.pier-0198c3a27b4e7f019a3c5d2e8f6b1c40.000000000000000000000000>', // no domain
         '',
       ]),
     ).toBeNull();
   });
 
   it('gives null for no ids', () => {
-    expect(conversationIdFromMessageIds([])).toBeNull();
+    expect(ids.verifiedConversation([])).toBeNull();
   });
 });

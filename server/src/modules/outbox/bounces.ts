@@ -6,9 +6,10 @@ import { type DeliveryReport, parseDeliveryReport, splitMessageHeaders } from '.
 
 /**
  * A delivery status notification (RFC 3464, multipart/report) that names one of
- * our sent messages: the message is marked bounced with the server's reason, and
- * the report joins the conversation of the mail it is about (the customer
- * thread, not a "Mail Delivery System" conversation of its own).
+ * our sent messages and reached the mailbox that sent it: the message is marked
+ * bounced with the server's reason, and the report joins the conversation of the
+ * mail it is about (the customer thread, not a "Mail Delivery System" conversation
+ * of its own) when that conversation is already in every mailbox the report reached.
  */
 export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStore }, incomingMessageId: string): Promise<boolean> {
   const { db } = deps;
@@ -31,6 +32,10 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
   if (!original) return false;
   const failed = report.recipients.filter((r) => r.action === 'failed');
   if (failed.length === 0) return false;
+  // Reports come back to the mailbox that sent the mail; one that reached only other mailboxes is
+  // anyone's mail naming a Message-ID every recipient saw, and changes nothing.
+  const reached = await db.selectFrom('message_locations').select('mailbox_id').where('message_id', '=', message.id).execute();
+  if (!reached.some((m) => m.mailbox_id === original.mailbox_id)) return false;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('outbox_messages')
@@ -44,24 +49,22 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
       .where('message_id', '=', message.id)
       .executeTakeFirst();
     if (!link || link.conversation_id === original.conversation_id) return;
+    // The report joins the sent mail's conversation only when that shows it to no one new: every
+    // mailbox it reached already holds the conversation (a report is mail anyone can write, and it
+    // must never open a conversation to another mailbox; decision 0027).
+    const holding = await trx
+      .selectFrom('conversation_mailboxes')
+      .select('mailbox_id')
+      .where('conversation_id', '=', original.conversation_id)
+      .execute();
+    const held = new Set(holding.map((m) => m.mailbox_id));
+    if (!reached.every((m) => held.has(m.mailbox_id))) return;
     await trx
       .updateTable('conversation_messages')
       .set({ conversation_id: original.conversation_id })
       .where('message_id', '=', message.id)
       .execute();
     await refreshConversationLatest(trx, original.conversation_id);
-    const mailboxes = await trx
-      .selectFrom('conversation_mailboxes')
-      .select('mailbox_id')
-      .where('conversation_id', '=', link.conversation_id)
-      .execute();
-    for (const m of mailboxes) {
-      await trx
-        .insertInto('conversation_mailboxes')
-        .values({ conversation_id: original.conversation_id, mailbox_id: m.mailbox_id })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
     // The report's own conversation was made for it alone: it goes.
     const left = await trx
       .selectFrom('conversation_messages')

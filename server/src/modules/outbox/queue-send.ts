@@ -9,14 +9,7 @@ import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
-import {
-  insertConversation,
-  newPierMessageId,
-  prepareMail,
-  refreshConversationLatest,
-  storePreparedMail,
-  subjectKey,
-} from '../conversations/index.js';
+import { type PierMessageIds, prepareMail, refreshConversationLatest, storePreparedMail } from '../conversations/index.js';
 import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
@@ -40,7 +33,7 @@ import { loadSendPreferences, renderSignature } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
 type SendRequest = z.output<typeof SendRequestSchema>;
-export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore };
+export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore; messageIds: PierMessageIds };
 
 export const SEND_JOB = 'outbox.send';
 export const sendJobKey = (outboxId: string, round: number) => `${SEND_JOB}:${outboxId}:${round}`;
@@ -136,7 +129,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   const html = [body.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
   const conversationId = request.conversationId ?? newId();
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
-  const messageIdHeader = newPierMessageId(conversationId, domain);
+  const messageIdHeader = deps.messageIds.create(conversationId, domain);
   const references = parent ? threadReferences(parent) : [];
   const now = Date.now();
   const raw = await buildOutgoingMime({
@@ -177,24 +170,15 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
         throw new AppError('outbox.collision', 409, 'the conversation changed after you started writing', { changes });
       }
     }
-    if (!request.conversationId) {
-      const counterparty = request.to[0] ?? null;
-      await insertConversation(trx, {
-        id: conversationId,
-        subject: request.subject,
-        subjectKey: subjectKey(request.subject),
-        counterparty,
-        last_message_at: now,
-        now,
-      });
-    }
-    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(trx) };
-    const stored = await storePreparedMail(trx, ctx, prepared, {
-      mailboxId: mailbox.id,
-      source: 'smtp',
-      direction: 'out',
-      receivedAt: now,
-    });
+    // The mail goes into the conversation its Message-ID names (a new mail starts it), as the agent chose.
+    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(trx), messageIds: deps.messageIds };
+    const stored = await storePreparedMail(
+      trx,
+      ctx,
+      prepared,
+      { mailboxId: mailbox.id, source: 'smtp', direction: 'out', receivedAt: now },
+      conversationId,
+    );
     const outbox: OutboxMessagesTable = {
       id: newId(),
       message_id: stored.messageId,

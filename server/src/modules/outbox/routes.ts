@@ -15,17 +15,13 @@ import {
 } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Engine } from '../../db/database.js';
-import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import type { BlobStore } from '../../storage/blob-store.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { requireAuth } from '../security/index.js';
 import { type Actor, conversationMailboxes, findParentMessage, requireMailboxReply, requireReplyAccess } from './conversation-reads.js';
 import { deleteDraft, findDraft, MAX_UPLOAD_BYTES, saveDraft, storeUpload } from './drafts.js';
-import { cancelSend, composeContext, findOutboxForActor, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
+import { cancelSend, composeContext, findOutboxForActor, type QueueDeps, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
 import {
   createSavedReply,
   deleteSavedReply,
@@ -47,7 +43,7 @@ const IdParams = z.object({ id: Id });
 const admins = ['super_admin', 'admin'] as const;
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 
-export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine: Engine; blobs: BlobStore }> = async (app, deps) => {
+export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) => {
   const { db } = deps;
   const actorOf = (request: FastifyRequest): Actor => {
     const auth = requireAuth(request);

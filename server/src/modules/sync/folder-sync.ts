@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, type PreparedMail, preparePoolFor, storePreparedBatch } from '../conversations/index.js';
+import { type IngestResult, type PierMessageIds, type PreparedMail, preparePoolFor, storePreparedBatch } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import { storedFlags } from './flags.js';
 import { type FolderCheckpoint, resetFolder, saveCheckpoint } from './folder-queries.js';
@@ -15,6 +15,7 @@ export type SyncDeps = {
   blobs: BlobStore;
   logger: Logger;
   engine: Engine;
+  messageIds: PierMessageIds;
   /** Told after each committed batch (live updates); never inside the transaction. */
   onStored?: (results: IngestResult[]) => void;
 };
@@ -128,7 +129,7 @@ async function storeUids(
 ): Promise<void> {
   const batches = await batchesBySize(client, uids);
   if (batches.length === 0) return;
-  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
+  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db), messageIds: deps.messageIds };
   const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     // Each mail goes to the prepare worker as soon as its bytes arrive, not when the whole batch

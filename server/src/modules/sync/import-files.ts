@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, prepareMail, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, type PierMessageIds, prepareMail, storePreparedMail } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 
 export type ImportCounts = { new: number; known: number; failed: number; failures: { file: string; error: string }[] };
@@ -16,12 +16,18 @@ export type ImportCounts = { new: number; known: number; failed: number; failure
  * them, through the same ingest path as sync. Importing twice adds nothing.
  */
 export async function importMailFiles(
-  deps: { db: Kysely<Database>; blobs: BlobStore; engine: Engine; onStored?: (results: IngestResult[]) => void },
+  deps: {
+    db: Kysely<Database>;
+    blobs: BlobStore;
+    engine: Engine;
+    messageIds: PierMessageIds;
+    onStored?: (results: IngestResult[]) => void;
+  },
   mailbox: MailboxRow,
   paths: string[],
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { new: 0, known: 0, failed: 0, failures: [] };
-  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db) };
+  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db), messageIds: deps.messageIds };
   for await (const { file, raw } of mailSources(paths, counts)) {
     try {
       const prepared = await prepareMail(deps.blobs, raw);
