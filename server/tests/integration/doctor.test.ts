@@ -56,7 +56,11 @@ describe.each(engines)('pier doctor on %s', (engine) => {
     await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
     ws = await openTestWorkspace(database);
     salesId = (await ws.db.selectFrom('mailboxes').select('id').executeTakeFirstOrThrow()).id;
-    const deps = { db: ws.db, blobs: ws.blobs, ctx: { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds } };
+    const deps = {
+      db: ws.db,
+      blobs: ws.blobs,
+      ctx: { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds },
+    };
     await ingestMail(deps, { raw: stored, mailboxIds: [salesId], source: 'smtp' });
     await ingestMail(deps, { raw: order, mailboxIds: [salesId], source: 'import' });
     await ws.blobs.put(merged);
