@@ -1,63 +1,37 @@
-// HTML → text, for mails with no text part
+import { compile } from 'html-to-text';
 
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ensp: ' ',
-  emsp: ' ',
-  thinsp: ' ',
-  shy: '',
-  zwnj: '',
-  zwj: '',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  hellip: '…',
-  mdash: '—',
-  ndash: '–',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  bull: '•',
-  middot: '·',
-  deg: '°',
-  plusmn: '±',
-  times: '×',
-  divide: '÷',
-  euro: '€',
-  pound: '£',
-  yen: '¥',
-  cent: '¢',
-  sect: '§',
-  para: '¶',
-  iexcl: '¡',
-  iquest: '¿',
-};
+// HTML → text, for mails with no text part: what the snippet, the search index and the reader
+// of text see. html-to-text parses the markup (htmlparser2) and decodes every HTML entity.
+
+const cell = { format: 'spacedCell' } as const;
+
+/** Compiled once: compiling the options costs more than converting a short mail. */
+const convert = compile({
+  // Stored text is not wrapped; the reader wraps it.
+  wordwrap: false,
+  // The default limits stay: HTML over 16 M characters is cut (with an ellipsis) before it is read.
+  formatters: {
+    // A table as lines of cells separated by a space, as mail is read (no column layout).
+    spacedCell: (element, walk, builder) => {
+      walk(element.children, builder);
+      builder.addLiteral(' ');
+    },
+  },
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block' },
+    { selector: 'td', ...cell },
+    { selector: 'th', ...cell },
+  ],
+});
 
 /** Block elements become line breaks, scripts and styles vanish, entities are decoded. */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|head|title|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\b[^>]*>/gi, '\n')
-    .replace(/<li\b[^>]*>/gi, '\n- ')
-    .replace(/<\/?(?:p|div|h[1-6]|tr|table|ul|ol|blockquote|pre|section|article|header|footer|hr)\b[^>]*>/gi, '\n')
-    .replace(/<\/t[dh]\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (entity, name: string) => {
-      if (name.startsWith('#')) {
-        const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-        return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : entity;
-      }
-      return ENTITIES[name.toLowerCase()] ?? entity;
-    })
+  return convert(html)
     .replace(/\u00a0/g, ' ')
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())

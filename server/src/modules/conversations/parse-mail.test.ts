@@ -219,6 +219,13 @@ describe('parseMail: structure', () => {
     expect(mail.attachments.map((a) => a.filename)).toEqual(['attachment-1.png']);
   });
 
+  it('decodes named entities in the text of an HTML-only mail (Größe, café), which the snippet and search index read', async () => {
+    const raw = Buffer.from('Subject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>');
+    const mail = await parseMail(raw);
+    expect(mail.text).toBe('Größe 40 – café');
+    expect(mail.html).toBe('<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>');
+  });
+
   it('marks an image referenced by cid: as inline even without a Content-Disposition (Outlook)', async () => {
     const mail = await parseMail(fixture('mime-torture.eml'));
     expect(mail.attachments[0]).toMatchObject({ contentId: 'logo.png@01DA0000', isInline: true });
