@@ -54,4 +54,12 @@ describe('prepareParserInput', () => {
     const raw = Buffer.from('Subject: plain\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nhi');
     expect(prepareParserInput(raw).input.equals(raw)).toBe(true);
   });
+
+  it('inserts the missing Content-Type once when the first field is rewritten too (the header block was doubled)', () => {
+    const subject = `=?UTF-8?B?${Buffer.from('报价').toString('base64')}?=`;
+    const raw = Buffer.from(`Subject: =?gbk?B?${gbk('报价').toString('base64')}?=\r\nTo: a@b.cn\r\n\r\nhi`);
+    expect(prepareParserInput(raw).input.toString('latin1')).toBe(
+      `Content-Type: text/plain; charset="x-pier-undeclared+gb18030"\r\nSubject: ${subject}\r\nTo: a@b.cn\r\n\r\nhi`,
+    );
+  });
 });

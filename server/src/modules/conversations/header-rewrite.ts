@@ -53,7 +53,8 @@ export function prepareParserInput(raw: Buffer): PreparedInput {
       edits.push({ start: part.headerStart, end: part.headerStart, bytes: Buffer.from(line) });
     }
   }
-  edits.sort((a, b) => a.start - b.start);
+  // An inserted Content-Type (start = end) goes before a rewritten first field at the same start.
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
   const pieces: Buffer[] = [];
   let position = 0;
   for (const edit of edits) {
