@@ -219,8 +219,10 @@ describe('parseMail: structure', () => {
     expect(mail.attachments.map((a) => a.filename)).toEqual(['attachment-1.png']);
   });
 
-  it('decodes named entities in the text of an HTML-only mail (Größe, café), which the snippet and search index read', async () => {
-    const raw = Buffer.from('Subject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>');
+  it('decodes named entities in the text of HTML-only mail inside multipart/mixed (Größe, café), which the snippet and search index read', async () => {
+    const raw = Buffer.from(
+      'Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>\r\n--b--\r\n',
+    );
     const mail = await parseMail(raw);
     expect(mail.text).toBe('Größe 40 – café');
     expect(mail.html).toBe('<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>');
