@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, decodeHeaderValue, detectCharset, htmlToText, parseMail, prepareParserInput, resolveCharset } from './parse-mail.js';
+import { parseMail } from './parse-mail.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const gbk = (text: string) => iconv.encode(text, 'gb18030');
@@ -219,6 +219,15 @@ describe('parseMail: structure', () => {
     expect(mail.attachments.map((a) => a.filename)).toEqual(['attachment-1.png']);
   });
 
+  it('decodes named entities in the text of HTML-only mail inside multipart/mixed (Größe, café), which the snippet and search index read', async () => {
+    const raw = Buffer.from(
+      'Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>\r\n--b--\r\n',
+    );
+    const mail = await parseMail(raw);
+    expect(mail.text).toBe('Größe 40 – café');
+    expect(mail.html).toBe('<p>Gr&ouml;&szlig;e 40 &ndash; caf&eacute;</p>');
+  });
+
   it('marks an image referenced by cid: as inline even without a Content-Disposition (Outlook)', async () => {
     const mail = await parseMail(fixture('mime-torture.eml'));
     expect(mail.attachments[0]).toMatchObject({ contentId: 'logo.png@01DA0000', isInline: true });
@@ -408,130 +417,5 @@ describe('what mailparser gets wrong on its own (if one of these fails, mailpars
     const date = (await simpleParser(Buffer.from('Date: someday\r\n\r\nhi'))).date;
     expect(date?.getTime()).toBeGreaterThanOrEqual(before);
     expect((await plain('html-only-gb2312.eml')).text).toBeUndefined();
-  });
-});
-
-describe('resolveCharset', () => {
-  it.each([
-    ['GB2312', 'gb18030'],
-    ['gbk', 'gb18030'],
-    ['x-gbk', 'gb18030'],
-    ['CP936', 'gb18030'],
-    ['EUC-CN', 'gb18030'],
-    ['gb_2312-80', 'gb18030'],
-    ['GB18030', 'gb18030'],
-    ['Big5', 'big5hkscs'],
-    ['Big5-HKSCS', 'big5hkscs'],
-    ['iso-8859-1', 'windows-1252'],
-    ['US-ASCII', 'windows-1252'],
-    ['latin1', 'windows-1252'],
-    ['ks_c_5601-1987', 'cp949'],
-    ['Shift_JIS', 'shiftjis'],
-    ['ISO-2022-JP', 'iso-2022-jp'],
-    ['KOI8-R', 'koi8r'],
-    ['win-1251', 'windows1251'],
-    ['UTF-8', 'utf-8'],
-    ['utf-8*en', 'utf-8'],
-    ['UTF-7', 'utf-8'],
-  ])('resolves %s to %s', (label, codec) => {
-    expect(resolveCharset(label)).toBe(codec);
-  });
-
-  it('knows nothing of transfer encodings or made-up names', () => {
-    expect(resolveCharset('base64')).toBeNull();
-    expect(resolveCharset('x-unknown-charset')).toBeNull();
-    expect(resolveCharset('')).toBeNull();
-  });
-});
-
-describe('detectCharset', () => {
-  it.each([
-    ['您好，请报价。', 'gb18030', 'gb18030'],
-    ['关于报价单的询问（第二版）', 'gb18030', 'gb18030'],
-    ['张经理', 'gb18030', 'gb18030'],
-    ['您好，請報價。', 'big5', 'big5hkscs'],
-    ['陳小姐', 'big5', 'big5hkscs'],
-    ['許功蓋', 'big5', 'big5hkscs'],
-    ['Réunion à Paris', 'windows-1252', 'windows-1252'],
-    ['Grüße aus München', 'windows-1252', 'windows-1252'],
-    ['Größe', 'windows-1252', 'windows-1252'],
-    ['Señor García, ¿cómo está?', 'windows-1252', 'windows-1252'],
-    ['“quoted” – €5', 'windows-1252', 'windows-1252'],
-    ['报价 price', 'utf-8', 'utf-8'],
-  ])('detects %s written in %s as %s', (text, charset, expected) => {
-    const bytes = charset === 'utf-8' ? Buffer.from(text) : iconv.encode(text, charset);
-    expect(detectCharset(bytes)).toBe(expected);
-  });
-
-  it('follows a declared multi-byte hint when it decodes cleanly, and ignores it when it does not', () => {
-    expect(detectCharset(gbk('镕堃'))).toBe('windows-1252');
-    expect(detectCharset(gbk('镕堃'), 'gb18030')).toBe('gb18030');
-    expect(detectCharset(iconv.encode('您好，請報價。', 'big5'), 'gb18030')).toBe('big5hkscs');
-  });
-
-  it('falls back to a declared single-byte hint rather than windows-1252', () => {
-    expect(detectCharset(iconv.encode('Здравствуйте', 'koi8-r'), 'koi8r')).toBe('koi8r');
-  });
-});
-
-describe('decodeHeaderValue', () => {
-  const b = (charset: string, bytes: Buffer) => `=?${charset}?B?${bytes.toString('base64')}?=`;
-
-  it('drops the whitespace between adjacent encoded words but keeps it around plain text', () => {
-    expect(decodeHeaderValue(Buffer.from('=?UTF-8?Q?a?= =?UTF-8?Q?b?= c =?UTF-8?Q?d?='))).toBe('ab c d');
-  });
-
-  it('joins a GBK character split across two words, even under two spellings of the label', () => {
-    const bytes = gbk('王堃');
-    expect(decodeHeaderValue(Buffer.from(`${b('gb2312', bytes.subarray(0, 3))}\r\n ${b('GBK', bytes.subarray(3))}`))).toBe('王堃');
-  });
-
-  it('decodes adjacent words in different charsets each by its own', () => {
-    expect(decodeHeaderValue(Buffer.from(`${b('GBK', gbk('报价'))} ${b('big5', iconv.encode('報價', 'big5'))}`))).toBe('报价報價');
-  });
-
-  it('reads raw 8-bit text as UTF-8 when valid, else in the given charset', () => {
-    expect(decodeHeaderValue(Buffer.from('Re: 报价'))).toBe('Re: 报价');
-    expect(decodeHeaderValue(Buffer.concat([Buffer.from('Re: '), gbk('报价')]), 'gb18030')).toBe('Re: 报价');
-  });
-
-  it('keeps malformed words as text', () => {
-    expect(decodeHeaderValue(Buffer.from('=?UTF-8?X?abc?= =?broken'))).toBe('=?UTF-8?X?abc?= =?broken');
-  });
-});
-
-describe('prepareParserInput', () => {
-  it('leaves bodies alone and writes header text as UTF-8', () => {
-    const raw = Buffer.concat([
-      Buffer.from('Subject: '),
-      gbk('报价'),
-      Buffer.from('\r\nContent-Type: text/plain; charset=gbk\r\n\r\n'),
-      gbk('正文'),
-    ]);
-    const { input } = prepareParserInput(raw);
-    expect(input.toString('utf8').startsWith('Subject: 报价\r\n')).toBe(true);
-    expect(input.subarray(input.length - 4).equals(gbk('正文'))).toBe(true);
-  });
-});
-
-describe('decodeBytes', () => {
-  it('decodes ISO-2022-JP including JIS X 0212 and a mislabelled Shift_JIS body', () => {
-    const jis0212 = Buffer.from([0x1b, 0x24, 0x28, 0x44, 0x30, 0x21, 0x1b, 0x28, 0x42]);
-    expect(decodeBytes(jis0212, 'iso-2022-jp')).toBe('丂');
-    expect(decodeBytes(iconv.encode('見積', 'shiftjis'), 'iso-2022-jp')).toBe('見積');
-  });
-});
-
-describe('htmlToText', () => {
-  it('drops scripts, styles and comments, breaks blocks into lines and decodes entities', () => {
-    expect(
-      htmlToText(
-        '<style>p{}</style><script>x()</script><!-- c --><div>Price&nbsp;&lt;5&gt; &amp; &#x20AC;3&#46;</div><p>Line<br/>two</p><table><tr><td>a</td><td>b</td></tr></table>',
-      ),
-    ).toBe('Price <5> & €3.\n\nLine\ntwo\n\na b');
-  });
-
-  it('leaves unknown entities as they are', () => {
-    expect(htmlToText('&unknown; &#xD800;')).toBe('&unknown; &#xD800;');
   });
 });

@@ -1,0 +1,53 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { decodeLabelledUtf8, decodeUndeclared, isValidUtf8 } from './charset-detection.js';
+import { decodeBytes, resolveCharset } from './charsets.js';
+
+// Body decoding: the stream mailparser's `Iconv` option asks for
+
+/** Labels prepareParserInput() puts on text parts mailparser would otherwise read as UTF-8 unchecked. */
+export const UNDECLARED_LABEL = 'x-pier-undeclared';
+export const UTF8_LABEL = 'x-pier-utf-8';
+
+/**
+ * Stands in for node-iconv's `Iconv` (mailparser's documented hook for body charsets). It
+ * collects the whole part before decoding: GB18030 and ISO-2022-JP are stateful across chunk
+ * borders, and detection needs all bytes anyway; the whole mail is in memory already.
+ */
+export class BodyDecoder extends Transform {
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly label: string,
+    _toCharset?: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      const bytes = Buffer.concat(this.chunks);
+      // Valid UTF-8 under a UTF-8 label or none decodes to itself: no round trip through a string.
+      const label = this.label.toLowerCase();
+      const isPierLabel = label.startsWith(UTF8_LABEL) || label.startsWith(UNDECLARED_LABEL);
+      this.push(isPierLabel && isValidUtf8(bytes) ? bytes : Buffer.from(decodeBody(bytes, this.label), 'utf8'));
+      done();
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+export function decodeBody(bytes: Buffer, label: string): string {
+  const [name = '', hintLabel = ''] = label.toLowerCase().split('+');
+  // Resolved again: a label is text from the mail, and UTF-7 must never be chosen as a hint.
+  const hint = hintLabel ? resolveCharset(hintLabel) : null;
+  if (name === UNDECLARED_LABEL) return decodeUndeclared(bytes, hint);
+  if (name === UTF8_LABEL) return decodeLabelledUtf8(bytes, hint);
+  const codec = resolveCharset(label);
+  return codec ? decodeBytes(bytes, codec) : decodeUndeclared(bytes, null);
+}
