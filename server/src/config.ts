@@ -41,6 +41,8 @@ export type Config = {
   sessionTimeouts: { idleMs: number; absoluteMs: number };
   /** Address of a mailbox connected in Pier whose SMTP settings send security mail (alerts, invitations, resets). */
   systemMailbox: string | undefined;
+  /** PIER_TEST_CLOCK: the parent process may move the server's clock (tests only; refused unless NODE_ENV=test). */
+  testClock: boolean;
 };
 
 export class ConfigError extends Error {
@@ -107,6 +109,8 @@ const variables = {
     .max(24 * 365)
     .default(24 * 30),
   PIER_SYSTEM_MAILBOX: z.email().optional(),
+  PIER_TEST_CLOCK: flag.default(false),
+  NODE_ENV: z.string().optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -154,7 +158,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpSendTimeoutMs: v.PIER_SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
+    testClock: testClockAllowed(v.PIER_TEST_CLOCK, v.NODE_ENV),
   };
+}
+
+/** A clock others can move must never run in production by a stray variable: it needs NODE_ENV=test too. */
+function testClockAllowed(requested: boolean, nodeEnv: string | undefined): boolean {
+  if (requested && nodeEnv !== 'test') {
+    throw new ConfigError('PIER_TEST_CLOCK', `is for tests only and needs NODE_ENV=test (got NODE_ENV ${JSON.stringify(nodeEnv)})`);
+  }
+  return requested;
 }
 
 /**

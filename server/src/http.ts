@@ -16,6 +16,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
 import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
@@ -49,6 +50,8 @@ export type HttpOptions = {
   /** Security mail (alerts, invitations, resets) through the system mailbox, when one is configured. */
   securityMailer: SecurityMailer;
   sessionTimeouts: SessionTimeouts;
+  /** The server's time for session expiry and the undo window (tests move it). */
+  clock?: Clock;
   publicUrl: string | undefined;
   /** Called after a mailbox is added, changed or removed (the sync supervisor re-reads them). */
   onMailboxesChanged?: () => void;
@@ -99,7 +102,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     errorResponseBuilder: (_request, context) =>
       new AppError('auth.rate_limited', 429, `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  registerGuard(app, { db: options.db, secureCookies: options.secureCookies, sessionTimeouts: options.sessionTimeouts });
+  registerGuard(app, {
+    db: options.db,
+    secureCookies: options.secureCookies,
+    sessionTimeouts: options.sessionTimeouts,
+    clock: options.clock,
+  });
   registerApiRateLimit(app, options.apiRateLimitPerMinute);
 
   await app.register(healthRoutes, { probe: options.health });
@@ -125,7 +133,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
-  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine });
+  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine, clock: options.clock });
   await app.register(readingRoutes, {
     db: options.db,
     blobs: options.blobs,

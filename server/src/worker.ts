@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from './clock.js';
 import type { Queue } from './jobs/queue.js';
 import type { AnyJobHandler } from './jobs/registry.js';
 
@@ -15,6 +16,8 @@ export function startWorker(options: {
   handlers: AnyJobHandler[];
   schedules: Schedule[];
   logger: Logger;
+  /** Decides which time slot a recurring job is in; the queue's clock decides when jobs are due. */
+  clock?: Clock;
   pollMs?: number;
   leaseMs?: number;
 }) {
@@ -28,7 +31,7 @@ export function startWorker(options: {
   let running: Promise<void> = Promise.resolve();
 
   async function schedule() {
-    const now = Date.now();
+    const now = (options.clock ?? systemClock).now();
     for (const s of options.schedules) {
       const slot = Math.floor(now / s.everyMs);
       await queue.scheduleSlot(s.name, slot, {

@@ -25,7 +25,7 @@ import { findMailboxById } from '../mailboxes/index.js';
 import { requireAuth } from '../security/index.js';
 import { type Actor, conversationMailboxes, findParentMessage, requireMailboxReply, requireReplyAccess } from './conversation-reads.js';
 import { deleteDraft, findDraft, MAX_UPLOAD_BYTES, saveDraft, storeUpload } from './drafts.js';
-import { cancelSend, composeContext, findOutboxForActor, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
+import { cancelSend, composeContext, findOutboxForActor, type QueueDeps, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
 import {
   createSavedReply,
   deleteSavedReply,
@@ -47,7 +47,7 @@ const IdParams = z.object({ id: Id });
 const admins = ['super_admin', 'admin'] as const;
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 
-export const outboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; engine: Engine; blobs: BlobStore }> = async (app, deps) => {
+export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) => {
   const { db } = deps;
   const actorOf = (request: FastifyRequest): Actor => {
     const auth = requireAuth(request);
