@@ -76,7 +76,7 @@ describe('the audit log in the browser', () => {
     } finally {
       await ws.close();
     }
-    await page.waitForTimeout(SESSION_CACHE_MS + 200); // the server caches sessions that long
+    await pier.advanceClock(SESSION_CACHE_MS); // the server caches sessions that long
     await page.getByTestId('audit-export').click();
     await page.getByTestId('step-up-dialog').waitFor();
     await shot('audit-export-step-up-en');

@@ -73,8 +73,8 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       .where('user_id', '=', ids.agent ?? '')
       .execute();
     // The guard keeps a resolved session for SESSION_CACHE_MS (a real idle session is never in that cache);
-    // this edit bypasses Pier, so it shows once the cached lookup has lapsed.
-    await new Promise((r) => setTimeout(r, SESSION_CACHE_MS + 50));
+    // this edit bypasses Pier, so it shows once the cached lookup has lapsed: move Pier's clock past it.
+    pier.clock.advance(SESSION_CACHE_MS);
     expect((await agent.get('/api/session')).status).toBe(401);
   });
 
