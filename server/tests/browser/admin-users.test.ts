@@ -13,9 +13,9 @@ import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const boss = { email: 'boss@acme.test', name: '陈总', password, role: 'super_admin' as const };
 
 /** The users page of the settings area: what an admin does there, and what an auditor only sees. */

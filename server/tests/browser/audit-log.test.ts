@@ -16,10 +16,11 @@ import { createApiClient } from '../support/http-client.js';
 import { mailServer } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 
 describe('the audit log in the browser', () => {
   let database: TestDatabase;

@@ -13,9 +13,10 @@ import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password', name: 'Li Wei' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD, name: 'Li Wei' };
 const sales = 'sales@acme.test';
 const customer = 'buyer@customer.test';
 const subject = `Inquiry LED panel ${Date.now().toString(36)}`;

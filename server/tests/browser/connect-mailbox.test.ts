@@ -8,9 +8,10 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes, mailServer, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const mailbox = 'accounting@acme.test';
 
 describe('connecting a mailbox in the browser', () => {

@@ -12,10 +12,10 @@ import { testEnv } from '../support/env.js';
 import { emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const customer = 'buyer2@customer.test';
 
 describe('fraud gates in the browser: closing needs a phone call, a colleague approves payment details', () => {

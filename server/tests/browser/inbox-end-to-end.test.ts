@@ -19,9 +19,9 @@ import { createApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const sales = 'sales@acme.test';
 const customer = 'buyer@customer.test';
 const run = Date.now().toString(36);

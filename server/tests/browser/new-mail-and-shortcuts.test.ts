@@ -12,9 +12,9 @@ import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const customer = 'buyer@customer.test';
 const run = Date.now().toString(36);
 const agent = { email: 'li.wei@acme.test', name: 'Li Wei' };

@@ -10,9 +10,9 @@ import { testEnv } from '../support/env.js';
 import { type ApiClient, createApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const mailbox = 'sales@acme.test';
 const subject = 'Quote for 300 solar lanterns';
 

@@ -10,6 +10,7 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 /**
  * 10,000 conversations in one mailbox: the list pages in from the server as it
@@ -18,7 +19,7 @@ import { startTestPier } from '../support/pier.js';
  */
 const TOTAL = 10_000;
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const countries = ['es', 'de', 'com.cn', 'fr', 'it', 'co.uk', 'com.br', 'nl', 'pl', 'com.tr'];
 
 describe('the conversation list at 10,000 conversations', () => {

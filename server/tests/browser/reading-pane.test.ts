@@ -10,9 +10,10 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 // 8×8 PNG (a small blue square) for the image attachment preview.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEklEQVR42mNkaGBgwA4YhzMDAEqwBQF2X1T2AAAAAElFTkSuQmCC', 'base64');
 

@@ -15,6 +15,7 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 /**
  * Hostile HTML mail opened in the real reading pane in Chromium. Every payload
@@ -25,7 +26,7 @@ import { startTestPier } from '../support/pier.js';
  * and then it must (so this test can fail).
  */
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const TRACKER_HOST = 'tracker.test';
 
 type Hit = { url: string; at: number };

@@ -10,9 +10,9 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 
 /** What each language's run works on, and the words it expects on screen. */
 const runs = [

@@ -16,11 +16,12 @@ import type { ApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, mailDeliveredSoFar, startSubmissionProxy, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
-const agent = { email: 'li.wei@acme.test', password: 'a long enough password' };
+const agent = { email: 'li.wei@acme.test', password: TEST_PASSWORD };
 const mailbox = 'support@acme.test';
 const customer = 'buyer2@customer.test';
 const forwardTarget = 'buyer@customer.test';

@@ -5,8 +5,8 @@ import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 type SessionList = { items: { id: string; current: boolean; device: string | null; ip: string | null }[] };
 type UserList = { items: { id: string; email: string; role: string; status: string; twoFactor: boolean }[]; warnings: string[] };
 

@@ -11,9 +11,9 @@ import { importMailFiles } from '../../src/modules/sync/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const history = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fraud', 'history');
-const password = 'a long enough password';
 
 type FraudResponse = {
   level: string;

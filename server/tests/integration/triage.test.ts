@@ -8,8 +8,8 @@ import { refreshSpamFlag, viewCounts, wakeSnoozedConversations } from '../../src
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 type Who = 'admin' | 'li' | 'zhang' | 'reader' | 'auditor';
 
 describe.each(engines)('working conversations (triage) on %s', (engine) => {

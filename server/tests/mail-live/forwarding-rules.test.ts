@@ -8,6 +8,7 @@ import type { ApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, mailDeliveredSoFar, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const boss = { email: 'accounting@acme.test', name: 'Boss', password: 'correct horse battery staple' };
@@ -44,7 +45,7 @@ describe('forwarding rules through Postfix and Dovecot (SQLite)', () => {
     await createAccount(pier.workspace.db, {
       email: 'support@acme.test',
       name: 'Second admin',
-      password: 'a long enough password',
+      password: TEST_PASSWORD,
       role: 'admin',
     });
   });

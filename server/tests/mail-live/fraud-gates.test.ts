@@ -14,9 +14,9 @@ import { findMail, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
-const password = 'a long enough password';
 const customer = 'buyer2@customer.test';
 const token = () => `G${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const IBAN_REPLY = '<p>Dear Maria,</p><p>Please pay to our account: IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX.</p>';
