@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -51,12 +51,7 @@ describe('the shared inbox end to end (Postfix → Dovecot → Pier → Chromium
       if (window.top === window) localStorage.setItem('pier.locale', l);
     }, locale);
     page.on('pageerror', (error) => console.error(`pageerror (${email})`, error.stack));
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, { email, password });
     return page;
   }
 

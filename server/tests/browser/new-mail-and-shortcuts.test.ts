@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -46,12 +46,7 @@ describe('new mail, the undo window and the conversation shortcuts in the browse
     await page.addInitScript(() => {
       if (window.top === window) localStorage.setItem('pier.locale', 'en');
     });
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(agent.email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, agent.email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, { email: agent.email, password });
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -107,11 +107,7 @@ describe('the conversation list at 10,000 conversations', () => {
 
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(admin.email);
-    await page.getByTestId('login-password').fill(admin.password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, admin.email);
+    await signInInBrowser(page, pier.url, admin);
     await page.getByTestId('conversation-item').first().waitFor();
   }, 180_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
@@ -84,12 +84,7 @@ describe('reading a conversation in the browser', () => {
       await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' })
     ).newPage();
     await page.clock.setFixedTime(sameDayThere);
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(admin.email);
-    await page.getByTestId('login-password').fill(admin.password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, admin.email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, admin);
     await page.getByTestId('conversation-item').nth(3).waitFor({ timeout: 15_000 });
   });
   afterAll(async () => {
