@@ -15,22 +15,13 @@ import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
+import { waitFor } from '../support/wait.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const customer = 'buyer2@customer.test';
 const token = () => `G${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const IBAN_REPLY = '<p>Dear Maria,</p><p>Please pay to our account: IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX.</p>';
 const PLAIN_REPLY = '<p>Dear Maria,</p><p>Thank you, we will check and come back to you.</p>';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
   let database: TestDatabase;

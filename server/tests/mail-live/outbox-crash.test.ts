@@ -11,18 +11,10 @@ import { createTestDatabase, engines, type TestDatabase } from '../support/datab
 import { emptyMailboxes, rawMail } from '../support/mail-server.js';
 import { createAgent, findMail, mailDeliveredSoFar, startSubmissionProxy, waitForMail } from '../support/outbox.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { waitFor } from '../support/wait.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const customer = 'buyer@customer.test';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(engines)('exactly once across a crash on %s', (engine) => {
   let database: TestDatabase;
@@ -88,10 +80,7 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
     try {
       pier = await startPierProcess(database);
       const killed = pier;
-      await until(
-        async () => killed.process.signalCode,
-        (signal) => signal !== null,
-      );
+      await waitFor(async () => killed.process.signalCode ?? undefined, 'the kill to land');
       expect(pier.process.signalCode).toBe('SIGKILL');
       expect(proxy.accepted()).toBe(1);
       expect(await waitForMail(customer, 'INBOX', subject)).toHaveLength(1);
@@ -109,10 +98,10 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
       pier = await startPierProcess(database);
       ws = await openTestWorkspace(database);
       try {
-        const row = await until(
-          () => ws.db.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirstOrThrow(),
-          (r) => r.state !== 'sending',
-        );
+        const row = await waitFor(async () => {
+          const found = await ws.db.selectFrom('outbox_messages').selectAll().where('id', '=', outboxId).executeTakeFirstOrThrow();
+          return found.state !== 'sending' ? found : undefined;
+        }, 'the restarted worker to take the send again');
         expect(row.state).toBe('uncertain');
         expect(row.error_code).toBe('outbox.interrupted');
         expect(row.attempts).toBe(1);
