@@ -15,12 +15,8 @@ import {
 } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Engine } from '../../db/database.js';
-import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import type { BlobStore } from '../../storage/blob-store.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { requireAuth } from '../security/index.js';
 import { type Actor, conversationMailboxes, findParentMessage, requireMailboxReply, requireReplyAccess } from './conversation-reads.js';
