@@ -22,6 +22,7 @@ import {
   createMailbox,
   findMailboxByAddress,
   grantMailboxAccess,
+  listActiveImapMailboxes,
   listMailboxes,
   loadOwnAddresses,
   testMailboxConnection,
@@ -185,19 +186,30 @@ mailbox
 
 program
   .command('sync')
-  .description('sync a mailbox over IMAP')
-  .requiredOption('--mailbox <address>', 'the mailbox address')
-  .option('--once', 'sync every folder once and exit (the default, until a watch mode exists here)')
-  .action(async (opts: { mailbox: string }) => {
+  .description('sync mailboxes over IMAP once and exit (`npm start` keeps every mailbox synced with IMAP IDLE)')
+  .option('--mailbox <address>', 'only this mailbox (default: every active mailbox with IMAP settings)')
+  .option('--once', 'sync each mailbox once and exit; prints one JSON report line per mailbox')
+  .action(async (opts: { mailbox?: string; once?: boolean }) => {
+    if (!opts.once) {
+      throw new InvalidArgumentError('sync runs once: add --once (`npm start`, or PIER_ROLE=worker, keeps mailboxes synced)');
+    }
     await withWorkspace(async (ws) => {
-      const row = await findMailboxByAddress(ws.db, opts.mailbox);
-      if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-      const report = await syncMailboxOnce(
-        { ...ws, logger: pino({ level: 'warn' }, pino.destination(2)), onStored: (results) => ws.live.messagesStored(results) },
-        row,
-      );
-      console.log(JSON.stringify(report));
-      if (!report.ok) process.exitCode = 1;
+      let rows = await listActiveImapMailboxes(ws.db);
+      if (opts.mailbox) {
+        const row = await findMailboxByAddress(ws.db, opts.mailbox);
+        if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+        rows = [row];
+      }
+      const deps = {
+        ...ws,
+        logger: pino({ level: 'warn' }, pino.destination(2)),
+        onStored: (results: Parameters<typeof ws.live.messagesStored>[0]) => ws.live.messagesStored(results),
+      };
+      for (const row of rows) {
+        const report = await syncMailboxOnce(deps, row);
+        console.log(JSON.stringify(report));
+        if (!report.ok) process.exitCode = 1;
+      }
     });
   });
 

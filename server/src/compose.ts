@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
+import { type Clock, systemClock } from './clock.js';
 import { type Config, isHttps } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -40,10 +41,14 @@ import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
 
-/** Wires the database, storage and modules; plain functions, no DI container. */
+/**
+ * Wires the database, storage and modules; plain functions, no DI container. `clock` is the
+ * server's time for due jobs, the undo window, snooze wake-ups and session expiry (tests move it).
+ */
 export async function openWorkspace(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>,
   logger: Logger = pino({ level: 'warn' }),
+  clock: Clock = systemClock,
 ) {
   const database = openDatabase(config);
   await migrateToLatest(database.db);
@@ -52,7 +57,7 @@ export async function openWorkspace(
   const secrets = createSecretBox(secretKey);
   // Pier's Message-IDs carry a tag keyed from the same secret (decision 0027).
   const messageIds = createPierMessageIds(secretKey);
-  const queue = createQueue(database.db, database.engine);
+  const queue = createQueue(database.db, database.engine, clock);
   // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
   const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
   const live = createLivePublisher({ db: database.db, bus, logger });
@@ -64,7 +69,7 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
-  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, queue, live, close };
+  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, queue, live, clock, close };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -116,8 +121,8 @@ export type RunningPier = {
   stop(): Promise<void>;
 };
 
-export async function startPier(config: Config, logger: Logger = createLogger(config)): Promise<RunningPier> {
-  const workspace = await openWorkspace(config, logger);
+export async function startPier(config: Config, logger: Logger = createLogger(config), clock: Clock = systemClock): Promise<RunningPier> {
+  const workspace = await openWorkspace(config, logger, clock);
   const { db, blobs, queue, live } = workspace;
   const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
   const stops: (() => Promise<void>)[] = [];
@@ -166,6 +171,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       secrets: workspace.secrets,
       securityMailer,
       sessionTimeouts: config.sessionTimeouts,
+      clock,
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       onMailboxesChanged: () => supervisor?.rescan(),
@@ -194,16 +200,17 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       const worker = startWorker({
         queue,
         logger,
+        clock,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
-          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),
             run: async () => {
-              const removed = await purgeExpiredSessions(db, config.sessionTimeouts);
+              const removed = await purgeExpiredSessions(db, config.sessionTimeouts, clock.now());
               if (removed > 0) logger.info({ removed }, 'expired sessions purged');
             },
           }),
@@ -211,7 +218,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             name: WAKE_SNOOZED_JOB,
             payload: z.null(),
             run: async () => {
-              await wakeSnoozedConversations(db, Date.now(), (id) => live.publishConversationChanged(id));
+              await wakeSnoozedConversations(db, clock.now(), (id) => live.publishConversationChanged(id));
             },
           }),
           defineJob({
@@ -228,7 +235,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             payload: z.null(),
             // Daily check; makes the report of the quarter just ended once and mails it to the admins (PIER_SYSTEM_MAILBOX).
             run: async () => {
-              const made = await ensureQuarterlyReport(db, Date.now(), securityMailer);
+              const made = await ensureQuarterlyReport(db, clock.now(), securityMailer);
               if (made) logger.info({ reportId: made.id, mailedTo: made.mailedTo }, 'quarterly audit report generated');
             },
           }),

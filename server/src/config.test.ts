@@ -47,6 +47,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
   });
 
+  it('refuses the movable test clock unless NODE_ENV is test, so production cannot turn it on by accident', () => {
+    expect(loadConfig({}).testClock).toBe(false);
+    expect(loadConfig({ PIER_TEST_CLOCK: '1', NODE_ENV: 'test' }).testClock).toBe(true);
+    for (const nodeEnv of [undefined, 'production', 'development']) {
+      expect(() => loadConfig({ PIER_TEST_CLOCK: '1', NODE_ENV: nodeEnv })).toThrow(
+        /^Invalid configuration: PIER_TEST_CLOCK is for tests only and needs NODE_ENV=test/,
+      );
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PIER_PORT: ' ' })).toMatchObject({ databaseUrl: undefined, port: 8080 });
   });

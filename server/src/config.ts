@@ -49,6 +49,8 @@ export type Config = {
    * of proxy hops to trust, or the proxies' addresses/CIDR ranges. Only then is X-Forwarded-For believed.
    */
   trustProxy: false | number | string[];
+  /** PIER_TEST_CLOCK: the parent process may move the server's clock (tests only; refused unless NODE_ENV=test). */
+  testClock: boolean;
 };
 
 export class ConfigError extends Error {
@@ -117,6 +119,8 @@ const variables = {
     .default(24 * 30),
   PIER_SYSTEM_MAILBOX: z.email().optional(),
   PIER_TRUST_PROXY: z.string().optional().transform(parseTrustProxy),
+  PIER_TEST_CLOCK: flag.default(false),
+  NODE_ENV: z.string().optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -166,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
     trustProxy: v.PIER_TRUST_PROXY,
+    testClock: testClockAllowed(v.PIER_TEST_CLOCK, v.NODE_ENV),
   };
 }
 
@@ -243,4 +248,12 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 
 export function isHttps(config: Config): boolean {
   return config.publicUrl?.startsWith('https://') ?? false;
+}
+
+/** A clock others can move must never run in production by a stray variable: it needs NODE_ENV=test too. */
+function testClockAllowed(requested: boolean, nodeEnv: string | undefined): boolean {
+  if (requested && nodeEnv !== 'test') {
+    throw new ConfigError('PIER_TEST_CLOCK', `is for tests only and needs NODE_ENV=test (got NODE_ENV ${JSON.stringify(nodeEnv)})`);
+  }
+  return requested;
 }

@@ -16,6 +16,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
 import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
@@ -51,6 +52,8 @@ export type HttpOptions = {
   /** Security mail (alerts, invitations, resets) through the system mailbox, when one is configured. */
   securityMailer: SecurityMailer;
   sessionTimeouts: SessionTimeouts;
+  /** The server's time for session expiry and the undo window (tests move it). */
+  clock?: Clock;
   publicUrl: string | undefined;
   /** Which proxies' X-Forwarded-For to believe (config.trustProxy); false: the socket's address is the client. */
   trustProxy: false | number | string[];
@@ -105,7 +108,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     errorResponseBuilder: (_request, context) =>
       new AppError('auth.rate_limited', 429, `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  registerGuard(app, { db: options.db, secureCookies: options.secureCookies, sessionTimeouts: options.sessionTimeouts });
+  registerGuard(app, {
+    db: options.db,
+    secureCookies: options.secureCookies,
+    sessionTimeouts: options.sessionTimeouts,
+    clock: options.clock,
+  });
   registerApiRateLimit(app, options.apiRateLimitPerMinute);
 
   await app.register(healthRoutes, { probe: options.health });
@@ -132,7 +140,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });
   }
-  await app.register(outboxRoutes, { db: options.db, blobs: options.blobs, engine: options.engine, messageIds: options.messageIds });
+  await app.register(outboxRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    engine: options.engine,
+    messageIds: options.messageIds,
+    clock: options.clock,
+  });
   await app.register(readingRoutes, {
     db: options.db,
     blobs: options.blobs,

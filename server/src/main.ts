@@ -1,3 +1,4 @@
+import { type Clock, createMovableClock, systemClock } from './clock.js';
 import { createLogger, startPier } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -15,7 +16,7 @@ try {
 
 const logger = createLogger(config);
 try {
-  const pier = await startPier(config, logger);
+  const pier = await startPier(config, logger, config.testClock ? testClock() : systemClock);
   logger.info(
     {
       url: pier.url,
@@ -44,4 +45,20 @@ try {
 } catch (error) {
   logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'Pier could not start');
   process.exit(1);
+}
+
+/**
+ * PIER_TEST_CLOCK (NODE_ENV=test only): the process that started Pier moves its clock over the
+ * Node IPC channel, `{ pierTestClock: 'advance', ms }`, answered with `{ pierTestClock: 'advanced', now }`.
+ * No network path reaches it (docs/decisions/0028-movable-clock.md).
+ */
+function testClock(): Clock {
+  if (!process.send) throw new ConfigError('PIER_TEST_CLOCK', 'needs an IPC channel to the process that started Pier (spawn with "ipc")');
+  const clock = createMovableClock();
+  process.on('message', (message: { pierTestClock?: string; ms?: number }) => {
+    if (message?.pierTestClock !== 'advance') return;
+    const now = clock.advance(Number(message.ms));
+    process.send?.({ pierTestClock: 'advanced', now });
+  });
+  return clock;
 }

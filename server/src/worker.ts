@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from './clock.js';
 import { isDeadLocalHolder, localHolderId } from './jobs/local-holder.js';
 import type { Queue } from './jobs/queue.js';
 import type { AnyJobHandler } from './jobs/registry.js';
@@ -17,6 +18,8 @@ export function startWorker(options: {
   handlers: AnyJobHandler[];
   schedules: Schedule[];
   logger: Logger;
+  /** Decides which time slot a recurring job is in; the queue's clock decides when jobs are due. */
+  clock?: Clock;
   pollMs?: number;
   leaseMs?: number;
 }) {
@@ -31,7 +34,7 @@ export function startWorker(options: {
   let recovered = false;
 
   async function schedule() {
-    const now = Date.now();
+    const now = (options.clock ?? systemClock).now();
     for (const s of options.schedules) {
       const slot = Math.floor(now / s.everyMs);
       await queue.scheduleSlot(s.name, slot, {

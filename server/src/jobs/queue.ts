@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { type Clock, systemClock } from '../clock.js';
 import { chunksFor } from '../db/bulk.js';
 import type { Engine } from '../db/database.js';
 import { newId } from '../db/ids.js';
@@ -78,10 +79,11 @@ export async function enqueueJobs(executor: Db, jobs: EnqueueOptions[]): Promise
   }
 }
 
-export function createQueue(db: Kysely<Database>, engine: Engine) {
+/** `clock` decides when a job is due (tests move it instead of waiting). */
+export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock = systemClock) {
   return {
     /** Pass a transaction to enqueue atomically with the rows that caused the job. */
-    enqueue: (options: EnqueueOptions, executor: Db = db) => enqueueJob(executor, options),
+    enqueue: (options: EnqueueOptions, executor: Db = db) => enqueueJob(executor, { ...options, runAt: options.runAt ?? clock.now() }),
 
     /**
      * Queues one run of a recurring job per time slot, whatever the number of workers and
@@ -107,7 +109,7 @@ export function createQueue(db: Kysely<Database>, engine: Engine) {
 
     async claim(options: { workerId: string; names: readonly string[]; limit: number; leaseMs: number }): Promise<ClaimedJob[]> {
       if (options.names.length === 0) return [];
-      const now = Date.now();
+      const now = clock.now();
       const due = db
         .selectFrom('jobs')
         .select('id')
@@ -171,7 +173,7 @@ export function createQueue(db: Kysely<Database>, engine: Engine) {
         .updateTable('jobs')
         .set({
           state: isDead ? 'dead' : 'queued',
-          run_at: Date.now() + (isDead ? 0 : backoffMs),
+          run_at: clock.now() + (isDead ? 0 : backoffMs),
           locked_by: null,
           locked_until: null,
           last_error: error.slice(0, 2000),

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 
 /**
- * Every background job is listed here with the schema of its payload: the
- * payload is parsed at this edge, so a handler gets typed, validated input.
+ * The shape of a background job: its name and the schema of its payload. Each module defines its
+ * jobs with `defineJob` (e.g. `outboxJobHandlers`, `eventJobHandlers`); compose.ts hands the full list,
+ * and the recurring schedules, to the worker, which parses every payload at this edge, so a handler
+ * gets typed, validated input and a job without a handler is never claimed.
  */
 export type JobHandler<S extends z.ZodType> = {
   name: string;

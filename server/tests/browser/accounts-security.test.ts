@@ -11,9 +11,10 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
 import { knownAuthenticator, nextCode, rememberAuthenticator } from '../support/two-factor.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'wang.fang@acme.test', name: '王芳', password: 'a long enough password' };
+const admin = { email: 'wang.fang@acme.test', name: '王芳', password: TEST_PASSWORD };
 const chromeWindows = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 describe('two-step sign-in and My security in Chromium', () => {

@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTeam } from '../../src/modules/triage/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const boss = { email: 'boss@acme.test', name: '陈总', password, role: 'super_admin' as const };
 
 /** The users page of the settings area: what an admin does there, and what an auditor only sees. */
@@ -27,12 +27,7 @@ describe('admin users page in Chromium', () => {
   const ids: Record<string, string> = {};
 
   async function signIn(p: Page, email: string) {
-    await p.goto(`${pier.url}/login`);
-    await p.getByTestId('login-email').fill(email);
-    await p.getByTestId('login-password').fill(password);
-    await p.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(p, pier.url, email);
-    await p.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(p, pier.url, { email, password }, `${pier.url}/login`);
   }
   const shot = (p: Page, name: string) => p.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   const row = (email: string) => page.locator(`[data-testid="user-row"][data-email="${email}"]`);

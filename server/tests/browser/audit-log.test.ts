@@ -16,10 +16,11 @@ import { createApiClient } from '../support/http-client.js';
 import { mailServer } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 
 describe('the audit log in the browser', () => {
   let database: TestDatabase;
@@ -76,7 +77,7 @@ describe('the audit log in the browser', () => {
     } finally {
       await ws.close();
     }
-    await page.waitForTimeout(SESSION_CACHE_MS + 200); // the server caches sessions that long
+    await pier.advanceClock(SESSION_CACHE_MS); // the server caches sessions that long
     await page.getByTestId('audit-export').click();
     await page.getByTestId('step-up-dialog').waitFor();
     await shot('audit-export-step-up-en');

@@ -7,9 +7,10 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { name: '李伟', email: 'li.wei@acme.test', password: 'a long enough password' };
+const admin = { name: '李伟', email: 'li.wei@acme.test', password: TEST_PASSWORD };
 
 describe('first run in Chromium', () => {
   let database: TestDatabase;

@@ -5,17 +5,17 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const customer = 'buyer2@customer.test';
 
 describe('fraud gates in the browser: closing needs a phone call, a colleague approves payment details', () => {
@@ -29,12 +29,7 @@ describe('fraud gates in the browser: closing needs a phone call, a colleague ap
   async function signIn(email: string, locale: string): Promise<Page> {
     const page = await (await browser.newContext({ locale, viewport: { width: 1360, height: 1000 } })).newPage();
     page.on('pageerror', (error) => console.error('pageerror', error.stack));
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, { email, password });
     return page;
   }
 

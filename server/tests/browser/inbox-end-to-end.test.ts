@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -19,9 +19,9 @@ import { createApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const sales = 'sales@acme.test';
 const customer = 'buyer@customer.test';
 const run = Date.now().toString(36);
@@ -51,12 +51,7 @@ describe('the shared inbox end to end (Postfix → Dovecot → Pier → Chromium
       if (window.top === window) localStorage.setItem('pier.locale', l);
     }, locale);
     page.on('pageerror', (error) => console.error(`pageerror (${email})`, error.stack));
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, { email, password });
     return page;
   }
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -12,9 +12,9 @@ import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, waitForMail } from '../support/outbox.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const customer = 'buyer@customer.test';
 const run = Date.now().toString(36);
 const agent = { email: 'li.wei@acme.test', name: 'Li Wei' };
@@ -46,12 +46,7 @@ describe('new mail, the undo window and the conversation shortcuts in the browse
     await page.addInitScript(() => {
       if (window.top === window) localStorage.setItem('pier.locale', 'en');
     });
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(agent.email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, agent.email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, { email: agent.email, password });
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -10,9 +10,9 @@ import { testEnv } from '../support/env.js';
 import { type ApiClient, createApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 const mailbox = 'sales@acme.test';
 const subject = 'Quote for 300 solar lanterns';
 
@@ -78,12 +78,7 @@ describe('notification centre in the browser', () => {
     // A has the inbox open in her browser, no conversation selected.
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     li = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
-    await li.goto(pier.url);
-    await li.getByTestId('login-email').fill('li@acme.test');
-    await li.getByTestId('login-password').fill(password);
-    await li.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(li, pier.url, 'li@acme.test');
-    await li.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(li, pier.url, { email: 'li@acme.test', password });
     await li.getByTestId('conversation-item').filter({ hasText: subject }).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {

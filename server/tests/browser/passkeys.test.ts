@@ -9,9 +9,10 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const user = { email: 'zhao.min@acme.test', name: '赵敏', password: 'a long enough password' };
+const user = { email: 'zhao.min@acme.test', name: '赵敏', password: TEST_PASSWORD };
 
 /**
  * Passkeys as the second factor, with the real WebAuthn ceremony: Chromium's virtual

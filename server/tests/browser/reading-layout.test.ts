@@ -12,9 +12,10 @@ import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const TALL_IMAGE = 'https://images.example/catalogue-page.svg';
 
 const paragraphs = (count: number) =>

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 /**
  * 10,000 conversations in one mailbox: the list pages in from the server as it
@@ -18,7 +19,7 @@ import { startTestPier } from '../support/pier.js';
  */
 const TOTAL = 10_000;
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const countries = ['es', 'de', 'com.cn', 'fr', 'it', 'co.uk', 'com.br', 'nl', 'pl', 'com.tr'];
 
 describe('the conversation list at 10,000 conversations', () => {
@@ -106,11 +107,7 @@ describe('the conversation list at 10,000 conversations', () => {
 
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(admin.email);
-    await page.getByTestId('login-password').fill(admin.password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, admin.email);
+    await signInInBrowser(page, pier.url, admin);
     await page.getByTestId('conversation-item').first().waitFor();
   }, 180_000);
   afterAll(async () => {

@@ -5,16 +5,27 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 // 8×8 PNG (a small blue square) for the image attachment preview.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEklEQVR42mNkaGBgwA4YhzMDAEqwBQF2X1T2AAAAAElFTkSuQmCC', 'base64');
+
+// The customer's local time depends on the hour (the weekday shows when their date is not the reader's),
+// so the browser runs at fixed instants in a fixed zone (Asia/Shanghai): tomorrow 04:00 UTC, when
+// Shanghai (12:00) and Madrid (05:00 or 06:00) share a date, and 21:50 UTC, when Shanghai is a day ahead.
+const DAY_MS = 24 * 60 * 60_000;
+const tomorrow = Math.ceil(Date.now() / DAY_MS) * DAY_MS;
+const sameDayThere = new Date(tomorrow + 4 * 60 * 60_000);
+const otherDayThere = new Date(tomorrow + (21 * 60 + 50) * 60_000);
+const timeIn = (timeZone: string, at: Date, options: Intl.DateTimeFormatOptions = {}) =>
+  new Intl.DateTimeFormat('en', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...options }).format(at);
 
 describe('reading a conversation in the browser', () => {
   let database: TestDatabase;
@@ -72,12 +83,8 @@ describe('reading a conversation in the browser', () => {
     page = await (
       await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Shanghai' })
     ).newPage();
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(admin.email);
-    await page.getByTestId('login-password').fill(admin.password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, admin.email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await page.clock.setFixedTime(sameDayThere);
+    await signInInBrowser(page, pier.url, admin);
     await page.getByTestId('conversation-item').nth(3).waitFor({ timeout: 15_000 });
   });
   afterAll(async () => {
@@ -117,7 +124,7 @@ describe('reading a conversation in the browser', () => {
     const header = page.getByTestId('conversation-header');
     await expect.poll(() => header.textContent()).toContain('Maria Gonzalez');
     expect(await header.textContent()).toContain('Spain');
-    expect(await page.getByTestId('customer-local-time').textContent()).toMatch(/^Local time \d{2}:\d{2}/);
+    expect(await page.getByTestId('customer-local-time').textContent()).toBe(`Local time ${timeIn('Europe/Madrid', sameDayThere)}`);
     expect(await page.getByTestId('conversation-mailboxes').textContent()).toBe('Ininfo@acme.testsales@acme.test');
     await page.getByTestId('related-conversations').locator('summary').click();
     expect(await page.getByTestId('related-conversations').textContent()).toContain('Samples for the 2025 order');
@@ -142,6 +149,17 @@ describe('reading a conversation in the browser', () => {
 
     await page.getByRole('button', { name: 'Show quoted text' }).click();
     await expect.poll(() => frame.locator('body').textContent()).toContain('Which quantity');
+  });
+
+  it("shows the weekday with the customer's local time when their date is not the reader's", async () => {
+    await page.clock.setFixedTime(otherDayThere);
+    await page.reload();
+    await page.getByTestId('conversation-item').filter({ hasText: 'Inquiry: LED panel' }).click();
+    await expect.poll(subject).toBe('Inquiry: LED panel 600x600, 2,000 pcs');
+    const expected = `Local time ${timeIn('Europe/Madrid', otherDayThere, { weekday: 'short' })}`;
+    expect(expected).toMatch(/^Local time [A-Z][a-z]{2} \d{2}:50$/);
+    await expect.poll(() => page.getByTestId('customer-local-time').textContent()).toBe(expected);
+    await page.clock.setFixedTime(sameDayThere);
   });
 
   it('folds quoted plain text (German and Chinese reply headers)', async () => {
@@ -171,7 +189,7 @@ describe('reading a conversation in the browser', () => {
     await page.getByTestId('conversation-item').filter({ hasText: '询价' }).click();
     await expect.poll(subject).toBe('询价：LED 面板灯 600x600');
     await expect.poll(() => page.getByTestId('conversation-header').textContent()).toContain('中国');
-    expect(await page.getByTestId('customer-local-time').textContent()).toMatch(/^当地时间 \d{2}:\d{2}/);
+    expect(await page.getByTestId('customer-local-time').textContent()).toBe('当地时间 12:00');
     expect(await page.getByTestId('mail-text').textContent()).not.toContain('感谢您的来信');
     await shot('64-conversation-plain-zh-CN');
     await page.getByTestId('conversation-item').filter({ hasText: 'Inquiry: LED panel' }).click();

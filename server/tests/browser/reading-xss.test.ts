@@ -10,11 +10,12 @@ import { type Browser, chromium, type Page, type Request } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 /**
  * Hostile HTML mail opened in the real reading pane in Chromium. Every payload
@@ -25,7 +26,7 @@ import { startTestPier } from '../support/pier.js';
  * and then it must (so this test can fail).
  */
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 const TRACKER_HOST = 'tracker.test';
 
 type Hit = { url: string; at: number };
@@ -158,12 +159,7 @@ describe('hostile HTML mail in the reading pane', () => {
       void dialog.dismiss();
     });
     page.on('popup', (popup) => requests.push({ url: `popup:${popup.url()}`, at: Date.now() }));
-    await page.goto(pier.url);
-    await page.getByTestId('login-email').fill(admin.email);
-    await page.getByTestId('login-password').fill(admin.password);
-    await page.getByTestId('login-submit').click();
-    await finishSecondFactorInBrowser(page, pier.url, admin.email);
-    await page.getByTestId('inbox-shell').waitFor();
+    await signInInBrowser(page, pier.url, admin);
   });
   afterAll(async () => {
     await browser?.close();

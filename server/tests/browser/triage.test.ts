@@ -5,14 +5,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
-const password = 'a long enough password';
 
 /** What each language's run works on, and the words it expects on screen. */
 const runs = [
@@ -91,12 +91,7 @@ describe('working a conversation in the browser (assign, tag, note with @mention
       const page: Page = await (await browser.newContext({ locale: run.locale, viewport: { width: 1360, height: 900 } })).newPage();
       const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `triage-${name}-${run.lang}.png`) });
       page.on('pageerror', (error) => console.error('pageerror', error.stack));
-      await page.goto(pier.url);
-      await page.getByTestId('login-email').fill('li.wei@acme.test');
-      await page.getByTestId('login-password').fill(password);
-      await page.getByTestId('login-submit').click();
-      await finishSecondFactorInBrowser(page, pier.url, 'li.wei@acme.test');
-      await page.getByTestId('inbox-shell').waitFor();
+      await signInInBrowser(page, pier.url, { email: 'li.wei@acme.test', password });
 
       // Unassigned shows a count; open the conversation from it.
       const unassigned = page.getByTestId('view-unassigned');

@@ -14,13 +14,14 @@ import { launchChromium, signInInBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
-import { findMail, startSubmissionProxy, waitForMail } from '../support/outbox.js';
+import { findMail, mailDeliveredSoFar, startSubmissionProxy, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
-const agent = { email: 'li.wei@acme.test', password: 'a long enough password' };
+const agent = { email: 'li.wei@acme.test', password: TEST_PASSWORD };
 const mailbox = 'support@acme.test';
 const customer = 'buyer2@customer.test';
 const forwardTarget = 'buyer@customer.test';
@@ -146,7 +147,7 @@ describe('uncertain sends and forwards, decided in the browser', () => {
     expect(records).toHaveLength(1);
     expect(JSON.parse(records[0]?.details ?? '{}')).toMatchObject({ target: forwardTarget, external: true });
     // Nothing was sent again.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await mailDeliveredSoFar(forwardTarget);
     expect(await findMail(forwardTarget, 'INBOX', token)).toHaveLength(1);
   }, 120_000);
 });

@@ -5,8 +5,8 @@ import { createTestDatabase, engines, type TestDatabase } from '../support/datab
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
 import { nextCode, rememberAuthenticator } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 type Notifications = { items: { kind: string; data: Record<string, unknown> }[] };
 
 /**

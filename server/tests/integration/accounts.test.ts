@@ -5,8 +5,8 @@ import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 type SessionList = { items: { id: string; current: boolean; device: string | null; ip: string | null }[] };
 type UserList = { items: { id: string; email: string; role: string; status: string; twoFactor: boolean }[]; warnings: string[] };
 
@@ -73,8 +73,8 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       .where('user_id', '=', ids.agent ?? '')
       .execute();
     // The guard keeps a resolved session for SESSION_CACHE_MS (a real idle session is never in that cache);
-    // this edit bypasses Pier, so it shows once the cached lookup has lapsed.
-    await new Promise((r) => setTimeout(r, SESSION_CACHE_MS + 50));
+    // this edit bypasses Pier, so it shows once the cached lookup has lapsed: move Pier's clock past it.
+    pier.clock.advance(SESSION_CACHE_MS);
     expect((await agent.get('/api/session')).status).toBe(401);
   });
 

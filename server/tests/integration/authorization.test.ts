@@ -7,8 +7,7 @@ import { createAccount, registerGuard } from '../../src/modules/security/index.j
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
-
-const password = 'a long enough password';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 describe.each(engines)('authorisation by role and mailbox on %s', (engine) => {
   let database: TestDatabase;

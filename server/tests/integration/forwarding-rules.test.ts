@@ -7,9 +7,9 @@ import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
-const password = 'a long enough password';
 
 /**
  * Pier's forwarding rules on both engines: admins only, step-up for every change, every change

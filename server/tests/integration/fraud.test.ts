@@ -11,9 +11,10 @@ import { importMailFiles } from '../../src/modules/sync/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
+import { waitFor } from '../support/wait.js';
 
 const history = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fraud', 'history');
-const password = 'a long enough password';
 
 type FraudResponse = {
   level: string;
@@ -25,16 +26,6 @@ type FraudResponse = {
     confirmations: unknown[];
   };
 };
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.each(engines)('fraud checks on incoming mail on %s', (engine) => {
   let database: TestDatabase;

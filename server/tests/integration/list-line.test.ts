@@ -9,6 +9,7 @@ import { mergeConversations } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createAgent } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 /**
@@ -161,7 +162,7 @@ describe.each(engines)('the list API after writes (response cache) on %s', (engi
   let database: TestDatabase;
   let pier: Awaited<ReturnType<typeof startTestPier>>;
   let sales: string;
-  const password = 'a long enough password';
+  const password = TEST_PASSWORD;
   const subjects = async (client: ReturnType<typeof pier.api>) =>
     (await client.get<{ items: ConversationSummary[] }>('/api/conversations')).body.items.map(
       (c) => `${c.subject}|${c.assignee?.name ?? ''}`,

@@ -7,8 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { type LiveTestSocket, openLiveSocket } from '../support/live-socket.js';
 import { startTestPier } from '../support/pier.js';
-
-const password = 'a long enough password';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 /** Two web nodes on one PostgreSQL: events and presence cross nodes through LISTEN/NOTIFY. */
 describe('live updates across two nodes on postgres', () => {

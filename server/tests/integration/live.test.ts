@@ -7,8 +7,8 @@ import { createTestDatabase, engines, type TestDatabase } from '../support/datab
 import type { ApiClient } from '../support/http-client.js';
 import { type LiveTestSocket, openLiveSocket } from '../support/live-socket.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 const isType =
   <T extends LiveServerMessage['type']>(type: T) =>
   (m: LiveServerMessage): m is Extract<LiveServerMessage, { type: T }> =>

@@ -6,8 +6,7 @@ import { invalidateSessionCache } from '../../src/modules/security/session-cache
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
-
-const password = 'a long enough password';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 /**
  * Sending over HTTP, by role and mailbox: writing (send, draft, upload, undo, resend) needs reply

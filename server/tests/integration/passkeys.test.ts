@@ -3,8 +3,8 @@ import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
-const password = 'a long enough password';
 /** A well-formed answer that no authenticator made: the server must refuse it without a challenge or with a wrong one. */
 const forged = {
   id: 'Zm9yZ2Vk',

@@ -8,6 +8,7 @@ import { defaultSessionTimeouts, startSession } from '../../src/modules/security
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { openLiveSocket } from '../support/live-socket.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
 /**
  * Every /api route registered in the app × every kind of user. The routes come
@@ -310,7 +311,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     database = await createTestDatabase('postgres');
     pier = await startTestPier(database, { PIER_LOGIN_RATE_LIMIT: '10000' });
     const { db } = pier.workspace;
-    const password = 'a long enough password';
+    const password = TEST_PASSWORD;
     for (const who of ['S', 'A', 'G', 'U', 'O'] as const) {
       users[who] = (await createAccount(db, { email: `${who.toLowerCase()}@acme.test`, name: who, password, role: roles[who] })).id;
     }

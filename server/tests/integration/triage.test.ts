@@ -8,8 +8,9 @@ import { refreshSpamFlag, viewCounts, wakeSnoozedConversations } from '../../src
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
+import { waitFor } from '../support/wait.js';
 
-const password = 'a long enough password';
 type Who = 'admin' | 'li' | 'zhang' | 'reader' | 'auditor';
 
 describe.each(engines)('working conversations (triage) on %s', (engine) => {
@@ -136,8 +137,12 @@ describe.each(engines)('working conversations (triage) on %s', (engine) => {
     });
     expect((await list(as.li, 'view=snoozed')).map((c) => c.id)).toEqual([id]);
     expect(await wakeSnoozedConversations(pier.workspace.db, until - 1)).toBe(0);
-    expect(await wakeSnoozedConversations(pier.workspace.db, until)).toBe(1);
-    const state = (await triage(as.li, id)).body;
+    // An hour later on Pier's clock, the worker's wake-up job reopens it.
+    pier.clock.advance(60 * 60_000);
+    const state = await waitFor(async () => {
+      const body = (await triage(as.li, id)).body;
+      return body.state.status === 'open' ? body : undefined;
+    }, 'the wake-up job to reopen the conversation');
     expect(state.state).toMatchObject({ status: 'open', snoozedUntil: null });
     expect(state.timeline.map((i) => (i.kind === 'event' ? i.type : i.kind))).toEqual(['snoozed', 'reopened']);
   });

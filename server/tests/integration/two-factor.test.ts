@@ -5,9 +5,9 @@ import { createTestDatabase, engines, type TestDatabase } from '../support/datab
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
 import { knownAuthenticator, nextCode, rememberAuthenticator, totpCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 
 const boss = { email: 'li.wei@acme.test', name: 'Li Wei', password: 'correct horse battery staple' };
-const password = 'a long enough password';
 const chromeWindows = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 describe.each(engines)('two-factor sign-in, step-up, lockout and unusual logins on %s', (engine) => {

@@ -6,8 +6,9 @@ import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
-import { findMail, waitForMail } from '../support/outbox.js';
+import { findMail, mailDeliveredSoFar, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 const boss = { email: 'accounting@acme.test', name: 'Boss', password: 'correct horse battery staple' };
@@ -44,7 +45,7 @@ describe('forwarding rules through Postfix and Dovecot (SQLite)', () => {
     await createAccount(pier.workspace.db, {
       email: 'support@acme.test',
       name: 'Second admin',
-      password: 'a long enough password',
+      password: TEST_PASSWORD,
       role: 'admin',
     });
   });
@@ -106,7 +107,7 @@ describe('forwarding rules through Postfix and Dovecot (SQLite)', () => {
       .executeTakeFirstOrThrow();
     const { db, blobs, secrets } = pier.workspace;
     await forwardMessage({ db, blobs, secrets, logger: pino({ level: 'silent' }) }, rule.id, message.id);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await mailDeliveredSoFar('buyer2@customer.test');
     expect(await findMail('buyer2@customer.test', 'INBOX', token)).toHaveLength(1);
     const deliveries = await db
       .selectFrom('forwarding_deliveries')

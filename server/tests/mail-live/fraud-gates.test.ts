@@ -14,23 +14,14 @@ import { findMail, waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
 import { ageStepUp } from '../support/step-up.js';
 import { nextCode } from '../support/two-factor.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
+import { waitFor } from '../support/wait.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
-const password = 'a long enough password';
 const customer = 'buyer2@customer.test';
 const token = () => `G${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const IBAN_REPLY = '<p>Dear Maria,</p><p>Please pay to our account: IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX.</p>';
 const PLAIN_REPLY = '<p>Dear Maria,</p><p>Thank you, we will check and come back to you.</p>';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
   let database: TestDatabase;
@@ -73,6 +64,18 @@ describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
       html,
       force: true,
     });
+  }
+
+  /**
+   * A plain reply queued now, with the clock moved past its undo window, reaches the customer: once it has
+   * arrived, the worker has gone past every send that was due before it. Stands in for a sleep before
+   * asserting that something did NOT leave.
+   */
+  async function workerPassesUndoWindow(conversationId: string) {
+    const later = `Later ${token()}`;
+    expect((await reply(as.lily, conversationId, later, PLAIN_REPLY)).body.state).toBe('scheduled');
+    pier.clock.advance(10_000);
+    await waitForMail(customer, 'INBOX', later);
   }
 
   const outboxState = async (id: string) =>
@@ -224,8 +227,8 @@ describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
     const asAuthor = await as.lily.get<{ items: { canDecide: boolean }[] }>(`/api/conversations/${conversationId}/approvals`);
     expect(asAuthor.body.items[0]?.canDecide).toBe(false);
 
-    // Well past the undo window (5 s) with the worker running: nothing left, nothing reached Dovecot.
-    await new Promise((r) => setTimeout(r, 8_000));
+    // Past the undo window (5 s) with the worker running: nothing left, nothing reached Dovecot.
+    await workerPassesUndoWindow(conversationId);
     expect(await outboxState(outboxId)).toBe('awaiting_approval');
     expect(await findMail(customer, 'INBOX', subject)).toHaveLength(0);
 
@@ -251,8 +254,8 @@ describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
     ]);
     const lilyNotes = await as.lily.get<{ items: { kind: string }[] }>('/api/notifications');
     expect(lilyNotes.body.items.map((n) => n.kind)).toContain('approval_granted');
-    // Still exactly one copy a while later (no second send).
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Still exactly one copy once the worker has gone past it again (no second send).
+    await workerPassesUndoWindow(conversationId);
     expect(await findMail(customer, 'INBOX', subject)).toHaveLength(1);
   });
 
@@ -298,7 +301,7 @@ describe.each(engines)('fraud gates on closing and sending on %s', (engine) => {
       .where('id', '=', forced.body.id)
       .executeTakeFirst();
     expect(row?.error_code).toBe('outbox.approval_missing');
-    await new Promise((r) => setTimeout(r, 2_000));
+    await workerPassesUndoWindow(conversationId);
     expect(await findMail(customer, 'INBOX', subject)).toHaveLength(0);
   });
 });

@@ -9,20 +9,12 @@ import { queueSend } from '../../src/modules/outbox/index.js';
 import { saveSendPreferences } from '../../src/modules/outbox/settings.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { emptyMailboxes, rawMail } from '../support/mail-server.js';
-import { createAgent, findMail, startSubmissionProxy, waitForMail } from '../support/outbox.js';
+import { createAgent, findMail, mailDeliveredSoFar, startSubmissionProxy, waitForMail } from '../support/outbox.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { waitFor } from '../support/wait.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const customer = 'buyer@customer.test';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(engines)('exactly once across a crash on %s', (engine) => {
   let database: TestDatabase;
@@ -100,10 +92,7 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
     try {
       pier = await startPierProcess(database);
       const killed = pier;
-      await until(
-        async () => killed.process.signalCode,
-        (signal) => signal !== null,
-      );
+      await waitFor(async () => killed.process.signalCode ?? undefined, 'the kill to land');
       expect(pier.process.signalCode).toBe('SIGKILL');
       expect(proxy.accepted()).toBe(1);
       expect(await waitForMail(customer, 'INBOX', subjects[0] ?? '')).toHaveLength(1);
@@ -130,15 +119,18 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
       const restarted = Date.now();
       ws = await openTestWorkspace(database);
       try {
-        const crash = await until(
-          async () => (await states(ws)).find((r) => r.id === crashId),
-          (r) => r?.state !== 'sending',
-        );
+        const crash = await waitFor(async () => {
+          const row = (await states(ws)).find((r) => r.id === crashId);
+          return row && row.state !== 'sending' ? row : undefined;
+        }, 'the restarted worker to settle the interrupted send');
         const uncertainMs = Date.now() - restarted;
         expect(crash).toMatchObject({ state: 'uncertain', error_code: 'outbox.interrupted', attempts: 1 });
-        const others = await until(
-          () => states(ws),
-          (rows) => rows.filter((r) => r.state === 'sent').length === 3,
+        const others = await waitFor(
+          async () => {
+            const rows = await states(ws);
+            return rows.filter((r) => r.state === 'sent').length === 3 ? rows : undefined;
+          },
+          'the three other sends to go out',
           30_000,
         );
         const othersMs = Date.now() - restarted;

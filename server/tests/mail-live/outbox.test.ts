@@ -1,6 +1,5 @@
 // Sending through the real test bench: Postfix submission (SASL) and Dovecot IMAP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
@@ -28,16 +27,17 @@ const token = () => `T${Date.now().toString(36)}${Math.random().toString(36).sli
 
 describe.each(engines)('outbox on %s', (engine) => {
   let database: TestDatabase;
-  let ws: Workspace;
+  let ws: Awaited<ReturnType<typeof openTestWorkspace>>;
   let sales: MailboxRow;
   let agent: Actor;
 
-  const deps = () => ({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds });
+  const deps = () => ({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, clock: ws.clock });
   const workerDeps = (extra: Partial<Parameters<typeof outboxJobHandlers>[0]> = {}) => ({
     db: ws.db,
     blobs: ws.blobs,
     secrets: ws.secrets,
     logger: quietLogger,
+    clock: ws.clock,
     ...extra,
   });
   /** The customer writes in; returns the conversation and the customer's Message-ID. */
@@ -289,26 +289,34 @@ describe.each(engines)('outbox on %s', (engine) => {
     const worker = startWorker({
       queue: ws.queue,
       logger: quietLogger,
+      clock: ws.clock,
       handlers: outboxJobHandlers(workerDeps()),
       schedules: [],
       pollMs: 50,
     });
     try {
       const item = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, subject, '<p>Oops, wrong price.</p>'));
-      expect(item.sendAfter - Date.now()).toBeGreaterThan(4000);
-      await new Promise((r) => setTimeout(r, 1500));
+      expect(item.sendAfter - ws.clock.now()).toBeGreaterThan(4000);
+      ws.clock.advance(1500);
       const draft = await cancelSend(deps(), agent, item.id);
       expect(draft).toMatchObject({ conversationId: thread.conversationId, html: '<p>Oops, wrong price.</p>', to: [customer] });
       await expect(cancelSend(deps(), agent, item.id)).rejects.toMatchObject({ code: 'outbox.not_found' });
-      // Past the end of the window the worker finds nothing to send.
-      await new Promise((r) => setTimeout(r, 5000));
+      // A mail queued after it, past the end of both windows, reaches the customer: the worker has
+      // gone past the undone mail's time, and found nothing to send.
+      const laterSubject = `After undo ${token()}`;
+      const later = await queueSend(deps(), agent, replyToCustomer(thread.conversationId, laterSubject, '<p>The right price.</p>'));
+      ws.clock.advance(later.sendAfter - ws.clock.now() + 1000);
+      expect(await waitForMail(customer, 'INBOX', laterSubject)).toHaveLength(1);
       expect(await ws.db.selectFrom('messages').select('id').where('id', '=', item.messageId).executeTakeFirst()).toBeUndefined();
       const messagesAfter = await ws.db
         .selectFrom('conversation_messages')
         .select('message_id')
         .where('conversation_id', '=', thread.conversationId)
         .execute();
-      expect(messagesAfter).toHaveLength(messagesBefore.length);
+      expect(messagesAfter.map((m) => m.message_id)).toEqual(
+        expect.arrayContaining(messagesBefore.map((m) => m.message_id).concat(later.messageId)),
+      );
+      expect(messagesAfter).toHaveLength(messagesBefore.length + 1);
       expect(await findMail(customer, 'INBOX', subject)).toHaveLength(0);
     } finally {
       await worker.stop();
@@ -373,9 +381,9 @@ describe.each(engines)('outbox on %s', (engine) => {
       // The job running again (a retry, a second worker) does not send.
       await runSendJob(quick, item.id);
       expect((await outboxRow(item.id)).state).toBe('uncertain');
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(await waitForMail(customer, 'INBOX', subject)).toHaveLength(1);
+      // The proxy counts every DATA it passed on: one, so the customer has one copy.
       expect(proxy.accepted()).toBe(1);
+      expect(await waitForMail(customer, 'INBOX', subject)).toHaveLength(1);
       // The agent checked with the customer: it arrived.
       const resolved = await resolveSend(deps(), agent, item.id, 'mark_sent');
       expect(resolved.state).toBe('sent');

@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
 
 interface MailBench {
   host: string;
@@ -38,8 +39,6 @@ function readBench(): MailBench {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls the mailbox until a message whose subject contains `token` arrives; returns its raw source. */
 async function waitForMessageSource(bench: MailBench, user: string, token: string, timeoutMs: number): Promise<Buffer> {
   const client = new ImapFlow({
@@ -52,22 +51,20 @@ async function waitForMessageSource(bench: MailBench, user: string, token: strin
   await client.connect();
   try {
     await client.mailboxOpen('INBOX');
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await client.noop(); // lets Dovecot report mail that arrived since the last command
-      const uids = await client.search({ subject: token }, { uid: true });
-      const uid = uids ? uids[uids.length - 1] : undefined;
-      if (uid !== undefined) {
+    return await waitFor(
+      async () => {
+        await client.noop(); // lets Dovecot report mail that arrived since the last command
+        const uids = await client.search({ subject: token }, { uid: true });
+        const uid = uids ? uids[uids.length - 1] : undefined;
+        if (uid === undefined) return undefined;
         const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
         const source = msg ? msg.source : undefined;
         if (!source) throw new Error(`message uid ${uid} matched but FETCH returned no source`);
         return source;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`no message with subject containing ${token} in ${user} INBOX after ${timeoutMs} ms`);
-      }
-      await sleep(100);
-    }
+      },
+      `a message with subject containing ${token} in ${user} INBOX`,
+      timeoutMs,
+    );
   } finally {
     await client.logout().catch(() => client.close());
   }

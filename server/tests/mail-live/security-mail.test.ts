@@ -3,9 +3,8 @@ import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { emptyMailboxes, withImap } from '../support/mail-server.js';
 import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
-
-const password = 'a long enough password';
 
 /** Security mail leaves through the system mailbox's own SMTP settings (Postfix submission here) and lands in Dovecot. */
 describe('security mail through the system mailbox (SQLite)', () => {

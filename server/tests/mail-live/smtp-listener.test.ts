@@ -9,8 +9,9 @@ import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createApiClient } from '../support/http-client.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { TEST_PASSWORD } from '../support/users.js';
 
-const admin = { email: 'admin@acme.test', password: 'a long enough password' };
+const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 
 /** A raw SMTP connection and the server's first line (220 greeting, or 421 when full). */
 function openSmtp(port: number): Promise<{ socket: Socket; greeting: string }> {

@@ -2,6 +2,19 @@ import type { Page } from 'playwright-core';
 import { nextCode, rememberAuthenticator } from './two-factor.js';
 
 /**
+ * Signs in on the login page (`url`, the app's start page by default): email and password, then the
+ * second factor (finishSecondFactorInBrowser), and waits for the inbox.
+ */
+export async function signInInBrowser(page: Page, baseUrl: string, user: { email: string; password: string }, url = baseUrl) {
+  await page.goto(url);
+  await page.getByTestId('login-email').fill(user.email);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await finishSecondFactorInBrowser(page, baseUrl, user.email);
+  await page.getByTestId('inbox-shell').waitFor();
+}
+
+/**
  * After the password step in the browser, does what a user with a phone does:
  * enrols an authenticator (reading the key shown under the QR code) when the
  * workspace asks for one, or types the current code. Codes come from the same

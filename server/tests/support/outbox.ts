@@ -5,7 +5,7 @@ import type { MailboxRow, UserRow } from '../../src/db/schema.js';
 import { grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import type { Actor } from '../../src/modules/outbox/index.js';
 import { createAccount, mailboxScopeFor } from '../../src/modules/security/index.js';
-import { mailServer, withImap } from './mail-server.js';
+import { deliver, mailServer, withImap } from './mail-server.js';
 
 /** An agent with reply access to the mailbox, as the outbox use cases see them. */
 export async function createAgent(
@@ -46,6 +46,22 @@ export async function waitForMail(user: string, path: string, token: string, cou
     if (Date.now() > deadline) throw new Error(`${user}/${path}: ${found.length} mails with "${token}", expected ${count}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Proof that the mail server has delivered to `user` what was submitted before this call: a marker
+ * mail submitted now arrives (one Postfix queue, one LMTP destination on the bench). Await it before
+ * asserting that a mail did NOT arrive (a second copy), instead of sleeping.
+ */
+export async function mailDeliveredSoFar(user: string): Promise<void> {
+  const marker = `Marker ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  await deliver({
+    from: 'marker@bench.test',
+    to: user,
+    subject: marker,
+    text: 'Everything submitted before this mail has been delivered.',
+  });
+  await waitForMail(user, 'INBOX', marker);
 }
 
 /**

@@ -23,12 +23,15 @@ export type PierProcess = {
   smtpPort: number;
   process: ChildProcess;
   output: () => string;
+  /** Moves the server's clock `ms` forward (PIER_TEST_CLOCK over IPC); resolves with its new time. */
+  advanceClock(ms: number): Promise<number>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 };
 
 /**
  * Starts the built server (`node server/dist/main.js`, what `npm start` runs) on
- * free loopback ports and waits for its "running" log line.
+ * free loopback ports and waits for its "running" log line. Its clock can be moved
+ * (PIER_TEST_CLOCK with NODE_ENV=test, over the IPC channel).
  */
 export async function startPierProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<PierProcess> {
   const child = spawn(process.execPath, [path.join(serverDist, 'main.js')], {
@@ -42,15 +45,19 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
       PIER_LOG_LEVEL: 'info',
       // SPF/DKIM lookups go to a closed loopback port: tests never query a real DNS server.
       PIER_DNS_SERVERS: '127.0.0.1:1',
+      NODE_ENV: 'test',
+      PIER_TEST_CLOCK: '1',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  const { stdout, stderr } = child;
+  if (!stdout || !stderr) throw new Error('spawn gave no stdout/stderr pipes');
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -64,7 +71,7 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
         return resolve(entry);
       }
     };
-    child.stdout.on('data', check);
+    stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Pier exited with ${code} before it was running:\n${output}`));
@@ -74,6 +81,22 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
     ...started,
     process: child,
     output: () => output,
+    advanceClock(ms) {
+      return new Promise<number>((resolve, reject) => {
+        const onMessage = (message: { pierTestClock?: string; now?: number }) => {
+          if (message?.pierTestClock !== 'advanced') return;
+          child.off('message', onMessage);
+          resolve(Number(message.now));
+        };
+        child.on('message', onMessage);
+        child.send({ pierTestClock: 'advance', ms }, (error) => {
+          if (error) {
+            child.off('message', onMessage);
+            reject(error);
+          }
+        });
+      });
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

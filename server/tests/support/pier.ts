@@ -1,14 +1,20 @@
 import pino from 'pino';
+import { createMovableClock, type MovableClock } from '../../src/clock.js';
 import { type RunningPier, startPier } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { TestDatabase } from './databases.js';
 import { createApiClient } from './http-client.js';
 
-/** Starts a whole Pier (HTTP, SMTP listener, worker) in this process on free loopback ports. */
+/**
+ * Starts a whole Pier (HTTP, SMTP listener, worker) in this process on free loopback ports,
+ * with a clock the test moves (`pier.clock.advance(ms)`) instead of sleeping.
+ */
 export async function startTestPier(
   database: TestDatabase,
   env: Record<string, string> = {},
-): Promise<RunningPier & { api: (options?: Parameters<typeof createApiClient>[1]) => ReturnType<typeof createApiClient> }> {
+): Promise<
+  RunningPier & { clock: MovableClock; api: (options?: Parameters<typeof createApiClient>[1]) => ReturnType<typeof createApiClient> }
+> {
   const config = loadConfig({
     PIER_HOST: '127.0.0.1',
     PIER_PORT: '0',
@@ -21,6 +27,7 @@ export async function startTestPier(
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });
-  const pier = await startPier(config, pino({ level: 'silent' }));
-  return { ...pier, api: (options) => createApiClient(pier.url, options) };
+  const clock = createMovableClock();
+  const pier = await startPier(config, pino({ level: 'silent' }), clock);
+  return { ...pier, clock, api: (options) => createApiClient(pier.url, options) };
 }

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { createMovableClock, type MovableClock } from '../../src/clock.js';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
@@ -7,8 +8,11 @@ import { mailServer } from './mail-server.js';
 
 export const quietLogger = pino({ level: 'silent' });
 
-export async function openTestWorkspace(database: TestDatabase): Promise<Workspace> {
-  return openWorkspace({ ...database, secretKey: undefined });
+/** A workspace whose clock the test moves (`ws.clock.advance(ms)`) instead of sleeping. */
+export async function openTestWorkspace(database: TestDatabase): Promise<Workspace & { clock: MovableClock }> {
+  const clock = createMovableClock();
+  const ws = await openWorkspace({ ...database, secretKey: undefined }, undefined, clock);
+  return { ...ws, clock };
 }
 
 /** A mailbox connected to the test Dovecot (plain IMAP on loopback) with every folder role synced. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { makeDocx, makePdf } from '../../../tests/support/documents.js';
+import { makeZip } from '../../../tests/support/zip.js';
 import { ATTACHMENT_TEXT_LIMITS, attachmentTexts, documentKind, extractDocumentText } from './attachment-text.js';
-import { makeDocx, makePdf } from './documents-for-tests.js';
-import { makeZip } from './zip-for-tests.js';
 
 const INVOICE = 'Invoice 2026-118. Please note our bank account has changed. IBAN DE39 1257 1237 0373 5106 98, SWIFT COBADEFFXXX';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeZip } from '../../../tests/support/zip.js';
 import { assessMail, levelFor } from './assess.js';
 import { listZip } from './attachment-facts.js';
 import { editDistance, skeleton } from './domains.js';
@@ -13,7 +14,6 @@ import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { replyToSignals } from './signals/reply-to.js';
 import { threadSignals } from './signals/thread-hijack.js';
 import type { FraudHistory, FraudMail } from './types.js';
-import { makeZip } from './zip-for-tests.js';
 
 const mail = (over: Partial<FraudMail> = {}): FraudMail => ({
   from: { address: 'anna@acme-trading.de', name: 'Anna Schmidt' },

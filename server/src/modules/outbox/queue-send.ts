@@ -1,6 +1,7 @@
 import type { ComposeContext, Draft, OutboxItem, SendRequestSchema } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Engine } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
@@ -33,7 +34,8 @@ import { loadSendPreferences, renderSignature } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
 type SendRequest = z.output<typeof SendRequestSchema>;
-export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore; messageIds: PierMessageIds };
+/** `clock` sets the end of the undo window (tests move it instead of waiting). */
+export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore; messageIds: PierMessageIds; clock?: Clock };
 
 export const SEND_JOB = 'outbox.send';
 export const sendJobKey = (outboxId: string, round: number) => `${SEND_JOB}:${outboxId}:${round}`;
@@ -148,7 +150,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   });
   const prepared = await prepareMail(blobs, raw);
   const prefs = await loadSendPreferences(db, actor.user.id);
-  const sendAfter = now + prefs.undoSeconds * 1000;
+  const sendAfter = (deps.clock ?? systemClock).now() + prefs.undoSeconds * 1000;
   const envelope = { from: mailbox.address, to: [...new Set([...request.to, ...request.cc, ...request.bcc])] };
   const draftJson = JSON.stringify({
     conversationId: request.conversationId ?? null,

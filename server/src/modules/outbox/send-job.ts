@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -27,6 +28,8 @@ export type OutboxWorkerDeps = {
   /** Waits between SMTP attempts that failed before DATA; one more attempt than entries. */
   retryDelaysMs?: number[];
   smtpTimeouts?: SmtpTimeouts;
+  /** Decides whether the undo window is over and when a retry is due (tests move it). */
+  clock?: Clock;
 };
 
 export const DEFAULT_RETRY_DELAYS_MS = [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000];
@@ -73,7 +76,7 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
     logger.warn({ outboxId }, 'send refused: second approval missing');
     return;
   }
-  if (Number(row.send_after) > Date.now()) {
+  if (Number(row.send_after) > (deps.clock ?? systemClock).now()) {
     await enqueueJob(db, {
       name: SEND_JOB,
       payload: { outboxId },
@@ -146,7 +149,7 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
       logger.warn({ outboxId, attempt, code: failure.code }, 'send failed');
       return;
     }
-    const runAt = Date.now() + delay;
+    const runAt = (deps.clock ?? systemClock).now() + delay;
     await db.transaction().execute(async (trx) => {
       await finish(trx, row.id, 'sending', {
         state: 'queued',

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CSRF_COOKIE, CSRF_HEADER, type MailboxAccess, type Role, SESSION_COOKIE } from '@pier/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { AuditActor } from '../audit/index.js';
@@ -74,7 +75,7 @@ export function apiActorOf(request: FastifyRequest): AuditActor {
 
 export function registerGuard(
   app: FastifyInstance,
-  options: { db: Kysely<Database>; secureCookies: boolean; sessionTimeouts?: SessionTimeouts },
+  options: { db: Kysely<Database>; secureCookies: boolean; sessionTimeouts?: SessionTimeouts; clock?: Clock },
 ) {
   const timeouts = options.sessionTimeouts ?? defaultSessionTimeouts;
   const apiRoutes: ApiRouteRecord[] = [];
@@ -126,7 +127,7 @@ export function registerGuard(
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // non-API routes (static files)
     const token = request.cookies[SESSION_COOKIE];
-    request.auth = token ? ((await resolveSessionCached(options.db, token, timeouts)) ?? null) : null;
+    request.auth = token ? ((await resolveSessionCached(options.db, token, timeouts, options.clock)) ?? null) : null;
     if (access === 'public') return;
     const auth = requireAuth(request);
     if (auth.secondFactor !== 'done' && !access.duringSignIn?.includes(auth.secondFactor)) {

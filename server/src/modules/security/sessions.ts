@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
@@ -62,25 +63,26 @@ export async function resolveSession(
   token: string,
   timeouts: SessionTimeouts = defaultSessionTimeouts,
 ): Promise<AuthContext | undefined> {
-  return (await lookupSession(db, sha256Hex(token), timeouts))?.auth;
+  return (await lookupSession(db, sha256Hex(token), timeouts, Date.now()))?.auth;
 }
 
 /**
  * resolveSession through the short in-memory cache (the HTTP guard's path; see
  * session-cache.ts for when a change takes effect). The live hub's heartbeat
- * re-reads the database (resolveSession).
+ * re-reads the database (resolveSession). `clock` decides expiry (tests move it).
  */
 export async function resolveSessionCached(
   db: Kysely<Database>,
   token: string,
   timeouts: SessionTimeouts = defaultSessionTimeouts,
+  clock: Clock = systemClock,
 ): Promise<AuthContext | undefined> {
   const sessionId = sha256Hex(token);
-  const hit = cachedSession(db, sessionId, Date.now());
+  const hit = cachedSession(db, sessionId, clock.now());
   if (hit) return hit;
   const startedAt = sessionCacheGeneration();
-  const found = await lookupSession(db, sessionId, timeouts);
-  if (found) rememberSession(db, sessionId, found.auth, found.expiresAt, startedAt, Date.now());
+  const found = await lookupSession(db, sessionId, timeouts, clock.now());
+  if (found) rememberSession(db, sessionId, found.auth, found.expiresAt, startedAt, clock.now());
   return found?.auth;
 }
 
@@ -88,10 +90,10 @@ async function lookupSession(
   db: Kysely<Database>,
   sessionId: string,
   timeouts: SessionTimeouts,
+  now: number,
 ): Promise<{ auth: AuthContext; expiresAt: number } | undefined> {
   const row = await findSessionWithUser(db, sessionId);
   if (!row) return undefined;
-  const now = Date.now();
   if (row.expires_at < now || row.last_seen_at + timeouts.idleMs < now || row.status !== 'active') {
     await deleteSession(db, sessionId);
     return undefined;
@@ -124,8 +126,11 @@ export async function endSession(db: Kysely<Database>, token: string): Promise<v
   invalidateSessionCache();
 }
 
-export function purgeExpiredSessions(db: Kysely<Database>, timeouts: SessionTimeouts = defaultSessionTimeouts): Promise<number> {
-  const now = Date.now();
+export function purgeExpiredSessions(
+  db: Kysely<Database>,
+  timeouts: SessionTimeouts = defaultSessionTimeouts,
+  now = Date.now(),
+): Promise<number> {
   return deleteExpiredSessions(db, now, now - timeouts.idleMs);
 }
 

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { makeZip } from './zip-for-tests.js';
+import { makeZip } from './zip.js';
 
 const FIXED_DATE = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
 
