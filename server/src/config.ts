@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
@@ -41,6 +42,11 @@ export type Config = {
   sessionTimeouts: { idleMs: number; absoluteMs: number };
   /** Address of a mailbox connected in Pier whose SMTP settings send security mail (alerts, invitations, resets). */
   systemMailbox: string | undefined;
+  /**
+   * PIER_ALLOW_PRIVATE_HOSTS: private/reserved addresses mailbox servers and OAuth token endpoints may
+   * resolve to. Unset: none (public addresses only); `all`: every one; else the listed IPs/CIDRs.
+   */
+  allowPrivateHosts: 'all' | string[];
 };
 
 export class ConfigError extends Error {
@@ -107,6 +113,27 @@ const variables = {
     .max(24 * 365)
     .default(24 * 30),
   PIER_SYSTEM_MAILBOX: z.email().optional(),
+  PIER_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .transform((v, ctx): 'all' | string[] => {
+      const value = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'all'].includes(value)) return 'all';
+      if (['0', 'false', 'no', 'none'].includes(value)) return [];
+      const entries = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = entries.find((entry) => !isIpOrCidr(entry));
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be 1/true (every private address), 0/false, or a comma-separated list of IP addresses and CIDR ranges; ${JSON.stringify(bad)} is neither`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -154,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpSendTimeoutMs: v.PIER_SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sessionTimeouts: { idleMs: v.PIER_SESSION_IDLE_MINUTES * 60_000, absoluteMs: v.PIER_SESSION_MAX_HOURS * 3_600_000 },
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
+    allowPrivateHosts: v.PIER_ALLOW_PRIVATE_HOSTS ?? [],
   };
 }
 
@@ -192,6 +220,16 @@ function loadSmtpTls(certPath: string | undefined, keyPath: string | undefined):
     );
   }
   return { cert, key };
+}
+
+/** `10.0.0.5`, `fd00::/8`: a host name is not accepted, the check is made on the address it resolves to. */
+function isIpOrCidr(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

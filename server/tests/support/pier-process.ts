@@ -42,6 +42,8 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
       PIER_LOG_LEVEL: 'info',
       // SPF/DKIM lookups go to a closed loopback port: tests never query a real DNS server.
       PIER_DNS_SERVERS: '127.0.0.1:1',
+      // The test bench's Dovecot, Postfix and OAuth server listen on loopback, a private address Pier refuses by default.
+      PIER_ALLOW_PRIVATE_HOSTS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

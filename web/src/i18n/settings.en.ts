@@ -261,6 +261,10 @@ export const settingsEn = {
       title: 'Reconnect this mailbox',
       fix: 'Google or Microsoft refused to renew Pier’s access (the refresh token was revoked or has expired, or the password changed). Edit the mailbox and enter a new refresh token, or sign in to the account again.',
     },
+    private_host: {
+      title: 'Private network address',
+      fix: 'This server name points to a private or reserved network address (such as 127.0.0.1, 10.x or 192.168.x), which Pier does not connect to unless the operator allows it. Check the server name; for a mail server inside your own network, the operator sets PIER_ALLOW_PRIVATE_HOSTS.',
+    },
   } satisfies ConnectionErrors,
   remove: {
     title: 'Remove {{address}}?',

@@ -241,6 +241,10 @@ export const settingsZhCN: SettingsCatalogue = {
       title: '请重新连接此邮箱',
       fix: 'Google 或 Microsoft 拒绝为 Pier 续期访问权限（刷新令牌已被撤销或已过期，或账户密码已更改）。请编辑此邮箱并填入新的刷新令牌，或重新登录该账户。',
     },
+    private_host: {
+      title: '内网地址',
+      fix: '该服务器地址指向内网或保留地址（如 127.0.0.1、10.x、192.168.x），除非运维人员允许，Pier 不会连接。请检查服务器地址；如果邮件服务器就在公司内网，请让运维人员设置 PIER_ALLOW_PRIVATE_HOSTS。',
+    },
   },
   remove: {
     title: '移除 {{address}}？',
