@@ -91,7 +91,7 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
         </Link>
         {Toolbar ? <Toolbar {...slotProps} /> : null}
         <h2 id="conversation-subject" className="conversation-subject">
-          {data.conversation.subject || t('pane.noSubject')}
+          <bdi>{data.conversation.subject || t('pane.noSubject')}</bdi>
         </h2>
         <PresenceBar conversationId={data.conversation.id} />
         <CustomerHeader detail={data} hrefFor={hrefFor} />
