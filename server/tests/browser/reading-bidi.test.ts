@@ -96,8 +96,8 @@ describe('bidirectional controls in mail text', () => {
     expect(await name.locator('[data-testid="bidi-control"]').textContent()).toBe('⟨U+202E⟩');
     expect(await name.textContent()).toBe('Invoice-2026-11⟨U+202E⟩fdp.exe');
     expect(await name.getAttribute('title')).toBe('Invoice-2026-11⟨U+202E⟩fdp.exe');
-    // The subject keeps its own text, isolated from the page around it.
-    expect(await page.locator('#conversation-subject bdi').textContent()).toBe(SUBJECT);
+    // The subject keeps its own text (a heading is a bidi paragraph of its own).
+    expect(await page.locator('#conversation-subject').textContent()).toBe(SUBJECT);
 
     // The warning about the program quotes its name with the control shown, so the sentence reads in order.
     const reason = page.locator('[data-testid="fraud-banner"] li[data-code="executable_attachment"]');

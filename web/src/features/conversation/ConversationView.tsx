@@ -90,8 +90,9 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
           {t('pane.back')}
         </Link>
         {Toolbar ? <Toolbar {...slotProps} /> : null}
+        {/* A heading is a paragraph of its own: a bidi override in the subject cannot reach past it. */}
         <h2 id="conversation-subject" className="conversation-subject">
-          <bdi>{data.conversation.subject || t('pane.noSubject')}</bdi>
+          {data.conversation.subject || t('pane.noSubject')}
         </h2>
         <PresenceBar conversationId={data.conversation.id} />
         <CustomerHeader detail={data} hrefFor={hrefFor} />
