@@ -58,7 +58,10 @@ export async function resolveAllowedHost(guard: HostGuard, host: string): Promis
   }
   const addresses = await lookup(host, { all: true, verbatim: true });
   if (addresses.length === 0 || addresses.some((a) => !guard.isAllowed(a.address))) throw new PrivateHostError(host);
-  return { address: addresses[0]?.address ?? '', servername: host };
+  // One address is connected to (no happy-eyeballs across families any more): IPv4 first, which
+  // every mail server offers; a server only on IPv6 still gets its IPv6 address.
+  const chosen = addresses.find((a) => a.family === 4) ?? addresses[0];
+  return { address: chosen?.address ?? '', servername: host };
 }
 
 /** Whether a host name resolves to an address that is refused (unresolvable names are left to connect time). */
