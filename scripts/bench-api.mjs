@@ -448,6 +448,8 @@ function startPier() {
       DATABASE_URL: databaseUrl ?? '',
       PIER_LOG_LEVEL: 'info',
       PIER_DNS_SERVERS: '127.0.0.1:1',
+      // The bench's Dovecot and Postfix listen on loopback, a private address Pier refuses by default.
+      PIER_ALLOW_PRIVATE_HOSTS: '1',
       // The bench signs in once; the login rate limit is not what is measured.
       PIER_LOGIN_RATE_LIMIT: '1000',
       // 64 clients share ONE session at hundreds of requests/s: the bench measures raw throughput,

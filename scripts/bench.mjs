@@ -25,6 +25,8 @@ const config = loadConfig({
   PIER_DATA_DIR: dataDir,
   PIER_LOG_LEVEL: 'silent',
   PIER_DNS_SERVERS: '127.0.0.1:1',
+  // Mail servers on loopback: a private address Pier refuses by default.
+  PIER_ALLOW_PRIVATE_HOSTS: '1',
   // The list latency loop is 300 GETs through one session, back to back: it measures latency, not
   // the per-session API limit (PIER_API_RATE_LIMIT), which is off here.
   PIER_API_RATE_LIMIT: '0',

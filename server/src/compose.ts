@@ -18,11 +18,14 @@ import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwardin
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import {
+  createHostGuard,
   createSmtpTransport,
   findMailboxByAddress,
   findReceivingMailbox,
+  type HostGuard,
   loadOwnAddresses,
   mailboxCredentials,
+  resolveAllowedHost,
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
@@ -96,11 +99,12 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
  * Security mail goes out through the mailbox named by PIER_SYSTEM_MAILBOX, over its own SMTP
  * settings; looked up per mail, so changing that mailbox's settings needs no restart.
  */
-function systemMailSender(workspace: Workspace, address: string): SystemMailSender {
+function systemMailSender(workspace: Workspace, address: string, hosts: HostGuard): SystemMailSender {
   return async (mail) => {
     const mailbox = await findMailboxByAddress(workspace.db, address);
     if (!mailbox) throw new Error(`PIER_SYSTEM_MAILBOX ${address} is not a mailbox in Pier`);
-    const transport = createSmtpTransport(mailbox, workspace.secrets);
+    const target = mailbox.smtp_host ? await resolveAllowedHost(hosts, mailbox.smtp_host) : undefined;
+    const transport = createSmtpTransport(mailbox, workspace.secrets, {}, target);
     try {
       await transport.sendMail({ from: { name: 'Pier', address: mailbox.address }, to: mail.to, subject: mail.subject, text: mail.text });
     } finally {
@@ -125,6 +129,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
   const workspace = await openWorkspace(config, logger, clock);
   const { db, blobs, queue, live } = workspace;
   const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
+  const hosts = createHostGuard(config.allowPrivateHosts);
   const stops: (() => Promise<void>)[] = [];
   try {
     let smtp: SmtpListener | undefined;
@@ -169,6 +174,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       apiRateLimitPerMinute: config.apiRateLimitPerMinute,
       health: createHealthProbe({ database: workspace.database, blobs, smtp }),
       secrets: workspace.secrets,
+      hosts,
       securityMailer,
       sessionTimeouts: config.sessionTimeouts,
       clock,
@@ -191,6 +197,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         engine: workspace.database.engine,
         messageIds: workspace.messageIds,
         secrets: workspace.secrets,
+        hosts,
         workerId: localHolderId(),
         onStored: (results) => live.messagesStored(results),
       });
@@ -203,9 +210,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         clock,
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
-          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock }),
-          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts }),
-          ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox))] : []),
+          ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
+          ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
+          ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),

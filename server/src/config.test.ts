@@ -57,6 +57,21 @@ describe('configuration', () => {
     }
   });
 
+  it('allows no private mail hosts by default, every one with 1/true, or the listed addresses and ranges', () => {
+    expect(loadConfig({}).allowPrivateHosts).toEqual([]);
+    expect(loadConfig({ PIER_ALLOW_PRIVATE_HOSTS: '0' }).allowPrivateHosts).toEqual([]);
+    expect(loadConfig({ PIER_ALLOW_PRIVATE_HOSTS: '1' }).allowPrivateHosts).toBe('all');
+    expect(loadConfig({ PIER_ALLOW_PRIVATE_HOSTS: 'true' }).allowPrivateHosts).toBe('all');
+    expect(loadConfig({ PIER_ALLOW_PRIVATE_HOSTS: '10.0.0.0/8, 192.168.1.20,fd00::/8' }).allowPrivateHosts).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.20',
+      'fd00::/8',
+    ]);
+    for (const bad of ['mail.internal', '10.0.0.0/33', '10.0.0.0/8/1', 'yes please']) {
+      expect(() => loadConfig({ PIER_ALLOW_PRIVATE_HOSTS: bad })).toThrow(/^Invalid configuration: PIER_ALLOW_PRIVATE_HOSTS /);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PIER_PORT: ' ' })).toMatchObject({ databaseUrl: undefined, port: 8080 });
   });

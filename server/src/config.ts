@@ -51,6 +51,11 @@ export type Config = {
   trustProxy: false | number | string[];
   /** PIER_TEST_CLOCK: the parent process may move the server's clock (tests only; refused unless NODE_ENV=test). */
   testClock: boolean;
+  /**
+   * PIER_ALLOW_PRIVATE_HOSTS: private/reserved addresses mailbox servers and OAuth token endpoints may
+   * resolve to. Unset: none (public addresses only); `all`: every one; else the listed IPs/CIDRs.
+   */
+  allowPrivateHosts: 'all' | string[];
 };
 
 export class ConfigError extends Error {
@@ -121,6 +126,27 @@ const variables = {
   PIER_TRUST_PROXY: z.string().optional().transform(parseTrustProxy),
   PIER_TEST_CLOCK: flag.default(false),
   NODE_ENV: z.string().optional(),
+  PIER_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .transform((v, ctx): 'all' | string[] => {
+      const value = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'all'].includes(value)) return 'all';
+      if (['0', 'false', 'no', 'none'].includes(value)) return [];
+      const entries = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = entries.find((entry) => !isAddressOrRange(entry));
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be 1/true (every private address), 0/false, or a comma-separated list of IP addresses and CIDR ranges; ${JSON.stringify(bad)} is neither`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .optional(),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: z.infer<(typeof variables)[K]> };
@@ -171,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     systemMailbox: v.PIER_SYSTEM_MAILBOX?.toLowerCase(),
     trustProxy: v.PIER_TRUST_PROXY,
     testClock: testClockAllowed(v.PIER_TEST_CLOCK, v.NODE_ENV),
+    allowPrivateHosts: v.PIER_ALLOW_PRIVATE_HOSTS ?? [],
   };
 }
 
@@ -196,6 +223,7 @@ function parseTrustProxy(raw: string | undefined, ctx: z.RefinementCtx): false |
   return entries;
 }
 
+/** An IP address or a CIDR range (PIER_TRUST_PROXY, PIER_ALLOW_PRIVATE_HOSTS). */
 function isAddressOrRange(entry: string): boolean {
   const [address = '', prefix, ...rest] = entry.split('/');
   const family = isIP(address);

@@ -26,7 +26,7 @@ import { conversationRoutes, type PierMessageIds } from './modules/conversations
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
-import { listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
+import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
@@ -49,6 +49,8 @@ export type HttpOptions = {
   apiRateLimitPerMinute: number;
   health: HealthProbe;
   secrets: SecretBox;
+  /** Which addresses mailbox servers and token endpoints may resolve to (PIER_ALLOW_PRIVATE_HOSTS). */
+  hosts: HostGuard;
   /** Security mail (alerts, invitations, resets) through the system mailbox, when one is configured. */
   securityMailer: SecurityMailer;
   sessionTimeouts: SessionTimeouts;
@@ -127,7 +129,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
   });
-  await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
+  await app.register(mailboxRoutes, {
+    db: options.db,
+    secrets: options.secrets,
+    hosts: options.hosts,
+    onChange: options.onMailboxesChanged,
+  });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, {
     db: options.db,

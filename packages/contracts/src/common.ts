@@ -29,6 +29,10 @@ export const errorCodes = [
   'request.not_found',
   'mailbox.not_found',
   'mailbox.address_taken',
+  /** Changing a server's host, port or TLS mode needs the password (or token) entered again. */
+  'mailbox.secret_required',
+  /** A mailbox server resolves to a private or reserved address that PIER_ALLOW_PRIVATE_HOSTS does not allow. */
+  'mailbox.private_host',
   'user.email_taken',
   'server.error',
   'conversation.not_found',

@@ -97,6 +97,8 @@ export const connectionErrorCodes = [
   'connection.no_settings',
   /** The OAuth provider refused to renew the access token (invalid_grant): the mailbox must be connected again. */
   'connection.oauth_revoked',
+  /** The host resolves to a private or reserved address and PIER_ALLOW_PRIVATE_HOSTS does not allow it. */
+  'connection.private_host',
 ] as const;
 export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
 

@@ -86,6 +86,24 @@ describe('connecting a mailbox in the browser', () => {
     await expect.poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 10_000 }).not.toContain('Rechnung 2026-118');
     await shot('13-inbox-synced-en');
   });
+  it('asks for the password again, saying why, when a server, port or security mode changes', async () => {
+    await page.goto(`${pier.url}/settings/mailboxes`);
+    await page.locator(`[data-testid="mailbox-row"][data-address="${mailbox}"] [data-testid="mailbox-edit"]`).click();
+    await page.getByTestId('mailbox-form').waitFor();
+    const password = page.getByTestId('mailbox-password');
+    expect(await password.getAttribute('placeholder')).toBe('unchanged');
+    await page.getByTestId('mailbox-smtp-port').fill('2587');
+    await expect.poll(() => page.getByTestId('mailbox-form').textContent()).toContain('enter the password again');
+    expect(await password.getAttribute('placeholder')).toBeNull();
+    await page.getByTestId('mailbox-save').click();
+    await expect.poll(() => page.getByTestId('mailbox-form').textContent()).toContain('The server changed: enter the password again');
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    await shot('15-mailbox-server-changed-password-again-en');
+    // Back to the saved port: the saved password is kept again.
+    await page.getByTestId('mailbox-smtp-port').fill(String(mailServer.submissionPort));
+    await expect.poll(() => password.getAttribute('placeholder')).toBe('unchanged');
+  });
+
   it('asks for the refresh token, client ID and secret of a Google or Microsoft 365 mailbox signed in with XOAUTH2', async () => {
     await page.goto(`${pier.url}/settings/mailboxes/new`);
     await page.getByTestId('mailbox-form').waitFor();

@@ -190,4 +190,22 @@ describe.each(engines)('reading a conversation on %s', (engine) => {
     expect(download.headers.get('content-type')).toBe('message/rfc822');
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${message.id}.eml"`);
   });
+
+  it('shows a <frameset> mail (its <noframes> text, no frames) instead of answering 500', async () => {
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    await smtp.sendMail({
+      from: 'Kenji Sato <kenji@osaka-trade.test>',
+      to: 'sales@acme.test',
+      subject: 'Old portal notice',
+      html: '<html><frameset cols="50%,50%"><frame src="https://evil.test/a"><frame src="https://evil.test/b"></frameset><noframes><p>Order 4711 shipped</p></noframes></html>',
+    });
+    smtp.close();
+    const list = (await admin.get<{ items: Summary[] }>('/api/conversations')).body.items;
+    const id = list.find((c) => c.subject === 'Old portal notice')?.id ?? '';
+    const message = firstMessage(await detail(admin, id));
+    const res = await admin.get<string>(`/api/messages/${message.id}/html`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<p>Order 4711 shipped</p>');
+    expect(res.body).not.toMatch(/<frame|evil\.test/i);
+  });
 });

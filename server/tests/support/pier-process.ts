@@ -47,6 +47,8 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
       PIER_DNS_SERVERS: '127.0.0.1:1',
       NODE_ENV: 'test',
       PIER_TEST_CLOCK: '1',
+      // The test bench's Dovecot, Postfix and OAuth server listen on loopback, a private address Pier refuses by default.
+      PIER_ALLOW_PRIVATE_HOSTS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -24,6 +24,9 @@ export async function startTestPier(
     PIER_LOG_LEVEL: 'silent',
     // SPF/DKIM lookups go to a closed loopback port: tests never query a real DNS server.
     PIER_DNS_SERVERS: '127.0.0.1:1',
+    // The test bench's Dovecot, Postfix and OAuth server listen on loopback, a private address Pier refuses by default.
+    // A test passes PIER_ALLOW_PRIVATE_HOSTS: '' to see the default.
+    PIER_ALLOW_PRIVATE_HOSTS: '1',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });

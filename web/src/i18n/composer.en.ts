@@ -14,6 +14,7 @@ export const SEND_REASON_KEYS = [
   'connection.imap_disabled',
   'connection.no_settings',
   'connection.oauth_revoked',
+  'connection.private_host',
   'outbox.no_smtp',
   'outbox.recipients_refused',
   'outbox.some_recipients_refused',
@@ -120,6 +121,8 @@ export const composerEn = {
     'connection.imap_disabled': 'IMAP/SMTP is switched off for this mailbox at the provider.',
     'connection.no_settings': 'This mailbox has no server settings.',
     'connection.oauth_revoked': 'Google or Microsoft refused to renew access to this mailbox: an admin must reconnect it in Settings.',
+    'connection.private_host':
+      'The mailbox’s server points to a private network address, which Pier does not connect to: an admin must check its settings.',
     'outbox.no_smtp': 'This mailbox has no outgoing (SMTP) settings.',
     'outbox.recipients_refused': 'The mail server refused the recipients.',
     'outbox.some_recipients_refused': 'Sent, but some recipients were refused: {{detail}}',

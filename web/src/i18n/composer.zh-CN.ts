@@ -86,6 +86,7 @@ export const composerZhCN: ComposerCatalogue = {
     'connection.imap_disabled': '邮箱服务商那边关闭了 IMAP/SMTP 服务。',
     'connection.no_settings': '这个邮箱没有服务器设置。',
     'connection.oauth_revoked': 'Google 或 Microsoft 拒绝续期此邮箱的访问权限：需要管理员在设置中重新连接。',
+    'connection.private_host': '此邮箱的服务器指向内网地址，Pier 不会连接：需要管理员检查邮箱设置。',
     'outbox.no_smtp': '这个邮箱没有发信（SMTP）设置。',
     'outbox.recipients_refused': '邮件服务器拒绝了收件人。',
     'outbox.some_recipients_refused': '已发送，但部分收件人被拒绝：{{detail}}',

@@ -187,6 +187,9 @@ export const en = {
     mailbox: {
       not_found: 'That mailbox no longer exists.',
       address_taken: 'This address is already connected to another mailbox.',
+      secret_required: 'The server changed: enter the password (or token) again. Pier never sends a saved password to a different server.',
+      private_host:
+        'A server name points to a private network address, which Pier does not connect to unless the operator allows it (PIER_ALLOW_PRIVATE_HOSTS).',
     },
     user: {
       email_taken: 'A user with this email address already exists.',

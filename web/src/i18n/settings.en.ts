@@ -121,6 +121,8 @@ export const settingsEn = {
     accessToken: 'Access token',
     unchanged: 'unchanged',
     unchangedHint: 'Leave empty to keep the saved one.',
+    secretAgainHint:
+      'The server, port or security changed: enter the password again. Pier never sends a saved password to a different server.',
     xoauth2Hint:
       'An OAuth 2.0 access token for this mailbox. Without a refresh token below, Pier cannot renew it: paste a new one when it expires.',
     oauthRefreshToken: 'Refresh token',
@@ -162,6 +164,8 @@ export const settingsEn = {
       userRequired: 'Enter the user name.',
       passwordRequired: 'Enter the password.',
       tokenRequired: 'Enter the access token (or a refresh token).',
+      passwordAgain: 'The server changed: enter the password again (a saved password is never sent to another server).',
+      tokenAgain: 'The server changed: enter the access token (or a refresh token) again.',
       clientIdRequired: 'Enter the client ID the refresh token was issued to.',
       foldersRequired: 'Choose at least one folder.',
     },
@@ -224,7 +228,7 @@ export const settingsEn = {
     imapOk_one: 'Signed in · {{count}} folder',
     imapOk_other: 'Signed in · {{count}} folders',
     smtpOk: 'Signed in, ready to send',
-    serverSaid: 'Server said: {{message}}',
+    detail: 'Detail: {{message}}',
     allOk: 'Both servers work with these settings.',
     someFailed: 'Fix the problems below, then test again.',
   },
@@ -260,6 +264,10 @@ export const settingsEn = {
     oauth_revoked: {
       title: 'Reconnect this mailbox',
       fix: 'Google or Microsoft refused to renew Pier’s access (the refresh token was revoked or has expired, or the password changed). Edit the mailbox and enter a new refresh token, or sign in to the account again.',
+    },
+    private_host: {
+      title: 'Private network address',
+      fix: 'This server name points to a private or reserved network address (such as 127.0.0.1, 10.x or 192.168.x), which Pier does not connect to unless the operator allows it. Check the server name; for a mail server inside your own network, the operator sets PIER_ALLOW_PRIVATE_HOSTS.',
     },
   } satisfies ConnectionErrors,
   remove: {

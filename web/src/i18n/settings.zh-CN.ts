@@ -104,6 +104,7 @@ export const settingsZhCN: SettingsCatalogue = {
     accessToken: '访问令牌',
     unchanged: '未更改',
     unchangedHint: '留空则保留已保存的密码。',
+    secretAgainHint: '服务器、端口或加密方式已更改：请重新输入密码。Pier 不会把已保存的密码发送到其他服务器。',
     xoauth2Hint: '为此邮箱签发的 OAuth 2.0 访问令牌。如未在下方填写刷新令牌，Pier 无法自动续期：过期后请粘贴新的令牌。',
     oauthRefreshToken: '刷新令牌',
     oauthRefreshHint: '填写刷新令牌及其所属的客户端（应用）后，Pier 会在访问令牌过期前（约每小时）自动续期，上方的访问令牌可以留空。',
@@ -142,6 +143,8 @@ export const settingsZhCN: SettingsCatalogue = {
       userRequired: '请填写用户名。',
       passwordRequired: '请填写密码。',
       tokenRequired: '请填写访问令牌（或刷新令牌）。',
+      passwordAgain: '服务器已更改：请重新输入密码（已保存的密码不会发送到其他服务器）。',
+      tokenAgain: '服务器已更改：请重新输入访问令牌（或刷新令牌）。',
       clientIdRequired: '请填写签发该刷新令牌的客户端 ID。',
       foldersRequired: '请至少选择一个文件夹。',
     },
@@ -204,7 +207,7 @@ export const settingsZhCN: SettingsCatalogue = {
     imapOk_one: '登录成功 · {{count}} 个文件夹',
     imapOk_other: '登录成功 · {{count}} 个文件夹',
     smtpOk: '登录成功，可以发信',
-    serverSaid: '服务器返回：{{message}}',
+    detail: '详情：{{message}}',
     allOk: '两台服务器都能正常使用这些设置。',
     someFailed: '请按下面的提示修改，然后再测试一次。',
   },
@@ -240,6 +243,10 @@ export const settingsZhCN: SettingsCatalogue = {
     oauth_revoked: {
       title: '请重新连接此邮箱',
       fix: 'Google 或 Microsoft 拒绝为 Pier 续期访问权限（刷新令牌已被撤销或已过期，或账户密码已更改）。请编辑此邮箱并填入新的刷新令牌，或重新登录该账户。',
+    },
+    private_host: {
+      title: '内网地址',
+      fix: '该服务器地址指向内网或保留地址（如 127.0.0.1、10.x、192.168.x），除非运维人员允许，Pier 不会连接。请检查服务器地址；如果邮件服务器就在公司内网，请让运维人员设置 PIER_ALLOW_PRIVATE_HOSTS。',
     },
   },
   remove: {

@@ -183,6 +183,8 @@ export const zhCN: Catalogue = {
     mailbox: {
       not_found: '该邮箱已不存在。',
       address_taken: '这个地址已经接入了其他邮箱。',
+      secret_required: '服务器已更改：请重新输入密码（或令牌）。Pier 不会把已保存的密码发送到其他服务器。',
+      private_host: '服务器地址指向内网地址，除非运维人员允许（PIER_ALLOW_PRIVATE_HOSTS），Pier 不会连接。',
     },
     user: {
       email_taken: '已有用户使用这个邮箱地址。',

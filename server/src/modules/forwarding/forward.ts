@@ -10,7 +10,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { splitMessage } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { automaticSendHeaders, decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
-import { findMailboxById } from '../mailboxes/index.js';
+import { findMailboxById, type HostGuard } from '../mailboxes/index.js';
 import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
 
@@ -37,7 +37,15 @@ const SEND = SEND_JOB;
 const SendPayload = z.object({ ruleId: z.string(), messageId: z.string() });
 const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionTimeout: 30_000, socketTimeout: 120_000 };
 
-export type ForwardingDeps = { db: Kysely<Database>; blobs: BlobStore; secrets: SecretBox; logger: Logger; smtpTimeouts?: SmtpTimeouts };
+export type ForwardingDeps = {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  secrets: SecretBox;
+  /** Which addresses the mailbox's SMTP server may resolve to (PIER_ALLOW_PRIVATE_HOSTS). */
+  hosts?: HostGuard;
+  logger: Logger;
+  smtpTimeouts?: SmtpTimeouts;
+};
 
 /** From's domain equals the rule's domain or is a subdomain of it. */
 export function senderMatches(ruleDomain: string | null, from: string | null): boolean {
@@ -188,7 +196,15 @@ export async function forwardMessage(deps: ForwardingDeps, ruleId: string, messa
     receivedAt: Number(message.received_at),
   });
   try {
-    await sendRawMail(mailbox, deps.secrets, { from: mailbox.address, to: [rule.target] }, raw, deps.smtpTimeouts ?? DEFAULT_TIMEOUTS);
+    await sendRawMail(
+      mailbox,
+      deps.secrets,
+      { from: mailbox.address, to: [rule.target] },
+      raw,
+      deps.smtpTimeouts ?? DEFAULT_TIMEOUTS,
+      undefined,
+      deps.hosts,
+    );
     await finish('sent', null);
   } catch (error) {
     if (error instanceof SmtpSendError && error.outcome === 'not_sent') {

@@ -25,8 +25,12 @@ describe('connection error classification', () => {
     expect(classifyConnectionError(error).code).toBe(code);
   });
 
-  it('keeps the server words for the detail but never more than 500 characters', () => {
-    const result = classifyConnectionError({ message: 'x'.repeat(2000) });
-    expect(result.message.length).toBe(500);
+  it("answers in Pier's own words and keeps the server's (at most 500 characters) for the log only", () => {
+    const result = classifyConnectionError({ message: `SSH-2.0-OpenSSH_9.2 ${'x'.repeat(2000)}` });
+    expect(result.message).toBe('the server answered in an unexpected way');
+    expect(result.serverText?.length).toBe(500);
+    const refused = classifyConnectionError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 internal-relay-7 says no' });
+    expect(refused).toMatchObject({ code: 'connection.auth_failed', message: 'the server refused the login' });
+    expect(refused.message).not.toContain('internal-relay');
   });
 });

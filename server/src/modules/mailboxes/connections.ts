@@ -9,6 +9,8 @@ import { openMailboxSecret } from './mailboxes.js';
 export const PIER_CLIENT_INFO = { name: 'Pier', version: PIER_VERSION, vendor: 'Pier' };
 
 type Timeouts = { connectionTimeout?: number; socketTimeout?: number };
+/** Where to connect: the address the host guard checked, and the name for TLS (none for an IP literal). */
+export type ConnectTarget = { address: string; servername: string | undefined };
 
 /**
  * An imapflow client for a mailbox. IDLE is driven by the sync loop itself:
@@ -16,7 +18,7 @@ type Timeouts = { connectionTimeout?: number; socketTimeout?: number };
  * mail by up to 15 s. The ID command (RFC 2971) is always sent: Tencent Exmail
  * and NetEase refuse or flag clients that do not identify themselves.
  */
-export function createImapClient(mailbox: MailboxRow, secrets: SecretBox, timeouts: Timeouts = {}): ImapFlow {
+export function createImapClient(mailbox: MailboxRow, secrets: SecretBox, timeouts: Timeouts = {}, target?: ConnectTarget): ImapFlow {
   if (!mailbox.imap_host || !mailbox.imap_port || !mailbox.imap_user) throw new Error(`mailbox ${mailbox.address} has no IMAP settings`);
   const secret = openMailboxSecret(mailbox, secrets);
   const auth: ImapFlowOptions['auth'] =
@@ -24,7 +26,8 @@ export function createImapClient(mailbox: MailboxRow, secrets: SecretBox, timeou
       ? { user: mailbox.imap_user, accessToken: secret.accessToken ?? '' }
       : { user: mailbox.imap_user, pass: secret.password ?? '' };
   return new ImapFlow({
-    host: mailbox.imap_host,
+    host: target?.address ?? mailbox.imap_host,
+    ...(target?.servername ? { servername: target.servername } : {}),
     port: mailbox.imap_port,
     secure: mailbox.imap_tls === 'tls',
     doSTARTTLS: mailbox.imap_tls === 'starttls' ? true : mailbox.imap_tls === 'none' ? false : undefined,
@@ -41,11 +44,12 @@ export function createImapClient(mailbox: MailboxRow, secrets: SecretBox, timeou
   });
 }
 
-export function createSmtpTransport(mailbox: MailboxRow, secrets: SecretBox, timeouts: Timeouts = {}) {
+export function createSmtpTransport(mailbox: MailboxRow, secrets: SecretBox, timeouts: Timeouts = {}, target?: ConnectTarget) {
   if (!mailbox.smtp_host || !mailbox.smtp_port || !mailbox.smtp_user) throw new Error(`mailbox ${mailbox.address} has no SMTP settings`);
   const secret = openMailboxSecret(mailbox, secrets);
   return nodemailer.createTransport({
-    host: mailbox.smtp_host,
+    host: target?.address ?? mailbox.smtp_host,
+    ...(target?.servername ? { servername: target.servername } : {}),
     port: mailbox.smtp_port,
     secure: mailbox.smtp_tls === 'tls',
     requireTLS: mailbox.smtp_tls === 'starttls',

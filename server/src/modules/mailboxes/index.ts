@@ -1,6 +1,7 @@
-export { classifyConnectionError } from './connection-errors.js';
+export { classifyConnectionError, connectionErrorMessage } from './connection-errors.js';
 export { testMailboxConnection } from './connection-test.js';
-export { createImapClient, createSmtpTransport, PIER_CLIENT_INFO, providerSavesSentMail } from './connections.js';
+export { type ConnectTarget, createImapClient, createSmtpTransport, PIER_CLIENT_INFO, providerSavesSentMail } from './connections.js';
+export { createHostGuard, type HostGuard, type PrivateHostAllowance, PrivateHostError, resolveAllowedHost } from './host-guard.js';
 export {
   findMailboxByAddress,
   findMailboxById,

@@ -75,7 +75,7 @@ export function connectionColumns(connection: ConnectionSettings, secrets: Secre
   }
   if (secret.refreshToken && !secret.clientId)
     throw new AppError('request.invalid', 400, 'connection.oauth.clientId is needed with a refresh token');
-  const hasNewSecret = Boolean(secret.password || secret.accessToken || secret.refreshToken);
+  const withNewSecret = Boolean(secret.password || secret.accessToken || secret.refreshToken);
   return {
     preset: connection.preset,
     auth_method: connection.authMethod,
@@ -87,7 +87,7 @@ export function connectionColumns(connection: ConnectionSettings, secrets: Secre
     smtp_port: connection.smtp.port,
     smtp_tls: connection.smtp.tls,
     smtp_user: connection.smtp.user,
-    secret_enc: hasNewSecret ? secrets.seal(JSON.stringify(secret)) : previousSecret,
+    secret_enc: withNewSecret ? secrets.seal(JSON.stringify(secret)) : previousSecret,
     sync_folders: JSON.stringify(connection.syncFolders),
     sync_since: connection.syncSinceDays === null ? null : Date.now() - connection.syncSinceDays * DAY_MS,
   };
@@ -155,6 +155,7 @@ export async function updateMailbox(
   const data = parseOrThrow(UpdateMailboxSchema, input);
   const current = await findMailboxById(db, id);
   if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+  if (data.connection) refuseSavedSecretForNewServer(current, data.connection);
   await db.transaction().execute(async (trx) => {
     await updateMailboxRow(trx, id, {
       ...(data.displayName !== undefined ? { display_name: data.displayName } : {}),
@@ -166,6 +167,35 @@ export async function updateMailbox(
     await auditMailboxUpdate(trx, actor, current, data);
   });
   return (await findMailboxById(db, id)) ?? current;
+}
+
+/**
+ * A saved password (or token) was given for one server. When the host, port or TLS mode of IMAP
+ * or SMTP changes, keeping it would send it to wherever the new settings point, which may be a
+ * server the person who entered it never meant: the secret must be entered again.
+ */
+function refuseSavedSecretForNewServer(current: MailboxRow, connection: ConnectionSettings) {
+  if (!current.secret_enc || hasNewSecret(connection)) return;
+  const moved = (side: 'imap' | 'smtp') => {
+    const next = connection[side];
+    return (
+      next.host.toLowerCase() !== (current[`${side}_host`] ?? '').toLowerCase() ||
+      next.port !== current[`${side}_port`] ||
+      next.tls !== current[`${side}_tls`]
+    );
+  };
+  const changed = (['imap', 'smtp'] as const).filter(moved);
+  if (changed.length > 0) {
+    throw new AppError(
+      'mailbox.secret_required',
+      400,
+      `the ${changed.map((side) => side.toUpperCase()).join(' and ')} server changed: enter the ${connection.authMethod === 'xoauth2' ? 'access token' : 'password'} again`,
+    );
+  }
+}
+
+function hasNewSecret(connection: ConnectionSettings): boolean {
+  return Boolean(connection.password || connection.accessToken || connection.oauth?.refreshToken);
 }
 
 /**

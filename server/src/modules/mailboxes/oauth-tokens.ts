@@ -1,13 +1,25 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import type { Kysely } from 'kysely';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { SecretBox } from '../security/index.js';
 import { createImapClient } from './connections.js';
+import { type HostGuard, PrivateHostError, resolveAllowedHost } from './host-guard.js';
 import { type MailboxSecret, openMailboxSecret } from './mailboxes.js';
 
 /** Renew this long before the expiry the token endpoint announced (clock skew, a slow sync start). */
 const RENEW_AHEAD_MS = 5 * 60_000;
 const REFRESH_TIMEOUT_MS = 20_000;
+const OAUTH_ERRORS = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+];
 
 /**
  * The provider refused or failed to renew the access token. `code` is what the mailbox status says:
@@ -16,7 +28,7 @@ const REFRESH_TIMEOUT_MS = 20_000;
  */
 export class OAuthRefreshError extends Error {
   constructor(
-    readonly code: 'connection.oauth_revoked' | 'connection.unreachable' | 'connection.protocol_error',
+    readonly code: 'connection.oauth_revoked' | 'connection.unreachable' | 'connection.protocol_error' | 'connection.private_host',
     message: string,
   ) {
     super(message);
@@ -39,7 +51,7 @@ export async function ensureFreshAccessToken(
   db: Kysely<Database>,
   secrets: SecretBox,
   mailbox: MailboxRow,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; hosts?: HostGuard | undefined } = {},
 ): Promise<MailboxRow> {
   if (mailbox.auth_method !== 'xoauth2' || !mailbox.secret_enc) return mailbox;
   const secret = openMailboxSecret(mailbox, secrets);
@@ -48,7 +60,7 @@ export async function ensureFreshAccessToken(
   const due = options.force || !secret.accessToken || (expiresAt !== undefined && expiresAt - Date.now() < RENEW_AHEAD_MS);
   if (!due) return mailbox;
 
-  const renewed = await requestAccessToken(secret);
+  const renewed = await requestAccessToken(secret, options.hosts);
   const next: MailboxSecret = { ...secret, ...renewed };
   const secretEnc = secrets.seal(JSON.stringify(next));
   // A draft being tested before it is saved has no row to update.
@@ -59,6 +71,7 @@ export async function ensureFreshAccessToken(
 
 async function requestAccessToken(
   secret: MailboxSecret,
+  hosts: HostGuard | undefined,
 ): Promise<Pick<MailboxSecret, 'accessToken' | 'refreshToken' | 'accessTokenExpiresAt'>> {
   const body = new URLSearchParams({
     grant_type: 'refresh_token',
@@ -66,34 +79,21 @@ async function requestAccessToken(
     client_id: secret.clientId ?? '',
   });
   if (secret.clientSecret) body.set('client_secret', secret.clientSecret);
-  let response: Response;
+  let answer: TokenAnswer;
   try {
-    response = await fetch(secret.tokenEndpoint ?? '', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
-    });
+    answer = await postTokenRequest(secret.tokenEndpoint ?? '', body.toString(), hosts);
   } catch (error) {
-    throw new OAuthRefreshError('connection.unreachable', `token endpoint: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof PrivateHostError) throw new OAuthRefreshError('connection.private_host', error.message);
+    throw new OAuthRefreshError('connection.unreachable', 'the token endpoint could not be reached');
   }
-  const payload = (await response.json().catch(() => ({}))) as {
-    access_token?: unknown;
-    refresh_token?: unknown;
-    expires_in?: unknown;
-    error?: unknown;
-    error_description?: unknown;
-  };
-  if (!response.ok || typeof payload.access_token !== 'string' || payload.access_token.length === 0) {
-    const error = typeof payload.error === 'string' ? payload.error : `HTTP ${response.status}`;
-    const description = typeof payload.error_description === 'string' ? ` (${payload.error_description.slice(0, 200)})` : '';
+  const payload = answer.payload;
+  if (answer.status !== 200 || typeof payload.access_token !== 'string' || payload.access_token.length === 0) {
     // invalid_grant: revoked/expired refresh token; invalid_client: the app's credentials are wrong.
-    // Neither heals by retrying: a person has to reconnect the mailbox.
+    // Neither heals by retrying: a person has to reconnect the mailbox. Only a standard error code
+    // (RFC 6749 §5.2) or the status number is repeated, never the endpoint's own words.
+    const error = OAUTH_ERRORS.find((code) => code === payload.error) ?? `HTTP ${answer.status}`;
     const revoked = error === 'invalid_grant' || error === 'invalid_client' || error === 'unauthorized_client';
-    throw new OAuthRefreshError(
-      revoked ? 'connection.oauth_revoked' : 'connection.protocol_error',
-      `token refresh refused: ${error}${description}`,
-    );
+    throw new OAuthRefreshError(revoked ? 'connection.oauth_revoked' : 'connection.protocol_error', `token refresh refused: ${error}`);
   }
   const expiresIn = Number(payload.expires_in);
   return {
@@ -103,16 +103,76 @@ async function requestAccessToken(
   };
 }
 
+type TokenAnswer = {
+  status: number;
+  payload: { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown };
+};
+
+/**
+ * POSTs the refresh request to the token endpoint at the address checked by the host guard (the
+ * name still goes in Host and SNI); no redirect is followed and at most 64 KB of answer is read.
+ */
+async function postTokenRequest(endpoint: string, body: string, hosts: HostGuard | undefined): Promise<TokenAnswer> {
+  const url = new URL(endpoint);
+  const pinned = hosts ? await resolveAllowedHost(hosts, url.hostname) : undefined;
+  const lookup: LookupFunction | undefined = pinned
+    ? (_host, options, callback) => {
+        const family = isIP(pinned.address);
+        if (options.all) callback(null, [{ address: pinned.address, family }]);
+        else callback(null, pinned.address, family);
+      }
+    : undefined;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+        timeout: REFRESH_TIMEOUT_MS,
+        ...(lookup ? { lookup } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > 64 * 1024) request.destroy(new Error('token endpoint answer too large'));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          let payload: TokenAnswer['payload'] = {};
+          try {
+            const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            if (typeof parsed === 'object' && parsed !== null) payload = parsed as TokenAnswer['payload'];
+          } catch {
+            // not JSON: no token, reported as a protocol error by the caller
+          }
+          resolve({ status: response.statusCode ?? 0, payload });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('token endpoint timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 function isAuthFailure(error: unknown): boolean {
   const e = error as { authenticationFailed?: boolean; serverResponseCode?: string } | null;
   return Boolean(e && (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED'));
 }
 
 /** The access token to sign in with now: renewed when due, or when `renew` (the server refused the last one). */
-export function accessTokenSource(db: Kysely<Database>, secrets: SecretBox, mailbox: MailboxRow) {
+export function accessTokenSource(db: Kysely<Database>, secrets: SecretBox, mailbox: MailboxRow, hosts?: HostGuard) {
   let row = mailbox;
   return async (renew: boolean): Promise<string> => {
-    row = await ensureFreshAccessToken(db, secrets, row, { force: renew && canRefresh(openMailboxSecret(row, secrets)) });
+    row = await ensureFreshAccessToken(db, secrets, row, { force: renew && canRefresh(openMailboxSecret(row, secrets)), hosts });
     return openMailboxSecret(row, secrets).accessToken ?? '';
   };
 }
@@ -127,11 +187,13 @@ export async function connectImap(
   db: Kysely<Database>,
   secrets: SecretBox,
   mailbox: MailboxRow,
-  setup: { timeouts?: Parameters<typeof createImapClient>[2]; onError?: (error: unknown) => void } = {},
+  setup: { timeouts?: Parameters<typeof createImapClient>[2]; onError?: (error: unknown) => void; hosts?: HostGuard | undefined } = {},
 ): Promise<{ client: ImapFlow; mailbox: MailboxRow }> {
-  let row = await ensureFreshAccessToken(db, secrets, mailbox);
+  const hosts = setup.hosts;
+  let row = await ensureFreshAccessToken(db, secrets, mailbox, { hosts });
   const open = async () => {
-    const client = createImapClient(row, secrets, setup.timeouts);
+    const target = hosts && row.imap_host ? await resolveAllowedHost(hosts, row.imap_host) : undefined;
+    const client = createImapClient(row, secrets, setup.timeouts, target);
     client.on('error', setup.onError ?? (() => {}));
     try {
       await client.connect();
@@ -145,7 +207,7 @@ export async function connectImap(
     return { client: await open(), mailbox: row };
   } catch (error) {
     if (!isAuthFailure(error) || row.auth_method !== 'xoauth2' || !canRefresh(openMailboxSecret(row, secrets))) throw error;
-    row = await ensureFreshAccessToken(db, secrets, row, { force: true });
+    row = await ensureFreshAccessToken(db, secrets, row, { force: true, hosts });
     return { client: await open(), mailbox: row };
   }
 }

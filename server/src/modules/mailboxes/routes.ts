@@ -15,7 +15,9 @@ import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { AuditActor } from '../audit/index.js';
 import { requireAuth, type SecretBox } from '../security/index.js';
+import { connectionErrorMessage } from './connection-errors.js';
 import { testMailboxConnection } from './connection-test.js';
+import { type HostGuard, isRefusedHost } from './host-guard.js';
 import { findMailboxById } from './mailbox-queries.js';
 import { connectionColumns, createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
 
@@ -24,10 +26,12 @@ const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?:
 const admins = ['super_admin', 'admin'] as const;
 const actorOf = (request: FastifyRequest): AuditActor => ({ actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' });
 
-export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secrets: SecretBox; onChange?: () => void }> = async (
-  app,
-  { db, secrets, onChange },
-) => {
+export const mailboxRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  secrets: SecretBox;
+  hosts: HostGuard;
+  onChange?: () => void;
+}> = async (app, { db, secrets, hosts, onChange }) => {
   async function detail(row: MailboxRow) {
     const counts = await listMailboxes(db, { kind: 'all', level: 'manage' });
     return toMailboxDetail(row, counts.find((m) => m.id === row.id)?.openCount ?? 0);
@@ -36,6 +40,18 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
     const row = await findMailboxById(db, id);
     if (!row) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
     return row;
+  }
+
+  /**
+   * Settings whose servers resolve to a private address are refused when saved, so the admin learns
+   * it at once; the same check runs again at every connection (the name may resolve elsewhere later).
+   */
+  async function refusePrivateHosts(connection: { imap: { host: string }; smtp: { host: string } } | undefined) {
+    if (!connection) return;
+    for (const host of new Set([connection.imap.host, connection.smtp.host])) {
+      if (await isRefusedHost(hosts, host))
+        throw new AppError('mailbox.private_host', 400, `${host}: ${connectionErrorMessage('connection.private_host')}`);
+    }
   }
 
   /** Mailbox credentials and servers are sensitive: changing them needs a recent step-up. */
@@ -58,6 +74,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       schema: { body: CreateMailboxSchema, response: { 201: MailboxDetailSchema } },
     },
     async (request, reply) => {
+      await refusePrivateHosts(request.body.connection);
       const row = await createMailbox(db, request.body, secrets, actorOf(request));
       onChange?.();
       return reply.code(201).send(await detail(row));
@@ -80,6 +97,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       schema: { params: IdParams, body: UpdateMailboxSchema, response: { 200: MailboxDetailSchema } },
     },
     async (request) => {
+      await refusePrivateHosts(request.body.connection);
       const row = await updateMailbox(db, request.params.id, request.body, secrets, actorOf(request));
       onChange?.();
       return detail(row);
@@ -104,20 +122,22 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
     },
   );
 
+  // A test makes the server connect where the settings point and sign in with the stored secret:
+  // a recent step-up, like changing the settings.
   app.post(
     '/api/mailboxes/:id/test',
     {
-      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams } } },
+      config: { access: { roles: admins, mailbox: { level: 'manage', idFrom: mailboxFromParams }, stepUp: true } },
       schema: { params: IdParams, response: { 200: ConnectionTestResultSchema } },
     },
-    async (request) => testMailboxConnection(await existing(request.params.id), secrets, undefined, db),
+    async (request) => testMailboxConnection(await existing(request.params.id), secrets, undefined, db, hosts),
   );
 
   // Tests settings before they are saved (the "Test connection" button of the add form).
   app.post(
     '/api/mailboxes/test',
     {
-      config: { access: { roles: admins } },
+      config: { access: { roles: admins, stepUp: true } },
       schema: {
         body: z.object({ address: z.string(), connection: ConnectionSettingsSchema }),
         response: { 200: ConnectionTestResultSchema },
@@ -125,7 +145,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
     },
     async (request) => {
       const draft = { ...connectionColumns(request.body.connection, secrets, null), address: request.body.address } as MailboxRow;
-      return testMailboxConnection(draft, secrets, undefined, db);
+      return testMailboxConnection(draft, secrets, undefined, db, hosts);
     },
   );
 };

@@ -13,7 +13,9 @@ import {
   classifyConnectionError,
   createImapClient,
   findMailboxById,
+  type HostGuard,
   providerSavesSentMail,
+  resolveAllowedHost,
 } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { SEND_JOB, SENT_COPY_JOB, sendJobKey } from './queue-send.js';
@@ -24,6 +26,8 @@ export type OutboxWorkerDeps = {
   db: Kysely<Database>;
   blobs: BlobStore;
   secrets: SecretBox;
+  /** Which addresses the mailbox's servers may resolve to (PIER_ALLOW_PRIVATE_HOSTS); unchecked without it. */
+  hosts?: HostGuard;
   logger: Logger;
   /** Waits between SMTP attempts that failed before DATA; one more attempt than entries. */
   retryDelaysMs?: number[];
@@ -117,7 +121,8 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
       envelope,
       raw,
       deps.smtpTimeouts ?? DEFAULT_SMTP_TIMEOUTS,
-      accessTokenSource(db, deps.secrets, mailbox),
+      accessTokenSource(db, deps.secrets, mailbox, deps.hosts),
+      deps.hosts,
     );
     const sentCopy = await sentCopyDecision(db, mailbox);
     await db.transaction().execute(async (trx) => {
@@ -198,7 +203,8 @@ export async function runSentCopyJob(deps: OutboxWorkerDeps, outboxId: string): 
   if (!mailbox?.imap_host) return;
   const message = await db.selectFrom('messages').select('raw_sha256').where('id', '=', row.message_id).executeTakeFirstOrThrow();
   const raw = await deps.blobs.get(message.raw_sha256);
-  const client = createImapClient(mailbox, deps.secrets, { connectionTimeout: 30_000, socketTimeout: 120_000 });
+  const target = deps.hosts ? await resolveAllowedHost(deps.hosts, mailbox.imap_host) : undefined;
+  const client = createImapClient(mailbox, deps.secrets, { connectionTimeout: 30_000, socketTimeout: 120_000 }, target);
   client.on('error', () => {});
   try {
     await client.connect();

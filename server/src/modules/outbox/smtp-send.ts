@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { MailboxRow } from '../../db/schema.js';
-import { classifyConnectionError, openMailboxSecret } from '../mailboxes/index.js';
+import { type ConnectTarget, classifyConnectionError, type HostGuard, openMailboxSecret, resolveAllowedHost } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 
 export type SmtpTimeouts = { connectionTimeout: number; socketTimeout: number };
@@ -43,13 +43,23 @@ export async function sendRawMail(
   timeouts: SmtpTimeouts,
   /** XOAUTH2: the token to use, renewed when due and when the server refused it (nodemailer asks again with renew = true). */
   accessToken?: (renew: boolean) => Promise<string>,
+  /** Which addresses the SMTP server may resolve to; the connection goes to the address checked. */
+  hosts?: HostGuard,
 ): Promise<SmtpAccepted> {
   if (!mailbox.smtp_host || !mailbox.smtp_port || !mailbox.smtp_user) {
     throw new SmtpSendError('not_sent', 'outbox.no_smtp', true, `mailbox ${mailbox.address} has no SMTP settings`);
   }
   const secret = openMailboxSecret(mailbox, secrets);
+  let target: ConnectTarget | undefined;
+  try {
+    target = hosts ? await resolveAllowedHost(hosts, mailbox.smtp_host) : undefined;
+  } catch (error) {
+    const { code, message } = classifyConnectionError(error);
+    throw new SmtpSendError('not_sent', code, code === 'connection.private_host', message);
+  }
   const connection = new SMTPConnection({
-    host: mailbox.smtp_host,
+    host: target?.address ?? mailbox.smtp_host,
+    ...(target?.servername ? { servername: target.servername } : {}),
     port: mailbox.smtp_port,
     secure: mailbox.smtp_tls === 'tls',
     requireTLS: mailbox.smtp_tls === 'starttls',
@@ -63,15 +73,18 @@ export async function sendRawMail(
     if (error instanceof SmtpSendError) return error;
     const e = error as { responseCode?: number; code?: string; command?: string };
     const classified = classifyConnectionError(error);
+    // The relay's own reply ("550 5.1.1 no such user") is what the sender needs to fix the mail; the
+    // relay is the mailbox's SMTP server, which the host guard checked before connecting.
+    const detail = classified.serverText || classified.message;
     const answered = typeof e.responseCode === 'number' && e.responseCode >= 400;
-    if (dataStarted && !answered) return new SmtpSendError('unknown', 'outbox.outcome_unknown', false, classified.message);
+    if (dataStarted && !answered) return new SmtpSendError('unknown', 'outbox.outcome_unknown', false, detail);
     if (dataStarted) {
-      return new SmtpSendError('not_sent', 'outbox.message_refused', (e.responseCode ?? 0) >= 500, classified.message);
+      return new SmtpSendError('not_sent', 'outbox.message_refused', (e.responseCode ?? 0) >= 500, detail);
     }
     const permanent = (typeof e.responseCode === 'number' && e.responseCode >= 500) || classified.code === 'connection.auth_failed';
     const code =
       e.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500 ? 'outbox.recipients_refused' : classified.code;
-    return new SmtpSendError('not_sent', code, permanent, classified.message);
+    return new SmtpSendError('not_sent', code, permanent, detail);
   };
   // nodemailer reports connection-level failures (refused, timeouts, dropped sockets) as 'error'
   // events, not through the step's callback: every step races them.

@@ -39,7 +39,7 @@ describe('sanitizeMailHtml', () => {
     const on = await sanitizeMailHtml(html, { allowRemoteImages: true, inlineImages: new Map() });
     expect(on.html).toContain('src="https://t.test/p.gif"');
     expect(on.html).toContain('https://t.test/bg.png');
-    expect(on.html).toContain('url(&quot;https://t.test/c.png&quot;)');
+    expect(on.html).toContain('background-image:url(https://t.test/c.png)');
   });
 
   it('turns cid: references into the inline part and drops unknown ones', async () => {
@@ -62,6 +62,61 @@ describe('sanitizeMailHtml', () => {
     expect(html).toContain('target="_blank"');
     expect(html).toContain('rel="noopener noreferrer"');
     expect(html).toContain('价格');
+  });
+});
+
+describe('CSS on a parse tree (issue 12)', () => {
+  const css = async (style: string, options = blocked) => {
+    const html = await clean(`<style>${style}</style><p style="${style.replace(/"/g, '&quot;')}">x</p>`, options);
+    return html;
+  };
+
+  it.each([
+    [
+      'nested @import that reassembles after one removal',
+      '@im@importport url(https://evil.test/x.css); p{color:red}',
+      /import|evil\.test/i,
+    ],
+    ['nested expression() that reassembles after one removal', 'p{width:expexpression(ression(alert(1)))}', /expression|alert/i],
+    ['an escaped url(', 'p{background:u\\72l(https://evil.test/a.png)}', /evil\.test/i],
+    ['a fully escaped url( with a quoted address', 'p{background:\\75\\72\\6c("https://evil.test/b.png")}', /evil\.test/i],
+    ['an escaped @import', '@\\69mport "https://evil.test/c.css"; p{color:red}', /evil\.test|import/i],
+    [
+      'image-set() with bare strings',
+      'p{background-image:image-set("https://evil.test/d.png" 1x, "https://evil.test/e.png" 2x)}',
+      /evil\.test/i,
+    ],
+    [
+      '-webkit-image-set() and cross-fade()',
+      'p{background:-webkit-image-set(url(https://evil.test/f.png) 1x);content:cross-fade("https://evil.test/g.png", red)}',
+      /evil\.test/i,
+    ],
+    ['an escaped behavior property', 'p{b\\65havior:url(x.htc);-moz-binding:url(https://evil.test/h.xml#x)}', /htc|binding|evil\.test/i],
+    ['an escaped expression()', 'p{width:\\65xpression(alert(2))}', /expression|alert/i],
+    ['a custom property that carries a URL', 'p{--bg:url(https://evil.test/i.png);background:var(--bg)}', /evil\.test/i],
+    ['a src() function', '@font-face{font-family:x;src:src("https://evil.test/j.woff")}', /evil\.test/i],
+    ['unparseable text after a url', 'p{background:url(https://evil.test/k.png}', /evil\.test/i],
+  ])('neutralises %s, in <style> and in style=', async (_name, style, danger) => {
+    expect(await css(style)).not.toMatch(danger);
+  });
+
+  it('keeps layout CSS and lets image URLs through the gate once images are allowed', async () => {
+    const html = await css('@media (max-width:600px){p{color:red;background:image-set("https://cdn.test/a.png" 1x)}}', {
+      allowRemoteImages: true,
+      inlineImages: new Map(),
+    });
+    expect(html).toContain('@media (max-width:600px)');
+    expect(html).toContain('color:red');
+    expect(html).toContain('image-set(url(https://cdn.test/a.png)1x)');
+  });
+
+  it('still shows a <frameset> mail, without its frames', async () => {
+    const result = await sanitizeMailHtml(
+      '<html><frameset cols="50%,50%"><frame src="https://evil.test/a"><frame src="https://evil.test/b"></frameset><noframes><p>Your order 4711</p></noframes></html>',
+      blocked,
+    );
+    expect(result.html).not.toMatch(/frame|evil\.test/i);
+    expect(result.html).toContain('<p>Your order 4711</p>');
   });
 });
 

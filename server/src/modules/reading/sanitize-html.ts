@@ -1,4 +1,5 @@
 import type { DOMPurify } from 'dompurify';
+import { type CssContext, sanitizeCss } from './sanitize-css.js';
 
 /**
  * Mail HTML made safe to show: DOMPurify (on a jsdom window) removes scripts,
@@ -30,16 +31,31 @@ const QUOTE_BLOCKS =
 const QUOTE_STARTS =
   '[id$="divRplyFwdMsg"], [id$="appendonsend"], [id$="isForwardContent"], [id$="isReplyContent"], hr[id$="stopSpelling"]';
 
-let purifierPromise: Promise<DOMPurify> | undefined;
+type Purifier = { purifier: DOMPurify; parseDocument: (html: string) => Document };
+let purifierPromise: Promise<Purifier> | undefined;
 
 /** jsdom takes about a second to load: only processes that show mail pay for it, once. */
-function loadPurifier(): Promise<DOMPurify> {
+function loadPurifier(): Promise<Purifier> {
   purifierPromise ??= (async () => {
     const [{ default: createDOMPurify }, { JSDOM }] = await Promise.all([import('dompurify'), import('jsdom')]);
     const { window } = new JSDOM('');
-    return createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
+    const parser = new window.DOMParser();
+    return {
+      purifier: createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),
+      parseDocument: (html: string) => parser.parseFromString(html, 'text/html'),
+    };
   })();
   return purifierPromise;
+}
+
+/**
+ * A frameset document has no body, so DOMPurify has nothing to return (the reading route
+ * answered 500). What such a mail offers a reader without frames is its <noframes> content
+ * (raw text to the parser, HTML to a frameless reader): that is what gets sanitised instead.
+ */
+function noFramesContent(html: string, parseDocument: Purifier['parseDocument']): string {
+  const doc = parseDocument(html);
+  return [...doc.querySelectorAll('noframes')].map((element) => element.textContent ?? '').join('\n');
 }
 
 const FORBID_TAGS = [
@@ -69,13 +85,24 @@ const FORBID_TAGS = [
   'track',
 ];
 const FORBID_ATTR = ['action', 'formaction', 'srcdoc', 'ping', 'xlink:href', 'autofocus', 'http-equiv'];
+// SVG presentation attributes whose CSS value may hold url().
+const SVG_CSS_ATTRS = new Set([
+  'fill',
+  'stroke',
+  'filter',
+  'mask',
+  'clip-path',
+  'marker',
+  'marker-start',
+  'marker-mid',
+  'marker-end',
+  'cursor',
+]);
 // Attributes that name a URL: anything not allowed below is dropped.
 const URL_ATTRS = ['href', 'src', 'srcset', 'background', 'poster', 'cite', 'longdesc', 'lowsrc', 'dynsrc'];
 
-const DANGEROUS_CSS = /expression\s*\(|behaviou?r\s*:|-moz-binding|javascript:|vbscript:|@import/gi;
-const CSS_URL = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
-
-type Counter = { blocked: number };
+/** Blocked remote images so far, and the CSS already rewritten in this mail (newsletters repeat one style= hundreds of times). */
+type Counter = { blocked: number; css: Map<string, { css: string; blocked: number }> };
 
 function rewriteImageUrl(raw: string, options: SanitizeOptions, counter: Counter): string | null {
   const value = raw.trim();
@@ -98,11 +125,18 @@ function rewriteImageUrl(raw: string, options: SanitizeOptions, counter: Counter
   return null;
 }
 
-function rewriteCss(css: string, options: SanitizeOptions, counter: Counter): string {
-  return css.replace(DANGEROUS_CSS, '').replace(CSS_URL, (_match, _quote: string, url: string) => {
-    const safe = rewriteImageUrl(url, options, counter);
-    return safe ? `url("${safe.replace(/["\\\n\r]/g, '')}")` : 'none';
-  });
+/** CSS on a parse tree (sanitize-css.ts), every URL through the image gate. */
+function rewriteCss(css: string, context: CssContext, options: SanitizeOptions, counter: Counter): string {
+  const key = `${context}\n${css}`;
+  const known = counter.css.get(key);
+  if (known) {
+    counter.blocked += known.blocked;
+    return known.css;
+  }
+  const before = counter.blocked;
+  const safe = sanitizeCss(css, context, (url) => rewriteImageUrl(url, options, counter));
+  counter.css.set(key, { css: safe, blocked: counter.blocked - before });
+  return safe;
 }
 
 function decodeURIComponentSafe(value: string): string {
@@ -116,12 +150,12 @@ function decodeURIComponentSafe(value: string): string {
 const SAFE_LINK = /^(https?:|mailto:|tel:|#)/i;
 
 export async function sanitizeMailHtml(html: string, options: SanitizeOptions): Promise<SanitizedHtml> {
-  const purifier = await loadPurifier();
-  const counter: Counter = { blocked: 0 };
+  const { purifier, parseDocument } = await loadPurifier();
+  const counter: Counter = { blocked: 0, css: new Map() };
   purifier.removeAllHooks();
   purifier.addHook('uponSanitizeElement', (node, data) => {
     // <style> blocks are kept (mail layout depends on them) with their URLs and old IE tricks neutralised.
-    if (data.tagName === 'style' && node.textContent) node.textContent = rewriteCss(node.textContent, options, counter);
+    if (data.tagName === 'style' && node.textContent) node.textContent = rewriteCss(node.textContent, 'stylesheet', options, counter);
   });
   purifier.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
@@ -168,10 +202,11 @@ export async function sanitizeMailHtml(html: string, options: SanitizeOptions): 
       }
       element.removeAttribute(name);
     }
-    // style="" and SVG paint attributes (fill="url(…)") can both fetch: every url() goes through the same gate.
+    // style="" and SVG presentation attributes (fill="url(…)") can both fetch: every URL goes through the same gate.
     for (const attribute of [...element.attributes]) {
-      if (attribute.name === 'style' || /url\s*\(/i.test(attribute.value)) {
-        element.setAttribute(attribute.name, rewriteCss(attribute.value, options, counter));
+      if (attribute.name === 'style') element.setAttribute('style', rewriteCss(attribute.value, 'declarationList', options, counter));
+      else if (SVG_CSS_ATTRS.has(attribute.name) && attribute.value.includes('(')) {
+        element.setAttribute(attribute.name, rewriteCss(attribute.value, 'value', options, counter));
       }
     }
     if (tag === 'a' && element.hasAttribute('href')) {
@@ -181,19 +216,22 @@ export async function sanitizeMailHtml(html: string, options: SanitizeOptions): 
       element.setAttribute('title', element.getAttribute('href') ?? '');
     }
   });
-  const fragment = purifier.sanitize(html, {
-    WHOLE_DOCUMENT: false,
-    FORBID_TAGS,
-    FORBID_ATTR,
-    ADD_TAGS: ['style'],
-    ADD_ATTR: ['target', 'background', 'bgcolor', 'align', 'valign', 'border', 'cellpadding', 'cellspacing'],
-    ALLOW_DATA_ATTR: false,
-    USE_PROFILES: { html: true, svg: true },
-    SANITIZE_NAMED_PROPS: true,
-    FORCE_BODY: true,
-    RETURN_DOM_FRAGMENT: true,
-  });
+  const purify = (dirty: string) =>
+    purifier.sanitize(dirty, {
+      WHOLE_DOCUMENT: false,
+      FORBID_TAGS,
+      FORBID_ATTR,
+      ADD_TAGS: ['style'],
+      ADD_ATTR: ['target', 'background', 'bgcolor', 'align', 'valign', 'border', 'cellpadding', 'cellspacing'],
+      ALLOW_DATA_ATTR: false,
+      USE_PROFILES: { html: true, svg: true },
+      SANITIZE_NAMED_PROPS: true,
+      FORCE_BODY: true,
+      RETURN_DOM_FRAGMENT: true,
+    }) as DocumentFragment | null;
+  const fragment = purify(html) ?? purify(noFramesContent(html, parseDocument)) ?? purify('');
   purifier.removeAllHooks();
+  if (!fragment) return { html: '', blockedImages: counter.blocked, quotedBlocks: 0 };
   const quotedBlocks = foldQuotes(fragment, options.hideQuoted ?? false);
   const container = fragment.ownerDocument.createElement('div');
   container.append(fragment);

@@ -1,6 +1,6 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 import type { FolderRow, MailboxRow } from '../../db/schema.js';
-import { classifyConnectionError, connectImap, setMailboxStatus, syncFolderRoles } from '../mailboxes/index.js';
+import { classifyConnectionError, connectImap, type HostGuard, setMailboxStatus, syncFolderRoles } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { ensureFolder } from './folder-queries.js';
 import { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.js';
@@ -31,7 +31,7 @@ export function pickFolders(list: ListResponse[], roles: ('inbox' | 'sent' | 'sp
  * mailbox with a code the UI translates.
  */
 export async function syncMailboxOnce(
-  deps: SyncDeps & { secrets: SecretBox },
+  deps: SyncDeps & { secrets: SecretBox; hosts?: HostGuard },
   mailbox: MailboxRow,
   existingClient?: ImapFlow,
 ): Promise<MailboxSyncReport> {
@@ -40,6 +40,7 @@ export async function syncMailboxOnce(
   try {
     if (!client) {
       ({ client } = await connectImap(deps.db, deps.secrets, mailbox, {
+        hosts: deps.hosts,
         onError: (error: unknown) => deps.logger.debug({ mailbox: mailbox.address, err: String(error) }, 'imap client error'),
       }));
     }

@@ -1,6 +1,13 @@
 import type { ImapFlow } from 'imapflow';
 import type { MailboxRow } from '../../db/schema.js';
-import { classifyConnectionError, connectImap, findMailboxById, listActiveImapMailboxes, setMailboxStatus } from '../mailboxes/index.js';
+import {
+  classifyConnectionError,
+  connectImap,
+  findMailboxById,
+  type HostGuard,
+  listActiveImapMailboxes,
+  setMailboxStatus,
+} from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import { findFolderCheckpoint } from './folder-queries.js';
 import type { SyncDeps } from './folder-sync.js';
@@ -10,6 +17,8 @@ import { changedSinceCheckpoint } from './qresync.js';
 
 export type SupervisorOptions = SyncDeps & {
   secrets: SecretBox;
+  /** Which addresses the mailbox's IMAP server may resolve to (PIER_ALLOW_PRIVATE_HOSTS). */
+  hosts?: HostGuard;
   workerId: string;
   /** How often the mailbox list is re-read and leases are renewed. */
   scanMs?: number;
@@ -119,6 +128,7 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
   async function session(mailbox: MailboxRow) {
     // XOAUTH2: renews the access token when due or refused (oauth-tokens.ts).
     ({ client } = await connectImap(options.db, options.secrets, mailbox, {
+      hosts: options.hosts,
       onError: (error: unknown) => log.debug({ err: String(error) }, 'imap connection error'),
     }));
     const closed = new Promise<void>((resolve) => client?.once('close', () => resolve()));
@@ -160,8 +170,12 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
         await session(mailbox);
       } catch (error) {
         if (stopped) return;
-        const classified = (error as { classified?: { code: string; message: string } }).classified ?? classifyConnectionError(error);
-        log.warn({ code: classified.code, err: classified.message, retryInMs: backoffMs }, 'imap sync failed; reconnecting');
+        const classified =
+          (error as { classified?: ReturnType<typeof classifyConnectionError> }).classified ?? classifyConnectionError(error);
+        log.warn(
+          { code: classified.code, err: classified.serverText ?? classified.message, retryInMs: backoffMs },
+          'imap sync failed; reconnecting',
+        );
         await setMailboxStatus(options.db, initial.id, { status_detail: `${classified.code}: ${classified.message}` }).catch(() => {});
       } finally {
         await client?.logout().catch(() => client?.close());

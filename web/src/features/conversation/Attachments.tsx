@@ -1,6 +1,7 @@
 import type { TimelineItem } from '@pier/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BidiRevealed, revealBidiControls } from '../../ui/bidi';
 import { attachmentUrl } from './api';
 import { formatSize, isRiskyAttachment } from './format';
 import { READING_NS } from './strings';
@@ -30,7 +31,7 @@ export function Attachments({ attachments, hasHtml }: { attachments: Attachment[
             <li key={a.id} className="attachment" data-testid="attachment" data-risky={risky || undefined}>
               {isImage ? (
                 <button type="button" className="attachment-thumb" onClick={() => setPreviewId(a.id === previewId ? null : a.id)}>
-                  <img src={attachmentUrl(a.id, true)} alt={a.filename} loading="lazy" />
+                  <img src={attachmentUrl(a.id, true)} alt={revealBidiControls(a.filename)} loading="lazy" />
                 </button>
               ) : (
                 <span className={`attachment-icon${risky ? ' risky' : ''}`} aria-hidden="true">
@@ -38,8 +39,9 @@ export function Attachments({ attachments, hasHtml }: { attachments: Attachment[
                 </span>
               )}
               <span className="attachment-text">
-                <span className="attachment-name" title={a.filename}>
-                  {a.filename}
+                {/* A right-to-left override disguises a name (invoice‮fdp.exe): its controls are shown, not obeyed. */}
+                <span className="attachment-name" title={revealBidiControls(a.filename)}>
+                  <BidiRevealed text={a.filename} />
                 </span>
                 <span className="attachment-meta">
                   {formatSize(a.size)}
@@ -68,9 +70,12 @@ export function Attachments({ attachments, hasHtml }: { attachments: Attachment[
       {preview ? (
         <div className="attachment-preview" data-testid="attachment-preview">
           {IMAGE_TYPES.has(preview.mime.toLowerCase()) ? (
-            <img src={attachmentUrl(preview.id, true)} alt={preview.filename} />
+            <img src={attachmentUrl(preview.id, true)} alt={revealBidiControls(preview.filename)} />
           ) : (
-            <iframe title={t('attachments.previewTitle', { name: preview.filename })} src={attachmentUrl(preview.id, true)} />
+            <iframe
+              title={t('attachments.previewTitle', { name: revealBidiControls(preview.filename) })}
+              src={attachmentUrl(preview.id, true)}
+            />
           )}
         </div>
       ) : null}

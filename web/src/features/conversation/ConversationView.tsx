@@ -90,6 +90,7 @@ export function ConversationView({ conversationId, backHref, hrefFor, session }:
           {t('pane.back')}
         </Link>
         {Toolbar ? <Toolbar {...slotProps} /> : null}
+        {/* A heading is a paragraph of its own: a bidi override in the subject cannot reach past it. */}
         <h2 id="conversation-subject" className="conversation-subject">
           {data.conversation.subject || t('pane.noSubject')}
         </h2>

@@ -33,11 +33,21 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
       <div className="customer" data-testid="customer">
         <div className="customer-line">
           <Flag country={customer?.country} />
-          <strong className="customer-name">{customer?.name || customer?.address || t('customer.unknown')}</strong>
-          {customer?.name ? <span className="customer-address">{customer.address}</span> : null}
+          <strong className="customer-name">
+            <bdi>{customer?.name || customer?.address || t('customer.unknown')}</bdi>
+          </strong>
+          {customer?.name ? (
+            <span className="customer-address">
+              <bdi>{customer.address}</bdi>
+            </span>
+          ) : null}
         </div>
         <div className="customer-facts">
-          {customer?.company ? <span className="customer-company">{customer.company.name}</span> : null}
+          {customer?.company ? (
+            <span className="customer-company">
+              <bdi>{customer.company.name}</bdi>
+            </span>
+          ) : null}
           {customer?.country ? <span>{countryName(customer.country)}</span> : null}
           {customer ? <CustomerPhone conversationId={conversation.id} address={customer.address} /> : null}
           {local && customer?.timeZone ? (
@@ -68,7 +78,9 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
             {related.map((r) => (
               <li key={r.id}>
                 <Link to={hrefFor(r.id)}>
-                  <span className="related-subject">{r.subject || t('pane.noSubject')}</span>
+                  <span className="related-subject">
+                    <bdi>{r.subject || t('pane.noSubject')}</bdi>
+                  </span>
                   <span className="related-meta">{formatListTime(r.lastMessageAt)}</span>
                 </Link>
               </li>

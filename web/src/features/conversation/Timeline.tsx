@@ -48,12 +48,23 @@ function MessageCard({ message }: { message: Message }) {
       <header className="message-head">
         <div className="message-who">
           <span className="message-from">
-            <strong>{from?.name || from?.address || t('customer.unknown')}</strong>
-            {from?.name ? <span className="addr">&lt;{from.address}&gt;</span> : null}
+            <strong>
+              <bdi>{from?.name || from?.address || t('customer.unknown')}</bdi>
+            </strong>
+            {from?.name ? (
+              <span className="addr">
+                &lt;<bdi>{from.address}</bdi>&gt;
+              </span>
+            ) : null}
           </span>
           <span className="message-to">
-            {t('message.to')} {message.to.join(', ')}
-            {message.cc.length > 0 ? ` · ${t('message.cc')} ${message.cc.join(', ')}` : ''}
+            {t('message.to')} <bdi>{message.to.join(', ')}</bdi>
+            {message.cc.length > 0 ? (
+              <>
+                {' '}
+                · {t('message.cc')} <bdi>{message.cc.join(', ')}</bdi>
+              </>
+            ) : null}
           </span>
         </div>
         <div className="message-side">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import i18next, { currentLocale, errorMessage } from '../../i18n';
 import { fraudEn } from '../../i18n/fraud.en';
 import { fraudZhCN } from '../../i18n/fraud.zh-CN';
+import { BidiRevealed, revealBidiControls } from '../../ui/bidi';
 import { AlertIcon } from '../../ui/icons';
 import { ApprovalsPanel } from './ApprovalsPanel';
 import { fraudApi, fraudKeys } from './api';
@@ -15,6 +16,11 @@ import './fraud.css';
 i18next.addResourceBundle('en', 'fraud', fraudEn, true, true);
 i18next.addResourceBundle('zh-CN', 'fraud', fraudZhCN, true, true);
 
+/**
+ * FSI … PDI around a value interpolated into a translated sentence: it cannot reorder the sentence.
+ * Reasons quote the mail (a sender's name, a file name): their bidi controls are shown, not obeyed.
+ */
+const isolate = (text: string) => `\u2068${text}\u2069`;
 const reasonText = (signal: FraudSignal) => (currentLocale() === 'zh-CN' ? signal.reason['zh-CN'] : signal.reason.en);
 const formatTime = (ms: number) =>
   new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
@@ -57,19 +63,19 @@ export function FraudBanner({ conversationId }: { conversationId: string }) {
         return (
           <div className="fraud-assessment" key={assessment.messageId} data-testid="fraud-assessment">
             {flagged.length > 1 && assessment.from ? (
-              <p className="fraud-from">{t('banner.fromMessage', { from: assessment.from })}</p>
+              <p className="fraud-from">{t('banner.fromMessage', { from: isolate(revealBidiControls(assessment.from)) })}</p>
             ) : null}
             <p className="fraud-intro">{t('banner.intro')}</p>
             <ul className="fraud-reasons">
               {warnings.map((s) => (
                 <li key={s.code} data-code={s.code}>
-                  {reasonText(s)}
+                  <BidiRevealed text={reasonText(s)} />
                 </li>
               ))}
             </ul>
             {reassuring.length > 0 ? (
               <p className="fraud-reassuring">
-                {t('banner.reassuring')} {reassuring.map(reasonText).join(' ')}
+                {t('banner.reassuring')} <BidiRevealed text={reassuring.map(reasonText).join(' ')} />
               </p>
             ) : null}
           </div>

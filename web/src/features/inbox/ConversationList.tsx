@@ -223,10 +223,17 @@ const ConversationRow = memo(function ConversationRow({
       <div className="conv-row">
         <span className="conv-from">
           <Flag country={conversation.country} />
-          {who}
-          {conversation.company ? <span className="addr">{conversation.company}</span> : null}
+          {/* Mail-derived text is isolated: a right-to-left override in it cannot reorder the rest of the line. */}
+          <bdi>{who}</bdi>
+          {conversation.company ? (
+            <span className="addr">
+              <bdi>{conversation.company}</bdi>
+            </span>
+          ) : null}
           {!conversation.company && conversation.fromName && conversation.fromAddress ? (
-            <span className="addr">{conversation.fromAddress}</span>
+            <span className="addr">
+              <bdi>{conversation.fromAddress}</bdi>
+            </span>
           ) : null}
         </span>
         {tags.slice(0, 2).map((tag) => (
@@ -249,8 +256,15 @@ const ConversationRow = memo(function ConversationRow({
         </time>
       </div>
       <div className="conv-line">
-        <span className="conv-subject">{conversation.subject || t('list.noSubject')}</span>
-        {conversation.snippet ? <span className="conv-snippet"> — {conversation.snippet}</span> : null}
+        <span className="conv-subject">
+          <bdi>{conversation.subject || t('list.noSubject')}</bdi>
+        </span>
+        {conversation.snippet ? (
+          <span className="conv-snippet">
+            {' '}
+            — <bdi>{conversation.snippet}</bdi>
+          </span>
+        ) : null}
       </div>
     </Link>
   );

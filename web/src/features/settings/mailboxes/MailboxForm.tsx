@@ -11,6 +11,7 @@ import { Field } from '../../../ui/Field';
 import { BackIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
+import { useStepUp } from '../../accounts/StepUp';
 import { submitErrorMessage } from '../../auth/formErrors';
 import { SecondApproverSetting } from '../../fraud';
 import { CheckIcon } from '../icons';
@@ -32,6 +33,7 @@ import {
   SYNC_WINDOWS,
   secretRequired,
   serverFields,
+  serverMoved,
   serverSettingsChanged,
   toConnection,
   validate,
@@ -118,38 +120,43 @@ function MailboxForm(props: FormProps) {
     inputs.current[isEdit ? 'displayName' : 'address']?.focus();
   }, [isEdit]);
 
+  // Saving servers or a secret, and testing them, need a fresh step-up (password + code).
+  const stepUp = useStepUp();
   const save = useMutation({
-    mutationFn: (form: FormValues): Promise<MailboxDetail> => {
-      const connection = hasConnection(form) ? toConnection(form) : undefined;
-      if (!detail) {
-        const body: CreateMailbox = {
-          address: form.address.trim(),
-          displayName: form.displayName.trim(),
-          purpose: form.purpose,
-          ...(connection ? { connection } : {}),
-        };
-        return mailboxApi.create(body);
-      }
-      const body: UpdateMailbox = {
-        displayName: form.displayName.trim(),
-        purpose: form.purpose,
-        // Sending unchanged settings would restart nothing useful: only send the connection when it changed.
-        ...(connection && connectionChanged(form, detail) ? { connection } : {}),
-      };
-      return mailboxApi.update(detail.id, body);
-    },
+    mutationFn: (form: FormValues): Promise<MailboxDetail> => stepUp.run(() => saveMailbox(form)),
     onSuccess: (saved) => {
       refreshAfterChange(queryClient, saved);
       const flash: Flash = { key: detail ? 'saved' : saved.connection ? 'added' : 'addedListener', address: saved.address };
       navigate(LIST, { state: { flash } });
     },
   });
+  const saveMailbox = (form: FormValues): Promise<MailboxDetail> => {
+    const connection = hasConnection(form) ? toConnection(form) : undefined;
+    if (!detail) {
+      const body: CreateMailbox = {
+        address: form.address.trim(),
+        displayName: form.displayName.trim(),
+        purpose: form.purpose,
+        ...(connection ? { connection } : {}),
+      };
+      return mailboxApi.create(body);
+    }
+    const body: UpdateMailbox = {
+      displayName: form.displayName.trim(),
+      purpose: form.purpose,
+      // Sending unchanged settings would restart nothing useful: only send the connection when it changed.
+      ...(connection && connectionChanged(form, detail) ? { connection } : {}),
+    };
+    return mailboxApi.update(detail.id, body);
+  };
 
   const test = useMutation<ConnectionTestResult, unknown, { byId: boolean }>({
     mutationFn: ({ byId }) =>
-      byId && detail
-        ? mailboxApi.test(detail.id)
-        : mailboxApi.testDraft({ address: values.address.trim() || values.user.trim(), connection: toConnection(values) }),
+      stepUp.run(() =>
+        byId && detail
+          ? mailboxApi.test(detail.id)
+          : mailboxApi.testDraft({ address: values.address.trim() || values.user.trim(), connection: toConnection(values) }),
+      ),
   });
 
   const preset = findPreset(presets, values.preset);
@@ -263,11 +270,14 @@ function MailboxForm(props: FormProps) {
   // The sync loop's last failure, so whoever opens the form to fix it sees what to fix.
   const currentProblem = detail && detail.status !== 'paused' ? parseStatusDetail(detail.statusDetail) : null;
   const savedSecret = Boolean(detail?.connection?.hasSecret) && !secretRequired(values, detail);
+  // A saved secret exists but the server moved: say why the password is asked for again.
+  const secretAgain = Boolean(detail?.connection?.hasSecret) && serverMoved(values, detail);
   const xoauth2 = values.authMethod === 'xoauth2';
   const title = isEdit && detail ? t('form.editTitle', { address: detail.address }) : t('form.addTitle');
 
   return (
     <div className="settings-page narrow" data-testid="mailbox-form-page">
+      {stepUp.dialog}
       <BackLink />
       <h2 className="form-title">{title}</h2>
       <form className="settings-form" data-testid="mailbox-form" data-mode={props.mode} onSubmit={onSubmit} noValidate>
@@ -435,7 +445,15 @@ function MailboxForm(props: FormProps) {
                   spellCheck={false}
                   maxLength={xoauth2 ? 8192 : 1024}
                   placeholder={savedSecret ? t('form.unchanged') : undefined}
-                  hint={savedSecret ? t('form.unchangedHint') : xoauth2 ? t('form.xoauth2Hint') : undefined}
+                  hint={
+                    savedSecret
+                      ? t('form.unchangedHint')
+                      : secretAgain
+                        ? t('form.secretAgainHint')
+                        : xoauth2
+                          ? t('form.xoauth2Hint')
+                          : undefined
+                  }
                   error={errorFor('secret')}
                   invalid={invalid('secret') || needsSecretForTest}
                   {...bindInput('secret')}

@@ -7,6 +7,7 @@ import { errorMessage } from '../../../i18n';
 import { AlertIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
+import { useStepUp } from '../../accounts/StepUp';
 import { formatFullTime } from '../../inbox/format';
 import { queryKeys } from '../../session/queries';
 import { CheckIcon, PlusIcon } from '../icons';
@@ -191,7 +192,9 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
   const state = mailboxState(mailbox, detail);
   const paused = mailbox.status === 'paused';
 
-  const test = useMutation<ConnectionTestResult>({ mutationFn: () => mailboxApi.test(mailbox.id) });
+  // A test signs in with the saved secret: the server asks for a fresh step-up (password + code).
+  const stepUp = useStepUp();
+  const test = useMutation<ConnectionTestResult>({ mutationFn: () => stepUp.run(() => mailboxApi.test(mailbox.id)) });
   const toggle = useMutation({
     mutationFn: () => mailboxApi.update(mailbox.id, { status: paused ? 'active' : 'paused' }),
     onSuccess: (updated) => {
@@ -276,6 +279,7 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
               </div>
             ) : null}
             {actionError ? <Notice>{errorMessage(actionError)}</Notice> : null}
+            {stepUp.dialog}
             <div aria-live="polite">
               {test.isPending ? <p className="muted">{t('form.testing')}</p> : null}
               {test.data && !test.isPending ? (

@@ -10,7 +10,7 @@ type Props = {
   smtpServer?: string | undefined;
 };
 
-/** The outcome of "Test connection": IMAP and SMTP separately, each with the fix and the server's own words. */
+/** The outcome of "Test connection": IMAP and SMTP separately, each with the fix. */
 export function TestResult({ result, imapServer, smtpServer }: Props) {
   const { t } = useTranslation('settings');
   const folders = result.imap.folders?.length ?? 0;
@@ -65,13 +65,16 @@ function CheckLine({ side, label, server, ok, okText, problem }: LineProps) {
   );
 }
 
-/** The translated fix for a connection problem, then the server's own words. */
+/**
+ * The translated fix for a connection problem. Pier's answer carries its own words, never the
+ * server's (a banner of whatever answered on that port): shown only for a code this page does not know.
+ */
 export function ProblemText({ problem }: { problem: MailboxProblem }) {
   const { t } = useTranslation('settings');
   return (
     <>
       {problem.key ? <p className="problem-fix">{t(`connectionErrors.${problem.key}.fix`)}</p> : null}
-      {problem.message ? <p className="problem-server">{t('test.serverSaid', { message: problem.message })}</p> : null}
+      {problem.message && !problem.key ? <p className="problem-server">{t('test.detail', { message: problem.message })}</p> : null}
     </>
   );
 }

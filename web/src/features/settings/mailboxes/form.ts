@@ -212,13 +212,26 @@ export function connectionChanged(values: FormValues, detail: MailboxDetail | un
 }
 
 /**
+ * Whether the host, port or TLS mode of IMAP or SMTP differs from what is saved. The server then
+ * refuses to keep the saved password (`mailbox.secret_required`): it was given for the old server.
+ */
+export function serverMoved(values: FormValues, detail: MailboxDetail | undefined): boolean {
+  const saved = detail?.connection;
+  if (!saved) return false;
+  const now = toConnection(values);
+  const moved = (a: ConnectionSettings['imap'], b: ConnectionSettings['imap']) =>
+    a.host.toLowerCase() !== b.host.toLowerCase() || a.port !== b.port || a.tls !== b.tls;
+  return moved(now.imap, saved.imap) || moved(now.smtp, saved.smtp);
+}
+
+/**
  * Whether the password (or token) must be typed: always for a new connection, and on edit when
- * none is saved or the sign-in method changed (a saved password is no access token).
+ * none is saved, the sign-in method changed (a saved password is no access token) or a server moved.
  */
 export function secretRequired(values: FormValues, detail: MailboxDetail | undefined): boolean {
   if (!hasConnection(values)) return false;
   const saved = detail?.connection;
-  return !saved?.hasSecret || saved.authMethod !== values.authMethod;
+  return !saved?.hasSecret || saved.authMethod !== values.authMethod || serverMoved(values, detail);
 }
 
 export function validate(values: FormValues, options: { mode: 'add' | 'edit'; detail?: MailboxDetail | undefined }): Problems {
@@ -234,7 +247,9 @@ export function validate(values: FormValues, options: { mode: 'add' | 'edit'; de
   const renewable = values.authMethod === 'xoauth2' && Boolean(values.oauthRefreshToken);
   if (renewable && !values.oauthClientId.trim()) problems.oauthClientId = 'clientIdRequired';
   if (!values.secret && !renewable && secretRequired(values, options.detail)) {
-    problems.secret = values.authMethod === 'xoauth2' ? 'tokenRequired' : 'passwordRequired';
+    const again = Boolean(options.detail?.connection?.hasSecret) && serverMoved(values, options.detail);
+    problems.secret =
+      values.authMethod === 'xoauth2' ? (again ? 'tokenAgain' : 'tokenRequired') : again ? 'passwordAgain' : 'passwordRequired';
   }
   if (values.syncFolders.length === 0) problems.syncFolders = 'foldersRequired';
   return problems;

@@ -13,13 +13,13 @@ export function connectionErrorKey(code: string | null | undefined): ConnectionE
 export type MailboxProblem = {
   /** The translated reason, when the server gave a known code. */
   key: ConnectionErrorKey | null;
-  /** The server's own words, shown as a secondary line. */
+  /** Pier's words for it (never the server's), shown only when the code is unknown here. */
   message: string;
 };
 
 /**
- * The sync loop records failures as `statusDetail: "connection.auth_failed: <server text>"`.
- * Splits that into the code (translated) and the server's text (shown as is).
+ * The sync loop records failures as `statusDetail: "connection.auth_failed: <Pier's sentence>"`.
+ * Splits that into the code (translated) and the sentence.
  */
 export function parseStatusDetail(detail: string | null | undefined): MailboxProblem | null {
   if (!detail) return null;
