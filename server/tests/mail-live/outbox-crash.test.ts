@@ -146,6 +146,7 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
         await ws.close();
       }
       expect(proxy.accepted()).toBe(4);
+      await mailDeliveredSoFar(customer);
       expect(await findMail(customer, 'INBOX', subjects[0] ?? '')).toHaveLength(1);
     } finally {
       await pier?.stop();
