@@ -1,5 +1,6 @@
 // The outbox starts a conversation for new mail before storing it, so the Message-ID's token names it.
 
+export { conversationAccess, conversationMailboxIds, messageAccess } from './access.js';
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { insertConversation, refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';

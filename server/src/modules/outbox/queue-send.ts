@@ -10,6 +10,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
 import {
+  conversationAccess,
   insertConversation,
   newPierMessageId,
   prepareMail,
@@ -21,16 +22,7 @@ import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
 import { accessToMailbox, includesAccess } from '../security/index.js';
-import {
-  type Actor,
-  changesSince,
-  conversationMailboxes,
-  findParentMessage,
-  type ParentMessage,
-  replyRecipients,
-  replySubject,
-  requireReplyAccess,
-} from './conversation-reads.js';
+import { type Actor, changesSince, findParentMessage, type ParentMessage, replyRecipients, replySubject } from './conversation-reads.js';
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
@@ -63,7 +55,7 @@ export async function composeContext(
   let defaults: ComposeContext['defaults'] = null;
   let draft: Draft | null = null;
   if (input.conversationId) {
-    const inConversation = await conversationMailboxes(deps.db, actor, input.conversationId);
+    const inConversation = (await conversationAccess(deps.db, actor.scope, input.conversationId, 'read')).mailboxIds;
     draft = await findDraft(deps.db, actor.user.id, { conversationId: input.conversationId });
     if (input.mode !== 'new') {
       const parent = await findParentMessage(deps.db, input.conversationId, input.messageId);
@@ -108,7 +100,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   }
   let parent: ParentMessage | null = null;
   if (request.conversationId) {
-    await requireReplyAccess(db, actor, request.conversationId);
+    await conversationAccess(db, actor.scope, request.conversationId, 'reply');
     if (request.mode !== 'new') parent = await findParentMessage(db, request.conversationId, request.replyToMessageId);
   }
   const body = await sanitizeOutgoingHtml(request.html);

@@ -4,11 +4,11 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { refreshConversationLatest } from '../conversations/index.js';
+import { conversationAccess, conversationMailboxIds, refreshConversationLatest } from '../conversations/index.js';
 import { assertMayClose } from '../fraud/index.js';
 import { notify } from '../notifications/index.js';
-import { includesAccess, type MailboxScope } from '../security/index.js';
-import { bestAccess, requireConversationAccess, scopeOfUser } from './access.js';
+import { bestAccess, includesAccess, type MailboxScope } from '../security/index.js';
+import { scopeOfUser } from './access.js';
 import { recordEvent } from './events.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -17,11 +17,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type Actor = { id: string; name: string; scope: MailboxScope };
 
 export const WAKE_SNOOZED_JOB = 'triage.wake-snoozed';
-
-async function mailboxIdsOf(db: Db, conversationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
-  return rows.map((r) => r.mailbox_id);
-}
 
 async function loadConversation(db: Db, id: string) {
   const row = await db
@@ -44,7 +39,7 @@ export async function assignConversation(
   conversationId: string,
   change: { assigneeId?: string | null | undefined; teamId?: string | null | undefined },
 ): Promise<void> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     const conversation = await loadConversation(trx, conversationId);
     const now = Date.now();
@@ -60,7 +55,7 @@ export async function assignConversation(
         });
       } else {
         const assignee = await scopeOfUser(trx, change.assigneeId);
-        const access = assignee ? bestAccess(assignee.scope, await mailboxIdsOf(trx, conversationId)) : undefined;
+        const access = assignee ? bestAccess(assignee.scope, await conversationMailboxIds(trx, conversationId)) : undefined;
         if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
           throw new AppError(
             'conversation.assignee_invalid',
@@ -107,7 +102,7 @@ export async function setConversationStatus(
   conversationId: string,
   request: { status: ConversationStatus; snoozedUntil?: number | undefined },
 ): Promise<void> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   const now = Date.now();
   if (request.status === 'snoozed' && (request.snoozedUntil === undefined || request.snoozedUntil <= now)) {
     throw new AppError('conversation.snooze_invalid', 400, 'snoozedUntil must be in the future');
@@ -191,7 +186,7 @@ export async function wakeSnoozedConversations(
 }
 
 export async function setConversationPriority(db: Kysely<Database>, actor: Actor, conversationId: string, priority: Priority) {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     const conversation = await loadConversation(trx, conversationId);
     if (conversation.priority === priority) return;
@@ -207,7 +202,7 @@ export async function changeConversationTags(
   conversationId: string,
   change: { add: string[]; remove: string[] },
 ) {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     await loadConversation(trx, conversationId);
     const current = new Set((await tagsOf(trx, [conversationId])).map((t) => t.name));
@@ -235,7 +230,7 @@ export async function changeConversationTags(
 
 export async function setFollowing(db: Kysely<Database>, actor: Actor, conversationId: string, following: boolean) {
   // Following only changes what the follower is told: read access is enough, auditors excepted by the guard.
-  await requireConversationAccess(db, actor.scope, conversationId, 'read');
+  await conversationAccess(db, actor.scope, conversationId, 'read');
   await db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('conversation_followers')
@@ -268,8 +263,8 @@ export async function addNote(
   conversationId: string,
   note: { body: string; mentions: string[] },
 ): Promise<string> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
-  const mailboxIds = await mailboxIdsOf(db, conversationId);
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
+  const mailboxIds = await conversationMailboxIds(db, conversationId);
   const mentions = [...new Set(note.mentions)];
   for (const userId of mentions) {
     const user = await scopeOfUser(db, userId);
@@ -321,8 +316,8 @@ export async function addNote(
  */
 export async function mergeConversations(db: Kysely<Database>, actor: Actor, sourceId: string, intoId: string): Promise<void> {
   if (sourceId === intoId) throw new AppError('conversation.merge_invalid', 400, 'a conversation cannot be merged into itself');
-  await requireConversationAccess(db, actor.scope, sourceId, 'reply');
-  await requireConversationAccess(db, actor.scope, intoId, 'reply');
+  await conversationAccess(db, actor.scope, sourceId, 'reply');
+  await conversationAccess(db, actor.scope, intoId, 'reply');
   await db.transaction().execute(async (trx) => {
     const source = await loadConversation(trx, sourceId);
     const target = await loadConversation(trx, intoId);

@@ -1,4 +1,3 @@
-export { bestAccess, conversationAccess, requireConversationAccess } from './access.js';
 export {
   type Actor,
   addNote,

@@ -1,8 +1,7 @@
 import type { ConversationPeople } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { includesAccess, mailboxScopeFor } from '../security/index.js';
-import { bestAccess } from './access.js';
+import { bestAccess, includesAccess, mailboxScopeFor } from '../security/index.js';
 
 /** Who may be assigned (reply access, not auditors) or @mentioned (any access) on a conversation, and the teams. */
 export async function conversationPeople(db: Kysely<Database>, conversationId: string): Promise<ConversationPeople> {
