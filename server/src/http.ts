@@ -31,7 +31,7 @@ import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
-import { listNotesAndEvents, triageRoutes, triageState } from './modules/triage/index.js';
+import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -112,6 +112,14 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     secureCookies: options.secureCookies,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
+    // Deactivation asks triage to hand the user's conversations over, so events and live updates happen.
+    conversationHandover: {
+      openOf: openConversationsOf,
+      handOver: handOverConversations,
+      changed: (ids) => {
+        for (const id of ids) options.live.publisher.publishConversationChanged(id);
+      },
+    },
   });
   await app.register(mailboxRoutes, { db: options.db, secrets: options.secrets, onChange: options.onMailboxesChanged });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });

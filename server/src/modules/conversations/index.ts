@@ -23,3 +23,4 @@ export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-p
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { conversationRoutes } from './routes.js';
 export { isReplyOrForward, subjectKey } from './subject.js';
+export { clearTeamOfConversations, mergeConversationRows, setSpamFlag, updateWorkState, type WorkState } from './work-state.js';

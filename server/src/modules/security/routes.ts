@@ -70,6 +70,7 @@ import {
   verifySecondFactorStep,
 } from './sign-in.js';
 import { hasTotp, hasTwoFactor, remainingRecoveryCodes, removeTwoFactor, replaceRecoveryCodes, startTotpEnrolment } from './two-factor.js';
+import type { ConversationHandover } from './user-lifecycle.js';
 import { userRoutes } from './user-routes.js';
 
 export type SecurityRoutesOptions = {
@@ -83,6 +84,8 @@ export type SecurityRoutesOptions = {
   publicUrl: string | undefined;
   /** Supplied by the mailboxes module (which depends on security, not the other way round). */
   listMailboxesInScope: (scope: MailboxScope) => Promise<SessionInfo['mailboxes']>;
+  /** Supplied by triage: a deactivated user's open conversations, counted and handed over. */
+  conversationHandover: ConversationHandover;
 };
 
 const admins = ['super_admin', 'admin'] as const;

@@ -27,7 +27,6 @@ import {
   inviteUser,
   issueAccountToken,
   listUsersForAdmin,
-  openConversationsOf,
   RESET_TTL_MS,
   reactivateUser,
   setPasswordWithToken,
@@ -164,7 +163,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     { config: { access: { roles: admins } }, schema: { params: UserIdParams, response: { 200: OpenConversationsSchema } } },
     async (request) => {
       if (!(await findUserById(db, request.params.userId))) throw new AppError('user.not_found', 404, 'no such user');
-      return openConversationsOf(db, request.params.userId);
+      return options.conversationHandover.openOf(db, request.params.userId);
     },
   );
 
@@ -174,7 +173,15 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
       config: { access: { roles: admins, stepUp: true } },
       schema: { params: UserIdParams, body: DeactivateRequestSchema, response: { 200: DeactivateResultSchema } },
     },
-    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId, apiActorOf(request), request.body?.reassignTo),
+    async (request) =>
+      deactivateUser(
+        db,
+        requireAuth(request).user,
+        request.params.userId,
+        apiActorOf(request),
+        options.conversationHandover,
+        request.body?.reassignTo,
+      ),
   );
 
   app.post(
