@@ -3,6 +3,7 @@ import { chunksFor } from '../db/bulk.js';
 import type { Engine } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { Database, JobRow } from '../db/schema.js';
+import { advanceSetting } from '../db/settings.js';
 
 /**
  * A durable job queue in the jobs table, on either engine. A job is claimed by
@@ -77,6 +78,11 @@ export async function enqueueJobs(executor: Db, jobs: EnqueueOptions[]): Promise
   }
 }
 
+/** Removes a queued job no worker has taken yet (undo send); one already running is left alone. */
+export async function cancelWaitingJob(executor: Db, dedupeKey: string): Promise<void> {
+  await executor.deleteFrom('jobs').where('dedupe_key', '=', dedupeKey).where('locked_by', 'is', null).execute();
+}
+
 export function createQueue(db: Kysely<Database>, engine: Engine) {
   return {
     /** Pass a transaction to enqueue atomically with the rows that caused the job. */
@@ -92,13 +98,7 @@ export function createQueue(db: Kysely<Database>, engine: Engine) {
       // Zero-padded so the text comparison orders slots numerically.
       const value = String(slot).padStart(16, '0');
       return db.transaction().execute(async (trx) => {
-        const claimed = await trx
-          .insertInto('settings')
-          .values({ key, value, updated_at: Date.now() })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: Date.now() }).where('settings.value', '<', value))
-          .returning('key')
-          .executeTakeFirst();
-        if (!claimed) return false;
+        if (!(await advanceSetting(trx, key, value))) return false;
         await enqueueJob(trx, { name, ...options });
         return true;
       });

@@ -16,7 +16,9 @@ export {
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
+export { deleteMailOnlyIn, moveMessageToConversation, removeUnsentMessage } from './mail-removal.js';
 export { messageIdentity, splitMessage } from './message-identity.js';
+export { deleteLocationsByUid, forgetFolderLocations, listFolderUids, updateLocationFlags } from './message-locations.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { conversationIdFromMessageIds, newPierMessageId } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';

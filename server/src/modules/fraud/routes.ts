@@ -18,7 +18,7 @@ import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { conversationAccess } from '../conversations/index.js';
 import { requireAuth } from '../security/index.js';
-import { conversationApprovals, decideApproval } from './approvals.js';
+import { conversationApprovals, decideApproval, type SettleAwaitingApproval } from './approvals.js';
 import { conversationContacts, setContactPhone } from './contact-phone.js';
 import { selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
 import { secondApproverRequired } from './gates.js';
@@ -71,7 +71,10 @@ function toConfirmation(r: Awaited<ReturnType<typeof selectPhoneConfirmations>>[
   };
 }
 
-export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; settleApproval: SettleAwaitingApproval }> = async (
+  app,
+  { db, settleApproval },
+) => {
   app.get(
     '/api/conversations/:id/fraud',
     { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: ConversationFraudSchema } } },
@@ -170,6 +173,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
         db,
         { user: auth.user, scope: auth.scope },
         { outboxId: request.params.id, decision: request.body.decision, note: request.body.note || null, ip: request.ip },
+        settleApproval,
       );
       return reply.code(204).send();
     },

@@ -17,17 +17,27 @@ import type { AuditActor } from '../audit/index.js';
 import { requireAuth, type SecretBox } from '../security/index.js';
 import { testMailboxConnection } from './connection-test.js';
 import { findMailboxById } from './mailbox-queries.js';
-import { connectionColumns, createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
+import {
+  connectionColumns,
+  createMailbox,
+  type DeleteMailOnlyIn,
+  listMailboxes,
+  removeMailbox,
+  toMailboxDetail,
+  updateMailbox,
+} from './mailboxes.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 const admins = ['super_admin', 'admin'] as const;
 const actorOf = (request: FastifyRequest): AuditActor => ({ actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' });
 
-export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secrets: SecretBox; onChange?: () => void }> = async (
-  app,
-  { db, secrets, onChange },
-) => {
+export const mailboxRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  secrets: SecretBox;
+  onChange?: () => void;
+  deleteMail: DeleteMailOnlyIn;
+}> = async (app, { db, secrets, onChange, deleteMail }) => {
   async function detail(row: MailboxRow) {
     const counts = await listMailboxes(db, { kind: 'all', level: 'manage' });
     return toMailboxDetail(row, counts.find((m) => m.id === row.id)?.openCount ?? 0);
@@ -96,7 +106,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; secret
       await removeMailbox(
         db,
         request.params.id,
-        { purge: request.query.purge === '1' || request.query.purge === 'true' },
+        { purge: request.query.purge === '1' || request.query.purge === 'true', deleteMail },
         actorOf(request),
       );
       onChange?.();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { refreshConversationLatest } from '../conversations/index.js';
+import { moveMessageToConversation } from '../conversations/index.js';
 import { type DeliveryReport, parseDeliveryReport, splitMessageHeaders } from './dsn.js';
 
 /**
@@ -38,43 +38,8 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
       .where('id', '=', original.id)
       .where('state', 'in', ['sent', 'uncertain', 'bounced'])
       .execute();
-    const link = await trx
-      .selectFrom('conversation_messages')
-      .select('conversation_id')
-      .where('message_id', '=', message.id)
-      .executeTakeFirst();
-    if (!link || link.conversation_id === original.conversation_id) return;
-    await trx
-      .updateTable('conversation_messages')
-      .set({ conversation_id: original.conversation_id })
-      .where('message_id', '=', message.id)
-      .execute();
-    await refreshConversationLatest(trx, original.conversation_id);
-    const mailboxes = await trx
-      .selectFrom('conversation_mailboxes')
-      .select('mailbox_id')
-      .where('conversation_id', '=', link.conversation_id)
-      .execute();
-    for (const m of mailboxes) {
-      await trx
-        .insertInto('conversation_mailboxes')
-        .values({ conversation_id: original.conversation_id, mailbox_id: m.mailbox_id })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    // The report's own conversation was made for it alone: it goes.
-    const left = await trx
-      .selectFrom('conversation_messages')
-      .select('message_id')
-      .where('conversation_id', '=', link.conversation_id)
-      .limit(1)
-      .executeTakeFirst();
-    if (!left) {
-      await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', link.conversation_id).execute();
-      await trx.deleteFrom('conversations').where('id', '=', link.conversation_id).execute();
-    } else {
-      await refreshConversationLatest(trx, link.conversation_id);
-    }
+    // The report joins the mail it reports on; its own conversation, made for it alone, goes.
+    await moveMessageToConversation(trx, message.id, original.conversation_id);
   });
   return true;
 }

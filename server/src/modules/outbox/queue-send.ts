@@ -6,7 +6,7 @@ import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { AppError } from '../../errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { cancelWaitingJob, enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
 import {
@@ -14,7 +14,7 @@ import {
   insertConversation,
   newPierMessageId,
   prepareMail,
-  refreshConversationLatest,
+  removeUnsentMessage,
   storePreparedMail,
   subjectKey,
 } from '../conversations/index.js';
@@ -251,25 +251,10 @@ export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string
       .where('state', 'in', ['scheduled', 'awaiting_approval'])
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) throw new AppError('outbox.not_cancellable', 409, 'this mail is already on its way');
-    await trx.deleteFrom('jobs').where('dedupe_key', '=', sendJobKey(outboxId, 0)).where('locked_by', 'is', null).execute();
+    await cancelWaitingJob(trx, sendJobKey(outboxId, 0));
     await removeFromIndex(trx, deps.engine, row.message_id);
-    await trx.deleteFrom('conversation_messages').where('message_id', '=', row.message_id).execute();
-    await trx.deleteFrom('message_locations').where('message_id', '=', row.message_id).execute();
-    await trx.deleteFrom('messages').where('id', '=', row.message_id).execute();
-    const left = await trx
-      .selectFrom('conversation_messages')
-      .select('message_id')
-      .where('conversation_id', '=', row.conversation_id)
-      .limit(1)
-      .executeTakeFirst();
-    const draft = JSON.parse(row.draft_json) as Parameters<typeof saveDraft>[3];
-    if (!left) {
-      await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', row.conversation_id).execute();
-      await trx.deleteFrom('conversations').where('id', '=', row.conversation_id).execute();
-    } else {
-      await refreshConversationLatest(trx, row.conversation_id);
-    }
-    return draft;
+    await removeUnsentMessage(trx, row.message_id, row.conversation_id);
+    return JSON.parse(row.draft_json) as Parameters<typeof saveDraft>[3];
   });
   return saveDraft(db, actor.user.id, null, draftInput);
 }

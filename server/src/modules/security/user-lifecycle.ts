@@ -5,7 +5,7 @@ import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type AuditActor, recordAuditBy } from '../audit/index.js';
-import { createUser, findUserById } from '../workspace/index.js';
+import { createUser, findUserById, setUserPassword, setUserRole, setUserStatus } from '../workspace/index.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllUserSessions } from './sessions.js';
@@ -89,11 +89,7 @@ export async function setPasswordWithToken(
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw invalid();
     const now = Date.now();
-    await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, status: 'active', updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
+    await setUserPassword(trx, user.id, passwordHash, now);
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     // The link's holder proved they own the account: they are the actor.
     await recordAuditBy(
@@ -120,7 +116,7 @@ export async function inviteUser(
   const placeholder = await hashPassword(randomBytes(32).toString('base64url'));
   const user = await createUser(db, { ...input, passwordHash: placeholder });
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ status: 'invited' }).where('id', '=', user.id).execute();
+    await setUserStatus(trx, user.id, 'invited');
     await recordAuditBy(trx, actor, {
       action: 'user.invited',
       targetType: 'user',
@@ -151,7 +147,7 @@ export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId:
   if (target.role === 'super_admin' && role !== 'super_admin') await refuseLastSuperAdmin(db, target);
   if (target.role === role) return target;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', targetId).execute();
+    await setUserRole(trx, targetId, role);
     await recordAuditBy(trx, audit, {
       action: 'user.role_changed',
       targetType: 'user',
@@ -207,8 +203,7 @@ export async function deactivateUser(
   }
   let changed: string[] = [];
   const result = await db.transaction().execute(async (trx) => {
-    const now = Date.now();
-    await trx.updateTable('users').set({ status: 'disabled', updated_at: now }).where('id', '=', targetId).execute();
+    await setUserStatus(trx, targetId, 'disabled');
     await revokeAllUserSessions(trx, targetId);
     await trx.deleteFrom('account_tokens').where('user_id', '=', targetId).where('used_at', 'is', null).execute();
     // Triage hands the conversations over (events, in this transaction); the live channel is told after commit.
@@ -229,13 +224,8 @@ export async function deactivateUser(
 
 export async function reactivateUser(db: Kysely<Database>, targetId: string, audit: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('users')
-      .set({ status: 'active', updated_at: Date.now() })
-      .where('id', '=', targetId)
-      .where('status', '=', 'disabled')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new AppError('user.not_found', 404, 'no deactivated user with this id');
+    if (!(await setUserStatus(trx, targetId, 'active', 'disabled')))
+      throw new AppError('user.not_found', 404, 'no deactivated user with this id');
     await recordAuditBy(trx, audit, { action: 'user.reactivated', targetType: 'user', targetId });
   });
 }

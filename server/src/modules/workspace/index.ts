@@ -1,2 +1,11 @@
-export { countUsers, findUserByEmail, findUserById, recordLogin, setUserLocale } from './user-queries.js';
+export {
+  countUsers,
+  findUserByEmail,
+  findUserById,
+  recordLogin,
+  setUserLocale,
+  setUserPassword,
+  setUserRole,
+  setUserStatus,
+} from './user-queries.js';
 export { createUser, type NewUserInput, toUserDto } from './users.js';
