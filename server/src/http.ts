@@ -22,17 +22,17 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { conversationRoutes, type PierMessageIds } from './modules/conversations/index.js';
+import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
-import { deliveryStates, outboxRoutes } from './modules/outbox/index.js';
+import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
-import { listNotesAndEvents, triageRoutes, triageState } from './modules/triage/index.js';
+import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -128,12 +128,21 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     secureCookies: options.secureCookies,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
+    // Deactivation asks triage to hand the user's conversations over, so events and live updates happen.
+    conversationHandover: {
+      openOf: openConversationsOf,
+      handOver: handOverConversations,
+      changed: (ids) => {
+        for (const id of ids) options.live.publisher.publishConversationChanged(id);
+      },
+    },
   });
   await app.register(mailboxRoutes, {
     db: options.db,
     secrets: options.secrets,
     hosts: options.hosts,
     onChange: options.onMailboxesChanged,
+    deleteMail: deleteMailOnlyIn,
   });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, {
@@ -160,7 +169,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     // The outbox fills the delivery state of outgoing mail (queued, sent, failed, uncertain, bounced).
     sources: { ...triageDetailSources, deliverySource: deliveryStates, ...options.conversationDetailSources },
   });
-  await app.register(fraudRoutes, { db: options.db });
+  await app.register(fraudRoutes, { db: options.db, settleApproval: settleAwaitingApproval });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });

@@ -4,6 +4,7 @@ import { chunksFor } from '../db/bulk.js';
 import type { Engine } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { Database, JobRow } from '../db/schema.js';
+import { advanceSetting } from '../db/settings.js';
 
 /**
  * A durable job queue in the jobs table, on either engine. A job is claimed by
@@ -79,6 +80,11 @@ export async function enqueueJobs(executor: Db, jobs: EnqueueOptions[]): Promise
   }
 }
 
+/** Removes a queued job no worker has taken yet (undo send); one already running is left alone. */
+export async function cancelWaitingJob(executor: Db, dedupeKey: string): Promise<void> {
+  await executor.deleteFrom('jobs').where('dedupe_key', '=', dedupeKey).where('locked_by', 'is', null).execute();
+}
+
 /** `clock` decides when a job is due (tests move it instead of waiting). */
 export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock = systemClock) {
   return {
@@ -95,13 +101,7 @@ export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock =
       // Zero-padded so the text comparison orders slots numerically.
       const value = String(slot).padStart(16, '0');
       return db.transaction().execute(async (trx) => {
-        const claimed = await trx
-          .insertInto('settings')
-          .values({ key, value, updated_at: Date.now() })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: Date.now() }).where('settings.value', '<', value))
-          .returning('key')
-          .executeTakeFirst();
-        if (!claimed) return false;
+        if (!(await advanceSetting(trx, key, value))) return false;
         await enqueueJob(trx, { name, ...options });
         return true;
       });

@@ -1,9 +1,12 @@
+import type { ConversationTriage } from '@pier/contracts';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { SESSION_CACHE_MS } from '../../src/modules/security/session-cache.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
+import { openLiveSocket } from '../support/live-socket.js';
 import { startTestPier } from '../support/pier.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
 
@@ -246,6 +249,50 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       { subject: 'RFQ three', assignee_id: null, team_id: team.body.id },
     ]);
     expect((await boss.post(`/api/users/${ids.agent}/reactivate`)).status).toBe(204);
+  });
+
+  it('hands conversations over through triage: each change is on the timeline and open browsers are told', async () => {
+    const { db } = pier.workspace;
+    const sales = await db.selectFrom('mailboxes').select('id').where('address', '=', 'sales@acme.test').executeTakeFirstOrThrow();
+    const wang = await createAccount(db, { email: 'wang@acme.test', name: 'Wang', password, role: 'agent' });
+    const li = await db.selectFrom('users').select(['id', 'name']).where('email', '=', 'li@acme.test').executeTakeFirstOrThrow();
+    await grantMailboxAccess(db, wang.id, sales.id, 'reply');
+    const rfq = await db.selectFrom('conversations').select('id').where('subject', '=', 'RFQ one').executeTakeFirstOrThrow();
+    const events = async () =>
+      (await boss.get<ConversationTriage>(`/api/conversations/${rfq.id}/triage`)).body.timeline.filter((t) => t.kind === 'event');
+    const socket = await openLiveSocket(pier.url, boss);
+    try {
+      // To nobody: unassigned, by the admin who deactivated, and pushed to the admin's open browser.
+      expect((await boss.post(`/api/conversations/${rfq.id}/assign`, { assigneeId: wang.id })).status).toBe(200);
+      const before = (await events()).length;
+      socket.messages.length = 0;
+      expect((await boss.post(`/api/users/${wang.id}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0 });
+      expect((await events()).slice(before)).toMatchObject([
+        { type: 'unassigned', actor: { id: ids.boss, name: 'Boss' }, data: { previous: { id: wang.id, name: 'Wang' } } },
+      ]);
+      expect(await socket.waitFor((m) => m.type === 'conversation.changed' && m.conversationId === rfq.id)).toMatchObject({
+        mailboxIds: [sales.id],
+      });
+
+      // To a colleague: assigned to them, the same way.
+      expect((await boss.post(`/api/users/${wang.id}/reactivate`)).status).toBe(204);
+      expect((await boss.post(`/api/conversations/${rfq.id}/assign`, { assigneeId: wang.id })).status).toBe(200);
+      const middle = (await events()).length;
+      socket.messages.length = 0;
+      expect((await boss.post(`/api/users/${wang.id}/deactivate`, { reassignTo: { userId: li.id } })).body).toEqual({
+        unassigned: 0,
+        reassigned: 1,
+      });
+      expect((await events()).slice(middle)).toMatchObject([
+        { type: 'assigned', actor: { id: ids.boss }, data: { assignee: { id: li.id, name: li.name } } },
+      ]);
+      await socket.waitFor((m) => m.type === 'conversation.changed' && m.conversationId === rfq.id);
+      expect((await boss.get<ConversationTriage>(`/api/conversations/${rfq.id}/triage`)).body.state).toMatchObject({
+        assignee: { id: li.id },
+      });
+    } finally {
+      await socket.close();
+    }
   });
 
   it('keeps at least one super admin and warns when there are more than two', async () => {

@@ -82,3 +82,8 @@ export async function linkMessageContact(
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+/** The contact's phone number (E.164), the one a phone confirmation may call; fraud decides who may set it. */
+export async function setContactPhoneNumber(db: Db, contactId: string, phoneE164: string | null): Promise<void> {
+  await db.updateTable('contacts').set({ phone_e164: phoneE164 }).where('id', '=', contactId).execute();
+}

@@ -1,3 +1,4 @@
+export { conversationAccess, conversationMailboxIds, messageAccess } from './access.js';
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
@@ -13,7 +14,9 @@ export {
   storePreparedMail,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
+export { deleteMailOnlyIn, moveMessageToConversation, removeUnsentMessage } from './mail-removal.js';
 export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
+export { deleteLocationsByUid, forgetFolderLocations, listFolderUids, updateLocationFlags } from './message-locations.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
 export { createPierMessageIds, type PierMessageIds } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
@@ -21,3 +24,4 @@ export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './re
 export { conversationRoutes } from './routes.js';
 export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';
+export { clearTeamOfConversations, mergeConversationRows, setSpamFlag, updateWorkState, type WorkState } from './work-state.js';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { deleteSetting, readSetting, writeSetting } from '../../db/settings.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type IndexTexts, indexMessage, indexTextsOf } from '../search/index.js';
 import { parseMail } from './parse-mail.js';
@@ -47,9 +48,9 @@ const cursorKey = (mailboxId: string | undefined) => `search.reindex.cursor:${ma
 export async function reindexStoredMail(deps: Deps, options: ReindexOptions = {}): Promise<ReindexCounts> {
   const batchSize = options.batchSize ?? 200;
   const key = cursorKey(options.mailboxId);
-  if (options.restart) await deps.db.deleteFrom('settings').where('key', '=', key).execute();
-  const saved = await deps.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  let cursor = saved ? (JSON.parse(saved.value) as { after: string; done: number }) : null;
+  if (options.restart) await deleteSetting(deps.db, key);
+  const saved = await readSetting(deps.db, key);
+  let cursor = saved ? (JSON.parse(saved) as { after: string; done: number }) : null;
   const counts: ReindexCounts = { indexed: 0, failed: 0, resumedAfter: cursor?.done ?? 0, total: 0 };
 
   let batches = 0;
@@ -71,7 +72,7 @@ export async function reindexStoredMail(deps: Deps, options: ReindexOptions = {}
     if (cursor) query = query.where('messages.id', '>', cursor.after);
     const rows = await query.orderBy('messages.id').limit(batchSize).execute();
     if (rows.length === 0) {
-      await deps.db.deleteFrom('settings').where('key', '=', key).execute();
+      await deleteSetting(deps.db, key);
       break;
     }
     // Parsing happens before the transaction (a few at a time: a mail can be 40 MB), so the
@@ -91,12 +92,7 @@ export async function reindexStoredMail(deps: Deps, options: ReindexOptions = {}
       for (const { row, texts } of prepared) {
         if (texts) await indexMessage(trx, deps.engine, { messageId: row.id, receivedAt: row.received_at, texts });
       }
-      const value = JSON.stringify({ after: last, done });
-      await trx
-        .insertInto('settings')
-        .values({ key, value, updated_at: Date.now() })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: Date.now() }))
-        .execute();
+      await writeSetting(trx, key, JSON.stringify({ after: last, done }));
     });
     cursor = { after: last, done };
     for (const { texts } of prepared) texts ? counts.indexed++ : counts.failed++;

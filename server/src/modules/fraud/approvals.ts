@@ -4,7 +4,6 @@ import { newId } from '../../db/ids.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { AppError } from '../../errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { accessToMailbox, includesAccess, type MailboxScope, mailboxScopeFor } from '../security/index.js';
@@ -13,8 +12,11 @@ import type { ApprovalReason } from './gates.js';
 type Db = Kysely<Database> | Transaction<Database>;
 type Actor = { user: Pick<UserRow, 'id' | 'name' | 'role'>; scope: MailboxScope };
 
-// The outbox's send job (modules/outbox/queue-send.ts); named here so the fraud module does not import the outbox.
-const SEND_JOB = 'outbox.send';
+/** The outbox schedules or rejects the held mail (passed in: the outbox depends on fraud, not the other way round). */
+export type SettleAwaitingApproval = (
+  trx: Transaction<Database>,
+  input: { outboxId: string; approved: boolean; at: number },
+) => Promise<boolean>;
 
 /** Who may approve: active, not an auditor, reply (or manage) access to the mailbox, and not the author. */
 export async function approversOf(db: Db, mailboxId: string, authorId: string): Promise<{ id: string; name: string }[]> {
@@ -77,6 +79,7 @@ export async function decideApproval(
   db: Kysely<Database>,
   actor: Actor,
   input: { outboxId: string; decision: 'approve' | 'reject'; note: string | null; ip: string | null },
+  settle: SettleAwaitingApproval,
 ): Promise<void> {
   const row = await db.selectFrom('outbox_messages').selectAll().where('id', '=', input.outboxId).executeTakeFirst();
   if (!row || !includesAccess(accessToMailbox(actor.scope, row.mailbox_id), 'read')) {
@@ -91,13 +94,8 @@ export async function decideApproval(
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
     const approved = input.decision === 'approve';
-    const moved = await trx
-      .updateTable('outbox_messages')
-      .set(approved ? { state: 'scheduled', send_after: now, updated_at: now } : { state: 'rejected', updated_at: now })
-      .where('id', '=', row.id)
-      .where('state', '=', 'awaiting_approval')
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) throw new AppError('outbox.invalid_state', 409, 'this mail is not waiting for approval');
+    if (!(await settle(trx, { outboxId: row.id, approved, at: now })))
+      throw new AppError('outbox.invalid_state', 409, 'this mail is not waiting for approval');
     await trx
       .insertInto('outbox_approvals')
       .values({
@@ -109,9 +107,6 @@ export async function decideApproval(
         created_at: now,
       })
       .execute();
-    if (approved) {
-      await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId: row.id }, runAt: now, dedupeKey: `${SEND_JOB}:${row.id}:0` });
-    }
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: approved ? 'outbox.approved' : 'outbox.rejected',

@@ -4,6 +4,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
+import { setContactPhoneNumber } from '../contacts/index.js';
 import { notify } from '../notifications/index.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
 import { callableContactsQuery } from './phone-confirmation.js';
@@ -49,7 +50,7 @@ export async function setContactPhone(
   if (phone === contact.phone_e164) return { contactId: contact.id, address: contact.address, phone };
   const flagged = await companyFlagged(db, contact);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('contacts').set({ phone_e164: phone }).where('id', '=', contact.id).execute();
+    await setContactPhoneNumber(trx, contact.id, phone);
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: 'contact.phone_changed',

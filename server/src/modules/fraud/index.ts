@@ -1,4 +1,4 @@
-export { approversOf, conversationApprovals, decideApproval, requestApproval } from './approvals.js';
+export { approversOf, conversationApprovals, decideApproval, requestApproval, type SettleAwaitingApproval } from './approvals.js';
 export { assessMail, HIGH_THRESHOLD, levelFor, WARN_THRESHOLD } from './assess.js';
 export { assessPendingMessages, assessStoredMessage, fraudAssessSubscriber } from './assess-stored.js';
 export { checkMailFile, fraudMailFromRaw } from './check-files.js';

@@ -4,7 +4,6 @@ import {
   ContactPhoneSchema,
   type ConversationFraud,
   ConversationFraudSchema,
-  type MailboxAccess,
   MailboxFraudSettingsSchema,
   PendingApprovalSchema,
   PhoneConfirmationInputSchema,
@@ -17,8 +16,9 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
-import { accessToMailbox, includesAccess, type MailboxScope, requireAuth } from '../security/index.js';
-import { conversationApprovals, decideApproval } from './approvals.js';
+import { conversationAccess } from '../conversations/index.js';
+import { requireAuth } from '../security/index.js';
+import { conversationApprovals, decideApproval, type SettleAwaitingApproval } from './approvals.js';
 import { conversationContacts, setContactPhone } from './contact-phone.js';
 import { selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
 import { secondApproverRequired } from './gates.js';
@@ -28,17 +28,6 @@ import type { FraudSignal } from './types.js';
 const ParamsSchema = z.object({ id: z.string().min(1).max(100) });
 const admins = ['super_admin', 'admin'] as const;
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
-
-/**
- * A conversation is visible when the user has the access level on one of its mailboxes.
- * Otherwise 404, as for mailboxes: a user without access learns nothing about it.
- */
-async function requireConversationAccess(db: Kysely<Database>, scope: MailboxScope, conversationId: string, level: MailboxAccess) {
-  const links = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
-  if (!links.some((l) => includesAccess(accessToMailbox(scope, l.mailbox_id), level))) {
-    throw new AppError('conversation.not_found', 404, 'no such conversation');
-  }
-}
 
 export async function conversationFraud(db: Kysely<Database>, conversationId: string): Promise<ConversationFraud> {
   const [rows, status, confirmations, contacts] = await Promise.all([
@@ -82,12 +71,15 @@ function toConfirmation(r: Awaited<ReturnType<typeof selectPhoneConfirmations>>[
   };
 }
 
-export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; settleApproval: SettleAwaitingApproval }> = async (
+  app,
+  { db, settleApproval },
+) => {
   app.get(
     '/api/conversations/:id/fraud',
     { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: ConversationFraudSchema } } },
     async (request) => {
-      await requireConversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
+      await conversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
       return conversationFraud(db, request.params.id);
     },
   );
@@ -100,7 +92,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      await requireConversationAccess(db, auth.scope, request.params.id, 'reply');
+      await conversationAccess(db, auth.scope, request.params.id, 'reply');
       const now = Date.now();
       const calledAt = request.body.calledAt ?? now;
       // A minute of clock skew between browser and server is tolerated; a call cannot be recorded ahead of time.
@@ -168,7 +160,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
     { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: z.object({ items: z.array(PendingApprovalSchema) }) } } },
     async (request) => {
       const auth = requireAuth(request);
-      await requireConversationAccess(db, auth.scope, request.params.id, 'read');
+      await conversationAccess(db, auth.scope, request.params.id, 'read');
       return { items: await conversationApprovals(db, { user: auth.user, scope: auth.scope }, request.params.id) };
     },
   );
@@ -181,6 +173,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
         db,
         { user: auth.user, scope: auth.scope },
         { outboxId: request.params.id, decision: request.body.decision, note: request.body.note || null, ip: request.ip },
+        settleApproval,
       );
       return reply.code(204).send();
     },
@@ -197,7 +190,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database> }> = asyn
       },
     },
     async (request) => {
-      await requireConversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
+      await conversationAccess(db, requireAuth(request).scope, request.params.id, 'read');
       const items = await conversationContacts(db, request.params.id);
       return { items: items.map((c) => ({ contactId: c.contactId, address: c.address, name: c.name, phone: c.phone })) };
     },

@@ -33,38 +33,6 @@ export async function setMailboxStatus(
   await db.updateTable('mailboxes').set(status).where('id', '=', id).execute();
 }
 
-/** Deletes the messages that only this mailbox holds (a purge); shared ones keep their other mailboxes. */
-export async function deleteMailboxMail(db: Db, mailboxId: string): Promise<void> {
-  const onlyHere = db
-    .selectFrom('message_locations as here')
-    .select('here.message_id')
-    .where('here.mailbox_id', '=', mailboxId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('message_locations as elsewhere')
-            .select('elsewhere.id')
-            .whereRef('elsewhere.message_id', '=', 'here.message_id')
-            .where('elsewhere.mailbox_id', '!=', mailboxId),
-        ),
-      ),
-    );
-  await db.deleteFrom('messages').where('id', 'in', onlyHere).execute();
-  // Conversations left without messages go too.
-  await db
-    .deleteFrom('conversations')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('conversation_messages')
-            .select('conversation_messages.message_id')
-            .whereRef('conversation_messages.conversation_id', '=', 'conversations.id'),
-        ),
-      ),
-    )
-    .execute();
-}
-
 export function findMailboxByAddress(db: Db, address: string): Promise<MailboxRow | undefined> {
   return db.selectFrom('mailboxes').selectAll().where('address', '=', address.toLowerCase()).executeTakeFirst();
 }

@@ -21,7 +21,6 @@ import { AppError } from '../../errors.js';
 import { type AuditActor, recordAuditBy, systemActor } from '../audit/index.js';
 import { accessToMailbox, type MailboxScope, mailboxIdsWith, type SecretBox } from '../security/index.js';
 import {
-  deleteMailboxMail,
   findMailboxByAddress,
   findMailboxById,
   insertMailbox,
@@ -169,6 +168,9 @@ export async function updateMailbox(
   return (await findMailboxById(db, id)) ?? current;
 }
 
+/** Deletes the messages only this mailbox holds: the conversations module's rows, passed in by http.ts. */
+export type DeleteMailOnlyIn = (trx: Transaction<Database>, mailboxId: string) => Promise<void>;
+
 /**
  * A saved password (or token) was given for one server. When the host, port or TLS mode of IMAP
  * or SMTP changes, keeping it would send it to wherever the new settings point, which may be a
@@ -206,13 +208,13 @@ function hasNewSecret(connection: ConnectionSettings): boolean {
 export async function removeMailbox(
   db: Kysely<Database>,
   id: string,
-  options: { purge: boolean },
+  options: { purge: boolean; deleteMail: DeleteMailOnlyIn },
   actor: AuditActor = systemActor,
 ): Promise<void> {
   const current = await findMailboxById(db, id);
   if (!current) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
   await db.transaction().execute(async (trx) => {
-    if (options.purge) await deleteMailboxMail(trx, id);
+    if (options.purge) await options.deleteMail(trx, id);
     await trx.deleteFrom('mailboxes').where('id', '=', id).execute();
     await recordAuditBy(trx, actor, {
       action: 'mailbox.removed',

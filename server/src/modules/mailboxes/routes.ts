@@ -19,7 +19,15 @@ import { connectionErrorMessage } from './connection-errors.js';
 import { testMailboxConnection } from './connection-test.js';
 import { type HostGuard, isRefusedHost } from './host-guard.js';
 import { findMailboxById } from './mailbox-queries.js';
-import { connectionColumns, createMailbox, listMailboxes, removeMailbox, toMailboxDetail, updateMailbox } from './mailboxes.js';
+import {
+  connectionColumns,
+  createMailbox,
+  type DeleteMailOnlyIn,
+  listMailboxes,
+  removeMailbox,
+  toMailboxDetail,
+  updateMailbox,
+} from './mailboxes.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
@@ -31,7 +39,8 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{
   secrets: SecretBox;
   hosts: HostGuard;
   onChange?: () => void;
-}> = async (app, { db, secrets, hosts, onChange }) => {
+  deleteMail: DeleteMailOnlyIn;
+}> = async (app, { db, secrets, hosts, onChange, deleteMail }) => {
   async function detail(row: MailboxRow) {
     const counts = await listMailboxes(db, { kind: 'all', level: 'manage' });
     return toMailboxDetail(row, counts.find((m) => m.id === row.id)?.openCount ?? 0);
@@ -114,7 +123,7 @@ export const mailboxRoutes: FastifyPluginAsyncZod<{
       await removeMailbox(
         db,
         request.params.id,
-        { purge: request.query.purge === '1' || request.query.purge === 'true' },
+        { purge: request.query.purge === '1' || request.query.purge === 'true', deleteMail },
         actorOf(request),
       );
       onChange?.();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { refreshConversationLatest } from '../conversations/index.js';
+import { conversationMailboxIds, moveMessageToConversation } from '../conversations/index.js';
 import { type DeliveryReport, parseDeliveryReport, splitMessageHeaders } from './dsn.js';
 
 /**
@@ -43,41 +43,13 @@ export async function attachBounce(deps: { db: Kysely<Database>; blobs: BlobStor
       .where('id', '=', original.id)
       .where('state', 'in', ['sent', 'uncertain', 'bounced'])
       .execute();
-    const link = await trx
-      .selectFrom('conversation_messages')
-      .select('conversation_id')
-      .where('message_id', '=', message.id)
-      .executeTakeFirst();
-    if (!link || link.conversation_id === original.conversation_id) return;
     // The report joins the sent mail's conversation only when that shows it to no one new: every
     // mailbox it reached already holds the conversation (a report is mail anyone can write, and it
-    // must never open a conversation to another mailbox; decision 0027).
-    const holding = await trx
-      .selectFrom('conversation_mailboxes')
-      .select('mailbox_id')
-      .where('conversation_id', '=', original.conversation_id)
-      .execute();
-    const held = new Set(holding.map((m) => m.mailbox_id));
+    // must never open a conversation to another mailbox; decision 0027). Its own conversation,
+    // made for it alone, goes.
+    const held = new Set(await conversationMailboxIds(trx, original.conversation_id));
     if (!reached.every((m) => held.has(m.mailbox_id))) return;
-    await trx
-      .updateTable('conversation_messages')
-      .set({ conversation_id: original.conversation_id })
-      .where('message_id', '=', message.id)
-      .execute();
-    await refreshConversationLatest(trx, original.conversation_id);
-    // The report's own conversation was made for it alone: it goes.
-    const left = await trx
-      .selectFrom('conversation_messages')
-      .select('message_id')
-      .where('conversation_id', '=', link.conversation_id)
-      .limit(1)
-      .executeTakeFirst();
-    if (!left) {
-      await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', link.conversation_id).execute();
-      await trx.deleteFrom('conversations').where('id', '=', link.conversation_id).execute();
-    } else {
-      await refreshConversationLatest(trx, link.conversation_id);
-    }
+    await moveMessageToConversation(trx, message.id, original.conversation_id);
   });
   return true;
 }

@@ -23,30 +23,6 @@ export type ParentMessage = {
   text: string;
 };
 
-/** The conversation's mailboxes, or 404 when the actor may read none of them (no hint that it exists). */
-export async function conversationMailboxes(
-  db: Db,
-  actor: Actor,
-  conversationId: string,
-  level: 'read' | 'reply' = 'read',
-): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
-  const visible = rows.map((r) => r.mailbox_id).filter((id) => includesAccess(accessToMailbox(actor.scope, id), level));
-  if (visible.length === 0) throw new AppError('conversation.not_found', 404, 'no such conversation');
-  return visible;
-}
-
-/**
- * Writing in a conversation (send, draft): 404 when the actor cannot even read it (nothing is
- * revealed), 403 when they can read it but have reply access to none of its mailboxes.
- */
-export async function requireReplyAccess(db: Db, actor: Actor, conversationId: string): Promise<string[]> {
-  const readable = await conversationMailboxes(db, actor, conversationId, 'read');
-  const writable = readable.filter((id) => includesAccess(accessToMailbox(actor.scope, id), 'reply'));
-  if (writable.length === 0) throw new AppError('auth.forbidden', 403, 'you may read this conversation but not write in it');
-  return writable;
-}
-
 /** The actor may send from (and draft for) this mailbox; otherwise 404, like the guard (decision 0003). */
 export function requireMailboxReply(actor: Actor, mailboxId: string): void {
   if (!includesAccess(accessToMailbox(actor.scope, mailboxId), 'reply')) throw new AppError('mailbox.not_found', 404, 'no such mailbox');

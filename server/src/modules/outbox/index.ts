@@ -1,3 +1,4 @@
+export { settleAwaitingApproval } from './approval-outcome.js';
 export { attachBounce } from './bounces.js';
 export type { Actor } from './conversation-reads.js';
 export { uploadBlobHashes } from './drafts.js';

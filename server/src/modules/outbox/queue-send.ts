@@ -7,24 +7,15 @@ import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { AppError } from '../../errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { cancelWaitingJob, enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
-import { type PierMessageIds, prepareMail, refreshConversationLatest, storePreparedMail } from '../conversations/index.js';
+import { conversationAccess, type PierMessageIds, prepareMail, removeUnsentMessage, storePreparedMail } from '../conversations/index.js';
 import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
 import { accessToMailbox, includesAccess } from '../security/index.js';
-import {
-  type Actor,
-  changesSince,
-  conversationMailboxes,
-  findParentMessage,
-  type ParentMessage,
-  replyRecipients,
-  replySubject,
-  requireReplyAccess,
-} from './conversation-reads.js';
+import { type Actor, changesSince, findParentMessage, type ParentMessage, replyRecipients, replySubject } from './conversation-reads.js';
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
@@ -58,7 +49,7 @@ export async function composeContext(
   let defaults: ComposeContext['defaults'] = null;
   let draft: Draft | null = null;
   if (input.conversationId) {
-    const inConversation = await conversationMailboxes(deps.db, actor, input.conversationId);
+    const inConversation = (await conversationAccess(deps.db, actor.scope, input.conversationId, 'read')).mailboxIds;
     draft = await findDraft(deps.db, actor.user.id, { conversationId: input.conversationId });
     if (input.mode !== 'new') {
       const parent = await findParentMessage(deps.db, input.conversationId, input.messageId);
@@ -103,7 +94,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   }
   let parent: ParentMessage | null = null;
   if (request.conversationId) {
-    await requireReplyAccess(db, actor, request.conversationId);
+    await conversationAccess(db, actor.scope, request.conversationId, 'reply');
     if (request.mode !== 'new') parent = await findParentMessage(db, request.conversationId, request.replyToMessageId);
   }
   const body = await sanitizeOutgoingHtml(request.html);
@@ -245,25 +236,10 @@ export async function cancelSend(deps: QueueDeps, actor: Actor, outboxId: string
       .where('state', 'in', ['scheduled', 'awaiting_approval'])
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) throw new AppError('outbox.not_cancellable', 409, 'this mail is already on its way');
-    await trx.deleteFrom('jobs').where('dedupe_key', '=', sendJobKey(outboxId, 0)).where('locked_by', 'is', null).execute();
+    await cancelWaitingJob(trx, sendJobKey(outboxId, 0));
     await removeFromIndex(trx, deps.engine, row.message_id);
-    await trx.deleteFrom('conversation_messages').where('message_id', '=', row.message_id).execute();
-    await trx.deleteFrom('message_locations').where('message_id', '=', row.message_id).execute();
-    await trx.deleteFrom('messages').where('id', '=', row.message_id).execute();
-    const left = await trx
-      .selectFrom('conversation_messages')
-      .select('message_id')
-      .where('conversation_id', '=', row.conversation_id)
-      .limit(1)
-      .executeTakeFirst();
-    const draft = JSON.parse(row.draft_json) as Parameters<typeof saveDraft>[3];
-    if (!left) {
-      await trx.deleteFrom('conversation_mailboxes').where('conversation_id', '=', row.conversation_id).execute();
-      await trx.deleteFrom('conversations').where('id', '=', row.conversation_id).execute();
-    } else {
-      await refreshConversationLatest(trx, row.conversation_id);
-    }
-    return draft;
+    await removeUnsentMessage(trx, row.message_id, row.conversation_id);
+    return JSON.parse(row.draft_json) as Parameters<typeof saveDraft>[3];
   });
   return saveDraft(db, actor.user.id, null, draftInput);
 }

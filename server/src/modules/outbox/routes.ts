@@ -17,9 +17,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { conversationAccess } from '../conversations/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { requireAuth } from '../security/index.js';
-import { type Actor, conversationMailboxes, findParentMessage, requireMailboxReply, requireReplyAccess } from './conversation-reads.js';
+import { type Actor, findParentMessage, requireMailboxReply } from './conversation-reads.js';
 import { deleteDraft, findDraft, MAX_UPLOAD_BYTES, saveDraft, storeUpload } from './drafts.js';
 import { cancelSend, composeContext, findOutboxForActor, type QueueDeps, queueSend, resolveSend, toOutboxItem } from './queue-send.js';
 import {
@@ -99,7 +100,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) 
     '/api/conversations/:id/outbox',
     { config: { access: {} }, schema: { params: IdParams, response: { 200: z.object({ items: z.array(OutboxItemSchema) }) } } },
     async (request) => {
-      await conversationMailboxes(db, actorOf(request), request.params.id);
+      await conversationAccess(db, actorOf(request).scope, request.params.id, 'read');
       const rows = await db
         .selectFrom('outbox_messages')
         .selectAll()
@@ -139,7 +140,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) 
     { config: { access: {} }, schema: { body: SaveDraftSchema, response: { 200: DraftSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      if (request.body.conversationId) await requireReplyAccess(db, actor, request.body.conversationId);
+      if (request.body.conversationId) await conversationAccess(db, actor.scope, request.body.conversationId, 'reply');
       if (request.body.mailboxId) requireMailboxReply(actor, request.body.mailboxId);
       return saveDraft(db, actor.user.id, null, request.body);
     },
@@ -149,7 +150,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) 
     { config: { access: {} }, schema: { params: IdParams, body: SaveDraftSchema, response: { 200: DraftSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      if (request.body.conversationId) await requireReplyAccess(db, actor, request.body.conversationId);
+      if (request.body.conversationId) await conversationAccess(db, actor.scope, request.body.conversationId, 'reply');
       if (request.body.mailboxId) requireMailboxReply(actor, request.body.mailboxId);
       return saveDraft(db, actor.user.id, request.params.id, request.body);
     },
@@ -240,7 +241,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) 
       if (!mailbox) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
       let customer: { name: string | null; address: string } | null = null;
       if (request.body.conversationId) {
-        await conversationMailboxes(db, actor, request.body.conversationId);
+        await conversationAccess(db, actor.scope, request.body.conversationId, 'read');
         const parent = await findParentMessage(db, request.body.conversationId, request.body.messageId);
         if (parent?.direction === 'in' && parent.from) customer = parent.from;
       }

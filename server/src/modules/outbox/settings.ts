@@ -2,6 +2,7 @@ import type { SavedReply, SendPreferences, SignatureSettings } from '@pier/contr
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow, UserRow } from '../../db/schema.js';
+import { readSetting, writeSetting } from '../../db/settings.js';
 import { AppError } from '../../errors.js';
 import { DEFAULT_SIGNATURE_HTML, renderTemplate, safeUrl, type TemplateValues } from './templates.js';
 
@@ -60,18 +61,13 @@ export async function saveSendPreferences(db: Db, userId: string, prefs: SendPre
 }
 
 async function workspaceUndoSeconds(db: Db): Promise<number> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', WORKSPACE_UNDO_KEY).executeTakeFirst();
-  const value = row ? Number(row.value) : Number.NaN;
+  const stored = await readSetting(db, WORKSPACE_UNDO_KEY);
+  const value = stored !== undefined ? Number(stored) : Number.NaN;
   return Number.isInteger(value) && value >= 5 && value <= 30 ? value : DEFAULT_UNDO_SECONDS;
 }
 
 export async function saveWorkspaceUndoSeconds(db: Db, seconds: number): Promise<void> {
-  const values = { value: String(seconds), updated_at: Date.now() };
-  await db
-    .insertInto('settings')
-    .values({ key: WORKSPACE_UNDO_KEY, ...values })
-    .onConflict((oc) => oc.column('key').doUpdateSet(values))
-    .execute();
+  await writeSetting(db, WORKSPACE_UNDO_KEY, String(seconds));
 }
 
 /** The values a signature or saved reply may use. */

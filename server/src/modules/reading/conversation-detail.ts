@@ -2,9 +2,9 @@ import type { ConversationDetail, TimelineItem } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { includesAccess, type MailboxScope, mailboxIdsWith } from '../security/index.js';
+import { conversationAccess } from '../conversations/index.js';
+import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
 import {
-  conversationMailboxIds,
   selectAttachments,
   selectContact,
   selectConversation,
@@ -43,17 +43,6 @@ export type DetailSources = {
 
 const RELATED_LIMIT = 10;
 
-/** True when the reader may read at least one of these mailboxes. */
-export function mayReadAny(scope: MailboxScope, mailboxIds: string[]): boolean {
-  if (scope.kind === 'all') return includesAccess(scope.level, 'read');
-  return mailboxIds.some((id) => includesAccess(scope.grants.get(id), 'read'));
-}
-
-function readableOf(scope: MailboxScope, mailboxIds: string[]): string[] {
-  const allowed = mailboxIdsWith(scope, 'read');
-  return allowed === 'all' ? mailboxIds : mailboxIds.filter((id) => allowed.includes(id));
-}
-
 function parseAddressList(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
@@ -68,16 +57,15 @@ export async function loadConversationDetail(
   input: { conversationId: string; reader: Reader; sources?: DetailSources },
 ): Promise<ConversationDetail> {
   const { conversationId, reader } = input;
-  const mailboxIds = await conversationMailboxIds(db, conversationId);
-  const conversation =
-    mailboxIds.length > 0 && mayReadAny(reader.scope, mailboxIds) ? await selectConversation(db, conversationId) : undefined;
   // A conversation outside the reader's mailboxes is "not found", exactly like one that does not exist.
+  const { mailboxIds: readable } = await conversationAccess(db, reader.scope, conversationId, 'read');
+  const conversation = await selectConversation(db, conversationId);
   if (!conversation) throw new AppError('conversation.not_found', 404, 'no such conversation');
 
   const sources = input.sources ?? {};
   const context = { conversationId, reader };
   const [mailboxes, messages, contact, related, extraItems, facets] = await Promise.all([
-    selectMailboxes(db, readableOf(reader.scope, mailboxIds)),
+    selectMailboxes(db, readable),
     selectTimelineMessages(db, conversationId),
     conversation.counterparty ? selectContact(db, conversation.counterparty) : Promise.resolve(undefined),
     conversation.counterparty

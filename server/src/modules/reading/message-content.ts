@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { messageAccess } from '../conversations/index.js';
 import type { MailboxScope } from '../security/index.js';
-import { mayReadAny } from './conversation-detail.js';
-import { messageMailboxIds, selectAttachment, selectAttachments, selectMessageSource } from './reading-queries.js';
+import { selectAttachment, selectAttachments, selectMessageSource } from './reading-queries.js';
 import { type InlineImage, mailDocument, sanitizeMailHtml } from './sanitize-html.js';
 
 type Db = Kysely<Database>;
@@ -19,8 +19,8 @@ const INLINE_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
 const INLINE_TOTAL_MAX_BYTES = 8 * 1024 * 1024;
 
 async function requireReadableMessage(db: Db, scope: MailboxScope, messageId: string) {
-  const { exists, mailboxIds } = await messageMailboxIds(db, messageId);
-  const message = exists && mayReadAny(scope, mailboxIds) ? await selectMessageSource(db, messageId) : undefined;
+  await messageAccess(db, scope, messageId, 'read');
+  const message = await selectMessageSource(db, messageId);
   if (!message) throw new AppError('message.not_found', 404, 'no such message');
   return message;
 }
@@ -55,9 +55,7 @@ export async function readMessageRaw(deps: { db: Db; blobs: BlobStore }, input: 
 
 export async function readAttachment(deps: { db: Db; blobs: BlobStore }, input: { scope: MailboxScope; attachmentId: string }) {
   const attachment = await selectAttachment(deps.db, input.attachmentId);
-  const { exists, mailboxIds } = attachment ? await messageMailboxIds(deps.db, attachment.message_id) : { exists: false, mailboxIds: [] };
-  if (!attachment || !exists || !mayReadAny(input.scope, mailboxIds)) {
-    throw new AppError('attachment.not_found', 404, 'no such attachment');
-  }
+  if (!attachment) throw new AppError('attachment.not_found', 404, 'no such attachment');
+  await messageAccess(deps.db, input.scope, attachment.message_id, 'read', 'attachment.not_found');
   return { attachment, bytes: await deps.blobs.get(attachment.sha256) };
 }

@@ -3,23 +3,6 @@ import type { Database } from '../../db/schema.js';
 
 type Db = Kysely<Database>;
 
-/** Which mailboxes a conversation is in: the reader needs read access to one of them. */
-export async function conversationMailboxIds(db: Db, conversationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
-  return rows.map((r) => r.mailbox_id);
-}
-
-/** The conversations a message belongs to (one, unless a merge is in flight) with their mailboxes. */
-export async function messageMailboxIds(db: Db, messageId: string): Promise<{ exists: boolean; mailboxIds: string[] }> {
-  const rows = await db
-    .selectFrom('conversation_messages')
-    .leftJoin('conversation_mailboxes', 'conversation_mailboxes.conversation_id', 'conversation_messages.conversation_id')
-    .select('conversation_mailboxes.mailbox_id')
-    .where('conversation_messages.message_id', '=', messageId)
-    .execute();
-  return { exists: rows.length > 0, mailboxIds: rows.map((r) => r.mailbox_id).filter((id): id is string => id !== null) };
-}
-
 export function selectConversation(db: Db, id: string) {
   return db
     .selectFrom('conversations')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessToMailbox, includesAccess, mailboxIdsWith, mailboxScopeFor, mayWrite } from './access-policy.js';
+import { accessToMailbox, bestAccess, includesAccess, mailboxIdsWith, mailboxScopeFor, mayWrite } from './access-policy.js';
 
 const sorted = (ids: 'all' | string[]) => (ids === 'all' ? ids : [...ids].sort());
 
@@ -31,6 +31,14 @@ describe('access policy', () => {
     expect(accessToMailbox(scope, 'accounting')).toBeUndefined();
     expect(sorted(mailboxIdsWith(scope, 'reply'))).toEqual(['info', 'sales']);
     expect(sorted(mailboxIdsWith(scope, 'read'))).toEqual(['hr', 'info', 'sales']);
+  });
+
+  it('takes the best access among several mailboxes, and none when no mailbox is granted', () => {
+    const scope = mailboxScopeFor('agent', grants);
+    expect(bestAccess(scope, ['hr', 'sales'])).toBe('reply');
+    expect(bestAccess(scope, ['accounting', 'hr'])).toBe('read');
+    expect(bestAccess(scope, ['accounting'])).toBeUndefined();
+    expect(bestAccess(mailboxScopeFor('auditor', grants), ['info', 'sales'])).toBe('read');
   });
 
   it('caps an auditor at read even when a higher level was granted', () => {

@@ -27,6 +27,16 @@ export function accessToMailbox(scope: MailboxScope, mailboxId: string): Mailbox
   return scope.kind === 'all' ? scope.level : scope.grants.get(mailboxId);
 }
 
+/** The best access the scope has to any of these mailboxes (a conversation's access: it is in all of them). */
+export function bestAccess(scope: MailboxScope, mailboxIds: readonly string[]): MailboxAccess | undefined {
+  let best: MailboxAccess | undefined;
+  for (const id of mailboxIds) {
+    const level = accessToMailbox(scope, id);
+    if (level && !includesAccess(best, level)) best = level;
+  }
+  return best;
+}
+
 /** Mailbox ids the scope may see at the given level, or 'all'. */
 export function mailboxIdsWith(scope: MailboxScope, required: MailboxAccess): 'all' | string[] {
   if (scope.kind === 'all') return includesAccess(scope.level, required) ? 'all' : [];

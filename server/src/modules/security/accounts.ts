@@ -2,6 +2,7 @@ import type { Locale, Role, SetupRequest } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import type { Database, UserRow } from '../../db/schema.js';
+import { insertSettingOnce } from '../../db/settings.js';
 import { AppError } from '../../errors.js';
 import { auditUserCreated, recordAudit } from '../audit/index.js';
 import { countUsers, createUser } from '../workspace/index.js';
@@ -35,10 +36,7 @@ export async function completeSetup(db: Kysely<Database>, input: SetupRequest): 
   try {
     return await db.transaction().execute(async (trx) => {
       if ((await countUsers(trx)) > 0) throw alreadyDone();
-      await trx
-        .insertInto('settings')
-        .values({ key: SETUP_KEY, value: String(Date.now()), updated_at: Date.now() })
-        .execute();
+      await insertSettingOnce(trx, SETUP_KEY, String(Date.now()));
       const { publicUrl, ...account } = input;
       const user = await createAccount(trx, { ...account, role: 'super_admin' });
       if (publicUrl) await storePublicUrl(trx, publicUrl);

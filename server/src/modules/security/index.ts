@@ -1,4 +1,12 @@
-export { accessToMailbox, includesAccess, type MailboxScope, mailboxIdsWith, mailboxScopeFor, mayWrite } from './access-policy.js';
+export {
+  accessToMailbox,
+  bestAccess,
+  includesAccess,
+  type MailboxScope,
+  mailboxIdsWith,
+  mailboxScopeFor,
+  mayWrite,
+} from './access-policy.js';
 export { completeSetup, createAccount, type NewAccount, needsSetup } from './accounts.js';
 export { type ApiRouteRecord, apiActorOf, apiRoutesOf, type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';

@@ -1,6 +1,7 @@
 import type { PublicUrlSetting } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { readSetting, writeSetting } from '../../db/settings.js';
 import { type AuditActor, recordAuditBy } from '../audit/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -20,8 +21,8 @@ export function normalisePublicUrl(url: string): string {
 
 export async function publicUrlSetting(db: Db, fromEnvironment: string | undefined): Promise<PublicUrlSetting> {
   if (fromEnvironment) return { publicUrl: normalisePublicUrl(fromEnvironment), source: 'environment' };
-  const row = await db.selectFrom('settings').select('value').where('key', '=', PUBLIC_URL_KEY).executeTakeFirst();
-  return row ? { publicUrl: row.value, source: 'workspace' } : { publicUrl: null, source: null };
+  const stored = await readSetting(db, PUBLIC_URL_KEY);
+  return stored !== undefined ? { publicUrl: stored, source: 'workspace' } : { publicUrl: null, source: null };
 }
 
 /** The base for mailed links, or undefined when none is configured. */
@@ -31,12 +32,7 @@ export async function resolvePublicUrl(db: Db, fromEnvironment: string | undefin
 
 export async function storePublicUrl(db: Db, url: string): Promise<string> {
   const value = normalisePublicUrl(url);
-  const now = Date.now();
-  await db
-    .insertInto('settings')
-    .values({ key: PUBLIC_URL_KEY, value, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-    .execute();
+  await writeSetting(db, PUBLIC_URL_KEY, value);
   return value;
 }
 

@@ -13,6 +13,7 @@ import type { SecurityMailer } from './security-mail.js';
 import { loadMailboxGrants } from './session-queries.js';
 import type { AuthContext, SessionTimeouts } from './sessions.js';
 import type { OpenedSession, SignInContext } from './sign-in.js';
+import type { ConversationHandover } from './user-lifecycle.js';
 
 /** What the security routes are given by http.ts, and what their files share. */
 export type SecurityRoutesOptions = {
@@ -26,6 +27,8 @@ export type SecurityRoutesOptions = {
   publicUrl: string | undefined;
   /** Supplied by the mailboxes module (which depends on security, not the other way round). */
   listMailboxesInScope: (scope: MailboxScope) => Promise<SessionInfo['mailboxes']>;
+  /** Supplied by triage: a deactivated user's open conversations, counted and handed over. */
+  conversationHandover: ConversationHandover;
 };
 
 export type SecurityRouteKit = SecurityRoutesOptions & {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { readSetting, writeSetting } from '../../db/settings.js';
 import { type AuditActor, recordAuditBy } from '../audit/index.js';
 
 /** Workspace-wide security settings, stored in `settings`. Two-factor is required unless turned off. */
@@ -8,18 +9,11 @@ const REQUIRE_TWO_FACTOR = 'security.require_two_factor';
 export type SecurityPolicy = { requireTwoFactor: boolean };
 
 export async function loadSecurityPolicy(db: Kysely<Database>): Promise<SecurityPolicy> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', REQUIRE_TWO_FACTOR).executeTakeFirst();
-  return { requireTwoFactor: row?.value !== '0' };
+  return { requireTwoFactor: (await readSetting(db, REQUIRE_TWO_FACTOR)) !== '0' };
 }
 
 export async function saveSecurityPolicy(db: Kysely<Database>, policy: SecurityPolicy): Promise<void> {
-  const value = policy.requireTwoFactor ? '1' : '0';
-  const now = Date.now();
-  await db
-    .insertInto('settings')
-    .values({ key: REQUIRE_TWO_FACTOR, value, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-    .execute();
+  await writeSetting(db, REQUIRE_TWO_FACTOR, policy.requireTwoFactor ? '1' : '0');
 }
 
 /** A super admin changes the policy; the change and what it was before are audited together. */

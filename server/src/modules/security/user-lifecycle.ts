@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { OpenConversations, Role } from '@pier/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type AuditActor, recordAuditBy } from '../audit/index.js';
-import { createUser, findUserById } from '../workspace/index.js';
-import { accessToMailbox, includesAccess, mailboxScopeFor } from './access-policy.js';
+import { createUser, findUserById, setUserPassword, setUserRole, setUserStatus } from '../workspace/index.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllUserSessions } from './sessions.js';
@@ -90,11 +89,7 @@ export async function setPasswordWithToken(
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw invalid();
     const now = Date.now();
-    await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, status: 'active', updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
+    await setUserPassword(trx, user.id, passwordHash, now);
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     // The link's holder proved they own the account: they are the actor.
     await recordAuditBy(
@@ -121,7 +116,7 @@ export async function inviteUser(
   const placeholder = await hashPassword(randomBytes(32).toString('base64url'));
   const user = await createUser(db, { ...input, passwordHash: placeholder });
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ status: 'invited' }).where('id', '=', user.id).execute();
+    await setUserStatus(trx, user.id, 'invited');
     await recordAuditBy(trx, actor, {
       action: 'user.invited',
       targetType: 'user',
@@ -152,7 +147,7 @@ export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId:
   if (target.role === 'super_admin' && role !== 'super_admin') await refuseLastSuperAdmin(db, target);
   if (target.role === role) return target;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', targetId).execute();
+    await setUserRole(trx, targetId, role);
     await recordAuditBy(trx, audit, {
       action: 'user.role_changed',
       targetType: 'user',
@@ -169,23 +164,20 @@ async function refuseLastSuperAdmin(db: Kysely<Database>, target: UserRow) {
   }
 }
 
-/** The user's open (not closed) conversations, by team: what deactivating them hands over. */
-export async function openConversationsOf(db: Kysely<Database>, userId: string): Promise<OpenConversations> {
-  const rows = await db
-    .selectFrom('conversations as c')
-    .leftJoin('teams as t', 't.id', 'c.team_id')
-    .select((eb) => ['c.team_id', 't.name', eb.fn.countAll<number>().as('n')])
-    .where('c.assignee_id', '=', userId)
-    .where('c.status', '!=', 'closed')
-    .groupBy(['c.team_id', 't.name'])
-    .execute();
-  const teams = rows
-    .filter((r) => r.team_id !== null && r.name !== null)
-    .map((r) => ({ teamId: r.team_id as string, name: r.name as string, count: Number(r.n) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const withoutTeam = rows.filter((r) => r.team_id === null || r.name === null).reduce((sum, r) => sum + Number(r.n), 0);
-  return { open: teams.reduce((sum, t) => sum + t.count, 0) + withoutTeam, teams, withoutTeam };
-}
+/**
+ * A deactivated user's open conversations belong to triage (events, live updates): it counts and
+ * hands them over. Supplied by http.ts, as triage depends on security and not the other way round.
+ */
+export type ConversationHandover = {
+  openOf: (db: Kysely<Database>, userId: string) => Promise<OpenConversations>;
+  /** In the deactivation's transaction. */
+  handOver: (
+    trx: Transaction<Database>,
+    input: { fromUserId: string; actorId: string; to?: { userId: string } | { teamId: string } | undefined },
+  ) => Promise<{ open: number; unassigned: number; reassigned: number; to?: Record<string, string>; conversationIds: string[] }>;
+  /** After commit: the conversations that changed. */
+  changed: (conversationIds: string[]) => void;
+};
 
 /**
  * Deactivates a user: history stays (their messages, notes, records), every
@@ -199,6 +191,7 @@ export async function deactivateUser(
   actor: UserRow,
   targetId: string,
   audit: AuditActor,
+  handover: ConversationHandover,
   reassignTo?: { userId: string } | { teamId: string },
 ): Promise<{ unassigned: number; reassigned: number }> {
   const target = await findUserById(db, targetId);
@@ -208,87 +201,31 @@ export async function deactivateUser(
     if (actor.role !== 'super_admin') throw new AppError('auth.forbidden', 403, 'only a super admin can deactivate a super admin');
     await refuseLastSuperAdmin(db, target);
   }
-  return db.transaction().execute(async (trx) => {
-    const now = Date.now();
-    await trx.updateTable('users').set({ status: 'disabled', updated_at: now }).where('id', '=', targetId).execute();
+  let changed: string[] = [];
+  const result = await db.transaction().execute(async (trx) => {
+    await setUserStatus(trx, targetId, 'disabled');
     await revokeAllUserSessions(trx, targetId);
     await trx.deleteFrom('account_tokens').where('user_id', '=', targetId).where('used_at', 'is', null).execute();
-    const open = await trx
-      .selectFrom('conversations')
-      .select('id')
-      .where('assignee_id', '=', targetId)
-      .where('status', '!=', 'closed')
-      .execute();
-    const openIds = open.map((c) => c.id);
-    let reassigned = 0;
-    let to: Record<string, string> | undefined;
-    if (reassignTo && 'userId' in reassignTo) {
-      const colleague = await trx.selectFrom('users').selectAll().where('id', '=', reassignTo.userId).executeTakeFirst();
-      if (colleague?.status !== 'active' || colleague.id === targetId || colleague.role === 'auditor') {
-        throw new AppError('request.invalid', 400, 'choose an active colleague who may reply (not an auditor, not the user deactivated)');
-      }
-      to = { userId: colleague.id, user: colleague.email };
-      const grants = await trx.selectFrom('mailbox_access').select(['mailbox_id', 'access']).where('user_id', '=', colleague.id).execute();
-      const scope = mailboxScopeFor(colleague.role, new Map(grants.map((g) => [g.mailbox_id, g.access])));
-      const places = openIds.length
-        ? await trx
-            .selectFrom('conversation_mailboxes')
-            .select(['conversation_id', 'mailbox_id'])
-            .where('conversation_id', 'in', openIds)
-            .execute()
-        : [];
-      const handed = [
-        ...new Set(places.filter((p) => includesAccess(accessToMailbox(scope, p.mailbox_id), 'reply')).map((p) => p.conversation_id)),
-      ];
-      if (handed.length > 0) {
-        const result = await trx
-          .updateTable('conversations')
-          .set({ assignee_id: colleague.id, updated_at: now })
-          .where('id', 'in', handed)
-          .where('assignee_id', '=', targetId)
-          .executeTakeFirst();
-        reassigned = Number(result.numUpdatedRows);
-      }
-    } else if (reassignTo && 'teamId' in reassignTo) {
-      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', reassignTo.teamId).executeTakeFirst();
-      if (!team) throw new AppError('team.not_found', 404, 'no such team');
-      to = { teamId: team.id, team: team.name };
-      if (openIds.length > 0) {
-        const result = await trx
-          .updateTable('conversations')
-          .set({ assignee_id: null, team_id: team.id, updated_at: now })
-          .where('id', 'in', openIds)
-          .executeTakeFirst();
-        reassigned = Number(result.numUpdatedRows);
-      }
-    }
-    // Whatever is left keeps its team and waits in that team's queue, or in the unassigned one.
-    const result = await trx
-      .updateTable('conversations')
-      .set({ assignee_id: null, updated_at: now })
-      .where('assignee_id', '=', targetId)
-      .where('status', '!=', 'closed')
-      .executeTakeFirst();
-    const unassigned = Number(result.numUpdatedRows);
+    // Triage hands the conversations over (events, in this transaction); the live channel is told after commit.
+    const handed = await handover.handOver(trx, { fromUserId: targetId, actorId: actor.id, to: reassignTo });
+    const { open, unassigned, reassigned, to } = handed;
+    changed = handed.conversationIds;
     await recordAuditBy(trx, audit, {
       action: 'user.deactivated',
       targetType: 'user',
       targetId,
-      details: { open: openIds.length, unassigned, reassigned, ...(to ? { to } : {}) },
+      details: { open, unassigned, reassigned, ...(to ? { to } : {}) },
     });
     return { unassigned, reassigned };
   });
+  handover.changed(changed);
+  return result;
 }
 
 export async function reactivateUser(db: Kysely<Database>, targetId: string, audit: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('users')
-      .set({ status: 'active', updated_at: Date.now() })
-      .where('id', '=', targetId)
-      .where('status', '=', 'disabled')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new AppError('user.not_found', 404, 'no deactivated user with this id');
+    if (!(await setUserStatus(trx, targetId, 'active', 'disabled')))
+      throw new AppError('user.not_found', 404, 'no deactivated user with this id');
     await recordAuditBy(trx, audit, { action: 'user.reactivated', targetType: 'user', targetId });
   });
 }

@@ -19,14 +19,7 @@ import { inviteWithLink, requestPasswordReset, resetLinkByAdmin } from './accoun
 import { apiActorOf, requireAuth } from './guard.js';
 import { admins, clientOf, type SecurityRouteKit } from './route-support.js';
 import { openSession } from './sign-in.js';
-import {
-  changeRole,
-  deactivateUser,
-  listUsersForAdmin,
-  openConversationsOf,
-  reactivateUser,
-  setPasswordWithToken,
-} from './user-lifecycle.js';
+import { changeRole, deactivateUser, listUsersForAdmin, reactivateUser, setPasswordWithToken } from './user-lifecycle.js';
 
 const UserIdParams = z.object({ userId: z.string().min(1).max(64) });
 /** The address the admin's browser uses (same-origin by the CSRF check): only for a link shown to them, never mailed. */
@@ -105,7 +98,7 @@ export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, o
     { config: { access: { roles: admins } }, schema: { params: UserIdParams, response: { 200: OpenConversationsSchema } } },
     async (request) => {
       if (!(await findUserById(db, request.params.userId))) throw new AppError('user.not_found', 404, 'no such user');
-      return openConversationsOf(db, request.params.userId);
+      return options.conversationHandover.openOf(db, request.params.userId);
     },
   );
 
@@ -115,7 +108,15 @@ export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, o
       config: { access: { roles: admins, stepUp: true } },
       schema: { params: UserIdParams, body: DeactivateRequestSchema, response: { 200: DeactivateResultSchema } },
     },
-    async (request) => deactivateUser(db, requireAuth(request).user, request.params.userId, apiActorOf(request), request.body?.reassignTo),
+    async (request) =>
+      deactivateUser(
+        db,
+        requireAuth(request).user,
+        request.params.userId,
+        apiActorOf(request),
+        options.conversationHandover,
+        request.body?.reassignTo,
+      ),
   );
 
   app.post(

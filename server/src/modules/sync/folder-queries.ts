@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database, FolderRow } from '../../db/schema.js';
+import { forgetFolderLocations } from '../conversations/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,36 +32,10 @@ export async function saveCheckpoint(db: Db, folderId: string, checkpoint: Folde
 
 /** A new UIDVALIDITY means every UID we knew is meaningless: forget the locations, keep the messages. */
 export async function resetFolder(db: Db, folderId: string, uidvalidity: number): Promise<void> {
-  await db.deleteFrom('message_locations').where('folder_id', '=', folderId).execute();
+  await forgetFolderLocations(db, folderId);
   await db
     .updateTable('folders')
     .set({ uidvalidity, last_uid: 0, backfill_below_uid: 0, highest_modseq: null })
     .where('id', '=', folderId)
     .execute();
-}
-
-export async function listFolderUids(db: Db, folderId: string): Promise<number[]> {
-  const rows = await db.selectFrom('message_locations').select('uid').where('folder_id', '=', folderId).execute();
-  return rows.map((r) => r.uid).filter((uid): uid is number => uid !== null);
-}
-
-export async function deleteLocationsByUid(db: Db, folderId: string, uids: number[]): Promise<void> {
-  for (let i = 0; i < uids.length; i += 500) {
-    await db
-      .deleteFrom('message_locations')
-      .where('folder_id', '=', folderId)
-      .where('uid', 'in', uids.slice(i, i + 500))
-      .execute();
-  }
-}
-
-/** Sets the flags of a stored location; false when Pier has no location with that UID. */
-export async function updateLocationFlags(db: Db, folderId: string, uid: number, flags: string[]): Promise<boolean> {
-  const result = await db
-    .updateTable('message_locations')
-    .set({ flags: JSON.stringify(flags) })
-    .where('folder_id', '=', folderId)
-    .where('uid', '=', uid)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

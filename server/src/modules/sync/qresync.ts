@@ -1,7 +1,8 @@
 import type { ExpungeEvent, FlagsEvent, ImapFlow, MailboxObject } from 'imapflow';
 import type { FolderRow } from '../../db/schema.js';
+import { deleteLocationsByUid, listFolderUids, updateLocationFlags } from '../conversations/index.js';
 import { storedFlags } from './flags.js';
-import { deleteLocationsByUid, listFolderUids, saveCheckpoint, updateLocationFlags } from './folder-queries.js';
+import { saveCheckpoint } from './folder-queries.js';
 import type { SyncDeps } from './folder-sync.js';
 
 /**

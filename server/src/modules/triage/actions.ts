@@ -4,11 +4,11 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { refreshConversationLatest } from '../conversations/index.js';
+import { conversationAccess, conversationMailboxIds, mergeConversationRows, updateWorkState } from '../conversations/index.js';
 import { assertMayClose } from '../fraud/index.js';
 import { notify } from '../notifications/index.js';
-import { includesAccess, type MailboxScope } from '../security/index.js';
-import { bestAccess, requireConversationAccess, scopeOfUser } from './access.js';
+import { bestAccess, includesAccess, type MailboxScope } from '../security/index.js';
+import { scopeOfUser } from './access.js';
 import { recordEvent } from './events.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -17,11 +17,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type Actor = { id: string; name: string; scope: MailboxScope };
 
 export const WAKE_SNOOZED_JOB = 'triage.wake-snoozed';
-
-async function mailboxIdsOf(db: Db, conversationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute();
-  return rows.map((r) => r.mailbox_id);
-}
 
 async function loadConversation(db: Db, id: string) {
   const row = await db
@@ -44,14 +39,14 @@ export async function assignConversation(
   conversationId: string,
   change: { assigneeId?: string | null | undefined; teamId?: string | null | undefined },
 ): Promise<void> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     const conversation = await loadConversation(trx, conversationId);
     const now = Date.now();
     if (change.assigneeId !== undefined && change.assigneeId !== conversation.assignee_id) {
       if (change.assigneeId === null) {
         const previous = conversation.assignee_id ? await personName(trx, conversation.assignee_id) : null;
-        await trx.updateTable('conversations').set({ assignee_id: null, updated_at: now }).where('id', '=', conversationId).execute();
+        await updateWorkState(trx, conversationId, { assignee_id: null }, { at: now });
         await recordEvent(trx, {
           conversationId,
           actorId: actor.id,
@@ -60,7 +55,7 @@ export async function assignConversation(
         });
       } else {
         const assignee = await scopeOfUser(trx, change.assigneeId);
-        const access = assignee ? bestAccess(assignee.scope, await mailboxIdsOf(trx, conversationId)) : undefined;
+        const access = assignee ? bestAccess(assignee.scope, await conversationMailboxIds(trx, conversationId)) : undefined;
         if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
           throw new AppError(
             'conversation.assignee_invalid',
@@ -68,11 +63,7 @@ export async function assignConversation(
             'the assignee needs reply access to one of the conversation’s mailboxes',
           );
         }
-        await trx
-          .updateTable('conversations')
-          .set({ assignee_id: change.assigneeId, updated_at: now })
-          .where('id', '=', conversationId)
-          .execute();
+        await updateWorkState(trx, conversationId, { assignee_id: change.assigneeId }, { at: now });
         await recordEvent(trx, {
           conversationId,
           actorId: actor.id,
@@ -94,7 +85,7 @@ export async function assignConversation(
         team = (await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', change.teamId).executeTakeFirst()) ?? null;
         if (!team) throw new AppError('team.not_found', 404, 'no such team');
       }
-      await trx.updateTable('conversations').set({ team_id: change.teamId, updated_at: now }).where('id', '=', conversationId).execute();
+      await updateWorkState(trx, conversationId, { team_id: change.teamId }, { at: now });
       await recordEvent(trx, { conversationId, actorId: actor.id, type: 'team', data: { team } });
     }
   });
@@ -107,7 +98,7 @@ export async function setConversationStatus(
   conversationId: string,
   request: { status: ConversationStatus; snoozedUntil?: number | undefined },
 ): Promise<void> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   const now = Date.now();
   if (request.status === 'snoozed' && (request.snoozedUntil === undefined || request.snoozedUntil <= now)) {
     throw new AppError('conversation.snooze_invalid', 400, 'snoozedUntil must be in the future');
@@ -119,11 +110,7 @@ export async function setConversationStatus(
     const conversation = await loadConversation(trx, conversationId);
     const until = request.status === 'snoozed' ? (request.snoozedUntil ?? null) : null;
     if (conversation.status === request.status && conversation.snoozed_until === until) return;
-    await trx
-      .updateTable('conversations')
-      .set({ status: request.status, snoozed_until: until, updated_at: now })
-      .where('id', '=', conversationId)
-      .execute();
+    await updateWorkState(trx, conversationId, { status: request.status, snoozed_until: until }, { at: now });
     if (until !== null) {
       await recordEvent(trx, { conversationId, actorId: actor.id, type: 'snoozed', data: { from: conversation.status, until } });
       // The minute schedule would find it too; this job makes the wake-up punctual.
@@ -161,14 +148,13 @@ export async function wakeSnoozedConversations(
   for (const conversation of due) {
     await db.transaction().execute(async (trx) => {
       // Guarded on the state read above: a concurrent reopen or re-snooze wins.
-      const result = await trx
-        .updateTable('conversations')
-        .set({ status: 'open', snoozed_until: null, updated_at: now })
-        .where('id', '=', conversation.id)
-        .where('status', '=', 'snoozed')
-        .where('snoozed_until', '<=', now)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return;
+      const woke = await updateWorkState(
+        trx,
+        conversation.id,
+        { status: 'open', snoozed_until: null },
+        { at: now, when: { status: 'snoozed', snoozedUntilAtMost: now } },
+      );
+      if (!woke) return;
       woken++;
       await recordEvent(trx, {
         conversationId: conversation.id,
@@ -191,11 +177,11 @@ export async function wakeSnoozedConversations(
 }
 
 export async function setConversationPriority(db: Kysely<Database>, actor: Actor, conversationId: string, priority: Priority) {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     const conversation = await loadConversation(trx, conversationId);
     if (conversation.priority === priority) return;
-    await trx.updateTable('conversations').set({ priority, updated_at: Date.now() }).where('id', '=', conversationId).execute();
+    await updateWorkState(trx, conversationId, { priority });
     await recordEvent(trx, { conversationId, actorId: actor.id, type: 'priority', data: { from: conversation.priority, to: priority } });
   });
 }
@@ -207,7 +193,7 @@ export async function changeConversationTags(
   conversationId: string,
   change: { add: string[]; remove: string[] },
 ) {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
   await db.transaction().execute(async (trx) => {
     await loadConversation(trx, conversationId);
     const current = new Set((await tagsOf(trx, [conversationId])).map((t) => t.name));
@@ -235,7 +221,7 @@ export async function changeConversationTags(
 
 export async function setFollowing(db: Kysely<Database>, actor: Actor, conversationId: string, following: boolean) {
   // Following only changes what the follower is told: read access is enough, auditors excepted by the guard.
-  await requireConversationAccess(db, actor.scope, conversationId, 'read');
+  await conversationAccess(db, actor.scope, conversationId, 'read');
   await db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('conversation_followers')
@@ -268,8 +254,8 @@ export async function addNote(
   conversationId: string,
   note: { body: string; mentions: string[] },
 ): Promise<string> {
-  await requireConversationAccess(db, actor.scope, conversationId, 'reply');
-  const mailboxIds = await mailboxIdsOf(db, conversationId);
+  await conversationAccess(db, actor.scope, conversationId, 'reply');
+  const mailboxIds = await conversationMailboxIds(db, conversationId);
   const mentions = [...new Set(note.mentions)];
   for (const userId of mentions) {
     const user = await scopeOfUser(db, userId);
@@ -321,47 +307,40 @@ export async function addNote(
  */
 export async function mergeConversations(db: Kysely<Database>, actor: Actor, sourceId: string, intoId: string): Promise<void> {
   if (sourceId === intoId) throw new AppError('conversation.merge_invalid', 400, 'a conversation cannot be merged into itself');
-  await requireConversationAccess(db, actor.scope, sourceId, 'reply');
-  await requireConversationAccess(db, actor.scope, intoId, 'reply');
+  await conversationAccess(db, actor.scope, sourceId, 'reply');
+  await conversationAccess(db, actor.scope, intoId, 'reply');
   await db.transaction().execute(async (trx) => {
     const source = await loadConversation(trx, sourceId);
     const target = await loadConversation(trx, intoId);
     const now = Date.now();
     // Rows of the source not already on the target move; the rest go with the source's cascade.
     await trx
-      .updateTable('conversation_messages')
+      .updateTable('conversation_tags')
       .set({ conversation_id: intoId })
       .where('conversation_id', '=', sourceId)
-      .where('message_id', 'not in', trx.selectFrom('conversation_messages').select('message_id').where('conversation_id', '=', intoId))
+      .where('tag_id', 'not in', trx.selectFrom('conversation_tags').select('tag_id').where('conversation_id', '=', intoId))
       .execute();
-    for (const table of ['conversation_mailboxes', 'conversation_tags', 'conversation_followers'] as const) {
-      const key = table === 'conversation_mailboxes' ? 'mailbox_id' : table === 'conversation_tags' ? 'tag_id' : 'user_id';
-      await trx
-        .updateTable(table)
-        .set({ conversation_id: intoId })
-        .where('conversation_id', '=', sourceId)
-        .where(key, 'not in', trx.selectFrom(table).select(key).where('conversation_id', '=', intoId))
-        .execute();
-    }
+    await trx
+      .updateTable('conversation_followers')
+      .set({ conversation_id: intoId })
+      .where('conversation_id', '=', sourceId)
+      .where('user_id', 'not in', trx.selectFrom('conversation_followers').select('user_id').where('conversation_id', '=', intoId))
+      .execute();
     await trx.updateTable('conversation_notes').set({ conversation_id: intoId }).where('conversation_id', '=', sourceId).execute();
     await trx.updateTable('conversation_events').set({ conversation_id: intoId }).where('conversation_id', '=', sourceId).execute();
-    await trx
-      .updateTable('conversations')
-      .set({
-        last_message_at: Math.max(source.last_message_at, target.last_message_at),
-        assignee_id: target.assignee_id ?? source.assignee_id,
-        team_id: target.team_id ?? source.team_id,
-        updated_at: now,
-      })
-      .where('id', '=', intoId)
-      .execute();
-    await refreshConversationLatest(trx, intoId);
     await trx.updateTable('conversation_merges').set({ target_id: intoId }).where('target_id', '=', sourceId).execute();
     await trx
       .insertInto('conversation_merges')
       .values({ source_id: sourceId, target_id: intoId, merged_by: actor.id, merged_at: now })
       .execute();
-    await trx.deleteFrom('conversations').where('id', '=', sourceId).execute();
+    // The mail side (messages, mailboxes, the rows themselves) belongs to the conversations module.
+    await mergeConversationRows(trx, {
+      sourceId,
+      intoId,
+      lastMessageAt: Math.max(source.last_message_at, target.last_message_at),
+      assigneeId: target.assignee_id ?? source.assignee_id,
+      teamId: target.team_id ?? source.team_id,
+    });
     await recordEvent(trx, {
       conversationId: intoId,
       actorId: actor.id,

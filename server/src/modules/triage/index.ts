@@ -1,4 +1,3 @@
-export { bestAccess, conversationAccess, requireConversationAccess } from './access.js';
 export {
   type Actor,
   addNote,
@@ -12,6 +11,7 @@ export {
   WAKE_SNOOZED_JOB,
   wakeSnoozedConversations,
 } from './actions.js';
+export { type HandoverResult, type HandoverTarget, handOverConversations, openConversationsOf } from './handover.js';
 export { triageRoutes } from './routes.js';
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
 export { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';

@@ -1,18 +1,17 @@
 import type { ConversationPeople } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { includesAccess, mailboxScopeFor } from '../security/index.js';
-import { bestAccess } from './access.js';
+import { conversationMailboxIds } from '../conversations/index.js';
+import { bestAccess, includesAccess, mailboxScopeFor } from '../security/index.js';
 
 /** Who may be assigned (reply access, not auditors) or @mentioned (any access) on a conversation, and the teams. */
 export async function conversationPeople(db: Kysely<Database>, conversationId: string): Promise<ConversationPeople> {
-  const [mailboxes, users, grants, teams] = await Promise.all([
-    db.selectFrom('conversation_mailboxes').select('mailbox_id').where('conversation_id', '=', conversationId).execute(),
+  const [mailboxIds, users, grants, teams] = await Promise.all([
+    conversationMailboxIds(db, conversationId),
     db.selectFrom('users').select(['id', 'name', 'email', 'role']).where('status', '=', 'active').orderBy('name').execute(),
     db.selectFrom('mailbox_access').select(['user_id', 'mailbox_id', 'access']).execute(),
     db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute(),
   ]);
-  const mailboxIds = mailboxes.map((m) => m.mailbox_id);
   const assignable: ConversationPeople['assignable'] = [];
   const mentionable: ConversationPeople['mentionable'] = [];
   for (const user of users) {

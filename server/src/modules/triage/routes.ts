@@ -5,6 +5,7 @@ import {
   ConversationTriageSchema,
   CreateTeamRequestSchema,
   FollowRequestSchema,
+  type MailboxAccess,
   MergeRequestSchema,
   MergeResultSchema,
   NoteRequestSchema,
@@ -24,8 +25,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { conversationAccess } from '../conversations/index.js';
 import { apiActorOf, mailboxIdsWith, requireAuth } from '../security/index.js';
-import { conversationAccess } from './access.js';
 import {
   type Actor,
   addNote,
@@ -67,13 +68,13 @@ export const triageRoutes: FastifyPluginAsyncZod<{
     { config: { access: {} }, schema: { params, response: { 200: ConversationTriageSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      let access: Awaited<ReturnType<typeof conversationAccess>>;
+      let access: MailboxAccess;
       try {
-        access = await conversationAccess(db, actor.scope, request.params.id);
+        access = (await conversationAccess(db, actor.scope, request.params.id, 'read')).access;
       } catch (error) {
         // A merged conversation: say where it went, if the reader may see the target.
         const target = error instanceof AppError ? await mergedInto(db, request.params.id) : undefined;
-        if (target && (await conversationAccess(db, actor.scope, target).catch(() => undefined))) {
+        if (target && (await conversationAccess(db, actor.scope, target, 'read').catch(() => undefined))) {
           throw new AppError('conversation.not_found', 404, 'this conversation was merged', { mergedInto: target });
         }
         throw error;
@@ -90,7 +91,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{
     '/api/conversations/:id/people',
     { config: { access: {} }, schema: { params, response: { 200: ConversationPeopleSchema } } },
     async (request) => {
-      await conversationAccess(db, actorOf(request).scope, request.params.id);
+      await conversationAccess(db, actorOf(request).scope, request.params.id, 'read');
       return conversationPeople(db, request.params.id);
     },
   );
@@ -98,7 +99,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{
   const stateAfter = async (request: FastifyRequest, id: string) => {
     changed(id);
     const actor = actorOf(request);
-    return triageState(db, id, actor.id, await conversationAccess(db, actor.scope, id));
+    return triageState(db, id, actor.id, (await conversationAccess(db, actor.scope, id, 'read')).access);
   };
   const stateResponse = { 200: TriageStateSchema };
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { setSpamFlag } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { notify } from '../notifications/index.js';
 
@@ -22,7 +23,7 @@ export async function refreshSpamFlag(db: Kysely<Database>, conversationId: stri
     .executeTakeFirst();
   const copies = Number(row?.copies ?? 0);
   const spam = copies > 0 && Number(row?.spam_copies ?? 0) === copies ? 1 : 0;
-  await db.updateTable('conversations').set({ spam }).where('id', '=', conversationId).where('spam', '!=', spam).execute();
+  await setSpamFlag(db, conversationId, spam);
 }
 
 /** Subscribers of the triage domain to message.received (registered in compose.ts eventSubscribers()). */

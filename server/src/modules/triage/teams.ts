@@ -5,6 +5,7 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { type AuditActor, recordAuditBy, systemActor } from '../audit/index.js';
+import { clearTeamOfConversations } from '../conversations/index.js';
 
 type Trx = Transaction<Database>;
 
@@ -145,10 +146,9 @@ export async function deleteTeam(db: Kysely<Database>, teamId: string, actor: Au
       .where('tm.team_id', '=', teamId)
       .orderBy('u.email')
       .execute();
-    const moved = await trx.updateTable('conversations').set({ team_id: null }).where('team_id', '=', teamId).executeTakeFirst();
+    const conversations = await clearTeamOfConversations(trx, teamId);
     await trx.deleteFrom('team_members').where('team_id', '=', teamId).execute();
     await trx.deleteFrom('teams').where('id', '=', teamId).execute();
-    const conversations = Number(moved.numUpdatedRows);
     await recordAuditBy(trx, actor, {
       action: 'team.deleted',
       targetType: 'team',

@@ -1,2 +1,12 @@
-export { countUsers, findUserByEmail, findUserById, listActiveAdmins, recordLogin, setUserLocale } from './user-queries.js';
+export {
+  countUsers,
+  findUserByEmail,
+  findUserById,
+  listActiveAdmins,
+  recordLogin,
+  setUserLocale,
+  setUserPassword,
+  setUserRole,
+  setUserStatus,
+} from './user-queries.js';
 export { createUser, type NewUserInput, toUserDto } from './users.js';

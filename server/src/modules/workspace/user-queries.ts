@@ -41,3 +41,19 @@ export async function setUserLocale(db: Db, userId: string, locale: string): Pro
 export async function recordLogin(db: Db, userId: string, at: number): Promise<void> {
   await db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute();
 }
+
+/** Changes the account status; with `from`, only when it is still that (false otherwise). */
+export async function setUserStatus(db: Db, userId: string, status: UserRow['status'], from?: UserRow['status']): Promise<boolean> {
+  let query = db.updateTable('users').set({ status, updated_at: Date.now() }).where('id', '=', userId);
+  if (from) query = query.where('status', '=', from);
+  return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
+}
+
+export async function setUserRole(db: Db, userId: string, role: UserRow['role']): Promise<void> {
+  await db.updateTable('users').set({ role, updated_at: Date.now() }).where('id', '=', userId).execute();
+}
+
+/** A new password (its argon2id hash, made by security) also makes an invited account active. */
+export async function setUserPassword(db: Db, userId: string, passwordHash: string, at: number): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, status: 'active', updated_at: at }).where('id', '=', userId).execute();
+}
