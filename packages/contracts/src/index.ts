@@ -7,6 +7,7 @@ export * from './conversations.js';
 export * from './fraud.js';
 export * from './health.js';
 export * from './live.js';
+export * from './mail-category.js';
 export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
