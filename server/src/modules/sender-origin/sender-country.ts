@@ -40,11 +40,12 @@ const genericCountryTlds = new Set([
  * Global mail providers: a hop from their servers says where their data centre is, not where
  * the sender is, so the walk goes on below it (and usually finds only the provider's own hops).
  */
+// biome-ignore format: a word list reads better packed
 const globalProviderHosts = [
   'google.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'office365.com', 'yahoo.com', 'yahoodns.net', 'icloud.com',
   'me.com', 'amazonses.com', 'sendgrid.net', 'mailgun.org', 'mailgun.net', 'mcsv.net', 'mcdlv.net', 'mandrillapp.com',
   'sparkpostmail.com', 'mtasv.net', 'zoho.com', 'zohomail.com', 'protonmail.ch', 'proton.me', 'messagingengine.com',
-]; // biome-ignore format: one list
+];
 
 let countryByTld: Map<string, string> | undefined;
 
