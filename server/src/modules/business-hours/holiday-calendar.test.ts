@@ -25,6 +25,12 @@ describe('holiday calendars', () => {
     expect(calendarDayKind({ country: 'DE', region: 'BE' }, '2026-01-06')).toBe('ordinary');
   });
 
+  it('counts every day of a multi-day holiday, including those that begin at sunset', () => {
+    expect(calendarDayKind({ country: 'AM' }, '2026-01-02')).toBe('holiday');
+    const eid = ['2026-03-19', '2026-03-20', '2026-03-21', '2026-03-22', '2026-03-23'].map((d) => calendarDayKind({ country: 'AE' }, d));
+    expect(eid).toEqual(['ordinary', 'holiday', 'holiday', 'holiday', 'ordinary']);
+  });
+
   it('has no shifted-weekend coverage to report outside mainland China', () => {
     expect(officialCalendarCoverage({ country: 'DE' })).toBeNull();
     expect(officialCalendarCoverage({ country: 'CN', region: 'HK' })).toBeNull();

@@ -5,9 +5,9 @@ import Holidays from 'date-holidays';
  * What a holiday calendar says about one local date. Dates are "YYYY-MM-DD" in the mailbox's
  * own time zone: a holiday is a whole local day wherever the mailbox sits.
  *
- * - Any country: full-day holidays of type "public" from `date-holidays` (observances, bank,
- *   school and optional days, and partial-day holidays such as a half day from 12:00, are not
- *   days off for a business).
+ * - Any country: full-day holidays of type "public" from `date-holidays`, each day of a
+ *   multi-day one (observances, bank, school and optional days, and partial-day holidays such as
+ *   a half day from 12:00, are not days off for a business).
  * - Mainland China ("CN" without a region): `date-holidays` knows neither the official
  *   arrangement (e.g. 2025's Spring Festival is 8 days off, it lists 3) nor the shifted working
  *   weekends (调休). For the years that `chinese-days` covers (it transcribes each year's State
@@ -91,9 +91,13 @@ function publicHolidaysOf(calendar: HolidayCalendarRef, year: number): Set<strin
   }
   const dates = new Set<string>();
   for (const h of hd.getHolidays(year) || []) {
-    // "YYYY-MM-DD hh:mm:ss" in the calendar's own zone; a start after midnight is a partial day.
-    if (h.type !== 'public' || !h.date.endsWith(' 00:00:00')) continue;
-    dates.add(h.date.slice(0, 10));
+    // "YYYY-MM-DD hh:mm:ss[ -0600]" in the calendar's own zone; a start after midnight is a partial
+    // day. The offset suffix marks holidays that begin at the previous sunset (Eid): the business
+    // days are still the dates from the date part on, one per day of the holiday's length.
+    if (h.type !== 'public' || h.date.slice(11, 19) !== '00:00:00') continue;
+    const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
+    const first = Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`);
+    for (let n = 0; n < days; n++) dates.add(new Date(first + n * 86_400_000).toISOString().slice(0, 10));
   }
   return dates;
 }
