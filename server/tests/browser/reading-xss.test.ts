@@ -184,6 +184,28 @@ describe('hostile HTML mail in the reading pane', () => {
     return frame;
   }
 
+  /**
+   * Proves the page got past the point where a payload could still act, instead of sleeping: the mail
+   * frame renders twice more (autofocus, SMIL animation starts, style-driven loads and whatever the clicks
+   * started have had their turn; a frame that navigated away to another origin makes this throw), then
+   * the app window makes one request of its own and the test waits until it has seen it, so any request
+   * the payload started before it has been seen too.
+   */
+  let markers = 0;
+  async function pageSettled() {
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const view = document.querySelector<HTMLIFrameElement>('[data-testid="mail-frame"]')?.contentWindow;
+          if (!view) return reject(new Error('no mail frame'));
+          view.requestAnimationFrame(() => view.requestAnimationFrame(() => resolve()));
+        }),
+    );
+    const marker = `${pier.url}/api/health?settled=${++markers}`;
+    await page.evaluate((url) => fetch(url).then((response) => response.status), marker);
+    await expect.poll(() => requests.some((r) => r.url === marker)).toBe(true);
+  }
+
   it('runs no script and loads nothing from elsewhere, whatever the payload', async () => {
     for (const [name] of payloads(B, T)) {
       const frame = await open(name);
@@ -194,10 +216,11 @@ describe('hostile HTML mail in the reading pane', () => {
         const target = frame.locator(selector).first();
         if ((await target.count()) > 0) await target.click({ timeout: 2_000, force: true }).catch(() => undefined);
       }
-      await page.waitForTimeout(400);
+      await pageSettled();
       if (name === 'svg' || name === 'css') await page.screenshot({ path: path.join(screenshots, `30-xss-${name}-en.png`) });
     }
-    await page.waitForTimeout(1_000); // timers, refreshes and late loads
+    // Timers, refreshes and late loads of the last payload: past them too.
+    await pageSettled();
     expect(dialogs).toEqual([]);
     expect(beaconHits).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __pierXss?: string }).__pierXss)).toBeUndefined();
@@ -209,11 +232,12 @@ describe('hostile HTML mail in the reading pane', () => {
 
   it('loads remote images only after "show images", and then really does', async () => {
     const frame = await open('remote-images');
-    await page.waitForTimeout(800);
-    expect(trackerHits).toEqual([]);
-    expect(foreign()).toEqual([]);
+    // The app has counted the blocked images and the frame has laid them out: past the point where they would load.
     const bar = page.getByTestId('images-bar');
     await expect.poll(() => bar.textContent()).toMatch(/5 remote images blocked/);
+    await pageSettled();
+    expect(trackerHits).toEqual([]);
+    expect(foreign()).toEqual([]);
     expect(await frame.locator('img[data-pier-blocked]').count()).toBe(2);
     await page.screenshot({ path: path.join(screenshots, '31-images-blocked-en.png') });
 
