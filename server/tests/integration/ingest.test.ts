@@ -417,4 +417,33 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
       .execute();
     expect(events).toEqual([{ type: 'reopened', data: JSON.stringify({ from: 'closed', reason: 'message' }) }]);
   });
+
+  it('writes the "reopened" event in the transaction of the batch: a batch that fails leaves neither the reopen nor the event', async () => {
+    const [original] = await storeBatch([
+      mail({ From: 'li@dragon-lamps.test', Subject: 'Freight', 'Message-ID': '<b-4@dragon-lamps.test>' }),
+    ]);
+    const conversationId = original?.conversationId ?? '';
+    await ws.db.updateTable('conversations').set({ status: 'closed' }).where('id', '=', conversationId).execute();
+    const reply = await prepareMail(
+      ws.blobs,
+      mail({ From: 'li@dragon-lamps.test', Subject: 'RE: Freight', 'In-Reply-To': '<b-4@dragon-lamps.test>' }),
+    );
+    const failed = ws.db.transaction().execute(async (trx) => {
+      await storePreparedBatch(trx, ctx(), [
+        { mail: reply, location: { mailboxId: sales, source: 'imap', folderPath: 'INBOX', uid: uid++ } },
+      ]);
+      const inside = await trx.selectFrom('conversation_events').select('type').where('conversation_id', '=', conversationId).execute();
+      expect(inside).toEqual([{ type: 'reopened' }]);
+      throw new Error('the checkpoint could not be saved');
+    });
+    await expect(failed).rejects.toThrow('the checkpoint could not be saved');
+    const conversation = await ws.db
+      .selectFrom('conversations')
+      .select('status')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect(conversation.status).toBe('closed');
+    const events = await ws.db.selectFrom('conversation_events').select('type').where('conversation_id', '=', conversationId).execute();
+    expect(events).toEqual([]);
+  });
 });
