@@ -39,7 +39,7 @@ import {
   securityMailJob,
 } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
-import { triageSubscribers, WAKE_SNOOZED_JOB, wakeSnoozedConversations } from './modules/triage/index.js';
+import { recordReopened, triageSubscribers, WAKE_SNOOZED_JOB, wakeSnoozedConversations } from './modules/triage/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -72,7 +72,8 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
-  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, queue, live, clock, close };
+  // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
+  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, recordReopened, queue, live, clock, close };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -147,7 +148,12 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           const authResults = await verifyInboundMail(raw, mail.envelope, dnsResolver).catch(
             (): AuthResults => ({ source: 'pier', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: null }),
           );
-          const ctx = { engine: workspace.database.engine, ownAddresses: await loadOwnAddresses(db), messageIds: workspace.messageIds };
+          const ctx = {
+            engine: workspace.database.engine,
+            ownAddresses: await loadOwnAddresses(db),
+            messageIds: workspace.messageIds,
+            recordReopened: workspace.recordReopened,
+          };
           const stored = await ingestMail({ db, blobs, ctx }, { raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
           live.messagesStored([stored]);
           return stored;
@@ -167,6 +173,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       engine: workspace.engine,
       blobs,
       messageIds: workspace.messageIds,
+      recordReopened: workspace.recordReopened,
       logger,
       webDir: config.webDir,
       secureCookies: isHttps(config),
@@ -196,6 +203,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         engine: workspace.database.engine,
         messageIds: workspace.messageIds,
+        recordReopened: workspace.recordReopened,
         secrets: workspace.secrets,
         hosts,
         workerId: localHolderId(),

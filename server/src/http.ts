@@ -22,7 +22,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds } from './modules/conversations/index.js';
+import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds, type RecordReopened } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
@@ -41,6 +41,7 @@ export type HttpOptions = {
   blobs: BlobStore;
   /** Pier's tagged Message-IDs: written by the outbox, verified by ingest. */
   messageIds: PierMessageIds;
+  recordReopened: RecordReopened;
   logger: Logger;
   webDir: string;
   secureCookies: boolean;
@@ -150,6 +151,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     engine: options.engine,
     messageIds: options.messageIds,
+    recordReopened: options.recordReopened,
     onStored: (results) => options.live.publisher.messagesStored(results),
   });
   if (options.live.hub) {
@@ -161,6 +163,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     engine: options.engine,
     messageIds: options.messageIds,
+    recordReopened: options.recordReopened,
     clock: options.clock,
   });
   await app.register(readingRoutes, {

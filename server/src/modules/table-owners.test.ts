@@ -101,10 +101,6 @@ type Allowance = { module: string; use: Use; tables: Table[]; why: string };
  * without N+1 queries). An entry that matches nothing fails the test, so the list only shrinks.
  */
 const allowed: Allowance[] = [
-  // Writes still to move. Ingest reopens a conversation in its own transaction and writes the
-  // "reopened" event there (decision 0011); left until storePreparedBatch is reworked (threading).
-  { module: 'conversations', use: 'write', tables: ['conversation_events'], why: 'reopen event in the ingest transaction' },
-
   // Reads where one query is the honest answer: a page of a list, filtered and sorted in SQL.
   {
     module: 'conversations',

@@ -25,7 +25,12 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
   });
   const deps = () => ({
     ...ws,
-    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']), messageIds: ws.messageIds },
+    ctx: {
+      engine: ws.engine,
+      ownAddresses: new Set(['sales@acme.test', 'info@acme.test']),
+      messageIds: ws.messageIds,
+      recordReopened: ws.recordReopened,
+    },
   });
 
   afterAll(async () => {
@@ -130,7 +135,10 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds } });
+  const deps = () => ({
+    ...ws,
+    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+  });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({
@@ -238,7 +246,12 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds });
+  const ctx = () => ({
+    engine: ws.engine,
+    ownAddresses: new Set(['sales@acme.test']),
+    messageIds: ws.messageIds,
+    recordReopened: ws.recordReopened,
+  });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({ 'Message-ID': `<${Math.random().toString(36).slice(2)}@x.test>`, To: 'sales@acme.test', ...headers })
@@ -403,5 +416,34 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
       .where('conversation_id', '=', original?.conversationId ?? '')
       .execute();
     expect(events).toEqual([{ type: 'reopened', data: JSON.stringify({ from: 'closed', reason: 'message' }) }]);
+  });
+
+  it('writes the "reopened" event in the transaction of the batch: a batch that fails leaves neither the reopen nor the event', async () => {
+    const [original] = await storeBatch([
+      mail({ From: 'li@dragon-lamps.test', Subject: 'Freight', 'Message-ID': '<b-4@dragon-lamps.test>' }),
+    ]);
+    const conversationId = original?.conversationId ?? '';
+    await ws.db.updateTable('conversations').set({ status: 'closed' }).where('id', '=', conversationId).execute();
+    const reply = await prepareMail(
+      ws.blobs,
+      mail({ From: 'li@dragon-lamps.test', Subject: 'RE: Freight', 'In-Reply-To': '<b-4@dragon-lamps.test>' }),
+    );
+    const failed = ws.db.transaction().execute(async (trx) => {
+      await storePreparedBatch(trx, ctx(), [
+        { mail: reply, location: { mailboxId: sales, source: 'imap', folderPath: 'INBOX', uid: uid++ } },
+      ]);
+      const inside = await trx.selectFrom('conversation_events').select('type').where('conversation_id', '=', conversationId).execute();
+      expect(inside).toEqual([{ type: 'reopened' }]);
+      throw new Error('the checkpoint could not be saved');
+    });
+    await expect(failed).rejects.toThrow('the checkpoint could not be saved');
+    const conversation = await ws.db
+      .selectFrom('conversations')
+      .select('status')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect(conversation.status).toBe('closed');
+    const events = await ws.db.selectFrom('conversation_events').select('type').where('conversation_id', '=', conversationId).execute();
+    expect(events).toEqual([]);
   });
 });

@@ -58,8 +58,8 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
   }
   /** Stores a copy as a mailbox's sync would, one mailbox at a time. */
   async function synced(raw: string, mailbox: keyof typeof box) {
-    const { db, blobs, engine: e, messageIds } = pier.workspace;
-    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds };
+    const { db, blobs, engine: e, messageIds, recordReopened } = pier.workspace;
+    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened };
     return ingestMail({ db, blobs, ctx }, { raw: Buffer.from(raw), mailboxIds: [box[mailbox]], source: 'imap' });
   }
   const conversationOf = async (messageIdHeader: string) =>

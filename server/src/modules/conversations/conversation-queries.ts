@@ -1,6 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
-import { newId } from '../../db/ids.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
 
@@ -197,9 +196,9 @@ export async function findMessagesOutsideMailbox(db: Db, conversationIds: string
 /**
  * A new message moves the conversation up the list (never down: mail can arrive
  * late); a message from the customer reopens it, one from the team does not.
- * Reopening a pending, snoozed or closed conversation ends the snooze and puts a
- * "reopened" event on its timeline in the same transaction (the inbox domain's
- * conversation_events; written here because ingest owns this transaction).
+ * Reopening a pending, snoozed or closed conversation ends the snooze. Returns the
+ * status it reopened from, so ingest has triage record the "reopened" event in the
+ * same transaction (IngestContext.recordReopened; triage owns conversation_events).
  */
 export async function bumpConversation(
   db: Db,
@@ -209,7 +208,7 @@ export async function bumpConversation(
   knownStatus?: string,
   /** The list line, when the caller knows that the message it adds is the conversation's newest. */
   latest?: { from_addr: string | null; from_name: string | null; snippet: string },
-) {
+): Promise<string | undefined> {
   const now = Date.now();
   const previous = reopen
     ? (knownStatus ?? (await db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst())?.status)
@@ -226,19 +225,7 @@ export async function bumpConversation(
     }))
     .where('id', '=', conversationId)
     .execute();
-  if (reopening) {
-    await db
-      .insertInto('conversation_events')
-      .values({
-        id: newId(),
-        conversation_id: conversationId,
-        actor_id: null,
-        type: 'reopened',
-        data: JSON.stringify({ from: previous, reason: 'message' }),
-        created_at: now,
-      })
-      .execute();
-  }
+  return reopening ? previous : undefined;
 }
 
 export async function linkMessages(db: Db, rows: { conversation_id: string; message_id: string }[]) {

@@ -10,6 +10,7 @@ export {
   type MailLocation,
   type PreparedMail,
   prepareMail,
+  type RecordReopened,
   storePreparedBatch,
   storePreparedMail,
 } from './ingest.js';

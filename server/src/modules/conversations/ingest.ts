@@ -48,7 +48,16 @@ export type IngestContext = {
   ownAddresses: ReadonlySet<string>;
   /** Verifies the tag of Pier's own Message-IDs in threading headers (the workspace's `messageIds`). */
   messageIds: PierMessageIds;
+  /** Triage's "reopened" event, written in this transaction when a customer's mail reopens a conversation (decision 0011). */
+  recordReopened: RecordReopened;
 };
+
+/**
+ * Records that a customer's mail reopened a conversation from `previousStatus`, inside ingest's
+ * transaction. Triage owns the event table and supplies this (compose.ts wires it): conversations
+ * comes before triage, so it is passed in rather than imported.
+ */
+export type RecordReopened = (trx: Db, conversationId: string, previousStatus: string) => Promise<void>;
 
 export type IngestResult = { messageId: string; conversationId: string; isNew: boolean };
 
@@ -240,7 +249,15 @@ async function writeBatch(
     const storedAt = storedNewest.get(id);
     const batchIsNewest = newest !== undefined && (storedAt === undefined || newest.received_at > storedAt);
     if (newest !== undefined && newest.received_at === storedAt) refreshAfterLink.push(id);
-    await bumpConversation(trx, id, c.lastMessageAt, c.reopen, c.storedStatus, batchIsNewest ? latestLine(newest) : undefined);
+    const reopenedFrom = await bumpConversation(
+      trx,
+      id,
+      c.lastMessageAt,
+      c.reopen,
+      c.storedStatus,
+      batchIsNewest ? latestLine(newest) : undefined,
+    );
+    if (reopenedFrom !== undefined) await ctx.recordReopened(trx, id, reopenedFrom);
   }
   await insertMessages(trx, rows.messages);
   await insertMessageBodies(trx, rows.bodies);

@@ -36,3 +36,11 @@ export async function recordEvent(
     })
     .execute();
 }
+
+/**
+ * A customer's mail reopened the conversation (ingest changed the status in its transaction and
+ * calls this in the same one, through IngestContext.recordReopened; decision 0011).
+ */
+export async function recordReopened(trx: Db, conversationId: string, previousStatus: string): Promise<void> {
+  await recordEvent(trx, { conversationId, actorId: null, type: 'reopened', data: { from: previousStatus, reason: 'message' } });
+}

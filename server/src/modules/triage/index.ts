@@ -11,6 +11,7 @@ export {
   WAKE_SNOOZED_JOB,
   wakeSnoozedConversations,
 } from './actions.js';
+export { recordReopened } from './events.js';
 export { type HandoverResult, type HandoverTarget, handOverConversations, openConversationsOf } from './handover.js';
 export { triageRoutes } from './routes.js';
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
