@@ -386,7 +386,12 @@ program
   .option('--dry-run', 'report only, change nothing')
   .action(async (opts: { dryRun?: boolean }) => {
     await withWorkspace(async (ws) => {
-      const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds };
+      const ctx = {
+        engine: ws.engine,
+        ownAddresses: await loadOwnAddresses(ws.db),
+        messageIds: ws.messageIds,
+        teamActivity: ws.teamActivity,
+      };
       const report = await checkStoredMail(
         { db: ws.db, blobs: ws.blobs, ctx },
         { dryRun: opts.dryRun === true, otherReferences: await uploadBlobHashes(ws.db) },

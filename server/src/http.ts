@@ -22,7 +22,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds } from './modules/conversations/index.js';
+import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds, type TeamActivityCheck } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
@@ -41,6 +41,8 @@ export type HttpOptions = {
   blobs: BlobStore;
   /** Pier's tagged Message-IDs: written by the outbox, verified by ingest. */
   messageIds: PierMessageIds;
+  /** Which conversations the team worked on (triage and outbox), for ingest (decision 0027). */
+  teamActivity: TeamActivityCheck;
   logger: Logger;
   webDir: string;
   secureCookies: boolean;
@@ -150,6 +152,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     engine: options.engine,
     messageIds: options.messageIds,
+    teamActivity: options.teamActivity,
     onStored: (results) => options.live.publisher.messagesStored(results),
   });
   if (options.live.hub) {
@@ -161,6 +164,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     engine: options.engine,
     messageIds: options.messageIds,
+    teamActivity: options.teamActivity,
     clock: options.clock,
   });
   await app.register(readingRoutes, {

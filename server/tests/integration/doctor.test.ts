@@ -59,7 +59,7 @@ describe.each(engines)('pier doctor on %s', (engine) => {
     const deps = {
       db: ws.db,
       blobs: ws.blobs,
-      ctx: { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds },
+      ctx: { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds, teamActivity: ws.teamActivity },
     };
     await ingestMail(deps, { raw: stored, mailboxIds: [salesId], source: 'smtp' });
     await ingestMail(deps, { raw: order, mailboxIds: [salesId], source: 'import' });

@@ -25,7 +25,12 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
   });
   const deps = () => ({
     ...ws,
-    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']), messageIds: ws.messageIds },
+    ctx: {
+      engine: ws.engine,
+      ownAddresses: new Set(['sales@acme.test', 'info@acme.test']),
+      messageIds: ws.messageIds,
+      teamActivity: ws.teamActivity,
+    },
   });
 
   afterAll(async () => {
@@ -130,7 +135,10 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const deps = () => ({ ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds } });
+  const deps = () => ({
+    ...ws,
+    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds, teamActivity: ws.teamActivity },
+  });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({
@@ -238,7 +246,12 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
   let database: TestDatabase;
   let ws: Workspace;
   let sales: string;
-  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds });
+  const ctx = () => ({
+    engine: ws.engine,
+    ownAddresses: new Set(['sales@acme.test']),
+    messageIds: ws.messageIds,
+    teamActivity: ws.teamActivity,
+  });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
       `${Object.entries({ 'Message-ID': `<${Math.random().toString(36).slice(2)}@x.test>`, To: 'sales@acme.test', ...headers })

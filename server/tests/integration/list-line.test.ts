@@ -25,7 +25,12 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
   let ws: Workspace;
   let sales: Awaited<ReturnType<typeof addTestImapMailbox>>;
   let agent: Awaited<ReturnType<typeof createAgent>>;
-  const ctx = () => ({ engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds });
+  const ctx = () => ({
+    engine: ws.engine,
+    ownAddresses: new Set(['sales@acme.test']),
+    messageIds: ws.messageIds,
+    teamActivity: ws.teamActivity,
+  });
   const deliver = (headers: string, body: string, receivedAt: number) =>
     ingestMail(
       { db: ws.db, blobs: ws.blobs, ctx: ctx() },
@@ -116,22 +121,30 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
     expect(await line(first.conversationId)).toMatchObject({ fromAddress: 'pedro@lopez.test' });
 
     // An outgoing reply (stored by the outbox through ingest) is the newest; undo send puts the line back.
-    const item = await queueSend({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds }, agent.actor, {
-      mailboxId: sales.id,
-      mode: 'reply',
-      conversationId: first.conversationId,
-      to: ['pedro@lopez.test'],
-      cc: [],
-      bcc: [],
-      subject: 'Re: RFQ LED panels',
-      html: '<p>Our price is USD 4.20 FOB Ningbo.</p>',
-      uploadIds: [],
-      force: true,
-    });
+    const item = await queueSend(
+      { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, teamActivity: ws.teamActivity },
+      agent.actor,
+      {
+        mailboxId: sales.id,
+        mode: 'reply',
+        conversationId: first.conversationId,
+        to: ['pedro@lopez.test'],
+        cc: [],
+        bcc: [],
+        subject: 'Re: RFQ LED panels',
+        html: '<p>Our price is USD 4.20 FOB Ningbo.</p>',
+        uploadIds: [],
+        force: true,
+      },
+    );
     await expectInStep();
     expect(await line(first.conversationId)).toMatchObject({ fromAddress: 'sales@acme.test' });
     expect((await line(first.conversationId))?.snippet).toContain('USD 4.20');
-    await cancelSend({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds }, agent.actor, item.id);
+    await cancelSend(
+      { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, teamActivity: ws.teamActivity },
+      agent.actor,
+      item.id,
+    );
     await expectInStep();
     expect(await line(first.conversationId)).toMatchObject({ fromAddress: 'pedro@lopez.test' });
 
@@ -172,7 +185,12 @@ describe.each(engines)('the list API after writes (response cache) on %s', (engi
       {
         db: pier.workspace.db,
         blobs: pier.workspace.blobs,
-        ctx: { engine: pier.workspace.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: pier.workspace.messageIds },
+        ctx: {
+          engine: pier.workspace.engine,
+          ownAddresses: new Set(['sales@acme.test']),
+          messageIds: pier.workspace.messageIds,
+          teamActivity: pier.workspace.teamActivity,
+        },
       },
       {
         raw: Buffer.from(`Message-ID: <${id}@c.test>\r\nFrom: c@c.test\r\nTo: sales@acme.test\r\nSubject: ${subject}\r\n\r\nHello\r\n`),

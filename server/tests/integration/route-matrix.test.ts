@@ -214,7 +214,16 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '',
     ].join('\r\n');
     const stored = await ingestMail(
-      { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds: pier.workspace.messageIds } },
+      {
+        db,
+        blobs,
+        ctx: {
+          engine,
+          ownAddresses: await loadOwnAddresses(db),
+          messageIds: pier.workspace.messageIds,
+          teamActivity: pier.workspace.teamActivity,
+        },
+      },
       { raw: Buffer.from(raw), mailboxIds: [ids.mailbox ?? ''], source: 'import' },
     );
     return stored.conversationId;
@@ -481,9 +490,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
         '--b--',
         '',
       ].join('\r\n');
-      const { db, blobs, engine, messageIds } = pier.workspace;
+      const { db, blobs, engine, messageIds, teamActivity } = pier.workspace;
       const stored = await ingestMail(
-        { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds } },
+        { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds, teamActivity } },
         { raw: Buffer.from(raw), mailboxIds, source: 'smtp' },
       );
       pier.workspace.live.messagesStored([stored]);

@@ -36,7 +36,12 @@ describe.each(engines)('npm run pier -- search reindex, on %s', (engine) => {
     const info = (await createMailbox(ws.db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' })).id;
     const deps = {
       ...ws,
-      ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test', 'info@acme.test']), messageIds: ws.messageIds },
+      ctx: {
+        engine: ws.engine,
+        ownAddresses: new Set(['sales@acme.test', 'info@acme.test']),
+        messageIds: ws.messageIds,
+        teamActivity: ws.teamActivity,
+      },
     };
     const mails: [string, string][] = [
       ['old-1', sales],

@@ -43,7 +43,10 @@ describe.each(engines)('searching Chinese mail hard-wrapped by the sender’s cl
     database = await createTestDatabase(engine);
     ws = await openWorkspace({ ...database, secretKey: undefined });
     sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
-    const deps = { ...ws, ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds } };
+    const deps = {
+      ...ws,
+      ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds, teamActivity: ws.teamActivity },
+    };
     const mails = [
       // Wrapped at a fixed width by the client: 报 | 价 across a hard line break (CRLF).
       mail('hard-wrapped', 'text/plain; charset=utf-8', '8bit', '您好！我们想采购一批LED面板，请尽快报\r\n价，并寄送样品。\r\n'),

@@ -46,24 +46,33 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
       await ws.db.updateTable('mailboxes').set({ smtp_port: proxy.port }).where('id', '=', sales.id).execute();
       const { actor } = await createAgent(ws, sales, 'li.wei@acme.test', 'Li Wei');
       await saveSendPreferences(ws.db, actor.user.id, { undoSeconds: 5, title: '' });
-      const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds };
+      const ctx = {
+        engine: ws.engine,
+        ownAddresses: await loadOwnAddresses(ws.db),
+        messageIds: ws.messageIds,
+        teamActivity: ws.teamActivity,
+      };
       for (const subject of subjects) {
         const thread = await ingestMail(
           { db: ws.db, blobs: ws.blobs, ctx },
           { raw: Buffer.from(rawMail({ subject })), mailboxIds: [sales.id], source: 'import' },
         );
-        const item = await queueSend({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds }, actor, {
-          mailboxId: sales.id,
-          mode: 'reply',
-          conversationId: thread.conversationId,
-          to: [customer],
-          cc: [],
-          bcc: [],
-          subject: `Re: ${subject}`,
-          html: '<p>Confirmed, shipping Monday.</p>',
-          uploadIds: [],
-          force: false,
-        });
+        const item = await queueSend(
+          { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, teamActivity: ws.teamActivity },
+          actor,
+          {
+            mailboxId: sales.id,
+            mode: 'reply',
+            conversationId: thread.conversationId,
+            to: [customer],
+            cc: [],
+            bcc: [],
+            subject: `Re: ${subject}`,
+            html: '<p>Confirmed, shipping Monday.</p>',
+            uploadIds: [],
+            force: false,
+          },
+        );
         outboxIds.push(item.id);
       }
       // The undo window is over by the time the server starts; the crash send is the first due.

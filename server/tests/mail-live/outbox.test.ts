@@ -31,7 +31,14 @@ describe.each(engines)('outbox on %s', (engine) => {
   let sales: MailboxRow;
   let agent: Actor;
 
-  const deps = () => ({ db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, clock: ws.clock });
+  const deps = () => ({
+    db: ws.db,
+    engine: ws.engine,
+    blobs: ws.blobs,
+    messageIds: ws.messageIds,
+    teamActivity: ws.teamActivity,
+    clock: ws.clock,
+  });
   const workerDeps = (extra: Partial<Parameters<typeof outboxJobHandlers>[0]> = {}) => ({
     db: ws.db,
     blobs: ws.blobs,
@@ -44,7 +51,12 @@ describe.each(engines)('outbox on %s', (engine) => {
   async function customerWrites(subject: string, body = 'Please quote 500 pcs. 请报价。') {
     const messageId = `<${token()}@customer.test>`;
     const raw = Buffer.from(rawMail({ subject, messageId, body }));
-    const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds };
+    const ctx = {
+      engine: ws.engine,
+      ownAddresses: await loadOwnAddresses(ws.db),
+      messageIds: ws.messageIds,
+      teamActivity: ws.teamActivity,
+    };
     const stored = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     return { conversationId: stored.conversationId, messageId: stored.messageId, header: messageId };
   }
@@ -185,7 +197,12 @@ describe.each(engines)('outbox on %s', (engine) => {
     await new Promise((r) => setTimeout(r, 5));
     // The customer writes again while the agent is typing.
     const raw = Buffer.from(rawMail({ subject: `Re: ${subject}`, inReplyTo: thread.header, body: 'Also 200 pcs of the 6 mm size.' }));
-    const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds };
+    const ctx = {
+      engine: ws.engine,
+      ownAddresses: await loadOwnAddresses(ws.db),
+      messageIds: ws.messageIds,
+      teamActivity: ws.teamActivity,
+    };
     const second = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     expect(second.conversationId).toBe(thread.conversationId);
     const request = {
@@ -404,7 +421,12 @@ describe.each(engines)('outbox on %s', (engine) => {
         body: 'We want the same offer.',
       }),
     );
-    const ctx = { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds };
+    const ctx = {
+      engine: ws.engine,
+      ownAddresses: await loadOwnAddresses(ws.db),
+      messageIds: ws.messageIds,
+      teamActivity: ws.teamActivity,
+    };
     const second = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     expect(second.conversationId).toBe(first.conversationId);
     const toFirst = await composeContext(deps(), agent, {

@@ -12,6 +12,7 @@ export {
   prepareMail,
   storePreparedBatch,
   storePreparedMail,
+  type TeamActivityCheck,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
 export { deleteMailOnlyIn, moveMessageToConversation, removeUnsentMessage } from './mail-removal.js';

@@ -48,7 +48,16 @@ export type IngestContext = {
   ownAddresses: ReadonlySet<string>;
   /** Verifies the tag of Pier's own Message-IDs in threading headers (the workspace's `messageIds`). */
   messageIds: PierMessageIds;
+  /**
+   * Which of these conversations the team has worked on (notes, a person's events, outgoing mail,
+   * drafts): a copy of a stored mail never links such a conversation to one more mailbox (decision
+   * 0027). Triage and the outbox own that state, so the workspace passes it in (`teamActivity`).
+   */
+  teamActivity: TeamActivityCheck;
 };
+
+/** The conversations among `conversationIds` with team activity (see IngestContext.teamActivity). */
+export type TeamActivityCheck = (db: Db, conversationIds: string[]) => Promise<ReadonlySet<string>>;
 
 export type IngestResult = { messageId: string; conversationId: string; isNew: boolean };
 

@@ -10,7 +10,14 @@ import { AppError } from '../../errors.js';
 import { cancelWaitingJob, enqueueJob } from '../../jobs/queue.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
-import { conversationAccess, type PierMessageIds, prepareMail, removeUnsentMessage, storePreparedMail } from '../conversations/index.js';
+import {
+  conversationAccess,
+  type PierMessageIds,
+  prepareMail,
+  removeUnsentMessage,
+  storePreparedMail,
+  type TeamActivityCheck,
+} from '../conversations/index.js';
 import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { removeFromIndex } from '../search/index.js';
@@ -26,7 +33,14 @@ import { escapeHtml, textToHtml } from './templates.js';
 
 type SendRequest = z.output<typeof SendRequestSchema>;
 /** `clock` sets the end of the undo window (tests move it instead of waiting). */
-export type QueueDeps = { db: Kysely<Database>; engine: Engine; blobs: BlobStore; messageIds: PierMessageIds; clock?: Clock };
+export type QueueDeps = {
+  db: Kysely<Database>;
+  engine: Engine;
+  blobs: BlobStore;
+  messageIds: PierMessageIds;
+  teamActivity: TeamActivityCheck;
+  clock?: Clock;
+};
 
 export const SEND_JOB = 'outbox.send';
 export const sendJobKey = (outboxId: string, round: number) => `${SEND_JOB}:${outboxId}:${round}`;
@@ -164,7 +178,12 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       }
     }
     // The mail goes into the conversation its Message-ID names (a new mail starts it), as the agent chose.
-    const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(trx), messageIds: deps.messageIds };
+    const ctx = {
+      engine: deps.engine,
+      ownAddresses: await loadOwnAddresses(trx),
+      messageIds: deps.messageIds,
+      teamActivity: deps.teamActivity,
+    };
     const stored = await storePreparedMail(
       trx,
       ctx,

@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { type Engine, isUniqueViolation } from '../../db/database.js';
 import type { Database, FolderRow, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, type PierMessageIds, type PreparedMail, preparePoolFor, storePreparedBatch } from '../conversations/index.js';
+import {
+  type IngestResult,
+  type PierMessageIds,
+  type PreparedMail,
+  preparePoolFor,
+  storePreparedBatch,
+  type TeamActivityCheck,
+} from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import { storedFlags } from './flags.js';
 import { type FolderCheckpoint, resetFolder, saveCheckpoint } from './folder-queries.js';
@@ -16,6 +23,7 @@ export type SyncDeps = {
   logger: Logger;
   engine: Engine;
   messageIds: PierMessageIds;
+  teamActivity: TeamActivityCheck;
   /** Told after each committed batch (live updates); never inside the transaction. */
   onStored?: (results: IngestResult[]) => void;
 };
@@ -129,7 +137,12 @@ async function storeUids(
 ): Promise<void> {
   const batches = await batchesBySize(client, uids);
   if (batches.length === 0) return;
-  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db), messageIds: deps.messageIds };
+  const ctx = {
+    engine: deps.engine,
+    ownAddresses: await loadOwnAddresses(deps.db),
+    messageIds: deps.messageIds,
+    teamActivity: deps.teamActivity,
+  };
   const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     // Each mail goes to the prepare worker as soon as its bytes arrive, not when the whole batch

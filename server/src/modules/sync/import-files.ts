@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, type PierMessageIds, prepareMail, storePreparedMail } from '../conversations/index.js';
+import { type IngestResult, type PierMessageIds, prepareMail, storePreparedMail, type TeamActivityCheck } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 
 export type ImportCounts = { new: number; known: number; failed: number; failures: { file: string; error: string }[] };
@@ -21,13 +21,19 @@ export async function importMailFiles(
     blobs: BlobStore;
     engine: Engine;
     messageIds: PierMessageIds;
+    teamActivity: TeamActivityCheck;
     onStored?: (results: IngestResult[]) => void;
   },
   mailbox: MailboxRow,
   paths: string[],
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { new: 0, known: 0, failed: 0, failures: [] };
-  const ctx = { engine: deps.engine, ownAddresses: await loadOwnAddresses(deps.db), messageIds: deps.messageIds };
+  const ctx = {
+    engine: deps.engine,
+    ownAddresses: await loadOwnAddresses(deps.db),
+    messageIds: deps.messageIds,
+    teamActivity: deps.teamActivity,
+  };
   for await (const { file, raw } of mailSources(paths, counts)) {
     try {
       const prepared = await prepareMail(deps.blobs, raw);
