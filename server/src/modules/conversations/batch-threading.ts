@@ -99,10 +99,10 @@ export async function startBatchThreading(
   }
   // A copy may link a conversation holding only this mail, unless the team worked on it already:
   // its notes and replies must not follow the sender's re-sent first mail into another mailbox.
-  const copyCandidates = [...new Set(repeats.map((r) => r.conversationId))].filter((id) =>
-    repeats.some((r) => r.conversationId === id && !mailboxSets.get(id)?.has(r.mailboxId) && !outside.has(`${id}\n${r.mailboxId}`)),
+  const mayLink = repeats.filter(
+    (r) => !mailboxSets.get(r.conversationId)?.has(r.mailboxId) && !outside.has(`${r.conversationId}\n${r.mailboxId}`),
   );
-  const workedOn = await ctx.teamActivity(trx, copyCandidates);
+  const workedOn = await ctx.teamActivity(trx, [...new Set(mayLink.map((r) => r.conversationId))]);
   /** The batch's new messages in stored conversations, with the mailboxes they were delivered to. */
   const joinedInBatch = new Map<string, (readonly string[])[]>();
 
