@@ -391,6 +391,7 @@ program
         ownAddresses: await loadOwnAddresses(ws.db),
         messageIds: ws.messageIds,
         recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
       };
       const report = await checkStoredMail(
         { db: ws.db, blobs: ws.blobs, ctx },

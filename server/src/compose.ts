@@ -12,7 +12,14 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
-import { type AuthResults, createDnsResolver, createPierMessageIds, ingestMail, verifyInboundMail } from './modules/conversations/index.js';
+import {
+  type AuthResults,
+  createDnsResolver,
+  createPierMessageIds,
+  ingestMail,
+  type TeamActivityCheck,
+  verifyInboundMail,
+} from './modules/conversations/index.js';
 import { type EventSubscriber, eventJobHandlers } from './modules/events/index.js';
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
@@ -28,7 +35,7 @@ import {
   resolveAllowedHost,
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
-import { bounceSubscriber, outboxJobHandlers } from './modules/outbox/index.js';
+import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -39,7 +46,13 @@ import {
   securityMailJob,
 } from './modules/security/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
-import { recordReopened, triageSubscribers, WAKE_SNOOZED_JOB, wakeSnoozedConversations } from './modules/triage/index.js';
+import {
+  conversationsWorkedOnByTeam,
+  recordReopened,
+  triageSubscribers,
+  WAKE_SNOOZED_JOB,
+  wakeSnoozedConversations,
+} from './modules/triage/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -60,6 +73,9 @@ export async function openWorkspace(
   const secrets = createSecretBox(secretKey);
   // Pier's Message-IDs carry a tag keyed from the same secret (decision 0027).
   const messageIds = createPierMessageIds(secretKey);
+  // Ingest asks triage and the outbox whether the team worked on a conversation (decision 0027).
+  const teamActivity: TeamActivityCheck = async (db, conversationIds) =>
+    new Set([...(await conversationsWorkedOnByTeam(db, conversationIds)), ...(await conversationsWithOutgoingMail(db, conversationIds))]);
   const queue = createQueue(database.db, database.engine, clock);
   // Live updates: in-process with SQLite; LISTEN/NOTIFY across nodes with PostgreSQL.
   const bus = config.databaseUrl ? createPostgresBus({ db: database.db, databaseUrl: config.databaseUrl, logger }) : createLocalBus();
@@ -73,7 +89,20 @@ export async function openWorkspace(
     await database.close();
   };
   // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
-  return { database, db: database.db, engine: database.engine, blobs, secrets, messageIds, recordReopened, queue, live, clock, close };
+  return {
+    database,
+    db: database.db,
+    engine: database.engine,
+    blobs,
+    secrets,
+    messageIds,
+    recordReopened,
+    teamActivity,
+    queue,
+    live,
+    clock,
+    close,
+  };
 }
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
@@ -153,6 +182,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             ownAddresses: await loadOwnAddresses(db),
             messageIds: workspace.messageIds,
             recordReopened: workspace.recordReopened,
+            teamActivity: workspace.teamActivity,
           };
           const stored = await ingestMail({ db, blobs, ctx }, { raw, mailboxIds: mail.mailboxIds, source: 'smtp', authResults });
           live.messagesStored([stored]);
@@ -174,6 +204,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       blobs,
       messageIds: workspace.messageIds,
       recordReopened: workspace.recordReopened,
+      teamActivity: workspace.teamActivity,
       logger,
       webDir: config.webDir,
       secureCookies: isHttps(config),
@@ -204,6 +235,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         engine: workspace.database.engine,
         messageIds: workspace.messageIds,
         recordReopened: workspace.recordReopened,
+        teamActivity: workspace.teamActivity,
         secrets: workspace.secrets,
         hosts,
         workerId: localHolderId(),

@@ -22,7 +22,13 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { conversationRoutes, deleteMailOnlyIn, type PierMessageIds, type RecordReopened } from './modules/conversations/index.js';
+import {
+  conversationRoutes,
+  deleteMailOnlyIn,
+  type PierMessageIds,
+  type RecordReopened,
+  type TeamActivityCheck,
+} from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
@@ -42,6 +48,8 @@ export type HttpOptions = {
   /** Pier's tagged Message-IDs: written by the outbox, verified by ingest. */
   messageIds: PierMessageIds;
   recordReopened: RecordReopened;
+  /** Which conversations the team worked on (triage and outbox), for ingest (decision 0027). */
+  teamActivity: TeamActivityCheck;
   logger: Logger;
   webDir: string;
   secureCookies: boolean;
@@ -152,6 +160,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     engine: options.engine,
     messageIds: options.messageIds,
     recordReopened: options.recordReopened,
+    teamActivity: options.teamActivity,
     onStored: (results) => options.live.publisher.messagesStored(results),
   });
   if (options.live.hub) {
@@ -164,6 +173,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     engine: options.engine,
     messageIds: options.messageIds,
     recordReopened: options.recordReopened,
+    teamActivity: options.teamActivity,
     clock: options.clock,
   });
   await app.register(readingRoutes, {

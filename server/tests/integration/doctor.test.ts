@@ -59,7 +59,13 @@ describe.each(engines)('pier doctor on %s', (engine) => {
     const deps = {
       db: ws.db,
       blobs: ws.blobs,
-      ctx: { engine: ws.engine, ownAddresses: await loadOwnAddresses(ws.db), messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+      ctx: {
+        engine: ws.engine,
+        ownAddresses: await loadOwnAddresses(ws.db),
+        messageIds: ws.messageIds,
+        recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
+      },
     };
     await ingestMail(deps, { raw: stored, mailboxIds: [salesId], source: 'smtp' });
     await ingestMail(deps, { raw: order, mailboxIds: [salesId], source: 'import' });

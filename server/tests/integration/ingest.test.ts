@@ -30,6 +30,7 @@ describe.each(engines)('storing incoming mail on %s', (engine) => {
       ownAddresses: new Set(['sales@acme.test', 'info@acme.test']),
       messageIds: ws.messageIds,
       recordReopened: ws.recordReopened,
+      teamActivity: ws.teamActivity,
     },
   });
 
@@ -137,7 +138,13 @@ describe.each(engines)('threading, contacts and search on %s', (engine) => {
   let sales: string;
   const deps = () => ({
     ...ws,
-    ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+    ctx: {
+      engine: ws.engine,
+      ownAddresses: new Set(['sales@acme.test']),
+      messageIds: ws.messageIds,
+      recordReopened: ws.recordReopened,
+      teamActivity: ws.teamActivity,
+    },
   });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(
@@ -251,6 +258,7 @@ describe.each(engines)('storing a fetched batch at once on %s', (engine) => {
     ownAddresses: new Set(['sales@acme.test']),
     messageIds: ws.messageIds,
     recordReopened: ws.recordReopened,
+    teamActivity: ws.teamActivity,
   });
   const mail = (headers: Record<string, string>, body = 'Hello') =>
     Buffer.from(

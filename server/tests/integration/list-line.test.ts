@@ -30,6 +30,7 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
     ownAddresses: new Set(['sales@acme.test']),
     messageIds: ws.messageIds,
     recordReopened: ws.recordReopened,
+    teamActivity: ws.teamActivity,
   });
   const deliver = (headers: string, body: string, receivedAt: number) =>
     ingestMail(
@@ -122,7 +123,14 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
 
     // An outgoing reply (stored by the outbox through ingest) is the newest; undo send puts the line back.
     const item = await queueSend(
-      { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+      {
+        db: ws.db,
+        engine: ws.engine,
+        blobs: ws.blobs,
+        messageIds: ws.messageIds,
+        recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
+      },
       agent.actor,
       {
         mailboxId: sales.id,
@@ -141,7 +149,14 @@ describe.each(engines)('the denormalised list line on %s', (engine) => {
     expect(await line(first.conversationId)).toMatchObject({ fromAddress: 'sales@acme.test' });
     expect((await line(first.conversationId))?.snippet).toContain('USD 4.20');
     await cancelSend(
-      { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+      {
+        db: ws.db,
+        engine: ws.engine,
+        blobs: ws.blobs,
+        messageIds: ws.messageIds,
+        recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
+      },
       agent.actor,
       item.id,
     );
@@ -190,6 +205,7 @@ describe.each(engines)('the list API after writes (response cache) on %s', (engi
           ownAddresses: new Set(['sales@acme.test']),
           messageIds: pier.workspace.messageIds,
           recordReopened: pier.workspace.recordReopened,
+          teamActivity: pier.workspace.teamActivity,
         },
       },
       {

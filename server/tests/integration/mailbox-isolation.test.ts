@@ -58,8 +58,8 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
   }
   /** Stores a copy as a mailbox's sync would, one mailbox at a time. */
   async function synced(raw: string, mailbox: keyof typeof box) {
-    const { db, blobs, engine: e, messageIds, recordReopened } = pier.workspace;
-    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened };
+    const { db, blobs, engine: e, messageIds, recordReopened, teamActivity } = pier.workspace;
+    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened, teamActivity };
     return ingestMail({ db, blobs, ctx }, { raw: Buffer.from(raw), mailboxIds: [box[mailbox]], source: 'imap' });
   }
   const conversationOf = async (messageIdHeader: string) =>
@@ -416,6 +416,62 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     expect(await conversationOf(answer)).toBe(row.conversation_id);
     const detail = await as.sales.get<{ timeline: { kind: string }[] }>(`/api/conversations/${row.conversation_id}`);
     expect(detail.body.timeline.filter((t) => t.kind === 'message')).toHaveLength(2);
+  });
+
+  /** A customer's first mail synced by accounting@ alone (its copy in sales@ comes later): a conversation holding only it. */
+  async function firstMailInAccounting(label: string) {
+    const raw = rawMail({
+      messageId: id(label),
+      to: 'accounting@acme.test, sales@acme.test',
+      subject: `Shipment ${label}`,
+      body: 'Where is my order?',
+    });
+    const stored = await synced(raw, 'accounting');
+    return { raw, conversationId: stored.conversationId };
+  }
+  /** The copy arrives through sales@: still the same message, and the conversation stays closed to sales@ agents. */
+  async function expectCopyKeepsItClosed(first: { raw: string; conversationId: string }, secrets: string[]) {
+    const copy = await synced(first.raw, 'sales');
+    expect(copy).toMatchObject({ conversationId: first.conversationId, isNew: false });
+    thread = { ...thread, id: first.conversationId, secrets };
+    for (const who of ['sales', 'salesReader'] as const) await expectNothingOfTheAccountingThread(as[who]);
+  }
+
+  it('a copy synced by sales@ of a first mail that got an internal note does not show the note, nor the conversation, to sales@', async () => {
+    const first = await firstMailInAccounting('noted');
+    const note = `LONE-NOTE-SECRET-${++counter}`;
+    expect((await as.accounting.post(`/api/conversations/${first.conversationId}/notes`, { body: note })).status).toBe(201);
+    await expectCopyKeepsItClosed(first, [note]);
+  });
+
+  it('a copy synced by sales@ of a first mail with a reply queued, or queued and undone, shows no reply text to sales@', async () => {
+    for (const undo of [false, true]) {
+      const first = await firstMailInAccounting(undo ? 'undone' : 'replied');
+      const reply = `LONE-REPLY-SECRET-${++counter}`;
+      const sent = await as.accounting.post<{ id: string }>('/api/outbox', {
+        mailboxId: box.accounting,
+        mode: 'reply',
+        conversationId: first.conversationId,
+        to: [customer],
+        subject: 'Re: shipment',
+        html: `<p>${reply}</p>`,
+      });
+      expect(sent.status).toBe(202);
+      // Undone, the reply's message is gone and the conversation holds only the first mail again.
+      if (undo) expect((await as.accounting.post(`/api/outbox/${sent.body.id}/cancel`)).status).toBe(200);
+      await expectCopyKeepsItClosed(first, [reply]);
+    }
+  });
+
+  it('a copy synced by sales@ of a first mail nobody worked on yet shows its conversation in both queues', async () => {
+    const first = await firstMailInAccounting('untouched');
+    const copy = await synced(first.raw, 'sales');
+    expect(copy).toMatchObject({ conversationId: first.conversationId, isNew: false });
+    for (const who of ['sales', 'accounting'] as const) {
+      const list = await as[who].get<{ items: { id: string; mailboxIds: string[] }[] }>('/api/conversations');
+      const item = list.body.items.find((c) => c.id === first.conversationId);
+      expect(item?.mailboxIds.sort()).toEqual([box.sales, box.accounting].sort());
+    }
   });
 
   it('one mail to sales@ and info@ is one message in one conversation, shown in both queues', async () => {

@@ -222,6 +222,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
           ownAddresses: await loadOwnAddresses(db),
           messageIds: pier.workspace.messageIds,
           recordReopened: pier.workspace.recordReopened,
+          teamActivity: pier.workspace.teamActivity,
         },
       },
       { raw: Buffer.from(raw), mailboxIds: [ids.mailbox ?? ''], source: 'import' },
@@ -490,9 +491,9 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
         '--b--',
         '',
       ].join('\r\n');
-      const { db, blobs, engine, messageIds, recordReopened } = pier.workspace;
+      const { db, blobs, engine, messageIds, recordReopened, teamActivity } = pier.workspace;
       const stored = await ingestMail(
-        { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened } },
+        { db, blobs, ctx: { engine, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened, teamActivity } },
         { raw: Buffer.from(raw), mailboxIds, source: 'smtp' },
       );
       pier.workspace.live.messagesStored([stored]);

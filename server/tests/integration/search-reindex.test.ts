@@ -41,6 +41,7 @@ describe.each(engines)('npm run pier -- search reindex, on %s', (engine) => {
         ownAddresses: new Set(['sales@acme.test', 'info@acme.test']),
         messageIds: ws.messageIds,
         recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
       },
     };
     const mails: [string, string][] = [

@@ -45,7 +45,13 @@ describe.each(engines)('searching Chinese mail hard-wrapped by the sender’s cl
     sales = (await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
     const deps = {
       ...ws,
-      ctx: { engine: ws.engine, ownAddresses: new Set(['sales@acme.test']), messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+      ctx: {
+        engine: ws.engine,
+        ownAddresses: new Set(['sales@acme.test']),
+        messageIds: ws.messageIds,
+        recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
+      },
     };
     const mails = [
       // Wrapped at a fixed width by the client: 报 | 价 across a hard line break (CRLF).

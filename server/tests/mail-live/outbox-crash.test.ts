@@ -51,6 +51,7 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
         ownAddresses: await loadOwnAddresses(ws.db),
         messageIds: ws.messageIds,
         recordReopened: ws.recordReopened,
+        teamActivity: ws.teamActivity,
       };
       for (const subject of subjects) {
         const thread = await ingestMail(
@@ -58,7 +59,14 @@ describe.each(engines)('exactly once across a crash on %s', (engine) => {
           { raw: Buffer.from(rawMail({ subject })), mailboxIds: [sales.id], source: 'import' },
         );
         const item = await queueSend(
-          { db: ws.db, engine: ws.engine, blobs: ws.blobs, messageIds: ws.messageIds, recordReopened: ws.recordReopened },
+          {
+            db: ws.db,
+            engine: ws.engine,
+            blobs: ws.blobs,
+            messageIds: ws.messageIds,
+            recordReopened: ws.recordReopened,
+            teamActivity: ws.teamActivity,
+          },
           actor,
           {
             mailboxId: sales.id,

@@ -37,6 +37,7 @@ describe.each(engines)('outbox on %s', (engine) => {
     blobs: ws.blobs,
     messageIds: ws.messageIds,
     recordReopened: ws.recordReopened,
+    teamActivity: ws.teamActivity,
     clock: ws.clock,
   });
   const workerDeps = (extra: Partial<Parameters<typeof outboxJobHandlers>[0]> = {}) => ({
@@ -56,6 +57,7 @@ describe.each(engines)('outbox on %s', (engine) => {
       ownAddresses: await loadOwnAddresses(ws.db),
       messageIds: ws.messageIds,
       recordReopened: ws.recordReopened,
+      teamActivity: ws.teamActivity,
     };
     const stored = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     return { conversationId: stored.conversationId, messageId: stored.messageId, header: messageId };
@@ -202,6 +204,7 @@ describe.each(engines)('outbox on %s', (engine) => {
       ownAddresses: await loadOwnAddresses(ws.db),
       messageIds: ws.messageIds,
       recordReopened: ws.recordReopened,
+      teamActivity: ws.teamActivity,
     };
     const second = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     expect(second.conversationId).toBe(thread.conversationId);
@@ -426,6 +429,7 @@ describe.each(engines)('outbox on %s', (engine) => {
       ownAddresses: await loadOwnAddresses(ws.db),
       messageIds: ws.messageIds,
       recordReopened: ws.recordReopened,
+      teamActivity: ws.teamActivity,
     };
     const second = await ingestMail({ db: ws.db, blobs: ws.blobs, ctx }, { raw, mailboxIds: [sales.id], source: 'import' });
     expect(second.conversationId).toBe(first.conversationId);

@@ -10,6 +10,7 @@ import {
   selectConversationMailboxes,
   selectConversationsForBump,
 } from './conversation-queries.js';
+import type { TeamActivityCheck } from './ingest.js';
 import type { PierMessageIds } from './pier-message-id.js';
 import type { PreparedMail } from './prepare-mail.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
@@ -44,7 +45,7 @@ export type RepeatDelivery = { messageId: string; conversationId: string; mailbo
  */
 export async function startBatchThreading(
   trx: Db,
-  ctx: { ownAddresses: ReadonlySet<string>; messageIds: PierMessageIds },
+  ctx: { ownAddresses: ReadonlySet<string>; messageIds: PierMessageIds; teamActivity: TeamActivityCheck },
   fresh: FreshMail[],
   repeats: RepeatDelivery[],
 ) {
@@ -96,6 +97,12 @@ export async function startBatchThreading(
       if (!deliveredAgain.has(`${row.message_id}\n${mailboxId}`)) addTo(outside, `${row.conversation_id}\n${mailboxId}`, row.message_id);
     }
   }
+  // A copy may link a conversation holding only this mail, unless the team worked on it already:
+  // its notes and replies must not follow the sender's re-sent first mail into another mailbox.
+  const mayLink = repeats.filter(
+    (r) => !mailboxSets.get(r.conversationId)?.has(r.mailboxId) && !outside.has(`${r.conversationId}\n${r.mailboxId}`),
+  );
+  const workedOn = await ctx.teamActivity(trx, [...new Set(mayLink.map((r) => r.conversationId))]);
   /** The batch's new messages in stored conversations, with the mailboxes they were delivered to. */
   const joinedInBatch = new Map<string, (readonly string[])[]>();
 
@@ -199,12 +206,14 @@ export async function startBatchThreading(
      * Whether mail delivered to `mailboxId` shows its conversation there. A new mail's conversation
      * is in all its mailboxes already; a stored mail delivered to one more mailbox brings its
      * conversation along only when every other message of it was delivered there too: the same mail
-     * to sales@ and info@ is one conversation in both queues, but a copy never opens a thread.
+     * to sales@ and info@ is one conversation in both queues, but a copy never opens a thread, nor a
+     * conversation the team has worked on (notes, replies, a person's events).
      */
     showsIn(conversationId: string, mailboxId: string): boolean {
       const mailboxes = mailboxSets.get(conversationId);
       if (mailboxes?.has(mailboxId)) return true;
       if (outside.has(`${conversationId}\n${mailboxId}`)) return false;
+      if (workedOn.has(conversationId)) return false;
       if ((joinedInBatch.get(conversationId) ?? []).some((delivered) => !delivered.includes(mailboxId))) return false;
       mailboxes?.add(mailboxId);
       return true;

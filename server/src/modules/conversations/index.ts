@@ -13,6 +13,7 @@ export {
   type RecordReopened,
   storePreparedBatch,
   storePreparedMail,
+  type TeamActivityCheck,
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
 export { deleteMailOnlyIn, moveMessageToConversation, removeUnsentMessage } from './mail-removal.js';

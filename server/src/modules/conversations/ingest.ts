@@ -50,7 +50,16 @@ export type IngestContext = {
   messageIds: PierMessageIds;
   /** Triage's "reopened" event, written in this transaction when a customer's mail reopens a conversation (decision 0011). */
   recordReopened: RecordReopened;
+  /**
+   * Which of these conversations the team has worked on (notes, a person's events, outgoing mail,
+   * drafts): a copy of a stored mail never links such a conversation to one more mailbox (decision
+   * 0027). Triage and the outbox own that state, so the workspace passes it in (`teamActivity`).
+   */
+  teamActivity: TeamActivityCheck;
 };
+
+/** The conversations among `conversationIds` with team activity (see IngestContext.teamActivity). */
+export type TeamActivityCheck = (db: Db, conversationIds: string[]) => Promise<ReadonlySet<string>>;
 
 /**
  * Records that a customer's mail reopened a conversation from `previousStatus`, inside ingest's

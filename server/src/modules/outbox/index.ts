@@ -9,3 +9,4 @@ export { outboxRoutes } from './routes.js';
 export { DEFAULT_RETRY_DELAYS_MS, type OutboxWorkerDeps, outboxJobHandlers, runSendJob, runSentCopyJob } from './send-job.js';
 export { type Envelope, SmtpSendError, type SmtpTimeouts, sendRawMail } from './smtp-send.js';
 export { bounceSubscriber } from './subscribers.js';
+export { conversationsWithOutgoingMail } from './team-activity.js';

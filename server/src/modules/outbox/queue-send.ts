@@ -17,6 +17,7 @@ import {
   type RecordReopened,
   removeUnsentMessage,
   storePreparedMail,
+  type TeamActivityCheck,
 } from '../conversations/index.js';
 import { checkOutgoingMail, requestApproval } from '../fraud/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
@@ -39,6 +40,7 @@ export type QueueDeps = {
   blobs: BlobStore;
   messageIds: PierMessageIds;
   recordReopened: RecordReopened;
+  teamActivity: TeamActivityCheck;
   clock?: Clock;
 };
 
@@ -183,6 +185,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       ownAddresses: await loadOwnAddresses(trx),
       messageIds: deps.messageIds,
       recordReopened: deps.recordReopened,
+      teamActivity: deps.teamActivity,
     };
     const stored = await storePreparedMail(
       trx,

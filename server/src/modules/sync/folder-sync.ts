@@ -11,6 +11,7 @@ import {
   preparePoolFor,
   type RecordReopened,
   storePreparedBatch,
+  type TeamActivityCheck,
 } from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 import { storedFlags } from './flags.js';
@@ -24,6 +25,7 @@ export type SyncDeps = {
   engine: Engine;
   messageIds: PierMessageIds;
   recordReopened: RecordReopened;
+  teamActivity: TeamActivityCheck;
   /** Told after each committed batch (live updates); never inside the transaction. */
   onStored?: (results: IngestResult[]) => void;
 };
@@ -142,6 +144,7 @@ async function storeUids(
     ownAddresses: await loadOwnAddresses(deps.db),
     messageIds: deps.messageIds,
     recordReopened: deps.recordReopened,
+    teamActivity: deps.teamActivity,
   };
   const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {

@@ -5,7 +5,14 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { type IngestResult, type PierMessageIds, prepareMail, type RecordReopened, storePreparedMail } from '../conversations/index.js';
+import {
+  type IngestResult,
+  type PierMessageIds,
+  prepareMail,
+  type RecordReopened,
+  storePreparedMail,
+  type TeamActivityCheck,
+} from '../conversations/index.js';
 import { loadOwnAddresses } from '../mailboxes/index.js';
 
 export type ImportCounts = { new: number; known: number; failed: number; failures: { file: string; error: string }[] };
@@ -22,6 +29,7 @@ export async function importMailFiles(
     engine: Engine;
     messageIds: PierMessageIds;
     recordReopened: RecordReopened;
+    teamActivity: TeamActivityCheck;
     onStored?: (results: IngestResult[]) => void;
   },
   mailbox: MailboxRow,
@@ -33,6 +41,7 @@ export async function importMailFiles(
     ownAddresses: await loadOwnAddresses(deps.db),
     messageIds: deps.messageIds,
     recordReopened: deps.recordReopened,
+    teamActivity: deps.teamActivity,
   };
   for await (const { file, raw } of mailSources(paths, counts)) {
     try {

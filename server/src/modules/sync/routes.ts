@@ -11,7 +11,7 @@ import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import type { IngestResult, PierMessageIds, RecordReopened } from '../conversations/index.js';
+import type { IngestResult, PierMessageIds, RecordReopened, TeamActivityCheck } from '../conversations/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { importMailFiles } from './import-files.js';
 
@@ -34,6 +34,7 @@ export const importRoutes: FastifyPluginAsyncZod<{
   engine: Engine;
   messageIds: PierMessageIds;
   recordReopened: RecordReopened;
+  teamActivity: TeamActivityCheck;
   onStored?: (results: IngestResult[]) => void;
 }> = async (app, deps) => {
   app.addContentTypeParser(['application/mbox', 'message/rfc822', 'application/octet-stream'], (_request, payload, done) =>

@@ -15,6 +15,7 @@ export { recordReopened } from './events.js';
 export { type HandoverResult, type HandoverTarget, handOverConversations, openConversationsOf } from './handover.js';
 export { triageRoutes } from './routes.js';
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
+export { conversationsWorkedOnByTeam } from './team-activity.js';
 export { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';
 export { listNotesAndEvents, triageState } from './timeline.js';
 export { viewCounts } from './views.js';
