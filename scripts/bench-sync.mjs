@@ -95,7 +95,8 @@ try {
         password: env.PIER_TEST_MAIL_PASSWORD,
       }),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // Started as `npm start` starts Pier: glibc malloc with 2 arenas (decision 0026).
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } },
   );
   let childOut = '';
   child.stdout.on('data', (chunk) => {
