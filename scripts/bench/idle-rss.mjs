@@ -2,8 +2,9 @@
 // Idle memory of a started Pier: `node scripts/bench/idle-rss.mjs [--seconds 60]`. Configures ten
 // mailboxes on the test Dovecot (scripts/test-env, started here if it is not running; the small
 // test users, not bench@ with its 20,000 mails), starts `server/dist/main.js` as `npm start` does
-// (MALLOC_ARENA_MAX=2), lets the mailboxes sync and go IDLE, and prints one JSON line: the median
+// (MALLOC_ARENA_MAX=2, its V8 flags), lets the mailboxes sync and go IDLE, and prints one JSON line: the median
 // RSS over the last 10 seconds (idle_rss_mb) and the process's peak (peak_rss_mb). Decision 0026.
+// Run it on a fresh bench: the mail-live tests leave 40 MB mails in those users, still syncing at 40 s.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -53,7 +54,7 @@ for (let i = 0; i < 10; i++) {
 await ws.close();
 
 const port = await freePort();
-const pier = spawn(process.execPath, [dist('main.js')], {
+const pier = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=20', dist('main.js')], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
     ...process.env,
