@@ -86,6 +86,9 @@ try {
   const child = spawn(
     process.execPath,
     [
+      // The V8 flags `npm start` gives Pier (decision 0026).
+      '--max-semi-space-size=4',
+      '--heap-growing-percent=20',
       path.join(root, 'scripts/bench/sync-process.mjs'),
       JSON.stringify({
         dataDir,
@@ -95,7 +98,8 @@ try {
         password: env.PIER_TEST_MAIL_PASSWORD,
       }),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // glibc malloc with 2 arenas, as `npm start` starts Pier (decision 0026).
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } },
   );
   let childOut = '';
   child.stdout.on('data', (chunk) => {

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { Participant } from '../contacts/index.js';
-import { type IndexTexts, indexTextsOf } from '../search/index.js';
+// The search module's worker-safe file, not its index: this runs on the prepare workers (0026).
+import { type IndexTexts, indexTextsOf } from '../search/index-texts.js';
 import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
 import { messageIdentity } from './message-identity.js';
 import { type ParsedMail, parseMail } from './parse-mail.js';

@@ -1,5 +1,5 @@
 import type { DOMPurify } from 'dompurify';
-import { type CssContext, sanitizeCss } from './sanitize-css.js';
+import type { CssContext, sanitizeCss as SanitizeCss } from './sanitize-css.js';
 
 /**
  * Mail HTML made safe to show: DOMPurify (on a jsdom window) removes scripts,
@@ -31,18 +31,26 @@ const QUOTE_BLOCKS =
 const QUOTE_STARTS =
   '[id$="divRplyFwdMsg"], [id$="appendonsend"], [id$="isForwardContent"], [id$="isReplyContent"], hr[id$="stopSpelling"]';
 
-type Purifier = { purifier: DOMPurify; parseDocument: (html: string) => Document };
+type Purifier = { purifier: DOMPurify; parseDocument: (html: string) => Document; sanitizeCss: typeof SanitizeCss };
 let purifierPromise: Promise<Purifier> | undefined;
 
-/** jsdom takes about a second to load: only processes that show mail pay for it, once. */
+/**
+ * jsdom takes about a second to load: only processes that show mail pay for it, once. css-tree
+ * comes with it (~9 MB resident): a server that only syncs never loads either (decision 0026).
+ */
 function loadPurifier(): Promise<Purifier> {
   purifierPromise ??= (async () => {
-    const [{ default: createDOMPurify }, { JSDOM }] = await Promise.all([import('dompurify'), import('jsdom')]);
+    const [{ default: createDOMPurify }, { JSDOM }, { sanitizeCss }] = await Promise.all([
+      import('dompurify'),
+      import('jsdom'),
+      import('./sanitize-css.js'),
+    ]);
     const { window } = new JSDOM('');
     const parser = new window.DOMParser();
     return {
       purifier: createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),
       parseDocument: (html: string) => parser.parseFromString(html, 'text/html'),
+      sanitizeCss,
     };
   })();
   return purifierPromise;
@@ -102,7 +110,7 @@ const SVG_CSS_ATTRS = new Set([
 const URL_ATTRS = ['href', 'src', 'srcset', 'background', 'poster', 'cite', 'longdesc', 'lowsrc', 'dynsrc'];
 
 /** Blocked remote images so far, and the CSS already rewritten in this mail (newsletters repeat one style= hundreds of times). */
-type Counter = { blocked: number; css: Map<string, { css: string; blocked: number }> };
+type Counter = { blocked: number; css: Map<string, { css: string; blocked: number }>; sanitizeCss: typeof SanitizeCss };
 
 function rewriteImageUrl(raw: string, options: SanitizeOptions, counter: Counter): string | null {
   const value = raw.trim();
@@ -134,7 +142,7 @@ function rewriteCss(css: string, context: CssContext, options: SanitizeOptions, 
     return known.css;
   }
   const before = counter.blocked;
-  const safe = sanitizeCss(css, context, (url) => rewriteImageUrl(url, options, counter));
+  const safe = counter.sanitizeCss(css, context, (url) => rewriteImageUrl(url, options, counter));
   counter.css.set(key, { css: safe, blocked: counter.blocked - before });
   return safe;
 }
@@ -150,8 +158,8 @@ function decodeURIComponentSafe(value: string): string {
 const SAFE_LINK = /^(https?:|mailto:|tel:|#)/i;
 
 export async function sanitizeMailHtml(html: string, options: SanitizeOptions): Promise<SanitizedHtml> {
-  const { purifier, parseDocument } = await loadPurifier();
-  const counter: Counter = { blocked: 0, css: new Map() };
+  const { purifier, parseDocument, sanitizeCss } = await loadPurifier();
+  const counter: Counter = { blocked: 0, css: new Map(), sanitizeCss };
   purifier.removeAllHooks();
   purifier.addHook('uponSanitizeElement', (node, data) => {
     // <style> blocks are kept (mail layout depends on them) with their URLs and old IE tricks neutralised.

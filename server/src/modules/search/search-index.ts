@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { toIndexText } from './search-text.js';
+import { type IndexTexts, indexTextsOf } from './index-texts.js';
 
 export type SearchDocument = {
   messageId: string;
@@ -15,18 +15,6 @@ export type SearchDocument = {
   attachmentNames: string[];
 };
 
-/** A document as the engines index it (see search-text.ts); pure, so it can be made off the database path. */
-export type IndexTexts = { subject: string; participants: string; attachments: string; body: string; characters: string };
-
-export function indexTextsOf(doc: Pick<SearchDocument, 'subject' | 'body' | 'participants' | 'attachmentNames'>): IndexTexts {
-  const distinctCharacters = new Set<string>();
-  const subject = toIndexText(doc.subject, shortFieldChars, distinctCharacters);
-  const participants = toIndexText(doc.participants.join(' '), shortFieldChars, distinctCharacters);
-  const attachments = toIndexText(doc.attachmentNames.join(' '), shortFieldChars, distinctCharacters);
-  const body = toIndexText(doc.body, undefined, distinctCharacters);
-  return { subject, participants, attachments, body, characters: [...distinctCharacters].join(' ') };
-}
-
 /**
  * sort_key = received_at_ms * tieSlots + tie-breaker. 1024 slots per millisecond keep every key
  * below 2^53 (exact as a JS number, and as the int8 the pg driver reads as a number) until the
@@ -34,9 +22,6 @@ export function indexTextsOf(doc: Pick<SearchDocument, 'subject' | 'body' | 'par
  */
 export const tieSlots = 1024;
 const maxReceivedAt = Math.floor(Number.MAX_SAFE_INTEGER / tieSlots) - 1;
-/** Subject, addresses and file names are short; only the body gets the full budget. */
-const shortFieldChars = 4_000;
-
 function clampReceivedAt(receivedAt: number): number {
   // A forged or broken Date header must not push a key out of range.
   return Number.isFinite(receivedAt) ? Math.min(Math.max(Math.floor(receivedAt), 0), maxReceivedAt) : 0;

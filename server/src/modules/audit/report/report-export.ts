@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import PDFDocument from 'pdfkit';
 import { neutraliseFormula } from '../audit-csv.js';
 import type { QuarterlyReport, StoredReport, Unavailable } from './quarterly-report.js';
 import { accessChangeDetail, actionLabel, alertLabel, levelLabel, outcomeLabel, roleLabel, signalLabel } from './report-labels.js';
@@ -132,6 +131,8 @@ export function findCjkFont(candidates = CJK_FONTS): { path: string; family?: st
 
 export async function reportPdf(stored: StoredReport, fonts = CJK_FONTS): Promise<{ pdf: Buffer; cjkFont: string | null }> {
   const { report } = stored;
+  // Loaded on the first report (~19 MB resident): most processes never make one (decision 0026).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: 'Pier audit report', Creator: 'Pier' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
