@@ -103,8 +103,21 @@ export const ConversationDetailSchema = z.object({
     lastMessageAt: z.number().int(),
   }),
   customer: CustomerSchema.nullable(),
-  /** Other conversations with the same customer, newest first. */
-  related: z.array(z.object({ id: z.string(), subject: z.string(), status: ConversationStatusSchema, lastMessageAt: z.number().int() })),
+  /**
+   * Other conversations the reader may open, newest first: `via: 'mail'` ones hold the same mail or
+   * a mail this one named, kept apart because they are in other mailboxes (decision 0027), with the
+   * reader's mailboxes each is in; `via: 'customer'` ones are the same customer's other conversations.
+   */
+  related: z.array(
+    z.object({
+      id: z.string(),
+      subject: z.string(),
+      status: ConversationStatusSchema,
+      lastMessageAt: z.number().int(),
+      via: z.enum(['mail', 'customer']),
+      mailboxes: z.array(z.string()),
+    }),
+  ),
   timeline: z.array(TimelineItemSchema),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetailSchema>;

@@ -31,6 +31,7 @@ export interface Database
   conversations: ConversationsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_mailboxes: ConversationMailboxesTable;
+  conversation_relations: ConversationRelationsTable;
   jobs: JobsTable;
   folders: FoldersTable;
   leases: LeasesTable;
@@ -180,6 +181,15 @@ export interface ConversationMessagesTable {
 export interface ConversationMailboxesTable {
   conversation_id: string;
   mailbox_id: string;
+}
+
+/** Conversations kept apart by mailbox that name or copy each other's mail (migration 0030, decision 0027); both directions stored. */
+export interface ConversationRelationsTable {
+  conversation_id: string;
+  related_id: string;
+  /** 'copy': the same mail, delivered to a mailbox its conversation is not in; 'thread': the mail named a message of the other. */
+  reason: 'copy' | 'thread';
+  created_at: number;
 }
 
 export interface JobsTable {

@@ -59,6 +59,7 @@ const owners: Record<Table, Owner> = {
   conversations: 'conversations',
   conversation_messages: 'conversations',
   conversation_mailboxes: 'conversations',
+  conversation_relations: 'conversations',
   folders: 'sync',
   leases: 'sync',
   notifications: 'notifications',

@@ -205,4 +205,36 @@ describe('reading a conversation in the browser', () => {
     await shot('66-shortcuts-zh-CN');
     await page.keyboard.press('Escape');
   });
+
+  it('shows a reader of both mailboxes the conversation in another mailbox that a reply answers (decision 0027)', async () => {
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    const jonas = 'Jonas Weber <jonas@hanse-licht.de>';
+    await smtp.sendMail({
+      from: jonas,
+      to: 'info@acme.test',
+      subject: 'Zahlung Auftrag 77',
+      text: 'Bitte senden Sie die Rechnung.',
+      messageId: '<order77@hanse-licht.de>',
+    });
+    await smtp.sendMail({
+      from: jonas,
+      to: 'sales@acme.test',
+      subject: 'AW: Zahlung Auftrag 77',
+      text: 'Haben Sie die Rechnung schon?',
+      messageId: '<order77-2@hanse-licht.de>',
+      inReplyTo: '<order77@hanse-licht.de>',
+      references: ['<order77@hanse-licht.de>'],
+    });
+    smtp.close();
+    await page.getByTestId('conversation-item').filter({ hasText: 'AW: Zahlung Auftrag 77' }).click();
+    const link = page.getByTestId('related-by-mail');
+    await expect.poll(() => link.textContent()).toBe('info@acme.test 中的相关会话: Zahlung Auftrag 77');
+    await shot('67-related-by-mail-zh-CN');
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => link.textContent()).toBe('Related conversation in info@acme.test: Zahlung Auftrag 77');
+    await shot('67-related-by-mail-en');
+    await link.locator('a').click();
+    await expect.poll(subject).toBe('Zahlung Auftrag 77');
+    expect(await page.getByTestId('related-by-mail').textContent()).toContain('sales@acme.test');
+  });
 });

@@ -237,6 +237,10 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     await expectNoFrameOfTheThreadInSales(attackConversation);
     await expectNothingOfTheAccountingThread(as.sales);
     await expectNothingOfTheAccountingThread(as.salesReader);
+    // The link between the two is shown only to someone who can read both mailboxes.
+    expect(JSON.stringify((await as.sales.get(`/api/conversations/${attackConversation}`)).body)).not.toContain(thread.id);
+    const both = await as.both.get<{ related: { id: string; via: string }[] }>(`/api/conversations/${attackConversation}`);
+    expect(both.body.related).toContainEqual(expect.objectContaining({ id: thread.id, via: 'mail' }));
   });
 
   it('a mail to sales@ with the customer’s forged From and “Re: <subject>” and no threading headers starts a new conversation in sales@', async () => {
@@ -306,19 +310,48 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     expect(b).toMatchObject({ messageId: a.messageId, conversationId: a.conversationId });
     expect(a.conversationId).not.toBe(thread.id);
     expect((await as.accounting.get(`/api/conversations/${a.conversationId}`)).status).toBe(200);
-    // accounting@ first: the mail joins the thread; its copy in sales@ does not bring the thread along.
+    // accounting@ first: the mail joins the thread; its copy in sales@ does not bring the thread
+    // along, but sales@ gets the mail: a message of its own in a new conversation in sales@.
+    const orderAs = id('order-as');
     const accountingFirst = rawMail({
-      messageId: id('order-as'),
+      messageId: orderAs,
       to: 'sales@acme.test',
       cc: 'accounting@acme.test',
       inReplyTo: thread.first,
       subject: `Re: ${thread.subject}`,
+      body: 'Copy for sales',
     });
     const c = await synced(accountingFirst, 'accounting');
     const d = await synced(accountingFirst, 'sales');
     expect(c.conversationId).toBe(thread.id);
-    expect(d).toMatchObject({ messageId: c.messageId, conversationId: thread.id, isNew: false });
+    expect(d.isNew).toBe(true);
+    expect(d.conversationId).not.toBe(thread.id);
+    expect(d.messageId).not.toBe(c.messageId);
+    const inSales = await as.sales.get<{ items: { id: string; mailboxIds: string[] }[] }>('/api/conversations');
+    expect(inSales.body.items.find((i) => i.id === d.conversationId)?.mailboxIds).toEqual([box.sales]);
+    const salesView = await as.sales.get<{ related: { id: string }[] }>(`/api/conversations/${d.conversationId}`);
+    expect(JSON.stringify(salesView.body)).toContain('Copy for sales');
+    expect(salesView.body.related.map((r) => r.id)).not.toContain(thread.id);
+    // Someone who reads both mailboxes is shown the link between the two.
+    const bothView = await as.both.get<{ related: { id: string; via: string; mailboxes: string[] }[] }>(
+      `/api/conversations/${d.conversationId}`,
+    );
+    expect(bothView.body.related.find((r) => r.id === thread.id)).toMatchObject({ via: 'mail', mailboxes: ['accounting@acme.test'] });
+    // Synced again (another folder, a full resync): the same copy, nothing new.
+    expect(await synced(accountingFirst, 'sales')).toMatchObject({
+      messageId: d.messageId,
+      conversationId: d.conversationId,
+      isNew: false,
+    });
+    // The customer's next mail to sales@ answering it joins sales@'s conversation, not the thread.
+    const next = id('order-as-next');
+    await deliver(rawMail({ messageId: next, inReplyTo: orderAs, subject: `Re: ${thread.subject}`, body: 'Next one' }), [
+      'sales@acme.test',
+    ]);
+    expect(await conversationOf(next)).toBe(d.conversationId);
+    await expectNoFrameOfTheThreadInSales(d.conversationId);
     await expectNothingOfTheAccountingThread(as.sales);
+    await expectNothingOfTheAccountingThread(as.salesReader);
   });
 
   it('an attack that arrives before the customer’s next genuine mail does not catch it, and the genuine mail joins the thread', async () => {
@@ -429,10 +462,18 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     const stored = await synced(raw, 'accounting');
     return { raw, conversationId: stored.conversationId };
   }
-  /** The copy arrives through sales@: still the same message, and the conversation stays closed to sales@ agents. */
+  /**
+   * The copy arrives through sales@: sales@ gets the customer's mail in a conversation of its own,
+   * and the worked-on conversation stays closed to sales@ agents.
+   */
   async function expectCopyKeepsItClosed(first: { raw: string; conversationId: string }, secrets: string[]) {
     const copy = await synced(first.raw, 'sales');
-    expect(copy).toMatchObject({ conversationId: first.conversationId, isNew: false });
+    expect(copy.isNew).toBe(true);
+    expect(copy.conversationId).not.toBe(first.conversationId);
+    for (const who of ['sales', 'salesReader'] as const) {
+      const view = await as[who].get(`/api/conversations/${copy.conversationId}`);
+      expect(JSON.stringify(view.body)).toContain('Where is my order?');
+    }
     thread = { ...thread, id: first.conversationId, secrets };
     for (const who of ['sales', 'salesReader'] as const) await expectNothingOfTheAccountingThread(as[who]);
   }

@@ -11,6 +11,9 @@ export const readingEn = {
     inMailboxes: 'In',
     related: 'Other conversations with this customer',
     relatedNone: 'No other conversations with this customer.',
+    relatedByMail: 'Related conversation in {{mailboxes}}',
+    relatedByMailHint:
+      'This mail is also part of a conversation in another mailbox. It is kept apart so that each mailbox shows only its own mail.',
     noSubject: '(no subject)',
   },
   customer: {

@@ -9,6 +9,8 @@ export const readingZhCN: ReadingCatalogue = {
     inMailboxes: '所在邮箱',
     related: '与该客户的其他会话',
     relatedNone: '与该客户没有其他会话。',
+    relatedByMail: '{{mailboxes}} 中的相关会话',
+    relatedByMailHint: '这封邮件也属于另一个邮箱中的会话。为使每个邮箱只显示自己的邮件，两者分开保存。',
     noSubject: '（无主题）',
   },
   customer: {

@@ -13,6 +13,7 @@ import {
 import type { TeamActivityCheck } from './ingest.js';
 import type { PierMessageIds } from './pier-message-id.js';
 import type { PreparedMail } from './prepare-mail.js';
+import type { ConversationRelation } from './relations.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
 import { decideThread, SUBJECT_FALLBACK_WINDOW_MS, type ThreadMail, usesSubjectFallback } from './threading.js';
 
@@ -145,8 +146,12 @@ export async function startBatchThreading(
     return candidates;
   };
 
+  /** Conversations this batch keeps apart from ones the evidence named (see relations.ts). */
+  const relations: ConversationRelation[] = [];
+
   return {
     conversations,
+    relations,
 
     /** The conversation of a new mail: the one the sender chose (the outbox), or threading's. */
     async threadNew(mail: FreshMail, direction: 'in' | 'out', receivedAt: number): Promise<string> {
@@ -162,10 +167,8 @@ export async function startBatchThreading(
       };
       const pierConversation = pierConversations.get(mail) ?? null;
       // The outbox names the conversation (a new mail's does not exist yet); threading finds only existing ones.
-      const joined = mail.conversationId
-        ? exists(mail.conversationId)
-          ? mail.conversationId
-          : null
+      const decision = mail.conversationId
+        ? { conversationId: exists(mail.conversationId) ? mail.conversationId : null, related: [] }
         : decideThread(
             thread,
             {
@@ -175,8 +178,13 @@ export async function startBatchThreading(
               sameSubject: await sameSubject(thread),
             },
             (id) => mailboxSets.get(id),
-          ).conversationId;
+          );
+      const joined = decision.conversationId;
       const conversationId = joined ?? mail.conversationId ?? newId();
+      // Evidence that named a conversation in another mailbox: a link for people who can read both.
+      if (!joined && 'related' in decision) {
+        for (const relatedId of decision.related) relations.push({ conversationId, relatedId, reason: 'thread' });
+      }
       if (joined) {
         // A new message moves the conversation up the list (never down: mail can arrive late).
         const state = await touchStored(joined);

@@ -23,6 +23,7 @@ import {
 import type { AuthResults } from './mail-auth.js';
 import type { PierMessageIds } from './pier-message-id.js';
 import { type PreparedMail, prepareMail } from './prepare-mail.js';
+import { relateConversations } from './relations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -106,13 +107,19 @@ export type BatchItem = {
  * are kept in memory so later mails of the batch find them (batch-threading.ts; the decision
  * is threading.ts); then every table gets one multi-row INSERT. `message.received` is published once per new message, in this transaction.
  */
-export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: BatchItem[]): Promise<IngestResult[]> {
+export async function storePreparedBatch(trx: Db, ctx: IngestContext, input: BatchItem[]): Promise<IngestResult[]> {
   const now = Date.now();
   const byIdentity = new Map<string, { messageId: string; conversationId: string }>();
-  for (const row of await findMessagesByIdentities(trx, [...new Set(items.map((i) => i.mail.identity))])) {
+  const lookup = input.flatMap((i) => [i.mail.identity, copyIdentity(i.mail.identity, i.location.mailboxId)]);
+  for (const row of await findMessagesByIdentities(trx, [...new Set(lookup)])) {
     if (!row.conversation_id) throw new Error(`message ${row.id} has no conversation`);
     byIdentity.set(row.identity, { messageId: row.id, conversationId: row.conversation_id });
   }
+  // A mailbox that already holds its own copy of a mail (see below) gets that copy again.
+  const items = input.map((item) => {
+    const copy = copyIdentity(item.mail.identity, item.location.mailboxId);
+    return byIdentity.has(copy) ? { ...item, mail: { ...item.mail, identity: copy } } : item;
+  });
   // A new mail is threaded once, knowing every mailbox the batch delivers it to (SMTP: all recipients).
   const fresh = new Map<string, FreshMail>();
   const repeats: RepeatDelivery[] = [];
@@ -129,6 +136,7 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
 
   const rows = newBatchRows();
   const results: IngestResult[] = [];
+  const copies: { index: number; item: BatchItem; of: string }[] = [];
   for (const { mail, location } of items) {
     const receivedAt = location.receivedAt ?? now;
     const existing = byIdentity.get(mail.identity);
@@ -151,6 +159,12 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
         conversation_id: conversationId,
         mailbox_id: location.mailboxId,
       });
+    } else {
+      // The stored conversation may not follow this delivery (decision 0027): the mailbox gets
+      // the mail as a message of its own, threaded within that mailbox, stored after this batch.
+      copies.push({ index: results.length, item: { mail, location }, of: conversationId });
+      results.push({ messageId, conversationId, isNew: false });
+      continue;
     }
     rows.locations.push({
       id: newId(),
@@ -166,7 +180,33 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, items: Bat
     results.push({ messageId, conversationId, isNew: !existing });
   }
   await writeBatch(trx, ctx, rows, threading.conversations, byIdentity, now);
+  await relateConversations(trx, threading.relations, now);
+  if (copies.length > 0) {
+    const stored = await storePreparedBatch(
+      trx,
+      ctx,
+      copies.map(({ item }) => ({ ...item, mail: { ...item.mail, identity: copyIdentity(item.mail.identity, item.location.mailboxId) } })),
+    );
+    copies.forEach((copy, i) => {
+      const result = stored[i];
+      if (result) results[copy.index] = result;
+    });
+    const relations = copies.flatMap((copy, i) => {
+      const result = stored[i];
+      return result ? [{ conversationId: result.conversationId, relatedId: copy.of, reason: 'copy' as const }] : [];
+    });
+    await relateConversations(trx, relations, now);
+  }
   return results;
+}
+
+/**
+ * The identity of a mailbox's own copy of a stored mail whose conversation may not be shown in
+ * that mailbox (decision 0027): a reply Cc'd to sales@ into an accounting@-only thread, synced by
+ * accounting@ first. Stored identities are SHA-256 hex, so the prefix never meets one.
+ */
+export function copyIdentity(identity: string, mailboxId: string): string {
+  return `copy:${mailboxId}:${identity}`;
 }
 
 /** The rows a batch inserts, table by table. */

@@ -2,7 +2,7 @@ import type { ConversationDetail, TimelineItem } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { conversationAccess } from '../conversations/index.js';
+import { conversationAccess, relatedByMail } from '../conversations/index.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
 import {
   selectAttachments,
@@ -64,7 +64,8 @@ export async function loadConversationDetail(
 
   const sources = input.sources ?? {};
   const context = { conversationId, reader };
-  const [mailboxes, messages, contact, related, extraItems, facets] = await Promise.all([
+  const readableByReader = mailboxIdsWith(reader.scope, 'read');
+  const [mailboxes, messages, contact, related, linked, extraItems, facets] = await Promise.all([
     selectMailboxes(db, readable),
     selectTimelineMessages(db, conversationId),
     conversation.counterparty ? selectContact(db, conversation.counterparty) : Promise.resolve(undefined),
@@ -72,10 +73,11 @@ export async function loadConversationDetail(
       ? selectRelatedConversations(db, {
           counterparty: conversation.counterparty,
           excludeId: conversationId,
-          mailboxIds: mailboxIdsWith(reader.scope, 'read'),
+          mailboxIds: readableByReader,
           limit: RELATED_LIMIT,
         })
       : Promise.resolve([]),
+    relatedByMail(db, conversationId, readableByReader),
     Promise.all((sources.timelineSources ?? []).map((source) => source(db, context))),
     Promise.all((sources.facetSources ?? []).map((source) => source(db, context))),
   ]);
@@ -143,7 +145,36 @@ export async function loadConversationDetail(
           timeZone: timeZoneOfCountry(country),
         }
       : null,
-    related: related.map((r) => ({ id: r.id, subject: r.subject, status: r.status, lastMessageAt: r.last_message_at })),
+    related: await relatedList(db, linked, related),
     timeline,
   };
+}
+
+/** The mail-linked conversations first (they are why this one stands apart), then the customer's others. */
+async function relatedList(
+  db: Db,
+  linked: Awaited<ReturnType<typeof relatedByMail>>,
+  byCustomer: Awaited<ReturnType<typeof selectRelatedConversations>>,
+): Promise<ConversationDetail['related']> {
+  const addresses = new Map((await selectMailboxes(db, [...new Set(linked.flatMap((l) => l.mailboxIds))])).map((m) => [m.id, m.address]));
+  const mail = linked.map((l) => ({
+    id: l.id,
+    subject: l.subject,
+    status: l.status,
+    lastMessageAt: l.lastMessageAt,
+    via: 'mail' as const,
+    mailboxes: l.mailboxIds.flatMap((id) => addresses.get(id) ?? []),
+  }));
+  const seen = new Set(mail.map((m) => m.id));
+  const customer = byCustomer
+    .filter((r) => !seen.has(r.id))
+    .map((r) => ({
+      id: r.id,
+      subject: r.subject,
+      status: r.status,
+      lastMessageAt: r.last_message_at,
+      via: 'customer' as const,
+      mailboxes: [],
+    }));
+  return [...mail, ...customer];
 }

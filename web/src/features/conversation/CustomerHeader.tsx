@@ -27,6 +27,8 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
   const { t } = useTranslation(READING_NS);
   const now = useMinuteClock();
   const { customer, conversation, related } = detail;
+  const byMail = related.filter((r) => r.via === 'mail');
+  const byCustomer = related.filter((r) => r.via === 'customer');
   const local = customer?.timeZone ? localTimeIn(customer.timeZone, now) : null;
   return (
     <header className="conv-header" data-testid="conversation-header">
@@ -69,13 +71,22 @@ export function CustomerHeader({ detail, hrefFor }: { detail: ConversationDetail
           </span>
         ))}
       </div>
-      {related.length > 0 ? (
+      {byMail.map((r) => (
+        <p key={r.id} className="related-by-mail" data-testid="related-by-mail" title={t('pane.relatedByMailHint')}>
+          <Link to={hrefFor(r.id)}>
+            {t('pane.relatedByMail', { mailboxes: r.mailboxes.join(', ') })}
+            {': '}
+            <bdi>{r.subject || t('pane.noSubject')}</bdi>
+          </Link>
+        </p>
+      ))}
+      {byCustomer.length > 0 ? (
         <details className="related" data-testid="related-conversations">
           <summary>
-            {t('pane.related')} <span className="count">{related.length}</span>
+            {t('pane.related')} <span className="count">{byCustomer.length}</span>
           </summary>
           <ul>
-            {related.map((r) => (
+            {byCustomer.map((r) => (
               <li key={r.id}>
                 <Link to={hrefFor(r.id)}>
                   <span className="related-subject">
