@@ -1,12 +1,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { decodeLabelledUtf8, decodeUndeclared, isValidUtf8 } from './charset-detection.js';
-import { decodeBytes, resolveCharset } from './charsets.js';
+import { checkedCjkCodec, decodeLabelledUtf8, decodeUndeclared, isValidUtf8 } from './charset-detection.js';
+import { decodeBytes, resolveCharset, UTF7 } from './charsets.js';
 
 // Body decoding: the stream mailparser's `Iconv` option asks for
 
 /** Labels prepareParserInput() puts on text parts mailparser would otherwise read as UTF-8 unchecked. */
 export const UNDECLARED_LABEL = 'x-pier-undeclared';
 export const UTF8_LABEL = 'x-pier-utf-8';
+/** UTF-7, which mailparser would otherwise leave undecoded instead of asking BodyDecoder. */
+export const UTF7_LABEL = 'x-pier-utf-7';
 
 /**
  * Stands in for node-iconv's `Iconv` (mailparser's documented hook for body charsets). It
@@ -45,9 +47,12 @@ export class BodyDecoder extends Transform {
 export function decodeBody(bytes: Buffer, label: string): string {
   const [name = '', hintLabel = ''] = label.toLowerCase().split('+');
   // Resolved again: a label is text from the mail, and UTF-7 must never be chosen as a hint.
-  const hint = hintLabel ? resolveCharset(hintLabel) : null;
+  const resolvedHint = hintLabel ? resolveCharset(hintLabel) : null;
+  const hint = resolvedHint === UTF7 ? null : resolvedHint;
   if (name === UNDECLARED_LABEL) return decodeUndeclared(bytes, hint);
   if (name === UTF8_LABEL) return decodeLabelledUtf8(bytes, hint);
+  if (name === UTF7_LABEL) return decodeBytes(bytes, UTF7);
   const codec = resolveCharset(label);
-  return codec ? decodeBytes(bytes, codec) : decodeUndeclared(bytes, null);
+  // A declared Chinese, Japanese or Korean charset is checked against the bytes (big5 on GB2312).
+  return codec ? decodeBytes(bytes, checkedCjkCodec(bytes, codec)) : decodeUndeclared(bytes, null);
 }

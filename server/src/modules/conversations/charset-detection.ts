@@ -1,5 +1,7 @@
 import { BIG5, decodeBytes, GB18030, ISO_2022_JP, resolveCharset, UTF8, WINDOWS_1252 } from './charsets.js';
 
+const CJK_CODECS = new Set([GB18030, BIG5, 'shiftjis', 'eucjp', 'cp949']);
+
 // Detection, for 8-bit text whose charset was not declared (or was declared as ASCII/UTF-8 and is not)
 
 /**
@@ -115,4 +117,26 @@ export function decodeLabelledUtf8(bytes: Buffer, hint: string | null): string {
     else if (char.charCodeAt(0) >= 0x80) valid++;
   }
   return invalid === 0 || valid > invalid ? text : decodeBytes(bytes, detectCharset(bytes, hint));
+}
+
+/**
+ * The codec for a declared charset, checked when it is Chinese, Japanese or Korean: gateways
+ * relabel mail, and GB2312 bytes under a big5 label decode "cleanly" into rare characters.
+ * When the declared decoding has unmapped bytes, or Chinese whose share of common characters is
+ * a third of the other Chinese decoding's, detection decides instead (detectCharset).
+ */
+export function checkedCjkCodec(bytes: Buffer, declared: string): string {
+  if (!CJK_CODECS.has(declared) || !bytes.some((byte) => byte >= 0x80) || isValidUtf8(bytes)) return declared;
+  const common = declared === BIG5 ? COMMON_TRADITIONAL : COMMON_SIMPLIFIED;
+  const own = scoreDecoding(bytes, declared, common);
+  if (declared === GB18030 || declared === BIG5) {
+    const other = declared === GB18030 ? scoreDecoding(bytes, BIG5, COMMON_TRADITIONAL) : scoreDecoding(bytes, GB18030, COMMON_SIMPLIFIED);
+    const ratio = (score: DecodingScore) => (score.ideographs ? score.common / score.ideographs : 0);
+    const otherIsClean = other.ideographs > 0 && other.bad * 30 <= other.ideographs;
+    if (otherIsClean && ratio(other) >= 0.1 && (ratio(own) * 3 < ratio(other) || own.bad > other.bad)) return other.codec;
+    return declared;
+  }
+  if (own.bad === 0) return declared;
+  const detected = detectCharset(bytes, null);
+  return detected === WINDOWS_1252 ? declared : detected;
 }

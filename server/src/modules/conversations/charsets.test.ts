@@ -23,7 +23,7 @@ describe('resolveCharset', () => {
     ['win-1251', 'windows1251'],
     ['UTF-8', 'utf-8'],
     ['utf-8*en', 'utf-8'],
-    ['UTF-7', 'utf-8'],
+    ['UTF-7', 'utf7'],
   ])('resolves %s to %s', (label, codec) => {
     expect(resolveCharset(label)).toBe(codec);
   });

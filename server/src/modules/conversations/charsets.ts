@@ -7,6 +7,7 @@ export const GB18030 = 'gb18030';
 export const BIG5 = 'big5hkscs';
 export const WINDOWS_1252 = 'windows-1252';
 export const ISO_2022_JP = 'iso-2022-jp';
+export const UTF7 = 'utf7';
 
 /**
  * Label → decoder, keys compared as iconv-lite compares them (lower case, letters and digits).
@@ -15,7 +16,9 @@ export const ISO_2022_JP = 'iso-2022-jp';
  * - Big5-HKSCS is a superset of Big5 (Hong Kong names and Cantonese characters).
  * - iso-8859-1 and us-ascii labels hold windows-1252 in practice (WHATWG Encoding, "latin1").
  * - ks_c_5601-1987 is what Outlook calls CP949; Shift_JIS is Windows-31J (NEC/IBM rows).
- * - UTF-7 is refused (`+ADw-script+AD4-` would become markup): read as UTF-8, it stays literal.
+ * - UTF-7 is decoded (`Fr+APY-sche`). Its old danger, `+ADw-script+AD4-` turning into markup,
+ *   was a browser reading UTF-7 pages; Pier stores the decoded text and sanitises HTML after
+ *   decoding like any other (reading/sanitize-html.ts). It is never used as a guess (decodeBody).
  */
 const CHARSET_ALIASES = new Map<string, string>([
   ...aliases(
@@ -33,7 +36,8 @@ const CHARSET_ALIASES = new Map<string, string>([
   ...aliases('shiftjis', 'shiftjis sjis xsjis mskanji csshiftjis windows31j ms932 cp932'),
   ...aliases('eucjp', 'eucjp xeucjp cseucpkdfmtjapanese'),
   ...aliases(ISO_2022_JP, 'iso2022jp csiso2022jp jis iso2022jp1 iso2022jp2 iso2022jp3 xiso2022jp'),
-  ...aliases(UTF8, 'utf8 unicode11utf8 xunicode20utf8 utf7 utf7imap unicode11utf7 csunicode11utf7'),
+  ...aliases(UTF8, 'utf8 unicode11utf8 xunicode20utf8'),
+  ...aliases(UTF7, 'utf7 unicode11utf7 csunicode11utf7'),
 ]);
 
 function aliases(codec: string, labels: string): [string, string][] {

@@ -1,6 +1,7 @@
-import { UNDECLARED_LABEL, UTF8_LABEL } from './body-decoder.js';
+import { UNDECLARED_LABEL, UTF7_LABEL, UTF8_LABEL } from './body-decoder.js';
+import { repairedField } from './body-repair.js';
 import { detectCharset, isValidUtf8 } from './charset-detection.js';
-import { decodeBytes, resolveCharset, UTF8, WINDOWS_1252 } from './charsets.js';
+import { decodeBytes, resolveCharset, UTF7, UTF8, WINDOWS_1252 } from './charsets.js';
 import { decodeToken, ENCODED_WORD, tokeniseHeader } from './encoded-words.js';
 import { type MimePart, walkMime } from './mime-prewalk.js';
 
@@ -9,7 +10,11 @@ import { type MimePart, walkMime } from './mime-prewalk.js';
 /** Headers whose text mailparser decodes and Pier uses; the rest keep their encoded words. */
 const DECODED_HEADERS = new Set(['subject', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'content-type', 'content-disposition']);
 
-export type PreparedInput = { input: Buffer; issues: string[]; headerCodec: string };
+export type PreparedInput = {
+  input: Buffer;
+  issues: string[];
+  headerCodec: string;
+};
 
 /**
  * The copy of the mail that mailparser reads (see parseMail for why it is needed). Only header
@@ -43,6 +48,7 @@ export function prepareParserInput(raw: Buffer): PreparedInput {
       else if (!isValidUtf8(value)) value = Buffer.from(decodeBytes(value, headerCodec), 'utf8');
       if (field.name === 'content-type' || field.name === 'content-disposition') value = rewriteRfc2231(value, headerCodec);
       if (field === contentType && part.isText) value = relabelText(value, part.charset, hint);
+      value = repairedField(part, field.name, value, undeclaredLabel(hint));
       if (field.name === '' || value.equals(field.value)) continue;
       // The value keeps its leading space; the field loses its folding, which no parser needs.
       const name = raw.subarray(field.start, raw.indexOf(0x3a, field.start) + 1);
@@ -52,6 +58,7 @@ export function prepareParserInput(raw: Buffer): PreparedInput {
       const line = `Content-Type: text/plain; charset="${undeclaredLabel(hint)}"${part.lineEnding}`;
       edits.push({ start: part.headerStart, end: part.headerStart, bytes: Buffer.from(line) });
     }
+    if (part.repair?.kind === 'cut-base64') edits.push({ start: part.repair.base64End, end: part.bodyEnd, bytes: Buffer.alloc(0) });
   }
   // An inserted Content-Type (start = end) goes before a rewritten first field at the same start.
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -169,10 +176,14 @@ function undeclaredLabel(hint: string | null): string {
 
 /**
  * Routes the text mailparser would read as UTF-8 unchecked (no label, UTF-8, US-ASCII, or a
- * label nobody knows) to BodyDecoder. Every other label reaches BodyDecoder anyway, except
- * UTF-7, which mailparser refuses to decode by itself.
+ * label nobody knows) to BodyDecoder, and UTF-7, which mailparser leaves undecoded. Every other
+ * label reaches BodyDecoder anyway.
  */
 function relabelText(value: Buffer, charset: string | null, hint: string | null): Buffer {
+  if (charset && resolveCharset(charset) === UTF7) {
+    const text = value.toString('latin1').replace(/;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i, '');
+    return Buffer.from(`${text.trimEnd()}; charset="${UTF7_LABEL}"`, 'latin1');
+  }
   const declared = (charset ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
   const isUtf8 = /^(?:utf8|unicode11utf8|xunicode20utf8)$/.test(declared);
   const isUnread = isUtf8 || declared === '' || declared === 'usascii' || declared === 'ascii' || resolveCharset(declared) === null;

@@ -5,11 +5,21 @@ export type HeaderField = { name: string; start: number; end: number; value: Buf
 export type MimePart = {
   headerStart: number;
   headerEnd: number;
+  /** Where the part's body ends (its start is headerEnd). */
+  bodyEnd: number;
   lineEnding: string;
   fields: HeaderField[];
   contentType: string | null;
   charset: string | null;
   isText: boolean;
+  /** A text part with a file name, shown inline: mailparser would merge it into the body. */
+  isNamedInlineText: boolean;
+  /**
+   * What the parser's copy must change so the body reads (body-repair.ts): a "base64" text part
+   * that holds raw text, base64 followed by junk (cut at `base64End`), or a multipart without a
+   * single boundary line (read as text).
+   */
+  repair: { kind: 'raw-text' } | { kind: 'cut-base64'; base64End: number } | { kind: 'multipart-as-text' } | null;
 };
 
 const MAX_DEPTH = 50;
@@ -29,7 +39,21 @@ export function walkMime(raw: Buffer, start: number, end: number, depth: number,
   const isText = contentType
     ? /^text\/(?:plain|html)$/.test(contentType)
     : disposition !== 'attachment' && !/name/i.test(dispositionValue ?? '');
-  parts.push({ headerStart: start, headerEnd: bodyStart, lineEnding, fields, contentType, charset, isText });
+  const isNamedInlineText =
+    isText && contentType === 'text/plain' && disposition === 'inline' && /filename/i.test(dispositionValue ?? '') && depth > 0;
+  const part: MimePart = {
+    headerStart: start,
+    headerEnd: bodyStart,
+    bodyEnd: end,
+    lineEnding,
+    fields,
+    contentType,
+    charset,
+    isText,
+    isNamedInlineText,
+    repair: null,
+  };
+  parts.push(part);
 
   if (contentType?.startsWith('multipart/')) {
     const boundary = contentTypeValue ? headerParameter(contentTypeValue, 'boundary') : null;
@@ -37,7 +61,12 @@ export function walkMime(raw: Buffer, start: number, end: number, depth: number,
       issues.push(`${contentType} without boundary`);
       return;
     }
-    walkMultipart(raw, bodyStart, end, boundary.trimEnd(), depth, parts, issues);
+    const delimiters = walkMultipart(raw, bodyStart, end, boundary.trimEnd(), depth, parts, issues);
+    // A gateway stripped every boundary line: the body is the text, not an empty multipart.
+    if (delimiters === 0 && hasText(raw, bodyStart, end)) {
+      part.repair = { kind: 'multipart-as-text' };
+      issues.push(`${contentType} without any boundary line: read as text`);
+    }
   } else if (contentType === 'message/rfc822' && disposition === 'inline' && ['', '7bit', '8bit', 'binary'].includes(transferEncoding)) {
     // Only an inline message is parsed by mailparser (as mailsplit decides); an attached one
     // stays untouched, so its bytes reach the caller exactly as they arrived.
@@ -45,9 +74,76 @@ export function walkMime(raw: Buffer, start: number, end: number, depth: number,
   } else if (transferEncoding === 'base64') {
     // Decoders skip what is not base64; the reader should still know bytes were dropped.
     if (!isCleanBase64(raw, bodyStart, end)) {
-      issues.push(`invalid base64 in ${contentType ?? 'text/plain'} part`);
+      const base64End = isText ? cleanBase64Prefix(raw, bodyStart, end) : null;
+      if (base64End !== null) {
+        part.repair = { kind: 'cut-base64', base64End };
+        issues.push(`junk after the base64 of a ${contentType ?? 'text/plain'} part: ${end - base64End} bytes left out`);
+      } else if (isText && !looksLikeBase64(raw, bodyStart, end)) {
+        part.repair = { kind: 'raw-text' };
+        issues.push(`a ${contentType ?? 'text/plain'} part declared base64 holds raw text: read as text`);
+      } else {
+        issues.push(`invalid base64 in ${contentType ?? 'text/plain'} part`);
+      }
     }
   }
+}
+
+const isBase64Byte = (byte: number) =>
+  (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x2f && byte <= 0x39) || byte === 0x2b || byte === 0x3d;
+const isSpaceByte = (byte: number) => (byte >= 0x09 && byte <= 0x0d) || byte === 0x20;
+
+/** Anything but whitespace: a multipart body stripped of its boundaries still holds the text. */
+function hasText(raw: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpaceByte(raw[i] as number)) return true;
+  return false;
+}
+
+/**
+ * Base64 with a little noise is still base64 (decoders skip it): fewer than 4, or at most 1 in
+ * 50, non-space bytes outside the alphabet. Raw text (8-bit Chinese, or English with spaces and commas)
+ * has far more, which is what a gateway that decoded the part but kept its header leaves.
+ */
+function looksLikeBase64(raw: Buffer, start: number, end: number): boolean {
+  let alphabet = 0;
+  let other = 0;
+  for (let i = start; i < end; i++) {
+    const byte = raw[i] as number;
+    if (isBase64Byte(byte)) alphabet++;
+    else if (!isSpaceByte(byte)) other++;
+  }
+  return other < 4 || other * 50 <= alphabet + other;
+}
+
+/**
+ * Where clean base64 lines that end in padding (or fill whole quanta) stop and junk starts: the
+ * offset to cut at, or null when the part does not start with such lines. At least 8 characters
+ * of base64 must come first, and the junk must be a line of its own.
+ */
+function cleanBase64Prefix(raw: Buffer, start: number, end: number): number | null {
+  let characters = 0;
+  let position = start;
+  let padded = false;
+  while (position < end) {
+    const newline = raw.indexOf(0x0a, position);
+    const lineEnd = newline === -1 || newline >= end ? end : newline + 1;
+    let clean = true;
+    let lineCharacters = 0;
+    for (let i = position; i < lineEnd; i++) {
+      const byte = raw[i] as number;
+      if (isBase64Byte(byte) && !padded) {
+        lineCharacters++;
+        if (byte === 0x3d) padded = true;
+      } else if (byte === 0x3d && padded) lineCharacters++;
+      else if (!isSpaceByte(byte)) {
+        clean = false;
+        break;
+      }
+    }
+    if (!clean) return characters >= 8 && characters % 4 === 0 ? position : null;
+    characters += lineCharacters;
+    position = lineEnd;
+  }
+  return null;
 }
 
 /**
@@ -76,12 +172,13 @@ function walkMultipart(
   depth: number,
   parts: MimePart[],
   issues: string[],
-): void {
+): number {
   // Searched in the bytes, not in a string copy: a big attachment deep in the tree would
   // otherwise be copied once per level.
   const delimiter = Buffer.from(`--${boundary}`, 'latin1');
   let partStart: number | null = null;
   let closed = false;
+  let delimiters = 0;
   let position = start;
   while (position < end) {
     const found = raw.indexOf(delimiter, position);
@@ -93,6 +190,7 @@ function walkMultipart(
     while (lineEnd < end && (raw[lineEnd] === 0x20 || raw[lineEnd] === 0x09)) lineEnd++;
     if (raw[lineEnd] === 0x0d) lineEnd++;
     if (lineEnd < end && raw[lineEnd] !== 0x0a) continue;
+    delimiters++;
     // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
     const partEnd = raw[found - 2] === 0x0d ? found - 2 : found - 1;
     if (partStart !== null) walkMime(raw, partStart, Math.max(partStart, partEnd), depth + 1, parts, issues);
@@ -104,7 +202,8 @@ function walkMultipart(
     partStart = Math.min(lineEnd + 1, end);
   }
   if (partStart !== null) walkMime(raw, partStart, end, depth + 1, parts, issues);
-  if (!closed) issues.push('multipart without closing boundary (truncated mail?)');
+  if (!closed && delimiters > 0) issues.push('multipart without closing boundary (truncated mail?)');
+  return delimiters;
 }
 
 export function readHeaderBlock(raw: Buffer, start: number, end: number): { fields: HeaderField[]; bodyStart: number; lineEnding: string } {
@@ -125,7 +224,7 @@ export function readHeaderBlock(raw: Buffer, start: number, end: number): { fiel
       break;
     }
     const previous = fields.at(-1);
-    if ((line.startsWith(' ') || line.startsWith('\t')) && previous) {
+    if (previous && (line.startsWith(' ') || line.startsWith('\t') || continuesEncodedWord(raw, previous, line))) {
       previous.end = lineEnd;
     } else {
       const colon = line.indexOf(':');
@@ -139,11 +238,27 @@ export function readHeaderBlock(raw: Buffer, start: number, end: number): { fiel
     // Unfolding removes the line break and keeps the whitespace after it (RFC 5322 §2.2.3).
     const unfolded = text
       .slice(text.indexOf(':') + 1)
+      .replace(/\r?\n$/, '')
       .replace(/\r?\n(?=[ \t])/g, '')
-      .replace(/\r?\n$/, '');
+      // A line continued without folding whitespace (continuesEncodedWord) joins as it is.
+      .replace(/\r?\n/g, '');
     field.value = Buffer.from(unfolded, 'latin1');
   }
   return { fields, bodyStart, lineEnding };
+}
+
+/**
+ * A header line that is not a field but the rest of the field before it, continued without the
+ * folding whitespace RFC 5322 requires (some gateways): a line with no colon before its first
+ * encoded word that starts with one, or that ends an encoded word the line before left open.
+ */
+function continuesEncodedWord(raw: Buffer, previous: HeaderField, line: string): boolean {
+  const colon = line.indexOf(':');
+  const word = line.indexOf('=?');
+  if (colon !== -1 && (word === -1 || colon < word)) return false;
+  if (/^=\?[^?\s]+\?[BbQq]\?/.test(line)) return true;
+  const before = raw.subarray(previous.start, previous.end).toString('latin1');
+  return /=\?[^?\s]+\?[BbQq]\?[^?\s]*$/.test(before.trimEnd()) && /^[^?\s]*\?=/.test(line);
 }
 
 /** One parameter of a structured header, RFC 2231 continuations ignored (boundary and charset never use them). */

@@ -1,5 +1,6 @@
-import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
-import { BodyDecoder } from './body-decoder.js';
+import { type AddressObject, type Attachment, type EmailAddress, simpleParser } from 'mailparser';
+import { BodyDecoder, decodeBody, UNDECLARED_LABEL } from './body-decoder.js';
+import { INLINE_TEXT_MARK } from './body-repair.js';
 import { decodeUndeclared } from './charset-detection.js';
 import { WINDOWS_1252 } from './charsets.js';
 import { prepareParserInput } from './header-rewrite.js';
@@ -79,7 +80,7 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     });
     const top = readTopHeaders(raw, prepared.headerCodec);
     const html = typeof mail.html === 'string' && mail.html.trim() !== '' ? clean(mail.html) : null;
-    const parsedText = clean(mail.text ?? '').trimEnd();
+    const parsedText = [clean(mail.text ?? '').trimEnd(), ...inlineTextFiles(mail.attachments)].filter(Boolean).join('\n\n');
     const text = parsedText.trim() === '' && html ? htmlToText(html) : parsedText || textOfHeaderlessMail(raw, prepared.headerCodec);
     if (mail.textConversionError) issues.push(`html to text: ${mail.textConversionError.message}`);
     return {
@@ -98,6 +99,24 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   } catch (error) {
     return parseLoosely(raw, [...issues, error instanceof Error ? error.message : String(error)]);
   }
+}
+
+/** Inline text files (a list.txt shown in the message): their text in the body, as mail clients show it. */
+function inlineTextFiles(attachments: Attachment[]): string[] {
+  return attachments
+    .filter((a) => {
+      const disposition = a.headers.get('content-disposition');
+      return typeof disposition === 'object' && disposition !== null && 'params' in disposition && INLINE_TEXT_MARK in disposition.params;
+    })
+    .map((a) => {
+      const type = a.headers.get('content-type');
+      const params: Record<string, string> =
+        typeof type === 'object' && type !== null && 'params' in type ? (type.params as Record<string, string>) : {};
+      const charset = params.charset ?? '';
+      return clean(decodeBody(a.content, charset || UNDECLARED_LABEL))
+        .replace(/\r\n?/g, '\n')
+        .trimEnd();
+    });
 }
 
 function addressList(field: AddressObject | AddressObject[] | undefined): MailAddress[] {
