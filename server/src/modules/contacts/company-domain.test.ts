@@ -10,6 +10,9 @@ describe('companyDomainFor', () => {
     ['info@acme.com.', 'acme.com'],
     ['lin@supplier.tw', 'supplier.tw'],
     ['x@acme.test', 'acme.test'],
+    // The private section of the Public Suffix List: CentralNic's ru.com, uk.com, cn.com.
+    ['ivan@rus-trade-import.ru.com', 'rus-trade-import.ru.com'],
+    ['buyer@mail.acme.uk.com', 'acme.uk.com'],
   ])('gives %s the registrable domain %s', (address, domain) => {
     expect(companyDomainFor(address)).toBe(domain);
   });

@@ -4,7 +4,7 @@ import { FREE_MAIL_BASE_NAMES, FREE_MAIL_DOMAINS } from './free-mail-domains.js'
 
 /**
  * The company an address belongs to, as its registrable domain (sales@mail.acme.com.cn →
- * acme.com.cn, from the Public Suffix List through tldts), or null for free-mail providers
+ * acme.com.cn, from the Public Suffix List through tldts, its private section included), or null for free-mail providers
  * and anything that is not an address on a domain (IP literals, localhost, garbage).
  *
  * The domain is kept in its ASCII form: an xn-- label stays as it is, and a Unicode one is
@@ -22,9 +22,10 @@ export function companyDomainFor(address: string): string | null {
       .toLowerCase(),
   );
   if (!ascii) return null;
-  const domain = getDomain(ascii);
+  // The private section counts: rus-trade-import.ru.com is that company, not "ru.com" (CentralNic).
+  const domain = getDomain(ascii, { allowPrivateDomains: true });
   if (!domain) return null;
-  const baseName = parse(domain).domainWithoutSuffix;
+  const baseName = parse(domain, { allowPrivateDomains: true }).domainWithoutSuffix;
   if (FREE_MAIL_DOMAINS.has(domain) || (baseName && FREE_MAIL_BASE_NAMES.has(baseName))) return null;
   return domain;
 }

@@ -342,8 +342,7 @@ function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'ou
     received_at: m.receivedAt,
     in_reply_to: p.inReplyTo,
     references_json: JSON.stringify(p.references),
-    // Only the start of a (possibly megabytes long) body is needed for the list line.
-    snippet: p.text.slice(0, 1000).replace(/\s+/g, ' ').trim().slice(0, 200),
+    snippet: snippetOf(p.text),
     parse_status: p.parseStatus,
     parse_error: p.parseError,
     created_at: m.now,
@@ -378,4 +377,9 @@ export async function ingestMail(
     if (isUniqueViolation(error)) return store();
     throw error;
   }
+}
+
+/** The list line's excerpt of a message: only the start of a (possibly megabytes long) body is read. */
+export function snippetOf(text: string): string {
+  return text.slice(0, 1000).replace(/\s+/g, ' ').trim().slice(0, 200);
 }

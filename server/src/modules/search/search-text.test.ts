@@ -251,3 +251,16 @@ describe('engine syntax', () => {
     }
   });
 });
+
+describe('traditional and simplified Chinese', () => {
+  it('fold to one form at index and query time, so 出货 finds 出貨 and the other way round', () => {
+    expect(toIndexText('請報價出貨日期')).toBe(toIndexText('请报价出货日期'));
+    expect(toQuery('出貨')).toEqual(toQuery('出货'));
+    expect(toCharacterIndexText('貨')).toBe(toCharacterIndexText('货'));
+  });
+
+  it('keeps the length of a run (character by character, not OpenCC phrases) and leaves kana and hangul alone', () => {
+    expect(toIndexText('軟體')).toBe(toIndexText('软体'));
+    expect(toIndexText('ソフトウェア 한국어')).toBe('ソフ フト トウ ウェ ェア ア 한국 국어 어');
+  });
+});

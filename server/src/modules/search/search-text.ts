@@ -8,10 +8,13 @@
  * token and a longer word is a phrase of adjacent bigrams (钨钢刀 → "钨钢 钢刀"). The run's
  * last character follows on its own, so that a phrase ending in one character ("LED 灯")
  * can match it as a prefix wherever it stands; single-character queries use a column of their
- * own (toCharacterIndexText). Other scripts are split into words of letters and digits. The
+ * own (toCharacterIndexText). Traditional Han characters fold to simplified (han-folding.ts), so
+ * 出货 and 出貨 are one token. Other scripts are split into words of letters and digits. The
  * output is plain lower-case tokens separated by spaces, with no punctuation: nothing in it
  * can be read as an operator by FTS5 or by PostgreSQL's tsquery parser.
  */
+
+import { foldHan } from './han-folding.js';
 
 const cjkClass = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
 const foldedMarks = /(?<=[\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
@@ -175,7 +178,7 @@ function splitRuns(text: string): Run[] {
   const close = (end: number) => {
     if (runStart < 0) return;
     const piece = s.slice(runStart, end);
-    runs.push(runClass === CharClass.Cjk ? { isCjk: true, text: piece } : { isCjk: false, text: foldWord(piece) });
+    runs.push(runClass === CharClass.Cjk ? { isCjk: true, text: foldHan(piece) } : { isCjk: false, text: foldWord(piece) });
     runStart = -1;
   };
   while (i < s.length) {
