@@ -451,6 +451,45 @@ describe.each(engines)('a mail never opens another mailbox’s conversation (%s)
     expect(detail.body.timeline.filter((t) => t.kind === 'message')).toHaveLength(2);
   });
 
+  it('a new mail from the composer, sent or undone, leaves no empty conversation in the list or the counts (issue 17)', async () => {
+    for (const undo of [false, true]) {
+      const sent = await as.sales.post<{ id: string }>('/api/outbox', {
+        mailboxId: box.sales,
+        mode: 'new',
+        to: [customer],
+        subject: undo ? 'Undone offer' : 'Offer',
+        html: '<p>Offer</p>',
+      });
+      expect(sent.status).toBe(202);
+      if (undo) expect((await as.sales.post(`/api/outbox/${sent.body.id}/cancel`)).status).toBe(200);
+    }
+    const list = await as.sales.get<{ items: { id: string; subject: string }[] }>('/api/conversations?limit=200');
+    for (const item of list.body.items) {
+      const detail = await as.sales.get<{ timeline: { kind: string }[] }>(`/api/conversations/${item.id}`);
+      expect(detail.status, item.subject).toBe(200);
+      expect(
+        detail.body.timeline.some((t) => t.kind === 'message'),
+        item.subject,
+      ).toBe(true);
+    }
+    expect(list.body.items.map((i) => i.subject)).not.toContain('Undone offer');
+    const { db } = pier.workspace;
+    const empty = await db
+      .selectFrom('conversations')
+      .select('id')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('conversation_messages')
+              .select('message_id')
+              .whereRef('conversation_messages.conversation_id', '=', 'conversations.id'),
+          ),
+        ),
+      )
+      .execute();
+    expect(empty).toEqual([]);
+  });
+
   /** A customer's first mail synced by accounting@ alone (its copy in sales@ comes later): a conversation holding only it. */
   async function firstMailInAccounting(label: string) {
     const raw = rawMail({

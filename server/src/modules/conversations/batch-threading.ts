@@ -1,10 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
+import { companyDomainFor } from '../contacts/index.js';
 import {
-  findConversationBySubject,
   findConversationsByMessageIds,
   findConversationsByReplies,
+  findConversationsBySubject,
   findMessagesOutsideMailbox,
   selectConversationForBump,
   selectConversationMailboxes,
@@ -132,16 +133,19 @@ export async function startBatchThreading(
   const sameSubject = async (mail: ThreadMail) => {
     if (!usesSubjectFallback(mail) || !mail.counterparty) return [];
     const since = mail.receivedAt - SUBJECT_FALLBACK_WINDOW_MS;
-    const candidates: { conversationId: string; lastMessageAt: number }[] = [];
-    const stored = await findConversationBySubject(trx, mail.subjectKey, mail.counterparty, since, mail.mailboxes);
-    if (stored) {
+    const company = companyDomainFor(mail.counterparty);
+    const sameCustomer = (counterparty: string | null) =>
+      counterparty !== null && (counterparty === mail.counterparty || (company !== null && companyDomainFor(counterparty) === company));
+    const candidates: { conversationId: string; lastMessageAt: number; startedAsReply: boolean }[] = [];
+    const customer = { address: mail.counterparty, companyDomain: company };
+    for (const stored of await findConversationsBySubject(trx, mail.subjectKey, customer, since, mail.mailboxes)) {
       if (!mailboxSets.has(stored.conversation_id)) await loadMailboxes([stored.conversation_id]);
       const at = conversations.get(stored.conversation_id)?.lastMessageAt ?? stored.last_message_at;
-      candidates.push({ conversationId: stored.conversation_id, lastMessageAt: at });
+      candidates.push({ conversationId: stored.conversation_id, lastMessageAt: at, startedAsReply: isReplyOrForward(stored.subject) });
     }
     for (const [id, c] of conversations) {
-      if (c.subjectKey === mail.subjectKey && c.counterparty === mail.counterparty)
-        candidates.push({ conversationId: id, lastMessageAt: c.lastMessageAt });
+      if (c.subjectKey === mail.subjectKey && sameCustomer(c.counterparty))
+        candidates.push({ conversationId: id, lastMessageAt: c.lastMessageAt, startedAsReply: isReplyOrForward(c.subject) });
     }
     return candidates;
   };

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
@@ -146,23 +146,42 @@ export async function insertConversation(db: Db, row: NewConversation) {
 }
 
 /**
- * The newest conversation with this normalised subject and counterparty, active since `since`,
- * that is in every one of `mailboxIds` (threading never looks into other mailboxes).
+ * The newest conversations with this normalised subject and customer (the address, or an
+ * address at the customer's company domain), active since `since`, that are in every one of
+ * `mailboxIds` (threading never looks into other mailboxes).
  */
-export function findConversationBySubject(db: Db, subjectKey: string, counterparty: string, since: number, mailboxIds: readonly string[]) {
+export function findConversationsBySubject(
+  db: Db,
+  subjectKey: string,
+  customer: { address: string; companyDomain: string | null },
+  since: number,
+  mailboxIds: readonly string[],
+) {
+  // LIKE patterns: the domain's own % and _ are escaped (a domain can hold neither, but it comes from mail).
+  const domain = customer.companyDomain?.replace(/[\\%_]/g, (c) => `\\${c}`);
   return db
     .selectFrom('conversations')
     .innerJoin('conversation_mailboxes', 'conversation_mailboxes.conversation_id', 'conversations.id')
-    .select(['conversations.id as conversation_id', 'conversations.last_message_at'])
+    .select(['conversations.id as conversation_id', 'conversations.last_message_at', 'conversations.subject'])
     .where('conversations.subject_key', '=', subjectKey)
-    .where('conversations.counterparty', '=', counterparty)
+    .where((eb) =>
+      eb.or([
+        eb('conversations.counterparty', '=', customer.address),
+        ...(domain
+          ? [
+              eb('conversations.counterparty', 'like', sql<string>`${`%@${domain}`} escape '\\'`),
+              eb('conversations.counterparty', 'like', sql<string>`${`%.${domain}`} escape '\\'`),
+            ]
+          : []),
+      ]),
+    )
     .where('conversations.last_message_at', '>=', since)
     .where('conversation_mailboxes.mailbox_id', 'in', [...mailboxIds])
-    .groupBy(['conversations.id', 'conversations.last_message_at'])
+    .groupBy(['conversations.id', 'conversations.last_message_at', 'conversations.subject'])
     .having((eb) => eb.fn.count('conversation_mailboxes.mailbox_id'), '=', mailboxIds.length)
     .orderBy('conversations.last_message_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(5)
+    .execute();
 }
 
 /**

@@ -123,22 +123,31 @@ describe('decideThread: the subject-and-customer fallback', () => {
 
   it('joins the newest conversation with the same subject and customer, within reach and within 60 days', () => {
     const sameSubject = [
-      { conversationId: 'olderSalesThread', lastMessageAt: now - 5 },
-      { conversationId: 'accountingThread', lastMessageAt: now - 1 },
-      { conversationId: 'salesThread', lastMessageAt: now - 2 },
+      { conversationId: 'olderSalesThread', lastMessageAt: now - 5, startedAsReply: false },
+      { conversationId: 'accountingThread', lastMessageAt: now - 1, startedAsReply: false },
+      { conversationId: 'salesThread', lastMessageAt: now - 2, startedAsReply: false },
     ];
     expect(decideThread(reply, evidence({ sameSubject }), mailboxesOf)).toEqual({ conversationId: 'salesThread', by: 'subject' });
   });
 
   it('ignores a conversation quiet for longer than the window', () => {
-    const sameSubject = [{ conversationId: 'salesThread', lastMessageAt: now - SUBJECT_FALLBACK_WINDOW_MS - 1 }];
+    const sameSubject = [{ conversationId: 'salesThread', lastMessageAt: now - SUBJECT_FALLBACK_WINDOW_MS - 1, startedAsReply: false }];
     expect(decideThread(reply, evidence({ sameSubject }), mailboxesOf).conversationId).toBeNull();
-    const edge = [{ conversationId: 'salesThread', lastMessageAt: now - SUBJECT_FALLBACK_WINDOW_MS }];
+    const edge = [{ conversationId: 'salesThread', lastMessageAt: now - SUBJECT_FALLBACK_WINDOW_MS, startedAsReply: false }];
     expect(decideThread(reply, evidence({ sameSubject: edge }), mailboxesOf).conversationId).toBe('salesThread');
   });
 
+  it('lets an original without prefix join only a conversation its replies started, newer than it (newest-first sync)', () => {
+    const startedByReply = [{ conversationId: 'salesThread', lastMessageAt: now + 60_000, startedAsReply: true }];
+    expect(decideThread(mail(), evidence({ sameSubject: startedByReply }), mailboxesOf).conversationId).toBe('salesThread');
+    const older = [{ conversationId: 'salesThread', lastMessageAt: now - 60_000, startedAsReply: true }];
+    expect(decideThread(mail(), evidence({ sameSubject: older }), mailboxesOf).conversationId).toBeNull();
+    const startedByOriginal = [{ conversationId: 'salesThread', lastMessageAt: now + 60_000, startedAsReply: false }];
+    expect(decideThread(mail(), evidence({ sameSubject: startedByOriginal }), mailboxesOf).conversationId).toBeNull();
+  });
+
   it('applies only to a reply-prefixed subject without threading headers, from a known customer', () => {
-    const sameSubject = [{ conversationId: 'salesThread', lastMessageAt: now }];
+    const sameSubject = [{ conversationId: 'salesThread', lastMessageAt: now, startedAsReply: false }];
     expect(decideThread(mail(), evidence({ sameSubject }), mailboxesOf).conversationId).toBeNull();
     expect(usesSubjectFallback(reply)).toBe(true);
     expect(usesSubjectFallback(mail({ isReplyOrForward: true, references: ['<gone@x>'] }))).toBe(false);
@@ -153,7 +162,7 @@ describe('decideThread: the subject-and-customer fallback', () => {
   it('prefers header evidence within reach over a subject match', () => {
     const decided = decideThread(
       mail({ isReplyOrForward: true }),
-      evidence({ repliedBy: ['olderSalesThread'], sameSubject: [{ conversationId: 'salesThread', lastMessageAt: now }] }),
+      evidence({ repliedBy: ['olderSalesThread'], sameSubject: [{ conversationId: 'salesThread', lastMessageAt: now, startedAsReply: false }] }),
       mailboxesOf,
     );
     expect(decided).toEqual({ conversationId: 'olderSalesThread', by: 'reply' });

@@ -31,8 +31,11 @@ export type ThreadEvidence = {
   referenced: readonly { conversationId: string; receivedAt: number }[];
   /** Conversations of replies to this mail that arrived before it. */
   repliedBy: readonly string[];
-  /** Conversations with the same subject key and customer, with their last activity. */
-  sameSubject: readonly { conversationId: string; lastMessageAt: number }[];
+  /**
+   * Conversations with the same subject key and customer (the address, or a colleague at the
+   * same company domain), with their last activity and whether a reply or forward started them.
+   */
+  sameSubject: readonly { conversationId: string; lastMessageAt: number; startedAsReply: boolean }[];
 };
 
 export type ThreadDecision =
@@ -40,9 +43,12 @@ export type ThreadDecision =
   /** A new conversation; `related` are the conversations the evidence named in other mailboxes. */
   | { conversationId: null; related: string[] };
 
-/** Whether the subject-and-customer fallback applies (and its candidates are worth looking up). */
+/**
+ * Whether the subject-and-customer fallback applies (and its candidates are worth looking up):
+ * a reply without threading headers, or an original without them (its replies may have come first).
+ */
 export function usesSubjectFallback(mail: ThreadMail): boolean {
-  return mail.references.length === 0 && mail.counterparty !== null && mail.subjectKey !== '' && mail.isReplyOrForward;
+  return mail.references.length === 0 && mail.counterparty !== null && mail.subjectKey !== '';
 }
 
 /**
@@ -50,9 +56,11 @@ export function usesSubjectFallback(mail: ThreadMail): boolean {
  * 1. a verified Pier Message-ID in the references (survives providers that rewrite Message-IDs);
  * 2. the references naming a stored message (the newest one);
  * 3. a stored reply naming this mail (newest-first sync stores replies first);
- * 4. a reply-prefixed subject + the same customer within 60 days (Outlook replies that lost
- *    their headers). Two customers writing "Inquiry" never meet here: the customer is part of the
- *    key, and a subject without Re:/Fwd: never joins an old thread on its own.
+ * 4. a reply-prefixed subject + the same customer (address, or a colleague at the same company
+ *    domain, never a free-mail one) within 60 days (Outlook replies that lost their headers); an
+ *    original without prefix joins only a conversation its replies started, newer than it. Two
+ *    customers writing "Inquiry" never meet here: the customer is part of the key, and a subject
+ *    without Re:/Fwd: never joins an old thread on its own.
  * Each kind only counts conversations that `mailboxesOf` says are in all of the mail's mailboxes.
  */
 export function decideThread(
@@ -81,9 +89,14 @@ export function decideThread(
   if (reply) return { conversationId: reply, by: 'reply' };
   if (usesSubjectFallback(mail)) {
     const since = mail.receivedAt - SUBJECT_FALLBACK_WINDOW_MS;
-    let best: { conversationId: string; lastMessageAt: number } | undefined;
+    const until = mail.receivedAt + SUBJECT_FALLBACK_WINDOW_MS;
+    // A reply joins a recent conversation; an original joins only one its replies started,
+    // when they are newer than it (newest-first sync stores the replies first).
+    const fits = (c: ThreadEvidence['sameSubject'][number]) =>
+      mail.isReplyOrForward ? c.lastMessageAt >= since : c.startedAsReply && c.lastMessageAt >= mail.receivedAt && c.lastMessageAt <= until;
+    let best: ThreadEvidence['sameSubject'][number] | undefined;
     for (const candidate of evidence.sameSubject) {
-      if (candidate.lastMessageAt < since || (best && candidate.lastMessageAt <= best.lastMessageAt)) continue;
+      if (!fits(candidate) || (best && candidate.lastMessageAt <= best.lastMessageAt)) continue;
       if (inReach(candidate.conversationId)) best = candidate;
     }
     if (best) return { conversationId: best.conversationId, by: 'subject' };
