@@ -16,7 +16,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
@@ -37,7 +37,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
-import { importRoutes } from './modules/sync/index.js';
+import { importRoutes, syncProgressRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -163,6 +163,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     teamActivity: options.teamActivity,
     onStored: (results) => options.live.publisher.messagesStored(results),
   });
+  await app.register(syncProgressRoutes, { db: options.db, now: () => (options.clock ?? systemClock).now() });
   if (options.live.hub) {
     await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
     await app.register(liveRoutes, { hub: options.live.hub });

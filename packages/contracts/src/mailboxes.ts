@@ -70,6 +70,20 @@ export const MailboxDetailSchema = MailboxSchema.extend({
 });
 export type MailboxDetail = z.infer<typeof MailboxDetailSchema>;
 
+/** `GET /api/mailboxes/:id/sync-progress`: the first sync (or a backfill of history) of the mailbox. */
+export const SyncProgressSchema = z.object({
+  /** True while the first sync (or a backfill of history) of one of the mailbox's folders runs. */
+  inProgress: z.boolean(),
+  done: z.number().int(),
+  total: z.number().int(),
+  startedAt: z.number().int().nullable(),
+  /** Mails stored per minute since the run started; null before the first batch. */
+  perMinute: z.number().int().nullable(),
+  /** At that rate; null when unknown. */
+  secondsLeft: z.number().int().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgressSchema>;
+
 export const CreateMailboxSchema = z.object({
   address: EmailSchema,
   displayName: z.string().trim().min(1).max(120),

@@ -219,6 +219,10 @@ export interface FoldersTable {
   synced_at: number | null;
   status: Generated<string>;
   status_detail: string | null;
+  /** The running initial sync or backfill (migration 0046): mails it set out to fetch, done, since when. */
+  backlog_total: Generated<number>;
+  backlog_done: Generated<number>;
+  backlog_started_at: number | null;
 }
 
 export interface LeasesTable {

@@ -82,6 +82,7 @@ const expectations: Record<string, 'public' | string> = {
   'DELETE /api/mailboxes/:id': 'SA',
   'POST /api/mailboxes/:id/test': 'SA',
   'POST /api/mailboxes/:id/import': 'SA',
+  'GET /api/mailboxes/:id/sync-progress': 'SAGU',
   'GET /api/conversations': 'SAGU',
   'GET /api/conversations/:id': 'SAGU',
   'GET /api/messages/:id/html': 'SAGU',

@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
 import { findMailboxById } from '../../src/modules/mailboxes/index.js';
-import { syncMailboxOnce } from '../../src/modules/sync/index.js';
+import { syncMailboxOnce, syncProgressOf } from '../../src/modules/sync/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { appendMessages, deliver, emptyMailboxes, mailServer, rawMail, waitForCount, withImap } from '../support/mail-server.js';
 import { addTestImapMailbox, openTestWorkspace, quietLogger } from '../support/workspace.js';
@@ -69,6 +69,31 @@ describe('IMAP sync against Dovecot', () => {
       async (client) => (await client.mailboxOpen('INBOX', { readOnly: true })).uidNext - 1,
     );
     expect(folder).toMatchObject({ last_uid: serverTop, backfill_below_uid: 0 });
+  });
+
+  it('reports the first sync’s progress after each batch: “100 of 250”, then done (issue 17)', async () => {
+    await appendMessages(
+      'sales@acme.test',
+      'INBOX',
+      Array.from({ length: 250 }, (_, i) => rawMail({ subject: `History ${i}` })),
+    );
+    const mailbox = await addTestImapMailbox(ws, 'sales@acme.test');
+    const row = await findMailboxById(ws.db, mailbox.id);
+    if (!row) throw new Error('mailbox gone');
+    const seen: { inProgress: boolean; done: number; total: number }[] = [];
+    const onStored = () => {
+      void syncProgressOf(ws.db, mailbox.id, Date.now()).then(({ inProgress, done, total }) => seen.push({ inProgress, done, total }));
+    };
+    await syncMailboxOnce({ ...ws, logger: quietLogger, onStored }, row);
+    await expect.poll(() => seen.length).toBeGreaterThanOrEqual(3);
+    // Read after each batch commits (a read may see a later batch already): whole batches of 250.
+    const running = seen.filter((p) => p.inProgress);
+    expect(running.length).toBeGreaterThan(0);
+    for (const p of running) expect([100, 200]).toContain(p.done);
+    expect(running.every((p) => p.total === 250)).toBe(true);
+    const after = await syncProgressOf(ws.db, mailbox.id, Date.now());
+    expect(after).toMatchObject({ inProgress: false, secondsLeft: 0 });
+    expect(after.done).toBe(after.total);
   });
 
   it('never marks mail as read on the server', async () => {

@@ -53,6 +53,12 @@ export const settingsEn = {
     openTitle: 'Open conversations',
     listenerOnly: 'Pier’s SMTP listener only',
     never: 'Not yet',
+    syncProgress: '{{done}} of {{total}} mails',
+    syncRate: '{{rate}} per minute',
+    syncLeft: 'about {{time}} left',
+    syncMinutes: '{{count}} min',
+    syncHours: '{{count}} h {{minutes}} min',
+    syncProgressLabel: 'Syncing history',
     notApplicable: '—',
     status: {
       active: 'Active',

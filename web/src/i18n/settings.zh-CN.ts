@@ -37,6 +37,12 @@ export const settingsZhCN: SettingsCatalogue = {
     openTitle: '进行中的会话',
     listenerOnly: '仅通过 Pier 的 SMTP 接收服务收信',
     never: '尚未同步',
+    syncProgress: '已同步 {{done}} / {{total}} 封',
+    syncRate: '每分钟 {{rate}} 封',
+    syncLeft: '约剩 {{time}}',
+    syncMinutes: '{{count}} 分钟',
+    syncHours: '{{count}} 小时 {{minutes}} 分钟',
+    syncProgressLabel: '正在同步历史邮件',
     notApplicable: '—',
     status: {
       active: '运行中',

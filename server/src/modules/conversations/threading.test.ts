@@ -162,7 +162,10 @@ describe('decideThread: the subject-and-customer fallback', () => {
   it('prefers header evidence within reach over a subject match', () => {
     const decided = decideThread(
       mail({ isReplyOrForward: true }),
-      evidence({ repliedBy: ['olderSalesThread'], sameSubject: [{ conversationId: 'salesThread', lastMessageAt: now, startedAsReply: false }] }),
+      evidence({
+        repliedBy: ['olderSalesThread'],
+        sameSubject: [{ conversationId: 'salesThread', lastMessageAt: now, startedAsReply: false }],
+      }),
       mailboxesOf,
     );
     expect(decided).toEqual({ conversationId: 'olderSalesThread', by: 'reply' });

@@ -23,7 +23,19 @@ export function findFolderCheckpoint(db: Db, mailboxId: string, path: string): P
 }
 
 export type FolderCheckpoint = Partial<
-  Pick<FolderRow, 'uidvalidity' | 'last_uid' | 'backfill_below_uid' | 'highest_modseq' | 'synced_at' | 'status' | 'status_detail'>
+  Pick<
+    FolderRow,
+    | 'uidvalidity'
+    | 'last_uid'
+    | 'backfill_below_uid'
+    | 'highest_modseq'
+    | 'synced_at'
+    | 'status'
+    | 'status_detail'
+    | 'backlog_total'
+    | 'backlog_done'
+    | 'backlog_started_at'
+  >
 >;
 
 export async function saveCheckpoint(db: Db, folderId: string, checkpoint: FolderCheckpoint): Promise<void> {

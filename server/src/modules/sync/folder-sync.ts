@@ -89,10 +89,11 @@ export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: Mail
     const uids = desc((await client.search(since ? { since } : { all: true }, { uid: true })) || []);
     const top = uids[0] ?? 0;
     let lowest = Number.MAX_SAFE_INTEGER;
+    const progress = await startBacklog(db, folder.id, uids.length);
     await store(uids, (done) => {
       lowest = Math.min(lowest, ...done);
       const remaining = uids.some((uid) => uid < lowest);
-      return { last_uid: top, backfill_below_uid: remaining ? lowest : 0 };
+      return { last_uid: top, backfill_below_uid: remaining ? lowest : 0, ...progress(done) };
     });
     if (uids.length === 0) await saveCheckpoint(db, folder.id, { last_uid: Math.max(0, box.uidNext - 1), backfill_below_uid: 0 });
   } else {
@@ -108,9 +109,10 @@ export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: Mail
         ),
       );
       let lowest = folder.backfill_below_uid;
+      const progress = await startBacklog(db, folder.id, older.length);
       await store(older, (done) => {
         lowest = Math.min(lowest, ...done);
-        return { backfill_below_uid: older.some((uid) => uid < lowest) ? lowest : 0 };
+        return { backfill_below_uid: older.some((uid) => uid < lowest) ? lowest : 0, ...progress(done) };
       });
     }
   }
@@ -118,6 +120,21 @@ export async function syncFolder(deps: SyncDeps, client: ImapFlow, mailbox: Mail
   Object.assign(stats, await reconcileFolder(deps, client, folder, opened, folder.last_uid));
   await saveCheckpoint(db, folder.id, { synced_at: Date.now(), status: 'active', status_detail: null });
   return stats;
+}
+
+/**
+ * Starts counting a run of history (the first sync, or a backfill that resumes it): the total
+ * is what this run fetches, so a resumed run counts from where it picks up. Returns the
+ * checkpoint fields for each stored batch ("12,400 of 20,000", shown in Settings).
+ */
+async function startBacklog(db: SyncDeps['db'], folderId: string, total: number) {
+  await saveCheckpoint(db, folderId, { backlog_total: total, backlog_done: 0, backlog_started_at: Date.now() });
+  // A set, not a counter: a batch retried after a concurrent delivery asks again for the same UIDs.
+  const counted = new Set<number>();
+  return (batch: number[]) => {
+    for (const uid of batch) counted.add(uid);
+    return { backlog_done: Math.min(total, counted.size) };
+  };
 }
 
 type PreparedBatch = { uids: number[]; mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] };

@@ -2,5 +2,6 @@ export { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.j
 export { type ImportCounts, importMailFiles, splitMbox } from './import-files.js';
 export { acquireLease, releaseLease } from './leases.js';
 export { type MailboxSyncReport, pickFolders, syncMailboxOnce } from './mailbox-sync.js';
+export { syncProgressOf, syncProgressRoutes } from './progress.js';
 export { importRoutes } from './routes.js';
 export { startSyncSupervisor } from './sync-supervisor.js';

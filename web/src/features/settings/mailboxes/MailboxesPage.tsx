@@ -15,6 +15,7 @@ import { formatRelative, useNow } from '../relativeTime';
 import { mailboxApi, mailboxKeys, refreshAfterChange } from './api';
 import { isKnownPreset } from './form';
 import { RemoveDialog } from './RemoveDialog';
+import { SyncProgressLine } from './SyncProgress';
 import { mailboxState } from './status';
 import { ProblemText, TestResult } from './TestResult';
 
@@ -244,7 +245,10 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
         <td>
           <StatusBadge state={state} />
         </td>
-        <td className="nowrap">{lastSynced}</td>
+        <td>
+          <div className="nowrap">{lastSynced}</div>
+          {connection ? <SyncProgressLine mailboxId={mailbox.id} /> : null}
+        </td>
         <td className="num">{mailbox.openCount}</td>
         <td className="actions">
           <fieldset className="row-actions">

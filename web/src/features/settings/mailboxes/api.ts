@@ -5,6 +5,7 @@ import {
   MailboxListSchema,
   MailboxPresetListSchema,
   mailboxPresets,
+  SyncProgressSchema,
 } from '@pier/contracts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { http } from '../../../api/client';
@@ -16,6 +17,7 @@ export const mailboxApi = {
   list: () => http.get('/api/mailboxes', import.meta.env.DEV && MailboxListSchema),
   presets: () => http.get('/api/mailbox-presets', import.meta.env.DEV && MailboxPresetListSchema),
   detail: (id: string) => http.get(path(id), import.meta.env.DEV && MailboxDetailSchema),
+  syncProgress: (id: string) => http.get(`${path(id)}/sync-progress`, import.meta.env.DEV && SyncProgressSchema),
   create: (body: CreateMailbox) => http.post('/api/mailboxes', body, import.meta.env.DEV && MailboxDetailSchema),
   update: (id: string, body: UpdateMailbox) => http.patch(path(id), body, import.meta.env.DEV && MailboxDetailSchema),
   /** `purge` also deletes the mail only this mailbox holds; by default all mail stays. */
@@ -31,6 +33,7 @@ export const mailboxKeys = {
   all: ['mailboxes'] as const,
   list: ['mailboxes', 'list'] as const,
   detail: (id: string) => ['mailboxes', 'detail', id] as const,
+  syncProgress: (id: string) => ['mailboxes', 'sync-progress', id] as const,
   presets: ['mailbox-presets'] as const,
 };
 
