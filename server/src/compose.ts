@@ -45,6 +45,7 @@ import {
   type SystemMailSender,
   securityMailJob,
 } from './modules/security/index.js';
+import { SLA_EVALUATE_JOB, slaJobHandlers, slaSubscribers, type TeamLeadsOf } from './modules/sla/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import {
   conversationsWorkedOnByTeam,
@@ -114,7 +115,21 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
+    ...slaSubscribers(slaDeps(workspace)),
   ];
+}
+
+/** PLACEHOLDER until teams have a lead (ops-teams): nobody. */
+const TEAM_LEADS_OF: TeamLeadsOf = async () => [];
+
+/** The SLA clock's view of the workspace: its time, who leads a team, and the live push of a changed due time. */
+function slaDeps(workspace: Workspace) {
+  return {
+    db: workspace.db,
+    now: () => workspace.clock.now(),
+    teamLeadsOf: TEAM_LEADS_OF,
+    onChanged: (conversationId: string) => workspace.live.publishConversationChanged(conversationId),
+  };
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -252,6 +267,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
+          ...slaJobHandlers(slaDeps(workspace)),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
             name: 'sessions.purge-expired',
@@ -290,6 +306,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

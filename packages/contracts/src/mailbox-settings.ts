@@ -43,3 +43,14 @@ export type MailboxOperationsSettings = z.infer<typeof MailboxOperationsSettings
 export const PutBusinessHoursRequestSchema = z.object({ businessHours: BusinessHoursSchema });
 /** PUT …/sla-policies: the policies to store (priorities left out keep theirs). */
 export const PutSlaPoliciesRequestSchema = z.object({ policies: z.array(SlaPolicySchema).min(1).max(4) });
+
+/** GET /api/holiday-calendars — the countries (ISO codes) and regions `date-holidays` knows; the web names countries with Intl. */
+export const HolidayCalendarListSchema = z.object({
+  countries: z.array(
+    z.object({
+      code: z.string(),
+      regions: z.array(z.object({ code: z.string(), name: z.string() })),
+    }),
+  ),
+});
+export type HolidayCalendarList = z.infer<typeof HolidayCalendarListSchema>;

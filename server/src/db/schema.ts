@@ -8,6 +8,7 @@ import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
+import type { SlaTables } from './tables/sla.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
@@ -22,7 +23,8 @@ export interface Database
     LoopGuardTables,
     MailboxSettingsTables,
     OutboxTables,
-    PasskeyTables {
+    PasskeyTables,
+    SlaTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

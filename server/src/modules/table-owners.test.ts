@@ -29,7 +29,8 @@ type Owner =
   | 'loop-guard'
   | 'fraud'
   | 'outbox'
-  | 'mailbox-settings';
+  | 'mailbox-settings'
+  | 'sla';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -93,6 +94,7 @@ const owners: Record<Table, Owner> = {
   outbox_saved_replies: 'outbox',
   mailbox_business_hours: 'mailbox-settings',
   sla_policies: 'mailbox-settings',
+  conversation_sla: 'sla',
 };
 
 type Use = 'read' | 'write';
@@ -174,6 +176,18 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['conversation_mailboxes', 'notifications'],
     why: 'fan-out per mailbox; a notification is pushed once committed',
+  },
+  {
+    module: 'conversations',
+    use: 'read',
+    tables: ['conversation_sla'],
+    why: 'the list line shows the SLA due time and "due soonest" sorts by it in the page query',
+  },
+  {
+    module: 'sla',
+    use: 'read',
+    tables: ['conversations', 'conversation_mailboxes', 'conversation_messages', 'messages', 'outbox_messages'],
+    why: 'the SLA clock reads a conversation, its messages and whether a reply was sent by a person, in one query each',
   },
   {
     module: 'mailboxes',

@@ -1,3 +1,5 @@
+export { holidayCalendarList } from './calendars.js';
+export { mailboxOperationsSettings, mailboxSettingsRoutes, type OnOperationsSettingsChanged } from './routes.js';
 export {
   businessHoursOfMailbox,
   DEFAULT_TIME_ZONE,
