@@ -28,7 +28,8 @@ type Owner =
   | 'forwarding'
   | 'loop-guard'
   | 'fraud'
-  | 'outbox';
+  | 'outbox'
+  | 'auto-reply';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -90,6 +91,8 @@ const owners: Record<Table, Owner> = {
   outbox_mailbox_settings: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
+  auto_reply_settings: 'auto-reply',
+  auto_reply_sends: 'auto-reply',
 };
 
 type Use = 'read' | 'write';
