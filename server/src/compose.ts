@@ -12,6 +12,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
+import { autoReplySubscriber, DEFAULT_REPLY_TIMING } from './modules/auto-reply/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -24,6 +25,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
+import { mailFactsSubscriber } from './modules/mail-facts/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -35,7 +37,7 @@ import {
   resolveAllowedHost,
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
-import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -116,6 +118,19 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     ...slaSubscribers(slaDeps(workspace)),
+    mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
+    autoReplySubscriber({
+      db: workspace.db,
+      engine: workspace.engine,
+      blobs: workspace.blobs,
+      messageIds: workspace.messageIds,
+      recordReopened: workspace.recordReopened,
+      teamActivity: workspace.teamActivity,
+      clock: workspace.clock,
+      mailer,
+      // Until the mailbox-settings module (business hours, SLA policy) is merged: always open, 24 h.
+      replyTiming: async () => DEFAULT_REPLY_TIMING,
+    }),
   ];
 }
 

@@ -15,6 +15,7 @@ import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
 import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0036 from './migrations/0036_conversation_sla.js';
+import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0024_loop_guard': m0024,
   '0035_mailbox_settings': m0035,
   '0036_conversation_sla': m0036,
+  '0031_mail_categories_auto_reply': m0031,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

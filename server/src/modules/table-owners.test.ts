@@ -30,7 +30,8 @@ type Owner =
   | 'fraud'
   | 'outbox'
   | 'mailbox-settings'
-  | 'sla';
+  | 'sla'
+  | 'auto-reply';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -95,6 +96,8 @@ const owners: Record<Table, Owner> = {
   mailbox_business_hours: 'mailbox-settings',
   sla_policies: 'mailbox-settings',
   conversation_sla: 'sla',
+  auto_reply_settings: 'auto-reply',
+  auto_reply_sends: 'auto-reply',
 };
 
 type Use = 'read' | 'write';

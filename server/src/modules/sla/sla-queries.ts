@@ -46,7 +46,7 @@ export async function selectSlaMessages(db: Db, conversationId: string): Promise
     .selectFrom('conversation_messages as cm')
     .innerJoin('messages as m', 'm.id', 'cm.message_id')
     .leftJoin('outbox_messages as o', 'o.message_id', 'm.id')
-    .select(['m.direction', 'm.received_at', 'o.state'])
+    .select(['m.direction', 'm.received_at', 'o.state', 'o.automatic_kind'])
     .where('cm.conversation_id', '=', conversationId)
     .execute();
   const out: SlaMessage[] = [];
