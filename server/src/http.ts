@@ -16,7 +16,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
@@ -38,6 +38,7 @@ import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
+import { reportRoutes } from './modules/reports/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes } from './modules/sync/index.js';
@@ -190,6 +191,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(notificationRoutes, { db: options.db });
   // A change of a mailbox's hours or SLA policies recomputes its running clocks (decision 0033).
   await app.register(mailboxSettingsRoutes, { db: options.db, onChanged: queueMailboxSlaRecompute });
+  await app.register(reportRoutes, { db: options.db, clock: options.clock ?? systemClock });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {

@@ -13,5 +13,6 @@ export * from './mailbox-settings.js';
 export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
+export * from './reports.js';
 export * from './security.js';
 export * from './triage.js';

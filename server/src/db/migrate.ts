@@ -13,9 +13,9 @@ import * as m0014 from './migrations/0014_passkeys.js';
 import * as m0015 from './migrations/0015_forwarding_rules.js';
 import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
+import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0036 from './migrations/0036_conversation_sla.js';
-import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
