@@ -138,7 +138,11 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
   ];
 }
 
-/** PLACEHOLDER until teams have a lead (ops-teams): nobody. */
+/**
+ * Who leads a team, for the SLA's breach notices. Teams have no lead on this branch (the ops-teams
+ * work adds `teams.lead_id`), so today no team has one and only the assignee hears of a breach;
+ * at merge this answers from the team's lead.
+ */
 const TEAM_LEADS_OF: TeamLeadsOf = async () => [];
 
 /** The SLA clock's view of the workspace: its time, who leads a team, and the live push of a changed due time. */

@@ -16,7 +16,8 @@ export default function Chart({ option, height = 260, testId }: { option: ChartO
     const el = box.current;
     if (!el) return;
     const chart = echarts.init(el, undefined, { renderer: 'svg' });
-    chart.setOption(option);
+    // No animation: the figures are read, not watched (and screenshots show the final chart).
+    chart.setOption({ animation: false, ...option });
     const observer = new ResizeObserver(() => chart.resize());
     observer.observe(el);
     return () => {
