@@ -116,11 +116,13 @@ describe('business hours, SLA and reports in the browser', () => {
         // Business hours & SLA.
         await page.goto(`${pier.url}/settings/business-hours`);
         await page.getByTestId('hours-week').waitFor();
-        await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe(run.words.hours);
+        await expect.poll(() => page.getByTestId('hours-page').getByRole('heading', { level: 2 }).textContent()).toBe(run.words.hours);
         await page.getByTestId('hours-coverage').waitFor();
         await shot('hours');
         if (run.lang === 'en' && viewport.width === 1440) {
-          // Berlin, Bavaria's holidays, and 8 working hours to the first reply of normal mail.
+          // sales@: Berlin, Bavaria's holidays, and 8 working hours to the first reply of normal mail.
+          await page.getByTestId('hours-mailbox').selectOption(sales);
+          await expect.poll(() => page.getByTestId('hours-zone').inputValue()).toBe('Asia/Shanghai');
           await page.getByTestId('hours-zone').fill('Europe/Berlin');
           await page.getByTestId('hours-calendar').selectOption('DE');
           await page.getByLabel('Region').selectOption('BY');
@@ -132,10 +134,15 @@ describe('business hours, SLA and reports in the browser', () => {
           const hours = await businessHoursOfMailbox(pier.workspace.db, sales);
           expect(hours).toMatchObject({ timeZone: 'Europe/Berlin', holidayCalendar: { country: 'DE', region: 'BY' } });
           expect((await slaPolicyOfMailbox(pier.workspace.db, sales, 'normal')).firstReplyMinutes).toBe(8 * 60);
-          // Bad input is answered in words: a first reply target of 0 hours.
+          // Bad input is answered in words: a first reply target of 0 hours, and an unknown time zone (the server's check).
           await page.getByTestId('sla-normal-first').fill('0');
           await page.getByTestId('sla-save').click();
-          await expect.poll(() => page.getByTestId('hours-problem').textContent()).toContain('more than 0 working hours');
+          await expect.poll(() => page.getByTestId('hours-problem').textContent()).toContain('working hours above 0');
+          await page.getByTestId('sla-normal-first').fill('8');
+          await page.getByTestId('hours-zone').fill('Mars/Olympus');
+          await page.getByTestId('hours-save').click();
+          await expect.poll(() => page.getByTestId('hours-problem').textContent()).toContain('not valid');
+          expect((await businessHoursOfMailbox(pier.workspace.db, sales)).timeZone).toBe('Europe/Berlin');
           await shot('hours-edited');
         }
 
@@ -154,6 +161,10 @@ describe('business hours, SLA and reports in the browser', () => {
           'backlog',
         ]) {
           await page.getByTestId(`chart-canvas-${key}`).locator('svg').waitFor();
+          // Each chart on its own picture (the settings page scrolls inside its main column).
+          await page
+            .getByTestId(`chart-${key}`)
+            .screenshot({ path: path.join(screenshots, `ops-chart-${key}-${run.lang}-${viewport.width}.png`) });
         }
         expect(await page.getByTestId('chart-heatmap').textContent()).toContain(run.words.heat);
         expect(scripts.some((s) => /\/Chart-/.test(s))).toBe(true);

@@ -6,6 +6,7 @@ export const operationsEn = {
   nav: { hours: 'Business hours & SLA', reports: 'Reports' },
   hours: {
     pageTitle: 'Business hours & SLA',
+    section: 'Business hours',
     intro:
       'Per mailbox: when the team works, which days are holidays, and how soon a customer gets a reply. Due times count working time only.',
     mailbox: 'Mailbox',
@@ -43,6 +44,8 @@ export const operationsEn = {
     hoursUnit: 'working hours',
     none: 'none',
     priorities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
+    badTarget:
+      'Enter each target as working hours above 0, in whole minutes (e.g. 24 or 0.5); leave next reply or resolution empty for none.',
     saveSla: 'Save targets',
     defaultPolicy: 'default',
     readOnly: 'Only admins who manage this mailbox can change these settings.',

@@ -5,6 +5,7 @@ export const operationsZhCN: OperationsCatalogue = {
   nav: { hours: '营业时间与 SLA', reports: '报表' },
   hours: {
     pageTitle: '营业时间与 SLA',
+    section: '营业时间',
     intro: '按邮箱设置：团队的工作时间、节假日，以及客户多久内得到回复。到期时间只计算工作时间。',
     mailbox: '邮箱',
     noMailboxes: '还没有邮箱。',
@@ -39,6 +40,7 @@ export const operationsZhCN: OperationsCatalogue = {
     hoursUnit: '工作小时',
     none: '不设',
     priorities: { low: '低', normal: '普通', high: '高', urgent: '紧急' },
+    badTarget: '请以大于 0 的工作小时数填写时限（按整分钟，如 24 或 0.5）；后续回复或解决时限留空表示不设。',
     saveSla: '保存时限',
     defaultPolicy: '默认',
     readOnly: '只有管理此邮箱的管理员可以修改这些设置。',

@@ -8,11 +8,15 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { mailboxApi, mailboxKeys } from '../settings/mailboxes/api';
 import { operationsApi, operationsKeys } from './api';
 import { datesToText, type HoursDraft, HoursEditor, textToDates } from './HoursEditor';
-import { type PolicyDraft, policiesOf, SlaEditor } from './SlaEditor';
+import { type PolicyDraft, policiesOf, policiesValid, SlaEditor } from './SlaEditor';
 import './operations.css';
 import './strings';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A problem the form finds before asking the server, already in the user's words. */
+class FormProblem extends Error {}
+const problemText = (e: unknown) => (e instanceof FormProblem ? e.message : errorMessage(e));
 const text = (h: number | null) => (h === null ? '' : String(h));
 
 function draftsOf(settings: MailboxOperationsSettings): { hours: HoursDraft; policies: PolicyDraft[] } {
@@ -62,21 +66,24 @@ export function BusinessHoursPage() {
   };
   const saveHours = useMutation({
     mutationFn: () => {
-      if (!hours || !chosen) throw new Error('nothing to save');
+      if (!hours || !chosen) throw new FormProblem('');
       const { extraDaysOffText, extraWorkingDaysText, ...rest } = hours;
       const off = textToDates(extraDaysOffText);
       const working = textToDates(extraWorkingDaysText);
       const bad = [...off, ...working].find((d) => !DATE.test(d));
-      if (bad) throw new Error(t('hours.badDate', { value: bad }));
+      if (bad) throw new FormProblem(t('hours.badDate', { value: bad }));
       return operationsApi.saveHours(chosen, { ...rest, extraDaysOff: off, extraWorkingDays: working });
     },
     onSuccess: onSaved,
-    onError: (e) => setProblem(errorMessage(e)),
+    onError: (e) => setProblem(problemText(e)),
   });
   const savePolicies = useMutation({
-    mutationFn: () => operationsApi.savePolicies(chosen ?? '', policiesOf(policies)),
+    mutationFn: () => {
+      if (!policiesValid(policies)) throw new FormProblem(t('hours.badTarget'));
+      return operationsApi.savePolicies(chosen ?? '', policiesOf(policies));
+    },
     onSuccess: onSaved,
-    onError: (e) => setProblem(errorMessage(e)),
+    onError: (e) => setProblem(problemText(e)),
   });
   const busy = saveHours.isPending || savePolicies.isPending;
 
@@ -119,7 +126,7 @@ export function BusinessHoursPage() {
       {settings.data && hours ? (
         <>
           <section className="form-section ops-section">
-            <h3>{t('hours.weekly')}</h3>
+            <h3>{t('hours.section')}</h3>
             {settings.data.businessHoursIsDefault ? <p className="muted-3">{t('hours.isDefault')}</p> : null}
             <HoursEditor
               draft={hours}

@@ -87,7 +87,9 @@ export function HoursEditor({
                   <span className="ops-interval" key={n}>
                     <input
                       className="input ops-time"
-                      type="time"
+                      type="text"
+                      inputMode="numeric"
+                      pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
                       aria-label={`${t(`hours.weekdays.${day}`)} ${t('hours.from')}`}
                       value={iv.start}
                       onChange={(e) =>

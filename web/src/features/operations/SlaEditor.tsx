@@ -6,6 +6,13 @@ export type PolicyDraft = { priority: SlaPolicy['priority']; first: string; next
 
 const num = (text: string) => (text.trim() === '' ? null : Number(text));
 
+/** Whether every target is a number of working hours above 0 in whole minutes (empty next/resolution: none). */
+export function policiesValid(drafts: PolicyDraft[]): boolean {
+  const ok = (h: number | null, required: boolean) =>
+    h === null ? !required : Number.isFinite(h) && h > 0 && h <= 8760 && Number.isInteger(Math.round(h * 60 * 1e6) / 1e6);
+  return drafts.every((d) => ok(num(d.first), true) && ok(num(d.next), false) && ok(num(d.resolution), false));
+}
+
 /** The drafts as the API takes them (the server checks the numbers and answers in the user's words). */
 export function policiesOf(drafts: PolicyDraft[]): SlaPolicy[] {
   return drafts.map((d) => ({

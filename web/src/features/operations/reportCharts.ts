@@ -89,6 +89,7 @@ export function reportCharts(r: OperationsReport, t: TFunction<'operations'>, co
             data: [r.firstReply.overall, ...figures].map((f) => f.medianHours),
             itemStyle: { color: ACCENT },
             barMaxWidth: 14,
+            label: { show: true, position: 'right', fontSize: 10, formatter: '{c} h' },
           },
           {
             name: t('reports.p90'),
@@ -96,6 +97,7 @@ export function reportCharts(r: OperationsReport, t: TFunction<'operations'>, co
             data: [r.firstReply.overall, ...figures].map((f) => f.p90Hours),
             itemStyle: { color: '#93c5fd' },
             barMaxWidth: 14,
+            label: { show: true, position: 'right', fontSize: 10, formatter: '{c} h' },
           },
         ],
       },
