@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from './business-hours.js';
 
 /** First-reply figures of one mailbox or team over a period (decision 0033). */
 export const FirstReplyFiguresSchema = z.object({
@@ -23,7 +24,7 @@ export const OperationsReportQuerySchema = z
     from: z.coerce.number().int().min(0),
     to: z.coerce.number().int().min(1),
     /** The zone of the day and hour buckets (the viewer's); IANA. */
-    timeZone: z.string().min(1).max(64).default('Asia/Shanghai'),
+    timeZone: z.string().min(1).max(64).refine(isKnownTimeZone, { message: 'unknown IANA time zone' }).default('Asia/Shanghai'),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
   .refine((q) => q.to - q.from <= 366 * 24 * 3_600_000, { message: 'a report covers at most a year', path: ['to'] });

@@ -119,6 +119,7 @@ describe('business hours, SLA and reports in the browser', () => {
         await expect.poll(() => page.getByTestId('hours-page').getByRole('heading', { level: 2 }).textContent()).toBe(run.words.hours);
         await page.getByTestId('hours-coverage').waitFor();
         await shot('hours');
+        await page.getByTestId('sla-table').screenshot({ path: path.join(screenshots, `ops-sla-table-${run.lang}-${viewport.width}.png`) });
         if (run.lang === 'en' && viewport.width === 1440) {
           // sales@: Berlin, Bavaria's holidays, and 8 working hours to the first reply of normal mail.
           await page.getByTestId('hours-mailbox').selectOption(sales);

@@ -216,7 +216,8 @@ describe.each(engines)('reports: figures against a hand-computed week on %s', (e
     expect(reversed.status).toBe(400);
     expect(JSON.stringify(reversed.body)).toContain('from must be before to');
     const zone = await as.admin.get(`/api/reports/operations?from=${FROM}&to=${TO}&timeZone=Mars%2FOlympus`);
-    expect(zone).toMatchObject({ status: 400, body: { error: { message: 'timeZone: unknown IANA time zone' } } });
+    expect(zone.status).toBe(400);
+    expect(JSON.stringify(zone.body)).toContain('unknown IANA time zone');
     expect((await pier.api().get(`/api/reports/operations?from=${FROM}&to=${TO}`)).status).toBe(401);
   });
 
