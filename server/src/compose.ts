@@ -12,7 +12,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
-import { autoReplySubscriber } from './modules/auto-reply/index.js';
+import { autoReplySubscriber, DEFAULT_REPLY_TIMING } from './modules/auto-reply/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -26,7 +26,6 @@ import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwardin
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { mailFactsSubscriber } from './modules/mail-facts/index.js';
-import { businessHoursOfMailbox, slaPolicyOfMailbox } from './modules/mailbox-settings/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -129,11 +128,8 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
       teamActivity: workspace.teamActivity,
       clock: workspace.clock,
       mailer,
-      // The promised answer time is the SLA's: the mailbox's hours and its first-reply target (a new mail is 'normal').
-      replyTiming: async (db, mailboxId) => ({
-        hours: await businessHoursOfMailbox(db, mailboxId),
-        firstReplyHours: (await slaPolicyOfMailbox(db, mailboxId, 'normal')).firstReplyMinutes / 60,
-      }),
+      // Until the mailbox-settings module (business hours, SLA policy) is merged: always open, 24 h.
+      replyTiming: async () => DEFAULT_REPLY_TIMING,
     }),
   ];
 }
