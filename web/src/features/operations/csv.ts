@@ -2,8 +2,8 @@
 export function csvText(rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => {
     let s = v === null ? '' : String(v);
-    // A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if (/^[=+\-@]/.test(s)) s = `'${s}`;
+    // Text starting with = + - @ would run as a formula in a spreadsheet (numbers stay numbers).
+    if (typeof v === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return `\ufeff${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
