@@ -12,6 +12,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
+import { autoReplySubscriber, DEFAULT_REPLY_TIMING } from './modules/auto-reply/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -24,6 +25,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
+import { mailFactsSubscriber } from './modules/mail-facts/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -35,7 +37,7 @@ import {
   resolveAllowedHost,
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
-import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -45,6 +47,7 @@ import {
   type SystemMailSender,
   securityMailJob,
 } from './modules/security/index.js';
+import { SLA_EVALUATE_JOB, slaJobHandlers, slaSubscribers, type TeamLeadsOf } from './modules/sla/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import {
   conversationsWorkedOnByTeam,
@@ -114,7 +117,38 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
+    ...slaSubscribers(slaDeps(workspace)),
+    mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
+    autoReplySubscriber({
+      db: workspace.db,
+      engine: workspace.engine,
+      blobs: workspace.blobs,
+      messageIds: workspace.messageIds,
+      recordReopened: workspace.recordReopened,
+      teamActivity: workspace.teamActivity,
+      clock: workspace.clock,
+      mailer,
+      // Until the mailbox-settings module (business hours, SLA policy) is merged: always open, 24 h.
+      replyTiming: async () => DEFAULT_REPLY_TIMING,
+    }),
   ];
+}
+
+/**
+ * Who leads a team, for the SLA's breach notices. Teams have no lead on this branch (the ops-teams
+ * work adds `teams.lead_id`), so today no team has one and only the assignee hears of a breach;
+ * at merge this answers from the team's lead.
+ */
+const TEAM_LEADS_OF: TeamLeadsOf = async () => [];
+
+/** The SLA clock's view of the workspace: its time, who leads a team, and the live push of a changed due time. */
+function slaDeps(workspace: Workspace) {
+  return {
+    db: workspace.db,
+    now: () => workspace.clock.now(),
+    teamLeadsOf: TEAM_LEADS_OF,
+    onChanged: (conversationId: string) => workspace.live.publishConversationChanged(conversationId),
+  };
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -252,6 +286,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
+          ...slaJobHandlers(slaDeps(workspace)),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
             name: 'sessions.purge-expired',
@@ -290,6 +325,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

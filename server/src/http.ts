@@ -22,6 +22,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
+import { autoReplyRoutes } from './modules/auto-reply/index.js';
 import {
   conversationRoutes,
   deleteMailOnlyIn,
@@ -32,11 +33,14 @@ import {
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
+import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
 import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
+import { reportRoutes } from './modules/reports/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
+import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes, syncProgressRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -186,7 +190,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(fraudRoutes, { db: options.db, settleApproval: settleAwaitingApproval });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
+  // A change of a mailbox's hours or SLA policies recomputes its running clocks (decision 0033).
+  await app.register(mailboxSettingsRoutes, { db: options.db, onChanged: queueMailboxSlaRecompute });
+  await app.register(reportRoutes, { db: options.db, clock: options.clock ?? systemClock });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
+  await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FirstReplyFiguresSchema } from './reports.js';
 
 /** Actions Pier writes today; other modules add theirs (any dotted lower-case name is valid). */
 export const knownAuditActions = [
@@ -52,6 +53,8 @@ export const knownAuditActions = [
   'contact.phone_changed',
   'upload.mbox',
   'upload.eml',
+  'mailbox.business_hours_changed',
+  'mailbox.sla_policy_changed',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
@@ -265,7 +268,8 @@ export const QuarterlyReportSchema = z.object({
       confirmations: z.array(z.object({ at: z.number(), outcome: z.string(), calledBy: z.string() })),
     }),
   ),
-  slaCompliance: section(z.never()),
+  /** First-reply compliance per mailbox and team (decision 0033). */
+  slaCompliance: section(FirstReplyFiguresSchema),
 });
 export type QuarterlyReportDto = z.infer<typeof QuarterlyReportSchema>;
 

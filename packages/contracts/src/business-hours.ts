@@ -38,7 +38,8 @@ const DayIntervalsSchema = z
 
 const IsoDateSchema = z.iso.date();
 
-function isKnownTimeZone(zone: string): boolean {
+/** Whether `Intl` knows the IANA time zone. */
+export function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

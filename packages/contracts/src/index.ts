@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './auth.js';
+export * from './auto-reply.js';
 export * from './business-hours.js';
 export * from './common.js';
 export * from './conversation-detail.js';
@@ -8,8 +9,10 @@ export * from './fraud.js';
 export * from './health.js';
 export * from './live.js';
 export * from './mail-category.js';
+export * from './mailbox-settings.js';
 export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
+export * from './reports.js';
 export * from './security.js';
 export * from './triage.js';

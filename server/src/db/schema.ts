@@ -1,12 +1,16 @@
+import type { MailCategory } from '@pier/contracts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
 import type { AuditTables } from './tables/audit.js';
+import type { AutoReplyTables } from './tables/auto-reply.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { LoopGuardTables } from './tables/loop-guard.js';
+import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
+import type { SlaTables } from './tables/sla.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
@@ -15,12 +19,15 @@ import type { PasskeyTables } from './tables/passkeys.js';
 export interface Database
   extends AccountsTables,
     AuditTables,
+    AutoReplyTables,
     ForwardingTables,
     FraudTables,
     InboxTables,
     LoopGuardTables,
+    MailboxSettingsTables,
     OutboxTables,
-    PasskeyTables {
+    PasskeyTables,
+    SlaTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -138,6 +145,13 @@ export interface MessagesTable {
   auth_results: string | null;
   attachment_count: Generated<number>;
   language: string | null;
+  /** person | bulk | auto-reply | bounce | notification (mail-facts subscriber, decision 0031); null until classified, and for outgoing mail. */
+  category: Generated<MailCategory | null>;
+  /** JSON array of the classification's reasons (mail-classification's ClassificationReason). */
+  category_reasons: Generated<string | null>;
+  /** ISO 3166-1 alpha-2 of the sender (sender-origin) and what gave it: cctld | received-ip | signature-phone. */
+  country: Generated<string | null>;
+  country_source: Generated<'cctld' | 'received-ip' | 'signature-phone' | null>;
 }
 
 export interface MessageLocationsTable {
@@ -171,6 +185,11 @@ export interface ConversationsTable extends ConversationTriageColumns {
   last_from_addr: Generated<string | null>;
   last_from_name: Generated<string | null>;
   last_snippet: Generated<string>;
+  /**
+   * 'person' once a person's incoming mail (or a person's outgoing mail) is in it; else the category of
+   * its first classified incoming mail (its own inbox view, not "Unassigned"); null until classified.
+   */
+  category: Generated<MailCategory | null>;
 }
 
 export interface ConversationMessagesTable {

@@ -28,7 +28,10 @@ type Owner =
   | 'forwarding'
   | 'loop-guard'
   | 'fraud'
-  | 'outbox';
+  | 'outbox'
+  | 'mailbox-settings'
+  | 'sla'
+  | 'auto-reply';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -91,6 +94,11 @@ const owners: Record<Table, Owner> = {
   outbox_mailbox_settings: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
+  mailbox_business_hours: 'mailbox-settings',
+  sla_policies: 'mailbox-settings',
+  conversation_sla: 'sla',
+  auto_reply_settings: 'auto-reply',
+  auto_reply_sends: 'auto-reply',
 };
 
 type Use = 'read' | 'write';
@@ -174,6 +182,33 @@ const allowed: Allowance[] = [
     why: 'fan-out per mailbox; a notification is pushed once committed',
   },
   {
+    module: 'conversations',
+    use: 'read',
+    tables: ['conversation_sla'],
+    why: 'the list line shows the SLA due time and "due soonest" sorts by it in the page query',
+  },
+  {
+    module: 'reports',
+    use: 'read',
+    tables: [
+      'messages',
+      'message_locations',
+      'conversation_messages',
+      'conversations',
+      'conversation_mailboxes',
+      'mailboxes',
+      'teams',
+      'users',
+    ],
+    why: 'the reports screen counts mail and conversations per mailbox, team, agent, country, day and hour in SQL',
+  },
+  {
+    module: 'sla',
+    use: 'read',
+    tables: ['conversations', 'conversation_mailboxes', 'conversation_messages', 'messages', 'outbox_messages'],
+    why: 'the SLA clock reads a conversation, its messages and whether a reply was sent by a person, in one query each',
+  },
+  {
     module: 'mailboxes',
     use: 'read',
     tables: ['conversations', 'conversation_mailboxes'],
@@ -201,6 +236,8 @@ const allowed: Allowance[] = [
       'passkeys',
       'totp_factors',
       'security_alerts',
+      'conversation_sla',
+      'teams',
     ],
     why: 'the audit viewer and the quarterly report read across the workspace by design (decision 0010)',
   },

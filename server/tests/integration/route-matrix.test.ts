@@ -110,6 +110,15 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/mailboxes/:id/signature': 'SAG',
   'PUT /api/mailboxes/:id/signature': 'SA',
   'GET /api/mailboxes/:id/signature/preview': 'SAG',
+  'GET /api/mailboxes/:id/auto-reply': 'SAG',
+  'PUT /api/mailboxes/:id/auto-reply': 'SA',
+  // Business hours and SLA policies (decision 0033): readers see them, admins who manage the mailbox change them.
+  'GET /api/mailboxes/:id/operations-settings': 'SAGU',
+  'PUT /api/mailboxes/:id/business-hours': 'SA',
+  'PUT /api/mailboxes/:id/sla-policies': 'SA',
+  'GET /api/holiday-calendars': everyone,
+  // Everyone signed in; the figures cover only the mailboxes they may read.
+  'GET /api/reports/operations': everyone,
   'GET /api/saved-replies': everyone,
   'POST /api/saved-replies': 'SA',
   'PUT /api/saved-replies/:id': 'SA',

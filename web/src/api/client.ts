@@ -195,6 +195,8 @@ export const api = {
     view?: string;
     tag?: string;
     team?: string;
+    /** 'due': SLA due soonest first (decision 0033). */
+    sort?: 'due';
   }) => {
     const query = new URLSearchParams();
     if (params.mailboxId) query.set('mailboxId', params.mailboxId);
@@ -203,6 +205,7 @@ export const api = {
     if (params.view) query.set('view', params.view);
     if (params.tag) query.set('tag', params.tag);
     if (params.team) query.set('team', params.team);
+    if (params.sort) query.set('sort', params.sort);
     query.set('limit', String(params.limit ?? 50));
     return http.get(`/api/conversations?${query}`, import.meta.env.DEV && ConversationListSchema);
   },

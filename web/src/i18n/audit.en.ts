@@ -147,6 +147,9 @@ export const auditEn = {
       fraud: '{{day}} · {{level}} ({{score}}) · {{subject}} · {{from}} · {{signals}} · {{calls}}',
       call: '☎ {{outcome}} ({{by}}, {{day}})',
       noCall: '☎ no phone confirmation',
+      sla: '{{scope}} {{name}}: {{percent}} answered in time ({{met}} of {{total}}); first reply median {{median}} h, P90 {{p90}} h (working hours)',
+      slaMailbox: 'Mailbox',
+      slaTeam: 'Team',
       system: 'Pier (system)',
       never: 'never',
     },
@@ -259,6 +262,8 @@ export const auditEn = {
     'contact.phone_changed': 'Customer phone number changed',
     'upload.mbox': 'Mail archive uploaded',
     'upload.eml': 'Mail files uploaded',
+    'mailbox.business_hours_changed': 'Business hours changed',
+    'mailbox.sla_policy_changed': 'SLA policy changed',
   } satisfies ActionNames,
 };
 

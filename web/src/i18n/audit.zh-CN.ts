@@ -134,6 +134,9 @@ export const auditZhCN: AuditCatalogue = {
       fraud: '{{day}} · {{level}}（{{score}}）· {{subject}} · {{from}} · {{signals}} · {{calls}}',
       call: '☎ {{outcome}}（{{by}}，{{day}}）',
       noCall: '☎ 未电话核实',
+      sla: '{{scope}} {{name}}：按时回复 {{percent}}（{{total}} 个中 {{met}} 个）；首次回复中位数 {{median}} 小时，P90 {{p90}} 小时（工作时间）',
+      slaMailbox: '邮箱',
+      slaTeam: '团队',
       system: 'Pier（系统）',
       never: '从未',
     },
@@ -246,5 +249,7 @@ export const auditZhCN: AuditCatalogue = {
     'contact.phone_changed': '更改客户电话',
     'upload.mbox': '上传邮件归档',
     'upload.eml': '上传邮件文件',
+    'mailbox.business_hours_changed': '更改营业时间',
+    'mailbox.sla_policy_changed': '更改 SLA 规则',
   },
 };

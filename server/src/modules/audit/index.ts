@@ -34,4 +34,5 @@ export {
   type ReportMailer,
 } from './report/quarterly-report.js';
 export { reportCsv, reportPdf, reportText } from './report/report-export.js';
+export { firstReplyCompliance, quantile } from './report/sla-compliance.js';
 export { auditReaders, auditRoutes } from './routes.js';

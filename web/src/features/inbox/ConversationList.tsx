@@ -8,6 +8,7 @@ import { SearchIcon } from '../../ui/icons';
 import { Flag } from '../conversation/Flag';
 import { formatAge, formatFullTimeCached } from '../conversation/format';
 import { READING_NS } from '../conversation/strings';
+import { SlaDue, SortChoice } from '../operations/SlaDue';
 import { toDate } from './format';
 import type { ViewId } from './views';
 
@@ -28,6 +29,9 @@ type Props = {
   /** The last rows are in view: load the next page, if any. */
   onEndReached?: () => void;
   hrefFor: (conversationId: string) => string;
+  /** Newest first, or the SLA due soonest first. */
+  sort?: 'recent' | 'due';
+  onSortChange?: (sort: 'recent' | 'due') => void;
 };
 
 export function ConversationList(props: Props) {
@@ -56,9 +60,10 @@ export function ConversationList(props: Props) {
           onChange={(event) => props.onQueryChange(event.target.value)}
         />
       </search>
-      {props.loadedCount > 0 ? (
+      {props.loadedCount > 0 || props.sort === 'due' ? (
         <div className="list-meta" aria-live="polite">
           <span>{t('list.shown', { total: items.length })}</span>
+          {props.onSortChange ? <SortChoice sort={props.sort ?? 'recent'} onChange={props.onSortChange} /> : null}
         </div>
       ) : null}
       <div className="list-scroll" data-testid="conversation-list" ref={scrollRef}>
@@ -247,6 +252,7 @@ const ConversationRow = memo(function ConversationRow({
           </span>
         ) : null}
         {conversation.status !== 'open' ? <span className="status-pill">{t(`status.${conversation.status}`)}</span> : null}
+        <SlaDue sla={conversation.sla} compact />
         <time
           className="conv-time"
           dateTime={toDate(conversation.lastMessageAt).toISOString()}

@@ -1,6 +1,7 @@
-import type { SessionInfo } from '@pier/contracts';
+import type { ConversationSla, SessionInfo } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { ConversationView } from '../conversation/ConversationView';
+import { SlaDue } from '../operations/SlaDue';
 
 type Props = {
   conversationId: string | null;
@@ -8,9 +9,11 @@ type Props = {
   hrefFor: (conversationId: string) => string;
   onShowShortcuts: () => void;
   session: SessionInfo;
+  /** The SLA due time of the open conversation, as its list row has it. */
+  sla?: ConversationSla | null | undefined;
 };
 
-export function ConversationPane({ conversationId, backHref, hrefFor, onShowShortcuts, session }: Props) {
+export function ConversationPane({ conversationId, backHref, hrefFor, onShowShortcuts, session, sla }: Props) {
   const { t } = useTranslation();
 
   if (!conversationId) {
@@ -43,6 +46,11 @@ export function ConversationPane({ conversationId, backHref, hrefFor, onShowShor
 
   return (
     <section className="detail-pane" data-testid="conversation-pane" aria-labelledby="conversation-subject">
+      {sla ? (
+        <div className="detail-sla">
+          <SlaDue sla={sla} />
+        </div>
+      ) : null}
       <ConversationView key={conversationId} conversationId={conversationId} backHref={backHref} hrefFor={hrefFor} session={session} />
     </section>
   );

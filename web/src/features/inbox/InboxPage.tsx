@@ -36,6 +36,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const selectedId = params.get('c');
   const tag = params.get('tag');
   const team = params.get('team');
+  const sort = params.get('sort') === 'due' ? ('due' as const) : undefined;
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
   const logout = useLogout();
@@ -47,7 +48,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   // The server searches (full text, Chinese and English) once typing pauses.
   const search = useDebouncedValue(query.trim(), 250);
   // Views, tags and teams are filtered by the server; a search looks through every view.
-  const listFilter = search ? {} : { view, ...(tag ? { tag } : {}), ...(team ? { team } : {}) };
+  const listFilter = search ? {} : { view, ...(tag ? { tag } : {}), ...(team ? { team } : {}), ...(sort ? { sort } : {}) };
   const conversations = useInfiniteQuery({
     queryKey: queryKeys.conversations(mailboxId, search, JSON.stringify(listFilter)),
     queryFn: ({ pageParam }) =>
@@ -69,7 +70,14 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const items = loaded;
 
   const hrefFor = useCallback(
-    (next: { view?: ViewId; mailboxId?: string | null; conversationId?: string | null; tag?: string | null; team?: string | null }) => {
+    (next: {
+      view?: ViewId;
+      mailboxId?: string | null;
+      conversationId?: string | null;
+      tag?: string | null;
+      team?: string | null;
+      sort?: 'due' | null;
+    }) => {
       const search = new URLSearchParams();
       const nextView = next.view ?? view;
       const nextMailbox = next.mailboxId === undefined ? mailboxId : next.mailboxId;
@@ -79,11 +87,13 @@ export function InboxPage({ session }: { session: SessionInfo }) {
       if (nextMailbox) search.set('mailbox', nextMailbox);
       if (nextTag) search.set('tag', nextTag);
       if (nextTeam) search.set('team', nextTeam);
+      const nextSort = next.sort === undefined ? sort : next.sort;
+      if (nextSort) search.set('sort', nextSort);
       if (next.conversationId) search.set('c', next.conversationId);
       const qs = search.toString();
       return qs ? `/?${qs}` : '/';
     },
-    [view, mailboxId, tag, team],
+    [view, mailboxId, tag, team, sort],
   );
 
   const [cursorId, setCursorId] = useState<string | null>(null);
@@ -179,6 +189,8 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           cursorId={cursorId}
           onEndReached={loadMore}
           hrefFor={(conversationId) => hrefFor({ conversationId })}
+          sort={sort ?? 'recent'}
+          onSortChange={(next) => navigate(hrefFor({ sort: next === 'due' ? 'due' : null, conversationId: selectedId }))}
         />
         <RouteErrorBoundary pane resetKey={selectedId ?? ''}>
           <ConversationPane
@@ -187,6 +199,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
             hrefFor={(conversationId) => hrefFor({ conversationId })}
             onShowShortcuts={() => setHelpOpen(true)}
             session={session}
+            sla={items.find((c) => c.id === selectedId)?.sla}
           />
         </RouteErrorBoundary>
         {helpOpen ? <ShortcutHelp onClose={closeHelp} available={(action) => actions.has(action)} /> : null}

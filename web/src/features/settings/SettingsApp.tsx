@@ -13,6 +13,9 @@ import { Wordmark } from '../../ui/Wordmark';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
 import { TopBar } from '../inbox/TopBar';
+import { BusinessHoursPage } from '../operations/BusinessHoursPage';
+import { OperationsNavItems } from '../operations/OperationsNav';
+import { ReportsPage } from '../operations/ReportsPage';
 import { useLogout } from '../session/queries';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
@@ -49,6 +52,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const auditor = session.user.role === 'auditor';
   const { t: tc } = useTranslation('composer');
   const { t: ta } = useTranslation('audit');
+  const { t: to } = useTranslation('operations');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname } = useLocation();
@@ -123,6 +127,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   <span className="nav-label">{tu('nav')}</span>
                 </Link>
               </li>
+              <OperationsNavItems pathname={pathname} canEdit={!auditor} />
               <AuditNavItems pathname={pathname} />
             </ul>
           </section>
@@ -132,15 +137,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
         session={session}
         title={t('nav.title')}
         subtitle={
-          pathname.startsWith('/settings/audit-report')
-            ? ta('nav.report')
-            : pathname.startsWith('/settings/audit')
-              ? ta('nav.log')
-              : pathname.startsWith('/settings/forwarding')
-                ? ta('nav.forwarding')
-                : pathname.startsWith('/settings/users')
-                  ? tu('nav')
-                  : t('nav.mailboxes')
+          pathname.startsWith('/settings/business-hours')
+            ? to('nav.hours')
+            : pathname.startsWith('/settings/reports')
+              ? to('nav.reports')
+              : pathname.startsWith('/settings/audit-report')
+                ? ta('nav.report')
+                : pathname.startsWith('/settings/audit')
+                  ? ta('nav.log')
+                  : pathname.startsWith('/settings/forwarding')
+                    ? ta('nav.forwarding')
+                    : pathname.startsWith('/settings/users')
+                      ? tu('nav')
+                      : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -155,6 +164,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
             <Route path="audit-report" element={<ReportPage canMail={false} />} />
+            <Route path="reports" element={<ReportsPage />} />
             <Route path="forwarding" element={<ForwardingPage canScan={false} />} />
             <Route path="*" element={<Navigate to="/settings/audit" replace />} />
           </Routes>
@@ -168,6 +178,8 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
             <Route path="audit-report" element={<ReportPage canMail />} />
+            <Route path="business-hours" element={<BusinessHoursPage />} />
+            <Route path="reports" element={<ReportsPage />} />
             <Route path="forwarding" element={<ForwardingPage canScan />} />
             <Route path="*" element={<Navigate to="/settings/mailboxes" replace />} />
           </Routes>

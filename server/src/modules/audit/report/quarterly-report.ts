@@ -5,6 +5,7 @@ import type { Database } from '../../../db/schema.js';
 import { recordAudit } from '../audit-log.js';
 import { listPierForwardingRules } from '../forwarding/forwarding-queries.js';
 import { reportText } from './report-export.js';
+import { firstReplyCompliance } from './sla-compliance.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 export const INACTIVE_DAYS = 90;
@@ -38,6 +39,7 @@ export async function buildQuarterlyReport(
   now = Date.now(),
 ): Promise<QuarterlyReport> {
   const cutoff = now - INACTIVE_DAYS * DAY_MS;
+  const sla = await firstReplyCompliance(db, period, now);
 
   const mailboxes = await db
     .selectFrom('mailboxes as m')
@@ -242,7 +244,7 @@ export async function buildQuarterlyReport(
           .map((c) => ({ at: Number(c.called_at), outcome: c.outcome, calledBy: c.name })),
       })),
     },
-    slaCompliance: { available: false, reason: 'Not available yet: Pier has no SLA policies.' },
+    slaCompliance: { available: true, items: [...sla.byMailbox, ...sla.byTeam] },
   };
 }
 

@@ -78,7 +78,14 @@ export function reportRows(report: QuarterlyReport): { key: SectionKey; title: s
           : f.confirmations.map((c) => `${outcomeLabel(c.outcome)} by ${c.calledBy} ${day(c.at)}`).join('; '),
       ]),
     ),
-    section('slaCompliance', () => []),
+    section('slaCompliance', () =>
+      items('slaCompliance').map((f) => [
+        `${f.scope === 'team' ? '团队 / team' : '邮箱 / mailbox'} ${f.name}`,
+        f.compliance === null ? '—' : `${Math.round(f.compliance * 1000) / 10} %`,
+        `${f.met} / ${f.conversations} 按时 / on time`,
+        `中位 / median ${f.medianHours ?? '—'} h · P90 ${f.p90Hours ?? '—'} h`,
+      ]),
+    ),
   ];
 }
 

@@ -272,6 +272,18 @@ function describe(t: T, tc: Tc, key: SectionKey, item: unknown): string {
                 .join('; '),
       });
     }
+    case 'slaCompliance': {
+      const x = item as Item<'slaCompliance'>;
+      return t('report.lines.sla', {
+        scope: t(x.scope === 'team' ? 'report.lines.slaTeam' : 'report.lines.slaMailbox'),
+        name: x.name,
+        percent: x.compliance === null ? '—' : `${Math.round(x.compliance * 1000) / 10} %`,
+        met: x.met,
+        total: x.conversations,
+        median: x.medianHours ?? '—',
+        p90: x.p90Hours ?? '—',
+      });
+    }
     default:
       return JSON.stringify(item);
   }

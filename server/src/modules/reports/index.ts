@@ -1,0 +1,2 @@
+export { operationsReport } from './operations-report.js';
+export { reportRoutes } from './routes.js';
