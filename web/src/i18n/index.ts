@@ -4,6 +4,7 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
 import type { AuditCatalogue } from './audit.en';
+import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
@@ -32,6 +33,7 @@ declare module 'i18next' {
       triage: TriageCatalogue;
       audit: AuditCatalogue;
       users: UsersCatalogue;
+      autoReply: AutoReplyCatalogue;
     };
   }
 }
