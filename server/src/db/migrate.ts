@@ -14,6 +14,7 @@ import * as m0015 from './migrations/0015_forwarding_rules.js';
 import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
 import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
+import * as m0035 from './migrations/0035_mailbox_settings.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0016_raw_identity': m0016,
   '0024_loop_guard': m0024,
   '0031_mail_categories_auto_reply': m0031,
+  '0035_mailbox_settings': m0035,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

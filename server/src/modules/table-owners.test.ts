@@ -29,7 +29,8 @@ type Owner =
   | 'loop-guard'
   | 'fraud'
   | 'outbox'
-  | 'auto-reply';
+  | 'auto-reply'
+  | 'mailbox-settings';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -93,6 +94,8 @@ const owners: Record<Table, Owner> = {
   outbox_saved_replies: 'outbox',
   auto_reply_settings: 'auto-reply',
   auto_reply_sends: 'auto-reply',
+  mailbox_business_hours: 'mailbox-settings',
+  sla_policies: 'mailbox-settings',
 };
 
 type Use = 'read' | 'write';
