@@ -2,6 +2,7 @@ import { type AutoReplySettings, type AutoReplyVersion, autoReplyVariables, unkn
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiRequestError } from '../../api/client';
 import { errorMessage } from '../../i18n';
 import { autoReplyApi, autoReplyKeys } from './api';
 import './registerCatalogue';
@@ -174,17 +175,14 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
           <button
             type="button"
             className="btn btn-sm"
-            onClick={() => {
-              const base = draft.templates.versions.find((v) => v.language === null);
+            // A new language starts empty: the default's text in another language would go out unnoticed.
+            onClick={() =>
               change({
                 templates: {
-                  versions: [
-                    ...draft.templates.versions,
-                    { language: free[0] as string, insideHours: base?.insideHours ?? '', outsideHours: base?.outsideHours ?? null },
-                  ],
+                  versions: [...draft.templates.versions, { language: free[0] as string, insideHours: '', outsideHours: null }],
                 },
-              });
-            }}
+              })
+            }
             data-testid="auto-reply-add-version"
           >
             {t('addVersion')}
@@ -208,7 +206,7 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
         ) : null}
         {save.isError ? (
           <p className="field-error" role="alert" data-testid="auto-reply-error">
-            {errorMessage(save.error)}
+            {saveErrorText(save.error)}
           </p>
         ) : null}
         <div className="auto-reply-actions">
@@ -224,4 +222,10 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
       </form>
     </section>
   );
+}
+
+/** A refused save names what the server found (the unknown variable, a missing default version) after the general text. */
+function saveErrorText(error: unknown): string {
+  const general = errorMessage(error);
+  return error instanceof ApiRequestError && error.code === 'request.invalid' && error.message ? `${general} ${error.message}` : general;
 }
