@@ -7,7 +7,6 @@
 export { AUTO_REPLY_SEND, type AutoReplyDecision, type AutoReplyDecisionInput, autoReplyDecisionFor } from './decision.js';
 export { chooseVersion, expectedReply, formatReplyTime, type ReplyTiming, renderAutoReply, shortReference } from './render.js';
 export { autoReplyRoutes } from './routes.js';
-export { replyTimingOfMailbox } from './timing.js';
 export { type AutoReplyDeps, answerAutomatically, autoReplySubscriber, DEFAULT_REPLY_TIMING } from './send.js';
 export {
   DEFAULT_AUTO_REPLY_TEMPLATES,
@@ -17,3 +16,4 @@ export {
   turnOffAutoReply,
   turnOnAutoReplyWithText,
 } from './settings.js';
+export { replyTimingOfMailbox } from './timing.js';

@@ -13,7 +13,11 @@ const shanghai: BusinessHours = {
 };
 const templates: AutoReplyTemplates = {
   versions: [
-    { language: null, insideHours: 'Hi {{customer.name}}, by {{expected_reply_time}} ({{reference}})', outsideHours: 'Closed now, {{ customer.name }}.' },
+    {
+      language: null,
+      insideHours: 'Hi {{customer.name}}, by {{expected_reply_time}} ({{reference}})',
+      outsideHours: 'Closed now, {{ customer.name }}.',
+    },
     { language: 'zh', insideHours: '{{customer.name}}您好，{{mailbox.name}}已收到。', outsideHours: null },
   ],
 };

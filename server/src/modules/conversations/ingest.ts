@@ -175,7 +175,12 @@ function newBatchRows() {
     messages: [] as MessageRow[],
     bodies: [] as { message_id: string; text: string; html: string | null }[],
     attachments: [] as Insertable<Database['attachments']>[],
-    participants: [] as { messageId: string; participants: PreparedMail['participants']; seenAt: number; category: PreparedMail['category'] }[],
+    participants: [] as {
+      messageId: string;
+      participants: PreparedMail['participants'];
+      seenAt: number;
+      category: PreparedMail['category'];
+    }[],
     messageLinks: [] as { conversation_id: string; message_id: string }[],
     indexDocs: [] as { messageId: string; receivedAt: number; texts: PreparedMail['indexTexts'] }[],
     events: [] as MessageReceivedEvent[],

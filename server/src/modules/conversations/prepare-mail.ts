@@ -1,11 +1,11 @@
 import type { MailCategory } from '@pier/contracts';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { Participant } from '../contacts/index.js';
+// The pure classifier (no database, contracts' types only): safe on the prepare workers.
+import { classifyMail } from '../mail-classification/index.js';
 // The search module's worker-safe file, not its index: this runs on the prepare workers (0026).
 import { type IndexTexts, indexTextsOf } from '../search/index-texts.js';
 import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
-// The pure classifier (no database, contracts' types only): safe on the prepare workers.
-import { classifyMail } from '../mail-classification/index.js';
 import { messageIdentity, splitMessage } from './message-identity.js';
 import { type ParsedMail, parseMail } from './parse-mail.js';
 

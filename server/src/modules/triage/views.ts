@@ -78,7 +78,9 @@ export async function viewCounts(
     })),
   );
   const tagCounts = await Promise.all(tags.map(async (t) => ({ name: t.name, open: await openInTag(db, t.id, scope, cap) })));
-  const teamCounts = await Promise.all(teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...people, teamId: t.id }) })));
+  const teamCounts = await Promise.all(
+    teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...people, teamId: t.id }) })),
+  );
   return { cap, views, mailboxes, tags: tagCounts.filter((t) => t.open > 0), teams: teamCounts };
 }
 
