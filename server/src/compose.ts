@@ -12,7 +12,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
-import { autoReplySubscriber, DEFAULT_REPLY_TIMING } from './modules/auto-reply/index.js';
+import { autoReplySubscriber, replyTimingOfMailbox } from './modules/auto-reply/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -128,8 +128,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
       teamActivity: workspace.teamActivity,
       clock: workspace.clock,
       mailer,
-      // Until the mailbox-settings module (business hours, SLA policy) is merged: always open, 24 h.
-      replyTiming: async () => DEFAULT_REPLY_TIMING,
+      replyTiming: replyTimingOfMailbox,
     }),
   ];
 }

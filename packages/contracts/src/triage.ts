@@ -7,7 +7,8 @@ import { ConversationStatusSchema } from './conversations.js';
  * follow, internal notes with @mentions. Every change writes a system event
  * on the conversation's timeline in the same transaction.
  */
-export const conversationViews = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam'] as const;
+/** `automated`: open conversations of machine mail (bulk, auto-replies, bounces, notifications; decision 0031). */
+export const conversationViews = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'automated'] as const;
 export const ConversationViewSchema = z.enum(conversationViews);
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 

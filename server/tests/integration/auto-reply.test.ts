@@ -9,10 +9,11 @@ import {
   turnOffAutoReply,
   turnOnAutoReplyWithText,
 } from '../../src/modules/auto-reply/index.js';
-import { ingestMail } from '../../src/modules/conversations/index.js';
+import { ingestMail, listConversations } from '../../src/modules/conversations/index.js';
 import type { MessageClassifiedEvent } from '../../src/modules/events/index.js';
 import { classifyStoredMessage } from '../../src/modules/mail-facts/index.js';
 import { createSecurityMailer } from '../../src/modules/security/index.js';
+import { viewCounts } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
@@ -134,6 +135,46 @@ describe.each(engines)('mail facts and auto-reply on %s', (engine) => {
         { ...person, mailboxId: sales, direction: 'in', source: 'imap', receivedAt: 0 },
       ),
     ).toBeNull();
+  });
+
+  it('keeps a conversation the team started a person’s when an out-of-office reply comes back into it', async () => {
+    const ours = mail(['From: Sales <sales@acme.test>', 'To: Kim <kim@buyer.test>', 'Subject: Our offer']);
+    const sent = await ingestMail(deps(), { raw: ours, mailboxIds: [sales], source: 'imap', receivedAt: ws.clock.now() });
+    await classifyStoredMessage(
+      { db: ws.db, blobs: ws.blobs },
+      { ...sent, mailboxId: sales, direction: 'out', source: 'imap', receivedAt: 0 },
+    );
+    const ourId = /^Message-ID: (.+)$/m.exec(ours.toString())?.[1]?.trim() ?? '';
+    const away = await receive(
+      mail([
+        'From: Kim <kim@buyer.test>',
+        'To: sales@acme.test',
+        'Subject: Automatic reply: Our offer',
+        'Auto-Submitted: auto-replied',
+        `In-Reply-To: ${ourId}`,
+      ]),
+    );
+    expect(away.facts?.category).toBe('auto-reply');
+    expect(away.conversationId).toBe(sent.conversationId);
+    const row = await ws.db.selectFrom('conversations').select('category').where('id', '=', sent.conversationId).executeTakeFirstOrThrow();
+    expect(row.category).toBe('person');
+    // Nobody became a contact through the out-of-office reply alone: Kim is one because the team wrote to her.
+    const kim = await ws.db.selectFrom('contacts').select(['address', 'last_seen_at']).where('address', '=', 'kim@buyer.test').execute();
+    expect(kim).toHaveLength(1);
+    await ws.db.updateTable('conversations').set({ status: 'closed' }).where('id', '=', sent.conversationId).execute();
+  });
+
+  it('lists machine conversations in the Automated view only, and leaves them out of Unassigned, Open and their counts', async () => {
+    const list = async (view: 'automated' | 'unassigned' | 'open') =>
+      (await listConversations(ws.db, { mailboxIds: 'all', userId: 'nobody', limit: 50, view, engine: ws.engine })).items.map(
+        (c) => c.subject,
+      );
+    expect(await list('automated')).toEqual(['Our December deals']);
+    expect(await list('unassigned')).toEqual(['Inquiry LED panels']);
+    expect(await list('open')).toEqual(['Inquiry LED panels']);
+    const counts = await viewCounts(ws.db, { mailboxIds: 'all', userId: 'nobody' });
+    expect(counts.views).toMatchObject({ automated: 1, unassigned: 1, open: 1 });
+    expect(counts.mailboxes.find((m) => m.id === sales)).toMatchObject({ open: 1, unassigned: 1 });
   });
 
   it('decides per mail: off, machine mail, own addresses, once per sender and period, and sends exactly once', async () => {

@@ -100,6 +100,7 @@ export const en = {
     snoozed: 'Snoozed',
     closed: 'Closed',
     spam: 'Spam',
+    automated: 'Automated mail',
   },
   status: {
     open: 'Open',

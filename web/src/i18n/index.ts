@@ -4,6 +4,7 @@ import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
 import type { AuditCatalogue } from './audit.en';
+import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
@@ -34,6 +35,7 @@ declare module 'i18next' {
       audit: AuditCatalogue;
       users: UsersCatalogue;
       operations: OperationsCatalogue;
+      autoReply: AutoReplyCatalogue;
     };
   }
 }

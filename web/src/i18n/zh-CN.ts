@@ -97,6 +97,7 @@ export const zhCN: Catalogue = {
     snoozed: '已暂停',
     closed: '已关闭',
     spam: '垃圾邮件',
+    automated: '自动邮件',
   },
   status: {
     open: '进行中',

@@ -66,6 +66,14 @@ export const ClosedIcon = () => (
   </Icon>
 );
 
+/** Machine mail (newsletters, auto-replies, bounces): a small robot head. */
+export const AutomatedIcon = () => (
+  <Icon>
+    <rect x="3" y="5" width="10" height="8" rx="2" />
+    <path d="M8 5V2.8M6 8.5v.5M10 8.5v.5M6.5 11h3" />
+  </Icon>
+);
+
 export const MailboxIcon = () => (
   <Icon>
     <rect x="2" y="3.5" width="12" height="9" rx="1.2" />

@@ -16,3 +16,4 @@ export {
   turnOffAutoReply,
   turnOnAutoReplyWithText,
 } from './settings.js';
+export { replyTimingOfMailbox } from './timing.js';

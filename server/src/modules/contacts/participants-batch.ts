@@ -1,3 +1,4 @@
+import type { MailCategory } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import { newId } from '../../db/ids.js';
@@ -30,7 +31,11 @@ type ContactState = {
  */
 export async function recordParticipantsBatch(
   db: Db,
-  input: { ownAddresses: ReadonlySet<string>; messages: { messageId: string; participants: Participant[]; seenAt: number }[] },
+  input: {
+    ownAddresses: ReadonlySet<string>;
+    /** `category`: classifyMail's verdict; machine mail is skipped (no contact made or updated, decision 0031). */
+    messages: { messageId: string; participants: Participant[]; seenAt: number; category?: MailCategory }[];
+  },
 ): Promise<void> {
   type Entry = {
     messageId: string;
@@ -43,6 +48,7 @@ export async function recordParticipantsBatch(
   const entries: Entry[] = [];
   const domainOf = new Map<string, string | null>();
   for (const m of input.messages) {
+    if (m.category !== undefined && m.category !== 'person') continue;
     for (const p of m.participants) {
       const address = p.address.trim().toLowerCase();
       if (!address.includes('@') || input.ownAddresses.has(address)) continue;

@@ -22,7 +22,14 @@ export type ConversationFilter = {
   message: MessageFilter;
   /** Only these conversations (search hits). */
   ids?: string[];
+  /**
+   * people: conversations filed as a person's or not filed yet; machine: those filed as bulk,
+   * auto-reply, bounce or notification (their own view, decision 0031); undefined: both.
+   */
+  kind?: 'people' | 'machine';
 };
+
+export const MACHINE_CATEGORIES = ['bulk', 'auto-reply', 'bounce', 'notification'] as const;
 
 export type MessageFilter = { from: string[]; to: string[]; hasAttachment: boolean; before?: number; after?: number };
 
@@ -75,6 +82,8 @@ export function conversationMatches(eb: ExpressionBuilder<Database, 'conversatio
   if (f.assignees === null) parts.push(eb('conversations.assignee_id', 'is', null));
   else if (f.assignees !== undefined) parts.push(eb('conversations.assignee_id', 'in', f.assignees.length > 0 ? f.assignees : ['']));
   if (f.teamId !== undefined) parts.push(eb('conversations.team_id', '=', f.teamId));
+  if (f.kind === 'people') parts.push(eb.or([eb('conversations.category', 'is', null), eb('conversations.category', '=', 'person')]));
+  else if (f.kind === 'machine') parts.push(eb('conversations.category', 'in', [...MACHINE_CATEGORIES]));
   if (f.ids !== undefined) parts.push(eb('conversations.id', 'in', f.ids.length > 0 ? f.ids : ['']));
   for (const mailboxes of [...(f.mailboxIds === 'all' ? [] : [f.mailboxIds]), ...f.mailboxFilters]) {
     parts.push(

@@ -14,7 +14,7 @@ import {
   selectUserNames,
 } from './conversation-queries.js';
 
-export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam';
+export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam' | 'automated';
 
 export type ListOptions = {
   /** Mailboxes the reader may read ('all' for admins), already narrowed to `mailboxId` when one was asked for. */
@@ -45,7 +45,11 @@ const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
   snoozed: ['snoozed'],
   closed: ['closed'],
   spam: [],
+  automated: ['open'],
 };
+
+/** The team's queues leave machine mail out; it waits in its own view (decision 0031). */
+const viewKinds: Partial<Record<ConversationView, 'people' | 'machine'>> = { unassigned: 'people', open: 'people', automated: 'machine' };
 
 /**
  * A page of conversations, newest first: a sidebar view and/or filters, and the
@@ -92,6 +96,7 @@ export async function listConversations(
     ...(options.teamId ? { teamId: options.teamId } : {}),
     tagNames: [...new Set([...(options.tag ? [options.tag.toLowerCase()] : []), ...f.tag])],
     spam: view === 'spam',
+    ...(view && viewKinds[view] ? { kind: viewKinds[view] } : {}),
     message: { from: f.from, to: f.to, hasAttachment: f.hasAttachment, before: f.before, after: f.after },
   };
   if (impossible) return { items: [], nextCursor: null };

@@ -215,7 +215,12 @@ function newBatchRows() {
     messages: [] as MessageRow[],
     bodies: [] as { message_id: string; text: string; html: string | null }[],
     attachments: [] as Insertable<Database['attachments']>[],
-    participants: [] as { messageId: string; participants: PreparedMail['participants']; seenAt: number }[],
+    participants: [] as {
+      messageId: string;
+      participants: PreparedMail['participants'];
+      seenAt: number;
+      category: PreparedMail['category'];
+    }[],
     messageLinks: [] as { conversation_id: string; message_id: string }[],
     indexDocs: [] as { messageId: string; receivedAt: number; texts: PreparedMail['indexTexts'] }[],
     events: [] as MessageReceivedEvent[],
@@ -246,7 +251,7 @@ function addNewMessage(
       position,
     });
   });
-  rows.participants.push({ messageId, participants: mail.participants, seenAt: receivedAt });
+  rows.participants.push({ messageId, participants: mail.participants, seenAt: receivedAt, category: mail.category });
   rows.messageLinks.push({ conversation_id: conversationId, message_id: messageId });
   // The index texts were made with the mail, off the transaction (prepareMail).
   rows.indexDocs.push({ messageId, receivedAt, texts: mail.indexTexts });

@@ -1,9 +1,12 @@
+import type { MailCategory } from '@pier/contracts';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { Participant } from '../contacts/index.js';
+// The pure classifier (no database, contracts' types only): safe on the prepare workers.
+import { classifyMail } from '../mail-classification/index.js';
 // The search module's worker-safe file, not its index: this runs on the prepare workers (0026).
 import { type IndexTexts, indexTextsOf } from '../search/index-texts.js';
 import { type AuthResults, readProviderAuthResults } from './mail-auth.js';
-import { messageIdentity } from './message-identity.js';
+import { messageIdentity, splitMessage } from './message-identity.js';
 import { type ParsedMail, parseMail } from './parse-mail.js';
 
 export type StoredAttachment = {
@@ -27,6 +30,11 @@ export type PreparedMail = {
   participants: Participant[];
   /** The search index's view of the mail, made here so the database transaction does not wait for it. */
   indexTexts: IndexTexts;
+  /**
+   * classifyMail's category from the headers (cheap, no body): contacts skip machine mail in the
+   * ingest transaction. The stored facts (reasons, language, country) come after ingest (0031).
+   */
+  category: MailCategory;
 };
 
 /**
@@ -51,6 +59,7 @@ export async function prepareMail(blobs: BlobStore, raw: Buffer, options: { dura
     authResults: readProviderAuthResults(raw),
     participants,
     indexTexts: indexTextsOf(searchDocumentOf(parsed, participants, stored)),
+    category: classifyMail({ headers: splitMessage(raw).headers, from: parsed.from?.address ?? null, subject: parsed.subject }).category,
   };
 }
 

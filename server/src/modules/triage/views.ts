@@ -47,14 +47,17 @@ export async function viewCounts(
     return Number(row.n);
   };
 
+  // The open queues count people's conversations only; machine mail has its own view (decision 0031).
+  const people: ConversationFilter = { ...base, kind: 'people' };
   const viewFilters: Record<ConversationView, ConversationFilter> = {
-    unassigned: { ...base, assignees: null },
+    unassigned: { ...people, assignees: null },
     mine: { ...base, assignees: [options.userId] },
-    open: base,
+    open: people,
     pending: { ...base, statuses: ['pending'] },
     snoozed: { ...base, statuses: ['snoozed'] },
     closed: { ...base, statuses: ['closed'] },
     spam: { ...base, statuses: [], spam: true },
+    automated: { ...base, kind: 'machine' },
   };
   const mailboxRows =
     scope === 'all' ? (await db.selectFrom('mailboxes').select('id').orderBy('address').execute()).map((m) => m.id) : scope;
@@ -70,12 +73,14 @@ export async function viewCounts(
   const mailboxes = await Promise.all(
     mailboxRows.map(async (id) => ({
       id,
-      open: await count({ ...base, mailboxIds: [id] }),
-      unassigned: await count({ ...base, mailboxIds: [id], assignees: null }),
+      open: await count({ ...people, mailboxIds: [id] }),
+      unassigned: await count({ ...people, mailboxIds: [id], assignees: null }),
     })),
   );
   const tagCounts = await Promise.all(tags.map(async (t) => ({ name: t.name, open: await openInTag(db, t.id, scope, cap) })));
-  const teamCounts = await Promise.all(teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...base, teamId: t.id }) })));
+  const teamCounts = await Promise.all(
+    teams.map(async (t) => ({ id: t.id, name: t.name, open: await count({ ...people, teamId: t.id }) })),
+  );
   return { cap, views, mailboxes, tags: tagCounts.filter((t) => t.open > 0), teams: teamCounts };
 }
 

@@ -1,7 +1,8 @@
 import type { ComponentType } from 'react';
-import { AlertIcon, ClosedIcon, OpenIcon, PendingIcon, SnoozeIcon, UnassignedIcon, UserIcon } from '../../ui/icons';
+import { AlertIcon, AutomatedIcon, ClosedIcon, OpenIcon, PendingIcon, SnoozeIcon, UnassignedIcon, UserIcon } from '../../ui/icons';
 
-export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam'] as const;
+/** `automated`: machine mail (newsletters, auto-replies, bounces, notifications) waits here, not in the team's queues. */
+export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'automated', 'spam'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 export const DEFAULT_VIEW: ViewId = 'open';
 
@@ -12,6 +13,7 @@ export const VIEW_ICONS: Record<ViewId, ComponentType> = {
   pending: PendingIcon,
   snoozed: SnoozeIcon,
   closed: ClosedIcon,
+  automated: AutomatedIcon,
   spam: AlertIcon,
 };
 

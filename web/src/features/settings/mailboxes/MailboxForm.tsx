@@ -8,6 +8,7 @@ import { BackIcon } from '../../../ui/icons';
 import { Notice } from '../../../ui/Notice';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { submitErrorMessage } from '../../auth/formErrors';
+import { AutoReplySetting } from '../../auto-reply';
 import { SecondApproverSetting } from '../../fraud';
 import { mailboxApi, mailboxKeys, usePresets } from './api';
 import { type FormValues, findPreset, hasConnection, serverFields } from './form';
@@ -187,6 +188,7 @@ function MailboxForm(props: MailboxFormProps) {
         </div>
       </form>
       {isEdit && detail ? <SecondApproverSetting mailboxId={detail.id} /> : null}
+      {isEdit && detail ? <AutoReplySetting mailboxId={detail.id} /> : null}
     </div>
   );
 }

@@ -1,0 +1,1 @@
+export { AutoReplySetting } from './AutoReplySetting';
