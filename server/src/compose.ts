@@ -36,6 +36,8 @@ import {
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
+import type { AutoReplyDecider } from './modules/rules/test-files.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -88,8 +90,15 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
+  // Business hours per mailbox and the auto-reply decision come from the ops-sla and ops-mail
+  // streams (decision 0032, "Wiring at merge"); until then no mailbox has hours (open around the
+  // clock) and Pier sends no auto-reply.
+  const businessHoursOf: BusinessHoursOf = async () => null;
+  const autoReplyDecision: AutoReplyDecider = async () => ({ send: false, reason: 'no auto-reply in this build' });
   // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
   return {
+    businessHoursOf,
+    autoReplyDecision,
     database,
     db: database.db,
     engine: database.engine,
@@ -108,13 +117,19 @@ export async function openWorkspace(
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSubscriber[] {
+function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: Logger): EventSubscriber[] {
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
+    rulesSubscriber(rulesDeps(workspace, mailer, logger)),
   ];
+}
+
+function rulesDeps(workspace: Workspace, mailer: SecurityMailer, logger: Logger) {
+  const { db, blobs, clock, businessHoursOf, live } = workspace;
+  return { db, blobs, clock, businessHoursOf, mailer, logger, onChanged: (id: string) => live.publishConversationChanged(id) };
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -220,6 +235,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       trustProxy: config.trustProxy,
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
+      businessHoursOf: workspace.businessHoursOf,
     });
     let url = '';
     if (config.role !== 'worker') {
@@ -249,9 +265,11 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         clock,
         handlers: [
-          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
+          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
+          ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
+          rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
             name: 'sessions.purge-expired',
@@ -290,6 +308,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: RULES_SCHEDULE, everyMs: 5 * 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

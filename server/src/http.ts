@@ -36,6 +36,7 @@ import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
+import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
@@ -74,6 +75,8 @@ export type HttpOptions = {
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
   /** What other domains add to the conversation view (notes, events, tags, delivery state). */
   conversationDetailSources?: DetailSources;
+  /** A mailbox's business hours (rules' "inside/outside business hours"); none: open around the clock. */
+  businessHoursOf?: BusinessHoursOf;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -186,6 +189,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
+  await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

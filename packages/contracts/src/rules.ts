@@ -26,8 +26,20 @@ export const RuleConditionSchema = z.discriminatedUnion('field', [
     op: z.enum(['words', 'is', 'regex']),
     values: Values,
   }),
-  z.object({ field: z.literal('language'), values: z.array(z.string().regex(/^[a-z]{2,3}$/)).min(1).max(50) }),
-  z.object({ field: z.literal('country'), values: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).max(250) }),
+  z.object({
+    field: z.literal('language'),
+    values: z
+      .array(z.string().regex(/^[a-z]{2,3}$/))
+      .min(1)
+      .max(50),
+  }),
+  z.object({
+    field: z.literal('country'),
+    values: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .min(1)
+      .max(250),
+  }),
   /** first: the sender never wrote to the workspace before this mail; known: they did. */
   z.object({ field: z.literal('contact'), value: z.enum(['first', 'known']) }),
   /** Any attachment when `types` is empty; else one whose MIME type or file extension is listed ("pdf", "image/*"). */

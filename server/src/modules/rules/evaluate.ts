@@ -111,7 +111,9 @@ function attachmentMatches(types: string[], attachments: RuleFacts['attachments'
   return attachments.some(({ mime, filename }) => {
     const m = lower(mime);
     const extension = lower(filename).split('.').pop() ?? '';
-    return types.some((t) => (t.endsWith('/*') ? m.startsWith(t.slice(0, -1)) : t.includes('/') ? m === t : extension === t.replace(/^\./, '')));
+    return types.some((t) =>
+      t.endsWith('/*') ? m.startsWith(t.slice(0, -1)) : t.includes('/') ? m === t : extension === t.replace(/^\./, ''),
+    );
   });
 }
 
