@@ -4,5 +4,14 @@ export { type BusinessHoursOf, factsOfParsedMail, insideHours, mailOrigin, recei
 export { previewRule } from './preview.js';
 export { rulesRoutes } from './routes.js';
 export { RULES_SCHEDULE, rulesScheduleJob, runScheduleRules, unansweredWorkingMillis } from './schedule.js';
-export { rulesForMailboxes } from './store.js';
+export {
+  createRule,
+  deleteRule,
+  listRules,
+  type RuleEditor,
+  reorderRules,
+  rulesForMailboxes,
+  setRuleEnabled,
+  updateRule,
+} from './store.js';
 export { testMailFiles } from './test-files.js';

@@ -20,7 +20,7 @@ import { assertRegexesCompile, type EvaluableRule, RuleRegexError } from './eval
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Who manages rules: admins every rule; a mailbox manager ('manage' access) that mailbox's rules. */
-export type RuleEditor = { id: string; role: string; scope: MailboxScope; audit: AuditActor };
+export type RuleEditor = { id: string | null; role: string; scope: MailboxScope; audit: AuditActor };
 
 const isAdmin = (editor: Pick<RuleEditor, 'role'>) => editor.role === 'admin' || editor.role === 'super_admin';
 
