@@ -160,7 +160,9 @@ describe.each(engines)('rules on %s', (engine) => {
     // Bad input: a clear 400.
     const badRegex = await create(as.admin, rule({ conditions: [{ field: 'subject', op: 'regex', values: ['(a)\\1'] }] }));
     expect(badRegex).toMatchObject({ status: 400, body: { error: { code: 'rule.regex_invalid' } } });
-    expect((badRegex.body as unknown as { error: { message: string } }).error.message).toContain('invalid regex "(a)\\\\1": error parsing regexp: invalid escape sequence');
+    expect((badRegex.body as unknown as { error: { message: string } }).error.message).toContain(
+      'invalid regex "(a)\\\\1": error parsing regexp: invalid escape sequence',
+    );
     expect((await create(as.admin, rule({ trigger: 'schedule' }))).status).toBe(400);
 
     for (const id of [salesRule.body.id, accRule.body.id]) expect((await as.admin.request('DELETE', `/api/rules/${id}`)).status).toBe(204);
