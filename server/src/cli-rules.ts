@@ -22,7 +22,7 @@ export function registerRulesCommands(program: Command, withWorkspace: <T>(run: 
       await withWorkspace(async (ws) => {
         const mailbox = await findMailboxByAddress(ws.db, opts.mailbox);
         if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-        const deps = { db: ws.db, clock: ws.clock, businessHoursOf: ws.businessHoursOf, autoReplyDecision: ws.autoReplyDecision };
+        const deps = { db: ws.db, clock: ws.clock, businessHoursOf: ws.businessHoursOf };
         for (const file of files) {
           try {
             console.log(JSON.stringify(await testMailFiles(deps, mailbox, file)));

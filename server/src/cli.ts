@@ -12,6 +12,7 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
+import { registerAutoReplyCommands } from './cli-autoreply.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -404,6 +405,8 @@ program
       if (report.missing_blobs > 0 || report.orphan_kinds.merged > report.repaired) process.exitCode = 1;
     });
   });
+
+registerAutoReplyCommands(program, withWorkspace);
 
 try {
   await program.parseAsync(process.argv);

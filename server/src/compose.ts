@@ -12,6 +12,7 @@ import { localHolderId } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
+import { autoReplySubscriber, DEFAULT_REPLY_TIMING } from './modules/auto-reply/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -24,6 +25,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
+import { mailFactsSubscriber } from './modules/mail-facts/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -35,9 +37,8 @@ import {
   resolveAllowedHost,
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
-import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
 import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
-import type { AutoReplyDecider } from './modules/rules/test-files.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -90,15 +91,11 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
-  // Business hours per mailbox and the auto-reply decision come from the ops-sla and ops-mail
-  // streams (decision 0032, "Wiring at merge"); until then no mailbox has hours (open around the
-  // clock) and Pier sends no auto-reply.
+  // Business hours per mailbox come from the mailbox-settings module (ops-sla) once merged; until then none (open around the clock).
   const businessHoursOf: BusinessHoursOf = async () => null;
-  const autoReplyDecision: AutoReplyDecider = async () => ({ send: false, reason: 'no auto-reply in this build' });
   // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
   return {
     businessHoursOf,
-    autoReplyDecision,
     database,
     db: database.db,
     engine: database.engine,
@@ -124,12 +121,30 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
+    mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
+    autoReplySubscriber({
+      db: workspace.db,
+      engine: workspace.engine,
+      blobs: workspace.blobs,
+      messageIds: workspace.messageIds,
+      recordReopened: workspace.recordReopened,
+      teamActivity: workspace.teamActivity,
+      clock: workspace.clock,
+      mailer,
+      // Until the mailbox-settings module (business hours, SLA policy) is merged: always open, 24 h.
+      replyTiming: async () => DEFAULT_REPLY_TIMING,
+    }),
   ];
 }
 
 function rulesDeps(workspace: Workspace, mailer: SecurityMailer, logger: Logger) {
-  const { db, blobs, clock, businessHoursOf, live } = workspace;
-  return { db, blobs, clock, businessHoursOf, mailer, logger, onChanged: (id: string) => live.publishConversationChanged(id) };
+  const { db, engine, blobs, clock, businessHoursOf, live, messageIds, recordReopened, teamActivity } = workspace;
+  return {
+    ...{ db, engine, blobs, clock, businessHoursOf, messageIds, recordReopened, teamActivity },
+    mailer,
+    logger,
+    onChanged: (id: string) => live.publishConversationChanged(id),
+  };
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {

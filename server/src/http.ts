@@ -22,6 +22,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
+import { autoReplyRoutes } from './modules/auto-reply/index.js';
 import {
   conversationRoutes,
   deleteMailOnlyIn,
@@ -190,6 +191,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(notificationRoutes, { db: options.db });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
+  await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './auth.js';
+export * from './auto-reply.js';
 export * from './business-hours.js';
 export * from './common.js';
 export * from './conversation-detail.js';

@@ -13,6 +13,7 @@ import * as m0014 from './migrations/0014_passkeys.js';
 import * as m0015 from './migrations/0015_forwarding_rules.js';
 import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
+import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import * as m0033 from './migrations/0033_rules.js';
 import type { Database } from './schema.js';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0016_raw_identity': m0016,
   '0024_loop_guard': m0024,
   '0033_rules': m0033,
+  '0031_mail_categories_auto_reply': m0031,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,8 @@
+import type { MailCategory } from '@pier/contracts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
 import type { AuditTables } from './tables/audit.js';
+import type { AutoReplyTables } from './tables/auto-reply.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
@@ -16,6 +18,7 @@ import type { RulesTables } from './tables/rules.js';
 export interface Database
   extends AccountsTables,
     AuditTables,
+    AutoReplyTables,
     ForwardingTables,
     FraudTables,
     InboxTables,
@@ -139,6 +142,13 @@ export interface MessagesTable {
   auth_results: string | null;
   attachment_count: Generated<number>;
   language: string | null;
+  /** person | bulk | auto-reply | bounce | notification (mail-facts subscriber, decision 0031); null until classified, and for outgoing mail. */
+  category: Generated<MailCategory | null>;
+  /** JSON array of the classification's reasons (mail-classification's ClassificationReason). */
+  category_reasons: Generated<string | null>;
+  /** ISO 3166-1 alpha-2 of the sender (sender-origin) and what gave it: cctld | received-ip | signature-phone. */
+  country: Generated<string | null>;
+  country_source: Generated<'cctld' | 'received-ip' | 'signature-phone' | null>;
 }
 
 export interface MessageLocationsTable {
@@ -172,6 +182,11 @@ export interface ConversationsTable extends ConversationTriageColumns {
   last_from_addr: Generated<string | null>;
   last_from_name: Generated<string | null>;
   last_snippet: Generated<string>;
+  /**
+   * 'person' once a person's incoming mail (or a person's outgoing mail) is in it; else the category of
+   * its first classified incoming mail (its own inbox view, not "Unassigned"); null until classified.
+   */
+  category: Generated<MailCategory | null>;
 }
 
 export interface ConversationMessagesTable {

@@ -29,7 +29,8 @@ type Owner =
   | 'loop-guard'
   | 'fraud'
   | 'outbox'
-  | 'rules';
+  | 'rules'
+  | 'auto-reply';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -93,6 +94,8 @@ const owners: Record<Table, Owner> = {
   outbox_saved_replies: 'outbox',
   rules: 'rules',
   rule_runs: 'rules',
+  auto_reply_settings: 'auto-reply',
+  auto_reply_sends: 'auto-reply',
 };
 
 type Use = 'read' | 'write';

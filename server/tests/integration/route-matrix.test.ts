@@ -109,6 +109,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/mailboxes/:id/signature': 'SAG',
   'PUT /api/mailboxes/:id/signature': 'SA',
   'GET /api/mailboxes/:id/signature/preview': 'SAG',
+  'GET /api/mailboxes/:id/auto-reply': 'SAG',
+  'PUT /api/mailboxes/:id/auto-reply': 'SA',
   'GET /api/saved-replies': everyone,
   'POST /api/saved-replies': 'SA',
   'PUT /api/saved-replies/:id': 'SA',

@@ -58,6 +58,8 @@ export interface OutboxMessagesTable {
    * with reasons and no approval (fail closed).
    */
   approval_reasons: string | null;
+  /** null: a person wrote it; 'auto-reply': Pier's auto-reply (migration 0031; not a first reply for the SLA). */
+  automatic_kind: 'auto-reply' | null;
   created_at: number;
   updated_at: number;
 }

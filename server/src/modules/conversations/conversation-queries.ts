@@ -99,7 +99,7 @@ export async function selectNewestReceivedAt(db: Db, conversationIds: string[]):
 }
 
 export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
-  for (const chunk of chunksFor(rows, 23)) await db.insertInto('messages').values(chunk).execute();
+  for (const chunk of chunksFor(rows, 27)) await db.insertInto('messages').values(chunk).execute();
 }
 
 export async function insertMessageBodies(db: Db, rows: Insertable<Database['message_bodies']>[]): Promise<void> {

@@ -17,6 +17,7 @@ export {
 } from './ingest.js';
 export { type AuthResults, createDnsResolver, readProviderAuthResults, verifyInboundMail } from './mail-auth.js';
 export { deleteMailOnlyIn, moveMessageToConversation, removeUnsentMessage } from './mail-removal.js';
+export { fileConversation, type MessageFacts, type MessageForFacts, messageForFacts, recordMessageFacts } from './message-facts.js';
 export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
 export { deleteLocationsByUid, forgetFolderLocations, listFolderUids, updateLocationFlags } from './message-locations.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';

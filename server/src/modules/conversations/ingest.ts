@@ -309,7 +309,12 @@ function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'ou
     created_at: m.now,
     auth_results: mail.authResults ? JSON.stringify(mail.authResults) : null,
     attachment_count: mail.attachments.filter((a) => !a.isInline).length,
+    // Filled after ingest by the mail-facts subscriber (decision 0031): ingest stays fast.
     language: null,
+    category: null,
+    category_reasons: null,
+    country: null,
+    country_source: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { MailCategorySchema } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
@@ -24,7 +25,20 @@ export const messageReceivedEvent = z.object({
 });
 export type MessageReceivedEvent = z.infer<typeof messageReceivedEvent>;
 
-const EVENTS = { 'message.received': messageReceivedEvent } as const;
+/**
+ * An incoming message's facts are stored (category, language, country; decision 0031): what rules
+ * and auto-replies act on, published by the mail-facts subscriber in the transaction that stored them.
+ */
+export const messageClassifiedEvent = messageReceivedEvent.extend({
+  category: MailCategorySchema,
+  /** The mail itself allows an automatic answer (RFC 3834): a person's, without Auto-Submitted etc. */
+  mayAutoReply: z.boolean(),
+  language: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export type MessageClassifiedEvent = z.infer<typeof messageClassifiedEvent>;
+
+const EVENTS = { 'message.received': messageReceivedEvent, 'message.classified': messageClassifiedEvent } as const;
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<N extends EventName> = z.infer<(typeof EVENTS)[N]>;
 

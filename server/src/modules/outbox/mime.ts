@@ -16,6 +16,8 @@ export type OutgoingMail = {
   references: string[];
   attachments: OutgoingAttachment[];
   date: Date;
+  /** Headers of Pier's automatic mail (Auto-Submitted, X-Loop, X-Auto-Response-Suppress); none on a person's mail. */
+  headers?: Record<string, string>;
 };
 
 /** The plain-text alternative of the composer's HTML: links kept as "text [url]", no images. */
@@ -50,7 +52,7 @@ export async function buildOutgoingMime(mail: OutgoingMail): Promise<Buffer> {
     html: mail.html,
     attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     // A person wrote this: no Auto-Submitted. Exchange's OOF replies are still welcome on a human reply.
-    headers: { 'X-Mailer': 'Pier' },
+    headers: { ...mail.headers, 'X-Mailer': 'Pier' },
   });
   return composer.compile().build();
 }

@@ -216,6 +216,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       bounce_detail: null,
       draft_json: draftJson,
       approval_reasons: approvalReasons.length > 0 ? JSON.stringify(approvalReasons) : null,
+      automatic_kind: null,
       created_at: now,
       updated_at: now,
     };

@@ -8,6 +8,7 @@ import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { forwardByRule } from '../forwarding/index.js';
 import type { LoopAlertMailer } from '../loop-guard/index.js';
+import type { QueueDeps } from '../outbox/index.js';
 import {
   assignByRule,
   markSpamByRule,
@@ -18,23 +19,26 @@ import {
   setStatusByRule,
   tagByRule,
 } from '../triage/index.js';
+import { AutoReplyPayload, sendRuleAutoReply } from './auto-reply.js';
 import { type RuleFacts, selectRules } from './evaluate.js';
 import { type FactsDeps, factsOfStoredMessages } from './facts.js';
 import { rulesForMailboxes, type StoredRule } from './store.js';
 
-export type RulesDeps = FactsDeps & {
-  clock: Clock;
-  logger: Logger;
-  /** Admin alerts of the loop guard (the security mailer). */
-  mailer: LoopAlertMailer;
-  /** After a rule changed a conversation (live update to open browsers). */
-  onChanged?: (conversationId: string) => void;
-};
+export type RulesDeps = FactsDeps &
+  Omit<QueueDeps, 'clock'> & {
+    clock: Clock;
+    logger: Logger;
+    /** Admin alerts of the loop guard (the security mailer). */
+    mailer: LoopAlertMailer;
+    /** After a rule changed a conversation (live update to open browsers). */
+    onChanged?: (conversationId: string) => void;
+  };
 
 type Trx = Transaction<Database>;
 
 export const RULES_APPLY = 'rules.apply';
 export const RULES_FORWARD = 'rules.forward';
+export const RULES_AUTO_REPLY = 'rules.auto-reply';
 const ForwardPayload = z.object({
   rule: z.object({ id: z.string(), name: z.string() }),
   forwardingRuleId: z.string(),
@@ -65,7 +69,7 @@ async function actedOnce(db: Kysely<Database> | Trx, conversationId: string): Pr
 export async function applyRule(
   deps: Pick<RulesDeps, 'db' | 'clock'>,
   rule: StoredRule,
-  target: { conversationId: string; messageId: string | null; runKey: string },
+  target: { conversationId: string; messageId: string | null; runKey: string; mailboxId: string; mayAutoReply: boolean },
 ): Promise<boolean> {
   const ref: RuleRef = { id: rule.id, name: rule.name };
   return deps.db.transaction().execute(async (trx) => {
@@ -117,8 +121,19 @@ export async function applyRule(
           });
           break;
         case 'auto-reply':
-          // Sent by the auto-reply module once merged (decision 0032, "What is not done"): the timeline says so.
-          await recordRuleEvent(trx, target.conversationId, ref, { action: 'auto-reply', skipped: 'auto_reply_not_available' });
+          if (target.messageId === null) break;
+          await enqueueJob(trx, {
+            name: RULES_AUTO_REPLY,
+            payload: {
+              rule: ref,
+              template: action.template,
+              messageId: target.messageId,
+              conversationId: target.conversationId,
+              mailboxId: rule.mailboxId ?? target.mailboxId,
+              mayAutoReply: target.mayAutoReply,
+            },
+            dedupeKey: `${RULES_AUTO_REPLY}:${rule.id}:${target.messageId}`,
+          });
           break;
       }
     }
@@ -148,7 +163,11 @@ export class FactsNotReadyError extends Error {}
  * assessed by a job beside this one), the job fails and the queue retries it later; rules that
  * already acted are not repeated (rule_runs).
  */
-export async function applyRulesToMessage(deps: RulesDeps, messageId: string): Promise<string[]> {
+export async function applyRulesToMessage(
+  deps: RulesDeps,
+  event: { messageId: string; mailboxId: string; mayAutoReply: boolean },
+): Promise<string[]> {
+  const { messageId } = event;
   const [stored] = await factsOfStoredMessages(deps, [messageId]);
   if (!stored) return [];
   const rules = await rulesForMailboxes(deps.db, stored.facts.mailboxIds);
@@ -163,7 +182,14 @@ export async function applyRulesToMessage(deps: RulesDeps, messageId: string): P
     const selection = selectRules(rules, stored.facts, trigger, done);
     waiting += selection.waiting.length;
     for (const rule of selection.run) {
-      if (await applyRule(deps, rule, { conversationId: stored.conversationId, messageId, runKey: `message:${messageId}` })) {
+      const target = {
+        conversationId: stored.conversationId,
+        messageId,
+        runKey: `message:${messageId}`,
+        mailboxId: event.mailboxId,
+        mayAutoReply: event.mayAutoReply,
+      };
+      if (await applyRule(deps, rule, target)) {
         applied.push(rule.name);
       }
     }
@@ -176,12 +202,13 @@ export async function applyRulesToMessage(deps: RulesDeps, messageId: string): P
 export function rulesSubscriber(deps: RulesDeps): EventSubscriber {
   return defineSubscriber({
     name: RULES_APPLY,
-    event: 'message.received',
+    // After mail-facts stored the category, language and country (decision 0031).
+    event: 'message.classified',
     key: (payload) => payload.messageId,
     run: async (payload) => {
       // New incoming mail only: not Pier's own sent mail, not imported history.
       if (payload.direction !== 'in' || payload.source === 'import') return;
-      await applyRulesToMessage(deps, payload.messageId);
+      await applyRulesToMessage(deps, payload);
     },
   });
 }
@@ -203,6 +230,7 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
         deps.onChanged?.(payload.conversationId);
       },
     }),
+    defineJob({ name: RULES_AUTO_REPLY, payload: AutoReplyPayload, run: (payload) => sendRuleAutoReply(deps, payload) }),
   ];
 }
 

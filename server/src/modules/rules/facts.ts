@@ -15,7 +15,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type BusinessHoursOf = (db: Db, mailboxId: string) => Promise<BusinessHours | null>;
 
 /** What the mail itself says: category, language, country (the pure foundations of decision 0030). */
-export type MailOrigin = { category: MailCategory; language: string | null; country: string | null };
+export type MailOrigin = { category: MailCategory; mayAutoReply: boolean; language: string | null; country: string | null };
 
 const SIGNATURE_LINES = 15;
 
@@ -27,7 +27,7 @@ export function mailOrigin(input: {
   text: string;
   receivingHosts: string[];
 }): MailOrigin {
-  const { category } = classifyMail({ headers: input.headers, from: input.from, subject: input.subject });
+  const { category, mayAutoReply } = classifyMail({ headers: input.headers, from: input.from, subject: input.subject });
   const fromDomain = input.from?.split('@')[1] ?? null;
   const country = senderCountry({
     fromDomain,
@@ -35,7 +35,7 @@ export function mailOrigin(input: {
     receivingHosts: input.receivingHosts,
     signatureText: input.text.split(/\r?\n/).slice(-SIGNATURE_LINES).join('\n'),
   });
-  return { category, language: detectLanguage(input.text), country: country?.country ?? null };
+  return { category, mayAutoReply, language: detectLanguage(input.text), country: country?.country ?? null };
 }
 
 /** The registrable domains of a mailbox's servers: their Received hops are the provider's, not the sender's. */
@@ -61,7 +61,9 @@ export function factsOfParsedMail(
     cc: parsed.cc.flatMap((a) => (a.address ? [a.address] : [])),
     subject: parsed.subject,
     body: parsed.text,
-    ...origin,
+    category: origin.category,
+    language: origin.language,
+    country: origin.country,
     firstContact: context.firstContact,
     attachments: parsed.attachments.filter((a) => !a.isInline).map((a) => ({ mime: a.mime, filename: a.filename })),
     fraudLevel: context.fraudLevel,
@@ -86,8 +88,7 @@ export type FactsDeps = { db: Kysely<Database>; blobs: BlobStore; businessHoursO
 
 /**
  * Facts of stored incoming mail, in one query per kind for the whole batch (the preview reads 100).
- * Category and country come from the raw headers; language from the stored column when ingest
- * filled it, else from the text. `at` is when business hours are judged (arrival, or now).
+ * `at` is when business hours are judged (arrival, or now).
  */
 export async function factsOfStoredMessages(
   deps: FactsDeps,
@@ -111,6 +112,8 @@ export async function factsOfStoredMessages(
       'm.received_at',
       'm.raw_sha256',
       'm.language',
+      'm.category',
+      'm.country',
       'b.text',
     ])
     .where('m.id', 'in', messageIds)
@@ -147,8 +150,18 @@ export async function factsOfStoredMessages(
     const mailboxIds = [...new Set(mine.map((l) => l.mailbox_id))];
     const receivingHosts = [...new Set(mine.flatMap((l) => receivingHostsOf(l)))];
     const text = row.text ?? '';
-    const { headers } = splitMessage(await deps.blobs.get(row.raw_sha256));
-    const origin = mailOrigin({ headers, from: row.from_addr, subject: row.subject, text, receivingHosts });
+    // Ingest's mail-facts subscriber stores category and country (decision 0031); mail stored before it
+    // (or not classified yet) is classified here from its raw headers, the same way.
+    const origin =
+      row.category !== null
+        ? { category: row.category, language: row.language, country: row.country }
+        : mailOrigin({
+            headers: splitMessage(await deps.blobs.get(row.raw_sha256)).headers,
+            from: row.from_addr,
+            subject: row.subject,
+            text,
+            receivingHosts,
+          });
     const firstMailbox = mailboxIds[0];
     let hours: BusinessHours | null = null;
     if (firstMailbox) {
@@ -168,7 +181,7 @@ export async function factsOfStoredMessages(
         subject: row.subject,
         body: text,
         category: origin.category,
-        language: row.language ?? origin.language,
+        language: origin.language,
         country: origin.country,
         firstContact: !(await wroteBefore(db, row.from_addr, row.id, receivedAt)),
         attachments: attachments.filter((a) => a.message_id === row.id).map((a) => ({ mime: a.mime, filename: a.filename })),

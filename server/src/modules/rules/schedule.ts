@@ -73,6 +73,9 @@ export async function runScheduleRules(deps: RulesDeps): Promise<number> {
         conversationId: candidate.conversation_id,
         messageId: candidate.message_id,
         runKey: `unanswered:${candidate.message_id}`,
+        mailboxId: candidate.mailbox_id,
+        // An answer to a customer who waits: allowed when their mail allowed one (category person).
+        mayAutoReply: stored.facts.category === 'person',
       });
       if (applied) {
         acted++;

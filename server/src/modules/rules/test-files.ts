@@ -3,20 +3,12 @@ import type { MailCategory } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
+import { autoReplyDecisionFor } from '../auto-reply/index.js';
 import { parseMail, splitMessage } from '../conversations/index.js';
 import { assessMail, fraudMailFromRaw, loadFraudHistory } from '../fraud/index.js';
 import { selectRules } from './evaluate.js';
 import { type BusinessHoursOf, factsOfParsedMail, insideHours, mailOrigin, receivingHostsOf, wroteBefore } from './facts.js';
 import { rulesForMailboxes } from './store.js';
-
-/** What Pier would decide about auto-replying to a mail now (the auto-reply module's answer). */
-export type AutoReplyDecider = (mail: {
-  mailboxId: string;
-  raw: Buffer;
-  from: string | null;
-  category: MailCategory;
-  language: string | null;
-}) => Promise<{ send: boolean; reason: string }>;
 
 export type RulesTestLine = {
   file: string;
@@ -34,7 +26,7 @@ export type RulesTestLine = {
  * auto-reply decision. Reads only: nothing is stored, no job is queued.
  */
 export async function testMailFiles(
-  deps: { db: Kysely<Database>; clock: Clock; businessHoursOf: BusinessHoursOf; autoReplyDecision: AutoReplyDecider },
+  deps: { db: Kysely<Database>; clock: Clock; businessHoursOf: BusinessHoursOf },
   mailbox: { id: string; imap_host: string | null; smtp_host: string | null },
   file: string,
 ): Promise<RulesTestLine> {
@@ -57,13 +49,15 @@ export async function testMailFiles(
   const names = [...selectRules(rules, facts, 'new-conversation', none).run, ...selectRules(rules, facts, 'message', none).run]
     .sort((a, b) => a.position - b.position)
     .map((r) => r.name);
-  const autoReply = await deps.autoReplyDecision({
+  // The auto-reply module's decision for this mail now (decision 0031): on or off, category, own addresses, rate limits.
+  const { send, reason } = await autoReplyDecisionFor(deps.db, {
     mailboxId: mailbox.id,
-    raw,
     from,
     category: origin.category,
-    language: origin.language,
+    mayAutoReply: origin.mayAutoReply,
+    now,
   });
+  const autoReply = { send, reason };
   // Exactly the CLI contract's keys, in its order.
   return { file, category: origin.category, country: origin.country, language: origin.language, rules: names, autoReply };
 }

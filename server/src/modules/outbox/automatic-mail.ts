@@ -1,0 +1,117 @@
+import type { Transaction } from 'kysely';
+import { systemClock } from '../../clock.js';
+import { newId } from '../../db/ids.js';
+import type { Database } from '../../db/schema.js';
+import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { prepareMail, storePreparedMail } from '../conversations/index.js';
+import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
+import { findParentMessage, replySubject } from './conversation-reads.js';
+import { buildOutgoingMime } from './mime.js';
+import { type QueueDeps, SEND_JOB, sendJobKey, threadReferences } from './queue-send.js';
+import { textToHtml } from './templates.js';
+
+/** Who "wrote" Pier's automatic mail in outbox_messages.created_by (no person; never a user id). */
+export const AUTOMATIC_AUTHOR = 'pier:automatic';
+
+export type AutomaticReply = {
+  kind: 'auto-reply';
+  mailboxId: string;
+  conversationId: string;
+  /** The incoming message answered: In-Reply-To and References point at it. */
+  replyToMessageId: string;
+  to: string;
+  /** Plain text, already rendered (the HTML part is the same text, escaped). */
+  text: string;
+  /** The loop guard's headers and the kind's own (X-Auto-Response-Suppress …). */
+  headers: Record<string, string>;
+};
+
+/**
+ * Queues Pier's automatic answer to one incoming mail through the outbox, exactly once: the mail is
+ * built with its final Message-ID first, then one transaction asks the caller's `claim` (its
+ * once-only row; false = already answered), stores the message in the conversation, writes the
+ * outbox row (automatic_kind, no undo window, no fraud gate: Pier's own text) and the send job.
+ * Null when the claim said no or the mailbox or message is gone.
+ */
+export async function queueAutomaticReply(
+  deps: QueueDeps,
+  reply: AutomaticReply,
+  claim: (trx: Transaction<Database>, outboxId: string) => Promise<boolean>,
+): Promise<string | null> {
+  const { db } = deps;
+  const mailbox = await findMailboxById(db, reply.mailboxId);
+  const parent = await findParentMessage(db, reply.conversationId, reply.replyToMessageId);
+  if (!mailbox?.smtp_host || !parent) return null;
+  const now = (deps.clock ?? systemClock).now();
+  const domain = mailbox.address.split('@')[1] ?? 'localhost';
+  const messageIdHeader = deps.messageIds.create(reply.conversationId, domain);
+  const raw = await buildOutgoingMime({
+    from: { name: mailbox.display_name, address: mailbox.address },
+    replyTo: mailbox.address,
+    to: [reply.to],
+    cc: [],
+    subject: replySubject(parent.subject, 'reply'),
+    html: `<div>${textToHtml(reply.text)}</div>`,
+    messageId: messageIdHeader,
+    inReplyTo: parent.messageIdHeader,
+    references: threadReferences(parent),
+    attachments: [],
+    date: new Date(now),
+    headers: reply.headers,
+  });
+  const prepared = await prepareMail(deps.blobs, raw);
+  return db.transaction().execute(async (trx) => {
+    const outboxId = newId();
+    if (!(await claim(trx, outboxId))) return null;
+    const ctx = {
+      engine: deps.engine,
+      ownAddresses: await loadOwnAddresses(trx),
+      messageIds: deps.messageIds,
+      recordReopened: deps.recordReopened,
+      teamActivity: deps.teamActivity,
+    };
+    const stored = await storePreparedMail(
+      trx,
+      ctx,
+      prepared,
+      { mailboxId: mailbox.id, source: 'smtp', direction: 'out', receivedAt: now },
+      reply.conversationId,
+    );
+    const row: OutboxMessagesTable = {
+      id: outboxId,
+      message_id: stored.messageId,
+      message_id_header: messageIdHeader,
+      conversation_id: stored.conversationId,
+      mailbox_id: mailbox.id,
+      created_by: AUTOMATIC_AUTHOR,
+      state: 'queued',
+      send_after: now,
+      attempts: 0,
+      error_code: null,
+      error_detail: null,
+      envelope: JSON.stringify({ from: mailbox.address, to: [reply.to] }),
+      smtp_response: null,
+      rejected: '[]',
+      sent_at: null,
+      sent_copy: 'pending',
+      sent_copy_detail: null,
+      bounced_at: null,
+      bounce_detail: null,
+      draft_json: JSON.stringify({ automatic: reply.kind, conversationId: reply.conversationId, replyToMessageId: reply.replyToMessageId }),
+      approval_reasons: null,
+      automatic_kind: reply.kind,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto('outbox_messages').values(row).execute();
+    await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId }, runAt: now, dedupeKey: sendJobKey(outboxId, 0) });
+    return outboxId;
+  });
+}
+
+/** Whether a stored outgoing message is Pier's automatic mail (SLA: an auto-reply is no first reply). */
+export async function isAutomaticMail(db: QueueDeps['db'], messageId: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox_messages').select('automatic_kind').where('message_id', '=', messageId).executeTakeFirst();
+  return (row?.automatic_kind ?? null) !== null;
+}
