@@ -26,6 +26,7 @@ import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwardin
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { mailFactsSubscriber } from './modules/mail-facts/index.js';
+import { businessHoursOfMailbox } from './modules/mailbox-settings/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -48,6 +49,7 @@ import {
   type SystemMailSender,
   securityMailJob,
 } from './modules/security/index.js';
+import { SLA_EVALUATE_JOB, slaJobHandlers, slaSubscribers, type TeamLeadsOf } from './modules/sla/index.js';
 import { startSyncSupervisor } from './modules/sync/index.js';
 import {
   conversationsWorkedOnByTeam,
@@ -91,8 +93,8 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
-  // Business hours per mailbox come from the mailbox-settings module (ops-sla) once merged; until then none (open around the clock).
-  const businessHoursOf: BusinessHoursOf = async () => null;
+  // The hours every rule works under: the mailbox's own, else the default (mailbox-settings, decision 0033).
+  const businessHoursOf: BusinessHoursOf = businessHoursOfMailbox;
   // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
   return {
     businessHoursOf,
@@ -121,6 +123,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
+    ...slaSubscribers(slaDeps(workspace)),
     mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
     autoReplySubscriber({
       db: workspace.db,
@@ -144,6 +147,19 @@ function rulesDeps(workspace: Workspace, mailer: SecurityMailer, logger: Logger)
     mailer,
     logger,
     onChanged: (id: string) => live.publishConversationChanged(id),
+  };
+}
+
+/** PLACEHOLDER until teams have a lead (ops-teams): nobody. */
+const TEAM_LEADS_OF: TeamLeadsOf = async () => [];
+
+/** The SLA clock's view of the workspace: its time, who leads a team, and the live push of a changed due time. */
+function slaDeps(workspace: Workspace) {
+  return {
+    db: workspace.db,
+    now: () => workspace.clock.now(),
+    teamLeadsOf: TEAM_LEADS_OF,
+    onChanged: (conversationId: string) => workspace.live.publishConversationChanged(conversationId),
   };
 }
 
@@ -285,6 +301,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
           ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
           rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),
+          ...slaJobHandlers(slaDeps(workspace)),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
             name: 'sessions.purge-expired',
@@ -324,6 +341,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
           { name: RULES_SCHEDULE, everyMs: 5 * 60_000 },
+          { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

@@ -33,12 +33,14 @@ import {
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
+import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
 import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
+import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -189,6 +191,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(fraudRoutes, { db: options.db, settleApproval: settleAwaitingApproval });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
+  // A change of a mailbox's hours or SLA policies recomputes its running clocks (decision 0033).
+  await app.register(mailboxSettingsRoutes, { db: options.db, onChanged: queueMailboxSlaRecompute });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });

@@ -52,6 +52,8 @@ export const knownAuditActions = [
   'contact.phone_changed',
   'upload.mbox',
   'upload.eml',
+  'mailbox.business_hours_changed',
+  'mailbox.sla_policy_changed',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);

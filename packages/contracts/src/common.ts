@@ -33,6 +33,8 @@ export const errorCodes = [
   'mailbox.secret_required',
   /** A mailbox server resolves to a private or reserved address that PIER_ALLOW_PRIVATE_HOSTS does not allow. */
   'mailbox.private_host',
+  'mailbox.holiday_calendar_unknown',
+  'mailbox.sla_policy_duplicate',
   'user.email_taken',
   'server.error',
   'conversation.not_found',

@@ -3,6 +3,17 @@ import { z } from 'zod';
 export const conversationStatuses = ['open', 'pending', 'snoozed', 'closed'] as const;
 export const ConversationStatusSchema = z.enum(conversationStatuses);
 
+/** The reply a conversation owes under its mailbox's SLA (decision 0033); null when none is owed. */
+export const ConversationSlaSchema = z.object({
+  phase: z.enum(['first_reply', 'next_reply']),
+  /** null while the clock is paused (waiting on the customer, closed) or the hours have no opening. */
+  dueAt: z.number().int().nullable(),
+  /** 80 % of the target used. */
+  warnAt: z.number().int().nullable(),
+  paused: z.boolean(),
+});
+export type ConversationSla = z.infer<typeof ConversationSlaSchema>;
+
 export const ConversationSummarySchema = z.object({
   id: z.string(),
   subject: z.string(),
@@ -20,6 +31,7 @@ export const ConversationSummarySchema = z.object({
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
   tags: z.array(z.string()),
   priority: z.enum(['low', 'normal', 'high', 'urgent']),
+  sla: ConversationSlaSchema.nullable(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
@@ -36,6 +48,8 @@ export const ConversationListQuerySchema = z.object({
   status: ConversationStatusSchema.optional(),
   /** 'me', 'none', or a user id. */
   assignee: z.string().max(64).optional(),
+  /** 'due': the reply due soonest first (then conversations without a running clock, newest first); default newest first. */
+  sort: z.enum(['recent', 'due']).optional(),
   /** Keyset paging: the `nextCursor` of the previous page (older conversations follow). */
   cursor: z
     .string()

@@ -15,6 +15,8 @@ import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
 import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import * as m0033 from './migrations/0033_rules.js';
+import * as m0035 from './migrations/0035_mailbox_settings.js';
+import * as m0036 from './migrations/0036_conversation_sla.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   '0016_raw_identity': m0016,
   '0024_loop_guard': m0024,
   '0033_rules': m0033,
+  '0035_mailbox_settings': m0035,
+  '0036_conversation_sla': m0036,
   '0031_mail_categories_auto_reply': m0031,
 };
 

@@ -7,9 +7,11 @@ import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { LoopGuardTables } from './tables/loop-guard.js';
+import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
 import type { RulesTables } from './tables/rules.js';
+import type { SlaTables } from './tables/sla.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
@@ -23,9 +25,11 @@ export interface Database
     FraudTables,
     InboxTables,
     LoopGuardTables,
+    MailboxSettingsTables,
     OutboxTables,
     PasskeyTables,
-    RulesTables {
+    RulesTables,
+    SlaTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

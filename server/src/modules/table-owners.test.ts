@@ -30,6 +30,8 @@ type Owner =
   | 'fraud'
   | 'outbox'
   | 'rules'
+  | 'mailbox-settings'
+  | 'sla'
   | 'auto-reply';
 type Table = keyof Database | 'message_search';
 
@@ -94,6 +96,9 @@ const owners: Record<Table, Owner> = {
   outbox_saved_replies: 'outbox',
   rules: 'rules',
   rule_runs: 'rules',
+  mailbox_business_hours: 'mailbox-settings',
+  sla_policies: 'mailbox-settings',
+  conversation_sla: 'sla',
   auto_reply_settings: 'auto-reply',
   auto_reply_sends: 'auto-reply',
 };
@@ -196,6 +201,18 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['conversation_mailboxes', 'notifications'],
     why: 'fan-out per mailbox; a notification is pushed once committed',
+  },
+  {
+    module: 'conversations',
+    use: 'read',
+    tables: ['conversation_sla'],
+    why: 'the list line shows the SLA due time and "due soonest" sorts by it in the page query',
+  },
+  {
+    module: 'sla',
+    use: 'read',
+    tables: ['conversations', 'conversation_mailboxes', 'conversation_messages', 'messages', 'outbox_messages'],
+    why: 'the SLA clock reads a conversation, its messages and whether a reply was sent by a person, in one query each',
   },
   {
     module: 'mailboxes',

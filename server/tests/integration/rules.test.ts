@@ -1,6 +1,7 @@
 import type { ConversationSummary, ConversationTriage, Rule, RulePreview, SaveRule } from '@pier/contracts';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveBusinessHours } from '../../src/modules/mailbox-settings/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -79,6 +80,23 @@ describe.each(engines)('rules on %s', (engine) => {
     mailboxes.accounting = (
       await createMailbox(db, { address: 'accounting@acme.test', displayName: 'Accounting', purpose: 'accounting' })
     ).id;
+    // Sales works around the clock, so "N working hours" is N hours whatever time the test runs at
+    // (working time itself: schedule.test.ts and business-hours' tests).
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    await saveBusinessHours(
+      db,
+      mailboxes.sales,
+      {
+        timeZone: 'UTC',
+        weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+        holidayCalendar: null,
+        extraDaysOff: [],
+        extraWorkingDays: [],
+        shiftedWorkdayHoursAs: 'mon',
+      },
+      null,
+      Date.now(),
+    );
     await grantMailboxAccess(db, users.manager, mailboxes.sales, 'manage');
     await grantMailboxAccess(db, users.li, mailboxes.sales, 'reply');
     await grantMailboxAccess(db, users.outsider, mailboxes.accounting, 'manage');

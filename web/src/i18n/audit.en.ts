@@ -259,6 +259,8 @@ export const auditEn = {
     'contact.phone_changed': 'Customer phone number changed',
     'upload.mbox': 'Mail archive uploaded',
     'upload.eml': 'Mail files uploaded',
+    'mailbox.business_hours_changed': 'Business hours changed',
+    'mailbox.sla_policy_changed': 'SLA policy changed',
   } satisfies ActionNames,
 };
 

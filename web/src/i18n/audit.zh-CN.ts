@@ -246,5 +246,7 @@ export const auditZhCN: AuditCatalogue = {
     'contact.phone_changed': '更改客户电话',
     'upload.mbox': '上传邮件归档',
     'upload.eml': '上传邮件文件',
+    'mailbox.business_hours_changed': '更改营业时间',
+    'mailbox.sla_policy_changed': '更改 SLA 规则',
   },
 };

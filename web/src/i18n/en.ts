@@ -186,6 +186,8 @@ export const en = {
     },
     mailbox: {
       not_found: 'That mailbox no longer exists.',
+      holiday_calendar_unknown: 'Pier knows no holiday calendar for that country or region.',
+      sla_policy_duplicate: 'Each priority can have only one SLA policy.',
       address_taken: 'This address is already connected to another mailbox.',
       secret_required: 'The server changed: enter the password (or token) again. Pier never sends a saved password to a different server.',
       private_host:

@@ -182,6 +182,8 @@ export const zhCN: Catalogue = {
     },
     mailbox: {
       not_found: '该邮箱已不存在。',
+      holiday_calendar_unknown: 'Pier 没有该国家或地区的节假日日历。',
+      sla_policy_duplicate: '每个优先级只能有一条 SLA 规则。',
       address_taken: '这个地址已经接入了其他邮箱。',
       secret_required: '服务器已更改：请重新输入密码（或令牌）。Pier 不会把已保存的密码发送到其他服务器。',
       private_host: '服务器地址指向内网地址，除非运维人员允许（PIER_ALLOW_PRIVATE_HOSTS），Pier 不会连接。',

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
@@ -295,41 +295,78 @@ export async function insertLocations(
   }
 }
 
+/**
+ * "Due soonest" sort key: the SLA due time (modules/sla's conversation_sla), else NO_DUE minus the
+ * last message time, so conversations without a running clock follow, newest first. Fits the
+ * cursor's 16 digits.
+ */
+const NO_DUE = 9_000_000_000_000_000;
+function dueKey(eb: ExpressionBuilder<Database, 'conversations'>) {
+  return eb.fn.coalesce(
+    eb
+      .selectFrom('conversation_sla')
+      .select('conversation_sla.due_at')
+      .whereRef('conversation_sla.conversation_id', '=', 'conversations.id'),
+    eb(eb.val(NO_DUE), '-', eb.ref('conversations.last_message_at')),
+  );
+}
+
 export function selectConversationPage(
   db: Db,
-  options: { filter: ConversationFilter; limit: number; after?: { lastMessageAt: number; id: string } | undefined },
+  options: {
+    filter: ConversationFilter;
+    limit: number;
+    after?: { key: number; id: string } | undefined;
+    sort?: 'recent' | 'due' | undefined;
+  },
 ) {
   const after = options.after;
-  return (
-    db
-      .selectFrom('conversations')
-      .select([
-        'id',
-        'subject',
-        'status',
-        'last_message_at',
-        'assignee_id',
-        'priority',
-        'counterparty',
-        'last_from_addr',
-        'last_from_name',
-        'last_snippet',
-      ])
-      .where((eb) => conversationMatches(eb, options.filter))
+  const byDue = options.sort === 'due';
+  return db
+    .selectFrom('conversations')
+    .select((eb) => [
+      'id',
+      'subject',
+      'status',
+      'last_message_at',
+      'assignee_id',
+      'priority',
+      'counterparty',
+      'last_from_addr',
+      'last_from_name',
+      'last_snippet',
+      (byDue ? dueKey(eb) : eb.ref('last_message_at')).as('sort_key'),
+    ])
+    .where((eb) => conversationMatches(eb, options.filter))
+    .$if(after !== undefined && !byDue, (qb) =>
       // Keyset paging in list order (newest first): strictly after the last row of the previous page.
-      .$if(after !== undefined, (qb) =>
-        qb.where((eb) =>
-          eb.or([
-            eb('last_message_at', '<', after?.lastMessageAt ?? 0),
-            eb.and([eb('last_message_at', '=', after?.lastMessageAt ?? 0), eb('id', '<', after?.id ?? '')]),
-          ]),
-        ),
-      )
-      .orderBy('last_message_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(options.limit)
-      .execute()
-  );
+      qb.where((eb) =>
+        eb.or([
+          eb('last_message_at', '<', after?.key ?? 0),
+          eb.and([eb('last_message_at', '=', after?.key ?? 0), eb('id', '<', after?.id ?? '')]),
+        ]),
+      ),
+    )
+    .$if(after !== undefined && byDue, (qb) =>
+      qb.where((eb) =>
+        eb.or([eb(dueKey(eb), '>', after?.key ?? 0), eb.and([eb(dueKey(eb), '=', after?.key ?? 0), eb('id', '>', after?.id ?? '')])]),
+      ),
+    )
+    .$if(!byDue, (qb) => qb.orderBy('last_message_at', 'desc').orderBy('id', 'desc'))
+    .$if(byDue, (qb) => qb.orderBy((eb) => dueKey(eb), 'asc').orderBy('id', 'asc'))
+    .limit(options.limit)
+    .execute();
+}
+
+/** The SLA state of a page of conversations (modules/sla's table, read for the list line). */
+export function selectSlaOf(db: Db, conversationIds: string[]) {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('conversation_sla')
+    .select(['conversation_id', 'phase', 'due_at', 'warn_at', 'running_since'])
+    .where('conversation_id', 'in', conversationIds)
+    .where('phase', 'is not', null)
+    .execute();
 }
 
 export function selectTagsOf(db: Db, conversationIds: string[]) {

@@ -1,4 +1,4 @@
-import type { ConversationStatus, ConversationSummary } from '@pier/contracts';
+import type { ConversationSla, ConversationStatus, ConversationSummary } from '@pier/contracts';
 import { expressionBuilder, type Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
@@ -9,6 +9,7 @@ import {
   selectConversationPage,
   selectConversationsOfMessages,
   selectCustomers,
+  selectSlaOf,
   selectTagsOf,
   selectUserNames,
 } from './conversation-queries.js';
@@ -30,8 +31,10 @@ export type ListOptions = {
   /** 'me', 'none' or a user id. */
   assignee?: string | undefined;
   engine: Engine;
-  /** Keyset paging: `<lastMessageAt>.<id>` of the last row of the previous page. */
+  /** Keyset paging: `<sort key>.<id>` of the last row of the previous page. */
   cursor?: string | undefined;
+  /** 'due': SLA due soonest first (decision 0033); default newest first. */
+  sort?: 'recent' | 'due' | undefined;
 };
 
 const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
@@ -136,28 +139,30 @@ export async function listConversations(
     filter.message = { from: [], to: [], hasAttachment: false };
   }
 
-  const page = await selectConversationPage(db, { filter, limit: options.limit, after: parseCursor(options.cursor) });
+  const page = await selectConversationPage(db, { filter, limit: options.limit, after: parseCursor(options.cursor), sort: options.sort });
   const last = page.at(-1);
   // Search returns one page of the best hits; only the plain list pages on.
-  const nextCursor = !parsed.text && last && page.length === options.limit ? `${last.last_message_at}.${last.id}` : null;
+  const nextCursor = !parsed.text && last && page.length === options.limit ? `${Number(last.sort_key)}.${last.id}` : null;
   return { items: await summarise(db, page), nextCursor };
 }
 
-/** `<lastMessageAt>.<id>` of the last row shown (the contract checks the shape). */
-function parseCursor(cursor: string | undefined): { lastMessageAt: number; id: string } | undefined {
+/** `<sort key>.<id>` of the last row shown (the contract checks the shape). */
+function parseCursor(cursor: string | undefined): { key: number; id: string } | undefined {
   if (!cursor) return undefined;
   const dot = cursor.indexOf('.');
-  return { lastMessageAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
+  return { key: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }
 
 async function summarise(db: Kysely<Database>, page: Awaited<ReturnType<typeof selectConversationPage>>): Promise<ConversationSummary[]> {
   const ids = page.map((c) => c.id);
-  const [links, tags, people, customers] = await Promise.all([
+  const [links, tags, people, customers, slas] = await Promise.all([
     selectConversationMailboxes(db, ids),
     selectTagsOf(db, ids),
     selectUserNames(db, [...new Set(page.map((c) => c.assignee_id).filter((id): id is string => id !== null))]),
     selectCustomers(db, [...new Set(page.map((c) => c.counterparty).filter((a): a is string => a !== null))]),
+    selectSlaOf(db, ids),
   ]);
+  const slaById = new Map(slas.map((s) => [s.conversation_id, s]));
   const names = new Map(people.map((p) => [p.id, p.name]));
   const customerByAddress = new Map(customers.map((c) => [c.address, c]));
   return page.map((c) => {
@@ -178,8 +183,19 @@ async function summarise(db: Kysely<Database>, page: Awaited<ReturnType<typeof s
       assignee: c.assignee_id ? { id: c.assignee_id, name: names.get(c.assignee_id) ?? '' } : null,
       tags: tags.filter((t) => t.conversation_id === c.id).map((t) => t.name),
       priority: c.priority,
+      sla: slaSummary(slaById.get(c.id)),
     };
   });
+}
+
+function slaSummary(row: Awaited<ReturnType<typeof selectSlaOf>>[number] | undefined): ConversationSla | null {
+  if (!row?.phase) return null;
+  return {
+    phase: row.phase,
+    dueAt: row.due_at === null ? null : Number(row.due_at),
+    warnAt: row.warn_at === null ? null : Number(row.warn_at),
+    paused: row.running_since === null,
+  };
 }
 
 /** mailbox:sales matches the address (sales@…) or the display name; always within what the reader may see. */

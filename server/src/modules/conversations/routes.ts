@@ -37,7 +37,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
       if (hit && hit.version === before) return sendJson(reply, hit.json);
       const compute = async () => {
         const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;
-        const { limit, q, view, tag, team, status, assignee, cursor } = request.query;
+        const { limit, q, view, tag, team, status, assignee, cursor, sort } = request.query;
         return listConversations(db, {
           mailboxIds,
           userId: auth.user.id,
@@ -50,6 +50,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
           assignee,
           engine,
           cursor,
+          sort,
         });
       };
       if (before === undefined) return compute();

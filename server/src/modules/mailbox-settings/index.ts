@@ -1,0 +1,13 @@
+export { holidayCalendarList } from './calendars.js';
+export { mailboxOperationsSettings, mailboxSettingsRoutes, type OnOperationsSettingsChanged } from './routes.js';
+export {
+  businessHoursOfMailbox,
+  DEFAULT_TIME_ZONE,
+  defaultBusinessHours,
+  type Priority,
+  type SlaPolicyMinutes,
+  saveBusinessHours,
+  saveSlaPolicies,
+  slaPolicyOfMailbox,
+  storedBusinessHours,
+} from './settings.js';

@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { notify } from '../notifications/index.js';
+
+/** Who leads a team (the teams module's answer); passed in by compose so the arrow never turns round. */
+export type TeamLeadsOf = (teamId: string) => Promise<string[]>;
+
+/**
+ * A breach found more than a day after its due time is recorded without a notification: it comes
+ * from history (a mailbox connected with months of unanswered mail), not from today's work.
+ */
+const STALE_MS = 24 * 60 * 60_000;
+
+export const SLA_WARNING = 'sla_warning';
+export const SLA_BREACHED = 'sla_breached';
+
+/**
+ * Sends the 80 % warnings and the breaches that are due at `now`, each once per clock: the row is
+ * marked in the same transaction as its notifications, by a conditional update, so two workers
+ * cannot both send it. A breach not yet warned about sends only the breach.
+ */
+export async function sendDueSlaAlerts(
+  db: Kysely<Database>,
+  now: number,
+  teamLeadsOf: TeamLeadsOf,
+): Promise<{ warned: number; breached: number }> {
+  const rows = await db
+    .selectFrom('conversation_sla as s')
+    .innerJoin('conversations as c', 'c.id', 's.conversation_id')
+    .select([
+      's.conversation_id',
+      's.phase',
+      's.due_at',
+      's.warn_at',
+      's.warned_at',
+      's.breached_at',
+      's.started_at',
+      'c.subject',
+      'c.assignee_id',
+      'c.team_id',
+    ])
+    .where('s.phase', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('s.due_at', '<=', now), eb('s.breached_at', 'is', null)]),
+        eb.and([eb('s.warn_at', '<=', now), eb('s.warned_at', 'is', null)]),
+      ]),
+    )
+    .orderBy('s.due_at')
+    .limit(500)
+    .execute();
+  let warned = 0;
+  let breached = 0;
+  for (const r of rows) {
+    const breach = r.due_at !== null && Number(r.due_at) <= now;
+    const instant = Number(breach ? r.due_at : r.warn_at);
+    const recipients = new Set<string>();
+    if (r.assignee_id) recipients.add(r.assignee_id);
+    if (r.team_id) for (const lead of await teamLeadsOf(r.team_id)) recipients.add(lead);
+    const sent = await db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .updateTable('conversation_sla')
+        .set(breach ? { breached_at: now, warned_at: r.warned_at ?? now } : { warned_at: now })
+        .where('conversation_id', '=', r.conversation_id)
+        .where('started_at', '=', r.started_at)
+        .where(breach ? 'breached_at' : 'warned_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows) === 0) return false;
+      if (now - instant > STALE_MS) return true;
+      for (const userId of recipients) {
+        await notify(trx, {
+          userId,
+          kind: breach ? SLA_BREACHED : SLA_WARNING,
+          data: {
+            conversationId: r.conversation_id,
+            subject: r.subject,
+            phase: r.phase,
+            dueAt: r.due_at === null ? null : Number(r.due_at),
+          },
+        });
+      }
+      return true;
+    });
+    if (sent && breach) breached += 1;
+    else if (sent) warned += 1;
+  }
+  return { warned, breached };
+}

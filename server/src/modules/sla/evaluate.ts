@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { workingMillisBetween } from '../business-hours/index.js';
+import { businessHoursOfMailbox, slaPolicyOfMailbox } from '../mailbox-settings/index.js';
+import { type ClockState, dueTimes, pauseClock, resumeClock, usedMillis, walkMessages } from './sla-clock.js';
+import { selectSlaConversation, selectSlaMailbox, selectSlaMessages } from './sla-queries.js';
+
+const MINUTE = 60_000;
+
+/** Statuses that stop the clock: waiting on the customer, and closed (nothing is owed). Snoozed keeps running. */
+const PAUSING = new Set(['pending', 'closed']);
+
+/**
+ * Brings a conversation's SLA row up to date at `now`: the reply owed (from its messages), the
+ * clock's pauses (from its status as seen now), the due and 80 % instants under the mailbox's hours
+ * and policy, and the first reply for the reports. Idempotent; true when the due time changed.
+ */
+export async function evaluateConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<boolean> {
+  const conversation = await selectSlaConversation(db, conversationId);
+  const mailboxId = conversation ? await selectSlaMailbox(db, conversationId) : undefined;
+  if (!conversation || !mailboxId) {
+    await db.deleteFrom('conversation_sla').where('conversation_id', '=', conversationId).execute();
+    return false;
+  }
+  const [hours, policy, messages, stored] = await Promise.all([
+    businessHoursOfMailbox(db, mailboxId),
+    slaPolicyOfMailbox(db, mailboxId, conversation.priority),
+    selectSlaMessages(db, conversationId),
+    db.selectFrom('conversation_sla').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst(),
+  ]);
+  const walk = walkMessages(messages);
+  const storedClock: ClockState | null =
+    stored?.phase && stored.started_at !== null
+      ? {
+          phase: stored.phase,
+          startedAt: Number(stored.started_at),
+          targetMs: Number(stored.target_ms ?? 0),
+          consumedMs: Number(stored.consumed_ms),
+          runningSince: stored.running_since === null ? null : Number(stored.running_since),
+        }
+      : null;
+
+  let clock: ClockState | null = null;
+  let warnedAt = stored?.warned_at ?? null;
+  let breachedAt = stored?.breached_at ?? null;
+  const targetMinutes = walk.owed ? (walk.owed.phase === 'first_reply' ? policy.firstReplyMinutes : policy.nextReplyMinutes) : null;
+  if (walk.owed && targetMinutes !== null) {
+    const same = storedClock?.phase === walk.owed.phase && storedClock.startedAt === walk.owed.since;
+    clock =
+      same && storedClock
+        ? { ...storedClock, targetMs: targetMinutes * MINUTE }
+        : {
+            phase: walk.owed.phase,
+            startedAt: walk.owed.since,
+            targetMs: targetMinutes * MINUTE,
+            consumedMs: 0,
+            runningSince: walk.owed.since,
+          };
+    if (!same) {
+      warnedAt = null;
+      breachedAt = null;
+    }
+    clock = PAUSING.has(conversation.status) ? pauseClock(hours, clock, Math.max(now, clock.runningSince ?? now)) : resumeClock(clock, now);
+  }
+
+  // The first reply, once, for the reports: working time with the pauses the clock saw.
+  let firstReply = {
+    at: stored?.first_reply_at ?? null,
+    workingMs: stored?.first_reply_working_ms ?? null,
+    targetMs: stored?.first_reply_target_ms ?? null,
+  };
+  if (walk.firstReplyAt !== null && walk.firstCustomerAt !== null && Number(firstReply.at) !== walk.firstReplyAt) {
+    const sawIt = storedClock?.phase === 'first_reply' && storedClock.startedAt === walk.firstCustomerAt;
+    firstReply = {
+      at: walk.firstReplyAt,
+      workingMs:
+        sawIt && storedClock
+          ? usedMillis(hours, storedClock, walk.firstReplyAt)
+          : workingMillisBetween(hours, new Date(walk.firstCustomerAt), new Date(walk.firstReplyAt)),
+      targetMs: policy.firstReplyMinutes * MINUTE,
+    };
+  }
+
+  const { dueAt, warnAt } = clock ? dueTimes(hours, clock) : { dueAt: null, warnAt: null };
+  const row = {
+    mailbox_id: mailboxId,
+    phase: clock?.phase ?? null,
+    started_at: clock?.startedAt ?? null,
+    target_ms: clock?.targetMs ?? null,
+    consumed_ms: clock?.consumedMs ?? 0,
+    running_since: clock?.runningSince ?? null,
+    due_at: dueAt,
+    warn_at: warnAt,
+    warned_at: clock ? warnedAt : null,
+    breached_at: clock ? breachedAt : null,
+    first_customer_at: walk.firstCustomerAt,
+    first_reply_at: firstReply.at,
+    first_reply_working_ms: firstReply.workingMs,
+    first_reply_target_ms: firstReply.targetMs,
+    updated_at: now,
+  };
+  await db
+    .insertInto('conversation_sla')
+    .values({ conversation_id: conversationId, ...row })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(row))
+    .execute();
+  return (stored?.due_at ?? null) !== dueAt || (stored?.phase ?? null) !== row.phase;
+}
