@@ -10,6 +10,7 @@ import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
 import type { ReadingCatalogue } from './reading.en';
+import type { RulesCatalogue } from './rules.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
 import type { UsersCatalogue } from './users.en';
@@ -32,6 +33,7 @@ declare module 'i18next' {
       triage: TriageCatalogue;
       audit: AuditCatalogue;
       users: UsersCatalogue;
+      rules: RulesCatalogue;
     };
   }
 }
