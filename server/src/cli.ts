@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
+import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
@@ -318,6 +319,8 @@ async function connectionFromOptions(opts: MailboxAddOptions): Promise<Connectio
     syncSinceDays: opts.sinceDays === 'all' ? null : Number(opts.sinceDays),
   });
 }
+
+registerRulesCommands(program, withWorkspace);
 
 program
   .command('db')

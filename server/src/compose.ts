@@ -26,6 +26,7 @@ import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwardin
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
 import { mailFactsSubscriber } from './modules/mail-facts/index.js';
+import { businessHoursOfMailbox } from './modules/mailbox-settings/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -38,6 +39,7 @@ import {
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -91,8 +93,11 @@ export async function openWorkspace(
     await bus.close();
     await database.close();
   };
+  // The hours every rule works under: the mailbox's own, else the default (mailbox-settings, decision 0033).
+  const businessHoursOf: BusinessHoursOf = businessHoursOfMailbox;
   // Every ingest context carries it: triage writes the "reopened" event in ingest's transaction.
   return {
+    businessHoursOf,
     database,
     db: database.db,
     engine: database.engine,
@@ -111,12 +116,13 @@ export async function openWorkspace(
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
 /** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
-function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSubscriber[] {
+function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: Logger): EventSubscriber[] {
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
     ...triageSubscribers(workspace.db),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
+    rulesSubscriber(rulesDeps(workspace, mailer, logger)),
     ...slaSubscribers(slaDeps(workspace)),
     mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
     autoReplySubscriber({
@@ -131,6 +137,16 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
       replyTiming: replyTimingOfMailbox,
     }),
   ];
+}
+
+function rulesDeps(workspace: Workspace, mailer: SecurityMailer, logger: Logger) {
+  const { db, engine, blobs, clock, businessHoursOf, live, messageIds, recordReopened, teamActivity } = workspace;
+  return {
+    ...{ db, engine, blobs, clock, businessHoursOf, messageIds, recordReopened, teamActivity },
+    mailer,
+    logger,
+    onChanged: (id: string) => live.publishConversationChanged(id),
+  };
 }
 
 /**
@@ -253,6 +269,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       trustProxy: config.trustProxy,
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
+      businessHoursOf: workspace.businessHoursOf,
     });
     let url = '';
     if (config.role !== 'worker') {
@@ -282,9 +299,11 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         logger,
         clock,
         handlers: [
-          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer)),
+          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
+          ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
+          rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),
           ...slaJobHandlers(slaDeps(workspace)),
           ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
           defineJob({
@@ -324,6 +343,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: RULES_SCHEDULE, everyMs: 5 * 60_000 },
           { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },

@@ -39,6 +39,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { reportRoutes } from './modules/reports/index.js';
+import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes, syncProgressRoutes } from './modules/sync/index.js';
@@ -78,6 +79,8 @@ export type HttpOptions = {
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
   /** What other domains add to the conversation view (notes, events, tags, delivery state). */
   conversationDetailSources?: DetailSources;
+  /** A mailbox's business hours (rules' "inside/outside business hours"); none: open around the clock. */
+  businessHoursOf?: BusinessHoursOf;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -194,6 +197,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(mailboxSettingsRoutes, { db: options.db, onChanged: queueMailboxSlaRecompute });
   await app.register(reportRoutes, { db: options.db, clock: options.clock ?? systemClock });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
+  await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,

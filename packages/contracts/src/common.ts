@@ -82,6 +82,12 @@ export const errorCodes = [
   'forwarding.delivery_not_found',
   'forwarding.delivery_changed',
   'forwarding.rule_disabled',
+  'rule.not_found',
+  'rule.forbidden',
+  'rule.regex_invalid',
+  'rule.forward_needs_mailbox',
+  'rule.forwarding_rule_invalid',
+  'rule.reorder_invalid',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

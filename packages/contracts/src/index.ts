@@ -14,5 +14,6 @@ export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
 export * from './reports.js';
+export * from './rules.js';
 export * from './security.js';
 export * from './triage.js';

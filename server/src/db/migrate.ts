@@ -15,6 +15,7 @@ import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
 import * as m0030 from './migrations/0030_conversation_relations.js';
 import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
+import * as m0033 from './migrations/0033_rules.js';
 import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0036 from './migrations/0036_conversation_sla.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0024_loop_guard': m0024,
   '0030_conversation_relations': m0030,
   '0031_mail_categories_auto_reply': m0031,
+  '0033_rules': m0033,
   '0035_mailbox_settings': m0035,
   '0036_conversation_sla': m0036,
   '0046_sync_progress': m0046,

@@ -10,6 +10,7 @@ import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
+import type { RulesTables } from './tables/rules.js';
 import type { SlaTables } from './tables/sla.js';
 
 /**
@@ -27,6 +28,7 @@ export interface Database
     MailboxSettingsTables,
     OutboxTables,
     PasskeyTables,
+    RulesTables,
     SlaTables {
   settings: SettingsTable;
   users: UsersTable;

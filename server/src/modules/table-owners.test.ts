@@ -29,6 +29,7 @@ type Owner =
   | 'loop-guard'
   | 'fraud'
   | 'outbox'
+  | 'rules'
   | 'mailbox-settings'
   | 'sla'
   | 'auto-reply';
@@ -94,6 +95,8 @@ const owners: Record<Table, Owner> = {
   outbox_mailbox_settings: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
+  rules: 'rules',
+  rule_runs: 'rules',
   mailbox_business_hours: 'mailbox-settings',
   sla_policies: 'mailbox-settings',
   conversation_sla: 'sla',
@@ -173,6 +176,25 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['messages', 'message_locations', 'mailboxes', 'users'],
     why: 'which new mail a rule matches, and the names shown with a rule',
+  },
+  {
+    module: 'rules',
+    use: 'read',
+    tables: [
+      'messages',
+      'message_bodies',
+      'attachments',
+      'message_locations',
+      'conversation_messages',
+      'conversations',
+      'conversation_mailboxes',
+      'mailboxes',
+      'fraud_assessments',
+      'conversation_tags',
+      'tags',
+      'forwarding_rules',
+    ],
+    why: "a rule's facts for a batch of mail (the preview reads 100) in one query per kind; schedule rules find unanswered conversations in SQL",
   },
   { module: 'search', use: 'read', tables: ['message_locations'], why: 'a search within mailboxes filters hits by location in SQL' },
   {

@@ -164,6 +164,15 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/outbox/:id/approval': 'SAG',
   'GET /api/conversations/:id/contacts': 'SAGU',
   'PUT /api/contacts/:id/phone': 'SAG',
+  // Rules (decision 0032): admins every rule; agents reach the routes but only their managed mailboxes' rules
+  // (G has reply access, O none: both are refused in the handler or by the preview's mailbox check).
+  'GET /api/rules': 'SAGO',
+  'POST /api/rules': 'SA',
+  'PUT /api/rules/:id': 'SA',
+  'PUT /api/rules/:id/enabled': 'SA',
+  'DELETE /api/rules/:id': 'SA',
+  'POST /api/rules/reorder': 'SA',
+  'POST /api/rules/preview': 'SA',
 };
 
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
@@ -176,6 +185,8 @@ const deniedCodes = new Set([
   'attachment.not_found',
   'outbox.not_found',
   'contact.not_found',
+  'rule.not_found',
+  'rule.forbidden',
 ]);
 
 /**
@@ -241,10 +252,12 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
   }
   const sendBody = () => ({ mailboxId: ids.mailbox, mode: 'new', to: ['buyer@customer.test'], subject: 'Probe', html: '<p>Probe</p>' });
   const ruleBody = () => ({ mailboxId: ids.mailbox, name: 'Probe', target: 'sales@acme.test' });
+  const pierRuleBody = () => ({ name: 'Probe rule', mailboxId: ids.mailbox, trigger: 'message', actions: [{ type: 'tag', tag: 'probe' }] });
   const draftBody = () => ({ conversationId: ids.conversation, mode: 'reply', html: '<p>draft</p>' });
   const fresh = {
     draftOfG: async () => ({ id: (await as('G', 'POST', '/api/drafts', { mode: 'new', html: '<p>mine</p>' })).id ?? '' }),
     forwardingRule: async () => ({ id: (await as('S', 'POST', '/api/forwarding/rules', ruleBody())).id ?? '' }),
+    pierRule: async () => ({ id: (await as('S', 'POST', '/api/rules', pierRuleBody())).id ?? '' }),
     savedReply: async () => ({ id: (await as('S', 'POST', '/api/saved-replies', { name: 'Probe', bodyHtml: '<p>Hi</p>' })).id ?? '' }),
     team: async () => ({
       teamId: (await as('S', 'POST', '/api/teams', { name: `Probe ${Math.random().toString(36).slice(2)}` })).id ?? '',
@@ -287,6 +300,12 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },
     'PATCH /api/teams/:teamId': { params: fresh.team, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
     'DELETE /api/teams/:teamId': { params: fresh.team },
+    'POST /api/rules': { body: pierRuleBody },
+    'PUT /api/rules/:id': { params: fresh.pierRule, body: pierRuleBody },
+    'PUT /api/rules/:id/enabled': { params: fresh.pierRule, body: () => ({ enabled: false }) },
+    'DELETE /api/rules/:id': { params: fresh.pierRule },
+    'POST /api/rules/reorder': { body: () => ({ ids: [ids.rule] }) },
+    'POST /api/rules/preview': { body: () => ({ mailboxId: ids.mailbox, rule: pierRuleBody() }) },
   };
 
   /** The value of a path parameter when the route's setup names none. */
@@ -360,6 +379,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     await as('G', 'PUT', '/api/outbox/preferences', { undoSeconds: 30, title: '' });
     ids.outbox = (await as('G', 'POST', '/api/outbox', sendBody())).id ?? '';
     ids.report = (await as('S', 'POST', '/api/audit/reports', {})).id ?? '';
+    ids.rule = (await as('S', 'POST', '/api/rules', pierRuleBody())).id ?? '';
     ids.contact = (await db.selectFrom('contacts').select('id').where('address', '=', 'buyer@customer.test').executeTakeFirstOrThrow()).id;
     // A mail waiting for a second approver, written by someone else than every prober.
     ids.approvalOutbox = 'matrix-outbox';

@@ -234,6 +234,14 @@ export const en = {
       delivery_changed: 'Someone already decided about this forward. The list is refreshed.',
       rule_disabled: 'The rule is switched off. Switch it on to send the forward again.',
     },
+    rule: {
+      not_found: 'That rule no longer exists.',
+      forbidden: 'Only admins change rules for all mailboxes.',
+      regex_invalid: 'The regular expression cannot be used (RE2 syntax: no back-references or look-around).',
+      forward_needs_mailbox: 'A forward uses a forwarding rule of one mailbox: choose that mailbox for the rule.',
+      forwarding_rule_invalid: 'Choose a forwarding rule of this mailbox.',
+      reorder_invalid: 'The order could not be saved. Reload the page and try again.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

@@ -12,6 +12,7 @@ import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
 import type { OperationsCatalogue } from './operations.en';
 import type { ReadingCatalogue } from './reading.en';
+import type { RulesCatalogue } from './rules.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
 import type { UsersCatalogue } from './users.en';
@@ -36,6 +37,7 @@ declare module 'i18next' {
       users: UsersCatalogue;
       operations: OperationsCatalogue;
       autoReply: AutoReplyCatalogue;
+      rules: RulesCatalogue;
     };
   }
 }

@@ -99,6 +99,12 @@ export const triageEn = {
     unfollowed: '{{actor}} stopped following this conversation',
     other: '{{actor}}: {{type}}',
     someone: 'Someone',
+    byRule: 'Rule “{{name}}”',
+    spam: '{{actor}} marked this as spam',
+    ruleNotified: '{{actor}} notified {{names}}',
+    ruleForwarded: '{{actor}} forwarded the mail',
+    ruleAutoReplied: '{{actor}} sent an auto-reply to {{to}}',
+    ruleSkipped: '{{actor}} did not {{action}} ({{reason}})',
   },
   toolbar: {
     label: 'Work on this conversation',

@@ -97,6 +97,12 @@ export const triageZhCN: TriageCatalogue = {
     unfollowed: '{{actor}} 取消关注此会话',
     other: '{{actor}}：{{type}}',
     someone: '某位同事',
+    byRule: '规则“{{name}}”',
+    spam: '{{actor}}将此会话标记为垃圾邮件',
+    ruleNotified: '{{actor}}通知了 {{names}}',
+    ruleForwarded: '{{actor}}转发了这封邮件',
+    ruleAutoReplied: '{{actor}}向 {{to}} 发送了自动回复',
+    ruleSkipped: '{{actor}}未执行“{{action}}”（{{reason}}）',
   },
   toolbar: {
     label: '处理此会话',

@@ -229,6 +229,14 @@ export const zhCN: Catalogue = {
       delivery_changed: '已有人处理了这条转发，列表已刷新。',
       rule_disabled: '该规则已停用。请先启用规则，再重新发送。',
     },
+    rule: {
+      not_found: '该规则已不存在。',
+      forbidden: '只有管理员可以修改适用于所有邮箱的规则。',
+      regex_invalid: '该正则表达式无法使用（RE2 语法：不支持反向引用和环视）。',
+      forward_needs_mailbox: '转发动作使用某个邮箱的转发规则：请为此规则选择该邮箱。',
+      forwarding_rule_invalid: '请选择此邮箱的转发规则。',
+      reorder_invalid: '无法保存顺序。请刷新页面后重试。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

@@ -115,6 +115,38 @@ export function forwardingSubscriber(
   });
 }
 
+/**
+ * A rules action (decision 0032): forward one stored message through one of Pier's forwarding
+ * rules (its audited target), past the loop guard, exactly once per (forwarding rule, message)
+ * like the rule's own matches. Returns whether the forward was queued.
+ */
+export async function forwardByRule(
+  deps: Pick<ForwardingDeps, 'db' | 'blobs'> & { mailer: LoopAlertMailer; now?: () => number },
+  forwardingRuleId: string,
+  messageId: string,
+): Promise<{ queued: boolean; reason: string | null }> {
+  const { db } = deps;
+  const rule = await db.selectFrom('forwarding_rules').selectAll().where('id', '=', forwardingRuleId).executeTakeFirst();
+  if (rule?.enabled !== 1) return { queued: false, reason: 'forwarding_rule_off' };
+  const message = await db.selectFrom('messages').select(['id', 'from_addr', 'raw_sha256']).where('id', '=', messageId).executeTakeFirst();
+  if (!message) return { queued: false, reason: 'message_gone' };
+  const { headers } = splitMessage(await deps.blobs.get(message.raw_sha256));
+  const decision = await decideAutomaticSend(deps, {
+    kind: 'forward',
+    ruleId: rule.id,
+    ruleName: rule.name,
+    mailboxId: rule.mailbox_id,
+    correspondent: message.from_addr ?? '',
+    recipient: rule.target,
+    conversationId: null,
+    triggerId: message.id,
+    incomingHeaders: headers,
+  });
+  if (!decision.send) return { queued: false, reason: decision.reason };
+  await enqueueJob(db, { name: SEND, payload: { ruleId: rule.id, messageId }, dedupeKey: `${SEND}:${rule.id}:${messageId}` });
+  return { queued: true, reason: null };
+}
+
 export function forwardingJobHandlers(deps: ForwardingDeps): AnyJobHandler[] {
   return [defineJob({ name: SEND, payload: SendPayload, run: (payload) => forwardMessage(deps, payload.ruleId, payload.messageId) })];
 }

@@ -1,6 +1,7 @@
 export {
   FORWARD_HEADER,
   type ForwardingDeps,
+  forwardByRule,
   forwardingJobHandlers,
   forwardingSubscriber,
   forwardMessage,

@@ -17,7 +17,11 @@ export type ConversationEventType =
   | 'priority'
   | 'merged'
   | 'followed'
-  | 'unfollowed';
+  | 'unfollowed'
+  /** A rule marked the conversation as spam (data.rule). */
+  | 'spam'
+  /** What a rule did outside the work state, or why it did not act (data.rule, decision 0032). */
+  | 'rule';
 
 /** Always called inside the transaction of the change it records. */
 export async function recordEvent(

@@ -14,6 +14,16 @@ export {
 export { recordReopened } from './events.js';
 export { type HandoverResult, type HandoverTarget, handOverConversations, openConversationsOf } from './handover.js';
 export { triageRoutes } from './routes.js';
+export {
+  assignByRule,
+  markSpamByRule,
+  notifyByRule,
+  type RuleRef,
+  recordRuleEvent,
+  setPriorityByRule,
+  setStatusByRule,
+  tagByRule,
+} from './rule-effects.js';
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
 export { conversationsWorkedOnByTeam } from './team-activity.js';
 export { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';

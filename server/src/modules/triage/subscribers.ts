@@ -23,6 +23,16 @@ export async function refreshSpamFlag(db: Kysely<Database>, conversationId: stri
     .executeTakeFirst();
   const copies = Number(row?.copies ?? 0);
   const spam = copies > 0 && Number(row?.spam_copies ?? 0) === copies ? 1 : 0;
+  // A rule's "mark spam" (a 'spam' event, decision 0032) is not undone by the folder recount.
+  if (spam === 0) {
+    const marked = await db
+      .selectFrom('conversation_events')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('type', '=', 'spam')
+      .executeTakeFirst();
+    if (marked) return;
+  }
   await setSpamFlag(db, conversationId, spam);
 }
 

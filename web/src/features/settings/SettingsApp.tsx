@@ -4,6 +4,8 @@ import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-r
 import i18next from '../../i18n';
 import { auditEn } from '../../i18n/audit.en';
 import { auditZhCN } from '../../i18n/audit.zh-CN';
+import { rulesEn } from '../../i18n/rules.en';
+import { rulesZhCN } from '../../i18n/rules.zh-CN';
 import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
 import { usersEn } from '../../i18n/users.en';
@@ -23,6 +25,7 @@ import { ForwardingPage } from './audit/ForwardingPage';
 import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
+import { RulesPage } from './rules/RulesPage';
 import { UsersPage } from './users/UsersPage';
 import './settings.css';
 
@@ -41,6 +44,8 @@ i18next.addResourceBundle('en', 'audit', auditEn, true, true);
 i18next.addResourceBundle('zh-CN', 'audit', auditZhCN, true, true);
 i18next.addResourceBundle('en', 'users', usersEn, true, true);
 i18next.addResourceBundle('zh-CN', 'users', usersZhCN, true, true);
+i18next.addResourceBundle('en', 'rules', rulesEn, true, true);
+i18next.addResourceBundle('zh-CN', 'rules', rulesZhCN, true, true);
 
 /**
  * /settings/*: the admin area (admins and super admins; App.tsx checks the role). Auditors
@@ -53,6 +58,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: tc } = useTranslation('composer');
   const { t: ta } = useTranslation('audit');
   const { t: to } = useTranslation('operations');
+  const { t: tr } = useTranslation('rules');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname } = useLocation();
@@ -90,6 +96,17 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                     >
                       <MailboxIcon />
                       <span className="nav-label">{t('nav.mailboxes')}</span>
+                    </Link>
+                  </li>
+                  <li>
+                    <Link
+                      to="/settings/rules"
+                      className="nav-item"
+                      aria-current={pathname.startsWith('/settings/rules') ? 'page' : undefined}
+                      data-testid="settings-nav-rules"
+                    >
+                      <MailboxIcon />
+                      <span className="nav-label">{tr('nav')}</span>
                     </Link>
                   </li>
                   <li>
@@ -149,7 +166,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                     ? ta('nav.forwarding')
                     : pathname.startsWith('/settings/users')
                       ? tu('nav')
-                      : t('nav.mailboxes')
+                      : pathname.startsWith('/settings/rules')
+                        ? tr('nav')
+                        : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -173,6 +192,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="mailboxes" element={<MailboxesPage />} />
             <Route path="mailboxes/new" element={<AddMailboxPage />} />
             <Route path="mailboxes/:id" element={<EditMailboxPage />} />
+            <Route path="rules" element={<RulesPage session={session} />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
             <Route path="users" element={<UsersPage session={session} />} />

@@ -52,8 +52,10 @@ export function TimelineEvent({ item }: { item: EventItem }) {
 type T = ReturnType<typeof useTranslation<'triage'>>['t'];
 
 export function describeEvent(item: EventItem, t: T, language: string): string {
-  const actor = item.actor?.name || t('timeline.someone');
   const d = item.data;
+  // A rule's change names the rule (decision 0032).
+  const rule = typeof d.rule === 'object' && d.rule !== null ? nameOf(d.rule) : '';
+  const actor = item.actor?.name || (rule ? t('timeline.byRule', { name: rule }) : t('timeline.someone'));
   switch (item.type) {
     case 'assigned':
       // "Li Wei took this conversation", not "Li Wei assigned this to Li Wei".
@@ -92,6 +94,17 @@ export function describeEvent(item: EventItem, t: T, language: string): string {
       return t('timeline.followed', { actor });
     case 'unfollowed':
       return t('timeline.unfollowed', { actor });
+    case 'spam':
+      return t('timeline.spam', { actor });
+    case 'rule':
+      if (typeof d.skipped === 'string') return t('timeline.ruleSkipped', { actor, action: str(d.action), reason: d.skipped });
+      if (d.action === 'notify') {
+        const names = Array.isArray(d.users) ? d.users.map((u) => nameOf(u)).join(', ') : '';
+        return t('timeline.ruleNotified', { actor, names });
+      }
+      if (d.action === 'forward') return t('timeline.ruleForwarded', { actor });
+      if (d.action === 'auto-reply') return t('timeline.ruleAutoReplied', { actor, to: str(d.to) });
+      return t('timeline.other', { actor, type: str(d.action) });
     default:
       return t('timeline.other', { actor, type: item.type });
   }
