@@ -82,6 +82,7 @@ const owners: Record<Table, Owner> = {
   fraud_assessments: 'fraud',
   fraud_bank_identifiers: 'fraud',
   fraud_phone_confirmations: 'fraud',
+  fraud_trusted_parties: 'fraud',
   fraud_mailbox_settings: 'fraud',
   outbox_approvals: 'fraud',
   outbox_messages: 'outbox',
