@@ -49,6 +49,7 @@ export const errorCodes = [
   'fraud.assessment_not_found',
   'fraud.not_flagged',
   'fraud.already_cleared',
+  'fraud.impostor_contact',
   'fraud.caller_unknown',
   'fraud.phone_confirmation_required',
   'fraud.approver_is_author',
