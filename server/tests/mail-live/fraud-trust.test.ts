@@ -6,12 +6,11 @@ import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { hanseMails, IMPOSTOR, IMPOSTOR_REPLY_TO, REAL, type ScenarioMail, TEAM } from '../support/hanse-scenario.js';
+import { appendAndAssess, hanseMails, IMPOSTOR, IMPOSTOR_REPLY_TO, REAL, type ScenarioMail, TEAM } from '../support/hanse-scenario.js';
 import type { ApiClient } from '../support/http-client.js';
-import { emptyMailboxes, withImap } from '../support/mail-server.js';
+import { emptyMailboxes } from '../support/mail-server.js';
 import { startTestPier } from '../support/pier.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
-import { waitFor } from '../support/wait.js';
 import { addTestImapMailbox } from '../support/workspace.js';
 
 type Fraud = {
@@ -60,35 +59,6 @@ describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engi
     return { running, agent, agentId: user.id };
   }
 
-  /** Appends one mail over IMAP (INTERNALDATE = its date) and waits until Pier stored and, if incoming, assessed it. */
-  async function arrive(running: NonNullable<typeof pier>, mail: ScenarioMail, pendingSent: string[]) {
-    await withImap(TEAM, (client) => client.append(mail.folder, mail.raw, mail.folder === 'Sent' ? ['\\Seen'] : [], mail.date));
-    const messageId = /^Message-ID: (.+)$/m.exec(mail.raw)?.[1] ?? '';
-    // IDLE watches INBOX; the Sent folder is read in the sync pass the next incoming mail wakes.
-    if (mail.folder === 'Sent') {
-      pendingSent.push(messageId);
-      return null;
-    }
-    const { db } = running.workspace;
-    const row = await waitFor(
-      () =>
-        db
-          .selectFrom('fraud_assessments')
-          .innerJoin('messages', 'messages.id', 'fraud_assessments.message_id')
-          .where('messages.message_id_header', '=', messageId)
-          .select(['fraud_assessments.message_id', 'fraud_assessments.conversation_id', 'fraud_assessments.level', 'fraud_assessments.signals'])
-          .executeTakeFirst(),
-      `the assessment of ${mail.key}`,
-    );
-    for (const sent of pendingSent.splice(0)) {
-      await waitFor(
-        () => db.selectFrom('messages').select('id').where('message_id_header', '=', sent).where('direction', '=', 'out').executeTakeFirst(),
-        'the Sent reply to be synced',
-      );
-    }
-    return row;
-  }
-
   for (const [name, order] of Object.entries(ORDERS)) {
     it(`every attack high, no genuine mail flagged: ${name}`, async () => {
       const { running, agent } = await start();
@@ -97,10 +67,15 @@ describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engi
       const levels: Record<string, { level: string; codes: string[]; conversationId: string; messageId: string }> = {};
       for (const key of order) {
         const mail = mails[key] as ScenarioMail;
-        const row = await arrive(running, mail, pendingSent);
+        const row = await appendAndAssess(running.workspace.db, mail, pendingSent);
         if (row) {
           const signals = JSON.parse(row.signals) as { code: string; reason: { en: string } }[];
-          levels[key] = { level: row.level, codes: signals.map((s) => s.code), conversationId: row.conversation_id, messageId: row.message_id };
+          levels[key] = {
+            level: row.level,
+            codes: signals.map((s) => s.code),
+            conversationId: row.conversation_id,
+            messageId: row.message_id,
+          };
         }
       }
       // Judged as they arrived: the attack high, each genuine mail none (no warn either).
@@ -177,8 +152,8 @@ describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engi
       };
     };
     // A real new supplier's first mail asks to pay to its account: flagged until someone checks it.
-    const first = await arrive(
-      running,
+    const first = await appendAndAssess(
+      running.workspace.db,
       nordlicht(
         'n1',
         3,
@@ -187,8 +162,8 @@ describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engi
       ),
       [],
     );
-    const second = await arrive(
-      running,
+    const second = await appendAndAssess(
+      running.workspace.db,
       nordlicht(
         'n2',
         1,
@@ -220,10 +195,14 @@ describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engi
       byUserId: agentId,
       reason: 'Called Anna on the number in our supplier contract',
     });
-    expect((await agent.post<{ error: { code: string } }>(`/api/conversations/${conversation}/fraud/clear`, {
-      messageId: firstId,
-      reason: 'again',
-    })).body.error.code).toBe('fraud.already_cleared');
+    expect(
+      (
+        await agent.post<{ error: { code: string } }>(`/api/conversations/${conversation}/fraud/clear`, {
+          messageId: firstId,
+          reason: 'again',
+        })
+      ).body.error.code,
+    ).toBe('fraud.already_cleared');
 
     const { db } = running.workspace;
     const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'fraud.flag_cleared').execute();

@@ -1,3 +1,8 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
+import { withImap } from './mail-server.js';
+import { waitFor } from './wait.js';
+
 /**
  * Issue 16's scenario as raw mail: a known German customer (hanse-import.de, Jonas Weber), a
  * look-alike (hanse-lmport.de) that hijacks the downlights thread with a bank change and a
@@ -59,7 +64,13 @@ export function hanseMails(now: number, tag = ''): Record<string, ScenarioMail> 
       date: at(119),
       genuine: true,
       raw: raw(
-        { 'Message-ID': `<quote${tag}@acme.test>`, From: `"Accounting" <${TEAM}>`, To: jonas, Subject: 'Re: Downlights RFQ 2026', ...thread },
+        {
+          'Message-ID': `<quote${tag}@acme.test>`,
+          From: `"Accounting" <${TEAM}>`,
+          To: jonas,
+          Subject: 'Re: Downlights RFQ 2026',
+          ...thread,
+        },
         'Dear Jonas,\n\nour quotation is attached: USD 4.10 per piece FOB Ningbo.\n\nLily',
         at(119),
       ),
@@ -113,4 +124,40 @@ export function hanseMails(now: number, tag = ''): Record<string, ScenarioMail> 
       'Dear Lily,\n\ncan you send photos of the pre-shipment inspection of the downlights?\n\nThanks, Jonas',
     ),
   };
+}
+
+/**
+ * Appends one mail to the team's Dovecot folder (INTERNALDATE = its date) and waits until the
+ * running Pier stored and, if incoming, assessed it. IDLE watches INBOX; a Sent mail is read in
+ * the sync pass the next incoming mail wakes, so it is only checked then (`pendingSent`).
+ */
+export async function appendAndAssess(db: Kysely<Database>, mail: ScenarioMail, pendingSent: string[] = []) {
+  await withImap(TEAM, (client) => client.append(mail.folder, mail.raw, mail.folder === 'Sent' ? ['\\Seen'] : [], mail.date));
+  const messageId = /^Message-ID: (.+)$/m.exec(mail.raw)?.[1] ?? '';
+  if (mail.folder === 'Sent') {
+    pendingSent.push(messageId);
+    return null;
+  }
+  const row = await waitFor(
+    () =>
+      db
+        .selectFrom('fraud_assessments')
+        .innerJoin('messages', 'messages.id', 'fraud_assessments.message_id')
+        .where('messages.message_id_header', '=', messageId)
+        .select([
+          'fraud_assessments.message_id',
+          'fraud_assessments.conversation_id',
+          'fraud_assessments.level',
+          'fraud_assessments.signals',
+        ])
+        .executeTakeFirst(),
+    `the assessment of ${mail.key}`,
+  );
+  for (const sent of pendingSent.splice(0)) {
+    await waitFor(
+      () => db.selectFrom('messages').select('id').where('message_id_header', '=', sent).where('direction', '=', 'out').executeTakeFirst(),
+      'the Sent reply to be synced',
+    );
+  }
+  return row;
 }

@@ -2,7 +2,7 @@ import { newId } from '../../db/ids.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { companyDomainFor } from '../contacts/index.js';
-import { type FraudDeps, conversationsAbout, reassessConversations } from './reassess.js';
+import { conversationsAbout, type FraudDeps, reassessConversations } from './reassess.js';
 
 /**
  * A person marks a flagged mail "not fraud", with a reason. The flag stops counting (list
@@ -21,7 +21,13 @@ export async function clearFraudFlag(
     .innerJoin('messages', 'messages.id', 'fraud_assessments.message_id')
     .where('conversation_messages.conversation_id', '=', input.conversationId)
     .where('fraud_assessments.message_id', '=', input.messageId)
-    .select(['fraud_assessments.id', 'fraud_assessments.level', 'fraud_assessments.score', 'fraud_assessments.cleared_at', 'messages.from_addr'])
+    .select([
+      'fraud_assessments.id',
+      'fraud_assessments.level',
+      'fraud_assessments.score',
+      'fraud_assessments.cleared_at',
+      'messages.from_addr',
+    ])
     .executeTakeFirst();
   if (!row) throw new AppError('fraud.assessment_not_found', 404, 'no fraud assessment for that message in this conversation');
   if (row.level === 'none') throw new AppError('fraud.not_flagged', 409, 'that mail is not flagged');
@@ -65,7 +71,14 @@ export async function clearFraudFlag(
       targetType: 'conversation',
       targetId: input.conversationId,
       ip: input.ip ?? null,
-      details: { messageId: input.messageId, level: row.level, score: row.score, sender: address, trusted: domain ?? address, reason: input.reason },
+      details: {
+        messageId: input.messageId,
+        level: row.level,
+        score: row.score,
+        sender: address,
+        trusted: domain ?? address,
+        reason: input.reason,
+      },
     });
   });
   const affected = await conversationsAbout(db, { domain, address });

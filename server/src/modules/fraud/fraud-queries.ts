@@ -146,7 +146,13 @@ export async function fraudMarkers(
     .where('conversation_messages.conversation_id', 'in', conversationIds)
     .where('fraud_assessments.level', '!=', 'none')
     .where('fraud_assessments.cleared_at', 'is', null)
-    .select(['conversation_messages.conversation_id', 'fraud_assessments.message_id', 'fraud_assessments.level', 'fraud_assessments.signals', 'messages.received_at'])
+    .select([
+      'conversation_messages.conversation_id',
+      'fraud_assessments.message_id',
+      'fraud_assessments.level',
+      'fraud_assessments.signals',
+      'messages.received_at',
+    ])
     .execute();
   const rank = { none: 0, warn: 1, high: 2 } as const;
   const worst = new Map<string, (typeof rows)[number]>();

@@ -60,7 +60,10 @@ export async function reassessConversations(deps: FraudDeps, conversationIds: st
  * The conversations a change of trust in a company domain (or free-mail address) can change:
  * its own mail, and mail that was judged an imitation of it.
  */
-export async function conversationsAbout(db: Kysely<Database>, party: { domain: string | null; address: string | null }): Promise<string[]> {
+export async function conversationsAbout(
+  db: Kysely<Database>,
+  party: { domain: string | null; address: string | null },
+): Promise<string[]> {
   const own = await db
     .selectFrom('message_contacts')
     .innerJoin('contacts', 'contacts.id', 'message_contacts.contact_id')

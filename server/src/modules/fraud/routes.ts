@@ -17,8 +17,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
-import type { BlobStore } from '../../storage/blob-store.js';
 import { AppError } from '../../errors.js';
+import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
 import { conversationAccess } from '../conversations/index.js';
 import { bestAccess, requireAuth } from '../security/index.js';
@@ -112,13 +112,22 @@ export const fraudRoutes: FastifyPluginAsyncZod<{
 
   app.post(
     '/api/conversations/:id/fraud/clear',
-    { config: { access: {} }, schema: { params: ParamsSchema, body: FraudFlagClearInputSchema, response: { 200: ConversationFraudSchema } } },
+    {
+      config: { access: {} },
+      schema: { params: ParamsSchema, body: FraudFlagClearInputSchema, response: { 200: ConversationFraudSchema } },
+    },
     async (request) => {
       const auth = requireAuth(request);
       await conversationAccess(db, auth.scope, request.params.id, 'reply');
       const changed = await clearFraudFlag(
         { db, blobs },
-        { conversationId: request.params.id, messageId: request.body.messageId, userId: auth.user.id, reason: request.body.reason, ip: request.ip },
+        {
+          conversationId: request.params.id,
+          messageId: request.body.messageId,
+          userId: auth.user.id,
+          reason: request.body.reason,
+          ip: request.ip,
+        },
       );
       for (const id of changed) onChanged?.(id);
       return conversationFraud(db, request.params.id);

@@ -52,7 +52,10 @@ export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap
     const key = r.domain ? `d:${r.domain}` : `a:${r.address.toLowerCase()}`;
     const old = spans.get(key);
     const [count, first, last] = [Number(r.count), Number(r.first), Number(r.last)];
-    spans.set(key, old ? { count: old.count + count, first: Math.min(old.first, first), last: Math.max(old.last, last) } : { count, first, last });
+    spans.set(
+      key,
+      old ? { count: old.count + count, first: Math.min(old.first, first), last: Math.max(old.last, last) } : { count, first, last },
+    );
   }
   for (const [key, s] of spans) {
     if (s.count < HISTORY_MIN_MESSAGES || s.last - s.first < HISTORY_MIN_SPAN_MS) continue;
