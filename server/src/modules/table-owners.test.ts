@@ -138,8 +138,17 @@ const allowed: Allowance[] = [
   {
     module: 'fraud',
     use: 'read',
-    tables: ['messages', 'conversation_messages', 'conversation_mailboxes', 'contacts', 'companies', 'message_contacts', 'mailboxes'],
-    why: "signals compare a mail with the history of the sender's company and the conversation",
+    tables: [
+      'messages',
+      'conversation_messages',
+      'conversation_mailboxes',
+      'contacts',
+      'companies',
+      'message_contacts',
+      'mailboxes',
+      'message_locations',
+    ],
+    why: "signals compare a mail with the history of the sender's company and the conversation (imported mail is dated by its header)",
   },
   {
     module: 'fraud',

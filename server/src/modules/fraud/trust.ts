@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -107,6 +107,12 @@ function repliesQuery(db: Db, excludeMessageId: string) {
     .select(['companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')]);
 }
 
+/**
+ * When a mail arrived: its arrival at the mailbox, or for mail only imported from the team's own
+ * archive (`pier import`, which stores it as arriving now) the date it was written.
+ */
+const arrivedAt = sql<number>`case when exists (select 1 from message_locations ml where ml.message_id = messages.id and ml.source = 'import') then coalesce(messages.sent_at, messages.received_at) else messages.received_at end`;
+
 /** Incoming mail per company (or address) that was assessed and not flagged, or whose flag was cleared. */
 function cleanIncomingQuery(db: Db, excludeMessageId: string) {
   return db
@@ -124,8 +130,8 @@ function cleanIncomingQuery(db: Db, excludeMessageId: string) {
       'companies.domain',
       'contacts.address',
       (eb) => eb.fn.countAll().as('count'),
-      (eb) => eb.fn.min('messages.received_at').as('first'),
-      (eb) => eb.fn.max('messages.received_at').as('last'),
+      (eb) => eb.fn.min(arrivedAt).as('first'),
+      (eb) => eb.fn.max(arrivedAt).as('last'),
     ]);
 }
 
