@@ -7,7 +7,8 @@ import { recordAudit } from '../audit/index.js';
 import { setContactPhoneNumber } from '../contacts/index.js';
 import { notify } from '../notifications/index.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
-import { callableContactsQuery, impostorContacts } from './phone-confirmation.js';
+import { impostorContacts } from './impostors.js';
+import { callableContactsQuery } from './phone-confirmation.js';
 
 /** The people whose numbers the team may record for a conversation: the callable side (callableContactsQuery), with or without a number. */
 export async function conversationContacts(db: Kysely<Database>, conversationId: string) {

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { selectConversationAssessments, trustBankIdentifiersOfConversation } from './fraud-queries.js';
-import { loadTrust, trustOf } from './trust.js';
+import { impostorContacts } from './impostors.js';
 import type { FraudSignal } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -157,31 +157,4 @@ export async function recordPhoneConfirmation(
     });
   });
   return id;
-}
-
-/**
- * Who may be an impostor: the sender and the Reply-To targets of any mail that is flagged and not
- * cleared, or judged to imitate someone, and their companies (the look-alike domain) — unless
- * that company (or free-mail address) earned trust (trust.ts). A real customer's hijacked
- * account stays callable: the company is real, its number on record is the one to call.
- */
-export async function impostorContacts(db: Db): Promise<{ contacts: string[]; companies: string[] }> {
-  const rows = await db
-    .selectFrom('fraud_assessments')
-    .innerJoin('message_contacts', 'message_contacts.message_id', 'fraud_assessments.message_id')
-    .innerJoin('contacts', 'contacts.id', 'message_contacts.contact_id')
-    .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .where('message_contacts.role', 'in', ['from', 'reply_to'])
-    .where('fraud_assessments.cleared_at', 'is', null)
-    .where((eb) => eb.or([eb('fraud_assessments.level', '!=', 'none'), eb('fraud_assessments.imitated', '!=', '[]')]))
-    .select(['contacts.id', 'contacts.address', 'contacts.company_id', 'companies.domain'])
-    .distinct()
-    .execute();
-  if (rows.length === 0) return { contacts: [], companies: [] };
-  const trust = await loadTrust(db);
-  const suspects = rows.filter((r) => trustOf(trust, r.address, r.domain) === undefined);
-  return {
-    contacts: [...new Set(suspects.map((r) => r.id))],
-    companies: [...new Set(suspects.map((r) => r.company_id).filter((c): c is string => c !== null))],
-  };
 }
