@@ -31,7 +31,7 @@ export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap
   };
 
   const [replies, incoming, marks, calls] = await Promise.all([
-    repliesQuery(db, excludeMessageId).execute(),
+    loadReplies(db, excludeMessageId),
     cleanIncomingQuery(db, excludeMessageId).execute(),
     db.selectFrom('fraud_trusted_parties').select(['kind', 'value', 'created_at']).execute(),
     db
@@ -78,33 +78,41 @@ export function unresolvedFlags(db: Db) {
     .select('fraud_assessments.message_id');
 }
 
-/** Earliest mail the team sent to each company (or company-less address), replies to the flagged party left out. */
-function repliesQuery(db: Db, excludeMessageId: string) {
-  return db
-    .selectFrom('messages')
-    .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
-    .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
-    .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .innerJoin('conversation_messages as cm', 'cm.message_id', 'messages.id')
-    .where('messages.direction', '=', 'out')
-    .where('messages.id', '!=', excludeMessageId)
-    .where('mc.role', 'in', ['to', 'cc'])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('conversation_messages as cm2')
-            .innerJoin('message_contacts as mc2', 'mc2.message_id', 'cm2.message_id')
-            .innerJoin('contacts as c2', 'c2.id', 'mc2.contact_id')
-            .whereRef('cm2.conversation_id', '=', 'cm.conversation_id')
-            .where('mc2.role', 'in', ['from', 'reply_to'])
-            .where('cm2.message_id', 'in', unresolvedFlags(db))
-            .where((eb) => eb.or([eb('c2.id', '=', eb.ref('contacts.id')), eb('c2.company_id', '=', eb.ref('contacts.company_id'))]))
-            .select('cm2.message_id'),
-        ),
-      ),
-    )
-    .groupBy(['companies.domain', 'contacts.address'])
-    .select(['companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')]);
+/**
+ * Earliest mail the team sent to each company (or company-less address), per conversation, and
+ * the (conversation, company or address) pairs where that party's own mail is flagged: a reply
+ * there went to the fraudster. Flagged mail is rare, so the pairs are a short list.
+ */
+async function loadReplies(db: Db, excludeMessageId: string) {
+  const [sent, flagged] = await Promise.all([
+    db
+      .selectFrom('messages')
+      .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
+      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'messages.id')
+      .where('messages.direction', '=', 'out')
+      .where('messages.id', '!=', excludeMessageId)
+      .where('mc.role', 'in', ['to', 'cc'])
+      .groupBy(['cm.conversation_id', 'companies.domain', 'contacts.address'])
+      .select(['cm.conversation_id', 'companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')])
+      .execute(),
+    db
+      .selectFrom('fraud_assessments as fa')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'fa.message_id')
+      .innerJoin('message_contacts as mc', 'mc.message_id', 'fa.message_id')
+      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .where('fa.level', '!=', 'none')
+      .where('fa.cleared_at', 'is', null)
+      .where('mc.role', 'in', ['from', 'reply_to'])
+      .select(['cm.conversation_id', 'companies.domain', 'contacts.address'])
+      .execute(),
+  ]);
+  const key = (conversationId: string, domain: string | null, address: string) =>
+    `${conversationId}\n${domain ?? `@${address.toLowerCase()}`}`;
+  const toFraudster = new Set(flagged.map((f) => key(f.conversation_id, f.domain, f.address)));
+  return sent.filter((r) => !toFraudster.has(key(r.conversation_id, r.domain, r.address)));
 }
 
 /**
