@@ -19,7 +19,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
 import { checkStoredMail, reindexStoredMail } from './modules/conversations/index.js';
-import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
+import { assessPendingMessages, checkMailFile, loadTrust } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
@@ -225,6 +225,9 @@ program
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
       const counts = await importMailFiles({ ...ws, onStored: (results) => ws.live.messagesStored(results) }, row, paths);
+      // The same assessment as live mail (the fraud.assess subscriber), oldest first, so the
+      // imported history is judged and learned from before anything is compared with it.
+      await assessPendingMessages(ws);
       console.log(JSON.stringify(counts));
       if (counts.failed > 0) process.exitCode = 1;
     });
@@ -241,11 +244,11 @@ program
     await withWorkspace(async (ws) => {
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
-      // History imported by the CLI waits for a worker to be assessed; catch up so its bank details count.
-      await assessPendingMessages(ws);
+      // A pure read: nothing is assessed or stored here (`pier import` assesses what it imports).
+      const trust = await loadTrust(ws.db);
       for (const file of files) {
         try {
-          const { score, level, signals } = await checkMailFile(ws.db, file);
+          const { score, level, signals } = await checkMailFile(ws.db, file, trust);
           console.log(JSON.stringify({ file, score, level, signals }));
         } catch (error) {
           // One unreadable file does not stop the others; the exit code tells the script.

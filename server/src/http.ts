@@ -190,7 +190,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     // The outbox fills the delivery state of outgoing mail (queued, sent, failed, uncertain, bounced).
     sources: { ...triageDetailSources, deliverySource: deliveryStates, ...options.conversationDetailSources },
   });
-  await app.register(fraudRoutes, { db: options.db, settleApproval: settleAwaitingApproval });
+  await app.register(fraudRoutes, {
+    db: options.db,
+    blobs: options.blobs,
+    settleApproval: settleAwaitingApproval,
+    onChanged: (id) => options.live.publisher.publishConversationChanged(id),
+  });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
   // A change of a mailbox's hours or SLA policies recomputes its running clocks (decision 0033).

@@ -16,6 +16,8 @@ export const FraudAssessmentSchema = z.object({
   score: z.number().int(),
   level: FraudLevelSchema,
   signals: z.array(FraudSignalSchema),
+  /** A person marked the flag "not fraud" (POST /api/conversations/:id/fraud/clear); it no longer counts. */
+  cleared: z.object({ at: z.number().int(), byUserId: z.string(), reason: z.string() }).nullable(),
 });
 
 export const phoneOutcomes = ['confirmed', 'denied', 'unreachable'] as const;
@@ -43,7 +45,7 @@ export const CallableContactSchema = z.object({
 });
 
 export const ConversationFraudSchema = z.object({
-  /** The highest level among the conversation's incoming mail. */
+  /** The highest level among the conversation's incoming mail whose flag was not cleared. */
   level: FraudLevelSchema,
   assessments: z.array(FraudAssessmentSchema),
   phoneConfirmation: z.object({
@@ -129,3 +131,32 @@ export type ContactPhone = z.infer<typeof ContactPhoneSchema>;
 export const ConversationContactSchema = ContactPhoneSchema.extend({ name: z.string().nullable() });
 export type ConversationContact = z.infer<typeof ConversationContactSchema>;
 export const ConversationContactListSchema = z.object({ items: z.array(ConversationContactSchema) });
+
+/** POST /api/conversations/:id/fraud/clear — a person marks one flagged mail "not fraud". */
+export const FraudFlagClearInputSchema = z.object({
+  messageId: z.string().min(1).max(100),
+  /** Why it is not fraud (kept in the audit log): e.g. "called Jonas on the number on record". */
+  reason: z.string().trim().min(3).max(500),
+});
+export type FraudFlagClearInput = z.infer<typeof FraudFlagClearInputSchema>;
+
+/**
+ * GET /api/fraud/markers?ids=a,b — the list marker per conversation: the worst flag not cleared
+ * (high over warn, the newest on a tie) with the reason of its strongest signal. Conversations
+ * without such a flag are left out.
+ */
+export const FraudMarkerSchema = z.object({
+  conversationId: z.string(),
+  messageId: z.string(),
+  level: z.enum(['warn', 'high']),
+  reason: FraudReasonSchema,
+});
+export type FraudMarker = z.infer<typeof FraudMarkerSchema>;
+export const FraudMarkersSchema = z.object({ markers: z.array(FraudMarkerSchema) });
+export const FraudMarkersQuerySchema = z.object({
+  ids: z
+    .string()
+    .max(200 * 40)
+    .transform((v) => v.split(',').filter(Boolean))
+    .pipe(z.array(z.string().min(1).max(64)).max(200)),
+});

@@ -18,6 +18,7 @@ import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import * as m0033 from './migrations/0033_rules.js';
 import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0036 from './migrations/0036_conversation_sla.js';
+import * as m0039 from './migrations/0039_fraud_trust.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
 import type { Database } from './schema.js';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0033_rules': m0033,
   '0035_mailbox_settings': m0035,
   '0036_conversation_sla': m0036,
+  '0039_fraud_trust': m0039,
   '0046_sync_progress': m0046,
 };
 

@@ -87,6 +87,7 @@ const owners: Record<Table, Owner> = {
   fraud_assessments: 'fraud',
   fraud_bank_identifiers: 'fraud',
   fraud_phone_confirmations: 'fraud',
+  fraud_trusted_parties: 'fraud',
   fraud_mailbox_settings: 'fraud',
   outbox_approvals: 'fraud',
   outbox_messages: 'outbox',
@@ -149,8 +150,17 @@ const allowed: Allowance[] = [
   {
     module: 'fraud',
     use: 'read',
-    tables: ['messages', 'conversation_messages', 'conversation_mailboxes', 'contacts', 'companies', 'message_contacts', 'mailboxes'],
-    why: "signals compare a mail with the history of the sender's company and the conversation",
+    tables: [
+      'messages',
+      'conversation_messages',
+      'conversation_mailboxes',
+      'contacts',
+      'companies',
+      'message_contacts',
+      'mailboxes',
+      'message_locations',
+    ],
+    why: "signals compare a mail with the history of the sender's company and the conversation (imported mail is dated by its header)",
   },
   {
     module: 'fraud',

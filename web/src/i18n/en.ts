@@ -247,6 +247,10 @@ export const en = {
       name_taken: 'A team with this name already exists.',
     },
     fraud: {
+      assessment_not_found: 'That mail has no fraud assessment in this conversation.',
+      not_flagged: 'That mail is not flagged.',
+      already_cleared: 'Someone already marked this mail as not fraud.',
+      impostor_contact: "This address sent flagged mail and is not a known party: record the number on the real company's contact instead.",
       phone_not_on_record:
         'That contact has no phone number on record. Add it to the customer record first; never use a number from the mail.',
       caller_unknown: 'The person who made the call is not an active user.',

@@ -8,6 +8,7 @@ import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
+import type { FraudMarkerCatalogue } from './fraud-marker.en';
 import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
 import type { OperationsCatalogue } from './operations.en';
@@ -30,6 +31,7 @@ declare module 'i18next' {
       notifications: NotificationsCatalogue;
       reading: ReadingCatalogue;
       fraud: FraudCatalogue;
+      fraudMarker: FraudMarkerCatalogue;
       composer: ComposerCatalogue;
       accounts: AccountsCatalogue;
       triage: TriageCatalogue;

@@ -242,6 +242,10 @@ export const zhCN: Catalogue = {
       name_taken: '已有同名团队。',
     },
     fraud: {
+      assessment_not_found: '这个对话中没有这封邮件的欺诈检查结果。',
+      not_flagged: '这封邮件没有被标记。',
+      already_cleared: '已有同事将这封邮件标记为“不是诈骗”。',
+      impostor_contact: '该地址发送过被标记的邮件，且不是已知往来方：请把号码登记在真实公司的联系人上。',
       phone_not_on_record: '该联系人没有登记电话号码。请先在客户资料中添加号码；切勿使用邮件中的号码。',
       caller_unknown: '拨打电话的人不是有效用户。',
       phone_confirmation_required: '该会话带有欺诈警告。请先按客户资料中的号码致电客户，并在上方红色警告中登记通话。',

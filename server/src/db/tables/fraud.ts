@@ -6,6 +6,7 @@ export interface FraudTables {
   fraud_assessments: FraudAssessmentsTable;
   fraud_bank_identifiers: FraudBankIdentifiersTable;
   fraud_phone_confirmations: FraudPhoneConfirmationsTable;
+  fraud_trusted_parties: FraudTrustedPartiesTable;
   fraud_mailbox_settings: FraudMailboxSettingsTable;
   outbox_approvals: OutboxApprovalsTable;
 }
@@ -20,6 +21,25 @@ export interface FraudAssessmentsTable {
   signals: string;
   /** JSON array of the company domains this mail imitates (look-alike, display name): whom to call. */
   imitated: string;
+  created_at: number;
+  /** A person marked the flag "not fraud" (migration 0039): it no longer counts, its mail teaches Pier. */
+  cleared_at: number | null;
+  cleared_by: string | null;
+  clear_reason: string | null;
+}
+
+/**
+ * A company domain (or a free-mail address) a person vouched for (migration 0039): an admin's mark,
+ * or the sender of a flag cleared as "not fraud". It is never suspected as a look-alike again.
+ */
+export interface FraudTrustedPartiesTable {
+  id: string;
+  kind: 'domain' | 'address';
+  value: string;
+  source: 'admin' | 'cleared';
+  message_id: string | null;
+  reason: string;
+  decided_by: string;
   created_at: number;
 }
 

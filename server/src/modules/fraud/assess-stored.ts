@@ -46,7 +46,8 @@ export async function assessStoredMessage(
     const domain = mail.from?.address ? companyDomainFor(mail.from.address) : null;
     const company = domain ? await trx.selectFrom('companies').select('id').where('domain', '=', domain).executeTakeFirst() : undefined;
     if (company && bankIdentifiers.length > 0) {
-      const suspicious = assessment.level === 'high' || assessment.signals.some((s) => s.code === 'new_bank_details');
+      // Flagged mail teaches nothing until a person clears it (clear-flag.ts trusts them then).
+      const suspicious = assessment.level !== 'none' || assessment.signals.some((s) => s.code === 'new_bank_details');
       await recordBankIdentifiers(trx, {
         companyId: company.id,
         identifiers: bankIdentifiers,

@@ -8,6 +8,7 @@ import { paymentChangeSignals, pressureSignals, type TextSource } from './signal
 import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { replyToSignals } from './signals/reply-to.js';
 import { threadSignals } from './signals/thread-hijack.js';
+import { unknownSenderPaymentSignals } from './trust-signals.js';
 import type { Assessment, BankIdentifier, FraudHistory, FraudLevel, FraudMail } from './types.js';
 
 /**
@@ -56,6 +57,7 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     ...pressureSignals(sources),
     ...attachmentSignals(mail.attachments),
   ];
+  signals.push(...unknownSenderPaymentSignals(mail, history, signals));
   const score = Math.max(
     0,
     signals.reduce((sum, s) => sum + s.weight, 0),

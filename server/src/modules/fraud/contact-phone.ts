@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/index.js';
 import { setContactPhoneNumber } from '../contacts/index.js';
 import { notify } from '../notifications/index.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
+import { impostorContacts } from './impostors.js';
 import { callableContactsQuery } from './phone-confirmation.js';
 
 /** The people whose numbers the team may record for a conversation: the callable side (callableContactsQuery), with or without a number. */
@@ -46,6 +47,14 @@ export async function setContactPhone(
     .where('contacts.id', '=', input.contactId)
     .executeTakeFirst();
   if (!contact || !(await mayEditContact(db, actor.scope, contact))) throw new AppError('contact.not_found', 404, 'no such contact');
+  // A number on an impostor's record would be offered as "the customer" to call (issue 16).
+  if ((await impostorContacts(db)).contacts.includes(contact.id)) {
+    throw new AppError(
+      'fraud.impostor_contact',
+      409,
+      'this address sent flagged mail and is not a known party: record the number on the real company’s contact',
+    );
+  }
   const phone = input.phone === null || input.phone === '' ? null : normalisePhone(input.phone, input.defaultCountry);
   if (phone === contact.phone_e164) return { contactId: contact.id, address: contact.address, phone };
   const flagged = await companyFlagged(db, contact);

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
-import type { Assessment, BankIdentifier } from './types.js';
+import type { Assessment, BankIdentifier, FraudSignal, Reason } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -93,6 +93,9 @@ export function selectConversationAssessments(db: Db, conversationId: string) {
       'fraud_assessments.signals',
       'fraud_assessments.imitated',
       'fraud_assessments.created_at',
+      'fraud_assessments.cleared_at',
+      'fraud_assessments.cleared_by',
+      'fraud_assessments.clear_reason',
       'messages.from_addr',
       'messages.received_at',
     ])
@@ -124,4 +127,49 @@ export function selectPhoneConfirmations(db: Db, conversationId: string) {
     ])
     .orderBy('p.called_at', 'asc')
     .execute();
+}
+
+/**
+ * The list marker of each conversation: its worst flag not cleared (high over warn; the newest
+ * mail on a tie) and the reason of that mail's strongest signal. Levels are per mail, so a
+ * hijack mail's high never paints the genuine mails after it.
+ */
+export async function fraudMarkers(
+  db: Db,
+  conversationIds: string[],
+): Promise<{ conversationId: string; messageId: string; level: 'warn' | 'high'; reason: Reason }[]> {
+  if (conversationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('fraud_assessments')
+    .innerJoin('conversation_messages', 'conversation_messages.message_id', 'fraud_assessments.message_id')
+    .innerJoin('messages', 'messages.id', 'fraud_assessments.message_id')
+    .where('conversation_messages.conversation_id', 'in', conversationIds)
+    .where('fraud_assessments.level', '!=', 'none')
+    .where('fraud_assessments.cleared_at', 'is', null)
+    .select([
+      'conversation_messages.conversation_id',
+      'fraud_assessments.message_id',
+      'fraud_assessments.level',
+      'fraud_assessments.signals',
+      'messages.received_at',
+    ])
+    .execute();
+  const rank = { none: 0, warn: 1, high: 2 } as const;
+  const worst = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const top = worst.get(row.conversation_id);
+    if (!top || rank[row.level] > rank[top.level] || (rank[row.level] === rank[top.level] && row.received_at > top.received_at)) {
+      worst.set(row.conversation_id, row);
+    }
+  }
+  return [...worst.values()].map((row) => {
+    const signals = JSON.parse(row.signals) as FraudSignal[];
+    const strongest = signals.reduce<FraudSignal | undefined>((best, s) => (!best || s.weight > best.weight ? s : best), undefined);
+    return {
+      conversationId: row.conversation_id,
+      messageId: row.message_id,
+      level: row.level as 'warn' | 'high',
+      reason: strongest?.reason ?? { en: '', 'zh-CN': '' },
+    };
+  });
 }

@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { companyDomainFor } from '../contacts/index.js';
 import { registrableDomainOf } from './domains.js';
 import { normaliseName } from './signals/display-name.js';
+import { loadTrust, type TrustMap, trustOf, unresolvedFlags } from './trust.js';
 import type { BankIdentifier, BankIdentifierKind, FraudHistory, FraudMail } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -15,48 +17,42 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function loadFraudHistory(
   db: Db,
   mail: FraudMail,
-  options: { messageId?: string; conversationId?: string } = {},
+  options: { messageId?: string; conversationId?: string; trust?: TrustMap } = {},
 ): Promise<FraudHistory> {
   const exclude = options.messageId ?? '';
   const mailboxes = await db.selectFrom('mailboxes').select('address').execute();
   const ownAddresses = new Set(mailboxes.map((m) => m.address.toLowerCase()));
   const ownDomains = [...new Set(mailboxes.map((m) => registrableDomainOf(m.address)).filter((d): d is string => d !== null))];
+  const trust = options.trust ?? (await loadTrust(db, exclude));
 
-  const known = await db
-    .selectFrom('companies')
-    .innerJoin('contacts', 'contacts.company_id', 'companies.id')
-    .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
-    .where('message_contacts.message_id', '!=', exclude)
-    .select('companies.domain')
-    .distinct()
-    .execute();
-  const established = await db
-    .selectFrom('companies')
-    .innerJoin('contacts', 'contacts.company_id', 'companies.id')
-    .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
-    .innerJoin('messages', 'messages.id', 'message_contacts.message_id')
-    .where('messages.direction', '=', 'out')
-    .where('message_contacts.role', 'in', ['to', 'cc'])
-    .where('messages.id', '!=', exclude)
-    .select('companies.domain')
-    .distinct()
-    .execute();
+  // Look-alikes are judged from the newcomer to the established party: a sender may imitate only
+  // parties trusted before it was, and one a person vouched for is never suspected.
+  const from = mail.from?.address ?? null;
+  const senderCompany = from ? companyDomainFor(from) : null;
+  const sender = from ? trustOf(trust, from, senderCompany) : undefined;
+  const knownDomains = [...trust.domains]
+    .filter(([domain, t]) => domain === senderCompany || !sender || t.since < sender.since)
+    .map(([domain]) => domain);
+  const establishedDomains = [...trust.domains].filter(([, t]) => t.vouched).map(([domain]) => domain);
 
   let contactsNamedLikeSender: FraudHistory['contactsNamedLikeSender'] = [];
   const name = mail.from?.name ? normaliseName(mail.from.name) : '';
-  if (name) {
+  // A trusted sender is a real party: two real people may share a name.
+  if (name && !sender) {
     // Names are compared normalised; SQL narrows by lower() and the exact comparison happens here.
     const rows = await db
       .selectFrom('contacts')
       .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
       .where('message_contacts.message_id', '!=', exclude)
       .where('contacts.name', 'is not', null)
       .where((eb) => eb(eb.fn('lower', ['contacts.name']), '=', mail.from?.name?.trim().toLowerCase() ?? ''))
-      .select(['contacts.address', 'contacts.name'])
+      .select(['contacts.address', 'contacts.name', 'companies.domain'])
       .distinct()
       .execute();
+    // Only known people count: a name learned from an impostor's mail proves nothing.
     contactsNamedLikeSender = rows
-      .filter((r) => r.name !== null && normaliseName(r.name) === name)
+      .filter((r) => r.name !== null && normaliseName(r.name) === name && trustOf(trust, r.address, r.domain) !== undefined)
       .map((r) => ({ name: r.name as string, address: r.address }));
   }
 
@@ -77,11 +73,12 @@ export async function loadFraudHistory(
 
   return {
     ownDomains,
-    knownDomains: known.map((k) => k.domain),
-    establishedDomains: established.map((e) => e.domain),
+    knownDomains,
+    establishedDomains,
     contactsNamedLikeSender,
     bankIdentifiers,
     thread: await loadThread(db, mail, options, ownAddresses),
+    senderTrusted: sender !== undefined,
   };
 }
 
@@ -109,13 +106,40 @@ async function loadThread(
     .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
     .where('conversation_messages.conversation_id', '=', conversationId)
     .where('messages.id', '!=', options.messageId ?? '')
-    .select(['messages.direction', 'messages.from_addr', 'messages.to_addrs', 'messages.cc_addrs'])
+    .select([
+      'messages.id',
+      'messages.direction',
+      'messages.from_addr',
+      'messages.to_addrs',
+      'messages.cc_addrs',
+      (eb) => eb('messages.id', 'in', unresolvedFlags(db)).as('flagged'),
+    ])
     .execute();
   if (earlier.length === 0) return null;
+  // A flagged mail's sender (and whoever it asked replies to go to) is not a party of the thread:
+  // otherwise the real customer writing again would look like the intruder.
+  const flaggedIds = earlier.filter((m) => Boolean(m.flagged)).map((m) => m.id);
+  const intruders = new Set(
+    flaggedIds.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('message_contacts')
+            .innerJoin('contacts', 'contacts.id', 'message_contacts.contact_id')
+            .where('message_contacts.message_id', 'in', flaggedIds)
+            .where('message_contacts.role', 'in', ['from', 'reply_to'])
+            .select('contacts.address')
+            .execute()
+        ).map((c) => c.address.toLowerCase()),
+  );
   const parties = new Set<string>();
   for (const m of earlier) {
+    if (m.flagged) continue;
     const addresses = m.direction === 'in' ? [m.from_addr] : [...parseList(m.to_addrs), ...parseList(m.cc_addrs)];
-    for (const a of addresses) if (a && !ownAddresses.has(a.toLowerCase())) parties.add(a.toLowerCase());
+    for (const a of addresses) {
+      const address = a?.toLowerCase();
+      if (address && !ownAddresses.has(address) && !intruders.has(address)) parties.add(address);
+    }
   }
   return { conversationId, counterpartyAddresses: [...parties] };
 }

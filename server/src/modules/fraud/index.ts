@@ -2,10 +2,12 @@ export { approversOf, conversationApprovals, decideApproval, requestApproval, ty
 export { assessMail, HIGH_THRESHOLD, levelFor, WARN_THRESHOLD } from './assess.js';
 export { assessPendingMessages, assessStoredMessage, fraudAssessSubscriber } from './assess-stored.js';
 export { checkMailFile, fraudMailFromRaw } from './check-files.js';
+export { clearFraudFlag } from './clear-flag.js';
 export { normalisePhone, setContactPhone } from './contact-phone.js';
 export { type ApprovalReason, approvalMissing, assertMayClose, checkOutgoingMail, secondApproverRequired } from './gates.js';
 export { loadFraudHistory } from './history.js';
 export { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';
 export { phoneConfirmationRequired, phoneConfirmationStatus } from './phone-confirmation.js';
 export { conversationFraud, fraudRoutes } from './routes.js';
+export { loadTrust, type TrustMap } from './trust.js';
 export type { Assessment, FraudHistory, FraudLevel, FraudMail, FraudSignal } from './types.js';

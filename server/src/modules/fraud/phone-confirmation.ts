@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { selectConversationAssessments, trustBankIdentifiersOfConversation } from './fraud-queries.js';
+import { impostorContacts } from './impostors.js';
 import type { FraudSignal } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -25,7 +26,10 @@ export type PhoneCheckStatus = { required: boolean; satisfied: boolean };
  */
 export async function phoneConfirmationStatus(db: Db, conversationId: string): Promise<PhoneCheckStatus> {
   const assessments = await selectConversationAssessments(db, conversationId);
-  const flagged = assessments.filter((a) => needsPhoneCheck({ level: a.level, signals: JSON.parse(a.signals) as FraudSignal[] }));
+  // A flag a person cleared as "not fraud" needs no call.
+  const flagged = assessments.filter(
+    (a) => a.cleared_at === null && needsPhoneCheck({ level: a.level, signals: JSON.parse(a.signals) as FraudSignal[] }),
+  );
   if (flagged.length === 0) return { required: false, satisfied: true };
   const latestFlag = Math.max(...flagged.map((a) => a.created_at));
   const answered = await db
@@ -52,10 +56,8 @@ export async function phoneConfirmationRequired(db: Db, conversationId: string):
  * The people the team may call about a conversation (and record numbers for), as a query on
  * `contacts`: the customer side of its messages, their companies' other contacts, and the
  * contacts of a company a look-alike imitates (the one to call). Never the team's own
- * mailboxes, and never an impostor: the sender of any mail assessed as imitating someone
- * (look-alike domain, a known contact's name on another address), nor anyone at that sender's
- * company (the look-alike domain). A number recorded on the impostor's contact, copied from
- * its mail, would lead to the fraudster.
+ * mailboxes, and never an impostor (impostorContacts). A number recorded on the impostor's
+ * contact, copied from its mail, would lead to the fraudster.
  */
 export async function callableContactsQuery(db: Db, conversationId: string) {
   const own = (await db.selectFrom('mailboxes').select('address').execute()).map((m) => m.address.toLowerCase());
@@ -70,18 +72,12 @@ export async function callableContactsQuery(db: Db, conversationId: string) {
     .selectFrom('companies')
     .where('domain', 'in', imitated.length ? imitated : [''])
     .select('id');
-  const impostors = db
-    .selectFrom('fraud_assessments')
-    .innerJoin('message_contacts', 'message_contacts.message_id', 'fraud_assessments.message_id')
-    .where('message_contacts.role', '=', 'from')
-    .where('fraud_assessments.imitated', '!=', '[]')
-    .select('message_contacts.contact_id');
-  const impostorCompanies = db.selectFrom('contacts').where('id', 'in', impostors).where('company_id', 'is not', null).select('company_id');
+  const { contacts: impostors, companies: impostorCompanies } = await impostorContacts(db);
   return db
     .selectFrom('contacts')
     .where((eb) => eb.or([eb('id', 'in', inConversation), eb('company_id', 'in', companies), eb('company_id', 'in', imitatedCompanies)]))
-    .where('id', 'not in', impostors)
-    .where((eb) => eb.or([eb('company_id', 'is', null), eb('company_id', 'not in', impostorCompanies)]))
+    .where('id', 'not in', impostors.length ? impostors : [''])
+    .where((eb) => eb.or([eb('company_id', 'is', null), eb('company_id', 'not in', impostorCompanies.length ? impostorCompanies : [''])]))
     .where((eb) => eb(eb.fn('lower', ['address']), 'not in', own.length ? own : ['']));
 }
 

@@ -4,6 +4,9 @@ import {
   ContactPhoneSchema,
   type ConversationFraud,
   ConversationFraudSchema,
+  FraudFlagClearInputSchema,
+  FraudMarkersQuerySchema,
+  FraudMarkersSchema,
   MailboxFraudSettingsSchema,
   PendingApprovalSchema,
   PhoneConfirmationInputSchema,
@@ -15,12 +18,14 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { BlobStore } from '../../storage/blob-store.js';
 import { recordAudit } from '../audit/index.js';
 import { conversationAccess } from '../conversations/index.js';
-import { requireAuth } from '../security/index.js';
+import { bestAccess, requireAuth } from '../security/index.js';
 import { conversationApprovals, decideApproval, type SettleAwaitingApproval } from './approvals.js';
+import { clearFraudFlag } from './clear-flag.js';
 import { conversationContacts, setContactPhone } from './contact-phone.js';
-import { selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
+import { fraudMarkers, selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
 import { secondApproverRequired } from './gates.js';
 import { callableContacts, phoneConfirmationStatus, recordPhoneConfirmation } from './phone-confirmation.js';
 import type { FraudSignal } from './types.js';
@@ -43,9 +48,13 @@ export async function conversationFraud(db: Kysely<Database>, conversationId: st
     score: r.score,
     level: r.level,
     signals: JSON.parse(r.signals) as FraudSignal[],
+    cleared: r.cleared_at !== null ? { at: r.cleared_at, byUserId: r.cleared_by ?? '', reason: r.clear_reason ?? '' } : null,
   }));
   const rank = { none: 0, warn: 1, high: 2 } as const;
-  const level = assessments.reduce<ConversationFraud['level']>((top, a) => (rank[a.level] > rank[top] ? a.level : top), 'none');
+  // A flag a person cleared ("not fraud") no longer counts.
+  const level = assessments
+    .filter((a) => a.cleared === null)
+    .reduce<ConversationFraud['level']>((top, a) => (rank[a.level] > rank[top] ? a.level : top), 'none');
   return {
     level,
     assessments,
@@ -71,10 +80,60 @@ function toConfirmation(r: Awaited<ReturnType<typeof selectPhoneConfirmations>>[
   };
 }
 
-export const fraudRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; settleApproval: SettleAwaitingApproval }> = async (
-  app,
-  { db, settleApproval },
-) => {
+export const fraudRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  settleApproval: SettleAwaitingApproval;
+  /** Live update after a cleared flag re-judged conversations. */
+  onChanged?: (conversationId: string) => void;
+}> = async (app, { db, blobs, settleApproval, onChanged }) => {
+  app.get(
+    '/api/fraud/markers',
+    { config: { access: {} }, schema: { querystring: FraudMarkersQuerySchema, response: { 200: FraudMarkersSchema } } },
+    async (request) => {
+      const { scope } = requireAuth(request);
+      const ids = [...new Set(request.query.ids)];
+      if (ids.length === 0) return { markers: [] };
+      // Only conversations the reader may see; the others are left out as if unflagged.
+      const links = await db
+        .selectFrom('conversation_mailboxes')
+        .where('conversation_id', 'in', ids)
+        .select(['conversation_id', 'mailbox_id'])
+        .execute();
+      const visible = ids.filter((id) =>
+        bestAccess(
+          scope,
+          links.filter((l) => l.conversation_id === id).map((l) => l.mailbox_id),
+        ),
+      );
+      return { markers: await fraudMarkers(db, visible) };
+    },
+  );
+
+  app.post(
+    '/api/conversations/:id/fraud/clear',
+    {
+      config: { access: {} },
+      schema: { params: ParamsSchema, body: FraudFlagClearInputSchema, response: { 200: ConversationFraudSchema } },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      await conversationAccess(db, auth.scope, request.params.id, 'reply');
+      const changed = await clearFraudFlag(
+        { db, blobs },
+        {
+          conversationId: request.params.id,
+          messageId: request.body.messageId,
+          userId: auth.user.id,
+          reason: request.body.reason,
+          ip: request.ip,
+        },
+      );
+      for (const id of changed) onChanged?.(id);
+      return conversationFraud(db, request.params.id);
+    },
+  );
+
   app.get(
     '/api/conversations/:id/fraud',
     { config: { access: {} }, schema: { params: ParamsSchema, response: { 200: ConversationFraudSchema } } },

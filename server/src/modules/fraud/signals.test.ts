@@ -36,6 +36,7 @@ const history = (over: Partial<FraudHistory> = {}): FraudHistory => ({
   contactsNamedLikeSender: [],
   bankIdentifiers: {},
   thread: null,
+  senderTrusted: true,
   ...over,
 });
 

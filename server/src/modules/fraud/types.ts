@@ -54,14 +54,20 @@ export type BankIdentifier = { kind: BankIdentifierKind; value: string };
 export type FraudHistory = {
   /** Registrable domains of the team's own mailboxes. */
   ownDomains: string[];
-  /** Registrable domains of counterparties (companies) that exchanged mail before this message. */
+  /**
+   * Trusted company domains (trust.ts: the team wrote to them, clean mail over time, a person vouched)
+   * the sender may imitate: those trusted before the sender was, plus the sender's own when trusted.
+   * Nothing learned from flagged mail is here until a person clears the flag.
+   */
   knownDomains: string[];
-  /** Known domains the team itself has written to: an established correspondent. */
+  /** Domains a person vouched for (admin mark, cleared flag, confirmed call): never suspected as look-alikes. */
   establishedDomains: string[];
-  /** Known contacts (name + address) whose name equals the sender's display name. */
+  /** Trusted contacts (name + address) whose name equals the sender's display name; empty when the sender is trusted. */
   contactsNamedLikeSender: { name: string; address: string }[];
+  /** The sender's company (or free-mail address) is trusted: not a first contact. */
+  senderTrusted: boolean;
   /** Bank identifiers seen before, per company domain (only ones not first seen in a high-risk mail). */
   bankIdentifiers: Record<string, BankIdentifier[]>;
-  /** The thread this mail replies into, when it names a stored message: who the customer side was. */
+  /** The thread this mail replies into, when it names a stored message: who the customer side was (flagged senders left out). */
   thread: { conversationId: string; counterpartyAddresses: string[] } | null;
 };

@@ -9,6 +9,7 @@ import { BidiRevealed, revealBidiControls } from '../../ui/bidi';
 import { AlertIcon } from '../../ui/icons';
 import { ApprovalsPanel } from './ApprovalsPanel';
 import { fraudApi, fraudKeys } from './api';
+import { ClearFlag } from './ClearFlag';
 import { ContactPhones } from './ContactPhones';
 import './fraud.css';
 
@@ -43,8 +44,10 @@ export function FraudBanner({ conversationId }: { conversationId: string }) {
   }
   const data = query.data;
   if (!data || (data.level === 'none' && !data.phoneConfirmation.required)) return null;
+  // A mail a person marked "not fraud" is no longer shown as a warning.
   const flagged = data.assessments.filter(
-    (a) => a.level !== 'none' || a.signals.some((s) => s.code === 'payment_change' || s.code === 'new_bank_details'),
+    (a) =>
+      a.cleared === null && (a.level !== 'none' || a.signals.some((s) => s.code === 'payment_change' || s.code === 'new_bank_details')),
   );
   return (
     <section
@@ -78,6 +81,7 @@ export function FraudBanner({ conversationId }: { conversationId: string }) {
                 {t('banner.reassuring')} <BidiRevealed text={reassuring.map(reasonText).join(' ')} />
               </p>
             ) : null}
+            {assessment.level !== 'none' ? <ClearFlag conversationId={conversationId} messageId={assessment.messageId} /> : null}
           </div>
         );
       })}

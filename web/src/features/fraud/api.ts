@@ -1,8 +1,15 @@
-import type { ApprovalDecisionInput, ContactPhoneInput, MailboxFraudSettings, PhoneConfirmationInput } from '@pier/contracts';
+import type {
+  ApprovalDecisionInput,
+  ContactPhoneInput,
+  FraudFlagClearInput,
+  MailboxFraudSettings,
+  PhoneConfirmationInput,
+} from '@pier/contracts';
 import {
   ContactPhoneSchema,
   ConversationContactListSchema,
   ConversationFraudSchema,
+  FraudMarkersSchema,
   MailboxFraudSettingsSchema,
   PendingApprovalListSchema,
   PhoneConfirmationSchema,
@@ -24,6 +31,10 @@ export const fraudApi = {
   approvals: (conversationId: string) => http.get(`${base(conversationId)}/approvals`, import.meta.env.DEV && PendingApprovalListSchema),
   decide: (outboxId: string, body: ApprovalDecisionInput) => http.post(`/api/outbox/${encodeURIComponent(outboxId)}/approval`, body),
   settings: (mailboxId: string) => http.get(settingsPath(mailboxId), import.meta.env.DEV && MailboxFraudSettingsSchema),
+  markers: (conversationIds: string[]) =>
+    http.get(`/api/fraud/markers?ids=${conversationIds.map(encodeURIComponent).join(',')}`, import.meta.env.DEV && FraudMarkersSchema),
+  clearFlag: (conversationId: string, body: FraudFlagClearInput) =>
+    http.post(`${base(conversationId)}/fraud/clear`, body, import.meta.env.DEV && ConversationFraudSchema),
   saveSettings: (mailboxId: string, body: MailboxFraudSettings) =>
     http.put(settingsPath(mailboxId), body, import.meta.env.DEV && MailboxFraudSettingsSchema),
 };
@@ -33,4 +44,6 @@ export const fraudKeys = {
   contacts: (conversationId: string) => ['fraud', conversationId, 'contacts'] as const,
   approvals: (conversationId: string) => ['fraud', conversationId, 'approvals'] as const,
   settings: (mailboxId: string) => ['fraud-settings', mailboxId] as const,
+  /** Under 'conversations': a live update of the list refreshes the markers too. */
+  markers: (conversationIds: string[]) => ['conversations', 'fraud-markers', conversationIds.join(',')] as const,
 };

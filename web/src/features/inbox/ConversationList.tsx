@@ -1,4 +1,4 @@
-import type { ConversationSummary } from '@pier/contracts';
+import type { ConversationSummary, FraudMarker } from '@pier/contracts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type Ref, type RefObject, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { SearchIcon } from '../../ui/icons';
 import { Flag } from '../conversation/Flag';
 import { formatAge, formatFullTimeCached } from '../conversation/format';
 import { READING_NS } from '../conversation/strings';
+import { FraudMarkerBadge, FraudMarkerReason, useFraudMarkers } from '../fraud';
 import { SlaDue, SortChoice } from '../operations/SlaDue';
 import { toDate } from './format';
 import type { ViewId } from './views';
@@ -176,6 +177,7 @@ function VirtualRows({
     if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' });
   }, [cursorIndex, virtualizer]);
   const virtualRows = virtualizer.getVirtualItems();
+  const markers = useFraudMarkers(virtualRows.map((row) => items[row.index]?.id).filter((id): id is string => id !== undefined));
   const lastShown = virtualRows.at(-1)?.index ?? -1;
   useEffect(() => {
     if (lastShown >= 0 && lastShown >= items.length - 40) onEndReached?.();
@@ -192,6 +194,7 @@ function VirtualRows({
               selected={conversation.id === selectedId}
               cursor={conversation.id === cursorId}
               href={hrefFor(conversation.id)}
+              marker={markers.get(conversation.id)}
             />
           </li>
         );
@@ -206,11 +209,14 @@ const ConversationRow = memo(function ConversationRow({
   selected,
   cursor,
   href,
+  marker,
 }: {
   conversation: ConversationSummary & RowExtras;
   selected: boolean;
   cursor: boolean;
   href: string;
+  /** The worst fraud flag nobody cleared (levels are per mail, so later genuine mail is not painted). */
+  marker: FraudMarker | undefined;
 }) {
   const { t } = useTranslation();
   const { t: tr } = useTranslation(READING_NS);
@@ -241,6 +247,7 @@ const ConversationRow = memo(function ConversationRow({
             </span>
           ) : null}
         </span>
+        {marker ? <FraudMarkerBadge marker={marker} /> : null}
         {tags.slice(0, 2).map((tag) => (
           <span key={tag} className="tag-chip">
             #{tag}
@@ -265,7 +272,9 @@ const ConversationRow = memo(function ConversationRow({
         <span className="conv-subject">
           <bdi>{conversation.subject || t('list.noSubject')}</bdi>
         </span>
-        {conversation.snippet ? (
+        {marker ? (
+          <FraudMarkerReason marker={marker} />
+        ) : conversation.snippet ? (
           <span className="conv-snippet">
             {' '}
             — <bdi>{conversation.snippet}</bdi>

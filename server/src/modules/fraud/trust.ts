@@ -1,0 +1,149 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Incoming mail from a party over at least this span (and count) makes it known without a reply. */
+export const HISTORY_MIN_MESSAGES = 3;
+export const HISTORY_MIN_SPAN_MS = 14 * 24 * 3600_000;
+
+/** Since when a party is trusted, and whether a person vouched for it (admin mark, cleared flag, confirmed call). */
+export type Trust = { since: number; vouched: boolean };
+
+/** Trusted company domains and (free-mail) addresses, from evidence an attacker cannot produce alone. */
+export type TrustMap = { domains: Map<string, Trust>; addresses: Map<string, Trust> };
+
+/**
+ * Reads who is *known*: a company domain becomes trusted only from
+ * - mail the team sent to it (from Pier or the provider's Sent folder), except replies inside a
+ *   conversation where that company's own mail is flagged and not cleared (a reply to the fraudster);
+ * - incoming mail from it that was not flagged (or was cleared), at least three over two weeks;
+ * - a person: an admin's mark or a cleared flag (`fraud_trusted_parties`), or a confirmed phone call.
+ * The mail being judged (`excludeMessageId`) is never evidence for itself. Free-mail addresses are
+ * trusted the same way, one address at a time (gmail.com is nobody's company).
+ */
+export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap> {
+  const domains = new Map<string, Trust>();
+  const addresses = new Map<string, Trust>();
+  const add = (map: Map<string, Trust>, key: string, since: number, vouched: boolean) => {
+    const old = map.get(key);
+    map.set(key, { since: Math.min(old?.since ?? since, since), vouched: vouched || (old?.vouched ?? false) });
+  };
+
+  const [replies, incoming, marks, calls] = await Promise.all([
+    loadReplies(db, excludeMessageId),
+    cleanIncomingQuery(db, excludeMessageId).execute(),
+    db.selectFrom('fraud_trusted_parties').select(['kind', 'value', 'created_at']).execute(),
+    db
+      .selectFrom('fraud_phone_confirmations')
+      .innerJoin('contacts', 'contacts.id', 'fraud_phone_confirmations.contact_id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .where('fraud_phone_confirmations.outcome', '=', 'confirmed')
+      .select(['companies.domain', 'contacts.address', 'fraud_phone_confirmations.called_at'])
+      .execute(),
+  ]);
+  for (const r of replies) {
+    if (r.domain) add(domains, r.domain, Number(r.since), false);
+    else add(addresses, r.address.toLowerCase(), Number(r.since), false);
+  }
+  // Rows are per address; a company's colleagues add up.
+  const spans = new Map<string, { count: number; first: number; last: number }>();
+  for (const r of incoming) {
+    const key = r.domain ? `d:${r.domain}` : `a:${r.address.toLowerCase()}`;
+    const old = spans.get(key);
+    const [count, first, last] = [Number(r.count), Number(r.first), Number(r.last)];
+    spans.set(
+      key,
+      old ? { count: old.count + count, first: Math.min(old.first, first), last: Math.max(old.last, last) } : { count, first, last },
+    );
+  }
+  for (const [key, s] of spans) {
+    if (s.count < HISTORY_MIN_MESSAGES || s.last - s.first < HISTORY_MIN_SPAN_MS) continue;
+    add(key.startsWith('d:') ? domains : addresses, key.slice(2), s.first, false);
+  }
+  for (const m of marks) add(m.kind === 'domain' ? domains : addresses, m.value, Number(m.created_at), true);
+  for (const c of calls) {
+    if (c.domain) add(domains, c.domain, Number(c.called_at), true);
+    else add(addresses, c.address.toLowerCase(), Number(c.called_at), true);
+  }
+  return { domains, addresses };
+}
+
+/** Assessments that still count as a flag: warn or high, not cleared by a person. */
+export function unresolvedFlags(db: Db) {
+  return db
+    .selectFrom('fraud_assessments')
+    .where('fraud_assessments.level', '!=', 'none')
+    .where('fraud_assessments.cleared_at', 'is', null)
+    .select('fraud_assessments.message_id');
+}
+
+/**
+ * Earliest mail the team sent to each company (or company-less address), per conversation, and
+ * the (conversation, company or address) pairs where that party's own mail is flagged: a reply
+ * there went to the fraudster. Flagged mail is rare, so the pairs are a short list.
+ */
+async function loadReplies(db: Db, excludeMessageId: string) {
+  const [sent, flagged] = await Promise.all([
+    db
+      .selectFrom('messages')
+      .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
+      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'messages.id')
+      .where('messages.direction', '=', 'out')
+      .where('messages.id', '!=', excludeMessageId)
+      .where('mc.role', 'in', ['to', 'cc'])
+      .groupBy(['cm.conversation_id', 'companies.domain', 'contacts.address'])
+      .select(['cm.conversation_id', 'companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')])
+      .execute(),
+    db
+      .selectFrom('fraud_assessments as fa')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'fa.message_id')
+      .innerJoin('message_contacts as mc', 'mc.message_id', 'fa.message_id')
+      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+      .where('fa.level', '!=', 'none')
+      .where('fa.cleared_at', 'is', null)
+      .where('mc.role', 'in', ['from', 'reply_to'])
+      .select(['cm.conversation_id', 'companies.domain', 'contacts.address'])
+      .execute(),
+  ]);
+  const key = (conversationId: string, domain: string | null, address: string) =>
+    `${conversationId}\n${domain ?? `@${address.toLowerCase()}`}`;
+  const toFraudster = new Set(flagged.map((f) => key(f.conversation_id, f.domain, f.address)));
+  return sent.filter((r) => !toFraudster.has(key(r.conversation_id, r.domain, r.address)));
+}
+
+/**
+ * When a mail arrived: its arrival at the mailbox, or for mail only imported from the team's own
+ * archive (`pier import`, which stores it as arriving now) the date it was written.
+ */
+const arrivedAt = sql<number>`case when exists (select 1 from message_locations ml where ml.message_id = messages.id and ml.source = 'import') then coalesce(messages.sent_at, messages.received_at) else messages.received_at end`;
+
+/** Incoming mail per company (or address) that was assessed and not flagged, or whose flag was cleared. */
+function cleanIncomingQuery(db: Db, excludeMessageId: string) {
+  return db
+    .selectFrom('messages')
+    .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
+    .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+    .leftJoin('companies', 'companies.id', 'contacts.company_id')
+    .innerJoin('fraud_assessments as fa', 'fa.message_id', 'messages.id')
+    .where('messages.direction', '=', 'in')
+    .where('messages.id', '!=', excludeMessageId)
+    .where('mc.role', '=', 'from')
+    .where((eb) => eb.or([eb('fa.level', '=', 'none'), eb('fa.cleared_at', 'is not', null)]))
+    .groupBy(['companies.domain', 'contacts.address'])
+    .select([
+      'companies.domain',
+      'contacts.address',
+      (eb) => eb.fn.countAll().as('count'),
+      (eb) => eb.fn.min(arrivedAt).as('first'),
+      (eb) => eb.fn.max(arrivedAt).as('last'),
+    ]);
+}
+
+/** Trust of the party behind an address: its company's, or the address's own for free mail. */
+export function trustOf(trust: TrustMap, address: string, companyDomain: string | null): Trust | undefined {
+  return (companyDomain ? trust.domains.get(companyDomain) : undefined) ?? trust.addresses.get(address.toLowerCase());
+}
