@@ -6,15 +6,15 @@
  */
 export const LURE_CONCEPTS: Record<string, RegExp> = {
   inheritance:
-    /\b(?:inheritance|next of kin|late (?:husband|father|client|uncle)|deceased|estate of (?:my|the) late|herança|falecid[oa]|herencia|fallecid[oa]|erbschaft|nachlass|verstorben\w*|héritage|succession|défunt|eredità|defunt[oa]|наследств\w*|покойн\w*)\b|ميراث|المتوفى|遗产|已故/,
+    /\b(?:inheritance|next of kin|late (?:husband|father|client|uncle)|deceased|who died|died (?:along|in a|of)|estate of (?:my|the) late|herança|falecid[oa]|herencia|fallecid[oa]|erbschaft|nachlass|verstorben\w*|héritage|succession|défunt|eredità|defunt[oa]|наследств\w*|покойн\w*)\b|ميراث|المتوفى|遗产|已故/,
   unclaimed_fund:
-    /\b(?:unclaimed|abandoned|dormant)\s+(?:fund|funds|account|sum|deposit|consignment)|\b(?:atm (?:master ?)?card|consignment box|compensation fund|beneficiary|beneficiaries|fund release|release (?:of )?(?:the |your )?fund|claim (?:of |your )?fund|(?:your|the) fund(?:s)?\b|beneficiári[oa]|fundos?|beneficiari[oa]|fondos|begünstigte\w*|fondsempfänger|bénéficiaire|fonds|fondi|бенефициар\w*|средств\w*|фонд\w*)\b|المستفيد|الأموال|受益人|资金|基金/,
+    /\b(?:unclaimed|abandoned|dormant|leftover|left over)\s+(?:fund|funds|account|sum|deposit|consignment)|\b(?:atm (?:master ?)?card|consignment box|compensation fund|beneficiary|beneficiaries|fund release|release (?:of )?(?:the |your )?fund|claim (?:of |your )?fund|(?:your|the) fund(?:s)?\b|beneficiári[oa]|fundos?|beneficiari[oa]|fondos|begünstigte\w*|fondsempfänger|bénéficiaire|fonds|fondi|бенефициар\w*|средств\w*|фонд\w*)\b|المستفيد|الأموال|受益人|资金|基金/,
   donation:
     /\b(?:donation|donate|charity|charitable|doação|doar|donación|donar|caridad|spende|spenden|wohltätigkeit\w*|don de|faire un don|charité|donazione|beneficenza|пожертвовани\w*|благотворит\w*)\b|تبرع|صدقة|捐款|捐赠|慈善/,
   loan:
     /\b(?:loan offer|(?:personal|business) loans?|loan at \d|interest rate of \d|low interest|lender|empréstimo|préstamo|prestamista|darlehen|kreditangebot|kredit\b|geldverleih|prêt\b|offre de prêt|prestito|finanziamento|кредит\w*|займ\w*|заём)\b|قرض|贷款|借贷/,
   investment:
-    /\b(?:business proposal|investment (?:proposal|opportunity|offer|partner)|invest (?:in|into) your country|joint venture|(?:\d{1,2}\s?%|percent(?:age)?) (?:of the )?(?:total )?(?:sum|fund|share)|proposta de negócio|investimento|propuesta de negocio|inversión|geschäftsvorschlag|investition|proposition d'affaires|investissement|proposta d'affari|investimento|инвестици\w*|деловое предложение)\b|استثمار|اقتراح عمل|投资|合作提议/,
+    /\b(?:business proposal|investment (?:proposal|opportunity|offer|partner)|invest (?:in|\$)|daily profit|\d+\s?% (?:daily |monthly |weekly )?(?:profit|return)|finance (?:viable |your )?projects?|(?:loan|project) funds?|foreign partner|this transaction|business (?:opportunity|transaction)|invest (?:in|into) your country|joint venture|(?:\d{1,2}\s?%|percent(?:age)?) (?:of the )?(?:total )?(?:sum|fund|share)|proposta de negócio|investimento|propuesta de negocio|inversión|geschäftsvorschlag|investition|proposition d'affaires|investissement|proposta d'affari|investimento|инвестици\w*|деловое предложение)\b|استثمار|اقتراح عمل|投资|合作提议/,
   prize:
     /\b(?:lottery|you have (?:won|been selected)|winner|winning (?:number|notification)|prize|jackpot|sorteio|premiad[oa]|lotería|premio|gewinner|gewonnen|lotterie|gagnant|loterie|vincitore|lotteria|выигрыш\w*|лотере\w*)\b|يانصيب|جائزة|中奖|彩票|奖金/,
   money_service:
@@ -22,7 +22,7 @@ export const LURE_CONCEPTS: Record<string, RegExp> = {
   authority:
     /\b(?:united nations?|imf|international monetary fund|world bank|fbi|federal bureau of investigation|interpol|central bank|federal reserve|barrister|attorney at law|diplomat\w*|ecowas|ministry of finance|secretary[- ]general|nações unidas|naciones unidas|vereinte nationen|nations unies|nazioni unite|оон|мвф)\b|الأمم المتحدة|صندوق النقد|联合国|国际货币基金/,
   secrecy_trust:
-    /\b(?:trustworthy|honest (?:person|partner)|can i trust you|god[- ]fearing|strictly confidential|treat (?:this )?as confidential|private and confidential|your full name,? (?:and )?(?:your )?(?:address|phone|country)|reconfirm your (?:details|information)|send (?:me )?your (?:full name|bank details|phone number)|pessoa honesta|confidencial|persona honesta|vertrauenswürdig\w*|vertraulich|personne honnête|confidentiel|persona onesta|riservat\w*|доверя\w*|конфиденциальн\w*)\b|سري|ثقة|保密|可靠的人/,
+    /\b(?:utmost surprise|(?:might|may) (?:meet|come to) you (?:in|as)|come as a surprise|permit me to|honesty and reliability|reliable partner|trustworthy|honest (?:person|partner)|can i trust you|god[- ]fearing|strictly confidential|treat (?:this )?as confidential|private and confidential|your full name,? (?:and )?(?:your )?(?:address|phone|country)|reconfirm your (?:details|information)|send (?:me )?your (?:full name|bank details|phone number)|pessoa honesta|confidencial|persona honesta|vertrauenswürdig\w*|vertraulich|personne honnête|confidentiel|persona onesta|riservat\w*|доверя\w*|конфиденциальн\w*)\b|سري|ثقة|保密|可靠的人/,
 };
 
 /** "$18.5m", "US$ 4,000,000", "2.000.000,00 Euro", "27.5 million dollars", "€ 100.000.000". */

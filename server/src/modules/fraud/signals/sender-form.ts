@@ -6,7 +6,7 @@ import { PAYMENT_WORDS } from './lure-phrases.js';
 import { isStranger } from './stranger.js';
 
 export const FROM_WITHOUT_ADDRESS_WEIGHT = 30;
-export const REPLY_TO_OTHER_FREE_MAILBOX_WEIGHT = 20;
+export const REPLY_TO_OTHER_FREE_MAILBOX_WEIGHT = 25;
 export const FAKE_REPLY_PAYMENT_WEIGHT = 20;
 
 /**

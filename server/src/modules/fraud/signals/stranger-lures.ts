@@ -5,9 +5,9 @@ import type { TextSource } from './language.js';
 import { isStranger } from './stranger.js';
 
 /** One money concept is everyday business; two are a pitch; three or more are the 419 script. */
-export const LURE_TWO_WEIGHT = 25;
-export const LURE_MANY_WEIGHT = 40;
-export const LARGE_SUM_WEIGHT = 15;
+export const LURE_TWO_WEIGHT = 30;
+export const LURE_MANY_WEIGHT = 45;
+export const LARGE_SUM_WEIGHT = 20;
 export const CALLBACK_WEIGHT = 40;
 
 const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
@@ -46,7 +46,7 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
     );
   }
   const sum = LARGE_SUM.exec(text);
-  if (sum && found.length >= 1) {
+  if (sum) {
     signals.push(
       signal(
         'large_sum_offer',
