@@ -145,8 +145,13 @@ async function evaluateCorpus(dir) {
     console.log(`\nstranger corpus (${dir}): ${phishing.length} phishing, ${legit.length} legitimate`);
     console.log(`recall ${rate(phishing)}  false-flag rate ${rate(legit)}`);
     for (const f of families.values())
-      console.log(`  ${f.label.padEnd(8)} ${f.family.padEnd(26)} ${f.flagged}/${f.total} flagged (${((100 * f.flagged) / f.total).toFixed(1)} %), high ${f.high}`);
-    const perMail = { userMs: Number((cpu.user / 1000 / results.length).toFixed(2)), systemMs: Number((cpu.system / 1000 / results.length).toFixed(2)) };
+      console.log(
+        `  ${f.label.padEnd(8)} ${f.family.padEnd(26)} ${f.flagged}/${f.total} flagged (${((100 * f.flagged) / f.total).toFixed(1)} %), high ${f.high}`,
+      );
+    const perMail = {
+      userMs: Number((cpu.user / 1000 / results.length).toFixed(2)),
+      systemMs: Number((cpu.system / 1000 / results.length).toFixed(2)),
+    };
     console.log(`CPU per mail (fraud check, parse included): user ${perMail.userMs} ms, system ${perMail.systemMs} ms`);
     const args = process.argv.slice(2);
     for (let i = 0; i < args.length; i++) {
@@ -162,7 +167,9 @@ async function evaluateCorpus(dir) {
       legit: legit.length,
       recall: rate(phishing),
       falseFlagRate: rate(legit),
-      families: Object.fromEntries([...families.values()].map((f) => [`${f.label}/${f.family}`, { total: f.total, flagged: f.flagged, high: f.high }])),
+      families: Object.fromEntries(
+        [...families.values()].map((f) => [`${f.label}/${f.family}`, { total: f.total, flagged: f.flagged, high: f.high }]),
+      ),
       cpuPerMailMs: perMail,
     };
   } finally {

@@ -32,7 +32,12 @@ const gitDir = (repo) => path.join(mirrors, repo.replace('/', '+'), 'repo');
 /** Every message of one archive up to the pinned commit: [{ id, raw }]. */
 async function readArchive(source, only) {
   const dir = gitDir(source.repo);
-  const ids = only ?? execFileSync('git', ['-C', dir, 'rev-list', source.commit], { maxBuffer: 1 << 28 }).toString().trim().split('\n');
+  const ids =
+    only ??
+    execFileSync('git', ['-C', dir, 'rev-list', source.commit], { maxBuffer: 1 << 28 })
+      .toString()
+      .trim()
+      .split('\n');
   const child = spawn('git', ['-C', dir, 'cat-file', '--batch']);
   const chunks = [];
   child.stdout.on('data', (c) => chunks.push(c));
@@ -63,14 +68,19 @@ function headerOf(raw) {
 
 const decodeWords = (s) =>
   s.replace(/=\?([^?]+)\?([bqBQ])\?([^?]*)\?=/g, (_, _cs, enc, data) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+    enc.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))),
   );
 
 // Money lures: advance-fee "fund", donations, loans/investment, fake orders/invoices.
-const LURE = /\b(?:funds?|inheritance|beneficiar\w*|compensation|loans?|donat\w+|invoices?|remittance|wire|bank|atm (?:master )?card|millions?|usd|us\$|euro|western union|money ?gram|bitcoin|lottery|prize|payments?|transfer|consignment|deposit|investments?|investors?|grant|proposal|dividend|purchase|quotation|rfq|order|spende|kredit|darlehen|geld|gesch[aä]ft|fondos|pr[eé]stamo|dinheiro|empr[eé]stimo|h[ée]ritage|don|prestito|eredit[aà])\b|\$\s?\d|€\s?\d|\d\s?(?:€|eur\b)/i;
-const DEVELOPER = /\[PATCH|diff --git|Signed-off-by:|\bkernel\b|\bdriver\b|\bcommit\b|\bgit\b|\bhamlib\b|\bax\.?25\b|\buhd\b|\bgnuradio\b|\bfpga\b|\bsctp\b/i;
+const LURE =
+  /\b(?:funds?|inheritance|beneficiar\w*|compensation|loans?|donat\w+|invoices?|remittance|wire|bank|atm (?:master )?card|millions?|usd|us\$|euro|western union|money ?gram|bitcoin|lottery|prize|payments?|transfer|consignment|deposit|investments?|investors?|grant|proposal|dividend|purchase|quotation|rfq|order|spende|kredit|darlehen|geld|gesch[aä]ft|fondos|pr[eé]stamo|dinheiro|empr[eé]stimo|h[ée]ritage|don|prestito|eredit[aà])\b|\$\s?\d|€\s?\d|\d\s?(?:€|eur\b)/i;
+const DEVELOPER =
+  /\[PATCH|diff --git|Signed-off-by:|\bkernel\b|\bdriver\b|\bcommit\b|\bgit\b|\bhamlib\b|\bax\.?25\b|\buhd\b|\bgnuradio\b|\bfpga\b|\bsctp\b/i;
 // Legitimate mail that talks money: orders, quotes, invoices, payments, prices, funding.
-const MONEY = /\b(?:invoices?|payments?|paid|pay|purchase(?:d| order)?|quot(?:e|ation)|price[sd]?|pricing|refund|order(?:ed)?|bank|wire|budget|funding|grant|sponsor\w*|donat\w+|cost)\b/i;
+const MONEY =
+  /\b(?:invoices?|payments?|paid|pay|purchase(?:d| order)?|quot(?:e|ation)|price[sd]?|pricing|refund|order(?:ed)?|bank|wire|budget|funding|grant|sponsor\w*|donat\w+|cost)\b/i;
 
 const addressOf = (from) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
 
@@ -83,10 +93,17 @@ function spread(list, max) {
 
 function family(subject, body) {
   const t = `${subject}\n${body}`;
-  if (/\b(?:spende|kredit|darlehen|geld|gesch[aä]ft|sehr geehrte|guten tag|bom dia|querid[oa]|estimad[oa]|fondos|pr[eé]stamo|cher|ch[eè]re|heritage|caro|cara|dinheiro)\b/i.test(t) || /[^\x00-\x7f]{6}/.test(decodeWords(subject)))
+  if (
+    /\b(?:spende|kredit|darlehen|geld|gesch[aä]ft|sehr geehrte|guten tag|bom dia|querid[oa]|estimad[oa]|fondos|pr[eé]stamo|cher|ch[eè]re|heritage|caro|cara|dinheiro)\b/i.test(
+      t,
+    ) ||
+    /[^\p{ASCII}]{6}/u.test(decodeWords(subject))
+  )
     return 'non_english';
-  if (/\b(?:purchase|quotation|rfq|order|product inquiry|inquiry|supply|invoice|payment advice|remittance advice|proforma)\b/i.test(t)) return 'b2b_order_invoice';
-  if (/\b(?:loans?|investments?|investors?|funding|financ\w+|interest rate|dividend|partnership|proposal|bitcoin|crypto)\b/i.test(t)) return 'loan_investment';
+  if (/\b(?:purchase|quotation|rfq|order|product inquiry|inquiry|supply|invoice|payment advice|remittance advice|proforma)\b/i.test(t))
+    return 'b2b_order_invoice';
+  if (/\b(?:loans?|investments?|investors?|funding|financ\w+|interest rate|dividend|partnership|proposal|bitcoin|crypto)\b/i.test(t))
+    return 'loan_investment';
   return 'advance_fee';
 }
 
@@ -112,18 +129,47 @@ async function select() {
       if (seen.has(key) || seen.has(messageId) || raw.length > 400_000) continue;
       if (messageId) seen.add(messageId);
       const threaded = get('In-Reply-To') !== '' || get('References') !== '';
-      if (!usrp && !threaded && !DEVELOPER.test(`${subject}\n${body}`) && LURE.test(`${subject}\n${body}`) && !/@vger\.kernel\.org>?$/.test(from) && !participants.has(addressOf(from))) {
+      if (
+        !usrp &&
+        !threaded &&
+        !DEVELOPER.test(`${subject}\n${body}`) &&
+        LURE.test(`${subject}\n${body}`) &&
+        !/@vger\.kernel\.org>?$/.test(from) &&
+        !participants.has(addressOf(from))
+      ) {
         seen.add(key);
-        entries.push({ repo: source.repo, commit: id, label: 'phishing', family: family(subject, body), subject: subject.slice(0, 100), from: from.slice(0, 100) });
-      } else if (usrp && participants.has(addressOf(get('Reply-To') || from)) && /\[USRP-users\]/.test(subject) && MONEY.test(`${subject}\n${body}`) && !LURE.test(subject.replace(/\[USRP-users\]/, '').replace(/order|bank|wire|transfer|purchase|quot\w+|payment|invoice/gi, ''))) {
+        entries.push({
+          repo: source.repo,
+          commit: id,
+          label: 'phishing',
+          family: family(subject, body),
+          subject: subject.slice(0, 100),
+          from: from.slice(0, 100),
+        });
+      } else if (
+        usrp &&
+        participants.has(addressOf(get('Reply-To') || from)) &&
+        /\[USRP-users\]/.test(subject) &&
+        MONEY.test(`${subject}\n${body}`) &&
+        !LURE.test(subject.replace(/\[USRP-users\]/, '').replace(/order|bank|wire|transfer|purchase|quot\w+|payment|invoice/gi, ''))
+      ) {
         seen.add(key);
-        entries.push({ repo: source.repo, commit: id, label: 'legit', family: threaded ? 'list_reply_money_words' : 'list_question_money_words', subject: subject.slice(0, 100), from: from.slice(0, 100) });
+        entries.push({
+          repo: source.repo,
+          commit: id,
+          label: 'legit',
+          family: threaded ? 'list_reply_money_words' : 'list_question_money_words',
+          subject: subject.slice(0, 100),
+          from: from.slice(0, 100),
+        });
       }
     }
   }
   const groups = new Map();
   for (const e of entries) groups.set(`${e.label}/${e.family}`, [...(groups.get(`${e.label}/${e.family}`) ?? []), e]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([key, list]) => spread(list, key.startsWith('legit') ? 200 : 100));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([key, list]) => spread(list, key.startsWith('legit') ? 200 : 100));
 }
 
 /**
@@ -158,9 +204,13 @@ if (process.argv.includes('--select')) {
   mkdirSync(outDir, { recursive: true });
   const labels = [];
   for (const source of manifest.sources) {
-    if (!existsSync(gitDir(source.repo))) throw new Error(`mirror missing: ${gitDir(source.repo)} (git clone --mirror https://github.com/${source.repo})`);
+    if (!existsSync(gitDir(source.repo)))
+      throw new Error(`mirror missing: ${gitDir(source.repo)} (git clone --mirror https://github.com/${source.repo})`);
     const wanted = manifest.mails.filter((m) => m.repo === source.repo);
-    const messages = await readArchive(source, wanted.map((m) => m.commit));
+    const messages = await readArchive(
+      source,
+      wanted.map((m) => m.commit),
+    );
     const byId = new Map(messages.map((m) => [m.id, m.raw]));
     for (const m of wanted) {
       const raw = byId.get(m.commit);

@@ -43,7 +43,7 @@ const BRANDS: Record<string, string[]> = {
   icbc: ['icbc'],
   bradesco: ['bradesco'],
   itaú: ['itau'],
-  'caixa': ['caixa'],
+  caixa: ['caixa'],
   sparkasse: ['sparkasse'],
   'deutsche bank': ['db', 'deutsche-bank'],
 };
@@ -74,14 +74,19 @@ const SERVICE_WORDS = new Set(
 function namesBrand(nameTokens: string, brand: string): boolean {
   const b = ` ${skeleton(brand)} `;
   if (!nameTokens.includes(b)) return false;
-  const rest = nameTokens.replace(b, ' ').trim().split(/\s+/).filter(Boolean);
-  return rest.every((w) => SERVICE_WORDS.has(w.replace(/\.$/, '')) || /^\d+$/.test(w));
+  return nameTokens.split('|').some((form) => {
+    if (!form.includes(b)) return false;
+    const rest = form.replace(b, ' ').trim().split(/\s+/).filter(Boolean);
+    return rest.every((w) => SERVICE_WORDS.has(w.replace(/\.$/, '')) || /^\d+$/.test(w));
+  });
 }
-const AUTHORITY_DOMAIN = /\.(?:gov|mil|int)(?:\.[a-z]{2})?$|\.gov\.[a-z]{2}$|(?:^|\.)(?:un|imf|worldbank|interpol|fbi|irs|hmrc)\.(?:org|gov|int)$/;
+const AUTHORITY_DOMAIN =
+  /\.(?:gov|mil|int)(?:\.[a-z]{2})?$|\.gov\.[a-z]{2}$|(?:^|\.)(?:un|imf|worldbank|interpol|fbi|irs|hmrc)\.(?:org|gov|int)$/;
 
 /** Tag characters, zero-width joiners/spaces, word joiner, soft hyphen, bidi controls. */
 const INVISIBLE = /[\u{E0000}-\u{E007F}\u200B-\u200F\u2060-\u2064\u00AD\u202A-\u202E\u2066-\u2069\uFEFF\u180E]/u;
-const EMOJI_ZWJ = /\p{Extended_Pictographic}\u200D\p{Extended_Pictographic}/gu;
+/** The joiner inside emoji sequences (family, flags) is ordinary. */
+const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
 
 /** A word mixing Latin with Cyrillic or Greek letters: a look-alike spelling ("Pаypal" with Cyrillic а). */
 function mixedScriptWord(text: string): string | null {
@@ -94,7 +99,16 @@ function mixedScriptWord(text: string): string | null {
   return null;
 }
 
-const tokens = (text: string) => ` ${skeleton(text).replace(/[^\p{L}\p{N}.]+/gu, ' ').trim()} `;
+/** Skeletons of the name as written and in lower case ("PaypaI" with a capital I, and "UNITED" whose I is not an l). */
+const tokens = (text: string) =>
+  [text, text.toLowerCase()]
+    .map(
+      (t) =>
+        ` ${skeleton(t)
+          .replace(/[^\p{L}\p{N}.]+/gu, ' ')
+          .trim()} `,
+    )
+    .join('|');
 
 /**
  * Display names and subjects that pass for a brand, bank or authority while the mail comes from

@@ -4,7 +4,7 @@ import { PAYMENT_WORDS } from './lure-phrases.js';
 
 /** Adds to a near-miss domain when the newcomer asks for money; takes from it for a signed list mail. */
 export const LOOKALIKE_ASKS_MONEY_WEIGHT = 15;
-export const LOOKALIKE_SIGNED_LIST_WEIGHT = -40;
+export const LOOKALIKE_SIGNED_LIST_WEIGHT = -50;
 const NEAR_MISS = new Set(['lookalike_domain', 'tld_swap_domain']);
 
 /**

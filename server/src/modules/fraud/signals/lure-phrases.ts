@@ -1,4 +1,14 @@
 /**
+ * JS's \b and \w only know ASCII letters; the lexicon is multilingual (überweisung, наследство),
+ * so word edges and word characters become Unicode-aware.
+ */
+const LETTER = '[\\p{L}\\p{N}_]';
+export function unicodeWords(pattern: RegExp): RegExp {
+  const source = pattern.source.replaceAll('\\b', `(?:(?<!${LETTER})(?=${LETTER})|(?<=${LETTER})(?!${LETTER}))`).replaceAll('\\w', LETTER);
+  return new RegExp(source, 'iu');
+}
+
+/**
  * Money lures sent to strangers, by concept, in the languages the issue names (en, pt, es, de,
  * fr, it, ru, ar, zh). One concept is ordinary business talk ("payment", "loan", "donation");
  * the lure is several of them together ("inheritance" + "beneficiary" + "transfer of the fund").
@@ -11,8 +21,7 @@ export const LURE_CONCEPTS: Record<string, RegExp> = {
     /\b(?:unclaimed|abandoned|dormant|leftover|left over)\s+(?:fund|funds|account|sum|deposit|consignment)|\b(?:atm (?:master ?)?card|consignment box|compensation fund|beneficiary|beneficiaries|fund release|release (?:of )?(?:the |your )?fund|claim (?:of |your )?fund|(?:your|the) fund(?:s)?\b|beneficiári[oa]|fundos?|beneficiari[oa]|fondos|begünstigte\w*|fondsempfänger|bénéficiaire|fonds|fondi|бенефициар\w*|средств\w*|фонд\w*)\b|المستفيد|الأموال|受益人|资金|基金/,
   donation:
     /\b(?:donation|donate|charity|charitable|doação|doar|donación|donar|caridad|spende|spenden|wohltätigkeit\w*|don de|faire un don|charité|donazione|beneficenza|пожертвовани\w*|благотворит\w*)\b|تبرع|صدقة|捐款|捐赠|慈善/,
-  loan:
-    /\b(?:loan offer|(?:personal|business) loans?|loan at \d|interest rate of \d|low interest|lender|empréstimo|préstamo|prestamista|darlehen|kreditangebot|kredit\b|geldverleih|prêt\b|offre de prêt|prestito|finanziamento|кредит\w*|займ\w*|заём)\b|قرض|贷款|借贷/,
+  loan: /\b(?:loan offer|(?:personal|business) loans?|loan at \d|interest rate of \d|low interest|lender|empréstimo|préstamo|prestamista|darlehen|kreditangebot|kredit\b|geldverleih|prêt\b|offre de prêt|prestito|finanziamento|кредит\w*|займ\w*|заём)\b|قرض|贷款|借贷/,
   investment:
     /\b(?:business proposal|investment (?:proposal|opportunity|offer|partner)|invest (?:in|\$)|daily profit|\d+\s?% (?:daily |monthly |weekly )?(?:profit|return)|finance (?:viable |your )?projects?|(?:loan|project) funds?|foreign partner|this transaction|business (?:opportunity|transaction)|invest (?:in|into) your country|joint venture|(?:\d{1,2}\s?%|percent(?:age)?) (?:of the )?(?:total )?(?:sum|fund|share)|proposta de negócio|investimento|propuesta de negocio|inversión|geschäftsvorschlag|investition|proposition d'affaires|investissement|proposta d'affari|investimento|инвестици\w*|деловое предложение)\b|استثمار|اقتراح عمل|投资|合作提议/,
   prize:
@@ -41,5 +50,6 @@ export const BILLING_CLAIM =
 export const PHONE_NUMBER = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b/;
 
 /** Money words a fake "RE:"/"FW:" leans on. */
-export const PAYMENT_WORDS =
-  /\b(?:invoices?|payments?|paid|remittance|wire|transfer|bank|swift|iban|overdue|outstanding|balance due|proforma|fatura|pagamento|factura|pago|zahlung|rechnung|überweisung|facture|paiement|virement|fattura|pagamento|bonifico|оплат\w*|сч[её]т\w*|платеж\w*)\b|付款|汇款|发票|دفع|فاتورة/i;
+export const PAYMENT_WORDS = unicodeWords(
+  /\b(?:invoices?|payments?|paid|remittance|wire|transfer|bank|swift|iban|overdue|outstanding|balance due|proforma|fatura|pagamento|factura|pago|zahlung|rechnung|überweisung|facture|paiement|virement|fattura|pagamento|bonifico|оплат\w*|сч[её]т\w*|платеж\w*)\b|付款|汇款|发票|دفع|فاتورة/i,
+);

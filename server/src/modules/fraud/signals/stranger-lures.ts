@@ -1,8 +1,13 @@
 import { quote, signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
-import { BILLING_CLAIM, CALL_TO_ACTION, LARGE_SUM, LURE_CONCEPTS, PHONE_NUMBER } from './lure-phrases.js';
 import type { TextSource } from './language.js';
+import { BILLING_CLAIM, CALL_TO_ACTION, LARGE_SUM, LURE_CONCEPTS, PHONE_NUMBER, unicodeWords } from './lure-phrases.js';
 import { isStranger } from './stranger.js';
+
+const CONCEPTS = Object.entries(LURE_CONCEPTS).map(([name, pattern]) => [name, unicodeWords(pattern)] as const);
+const SUM = unicodeWords(LARGE_SUM);
+const BILL = unicodeWords(BILLING_CLAIM);
+const CALL = unicodeWords(CALL_TO_ACTION);
 
 /** One money concept is everyday business; two are a pitch; three or more are the 419 script. */
 export const LURE_TWO_WEIGHT = 30;
@@ -30,9 +35,7 @@ const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
 export function lureSignals(mail: FraudMail, history: FraudHistory, sources: TextSource[]): FraudSignal[] {
   if (!isStranger(mail, history)) return [];
   const text = sources.map((s) => s.words).join('\n');
-  const found = Object.entries(LURE_CONCEPTS)
-    .filter(([, pattern]) => pattern.test(text.toLowerCase()))
-    .map(([name]) => name);
+  const found = CONCEPTS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
   const signals: FraudSignal[] = [];
   if (found.length >= 2) {
     const names = found.slice(0, 3).map((n) => CONCEPT_NAMES[n] ?? { en: n, zh: n });
@@ -45,7 +48,7 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
       ),
     );
   }
-  const sum = LARGE_SUM.exec(text);
+  const sum = SUM.exec(text);
   if (sum) {
     signals.push(
       signal(
@@ -67,11 +70,13 @@ export function callbackSignals(mail: FraudMail, history: FraudHistory, sources:
   if (!isStranger(mail, history) || mail.bulk) return [];
   for (const source of sources) {
     const text = source.words;
-    const bill = BILLING_CLAIM.exec(text);
-    const call = CALL_TO_ACTION.exec(text);
+    const bill = BILL.exec(text);
+    const call = CALL.exec(text);
     const phone = PHONE_NUMBER.exec(text);
     if (!bill || !call || !phone) continue;
-    const where = source.attachment ? { en: ` (in "${quote(source.attachment, 50)}")`, zh: `（附件“${quote(source.attachment, 50)}”中）` } : { en: '', zh: '' };
+    const where = source.attachment
+      ? { en: ` (in "${quote(source.attachment, 50)}")`, zh: `（附件“${quote(source.attachment, 50)}”中）` }
+      : { en: '', zh: '' };
     return [
       signal(
         'callback_number',
