@@ -25,6 +25,8 @@ const SOURCES = [
   { repo: 'linux-mailinglist-archives/linux-hams.vger.kernel.org.0', commit: '4688ae6a63f009ac986ea6248360b5d59e447995' },
   { repo: 'linux-mailinglist-archives/kernel-janitors.vger.kernel.org.0', commit: 'e1f173d7d1b0551ab9864366cc3f5494a70f21ea' },
   { repo: 'linux-mailinglist-archives/usrp-users.lists.ettus.com.0', commit: 'ca763a0eab9f857948f294e78103c609e477dc34' },
+  // Held out: read last, so lures already sent to the lists above are skipped; never used to tune.
+  { repo: 'linux-mailinglist-archives/linux-ppp.vger.kernel.org.0', commit: 'a25de6e81b34e7d5345b0cd1134896ef5055cf05', holdout: true },
 ];
 
 const gitDir = (repo) => path.join(mirrors, repo.replace('/', '+'), 'repo');
@@ -77,7 +79,7 @@ const decodeWords = (s) =>
 const LURE =
   /\b(?:funds?|inheritance|beneficiar\w*|compensation|loans?|donat\w+|invoices?|remittance|wire|bank|atm (?:master )?card|millions?|usd|us\$|euro|western union|money ?gram|bitcoin|lottery|prize|payments?|transfer|consignment|deposit|investments?|investors?|grant|proposal|dividend|purchase|quotation|rfq|order|spende|kredit|darlehen|geld|gesch[aä]ft|fondos|pr[eé]stamo|dinheiro|empr[eé]stimo|h[ée]ritage|don|prestito|eredit[aà])\b|\$\s?\d|€\s?\d|\d\s?(?:€|eur\b)/i;
 const DEVELOPER =
-  /\[PATCH|diff --git|Signed-off-by:|\bkernel\b|\bdriver\b|\bcommit\b|\bgit\b|\bhamlib\b|\bax\.?25\b|\buhd\b|\bgnuradio\b|\bfpga\b|\bsctp\b/i;
+  /\[PATCH|diff --git|Signed-off-by:|\bkernel\b|\bdriver\b|\bcommit\b|\bgit\b|\bhamlib\b|\bax\.?25\b|\buhd\b|\bgnuradio\b|\bfpga\b|\bsctp\b|\bppp\w*|\bconfigur\w*|\bmodem\b|\bvpn\b|\b\w+\(\)/i;
 // Legitimate mail that talks money: orders, quotes, invoices, payments, prices, funding.
 const MONEY =
   /\b(?:invoices?|payments?|paid|pay|purchase(?:d| order)?|quot(?:e|ation)|price[sd]?|pricing|refund|order(?:ed)?|bank|wire|budget|funding|grant|sponsor\w*|donat\w+|cost)\b/i;
@@ -142,7 +144,7 @@ async function select() {
           repo: source.repo,
           commit: id,
           label: 'phishing',
-          family: family(subject, body),
+          family: `${source.holdout ? 'holdout_' : ''}${family(subject, body)}`,
           subject: subject.slice(0, 100),
           from: from.slice(0, 100),
         });

@@ -204,3 +204,38 @@ describe('dangerous attachment types beyond HTML (attachments.ts)', () => {
     ).toEqual(['archive_with_risky_file']);
   });
 });
+
+describe('Reply-To made from the From domain (sender-form.ts)', () => {
+  it('flags johnlewis.com answering to johnlewis-trades.com, not a company answering to its other country site', () => {
+    const forged = mail({
+      from: { address: 'robert.turner@johnlewis.com', name: 'John Lewis & Partners' },
+      replyTo: [{ address: 'robert_turner@johnlewis-trades.com', name: null }],
+    });
+    expect(codes(senderFormSignals(forged, history()))).toEqual(['reply_to_lookalike']);
+    const sister = mail({ from: { address: 'a@novalux.de', name: 'Novalux' }, replyTo: [{ address: 'a@novalux.com', name: null }] });
+    expect(senderFormSignals(sister, history())).toEqual([]);
+  });
+});
+
+describe('a large sum counts as one part of a lure (stranger-lures.ts)', () => {
+  it('a donation of millions is a lure; a large order value alone is not', () => {
+    const gift = mail({
+      from: { address: 'x@web.de', name: 'X' },
+      text: 'Ihr E-Mail-Konto wurde für eine Wohltätigkeitsspende von $3.500.000,00 ausgewählt.',
+    });
+    expect(codes(lureSignals(gift, history(), words(gift)))).toEqual(['money_lure', 'large_sum_offer']);
+    const order = mail({ text: 'Our annual purchase volume is about USD 2,000,000; please quote your best price.' });
+    expect(codes(lureSignals(order, history(), words(order)))).toEqual(['large_sum_offer']);
+    expect(assessMail(order, history()).level).toBe('none');
+  });
+});
+
+describe('brand names and the domains they come from (impersonation.ts)', () => {
+  it('weighs a domain built from the brand name more than any other domain, and knows the brand service domains', () => {
+    const built = impersonationSignals(mail({ from: { address: 'service@paypal-secure-login.com', name: 'PayPal' } }));
+    expect(built.map((s) => [s.code, s.weight])).toEqual([['brand_impersonation', 45]]);
+    const other = impersonationSignals(mail({ from: { address: 'x@mail-notice.xyz', name: 'PayPal' } }));
+    expect(other.map((s) => s.weight)).toEqual([25]);
+    expect(impersonationSignals(mail({ from: { address: 'no-reply@sns.amazonaws.com', name: 'Amazon Web Services' } }))).toEqual([]);
+  });
+});

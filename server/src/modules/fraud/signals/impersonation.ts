@@ -2,7 +2,10 @@ import { registrableDomainOf, skeleton, splitDomain } from '../domains.js';
 import { quote, signal } from '../reasons.js';
 import type { FraudMail, FraudSignal } from '../types.js';
 
-export const BRAND_NAME_WEIGHT = 30;
+/** A brand's name on someone else's domain: alone below warn (brands send through many domains). */
+export const BRAND_NAME_WEIGHT = 25;
+/** The brand's name on a domain built from it (paypal-secure.com): no honest reason. */
+export const BRAND_LOOKALIKE_DOMAIN_WEIGHT = 45;
 export const AUTHORITY_NAME_WEIGHT = 35;
 export const MIXED_SCRIPT_WEIGHT = 35;
 export const INVISIBLE_CHARACTERS_WEIGHT = 30;
@@ -12,7 +15,18 @@ export const INVISIBLE_CHARACTERS_WEIGHT = 30;
  * UTS #39 skeletons (domains.ts), so "PaypaI" and "Μicrosoft" (Greek M) match too.
  */
 const BRANDS: Record<string, string[]> = {
-  microsoft: ['microsoft', 'office', 'office365', 'outlook', 'live', 'hotmail', 'sharepoint', 'onmicrosoft'],
+  microsoft: [
+    'microsoft',
+    'microsoftonline',
+    'office',
+    'office365',
+    'outlook',
+    'live',
+    'hotmail',
+    'sharepoint',
+    'sharepointonline',
+    'onmicrosoft',
+  ],
   'office 365': ['microsoft', 'office', 'office365', 'outlook'],
   outlook: ['microsoft', 'outlook', 'office'],
   onedrive: ['microsoft', 'onedrive', 'sharepoint', 'live'],
@@ -20,10 +34,10 @@ const BRANDS: Record<string, string[]> = {
   paypal: ['paypal'],
   apple: ['apple', 'icloud'],
   icloud: ['apple', 'icloud'],
-  amazon: ['amazon', 'amazonses'],
+  amazon: ['amazon', 'amazonses', 'amazonaws'],
   netflix: ['netflix'],
-  docusign: ['docusign'],
-  adobe: ['adobe'],
+  docusign: ['docusign', 'docusign.net'],
+  adobe: ['adobe', 'adobesign', 'adobecc'],
   dropbox: ['dropbox', 'dropboxmail'],
   dhl: ['dhl'],
   fedex: ['fedex'],
@@ -123,13 +137,19 @@ export function impersonationSignals(mail: FraudMail): FraudSignal[] {
   const nameTokens = tokens(name);
   if (name && !mail.bulk) {
     const brand = Object.entries(BRANDS).find(([b]) => namesBrand(nameTokens, b));
-    if (brand && !brand[1].some((real) => label === real || label.startsWith(`${real}-`))) {
+    if (brand && !brand[1].includes(label)) {
+      // paypal-secure.com, microsoft365-billing.net: the name itself made into a domain.
+      const built = brand[1].some((real) => real.length >= 4 && label.includes(real));
       signals.push(
         signal(
           'brand_impersonation',
-          BRAND_NAME_WEIGHT,
-          `The sender calls itself "${quote(name, 50)}" but writes from ${domain || 'no domain'}, which is not ${brand[0]}'s.`,
-          `发件人自称“${quote(name, 50)}”，但邮件来自 ${domain || '无域名'}，并非 ${brand[0]} 的域名。`,
+          built ? BRAND_LOOKALIKE_DOMAIN_WEIGHT : BRAND_NAME_WEIGHT,
+          built
+            ? `The sender calls itself "${quote(name, 50)}" and writes from ${domain}, a domain made from the brand's name that is not ${brand[0]}'s.`
+            : `The sender calls itself "${quote(name, 50)}" but writes from ${domain || 'no domain'}, which is not ${brand[0]}'s.`,
+          built
+            ? `发件人自称“${quote(name, 50)}”，邮件来自 ${domain}——用品牌名拼成、但并非 ${brand[0]} 的域名。`
+            : `发件人自称“${quote(name, 50)}”，但邮件来自 ${domain || '无域名'}，并非 ${brand[0]} 的域名。`,
         ),
       );
     } else {

@@ -1,5 +1,5 @@
 import { isReplyOrForward } from '../../conversations/index.js';
-import { isFreeMailDomain, registrableDomainOf } from '../domains.js';
+import { editDistance, isFreeMailDomain, registrableDomainOf, splitDomain } from '../domains.js';
 import { quote, signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 import { PAYMENT_WORDS } from './lure-phrases.js';
@@ -8,6 +8,7 @@ import { isStranger } from './stranger.js';
 export const FROM_WITHOUT_ADDRESS_WEIGHT = 30;
 export const REPLY_TO_OTHER_FREE_MAILBOX_WEIGHT = 25;
 export const FAKE_REPLY_PAYMENT_WEIGHT = 20;
+export const REPLY_TO_LOOKALIKE_WEIGHT = 30;
 
 /**
  * The shape of the sender headers: a From with no address at all (only a name, or
@@ -36,6 +37,17 @@ export function senderFormSignals(mail: FraudMail, history: FraudHistory): Fraud
     const target = replyTo.address?.toLowerCase();
     const domain = registrableDomainOf(target);
     if (!target || !domain || target === address.toLowerCase()) continue;
+    if (fromDomain && domain !== fromDomain && imitatesDomain(domain, fromDomain)) {
+      signals.push(
+        signal(
+          'reply_to_lookalike',
+          REPLY_TO_LOOKALIKE_WEIGHT,
+          `The mail claims to come from ${fromDomain}, but answers would go to ${domain}, a different domain made to look like it.`,
+          `邮件声称来自 ${fromDomain}，但回复会发到 ${domain}——一个刻意模仿它的不同域名。`,
+        ),
+      );
+      break;
+    }
     if (fromDomain && isFreeMailDomain(fromDomain) && isFreeMailDomain(domain)) {
       signals.push(
         signal(
@@ -49,6 +61,20 @@ export function senderFormSignals(mail: FraudMail, history: FraudHistory): Fraud
     }
   }
   return signals;
+}
+
+/**
+ * A Reply-To built from the From's name: johnlewis.com → johnlewis-trades.com, asda.co.uk →
+ * asda-c.com. The From is forged from a real company, the answers go to the impostor's look-alike.
+ * The same name under another ending (acme.de → acme.com) is a company's other country site.
+ */
+function imitatesDomain(replyDomain: string, fromDomain: string): boolean {
+  if (isFreeMailDomain(replyDomain) || isFreeMailDomain(fromDomain)) return false;
+  const reply = splitDomain(replyDomain).label;
+  const from = splitDomain(fromDomain).label;
+  if (reply === from || from.length < 4) return false;
+  const grown = reply.startsWith(`${from}-`) || reply.endsWith(`-${from}`) || (reply.startsWith(from) && reply.length - from.length <= 3);
+  return grown || (from.length >= 5 && editDistance(reply, from) === 1);
 }
 
 /**

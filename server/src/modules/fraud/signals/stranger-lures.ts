@@ -36,19 +36,21 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
   if (!isStranger(mail, history)) return [];
   const text = sources.map((s) => s.words).join('\n');
   const found = CONCEPTS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+  const sum = SUM.exec(text);
+  // A large sum is itself one of the lure's parts: "a donation of $3,500,000" is two.
+  const parts = found.length + (sum ? 1 : 0);
   const signals: FraudSignal[] = [];
-  if (found.length >= 2) {
+  if (parts >= 2 && found.length >= 1) {
     const names = found.slice(0, 3).map((n) => CONCEPT_NAMES[n] ?? { en: n, zh: n });
     signals.push(
       signal(
         'money_lure',
-        found.length >= 3 ? LURE_MANY_WEIGHT : LURE_TWO_WEIGHT,
+        parts >= 3 ? LURE_MANY_WEIGHT : LURE_TWO_WEIGHT,
         `A sender Pier has never seen writes about ${names.map((n) => n.en).join(', ')}: the pattern of advance-fee and investment scams. Do not send money or personal details.`,
         `一个从未联系过的发件人提到${names.map((n) => n.zh).join('、')}：这是预付费诈骗和投资诈骗的典型模式。请勿汇款或提供个人资料。`,
       ),
     );
   }
-  const sum = SUM.exec(text);
   if (sum) {
     signals.push(
       signal(
