@@ -1,6 +1,6 @@
 import { signal } from '../reasons.js';
 import type { FraudMail, FraudSignal } from '../types.js';
-import { PAYMENT_WORDS } from './lure-phrases.js';
+import { ASKS_FOR_MONEY, PAYMENT_WORDS } from './lure-phrases.js';
 
 /** Adds to a near-miss domain when the newcomer asks for money; takes from it for a signed list mail. */
 export const LOOKALIKE_ASKS_MONEY_WEIGHT = 15;
@@ -26,7 +26,7 @@ export function lookalikeEvidenceSignals(mail: FraudMail, existing: FraudSignal[
       ),
     ];
   }
-  const money = PAYMENT_WORDS.exec(words);
+  const money = ASKS_FOR_MONEY.exec(words);
   if (money && !mail.bulk) {
     return [
       signal(

@@ -53,3 +53,11 @@ export const PHONE_NUMBER = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\
 export const PAYMENT_WORDS = unicodeWords(
   /\b(?:invoices?|payments?|paid|remittance|wire|transfer|bank|swift|iban|overdue|outstanding|balance due|proforma|fatura|pagamento|factura|pago|zahlung|rechnung|überweisung|facture|paiement|virement|fattura|pagamento|bonifico|оплат\w*|сч[её]т\w*|платеж\w*)\b|付款|汇款|发票|دفع|فاتورة/i,
 );
+
+/**
+ * The sender wants to be paid: an invoice, a balance, their bank details. A buyer asking about
+ * "payment terms" is not asking for money.
+ */
+export const ASKS_FOR_MONEY = unicodeWords(
+  /\b(?:invoices?|proforma|overdue|outstanding (?:balance|amount|invoice)|balance due|(?:our|new|updated) bank (?:details|account)|bank details|beneficiary|iban|swift|remit(?:tance)?|wire (?:the|to)|transfer (?:the|to)|fatura|factura|rechnung|facture|fattura|сч[её]т на оплату)\b|发票|汇款|فاتورة/i,
+);
