@@ -75,6 +75,7 @@ const SIGNALS: Record<string, Both> = {
   invisible_characters: ['不可见字符', 'invisible characters'],
   from_without_address: ['发件人无地址', 'From without an address'],
   reply_to_other_mailbox: ['回复到另一个免费邮箱', 'Reply-To another free mailbox'],
+  reply_to_lookalike: ['回复到仿冒域名', 'Reply-To a look-alike domain'],
   fake_reply_payment: ['伪造回复并涉及钱款', 'fake reply about money'],
   lookalike_asks_money: ['相似域名索要钱款', 'look-alike asking for money'],
   lookalike_signed_list: ['已签名的相似域名列表邮件', 'signed list mail from a look-alike'],
