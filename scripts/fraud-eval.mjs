@@ -6,7 +6,12 @@
 // Flag = level != 'none' (warn or high). Run: npm run fraud:eval  (builds first).
 // Options: --json (one summary object), --quiet (figures only), --show SCENARIO (every mail of
 // that scenario with its signals; repeatable).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Then the public stranger corpus (decision 0036; `npm run fraud:corpus` writes it to
+// .cache/fraud-corpus or $PIER_FRAUD_CORPUS): real phishing from strangers and real legitimate
+// mail with money words, judged against a fresh workspace; recall and false-flag rate per family,
+// CPU per mail. --misses FAMILY lists that family's misses (or false flags) with their signals.
+// The last line is always one JSON summary.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +25,7 @@ const { importMailFiles } = await import(path.join(dist, 'modules', 'sync', 'ind
 const { assessPendingMessages, checkMailFile } = await import(path.join(dist, 'modules', 'fraud', 'index.js'));
 
 const quiet = process.argv.includes('--quiet');
+const finalSummary = {};
 const labels = JSON.parse(readFileSync(path.join(fixtures, 'labels.json'), 'utf8'));
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pier-fraud-eval-'));
 const ws = await openWorkspace({ dataDir, databaseUrl: undefined, secretKey: undefined });
@@ -100,7 +106,81 @@ try {
           );
     }
   }
+  finalSummary.fixtures = summary;
 } finally {
   await ws.close();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+const corpusDir = process.env.PIER_FRAUD_CORPUS ?? path.join(root, '.cache', 'fraud-corpus');
+if (existsSync(path.join(corpusDir, 'labels.json'))) finalSummary.corpus = await evaluateCorpus(corpusDir);
+else console.log(`\n(no stranger corpus at ${corpusDir}: run npm run fraud:corpus)`);
+console.log(JSON.stringify(finalSummary));
+
+async function evaluateCorpus(dir) {
+  const corpus = JSON.parse(readFileSync(path.join(dir, 'labels.json'), 'utf8'));
+  const corpusData = mkdtempSync(path.join(tmpdir(), 'pier-fraud-corpus-'));
+  const cws = await openWorkspace({ dataDir: corpusData, databaseUrl: undefined, secretKey: undefined });
+  try {
+    // A workspace that has never seen these senders: every mail comes from a stranger.
+    await createMailbox(cws.db, { address: labels.mailbox, displayName: 'Sales', purpose: 'sales' });
+    const families = new Map();
+    const start = process.cpuUsage();
+    const results = [];
+    for (const entry of corpus) {
+      const result = await checkMailFile(cws.db, path.join(dir, entry.file));
+      results.push({ ...entry, score: result.score, level: result.level, signals: result.signals, flagged: result.level !== 'none' });
+    }
+    const cpu = process.cpuUsage(start);
+    for (const r of results) {
+      const f = families.get(`${r.label}/${r.family}`) ?? { label: r.label, family: r.family, total: 0, flagged: 0, high: 0 };
+      f.total++;
+      if (r.flagged) f.flagged++;
+      if (r.level === 'high') f.high++;
+      families.set(`${r.label}/${r.family}`, f);
+    }
+    const phishing = results.filter((r) => r.label === 'phishing');
+    const legit = results.filter((r) => r.label === 'legit');
+    const rate = (list) => Number((list.filter((r) => r.flagged).length / Math.max(1, list.length)).toFixed(3));
+    console.log(`\nstranger corpus (${dir}): ${phishing.length} phishing, ${legit.length} legitimate`);
+    // Families named holdout_* come from an archive never used to tune the lexicon or weights.
+    const holdout = phishing.filter((r) => r.family.startsWith('holdout_'));
+    const tuning = phishing.filter((r) => !r.family.startsWith('holdout_'));
+    console.log(
+      `recall ${rate(phishing)} (tuning set ${rate(tuning)}, held-out ${rate(holdout)} of ${holdout.length})  false-flag rate ${rate(legit)}`,
+    );
+    for (const f of families.values())
+      console.log(
+        `  ${f.label.padEnd(8)} ${f.family.padEnd(26)} ${f.flagged}/${f.total} flagged (${((100 * f.flagged) / f.total).toFixed(1)} %), high ${f.high}`,
+      );
+    const perMail = {
+      userMs: Number((cpu.user / 1000 / results.length).toFixed(2)),
+      systemMs: Number((cpu.system / 1000 / results.length).toFixed(2)),
+    };
+    console.log(`CPU per mail (fraud check, parse included): user ${perMail.userMs} ms, system ${perMail.systemMs} ms`);
+    const args = process.argv.slice(2);
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] !== '--misses' || !args[i + 1]) continue;
+      const family = args[i + 1];
+      for (const r of results.filter((x) => x.family === family && x.flagged === (x.label === 'legit'))) {
+        console.log(`  ${r.file}  score ${r.score} ${r.level}`);
+        for (const s of r.signals) console.log(`    ${s.code} (${s.weight}): ${s.reason.en}`);
+      }
+    }
+    return {
+      phishing: phishing.length,
+      legit: legit.length,
+      recall: rate(phishing),
+      recallTuningSet: rate(tuning),
+      recallHeldOut: rate(holdout),
+      falseFlagRate: rate(legit),
+      families: Object.fromEntries(
+        [...families.values()].map((f) => [`${f.label}/${f.family}`, { total: f.total, flagged: f.flagged, high: f.high }]),
+      ),
+      cpuPerMailMs: perMail,
+    };
+  } finally {
+    await cws.close();
+    rmSync(corpusData, { recursive: true, force: true });
+  }
 }

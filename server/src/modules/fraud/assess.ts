@@ -4,9 +4,13 @@ import { attachmentSignals } from './signals/attachments.js';
 import { authFailureSignals } from './signals/auth-failure.js';
 import { bankIdentifierSignals, extractBankIdentifiers } from './signals/bank-identifiers.js';
 import { displayNameSignals } from './signals/display-name.js';
+import { impersonationSignals } from './signals/impersonation.js';
 import { paymentChangeSignals, pressureSignals, type TextSource } from './signals/language.js';
 import { lookalikeSignals } from './signals/lookalike-domain.js';
+import { lookalikeEvidenceSignals } from './signals/lookalike-evidence.js';
 import { replyToSignals } from './signals/reply-to.js';
+import { fakeReplyPaymentSignals, senderFormSignals } from './signals/sender-form.js';
+import { callbackSignals, lureSignals } from './signals/stranger-lures.js';
 import { threadSignals } from './signals/thread-hijack.js';
 import { unknownSenderPaymentSignals } from './trust-signals.js';
 import type { Assessment, BankIdentifier, FraudHistory, FraudLevel, FraudMail } from './types.js';
@@ -56,6 +60,13 @@ export function assessMail(mail: FraudMail, history: FraudHistory): Assessment &
     }),
     ...pressureSignals(sources),
     ...attachmentSignals(mail.attachments),
+    // Strangers (decision 0036): lures, call-back numbers, impersonated names, sender shape.
+    ...lookalikeEvidenceSignals(mail, lookalike.signals, words),
+    ...impersonationSignals(mail),
+    ...senderFormSignals(mail, history),
+    ...fakeReplyPaymentSignals(mail, history, words),
+    ...lureSignals(mail, history, sources),
+    ...callbackSignals(mail, history, sources),
   ];
   signals.push(...unknownSenderPaymentSignals(mail, history, signals));
   const score = Math.max(

@@ -323,7 +323,13 @@ describe('scoring', () => {
       history({ bankIdentifiers: { 'acme-trading.de': [{ kind: 'iban', value: 'DE89370400440532013000' }] } }),
     );
     expect(fraud.level).toBe('high');
-    expect(codes(fraud.signals)).toEqual(['lookalike_domain', 'payment_change', 'new_bank_details', 'urgency_language']);
+    expect(codes(fraud.signals)).toEqual([
+      'lookalike_domain',
+      'payment_change',
+      'new_bank_details',
+      'urgency_language',
+      'lookalike_asks_money',
+    ]);
     expect(assessMail(mail(), history())).toMatchObject({ score: 0, level: 'none', signals: [] });
   });
   it("reads the attachments' text after the mail's own words, and names the attachment in the reason", () => {

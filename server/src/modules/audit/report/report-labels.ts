@@ -66,6 +66,19 @@ const SIGNALS: Record<string, Both> = {
   disk_image: ['磁盘映像', 'disk image'],
   archive_with_risky_file: ['压缩包内含危险文件', 'archive with a risky file'],
   encrypted_archive: ['加密压缩包', 'encrypted archive'],
+  money_lure: ['陌生人的金钱诱饵', 'money lure from a stranger'],
+  large_sum_offer: ['许诺巨额款项', 'large sum offered'],
+  callback_number: ['回拨诈骗电话', 'call-back number'],
+  brand_impersonation: ['冒充品牌', 'brand impersonation'],
+  authority_impersonation: ['冒充机构', 'authority impersonation'],
+  mixed_script_text: ['混用字母表', 'mixed scripts'],
+  invisible_characters: ['不可见字符', 'invisible characters'],
+  from_without_address: ['发件人无地址', 'From without an address'],
+  reply_to_other_mailbox: ['回复到另一个免费邮箱', 'Reply-To another free mailbox'],
+  reply_to_lookalike: ['回复到仿冒域名', 'Reply-To a look-alike domain'],
+  fake_reply_payment: ['伪造回复并涉及钱款', 'fake reply about money'],
+  lookalike_asks_money: ['相似域名索要钱款', 'look-alike asking for money'],
+  lookalike_signed_list: ['已签名的相似域名列表邮件', 'signed list mail from a look-alike'],
 };
 
 const label = (table: Record<string, Both>, code: string) => {

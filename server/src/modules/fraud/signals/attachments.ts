@@ -8,8 +8,9 @@ export const ENCRYPTED_ARCHIVE_WEIGHT = 40;
 export const MACRO_DOCUMENT_WEIGHT = 35;
 export const HTML_ATTACHMENT_WEIGHT = 30;
 
+// mobileconfig: an Apple profile installs certificates, VPNs and mail accounts; xll/one/iqy/appref-ms run code from Office or a click.
 const EXECUTABLE = new Set(
-  'exe scr com pif bat cmd msi msp jar vbs vbe js jse wsf wsh ps1 psm1 hta lnk cpl reg apk app dll sys sh bin run url scf inf gadget chm'.split(
+  'exe scr com pif bat cmd msi msp jar vbs vbe js jse wsf wsh ps1 psm1 hta lnk cpl reg apk app dll sys sh bin run url scf inf gadget chm mobileconfig xll one iqy slk appref-ms library-ms settingcontent-ms application pkg mpkg command desktop'.split(
     ' ',
   ),
 );

@@ -3,6 +3,8 @@ import type { FraudMail, FraudSignal } from '../types.js';
 
 export const DMARC_FAIL_WEIGHT = 35;
 export const DKIM_FAIL_WEIGHT = 20;
+/** Lists rewrite subjects and footers, which breaks the author's signature as a matter of course. */
+export const DKIM_FAIL_BULK_WEIGHT = 5;
 export const SPF_FAIL_WEIGHT = 15;
 export const SPF_SOFTFAIL_WEIGHT = 5;
 
@@ -33,7 +35,7 @@ export function authFailureSignals(mail: FraudMail): FraudSignal[] {
     signals.push(
       signal(
         'dkim_fail',
-        DKIM_FAIL_WEIGHT,
+        mail.bulk ? DKIM_FAIL_BULK_WEIGHT : DKIM_FAIL_WEIGHT,
         `${capitalise(who)} found the mail's signature broken (DKIM failed): it may have been altered or forged.`,
         `${whoZh}发现邮件签名无效（DKIM 未通过）：邮件可能被篡改或伪造。`,
       ),

@@ -19,7 +19,8 @@ export function replyToSignals(mail: FraudMail, history: FraudHistory): FraudSig
     return [
       signal(
         'reply_to_mismatch',
-        free ? REPLY_TO_FREE_MAIL_WEIGHT : mail.bulk ? REPLY_TO_BULK_WEIGHT : REPLY_TO_WEIGHT,
+        // A list (Mailman's "X via List" under DMARC) answers its poster's own, often free-mail, address.
+        mail.bulk ? REPLY_TO_BULK_WEIGHT : free ? REPLY_TO_FREE_MAIL_WEIGHT : REPLY_TO_WEIGHT,
         `The mail comes from ${mail.from?.address}, but replies would go to ${replyTo.address}${free ? ', a free-mail address' : ''}.`,
         `邮件来自 ${mail.from?.address}，但回复会发到 ${replyTo.address}${free ? '（免费邮箱）' : ''}。`,
       ),

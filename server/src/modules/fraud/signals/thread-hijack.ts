@@ -33,7 +33,8 @@ export function threadSignals(mail: FraudMail, history: FraudHistory): FraudSign
     ];
   }
   // No thread found: either the mail names no earlier message, or only ones we never received.
-  if (isReplyOrForward(mail.subject) && !history.knownDomains.includes(domain)) {
+  // List mail answers threads we were never part of; that is what lists do.
+  if (isReplyOrForward(mail.subject) && !mail.bulk && !history.knownDomains.includes(domain)) {
     return [
       signal(
         'reply_without_thread',

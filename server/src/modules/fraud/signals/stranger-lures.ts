@@ -1,0 +1,92 @@
+import { quote, signal } from '../reasons.js';
+import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
+import type { TextSource } from './language.js';
+import { BILLING_CLAIM, CALL_TO_ACTION, LARGE_SUM, LURE_CONCEPTS, PHONE_NUMBER, unicodeWords } from './lure-phrases.js';
+import { isStranger } from './stranger.js';
+
+const CONCEPTS = Object.entries(LURE_CONCEPTS).map(([name, pattern]) => [name, unicodeWords(pattern)] as const);
+const SUM = unicodeWords(LARGE_SUM);
+const BILL = unicodeWords(BILLING_CLAIM);
+const CALL = unicodeWords(CALL_TO_ACTION);
+
+/** One money concept is everyday business; two are a pitch; three or more are the 419 script. */
+export const LURE_TWO_WEIGHT = 30;
+export const LURE_MANY_WEIGHT = 45;
+export const LARGE_SUM_WEIGHT = 20;
+export const CALLBACK_WEIGHT = 40;
+
+const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
+  inheritance: { en: 'an inheritance', zh: '遗产' },
+  unclaimed_fund: { en: 'a fund waiting for a beneficiary', zh: '等待受益人的资金' },
+  donation: { en: 'a donation', zh: '捐款' },
+  loan: { en: 'a loan offer', zh: '贷款' },
+  investment: { en: 'an investment proposal', zh: '投资提议' },
+  prize: { en: 'a prize or lottery win', zh: '中奖' },
+  money_service: { en: 'fees or a money courier', zh: '手续费或汇款/快递机构' },
+  authority: { en: 'an authority (UN, IMF, FBI, a barrister)', zh: '权威机构（联合国、IMF、FBI、律师）' },
+  secrecy_trust: { en: 'a plea for trust or your personal details', zh: '要求信任或索取个人资料' },
+};
+
+/**
+ * Advance-fee and investment lures from someone Pier has never seen: the mail combines several
+ * of the money concepts in lure-phrases.ts (any of nine languages), often with a large sum.
+ * Weighed so that one concept alone says nothing (a buyer may mention a loan or a donation).
+ */
+export function lureSignals(mail: FraudMail, history: FraudHistory, sources: TextSource[]): FraudSignal[] {
+  if (!isStranger(mail, history)) return [];
+  const text = sources.map((s) => s.words).join('\n');
+  const found = CONCEPTS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+  const sum = SUM.exec(text);
+  // A large sum is itself one of the lure's parts: "a donation of $3,500,000" is two.
+  const parts = found.length + (sum ? 1 : 0);
+  const signals: FraudSignal[] = [];
+  if (parts >= 2 && found.length >= 1) {
+    const names = found.slice(0, 3).map((n) => CONCEPT_NAMES[n] ?? { en: n, zh: n });
+    signals.push(
+      signal(
+        'money_lure',
+        parts >= 3 ? LURE_MANY_WEIGHT : LURE_TWO_WEIGHT,
+        `A sender Pier has never seen writes about ${names.map((n) => n.en).join(', ')}: the pattern of advance-fee and investment scams. Do not send money or personal details.`,
+        `一个从未联系过的发件人提到${names.map((n) => n.zh).join('、')}：这是预付费诈骗和投资诈骗的典型模式。请勿汇款或提供个人资料。`,
+      ),
+    );
+  }
+  if (sum) {
+    signals.push(
+      signal(
+        'large_sum_offer',
+        LARGE_SUM_WEIGHT,
+        `The mail dangles a large sum ("${quote(sum[0], 40)}") from someone Pier has never seen.`,
+        `一个陌生发件人在邮件中许诺一大笔钱（“${quote(sum[0], 40)}”）。`,
+      ),
+    );
+  }
+  return signals;
+}
+
+/**
+ * The call-back scam: a "bill", "renewal" or "payment confirmation" from a stranger that asks
+ * the reader to phone a number (to cancel, to dispute). The number reaches the fraudster.
+ */
+export function callbackSignals(mail: FraudMail, history: FraudHistory, sources: TextSource[]): FraudSignal[] {
+  if (!isStranger(mail, history) || mail.bulk) return [];
+  for (const source of sources) {
+    const text = source.words;
+    const bill = BILL.exec(text);
+    const call = CALL.exec(text);
+    const phone = PHONE_NUMBER.exec(text);
+    if (!bill || !call || !phone) continue;
+    const where = source.attachment
+      ? { en: ` (in "${quote(source.attachment, 50)}")`, zh: `（附件“${quote(source.attachment, 50)}”中）` }
+      : { en: '', zh: '' };
+    return [
+      signal(
+        'callback_number',
+        CALLBACK_WEIGHT,
+        `A stranger sends a bill or charge ("${quote(bill[0], 40)}") and asks you to phone ${phone[0].trim()}${where.en}. Call-back scams work this way: never call a number from such a mail.`,
+        `陌生发件人发来账单或扣款通知（“${quote(bill[0], 40)}”），并要求拨打 ${phone[0].trim()}${where.zh}。这是回拨诈骗的手法：切勿拨打此类邮件中的电话。`,
+      ),
+    ];
+  }
+  return [];
+}
