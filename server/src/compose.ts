@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -36,6 +37,7 @@ import {
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, conversationsWithOutgoingMail, outboxJobHandlers } from './modules/outbox/index.js';
+import { createPushSender } from './modules/push/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -143,6 +145,11 @@ function systemMailSender(workspace: Workspace, address: string, hosts: HostGuar
   };
 }
 
+/** VAPID's "sub": the push services' contact for this sender; Pier's public https URL when it has one. */
+function vapidSubject(config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl?.startsWith('https://') ? config.publicUrl : `mailto:postmaster@${hostname() || 'localhost'}`;
+}
+
 /** Mail above this size streams into the blob store while the SMTP listener receives it. */
 const SMTP_SPOOL_THRESHOLD_BYTES = 1024 * 1024;
 
@@ -161,6 +168,13 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
   const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
   const hosts = createHostGuard(config.allowPrivateHosts);
   const stops: (() => Promise<void>)[] = [];
+  // Web Push from whichever process wrote the notification (web or worker), once it committed (decision 0037).
+  const push = createPushSender({ db, secrets: workspace.secrets, hosts, logger, clock, subject: vapidSubject(config) });
+  const offPush = onNotificationCreated((created) => push.notificationCreated(created));
+  stops.push(async () => {
+    offPush();
+    await push.flush();
+  });
   try {
     let smtp: SmtpListener | undefined;
     const dnsResolver = createDnsResolver(config.dnsServers);
@@ -220,6 +234,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       trustProxy: config.trustProxy,
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
+      push,
     });
     let url = '';
     if (config.role !== 'worker') {

@@ -16,7 +16,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
@@ -35,6 +35,7 @@ import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/ind
 import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
+import { type PushSender, pushRoutes } from './modules/push/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
 import { importRoutes } from './modules/sync/index.js';
@@ -74,6 +75,8 @@ export type HttpOptions = {
   live: { publisher: LivePublisher; hub: LiveHub | undefined };
   /** What other domains add to the conversation view (notes, events, tags, delivery state). */
   conversationDetailSources?: DetailSources;
+  /** Web Push: the sender the test button uses (it also pushes created notifications, wired in compose.ts). */
+  push: PushSender;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -107,6 +110,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         formAction: ["'self'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
+        // The app's own service worker (sw.js) and manifest; named so no fallback widens them.
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
       },
     },
     hsts: options.secureCookies ? { maxAge: 31_536_000 } : false,
@@ -185,6 +191,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(fraudRoutes, { db: options.db, settleApproval: settleAwaitingApproval });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });
+  await app.register(pushRoutes, {
+    db: options.db,
+    secrets: options.secrets,
+    hosts: options.hosts,
+    clock: options.clock ?? systemClock,
+    sender: options.push,
+  });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(auditRoutes, {
     db: options.db,

@@ -80,6 +80,8 @@ export const errorCodes = [
   'forwarding.delivery_not_found',
   'forwarding.delivery_changed',
   'forwarding.rule_disabled',
+  'push.endpoint_refused',
+  'push.subscription_not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

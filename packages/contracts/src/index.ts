@@ -11,5 +11,6 @@ export * from './mail-category.js';
 export * from './mailboxes.js';
 export * from './outbox.js';
 export * from './presets.js';
+export * from './push.js';
 export * from './security.js';
 export * from './triage.js';

@@ -7,6 +7,7 @@ import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
+import type { PushTables } from './tables/push.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
@@ -20,7 +21,8 @@ export interface Database
     InboxTables,
     LoopGuardTables,
     OutboxTables,
-    PasskeyTables {
+    PasskeyTables,
+    PushTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -28,7 +28,8 @@ type Owner =
   | 'forwarding'
   | 'loop-guard'
   | 'fraud'
-  | 'outbox';
+  | 'outbox'
+  | 'push';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -90,6 +91,8 @@ const owners: Record<Table, Owner> = {
   outbox_mailbox_settings: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
+  push_subscriptions: 'push',
+  push_preferences: 'push',
 };
 
 type Use = 'read' | 'write';
