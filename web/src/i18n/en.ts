@@ -231,6 +231,10 @@ export const en = {
       delivery_changed: 'Someone already decided about this forward. The list is refreshed.',
       rule_disabled: 'The rule is switched off. Switch it on to send the forward again.',
     },
+    push: {
+      endpoint_refused: 'This browser’s push service address was refused. Try another browser, or ask your administrator.',
+      subscription_not_found: 'That device is no longer registered for notifications.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

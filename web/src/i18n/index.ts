@@ -9,6 +9,7 @@ import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
 import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
+import type { PushCatalogue } from './push.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TriageCatalogue } from './triage.en';
@@ -32,6 +33,7 @@ declare module 'i18next' {
       triage: TriageCatalogue;
       audit: AuditCatalogue;
       users: UsersCatalogue;
+      push: PushCatalogue;
     };
   }
 }

@@ -226,6 +226,10 @@ export const zhCN: Catalogue = {
       delivery_changed: '已有人处理了这条转发，列表已刷新。',
       rule_disabled: '该规则已停用。请先启用规则，再重新发送。',
     },
+    push: {
+      endpoint_refused: '此浏览器的推送服务地址被拒绝。请换用其他浏览器，或联系管理员。',
+      subscription_not_found: '该设备已不再接收通知。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

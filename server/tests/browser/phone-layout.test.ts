@@ -1,0 +1,197 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
+import { chromiumArgs } from '../support/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testEnv } from '../support/env.js';
+import { emptyMailboxes } from '../support/mail-server.js';
+import { startTestPier } from '../support/pier.js';
+import { TEST_PASSWORD as password } from '../support/users.js';
+import { waitFor } from '../support/wait.js';
+import { addTestImapMailbox } from '../support/workspace.js';
+
+const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+const customer = 'buyer-phone@customer.test';
+
+/** Phone (touch), tablet (touch) and desktop, as issue 18 names them. */
+const layouts = [
+  { name: 'phone', width: 390, height: 844, touch: true },
+  { name: 'tablet', width: 768, height: 1024, touch: true },
+  { name: 'desktop', width: 1440, height: 900, touch: false },
+] as const;
+type Layout = (typeof layouts)[number];
+const locales = ['zh-CN', 'en-US'] as const;
+
+/** The page scrolls sideways when the document is wider than the window. */
+async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; widest: string[] }> {
+  return page.evaluate(() => {
+    const scrollWidth = document.scrollingElement?.scrollWidth ?? 0;
+    const widest = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && el.getClientRects().length > 0)
+      .slice(0, 6)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}[${Math.round(el.getBoundingClientRect().right)}]`);
+    return { scrollWidth, innerWidth: window.innerWidth, widest };
+  });
+}
+
+async function expectNoSidewaysScroll(page: Page, screen: string) {
+  const overflow = await horizontalOverflow(page);
+  expect(overflow.scrollWidth, `${screen}: ${overflow.widest.join(', ')}`).toBeLessThanOrEqual(overflow.innerWidth);
+}
+
+/** The control is on screen once scrolled to (vertically): nothing cut off at the side. */
+async function expectWithinViewport(page: Page, control: Locator, what: string) {
+  await control.scrollIntoViewIfNeeded();
+  const box = await control.boundingBox();
+  const width = page.viewportSize()?.width ?? 0;
+  expect(box, what).not.toBeNull();
+  expect(box?.x ?? -1, what).toBeGreaterThanOrEqual(0);
+  expect((box?.x ?? 0) + (box?.width ?? 0), what).toBeLessThanOrEqual(width + 0.5);
+}
+
+/** Touch layouts: a finger needs 44 px. */
+async function expectTouchTarget(control: Locator, what: string) {
+  const box = await control.boundingBox();
+  expect(box?.height ?? 0, `${what} height`).toBeGreaterThanOrEqual(44);
+  expect(box?.width ?? 0, `${what} width`).toBeGreaterThanOrEqual(44);
+}
+
+describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and English', () => {
+  let database: TestDatabase;
+  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let browser: Browser;
+  let storageState: BrowserContextOptions['storageState'];
+  let conversationId = '';
+  const subject = `Neue Bankverbindung für Rechnung 2026-118 ${Date.now().toString(36)}`;
+
+  async function open(layout: Layout, locale: string): Promise<Page> {
+    const context = await browser.newContext({
+      locale,
+      storageState,
+      viewport: { width: layout.width, height: layout.height },
+      hasTouch: layout.touch,
+      isMobile: layout.touch,
+      deviceScaleFactor: 1,
+    });
+    // The account's language follows the browser unless chosen on the device.
+    await context.addInitScript((lang) => localStorage.setItem('pier.locale', lang), locale === 'en-US' ? 'en' : 'zh-CN');
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error('pageerror', error.stack));
+    return page;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    database = await createTestDatabase('sqlite');
+    pier = await startTestPier(database);
+    const { db } = pier.workspace;
+    await emptyMailboxes('phone@acme.test');
+    const mailbox = await addTestImapMailbox(pier.workspace, 'phone@acme.test');
+    await db
+      .insertInto('fraud_mailbox_settings')
+      .values({ mailbox_id: mailbox.id, second_approver: 1, updated_by: null, updated_at: Date.now() })
+      .execute();
+    await createAccount(db, { email: 'owner@acme.test', name: '王芳 Wang Fang', password, role: 'super_admin' });
+    for (const [email, name] of [
+      ['li.wei@acme.test', 'Li Wei'],
+      ['maximilian@acme.test', 'Maximilian Schneider-Hohenstein'],
+    ] as const) {
+      const user = await createAccount(db, { email, name, password, role: 'agent' });
+      await grantMailboxAccess(db, user.id, mailbox.id, 'reply');
+    }
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
+    await smtp.sendMail({
+      from: `"Anna Schmidt-Bergmann (Hanse Leuchten GmbH)" <${customer}>`,
+      to: 'phone@acme.test',
+      subject,
+      text: 'Hallo,\n\nunsere Bankverbindung hat sich geändert. Bitte überweisen Sie ab sofort auf:\nIBAN: GB29 NWBK 6016 1331 9268 19\n\nGrüße\nAnna',
+    });
+    for (let i = 0; i < 12; i++) {
+      await smtp.sendMail({
+        from: `Buyer ${i} <buyer${i}@globex-trading.test>`,
+        to: 'phone@acme.test',
+        subject: `Inquiry LED panel 600x600 batch ${i}`,
+        text: 'Please quote.',
+      });
+    }
+    smtp.close();
+    conversationId = await waitFor(
+      async () => (await db.selectFrom('fraud_assessments').select('conversation_id').executeTakeFirst())?.conversation_id,
+      'the fraud assessment',
+    );
+    // Li answers with bank details: the mail waits for a second approver (the owner sees Approve).
+    const li = pier.api();
+    expect((await li.post('/api/auth/login', { email: 'li.wei@acme.test', password })).status).toBe(200);
+    const queued = await li.post<{ state: string }>('/api/outbox', {
+      mailboxId: mailbox.id,
+      mode: 'reply',
+      conversationId,
+      to: [customer],
+      subject: `Re: ${subject}`,
+      html: '<p>Our account: IBAN DE89 3704 0044 0532 0130 00</p>',
+      force: true,
+    });
+    expect(queued.body.state).toBe('awaiting_approval');
+
+    browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signInInBrowser(page, pier.url, { email: 'owner@acme.test', password });
+    storageState = await context.storageState();
+    await context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  for (const layout of layouts) {
+    for (const locale of locales) {
+      it(`${layout.name} ${layout.width}×${layout.height}, ${locale}`, async () => {
+        const page = await open(layout, locale);
+        const shot = (screen: string) =>
+          page.screenshot({ path: path.join(screenshots, `phone-layout-${layout.name}-${screen}-${locale}.png`), fullPage: false });
+        const report: string[] = [];
+        const check = async (screen: string) => {
+          const o = await horizontalOverflow(page);
+          if (o.scrollWidth > o.innerWidth) report.push(`${screen}: ${o.scrollWidth} > ${o.innerWidth}: ${o.widest.join(', ')}`);
+        };
+
+        await page.goto(`${pier.url}/?view=all`);
+        await page.getByTestId('conversation-item').first().waitFor();
+        await shot('inbox');
+        await check('inbox');
+
+        await page.goto(`${pier.url}/?view=all&c=${conversationId}`);
+        await page.getByTestId('fraud-banner').waitFor();
+        await page.getByTestId('fraud-approvals').waitFor();
+        await shot('conversation');
+        await check('conversation');
+        await page.getByTestId('composer').scrollIntoViewIfNeeded();
+        await shot('composer');
+
+        for (const [screen, url, ready] of [
+          ['mailboxes', '/settings/mailboxes', 'settings-shell'],
+          ['users', '/settings/users', 'user-row'],
+          ['audit', '/settings/audit', 'settings-shell'],
+          ['security', '/security', 'security-page'],
+          ['notifications', '/notifications', 'push-page'],
+        ] as const) {
+          await page.goto(`${pier.url}${url}`);
+          await page.getByTestId(ready).first().waitFor();
+          await page.waitForLoadState('networkidle');
+          await shot(screen);
+          await check(screen);
+        }
+        console.log(`${layout.name} ${locale}\n${report.join('\n')}`);
+        await page.context().close();
+      });
+    }
+  }
+});
