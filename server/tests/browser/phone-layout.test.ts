@@ -67,6 +67,7 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
   let browser: Browser;
   let storageState: BrowserContextOptions['storageState'];
   let conversationId = '';
+  let approvalId = '';
   const subject = `Neue Bankverbindung für Rechnung 2026-118 ${Date.now().toString(36)}`;
 
   async function open(layout: Layout, locale: string): Promise<Page> {
@@ -90,8 +91,8 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
     database = await createTestDatabase('sqlite');
     pier = await startTestPier(database);
     const { db } = pier.workspace;
-    await emptyMailboxes('phone@acme.test');
-    const mailbox = await addTestImapMailbox(pier.workspace, 'phone@acme.test');
+    await emptyMailboxes('support@acme.test');
+    const mailbox = await addTestImapMailbox(pier.workspace, 'support@acme.test');
     await db
       .insertInto('fraud_mailbox_settings')
       .values({ mailbox_id: mailbox.id, second_approver: 1, updated_by: null, updated_at: Date.now() })
@@ -107,14 +108,14 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort ?? 0, secure: false, ignoreTLS: true });
     await smtp.sendMail({
       from: `"Anna Schmidt-Bergmann (Hanse Leuchten GmbH)" <${customer}>`,
-      to: 'phone@acme.test',
+      to: 'support@acme.test',
       subject,
       text: 'Hallo,\n\nunsere Bankverbindung hat sich geändert. Bitte überweisen Sie ab sofort auf:\nIBAN: GB29 NWBK 6016 1331 9268 19\n\nGrüße\nAnna',
     });
     for (let i = 0; i < 12; i++) {
       await smtp.sendMail({
         from: `Buyer ${i} <buyer${i}@globex-trading.test>`,
-        to: 'phone@acme.test',
+        to: 'support@acme.test',
         subject: `Inquiry LED panel 600x600 batch ${i}`,
         text: 'Please quote.',
       });
@@ -124,19 +125,25 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
       async () => (await db.selectFrom('fraud_assessments').select('conversation_id').executeTakeFirst())?.conversation_id,
       'the fraud assessment',
     );
-    // Li answers with bank details: the mail waits for a second approver (the owner sees Approve).
+    // Li answers an inquiry with our bank details: the mail waits for a second approver (the owner sees Approve).
     const li = pier.api();
     expect((await li.post('/api/auth/login', { email: 'li.wei@acme.test', password })).status).toBe(200);
+    approvalId = await waitFor(
+      async () =>
+        (await db.selectFrom('conversations').select('id').where('subject', '=', 'Inquiry LED panel 600x600 batch 0').executeTakeFirst())
+          ?.id,
+      'the inquiry',
+    );
     const queued = await li.post<{ state: string }>('/api/outbox', {
       mailboxId: mailbox.id,
       mode: 'reply',
-      conversationId,
-      to: [customer],
-      subject: `Re: ${subject}`,
+      conversationId: approvalId,
+      to: ['buyer0@globex-trading.test'],
+      subject: 'Re: Inquiry LED panel 600x600 batch 0',
       html: '<p>Our account: IBAN DE89 3704 0044 0532 0130 00</p>',
       force: true,
     });
-    expect(queued.body.state).toBe('awaiting_approval');
+    expect(queued.body, JSON.stringify(queued.body)).toMatchObject({ state: 'awaiting_approval' });
 
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -170,11 +177,15 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
 
         await page.goto(`${pier.url}/?view=all&c=${conversationId}`);
         await page.getByTestId('fraud-banner').waitFor();
-        await page.getByTestId('fraud-approvals').waitFor();
+        await page.getByTestId('fraud-phone-form').or(page.getByTestId('fraud-no-number')).first().waitFor();
         await shot('conversation');
         await check('conversation');
         await page.getByTestId('composer').scrollIntoViewIfNeeded();
         await shot('composer');
+        await page.goto(`${pier.url}/?view=all&c=${approvalId}`);
+        await page.getByTestId('fraud-approve').waitFor();
+        await shot('approval');
+        await check('approval');
 
         for (const [screen, url, ready] of [
           ['mailboxes', '/settings/mailboxes', 'settings-shell'],

@@ -4,6 +4,11 @@
  */
 export const pushEn = {
   link: 'Phone notifications',
+  phone: {
+    openNav: 'Views and mailboxes',
+    closeNav: 'Close the menu',
+    accountMenu: 'Account: {{name}}',
+  },
   pageTitle: 'Notifications on your devices · Pier',
   title: 'Notifications on your devices',
   back: 'Back to the inbox',

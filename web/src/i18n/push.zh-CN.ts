@@ -3,6 +3,11 @@ import type { PushCatalogue } from './push.en';
 /** 简体中文：设备通知（Web Push）。结构与 push.en.ts 相同。 */
 export const pushZhCN: PushCatalogue = {
   link: '手机通知',
+  phone: {
+    openNav: '视图与邮箱',
+    closeNav: '关闭菜单',
+    accountMenu: '账户：{{name}}',
+  },
   pageTitle: '设备通知 · Pier',
   title: '设备通知',
   back: '返回收件箱',

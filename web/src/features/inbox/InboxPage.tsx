@@ -15,7 +15,7 @@ import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
-import { TopBar } from './TopBar';
+import { NavBackdrop, TopBar } from './TopBar';
 import { DEFAULT_VIEW, parseView, type ViewId } from './views';
 
 const LIST_LIMIT = 200;
@@ -87,6 +87,10 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   );
 
   const [cursorId, setCursorId] = useState<string | null>(null);
+  // Phones and tablets: the views and mailboxes as a drawer, closed again by any navigation.
+  const [navOpen, setNavOpen] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
+  useEffect(() => setNavOpen(false), [params]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const actions = useActionRegistry();
@@ -104,7 +108,9 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey || event.defaultPrevented) return;
       if (event.key === 'Escape') {
-        if (document.activeElement === searchRef.current) {
+        if (navOpen) {
+          setNavOpen(false);
+        } else if (document.activeElement === searchRef.current) {
           searchRef.current?.blur();
         } else if (selectedId) {
           navigate(hrefFor({ conversationId: null }));
@@ -144,7 +150,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [items, selectedId, cursorId, navigate, hrefFor, actions]);
+  }, [items, selectedId, cursorId, navigate, hrefFor, actions, navOpen]);
 
   const currentMailbox = session.mailboxes.find((mailbox) => mailbox.id === mailboxId);
   const subtitle = currentMailbox ? `${currentMailbox.displayName} · ${currentMailbox.address}` : null;
@@ -155,8 +161,9 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   return (
     <ConversationActionsProvider registry={actions}>
-      <div className={selectedId ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
+      <div className={`shell${selectedId ? ' has-selection' : ''}${navOpen ? ' nav-open' : ''}`} data-testid="inbox-shell">
         <Sidebar session={session} view={view} mailboxId={mailboxId} tag={tag} team={team} hrefFor={hrefFor} />
+        <NavBackdrop onClose={() => setNavOpen(false)} />
         <TopBar
           session={session}
           title={t(`views.${view}`)}
@@ -164,6 +171,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           onSignOut={signOut}
           signingOut={logout.isPending}
           settingsLink
+          onOpenNav={() => setNavOpen(true)}
         />
         <ConversationList
           items={items}

@@ -1,4 +1,5 @@
 import type { SessionInfo } from '@pier/contracts';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import i18next from '../../i18n';
@@ -12,7 +13,7 @@ import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
-import { TopBar } from '../inbox/TopBar';
+import { NavBackdrop, TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
@@ -52,13 +53,17 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname } = useLocation();
+  // Tablets and phones: the settings pages as a drawer, closed by any navigation.
+  const [navOpen, setNavOpen] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
+  useEffect(() => setNavOpen(false), [pathname]);
 
   const signOut = () => {
     logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
   };
 
   return (
-    <div className="settings-shell" data-testid="settings-shell">
+    <div className={navOpen ? 'settings-shell nav-open' : 'settings-shell'} data-testid="settings-shell">
       <aside className="sidebar">
         <div className="sidebar-head">
           <Link to="/" className="wordmark-link">
@@ -128,7 +133,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           </section>
         </nav>
       </aside>
+      <NavBackdrop onClose={() => setNavOpen(false)} />
       <TopBar
+        onOpenNav={() => setNavOpen(true)}
         session={session}
         title={t('nav.title')}
         subtitle={
