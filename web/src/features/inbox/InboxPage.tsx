@@ -2,7 +2,7 @@ import type { SessionInfo } from '@pier/contracts';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { RouteErrorBoundary } from '../../app/RouteErrorBoundary';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
@@ -89,8 +89,10 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   const [cursorId, setCursorId] = useState<string | null>(null);
   // Phones and tablets: the views and mailboxes as a drawer, closed again by any navigation.
   const [navOpen, setNavOpen] = useState(false);
+  // Every navigation (a tap on the current view too: a new location key) closes it.
+  const { key: locationKey } = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
-  useEffect(() => setNavOpen(false), [params]);
+  useEffect(() => setNavOpen(false), [locationKey]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const actions = useActionRegistry();

@@ -45,11 +45,11 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
   const barRef = useRef<HTMLElement>(null);
-  const { pathname, search } = useLocation();
+  const { key: locationKey } = useLocation();
 
   // The panel closes on navigation, on Escape and on a tap outside it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: closing is the point of a new location.
-  useEffect(() => setMenuOpen(false), [pathname, search]);
+  useEffect(() => setMenuOpen(false), [locationKey]);
   useEffect(() => {
     if (!menuOpen) return;
     const onKey = (event: KeyboardEvent) => {

@@ -52,11 +52,11 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: ta } = useTranslation('audit');
   const navigate = useNavigate();
   const logout = useLogout();
-  const { pathname } = useLocation();
+  const { pathname, key: locationKey } = useLocation();
   // Tablets and phones: the settings pages as a drawer, closed by any navigation.
   const [navOpen, setNavOpen] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
-  useEffect(() => setNavOpen(false), [pathname]);
+  useEffect(() => setNavOpen(false), [locationKey]);
 
   const signOut = () => {
     logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
