@@ -260,6 +260,33 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
     }
   }
 
+  it('saves the push kinds a person chooses, and says plainly when this browser cannot subscribe', async () => {
+    const page = await open(layouts[0], 'zh-CN');
+    await page.goto(`${pier.url}/notifications`);
+    const sla = page.getByTestId('push-kind-sla');
+    await sla.waitFor();
+    expect(await sla.isChecked()).toBe(true);
+    await sla.uncheck();
+    await page.getByTestId('push-kinds-saved').waitFor();
+    expect(await page.getByTestId('push-kinds-saved').textContent()).toBe('已保存。');
+    await page.reload();
+    await page.getByTestId('push-kind-mention').waitFor();
+    await expect.poll(() => page.getByTestId('push-kind-sla').isChecked()).toBe(false);
+    expect(await page.getByTestId('push-kind-mention').isChecked()).toBe(true);
+    // No device subscribed: the test push reaches none, and the page says so.
+    await page.getByTestId('push-test').click();
+    expect(await page.getByTestId('push-test-result').textContent()).toBe('没有设备收到。请先为此设备开启通知。');
+    // Headless Chromium has no push service it may use (decision 0037): turning on fails with the browser's reason.
+    await expect.poll(() => page.getByTestId('push-device-state').getAttribute('data-state')).toBe('off');
+    await page.context().grantPermissions(['notifications']);
+    await page.getByTestId('push-toggle').click();
+    await page.getByText('此浏览器无法开启通知').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'phone-layout-phone-push-settings-zh-CN.png') });
+    await page.getByTestId('push-kind-sla').check();
+    await page.getByTestId('push-kinds-saved').waitFor();
+    await page.context().close();
+  });
+
   it('is installable, and its service worker caches the shell, never an API answer', async () => {
     const page = await open(layouts[2], 'en-US');
     await page.goto(`${pier.url}/?view=unassigned`);

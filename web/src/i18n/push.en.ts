@@ -28,6 +28,7 @@ export const pushEn = {
     testSent_other: 'Sent to {{count}} devices.',
     testNone: 'No device received it. Turn notifications on for this device first.',
     working: 'Working…',
+    failed: 'This browser could not turn notifications on ({{reason}}).',
   },
   kinds: {
     title: 'What to notify',

@@ -26,6 +26,7 @@ export const pushZhCN: PushCatalogue = {
     testSent_other: '已发送到 {{count}} 台设备。',
     testNone: '没有设备收到。请先为此设备开启通知。',
     working: '处理中…',
+    failed: '此浏览器无法开启通知（{{reason}}）。',
   },
   kinds: {
     title: '通知哪些事情',

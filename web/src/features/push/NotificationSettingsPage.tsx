@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { ApiRequestError } from '../../api/client';
 import { currentLocale, errorMessage } from '../../i18n';
 import { BackIcon } from '../../ui/icons';
 import { Notice } from '../../ui/Notice';
@@ -59,6 +60,13 @@ export function NotificationSettingsPage({ session }: { session: SessionInfo }) 
     choose.mutate(on ? [...kinds, kind] : kinds.filter((k) => k !== kind));
   };
   const state = device.data;
+  // The server's refusals have their own messages; the browser's (permission, push service) are named as it gave them.
+  const toggleError = (error: Error) =>
+    error instanceof ApiRequestError
+      ? errorMessage(error)
+      : error.message === 'permission'
+        ? t('device.blocked')
+        : t('device.failed', { reason: error.message });
   const working = toggle.isPending || test.isPending;
 
   return (
@@ -84,9 +92,7 @@ export function NotificationSettingsPage({ session }: { session: SessionInfo }) 
               {t(`device.${state}`)}
             </p>
           ) : null}
-          {toggle.isError ? (
-            <Notice>{toggle.error.message === 'permission' ? t('device.blocked') : errorMessage(toggle.error)}</Notice>
-          ) : null}
+          {toggle.isError ? <Notice>{toggleError(toggle.error)}</Notice> : null}
           {test.data ? (
             <p className="muted" role="status" data-testid="push-test-result">
               {test.data.sent > 0 ? t('device.testSent', { count: test.data.sent }) : t('device.testNone')}
