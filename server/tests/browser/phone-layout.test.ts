@@ -265,7 +265,7 @@ describe('every screen from 360 px up: phone, tablet and desktop, in Chinese and
     await page.goto(`${pier.url}/notifications`);
     const sla = page.getByTestId('push-kind-sla');
     await sla.waitFor();
-    expect(await sla.isChecked()).toBe(true);
+    await expect.poll(() => sla.isChecked()).toBe(true);
     await sla.uncheck();
     await page.getByTestId('push-kinds-saved').waitFor();
     expect(await page.getByTestId('push-kinds-saved').textContent()).toBe('已保存。');
