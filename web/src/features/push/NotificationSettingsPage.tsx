@@ -1,4 +1,4 @@
-import { type PushKind, pushKinds, type SessionInfo } from '@pier/contracts';
+import { type PushKind, type PushSettings, pushKinds, type SessionInfo } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -45,12 +45,17 @@ export function NotificationSettingsPage({ session }: { session: SessionInfo }) 
   });
   const test = useMutation({ mutationFn: pushApi.test, onSettled: refresh });
   const [saved, setSaved] = useState(false);
+  // The box changes at once (optimistic); a refusal puts the saved choice back.
+  const setKinds = (kinds: PushKind[]) =>
+    queryClient.setQueryData<PushSettings>(pushKeys.settings, (old) => (old ? { ...old, kinds } : old));
   const choose = useMutation({
     mutationFn: pushApi.chooseKinds,
+    onMutate: (kinds) => setKinds(kinds),
     onSuccess: (result) => {
-      queryClient.setQueryData(pushKeys.settings, settings.data ? { ...settings.data, kinds: result.kinds } : undefined);
+      setKinds(result.kinds);
       setSaved(true);
     },
+    onError: refresh,
   });
   const remove = useMutation({ mutationFn: pushApi.removeDevice, onSettled: refresh });
 
@@ -120,7 +125,7 @@ export function NotificationSettingsPage({ session }: { session: SessionInfo }) 
           <p className="muted">{t('kinds.intro')}</p>
           {settings.isError ? <Notice>{errorMessage(settings.error)}</Notice> : null}
           {choose.isError ? <Notice>{errorMessage(choose.error)}</Notice> : null}
-          <fieldset className="push-kinds" disabled={!settings.data || choose.isPending}>
+          <fieldset className="push-kinds" disabled={!settings.data}>
             <legend className="visually-hidden">{t('kinds.title')}</legend>
             {pushKinds.map((kind) => (
               <label key={kind} className="push-kind">
