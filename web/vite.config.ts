@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, normalizePath, type Plugin } from 'vite';
@@ -24,8 +26,35 @@ function pureContracts(): Plugin {
   };
 }
 
+/**
+ * Emits /sw.js from src/service-worker/sw.js with the shell filled in: the entry's scripts and
+ * styles (content-hashed names) and a version that changes with them, so a new build replaces the
+ * cached shell. Lazily loaded chunks are cached by the worker on first use (decision 0037).
+ */
+function serviceWorker(): Plugin {
+  const source = fileURLToPath(new URL('./src/service-worker/sw.js', import.meta.url));
+  return {
+    name: 'pier-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const shell = new Set<string>();
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk' || !file.isEntry) continue;
+        shell.add(`/${file.fileName}`);
+        for (const name of [...file.imports, ...(file.viteMetadata?.importedCss ?? [])]) shell.add(`/${name}`);
+      }
+      const files = [...shell].sort();
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      const code = readFileSync(source, 'utf8')
+        .replace("'__PIER_VERSION__'", JSON.stringify(version))
+        .replace('__PIER_SHELL__', JSON.stringify(files));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: code });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [pureContracts(), react()],
+  plugins: [pureContracts(), react(), serviceWorker()],
   resolve: {
     alias: { '@pier/contracts': contractsSrc },
   },

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -40,6 +41,7 @@ import {
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
 import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
+import { createPushSender } from './modules/push/index.js';
 import {
   createSecretBox,
   createSecurityMailer,
@@ -192,6 +194,11 @@ function systemMailSender(workspace: Workspace, address: string, hosts: HostGuar
   };
 }
 
+/** VAPID's "sub": the push services' contact for this sender; Pier's public https URL when it has one. */
+function vapidSubject(config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl?.startsWith('https://') ? config.publicUrl : `mailto:postmaster@${hostname() || 'localhost'}`;
+}
+
 /** Mail above this size streams into the blob store while the SMTP listener receives it. */
 const SMTP_SPOOL_THRESHOLD_BYTES = 1024 * 1024;
 
@@ -210,6 +217,13 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
   const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
   const hosts = createHostGuard(config.allowPrivateHosts);
   const stops: (() => Promise<void>)[] = [];
+  // Web Push from whichever process wrote the notification (web or worker), once it committed (decision 0037).
+  const push = createPushSender({ db, secrets: workspace.secrets, hosts, logger, clock, subject: vapidSubject(config) });
+  const offPush = onNotificationCreated((created) => push.notificationCreated(created));
+  stops.push(async () => {
+    offPush();
+    await push.flush();
+  });
   try {
     let smtp: SmtpListener | undefined;
     const dnsResolver = createDnsResolver(config.dnsServers);
@@ -270,6 +284,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       onMailboxesChanged: () => supervisor?.rescan(),
       live: { publisher: live, hub },
       businessHoursOf: workspace.businessHoursOf,
+      push,
     });
     let url = '';
     if (config.role !== 'worker') {

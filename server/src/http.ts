@@ -37,6 +37,7 @@ import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
 import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
+import { type PushSender, pushRoutes } from './modules/push/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { reportRoutes } from './modules/reports/index.js';
 import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
@@ -81,6 +82,8 @@ export type HttpOptions = {
   conversationDetailSources?: DetailSources;
   /** A mailbox's business hours (rules' "inside/outside business hours"); none: open around the clock. */
   businessHoursOf?: BusinessHoursOf;
+  /** Web Push: the sender the test button uses (it also pushes created notifications, wired in compose.ts). */
+  push: PushSender;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -114,6 +117,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         formAction: ["'self'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
+        // The app's own service worker (sw.js) and manifest; named so no fallback widens them.
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
       },
     },
     hsts: options.secureCookies ? { maxAge: 31_536_000 } : false,
@@ -201,6 +207,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   // A change of a mailbox's hours or SLA policies recomputes its running clocks (decision 0033).
   await app.register(mailboxSettingsRoutes, { db: options.db, onChanged: queueMailboxSlaRecompute });
   await app.register(reportRoutes, { db: options.db, clock: options.clock ?? systemClock });
+  await app.register(pushRoutes, {
+    db: options.db,
+    secrets: options.secrets,
+    hosts: options.hosts,
+    clock: options.clock ?? systemClock,
+    sender: options.push,
+  });
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });

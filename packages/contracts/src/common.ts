@@ -92,6 +92,8 @@ export const errorCodes = [
   'rule.forward_needs_mailbox',
   'rule.forwarding_rule_invalid',
   'rule.reorder_invalid',
+  'push.endpoint_refused',
+  'push.subscription_not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

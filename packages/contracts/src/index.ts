@@ -15,5 +15,6 @@ export * from './outbox.js';
 export * from './presets.js';
 export * from './reports.js';
 export * from './rules.js';
+export * from './push.js';
 export * from './security.js';
 export * from './triage.js';

@@ -12,6 +12,7 @@ import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
 import type { RulesTables } from './tables/rules.js';
 import type { SlaTables } from './tables/sla.js';
+import type { PushTables } from './tables/push.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the
@@ -29,7 +30,8 @@ export interface Database
     OutboxTables,
     PasskeyTables,
     RulesTables,
-    SlaTables {
+    SlaTables,
+    PushTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -32,7 +32,8 @@ type Owner =
   | 'rules'
   | 'mailbox-settings'
   | 'sla'
-  | 'auto-reply';
+  | 'auto-reply'
+  | 'push';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -103,6 +104,8 @@ const owners: Record<Table, Owner> = {
   conversation_sla: 'sla',
   auto_reply_settings: 'auto-reply',
   auto_reply_sends: 'auto-reply',
+  push_subscriptions: 'push',
+  push_preferences: 'push',
 };
 
 type Use = 'read' | 'write';

@@ -128,11 +128,11 @@ describe('reading pane layout', () => {
     expect(shown.scrollHeight).toBeLessThanOrEqual(shown.clientHeight);
     await shot('72-mail-frame-images-shown');
 
-    // Narrower pane: the long mail's lines wrap more, the frame grows with them and still has no scrollbar.
+    // Narrower pane (800 px: the two-pane tablet layout, decision 0037): the long mail's lines wrap more, the frame grows with them and still has no scrollbar.
     await open('Price list, 60 items');
     await expect.poll(async () => (await frameFacts(page)).frameHeight, { timeout: 10_000 }).toBeGreaterThan(1500);
     const wide = (await frameFacts(page)).frameHeight;
-    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.setViewportSize({ width: 800, height: 900 });
     await expect.poll(async () => (await frameFacts(page)).frameHeight, { timeout: 10_000 }).toBeGreaterThan(wide + 200);
     const narrow = await frameFacts(page);
     expect(narrow.scrollHeight).toBeLessThanOrEqual(narrow.clientHeight);

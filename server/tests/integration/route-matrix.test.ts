@@ -141,6 +141,13 @@ const expectations: Record<string, 'public' | string> = {
   'DELETE /api/teams/:teamId': 'SA',
   'GET /api/notifications': everyone,
   'POST /api/notifications/read': everyone,
+  // Web Push: each person's own devices and choices (auditors too, decision 0037).
+  'GET /api/push': everyone,
+  'PUT /api/push/kinds': everyone,
+  'POST /api/push/subscriptions': everyone,
+  'POST /api/push/unsubscribe': everyone,
+  'DELETE /api/push/devices/:id': everyone,
+  'POST /api/push/test': everyone,
   // The audit trail (decision 0010): admins and the read-only auditor; reports are made by auditors too.
   'GET /api/audit': 'SAU',
   'GET /api/audit.csv': 'SAU',
@@ -328,6 +335,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/outbox': ids.outbox,
       '/api/audit/reports': ids.report,
       '/api/contacts': ids.contact,
+      '/api/push/devices': 'no-such-device',
     };
     return byPrefix[prefix];
   }

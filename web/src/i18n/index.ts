@@ -12,6 +12,7 @@ import type { FraudMarkerCatalogue } from './fraud-marker.en';
 import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
 import type { OperationsCatalogue } from './operations.en';
+import type { PushCatalogue } from './push.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { RulesCatalogue } from './rules.en';
 import type { SettingsCatalogue } from './settings.en';
@@ -40,6 +41,7 @@ declare module 'i18next' {
       operations: OperationsCatalogue;
       autoReply: AutoReplyCatalogue;
       rules: RulesCatalogue;
+      push: PushCatalogue;
     };
   }
 }

@@ -124,3 +124,9 @@ export const SettingsIcon = () => (
     <circle cx="8" cy="8" r="4.4" />
   </Icon>
 );
+
+export const MenuIcon = () => (
+  <Icon size={20}>
+    <path d="M2 4h12M2 8h12M2 12h12" />
+  </Icon>
+);

@@ -1,2 +1,9 @@
-export { type CreatedNotification, listNotifications, markNotificationsRead, notify, onNotificationCreated } from './notifications.js';
+export {
+  type CreatedNotification,
+  committedNotifications,
+  listNotifications,
+  markNotificationsRead,
+  notify,
+  onNotificationCreated,
+} from './notifications.js';
 export { notificationRoutes } from './routes.js';

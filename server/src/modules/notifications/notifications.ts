@@ -16,11 +16,11 @@ export async function notify(executor: Db, input: { userId: string; kind: string
     .insertInto('notifications')
     .values({ id, user_id: input.userId, kind: input.kind, data: JSON.stringify(input.data), created_at: Date.now(), read_at: null })
     .execute();
-  for (const listener of createdListeners) listener({ id, userId: input.userId });
+  for (const listener of createdListeners) listener({ id, userId: input.userId, kind: input.kind });
   return id;
 }
 
-export type CreatedNotification = { id: string; userId: string };
+export type CreatedNotification = { id: string; userId: string; kind: string };
 const createdListeners = new Set<(created: CreatedNotification) => void>();
 
 /**
@@ -31,6 +31,19 @@ const createdListeners = new Set<(created: CreatedNotification) => void>();
 export function onNotificationCreated(listener: (created: CreatedNotification) => void): () => void {
   createdListeners.add(listener);
   return () => createdListeners.delete(listener);
+}
+
+/**
+ * The notifications among `ids` that are committed (readable through the pool): a listener of
+ * `onNotificationCreated` acts on one only once its cause's transaction committed.
+ */
+export async function committedNotifications(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; userId: string; kind: string; data: Record<string, unknown> }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('notifications').select(['id', 'user_id', 'kind', 'data']).where('id', 'in', ids).execute();
+  return rows.map((r) => ({ id: r.id, userId: r.user_id, kind: r.kind, data: parseObject(r.data) }));
 }
 
 export async function listNotifications(

@@ -8,6 +8,7 @@ export {
   mayWrite,
 } from './access-policy.js';
 export { completeSetup, createAccount, type NewAccount, needsSetup } from './accounts.js';
+export { deviceOf } from './device.js';
 export { countryOf } from './geo.js';
 export { type ApiRouteRecord, apiActorOf, apiRoutesOf, type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';

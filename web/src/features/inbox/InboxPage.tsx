@@ -2,7 +2,7 @@ import type { SessionInfo } from '@pier/contracts';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { RouteErrorBoundary } from '../../app/RouteErrorBoundary';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
@@ -15,7 +15,7 @@ import { queryKeys, useLogout } from '../session/queries';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { Sidebar } from './Sidebar';
-import { TopBar } from './TopBar';
+import { NavBackdrop, TopBar } from './TopBar';
 import { DEFAULT_VIEW, parseView, type ViewId } from './views';
 
 const LIST_LIMIT = 200;
@@ -97,6 +97,12 @@ export function InboxPage({ session }: { session: SessionInfo }) {
   );
 
   const [cursorId, setCursorId] = useState<string | null>(null);
+  // Phones and tablets: the views and mailboxes as a drawer, closed again by any navigation.
+  const [navOpen, setNavOpen] = useState(false);
+  // Every navigation (a tap on the current view too: a new location key) closes it.
+  const { key: locationKey } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
+  useEffect(() => setNavOpen(false), [locationKey]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const actions = useActionRegistry();
@@ -114,7 +120,9 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey || event.defaultPrevented) return;
       if (event.key === 'Escape') {
-        if (document.activeElement === searchRef.current) {
+        if (navOpen) {
+          setNavOpen(false);
+        } else if (document.activeElement === searchRef.current) {
           searchRef.current?.blur();
         } else if (selectedId) {
           navigate(hrefFor({ conversationId: null }));
@@ -154,7 +162,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [items, selectedId, cursorId, navigate, hrefFor, actions]);
+  }, [items, selectedId, cursorId, navigate, hrefFor, actions, navOpen]);
 
   const currentMailbox = session.mailboxes.find((mailbox) => mailbox.id === mailboxId);
   const subtitle = currentMailbox ? `${currentMailbox.displayName} · ${currentMailbox.address}` : null;
@@ -165,8 +173,9 @@ export function InboxPage({ session }: { session: SessionInfo }) {
 
   return (
     <ConversationActionsProvider registry={actions}>
-      <div className={selectedId ? 'shell has-selection' : 'shell'} data-testid="inbox-shell">
+      <div className={`shell${selectedId ? ' has-selection' : ''}${navOpen ? ' nav-open' : ''}`} data-testid="inbox-shell">
         <Sidebar session={session} view={view} mailboxId={mailboxId} tag={tag} team={team} hrefFor={hrefFor} />
+        <NavBackdrop onClose={() => setNavOpen(false)} />
         <TopBar
           session={session}
           title={t(`views.${view}`)}
@@ -174,6 +183,7 @@ export function InboxPage({ session }: { session: SessionInfo }) {
           onSignOut={signOut}
           signingOut={logout.isPending}
           settingsLink
+          onOpenNav={() => setNavOpen(true)}
         />
         <ConversationList
           items={items}

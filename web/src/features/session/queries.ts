@@ -2,6 +2,7 @@ import type { SessionInfo } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { applyAccountLocale } from '../../i18n';
+import { forgetPushOnSignOut } from '../push/device';
 
 export const queryKeys = {
   setup: ['setup'] as const,
@@ -33,7 +34,11 @@ export function useStoreSession() {
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: api.logout,
+    // This browser stops receiving the person's push notifications first (a shared phone).
+    mutationFn: async () => {
+      await forgetPushOnSignOut();
+      await api.logout();
+    },
     // Whatever the server said, this browser is signed out: drop everything it cached.
     onSettled: () => {
       queryClient.removeQueries({ queryKey: queryKeys.conversationsAll });

@@ -1,4 +1,5 @@
 import type { SessionInfo } from '@pier/contracts';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import i18next from '../../i18n';
@@ -14,10 +15,10 @@ import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
-import { TopBar } from '../inbox/TopBar';
 import { BusinessHoursPage } from '../operations/BusinessHoursPage';
 import { OperationsNavItems } from '../operations/OperationsNav';
 import { ReportsPage } from '../operations/ReportsPage';
+import { NavBackdrop, TopBar } from '../inbox/TopBar';
 import { useLogout } from '../session/queries';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
@@ -61,14 +62,18 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: tr } = useTranslation('rules');
   const navigate = useNavigate();
   const logout = useLogout();
-  const { pathname } = useLocation();
+  const { pathname, key: locationKey } = useLocation();
+  // Tablets and phones: the settings pages as a drawer, closed by any navigation.
+  const [navOpen, setNavOpen] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
+  useEffect(() => setNavOpen(false), [locationKey]);
 
   const signOut = () => {
     logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
   };
 
   return (
-    <div className="settings-shell" data-testid="settings-shell">
+    <div className={navOpen ? 'settings-shell nav-open' : 'settings-shell'} data-testid="settings-shell">
       <aside className="sidebar">
         <div className="sidebar-head">
           <Link to="/" className="wordmark-link">
@@ -150,7 +155,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           </section>
         </nav>
       </aside>
+      <NavBackdrop onClose={() => setNavOpen(false)} />
       <TopBar
+        onOpenNav={() => setNavOpen(true)}
         session={session}
         title={t('nav.title')}
         subtitle={
