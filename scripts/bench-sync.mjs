@@ -92,7 +92,9 @@ try {
     }
     await bare.logout();
     barePasses[name] = seconds(t0);
-    console.log(`bare pipeline (FETCH + ${name}): ${parsed} mails in ${barePasses[name].toFixed(1)} s = ${Math.round(parsed / barePasses[name])}/s`);
+    console.log(
+      `bare pipeline (FETCH + ${name}): ${parsed} mails in ${barePasses[name].toFixed(1)} s = ${Math.round(parsed / barePasses[name])}/s`,
+    );
   }
   const [bareParser, bareSeconds] = Object.entries(barePasses).sort((a, b) => a[1] - b[1])[0];
 

@@ -40,8 +40,8 @@ import {
 } from './modules/mailboxes/index.js';
 import { onNotificationCreated } from './modules/notifications/index.js';
 import { bounceSubscriber, conversationsWithOutgoingMail, isAutomaticMail, outboxJobHandlers } from './modules/outbox/index.js';
-import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
 import { createPushSender } from './modules/push/index.js';
+import { type BusinessHoursOf, RULES_SCHEDULE, rulesJobHandlers, rulesScheduleJob, rulesSubscriber } from './modules/rules/index.js';
 import {
   createSecretBox,
   createSecurityMailer,

@@ -10,9 +10,9 @@ import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
+import type { PushTables } from './tables/push.js';
 import type { RulesTables } from './tables/rules.js';
 import type { SlaTables } from './tables/sla.js';
-import type { PushTables } from './tables/push.js';
 
 /**
  * The whole data model, as Kysely sees it. IDs are UUIDv7 strings made by the

@@ -241,6 +241,7 @@ export const en = {
       forward_needs_mailbox: 'A forward uses a forwarding rule of one mailbox: choose that mailbox for the rule.',
       forwarding_rule_invalid: 'Choose a forwarding rule of this mailbox.',
       reorder_invalid: 'The order could not be saved. Reload the page and try again.',
+    },
     push: {
       endpoint_refused: 'This browser’s push service address was refused. Try another browser, or ask your administrator.',
       subscription_not_found: 'That device is no longer registered for notifications.',

@@ -236,6 +236,7 @@ export const zhCN: Catalogue = {
       forward_needs_mailbox: '转发动作使用某个邮箱的转发规则：请为此规则选择该邮箱。',
       forwarding_rule_invalid: '请选择此邮箱的转发规则。',
       reorder_invalid: '无法保存顺序。请刷新页面后重试。',
+    },
     push: {
       endpoint_refused: '此浏览器的推送服务地址被拒绝。请换用其他浏览器，或联系管理员。',
       subscription_not_found: '该设备已不再接收通知。',

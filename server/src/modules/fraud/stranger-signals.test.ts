@@ -27,6 +27,7 @@ const mail = (over: Partial<FraudMail> = {}): FraudMail => ({
 
 const history = (over: Partial<FraudHistory> = {}): FraudHistory => ({
   ownDomains: ['hengda-lighting.com'],
+  senderTrusted: false,
   knownDomains: ['acme-trading.de'],
   establishedDomains: [],
   contactsNamedLikeSender: [],
