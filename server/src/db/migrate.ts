@@ -13,6 +13,7 @@ import * as m0014 from './migrations/0014_passkeys.js';
 import * as m0015 from './migrations/0015_forwarding_rules.js';
 import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
+import * as m0037 from './migrations/0037_mail_groups.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0015_forwarding_rules': m0015,
   '0016_raw_identity': m0016,
   '0024_loop_guard': m0024,
+  '0037_mail_groups': m0037,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -70,6 +70,8 @@ const owners: Record<Table, Owner> = {
   team_members: 'triage',
   conversation_followers: 'triage',
   conversation_merges: 'triage',
+  mailbox_routes: 'triage',
+  conversation_routing: 'triage',
   audit_log: 'audit',
   audit_chain: 'audit',
   audit_reports: 'audit',
@@ -171,6 +173,12 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['conversation_mailboxes', 'notifications'],
     why: 'fan-out per mailbox; a notification is pushed once committed',
+  },
+  {
+    module: 'mailboxes',
+    use: 'read',
+    tables: ['users'],
+    why: 'Settings → mailboxes → access names the people with a grant, and a grant names its person in the audit record',
   },
   {
     module: 'mailboxes',

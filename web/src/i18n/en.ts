@@ -234,6 +234,11 @@ export const en = {
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',
+      lead_invalid: 'The lead must be an active colleague who is not an auditor.',
+      member_not_found: 'That person is not in the team any more.',
+    },
+    mailbox_access: {
+      not_found: 'That person has no access to this mailbox any more.',
     },
     fraud: {
       phone_not_on_record:

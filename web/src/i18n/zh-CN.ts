@@ -229,6 +229,11 @@ export const zhCN: Catalogue = {
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',
+      lead_invalid: '负责人必须是在职同事，且不能是审计员。',
+      member_not_found: '此人已不在该团队中。',
+    },
+    mailbox_access: {
+      not_found: '此人已没有该邮箱的权限。',
     },
     fraud: {
       phone_not_on_record: '该联系人没有登记电话号码。请先在客户资料中添加号码；切勿使用邮件中的号码。',

@@ -13,7 +13,7 @@ import {
   selectUserNames,
 } from './conversation-queries.js';
 
-export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam';
+export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam' | 'escalated';
 
 export type ListOptions = {
   /** Mailboxes the reader may read ('all' for admins), already narrowed to `mailboxId` when one was asked for. */
@@ -42,6 +42,7 @@ const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
   snoozed: ['snoozed'],
   closed: ['closed'],
   spam: [],
+  escalated: ['open'],
 };
 
 /**
@@ -68,7 +69,7 @@ export async function listConversations(
   }
 
   let assignees: string[] | null | undefined;
-  if (view === 'unassigned' || options.assignee === 'none') assignees = null;
+  if (view === 'unassigned' || view === 'escalated' || options.assignee === 'none') assignees = null;
   const wanted = [
     ...(view === 'mine' ? [options.userId] : []),
     ...(options.assignee && options.assignee !== 'none' ? [options.assignee === 'me' ? options.userId : options.assignee] : []),
@@ -87,6 +88,7 @@ export async function listConversations(
     statuses,
     ...(assignees !== undefined ? { assignees } : {}),
     ...(options.teamId ? { teamId: options.teamId } : {}),
+    ...(view === 'escalated' ? { escalated: true } : {}),
     tagNames: [...new Set([...(options.tag ? [options.tag.toLowerCase()] : []), ...f.tag])],
     spam: view === 'spam',
     message: { from: f.from, to: f.to, hasAttachment: f.hasAttachment, before: f.before, after: f.after },

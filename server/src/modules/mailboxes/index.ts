@@ -12,7 +12,6 @@ export {
 export {
   createMailbox,
   findReceivingMailbox,
-  grantMailboxAccess,
   hasImapSettings,
   listMailboxes,
   listSessionMailboxes,
@@ -25,4 +24,12 @@ export {
   updateMailbox,
 } from './mailboxes.js';
 export { accessTokenSource, connectImap, ensureFreshAccessToken, OAuthRefreshError } from './oauth-tokens.js';
+export { mailboxAccessRoutes } from './access-routes.js';
+export {
+  grantMailboxAccess,
+  grantMailboxAccessIn,
+  listMailboxAccess,
+  revokeMailboxAccess,
+  revokeMailboxAccessIn,
+} from './mailbox-access.js';
 export { mailboxRoutes } from './routes.js';

@@ -251,31 +251,6 @@ export function syncFolderRoles(row: Pick<MailboxRow, 'sync_folders'>): ('inbox'
     : ['inbox'];
 }
 
-export async function grantMailboxAccess(
-  db: Kysely<Database>,
-  userId: string,
-  mailboxId: string,
-  access: MailboxAccess,
-  actor: AuditActor = systemActor,
-) {
-  await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('mailbox_access')
-      .select('access')
-      .where('user_id', '=', userId)
-      .where('mailbox_id', '=', mailboxId)
-      .executeTakeFirst();
-    await upsertMailboxAccess(trx, { user_id: userId, mailbox_id: mailboxId, access });
-    await recordAuditBy(trx, actor, {
-      action: 'mailbox_access.granted',
-      targetType: 'user',
-      targetId: userId,
-      mailboxId,
-      details: { access, previous: before?.access ?? null },
-    });
-  });
-}
-
 /** One record per kind of change: pausing is told apart from editing; secrets are named, never recorded. */
 async function auditMailboxUpdate(trx: Transaction<Database>, actor: AuditActor, current: MailboxRow, data: UpdateMailbox) {
   const base = { targetType: 'mailbox', targetId: current.id, mailboxId: current.id } as const;

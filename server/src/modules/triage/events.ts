@@ -17,7 +17,8 @@ export type ConversationEventType =
   | 'priority'
   | 'merged'
   | 'followed'
-  | 'unfollowed';
+  | 'unfollowed'
+  | 'escalated';
 
 /** Always called inside the transaction of the change it records. */
 export async function recordEvent(

@@ -55,6 +55,7 @@ export async function viewCounts(
     snoozed: { ...base, statuses: ['snoozed'] },
     closed: { ...base, statuses: ['closed'] },
     spam: { ...base, statuses: [], spam: true },
+    escalated: { ...base, assignees: null, escalated: true },
   };
   const mailboxRows =
     scope === 'all' ? (await db.selectFrom('mailboxes').select('id').orderBy('address').execute()).map((m) => m.id) : scope;
