@@ -13,6 +13,7 @@ import * as m0014 from './migrations/0014_passkeys.js';
 import * as m0015 from './migrations/0015_forwarding_rules.js';
 import * as m0016 from './migrations/0016_raw_identity.js';
 import * as m0024 from './migrations/0024_loop_guard.js';
+import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0037 from './migrations/0037_mail_groups.js';
 import type { Database } from './schema.js';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0015_forwarding_rules': m0015,
   '0016_raw_identity': m0016,
   '0024_loop_guard': m0024,
+  '0035_mailbox_settings': m0035,
   '0037_mail_groups': m0037,
 };
 

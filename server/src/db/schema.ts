@@ -5,6 +5,7 @@ import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
 import type { LoopGuardTables } from './tables/loop-guard.js';
+import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { PasskeyTables } from './tables/passkeys.js';
 
@@ -19,6 +20,7 @@ export interface Database
     FraudTables,
     InboxTables,
     LoopGuardTables,
+    MailboxSettingsTables,
     OutboxTables,
     PasskeyTables {
   settings: SettingsTable;

@@ -28,7 +28,8 @@ type Owner =
   | 'forwarding'
   | 'loop-guard'
   | 'fraud'
-  | 'outbox';
+  | 'outbox'
+  | 'mailbox-settings';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -92,6 +93,8 @@ const owners: Record<Table, Owner> = {
   outbox_mailbox_settings: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
+  mailbox_business_hours: 'mailbox-settings',
+  sla_policies: 'mailbox-settings',
 };
 
 type Use = 'read' | 'write';
