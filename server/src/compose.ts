@@ -24,6 +24,7 @@ import { type EventSubscriber, eventJobHandlers } from './modules/events/index.j
 import { forwardingJobHandlers, forwardingSubscriber } from './modules/forwarding/index.js';
 import { fraudAssessSubscriber } from './modules/fraud/index.js';
 import { createLiveHub, createLivePublisher, createLocalBus, createPostgresBus } from './modules/live/index.js';
+import { businessHoursOfMailbox } from './modules/mailbox-settings/index.js';
 import {
   createHostGuard,
   createSmtpTransport,
@@ -48,6 +49,8 @@ import {
 import { startSyncSupervisor } from './modules/sync/index.js';
 import {
   conversationsWorkedOnByTeam,
+  ESCALATE_UNASSIGNED_JOB,
+  escalateUnassigned,
   recordReopened,
   triageSubscribers,
   WAKE_SNOOZED_JOB,
@@ -112,7 +115,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer): EventSu
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
-    ...triageSubscribers(workspace.db),
+    ...triageSubscribers(workspace.db, workspace.clock),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
   ];
 }
@@ -269,6 +272,15 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             },
           }),
           defineJob({
+            name: ESCALATE_UNASSIGNED_JOB,
+            payload: z.null(),
+            // "Nothing missed" (decision 0034): counted in each mailbox's working hours.
+            run: async () => {
+              const escalated = await escalateUnassigned(db, clock.now(), (mailboxId) => businessHoursOfMailbox(db, mailboxId));
+              if (escalated > 0) logger.info({ escalated }, 'conversations escalated as unassigned too long');
+            },
+          }),
+          defineJob({
             name: 'audit.sieve-scan',
             payload: z.null(),
             run: async () => {
@@ -290,6 +302,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: ESCALATE_UNASSIGNED_JOB, everyMs: 5 * 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

@@ -5,7 +5,6 @@ import {
   CreateMailboxSchema,
   findPreset,
   type Mailbox,
-  type MailboxAccess,
   type MailboxDetail,
   mailboxPurposes,
   type SessionInfo,
@@ -27,7 +26,6 @@ import {
   selectMailboxesInScope,
   selectMailboxesWithCounts,
   updateMailboxRow,
-  upsertMailboxAccess,
 } from './mailbox-queries.js';
 
 const DAY_MS = 24 * 60 * 60_000;

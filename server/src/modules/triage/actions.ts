@@ -71,11 +71,7 @@ export async function applyAssignment(
       const assignee = await scopeOfUser(trx, change.assigneeId);
       const access = assignee ? bestAccess(assignee.scope, await conversationMailboxIds(trx, conversationId)) : undefined;
       if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
-        throw new AppError(
-          'conversation.assignee_invalid',
-          400,
-          'the assignee needs reply access to one of the conversation’s mailboxes',
-        );
+        throw new AppError('conversation.assignee_invalid', 400, 'the assignee needs reply access to one of the conversation’s mailboxes');
       }
       // Someone has it now: it leaves "unassigned too long".
       await updateWorkState(trx, conversationId, { assignee_id: change.assigneeId, escalated_at: null }, { at: now });

@@ -57,7 +57,9 @@ export async function escalateUnassigned(db: Kysely<Database>, now: number, hour
         .executeTakeFirst();
       if (Number(marked.numUpdatedRows) === 0) return false;
       await updateWorkState(trx, row.conversation_id, { escalated_at: now }, { at: now });
-      const lead = row.lead_id ? await trx.selectFrom('users').select(['id', 'name']).where('id', '=', row.lead_id).executeTakeFirst() : undefined;
+      const lead = row.lead_id
+        ? await trx.selectFrom('users').select(['id', 'name']).where('id', '=', row.lead_id).executeTakeFirst()
+        : undefined;
       await recordEvent(trx, {
         conversationId: row.conversation_id,
         actorId: null,

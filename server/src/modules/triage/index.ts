@@ -17,8 +17,8 @@ export { type HandoverResult, type HandoverTarget, handOverConversations, openCo
 export {
   grantTeamMailboxAccess,
   listMailboxRoutes,
-  revokeTeamMailboxAccess,
   type RoutingOutcome,
+  revokeTeamMailboxAccess,
   routeNewConversation,
   setMailboxRoute,
 } from './mail-groups.js';

@@ -109,7 +109,7 @@ export async function routeNewConversation(
       .select(['status', 'assignee_id', 'team_id', 'spam'])
       .where('id', '=', input.conversationId)
       .executeTakeFirst();
-    if (!conversation || conversation.status !== 'open' || conversation.spam === 1) return null;
+    if (conversation?.status !== 'open' || conversation.spam === 1) return null;
     if (conversation.assignee_id !== null || conversation.team_id !== null) return null;
 
     const team = await trx

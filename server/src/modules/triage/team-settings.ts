@@ -12,7 +12,7 @@ export type TeamSettings = { leadId: string | null; routing: TeamRouting; openCa
 /** A lead is an active person who is not an auditor (they are told to act on the team's pool). */
 export async function checkLead(trx: Trx, userId: string): Promise<void> {
   const user = await trx.selectFrom('users').select(['role', 'status']).where('id', '=', userId).executeTakeFirst();
-  if (!user || user.status !== 'active' || user.role === 'auditor') {
+  if (user?.status !== 'active' || user.role === 'auditor') {
     throw new AppError('team.lead_invalid', 400, 'the lead must be an active person who is not an auditor');
   }
 }

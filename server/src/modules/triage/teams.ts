@@ -40,7 +40,12 @@ export async function listTeams(db: Kysely<Database>): Promise<Team[]> {
 async function loadTeam(trx: Trx, teamId: string): Promise<Team> {
   const team = await trx.selectFrom('teams').select(teamColumns).where('id', '=', teamId).executeTakeFirst();
   if (!team) throw new AppError('team.not_found', 404, 'no such team');
-  const members = await trx.selectFrom('team_members').select(['team_id', 'user_id', 'away']).where('team_id', '=', teamId).orderBy('user_id').execute();
+  const members = await trx
+    .selectFrom('team_members')
+    .select(['team_id', 'user_id', 'away'])
+    .where('team_id', '=', teamId)
+    .orderBy('user_id')
+    .execute();
   return toTeam(team, members);
 }
 
