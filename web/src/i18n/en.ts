@@ -75,6 +75,7 @@ export const en = {
     noMailboxAdminHint: 'Connect a shared address such as info@ or sales@ to start receiving mail.',
     noMailboxMember: 'No mailbox shared with you yet',
     noMailboxMemberHint: 'Ask an administrator to give you access.',
+    whomToAsk: 'Ask {{names}} to give you access to a mailbox.',
     noTeams: 'No teams yet',
     signOut: 'Sign out',
     signingOut: 'Signing out…',
@@ -100,6 +101,7 @@ export const en = {
     snoozed: 'Snoozed',
     closed: 'Closed',
     spam: 'Spam',
+    escalated: 'Unassigned too long',
   },
   status: {
     open: 'Open',

@@ -11,6 +11,7 @@ import type { LiveCatalogue } from './live.en';
 import type { NotificationsCatalogue } from './notifications.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { SettingsCatalogue } from './settings.en';
+import type { TeamsCatalogue } from './teams.en';
 import type { TriageCatalogue } from './triage.en';
 import type { UsersCatalogue } from './users.en';
 import { zhCN } from './zh-CN';
@@ -32,6 +33,7 @@ declare module 'i18next' {
       triage: TriageCatalogue;
       audit: AuditCatalogue;
       users: UsersCatalogue;
+      teams: TeamsCatalogue;
     };
   }
 }

@@ -32,6 +32,7 @@ export const notificationsEn = {
     'forwarding.external_rule': '{{by}} set up forwarding of {{mailbox}} to {{target}}, outside the company',
     flagged_phone_changed: '{{by}} changed the phone number of {{address}}',
     'automatic_send.stopped': 'Pier stopped automatic mail of {{mailbox}} to {{target}} (mail from {{address}}): a possible mail loop',
+    unassigned_too_long: '“{{subject}}” has waited unassigned for {{hours}} working hours in {{team}}',
     unknown: 'Notification: {{kind}}',
   },
   securityKinds: {

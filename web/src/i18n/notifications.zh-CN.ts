@@ -30,6 +30,7 @@ export const notificationsZhCN: NotificationsCatalogue = {
     'forwarding.external_rule': '{{by}} 设置了将 {{mailbox}} 转发到公司外部地址 {{target}}',
     flagged_phone_changed: '{{by}} 修改了 {{address}} 的电话号码',
     'automatic_send.stopped': 'Pier 已暂停 {{mailbox}} 发往 {{target}} 的自动邮件（由 {{address}} 的来信触发）：疑似邮件回环',
+    unassigned_too_long: '“{{subject}}”在 {{team}} 已 {{hours}} 个工作小时无人认领',
     unknown: '通知：{{kind}}',
   },
   securityKinds: {

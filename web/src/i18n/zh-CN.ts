@@ -72,6 +72,7 @@ export const zhCN: Catalogue = {
     noMailboxAdminHint: '接入 info@、sales@ 等共享邮箱后，即可开始收信。',
     noMailboxMember: '还没有共享给你的邮箱',
     noMailboxMemberHint: '请联系管理员为你开通权限。',
+    whomToAsk: '请联系 {{names}} 为你开通邮箱权限。',
     noTeams: '还没有团队',
     signOut: '退出登录',
     signingOut: '正在退出…',
@@ -97,6 +98,7 @@ export const zhCN: Catalogue = {
     snoozed: '已暂停',
     closed: '已关闭',
     spam: '垃圾邮件',
+    escalated: '未分配超时',
   },
   status: {
     open: '进行中',

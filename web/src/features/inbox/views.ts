@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
 import { AlertIcon, ClosedIcon, OpenIcon, PendingIcon, SnoozeIcon, UnassignedIcon, UserIcon } from '../../ui/icons';
 
-export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam'] as const;
+export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'escalated'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 export const DEFAULT_VIEW: ViewId = 'open';
 
@@ -13,6 +13,7 @@ export const VIEW_ICONS: Record<ViewId, ComponentType> = {
   snoozed: SnoozeIcon,
   closed: ClosedIcon,
   spam: AlertIcon,
+  escalated: AlertIcon,
 };
 
 export function parseView(value: string | null): ViewId {

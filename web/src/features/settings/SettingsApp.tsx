@@ -6,6 +6,8 @@ import { auditEn } from '../../i18n/audit.en';
 import { auditZhCN } from '../../i18n/audit.zh-CN';
 import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
+import { teamsEn } from '../../i18n/teams.en';
+import { teamsZhCN } from '../../i18n/teams.zh-CN';
 import { usersEn } from '../../i18n/users.en';
 import { usersZhCN } from '../../i18n/users.zh-CN';
 import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
@@ -20,6 +22,8 @@ import { ForwardingPage } from './audit/ForwardingPage';
 import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
+import { AccessPage } from './teams/AccessPage';
+import { TeamsPage } from './teams/TeamsPage';
 import { UsersPage } from './users/UsersPage';
 import './settings.css';
 
@@ -38,6 +42,8 @@ i18next.addResourceBundle('en', 'audit', auditEn, true, true);
 i18next.addResourceBundle('zh-CN', 'audit', auditZhCN, true, true);
 i18next.addResourceBundle('en', 'users', usersEn, true, true);
 i18next.addResourceBundle('zh-CN', 'users', usersZhCN, true, true);
+i18next.addResourceBundle('en', 'teams', teamsEn, true, true);
+i18next.addResourceBundle('zh-CN', 'teams', teamsZhCN, true, true);
 
 /**
  * /settings/*: the admin area (admins and super admins; App.tsx checks the role). Auditors
@@ -46,6 +52,7 @@ i18next.addResourceBundle('zh-CN', 'users', usersZhCN, true, true);
 export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t } = useTranslation('settings');
   const { t: tu } = useTranslation('users');
+  const { t: tt } = useTranslation('teams');
   const auditor = session.user.role === 'auditor';
   const { t: tc } = useTranslation('composer');
   const { t: ta } = useTranslation('audit');
@@ -112,6 +119,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   </li>
                 </>
               )}
+              {auditor ? null : (
+                <li>
+                  <Link
+                    to="/settings/teams"
+                    className="nav-item"
+                    aria-current={pathname.startsWith('/settings/teams') ? 'page' : undefined}
+                    data-testid="settings-nav-teams"
+                  >
+                    <UsersIcon />
+                    <span className="nav-label">{tt('nav')}</span>
+                  </Link>
+                </li>
+              )}
               <li>
                 <Link
                   to="/settings/users"
@@ -140,7 +160,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                 ? ta('nav.forwarding')
                 : pathname.startsWith('/settings/users')
                   ? tu('nav')
-                  : t('nav.mailboxes')
+                  : pathname.startsWith('/settings/teams')
+                    ? tt('nav')
+                    : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -163,6 +185,8 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="mailboxes" element={<MailboxesPage />} />
             <Route path="mailboxes/new" element={<AddMailboxPage />} />
             <Route path="mailboxes/:id" element={<EditMailboxPage />} />
+            <Route path="mailboxes/:id/access" element={<AccessPage />} />
+            <Route path="teams" element={<TeamsPage />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
             <Route path="users" element={<UsersPage session={session} />} />

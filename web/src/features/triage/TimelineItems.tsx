@@ -52,8 +52,10 @@ export function TimelineEvent({ item }: { item: EventItem }) {
 type T = ReturnType<typeof useTranslation<'triage'>>['t'];
 
 export function describeEvent(item: EventItem, t: T, language: string): string {
-  const actor = item.actor?.name || t('timeline.someone');
   const d = item.data;
+  // Routing (mail groups) acts without a person: named by the team it routed to.
+  const routedBy = d.via === 'routing' && typeof d.team === 'object' && d.team !== null ? nameOf(d.team) : undefined;
+  const actor = item.actor?.name || (d.via === 'routing' ? t('timeline.routing', { team: routedBy ?? '' }) : t('timeline.someone'));
   switch (item.type) {
     case 'assigned':
       // "Li Wei took this conversation", not "Li Wei assigned this to Li Wei".
@@ -92,6 +94,8 @@ export function describeEvent(item: EventItem, t: T, language: string): string {
       return t('timeline.followed', { actor });
     case 'unfollowed':
       return t('timeline.unfollowed', { actor });
+    case 'escalated':
+      return t('timeline.escalated', { hours: typeof d.hours === 'number' ? d.hours : '', team: str(d.team) });
     default:
       return t('timeline.other', { actor, type: item.type });
   }
