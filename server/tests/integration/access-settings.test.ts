@@ -127,6 +127,14 @@ describe.each(engines)('access and teams settings on %s', (engine) => {
       ['team.member_away', null, null],
       ['mailbox.routing_changed', null, 'Export'],
     ]);
+    expect((await admin.get('/api/mailbox-routes')).body).toEqual({ items: [{ mailboxId: ids.sales, teamId: team.id }] });
+    expect((await admin.request('PUT', `/api/mailboxes/${ids.sales}/route`, { json: { teamId: null } })).status).toBe(204);
+    expect((await admin.get('/api/mailbox-routes')).body).toEqual({ items: [] });
+    expect((await appended()).map((r) => [r.action, r.details.before, r.details.after])).toEqual([
+      ['mailbox.routing_changed', 'Export', null],
+    ]);
+    expect((await admin.request('PUT', `/api/mailboxes/${ids.sales}/route`, { json: { teamId: team.id } })).status).toBe(204);
+    await appended();
   });
 
   it('agents change no access, team or routing — even with a manage grant — and learn nothing from the refusals', async () => {

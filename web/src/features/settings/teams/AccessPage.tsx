@@ -83,7 +83,11 @@ export function AccessPage() {
           className="input"
           data-testid="mailbox-route"
           value={routeTeamId}
-          onChange={(e) => change.mutate(() => teamsApi.setRoute(id, e.target.value || null))}
+          onChange={(e) => {
+            // Read now: the controlled select shows the stored route again until the refetch.
+            const teamId = e.target.value || null;
+            change.mutate(() => teamsApi.setRoute(id, teamId));
+          }}
         >
           <option value="">{t('access.noRoute')}</option>
           {teams.data?.items.map((item) => (
