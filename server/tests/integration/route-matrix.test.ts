@@ -129,6 +129,17 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/teams': 'SA',
   'PATCH /api/teams/:teamId': 'SA',
   'DELETE /api/teams/:teamId': 'SA',
+  // Mail groups and access (decision 0034): admins change access and routing; "away" is checked by the handler
+  // (admin, the member, the lead); whom to ask is for everyone signed in.
+  'PUT /api/teams/:teamId/away': 'SAGO',
+  'GET /api/mailboxes/:id/access': 'SA',
+  'PUT /api/mailboxes/:id/access/:userId': 'SA',
+  'DELETE /api/mailboxes/:id/access/:userId': 'SA',
+  'POST /api/mailboxes/:id/access/teams': 'SA',
+  'DELETE /api/mailboxes/:id/access/teams/:teamId': 'SA',
+  'PUT /api/mailboxes/:id/route': 'SA',
+  'GET /api/mailbox-routes': 'SA',
+  'GET /api/access/whom-to-ask': everyone,
   'GET /api/notifications': everyone,
   'POST /api/notifications/read': everyone,
   // The audit trail (decision 0010): admins and the read-only auditor; reports are made by auditors too.
@@ -277,6 +288,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'PUT /api/contacts/:id/phone': { body: () => ({ phone: null }) },
     'PATCH /api/teams/:teamId': { params: fresh.team, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
     'DELETE /api/teams/:teamId': { params: fresh.team },
+    'DELETE /api/mailboxes/:id/access/teams/:teamId': { params: async () => ({ id: ids.mailbox ?? '', ...(await fresh.team()) }) },
   };
 
   /** The value of a path parameter when the route's setup names none. */
@@ -284,6 +296,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'userId') return users.target;
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
     if (name === 'passkeyId') return 'no-such-passkey';
+    if (name === 'teamId') return 'no-such-team';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {
