@@ -55,6 +55,8 @@ import { SLA_EVALUATE_JOB, slaJobHandlers, slaSubscribers, type TeamLeadsOf } fr
 import { startSyncSupervisor } from './modules/sync/index.js';
 import {
   conversationsWorkedOnByTeam,
+  ESCALATE_UNASSIGNED_JOB,
+  escalateUnassigned,
   recordReopened,
   triageSubscribers,
   WAKE_SNOOZED_JOB,
@@ -122,7 +124,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
-    ...triageSubscribers(workspace.db),
+    ...triageSubscribers(workspace.db, workspace.clock),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
     ...slaSubscribers(slaDeps(workspace)),
@@ -337,6 +339,15 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             },
           }),
           defineJob({
+            name: ESCALATE_UNASSIGNED_JOB,
+            payload: z.null(),
+            // "Nothing missed" (decision 0034): counted in each mailbox's working hours.
+            run: async () => {
+              const escalated = await escalateUnassigned(db, clock.now(), (mailboxId) => businessHoursOfMailbox(db, mailboxId));
+              if (escalated > 0) logger.info({ escalated }, 'conversations escalated as unassigned too long');
+            },
+          }),
+          defineJob({
             name: 'audit.sieve-scan',
             payload: z.null(),
             run: async () => {
@@ -360,6 +371,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
           { name: RULES_SCHEDULE, everyMs: 5 * 60_000 },
           { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
+          { name: ESCALATE_UNASSIGNED_JOB, everyMs: 5 * 60_000 },
           { name: 'audit.sieve-scan', everyMs: 24 * 60 * 60_000 },
           { name: 'audit.quarterly-report', everyMs: 24 * 60 * 60_000 },
         ],

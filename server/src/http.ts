@@ -34,7 +34,7 @@ import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
-import { type HostGuard, listSessionMailboxes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
+import { type HostGuard, listSessionMailboxes, mailboxAccessRoutes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { deliveryStates, outboxRoutes, settleAwaitingApproval } from './modules/outbox/index.js';
 import { type PushSender, pushRoutes } from './modules/push/index.js';
@@ -166,6 +166,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     onChange: options.onMailboxesChanged,
     deleteMail: deleteMailOnlyIn,
   });
+  await app.register(mailboxAccessRoutes, { db: options.db });
   await app.register(conversationRoutes, { db: options.db, engine: options.engine });
   await app.register(importRoutes, {
     db: options.db,

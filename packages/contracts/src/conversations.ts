@@ -41,7 +41,7 @@ export const ConversationListQuerySchema = z.object({
   q: z.string().trim().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Sidebar view (see triage.ts conversationViews); without one, every status except spam. */
-  view: z.enum(['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'automated']).optional(),
+  view: z.enum(['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'automated', 'escalated']).optional(),
   tag: z.string().trim().max(40).optional(),
   /** Team id. */
   team: z.string().max(64).optional(),

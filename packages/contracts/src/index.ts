@@ -9,6 +9,7 @@ export * from './fraud.js';
 export * from './health.js';
 export * from './live.js';
 export * from './mail-category.js';
+export * from './mailbox-access.js';
 export * from './mailbox-settings.js';
 export * from './mailboxes.js';
 export * from './outbox.js';

@@ -8,7 +8,7 @@ import { ConversationStatusSchema } from './conversations.js';
  * on the conversation's timeline in the same transaction.
  */
 /** `automated`: open conversations of machine mail (bulk, auto-replies, bounces, notifications; decision 0031). */
-export const conversationViews = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'automated'] as const;
+export const conversationViews = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'spam', 'automated', 'escalated'] as const;
 export const ConversationViewSchema = z.enum(conversationViews);
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 
@@ -107,20 +107,51 @@ export const ViewCountsSchema = z.object({
 });
 export type ViewCounts = z.infer<typeof ViewCountsSchema>;
 
-export const TeamSchema = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) });
+/** How a team's mailboxes hand a new conversation to an agent (decision 0034). */
+export const teamRoutingModes = ['manual', 'round_robin', 'least_open'] as const;
+export const TeamRoutingSchema = z.enum(teamRoutingModes);
+export type TeamRouting = z.infer<typeof TeamRoutingSchema>;
+
+export const TeamSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  memberIds: z.array(z.string()),
+  /** Members marked away: routing skips them. */
+  awayIds: z.array(z.string()),
+  /** Told when a routed conversation stays unassigned too long. */
+  leadId: z.string().nullable(),
+  routing: TeamRoutingSchema,
+  /** Routing gives an agent at most this many open conversations; null: no cap. */
+  openCap: z.number().int().nullable(),
+  /** Working hours a routed conversation may wait unassigned before the lead is told; null: never. */
+  escalateAfterHours: z.number().int().nullable(),
+});
 export const TeamListSchema = z.object({ items: z.array(TeamSchema) });
+const teamSettings = {
+  leadId: z.string().min(1).max(64).nullable(),
+  routing: TeamRoutingSchema,
+  openCap: z.number().int().min(1).max(10_000).nullable(),
+  escalateAfterHours: z.number().int().min(1).max(1000).nullable(),
+};
 export const CreateTeamRequestSchema = z.object({
   name: z.string().trim().min(1).max(60),
   memberIds: z.array(z.string().min(1).max(64)).max(500).default([]),
+  leadId: teamSettings.leadId.optional(),
+  routing: teamSettings.routing.optional(),
+  openCap: teamSettings.openCap.optional(),
+  escalateAfterHours: teamSettings.escalateAfterHours.optional(),
 });
-/** Rename a team and/or set its members (the whole list); each change is audited. */
+/** Rename a team, set its members (the whole list), lead, routing, cap or escalation; each change is audited. */
 export const UpdateTeamRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(60),
     memberIds: z.array(z.string().min(1).max(64)).max(500),
+    ...teamSettings,
   })
   .partial()
-  .refine((v) => v.name !== undefined || v.memberIds !== undefined, { message: 'name or memberIds' });
+  .refine((v) => Object.values(v).some((value) => value !== undefined), { message: 'nothing to change' });
+/** PUT /api/teams/:teamId/away — marks one member away (routing skips them) or back. */
+export const TeamAwayRequestSchema = z.object({ userId: z.string().min(1).max(64), away: z.boolean() });
 export const TeamIdParamsSchema = z.object({ teamId: z.string().min(1).max(64) });
 export type Team = z.infer<typeof TeamSchema>;
 

@@ -18,6 +18,7 @@ import * as m0031 from './migrations/0031_mail_categories_auto_reply.js';
 import * as m0033 from './migrations/0033_rules.js';
 import * as m0035 from './migrations/0035_mailbox_settings.js';
 import * as m0036 from './migrations/0036_conversation_sla.js';
+import * as m0037 from './migrations/0037_mail_groups.js';
 import * as m0039 from './migrations/0039_fraud_trust.js';
 import * as m0042 from './migrations/0042_web_push.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0033_rules': m0033,
   '0035_mailbox_settings': m0035,
   '0036_conversation_sla': m0036,
+  '0037_mail_groups': m0037,
   '0039_fraud_trust': m0039,
   '0042_web_push': m0042,
   '0046_sync_progress': m0046,

@@ -76,6 +76,8 @@ const owners: Record<Table, Owner> = {
   team_members: 'triage',
   conversation_followers: 'triage',
   conversation_merges: 'triage',
+  mailbox_routes: 'triage',
+  conversation_routing: 'triage',
   audit_log: 'audit',
   audit_chain: 'audit',
   audit_reports: 'audit',
@@ -242,6 +244,12 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['conversations', 'conversation_mailboxes', 'conversation_messages', 'messages', 'outbox_messages'],
     why: 'the SLA clock reads a conversation, its messages and whether a reply was sent by a person, in one query each',
+  },
+  {
+    module: 'mailboxes',
+    use: 'read',
+    tables: ['users'],
+    why: 'Settings → mailboxes → access names the people with a grant, and a grant names its person in the audit record',
   },
   {
     module: 'mailboxes',

@@ -139,6 +139,17 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/teams': 'SA',
   'PATCH /api/teams/:teamId': 'SA',
   'DELETE /api/teams/:teamId': 'SA',
+  // Mail groups and access (decision 0034): admins change access and routing; "away" is checked by the handler
+  // (admin, the member, the lead); whom to ask is for everyone signed in.
+  'PUT /api/teams/:teamId/away': 'SAGO',
+  'GET /api/mailboxes/:id/access': 'SA',
+  'PUT /api/mailboxes/:id/access/:userId': 'SA',
+  'DELETE /api/mailboxes/:id/access/:userId': 'SA',
+  'POST /api/mailboxes/:id/access/teams': 'SA',
+  'DELETE /api/mailboxes/:id/access/teams/:teamId': 'SA',
+  'PUT /api/mailboxes/:id/route': 'SA',
+  'GET /api/mailbox-routes': 'SA',
+  'GET /api/access/whom-to-ask': everyone,
   'GET /api/notifications': everyone,
   'POST /api/notifications/read': everyone,
   // Web Push: each person's own devices and choices (auditors too, decision 0037).
@@ -313,6 +324,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'DELETE /api/rules/:id': { params: fresh.pierRule },
     'POST /api/rules/reorder': { body: () => ({ ids: [ids.rule] }) },
     'POST /api/rules/preview': { body: () => ({ mailboxId: ids.mailbox, rule: pierRuleBody() }) },
+    'DELETE /api/mailboxes/:id/access/teams/:teamId': { params: async () => ({ id: ids.mailbox ?? '', ...(await fresh.team()) }) },
   };
 
   /** The value of a path parameter when the route's setup names none. */
@@ -320,6 +332,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'userId') return users.target;
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
     if (name === 'passkeyId') return 'no-such-passkey';
+    if (name === 'teamId') return 'no-such-team';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {

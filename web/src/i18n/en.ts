@@ -75,6 +75,7 @@ export const en = {
     noMailboxAdminHint: 'Connect a shared address such as info@ or sales@ to start receiving mail.',
     noMailboxMember: 'No mailbox shared with you yet',
     noMailboxMemberHint: 'Ask an administrator to give you access.',
+    whomToAsk: 'Ask {{names}} to give you access to a mailbox.',
     noTeams: 'No teams yet',
     signOut: 'Sign out',
     signingOut: 'Signing out…',
@@ -101,6 +102,7 @@ export const en = {
     closed: 'Closed',
     spam: 'Spam',
     automated: 'Automated mail',
+    escalated: 'Unassigned too long',
   },
   status: {
     open: 'Open',
@@ -249,6 +251,11 @@ export const en = {
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',
+      lead_invalid: 'The lead must be an active colleague who is not an auditor.',
+      member_not_found: 'That person is not in the team any more.',
+    },
+    mailbox_access: {
+      not_found: 'That person has no access to this mailbox any more.',
     },
     fraud: {
       assessment_not_found: 'That mail has no fraud assessment in this conversation.',

@@ -16,6 +16,7 @@ import type { PushCatalogue } from './push.en';
 import type { ReadingCatalogue } from './reading.en';
 import type { RulesCatalogue } from './rules.en';
 import type { SettingsCatalogue } from './settings.en';
+import type { TeamsCatalogue } from './teams.en';
 import type { TriageCatalogue } from './triage.en';
 import type { UsersCatalogue } from './users.en';
 import { zhCN } from './zh-CN';
@@ -42,6 +43,7 @@ declare module 'i18next' {
       autoReply: AutoReplyCatalogue;
       rules: RulesCatalogue;
       push: PushCatalogue;
+      teams: TeamsCatalogue;
     };
   }
 }

@@ -34,6 +34,7 @@ export const notificationsEn = {
     'automatic_send.stopped': 'Pier stopped automatic mail of {{mailbox}} to {{target}} (mail from {{address}}): a possible mail loop',
     sla_warning: 'Reply due soon: “{{subject}}” (80 % of the reply time used)',
     sla_breached: 'Reply overdue: “{{subject}}”',
+    unassigned_too_long: '“{{subject}}” has waited unassigned for {{hours}} working hours in {{team}}',
     unknown: 'Notification: {{kind}}',
   },
   securityKinds: {

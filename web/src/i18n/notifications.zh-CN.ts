@@ -32,6 +32,7 @@ export const notificationsZhCN: NotificationsCatalogue = {
     'automatic_send.stopped': 'Pier 已暂停 {{mailbox}} 发往 {{target}} 的自动邮件（由 {{address}} 的来信触发）：疑似邮件回环',
     sla_warning: '即将到期：“{{subject}}”（回复时限已用 80%）',
     sla_breached: '回复已超时：“{{subject}}”',
+    unassigned_too_long: '“{{subject}}”在 {{team}} 已 {{hours}} 个工作小时无人认领',
     unknown: '通知：{{kind}}',
   },
   securityKinds: {

@@ -72,6 +72,7 @@ export const zhCN: Catalogue = {
     noMailboxAdminHint: '接入 info@、sales@ 等共享邮箱后，即可开始收信。',
     noMailboxMember: '还没有共享给你的邮箱',
     noMailboxMemberHint: '请联系管理员为你开通权限。',
+    whomToAsk: '请联系 {{names}} 为你开通邮箱权限。',
     noTeams: '还没有团队',
     signOut: '退出登录',
     signingOut: '正在退出…',
@@ -98,6 +99,7 @@ export const zhCN: Catalogue = {
     closed: '已关闭',
     spam: '垃圾邮件',
     automated: '自动邮件',
+    escalated: '未分配超时',
   },
   status: {
     open: '进行中',
@@ -244,6 +246,11 @@ export const zhCN: Catalogue = {
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',
+      lead_invalid: '负责人必须是在职同事，且不能是审计员。',
+      member_not_found: '此人已不在该团队中。',
+    },
+    mailbox_access: {
+      not_found: '此人已没有该邮箱的权限。',
     },
     fraud: {
       assessment_not_found: '这个对话中没有这封邮件的欺诈检查结果。',

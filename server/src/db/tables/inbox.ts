@@ -15,6 +15,25 @@ export interface InboxTables {
   conversation_followers: ConversationFollowersTable;
   conversation_merges: ConversationMergesTable;
   notifications: NotificationsTable;
+  mailbox_routes: MailboxRoutesTable;
+  conversation_routing: ConversationRoutingTable;
+}
+
+/** 0037: the team a mailbox hands its new conversations to (a mail group). */
+export interface MailboxRoutesTable {
+  mailbox_id: string;
+  team_id: string;
+}
+
+/** 0037: one row per routed conversation: routed once, escalated once. */
+export interface ConversationRoutingTable {
+  conversation_id: string;
+  mailbox_id: string;
+  team_id: string | null;
+  /** Who routing picked; null: left in the team's pool (manual, everyone away or at the cap). */
+  assignee_id: string | null;
+  routed_at: number;
+  escalated_at: number | null;
 }
 
 /** A system event on a conversation's timeline ("assigned to Li Wei"), written with the change itself. */
@@ -56,11 +75,25 @@ export interface TeamsTable {
   id: string;
   name: string;
   created_at: number;
+  /** 0037: who is told when a conversation waits too long (decision 0034). */
+  lead_id: Generated<string | null>;
+  /** 0037: how new conversations of its mailboxes find an agent. */
+  routing: Generated<'manual' | 'round_robin' | 'least_open'>;
+  /** 0037: at most this many open conversations per agent from routing; null: no cap. */
+  open_cap: Generated<number | null>;
+  /** 0037: working hours a routed conversation may stay unassigned before the lead is told; null: never. */
+  escalate_after_hours: Generated<number | null>;
+  /** 0037: the member round-robin gave the last conversation to. */
+  rr_cursor: Generated<string | null>;
+  /** 0037: bumped first in every routing transaction: the row lock that serialises routing per team. */
+  routing_seq: Generated<number>;
 }
 
 export interface TeamMembersTable {
   team_id: string;
   user_id: string;
+  /** 0037: 1 while the member is away: routing skips them. */
+  away: Generated<number>;
 }
 
 export interface ConversationFollowersTable {
@@ -93,4 +126,6 @@ export interface ConversationTriageColumns {
   snoozed_until: number | null;
   /** 1 when every copy of every message was seen only in a Spam folder: shown in the Spam view only. */
   spam: Generated<number>;
+  /** 0037: when triage escalated it as unassigned too long (cleared when someone is assigned). */
+  escalated_at: Generated<number | null>;
 }

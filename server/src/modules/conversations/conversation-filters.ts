@@ -16,6 +16,8 @@ export type ConversationFilter = {
   /** null: unassigned; a list: any of these users. */
   assignees?: string[] | null;
   teamId?: string;
+  /** Only conversations triage escalated as unassigned too long (decision 0034). */
+  escalated?: boolean;
   tagNames: string[];
   spam: boolean;
   /** Message-level filters: some message of the conversation must match all of them. */
@@ -84,6 +86,7 @@ export function conversationMatches(eb: ExpressionBuilder<Database, 'conversatio
   if (f.teamId !== undefined) parts.push(eb('conversations.team_id', '=', f.teamId));
   if (f.kind === 'people') parts.push(eb.or([eb('conversations.category', 'is', null), eb('conversations.category', '=', 'person')]));
   else if (f.kind === 'machine') parts.push(eb('conversations.category', 'in', [...MACHINE_CATEGORIES]));
+  if (f.escalated) parts.push(eb('conversations.escalated_at', 'is not', null));
   if (f.ids !== undefined) parts.push(eb('conversations.id', 'in', f.ids.length > 0 ? f.ids : ['']));
   for (const mailboxes of [...(f.mailboxIds === 'all' ? [] : [f.mailboxIds]), ...f.mailboxFilters]) {
     parts.push(

@@ -14,7 +14,7 @@ import {
   selectUserNames,
 } from './conversation-queries.js';
 
-export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam' | 'automated';
+export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam' | 'automated' | 'escalated';
 
 export type ListOptions = {
   /** Mailboxes the reader may read ('all' for admins), already narrowed to `mailboxId` when one was asked for. */
@@ -46,6 +46,7 @@ const viewStatuses: Record<ConversationView, ConversationStatus[]> = {
   closed: ['closed'],
   spam: [],
   automated: ['open'],
+  escalated: ['open'],
 };
 
 /** The team's queues leave machine mail out; it waits in its own view (decision 0031). */
@@ -75,7 +76,7 @@ export async function listConversations(
   }
 
   let assignees: string[] | null | undefined;
-  if (view === 'unassigned' || options.assignee === 'none') assignees = null;
+  if (view === 'unassigned' || view === 'escalated' || options.assignee === 'none') assignees = null;
   const wanted = [
     ...(view === 'mine' ? [options.userId] : []),
     ...(options.assignee && options.assignee !== 'none' ? [options.assignee === 'me' ? options.userId : options.assignee] : []),
@@ -94,6 +95,7 @@ export async function listConversations(
     statuses,
     ...(assignees !== undefined ? { assignees } : {}),
     ...(options.teamId ? { teamId: options.teamId } : {}),
+    ...(view === 'escalated' ? { escalated: true } : {}),
     tagNames: [...new Set([...(options.tag ? [options.tag.toLowerCase()] : []), ...f.tag])],
     spam: view === 'spam',
     ...(view && viewKinds[view] ? { kind: viewKinds[view] } : {}),

@@ -9,7 +9,9 @@ type Db = Kysely<Database> | Transaction<Database>;
  * (decision 0011) through these functions and records its event in the same transaction; this
  * module owns the row.
  */
-export type WorkState = Partial<Pick<ConversationsTable, 'assignee_id' | 'team_id' | 'status' | 'snoozed_until' | 'priority'>>;
+export type WorkState = Partial<Pick<ConversationsTable, 'assignee_id' | 'team_id' | 'status' | 'snoozed_until' | 'priority'>> & {
+  escalated_at?: number | null;
+};
 
 /**
  * Changes the work state of one conversation; `when` makes it conditional on the state read

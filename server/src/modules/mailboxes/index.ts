@@ -1,7 +1,15 @@
+export { mailboxAccessRoutes } from './access-routes.js';
 export { classifyConnectionError, connectionErrorMessage } from './connection-errors.js';
 export { testMailboxConnection } from './connection-test.js';
 export { type ConnectTarget, createImapClient, createSmtpTransport, PIER_CLIENT_INFO, providerSavesSentMail } from './connections.js';
 export { createHostGuard, type HostGuard, type PrivateHostAllowance, PrivateHostError, resolveAllowedHost } from './host-guard.js';
+export {
+  grantMailboxAccess,
+  grantMailboxAccessIn,
+  listMailboxAccess,
+  revokeMailboxAccess,
+  revokeMailboxAccessIn,
+} from './mailbox-access.js';
 export {
   findMailboxByAddress,
   findMailboxById,
@@ -12,7 +20,6 @@ export {
 export {
   createMailbox,
   findReceivingMailbox,
-  grantMailboxAccess,
   hasImapSettings,
   listMailboxes,
   listSessionMailboxes,

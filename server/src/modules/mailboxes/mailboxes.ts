@@ -5,7 +5,6 @@ import {
   CreateMailboxSchema,
   findPreset,
   type Mailbox,
-  type MailboxAccess,
   type MailboxDetail,
   mailboxPurposes,
   type SessionInfo,
@@ -27,7 +26,6 @@ import {
   selectMailboxesInScope,
   selectMailboxesWithCounts,
   updateMailboxRow,
-  upsertMailboxAccess,
 } from './mailbox-queries.js';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -249,31 +247,6 @@ export function syncFolderRoles(row: Pick<MailboxRow, 'sync_folders'>): ('inbox'
   return Array.isArray(roles)
     ? roles.filter((r): r is 'inbox' | 'sent' | 'spam' => r === 'inbox' || r === 'sent' || r === 'spam')
     : ['inbox'];
-}
-
-export async function grantMailboxAccess(
-  db: Kysely<Database>,
-  userId: string,
-  mailboxId: string,
-  access: MailboxAccess,
-  actor: AuditActor = systemActor,
-) {
-  await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('mailbox_access')
-      .select('access')
-      .where('user_id', '=', userId)
-      .where('mailbox_id', '=', mailboxId)
-      .executeTakeFirst();
-    await upsertMailboxAccess(trx, { user_id: userId, mailbox_id: mailboxId, access });
-    await recordAuditBy(trx, actor, {
-      action: 'mailbox_access.granted',
-      targetType: 'user',
-      targetId: userId,
-      mailboxId,
-      details: { access, previous: before?.access ?? null },
-    });
-  });
 }
 
 /** One record per kind of change: pausing is told apart from editing; secrets are named, never recorded. */

@@ -48,3 +48,18 @@ export async function completeSetup(db: Kysely<Database>, input: SetupRequest): 
     throw error;
   }
 }
+
+/**
+ * The names of the people who can give mailbox access (active admins and super admins), for an agent
+ * who has none: names only, no address, role or anything else about them (decision 0034).
+ */
+export async function whomToAskForAccess(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('name')
+    .where('role', 'in', ['super_admin', 'admin'])
+    .where('status', '=', 'active')
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.name);
+}

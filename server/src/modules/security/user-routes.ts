@@ -9,6 +9,7 @@ import {
   SessionInfoSchema,
   TokenPasswordRequestSchema,
   UserAdminListSchema,
+  WhomToAskSchema,
 } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { findUserById } from '../workspace/index.js';
 import { inviteWithLink, requestPasswordReset, resetLinkByAdmin } from './account-links.js';
+import { whomToAskForAccess } from './accounts.js';
 import { apiActorOf, requireAuth } from './guard.js';
 import { admins, clientOf, type SecurityRouteKit } from './route-support.js';
 import { openSession } from './sign-in.js';
@@ -35,6 +37,11 @@ export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, o
     { config: { access: { roles: [...admins, 'auditor'] } }, schema: { response: { 200: UserAdminListSchema } } },
     async () => listUsersForAdmin(db),
   );
+
+  // Any signed-in user: an agent without a mailbox learns whom to ask, by name, and nothing else.
+  app.get('/api/access/whom-to-ask', { config: { access: {} }, schema: { response: { 200: WhomToAskSchema } } }, async () => ({
+    names: await whomToAskForAccess(db),
+  }));
 
   app.post(
     '/api/users/invitations',

@@ -40,55 +40,65 @@ export async function assignConversation(
   change: { assigneeId?: string | null | undefined; teamId?: string | null | undefined },
 ): Promise<void> {
   await conversationAccess(db, actor.scope, conversationId, 'reply');
-  await db.transaction().execute(async (trx) => {
-    const conversation = await loadConversation(trx, conversationId);
-    const now = Date.now();
-    if (change.assigneeId !== undefined && change.assigneeId !== conversation.assignee_id) {
-      if (change.assigneeId === null) {
-        const previous = conversation.assignee_id ? await personName(trx, conversation.assignee_id) : null;
-        await updateWorkState(trx, conversationId, { assignee_id: null }, { at: now });
-        await recordEvent(trx, {
-          conversationId,
-          actorId: actor.id,
-          type: 'unassigned',
-          data: { previous: previous ? { id: conversation.assignee_id, name: previous } : null },
+  await db.transaction().execute((trx) => applyAssignment(trx, actor, conversationId, change, Date.now()));
+}
+
+/**
+ * The assignment itself, in the caller's transaction: the one writer of assignee and team, so a
+ * person's change and routing (mail groups, decision 0034) record the same events, notifications
+ * and escalation reset. `by.id` null: Pier did it (routing), named `by.name` in the notification.
+ */
+export async function applyAssignment(
+  trx: Transaction<Database>,
+  by: { id: string | null; name: string; via?: 'routing' },
+  conversationId: string,
+  change: { assigneeId?: string | null | undefined; teamId?: string | null | undefined },
+  now: number,
+): Promise<void> {
+  const conversation = await loadConversation(trx, conversationId);
+  const via = by.via ? { via: by.via } : {};
+  if (change.assigneeId !== undefined && change.assigneeId !== conversation.assignee_id) {
+    if (change.assigneeId === null) {
+      const previous = conversation.assignee_id ? await personName(trx, conversation.assignee_id) : null;
+      await updateWorkState(trx, conversationId, { assignee_id: null }, { at: now });
+      await recordEvent(trx, {
+        conversationId,
+        actorId: by.id,
+        type: 'unassigned',
+        data: { previous: previous ? { id: conversation.assignee_id, name: previous } : null, ...via },
+      });
+    } else {
+      const assignee = await scopeOfUser(trx, change.assigneeId);
+      const access = assignee ? bestAccess(assignee.scope, await conversationMailboxIds(trx, conversationId)) : undefined;
+      if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
+        throw new AppError('conversation.assignee_invalid', 400, 'the assignee needs reply access to one of the conversation’s mailboxes');
+      }
+      // Someone has it now: it leaves "unassigned too long".
+      await updateWorkState(trx, conversationId, { assignee_id: change.assigneeId, escalated_at: null }, { at: now });
+      await recordEvent(trx, {
+        conversationId,
+        actorId: by.id,
+        type: 'assigned',
+        data: { assignee: { id: change.assigneeId, name: assignee.name }, ...via },
+      });
+      if (change.assigneeId !== by.id) {
+        await notify(trx, {
+          userId: change.assigneeId,
+          kind: 'assigned',
+          data: { conversationId, subject: conversation.subject, by: { id: by.id, name: by.name }, ...via },
         });
-      } else {
-        const assignee = await scopeOfUser(trx, change.assigneeId);
-        const access = assignee ? bestAccess(assignee.scope, await conversationMailboxIds(trx, conversationId)) : undefined;
-        if (!assignee || assignee.role === 'auditor' || !includesAccess(access, 'reply')) {
-          throw new AppError(
-            'conversation.assignee_invalid',
-            400,
-            'the assignee needs reply access to one of the conversation’s mailboxes',
-          );
-        }
-        await updateWorkState(trx, conversationId, { assignee_id: change.assigneeId }, { at: now });
-        await recordEvent(trx, {
-          conversationId,
-          actorId: actor.id,
-          type: 'assigned',
-          data: { assignee: { id: change.assigneeId, name: assignee.name } },
-        });
-        if (change.assigneeId !== actor.id) {
-          await notify(trx, {
-            userId: change.assigneeId,
-            kind: 'assigned',
-            data: { conversationId, subject: conversation.subject, by: { id: actor.id, name: actor.name } },
-          });
-        }
       }
     }
-    if (change.teamId !== undefined && change.teamId !== conversation.team_id) {
-      let team: { id: string; name: string } | null = null;
-      if (change.teamId !== null) {
-        team = (await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', change.teamId).executeTakeFirst()) ?? null;
-        if (!team) throw new AppError('team.not_found', 404, 'no such team');
-      }
-      await updateWorkState(trx, conversationId, { team_id: change.teamId }, { at: now });
-      await recordEvent(trx, { conversationId, actorId: actor.id, type: 'team', data: { team } });
+  }
+  if (change.teamId !== undefined && change.teamId !== conversation.team_id) {
+    let team: { id: string; name: string } | null = null;
+    if (change.teamId !== null) {
+      team = (await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', change.teamId).executeTakeFirst()) ?? null;
+      if (!team) throw new AppError('team.not_found', 404, 'no such team');
     }
-  });
+    await updateWorkState(trx, conversationId, { team_id: change.teamId }, { at: now });
+    await recordEvent(trx, { conversationId, actorId: by.id, type: 'team', data: { team, ...via } });
+  }
 }
 
 /** open / pending / closed, or snoozed until a time in the future (a job reopens it then). */

@@ -21,7 +21,8 @@ export type ConversationEventType =
   /** A rule marked the conversation as spam (data.rule). */
   | 'spam'
   /** What a rule did outside the work state, or why it did not act (data.rule, decision 0032). */
-  | 'rule';
+  | 'rule'
+  | 'escalated';
 
 /** Always called inside the transaction of the change it records. */
 export async function recordEvent(

@@ -38,6 +38,7 @@ import {
   setConversationStatus,
   setFollowing,
 } from './actions.js';
+import { mailGroupRoutes } from './mail-group-routes.js';
 import { conversationPeople } from './people.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';
 import { listNotesAndEvents, triageState } from './timeline.js';
@@ -60,6 +61,7 @@ export const triageRoutes: FastifyPluginAsyncZod<{
   /** Called after a change commits (live updates to other browsers). */
   onChanged?: ((conversationId: string) => void) | undefined;
 }> = async (app, { db, onChanged }) => {
+  await app.register(mailGroupRoutes, { db });
   const params = ConversationIdParamsSchema;
   const changed = (id: string) => onChanged?.(id);
 

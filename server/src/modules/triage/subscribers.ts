@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { setSpamFlag } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { notify } from '../notifications/index.js';
+import { routeNewConversation } from './mail-groups.js';
 
 /**
  * Marks a conversation as spam when every copy of every one of its messages
@@ -37,8 +39,19 @@ export async function refreshSpamFlag(db: Kysely<Database>, conversationId: stri
 }
 
 /** Subscribers of the triage domain to message.received (registered in compose.ts eventSubscribers()). */
-export function triageSubscribers(db: Kysely<Database>): EventSubscriber[] {
+export function triageSubscribers(db: Kysely<Database>, clock: Clock = systemClock): EventSubscriber[] {
   return [
+    // Mail groups (decision 0034): a customer's new conversation goes to the mailbox's team and, by
+    // its mode, to an agent. Imported archives are history, not new work: never routed.
+    defineSubscriber({
+      name: 'triage.route-new-conversation',
+      event: 'message.received',
+      key: (e) => e.conversationId,
+      run: async (e) => {
+        if (e.direction !== 'in' || e.source === 'import') return;
+        await routeNewConversation(db, { conversationId: e.conversationId, mailboxId: e.mailboxId }, clock.now());
+      },
+    }),
     defineSubscriber({
       name: 'triage.classify-spam',
       event: 'message.received',

@@ -58,6 +58,7 @@ export async function viewCounts(
     closed: { ...base, statuses: ['closed'] },
     spam: { ...base, statuses: [], spam: true },
     automated: { ...base, kind: 'machine' },
+    escalated: { ...base, assignees: null, escalated: true },
   };
   const mailboxRows =
     scope === 'all' ? (await db.selectFrom('mailboxes').select('id').orderBy('address').execute()).map((m) => m.id) : scope;

@@ -12,6 +12,7 @@ import { triageApi, triageKeys } from '../triage/api';
 import '../triage/i18n';
 import '../triage/triage.css';
 import { VIEW_ICONS, VIEW_IDS, type ViewId } from './views';
+import { WhomToAsk } from './WhomToAsk';
 
 type Props = {
   session: SessionInfo;
@@ -107,7 +108,7 @@ export function Sidebar({ session, view, mailboxId, tag = null, team = null, hre
           {mailboxes.length === 0 ? (
             <p className="nav-empty" data-testid="mailbox-empty">
               <strong>{isAdmin ? t('shell.noMailboxAdmin') : t('shell.noMailboxMember')}</strong>
-              {isAdmin ? t('shell.noMailboxAdminHint') : t('shell.noMailboxMemberHint')}
+              {isAdmin ? t('shell.noMailboxAdminHint') : <WhomToAsk />}
               {isAdmin ? (
                 <Link
                   to="/settings/mailboxes/new"

@@ -2,7 +2,7 @@ import type { ComponentType } from 'react';
 import { AlertIcon, AutomatedIcon, ClosedIcon, OpenIcon, PendingIcon, SnoozeIcon, UnassignedIcon, UserIcon } from '../../ui/icons';
 
 /** `automated`: machine mail (newsletters, auto-replies, bounces, notifications) waits here, not in the team's queues. */
-export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'automated', 'spam'] as const;
+export const VIEW_IDS = ['unassigned', 'mine', 'open', 'pending', 'snoozed', 'closed', 'automated', 'spam', 'escalated'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 export const DEFAULT_VIEW: ViewId = 'open';
 
@@ -15,6 +15,7 @@ export const VIEW_ICONS: Record<ViewId, ComponentType> = {
   closed: ClosedIcon,
   automated: AutomatedIcon,
   spam: AlertIcon,
+  escalated: AlertIcon,
 };
 
 export function parseView(value: string | null): ViewId {

@@ -42,6 +42,8 @@ export function describeNotification(n: Notification, t: TFunction<'notification
     mailbox: text(d.mailbox) ?? '',
     target: text(d.target) ?? '',
     address: text(d.address) ?? '',
+    team: text(d.team) ?? '',
+    hours: typeof d.hours === 'number' ? d.hours : '',
   });
 }
 

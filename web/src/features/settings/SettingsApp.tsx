@@ -9,6 +9,8 @@ import { rulesEn } from '../../i18n/rules.en';
 import { rulesZhCN } from '../../i18n/rules.zh-CN';
 import { settingsEn } from '../../i18n/settings.en';
 import { settingsZhCN } from '../../i18n/settings.zh-CN';
+import { teamsEn } from '../../i18n/teams.en';
+import { teamsZhCN } from '../../i18n/teams.zh-CN';
 import { usersEn } from '../../i18n/users.en';
 import { usersZhCN } from '../../i18n/users.zh-CN';
 import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
@@ -27,6 +29,8 @@ import { ReportPage } from './audit/ReportPage';
 import { MailboxesPage } from './mailboxes/MailboxesPage';
 import { AddMailboxPage, EditMailboxPage } from './mailboxes/MailboxForm';
 import { RulesPage } from './rules/RulesPage';
+import { AccessPage } from './teams/AccessPage';
+import { TeamsPage } from './teams/TeamsPage';
 import { UsersPage } from './users/UsersPage';
 import './settings.css';
 
@@ -47,6 +51,8 @@ i18next.addResourceBundle('en', 'users', usersEn, true, true);
 i18next.addResourceBundle('zh-CN', 'users', usersZhCN, true, true);
 i18next.addResourceBundle('en', 'rules', rulesEn, true, true);
 i18next.addResourceBundle('zh-CN', 'rules', rulesZhCN, true, true);
+i18next.addResourceBundle('en', 'teams', teamsEn, true, true);
+i18next.addResourceBundle('zh-CN', 'teams', teamsZhCN, true, true);
 
 /**
  * /settings/*: the admin area (admins and super admins; App.tsx checks the role). Auditors
@@ -55,6 +61,7 @@ i18next.addResourceBundle('zh-CN', 'rules', rulesZhCN, true, true);
 export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t } = useTranslation('settings');
   const { t: tu } = useTranslation('users');
+  const { t: tt } = useTranslation('teams');
   const auditor = session.user.role === 'auditor';
   const { t: tc } = useTranslation('composer');
   const { t: ta } = useTranslation('audit');
@@ -138,6 +145,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   </li>
                 </>
               )}
+              {auditor ? null : (
+                <li>
+                  <Link
+                    to="/settings/teams"
+                    className="nav-item"
+                    aria-current={pathname.startsWith('/settings/teams') ? 'page' : undefined}
+                    data-testid="settings-nav-teams"
+                  >
+                    <UsersIcon />
+                    <span className="nav-label">{tt('nav')}</span>
+                  </Link>
+                </li>
+              )}
               <li>
                 <Link
                   to="/settings/users"
@@ -175,7 +195,9 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                       ? tu('nav')
                       : pathname.startsWith('/settings/rules')
                         ? tr('nav')
-                        : t('nav.mailboxes')
+                        : pathname.startsWith('/settings/teams')
+                          ? tt('nav')
+                          : t('nav.mailboxes')
         }
         onSignOut={signOut}
         signingOut={logout.isPending}
@@ -200,6 +222,8 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="mailboxes/new" element={<AddMailboxPage />} />
             <Route path="mailboxes/:id" element={<EditMailboxPage />} />
             <Route path="rules" element={<RulesPage session={session} />} />
+            <Route path="mailboxes/:id/access" element={<AccessPage />} />
+            <Route path="teams" element={<TeamsPage />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
             <Route path="users" element={<UsersPage session={session} />} />

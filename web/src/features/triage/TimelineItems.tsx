@@ -53,9 +53,16 @@ type T = ReturnType<typeof useTranslation<'triage'>>['t'];
 
 export function describeEvent(item: EventItem, t: T, language: string): string {
   const d = item.data;
-  // A rule's change names the rule (decision 0032).
+  // A rule's change names the rule (decision 0032); routing (mail groups) acts without a person: named by the team it routed to.
   const rule = typeof d.rule === 'object' && d.rule !== null ? nameOf(d.rule) : '';
-  const actor = item.actor?.name || (rule ? t('timeline.byRule', { name: rule }) : t('timeline.someone'));
+  const routedBy = d.via === 'routing' && typeof d.team === 'object' && d.team !== null ? nameOf(d.team) : undefined;
+  const actor =
+    item.actor?.name ||
+    (rule
+      ? t('timeline.byRule', { name: rule })
+      : d.via === 'routing'
+        ? t('timeline.routing', { team: routedBy ?? '' })
+        : t('timeline.someone'));
   switch (item.type) {
     case 'assigned':
       // "Li Wei took this conversation", not "Li Wei assigned this to Li Wei".
@@ -105,6 +112,8 @@ export function describeEvent(item: EventItem, t: T, language: string): string {
       if (d.action === 'forward') return t('timeline.ruleForwarded', { actor });
       if (d.action === 'auto-reply') return t('timeline.ruleAutoReplied', { actor, to: str(d.to) });
       return t('timeline.other', { actor, type: str(d.action) });
+    case 'escalated':
+      return t('timeline.escalated', { hours: typeof d.hours === 'number' ? d.hours : '', team: str(d.team) });
     default:
       return t('timeline.other', { actor, type: item.type });
   }

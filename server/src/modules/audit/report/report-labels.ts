@@ -13,11 +13,17 @@ const ACTIONS: Record<string, Both> = {
   'user.reactivated': ['重新启用用户', 'User reactivated'],
   'user.removed': ['删除用户', 'User removed'],
   'mailbox_access.granted': ['授予邮箱权限', 'Mailbox access granted'],
+  'mailbox_access.revoked': ['撤销邮箱权限', 'Mailbox access removed'],
+  'mailbox.routing_changed': ['更改邮箱分配团队', 'Mailbox routing changed'],
   'team.created': ['创建团队', 'Team created'],
   'team.renamed': ['团队改名', 'Team renamed'],
   'team.member_added': ['加入团队', 'Added to a team'],
   'team.member_removed': ['移出团队', 'Removed from a team'],
   'team.deleted': ['删除团队', 'Team deleted'],
+  'team.lead_changed': ['更换团队负责人', 'Team lead changed'],
+  'team.settings_changed': ['更改团队分配规则', 'Team routing settings changed'],
+  'team.member_away': ['成员设为外出', 'Member marked away'],
+  'team.member_back': ['成员回来', 'Member back'],
 };
 const ROLES: Record<string, Both> = {
   super_admin: ['超级管理员', 'Super admin'],
@@ -108,6 +114,13 @@ export function accessChangeDetail(action: string, d: Record<string, unknown>): 
   switch (action) {
     case 'mailbox_access.granted':
       return `${d.previous ? accessLabel(str(d.previous)) : '—'} → ${accessLabel(str(d.access))}`;
+    case 'mailbox_access.revoked':
+      return `${accessLabel(str(d.previous))} → —`;
+    case 'team.lead_changed':
+      return `${str(d.team)}: ${str(d.before)} → ${str(d.after)}`;
+    case 'team.member_away':
+    case 'team.member_back':
+      return `${str(d.team)}: ${str(d.member)}`;
     case 'user.role_changed':
       return `${roleLabel(str(d.previous))} → ${roleLabel(str(d.role))}`;
     case 'user.created':

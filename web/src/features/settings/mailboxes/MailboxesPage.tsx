@@ -188,6 +188,7 @@ type RowProps = {
 /** One mailbox: its `<tbody>` holds the row and, below it, what needs saying (an error, a test result). */
 function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
   const { t } = useTranslation('settings');
+  const { t: tt } = useTranslation('teams');
   const queryClient = useQueryClient();
   const now = useNow();
   const state = mailboxState(mailbox, detail);
@@ -255,6 +256,9 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
             <legend className="visually-hidden">{t('mailboxes.rowActions', { address: mailbox.address })}</legend>
             <Link to={mailbox.id} className="btn btn-sm" data-testid="mailbox-edit">
               {t('mailboxes.actions.edit')}
+            </Link>
+            <Link to={`${mailbox.id}/access`} className="btn btn-sm" data-testid="mailbox-access">
+              {tt('access.manage')}
             </Link>
             <button type="button" className="btn btn-sm" data-testid="mailbox-test" disabled={test.isPending} onClick={() => test.mutate()}>
               {test.isPending ? t('mailboxes.actions.testing') : t('mailboxes.actions.test')}
