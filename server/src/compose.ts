@@ -57,6 +57,7 @@ import {
   conversationsWorkedOnByTeam,
   ESCALATE_UNASSIGNED_JOB,
   escalateUnassigned,
+  leadsOfTeam,
   recordReopened,
   triageSubscribers,
   WAKE_SNOOZED_JOB,
@@ -153,19 +154,13 @@ function rulesDeps(workspace: Workspace, mailer: SecurityMailer, logger: Logger)
   };
 }
 
-/**
- * Who leads a team, for the SLA's breach notices. Teams have no lead on this branch (the ops-teams
- * work adds `teams.lead_id`), so today no team has one and only the assignee hears of a breach;
- * at merge this answers from the team's lead.
- */
-const TEAM_LEADS_OF: TeamLeadsOf = async () => [];
-
 /** The SLA clock's view of the workspace: its time, who leads a team, and the live push of a changed due time. */
 function slaDeps(workspace: Workspace) {
+  const teamLeadsOf: TeamLeadsOf = (teamId) => leadsOfTeam(workspace.db, teamId);
   return {
     db: workspace.db,
     now: () => workspace.clock.now(),
-    teamLeadsOf: TEAM_LEADS_OF,
+    teamLeadsOf,
     onChanged: (conversationId: string) => workspace.live.publishConversationChanged(conversationId),
   };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnOnAutoReplyWithText } from '../../src/modules/auto-reply/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
+import { createTeam } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -267,9 +268,11 @@ describe.each(engines)('SLA: business hours, due times, warnings and breaches on
     expect(pausedFor).toBeLessThanOrEqual(resumedAt - pausedAt + 120_000);
   });
 
-  it('warns the assignee at 80 %, and a breach notifies the assignee once', async () => {
+  it('warns the assignee and the team lead at 80 %, and a breach notifies them once', async () => {
     const rfq = await arrived('RFQ LED panels');
-    expect((await as.admin.post(`/api/conversations/${rfq.id}/assign`, { assigneeId: users.li })).status).toBe(200);
+    // The conversation's team is led by the admin (ops-teams' lead): the lead hears of it too.
+    const team = await createTeam(pier.workspace.db, { name: 'Sales team', memberIds: [users.li], leadId: users.admin });
+    expect((await as.admin.post(`/api/conversations/${rfq.id}/assign`, { assigneeId: users.li, teamId: team.id })).status).toBe(200);
     const warnAt = rfq.sla?.warnAt ?? 0;
     const dueAt = rfq.sla?.dueAt ?? 0;
     expect(warnAt).toBe(dueByHand(rfq.lastMessageAt, 0.8 * 24 * H));
@@ -289,6 +292,9 @@ describe.each(engines)('SLA: business hours, due times, warnings and breaches on
     const all = await notifications(as.li);
     expect(all.filter((n) => n.kind === 'sla_breached')).toHaveLength(1);
     expect(all.filter((n) => n.kind === 'sla_warning')).toHaveLength(1);
+    const lead = await notifications(as.admin);
+    expect(lead.filter((n) => n.kind === 'sla_breached').map((n) => n.data.conversationId)).toEqual([rfq.id]);
+    expect(lead.filter((n) => n.kind === 'sla_warning').map((n) => n.data.conversationId)).toEqual([rfq.id]);
     // Nobody else hears about it.
     expect((await notifications(as.reader)).filter((n) => n.kind.startsWith('sla_'))).toEqual([]);
   });

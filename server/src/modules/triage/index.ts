@@ -36,6 +36,6 @@ export {
 export { refreshSpamFlag, triageSubscribers } from './subscribers.js';
 export { conversationsWorkedOnByTeam } from './team-activity.js';
 export { setMemberAway } from './team-settings.js';
-export { createTeam, deleteTeam, listTeams, updateTeam } from './teams.js';
+export { createTeam, deleteTeam, leadsOfTeam, listTeams, updateTeam } from './teams.js';
 export { listNotesAndEvents, triageState } from './timeline.js';
 export { viewCounts } from './views.js';

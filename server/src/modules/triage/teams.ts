@@ -215,3 +215,9 @@ export async function deleteTeam(db: Kysely<Database>, teamId: string, actor: Au
     return { conversations };
   });
 }
+
+/** Who leads a team (the SLA's breach notices and escalations go there too): its lead, when one is set. */
+export async function leadsOfTeam(db: Kysely<Database>, teamId: string): Promise<string[]> {
+  const row = await db.selectFrom('teams').select('lead_id').where('id', '=', teamId).executeTakeFirst();
+  return row?.lead_id ? [row.lead_id] : [];
+}
