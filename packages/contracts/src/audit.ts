@@ -20,6 +20,7 @@ export const knownAuditActions = [
   'forwarding_rule.removed',
   'audit.report_mailed',
   'user.invited',
+  'user.account_link_mailed',
   'user.invitation_accepted',
   'user.password_reset_requested',
   'user.password_reset',

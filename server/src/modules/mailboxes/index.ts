@@ -6,6 +6,7 @@ export {
   findMailboxByAddress,
   findMailboxById,
   listActiveImapMailboxes,
+  listSendingMailboxes,
   loadOwnAddresses,
   setMailboxStatus,
 } from './mailbox-queries.js';
