@@ -227,6 +227,7 @@ export const auditEn = {
     'forwarding_rule.removed': 'Forwarding rule removed',
     'audit.report_mailed': 'Audit report mailed to admins',
     'user.invited': 'User invited',
+    'user.account_link_mailed': 'Invitation or reset link emailed',
     'user.invitation_accepted': 'Invitation accepted',
     'user.password_reset_requested': 'Password reset link issued',
     'user.password_reset': 'Password reset',

@@ -214,6 +214,7 @@ export const auditZhCN: AuditCatalogue = {
     'forwarding_rule.removed': '删除转发规则',
     'audit.report_mailed': '审计报告已邮寄给管理员',
     'user.invited': '邀请用户',
+    'user.account_link_mailed': '已通过邮件发送邀请或重置链接',
     'user.invitation_accepted': '接受邀请',
     'user.password_reset_requested': '发出密码重置链接',
     'user.password_reset': '重置密码',

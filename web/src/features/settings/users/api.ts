@@ -2,6 +2,7 @@ import type { DeactivateRequest, Role } from '@pier/contracts';
 import {
   AccountLinkSchema,
   DeactivateResultSchema,
+  LinkSendersSchema,
   OpenConversationsSchema,
   PublicUrlSettingSchema,
   SessionsRevokedSchema,
@@ -15,11 +16,13 @@ const userPath = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 /** The user administration API (server/src/modules/security/user-routes.ts). */
 export const usersApi = {
   list: () => http.get('/api/users', import.meta.env.DEV && UserAdminListSchema),
-  invite: (body: { email: string; name: string; role: Role }) =>
+  linkSenders: () => http.get('/api/users/link-senders', import.meta.env.DEV && LinkSendersSchema),
+  invite: (body: { email: string; name: string; role: Role; viaMailboxId?: string }) =>
     http.post('/api/users/invitations', body, import.meta.env.DEV && AccountLinkSchema),
   changeRole: (id: string, role: Role) => http.patch(`${userPath(id)}/role`, { role }),
   resetTwoFactor: (id: string) => http.delete(`${userPath(id)}/two-factor`),
-  passwordLink: (id: string) => http.post(`${userPath(id)}/password-reset`, undefined, import.meta.env.DEV && AccountLinkSchema),
+  passwordLink: (id: string, viaMailboxId: string | undefined) =>
+    http.post(`${userPath(id)}/password-reset`, viaMailboxId ? { viaMailboxId } : undefined, import.meta.env.DEV && AccountLinkSchema),
   deactivate: (id: string, body: DeactivateRequest) =>
     http.post(`${userPath(id)}/deactivate`, body ?? {}, import.meta.env.DEV && DeactivateResultSchema),
   openConversations: (id: string) => http.get(`${userPath(id)}/open-conversations`, import.meta.env.DEV && OpenConversationsSchema),
@@ -38,4 +41,5 @@ export const usersKeys = {
   list: ['settings', 'users'] as const,
   openConversations: (userId: string) => ['settings', 'users', userId, 'open'] as const,
   teams: ['settings', 'teams'] as const,
+  linkSenders: ['settings', 'users', 'link-senders'] as const,
 };
