@@ -69,6 +69,7 @@ export const errorCodes = [
   'passkey.challenge_expired',
   'user.not_found',
   'user.last_super_admin',
+  'user.super_admin_limit',
   'session.not_found',
   'conversation.assignee_invalid',
   'conversation.snooze_invalid',

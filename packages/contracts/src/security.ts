@@ -77,6 +77,9 @@ export const StepUpRequestSchema = z.object({
 export type StepUpRequest = z.infer<typeof StepUpRequestSchema>;
 
 export const SecurityPolicySchema = z.object({ requireTwoFactor: z.boolean() });
+/** The most super admins the workspace may have (active or invited); null: no limit, a warning above two. */
+export const SuperAdminPolicySchema = z.object({ maxSuperAdmins: z.number().int().min(1).max(20).nullable() });
+export type SuperAdminPolicy = z.infer<typeof SuperAdminPolicySchema>;
 export type SecurityPolicy = z.infer<typeof SecurityPolicySchema>;
 
 export const SessionSummarySchema = z.object({

@@ -103,7 +103,12 @@ describe.each(engines)('invitations and reset links through a mailbox the admin 
     expect(audit[0]).toMatchObject({ actor_id: ids.boss, target_id: invited.id });
     // The audit names where it went and through which mailbox; never the link (it is a secret).
     expect(audit[0]?.details).not.toContain('token');
-    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ purpose: 'invite', to: invitee, mailbox: 'support@acme.test', chosen: true });
+    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({
+      purpose: 'invite',
+      to: invitee,
+      mailbox: 'support@acme.test',
+      chosen: true,
+    });
   });
 
   it('mails an admin’s reset link through another chosen mailbox', async () => {

@@ -10,7 +10,7 @@ export const usersEn = {
   loading: 'Loading users…',
   loadFailed: 'The users could not be loaded.',
   tooManySuperAdmins:
-    'There are more than two super admins. Each one can change everything, including the security settings: keep two at most.',
+    'There are more super admins than the workspace allows (two when no limit is set). Each one can change everything, including the security settings.',
   columns: {
     user: 'User',
     role: 'Role',
@@ -71,6 +71,14 @@ export const usersEn = {
     copy: 'Copy link',
     copied: 'Copied',
     close: 'Close',
+  },
+  limit: {
+    label: 'Super admins in this workspace',
+    none: 'No limit (warn above two)',
+    atMost_one: 'At most {{count}}',
+    atMost_other: 'At most {{count}}',
+    save: 'Save',
+    hint: 'Each super admin can change everything, security settings included: keep one or two. Pier refuses to grant, invite or reactivate a super admin beyond the limit.',
   },
   sender: {
     label: 'Send invitations and reset links from',

@@ -8,7 +8,7 @@ export const usersZhCN: UsersCatalogue = {
   readOnly: '您是只读权限：审计员可以查看用户，但不能修改。',
   loading: '正在加载用户…',
   loadFailed: '无法加载用户。',
-  tooManySuperAdmins: '超级管理员超过两位。每位超级管理员都可以修改一切，包括安全设置：建议最多保留两位。',
+  tooManySuperAdmins: '超级管理员人数超过工作区上限（未设上限时为两位）。每位超级管理员都可以修改一切，包括安全设置。',
   columns: {
     user: '用户',
     role: '角色',
@@ -67,6 +67,14 @@ export const usersZhCN: UsersCatalogue = {
     copy: '复制链接',
     copied: '已复制',
     close: '关闭',
+  },
+  limit: {
+    label: '本工作区的超级管理员人数',
+    none: '不限制（超过两位时提醒）',
+    atMost_one: '最多 {{count}} 位',
+    atMost_other: '最多 {{count}} 位',
+    save: '保存',
+    hint: '每位超级管理员都可以修改一切，包括安全设置：建议保留一到两位。超出上限时，Pier 将拒绝授予、邀请或重新启用超级管理员。',
   },
   sender: {
     label: '邀请和重置链接的发件邮箱',

@@ -6,6 +6,7 @@ import { type AuditActor, recordAuditBy } from '../audit/index.js';
 import { findUserByEmail, findUserById } from '../workspace/index.js';
 import { resolvePublicUrl, tokenLink } from './public-url.js';
 import { invitationMail, passwordResetMail, type SecurityMail, type SecurityMailer, type SendingMailbox } from './security-mail.js';
+import { refuseBeyondSuperAdminLimit } from './super-admin-policy.js';
 import { INVITE_TTL_MS, inviteUser, issueAccountToken, RESET_TTL_MS } from './user-lifecycle.js';
 
 /**
@@ -72,6 +73,7 @@ export async function inviteWithLink(
   if (input.role === 'super_admin' && inviter.role !== 'super_admin') {
     throw new AppError('auth.forbidden', 403, 'only a super admin can invite a super admin');
   }
+  if (input.role === 'super_admin') await refuseBeyondSuperAdminLimit(ctx.db, 'invite');
   const via = await chosenSender(ctx, input.viaMailboxId);
   const { viaMailboxId: _, ...invitee } = input;
   const user = await inviteUser(ctx.db, invitee, actor);

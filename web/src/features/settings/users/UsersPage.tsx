@@ -13,6 +13,7 @@ import { InviteForm } from './InviteForm';
 import { LinkPanel, type Shown } from './LinkPanel';
 import { LinkSender, type SenderChoice } from './LinkSender';
 import { PublicAddress } from './PublicAddress';
+import { SuperAdminLimit } from './SuperAdminLimit';
 import { type Flash, UserRow } from './UserRow';
 
 /**
@@ -49,6 +50,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
       </header>
       {readOnly ? null : <PublicAddress role={me.role} />}
       {readOnly ? null : <LinkSender choice={sender} onChoose={setSender} />}
+      {readOnly ? null : <SuperAdminLimit role={me.role} />}
       {readOnly ? (
         <p className="muted" data-testid="users-read-only">
           {t('readOnly')}

@@ -1,4 +1,4 @@
-import type { DeactivateRequest, Role } from '@pier/contracts';
+import type { DeactivateRequest, Role, SuperAdminPolicy } from '@pier/contracts';
 import {
   AccountLinkSchema,
   DeactivateResultSchema,
@@ -6,6 +6,7 @@ import {
   OpenConversationsSchema,
   PublicUrlSettingSchema,
   SessionsRevokedSchema,
+  SuperAdminPolicySchema,
   TeamListSchema,
   UserAdminListSchema,
 } from '@pier/contracts';
@@ -37,9 +38,16 @@ export const publicUrlApi = {
   save: (publicUrl: string) => http.put('/api/security/public-url', { publicUrl }, import.meta.env.DEV && PublicUrlSettingSchema),
 };
 
+/** The workspace's limit on super admins (server/src/modules/security/super-admin-policy.ts). */
+export const superAdminPolicyApi = {
+  load: () => http.get('/api/security/super-admin-policy', import.meta.env.DEV && SuperAdminPolicySchema),
+  save: (policy: SuperAdminPolicy) => http.put('/api/security/super-admin-policy', policy, import.meta.env.DEV && SuperAdminPolicySchema),
+};
+
 export const usersKeys = {
   list: ['settings', 'users'] as const,
   openConversations: (userId: string) => ['settings', 'users', userId, 'open'] as const,
   teams: ['settings', 'teams'] as const,
   linkSenders: ['settings', 'users', 'link-senders'] as const,
+  superAdminPolicy: ['settings', 'super-admin-policy'] as const,
 };
