@@ -70,6 +70,7 @@ export const errorCodes = [
   'user.not_found',
   'user.last_super_admin',
   'user.super_admin_limit',
+  'signature.unknown_variable',
   'session.not_found',
   'conversation.assignee_invalid',
   'conversation.snooze_invalid',
