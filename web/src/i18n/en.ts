@@ -191,6 +191,9 @@ export const en = {
       private_host:
         'A server name points to a private network address, which Pier does not connect to unless the operator allows it (PIER_ALLOW_PRIVATE_HOSTS).',
     },
+    signature: {
+      unknown_variable: 'The signature uses {{unknown}}, which Pier does not know. Variables it knows: {{known}}.',
+    },
     user: {
       email_taken: 'A user with this email address already exists.',
       not_found: 'That user no longer exists.',

@@ -186,6 +186,9 @@ export const zhCN: Catalogue = {
       secret_required: '服务器已更改：请重新输入密码（或令牌）。Pier 不会把已保存的密码发送到其他服务器。',
       private_host: '服务器地址指向内网地址，除非运维人员允许（PIER_ALLOW_PRIVATE_HOSTS），Pier 不会连接。',
     },
+    signature: {
+      unknown_variable: '签名中使用了 Pier 不认识的变量 {{unknown}}。可用的变量：{{known}}。',
+    },
     user: {
       email_taken: '已有用户使用这个邮箱地址。',
       not_found: '该用户已不存在。',
