@@ -100,7 +100,7 @@ describe('admin users page in Chromium', () => {
     await row('li.na@acme.test').getByTestId('user-password-link').click();
     await page.getByTestId('user-link-panel').waitFor();
     expect(await page.getByTestId('user-link').inputValue()).toMatch(/^https:\/\/pier\.acme\.test\/reset-password#token=/);
-    expect(await page.getByTestId('user-link-panel').textContent()).toContain('No system mailbox');
+    expect(await page.getByTestId('user-link-panel').textContent()).toContain('no mailbox was chosen to send it');
     await page.getByTestId('user-link-close').click();
   });
 

@@ -171,7 +171,11 @@ export function SignaturesPage() {
             <button type="button" className="btn btn-primary" onClick={() => void save()} data-testid="signature-save">
               {t('settings.save')}
             </button>
-            {message ? <span className={message.ok ? 'composer-notice' : 'composer-error'}>{message.text}</span> : null}
+            {message ? (
+              <span className={message.ok ? 'composer-notice' : 'composer-error'} data-testid="signature-message">
+                {message.text}
+              </span>
+            ) : null}
           </div>
         </>
       ) : null}
