@@ -140,6 +140,7 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/audit/verify': 'SAU',
   'GET /api/forwarding': 'SAU',
   'POST /api/forwarding/scan': 'SA',
+  'PUT /api/forwarding/sieve/:mailboxId': 'SA',
   'POST /api/audit/reports': 'SAU',
   'GET /api/audit/reports': 'SAU',
   'GET /api/audit/reports/:id': 'SAU',
