@@ -94,14 +94,16 @@ describe('an admin’s first hour in Chromium', () => {
 
   it('shows the changed screens at 390 px and in Chinese', async () => {
     for (const [locale, size] of [
+      ['en', 'desktop'],
       ['zh-CN', 'desktop'],
       ['zh-CN', 'phone'],
       ['en', 'phone'],
     ] as const) {
       const width = sizes[size].width;
-      for (const screen of ['users', 'signatures'] as const) {
+      for (const screen of ['users', 'signatures', 'forwarding'] as const) {
         const page = await open(locale, size, `/settings/${screen}`);
-        await page.getByTestId(screen === 'users' ? 'link-sender' : 'signature-job-title').waitFor();
+        const ready = { users: 'link-sender', signatures: 'signature-job-title', forwarding: 'sieve-settings' }[screen];
+        await page.getByTestId(ready).waitFor();
         if (screen === 'users') await page.getByTestId('super-admin-limit').waitFor();
         await shot(page, `first-hour-${screen}-${width}-${locale}`);
         await page.close();
