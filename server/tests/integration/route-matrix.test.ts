@@ -288,6 +288,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'userId') return users.target;
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
     if (name === 'passkeyId') return 'no-such-passkey';
+    if (name === 'mailboxId') return ids.mailbox;
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {
