@@ -32,8 +32,10 @@ import {
   createHostGuard,
   createSmtpTransport,
   findMailboxByAddress,
+  findMailboxById,
   findReceivingMailbox,
   type HostGuard,
+  listSendingMailboxes,
   loadOwnAddresses,
   mailboxCredentials,
   resolveAllowedHost,
@@ -174,17 +176,30 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 }
 
 /**
- * Security mail goes out through the mailbox named by PIER_SYSTEM_MAILBOX, over its own SMTP
- * settings; looked up per mail, so changing that mailbox's settings needs no restart.
+ * Security mail goes out through the mailbox named by PIER_SYSTEM_MAILBOX, or the one an admin chose
+ * for an invitation or reset link (`via`), over its own SMTP settings; looked up per mail, so changing
+ * that mailbox's settings needs no restart. Marked Auto-Submitted (RFC 3834): no vacation reply or
+ * auto-forward answers it.
  */
-function systemMailSender(workspace: Workspace, address: string, hosts: HostGuard): SystemMailSender {
-  return async (mail) => {
-    const mailbox = await findMailboxByAddress(workspace.db, address);
-    if (!mailbox) throw new Error(`PIER_SYSTEM_MAILBOX ${address} is not a mailbox in Pier`);
+function systemMailSender(workspace: Workspace, address: string | undefined, hosts: HostGuard): SystemMailSender {
+  return async (mail, via) => {
+    const mailbox = via
+      ? await findMailboxById(workspace.db, via)
+      : address
+        ? await findMailboxByAddress(workspace.db, address)
+        : undefined;
+    if (!mailbox)
+      throw new Error(via ? `mailbox ${via} chosen to send through is gone` : `PIER_SYSTEM_MAILBOX ${address} is not a mailbox in Pier`);
     const target = mailbox.smtp_host ? await resolveAllowedHost(hosts, mailbox.smtp_host) : undefined;
     const transport = createSmtpTransport(mailbox, workspace.secrets, {}, target);
     try {
-      await transport.sendMail({ from: { name: 'Pier', address: mailbox.address }, to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({
+        from: { name: 'Pier', address: mailbox.address },
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
     } finally {
       transport.close();
     }
@@ -211,7 +226,9 @@ export type RunningPier = {
 export async function startPier(config: Config, logger: Logger = createLogger(config), clock: Clock = systemClock): Promise<RunningPier> {
   const workspace = await openWorkspace(config, logger, clock);
   const { db, blobs, queue, live } = workspace;
-  const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox !== undefined);
+  const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox, async () =>
+    (await listSendingMailboxes(db)).map((m) => ({ id: m.id, address: m.address, displayName: m.display_name })),
+  );
   const hosts = createHostGuard(config.allowPrivateHosts);
   const stops: (() => Promise<void>)[] = [];
   // Web Push from whichever process wrote the notification (web or worker), once it committed (decision 0037).
@@ -317,7 +334,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
           rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),
           ...slaJobHandlers(slaDeps(workspace)),
-          ...(config.systemMailbox ? [securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts))] : []),
+          securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts)),
           defineJob({
             name: 'sessions.purge-expired',
             payload: z.null(),

@@ -27,8 +27,10 @@ export const knownAuditActions = [
   'rule.disabled',
   'rule.deleted',
   'rule.reordered',
+  'forwarding.sieve_settings_changed',
   'audit.report_mailed',
   'user.invited',
+  'user.account_link_mailed',
   'user.invitation_accepted',
   'user.password_reset_requested',
   'user.password_reset',
@@ -145,7 +147,18 @@ export const MailboxSieveStatusSchema = z.object({
   lastCheckedAt: z.number().nullable(),
   lastError: z.string().nullable(),
   findings: z.array(SieveFindingSchema),
+  /** Where the scan connects: the IMAP host on this port (default 4190); settable per mailbox. */
+  port: z.number().int(),
+  tls: z.enum(['starttls', 'tls', 'none']),
+  enabled: z.boolean(),
 });
+/** PUT /api/forwarding/sieve/:mailboxId: the ManageSieve port and TLS of one mailbox, or no scan at all. */
+export const SaveSieveSettingsSchema = z.object({
+  enabled: z.boolean(),
+  port: z.number().int().min(1).max(65535),
+  tls: z.enum(['starttls', 'tls', 'none']),
+});
+export type SaveSieveSettings = z.infer<typeof SaveSieveSettingsSchema>;
 
 /** A forwarding rule made in Pier itself (per mailbox: every incoming mail, or mail from one sender domain). */
 export const PierForwardingRuleSchema = z.object({

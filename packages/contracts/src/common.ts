@@ -75,6 +75,8 @@ export const errorCodes = [
   'passkey.challenge_expired',
   'user.not_found',
   'user.last_super_admin',
+  'user.super_admin_limit',
+  'signature.unknown_variable',
   'session.not_found',
   'conversation.assignee_invalid',
   'conversation.snooze_invalid',

@@ -77,6 +77,9 @@ export const StepUpRequestSchema = z.object({
 export type StepUpRequest = z.infer<typeof StepUpRequestSchema>;
 
 export const SecurityPolicySchema = z.object({ requireTwoFactor: z.boolean() });
+/** The most super admins the workspace may have (active or invited); null: no limit, a warning above two. */
+export const SuperAdminPolicySchema = z.object({ maxSuperAdmins: z.number().int().min(1).max(20).nullable() });
+export type SuperAdminPolicy = z.infer<typeof SuperAdminPolicySchema>;
 export type SecurityPolicy = z.infer<typeof SecurityPolicySchema>;
 
 export const SessionSummarySchema = z.object({
@@ -160,8 +163,19 @@ export const InviteRequestSchema = z.object({
   name: z.string().trim().min(1).max(120),
   role: RoleSchema,
   locale: LocaleSchema.optional(),
+  /** Mail the link through this connected mailbox (an id from GET /api/users/link-senders) instead of PIER_SYSTEM_MAILBOX. */
+  viaMailboxId: z.string().min(1).max(64).optional(),
 });
 export type InviteRequest = z.infer<typeof InviteRequestSchema>;
+/** Body of POST /api/users/:userId/password-reset (optional: without it, the system mailbox sends). */
+export const ResetLinkRequestSchema = z.object({ viaMailboxId: z.string().min(1).max(64).optional() }).nullish();
+export type ResetLinkRequest = z.infer<typeof ResetLinkRequestSchema>;
+/** The connected mailboxes an admin may send invitations and reset links through, and the default (PIER_SYSTEM_MAILBOX). */
+export const LinkSendersSchema = z.object({
+  items: z.array(z.object({ id: z.string(), address: z.string(), displayName: z.string() })),
+  systemMailbox: z.string().nullable(),
+});
+export type LinkSenders = z.infer<typeof LinkSendersSchema>;
 /**
  * The link is returned to the admin too, to copy when it was not mailed: `notEmailedBecause` says why
  * (no system mailbox, or no public address configured: a link is never built from the request's Host).
@@ -171,6 +185,8 @@ export const AccountLinkSchema = z.object({
   expiresAt: z.number(),
   emailed: z.boolean(),
   notEmailedBecause: z.enum(['no_system_mailbox', 'no_public_url']).nullable(),
+  /** The address of the mailbox the link was mailed through, when it was. */
+  emailedVia: z.string().nullable(),
 });
 export type AccountLink = z.infer<typeof AccountLinkSchema>;
 

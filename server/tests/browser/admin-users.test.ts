@@ -100,7 +100,7 @@ describe('admin users page in Chromium', () => {
     await row('li.na@acme.test').getByTestId('user-password-link').click();
     await page.getByTestId('user-link-panel').waitFor();
     expect(await page.getByTestId('user-link').inputValue()).toMatch(/^https:\/\/pier\.acme\.test\/reset-password#token=/);
-    expect(await page.getByTestId('user-link-panel').textContent()).toContain('No system mailbox');
+    expect(await page.getByTestId('user-link-panel').textContent()).toContain('no mailbox was chosen to send it');
     await page.getByTestId('user-link-close').click();
   });
 
@@ -160,7 +160,7 @@ describe('admin users page in Chromium', () => {
 
   it('shows the page in Chinese', async () => {
     await page.getByTestId('language-switch').selectOption('zh-CN');
-    await page.getByText('超级管理员超过两位', { exact: false }).waitFor();
+    await page.getByText('超级管理员人数超过工作区上限', { exact: false }).waitFor();
     await shot(page, 'users-04-list-zh');
     await page.getByTestId('language-switch').selectOption('en');
   });

@@ -65,7 +65,7 @@ describe.each(engines)('mail facts and auto-reply on %s', (engine) => {
     recordReopened: ws.recordReopened,
     teamActivity: ws.teamActivity,
     clock: ws.clock,
-    mailer: createSecurityMailer(ws.secrets, false),
+    mailer: createSecurityMailer(ws.secrets, undefined),
     replyTiming: async () => DEFAULT_REPLY_TIMING,
   });
   /** Stores a mail in sales@ and runs the mail-facts subscriber as the worker would. */

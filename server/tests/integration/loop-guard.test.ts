@@ -21,7 +21,7 @@ describe.each(engines)('loop guard on %s', (engine) => {
   let salesId = '';
   let clock = Date.UTC(2026, 11, 7, 9, 0, 0);
   let trigger = 0;
-  const guard = (): LoopGuardDeps => ({ db: ws.db, mailer: createSecurityMailer(ws.secrets, true), now: () => clock });
+  const guard = (): LoopGuardDeps => ({ db: ws.db, mailer: createSecurityMailer(ws.secrets, 'info@acme.test'), now: () => clock });
   const request = (over: Partial<AutomaticSendRequest> = {}): AutomaticSendRequest => ({
     kind: 'forward',
     ruleId: 'rule-a',

@@ -59,10 +59,13 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/security/alerts': everyone,
   'GET /api/security/logins': 'SAU',
   'GET /api/security/policy': 'SA',
+  'GET /api/security/super-admin-policy': 'SA',
+  'PUT /api/security/super-admin-policy': 'S',
   'PUT /api/security/policy': 'S',
   'GET /api/security/public-url': 'SA',
   'PUT /api/security/public-url': 'S',
   'GET /api/users': 'SAU',
+  'GET /api/users/link-senders': 'SA',
   'POST /api/users/invitations': 'SA',
   'PATCH /api/users/:userId/role': 'SA',
   'POST /api/users/:userId/password-reset': 'SA',
@@ -165,6 +168,7 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/audit/verify': 'SAU',
   'GET /api/forwarding': 'SAU',
   'POST /api/forwarding/scan': 'SA',
+  'PUT /api/forwarding/sieve/:mailboxId': 'SA',
   'POST /api/audit/reports': 'SAU',
   'GET /api/audit/reports': 'SAU',
   'GET /api/audit/reports/:id': 'SAU',
@@ -333,6 +337,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
     if (name === 'passkeyId') return 'no-such-passkey';
     if (name === 'teamId') return 'no-such-team';
+    if (name === 'mailboxId') return ids.mailbox;
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {

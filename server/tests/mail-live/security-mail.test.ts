@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { emptyMailboxes, withImap } from '../support/mail-server.js';
+import { findMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
 import { addTestImapMailbox } from '../support/workspace.js';
@@ -55,6 +56,9 @@ describe('security mail through the system mailbox (SQLite)', () => {
         })
         .toBe(2); // the burst of failures and the lock
     }
+    // Marked as machine-sent (RFC 3834): no vacation reply or auto-forward answers it.
+    const [alert] = await findMail('sales@acme.test', 'INBOX', 'Pier security alert');
+    expect(alert?.parsed.headers.get('auto-submitted')).toBe('auto-generated');
   });
 
   it('mails the invitation to the invited address', async () => {

@@ -40,6 +40,13 @@ export const auditEn = {
     end: 'Start of the log.',
   },
   forwarding: {
+    sieve: {
+      enabled: 'Read this mailbox’s Sieve scripts',
+      port: 'ManageSieve port',
+      tls: 'Encryption',
+      noTls: 'None',
+      save: 'Save',
+    },
     pageTitle: 'Forwarding rules',
     intro:
       'Every rule that sends mail somewhere else. A forward to an address outside the company is how hijacked mailboxes leak invoices.',
@@ -251,6 +258,8 @@ export const auditEn = {
     'rule.reordered': 'Rules reordered',
     'audit.report_mailed': 'Audit report mailed to admins',
     'user.invited': 'User invited',
+    'user.account_link_mailed': 'Invitation or reset link emailed',
+    'forwarding.sieve_settings_changed': 'ManageSieve settings changed',
     'user.invitation_accepted': 'Invitation accepted',
     'user.password_reset_requested': 'Password reset link issued',
     'user.password_reset': 'Password reset',

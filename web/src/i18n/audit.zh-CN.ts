@@ -35,6 +35,13 @@ export const auditZhCN: AuditCatalogue = {
     end: '已到日志开头。',
   },
   forwarding: {
+    sieve: {
+      enabled: '读取此邮箱的 Sieve 规则',
+      port: 'ManageSieve 端口',
+      tls: '加密',
+      noTls: '无',
+      save: '保存',
+    },
     pageTitle: '转发规则',
     intro: '所有把邮件转到别处的规则。邮箱被盗后，攻击者常用转到公司外部地址的规则偷看发票和付款邮件。',
     scan: '立即读取 Sieve 脚本',
@@ -238,6 +245,8 @@ export const auditZhCN: AuditCatalogue = {
     'rule.reordered': '调整规则顺序',
     'audit.report_mailed': '审计报告已邮寄给管理员',
     'user.invited': '邀请用户',
+    'user.account_link_mailed': '已通过邮件发送邀请或重置链接',
+    'forwarding.sieve_settings_changed': '修改 ManageSieve 设置',
     'user.invitation_accepted': '接受邀请',
     'user.password_reset_requested': '发出密码重置链接',
     'user.password_reset': '重置密码',

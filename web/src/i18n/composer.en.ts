@@ -150,6 +150,8 @@ export const composerEn = {
     sentCopyAlways: 'Always',
     sentCopyNever: 'Never',
     preview: 'Preview (with your name)',
+    jobTitle: 'Your job title (fills {{agentTitle}} in every signature)',
+    jobTitleSave: 'Save title',
     save: 'Save',
     saved: 'Saved.',
     savedRepliesTitle: 'Saved replies',

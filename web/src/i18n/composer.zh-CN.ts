@@ -114,6 +114,8 @@ export const composerZhCN: ComposerCatalogue = {
     sentCopyAlways: '总是',
     sentCopyNever: '从不',
     preview: '预览（使用你的名字）',
+    jobTitle: '您的职位（填入所有签名中的 {{agentTitle}}）',
+    jobTitleSave: '保存职位',
     save: '保存',
     saved: '已保存。',
     savedRepliesTitle: '快捷回复',

@@ -196,10 +196,15 @@ export const en = {
       private_host:
         'A server name points to a private network address, which Pier does not connect to unless the operator allows it (PIER_ALLOW_PRIVATE_HOSTS).',
     },
+    signature: {
+      unknown_variable: 'The signature uses {{unknown}}, which Pier does not know. Variables it knows: {{known}}.',
+    },
     user: {
       email_taken: 'A user with this email address already exists.',
       not_found: 'That user no longer exists.',
       last_super_admin: 'This is the last super admin. Make someone else super admin first.',
+      super_admin_limit:
+        'The workspace allows at most {{maxSuperAdmins}} super admins and there are {{current}} (active or invited). Change a super admin’s role first, or have a super admin raise the limit on the Users page.',
     },
     two_factor: {
       invalid_code: 'The code does not match. Check the time on your phone; each code works once.',

@@ -131,7 +131,10 @@ function isErrorCode(code: string): code is ErrorCode {
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiRequestError) {
     if (err.code === NETWORK_ERROR) return i18next.t('errors.network.unreachable');
-    if (isErrorCode(err.code)) return i18next.t(errorKey(err.code));
+    // An object in `details` (e.g. the limit and the count) fills the message's placeholders.
+    const values: Record<string, unknown> =
+      err.details !== null && typeof err.details === 'object' && !Array.isArray(err.details) ? { ...err.details } : {};
+    if (isErrorCode(err.code)) return i18next.t(errorKey(err.code), values);
     // Unknown code: the server's own message is better than nothing.
     return err.message || i18next.t('errors.server.error');
   }

@@ -10,7 +10,7 @@ export const usersEn = {
   loading: 'Loading users…',
   loadFailed: 'The users could not be loaded.',
   tooManySuperAdmins:
-    'There are more than two super admins. Each one can change everything, including the security settings: keep two at most.',
+    'There are more super admins than the workspace allows (two when no limit is set). Each one can change everything, including the security settings.',
   columns: {
     user: 'User',
     role: 'Role',
@@ -63,7 +63,8 @@ export const usersEn = {
   link: {
     title: 'Link for {{name}}',
     emailed: 'It was also sent by email.',
-    notEmailed: 'No system mailbox is set up to send it: copy the link and give it to them yourself.',
+    emailedVia: 'It was also sent by email, from {{mailbox}}.',
+    notEmailed: 'Not emailed: no mailbox was chosen to send it. Copy the link and give it to them yourself.',
     notEmailedNoPublicUrl:
       'Not emailed: Pier has no public address to put in a link (set PIER_PUBLIC_URL, or ask a super admin to set it). Copy the link and give it to them yourself.',
     expires: 'Valid until {{time}}. It works once.',
@@ -71,8 +72,25 @@ export const usersEn = {
     copied: 'Copied',
     close: 'Close',
   },
+  limit: {
+    label: 'Super admins in this workspace',
+    none: 'No limit (warn above two)',
+    atMost_one: 'At most {{count}}',
+    atMost_other: 'At most {{count}}',
+    save: 'Save',
+    hint: 'Each super admin can change everything, security settings included: keep one or two. Pier refuses to grant, invite or reactivate a super admin beyond the limit.',
+  },
+  sender: {
+    label: 'Send invitations and reset links from',
+    system: '{{address}} (system mailbox)',
+    copyOnly: 'Do not email: I copy the link myself',
+    none: 'No mailbox can send yet: connect one with SMTP settings under Mailboxes, or copy links by hand.',
+    hint: 'The mail leaves through this mailbox’s own SMTP server, from its address; the recipient sees it as the sender.',
+  },
   invite: {
     title: 'Invite a colleague',
+    sendsFrom: 'The invitation is emailed from {{mailbox}}.',
+    copyOnly: 'The invitation is not emailed: you get a link to copy.',
     open: 'Invite',
     email: 'Email',
     name: 'Name',

@@ -191,10 +191,15 @@ export const zhCN: Catalogue = {
       secret_required: '服务器已更改：请重新输入密码（或令牌）。Pier 不会把已保存的密码发送到其他服务器。',
       private_host: '服务器地址指向内网地址，除非运维人员允许（PIER_ALLOW_PRIVATE_HOSTS），Pier 不会连接。',
     },
+    signature: {
+      unknown_variable: '签名中使用了 Pier 不认识的变量 {{unknown}}。可用的变量：{{known}}。',
+    },
     user: {
       email_taken: '已有用户使用这个邮箱地址。',
       not_found: '该用户已不存在。',
       last_super_admin: '这是最后一位超级管理员，请先指定其他超级管理员。',
+      super_admin_limit:
+        '工作区规定最多 {{maxSuperAdmins}} 位超级管理员，目前已有 {{current}} 位（含已邀请）。请先更改某位超级管理员的角色，或请超级管理员在“用户”页面提高上限。',
     },
     two_factor: {
       invalid_code: '验证码不正确。请检查手机时间；每个验证码只能使用一次。',

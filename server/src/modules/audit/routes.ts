@@ -5,6 +5,7 @@ import {
   ForwardingAuditSchema,
   GenerateReportSchema,
   ReportListSchema,
+  SaveSieveSettingsSchema,
   StoredReportSchema,
 } from '@pier/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,7 +17,7 @@ import { auditCsv } from './audit-csv.js';
 import { recordAudit, verifyAuditChain } from './audit-log.js';
 import { queryAuditLog } from './audit-queries.js';
 import { forwardingAudit } from './forwarding/forwarding-queries.js';
-import { type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
+import { changeSieveSettings, type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
 import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport, type ReportMailer } from './report/quarterly-report.js';
 import { reportCsv, reportPdf } from './report/report-export.js';
 
@@ -95,6 +96,25 @@ export const auditRoutes: FastifyPluginAsyncZod<{
     { config: { access: { roles: ['super_admin', 'admin'] } }, schema: { response: { 200: ForwardingAuditSchema } } },
     async () => {
       await scanAllMailboxSieve(db, mailboxCredentials);
+      return forwardingAudit(db);
+    },
+  );
+
+  // Where one mailbox's ManageSieve server listens (default: the IMAP host, port 4190), or no scan.
+  app.put(
+    '/api/forwarding/sieve/:mailboxId',
+    {
+      config: { access: { roles: ['super_admin', 'admin'] } },
+      schema: {
+        params: z.object({ mailboxId: z.string().min(1).max(64) }),
+        body: SaveSieveSettingsSchema,
+        response: { 200: ForwardingAuditSchema },
+      },
+    },
+    async (request) => {
+      const mailbox = await db.selectFrom('mailboxes').selectAll().where('id', '=', request.params.mailboxId).executeTakeFirst();
+      if (!mailbox?.imap_host) throw new AppError('mailbox.not_found', 404, 'no mailbox with an IMAP server and this id');
+      await changeSieveSettings(db, mailbox, request.body, request.auth?.user.id ?? '');
       return forwardingAudit(db);
     },
   );

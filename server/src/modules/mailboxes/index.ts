@@ -14,6 +14,7 @@ export {
   findMailboxByAddress,
   findMailboxById,
   listActiveImapMailboxes,
+  listSendingMailboxes,
   loadOwnAddresses,
   setMailboxStatus,
 } from './mailbox-queries.js';

@@ -70,3 +70,14 @@ export async function upsertMailboxAccess(db: Db, row: { user_id: string; mailbo
     .onConflict((oc) => oc.columns(['user_id', 'mailbox_id']).doUpdateSet({ access: row.access }))
     .execute();
 }
+
+/** Active mailboxes with SMTP settings: those Pier can send its own mail through (invitations, reset links). */
+export function listSendingMailboxes(db: Db) {
+  return db
+    .selectFrom('mailboxes')
+    .select(['id', 'address', 'display_name'])
+    .where('status', '=', 'active')
+    .where('smtp_host', 'is not', null)
+    .orderBy('address')
+    .execute();
+}

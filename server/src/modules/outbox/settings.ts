@@ -4,7 +4,8 @@ import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow, UserRow } from '../../db/schema.js';
 import { readSetting, writeSetting } from '../../db/settings.js';
 import { AppError } from '../../errors.js';
-import { DEFAULT_SIGNATURE_HTML, renderTemplate, safeUrl, type TemplateValues } from './templates.js';
+import { refuseUnknownSignatureVariables, renderSignatureTemplate } from './signature-template.js';
+import { DEFAULT_SIGNATURE_HTML, safeUrl, type TemplateValues } from './templates.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -28,6 +29,7 @@ export async function loadSignatureSettings(db: Db, mailboxId: string): Promise<
 export async function saveSignatureSettings(db: Db, settings: SignatureSettings): Promise<SignatureSettings> {
   const logo = safeUrl(settings.logoUrl);
   if (settings.logoUrl.trim() !== '' && logo === '') throw new AppError('request.invalid', 400, 'logoUrl must be an http(s) URL');
+  refuseUnknownSignatureVariables(settings.signatureHtml);
   const values = {
     signature_html: settings.signatureHtml,
     company_name: settings.companyName,
@@ -101,7 +103,7 @@ export async function templateValues(
 export async function renderSignature(db: Db, user: Pick<UserRow, 'id' | 'name' | 'email'>, mailbox: MailboxRow): Promise<string> {
   const signature = await loadSignatureSettings(db, mailbox.id);
   if (signature.signatureHtml.trim() === '') return '';
-  const rendered = renderTemplate(signature.signatureHtml, await templateValues(db, { user, mailbox }));
+  const rendered = renderSignatureTemplate(signature.signatureHtml, await templateValues(db, { user, mailbox }));
   // Lines whose variables were all empty leave stray <br>s; tidy them.
   return `<div class="pier-signature">${rendered.replace(/(<br>\s*){2,}/g, '<br>').replace(/<br>\s*<\/p>/g, '</p>')}</div>`;
 }

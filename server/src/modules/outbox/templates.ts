@@ -23,10 +23,9 @@ export function safeUrl(url: string): string {
 
 export const DEFAULT_SIGNATURE_HTML = [
   '<p>--<br>',
-  '<strong>{{agent.name}}</strong><br>',
-  '{{agent.title}}<br>',
+  '<strong>{{agent.name}}</strong> | {{agent.title}}<br>',
   '{{company.name}}<br>',
-  '{{company.website}} {{company.phone}}</p>',
+  '{{company.website}} | {{company.phone}}</p>',
 ].join('');
 
 /** Plain text (a stored body) as HTML paragraphs, for quoting. */

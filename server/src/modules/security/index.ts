@@ -14,5 +14,12 @@ export { type ApiRouteRecord, apiActorOf, apiRoutesOf, type RouteAccess, registe
 export { hashPassword, verifyPassword } from './passwords.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
-export { createSecurityMailer, type SecurityMail, type SecurityMailer, type SystemMailSender, securityMailJob } from './security-mail.js';
+export {
+  createSecurityMailer,
+  type SecurityMail,
+  type SecurityMailer,
+  type SendingMailbox,
+  type SystemMailSender,
+  securityMailJob,
+} from './security-mail.js';
 export { type AuthContext, defaultSessionTimeouts, purgeExpiredSessions, resolveSession, type SessionTimeouts } from './sessions.js';

@@ -9,31 +9,46 @@ import type { SecretBox } from './secret-box.js';
 /**
  * Security mail (alerts, invitations, reset links) goes out through the
  * "system mailbox" (PIER_SYSTEM_MAILBOX: the address of a mailbox connected in
- * Pier, whose SMTP settings are used). It is queued as a durable job in the
- * same transaction as what it reports; the body is sealed in the job row,
- * because reset and invite links are secrets.
+ * Pier, whose SMTP settings are used); an admin may send an invitation or a reset
+ * link through another connected mailbox instead (`via`, a mailbox id). It is
+ * queued as a durable job in the same transaction as what it reports; the body is
+ * sealed in the job row, because reset and invite links are secrets.
  */
 export type SecurityMail = { to: string; subject: string; text: string };
-/** Sends one mail through the system mailbox; supplied by compose (mailboxes depends on security, not back). */
-export type SystemMailSender = (mail: SecurityMail) => Promise<void>;
+/** Sends one mail through `via` (a mailbox id) or the system mailbox; supplied by compose (mailboxes depends on security, not back). */
+export type SystemMailSender = (mail: SecurityMail, via?: string) => Promise<void>;
+/** A connected mailbox Pier can send through: active, with SMTP settings. */
+export type SendingMailbox = { id: string; address: string; displayName: string };
 
 export type SecurityMailer = {
-  /** Whether a system mailbox is configured; without one, nothing is queued. */
+  /** Whether a system mailbox is configured; without one, nothing is queued unless a mailbox is chosen (`via`). */
   enabled: boolean;
-  queue(executor: Kysely<Database> | Transaction<Database>, mail: SecurityMail): Promise<void>;
+  /** PIER_SYSTEM_MAILBOX, lower-cased. */
+  systemAddress: string | null;
+  /** The mailboxes an admin may choose to send an invitation or reset link through. */
+  sendingMailboxes(): Promise<SendingMailbox[]>;
+  queue(executor: Kysely<Database> | Transaction<Database>, mail: SecurityMail, via?: SendingMailbox): Promise<void>;
 };
 
 type AlertKind = SecurityAlertsTable['kind'];
 
 const JOB = 'security.send-mail';
-const Payload = z.object({ to: z.string(), subject: z.string(), sealedText: z.string() });
+const Payload = z.object({ to: z.string(), subject: z.string(), sealedText: z.string(), via: z.string().optional() });
 
-export function createSecurityMailer(secrets: SecretBox, enabled: boolean): SecurityMailer {
+export function createSecurityMailer(
+  secrets: SecretBox,
+  systemAddress: string | undefined,
+  sendingMailboxes: () => Promise<SendingMailbox[]> = async () => [],
+): SecurityMailer {
+  const enabled = systemAddress !== undefined;
   return {
     enabled,
-    async queue(executor, mail) {
-      if (!enabled) return;
-      await enqueueJob(executor, { name: JOB, payload: { to: mail.to, subject: mail.subject, sealedText: secrets.seal(mail.text) } });
+    systemAddress: systemAddress ?? null,
+    sendingMailboxes,
+    async queue(executor, mail, via) {
+      if (!enabled && !via) return;
+      const payload = { to: mail.to, subject: mail.subject, sealedText: secrets.seal(mail.text), ...(via ? { via: via.id } : {}) };
+      await enqueueJob(executor, { name: JOB, payload });
     },
   };
 }
@@ -97,6 +112,6 @@ export function securityMailJob(secrets: SecretBox, send: SystemMailSender): Any
   return defineJob({
     name: JOB,
     payload: Payload,
-    run: async (payload) => send({ to: payload.to, subject: payload.subject, text: secrets.open(payload.sealedText) }),
+    run: async (payload) => send({ to: payload.to, subject: payload.subject, text: secrets.open(payload.sealedText) }, payload.via),
   });
 }

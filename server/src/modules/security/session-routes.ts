@@ -5,6 +5,7 @@ import {
   SecurityAlertListSchema,
   SecurityPolicySchema,
   SessionListSchema,
+  SuperAdminPolicySchema,
   UpdatePublicUrlSchema,
 } from '@pier/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,6 +17,7 @@ import { changePublicUrl, publicUrlSetting } from './public-url.js';
 import { admins, type SecurityRouteKit } from './route-support.js';
 import { changeSecurityPolicy, loadSecurityPolicy } from './security-policy.js';
 import { revokeOtherSessionsAudited, revokeSessionAudited, sessionListOf } from './session-management.js';
+import { changeSuperAdminPolicy, loadSuperAdminPolicy } from './super-admin-policy.js';
 
 const SessionIdParams = z.object({ sessionId: z.string().min(1).max(128) });
 const UserIdParams = z.object({ userId: z.string().min(1).max(64) });
@@ -37,6 +39,21 @@ export const sessionRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app
       schema: { body: SecurityPolicySchema, response: { 200: SecurityPolicySchema } },
     },
     async (request) => changeSecurityPolicy(db, request.body, apiActorOf(request)),
+  );
+
+  app.get(
+    '/api/security/super-admin-policy',
+    { config: { access: { roles: admins } }, schema: { response: { 200: SuperAdminPolicySchema } } },
+    async () => loadSuperAdminPolicy(db),
+  );
+
+  app.put(
+    '/api/security/super-admin-policy',
+    {
+      config: { access: { roles: ['super_admin'], stepUp: true } },
+      schema: { body: SuperAdminPolicySchema, response: { 200: SuperAdminPolicySchema } },
+    },
+    async (request) => changeSuperAdminPolicy(db, request.body, apiActorOf(request)),
   );
 
   app.get(

@@ -9,6 +9,7 @@ import { createUser, findUserById, setUserPassword, setUserRole, setUserStatus }
 import { assertPasswordAllowed } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllUserSessions } from './sessions.js';
+import { loadSuperAdminPolicy, refuseBeyondSuperAdminLimit, SUGGESTED_MAX_SUPER_ADMINS } from './super-admin-policy.js';
 
 /**
  * Account lifecycle: invitation by link, password reset by link (admin- or
@@ -146,6 +147,7 @@ export async function changeRole(db: Kysely<Database>, actor: UserRow, targetId:
   }
   if (target.role === 'super_admin' && role !== 'super_admin') await refuseLastSuperAdmin(db, target);
   if (target.role === role) return target;
+  if (role === 'super_admin' && target.status !== 'disabled') await refuseBeyondSuperAdminLimit(db, 'grant');
   await db.transaction().execute(async (trx) => {
     await setUserRole(trx, targetId, role);
     await recordAuditBy(trx, audit, {
@@ -223,6 +225,7 @@ export async function deactivateUser(
 }
 
 export async function reactivateUser(db: Kysely<Database>, targetId: string, audit: AuditActor): Promise<void> {
+  if ((await findUserById(db, targetId))?.role === 'super_admin') await refuseBeyondSuperAdminLimit(db, 'reactivate');
   await db.transaction().execute(async (trx) => {
     if (!(await setUserStatus(trx, targetId, 'active', 'disabled')))
       throw new AppError('user.not_found', 404, 'no deactivated user with this id');
@@ -265,5 +268,6 @@ export async function listUsersForAdmin(db: Kysely<Database>) {
     createdAt: r.created_at,
   }));
   const superAdmins = items.filter((u) => u.role === 'super_admin' && u.status === 'active').length;
-  return { items, warnings: superAdmins > 2 ? (['too_many_super_admins'] as const).slice() : [] };
+  const limit = (await loadSuperAdminPolicy(db)).maxSuperAdmins ?? SUGGESTED_MAX_SUPER_ADMINS;
+  return { items, warnings: superAdmins > limit ? (['too_many_super_admins'] as const).slice() : [] };
 }

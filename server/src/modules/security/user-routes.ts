@@ -4,8 +4,10 @@ import {
   DeactivateRequestSchema,
   DeactivateResultSchema,
   InviteRequestSchema,
+  LinkSendersSchema,
   OpenConversationsSchema,
   PasswordResetRequestSchema,
+  ResetLinkRequestSchema,
   SessionInfoSchema,
   TokenPasswordRequestSchema,
   UserAdminListSchema,
@@ -16,7 +18,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { findUserById } from '../workspace/index.js';
-import { inviteWithLink, requestPasswordReset, resetLinkByAdmin } from './account-links.js';
+import { inviteWithLink, linkSenders, requestPasswordReset, resetLinkByAdmin } from './account-links.js';
 import { whomToAskForAccess } from './accounts.js';
 import { apiActorOf, requireAuth } from './guard.js';
 import { admins, clientOf, type SecurityRouteKit } from './route-support.js';
@@ -42,6 +44,11 @@ export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, o
   app.get('/api/access/whom-to-ask', { config: { access: {} }, schema: { response: { 200: WhomToAskSchema } } }, async () => ({
     names: await whomToAskForAccess(db),
   }));
+  app.get(
+    '/api/users/link-senders',
+    { config: { access: { roles: admins } }, schema: { response: { 200: LinkSendersSchema } } },
+    async () => linkSenders(links),
+  );
 
   app.post(
     '/api/users/invitations',
@@ -74,9 +81,20 @@ export const userRoutes: FastifyPluginAsyncZod<SecurityRouteKit> = async (app, o
 
   app.post(
     '/api/users/:userId/password-reset',
-    { config: { access: { roles: admins, stepUp: true } }, schema: { params: UserIdParams, response: { 201: AccountLinkSchema } } },
+    {
+      config: { access: { roles: admins, stepUp: true } },
+      schema: { params: UserIdParams, body: ResetLinkRequestSchema, response: { 201: AccountLinkSchema } },
+    },
     async (request, reply) => {
-      const link = await resetLinkByAdmin(links, requireAuth(request).user, request.params.userId, apiActorOf(request), originOf(request));
+      const admin = requireAuth(request).user;
+      const link = await resetLinkByAdmin(
+        links,
+        admin,
+        request.params.userId,
+        apiActorOf(request),
+        originOf(request),
+        request.body?.viaMailboxId,
+      );
       return reply.code(201).send(link);
     },
   );

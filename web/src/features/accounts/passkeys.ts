@@ -1,18 +1,14 @@
 import type { PasskeyCredential, PasskeyRegistered } from '@pier/contracts';
-import {
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  startAuthentication,
-  startRegistration,
-  WebAuthnError,
-} from '@simplewebauthn/browser';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import i18next from '../../i18n';
 import { accountsApi } from './api';
 
 /**
  * The browser half of the passkey ceremonies (@simplewebauthn/browser): the server makes
  * the options and keeps the challenge; the authenticator answers; the server verifies.
+ * The library loads on first use, fetched alongside the options: most sign-ins use no passkey.
  */
+const loadWebAuthn = () => import('@simplewebauthn/browser');
 
 /** A passkey prompt that ended without an answer: the user closed it, or it timed out. */
 export class PasskeyCancelled extends Error {
@@ -22,7 +18,7 @@ export class PasskeyCancelled extends Error {
   }
 }
 
-function translateBrowserError(error: unknown): never {
+function translateBrowserError(error: unknown, WebAuthnError: abstract new (...args: never[]) => Error): never {
   if (error instanceof WebAuthnError || (error instanceof Error && error.name === 'NotAllowedError')) {
     throw new PasskeyCancelled(i18next.t('accounts:passkeys.cancelled'));
   }
@@ -34,15 +30,19 @@ function translateBrowserError(error: unknown): never {
 
 /** Registers a new passkey for the signed-in user (or the user enrolling at sign-in). */
 export async function createPasskey(name: string): Promise<PasskeyRegistered> {
-  const options = (await accountsApi.passkeyOptions()) as unknown as PublicKeyCredentialCreationOptionsJSON;
-  const response = await startRegistration({ optionsJSON: options }).catch(translateBrowserError);
+  const [webauthn, options] = await Promise.all([loadWebAuthn(), accountsApi.passkeyOptions()]);
+  const optionsJSON = options as unknown as PublicKeyCredentialCreationOptionsJSON;
+  const response = await webauthn.startRegistration({ optionsJSON }).catch((error) => translateBrowserError(error, webauthn.WebAuthnError));
   return accountsApi.registerPasskey(name, response as unknown as PasskeyCredential);
 }
 
 /** Asks one of the user's passkeys to answer a fresh challenge (second sign-in step, step-up). */
 export async function passkeyAnswer(): Promise<PasskeyCredential> {
-  const options = (await accountsApi.passkeyChallenge()) as unknown as PublicKeyCredentialRequestOptionsJSON;
-  const response = await startAuthentication({ optionsJSON: options }).catch(translateBrowserError);
+  const [webauthn, options] = await Promise.all([loadWebAuthn(), accountsApi.passkeyChallenge()]);
+  const optionsJSON = options as unknown as PublicKeyCredentialRequestOptionsJSON;
+  const response = await webauthn
+    .startAuthentication({ optionsJSON })
+    .catch((error) => translateBrowserError(error, webauthn.WebAuthnError));
   return response as unknown as PasskeyCredential;
 }
 

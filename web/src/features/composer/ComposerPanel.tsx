@@ -21,6 +21,7 @@ import { SignaturePreview } from './SignaturePreview';
 import { UndoToast } from './UndoToast';
 import { useDraftAutosave } from './useDraftAutosave';
 import './composer.css';
+import './prosemirror.css';
 
 export type ComposerProps = {
   /** The conversation answered; omit for new mail. */
@@ -99,6 +100,8 @@ export default function ComposerPanel({
     content: '',
     editorProps,
     immediatelyRender: false,
+    // Its base styles come from prosemirror.css: an injected <style> breaks the CSP (style-src 'self').
+    injectCSS: false,
     onUpdate: () => setDirty((n) => n + 1),
   });
 

@@ -1,7 +1,7 @@
 import type { ForwardingAudit } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
-import { companyDomains } from './forwarding-scan.js';
+import { companyDomains, DEFAULT_SIEVE_PORT } from './forwarding-scan.js';
 
 type SieveStatus = ForwardingAudit['sieve'][number];
 
@@ -73,7 +73,7 @@ export async function forwardingAudit(db: Kysely<Database>): Promise<ForwardingA
   const mailboxes = await db
     .selectFrom('mailboxes as m')
     .leftJoin('mailbox_sieve as s', 's.mailbox_id', 'm.id')
-    .select(['m.id', 'm.address', 's.last_status', 's.last_checked_at', 's.last_error'])
+    .select(['m.id', 'm.address', 'm.imap_tls', 's.last_status', 's.last_checked_at', 's.last_error', 's.port', 's.tls', 's.enabled'])
     .where('m.imap_host', 'is not', null)
     .orderBy('m.address')
     .execute();
@@ -84,6 +84,10 @@ export async function forwardingAudit(db: Kysely<Database>): Promise<ForwardingA
     status: (m.last_status ?? null) as SieveStatus['status'],
     lastCheckedAt: m.last_checked_at === null ? null : Number(m.last_checked_at),
     lastError: m.last_error ?? null,
+    // The scan's defaults when nothing is saved (sieveSettingsFor).
+    port: m.port === null ? DEFAULT_SIEVE_PORT : Number(m.port),
+    tls: (m.tls ?? (m.imap_tls === 'none' ? 'none' : 'starttls')) as SieveStatus['tls'],
+    enabled: m.enabled === null ? true : Number(m.enabled) === 1,
     findings: findings
       .filter((f) => f.mailbox_id === m.id)
       .map((f) => ({

@@ -209,3 +209,32 @@ export async function scanAllMailboxSieve(
   for (const mailbox of mailboxes) results.push(await scanMailboxSieve(db, mailbox, credentials));
   return results;
 }
+
+/**
+ * An admin sets where one mailbox's ManageSieve server listens (providers differ from 4190), or
+ * turns the scan off for it; audited with what it was before. The next scan uses it.
+ */
+export async function changeSieveSettings(
+  db: Kysely<Database>,
+  mailbox: MailboxRow,
+  settings: { enabled: boolean; port: number; tls: SieveTls },
+  actorId: string,
+): Promise<void> {
+  const before = await sieveSettingsFor(db, mailbox);
+  const next: SieveSettings = { enabled: settings.enabled ? 1 : 0, port: settings.port, tls: settings.tls };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('mailbox_sieve')
+      .values({ mailbox_id: mailbox.id, ...next, last_checked_at: null, last_status: null, last_error: null })
+      .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(next))
+      .execute();
+    await recordAudit(trx, {
+      actorId,
+      action: 'forwarding.sieve_settings_changed',
+      targetType: 'mailbox',
+      targetId: mailbox.id,
+      mailboxId: mailbox.id,
+      details: { ...settings, previous: { enabled: before.enabled === 1, port: before.port, tls: before.tls } },
+    });
+  });
+}

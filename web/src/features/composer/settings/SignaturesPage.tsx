@@ -32,6 +32,9 @@ export function SignaturesPage() {
   const [mailboxId, setMailboxId] = useState('');
   const [form, setForm] = useState<Omit<SignatureSettings, 'mailboxId'> | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const preferences = useQuery({ queryKey: ['send-preferences'], queryFn: composerApi.preferences });
+  const [title, setTitle] = useState<string | null>(null);
+  const [titleMessage, setTitleMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const first = mailboxes.data?.items[0]?.id ?? '';
   const selected = mailboxId || first;
   const settings = useQuery({
@@ -66,6 +69,21 @@ export function SignaturesPage() {
       setMessage({ ok: false, text: errorMessage(err) });
     }
   };
+
+  // The job title belongs to each agent (send preferences), not to the mailbox: every signature uses it.
+  const saveTitle = async () => {
+    if (!preferences.data || title === null) return;
+    setTitleMessage(null);
+    try {
+      const saved = await composerApi.savePreferences({ ...preferences.data, title: title.trim() });
+      queryClient.setQueryData(['send-preferences'], saved);
+      setTitle(null);
+      setTitleMessage({ ok: true, text: t('settings.saved') });
+      await queryClient.invalidateQueries({ queryKey: ['signature-preview'] });
+    } catch (err) {
+      setTitleMessage({ ok: false, text: errorMessage(err) });
+    }
+  };
   const field = (key: 'companyName' | 'logoUrl' | 'website' | 'phone', label: string) => (
     <label className="sending-field">
       <span>{label}</span>
@@ -91,6 +109,31 @@ export function SignaturesPage() {
           ))}
         </select>
       </label>
+      {preferences.data ? (
+        <div className="sending-title">
+          <label className="sending-field">
+            <span>{t('settings.jobTitle', { agentTitle: '{{agent.title}}', interpolation: { escapeValue: false } })}</span>
+            <input
+              value={title ?? preferences.data.title}
+              maxLength={200}
+              onChange={(e) => setTitle(e.target.value)}
+              data-testid="signature-job-title"
+            />
+          </label>
+          <div className="composer-actions-row">
+            <button
+              type="button"
+              className="btn"
+              disabled={title === null}
+              onClick={() => void saveTitle()}
+              data-testid="signature-job-title-save"
+            >
+              {t('settings.jobTitleSave')}
+            </button>
+            {titleMessage ? <span className={titleMessage.ok ? 'composer-notice' : 'composer-error'}>{titleMessage.text}</span> : null}
+          </div>
+        </div>
+      ) : null}
       {form ? (
         <>
           {field('companyName', t('settings.companyName'))}
@@ -128,7 +171,11 @@ export function SignaturesPage() {
             <button type="button" className="btn btn-primary" onClick={() => void save()} data-testid="signature-save">
               {t('settings.save')}
             </button>
-            {message ? <span className={message.ok ? 'composer-notice' : 'composer-error'}>{message.text}</span> : null}
+            {message ? (
+              <span className={message.ok ? 'composer-notice' : 'composer-error'} data-testid="signature-message">
+                {message.text}
+              </span>
+            ) : null}
           </div>
         </>
       ) : null}

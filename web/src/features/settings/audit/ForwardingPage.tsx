@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { formatFullTime } from '../../inbox/format';
 import { forwardingApi } from './api';
 import { PierForwardingRules } from './PierForwardingRules';
+import { SieveSettings } from './SieveSettings';
 import { UncertainForwards } from './UncertainForwards';
 
 const key = ['audit', 'forwarding'] as const;
@@ -71,6 +72,7 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
                 </span>
               </h4>
               {m.lastError ? <p className="cell-sub">{m.lastError}</p> : null}
+              {canScan ? <SieveSettings mailbox={m} onSaved={(saved) => queryClient.setQueryData(key, saved)} /> : null}
               {m.findings.length === 0 ? (
                 <p className="muted-3">{m.status === 'ok' ? t('forwarding.noForwards') : ''}</p>
               ) : (

@@ -1,4 +1,4 @@
-import type { ResolveForward, SaveForwardingRule } from '@pier/contracts';
+import type { ResolveForward, SaveForwardingRule, SaveSieveSettings } from '@pier/contracts';
 import {
   AuditChainStatusSchema,
   AuditPageSchema,
@@ -56,6 +56,8 @@ const rulePath = (id: string) => `/api/forwarding/rules/${encodeURIComponent(id)
 export const forwardingApi = {
   audit: () => http.get('/api/forwarding', import.meta.env.DEV && ForwardingAuditSchema),
   scan: () => http.post('/api/forwarding/scan', undefined, import.meta.env.DEV && ForwardingAuditSchema),
+  saveSieve: (mailboxId: string, body: SaveSieveSettings) =>
+    http.put(`/api/forwarding/sieve/${encodeURIComponent(mailboxId)}`, body, import.meta.env.DEV && ForwardingAuditSchema),
   createRule: (body: SaveForwardingRule) => http.post('/api/forwarding/rules', body, import.meta.env.DEV && PierForwardingRuleSchema),
   saveRule: (id: string, body: SaveForwardingRule) => http.put(rulePath(id), body, import.meta.env.DEV && PierForwardingRuleSchema),
   removeRule: (id: string) => http.delete(rulePath(id)),

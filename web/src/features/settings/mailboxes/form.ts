@@ -66,19 +66,28 @@ export function findPreset(presets: readonly MailboxPreset[], id: string): Mailb
   return presets.find((preset) => preset.id === id);
 }
 
-/** A preset fills the server settings; "other" (no settings of its own) leaves them as they are. */
+/**
+ * A preset fills the server settings. One without settings of its own ("other") clears those the
+ * previous preset filled in (a Tencent host left under "other" would send the password there), and
+ * keeps what the admin typed.
+ */
 export function applyPreset(values: FormValues, presetId: string, presets: readonly MailboxPreset[]): FormValues {
   const preset = findPreset(presets, presetId);
+  const previous = findPreset(presets, values.preset);
   const next: FormValues = { ...values, preset: presetId };
   if (preset?.imap) {
     next.imapHost = preset.imap.host;
     next.imapPort = String(preset.imap.port);
     next.imapTls = preset.imap.tls;
+  } else if (previous?.imap && values.imapHost === previous.imap.host) {
+    Object.assign(next, { imapHost: '', imapPort: '993', imapTls: 'tls' });
   }
   if (preset?.smtp) {
     next.smtpHost = preset.smtp.host;
     next.smtpPort = String(preset.smtp.port);
     next.smtpTls = preset.smtp.tls;
+  } else if (previous?.smtp && values.smtpHost === previous.smtp.host) {
+    Object.assign(next, { smtpHost: '', smtpPort: '465', smtpTls: 'tls' });
   }
   if (next.authMethod === 'xoauth2' && !preset?.supportsXoauth2) {
     next.authMethod = 'password';

@@ -6,14 +6,18 @@ import { errorMessage } from '../../../i18n';
 import { Field } from '../../../ui/Field';
 import { Notice } from '../../../ui/Notice';
 import { usersApi, usersKeys } from './api';
+import { type SenderChoice, senderAddressOf, viaMailboxIdOf } from './LinkSender';
 
 /** Inviting someone: email, name and role; the invitation link is shown afterwards (LinkPanel). */
 export function InviteForm({
   canInviteSuperAdmin,
+  sender,
   onCancel,
   onInvited,
 }: {
   canInviteSuperAdmin: boolean;
+  /** Where the invitation is emailed from (LinkSender, on the page). */
+  sender: SenderChoice;
   onCancel: () => void;
   onInvited: (name: string, link: AccountLink) => void;
 }) {
@@ -24,7 +28,10 @@ export function InviteForm({
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
   const invite = useMutation({
-    mutationFn: () => usersApi.invite({ email: email.trim(), name: name.trim(), role }),
+    mutationFn: () => {
+      const viaMailboxId = viaMailboxIdOf(sender);
+      return usersApi.invite({ email: email.trim(), name: name.trim(), role, ...(viaMailboxId ? { viaMailboxId } : {}) });
+    },
     onSuccess: (link) => {
       void queryClient.invalidateQueries({ queryKey: usersKeys.list });
       onInvited(name.trim(), link);
@@ -73,6 +80,9 @@ export function InviteForm({
           </select>
         </div>
       </div>
+      <p className="muted" data-testid="user-invite-sender">
+        {senderAddressOf(sender) ? t('invite.sendsFrom', { mailbox: senderAddressOf(sender) }) : t('invite.copyOnly')}
+      </p>
       <div className="users-invite-actions">
         <button type="button" className="btn" onClick={onCancel}>
           {t('invite.cancel')}

@@ -12,9 +12,11 @@ export function LinkPanel({ shown, onClose }: { shown: Shown; onClose: () => voi
   return (
     <div className="users-link" role="status" data-testid="user-link-panel">
       <h3>{t('link.title', { name: shown.name })}</h3>
-      <p className="muted">
+      <p className="muted" data-testid="user-link-status">
         {shown.link.emailed
-          ? t('link.emailed')
+          ? shown.link.emailedVia
+            ? t('link.emailedVia', { mailbox: shown.link.emailedVia })
+            : t('link.emailed')
           : shown.link.notEmailedBecause === 'no_public_url'
             ? t('link.notEmailedNoPublicUrl')
             : t('link.notEmailed')}

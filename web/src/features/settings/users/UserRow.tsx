@@ -9,6 +9,7 @@ import { useStepUpAction } from '../../accounts/StepUp';
 import { usersApi, usersKeys } from './api';
 import { DeactivateDialog } from './DeactivateDialog';
 import { formatTime } from './format';
+import { type SenderChoice, viaMailboxIdOf } from './LinkSender';
 
 /** A confirmation, translated when shown (so it follows a language switch). */
 export type Flash = { key: keyof UsersCatalogue['done']; params: Record<string, string | number> };
@@ -22,6 +23,7 @@ export function UserRow({
   roleLabel,
   onFlash,
   onLink,
+  sender,
 }: {
   user: UserAdminView;
   /** Who could take over this user's conversations: the other active accounts that may reply. */
@@ -31,6 +33,8 @@ export function UserRow({
   roleLabel: (role: Role) => string;
   onFlash: (flash: Flash) => void;
   onLink: (link: AccountLink) => void;
+  /** Where a reset link is emailed from (LinkSender, on the page). */
+  sender: SenderChoice;
 }) {
   const { t } = useTranslation('users');
   const queryClient = useQueryClient();
@@ -139,7 +143,7 @@ export function UserRow({
                         label={t('actions.passwordLink')}
                         action={action}
                         run={async () => {
-                          onLink(await usersApi.passwordLink(user.id));
+                          onLink(await usersApi.passwordLink(user.id, viaMailboxIdOf(sender)));
                           return null;
                         }}
                       />

@@ -11,7 +11,9 @@ import { CheckIcon, PlusIcon } from '../icons';
 import { usersApi, usersKeys } from './api';
 import { InviteForm } from './InviteForm';
 import { LinkPanel, type Shown } from './LinkPanel';
+import { LinkSender, type SenderChoice } from './LinkSender';
 import { PublicAddress } from './PublicAddress';
+import { SuperAdminLimit } from './SuperAdminLimit';
 import { type Flash, UserRow } from './UserRow';
 
 /**
@@ -29,6 +31,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
   const [flash, setFlash] = useState<Flash | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [inviting, setInviting] = useState(false);
+  const [sender, setSender] = useState<SenderChoice | null>(null);
   const items = list.data?.items ?? [];
 
   return (
@@ -46,6 +49,8 @@ export function UsersPage({ session }: { session: SessionInfo }) {
         )}
       </header>
       {readOnly ? null : <PublicAddress role={me.role} />}
+      {readOnly ? null : <LinkSender choice={sender} onChoose={setSender} />}
+      {readOnly ? null : <SuperAdminLimit role={me.role} />}
       {readOnly ? (
         <p className="muted" data-testid="users-read-only">
           {t('readOnly')}
@@ -69,6 +74,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
       {inviting ? (
         <InviteForm
           canInviteSuperAdmin={me.role === 'super_admin'}
+          sender={sender ?? { kind: 'copy' }}
           onCancel={() => setInviting(false)}
           onInvited={(name, link) => {
             setInviting(false);
@@ -106,6 +112,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                   readOnly={readOnly}
                   roleLabel={(role) => tc(`roles.${role}`)}
                   onFlash={setFlash}
+                  sender={sender ?? { kind: 'copy' }}
                   onLink={(link) => setShown({ name: user.name, link })}
                 />
               ))}
