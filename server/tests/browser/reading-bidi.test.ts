@@ -72,7 +72,8 @@ describe('bidirectional controls in mail text', () => {
       .first()
       .evaluate((item) => {
         const subject = item.querySelector('.conv-subject')?.getBoundingClientRect();
-        const snippet = item.querySelector('.conv-snippet')?.getBoundingClientRect();
+        // What follows the subject: the snippet, or the fraud marker's reason that replaces it on a flagged row.
+        const snippet = item.querySelector('.conv-snippet, .fraud-marker-reason')?.getBoundingClientRect();
         return { subjectRight: subject?.right ?? Number.NaN, snippetLeft: snippet?.left ?? Number.NaN, width: snippet?.width ?? 0 };
       });
 

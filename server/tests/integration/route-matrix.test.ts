@@ -94,6 +94,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/live': everyone,
   'GET /api/conversations/:id/fraud': 'SAGU',
   'POST /api/conversations/:id/phone-confirmations': 'SAG',
+  'POST /api/conversations/:id/fraud/clear': 'SAG',
+  'GET /api/fraud/markers': everyone,
   // Sending (decision 0008): reply access to the mailbox; a scheduled mail can be undone by its writer only.
   'GET /api/outbox/compose-context': 'SAGU',
   'POST /api/outbox': 'SAG',
@@ -289,6 +291,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
   const probeSetups: Record<string, ProbeSetup> = {
     'POST /api/conversations/:id/phone-confirmations': { body: () => ({ contactId: 'no-such-contact', outcome: 'confirmed' }) },
     'GET /api/outbox/compose-context': { query: () => `?conversationId=${ids.conversation}` },
+    'GET /api/fraud/markers': { query: () => `?ids=${ids.conversation}` },
+    'POST /api/conversations/:id/fraud/clear': { body: () => ({ messageId: 'no-such-message', reason: 'probe' }) },
     'POST /api/outbox': { body: sendBody },
     // Undo needs a mail still in its undo window, written by G (30 s): one per probe.
     'POST /api/outbox/:id/cancel': { params: async () => ({ id: (await as('G', 'POST', '/api/outbox', sendBody())).id ?? '' }) },

@@ -203,6 +203,7 @@ export const auditEn = {
         archive_with_risky_file: 'archive with a risky file',
         encrypted_archive: 'encrypted archive',
         money_lure: 'money lure from a stranger',
+        unknown_sender_payment: 'payment change from a sender not yet known',
         large_sum_offer: 'large sum offered',
         callback_number: 'call-back number',
         brand_impersonation: 'brand name on another domain',

@@ -190,6 +190,7 @@ export const auditZhCN: AuditCatalogue = {
         archive_with_risky_file: '压缩包内含危险文件',
         encrypted_archive: '加密压缩包',
         money_lure: '陌生人的金钱诱饵',
+        unknown_sender_payment: '未知发件人要求变更付款',
         large_sum_offer: '许诺巨额款项',
         callback_number: '回拨诈骗电话',
         brand_impersonation: '品牌名来自其他域名',

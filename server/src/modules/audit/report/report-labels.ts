@@ -73,6 +73,7 @@ const SIGNALS: Record<string, Both> = {
   archive_with_risky_file: ['压缩包内含危险文件', 'archive with a risky file'],
   encrypted_archive: ['加密压缩包', 'encrypted archive'],
   money_lure: ['陌生人的金钱诱饵', 'money lure from a stranger'],
+  unknown_sender_payment: ['未知发件人要求变更付款', 'payment change from a sender not yet known'],
   large_sum_offer: ['许诺巨额款项', 'large sum offered'],
   callback_number: ['回拨诈骗电话', 'call-back number'],
   brand_impersonation: ['冒充品牌', 'brand impersonation'],
