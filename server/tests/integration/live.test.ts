@@ -104,7 +104,10 @@ describe.each(engines)('live updates over WebSocket on %s', (engine) => {
     pier.workspace.live.publishConversationChanged(conversation.id);
     expect(await zhang.waitFor(isType('conversation.changed'))).toMatchObject({ conversationId: conversation.id, mailboxIds: [ids.sales] });
     await new Promise((r) => setTimeout(r, 200));
-    expect(books.messages.some((m) => m.type === 'conversation.changed')).toBe(false);
+    // Background work (mail facts, SLA clocks) may change the bookkeeper's own conversations: only this one must not reach them.
+    expect(
+      books.messages.some((m) => m.type === 'conversation.changed' && 'conversationId' in m && m.conversationId === conversation.id),
+    ).toBe(false);
   });
 
   it('pushes a new notification only to the sockets of the user it is for, after its note committed', async () => {
