@@ -28,6 +28,7 @@ export const knownAuditActions = [
   'rule.deleted',
   'rule.reordered',
   'forwarding.sieve_settings_changed',
+  'forwarding.manual_check_recorded',
   'audit.report_mailed',
   'user.invited',
   'user.account_link_mailed',
@@ -151,7 +152,19 @@ export const MailboxSieveStatusSchema = z.object({
   port: z.number().int(),
   tls: z.enum(['starttls', 'tls', 'none']),
   enabled: z.boolean(),
+  /** The provider (by its preset) offers no ManageSieve: forwarding is checked by hand in its console. */
+  manualOnly: z.boolean(),
+  /** The provider preset, for the by-hand steps ("exmail", "aliyun", …). */
+  preset: z.string(),
+  /** The last by-hand check of the provider's console, whatever the provider. */
+  manualCheck: z.object({ checkedAt: z.number(), checkedBy: z.string(), forwardingFound: z.boolean(), note: z.string() }).nullable(),
 });
+/** POST /api/forwarding/sieve/:mailboxId/manual-check: "I checked the provider's console on …". */
+export const RecordManualCheckSchema = z.object({
+  forwardingFound: z.boolean(),
+  note: z.string().trim().max(1000).default(''),
+});
+export type RecordManualCheck = z.input<typeof RecordManualCheckSchema>;
 /** PUT /api/forwarding/sieve/:mailboxId: the ManageSieve port and TLS of one mailbox, or no scan at all. */
 export const SaveSieveSettingsSchema = z.object({
   enabled: z.boolean(),
@@ -295,6 +308,21 @@ export const QuarterlyReportSchema = z.object({
   ),
   /** First-reply compliance per mailbox and team (decision 0033). */
   slaCompliance: section(FirstReplyFiguresSchema),
+  /**
+   * Mailboxes at providers without ManageSieve (Tencent Exmail, Alibaba Mail): the last by-hand
+   * check of the provider's console for forwarding when the report was made, or null (not checked).
+   * Optional: reports stored before it existed have no such section.
+   */
+  manualForwardingChecks: section(
+    z.object({
+      mailbox: z.string(),
+      preset: z.string(),
+      checkedAt: z.number().nullable(),
+      checkedBy: z.string().nullable(),
+      forwardingFound: z.boolean().nullable(),
+      note: z.string(),
+    }),
+  ).optional(),
 });
 export type QuarterlyReportDto = z.infer<typeof QuarterlyReportSchema>;
 

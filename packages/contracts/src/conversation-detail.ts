@@ -52,6 +52,14 @@ export const TimelineMessageSchema = z.object({
   hasHtml: z.boolean(),
   attachments: z.array(AttachmentSummarySchema),
   parseStatus: z.string(),
+  /**
+   * What Pier learnt of an incoming mail (decision 0031): its language (BCP-47, eld), the sender's
+   * country (ISO code) and how it was found, and whether a person wrote it; null until the mail's
+   * facts are stored (a moment after it arrives) and for mail the team wrote.
+   */
+  language: z.string().nullable(),
+  senderCountry: z.object({ code: z.string(), source: z.enum(['cctld', 'received-ip', 'signature-phone']) }).nullable(),
+  category: z.enum(['person', 'bulk', 'auto-reply', 'bounce', 'notification']).nullable(),
   /** Outgoing mail written in Pier: where it is in the outbox. */
   delivery: z.object({ state: z.enum(deliveryStates), error: z.string().nullable() }).nullable(),
 });

@@ -18,6 +18,11 @@ export type MailboxPreset = {
   oauthTokenEndpoint?: string;
   /** A client-specific (app) password is needed instead of the web-login password. */
   needsAppPassword: boolean;
+  /**
+   * No ManageSieve server (Tencent Exmail, Alibaba Mail): the forwarding audit cannot read the
+   * mailbox's rules, and an admin checks the provider's console by hand (issue 18).
+   */
+  noManageSieve?: true;
 };
 
 export const mailboxPresets: readonly MailboxPreset[] = [
@@ -29,6 +34,7 @@ export const mailboxPresets: readonly MailboxPreset[] = [
     savesSentMail: false,
     supportsXoauth2: false,
     needsAppPassword: true,
+    noManageSieve: true,
   },
   {
     // Tencent Exmail's overseas access points, for mailboxes used from outside mainland China.
@@ -39,6 +45,7 @@ export const mailboxPresets: readonly MailboxPreset[] = [
     savesSentMail: false,
     supportsXoauth2: false,
     needsAppPassword: true,
+    noManageSieve: true,
   },
   {
     id: 'aliyun',
@@ -48,6 +55,7 @@ export const mailboxPresets: readonly MailboxPreset[] = [
     savesSentMail: false,
     supportsXoauth2: false,
     needsAppPassword: false,
+    noManageSieve: true,
   },
   {
     id: 'qiye163',

@@ -21,6 +21,7 @@ import * as m0036 from './migrations/0036_conversation_sla.js';
 import * as m0037 from './migrations/0037_mail_groups.js';
 import * as m0039 from './migrations/0039_fraud_trust.js';
 import * as m0042 from './migrations/0042_web_push.js';
+import * as m0044 from './migrations/0044_manual_forwarding_checks.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
 import type { Database } from './schema.js';
 
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0037_mail_groups': m0037,
   '0039_fraud_trust': m0039,
   '0042_web_push': m0042,
+  '0044_manual_forwarding_checks': m0044,
   '0046_sync_progress': m0046,
 };
 

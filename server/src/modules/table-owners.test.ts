@@ -83,6 +83,7 @@ const owners: Record<Table, Owner> = {
   audit_reports: 'audit',
   sieve_findings: 'audit',
   mailbox_sieve: 'audit',
+  forwarding_manual_checks: 'audit',
   forwarding_rules: 'forwarding',
   forwarding_deliveries: 'forwarding',
   automatic_sends: 'loop-guard',

@@ -12,6 +12,7 @@ import {
 import { ingestMail, listConversations } from '../../src/modules/conversations/index.js';
 import type { MessageClassifiedEvent } from '../../src/modules/events/index.js';
 import { classifyStoredMessage } from '../../src/modules/mail-facts/index.js';
+import { loadConversationDetail } from '../../src/modules/reading/index.js';
 import { createSecurityMailer } from '../../src/modules/security/index.js';
 import { viewCounts } from '../../src/modules/triage/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -128,6 +129,16 @@ describe.each(engines)('mail facts and auto-reply on %s', (engine) => {
         [newsletter.conversationId, 'bulk'],
       ]),
     );
+    // The conversation shows them on each incoming message (language, sender country and how, machine mail).
+    const reader = { userId: 'reader', scope: { kind: 'all' as const, level: 'manage' as const } };
+    const shown = async (conversationId: string) =>
+      (await loadConversationDetail(ws.db, { conversationId, reader })).timeline.find((i) => i.kind === 'message');
+    expect(await shown(person.conversationId)).toMatchObject({
+      language: 'en',
+      senderCountry: { code: 'DE', source: 'cctld' },
+      category: 'person',
+    });
+    expect(await shown(newsletter.conversationId)).toMatchObject({ category: 'bulk' });
     // A redelivered event changes nothing and publishes nothing again.
     expect(
       await classifyStoredMessage(

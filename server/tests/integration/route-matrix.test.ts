@@ -171,6 +171,7 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/forwarding': 'SAU',
   'POST /api/forwarding/scan': 'SA',
   'PUT /api/forwarding/sieve/:mailboxId': 'SA',
+  'POST /api/forwarding/sieve/:mailboxId/manual-check': 'SA',
   'POST /api/audit/reports': 'SAU',
   'GET /api/audit/reports': 'SAU',
   'GET /api/audit/reports/:id': 'SAU',

@@ -40,6 +40,32 @@ export const auditEn = {
     end: 'Start of the log.',
   },
   forwarding: {
+    manual: {
+      intro:
+        'This provider offers no ManageSieve, so Pier cannot read the mailbox’s forwarding rules. Check them in the provider’s web mail and admin console, then record what you found. The last check appears in the quarterly report.',
+      steps: {
+        exmail: [
+          'Sign in to the mailbox at exmail.qq.com (web mail) and open 设置 (Settings).',
+          'Look at 自动转发 (automatic forwarding): note any address it forwards to, and whether a copy is kept.',
+          'Look at 收信规则 (inbox rules): note every rule whose action forwards (转发) or redirects mail.',
+          'In the admin console (管理后台), check the member’s mail settings and the company’s forwarding policy (whether forwarding outside the company is allowed).',
+          'Menu names change between versions; if you cannot find them, search the settings for 转发.',
+        ],
+        aliyun: [
+          'Sign in to the mailbox at qiye.aliyun.com (web mail) and open 设置 (Settings).',
+          'Look at 自动转发 (automatic forwarding) and at 收信规则 / 来信分类 (inbox rules): note every rule that forwards mail and to which address.',
+          'In the admin console (管理控制台), check the employee account’s mail settings and whether forwarding outside the company is allowed.',
+          'Menu names change between versions; if you cannot find them, search the settings for 转发.',
+        ],
+      },
+      never: 'Not checked by hand yet.',
+      lastClean: 'Checked on {{at}} by {{by}}: no forwarding.',
+      lastFound: 'Checked on {{at}} by {{by}}: forwarding found.',
+      none: 'No forwarding',
+      found: 'Forwarding found',
+      notePlaceholder: 'What you found (rule, target address)',
+      record: 'Record check',
+    },
     sieve: {
       enabled: 'Read this mailbox’s Sieve scripts',
       port: 'ManageSieve port',
@@ -131,6 +157,7 @@ export const auditEn = {
     unavailable: 'Not available yet.',
     empty: 'None.',
     sections: {
+      manualForwardingChecks: 'Forwarding checked by hand (providers without ManageSieve)',
       mailboxesWithoutMail: 'Mailboxes without mail in 90 days',
       usersNotLoggedIn: 'Users not signed in for 90 days',
       usersWithout2fa: 'Users without two-factor sign-in',
@@ -148,6 +175,9 @@ export const auditEn = {
       userWithout2fa: '{{email}} · {{role}}',
       access: '{{day}} · {{action}} · {{target}} · {{detail}} · by {{actor}}',
       forward: '{{mailbox}} → {{target}} ({{source}}: {{script}}, {{state}}) · since {{day}}',
+      manualNever: '{{mailbox}}: forwarding not checked by hand',
+      manualClean: '{{mailbox}}: checked {{day}} by {{by}}, no forwarding{{note}}',
+      manualFound: '{{mailbox}}: checked {{day}} by {{by}}, FORWARDING FOUND{{note}}',
       pierRule: '{{mailbox}} → {{target}} ({{name}}, {{scope}}{{external}}{{state}}) · {{by}} {{day}}',
       failed: '{{email}} × {{count}} · {{ips}}',
       unusual: '{{day}} · {{email}} · {{kind}}',
@@ -261,6 +291,7 @@ export const auditEn = {
     'user.invited': 'User invited',
     'user.account_link_mailed': 'Invitation or reset link emailed',
     'forwarding.sieve_settings_changed': 'ManageSieve settings changed',
+    'forwarding.manual_check_recorded': 'Forwarding checked by hand',
     'user.invitation_accepted': 'Invitation accepted',
     'user.password_reset_requested': 'Password reset link issued',
     'user.password_reset': 'Password reset',

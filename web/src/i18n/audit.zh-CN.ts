@@ -35,6 +35,32 @@ export const auditZhCN: AuditCatalogue = {
     end: '已到日志开头。',
   },
   forwarding: {
+    manual: {
+      intro:
+        '该服务商不提供 ManageSieve，Pier 无法读取此邮箱的转发规则。请在服务商的网页邮箱和管理后台中检查，然后记录检查结果。最近一次检查会列入季度审计报告。',
+      steps: {
+        exmail: [
+          '在 exmail.qq.com 登录该邮箱（网页版），打开“设置”。',
+          '查看“自动转发”：记下转发到的地址，以及是否保留副本。',
+          '查看“收信规则”：记下所有动作为“转发”或重定向的规则。',
+          '在“管理后台”中检查该成员的邮件设置和公司的转发策略（是否允许转发到公司外部）。',
+          '不同版本的菜单名称可能不同；找不到时，可在设置中搜索“转发”。',
+        ],
+        aliyun: [
+          '在 qiye.aliyun.com 登录该邮箱（网页版），打开“设置”。',
+          '查看“自动转发”和“收信规则/来信分类”：记下所有转发邮件的规则及目标地址。',
+          '在“管理控制台”中检查该员工账号的邮件设置，以及是否允许转发到公司外部。',
+          '不同版本的菜单名称可能不同；找不到时，可在设置中搜索“转发”。',
+        ],
+      },
+      never: '尚未人工检查。',
+      lastClean: '{{by}} 于 {{at}} 检查：没有转发。',
+      lastFound: '{{by}} 于 {{at}} 检查：发现转发。',
+      none: '没有转发',
+      found: '发现转发',
+      notePlaceholder: '检查结果（规则、目标地址）',
+      record: '记录检查',
+    },
     sieve: {
       enabled: '读取此邮箱的 Sieve 规则',
       port: 'ManageSieve 端口',
@@ -118,6 +144,7 @@ export const auditZhCN: AuditCatalogue = {
     unavailable: '暂不可用。',
     empty: '无。',
     sections: {
+      manualForwardingChecks: '人工检查转发（无 ManageSieve 的服务商）',
       mailboxesWithoutMail: '90 天无新邮件的邮箱',
       usersNotLoggedIn: '90 天未登录的用户',
       usersWithout2fa: '未启用双重验证的用户',
@@ -135,6 +162,9 @@ export const auditZhCN: AuditCatalogue = {
       userWithout2fa: '{{email}} · {{role}}',
       access: '{{day}} · {{action}} · {{target}} · {{detail}} · 操作人 {{actor}}',
       forward: '{{mailbox}} → {{target}}（{{source}}：{{script}}，{{state}}）· 始于 {{day}}',
+      manualNever: '{{mailbox}}：尚未人工检查转发',
+      manualClean: '{{mailbox}}：{{by}} 于 {{day}} 检查，没有转发{{note}}',
+      manualFound: '{{mailbox}}：{{by}} 于 {{day}} 检查，发现转发{{note}}',
       pierRule: '{{mailbox}} → {{target}}（{{name}}，{{scope}}{{external}}{{state}}）· {{by}} {{day}}',
       failed: '{{email}} × {{count}} · {{ips}}',
       unusual: '{{day}} · {{email}} · {{kind}}',
@@ -248,6 +278,7 @@ export const auditZhCN: AuditCatalogue = {
     'user.invited': '邀请用户',
     'user.account_link_mailed': '已通过邮件发送邀请或重置链接',
     'forwarding.sieve_settings_changed': '修改 ManageSieve 设置',
+    'forwarding.manual_check_recorded': '记录人工转发检查',
     'user.invitation_accepted': '接受邀请',
     'user.password_reset_requested': '发出密码重置链接',
     'user.password_reset': '重置密码',

@@ -23,6 +23,18 @@ export const readingEn = {
     country: 'Country: {{country}}',
   },
   message: {
+    facts: {
+      language: 'Written in {{language}}',
+      country: 'Sender in {{country}}',
+      countrySource_cctld: 'from the domain',
+      'countrySource_received-ip': 'from the sending server',
+      'countrySource_signature-phone': 'from the phone number in the signature',
+      notPerson: 'Not written by a person: {{category}}',
+      category_bulk: 'newsletter or bulk mail',
+      'category_auto-reply': 'automatic reply',
+      category_bounce: 'delivery report',
+      category_notification: 'system notification',
+    },
     to: 'To',
     cc: 'Cc',
     from: 'From',

@@ -20,6 +20,18 @@ export const readingZhCN: ReadingCatalogue = {
     country: '国家/地区：{{country}}',
   },
   message: {
+    facts: {
+      language: '语言：{{language}}',
+      country: '发件人所在：{{country}}',
+      countrySource_cctld: '依据域名',
+      'countrySource_received-ip': '依据发信服务器',
+      'countrySource_signature-phone': '依据签名中的电话号码',
+      notPerson: '非真人邮件：{{category}}',
+      category_bulk: '群发/营销邮件',
+      'category_auto-reply': '自动回复',
+      category_bounce: '退信',
+      category_notification: '系统通知',
+    },
     to: '收件人',
     cc: '抄送',
     from: '发件人',

@@ -8,6 +8,7 @@ export type AuditTables = {
   sieve_findings: SieveFindingsTable;
   audit_reports: AuditReportsTable;
   mailbox_sieve: MailboxSieveTable;
+  forwarding_manual_checks: ForwardingManualChecksTable;
 };
 
 /**
@@ -80,4 +81,17 @@ export interface MailboxSieveTable {
   /** 'ok' | 'unavailable' | 'auth_failed' | 'unsupported' | 'error' */
   last_status: string | null;
   last_error: string | null;
+}
+
+/** A by-hand check of a provider's console for forwarding, where the provider offers no ManageSieve (migration 0044). */
+export interface ForwardingManualChecksTable {
+  id: string;
+  /** No foreign key: the record outlives a removed mailbox, like the audit log. */
+  mailbox_id: string;
+  checked_at: number;
+  /** The user who checked. */
+  checked_by: string;
+  /** 1 when the admin found forwarding (described in the note), 0 when there was none. */
+  forwarding_found: number;
+  note: string;
 }

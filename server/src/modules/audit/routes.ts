@@ -4,6 +4,7 @@ import {
   AuditQuerySchema,
   ForwardingAuditSchema,
   GenerateReportSchema,
+  RecordManualCheckSchema,
   ReportListSchema,
   SaveSieveSettingsSchema,
   StoredReportSchema,
@@ -18,6 +19,7 @@ import { recordAudit, verifyAuditChain } from './audit-log.js';
 import { queryAuditLog } from './audit-queries.js';
 import { forwardingAudit } from './forwarding/forwarding-queries.js';
 import { changeSieveSettings, type MailboxCredentials, scanAllMailboxSieve } from './forwarding/forwarding-scan.js';
+import { recordManualForwardingCheck } from './forwarding/manual-checks.js';
 import { generateQuarterlyReport, INACTIVE_DAYS, listReports, loadReport, type ReportMailer } from './report/quarterly-report.js';
 import { reportCsv, reportPdf } from './report/report-export.js';
 
@@ -115,6 +117,29 @@ export const auditRoutes: FastifyPluginAsyncZod<{
       const mailbox = await db.selectFrom('mailboxes').selectAll().where('id', '=', request.params.mailboxId).executeTakeFirst();
       if (!mailbox?.imap_host) throw new AppError('mailbox.not_found', 404, 'no mailbox with an IMAP server and this id');
       await changeSieveSettings(db, mailbox, request.body, request.auth?.user.id ?? '');
+      return forwardingAudit(db);
+    },
+  );
+
+  // A provider without ManageSieve: an admin records checking its console by hand (issue 18).
+  app.post(
+    '/api/forwarding/sieve/:mailboxId/manual-check',
+    {
+      config: { access: { roles: ['super_admin', 'admin'] } },
+      schema: {
+        params: z.object({ mailboxId: z.string().min(1).max(64) }),
+        body: RecordManualCheckSchema,
+        response: { 200: ForwardingAuditSchema },
+      },
+    },
+    async (request) => {
+      const mailbox = await db
+        .selectFrom('mailboxes')
+        .select(['id', 'address'])
+        .where('id', '=', request.params.mailboxId)
+        .executeTakeFirst();
+      if (!mailbox) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+      await recordManualForwardingCheck(db, mailbox, request.body, request.auth?.user.id ?? '', Date.now());
       return forwardingAudit(db);
     },
   );

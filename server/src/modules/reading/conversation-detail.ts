@@ -110,6 +110,9 @@ export async function loadConversationDetail(
         contentId: a.content_id,
       })),
     parseStatus: m.parse_status,
+    language: m.direction === 'in' ? m.language : null,
+    senderCountry: m.direction === 'in' && m.country && m.country_source ? { code: m.country, source: m.country_source } : null,
+    category: m.direction === 'in' ? m.category : null,
     delivery: deliveries.get(m.id) ?? null,
   }));
   // One list in time order; at equal times mail comes before the notes and events it caused.

@@ -43,6 +43,10 @@ export function selectTimelineMessages(db: Db, conversationId: string) {
       'messages.sent_at',
       'messages.received_at',
       'messages.parse_status',
+      'messages.language',
+      'messages.country',
+      'messages.country_source',
+      'messages.category',
       'message_bodies.text',
       'message_bodies.html',
     ])

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatFullTime, formatListTime, toDate } from '../inbox/format';
 import { Attachments } from './Attachments';
 import { messageRawUrl } from './api';
+import { countryName, languageName } from './format';
 import { MailBody } from './MailBody';
 import { useConversationSlots } from './slots';
 import { READING_NS } from './strings';
@@ -81,9 +82,30 @@ function MessageCard({ message }: { message: Message }) {
         </div>
       </header>
       {message.parseStatus === 'partial' ? <p className="mail-notice">{t('message.parsePartial')}</p> : null}
+      <MessageFacts message={message} />
       <MailBody message={message} />
       <Attachments attachments={message.attachments} hasHtml={message.hasHtml} />
     </article>
+  );
+}
+
+/** Language, the sender's country (and how Pier knows it), and machine mail, on incoming mail. */
+function MessageFacts({ message }: { message: Message }) {
+  const { t } = useTranslation(READING_NS);
+  const { language, senderCountry, category } = message;
+  if (!language && !senderCountry && (!category || category === 'person')) return null;
+  return (
+    <p className="message-facts" data-testid="message-facts">
+      {category && category !== 'person' ? (
+        <span className="fact machine">{t('message.facts.notPerson', { category: t(`message.facts.category_${category}`) })}</span>
+      ) : null}
+      {language ? <span className="fact">{t('message.facts.language', { language: languageName(language) })}</span> : null}
+      {senderCountry ? (
+        <span className="fact" title={t(`message.facts.countrySource_${senderCountry.source}`)}>
+          {t('message.facts.country', { country: countryName(senderCountry.code) })}
+        </span>
+      ) : null}
+    </p>
   );
 }
 

@@ -1,6 +1,16 @@
 import { currentLocale } from '../../i18n';
 
 /** "Spain" / "西班牙" in the reader's language. */
+/** A language tag in the reader's language ("de" → "German", "德语"). */
+export function languageName(tag: string | null | undefined): string {
+  if (!tag) return '';
+  try {
+    return new Intl.DisplayNames([currentLocale()], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
 export function countryName(country: string | null | undefined): string {
   if (!country) return '';
   try {

@@ -2,6 +2,7 @@ import type { ForwardingAudit } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import { companyDomains, DEFAULT_SIEVE_PORT } from './forwarding-scan.js';
+import { hasNoManageSieve, lastManualChecks } from './manual-checks.js';
 
 type SieveStatus = ForwardingAudit['sieve'][number];
 
@@ -73,11 +74,23 @@ export async function forwardingAudit(db: Kysely<Database>): Promise<ForwardingA
   const mailboxes = await db
     .selectFrom('mailboxes as m')
     .leftJoin('mailbox_sieve as s', 's.mailbox_id', 'm.id')
-    .select(['m.id', 'm.address', 'm.imap_tls', 's.last_status', 's.last_checked_at', 's.last_error', 's.port', 's.tls', 's.enabled'])
+    .select([
+      'm.id',
+      'm.address',
+      'm.imap_tls',
+      'm.preset',
+      's.last_status',
+      's.last_checked_at',
+      's.last_error',
+      's.port',
+      's.tls',
+      's.enabled',
+    ])
     .where('m.imap_host', 'is not', null)
     .orderBy('m.address')
     .execute();
   const findings = await db.selectFrom('sieve_findings').selectAll().orderBy('first_seen_at').execute();
+  const manualChecks = await lastManualChecks(db);
   const sieve: SieveStatus[] = mailboxes.map((m) => ({
     mailboxId: m.id,
     address: m.address,
@@ -88,6 +101,9 @@ export async function forwardingAudit(db: Kysely<Database>): Promise<ForwardingA
     port: m.port === null ? DEFAULT_SIEVE_PORT : Number(m.port),
     tls: (m.tls ?? (m.imap_tls === 'none' ? 'none' : 'starttls')) as SieveStatus['tls'],
     enabled: m.enabled === null ? true : Number(m.enabled) === 1,
+    manualOnly: hasNoManageSieve(m.preset),
+    preset: m.preset,
+    manualCheck: manualChecks.get(m.id) ?? null,
     findings: findings
       .filter((f) => f.mailbox_id === m.id)
       .map((f) => ({

@@ -4,6 +4,7 @@ import type { Database, MailboxRow } from '../../../db/schema.js';
 import type { MailboxSieveTable } from '../../../db/tables/audit.js';
 import { recordAudit } from '../audit-log.js';
 import { ManageSieveClient, type SieveConnectOptions, SieveError, type SieveTls } from './managesieve.js';
+import { hasNoManageSieve } from './manual-checks.js';
 import { addressDomain, findForwardingActions, SieveSyntaxError } from './sieve-forwarding.js';
 
 export const DEFAULT_SIEVE_PORT = 4190;
@@ -62,7 +63,11 @@ export async function scanMailboxSieve(
   const result: SieveScanResult = { mailboxId: mailbox.id, status: 'ok', error: null, scripts: 0, findings: 0, newExternal: [] };
   const login = credentials(mailbox);
   if (!settings.enabled) result.status = 'disabled';
-  else if (!mailbox.imap_host || !login) {
+  else if (hasNoManageSieve(mailbox.preset)) {
+    // Nothing listens there: connecting would only wait for a timeout (manual-checks.ts).
+    result.status = 'unsupported';
+    result.error = 'this provider offers no ManageSieve: check its console by hand';
+  } else if (!mailbox.imap_host || !login) {
     result.status = 'unsupported';
     result.error = mailbox.imap_host
       ? 'only password logins can read Sieve scripts (OAuth providers offer no ManageSieve)'

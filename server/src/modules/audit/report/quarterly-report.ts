@@ -4,6 +4,7 @@ import { newId } from '../../../db/ids.js';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit } from '../audit-log.js';
 import { listPierForwardingRules } from '../forwarding/forwarding-queries.js';
+import { hasNoManageSieve, lastManualChecks } from '../forwarding/manual-checks.js';
 import { reportText } from './report-export.js';
 import { firstReplyCompliance } from './sla-compliance.js';
 
@@ -115,6 +116,11 @@ export async function buildQuarterlyReport(
     .orderBy('m.address')
     .execute();
   const pierRules = (await listPierForwardingRules(db)).items;
+  // As the forwarding sections: the state when the report is made (each check shows its date).
+  const manualChecks = await lastManualChecks(db, now + 1);
+  const manualOnly = (await db.selectFrom('mailboxes').select(['id', 'address', 'preset']).orderBy('address').execute()).filter((m) =>
+    hasNoManageSieve(m.preset),
+  );
 
   // Users without 2FA: active accounts with no confirmed authenticator (an enrolment started but never confirmed does not count)
   // and no passkey (a passkey alone is a second factor, decision 0016).
@@ -245,6 +251,20 @@ export async function buildQuarterlyReport(
       })),
     },
     slaCompliance: { available: true, items: [...sla.byMailbox, ...sla.byTeam] },
+    manualForwardingChecks: {
+      available: true,
+      items: manualOnly.map((m) => {
+        const check = manualChecks.get(m.id);
+        return {
+          mailbox: m.address,
+          preset: m.preset,
+          checkedAt: check?.checkedAt ?? null,
+          checkedBy: check?.checkedBy ?? null,
+          forwardingFound: check?.forwardingFound ?? null,
+          note: check?.note ?? '',
+        };
+      }),
+    },
   };
 }
 

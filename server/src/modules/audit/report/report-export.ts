@@ -16,6 +16,7 @@ export const SECTION_TITLES: Record<Exclude<keyof QuarterlyReport, 'version' | '
   unusualLogins: '异常登录 / Unusual sign-ins',
   fraudFlags: '欺诈标记与电话确认 / Fraud flags and confirmations',
   slaCompliance: 'SLA 达成情况 / SLA compliance',
+  manualForwardingChecks: '无 ManageSieve 的邮箱：人工检查转发 / Forwarding checked by hand (no ManageSieve)',
 };
 type SectionKey = keyof typeof SECTION_TITLES;
 
@@ -66,6 +67,19 @@ export function reportRows(report: QuarterlyReport): { key: SectionKey; title: s
         `by ${r.createdBy ?? '—'} ${day(r.createdAt)}`,
       ]),
     ),
+    ...(report.manualForwardingChecks
+      ? [
+          section('manualForwardingChecks', () =>
+            (report.manualForwardingChecks?.available ? report.manualForwardingChecks.items : []).map((c) => [
+              c.mailbox,
+              c.checkedAt === null
+                ? '未检查 / not checked'
+                : `${day(c.checkedAt)} by ${c.checkedBy ?? '—'}: ${c.forwardingFound ? '发现转发 / FORWARDING FOUND' : '无转发 / no forwarding'}`,
+              c.note,
+            ]),
+          ),
+        ]
+      : []),
     section('failedLogins', () => items('failedLogins').map((f) => [f.email, String(f.count), f.ips.join(' ')])),
     section('unusualLogins', () => items('unusualLogins').map((a) => [a.email, alertLabel(a.kind), day(a.at), JSON.stringify(a.detail)])),
     section('fraudFlags', () =>

@@ -5,6 +5,7 @@ import { AlertIcon } from '../../../ui/icons';
 import { useDocumentTitle } from '../../../ui/useDocumentTitle';
 import { formatFullTime } from '../../inbox/format';
 import { forwardingApi } from './api';
+import { ManualCheck } from './ManualCheck';
 import { PierForwardingRules } from './PierForwardingRules';
 import { SieveSettings } from './SieveSettings';
 import { UncertainForwards } from './UncertainForwards';
@@ -72,7 +73,11 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
                 </span>
               </h4>
               {m.lastError ? <p className="cell-sub">{m.lastError}</p> : null}
-              {canScan ? <SieveSettings mailbox={m} onSaved={(saved) => queryClient.setQueryData(key, saved)} /> : null}
+              {m.manualOnly ? (
+                <ManualCheck mailbox={m} canRecord={canScan} onSaved={(saved) => queryClient.setQueryData(key, saved)} />
+              ) : canScan ? (
+                <SieveSettings mailbox={m} onSaved={(saved) => queryClient.setQueryData(key, saved)} />
+              ) : null}
               {m.findings.length === 0 ? (
                 <p className="muted-3">{m.status === 'ok' ? t('forwarding.noForwards') : ''}</p>
               ) : (

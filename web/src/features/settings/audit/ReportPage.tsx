@@ -21,6 +21,7 @@ const SECTIONS: SectionKey[] = [
   'unusualLogins',
   'fraudFlags',
   'slaCompliance',
+  'manualForwardingChecks',
 ];
 const day = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 10));
 
@@ -110,6 +111,8 @@ export function ReportPage({ canMail }: { canMail: boolean }) {
           </p>
           {SECTIONS.map((key) => {
             const section = r[key];
+            // A section added later (manual forwarding checks) is missing from reports stored before it.
+            if (!section) return null;
             return (
               <section key={key} className="audit-sieve">
                 <h3 className="audit-section">{t(`report.sections.${key}`)}</h3>
@@ -245,6 +248,16 @@ function describe(t: T, tc: Tc, key: SectionKey, item: unknown): string {
         state: x.enabled ? '' : t('report.codes.states.off'),
         by: x.createdBy ?? '—',
         day: day(x.createdAt),
+      });
+    }
+    case 'manualForwardingChecks': {
+      const x = item as Item<'manualForwardingChecks'>;
+      if (x.checkedAt === null) return t('report.lines.manualNever', { mailbox: x.mailbox });
+      return t(x.forwardingFound ? 'report.lines.manualFound' : 'report.lines.manualClean', {
+        mailbox: x.mailbox,
+        day: day(x.checkedAt),
+        by: x.checkedBy ?? '—',
+        note: x.note ? ` — ${x.note}` : '',
       });
     }
     case 'failedLogins': {

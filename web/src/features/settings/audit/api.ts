@@ -1,4 +1,4 @@
-import type { ResolveForward, SaveForwardingRule, SaveSieveSettings } from '@pier/contracts';
+import type { RecordManualCheck, ResolveForward, SaveForwardingRule, SaveSieveSettings } from '@pier/contracts';
 import {
   AuditChainStatusSchema,
   AuditPageSchema,
@@ -58,6 +58,8 @@ export const forwardingApi = {
   scan: () => http.post('/api/forwarding/scan', undefined, import.meta.env.DEV && ForwardingAuditSchema),
   saveSieve: (mailboxId: string, body: SaveSieveSettings) =>
     http.put(`/api/forwarding/sieve/${encodeURIComponent(mailboxId)}`, body, import.meta.env.DEV && ForwardingAuditSchema),
+  recordManualCheck: (mailboxId: string, body: RecordManualCheck) =>
+    http.post(`/api/forwarding/sieve/${encodeURIComponent(mailboxId)}/manual-check`, body, import.meta.env.DEV && ForwardingAuditSchema),
   createRule: (body: SaveForwardingRule) => http.post('/api/forwarding/rules', body, import.meta.env.DEV && PierForwardingRuleSchema),
   saveRule: (id: string, body: SaveForwardingRule) => http.put(rulePath(id), body, import.meta.env.DEV && PierForwardingRuleSchema),
   removeRule: (id: string) => http.delete(rulePath(id)),
