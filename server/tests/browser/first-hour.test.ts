@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -28,6 +29,13 @@ describe('an admin’s first hour in Chromium', () => {
     database = await createTestDatabase('sqlite');
     pier = await startTestPier(database, { PIER_PUBLIC_URL: 'https://pier.acme.test' });
     await addTestImapMailbox(pier.workspace, 'support@acme.test');
+    // A mailbox at Tencent Exmail (no ManageSieve): the forwarding page asks for a check by hand.
+    const exmail = await createMailbox(pier.workspace.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' });
+    await pier.workspace.db
+      .updateTable('mailboxes')
+      .set({ preset: 'exmail', imap_host: 'imap.exmail.qq.com', imap_port: 993 })
+      .where('id', '=', exmail.id)
+      .execute();
     await createAccount(pier.workspace.db, { email: boss.email, name: '李娜 Li Na', password, role: 'super_admin' });
     browser = await launchChromium();
   });
@@ -106,11 +114,24 @@ describe('an admin’s first hour in Chromium', () => {
         await page.goto(`${pier.url}/settings/${screen}`);
         const ready = { users: 'super-admin-limit', signatures: 'signature-job-title', forwarding: 'sieve-settings' }[screen];
         await page.getByTestId(ready).waitFor();
+        if (screen === 'forwarding') {
+          const manual = page.getByTestId('manual-check');
+          await manual.waitFor();
+          expect(await manual.textContent()).toContain(locale === 'en' ? 'Not checked by hand yet.' : '尚未人工检查。');
+          expect(await manual.locator('li').count()).toBe(5);
+        }
         await shot(page, `first-hour-${screen}-${width}-${locale}`);
       }
       await page.close();
     }
     const page = await open('zh-CN', 'desktop', '/settings/users');
     expect(await page.getByTestId('link-sender').textContent()).toContain('邀请和重置链接的发件邮箱');
+    // Recording a check by hand: the page then says who checked and when.
+    await page.goto(`${pier.url}/settings/forwarding`);
+    await page.getByTestId('manual-check-note').fill('收信规则：无转发');
+    await page.getByTestId('manual-check-record').click();
+    await expect.poll(() => page.getByTestId('manual-check-last').textContent()).toContain('李娜 Li Na');
+    expect(await page.getByTestId('manual-check-last').textContent()).toContain('没有转发');
+    await shot(page, 'first-hour-forwarding-manual-recorded-1440-zh-CN');
   }, 300_000);
 });

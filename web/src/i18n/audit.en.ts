@@ -41,6 +41,7 @@ export const auditEn = {
   },
   forwarding: {
     manual: {
+      status: 'checked by hand (the provider offers no ManageSieve)',
       intro:
         'This provider offers no ManageSieve, so Pier cannot read the mailbox’s forwarding rules. Check them in the provider’s web mail and admin console, then record what you found. The last check appears in the quarterly report.',
       steps: {

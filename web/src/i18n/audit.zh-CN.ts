@@ -36,6 +36,7 @@ export const auditZhCN: AuditCatalogue = {
   },
   forwarding: {
     manual: {
+      status: '人工检查（该服务商不提供 ManageSieve）',
       intro:
         '该服务商不提供 ManageSieve，Pier 无法读取此邮箱的转发规则。请在服务商的网页邮箱和管理后台中检查，然后记录检查结果。最近一次检查会列入季度审计报告。',
       steps: {

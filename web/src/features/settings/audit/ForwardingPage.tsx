@@ -68,11 +68,12 @@ export function ForwardingPage({ canScan }: { canScan: boolean }) {
               <h4>
                 {m.address}{' '}
                 <span className="cell-sub">
-                  {m.status ? t(`forwarding.status.${m.status}`) : t('forwarding.status.never')}
-                  {m.lastCheckedAt ? ` · ${formatFullTime(m.lastCheckedAt)}` : ''}
+                  {m.manualOnly
+                    ? t('forwarding.manual.status')
+                    : `${m.status ? t(`forwarding.status.${m.status}`) : t('forwarding.status.never')}${m.lastCheckedAt ? ` · ${formatFullTime(m.lastCheckedAt)}` : ''}`}
                 </span>
               </h4>
-              {m.lastError ? <p className="cell-sub">{m.lastError}</p> : null}
+              {m.lastError && !m.manualOnly ? <p className="cell-sub">{m.lastError}</p> : null}
               {m.manualOnly ? (
                 <ManualCheck mailbox={m} canRecord={canScan} onSaved={(saved) => queryClient.setQueryData(key, saved)} />
               ) : canScan ? (
