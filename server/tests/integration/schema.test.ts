@@ -6,7 +6,15 @@ import type { Database } from '../../src/db/schema.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 
 /** Column types as both engines name them, mapped to the portable names the migrations use. */
-const portableType: Record<string, string> = { text: 'text', int8: 'bigint', bigint: 'bigint', int4: 'integer', integer: 'integer', real: 'real', float4: 'real' };
+const portableType: Record<string, string> = {
+  text: 'text',
+  int8: 'bigint',
+  bigint: 'bigint',
+  int4: 'integer',
+  integer: 'integer',
+  real: 'real',
+  float4: 'real',
+};
 
 /**
  * The search index is the one engine-specific structure (migration 0003): an FTS5 virtual table
