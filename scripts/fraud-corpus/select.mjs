@@ -6,7 +6,7 @@
 // family); `npm run fraud:corpus` materialises the .eml files into .cache/fraud-corpus/.
 //   node scripts/fraud-corpus/select.mjs --select   re-run the selection rules, rewrite sources.json
 //   node scripts/fraud-corpus/select.mjs            write the .eml files listed in sources.json
-// Mirrors are looked up under $PIER_CORPUS_MIRRORS (default /work/.mirror/<owner>+<name>/repo),
+// Mirrors are looked up under $PIER_CORPUS_MIRRORS (default .cache/mirrors/<owner>+<name>/repo in the repository),
 // i.e. `git clone --mirror https://github.com/<owner>/<name>` works as well.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const manifestPath = path.join(here, 'sources.json');
 const outDir = process.env.PIER_FRAUD_CORPUS ?? path.join(root, '.cache', 'fraud-corpus');
-const mirrors = process.env.PIER_CORPUS_MIRRORS ?? '/work/.mirror';
+const mirrors = process.env.PIER_CORPUS_MIRRORS ?? path.join(root, '.cache', 'mirrors');
 
 /** Repositories and the commit the selection was made at (git history is append-only). */
 const SOURCES = [
