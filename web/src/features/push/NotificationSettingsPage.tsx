@@ -125,20 +125,23 @@ export function NotificationSettingsPage({ session }: { session: SessionInfo }) 
           <p className="muted">{t('kinds.intro')}</p>
           {settings.isError ? <Notice>{errorMessage(settings.error)}</Notice> : null}
           {choose.isError ? <Notice>{errorMessage(choose.error)}</Notice> : null}
-          <fieldset className="push-kinds" disabled={!settings.data}>
-            <legend className="visually-hidden">{t('kinds.title')}</legend>
-            {pushKinds.map((kind) => (
-              <label key={kind} className="push-kind">
-                <input
-                  type="checkbox"
-                  data-testid={`push-kind-${kind}`}
-                  checked={kinds.includes(kind)}
-                  onChange={(event) => setKind(kind, event.target.checked)}
-                />
-                <span>{t(`kinds.${kind}`)}</span>
-              </label>
-            ))}
-          </fieldset>
+          {/* Not drawn before the saved choice is known: unticked boxes would read as "nothing is pushed". */}
+          {settings.data ? (
+            <fieldset className="push-kinds">
+              <legend className="visually-hidden">{t('kinds.title')}</legend>
+              {pushKinds.map((kind) => (
+                <label key={kind} className="push-kind">
+                  <input
+                    type="checkbox"
+                    data-testid={`push-kind-${kind}`}
+                    checked={kinds.includes(kind)}
+                    onChange={(event) => setKind(kind, event.target.checked)}
+                  />
+                  <span>{t(`kinds.${kind}`)}</span>
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
           {saved ? (
             <p className="muted" role="status" data-testid="push-kinds-saved">
               {t('kinds.saved')}
