@@ -2,6 +2,7 @@ import type { ConversationSummary, ConversationTriage, TriageState, ViewCounts }
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
+import { relateConversations, relatedByMail } from '../../src/modules/conversations/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { refreshSpamFlag, viewCounts, wakeSnoozedConversations } from '../../src/modules/triage/index.js';
@@ -244,6 +245,10 @@ describe.each(engines)('working conversations (triage) on %s', (engine) => {
   it('merges two conversations: messages, events and notes move, the old id points to the new one', async () => {
     const source = await idOf('Duplicate RFQ');
     const target = await idOf('RFQ LED panels');
+    const invoice = await idOf('Invoice 2026-11');
+    const { db } = pier.workspace;
+    // The duplicate was linked to an accounting@ conversation (decision 0027); the link survives the merge.
+    await relateConversations(db, [{ conversationId: source, relatedId: invoice, reason: 'thread' }], Date.now());
     await as.li.post(`/api/conversations/${source}/tags`, { add: ['dup'] });
     expect(await as.li.post(`/api/conversations/${source}/merge`, { intoId: source })).toMatchObject({ status: 400 });
     expect(await as.reader.post(`/api/conversations/${source}/merge`, { intoId: target })).toMatchObject({ status: 403 });
@@ -258,9 +263,10 @@ describe.each(engines)('working conversations (triage) on %s', (engine) => {
     expect(after.timeline.filter((i) => i.kind === 'event').map((i) => (i.kind === 'event' ? i.type : ''))).toEqual(
       expect.arrayContaining(['tagged', 'merged']),
     );
-    const { db } = pier.workspace;
     const messages = await db.selectFrom('conversation_messages').select('message_id').where('conversation_id', '=', target).execute();
     expect(messages).toHaveLength(3);
+    expect((await relatedByMail(db, target, 'all')).map((r) => r.id)).toEqual([invoice]);
+    expect((await relatedByMail(db, invoice, 'all')).map((r) => r.id)).toEqual([target]);
     expect((await list(as.li)).map((c) => c.id)).not.toContain(source);
   });
 

@@ -24,7 +24,7 @@ export { type ParsedMail, parseMail } from './parse-mail.js';
 export { createPierMessageIds, type PierMessageIds } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
-export { relatedByMail } from './relations.js';
+export { relateConversations, relatedByMail } from './relations.js';
 export { conversationRoutes } from './routes.js';
 export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';

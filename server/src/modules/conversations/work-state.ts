@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ConversationsTable, Database } from '../../db/schema.js';
 import { refreshConversationLatest } from './conversation-queries.js';
+import { relateConversations, selectRelatedByMail } from './relations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -72,5 +73,13 @@ export async function mergeConversationRows(
     .where('id', '=', intoId)
     .execute();
   await refreshConversationLatest(trx, intoId);
+  // The source's links to conversations in other mailboxes (decision 0027) now belong to the target;
+  // deleting the source would otherwise drop them by cascade.
+  const related = await selectRelatedByMail(trx, sourceId);
+  await relateConversations(
+    trx,
+    related.filter((r) => r.related_id !== intoId).map((r) => ({ conversationId: intoId, relatedId: r.related_id, reason: r.reason })),
+    Date.now(),
+  );
   await trx.deleteFrom('conversations').where('id', '=', sourceId).execute();
 }
