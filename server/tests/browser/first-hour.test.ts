@@ -81,7 +81,7 @@ describe('an admin’s first hour in Chromium', () => {
     await page.getByTestId('user-invite-submit').click();
     await expect
       .poll(() => page.getByTestId('user-invite-error').textContent())
-      .toContain('The workspace allows at most 1 super admins and there are 1 (active or invited).');
+      .toContain('Super admin limit reached: the workspace allows 1 and has 1 (active or invited).');
     await shot(page, 'first-hour-users-limit-1440-en');
   });
 

@@ -204,7 +204,7 @@ export const en = {
       not_found: 'That user no longer exists.',
       last_super_admin: 'This is the last super admin. Make someone else super admin first.',
       super_admin_limit:
-        'The workspace allows at most {{maxSuperAdmins}} super admins and there are {{current}} (active or invited). Change a super admin’s role first, or have a super admin raise the limit on the Users page.',
+        'Super admin limit reached: the workspace allows {{maxSuperAdmins}} and has {{current}} (active or invited). Change a super admin’s role first, or have a super admin raise the limit on the Users page.',
     },
     two_factor: {
       invalid_code: 'The code does not match. Check the time on your phone; each code works once.',

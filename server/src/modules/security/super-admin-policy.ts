@@ -56,7 +56,7 @@ export async function refuseBeyondSuperAdminLimit(db: Db, what: 'grant' | 'invit
   throw new AppError(
     'user.super_admin_limit',
     409,
-    `the workspace policy allows at most ${maxSuperAdmins} super admins and there are ${current} (active or invited): cannot ${verb}; change a super admin's role first, or ask a super admin to raise the limit`,
+    `super admin limit reached: the workspace policy allows ${maxSuperAdmins} and has ${current} (active or invited): cannot ${verb}; change a super admin's role first, or ask a super admin to raise the limit`,
     { maxSuperAdmins, current },
   );
 }
