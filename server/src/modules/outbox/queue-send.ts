@@ -29,7 +29,7 @@ import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
 import { sanitizeOutgoingHtml } from './outgoing-html.js';
 
-import { loadSendPreferences, renderSignature } from './settings.js';
+import { loadSendPreferences, renderSignatureForMail } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
 type SendRequest = z.output<typeof SendRequestSchema>;
@@ -134,8 +134,11 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   });
 
   // The signature template is an admin's HTML: it goes through the same wall.
-  const signature = (await sanitizeOutgoingHtml(await renderSignature(db, actor.user, mailbox))).html;
-  const html = [body.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
+  const signature = await renderSignatureForMail(db, blobs, actor.user, mailbox);
+  const contentIds = signature.inline.map((image) => image.contentId);
+  const quote = parent ? quoteOf(parent, request.mode) : '';
+  const html = [body.html, (await sanitizeOutgoingHtml(signature.html, contentIds)).html, quote].join('');
+  const htmlForText = [body.html, (await sanitizeOutgoingHtml(signature.htmlForText)).html, quote].join('');
   const conversationId = request.conversationId ?? newId();
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
   const messageIdHeader = deps.messageIds.create(conversationId, domain);
@@ -149,10 +152,12 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
     cc: request.cc,
     subject: request.subject,
     html,
+    htmlForText,
     messageId: messageIdHeader,
     inReplyTo: parent?.messageIdHeader ?? null,
     references,
     attachments,
+    inlineImages: signature.inline,
     date: new Date(now),
   });
   const prepared = await prepareMail(blobs, raw);
