@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { makePng } from '../support/images.js';
 import type { ApiClient } from '../support/http-client.js';
+import { makePng } from '../support/images.js';
 import { startTestPier } from '../support/pier.js';
 
 const password = 'a long enough password';
@@ -72,7 +72,10 @@ describe.each(engines)('mailbox signatures on %s', (engine) => {
         rawBody: bytes,
         headers: { 'content-type': type },
       });
-    const svg = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" width="90" height="30"/>'), 'image/png');
+    const svg = await upload(
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" width="90" height="30"/>'),
+      'image/png',
+    );
     expect(svg.status).toBe(415);
     expect(svg.body.error).toMatchObject({ code: 'signature.logo_type' });
     expect(svg.body.error?.message).toContain('SVG is refused');

@@ -38,9 +38,10 @@ export function createApiClient(baseUrl: string, clientOptions: { secondFactor?:
     const headers: Record<string, string> = { ...options.headers };
     if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (unsafe && options.csrf !== false) headers[CSRF_HEADER] = cookies.get(CSRF_COOKIE) ?? '';
-    let body: string | Uint8Array | undefined;
+    let body: string | Blob | undefined;
     if (options.json !== undefined) body = JSON.stringify(options.json);
-    if (options.rawBody !== undefined) body = options.rawBody;
+    if (options.rawBody !== undefined)
+      body = typeof options.rawBody === 'string' ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, baseUrl), { method, headers, body });
     remember(response.headers);

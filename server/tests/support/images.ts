@@ -28,7 +28,11 @@ export function makePng(width: number, height: number, options: { rgb?: [number,
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows)))];
+  const parts = [
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+  ];
   const size = parts.reduce((n, p) => n + p.length, 0) + 12;
   if (options.padTo && options.padTo > size + 12) parts.push(chunk('tEXt', Buffer.alloc(options.padTo - size - 12, 0x61)));
   parts.push(chunk('IEND', Buffer.alloc(0)));

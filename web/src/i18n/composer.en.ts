@@ -149,7 +149,8 @@ export const composerEn = {
     logoRemove: 'Remove',
     logoSaved: 'Logo saved.',
     logoRemoved: 'Logo removed.',
-    logoHint: 'PNG, JPEG, GIF or WebP, at most 200 kB and 1200×600 px. Put {{variable}} in the template where it goes; mail carries it inside, so recipients see it without loading pictures.',
+    logoHint:
+      'PNG, JPEG, GIF or WebP, at most 200 kB and 1200×600 px. Put {{variable}} in the template where it goes; mail carries it inside, so recipients see it without loading pictures.',
     logoSize: 'Now: {{width}}×{{height}} px, {{kb}} kB.',
     website: 'Website',
     phone: 'Phone',

@@ -113,7 +113,8 @@ export const composerZhCN: ComposerCatalogue = {
     logoRemove: '删除',
     logoSaved: 'Logo 已保存。',
     logoRemoved: 'Logo 已删除。',
-    logoHint: '支持 PNG、JPEG、GIF 或 WebP，不超过 200 kB、1200×600 像素。在模板中用 {{variable}} 标出它的位置；Logo 随邮件一起发送，收件人无需加载图片即可看到。',
+    logoHint:
+      '支持 PNG、JPEG、GIF 或 WebP，不超过 200 kB、1200×600 像素。在模板中用 {{variable}} 标出它的位置；Logo 随邮件一起发送，收件人无需加载图片即可看到。',
     logoSize: '当前：{{width}}×{{height}} 像素，{{kb}} kB。',
     website: '网站',
     phone: '电话',

@@ -132,7 +132,11 @@ export async function renderSignatureForMail(
   const html = await renderSignatureWith(db, user, mailbox, (alt) => logoImageTag(logo, `cid:${contentId}`, alt));
   if (!html.includes(`cid:${contentId}`)) return { html, htmlForText, inline: [] };
   const extension = logo.mime.split('/')[1] === 'jpeg' ? 'jpg' : logo.mime.split('/')[1];
-  return { html, htmlForText, inline: [{ contentId, filename: `logo.${extension}`, contentType: logo.mime, content: await blobs.get(logo.sha256) }] };
+  return {
+    html,
+    htmlForText,
+    inline: [{ contentId, filename: `logo.${extension}`, contentType: logo.mime, content: await blobs.get(logo.sha256) }],
+  };
 }
 
 /** Empty when the template is empty. */

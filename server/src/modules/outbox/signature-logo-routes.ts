@@ -59,13 +59,15 @@ export const signatureLogoRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app,
     async (request, reply) => {
       const logo = await findSignatureLogo(db, request.params.id);
       if (!logo) throw new AppError('signature.logo_not_found', 404, 'this mailbox has no signature logo');
-      return reply
-        .header('content-type', logo.mime)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'")
-        // The URL names the version (?v=hash), so it may be kept; private: it needs a session.
-        .header('cache-control', 'private, max-age=86400')
-        .send(await deps.blobs.get(logo.sha256));
+      return (
+        reply
+          .header('content-type', logo.mime)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'")
+          // The URL names the version (?v=hash), so it may be kept; private: it needs a session.
+          .header('cache-control', 'private, max-age=86400')
+          .send(await deps.blobs.get(logo.sha256))
+      );
     },
   );
 };

@@ -42,9 +42,14 @@ export function checkLogoImage(bytes: Buffer): LogoImage {
   }
   const mime = MIME_OF[found.type ?? ''];
   if (!mime) {
-    throw new AppError('signature.logo_type', 415, `the logo must be a PNG, JPEG, GIF or WebP image (this file is ${found.type ?? 'not an image'}; SVG is refused: it can carry script)`, {
-      type: found.type ?? 'unknown',
-    });
+    throw new AppError(
+      'signature.logo_type',
+      415,
+      `the logo must be a PNG, JPEG, GIF or WebP image (this file is ${found.type ?? 'not an image'}; SVG is refused: it can carry script)`,
+      {
+        type: found.type ?? 'unknown',
+      },
+    );
   }
   const width = found.width ?? 0;
   const height = found.height ?? 0;
@@ -65,7 +70,14 @@ export async function findSignatureLogo(db: Db, mailboxId: string): Promise<Outb
 
 export function toSignatureLogo(row: OutboxSignatureLogosTable | undefined): SignatureLogo | null {
   if (!row) return null;
-  return { mime: row.mime, size: row.size, width: row.width, height: row.height, url: logoPreviewUrl(row), updatedAt: Number(row.updated_at) };
+  return {
+    mime: row.mime,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    url: logoPreviewUrl(row),
+    updatedAt: Number(row.updated_at),
+  };
 }
 
 /** Checks the file, keeps its bytes as a blob and makes it the mailbox's logo (audited with the previous one). */

@@ -14,26 +14,32 @@ export function SignaturePreview({ html }: { html: string }) {
   for (const img of Array.from(doc.body.querySelectorAll('img'))) {
     const src = img.getAttribute('src') ?? '';
     if (LOGO_SRC.test(src)) {
-      logos.push({ src, alt: img.getAttribute('alt') ?? '', width: Number(img.getAttribute('width')), height: Number(img.getAttribute('height')) });
+      logos.push({
+        src,
+        alt: img.getAttribute('alt') ?? '',
+        width: Number(img.getAttribute('width')),
+        height: Number(img.getAttribute('height')),
+      });
       img.replaceWith(doc.createTextNode(LOGO_MARK));
     }
   }
   let next = 0;
+  // Each line: its text pieces, with the logo between them where it stood.
   const lines = (doc.body.textContent ?? '')
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((line) => line.split(LOGO_MARK).map((text, j) => ({ text, logo: j > 0 ? logos[next++] : undefined })));
   return (
     <div className="composer-signature-text" data-testid="signature-preview">
-      {lines.map((line, i) => (
+      {lines.map((pieces, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: static lines of one preview
         <div key={i}>
-          {line.split(LOGO_MARK).flatMap((text, j) => {
-            const logo = j > 0 ? logos[next++] : undefined;
-            return [
-              logo ? (
+          {pieces.map(({ text, logo }, j) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: static pieces of one line
+            <span key={j}>
+              {logo ? (
                 <img
-                  key={`logo-${j}`}
                   className="signature-logo"
                   src={logo.src}
                   alt={logo.alt}
@@ -41,10 +47,10 @@ export function SignaturePreview({ html }: { html: string }) {
                   height={logo.height || undefined}
                   data-testid="signature-preview-logo"
                 />
-              ) : null,
-              text,
-            ];
-          })}
+              ) : null}
+              {text}
+            </span>
+          ))}
         </div>
       ))}
     </div>
