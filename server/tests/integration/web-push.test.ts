@@ -86,7 +86,8 @@ describe.each(engines)('web push on %s', (engine) => {
     const people = await as.zhang.get<{ mentionable: { id: string; email: string }[] }>(`/api/conversations/${conversationId}/people`);
     liId = people.body.mentionable.find((p) => p.email === 'li@acme.test')?.id ?? '';
     expect(liId).not.toBe('');
-  });
+    // Five CLI processes and a server process: over a minute on a loaded 2-core machine.
+  }, 180_000);
   afterAll(async () => {
     await pier?.stop();
     await receiver?.close();

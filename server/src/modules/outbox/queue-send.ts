@@ -27,6 +27,7 @@ import { type Actor, changesSince, findParentMessage, type ParentMessage, replyR
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
+import { insertOutboxMessage } from './outbox-row.js';
 import { sanitizeOutgoingHtml } from './outgoing-html.js';
 
 import { loadSendPreferences, renderSignatureForMail } from './settings.js';
@@ -199,8 +200,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       { mailboxId: mailbox.id, source: 'smtp', direction: 'out', receivedAt: now },
       conversationId,
     );
-    const outbox: OutboxMessagesTable = {
-      id: newId(),
+    const outbox = await insertOutboxMessage(trx, {
       message_id: stored.messageId,
       message_id_header: messageIdHeader,
       conversation_id: stored.conversationId,
@@ -208,24 +208,11 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       created_by: actor.user.id,
       state: approvalReasons.length > 0 ? 'awaiting_approval' : 'scheduled',
       send_after: sendAfter,
-      attempts: 0,
-      error_code: null,
-      error_detail: null,
-      envelope: JSON.stringify(envelope),
-      smtp_response: null,
-      rejected: '[]',
-      sent_at: null,
-      sent_copy: 'pending',
-      sent_copy_detail: null,
-      bounced_at: null,
-      bounce_detail: null,
+      envelope,
       draft_json: draftJson,
       approval_reasons: approvalReasons.length > 0 ? JSON.stringify(approvalReasons) : null,
-      automatic_kind: null,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('outbox_messages').values(outbox).execute();
+      now,
+    });
     if (outbox.state === 'awaiting_approval') {
       await requestApproval(trx, { outbox, subject: request.subject, author: actor.user });
     } else {

@@ -104,34 +104,42 @@ export async function saveSignatureLogo(
       .values(row)
       .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
       .execute();
-    await recordAudit(trx, {
-      actorId: input.userId,
-      action: 'mailbox.signature_logo_changed',
-      targetType: 'mailbox',
-      targetId: input.mailboxId,
-      mailboxId: input.mailboxId,
-      ip: input.ip,
-      details: { sha256, mime: image.mime, size, width: image.width, height: image.height, previous: before?.sha256 ?? null },
+    await auditLogoChange(trx, input, {
+      sha256,
+      mime: image.mime,
+      size,
+      width: image.width,
+      height: image.height,
+      previous: before?.sha256 ?? null,
     });
   });
   return toSignatureLogo(row) as SignatureLogo;
 }
 
-/** Takes the logo out of the mailbox's signature (the blob stays: mail already sent refers to it). */
+/** Takes the logo out of the mailbox's signature (mail already sent keeps its copy inside its own bytes). */
 export async function removeSignatureLogo(db: Kysely<Database>, input: { mailboxId: string; userId: string; ip: string | null }) {
   await db.transaction().execute(async (trx) => {
     const before = await findSignatureLogo(trx, input.mailboxId);
     if (!before) throw new AppError('signature.logo_not_found', 404, 'this mailbox has no signature logo');
     await trx.deleteFrom('outbox_signature_logos').where('mailbox_id', '=', input.mailboxId).execute();
-    await recordAudit(trx, {
-      actorId: input.userId,
-      action: 'mailbox.signature_logo_changed',
-      targetType: 'mailbox',
-      targetId: input.mailboxId,
-      mailboxId: input.mailboxId,
-      ip: input.ip,
-      details: { sha256: null, previous: before.sha256 },
-    });
+    await auditLogoChange(trx, input, { sha256: null, previous: before.sha256 });
+  });
+}
+
+/** One audit entry per change: the new logo's hash (null: removed) and the one before. */
+function auditLogoChange(
+  trx: Transaction<Database>,
+  who: { mailboxId: string; userId: string; ip: string | null },
+  details: Record<string, unknown>,
+) {
+  return recordAudit(trx, {
+    actorId: who.userId,
+    action: 'mailbox.signature_logo_changed',
+    targetType: 'mailbox',
+    targetId: who.mailboxId,
+    mailboxId: who.mailboxId,
+    ip: who.ip,
+    details,
   });
 }
 
