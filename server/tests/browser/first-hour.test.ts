@@ -140,7 +140,15 @@ describe('an admin’s first hour in Chromium', () => {
         await page.goto(`${pier.url}/settings/${screen}`);
         const ready = { users: 'super-admin-limit', signatures: 'signature-job-title', forwarding: 'sieve-settings' }[screen];
         await page.getByTestId(ready).waitFor();
-        if (screen === 'signatures') await page.getByTestId('signature-preview-logo').waitFor();
+        // Nothing wider than the screen: the top bar (title, bell, account) and the page.
+        const fits = (selector: string) => page.locator(selector).evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+        expect([await fits('.topbar'), await fits('.settings-main')]).toEqual([true, true]);
+        if (screen === 'signatures') {
+          const logo = page.getByTestId('signature-preview-logo');
+          await logo.scrollIntoViewIfNeeded();
+          expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(360);
+          await page.screenshot({ path: path.join(screenshots, `first-hour-signature-preview-${width}-${locale}.png`) });
+        }
         if (screen === 'forwarding') {
           const manual = page.getByTestId('manual-check');
           await manual.waitFor();
@@ -148,6 +156,15 @@ describe('an admin’s first hour in Chromium', () => {
           expect(await manual.locator('li').count()).toBe(5);
         }
         await shot(page, `first-hour-${screen}-${width}-${locale}`);
+      }
+      if (size === 'phone') {
+        // The account menu (name, role, language, security, notifications, sign-out) opens inside the screen.
+        await page.getByTestId('account-menu-toggle').click();
+        const menu = page.getByTestId('account-menu');
+        await menu.waitFor();
+        const box = await menu.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= width + 1).toBe(true);
+        await page.screenshot({ path: path.join(screenshots, `first-hour-account-menu-${width}-${locale}.png`) });
       }
       await page.close();
     }

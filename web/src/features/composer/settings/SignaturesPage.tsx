@@ -97,7 +97,7 @@ export function SignaturesPage() {
   );
 
   return (
-    <div className="sending-settings" data-testid="signatures-page">
+    <div className="settings-page narrow sending-settings" data-testid="signatures-page">
       <h1>{t('settings.signaturesTitle')}</h1>
       <p className="muted">{t('settings.signaturesIntro')}</p>
       <label className="sending-field">
