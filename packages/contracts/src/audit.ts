@@ -70,6 +70,7 @@ export const knownAuditActions = [
   'upload.eml',
   'mailbox.business_hours_changed',
   'mailbox.sla_policy_changed',
+  'mailbox.signature_logo_changed',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);

@@ -116,19 +116,35 @@ export const ComposeContextSchema = z.object({
 });
 export type ComposeContext = z.infer<typeof ComposeContextSchema>;
 
+/** A mailbox's uploaded logo (PUT/DELETE /api/mailboxes/:id/signature/logo); `url` serves it from Pier. */
+export const SignatureLogoSchema = z.object({
+  mime: z.string(),
+  size: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+  url: z.string(),
+  updatedAt: z.number().int(),
+});
+export type SignatureLogo = z.infer<typeof SignatureLogoSchema>;
+
 export const SignatureSettingsSchema = z.object({
   mailboxId: z.string(),
-  /** HTML template; variables: {{company.name}}, {{company.logo}}, {{company.website}}, {{company.phone}}, {{agent.name}}, {{agent.title}}, {{mailbox.name}}, {{mailbox.address}}. */
+  /** HTML template; variables: {{company.name}}, {{company.logo}} (the uploaded logo, an image), {{company.website}}, {{company.phone}}, {{agent.name}}, {{agent.title}}, {{mailbox.name}}, {{mailbox.address}}. */
   signatureHtml: z.string().max(20_000),
   companyName: z.string().max(200),
-  logoUrl: z.string().max(2000),
+  /** The uploaded logo, or null; set it with its own route, not here. */
+  logo: SignatureLogoSchema.nullable(),
   website: z.string().max(500),
   phone: z.string().max(100),
   /** auto: skip where the provider saves sent mail itself (Gmail, Microsoft 365). */
   sentCopy: z.enum(['auto', 'always', 'never']),
 });
 export type SignatureSettings = z.infer<typeof SignatureSettingsSchema>;
-export const UpdateSignatureSchema = SignatureSettingsSchema.omit({ mailboxId: true });
+export const UpdateSignatureSchema = SignatureSettingsSchema.omit({ mailboxId: true, logo: true }).extend({
+  /** A remote logo link is no longer taken (refused when not empty): upload the logo instead. */
+  logoUrl: z.string().max(2000).optional(),
+});
+export type UpdateSignature = z.infer<typeof UpdateSignatureSchema>;
 
 export const SavedReplySchema = z.object({ id: z.string(), name: z.string(), bodyHtml: z.string(), updatedAt: z.number().int() });
 export type SavedReply = z.infer<typeof SavedReplySchema>;

@@ -98,6 +98,7 @@ const owners: Record<Table, Owner> = {
   outbox_drafts: 'outbox',
   outbox_uploads: 'outbox',
   outbox_mailbox_settings: 'outbox',
+  outbox_signature_logos: 'outbox',
   outbox_agent_settings: 'outbox',
   outbox_saved_replies: 'outbox',
   rules: 'rules',

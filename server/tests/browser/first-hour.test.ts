@@ -6,6 +6,7 @@ import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { makePng } from '../support/images.js';
 import { emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
 import { startTestPier } from '../support/pier.js';
@@ -100,6 +101,31 @@ describe('an admin’s first hour in Chromium', () => {
     await shot(page, 'first-hour-signatures-1440-en');
   });
 
+  it('uploads a logo that the preview shows from Pier, and refuses an SVG or a file over 200 kB', async () => {
+    const page = await open('en', 'desktop', '/settings/signatures');
+    const input = page.getByTestId('signature-logo-input');
+    await input.setInputFiles({
+      name: 'logo.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30"><script>alert(1)</script></svg>'),
+    });
+    await expect
+      .poll(() => page.getByTestId('signature-logo-message').textContent())
+      .toBe('The logo must be a PNG, JPEG, GIF or WebP image. SVG is refused because it can carry scripts.');
+    await input.setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: makePng(400, 120, { padTo: 250 * 1024 }) });
+    await expect
+      .poll(() => page.getByTestId('signature-logo-message').textContent())
+      .toBe('The logo is 250 kB; it may be at most 200 kB. Save it smaller (for example 400×120 px).');
+    await shot(page, 'first-hour-signature-logo-refused-1440-en');
+    await input.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: makePng(360, 120) });
+    await expect.poll(() => page.getByTestId('signature-logo-message').textContent()).toBe('Logo saved.');
+    // Loaded, not only placed: the CSP (img-src 'self' data:) lets Pier's own route through.
+    const logo = page.getByTestId('signature-preview-logo');
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(360);
+    expect(await page.getByTestId('signature-logo-current').evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(120);
+    await shot(page, 'first-hour-signature-logo-1440-en');
+  });
+
   it('shows the changed screens at 390 px and in Chinese', async () => {
     for (const [locale, size] of [
       ['en', 'desktop'],
@@ -114,6 +140,15 @@ describe('an admin’s first hour in Chromium', () => {
         await page.goto(`${pier.url}/settings/${screen}`);
         const ready = { users: 'super-admin-limit', signatures: 'signature-job-title', forwarding: 'sieve-settings' }[screen];
         await page.getByTestId(ready).waitFor();
+        // Nothing wider than the screen: the top bar (title, bell, account) and the page.
+        const fits = (selector: string) => page.locator(selector).evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+        expect([await fits('.topbar'), await fits('.settings-main')]).toEqual([true, true]);
+        if (screen === 'signatures') {
+          const logo = page.getByTestId('signature-preview-logo');
+          await logo.scrollIntoViewIfNeeded();
+          expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(360);
+          await page.screenshot({ path: path.join(screenshots, `first-hour-signature-preview-${width}-${locale}.png`) });
+        }
         if (screen === 'forwarding') {
           const manual = page.getByTestId('manual-check');
           await manual.waitFor();
@@ -121,6 +156,15 @@ describe('an admin’s first hour in Chromium', () => {
           expect(await manual.locator('li').count()).toBe(5);
         }
         await shot(page, `first-hour-${screen}-${width}-${locale}`);
+      }
+      if (size === 'phone') {
+        // The account menu (name, role, language, security, notifications, sign-out) opens inside the screen.
+        await page.getByTestId('account-menu-toggle').click();
+        const menu = page.getByTestId('account-menu');
+        await menu.waitFor();
+        const box = await menu.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= width + 1).toBe(true);
+        await page.screenshot({ path: path.join(screenshots, `first-hour-account-menu-${width}-${locale}.png`) });
       }
       await page.close();
     }

@@ -115,6 +115,9 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/mailboxes/:id/signature': 'SAG',
   'PUT /api/mailboxes/:id/signature': 'SA',
   'GET /api/mailboxes/:id/signature/preview': 'SAG',
+  'GET /api/mailboxes/:id/signature/logo': 'SAG',
+  'PUT /api/mailboxes/:id/signature/logo': 'SA',
+  'DELETE /api/mailboxes/:id/signature/logo': 'SA',
   'GET /api/mailboxes/:id/auto-reply': 'SAG',
   'PUT /api/mailboxes/:id/auto-reply': 'SA',
   // Business hours and SLA policies (decision 0033): readers see them, admins who manage the mailbox change them.

@@ -63,7 +63,11 @@ describe.each(engines)('web push on %s', (engine) => {
     await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'Sales', '--purpose', 'sales']);
     await runCli(database, ['admin', 'grant', '--email', 'li@acme.test', '--mailbox', 'sales@acme.test', '--access', 'reply']);
     // Pier trusts the local push service's certificate the standard Node way.
-    pier = await startPierProcess(database, { NODE_EXTRA_CA_CERTS: receiver.caPath });
+    pier = await startPierProcess(database, {
+      NODE_EXTRA_CA_CERTS: receiver.caPath,
+      // Sessions outlive the days the last test moves the clock (the idle timeout follows it).
+      PIER_SESSION_IDLE_MINUTES: String(60 * 24 * 90),
+    });
     for (const [who, email] of [
       ['li', 'li@acme.test'],
       ['zhang', 'zhang@acme.test'],
@@ -82,7 +86,8 @@ describe.each(engines)('web push on %s', (engine) => {
     const people = await as.zhang.get<{ mentionable: { id: string; email: string }[] }>(`/api/conversations/${conversationId}/people`);
     liId = people.body.mentionable.find((p) => p.email === 'li@acme.test')?.id ?? '';
     expect(liId).not.toBe('');
-  });
+    // Five CLI processes and a server process: over a minute on a loaded 2-core machine.
+  }, 180_000);
   afterAll(async () => {
     await pier?.stop();
     await receiver?.close();
@@ -211,5 +216,32 @@ describe.each(engines)('web push on %s', (engine) => {
 
     expect((await as.li.request('DELETE', `/api/push/devices/${device?.id}`)).status).toBe(204);
     expect((await as.li.get<{ devices: unknown[] }>('/api/push')).body.devices).toEqual([]);
+  });
+
+  // Last: it moves the server's clock to the conversation's SLA warning (decision 0033).
+  it('pushes the SLA warning to the assignee, with only kind and ids', async () => {
+    const tablet = receiver.device('/push/li-tablet');
+    expect((await as.li.post('/api/push/subscriptions', tablet.subscription)).status).toBe(201);
+    expect((await as.li.put('/api/push/kinds', { kinds: ['sla'] })).status).toBe(200);
+    const list = await as.li.get<{ items: { id: string; assignee: { id: string } | null; sla: { warnAt: number | null } | null }[] }>(
+      '/api/conversations',
+    );
+    const conversation = list.body.items.find((c) => c.id === conversationId);
+    expect(conversation?.assignee?.id).toBe(liId);
+    const warnAt = conversation?.sla?.warnAt ?? 0;
+    expect(warnAt).toBeGreaterThan(0);
+    // A minute past the warning: the SLA job's next slot is due at once.
+    const now = await pier.advanceClock(0);
+    await pier.advanceClock(Math.max(0, warnAt - now) + 60_000);
+    const push = await waitFor(async () => tablet.pushes()[0], 'the SLA warning push');
+    expect(push.body.toString('latin1')).not.toContain('LED');
+    const payload = PushPayloadSchema.strict().parse(tablet.decrypt(push.body));
+    const warning = (await as.li.get<{ items: { id: string; kind: string }[] }>('/api/notifications')).body.items.find(
+      (n) => n.kind === 'sla_warning',
+    );
+    expect(payload).toEqual({ kind: 'sla', notificationId: warning?.id, conversationId });
+    // Zhang neither leads a team of it nor is assigned: no warning for him.
+    const zhang = await as.zhang.get<{ items: { kind: string }[] }>('/api/notifications');
+    expect(zhang.body.items.filter((n) => n.kind === 'sla_warning')).toEqual([]);
   });
 });

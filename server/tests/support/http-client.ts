@@ -31,16 +31,17 @@ export function createApiClient(baseUrl: string, clientOptions: { secondFactor?:
   async function request<T = unknown>(
     method: string,
     path: string,
-    options: { json?: unknown; rawBody?: string; csrf?: boolean; headers?: Record<string, string> } = {},
+    options: { json?: unknown; rawBody?: string | Uint8Array; csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
     const unsafe = method !== 'GET' && method !== 'HEAD';
     if (unsafe && !cookies.has(CSRF_COOKIE) && options.csrf !== false) await request('GET', '/api/setup');
     const headers: Record<string, string> = { ...options.headers };
     if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (unsafe && options.csrf !== false) headers[CSRF_HEADER] = cookies.get(CSRF_COOKIE) ?? '';
-    let body: string | undefined;
+    let body: string | Blob | undefined;
     if (options.json !== undefined) body = JSON.stringify(options.json);
-    if (options.rawBody !== undefined) body = options.rawBody;
+    if (options.rawBody !== undefined)
+      body = typeof options.rawBody === 'string' ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, baseUrl), { method, headers, body });
     remember(response.headers);
@@ -83,7 +84,7 @@ export function createApiClient(baseUrl: string, clientOptions: { secondFactor?:
     post: <T = unknown>(
       path: string,
       json?: unknown,
-      options: { csrf?: boolean; rawBody?: string; headers?: Record<string, string> } = {},
+      options: { csrf?: boolean; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
     ) => request<T>('POST', path, { json, ...options }),
     put: <T = unknown>(path: string, json?: unknown) => request<T>('PUT', path, { json }),
     request,

@@ -326,6 +326,7 @@ export const auditEn = {
     'outbox.approved': 'Outgoing mail approved',
     'outbox.rejected': 'Outgoing mail rejected',
     'mailbox.second_approver_changed': 'Second-approver rule changed',
+    'mailbox.signature_logo_changed': 'Signature logo changed',
     'contact.phone_changed': 'Customer phone number changed',
     'upload.mbox': 'Mail archive uploaded',
     'upload.eml': 'Mail files uploaded',

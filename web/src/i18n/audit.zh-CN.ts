@@ -313,6 +313,7 @@ export const auditZhCN: AuditCatalogue = {
     'outbox.approved': '外发邮件已批准',
     'outbox.rejected': '外发邮件被驳回',
     'mailbox.second_approver_changed': '更改第二审批人规则',
+    'mailbox.signature_logo_changed': '更改签名 Logo',
     'contact.phone_changed': '更改客户电话',
     'upload.mbox': '上传邮件归档',
     'upload.eml': '上传邮件文件',

@@ -198,6 +198,11 @@ export const en = {
     },
     signature: {
       unknown_variable: 'The signature uses {{unknown}}, which Pier does not know. Variables it knows: {{known}}.',
+      remote_logo: 'Pier no longer links a logo from another website. Upload the logo image instead.',
+      logo_type: 'The logo must be a PNG, JPEG, GIF or WebP image. SVG is refused because it can carry scripts.',
+      logo_too_large: 'The logo is {{size}}; it may be at most {{max}}. Save it smaller (for example 400×120 px).',
+      logo_dimensions: 'The logo is {{size}} px; it may be at most {{max}} px (and at least 16×16).',
+      logo_not_found: 'This mailbox has no logo.',
     },
     user: {
       email_taken: 'A user with this email address already exists.',

@@ -193,6 +193,11 @@ export const zhCN: Catalogue = {
     },
     signature: {
       unknown_variable: '签名中使用了 Pier 不认识的变量 {{unknown}}。可用的变量：{{known}}。',
+      remote_logo: 'Pier 不再引用其他网站上的 Logo，请直接上传 Logo 图片。',
+      logo_type: 'Logo 必须是 PNG、JPEG、GIF 或 WebP 图片。SVG 可能携带脚本，因此不被接受。',
+      logo_too_large: 'Logo 大小为 {{size}}，最大允许 {{max}}。请缩小后再上传（例如 400×120 像素）。',
+      logo_dimensions: 'Logo 尺寸为 {{size}} 像素，最大允许 {{max}} 像素（最小 16×16）。',
+      logo_not_found: '此邮箱没有 Logo。',
     },
     user: {
       email_taken: '已有用户使用这个邮箱地址。',

@@ -107,6 +107,19 @@ export interface OutboxMailboxSettingsTable {
   updated_at: number;
 }
 
+/** A mailbox's uploaded signature logo (migration 0048): the bytes are the blob `sha256`. */
+export interface OutboxSignatureLogosTable {
+  mailbox_id: string;
+  sha256: string;
+  /** Sniffed from the bytes: image/png | image/jpeg | image/gif | image/webp. */
+  mime: string;
+  size: number;
+  width: number;
+  height: number;
+  updated_by: string;
+  updated_at: number;
+}
+
 /** Per-agent: the title printed in signatures and the undo-send delay (null: the workspace's). */
 export interface OutboxAgentSettingsTable {
   user_id: string;
@@ -129,6 +142,7 @@ export type OutboxTables = {
   outbox_drafts: OutboxDraftsTable;
   outbox_uploads: OutboxUploadsTable;
   outbox_mailbox_settings: OutboxMailboxSettingsTable;
+  outbox_signature_logos: OutboxSignatureLogosTable;
   outbox_agent_settings: OutboxAgentSettingsTable;
   outbox_saved_replies: OutboxSavedRepliesTable;
 };

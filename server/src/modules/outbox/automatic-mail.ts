@@ -2,12 +2,12 @@ import type { Transaction } from 'kysely';
 import { systemClock } from '../../clock.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
-import type { OutboxMessagesTable } from '../../db/tables/outbox.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { prepareMail, storePreparedMail } from '../conversations/index.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
 import { findParentMessage, replySubject } from './conversation-reads.js';
 import { buildOutgoingMime } from './mime.js';
+import { insertOutboxMessage } from './outbox-row.js';
 import { type QueueDeps, SEND_JOB, sendJobKey, threadReferences } from './queue-send.js';
 import { textToHtml } from './templates.js';
 
@@ -78,7 +78,7 @@ export async function queueAutomaticReply(
       { mailboxId: mailbox.id, source: 'smtp', direction: 'out', receivedAt: now },
       reply.conversationId,
     );
-    const row: OutboxMessagesTable = {
+    await insertOutboxMessage(trx, {
       id: outboxId,
       message_id: stored.messageId,
       message_id_header: messageIdHeader,
@@ -87,24 +87,11 @@ export async function queueAutomaticReply(
       created_by: AUTOMATIC_AUTHOR,
       state: 'queued',
       send_after: now,
-      attempts: 0,
-      error_code: null,
-      error_detail: null,
-      envelope: JSON.stringify({ from: mailbox.address, to: [reply.to] }),
-      smtp_response: null,
-      rejected: '[]',
-      sent_at: null,
-      sent_copy: 'pending',
-      sent_copy_detail: null,
-      bounced_at: null,
-      bounce_detail: null,
+      envelope: { from: mailbox.address, to: [reply.to] },
       draft_json: JSON.stringify({ automatic: reply.kind, conversationId: reply.conversationId, replyToMessageId: reply.replyToMessageId }),
-      approval_reasons: null,
       automatic_kind: reply.kind,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('outbox_messages').values(row).execute();
+      now,
+    });
     await enqueueJob(trx, { name: SEND_JOB, payload: { outboxId }, runAt: now, dedupeKey: sendJobKey(outboxId, 0) });
     return outboxId;
   });

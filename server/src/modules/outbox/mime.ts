@@ -2,6 +2,8 @@ import { convert } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
 
 export type OutgoingAttachment = { filename: string; contentType: string; content: Buffer };
+/** An image the HTML shows by `cid:` (the signature's logo): the mail becomes multipart/related. */
+export type OutgoingInlineImage = OutgoingAttachment & { contentId: string };
 
 export type OutgoingMail = {
   from: { name: string; address: string };
@@ -10,11 +12,14 @@ export type OutgoingMail = {
   cc: string[];
   subject: string;
   html: string;
+  /** The HTML the plain-text alternative is made from, when it differs from `html` (no logo in it). */
+  htmlForText?: string;
   /** The final Message-ID (with Pier's conversation token), kept across retries. */
   messageId: string;
   inReplyTo: string | null;
   references: string[];
   attachments: OutgoingAttachment[];
+  inlineImages?: OutgoingInlineImage[];
   date: Date;
   /** Headers of Pier's automatic mail (Auto-Submitted, X-Loop, X-Auto-Response-Suppress); none on a person's mail. */
   headers?: Record<string, string>;
@@ -48,9 +53,18 @@ export async function buildOutgoingMime(mail: OutgoingMail): Promise<Buffer> {
     inReplyTo: mail.inReplyTo ?? undefined,
     references: mail.references.length > 0 ? mail.references : undefined,
     date: mail.date,
-    text: htmlToPlainText(mail.html),
+    text: htmlToPlainText(mail.htmlForText ?? mail.html),
     html: mail.html,
-    attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    attachments: [
+      ...(mail.inlineImages ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+        cid: a.contentId,
+        contentDisposition: 'inline' as const,
+      })),
+      ...mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    ],
     // A person wrote this: no Auto-Submitted. Exchange's OOF replies are still welcome on a human reply.
     headers: { ...mail.headers, 'X-Mailer': 'Pier' },
   });

@@ -7,8 +7,10 @@ import { sanitizeMailHtml } from '../reading/index.js';
  * only produces TipTap's markup, but the API takes any string: what a pasted or
  * crafted body carries must never reach a customer.
  */
-export async function sanitizeOutgoingHtml(html: string): Promise<{ html: string; hasContent: boolean }> {
-  const { html: clean } = await sanitizeMailHtml(html, { allowRemoteImages: true, inlineImages: new Map() });
+export async function sanitizeOutgoingHtml(html: string, contentIds: string[] = []): Promise<{ html: string; hasContent: boolean }> {
+  // The inline parts Pier itself adds (the signature's logo) keep their `cid:` reference; any other is dropped.
+  const inlineImages = new Map(contentIds.map((id) => [id.toLowerCase(), { contentId: id, mime: '', dataUrl: null, url: `cid:${id}` }]));
+  const { html: clean } = await sanitizeMailHtml(html, { allowRemoteImages: true, inlineImages });
   return { html: clean, hasContent: hasVisibleContent(clean) };
 }
 

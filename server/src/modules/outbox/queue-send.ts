@@ -27,9 +27,10 @@ import { type Actor, changesSince, findParentMessage, type ParentMessage, replyR
 import { deleteDraft, findDraft, findUploads, saveDraft } from './drafts.js';
 
 import { buildOutgoingMime, htmlToPlainText, type OutgoingAttachment } from './mime.js';
+import { insertOutboxMessage } from './outbox-row.js';
 import { sanitizeOutgoingHtml } from './outgoing-html.js';
 
-import { loadSendPreferences, renderSignature } from './settings.js';
+import { loadSendPreferences, renderSignatureForMail } from './settings.js';
 import { escapeHtml, textToHtml } from './templates.js';
 
 type SendRequest = z.output<typeof SendRequestSchema>;
@@ -134,8 +135,11 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
   });
 
   // The signature template is an admin's HTML: it goes through the same wall.
-  const signature = (await sanitizeOutgoingHtml(await renderSignature(db, actor.user, mailbox))).html;
-  const html = [body.html, signature, parent ? quoteOf(parent, request.mode) : ''].join('');
+  const signature = await renderSignatureForMail(db, blobs, actor.user, mailbox);
+  const contentIds = signature.inline.map((image) => image.contentId);
+  const quote = parent ? quoteOf(parent, request.mode) : '';
+  const html = [body.html, (await sanitizeOutgoingHtml(signature.html, contentIds)).html, quote].join('');
+  const htmlForText = [body.html, (await sanitizeOutgoingHtml(signature.htmlForText)).html, quote].join('');
   const conversationId = request.conversationId ?? newId();
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
   const messageIdHeader = deps.messageIds.create(conversationId, domain);
@@ -149,10 +153,12 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
     cc: request.cc,
     subject: request.subject,
     html,
+    htmlForText,
     messageId: messageIdHeader,
     inReplyTo: parent?.messageIdHeader ?? null,
     references,
     attachments,
+    inlineImages: signature.inline,
     date: new Date(now),
   });
   const prepared = await prepareMail(blobs, raw);
@@ -194,8 +200,7 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       { mailboxId: mailbox.id, source: 'smtp', direction: 'out', receivedAt: now },
       conversationId,
     );
-    const outbox: OutboxMessagesTable = {
-      id: newId(),
+    const outbox = await insertOutboxMessage(trx, {
       message_id: stored.messageId,
       message_id_header: messageIdHeader,
       conversation_id: stored.conversationId,
@@ -203,24 +208,11 @@ export async function queueSend(deps: QueueDeps, actor: Actor, request: SendRequ
       created_by: actor.user.id,
       state: approvalReasons.length > 0 ? 'awaiting_approval' : 'scheduled',
       send_after: sendAfter,
-      attempts: 0,
-      error_code: null,
-      error_detail: null,
-      envelope: JSON.stringify(envelope),
-      smtp_response: null,
-      rejected: '[]',
-      sent_at: null,
-      sent_copy: 'pending',
-      sent_copy_detail: null,
-      bounced_at: null,
-      bounce_detail: null,
+      envelope,
       draft_json: draftJson,
       approval_reasons: approvalReasons.length > 0 ? JSON.stringify(approvalReasons) : null,
-      automatic_kind: null,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('outbox_messages').values(outbox).execute();
+      now,
+    });
     if (outbox.state === 'awaiting_approval') {
       await requestApproval(trx, { outbox, subject: request.subject, author: actor.user });
     } else {

@@ -37,6 +37,7 @@ import {
   templateValues,
   updateSavedReply,
 } from './settings.js';
+import { signatureLogoRoutes } from './signature-logo-routes.js';
 import { renderTemplate } from './templates.js';
 
 const Id = z.string().min(1).max(64);
@@ -54,6 +55,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<QueueDeps> = async (app, deps) 
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_request, body, done) =>
     done(null, body),
   );
+  await app.register(signatureLogoRoutes, deps);
 
   app.get(
     '/api/outbox/compose-context',

@@ -1,11 +1,14 @@
-import type { SavedReply, SendPreferences, SignatureSettings } from '@pier/contracts';
+import type { SavedReply, SendPreferences, SignatureSettings, UpdateSignature } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database, MailboxRow, UserRow } from '../../db/schema.js';
 import { readSetting, writeSetting } from '../../db/settings.js';
 import { AppError } from '../../errors.js';
-import { refuseUnknownSignatureVariables, renderSignatureTemplate } from './signature-template.js';
-import { DEFAULT_SIGNATURE_HTML, safeUrl, type TemplateValues } from './templates.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import type { OutgoingInlineImage } from './mime.js';
+import { findSignatureLogo, logoContentId, logoImageTag, logoPreviewUrl, toSignatureLogo } from './signature-logo.js';
+import { refuseUnknownSignatureVariables, renderSignatureTemplate, withLogoVariable } from './signature-template.js';
+import { DEFAULT_SIGNATURE_HTML, type TemplateValues } from './templates.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,21 +22,24 @@ export async function loadSignatureSettings(db: Db, mailboxId: string): Promise<
     mailboxId,
     signatureHtml: row?.signature_html ?? DEFAULT_SIGNATURE_HTML,
     companyName: row?.company_name ?? '',
-    logoUrl: row?.logo_url ?? '',
+    logo: toSignatureLogo(await findSignatureLogo(db, mailboxId)),
     website: row?.website ?? '',
     phone: row?.phone ?? '',
     sentCopy: (row?.sent_copy as SignatureSettings['sentCopy'] | undefined) ?? 'auto',
   };
 }
 
-export async function saveSignatureSettings(db: Db, settings: SignatureSettings): Promise<SignatureSettings> {
-  const logo = safeUrl(settings.logoUrl);
-  if (settings.logoUrl.trim() !== '' && logo === '') throw new AppError('request.invalid', 400, 'logoUrl must be an http(s) URL');
+export async function saveSignatureSettings(db: Db, settings: UpdateSignature & { mailboxId: string }): Promise<SignatureSettings> {
+  // A remote logo would be fetched by every recipient's client (tracking, mixed content, a dead link
+  // later) and cannot be shown under the app's CSP: the logo is uploaded (signature-logo.ts).
+  if ((settings.logoUrl ?? '').trim() !== '') {
+    throw new AppError('signature.remote_logo', 400, 'a logo is no longer linked from another site: upload the image instead');
+  }
   refuseUnknownSignatureVariables(settings.signatureHtml);
   const values = {
-    signature_html: settings.signatureHtml,
+    signature_html: withLogoVariable(settings.signatureHtml),
     company_name: settings.companyName,
-    logo_url: logo,
+    logo_url: '',
     website: settings.website,
     phone: settings.phone,
     sent_copy: settings.sentCopy,
@@ -90,7 +96,8 @@ export async function templateValues(
     'mailbox.name': input.mailbox.display_name,
     'mailbox.address': input.mailbox.address,
     'company.name': signature.companyName,
-    'company.logo': signature.logoUrl,
+    // The logo is an image, not text: renderSignature puts it in as markup.
+    'company.logo': '',
     'company.website': signature.website,
     'company.phone': signature.phone,
     'customer.name': customerName,
@@ -99,11 +106,45 @@ export async function templateValues(
   };
 }
 
-/** The mailbox signature for this agent, as HTML; empty when the template is empty. */
-export async function renderSignature(db: Db, user: Pick<UserRow, 'id' | 'name' | 'email'>, mailbox: MailboxRow): Promise<string> {
+type Signer = Pick<UserRow, 'id' | 'name' | 'email'>;
+
+/** The mailbox signature for this agent as the settings page and composer preview it (logo served by Pier). */
+export async function renderSignature(db: Db, user: Signer, mailbox: MailboxRow): Promise<string> {
+  const logo = await findSignatureLogo(db, mailbox.id);
+  return renderSignatureWith(db, user, mailbox, (alt) => (logo ? logoImageTag(logo, logoPreviewUrl(logo), alt) : ''));
+}
+
+/**
+ * The signature as it leaves: the logo as an inline part named by its Content-ID, and the HTML the
+ * plain-text alternative is made from, rendered without the logo so no separator dangles next to it.
+ */
+export async function renderSignatureForMail(
+  db: Db,
+  blobs: BlobStore,
+  user: Signer,
+  mailbox: MailboxRow,
+): Promise<{ html: string; htmlForText: string; inline: OutgoingInlineImage[] }> {
+  const logo = await findSignatureLogo(db, mailbox.id);
+  const noLogo = () => '';
+  const htmlForText = await renderSignatureWith(db, user, mailbox, noLogo);
+  if (!logo) return { html: htmlForText, htmlForText, inline: [] };
+  const contentId = logoContentId(logo, mailbox.address.split('@')[1] ?? 'localhost');
+  const html = await renderSignatureWith(db, user, mailbox, (alt) => logoImageTag(logo, `cid:${contentId}`, alt));
+  if (!html.includes(`cid:${contentId}`)) return { html, htmlForText, inline: [] };
+  const extension = logo.mime.split('/')[1] === 'jpeg' ? 'jpg' : logo.mime.split('/')[1];
+  return {
+    html,
+    htmlForText,
+    inline: [{ contentId, filename: `logo.${extension}`, contentType: logo.mime, content: await blobs.get(logo.sha256) }],
+  };
+}
+
+/** Empty when the template is empty. */
+async function renderSignatureWith(db: Db, user: Signer, mailbox: MailboxRow, logoTag: (alt: string) => string): Promise<string> {
   const signature = await loadSignatureSettings(db, mailbox.id);
   if (signature.signatureHtml.trim() === '') return '';
-  const rendered = renderSignatureTemplate(signature.signatureHtml, await templateValues(db, { user, mailbox }));
+  const values = await templateValues(db, { user, mailbox });
+  const rendered = renderSignatureTemplate(signature.signatureHtml, values, { 'company.logo': logoTag(signature.companyName || 'Logo') });
   // Lines whose variables were all empty leave stray <br>s; tidy them.
   return `<div class="pier-signature">${rendered.replace(/(<br>\s*){2,}/g, '<br>').replace(/<br>\s*<\/p>/g, '</p>')}</div>`;
 }

@@ -47,11 +47,15 @@ export function refuseUnknownSignatureVariables(html: string): void {
 /** Keeps the tags of a dropped separator (`</strong> | ` → `</strong>`). */
 const tagsOnly = (text: string) => (text.match(TAG) ?? []).join('');
 
-function renderLine(line: string, values: TemplateValues): string {
+/** Values that are markup Pier made itself (the logo's `<img>`), inserted as they are. */
+export type SignatureMarkup = Record<string, string>;
+
+function renderLine(line: string, values: TemplateValues, markup: SignatureMarkup): string {
   const parts = line.split(VARIABLE); // text, name, text, name, …, text
   if (parts.length === 1) return line;
   const texts = parts.filter((_, i) => i % 2 === 0);
-  const filled = parts.filter((_, i) => i % 2 === 1).map((name) => escapeHtml(values[name.toLowerCase()] ?? ''));
+  const fill = (name: string) => markup[name.toLowerCase()] ?? escapeHtml(values[name.toLowerCase()] ?? '');
+  const filled = parts.filter((_, i) => i % 2 === 1).map(fill);
   if (filled.every((v) => v.trim() === '')) return texts.map(tagsOnly).join('');
   let out = texts[0] ?? '';
   for (let i = 0; i < filled.length; i++) {
@@ -66,9 +70,17 @@ function renderLine(line: string, values: TemplateValues): string {
   return out;
 }
 
-export function renderSignatureTemplate(html: string, values: TemplateValues): string {
-  return html
+export function renderSignatureTemplate(html: string, values: TemplateValues, markup: SignatureMarkup = {}): string {
+  return withLogoVariable(html)
     .split(LINE_BREAK)
-    .map((piece) => (LINE_BREAK.test(piece) ? piece : renderLine(piece, values)))
+    .map((piece) => (LINE_BREAK.test(piece) ? piece : renderLine(piece, values, markup)))
     .join('');
+}
+
+/**
+ * `{{company.logo}}` is the logo image itself. Templates written when it was a URL wrap it in
+ * `<img src="{{company.logo}}">`: that tag stands for the variable.
+ */
+export function withLogoVariable(html: string): string {
+  return html.replace(/<img\b[^>]*\{\{\s*company\.logo\s*\}\}[^>]*>/gi, '{{company.logo}}');
 }

@@ -25,7 +25,8 @@ export const DEFAULT_SIGNATURE_HTML = [
   '<p>--<br>',
   '<strong>{{agent.name}}</strong> | {{agent.title}}<br>',
   '{{company.name}}<br>',
-  '{{company.website}} | {{company.phone}}</p>',
+  '{{company.website}} | {{company.phone}}<br>',
+  '{{company.logo}}</p>',
 ].join('');
 
 /** Plain text (a stored body) as HTML paragraphs, for quoting. */

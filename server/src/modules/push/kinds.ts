@@ -9,6 +9,8 @@ const PUSHED: Readonly<Record<string, PushKind>> = {
   assigned: 'assigned',
   mention: 'mention',
   approval_requested: 'approval',
+  // The 80 % SLA warning (decision 0033): still time to answer. The breach itself is not pushed.
+  sla_warning: 'sla',
   // A flagged company's phone on file changed: the admins must check it before money moves.
   flagged_phone_changed: 'fraud',
 };

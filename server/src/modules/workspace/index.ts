@@ -8,5 +8,6 @@ export {
   setUserPassword,
   setUserRole,
   setUserStatus,
+  userDisplayNames,
 } from './user-queries.js';
 export { createUser, type NewUserInput, toUserDto } from './users.js';

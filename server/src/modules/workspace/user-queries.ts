@@ -19,6 +19,14 @@ export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The names people are shown by (the address when the name is empty), for records that keep only an id. */
+export async function userDisplayNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.name || r.email]));
+}
+
 /** Active admins and super admins: who hears about what only an admin can fix (alerts). */
 export function listActiveAdmins(db: Db): Promise<Pick<UserRow, 'id' | 'email'>[]> {
   return db

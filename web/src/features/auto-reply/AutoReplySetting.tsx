@@ -129,16 +129,12 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
                 </select>
               )}
             </legend>
-            <label className="field">
-              <span className="label">{t('insideHours')}</span>
-              <textarea
-                className="input"
-                rows={6}
-                value={version.insideHours}
-                onChange={(e) => changeVersion(index, { insideHours: e.target.value })}
-                data-testid="auto-reply-inside"
-              />
-            </label>
+            <ReplyText
+              label={t('insideHours')}
+              value={version.insideHours}
+              onChange={(insideHours) => changeVersion(index, { insideHours })}
+              testId="auto-reply-inside"
+            />
             <label className="auto-reply-same">
               <input
                 type="checkbox"
@@ -149,16 +145,12 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
               {t('sameOutside')}
             </label>
             {version.outsideHours !== null ? (
-              <label className="field">
-                <span className="label">{t('outsideHours')}</span>
-                <textarea
-                  className="input"
-                  rows={6}
-                  value={version.outsideHours}
-                  onChange={(e) => changeVersion(index, { outsideHours: e.target.value })}
-                  data-testid="auto-reply-outside"
-                />
-              </label>
+              <ReplyText
+                label={t('outsideHours')}
+                value={version.outsideHours}
+                onChange={(outsideHours) => changeVersion(index, { outsideHours })}
+                testId="auto-reply-outside"
+              />
             ) : null}
             {version.language !== null ? (
               <button
@@ -228,4 +220,14 @@ export function AutoReplySetting({ mailboxId }: { mailboxId: string }) {
 function saveErrorText(error: unknown): string {
   const general = errorMessage(error);
   return error instanceof ApiRequestError && error.code === 'request.invalid' && error.message ? `${general} ${error.message}` : general;
+}
+
+/** One version's text for inside or outside business hours. */
+function ReplyText({ label, value, onChange, testId }: { label: string; value: string; onChange: (text: string) => void; testId: string }) {
+  return (
+    <label className="field">
+      <span className="label">{label}</span>
+      <textarea className="input" rows={6} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+    </label>
+  );
 }

@@ -1,4 +1,4 @@
-import type { ComposeMode, SaveDraft, SendPreferences, SendRequest, SignatureSettings } from '@pier/contracts';
+import type { ComposeMode, SaveDraft, SendPreferences, SendRequest, UpdateSignature } from '@pier/contracts';
 import {
   ComposeContextSchema,
   DraftSchema,
@@ -8,6 +8,7 @@ import {
   SavedReplyListSchema,
   SavedReplySchema,
   SendPreferencesSchema,
+  SignatureLogoSchema,
   SignatureSettingsSchema,
   UploadSchema,
 } from '@pier/contracts';
@@ -36,8 +37,12 @@ export const composerApi = {
     http.get(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature/preview`, import.meta.env.DEV && RenderedHtmlSchema),
   signature: (mailboxId: string) =>
     http.get(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`, import.meta.env.DEV && SignatureSettingsSchema),
-  saveSignature: (mailboxId: string, body: Omit<SignatureSettings, 'mailboxId'>) =>
+  saveSignature: (mailboxId: string, body: UpdateSignature) =>
     http.put(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature`, body, import.meta.env.DEV && SignatureSettingsSchema),
+  /** The logo goes up as raw bytes; the server decides from the bytes what it is. */
+  uploadLogo: (mailboxId: string, file: File) =>
+    http.put(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature/logo`, file, import.meta.env.DEV && SignatureLogoSchema),
+  removeLogo: (mailboxId: string) => http.delete(`/api/mailboxes/${encodeURIComponent(mailboxId)}/signature/logo`),
   savedReplies: () => http.get('/api/saved-replies', import.meta.env.DEV && SavedReplyListSchema),
   createSavedReply: (body: { name: string; bodyHtml: string }) =>
     http.post('/api/saved-replies', body, import.meta.env.DEV && SavedReplySchema),

@@ -75,6 +75,21 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new location closes the drawer.
   useEffect(() => setNavOpen(false), [locationKey]);
 
+  // The top bar names the page: the first prefix that matches (audit-report before audit).
+  const pageTitles: [prefix: string, title: () => string][] = [
+    ['/settings/business-hours', () => to('nav.hours')],
+    ['/settings/reports', () => to('nav.reports')],
+    ['/settings/audit-report', () => ta('nav.report')],
+    ['/settings/audit', () => ta('nav.log')],
+    ['/settings/forwarding', () => ta('nav.forwarding')],
+    ['/settings/users', () => tu('nav')],
+    ['/settings/rules', () => tr('nav')],
+    ['/settings/teams', () => tt('nav')],
+    ['/settings/signatures', () => tc('settings.navSignatures')],
+    ['/settings/saved-replies', () => tc('settings.navSavedReplies')],
+  ];
+  const pageTitle = () => (pageTitles.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? (() => t('nav.mailboxes')))();
+
   const signOut = () => {
     logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
   };
@@ -180,25 +195,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
         onOpenNav={() => setNavOpen(true)}
         session={session}
         title={t('nav.title')}
-        subtitle={
-          pathname.startsWith('/settings/business-hours')
-            ? to('nav.hours')
-            : pathname.startsWith('/settings/reports')
-              ? to('nav.reports')
-              : pathname.startsWith('/settings/audit-report')
-                ? ta('nav.report')
-                : pathname.startsWith('/settings/audit')
-                  ? ta('nav.log')
-                  : pathname.startsWith('/settings/forwarding')
-                    ? ta('nav.forwarding')
-                    : pathname.startsWith('/settings/users')
-                      ? tu('nav')
-                      : pathname.startsWith('/settings/rules')
-                        ? tr('nav')
-                        : pathname.startsWith('/settings/teams')
-                          ? tt('nav')
-                          : t('nav.mailboxes')
-        }
+        subtitle={pageTitle()}
         onSignOut={signOut}
         signingOut={logout.isPending}
       />

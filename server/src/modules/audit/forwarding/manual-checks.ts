@@ -2,6 +2,7 @@ import { findPreset } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import { newId } from '../../../db/ids.js';
 import type { Database, MailboxRow } from '../../../db/schema.js';
+import { userDisplayNames } from '../../workspace/index.js';
 import { recordAudit } from '../audit-log.js';
 
 /**
@@ -51,8 +52,7 @@ export type ManualCheck = { checkedAt: number; checkedBy: string; forwardingFoun
 export async function lastManualChecks(db: Kysely<Database>, until?: number): Promise<Map<string, ManualCheck>> {
   const rows = await db
     .selectFrom('forwarding_manual_checks as c')
-    .leftJoin('users as u', 'u.id', 'c.checked_by')
-    .select(['c.mailbox_id', 'c.checked_at', 'c.forwarding_found', 'c.note', 'u.name', 'u.email'])
+    .select(['c.mailbox_id', 'c.checked_at', 'c.checked_by', 'c.forwarding_found', 'c.note'])
     .$if(until !== undefined, (qb) => qb.where('c.checked_at', '<', until ?? 0))
     .orderBy('c.checked_at', 'desc')
     .execute();
@@ -61,10 +61,16 @@ export async function lastManualChecks(db: Kysely<Database>, until?: number): Pr
     if (last.has(r.mailbox_id)) continue;
     last.set(r.mailbox_id, {
       checkedAt: Number(r.checked_at),
-      checkedBy: r.name || r.email || '—',
+      checkedBy: r.checked_by,
       forwardingFound: Number(r.forwarding_found) === 1,
       note: r.note,
     });
   }
+  // Names through the workspace module (it owns users); someone since removed shows as "—".
+  const names = await userDisplayNames(
+    db,
+    [...last.values()].map((c) => c.checkedBy),
+  );
+  for (const check of last.values()) check.checkedBy = names.get(check.checkedBy) ?? '—';
   return last;
 }

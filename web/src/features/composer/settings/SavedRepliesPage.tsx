@@ -42,7 +42,7 @@ export function SavedRepliesPage() {
   };
 
   return (
-    <div className="sending-settings" data-testid="saved-replies-page">
+    <div className="settings-page narrow sending-settings" data-testid="saved-replies-page">
       <h1>{t('settings.savedRepliesTitle')}</h1>
       <p className="muted">{t('settings.savedRepliesIntro')}</p>
       <p className="sending-variables">

@@ -1,4 +1,4 @@
-import type { SignatureSettings } from '@pier/contracts';
+import type { SignatureSettings, UpdateSignature } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { mailboxApi } from '../../settings/mailboxes/api';
 import '../registerCatalogue';
 import { composerApi } from '../api';
 import { SignaturePreview } from '../SignaturePreview';
+import { SignatureLogoField } from './SignatureLogoField';
 import '../composer.css';
 
 const VARIABLES = [
@@ -30,7 +31,7 @@ export function SignaturesPage() {
     queryFn: mailboxApi.list,
   });
   const [mailboxId, setMailboxId] = useState('');
-  const [form, setForm] = useState<Omit<SignatureSettings, 'mailboxId'> | null>(null);
+  const [form, setForm] = useState<UpdateSignature | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const preferences = useQuery({ queryKey: ['send-preferences'], queryFn: composerApi.preferences });
   const [title, setTitle] = useState<string | null>(null);
@@ -50,7 +51,7 @@ export function SignaturesPage() {
 
   useEffect(() => {
     if (settings.data) {
-      const { mailboxId: _id, ...rest } = settings.data;
+      const { mailboxId: _id, logo: _logo, ...rest } = settings.data;
       setForm(rest);
     }
   }, [settings.data]);
@@ -84,7 +85,7 @@ export function SignaturesPage() {
       setTitleMessage({ ok: false, text: errorMessage(err) });
     }
   };
-  const field = (key: 'companyName' | 'logoUrl' | 'website' | 'phone', label: string) => (
+  const field = (key: 'companyName' | 'website' | 'phone', label: string) => (
     <label className="sending-field">
       <span>{label}</span>
       <input
@@ -96,7 +97,7 @@ export function SignaturesPage() {
   );
 
   return (
-    <div className="sending-settings" data-testid="signatures-page">
+    <div className="settings-page narrow sending-settings" data-testid="signatures-page">
       <h1>{t('settings.signaturesTitle')}</h1>
       <p className="muted">{t('settings.signaturesIntro')}</p>
       <label className="sending-field">
@@ -137,7 +138,7 @@ export function SignaturesPage() {
       {form ? (
         <>
           {field('companyName', t('settings.companyName'))}
-          {field('logoUrl', t('settings.logoUrl'))}
+          <SignatureLogoField mailboxId={selected} logo={settings.data?.logo ?? null} />
           {field('website', t('settings.website'))}
           {field('phone', t('settings.phone'))}
           <label className="sending-field">
