@@ -7,7 +7,7 @@ import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { lookalikeEvidenceSignals } from './signals/lookalike-evidence.js';
 import { replyToSignals } from './signals/reply-to.js';
 import { fakeReplyPaymentSignals, senderFormSignals } from './signals/sender-form.js';
-import { callbackSignals, lureSignals } from './signals/stranger-lures.js';
+import { callbackSignals, lureSignals, samePhone } from './signals/stranger-lures.js';
 import { threadSignals } from './signals/thread-hijack.js';
 import type { FraudHistory, FraudMail } from './types.js';
 
@@ -89,6 +89,16 @@ describe('call-back scams (stranger-lures.ts)', () => {
     const inquiry = mail({ text: 'Please quote 2,000 pcs. You can call me at +49 40 1234 5678.' });
     expect(callbackSignals(inquiry, history(), words(inquiry))).toEqual([]);
     expect(callbackSignals({ ...bill, bulk: true }, history(), words(bill))).toEqual([]);
+  });
+
+  it('leaves out a number an admin vouched for, in whatever notation the mail writes it', () => {
+    expect(callbackSignals(bill, history({ trustedPhones: ['+18085550199'] }), words(bill))).toEqual([]);
+    expect(codes(callbackSignals(bill, history({ trustedPhones: ['+18085550188'] }), words(bill)))).toEqual(['callback_number']);
+    expect([
+      samePhone('+494012345678', '040 1234 5678'),
+      samePhone('+494012345678', '040 9234 5678'),
+      samePhone('+8657488881234', '0574-8888 1234'),
+    ]).toEqual([true, false, true]);
   });
 });
 

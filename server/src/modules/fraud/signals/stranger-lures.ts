@@ -65,6 +65,16 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
 }
 
 /**
+ * A number as written in mail ("1-888-555-0147", "040 1234 5678") against a stored E.164 one: the
+ * last nine digits (all of a shorter number, at least seven) agree, whatever the country or trunk prefix.
+ */
+export function samePhone(e164: string, written: string): boolean {
+  const digits = written.replace(/\D/g, '');
+  const tail = Math.min(9, digits.length);
+  return tail >= 7 && e164.replace(/\D/g, '').slice(-tail) === digits.slice(-tail);
+}
+
+/**
  * The call-back scam: a "bill", "renewal" or "payment confirmation" from a stranger that asks
  * the reader to phone a number (to cancel, to dispute). The number reaches the fraudster.
  */
@@ -76,6 +86,8 @@ export function callbackSignals(mail: FraudMail, history: FraudHistory, sources:
     const call = CALL.exec(text);
     const phone = PHONE_NUMBER.exec(text);
     if (!bill || !call || !phone) continue;
+    // A number an admin vouched for (the real supplier's hotline) is no call-back scam.
+    if (history.trustedPhones?.some((trusted) => samePhone(trusted, phone[0]))) continue;
     const where = source.attachment
       ? { en: ` (in "${quote(source.attachment, 50)}")`, zh: `（附件“${quote(source.attachment, 50)}”中）` }
       : { en: '', zh: '' };
