@@ -26,6 +26,7 @@ describe.each(engines)('admin trust marks on %s', (engine) => {
   let pier: Awaited<ReturnType<typeof startTestPier>>;
   const as = {} as Record<'admin' | 'agent' | 'auditor', ApiClient>;
   let conversationId = '';
+  let lilyId = '';
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
@@ -36,6 +37,7 @@ describe.each(engines)('admin trust marks on %s', (engine) => {
     const agent = await createAccount(db, { email: 'lily@hengda-lighting.com', name: 'Lily', password, role: 'agent' });
     await createAccount(db, { email: 'audit@hengda-lighting.com', name: 'Audit', password, role: 'auditor' });
     await grantMailboxAccess(db, agent.id, mailbox.id, 'reply');
+    lilyId = agent.id;
     // The known customer acme-trading.de, whose invoice taught Pier its IBAN.
     const files = ['001-acme-inquiry.eml', '002-acme-our-quote.eml', '003-acme-follow-up.eml', '004-acme-invoice.eml'];
     expect(
@@ -133,7 +135,9 @@ describe.each(engines)('admin trust marks on %s', (engine) => {
     expect(audit[0]?.target_id).toBe(res.body.id);
     expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ kind: 'bank_account', companyDomain: 'acme-trading.de' });
 
-    // Revoked: the account is new again, and the list keeps who did what.
+    // Revoked: the account is new again, the list keeps who did what, and Lily, who has the
+    // conversation, hears of the new flag (a `fraud_flag` notice, pushed as "fraud").
+    expect((await as.admin.post(`/api/conversations/${conversationId}/assign`, { assigneeId: lilyId })).status).toBe(200);
     expect(await as.agent.post(`/api/fraud/trusted-parties/${res.body.id}/revoke`, { reason: 'mistake' })).toMatchObject({ status: 403 });
     expect(
       (await as.admin.post(`/api/fraud/trusted-parties/${res.body.id}/revoke`, { reason: 'the call was to a wrong number' })).status,
@@ -143,6 +147,10 @@ describe.each(engines)('admin trust marks on %s', (engine) => {
       body: { error: { code: 'fraud.party_already_revoked' } },
     });
     expect(await codes()).toContain('new_bank_details');
+    const notices = await as.agent.get<{ items: { kind: string; data: Record<string, unknown> }[] }>('/api/notifications');
+    expect(notices.body.items.filter((n) => n.kind === 'fraud_flag')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ conversationId, level: 'warn' }) }),
+    ]);
     const list = await as.auditor.get<{ items: { id: string; revokedBy: string; revokeReason: string }[] }>('/api/fraud/trusted-parties');
     expect(list.body.items).toEqual([
       expect.objectContaining({ id: res.body.id, revokedBy: 'Boss', revokeReason: 'the call was to a wrong number' }),
