@@ -74,6 +74,24 @@ describe('money lures from strangers (stranger-lures.ts)', () => {
   });
 });
 
+describe('a money pitch with answers diverted (stranger-lures.ts)', () => {
+  const pitch = mail({
+    from: { address: 'hadonard3@gmail.com', name: 'Frontera Capital' },
+    replyTo: [{ address: 'anthony.capital2022@gmail.com', name: null }],
+    subject: 'Funding',
+    text: 'We offer business loans to companies at 3% for ten years. Write back for details.',
+  });
+  it('adds up one money concept and a Reply-To to another mailbox, not either alone', () => {
+    expect(codes(lureSignals(pitch, history(), words(pitch)))).toEqual(['diverted_money_pitch']);
+    expect(codes(assessMail(pitch, history()).signals)).toEqual(expect.arrayContaining(['reply_to_other_mailbox', 'diverted_money_pitch']));
+    expect(assessMail(pitch, history()).level).toBe('warn');
+    expect(lureSignals({ ...pitch, replyTo: [] }, history(), words(pitch))).toEqual([]);
+    const order = mail({ replyTo: [{ address: 'purchasing@novalux-group.com', name: null }] });
+    expect(lureSignals(order, history(), words(order))).toEqual([]);
+    expect(lureSignals({ ...pitch, bulk: true }, history(), words(pitch))).toEqual([]);
+  });
+});
+
 describe('call-back scams (stranger-lures.ts)', () => {
   const bill = mail({
     from: { address: 'billing.dept2931@outlook.com', name: 'Billing' },

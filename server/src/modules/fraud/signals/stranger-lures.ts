@@ -1,3 +1,4 @@
+import { isFreeMailDomain, registrableDomainOf } from '../domains.js';
 import { quote, signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 import type { TextSource } from './language.js';
@@ -14,6 +15,20 @@ export const LURE_TWO_WEIGHT = 30;
 export const LURE_MANY_WEIGHT = 45;
 export const LARGE_SUM_WEIGHT = 20;
 export const CALLBACK_WEIGHT = 40;
+/** One money concept plus answers diverted (Reply-To) elsewhere: with the Reply-To signal (20–25) it reaches warn. */
+export const DIVERTED_PITCH_WEIGHT = 15;
+
+/** Reply-To to another domain, or to another mailbox of a free-mail provider; lists answer elsewhere by design. */
+function repliesGoElsewhere(mail: FraudMail): boolean {
+  const from = mail.from?.address?.toLowerCase() ?? '';
+  const fromDomain = registrableDomainOf(from);
+  if (mail.bulk || !fromDomain) return false;
+  return mail.replyTo.some((r) => {
+    const target = r.address?.toLowerCase();
+    const domain = registrableDomainOf(target);
+    return !!target && !!domain && target !== from && (domain !== fromDomain || isFreeMailDomain(fromDomain));
+  });
+}
 
 const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
   inheritance: { en: 'an inheritance', zh: '遗产' },
@@ -48,6 +63,17 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
         parts >= 3 ? LURE_MANY_WEIGHT : LURE_TWO_WEIGHT,
         `A sender Pier has never seen writes about ${names.map((n) => n.en).join(', ')}: the pattern of advance-fee and investment scams. Do not send money or personal details.`,
         `一个从未联系过的发件人提到${names.map((n) => n.zh).join('、')}：这是预付费诈骗和投资诈骗的典型模式。请勿汇款或提供个人资料。`,
+      ),
+    );
+  }
+  if (found.length >= 1 && repliesGoElsewhere(mail)) {
+    const first = CONCEPT_NAMES[found[0] ?? ''] ?? { en: found[0], zh: found[0] };
+    signals.push(
+      signal(
+        'diverted_money_pitch',
+        DIVERTED_PITCH_WEIGHT,
+        `A sender Pier has never seen writes about ${first.en} and has answers sent to another mailbox: scammers collect replies away from the account they send from.`,
+        `一个从未联系过的发件人提到${first.zh}，并让回复发到另一个邮箱：诈骗者常在发信账号之外收集回复。`,
       ),
     );
   }
