@@ -363,6 +363,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/audit/reports': ids.report,
       '/api/contacts': ids.contact,
       '/api/push/devices': 'no-such-device',
+      '/api/fraud/trusted-parties': 'no-such-mark',
     };
     return byPrefix[prefix];
   }
