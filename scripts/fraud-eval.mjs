@@ -153,6 +153,48 @@ async function evaluateCorpus(dir) {
       console.log(
         `  ${f.label.padEnd(8)} ${f.family.padEnd(26)} ${f.flagged}/${f.total} flagged (${((100 * f.flagged) / f.total).toFixed(1)} %), high ${f.high}`,
       );
+    // The issue's signal families: on how many mails of each set one of their signals fired.
+    const signalFamilies = {
+      impersonated_name: [
+        'brand_impersonation',
+        'authority_impersonation',
+        'mixed_script_text',
+        'invisible_characters',
+        'brand_in_subdomain',
+        'display_name_mismatch',
+        'display_name_address_mismatch',
+      ],
+      dangerous_attachment: [
+        'executable_attachment',
+        'archive_with_risky_file',
+        'disk_image',
+        'macro_document',
+        'html_attachment',
+        'encrypted_archive',
+      ],
+      callback: ['callback_number'],
+      lure_any_language: ['money_lure', 'large_sum_offer', 'diverted_money_pitch'],
+      sender_form: ['from_without_address', 'reply_to_other_mailbox', 'reply_to_lookalike', 'reply_to_mismatch'],
+      fake_reply_payment: ['fake_reply_payment', 'reply_without_thread'],
+      lookalike_domain: ['lookalike_domain', 'homoglyph_domain', 'punycode_domain', 'tld_swap_domain', 'lookalike_asks_money'],
+    };
+    const bySignalFamily = {};
+    console.log('per signal family (mails where it fired: phishing, of them flagged; legitimate, of them flagged):');
+    for (const [name, codes] of Object.entries(signalFamilies)) {
+      const hit = (r) => r.signals.some((s) => codes.includes(s.code));
+      const p = phishing.filter(hit);
+      const l = legit.filter(hit);
+      bySignalFamily[name] = {
+        phishing: p.length,
+        phishingFlagged: p.filter((r) => r.flagged).length,
+        legit: l.length,
+        legitFlagged: l.filter((r) => r.flagged).length,
+      };
+      const f = bySignalFamily[name];
+      console.log(
+        `  ${name.padEnd(22)} phishing ${f.phishing} (${f.phishingFlagged} flagged)  legitimate ${f.legit} (${f.legitFlagged} flagged)`,
+      );
+    }
     const perMail = {
       userMs: Number((cpu.user / 1000 / results.length).toFixed(2)),
       systemMs: Number((cpu.system / 1000 / results.length).toFixed(2)),
@@ -177,6 +219,7 @@ async function evaluateCorpus(dir) {
       families: Object.fromEntries(
         [...families.values()].map((f) => [`${f.label}/${f.family}`, { total: f.total, flagged: f.flagged, high: f.high }]),
       ),
+      bySignalFamily,
       cpuPerMailMs: perMail,
     };
   } finally {

@@ -160,3 +160,45 @@ export const FraudMarkersQuerySchema = z.object({
     .transform((v) => v.split(',').filter(Boolean))
     .pipe(z.array(z.string().min(1).max(64)).max(200)),
 });
+
+/** The kinds of party an admin can vouch for (issue 16): a company domain, a contact, a bank account, a phone number. */
+export const TrustedPartyKindSchema = z.enum(['domain', 'address', 'bank_account', 'phone']);
+export type TrustedPartyKind = z.infer<typeof TrustedPartyKindSchema>;
+
+/** POST /api/fraud/trusted-parties — an admin marks a party trusted (audited; its conversations are judged again). */
+export const TrustedPartyInputSchema = z.object({
+  kind: TrustedPartyKindSchema,
+  /** example.com, anna@example.com, an IBAN / SWIFT / account number, or a phone number in any usual notation. */
+  value: z.string().trim().min(3).max(100),
+  /** For a bank account: the domain of the company it belongs to. */
+  companyDomain: z.string().trim().max(253).optional(),
+  /** For a phone number written without +country code: ISO 3166 country, e.g. "CN". */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  /** Why (kept in the audit log): e.g. "confirmed by phone with their CFO". */
+  reason: z.string().trim().min(3).max(500),
+});
+export type TrustedPartyInput = z.infer<typeof TrustedPartyInputSchema>;
+
+/** POST /api/fraud/trusted-parties/:id/revoke — an admin withdraws a mark (also one a cleared flag made). */
+export const TrustedPartyRevokeInputSchema = z.object({ reason: z.string().trim().min(3).max(500) });
+export type TrustedPartyRevokeInput = z.infer<typeof TrustedPartyRevokeInputSchema>;
+
+/** One mark: by an admin (`admin`) or from a flag cleared as "not fraud" (`cleared`); revoked ones stay listed. */
+export const TrustedPartySchema = z.object({
+  id: z.string(),
+  kind: TrustedPartyKindSchema,
+  value: z.string(),
+  companyDomain: z.string().nullable(),
+  source: z.enum(['admin', 'cleared']),
+  reason: z.string(),
+  decidedBy: z.string().nullable(),
+  createdAt: z.number().int(),
+  revokedAt: z.number().int().nullable(),
+  revokedBy: z.string().nullable(),
+  revokeReason: z.string().nullable(),
+});
+export type TrustedParty = z.infer<typeof TrustedPartySchema>;
+export const TrustedPartyListSchema = z.object({ items: z.array(TrustedPartySchema) });

@@ -23,6 +23,7 @@ import * as m0039 from './migrations/0039_fraud_trust.js';
 import * as m0042 from './migrations/0042_web_push.js';
 import * as m0044 from './migrations/0044_manual_forwarding_checks.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
+import * as m0047 from './migrations/0047_fraud_trust_marks.js';
 import * as m0048 from './migrations/0048_signature_logos.js';
 import type { Database } from './schema.js';
 
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0042_web_push': m0042,
   '0044_manual_forwarding_checks': m0044,
   '0046_sync_progress': m0046,
+  '0047_fraud_trust_marks': m0047,
   '0048_signature_logos': m0048,
 };
 

@@ -96,6 +96,10 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/conversations/:id/phone-confirmations': 'SAG',
   'POST /api/conversations/:id/fraud/clear': 'SAG',
   'GET /api/fraud/markers': everyone,
+  // Trust marks (decision 0041): admins mark and revoke (step-up); the audit reader sees them.
+  'GET /api/fraud/trusted-parties': 'SAU',
+  'POST /api/fraud/trusted-parties': 'SA',
+  'POST /api/fraud/trusted-parties/:id/revoke': 'SA',
   // Sending (decision 0008): reply access to the mailbox; a scheduled mail can be undone by its writer only.
   'GET /api/outbox/compose-context': 'SAGU',
   'POST /api/outbox': 'SAG',
@@ -362,6 +366,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/audit/reports': ids.report,
       '/api/contacts': ids.contact,
       '/api/push/devices': 'no-such-device',
+      '/api/fraud/trusted-parties': 'no-such-mark',
     };
     return byPrefix[prefix];
   }

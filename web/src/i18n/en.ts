@@ -279,6 +279,10 @@ export const en = {
         'This conversation carries a fraud warning. Call the customer on the number in their record and record the call in the red warning above first.',
       approver_is_author: 'A second approver must be a colleague: you cannot approve your own mail.',
       phone_invalid: 'This is not a valid phone number. Write it with its country code, e.g. +49 40 1234 5678.',
+      party_invalid: 'Pier cannot read this as a domain, address, bank account or phone number. Check what you typed.',
+      party_already_trusted: 'This party is already marked trusted.',
+      party_not_found: 'That trust mark no longer exists.',
+      party_already_revoked: 'Someone already withdrew this trust mark.',
     },
     contact: {
       not_found: 'That contact does not exist, or is not in your mailboxes.',

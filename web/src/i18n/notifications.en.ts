@@ -31,6 +31,7 @@ export const notificationsEn = {
     approval_rejected: '{{by}} rejected your outgoing mail',
     'forwarding.external_rule': '{{by}} set up forwarding of {{mailbox}} to {{target}}, outside the company',
     flagged_phone_changed: '{{by}} changed the phone number of {{address}}',
+    fraud_flag: 'Fraud warning on “{{subject}}”, assigned to you: check it before paying or replying',
     'automatic_send.stopped': 'Pier stopped automatic mail of {{mailbox}} to {{target}} (mail from {{address}}): a possible mail loop',
     sla_warning: 'Reply due soon: “{{subject}}” (80 % of the reply time used)',
     sla_breached: 'Reply overdue: “{{subject}}”',

@@ -29,6 +29,7 @@ export const notificationsZhCN: NotificationsCatalogue = {
     approval_rejected: '{{by}} 拒绝了你的外发邮件',
     'forwarding.external_rule': '{{by}} 设置了将 {{mailbox}} 转发到公司外部地址 {{target}}',
     flagged_phone_changed: '{{by}} 修改了 {{address}} 的电话号码',
+    fraud_flag: '分配给你的「{{subject}}」有欺诈警告：付款或回复前请先核实',
     'automatic_send.stopped': 'Pier 已暂停 {{mailbox}} 发往 {{target}} 的自动邮件（由 {{address}} 的来信触发）：疑似邮件回环',
     sla_warning: '即将到期：“{{subject}}”（回复时限已用 80%）',
     sla_breached: '回复已超时：“{{subject}}”',

@@ -29,18 +29,25 @@ export interface FraudAssessmentsTable {
 }
 
 /**
- * A company domain (or a free-mail address) a person vouched for (migration 0039): an admin's mark,
- * or the sender of a flag cleared as "not fraud". It is never suspected as a look-alike again.
+ * A party a person vouched for (migration 0039): an admin's mark, or the sender of a flag cleared
+ * as "not fraud". A company domain or free-mail address is never suspected as a look-alike again;
+ * a bank account (value: IBAN or account number, of `company_domain`) counts as that company's
+ * known account; a phone number (E.164) is not a call-back scam's number. Since migration 0047 a
+ * mark can be revoked: the row stays, and only rows without `revoked_at` count.
  */
 export interface FraudTrustedPartiesTable {
   id: string;
-  kind: 'domain' | 'address';
+  kind: 'domain' | 'address' | 'bank_account' | 'phone';
   value: string;
   source: 'admin' | 'cleared';
   message_id: string | null;
   reason: string;
   decided_by: string;
   created_at: number;
+  company_domain: string | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
 }
 
 /**

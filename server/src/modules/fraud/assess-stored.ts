@@ -6,6 +6,7 @@ import type { AuthResults } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber, type MessageReceivedEvent } from '../events/index.js';
 import { assessMail } from './assess.js';
 import { fraudMailFromRaw } from './check-files.js';
+import { notifyAssigneeOfFlag } from './flag-notice.js';
 import { assessmentExists, insertAssessment, recordBankIdentifiers } from './fraud-queries.js';
 import { loadFraudHistory } from './history.js';
 import type { Assessment } from './types.js';
@@ -43,6 +44,7 @@ export async function assessStoredMessage(
       imitated,
       now: Date.now(),
     });
+    await notifyAssigneeOfFlag(trx, { conversationId: event.conversationId, messageId: event.messageId, level: assessment.level });
     const domain = mail.from?.address ? companyDomainFor(mail.from.address) : null;
     const company = domain ? await trx.selectFrom('companies').select('id').where('domain', '=', domain).executeTakeFirst() : undefined;
     if (company && bankIdentifiers.length > 0) {

@@ -3,6 +3,10 @@ import { parse } from 'tldts';
 import unhomoglyph from 'unhomoglyph';
 import { FREE_MAIL_BASE_NAMES, FREE_MAIL_DOMAINS } from '../contacts/free-mail-domains.js';
 
+// The Public Suffix List's private section counts, as for company domains (contacts/company-domain.ts):
+// shop.github.io and rus-trade.ru.com are parties of their own, not github.io or ru.com.
+const PSL = { allowPrivateDomains: true } as const;
+
 /** The host part of an address in ASCII (xn-- for IDN), lower case; null when there is none. */
 export function hostOf(address: string | null | undefined): string | null {
   if (!address) return null;
@@ -18,20 +22,20 @@ export function hostOf(address: string | null | undefined): string | null {
   return host || null;
 }
 
-/** Registrable domain (Public Suffix List) of an address, free-mail included, ASCII form. */
+/** Registrable domain (Public Suffix List, private section included) of an address, free-mail included, ASCII form. */
 export function registrableDomainOf(address: string | null | undefined): string | null {
   const host = hostOf(address);
-  return host ? (parse(host).domain ?? null) : null;
+  return host ? (parse(host, PSL).domain ?? null) : null;
 }
 
 export function isFreeMailDomain(domain: string): boolean {
-  const base = parse(domain).domainWithoutSuffix;
+  const base = parse(domain, PSL).domainWithoutSuffix;
   return FREE_MAIL_DOMAINS.has(domain) || (base !== null && base !== undefined && FREE_MAIL_BASE_NAMES.has(base));
 }
 
 /** The parts of a registrable domain: `acme` and `com.cn` for acme.com.cn. */
 export function splitDomain(domain: string): { label: string; suffix: string } {
-  const parsed = parse(domain);
+  const parsed = parse(domain, PSL);
   return { label: parsed.domainWithoutSuffix ?? domain, suffix: parsed.publicSuffix ?? '' };
 }
 

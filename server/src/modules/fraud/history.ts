@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { companyDomainFor } from '../contacts/index.js';
 import { registrableDomainOf } from './domains.js';
+import { bankAccountOf } from './signals/bank-identifiers.js';
 import { normaliseName } from './signals/display-name.js';
 import { loadTrust, type TrustMap, trustOf, unresolvedFlags } from './trust.js';
 import type { BankIdentifier, BankIdentifierKind, FraudHistory, FraudMail } from './types.js';
@@ -65,10 +66,20 @@ export async function loadFraudHistory(
     .orderBy('fraud_bank_identifiers.last_seen_at', 'desc')
     .execute();
   const bankIdentifiers: Record<string, BankIdentifier[]> = {};
-  for (const row of identifiers) {
-    const list = bankIdentifiers[row.domain] ?? [];
-    list.push({ kind: row.kind as BankIdentifierKind, value: row.value });
-    bankIdentifiers[row.domain] = list;
+  const addIdentifier = (domain: string, id: BankIdentifier) => {
+    bankIdentifiers[domain] = [...(bankIdentifiers[domain] ?? []), id];
+  };
+  for (const row of identifiers) addIdentifier(row.domain, { kind: row.kind as BankIdentifierKind, value: row.value });
+  // Bank accounts and phone numbers an admin vouched for (trusted-parties.ts), not revoked.
+  const marks = await db
+    .selectFrom('fraud_trusted_parties')
+    .where('kind', 'in', ['bank_account', 'phone'])
+    .where('revoked_at', 'is', null)
+    .select(['kind', 'value', 'company_domain'])
+    .execute();
+  for (const m of marks) {
+    const account = m.kind === 'bank_account' ? bankAccountOf(m.value) : null;
+    if (account && m.company_domain) addIdentifier(m.company_domain, account);
   }
 
   return {
@@ -79,6 +90,7 @@ export async function loadFraudHistory(
     bankIdentifiers,
     thread: await loadThread(db, mail, options, ownAddresses),
     senderTrusted: sender !== undefined,
+    trustedPhones: marks.filter((m) => m.kind === 'phone').map((m) => m.value),
   };
 }
 

@@ -4,6 +4,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import type { AuthResults } from '../conversations/index.js';
 import { assessMail } from './assess.js';
 import { fraudMailFromRaw } from './check-files.js';
+import { notifyAssigneeOfFlag } from './flag-notice.js';
 import { loadFraudHistory } from './history.js';
 
 export type FraudDeps = { db: Kysely<Database>; blobs: BlobStore };
@@ -52,6 +53,9 @@ export async function reassessConversations(deps: FraudDeps, conversationIds: st
       })
       .where('id', '=', row.id)
       .execute();
+    // A mail judged harmless that is now flagged (a trust mark revoked) is news for the assignee.
+    if (row.level === 'none')
+      await notifyAssigneeOfFlag(db, { conversationId: row.conversation_id, messageId: row.message_id, level: assessment.level });
   }
   return [...changed];
 }

@@ -11,6 +11,9 @@ import {
   PendingApprovalSchema,
   PhoneConfirmationInputSchema,
   PhoneConfirmationSchema,
+  TrustedPartyInputSchema,
+  TrustedPartyListSchema,
+  TrustedPartyRevokeInputSchema,
 } from '@pier/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -28,6 +31,7 @@ import { conversationContacts, setContactPhone } from './contact-phone.js';
 import { fraudMarkers, selectConversationAssessments, selectPhoneConfirmations } from './fraud-queries.js';
 import { secondApproverRequired } from './gates.js';
 import { callableContacts, phoneConfirmationStatus, recordPhoneConfirmation } from './phone-confirmation.js';
+import { listTrustedParties, markPartyTrusted, revokeTrustedParty } from './trusted-parties.js';
 import type { FraudSignal } from './types.js';
 
 const ParamsSchema = z.object({ id: z.string().min(1).max(100) });
@@ -234,6 +238,45 @@ export const fraudRoutes: FastifyPluginAsyncZod<{
         { outboxId: request.params.id, decision: request.body.decision, note: request.body.note || null, ip: request.ip },
         settleApproval,
       );
+      return reply.code(204).send();
+    },
+  );
+
+  // Parties a person vouched for (issue 16): admins mark or revoke; every change is audited and re-judges.
+  app.get(
+    '/api/fraud/trusted-parties',
+    { config: { access: { roles: [...admins, 'auditor'] } }, schema: { response: { 200: TrustedPartyListSchema } } },
+    async () => ({ items: await listTrustedParties({ db, blobs }) }),
+  );
+  app.post(
+    '/api/fraud/trusted-parties',
+    {
+      config: { access: { roles: admins, stepUp: true } },
+      schema: { body: TrustedPartyInputSchema, response: { 201: TrustedPartyListSchema.shape.items.element } },
+    },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      const { id, reassessed } = await markPartyTrusted({ db, blobs }, { userId: auth.user.id, ip: request.ip }, request.body);
+      for (const conversationId of reassessed) onChanged?.(conversationId);
+      const saved = (await listTrustedParties({ db, blobs })).find((p) => p.id === id);
+      if (!saved) throw new Error('trust mark vanished after insert');
+      return reply.code(201).send(saved);
+    },
+  );
+  app.post(
+    '/api/fraud/trusted-parties/:id/revoke',
+    {
+      config: { access: { roles: admins, stepUp: true } },
+      schema: { params: ParamsSchema, body: TrustedPartyRevokeInputSchema },
+    },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      const { reassessed } = await revokeTrustedParty(
+        { db, blobs },
+        { userId: auth.user.id, ip: request.ip },
+        { id: request.params.id, reason: request.body.reason },
+      );
+      for (const conversationId of reassessed) onChanged?.(conversationId);
       return reply.code(204).send();
     },
   );

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeZip } from '../../../tests/support/zip.js';
 import { assessMail, levelFor } from './assess.js';
-import { listZip } from './attachment-facts.js';
-import { editDistance, skeleton } from './domains.js';
+import { attachmentFacts, listZip } from './attachment-facts.js';
+import { editDistance, registrableDomainOf, skeleton } from './domains.js';
 import { ownWords } from './mail-text.js';
 import { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';
 import { attachmentSignals } from './signals/attachments.js';
 import { authFailureSignals } from './signals/auth-failure.js';
-import { bankIdentifierSignals, extractBankIdentifiers } from './signals/bank-identifiers.js';
+import { bankAccountOf, bankIdentifierSignals, extractBankIdentifiers } from './signals/bank-identifiers.js';
 import { displayNameSignals } from './signals/display-name.js';
 import { findPaymentChange, pressureSignals } from './signals/language.js';
 import { lookalikeSignals } from './signals/lookalike-domain.js';
@@ -49,6 +49,12 @@ describe('look-alike sender domains', () => {
     expect(skeleton('g00gle')).toBe(skeleton('google'));
     expect(editDistance('acme', 'acem')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('keeps the Public Suffix List private section, as company domains do', () => {
+    expect(registrableDomainOf('info@rus-trade-import.ru.com')).toBe('rus-trade-import.ru.com');
+    expect(registrableDomainOf('a@shop.github.io')).toBe('shop.github.io');
+    expect(registrableDomainOf('sales@mail.acme.com.cn')).toBe('acme.com.cn');
   });
 
   it('flags one typing error from a known counterparty, with both domains in the reason', () => {
@@ -283,6 +289,17 @@ describe('bank identifiers', () => {
       }),
     ).toMatchObject([{ code: 'new_bank_details' }]);
   });
+  it('reads a bank account as a person types it (admin trust marks)', () => {
+    expect(
+      ['DE89 3704 0044 0532 0130 00', 'cobadeffxxx', '6222-0212-3456-7890', 'DE89 3704 0044 0532 0130 01', 'hello'].map(bankAccountOf),
+    ).toEqual([
+      { kind: 'iban', value: 'DE89370400440532013000' },
+      { kind: 'bic', value: 'COBADEFF' },
+      { kind: 'account', value: '6222021234567890' },
+      null,
+      null,
+    ]);
+  });
   it('says nothing for an unknown company', () => {
     expect(
       bankIdentifierSignals([{ kind: 'iban', value: 'GB29NWBK60161331926819' }], known, { senderCompany: 'new.com', imitated: [] }),
@@ -297,6 +314,24 @@ describe('attachments', () => {
       mime: 'application/octet-stream',
     }));
     expect(codes(attachmentSignals(facts))).toEqual(['html_attachment', 'executable_attachment', 'macro_document', 'disk_image']);
+  });
+  it('counts a .bin only when its bytes are a program, and a program under any name', async () => {
+    const pe = Buffer.alloc(128);
+    pe.write('MZ', 0, 'latin1');
+    pe.writeUInt32LE(64, 0x3c);
+    pe.write('PE\0\0', 64, 'latin1');
+    const files = [
+      { filename: 'radio_samples.bin', mime: 'application/octet-stream', content: Buffer.from('\x01\x02\x03\x04\x05') },
+      { filename: 'firmware.bin', mime: 'application/octet-stream', content: pe },
+      { filename: 'PI_2026.pdf', mime: 'application/pdf', content: pe },
+      { filename: 'notes.txt', mime: 'text/plain', content: Buffer.from('MZ is the start of my initials') },
+    ];
+    const facts = await attachmentFacts(files);
+    expect(facts.map((f) => f.program)).toEqual([false, true, true, false]);
+    expect(attachmentSignals(facts).map((s) => s.reason.en)).toEqual([
+      expect.stringContaining('firmware.bin is a program'),
+      expect.stringContaining('PI_2026.pdf is a program'),
+    ]);
   });
   it('opens ZIP archives: risky content and encryption fire, PDFs inside do not', async () => {
     const risky = await listZip(await makeZip([{ name: 'invoice.pdf.js', content: 'x' }]));

@@ -7,7 +7,7 @@ import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { lookalikeEvidenceSignals } from './signals/lookalike-evidence.js';
 import { replyToSignals } from './signals/reply-to.js';
 import { fakeReplyPaymentSignals, senderFormSignals } from './signals/sender-form.js';
-import { callbackSignals, lureSignals } from './signals/stranger-lures.js';
+import { callbackSignals, lureSignals, samePhone } from './signals/stranger-lures.js';
 import { threadSignals } from './signals/thread-hijack.js';
 import type { FraudHistory, FraudMail } from './types.js';
 
@@ -74,6 +74,24 @@ describe('money lures from strangers (stranger-lures.ts)', () => {
   });
 });
 
+describe('a money pitch with answers diverted (stranger-lures.ts)', () => {
+  const pitch = mail({
+    from: { address: 'hadonard3@gmail.com', name: 'Frontera Capital' },
+    replyTo: [{ address: 'anthony.capital2022@gmail.com', name: null }],
+    subject: 'Funding',
+    text: 'We offer business loans to companies at 3% for ten years. Write back for details.',
+  });
+  it('adds up one money concept and a Reply-To to another mailbox, not either alone', () => {
+    expect(codes(lureSignals(pitch, history(), words(pitch)))).toEqual(['diverted_money_pitch']);
+    expect(codes(assessMail(pitch, history()).signals)).toEqual(expect.arrayContaining(['reply_to_other_mailbox', 'diverted_money_pitch']));
+    expect(assessMail(pitch, history()).level).toBe('warn');
+    expect(lureSignals({ ...pitch, replyTo: [] }, history(), words(pitch))).toEqual([]);
+    const order = mail({ replyTo: [{ address: 'purchasing@novalux-group.com', name: null }] });
+    expect(lureSignals(order, history(), words(order))).toEqual([]);
+    expect(lureSignals({ ...pitch, bulk: true }, history(), words(pitch))).toEqual([]);
+  });
+});
+
 describe('call-back scams (stranger-lures.ts)', () => {
   const bill = mail({
     from: { address: 'billing.dept2931@outlook.com', name: 'Billing' },
@@ -89,6 +107,16 @@ describe('call-back scams (stranger-lures.ts)', () => {
     const inquiry = mail({ text: 'Please quote 2,000 pcs. You can call me at +49 40 1234 5678.' });
     expect(callbackSignals(inquiry, history(), words(inquiry))).toEqual([]);
     expect(callbackSignals({ ...bill, bulk: true }, history(), words(bill))).toEqual([]);
+  });
+
+  it('leaves out a number an admin vouched for, in whatever notation the mail writes it', () => {
+    expect(callbackSignals(bill, history({ trustedPhones: ['+18085550199'] }), words(bill))).toEqual([]);
+    expect(codes(callbackSignals(bill, history({ trustedPhones: ['+18085550188'] }), words(bill)))).toEqual(['callback_number']);
+    expect([
+      samePhone('+494012345678', '040 1234 5678'),
+      samePhone('+494012345678', '040 9234 5678'),
+      samePhone('+8657488881234', '0574-8888 1234'),
+    ]).toEqual([true, false, true]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Database, MessageContactsTable } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,7 +33,12 @@ export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap
   const [replies, incoming, marks, calls] = await Promise.all([
     loadReplies(db, excludeMessageId),
     cleanIncomingQuery(db, excludeMessageId).execute(),
-    db.selectFrom('fraud_trusted_parties').select(['kind', 'value', 'created_at']).execute(),
+    db
+      .selectFrom('fraud_trusted_parties')
+      .where('kind', 'in', ['domain', 'address'])
+      .where('revoked_at', 'is', null)
+      .select(['kind', 'value', 'created_at'])
+      .execute(),
     db
       .selectFrom('fraud_phone_confirmations')
       .innerJoin('contacts', 'contacts.id', 'fraud_phone_confirmations.contact_id')
@@ -78,6 +83,15 @@ export function unresolvedFlags(db: Db) {
     .select('fraud_assessments.message_id');
 }
 
+/** The parties (contact, and its company if any) named in the given roles of mail: the base of every trust query. */
+function partiesIn(db: Db, roles: MessageContactsTable['role'][]) {
+  return db
+    .selectFrom('message_contacts as mc')
+    .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
+    .leftJoin('companies', 'companies.id', 'contacts.company_id')
+    .where('mc.role', 'in', roles);
+}
+
 /**
  * Earliest mail the team sent to each company (or company-less address), per conversation, and
  * the (conversation, company or address) pairs where that party's own mail is flagged: a reply
@@ -85,27 +99,19 @@ export function unresolvedFlags(db: Db) {
  */
 async function loadReplies(db: Db, excludeMessageId: string) {
   const [sent, flagged] = await Promise.all([
-    db
-      .selectFrom('messages')
-      .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
-      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
-      .leftJoin('companies', 'companies.id', 'contacts.company_id')
-      .innerJoin('conversation_messages as cm', 'cm.message_id', 'messages.id')
+    partiesIn(db, ['to', 'cc'])
+      .innerJoin('messages', 'messages.id', 'mc.message_id')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
       .where('messages.direction', '=', 'out')
       .where('messages.id', '!=', excludeMessageId)
-      .where('mc.role', 'in', ['to', 'cc'])
       .groupBy(['cm.conversation_id', 'companies.domain', 'contacts.address'])
       .select(['cm.conversation_id', 'companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')])
       .execute(),
-    db
-      .selectFrom('fraud_assessments as fa')
-      .innerJoin('conversation_messages as cm', 'cm.message_id', 'fa.message_id')
-      .innerJoin('message_contacts as mc', 'mc.message_id', 'fa.message_id')
-      .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
-      .leftJoin('companies', 'companies.id', 'contacts.company_id')
+    partiesIn(db, ['from', 'reply_to'])
+      .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
+      .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
       .where('fa.level', '!=', 'none')
       .where('fa.cleared_at', 'is', null)
-      .where('mc.role', 'in', ['from', 'reply_to'])
       .select(['cm.conversation_id', 'companies.domain', 'contacts.address'])
       .execute(),
   ]);
@@ -123,15 +129,11 @@ const arrivedAt = sql<number>`case when exists (select 1 from message_locations 
 
 /** Incoming mail per company (or address) that was assessed and not flagged, or whose flag was cleared. */
 function cleanIncomingQuery(db: Db, excludeMessageId: string) {
-  return db
-    .selectFrom('messages')
-    .innerJoin('message_contacts as mc', 'mc.message_id', 'messages.id')
-    .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
-    .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .innerJoin('fraud_assessments as fa', 'fa.message_id', 'messages.id')
+  return partiesIn(db, ['from'])
+    .innerJoin('messages', 'messages.id', 'mc.message_id')
+    .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
     .where('messages.direction', '=', 'in')
     .where('messages.id', '!=', excludeMessageId)
-    .where('mc.role', '=', 'from')
     .where((eb) => eb.or([eb('fa.level', '=', 'none'), eb('fa.cleared_at', 'is not', null)]))
     .groupBy(['companies.domain', 'contacts.address'])
     .select([

@@ -23,6 +23,8 @@ export type AttachmentFacts = {
   mime: string;
   /** Present when the attachment is a ZIP archive that could be listed. */
   archive?: { entries: string[]; encrypted: boolean } | undefined;
+  /** The bytes are a program (MZ, ELF, Mach-O), whatever the name says. */
+  program?: boolean | undefined;
 };
 
 /** The text of one readable document attachment (whitespace collapsed, NFKC). */
@@ -70,4 +72,6 @@ export type FraudHistory = {
   bankIdentifiers: Record<string, BankIdentifier[]>;
   /** The thread this mail replies into, when it names a stored message: who the customer side was (flagged senders left out). */
   thread: { conversationId: string; counterpartyAddresses: string[] } | null;
+  /** Phone numbers (E.164) an admin vouched for: not a call-back scam's number. */
+  trustedPhones?: string[] | undefined;
 };

@@ -13,6 +13,8 @@ const PUSHED: Readonly<Record<string, PushKind>> = {
   sla_warning: 'sla',
   // A flagged company's phone on file changed: the admins must check it before money moves.
   flagged_phone_changed: 'fraud',
+  // A mail in a conversation assigned to me was flagged warn or high (fraud/flag-notice.ts).
+  fraud_flag: 'fraud',
 };
 
 export function pushKindOf(notificationKind: string): PushKind | undefined {

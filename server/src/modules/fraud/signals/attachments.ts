@@ -8,9 +8,10 @@ export const ENCRYPTED_ARCHIVE_WEIGHT = 40;
 export const MACRO_DOCUMENT_WEIGHT = 35;
 export const HTML_ATTACHMENT_WEIGHT = 30;
 
+// .bin is firmware, radio samples and data dumps as often as programs: it counts only when its bytes are one (AttachmentFacts.program).
 // mobileconfig: an Apple profile installs certificates, VPNs and mail accounts; xll/one/iqy/appref-ms run code from Office or a click.
 const EXECUTABLE = new Set(
-  'exe scr com pif bat cmd msi msp jar vbs vbe js jse wsf wsh ps1 psm1 hta lnk cpl reg apk app dll sys sh bin run url scf inf gadget chm mobileconfig xll one iqy slk appref-ms library-ms settingcontent-ms application pkg mpkg command desktop'.split(
+  'exe scr com pif bat cmd msi msp jar vbs vbe js jse wsf wsh ps1 psm1 hta lnk cpl reg apk app dll sys sh run url scf inf gadget chm mobileconfig xll one iqy slk appref-ms library-ms settingcontent-ms application pkg mpkg command desktop'.split(
     ' ',
   ),
 );
@@ -40,7 +41,7 @@ export function attachmentSignals(attachments: AttachmentFacts[]): FraudSignal[]
   const signals: FraudSignal[] = [];
   for (const a of attachments) {
     const name = a.filename || '(unnamed)';
-    const kind = kindOf(a.filename, a.mime.toLowerCase());
+    const kind = a.program ? 'executable' : kindOf(a.filename, a.mime.toLowerCase());
     if (a.archive?.encrypted) {
       signals.push(
         signal(

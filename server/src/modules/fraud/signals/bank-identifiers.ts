@@ -36,6 +36,14 @@ export function extractBankIdentifiers(text: string): BankIdentifier[] {
   return [...found.values()];
 }
 
+/** One bank account as a person types it (admin trust mark): IBAN, SWIFT/BIC or 8–34 digit account number; null when it is none. */
+export function bankAccountOf(input: string): BankIdentifier | null {
+  const compact = input.replace(/[\s-]/g, '').toUpperCase();
+  if (isValidIBAN(compact)) return { kind: 'iban', value: compact };
+  if (isValidBIC(compact)) return { kind: 'bic', value: compact.length === 11 && compact.endsWith('XXX') ? compact.slice(0, 8) : compact };
+  return /^\d{8,34}$/.test(compact) ? { kind: 'account', value: compact } : null;
+}
+
 /** Spaces and neighbouring words make the match too long: the longest prefix that is a valid IBAN. */
 function longestValidIban(candidate: string): string | null {
   const compact = (electronicFormatIBAN(candidate) ?? '').toUpperCase();

@@ -1,3 +1,4 @@
+import { isFreeMailDomain, registrableDomainOf } from '../domains.js';
 import { quote, signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 import type { TextSource } from './language.js';
@@ -14,6 +15,20 @@ export const LURE_TWO_WEIGHT = 30;
 export const LURE_MANY_WEIGHT = 45;
 export const LARGE_SUM_WEIGHT = 20;
 export const CALLBACK_WEIGHT = 40;
+/** One money concept plus answers diverted (Reply-To) elsewhere: with the Reply-To signal (20–25) it reaches warn. */
+export const DIVERTED_PITCH_WEIGHT = 15;
+
+/** Reply-To to another domain, or to another mailbox of a free-mail provider; lists answer elsewhere by design. */
+function repliesGoElsewhere(mail: FraudMail): boolean {
+  const from = mail.from?.address?.toLowerCase() ?? '';
+  const fromDomain = registrableDomainOf(from);
+  if (mail.bulk || !fromDomain) return false;
+  return mail.replyTo.some((r) => {
+    const target = r.address?.toLowerCase();
+    const domain = registrableDomainOf(target);
+    return !!target && !!domain && target !== from && (domain !== fromDomain || isFreeMailDomain(fromDomain));
+  });
+}
 
 const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
   inheritance: { en: 'an inheritance', zh: '遗产' },
@@ -51,6 +66,17 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
       ),
     );
   }
+  if (found.length >= 1 && repliesGoElsewhere(mail)) {
+    const first = CONCEPT_NAMES[found[0] ?? ''] ?? { en: found[0], zh: found[0] };
+    signals.push(
+      signal(
+        'diverted_money_pitch',
+        DIVERTED_PITCH_WEIGHT,
+        `A sender Pier has never seen writes about ${first.en} and has answers sent to another mailbox: scammers collect replies away from the account they send from.`,
+        `一个从未联系过的发件人提到${first.zh}，并让回复发到另一个邮箱：诈骗者常在发信账号之外收集回复。`,
+      ),
+    );
+  }
   if (sum) {
     signals.push(
       signal(
@@ -65,6 +91,16 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
 }
 
 /**
+ * A number as written in mail ("1-888-555-0147", "040 1234 5678") against a stored E.164 one: the
+ * last nine digits (all of a shorter number, at least seven) agree, whatever the country or trunk prefix.
+ */
+export function samePhone(e164: string, written: string): boolean {
+  const digits = written.replace(/\D/g, '');
+  const tail = Math.min(9, digits.length);
+  return tail >= 7 && e164.replace(/\D/g, '').slice(-tail) === digits.slice(-tail);
+}
+
+/**
  * The call-back scam: a "bill", "renewal" or "payment confirmation" from a stranger that asks
  * the reader to phone a number (to cancel, to dispute). The number reaches the fraudster.
  */
@@ -76,6 +112,8 @@ export function callbackSignals(mail: FraudMail, history: FraudHistory, sources:
     const call = CALL.exec(text);
     const phone = PHONE_NUMBER.exec(text);
     if (!bill || !call || !phone) continue;
+    // A number an admin vouched for (the real supplier's hotline) is no call-back scam.
+    if (history.trustedPhones?.some((trusted) => samePhone(trusted, phone[0]))) continue;
     const where = source.attachment
       ? { en: ` (in "${quote(source.attachment, 50)}")`, zh: `（附件“${quote(source.attachment, 50)}”中）` }
       : { en: '', zh: '' };
