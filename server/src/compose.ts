@@ -220,6 +220,8 @@ export type RunningPier = {
   workspace: Workspace;
   /** The HTTP app, for in-process requests (tests inject requests from other client addresses). */
   http: FastifyInstance;
+  /** Re-reads the mailbox list now, for a mailbox written straight to the database (tests); else the next scan finds it. */
+  rescanMailboxes(): void;
   stop(): Promise<void>;
 };
 
@@ -396,6 +398,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       smtpPort: smtp?.status().port ?? null,
       workspace,
       http: app,
+      rescanMailboxes: () => supervisor?.rescan(),
       async stop() {
         for (const stop of stops) await stop();
         await workspace.close();

@@ -91,7 +91,7 @@ describe('migrations', () => {
   it('produce the same tables, columns, types, nullability and indexes on SQLite and PostgreSQL', async () => {
     const schemas = [];
     for (const engine of engines) {
-      const target = await createTestDatabase(engine);
+      const target = await createTestDatabase(engine, { empty: true });
       const handle = openDatabase(target);
       opened.push({ drop: target.drop, close: handle.close });
       const applied = await migrateToLatest(handle.db);
@@ -105,7 +105,7 @@ describe('migrations', () => {
   });
 
   it('are idempotent: running them again applies nothing', async () => {
-    const target = await createTestDatabase('sqlite');
+    const target = await createTestDatabase('sqlite', { empty: true });
     const handle = openDatabase(target);
     opened.push({ drop: target.drop, close: handle.close });
     await migrateToLatest(handle.db);

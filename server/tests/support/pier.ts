@@ -4,6 +4,7 @@ import { type RunningPier, startPier } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { TestDatabase } from './databases.js';
 import { createApiClient } from './http-client.js';
+import { onTestMailboxesChanged } from './workspace.js';
 
 /**
  * Starts a whole Pier (HTTP, SMTP listener, worker) in this process on free loopback ports,
@@ -32,5 +33,6 @@ export async function startTestPier(
   });
   const clock = createMovableClock();
   const pier = await startPier(config, pino({ level: 'silent' }), clock);
+  onTestMailboxesChanged(pier.workspace, pier.rescanMailboxes);
   return { ...pier, clock, api: (options) => createApiClient(pier.url, options) };
 }

@@ -8,6 +8,12 @@ import { mailServer } from './mail-server.js';
 
 export const quietLogger = pino({ level: 'silent' });
 
+/** The running Pier of a workspace (startTestPier), so a mailbox a test adds is synced now, not at the next 10-s scan. */
+const rescans = new WeakMap<Workspace, () => void>();
+export function onTestMailboxesChanged(ws: Workspace, rescan: () => void): void {
+  rescans.set(ws, rescan);
+}
+
 /** A workspace whose clock the test moves (`ws.clock.advance(ms)`) instead of sleeping. */
 export async function openTestWorkspace(database: TestDatabase): Promise<Workspace & { clock: MovableClock }> {
   const clock = createMovableClock();
@@ -21,7 +27,7 @@ export async function addTestImapMailbox(
   address: string,
   options: { password?: string; imapPort?: number } = {},
 ): Promise<MailboxRow> {
-  return createMailbox(
+  const mailbox = await createMailbox(
     ws.db,
     {
       address,
@@ -39,4 +45,6 @@ export async function addTestImapMailbox(
     },
     ws.secrets,
   );
+  rescans.get(ws)?.();
+  return mailbox;
 }
