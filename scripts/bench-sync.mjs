@@ -80,9 +80,13 @@ try {
     ...(PostalMime ? { 'postal-mime': (source) => PostalMime.parse(source) } : {}),
   };
   const barePasses = {};
+  // CPU seconds of each pass (this process: imapflow + the parser), user and kernel apart, so the
+  // comparison with Pier's own CPU time holds on a loaded machine where wall clock does not.
+  const bareCpu = {};
   let parsed = 0;
   for (const [name, parse] of Object.entries(parsers)) {
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const bare = await connect();
     await bare.mailboxOpen('INBOX', { readOnly: true });
     parsed = 0;
@@ -92,6 +96,8 @@ try {
     }
     await bare.logout();
     barePasses[name] = seconds(t0);
+    const cpu = process.cpuUsage(cpu0);
+    bareCpu[name] = { user: round(cpu.user / 1e6, 2), system: round(cpu.system / 1e6, 2) };
     console.log(
       `bare pipeline (FETCH + ${name}): ${parsed} mails in ${barePasses[name].toFixed(1)} s = ${Math.round(parsed / barePasses[name])}/s`,
     );
@@ -232,6 +238,7 @@ try {
     bare_parser: bareParser,
     bare_msgs_per_s: Math.round(parsed / bareSeconds),
     bare_msgs_per_s_by_parser: Object.fromEntries(Object.entries(barePasses).map(([k, v]) => [k, Math.round(parsed / v)])),
+    bare_cpu_s_by_parser: bareCpu,
     pier_msgs_per_s: Math.round(stored / pierSeconds),
     ratio: round(stored / pierSeconds / (parsed / bareSeconds), 2),
     pier_sync_seconds: round(pierSeconds),

@@ -192,7 +192,7 @@ async function storeUids(
       preparing.push(mail);
     }
     const mails = await Promise.all(preparing);
-    // One syncfs for the whole batch before the rows that point at its blobs are committed.
+    // The batch's blobs made durable (their own files only) before the rows that point at them are committed.
     await pool.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
     mails.sort((a, b) => a.uid - b.uid);
