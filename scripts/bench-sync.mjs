@@ -8,7 +8,8 @@
 //      fresh SQLite workspace with 10 mailboxes configured, until every mail is
 //      searchable, in a process of its own: its peak RSS (peak_rss_mb), median
 //      RSS, user/system CPU seconds and `first_screen_s` (adding the mailbox → its newest 50
-//      conversations listable through the list API) are reported;
+//      conversations listable through the list API; `first_screen_cpu_s`: the CPU seconds spent
+//      until then) are reported; each bare pass's CPU seconds too (`bare_cpu_s_by_parser`);
 // then search p50/p95 over those mails and over 10× them, beside Dovecot's own
 // SEARCH BODY. Options: --mails N (default 20000), --no-10x (skip growing the
 // index tenfold). The last line is one JSON object.
@@ -243,6 +244,7 @@ try {
     ratio: round(stored / pierSeconds / (parsed / bareSeconds), 2),
     pier_sync_seconds: round(pierSeconds),
     first_screen_s: round(synced.first_screen_s),
+    first_screen_cpu_s: synced.first_screen_cpu_s === null ? null : round(synced.first_screen_cpu_s, 2),
     peak_rss_mb: synced.peak_rss_mb,
     median_rss_mb: Math.round(percentile(rssSamples, 50)),
     sync_user_cpu_s: round(synced.user_cpu_s),
