@@ -8,7 +8,8 @@
 //      fresh SQLite workspace with 10 mailboxes configured, until every mail is
 //      searchable, in a process of its own: its peak RSS (peak_rss_mb), median
 //      RSS, user/system CPU seconds and `first_screen_s` (adding the mailbox → its newest 50
-//      conversations listable through the list API) are reported;
+//      conversations listable through the list API; `first_screen_cpu_s`: the CPU seconds spent
+//      until then) are reported; each bare pass's CPU seconds too (`bare_cpu_s_by_parser`);
 // then search p50/p95 over those mails and over 10× them, beside Dovecot's own
 // SEARCH BODY. Options: --mails N (default 20000), --no-10x (skip growing the
 // index tenfold). The last line is one JSON object.
@@ -80,9 +81,13 @@ try {
     ...(PostalMime ? { 'postal-mime': (source) => PostalMime.parse(source) } : {}),
   };
   const barePasses = {};
+  // CPU seconds of each pass (this process: imapflow + the parser), user and kernel apart, so the
+  // comparison with Pier's own CPU time holds on a loaded machine where wall clock does not.
+  const bareCpu = {};
   let parsed = 0;
   for (const [name, parse] of Object.entries(parsers)) {
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const bare = await connect();
     await bare.mailboxOpen('INBOX', { readOnly: true });
     parsed = 0;
@@ -92,6 +97,8 @@ try {
     }
     await bare.logout();
     barePasses[name] = seconds(t0);
+    const cpu = process.cpuUsage(cpu0);
+    bareCpu[name] = { user: round(cpu.user / 1e6, 2), system: round(cpu.system / 1e6, 2) };
     console.log(
       `bare pipeline (FETCH + ${name}): ${parsed} mails in ${barePasses[name].toFixed(1)} s = ${Math.round(parsed / barePasses[name])}/s`,
     );
@@ -232,10 +239,12 @@ try {
     bare_parser: bareParser,
     bare_msgs_per_s: Math.round(parsed / bareSeconds),
     bare_msgs_per_s_by_parser: Object.fromEntries(Object.entries(barePasses).map(([k, v]) => [k, Math.round(parsed / v)])),
+    bare_cpu_s_by_parser: bareCpu,
     pier_msgs_per_s: Math.round(stored / pierSeconds),
     ratio: round(stored / pierSeconds / (parsed / bareSeconds), 2),
     pier_sync_seconds: round(pierSeconds),
     first_screen_s: round(synced.first_screen_s),
+    first_screen_cpu_s: synced.first_screen_cpu_s === null ? null : round(synced.first_screen_cpu_s, 2),
     peak_rss_mb: synced.peak_rss_mb,
     median_rss_mb: Math.round(percentile(rssSamples, 50)),
     sync_user_cpu_s: round(synced.user_cpu_s),

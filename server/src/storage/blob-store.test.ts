@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBlobStore, sha256Hex } from './blob-store.js';
+import { createBlobStore, listBlobs, sha256Hex } from './blob-store.js';
 
 describe('blob store', () => {
   const dirs: string[] = [];
@@ -53,6 +53,45 @@ describe('blob store', () => {
     await writer.abort();
     expect(await store.has(sha256Hex(Buffer.from('half a mail')))).toBe(false);
     expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('keeps a blob in one of 256 folders, and still reads, finds and lists blobs of the older two-level layout', async () => {
+    const store = newStore();
+    const fresh = await store.put(Buffer.from('new mail'), { durable: false });
+    expect(readdirSync(path.join(store.root, fresh.sha256.slice(0, 2)))).toEqual([fresh.sha256]);
+    // A workspace written before decision 0040: ab/cd/<sha256>.
+    const old = Buffer.from('mail stored in 2025');
+    const oldSha = sha256Hex(old);
+    mkdirSync(path.join(store.root, oldSha.slice(0, 2), oldSha.slice(2, 4)), { recursive: true });
+    writeFileSync(path.join(store.root, oldSha.slice(0, 2), oldSha.slice(2, 4), oldSha), old);
+    expect((await store.get(oldSha)).equals(old)).toBe(true);
+    expect(await store.has(oldSha)).toBe(true);
+    // Storing the same bytes again finds the old file and writes no second copy.
+    await store.put(old, { durable: false });
+    await store.put(old);
+    expect(readdirSync(path.join(store.root, oldSha.slice(0, 2))).filter((name) => name.length === 64)).toEqual(
+      oldSha.slice(0, 2) === fresh.sha256.slice(0, 2) ? [fresh.sha256] : [],
+    );
+    const listed: string[] = [];
+    for await (const sha256 of listBlobs(store)) listed.push(sha256);
+    expect(listed.sort()).toEqual([fresh.sha256, oldSha].sort());
+    await expect(store.get(sha256Hex(Buffer.from('never stored')))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('flush() fsyncs each blob written without fsync since the last flush (its own files, not the whole file system)', async () => {
+    const store = newStore();
+    const a = await store.put(Buffer.from('mail a'), { durable: false });
+    const b = await store.put(Buffer.alloc(300_000, 'b'), { durable: false }); // over the synchronous-write size
+    // A blob already stored counts again: an earlier run may have written it and never flushed.
+    await store.put(Buffer.from('mail a'), { durable: false });
+    await store.flush();
+    await store.flush(); // nothing left to flush
+    expect((await store.get(a.sha256)).toString()).toBe('mail a');
+    expect((await store.get(b.sha256)).length).toBe(300_000);
+    // A file that vanished before its flush (removed by hand) fails the flush: the batch is not committed.
+    const c = await store.put(Buffer.from('mail c'), { durable: false });
+    rmSync(path.join(store.root, c.sha256.slice(0, 2), c.sha256));
+    await expect(store.flush()).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses a name that is not a SHA-256 digest (no path tricks)', async () => {

@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
 
 /**
  * Content-addressed store for raw mail and attachments: a blob's name is the
@@ -26,7 +22,12 @@ export type BlobStore = {
    * into place, `abort()` throws it away.
    */
   openWriter(): BlobWriter;
-  /** Makes every blob written so far durable (one syncfs instead of an fsync per file). */
+  /**
+   * Makes the blobs this store wrote with `durable: false` since the last flush durable: an fsync
+   * of each such file and of each folder it was renamed into, run side by side (the file system
+   * folds them into few journal commits). Never the whole file system (syncfs), whose cost is
+   * whatever else anyone wrote to it (decision 0040).
+   */
   flush(): Promise<void>;
   get(sha256: string): Promise<Buffer>;
   has(sha256: string): Promise<boolean>;
@@ -51,22 +52,39 @@ export function sha256Hex(bytes: Buffer | string): string {
 export function createBlobStore(root: string): BlobStore {
   const tmpDir = path.join(root, 'tmp');
   const knownDirs = new Set<string>();
+  /** Files written without fsync since the last flush (by this store: each prepare worker has its own). */
+  let unflushed = new Set<string>();
   const ensureDir = async (dir: string) => {
     if (knownDirs.has(dir)) return;
     await mkdir(dir, { recursive: true });
     knownDirs.add(dir);
   };
+  /**
+   * A blob's file: `ab/<sha256>`, 256 folders in all (decision 0040). Stores written before used
+   * `ab/cd/<sha256>` (65,536 folders, a mkdir for most new blobs): those files are still read and
+   * still count as stored, so an existing workspace needs no migration.
+   */
   const pathOf = (sha256: string) => {
     if (!SHA256_HEX.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
-    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return path.join(root, sha256.slice(0, 2), sha256);
+  };
+  const legacyPathOf = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  /** The blob's file if it is stored, in either layout. */
+  const storedNow = (sha256: string) => [pathOf(sha256), legacyPathOf(sha256)].find((file) => existsSync(file));
+  const stored = async (sha256: string) => {
+    for (const file of [pathOf(sha256), legacyPathOf(sha256)]) if (await exists(file)) return file;
+    return undefined;
   };
 
   /**
    * Bulk writers store thousands of small blobs: done synchronously, each costs a few system
    * calls instead of five trips through the libuv thread pool (a third of the blob time).
    */
-  const putSmallNow = (target: string, bytes: Buffer) => {
-    if (existsSync(target)) return;
+  const putSmallNow = (sha256: string, bytes: Buffer) => {
+    const existing = storedNow(sha256);
+    // Found, it may still be a file an earlier run wrote and never flushed: this flush covers it too.
+    if (existing) return void unflushed.add(existing);
+    const target = pathOf(sha256);
     const dir = path.dirname(target);
     if (!knownDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
@@ -84,6 +102,7 @@ export function createBlobStore(root: string): BlobStore {
       rmSync(tmp, { force: true });
       throw error;
     }
+    unflushed.add(target);
   };
 
   return {
@@ -93,10 +112,14 @@ export function createBlobStore(root: string): BlobStore {
       const sha256 = sha256Hex(bytes);
       const target = pathOf(sha256);
       if (!durable && bytes.length <= SYNC_WRITE_MAX_BYTES) {
-        putSmallNow(target, bytes);
+        putSmallNow(sha256, bytes);
         return { sha256, size: bytes.length };
       }
-      if (await exists(target)) return { sha256, size: bytes.length };
+      const existing = await stored(sha256);
+      if (existing) {
+        if (!durable) unflushed.add(existing);
+        return { sha256, size: bytes.length };
+      }
       await ensureDir(path.dirname(target));
       await ensureDir(tmpDir);
       const tmp = path.join(tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
@@ -113,7 +136,8 @@ export function createBlobStore(root: string): BlobStore {
         await rm(tmp, { force: true });
         throw error;
       }
-      if (durable) await syncDirectory(path.dirname(target));
+      if (durable) await syncPath(path.dirname(target));
+      else unflushed.add(target);
       return { sha256, size: bytes.length };
     },
     openWriter() {
@@ -140,7 +164,7 @@ export function createBlobStore(root: string): BlobStore {
           } finally {
             await handle.close();
           }
-          if (await exists(target)) {
+          if ((await stored(sha256)) !== undefined) {
             await rm(tmp, { force: true });
             return { sha256, size };
           }
@@ -151,7 +175,7 @@ export function createBlobStore(root: string): BlobStore {
             await rm(tmp, { force: true });
             throw error;
           }
-          await syncDirectory(path.dirname(target));
+          await syncPath(path.dirname(target));
           return { sha256, size };
         },
         async abort() {
@@ -161,15 +185,27 @@ export function createBlobStore(root: string): BlobStore {
       };
     },
     async flush() {
-      await ensureDir(root);
-      // syncfs(2) through coreutils' `sync -f`: one call flushes the whole blob filesystem.
-      await execFileAsync('sync', ['-f', root]);
+      const files = unflushed;
+      unflushed = new Set();
+      try {
+        await Promise.all([...files].map(syncPath));
+        // The renames: each folder's entries, once the files they name are on disk.
+        await Promise.all([...new Set([...files].map((file) => path.dirname(file)))].map(syncPath));
+      } catch (error) {
+        for (const file of files) unflushed.add(file); // the next flush tries them again
+        throw error;
+      }
     },
     async get(sha256) {
-      return readFile(pathOf(sha256));
+      try {
+        return await readFile(pathOf(sha256));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        return readFile(legacyPathOf(sha256));
+      }
     },
     async has(sha256) {
-      return exists(pathOf(sha256));
+      return (await stored(sha256)) !== undefined;
     },
     async check() {
       try {
@@ -192,9 +228,9 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** The rename is durable only once its directory entry is on disk. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** fsync of a file, or of a folder (a rename is durable only once its folder's entry is on disk). */
+async function syncPath(file: string): Promise<void> {
+  const handle = await open(file, 'r');
   try {
     await handle.sync();
   } finally {
@@ -202,7 +238,7 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Every blob's SHA-256, walking the store's two-level fan-out (for `pier doctor`, not for request paths). */
+/** Every blob's SHA-256, in both layouts (`ab/SHA` and the older `ab/cd/SHA`), each once (for `pier doctor`, not for request paths). */
 export async function* listBlobs(store: Pick<BlobStore, 'root'>): AsyncGenerator<string> {
   const entries = async (dir: string) => {
     try {
@@ -213,9 +249,12 @@ export async function* listBlobs(store: Pick<BlobStore, 'root'>): AsyncGenerator
   };
   for (const first of await entries(store.root)) {
     if (!/^[0-9a-f]{2}$/.test(first)) continue; // tmp/
-    for (const second of await entries(path.join(store.root, first))) {
-      for (const name of await entries(path.join(store.root, first, second))) {
-        if (SHA256_HEX.test(name) && name.startsWith(first + second)) yield name;
+    const names = await entries(path.join(store.root, first));
+    const flat = new Set(names.filter((name) => SHA256_HEX.test(name) && name.startsWith(first)));
+    yield* flat;
+    for (const second of names.filter((name) => /^[0-9a-f]{2}$/.test(name))) {
+      for (const legacy of await entries(path.join(store.root, first, second))) {
+        if (SHA256_HEX.test(legacy) && legacy.startsWith(first + second) && !flat.has(legacy)) yield legacy;
       }
     }
   }

@@ -132,7 +132,7 @@ describe.each(engines)('pier doctor on %s', (engine) => {
 
   it('counts referenced blobs that are missing from the store and exits 1', async () => {
     const sha = sha256Hex(order);
-    rmSync(path.join(ws.blobs.root, sha.slice(0, 2), sha.slice(2, 4), sha));
+    rmSync(path.join(ws.blobs.root, sha.slice(0, 2), sha)); // decision 0040: ab/SHA
     const { code, report } = await doctor(database, ['--dry-run']);
     expect(code).toBe(1);
     expect(report.missing_blobs).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
-import { ingestMail } from '../../src/modules/conversations/index.js';
+import { ingestMail, prepareMail, storePreparedBatch } from '../../src/modules/conversations/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 
@@ -41,20 +41,15 @@ describe.each(engines)('replies that lost their threading headers, on %s', (engi
     await ws?.close();
     await database?.drop();
   });
+  const ctx = () => ({
+    engine: ws.engine,
+    ownAddresses: new Set(['sales@acme.test']),
+    messageIds: ws.messageIds,
+    recordReopened: ws.recordReopened,
+    teamActivity: ws.teamActivity,
+  });
   const store = (raw: Buffer, receivedAt: number) =>
-    ingestMail(
-      {
-        ...ws,
-        ctx: {
-          engine: ws.engine,
-          ownAddresses: new Set(['sales@acme.test']),
-          messageIds: ws.messageIds,
-          recordReopened: ws.recordReopened,
-          teamActivity: ws.teamActivity,
-        },
-      },
-      { raw, mailboxIds: [sales], source: 'imap', receivedAt },
-    );
+    ingestMail({ ...ws, ctx: ctx() }, { raw, mailboxIds: [sales], source: 'imap', receivedAt });
 
   it('joins "Re: Inquiry" a day after the same customer’s "Inquiry", and keeps another customer’s "Re: Inquiry" apart', async () => {
     const first = await store(mail('Hans <hans@hanse-licht.de>', 'Inquiry'), base);
@@ -86,5 +81,30 @@ describe.each(engines)('replies that lost their threading headers, on %s', (engi
     const old = await store(mail('Hans <hans@hanse-licht.de>', 'Catalogue'), base - 90 * DAY);
     const late = await store(mail('Hans <hans@hanse-licht.de>', 'Re: Catalogue'), base);
     expect(late.conversationId).not.toBe(old.conversationId);
+  });
+
+  // The stored candidates of a sync batch are read in one query; each mail must still get only its own.
+  it('threads a whole sync batch of header-less replies, each with its own customer’s conversation', async () => {
+    const hans = await store(mail('Hans <hans@hanse-licht.de>', 'Offer 2027'), base);
+    const ana = await store(mail('Ana <ana@globex.es>', 'Offer 2027'), base);
+    const li = await store(mail('Li <li.ming@163.com>', 'Offer 2027'), base);
+    const raws = [
+      mail('Ana <ana@globex.es>', 'Re: Offer 2027'),
+      mail('Petra <petra@hanse-licht.de>', 'AW: Offer 2027'),
+      mail('Wang <wang.fang@163.com>', 'Re: Offer 2027'),
+      mail('Hans <hans@hanse-licht.de>', 'Re: Catalogue'),
+    ];
+    const prepared = await Promise.all(raws.map((raw) => prepareMail(ws.blobs, raw)));
+    const [anaReply, petra, wang, other] = await ws.db.transaction().execute((trx) =>
+      storePreparedBatch(
+        trx,
+        ctx(),
+        prepared.map((m, i) => ({ mail: m, location: { mailboxId: sales, source: 'imap' as const, receivedAt: base + DAY + i } })),
+      ),
+    );
+    expect(anaReply?.conversationId).toBe(ana.conversationId);
+    expect(petra?.conversationId).toBe(hans.conversationId);
+    expect([hans, ana, li].map((c) => c.conversationId)).not.toContain(wang?.conversationId);
+    expect([hans, ana, li].map((c) => c.conversationId)).not.toContain(other?.conversationId);
   });
 });

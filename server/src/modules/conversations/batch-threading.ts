@@ -5,7 +5,6 @@ import { companyDomainFor } from '../contacts/index.js';
 import {
   findConversationsByMessageIds,
   findConversationsByReplies,
-  findConversationsBySubject,
   findMessagesOutsideMailbox,
   selectConversationForBump,
   selectConversationMailboxes,
@@ -16,7 +15,8 @@ import type { PierMessageIds } from './pier-message-id.js';
 import type { PreparedMail } from './prepare-mail.js';
 import type { ConversationRelation } from './relations.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
-import { decideThread, SUBJECT_FALLBACK_WINDOW_MS, type ThreadMail, usesSubjectFallback } from './threading.js';
+import { loadStoredSubjectMatches } from './subject-candidates.js';
+import { decideThread, type ThreadMail, usesSubjectFallback } from './threading.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Parsed = PreparedMail['parsed'];
@@ -35,8 +35,14 @@ export type ConversationState = {
   reopen: boolean;
 };
 
-/** A new mail of the batch, with every mailbox the batch delivers it to. */
-export type FreshMail = { parsed: Parsed; mailboxes: string[]; conversationId?: string | undefined };
+/** A new mail of the batch, with every mailbox the batch delivers it to, as its first delivery in the batch has it. */
+export type FreshMail = {
+  parsed: Parsed;
+  mailboxes: string[];
+  direction: 'in' | 'out';
+  receivedAt: number;
+  conversationId?: string | undefined;
+};
 /** A mail already stored that the batch delivers (again) to a mailbox. */
 export type RepeatDelivery = { messageId: string; conversationId: string; mailboxId: string };
 
@@ -73,8 +79,26 @@ export async function startBatchThreading(
     if (row.in_reply_to) addTo(replyMatches, row.in_reply_to, row.conversation_id);
   }
   const pierConversations = new Map(fresh.map((f) => [f, ctx.messageIds.verifiedConversation(referencesOf(f.parsed))]));
+  const threadMails = new Map(
+    fresh.map((f): [FreshMail, ThreadMail] => [
+      f,
+      {
+        mailboxes: f.mailboxes,
+        references: referencesOf(f.parsed),
+        subjectKey: subjectKey(f.parsed.subject),
+        isReplyOrForward: isReplyOrForward(f.parsed.subject),
+        counterparty: counterpartyOf(f.parsed, f.direction, ctx.ownAddresses),
+        receivedAt: f.receivedAt,
+      },
+    ]),
+  );
+  // The outbox names its conversation: only the other mails look for one by subject.
+  const storedSubjectMatches = await loadStoredSubjectMatches(
+    trx,
+    fresh.flatMap((f) => (f.conversationId ? [] : [threadMails.get(f) as ThreadMail])),
+  );
 
-  // The stored conversations the evidence names, read at once (a subject match one by one).
+  // The stored conversations the evidence names, read at once (a subject match's when it is offered).
   const evidence = new Set([
     ...[...headerMatches.values()].flat().map((m) => m.conversationId),
     ...[...replyMatches.values()].flat(),
@@ -87,7 +111,7 @@ export async function startBatchThreading(
     for (const id of ids) if (!mailboxSets.has(id)) mailboxSets.set(id, new Set());
     for (const row of await selectConversationMailboxes(trx, ids)) mailboxSets.get(row.conversation_id)?.add(row.mailbox_id);
   };
-  await loadMailboxes([...storedRows.keys()]);
+  await loadMailboxes([...new Set([...storedRows.keys(), ...storedSubjectMatches.conversationIds])]);
 
   // Stored mail delivered to a mailbox its conversation is not in: which messages would that show?
   const outside = new Map<string, string[]>();
@@ -129,17 +153,14 @@ export async function startBatchThreading(
   };
   const exists = (id: string) => conversations.has(id) || storedRows.has(id);
 
-  /** The candidates of the subject fallback: the newest stored one in the mail's mailboxes, then the batch's. */
-  const sameSubject = async (mail: ThreadMail) => {
+  /** The candidates of the subject fallback: the newest stored ones in the mail's mailboxes, then the batch's. */
+  const sameSubject = (mail: ThreadMail) => {
     if (!usesSubjectFallback(mail) || !mail.counterparty) return [];
-    const since = mail.receivedAt - SUBJECT_FALLBACK_WINDOW_MS;
     const company = companyDomainFor(mail.counterparty);
     const sameCustomer = (counterparty: string | null) =>
       counterparty !== null && (counterparty === mail.counterparty || (company !== null && companyDomainFor(counterparty) === company));
     const candidates: { conversationId: string; lastMessageAt: number; startedAsReply: boolean }[] = [];
-    const customer = { address: mail.counterparty, companyDomain: company };
-    for (const stored of await findConversationsBySubject(trx, mail.subjectKey, customer, since, mail.mailboxes)) {
-      if (!mailboxSets.has(stored.conversation_id)) await loadMailboxes([stored.conversation_id]);
+    for (const stored of storedSubjectMatches.forMail(mail)) {
       const at = conversations.get(stored.conversation_id)?.lastMessageAt ?? stored.last_message_at;
       candidates.push({ conversationId: stored.conversation_id, lastMessageAt: at, startedAsReply: isReplyOrForward(stored.subject) });
     }
@@ -158,17 +179,11 @@ export async function startBatchThreading(
     relations,
 
     /** The conversation of a new mail: the one the sender chose (the outbox), or threading's. */
-    async threadNew(mail: FreshMail, direction: 'in' | 'out', receivedAt: number): Promise<string> {
-      const { parsed } = mail;
-      const counterparty = counterpartyOf(parsed, direction, ctx.ownAddresses);
-      const thread: ThreadMail = {
-        mailboxes: mail.mailboxes,
-        references: referencesOf(parsed),
-        subjectKey: subjectKey(parsed.subject),
-        isReplyOrForward: isReplyOrForward(parsed.subject),
-        counterparty,
-        receivedAt,
-      };
+    async threadNew(mail: FreshMail): Promise<string> {
+      const { parsed, direction, receivedAt } = mail;
+      const thread = threadMails.get(mail);
+      if (!thread) throw new Error('a new mail was not given to startBatchThreading');
+      const { counterparty } = thread;
       const pierConversation = pierConversations.get(mail) ?? null;
       // The outbox names the conversation (a new mail's does not exist yet); threading finds only existing ones.
       const decision = mail.conversationId
@@ -179,7 +194,7 @@ export async function startBatchThreading(
               pierConversation: pierConversation && exists(pierConversation) ? pierConversation : null,
               referenced: thread.references.flatMap((id) => headerMatches.get(id) ?? []),
               repliedBy: parsed.messageId ? (replyMatches.get(parsed.messageId) ?? []) : [],
-              sameSubject: await sameSubject(thread),
+              sameSubject: sameSubject(thread),
             },
             (id) => mailboxSets.get(id),
           );

@@ -146,42 +146,59 @@ export async function insertConversation(db: Db, row: NewConversation) {
 }
 
 /**
- * The newest conversations with this normalised subject and customer (the address, or an
- * address at the customer's company domain), active since `since`, that are in every one of
- * `mailboxIds` (threading never looks into other mailboxes).
+ * The conversations with one of these normalised subjects and customers (the address, or an
+ * address at the customer's company domain), active since `since`, with each of their links to
+ * `mailboxIds` (threading never looks into other mailboxes): the subject fallback's candidates
+ * for a whole batch, which each mail narrows down to its own (subject-candidates.ts).
  */
-export function findConversationsBySubject(
+export async function findConversationsBySubjects(
   db: Db,
-  subjectKey: string,
-  customer: { address: string; companyDomain: string | null },
-  since: number,
-  mailboxIds: readonly string[],
+  wanted: {
+    customers: readonly { subjectKey: string; address: string; companyDomain: string | null }[];
+    since: number;
+    mailboxIds: readonly string[];
+  },
 ) {
-  // LIKE patterns: the domain's own % and _ are escaped (a domain can hold neither, but it comes from mail).
-  const domain = customer.companyDomain?.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return db
-    .selectFrom('conversations')
-    .innerJoin('conversation_mailboxes', 'conversation_mailboxes.conversation_id', 'conversations.id')
-    .select(['conversations.id as conversation_id', 'conversations.last_message_at', 'conversations.subject'])
-    .where('conversations.subject_key', '=', subjectKey)
-    .where((eb) =>
-      eb.or([
-        eb('conversations.counterparty', '=', customer.address),
-        ...(domain
-          ? [
+  const rows: {
+    conversation_id: string;
+    last_message_at: number;
+    subject: string;
+    subject_key: string;
+    counterparty: string | null;
+    mailbox_id: string;
+  }[] = [];
+  // A key, an address and two LIKE patterns per customer; the fifth leaves room for the mailboxes.
+  for (const chunk of chunksFor(wanted.customers, 5)) {
+    // LIKE patterns: the domain's own % and _ are escaped (a domain can hold neither, but it comes from mail).
+    const domains = [...new Set(chunk.flatMap((c) => (c.companyDomain ? [c.companyDomain.replace(/[\\%_]/g, (x) => `\\${x}`)] : [])))];
+    rows.push(
+      ...(await db
+        .selectFrom('conversations')
+        .innerJoin('conversation_mailboxes', 'conversation_mailboxes.conversation_id', 'conversations.id')
+        .select([
+          'conversations.id as conversation_id',
+          'conversations.last_message_at',
+          'conversations.subject',
+          'conversations.subject_key',
+          'conversations.counterparty',
+          'conversation_mailboxes.mailbox_id',
+        ])
+        .where('conversations.subject_key', 'in', [...new Set(chunk.map((c) => c.subjectKey))])
+        .where((eb) =>
+          eb.or([
+            eb('conversations.counterparty', 'in', [...new Set(chunk.map((c) => c.address))]),
+            ...domains.flatMap((domain) => [
               eb('conversations.counterparty', 'like', sql<string>`${`%@${domain}`} escape '\\'`),
               eb('conversations.counterparty', 'like', sql<string>`${`%.${domain}`} escape '\\'`),
-            ]
-          : []),
-      ]),
-    )
-    .where('conversations.last_message_at', '>=', since)
-    .where('conversation_mailboxes.mailbox_id', 'in', [...mailboxIds])
-    .groupBy(['conversations.id', 'conversations.last_message_at', 'conversations.subject'])
-    .having((eb) => eb.fn.count('conversation_mailboxes.mailbox_id'), '=', mailboxIds.length)
-    .orderBy('conversations.last_message_at', 'desc')
-    .limit(5)
-    .execute();
+            ]),
+          ]),
+        )
+        .where('conversations.last_message_at', '>=', wanted.since)
+        .where('conversation_mailboxes.mailbox_id', 'in', [...wanted.mailboxIds])
+        .execute()),
+    );
+  }
+  return rows;
 }
 
 /**

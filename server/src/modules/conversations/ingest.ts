@@ -129,7 +129,12 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, input: Bat
     else {
       const known = fresh.get(mail.identity);
       if (known && !known.mailboxes.includes(location.mailboxId)) known.mailboxes.push(location.mailboxId);
-      if (!known) fresh.set(mail.identity, { parsed: mail.parsed, mailboxes: [location.mailboxId], conversationId });
+      if (!known) {
+        const direction =
+          location.direction ?? (mail.parsed.from?.address && ctx.ownAddresses.has(mail.parsed.from.address) ? 'out' : 'in');
+        const receivedAt = location.receivedAt ?? now;
+        fresh.set(mail.identity, { parsed: mail.parsed, mailboxes: [location.mailboxId], direction, receivedAt, conversationId });
+      }
     }
   }
   const threading = await startBatchThreading(trx, ctx, [...fresh.values()], repeats);
@@ -146,11 +151,10 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, input: Bat
       ({ messageId, conversationId } = existing);
     } else {
       messageId = newId();
-      const parsed = mail.parsed;
-      const direction = location.direction ?? (parsed.from?.address && ctx.ownAddresses.has(parsed.from.address) ? 'out' : 'in');
       const freshMail = fresh.get(mail.identity);
       if (!freshMail) throw new Error('a new mail of the batch was not threaded');
-      conversationId = await threading.threadNew(freshMail, direction, receivedAt);
+      const { direction } = freshMail;
+      conversationId = await threading.threadNew(freshMail);
       byIdentity.set(mail.identity, { messageId, conversationId });
       addNewMessage(rows, mail, { messageId, conversationId, direction, receivedAt, now, location });
     }

@@ -17,10 +17,7 @@ import { type PreparedMail, prepareMail } from './prepare-mail.js';
  */
 export type PreparePool = {
   prepare(raw: Buffer): Promise<PreparedMail>;
-  /**
-   * blobs.flush() (one syncfs) run by a worker: spawning `sync -f` from the main thread
-   * blocks it for the fork of a large process, ~20 ms per batch.
-   */
+  /** Makes every blob prepared so far durable: each worker fsyncs the files it wrote (blobs.flush()). */
   flush(): Promise<void>;
   close(): Promise<void>;
 };
@@ -92,10 +89,8 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
       return reply.prepared;
     },
     flush: sharedRuns(async () => {
-      // syncfs covers the whole file system, whichever thread wrote the blobs.
-      const worker = workers[0];
-      if (!worker) return blobs.flush();
-      await ask(worker, { flush: true });
+      // Each worker knows only its own files; mail prepared in-process (no worker left) is the store's.
+      await Promise.all([...workers.map((worker) => ask(worker, { flush: true })), blobs.flush()]);
     }),
     async close() {
       const all = [...workers];
@@ -106,7 +101,7 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
 }
 
 /**
- * One syncfs covers every blob written before it started, so callers that overlap share runs:
+ * One flush covers every blob written before it started, so callers that overlap share runs:
  * a call waits for a run that starts after it (never one already under way), and all calls made
  * during a run share the next one. Batches prepared ahead then cost one flush, not one each.
  */

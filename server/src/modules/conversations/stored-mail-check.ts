@@ -28,7 +28,7 @@ export type StoredMailCheck = {
   /** Merged mails stored as messages of their own, in the mailboxes of the message they were merged into. */
   repaired: number;
   remaining_orphans: number;
-  /** The first 100 unplaced blobs, to look at with `cat DATA_DIR/blobs/xx/yy/SHA`. */
+  /** The first 100 unplaced blobs, to look at with `cat DATA_DIR/blobs/xx/SHA` (or `xx/yy/SHA`, stored before decision 0040). */
   unplaced: string[];
 };
 

@@ -154,8 +154,9 @@ async function storeUids(
   checkpoint: (done: number[]) => FolderCheckpoint,
   stats: FolderSyncStats,
 ): Promise<void> {
-  const batches = await batchesBySize(client, uids);
-  if (batches.length === 0) return;
+  if (uids.length === 0) return;
+  // Started before anything is fetched: a cold pool's workers load their modules meanwhile.
+  const pool = preparePoolFor(deps.blobs);
   const ctx = {
     engine: deps.engine,
     ownAddresses: await loadOwnAddresses(deps.db),
@@ -163,7 +164,6 @@ async function storeUids(
     recordReopened: deps.recordReopened,
     teamActivity: deps.teamActivity,
   };
-  const pool = preparePoolFor(deps.blobs);
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
     // Each mail goes to the prepare worker as soon as its bytes arrive, not when the whole batch
     // has: the worker then always has work queued, also while the main thread is busy writing.
@@ -192,7 +192,7 @@ async function storeUids(
       preparing.push(mail);
     }
     const mails = await Promise.all(preparing);
-    // One syncfs for the whole batch before the rows that point at its blobs are committed.
+    // The batch's blobs made durable (their own files only) before the rows that point at them are committed.
     await pool.flush();
     // Oldest first within a batch, so an original is stored before the replies to it.
     mails.sort((a, b) => a.uid - b.uid);
@@ -223,12 +223,16 @@ async function storeUids(
       return { stored, known: results.length - stored, results };
     });
 
-  // Batches being fetched and prepared while the oldest is written.
+  // Batches being fetched and prepared while the oldest is written; sizes are asked for as the
+  // batches are needed (see sizedBatches), so the first batch is fetched after one small FETCH.
+  const sized = sizedBatches(client, uids);
+  const batches = sized.batches;
   const ahead: { bytes: number; prepared: Promise<PreparedBatch> }[] = [];
   let nextBatch = 0;
-  const fetchAhead = () => {
+  const fetchAhead = (limit = PREFETCH_BATCHES) => {
+    if (batches.length - nextBatch < 2 * PREFETCH_BATCHES) sized.more();
     const bytesAhead = () => ahead.reduce((sum, p) => sum + p.bytes, 0);
-    while (ahead.length < PREFETCH_BATCHES && nextBatch < batches.length && (ahead.length === 0 || bytesAhead() < PREFETCH_BYTES)) {
+    while (ahead.length < limit && nextBatch < batches.length && (ahead.length === 0 || bytesAhead() < PREFETCH_BYTES)) {
       const batch = batches[nextBatch++] as Batch;
       const preparing = prepare(batch.uids);
       // Keep a failed prefetch from becoming an unhandled rejection while another batch is written.
@@ -236,8 +240,16 @@ async function storeUids(
       ahead.push({ bytes: batch.bytes, prepared: preparing });
     }
   };
-  fetchAhead();
-  while (ahead.length > 0) {
+  await sized.more();
+  // The first batch alone: with the next three fetched beside it, its mails shared the workers and
+  // the main thread with theirs, and the first screen waited for four batches instead of one.
+  fetchAhead(1);
+  while (ahead.length > 0 || !sized.done()) {
+    if (ahead.length === 0) {
+      await sized.more();
+      fetchAhead();
+      continue;
+    }
     const prepared = await (ahead.shift() as (typeof ahead)[number]).prepared;
     fetchAhead();
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
@@ -250,6 +262,35 @@ async function storeUids(
 
 /** Splits UIDs into fetch batches bounded in count and bytes (a 40 MB mail gets a batch of its own). */
 type Batch = { uids: number[]; bytes: number };
+
+/** UIDs whose sizes the first FETCH asks for: enough for the first screen's batches, and quick. */
+const FIRST_SIZES = 400;
+const MORE_SIZES = 2000;
+
+/**
+ * The batches of `uids`, their sizes fetched a slice at a time as they are needed: asking for all
+ * 20,000 sizes first (ten round trips) kept the first batch, and the first screen, waiting.
+ * `more()` starts the next slice (or returns the one under way); `done()` says all are batched.
+ */
+function sizedBatches(client: ImapFlow, uids: number[]) {
+  const batches: Batch[] = [];
+  let sized = 0;
+  let running: Promise<void> | null = null;
+  const more = (): Promise<void> => {
+    if (running) return running;
+    if (sized >= uids.length) return Promise.resolve();
+    const slice = uids.slice(sized, sized + (sized === 0 ? FIRST_SIZES : MORE_SIZES));
+    sized += slice.length;
+    running = batchesBySize(client, slice).then((next) => {
+      batches.push(...next);
+      running = null;
+    });
+    // Awaited by the loop when it runs out of batches; until then a failure must not count as unhandled.
+    running.catch(() => {});
+    return running;
+  };
+  return { batches, more, done: () => sized >= uids.length && running === null };
+}
 
 async function batchesBySize(client: ImapFlow, uids: number[]): Promise<Batch[]> {
   const batches: Batch[] = [];
