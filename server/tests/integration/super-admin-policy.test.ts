@@ -61,7 +61,7 @@ describe.each(engines)('the workspace limit on super admins on %s', (engine) => 
       status: 409,
       body: { error: { code: 'user.super_admin_limit', details: { maxSuperAdmins: 2, current: 2 } } },
     });
-    expect((third.body as { error: { message: string } }).error.message).toContain('at most 2 super admins');
+    expect((third.body as { error: { message: string } }).error.message).toContain('allows 2 and has 2');
     // Refused before anything was made: no account for the address.
     const made = await pier.workspace.db.selectFrom('users').select('id').where('email', '=', 'third@acme.test').execute();
     expect(made).toEqual([]);

@@ -28,4 +28,11 @@ export { relateConversations, relatedByMail } from './relations.js';
 export { conversationRoutes } from './routes.js';
 export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';
-export { clearTeamOfConversations, mergeConversationRows, setSpamFlag, updateWorkState, type WorkState } from './work-state.js';
+export {
+  clearTeamOfConversations,
+  conversationAssignee,
+  mergeConversationRows,
+  setSpamFlag,
+  updateWorkState,
+  type WorkState,
+} from './work-state.js';

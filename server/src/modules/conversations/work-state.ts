@@ -83,3 +83,8 @@ export async function mergeConversationRows(
   );
   await trx.deleteFrom('conversations').where('id', '=', sourceId).execute();
 }
+
+/** Who works a conversation, and its subject for a notice about it; undefined when there is none. */
+export function conversationAssignee(db: Db, conversationId: string) {
+  return db.selectFrom('conversations').where('id', '=', conversationId).select(['assignee_id', 'subject']).executeTakeFirst();
+}

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { conversationAssignee } from '../conversations/index.js';
 import { notify } from '../notifications/index.js';
 import type { FraudLevel } from './types.js';
 
@@ -13,11 +14,7 @@ export async function notifyAssigneeOfFlag(
   input: { conversationId: string; messageId: string; level: FraudLevel },
 ): Promise<void> {
   if (input.level === 'none') return;
-  const conversation = await trx
-    .selectFrom('conversations')
-    .where('id', '=', input.conversationId)
-    .select(['assignee_id', 'subject'])
-    .executeTakeFirst();
+  const conversation = await conversationAssignee(trx, input.conversationId);
   if (!conversation?.assignee_id) return;
   await notify(trx, {
     userId: conversation.assignee_id,
