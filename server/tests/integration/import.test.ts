@@ -15,7 +15,8 @@ const mail = (n: number, extra = '') =>
 
 // mboxrd: a body line starting with "From " is written as ">From ".
 const mbox = [
-  'From maria@globex.test Mon Jun  1 10:00:00 2025',
+  // The delivery stamp differs from the Date header by a minute: the stamp wins.
+  'From maria@globex.test Mon Jun  1 10:01:00 2025',
   mail(1, '>From the warehouse: shipped.\n'),
   'From maria@globex.test Tue Jun  2 10:00:00 2025',
   mail(2),
@@ -51,6 +52,25 @@ describe.each(engines)('importing history on %s', (engine) => {
     expect(JSON.parse(first.stdout)).toEqual({ new: 4, known: 0, failed: 0, failures: [] });
     const again = await runCli(database, ['import', '--mailbox', 'sales@acme.test', dir]);
     expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, known: 4, failed: 0 });
+
+    // History sorts as it happened, not all "now": the mbox stamp, else the Date header.
+    const handle = openDatabase(database);
+    try {
+      const rows = await handle.db
+        .selectFrom('messages')
+        .select(['subject', 'received_at'])
+        .where('subject', 'like', 'History %')
+        .execute();
+      const receivedAt = Object.fromEntries(rows.map((r) => [r.subject, Number(r.received_at)]));
+      expect(receivedAt).toEqual({
+        'History 1': Date.UTC(2025, 5, 1, 10, 1),
+        'History 2': Date.UTC(2025, 5, 2, 10, 0),
+        'History 3': Date.UTC(2025, 5, 3, 10, 0),
+        'History 4': Date.UTC(2025, 5, 4, 10, 0),
+      });
+    } finally {
+      await handle.close();
+    }
   });
 
   it('counts each distinct malformed mail as new the first time and keeps its own bytes, never "known" because another came first', async () => {

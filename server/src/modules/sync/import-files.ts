@@ -43,12 +43,13 @@ export async function importMailFiles(
     recordReopened: deps.recordReopened,
     teamActivity: deps.teamActivity,
   };
-  for await (const { file, raw } of mailSources(paths, counts)) {
+  for await (const { file, raw, filedAt, fileTime } of mailSources(paths, counts)) {
     try {
       const prepared = await prepareMail(deps.blobs, raw);
+      const receivedAt = importedReceivedAt({ filedAt, headerDate: prepared.parsed.date, fileTime }, Date.now());
       const result = await deps.db
         .transaction()
-        .execute((trx) => storePreparedMail(trx, ctx, prepared, { mailboxId: mailbox.id, source: 'import' }));
+        .execute((trx) => storePreparedMail(trx, ctx, prepared, { mailboxId: mailbox.id, source: 'import', receivedAt }));
       deps.onStored?.([result]);
       if (result.isNew) counts.new++;
       else counts.known++;
@@ -60,7 +61,50 @@ export async function importMailFiles(
   return counts;
 }
 
-async function* mailSources(paths: string[], counts: ImportCounts): AsyncGenerator<{ file: string; raw: Buffer }> {
+/** Before this, a date on imported mail is a broken clock or a parse accident, not history. */
+const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+
+/**
+ * When an imported mail arrived. History must sort as it happened, not all "now": the mbox
+ * "From " line is the delivering agent's own stamp (the Date header is the sender's claim, and
+ * may be forged or skewed), then the Date header, then an .eml file's modification time. A date
+ * in the future or before 1990 is not believed.
+ */
+export function importedReceivedAt(
+  dates: { filedAt: number | null; headerDate: number | null; fileTime: number | null },
+  now: number,
+): number {
+  for (const candidate of [dates.filedAt, dates.headerDate, dates.fileTime]) {
+    if (candidate !== null && Number.isFinite(candidate) && candidate >= EARLIEST_PLAUSIBLE && candidate <= now) {
+      return Math.floor(candidate);
+    }
+  }
+  return now;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * The date of an mbox separator, "From sender asctime-date" (e.g. "From a@b.c Mon Jun  1 10:00:00
+ * 2025"), read as UTC as mbox writers (qmail, Postfix local, Thunderbird) mostly write it, or with
+ * its numeric offset when it has one; null when the line carries no date.
+ */
+export function mboxSeparatorDate(separator: string): number | null {
+  const match = /\b([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([+-])(\d{2})(\d{2})\s+|[A-Z]{3,4}\s+)?(\d{4})\b/.exec(
+    separator,
+  );
+  if (!match) return null;
+  const [, mon, day, hour, minute, second, sign, offsetHours, offsetMinutes, year] = match;
+  const month = MONTHS.indexOf(String(mon).toLowerCase());
+  if (month === -1) return null;
+  const offset = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
+  const time = Date.UTC(Number(year), month, Number(day), Number(hour), Number(minute), Number(second ?? 0)) - offset;
+  return Number.isNaN(time) || time < EARLIEST_PLAUSIBLE ? null : time;
+}
+
+type MailSource = { file: string; raw: Buffer; filedAt: number | null; fileTime: number | null };
+
+async function* mailSources(paths: string[], counts: ImportCounts): AsyncGenerator<MailSource> {
   for (const p of paths) {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
@@ -78,9 +122,11 @@ async function* mailSources(paths: string[], counts: ImportCounts): AsyncGenerat
       );
     } else if (/\.mbox$/i.test(p) || (await looksLikeMbox(p))) {
       let index = 0;
-      for await (const raw of splitMbox(p)) yield { file: `${p}#${++index}`, raw };
+      for await (const { raw, separator } of splitMbox(p)) {
+        yield { file: `${p}#${++index}`, raw, filedAt: mboxSeparatorDate(separator), fileTime: null };
+      }
     } else {
-      yield { file: p, raw: await readFile(p) };
+      yield { file: p, raw: await readFile(p), filedAt: null, fileTime: Math.floor(info.mtimeMs) };
     }
   }
 }
@@ -95,11 +141,12 @@ async function looksLikeMbox(file: string): Promise<boolean> {
   }
 }
 
-/** Splits an mbox into raw messages, streaming (history files can be gigabytes). */
-export async function* splitMbox(file: string): AsyncGenerator<Buffer> {
+/** Splits an mbox into raw messages with their "From " lines, streaming (history files can be gigabytes). */
+export async function* splitMbox(file: string): AsyncGenerator<{ raw: Buffer; separator: string }> {
   let pending = Buffer.alloc(0);
   let current: Buffer[] = [];
   let started = false;
+  let separator = '';
   const flush = () => {
     const raw = unescapeFromLines(Buffer.concat(current));
     current = [];
@@ -112,7 +159,8 @@ export async function* splitMbox(file: string): AsyncGenerator<Buffer> {
       const line = pending.subarray(0, newline + 1);
       pending = pending.subarray(newline + 1);
       if (line.subarray(0, 5).toString('latin1') === 'From ') {
-        if (started && current.length > 0) yield trimSeparator(flush());
+        if (started && current.length > 0) yield { raw: trimSeparator(flush()), separator };
+        separator = line.toString('latin1').trimEnd();
         started = true;
       } else if (started) {
         current.push(line);
@@ -121,7 +169,7 @@ export async function* splitMbox(file: string): AsyncGenerator<Buffer> {
     }
   }
   if (pending.length > 0 && started) current.push(pending);
-  if (started && current.length > 0) yield trimSeparator(flush());
+  if (started && current.length > 0) yield { raw: trimSeparator(flush()), separator };
 }
 
 /** mboxrd escapes "From " at line starts as ">From ", ">>From " …; remove one level. */

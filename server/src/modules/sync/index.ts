@@ -1,5 +1,5 @@
 export { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.js';
-export { type ImportCounts, importMailFiles, splitMbox } from './import-files.js';
+export { type ImportCounts, importMailFiles } from './import-files.js';
 export { acquireLease, releaseLease } from './leases.js';
 export { type MailboxSyncReport, pickFolders, syncMailboxOnce } from './mailbox-sync.js';
 export { syncProgressOf, syncProgressRoutes } from './progress.js';
