@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { detectLanguage } from './index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectLanguage, loadLanguageDetector } from './index.js';
 
 describe('message language', () => {
+  // The n-gram database loads on first use; load it here so its compile time is not a test's.
+  beforeAll(() => loadLanguageDetector());
+
   it('recognises the usual languages of export inquiries', async () => {
     expect(await detectLanguage('Dear Sir, please send us your best price for 2000 pcs of the LED panel.')).toBe('en');
     expect(await detectLanguage('Sehr geehrte Damen und Herren, bitte senden Sie uns ein Angebot für 500 Stück.')).toBe('de');

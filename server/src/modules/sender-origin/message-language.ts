@@ -3,10 +3,10 @@
  * detection: a CLI command or a server that reads no mail does not pay for it.
  */
 let eldLoading: Promise<typeof import('eld/medium').eld> | undefined;
-const loadEld = () => {
+export function loadLanguageDetector() {
   eldLoading ??= import('eld/medium').then((m) => m.eld);
   return eldLoading;
-};
+}
 
 /**
  * The language of a message as a BCP-47 primary tag ("en", "de", "zh", "ja"), or null when unsure.
@@ -50,7 +50,7 @@ export async function detectLanguage(text: string): Promise<string | null> {
     return hangul > han ? 'ko' : 'zh';
   }
   if (others / total < dominantShare || others < minLetters) return null;
-  const eld = await loadEld();
+  const eld = await loadLanguageDetector();
   const result = eld.detect(cleaned.replace(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu, ' '));
   if (!result.language || !result.isReliable()) return null;
   const scores = Object.values(result.getScores()).sort((a, b) => b - a);
