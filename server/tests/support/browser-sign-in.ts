@@ -9,8 +9,8 @@ import { nextCode, rememberAuthenticator } from './two-factor.js';
  * them (http-client.ts enrols or answers the authenticator like a user with a phone), and the
  * session cookies are handed to the page's browser context: ~1 s and a few page loads less per
  * sign-in than typing on the login page. The login page, enrolment and the code step in the browser
- * are the subject of first-run, accounts-security, passkeys, audit-log and rules
- * (signInOnLoginPage, finishSecondFactorInBrowser).
+ * are the subject of first-run, accounts-security and passkeys, and are walked through in audit-log,
+ * reading-bidi and rules (finishSecondFactorInBrowser).
  */
 export async function signInInBrowser(page: Page, baseUrl: string, user: { email: string; password: string }, url = baseUrl) {
   await addSessionCookies(page.context(), baseUrl, user);
@@ -34,19 +34,6 @@ export async function addSessionCookies(context: BrowserContext, baseUrl: string
       sameSite: 'Strict' as const,
     })),
   );
-}
-
-/**
- * Signs in on the login page (`url`, the app's start page by default): email and password, then the
- * second factor (finishSecondFactorInBrowser), and waits for the inbox.
- */
-export async function signInOnLoginPage(page: Page, baseUrl: string, user: { email: string; password: string }, url = baseUrl) {
-  await page.goto(url);
-  await page.getByTestId('login-email').fill(user.email);
-  await page.getByTestId('login-password').fill(user.password);
-  await page.getByTestId('login-submit').click();
-  await finishSecondFactorInBrowser(page, baseUrl, user.email);
-  await page.getByTestId('inbox-shell').waitFor();
 }
 
 /**
