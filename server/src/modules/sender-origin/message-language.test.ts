@@ -3,7 +3,7 @@ import { detectLanguage, loadLanguageDetector } from './index.js';
 
 describe('message language', () => {
   // The n-gram database loads on first use; load it here so its compile time is not a test's.
-  beforeAll(() => loadLanguageDetector());
+  beforeAll(() => loadLanguageDetector(), 60_000);
 
   it('recognises the usual languages of export inquiries', async () => {
     expect(await detectLanguage('Dear Sir, please send us your best price for 2000 pcs of the LED panel.')).toBe('en');
