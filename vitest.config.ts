@@ -6,9 +6,10 @@ const contractsSrc = fileURLToPath(new URL('./packages/contracts/src/index.ts', 
 // One run, five kinds of test. Integration, mail-live and browser tests need the
 // servers that scripts/test-env starts (npm test does that); they run one file
 // at a time because they share those servers and this 2-core machine.
-// Integration files share one worker (isolate: false): the server's modules are imported
-// once, not once per file (~2 s and ~1.5 CPU-s a file). Each file still starts and stops its
-// own Pier and databases. groupOrder 1 keeps that worker after unit and web on any core count.
+// Integration, mail-live and browser files each share one worker (isolate: false): the
+// server's modules (and Playwright) are imported once per project, not once per file (~2 s and
+// ~1.5 CPU-s a file). Each file still starts and stops its own Pier, databases and Chromium.
+// groupOrder 1, 2, 3 keep those workers after unit and web, one after the other, on any core count.
 export default defineConfig({
   test: {
     projects: [
@@ -42,6 +43,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -51,6 +54,8 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, build, start the real test servers (Dovecot,
-// Postfix, PostgreSQL; Chromium installed), run every Vitest project, stop the
-// servers (also on failure or Ctrl-C), and end with one line "tests: N passed, N failed"
-// counting each test plus the typecheck and lint steps.
-// Extra arguments go to Vitest: `npm test -- --project unit`.
+// `npm test`: build, then two lanes side by side (decision 0047), and end with one line
+// "tests: N passed, N failed" counting each test plus the typecheck and lint steps.
+//   checks lane: typecheck, lint, then the Vitest projects that need no server (unit, web);
+//   server lane: start the real test servers (Dovecot, Postfix, PostgreSQL; Chromium installed),
+//                run the projects that use them (integration, mail-live, browser), stop the servers
+//                (also on failure or Ctrl-C).
+// The server lane runs one file at a time and often waits on those servers and Chromium; the checks
+// lane is CPU work that needs none of them, so on two cores the whole run takes about as long as the
+// server lane. The build comes first: the tests run server/dist and web/dist, and typecheck's
+// `tsc -b` then has nothing left to write while tests read server/dist. The checks lane's output is
+// kept and printed as one block when it ends, so the two lanes' lines do not mix.
+// Extra arguments go to one Vitest run in the server lane: `npm test -- --project unit`.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,16 +25,47 @@ const started = Date.now();
 let passed = 0;
 let failed = 0;
 let envStarted = false;
+const children = new Set();
 
 const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
 
-function step(name, cmd, args, options = {}) {
+/**
+ * Runs a command without blocking the other lane. `log` collects its output (stdout and stderr)
+ * instead of printing it; `stdout: 'pipe'` returns stdout and prints only stderr.
+ */
+function run(cmd, args, { log, stdout, env } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: root,
+      env: env ?? process.env,
+      stdio: ['ignore', log || stdout ? 'pipe' : 'inherit', log ? 'pipe' : 'inherit'],
+    });
+    children.add(child);
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      if (log) log.push(chunk.toString());
+      else out += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk) => log?.push(chunk.toString()));
+    child.on('error', (error) => {
+      log?.push(`${error.message}\n`);
+      resolve({ code: 1, stdout: out });
+    });
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ code: code ?? 1, stdout: out });
+    });
+  });
+}
+
+async function step(name, cmd, args, log) {
   const t0 = Date.now();
-  console.log(`\n▶ ${name}`);
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
-  const ok = result.status === 0;
-  console.log(`${ok ? '✔' : '✘'} ${name} (${seconds(t0)})`);
-  return ok;
+  const say = (line) => (log ? log.push(`${line}\n`) : console.log(line));
+  say(`\n▶ ${name}`);
+  const { code } = await run(cmd, args, { log });
+  say(`${code === 0 ? '✔' : '✘'} ${name} (${seconds(t0)})`);
+  return code === 0;
 }
 
 function stopEnv() {
@@ -36,65 +74,92 @@ function stopEnv() {
   spawnSync('bash', [testEnvScript, 'stop'], { cwd: root, stdio: 'inherit' });
 }
 
+async function stopEnvAndWait() {
+  if (!envStarted || process.env.PIER_TEST_KEEP_ENV === '1') return;
+  envStarted = false;
+  await run('bash', [testEnvScript, 'stop']);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    for (const child of children) child.kill(signal);
     stopEnv();
     process.exit(130);
   });
 }
 
-const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
-
-for (const [name, cmd, args] of [
-  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
-  ['lint', npx('biome'), ['check', '.']],
-]) {
-  if (step(name, cmd, args)) passed++;
-  else failed++;
-}
-
-if (!step('build', process.execPath, [path.join(root, 'scripts', 'build.mjs')])) {
-  console.log(`\ntests: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}
-
-// The servers the tests talk to: installed when missing, started on loopback.
-const t0 = Date.now();
-console.log('\n▶ test servers (scripts/test-env)');
-const envRun = spawnSync('bash', [testEnvScript, 'start'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-process.stdout.write(envRun.stdout ?? '');
-envStarted = true;
-const envFile = /env: (.+)\s*$/.exec(envRun.stdout ?? '')?.[1]?.trim();
-if (envRun.status !== 0 || !envFile || !existsSync(envFile)) {
-  console.error('✘ the test servers did not start (see above)');
-  stopEnv();
-  console.log(`\ntests: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}
-const testEnv = {};
-for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-  const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-  if (match) testEnv[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
-}
-console.log(`✔ test servers (${seconds(t0)})`);
-
-const report = path.join(outDir, 'vitest.json');
-const vitest = spawn(npx('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir },
-});
-const vitestCode = await new Promise((resolve) => vitest.on('exit', (code) => resolve(code ?? 1)));
-stopEnv();
-
-if (existsSync(report)) {
+/** Adds a Vitest JSON report's counts; a failed run without a failed test (a file or hook) counts one. */
+function count(report, code) {
+  if (!existsSync(report)) {
+    failed++;
+    return;
+  }
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed += result.numPassedTests;
   failed += result.numFailedTests;
-  if (vitestCode !== 0 && result.numFailedTests === 0) failed++; // a failed file or hook, not a test
-} else {
-  failed++;
+  if (code !== 0 && result.numFailedTests === 0) failed++;
 }
+
+const vitestRun = (report, args, options) =>
+  run(npx('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], options);
+
+if (!(await step('build', process.execPath, [path.join(root, 'scripts', 'build.mjs')]))) {
+  console.log(`\ntests: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}
+
+async function checksLane() {
+  const log = [];
+  const t0 = Date.now();
+  for (const [name, cmd, args] of [
+    ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
+    ['lint', npx('biome'), ['check', '.']],
+  ]) {
+    if (await step(name, cmd, args, log)) passed++;
+    else failed++;
+  }
+  if (vitestArgs.length === 0) {
+    const report = path.join(outDir, 'vitest-unit.json');
+    log.push('\n▶ vitest: unit, web\n');
+    const { code } = await vitestRun(report, ['--project', 'unit', '--project', 'web'], {
+      log,
+      env: { ...process.env, PIER_TEST_OUTPUT: outDir },
+    });
+    count(report, code);
+  }
+  console.log(`\n━━ checks lane (typecheck, lint${vitestArgs.length === 0 ? ', unit, web' : ''}; ${seconds(t0)}) ━━`);
+  process.stdout.write(log.join(''));
+  console.log('━━ end of checks lane ━━');
+}
+
+async function serverLane() {
+  // The servers the tests talk to: installed when missing, started on loopback.
+  const t0 = Date.now();
+  console.log('\n▶ test servers (scripts/test-env)');
+  const envRun = await run('bash', [testEnvScript, 'start'], { stdout: 'pipe' });
+  process.stdout.write(envRun.stdout);
+  envStarted = true;
+  const envFile = /env: (.+)\s*$/.exec(envRun.stdout)?.[1]?.trim();
+  if (envRun.code !== 0 || !envFile || !existsSync(envFile)) {
+    console.error('✘ the test servers did not start (see above)');
+    await stopEnvAndWait();
+    failed++;
+    return;
+  }
+  const testEnv = {};
+  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) testEnv[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
+  }
+  console.log(`✔ test servers (${seconds(t0)})`);
+  const report = path.join(outDir, 'vitest.json');
+  const projects = vitestArgs.length > 0 ? vitestArgs : ['--project', 'integration', '--project', 'mail-live', '--project', 'browser'];
+  const { code } = await vitestRun(report, projects, { env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir } });
+  await stopEnvAndWait();
+  count(report, code);
+}
+
+await Promise.all([checksLane(), serverLane()]);
 console.log(`\nwall time ${seconds(started)}; artifacts in test-output/`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

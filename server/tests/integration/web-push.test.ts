@@ -4,12 +4,15 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { readSetting } from '../../src/db/settings.js';
+import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { type ApiClient, createApiClient } from '../support/http-client.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { startPushReceiver } from '../support/push-receiver.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
 import { waitFor } from '../support/wait.js';
+import { openTestWorkspace } from '../support/workspace.js';
 
 type Receiver = Awaited<ReturnType<typeof startPushReceiver>>;
 
@@ -53,15 +56,20 @@ describe.each(engines)('web push on %s', (engine) => {
     database = await createTestDatabase(engine);
     receiver = await startPushReceiver();
     phone = receiver.device('/push/li-phone');
+    // The people and the mailbox are written straight into the workspace (the CLI that can do the
+    // same is tested in cli.test.ts): five CLI processes cost ~10 CPU-s per engine.
+    const ws = await openTestWorkspace(database);
+    const ids: Record<string, string> = {};
     for (const [email, name, role] of [
       ['li@acme.test', 'Li Wei', 'agent'],
       ['zhang@acme.test', 'Zhang Min', 'admin'],
       ['audit@acme.test', 'Auditor', 'auditor'],
     ] as const) {
-      await runCli(database, ['admin', 'create', '--email', email, '--name', name, '--role', role, '--password', password]);
+      ids[email] = (await createAccount(ws.db, { email, name, role, password })).id;
     }
-    await runCli(database, ['mailbox', 'add', '--address', 'sales@acme.test', '--name', 'Sales', '--purpose', 'sales']);
-    await runCli(database, ['admin', 'grant', '--email', 'li@acme.test', '--mailbox', 'sales@acme.test', '--access', 'reply']);
+    const sales = await createMailbox(ws.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' });
+    await grantMailboxAccess(ws.db, ids['li@acme.test'] as string, sales.id, 'reply');
+    await ws.close();
     // Pier trusts the local push service's certificate the standard Node way.
     pier = await startPierProcess(database, {
       NODE_EXTRA_CA_CERTS: receiver.caPath,
@@ -86,7 +94,7 @@ describe.each(engines)('web push on %s', (engine) => {
     const people = await as.zhang.get<{ mentionable: { id: string; email: string }[] }>(`/api/conversations/${conversationId}/people`);
     liId = people.body.mentionable.find((p) => p.email === 'li@acme.test')?.id ?? '';
     expect(liId).not.toBe('');
-    // Five CLI processes and a server process: over a minute on a loaded 2-core machine.
+    // A server process and a mail through it: a minute on a loaded 2-core machine.
   }, 180_000);
   afterAll(async () => {
     await pier?.stop();

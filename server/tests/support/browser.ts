@@ -1,5 +1,5 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { finishSecondFactorInBrowser } from './browser-sign-in.js';
+import { signInInBrowser as signInPage } from './browser-sign-in.js';
 import { chromiumArgs } from './chromium.js';
 import { testEnv } from './env.js';
 
@@ -11,8 +11,8 @@ export function launchChromium(): Promise<Browser> {
 export type BrowserUser = { email: string; password: string };
 
 /**
- * A new browser context signed in as `user` (password, then the second factor as a user with a phone
- * does), on the inbox. `locale` picks the app language before the first page load.
+ * A new browser context signed in as `user` (through the API, see browser-sign-in.ts), on the inbox.
+ * `locale` picks the app language before the first page load.
  */
 export async function signInInBrowser(
   browser: Browser,
@@ -32,11 +32,6 @@ export async function signInInBrowser(
     if (window.top === window) localStorage.setItem('pier.locale', l);
   }, locale);
   page.on('pageerror', (error) => console.error(`pageerror (${user.email})`, error.stack));
-  await page.goto(baseUrl);
-  await page.getByTestId('login-email').fill(user.email);
-  await page.getByTestId('login-password').fill(user.password);
-  await page.getByTestId('login-submit').click();
-  await finishSecondFactorInBrowser(page, baseUrl, user.email);
-  await page.getByTestId('inbox-shell').waitFor();
+  await signInPage(page, baseUrl, user);
   return page;
 }

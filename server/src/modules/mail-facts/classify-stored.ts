@@ -51,7 +51,7 @@ export async function classifyStoredMessage(deps: MailFactsDeps, event: MessageR
   const facts: MessageFacts = {
     category: classification.category,
     categoryReasons: JSON.stringify(classification.reasons),
-    language: detectLanguage(message.text),
+    language: await detectLanguage(message.text),
     country: origin?.country ?? null,
     countrySource: origin?.source ?? null,
   };

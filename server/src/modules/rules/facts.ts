@@ -20,13 +20,13 @@ export type MailOrigin = { category: MailCategory; mayAutoReply: boolean; langua
 const SIGNATURE_LINES = 15;
 
 /** category, language and country of one mail from its headers and text, as `rules test` prints them. */
-export function mailOrigin(input: {
+export async function mailOrigin(input: {
   headers: ReadonlyMap<string, readonly string[]>;
   from: string | null;
   subject: string;
   text: string;
   receivingHosts: string[];
-}): MailOrigin {
+}): Promise<MailOrigin> {
   const { category, mayAutoReply } = classifyMail({ headers: input.headers, from: input.from, subject: input.subject });
   const fromDomain = input.from?.split('@')[1] ?? null;
   const country = senderCountry({
@@ -35,7 +35,7 @@ export function mailOrigin(input: {
     receivingHosts: input.receivingHosts,
     signatureText: input.text.split(/\r?\n/).slice(-SIGNATURE_LINES).join('\n'),
   });
-  return { category, mayAutoReply, language: detectLanguage(input.text), country: country?.country ?? null };
+  return { category, mayAutoReply, language: await detectLanguage(input.text), country: country?.country ?? null };
 }
 
 /** The registrable domains of a mailbox's servers: their Received hops are the provider's, not the sender's. */
@@ -155,7 +155,7 @@ export async function factsOfStoredMessages(
     const origin =
       row.category !== null
         ? { category: row.category, language: row.language, country: row.country }
-        : mailOrigin({
+        : await mailOrigin({
             headers: splitMessage(await deps.blobs.get(row.raw_sha256)).headers,
             from: row.from_addr,
             subject: row.subject,

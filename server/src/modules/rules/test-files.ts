@@ -34,7 +34,7 @@ export async function testMailFiles(
   const parsed = await parseMail(raw);
   const { headers } = splitMessage(raw);
   const from = parsed.from?.address ?? null;
-  const origin = mailOrigin({ headers, from, subject: parsed.subject, text: parsed.text, receivingHosts: receivingHostsOf(mailbox) });
+  const origin = await mailOrigin({ headers, from, subject: parsed.subject, text: parsed.text, receivingHosts: receivingHostsOf(mailbox) });
   const now = deps.clock.now();
   const fraudMail = await fraudMailFromRaw(raw);
   const fraud = assessMail(fraudMail, await loadFraudHistory(deps.db, fraudMail));

@@ -1,4 +1,4 @@
-export { detectLanguage } from './message-language.js';
+export { detectLanguage, loadLanguageDetector } from './message-language.js';
 export {
   type CountrySource,
   countryFromDomain,

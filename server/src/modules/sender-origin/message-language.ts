@@ -1,4 +1,12 @@
-import { eld } from 'eld/medium';
+/**
+ * eld's medium n-gram database is 2 MB of JavaScript (~0.3 CPU-s to compile), loaded on the first
+ * detection: a CLI command or a server that reads no mail does not pay for it.
+ */
+let eldLoading: Promise<typeof import('eld/medium').eld> | undefined;
+export function loadLanguageDetector() {
+  eldLoading ??= import('eld/medium').then((m) => m.eld);
+  return eldLoading;
+}
 
 /**
  * The language of a message as a BCP-47 primary tag ("en", "de", "zh", "ja"), or null when unsure.
@@ -21,7 +29,7 @@ const minCjkCharacters = 4;
 const minLetters = 20;
 const minMargin = 0.02;
 
-export function detectLanguage(text: string): string | null {
+export async function detectLanguage(text: string): Promise<string | null> {
   const cleaned = text
     .split(/\r?\n/)
     .filter((line) => !/^\s*>/.test(line))
@@ -42,6 +50,7 @@ export function detectLanguage(text: string): string | null {
     return hangul > han ? 'ko' : 'zh';
   }
   if (others / total < dominantShare || others < minLetters) return null;
+  const eld = await loadLanguageDetector();
   const result = eld.detect(cleaned.replace(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu, ' '));
   if (!result.language || !result.isReliable()) return null;
   const scores = Object.values(result.getScores()).sort((a, b) => b - a);
