@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -69,10 +69,31 @@ export function createBlobStore(root: string): BlobStore {
     return path.join(root, sha256.slice(0, 2), sha256);
   };
   const legacyPathOf = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  /**
+   * Top folders (`ab`) seen to hold no folder of the older layout: their blobs are looked up once,
+   * not twice (a failed lookup per new blob was a tenth of the bulk blob writes). Read once per
+   * folder and process; nothing writes the older layout any more, so the answer cannot go stale.
+   */
+  const flatOnly = new Set<string>();
+  const mayBeLegacy = (sha256: string) => {
+    const top = sha256.slice(0, 2);
+    if (flatOnly.has(top)) return false;
+    let names: string[] = [];
+    try {
+      names = readdirSync(path.join(root, top));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return true;
+    }
+    if (names.some((name) => name.length === 2)) return true;
+    flatOnly.add(top);
+    return false;
+  };
+  /** Where the blob may be stored: its file, then (in folders that have the older layout) its older file. */
+  const candidates = (sha256: string) => (mayBeLegacy(sha256) ? [pathOf(sha256), legacyPathOf(sha256)] : [pathOf(sha256)]);
   /** The blob's file if it is stored, in either layout. */
-  const storedNow = (sha256: string) => [pathOf(sha256), legacyPathOf(sha256)].find((file) => existsSync(file));
+  const storedNow = (sha256: string) => candidates(sha256).find((file) => existsSync(file));
   const stored = async (sha256: string) => {
-    for (const file of [pathOf(sha256), legacyPathOf(sha256)]) if (await exists(file)) return file;
+    for (const file of candidates(sha256)) if (await exists(file)) return file;
     return undefined;
   };
 

@@ -163,6 +163,10 @@ export async function indexNewMessages(
         on conflict (message_id) do update set sort_key = excluded.sort_key, doc = excluded.doc`.execute(executor);
     }
   } else {
+    // Ascending rowids: FTS5 writes its pending terms out as a new segment whenever a rowid is
+    // lower than the previous one in the transaction, so rows in hash order (mail sharing an
+    // INTERNALDATE second) made a segment per mail and merged them at COMMIT: half the main thread's SQL.
+    keyed.sort((a, b) => a.sortKey - b.sortKey);
     for (const chunk of chunksFor(keyed, 6)) {
       const values = chunk.map(
         ({ doc, sortKey }) =>
