@@ -52,6 +52,7 @@ export const errorCodes = [
   'fraud.not_flagged',
   'fraud.already_cleared',
   'fraud.party_invalid',
+  'fraud.party_free_mail',
   'fraud.party_already_trusted',
   'fraud.party_not_found',
   'fraud.party_already_revoked',

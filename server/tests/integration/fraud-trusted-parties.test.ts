@@ -106,6 +106,11 @@ describe.each(engines)('admin trust marks on %s', (engine) => {
       body: { error: { message: expect.stringContaining('companyDomain') } },
     });
     expect((await as.admin.post('/api/fraud/trusted-parties', { kind: 'phone', value: '12', reason: 'x' })).status).toBe(400);
+    // A free-mail domain is shared by strangers: only one of its addresses can be trusted.
+    expect(await as.admin.post('/api/fraud/trusted-parties', { kind: 'domain', value: 'gmail.com', reason: 'our agent' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'fraud.party_free_mail' } },
+    });
     // A domain is kept as its registrable domain, and marked once.
     const domain = { kind: 'domain', value: 'Mail.Globex-Trading.COM', reason: 'our new forwarder' };
     expect(await as.admin.post('/api/fraud/trusted-parties', domain)).toMatchObject({ status: 201, body: { value: 'globex-trading.com' } });

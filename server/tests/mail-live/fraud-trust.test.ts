@@ -26,6 +26,9 @@ const ORDERS: Record<string, string[]> = {
   'look-alike first → history with a Sent reply → customer ×3': ['attack', 'h1', 'sent', 'h2', 'h3', 'g1', 'g2', 'g3'],
   // The look-alike after the first mail only, before the customer has earned any trust.
   'first mail → look-alike → rest of the history → customer ×3': ['h1', 'attack', 'sent', 'h2', 'h3', 'g1', 'g2', 'g3'],
+  // Reversed, with no reply from the team at all: the look-alike is the first party Pier sees, then the
+  // real customer's history and L/C mails; the one with the longer history must win (issue 16).
+  'look-alike first → history without a reply → customer ×3': ['attack', 'h1', 'h2', 'h3', 'g1', 'g2', 'g3'],
 };
 
 describe.each(engines)('trust an attacker cannot teach, over IMAP, on %s', (engine) => {

@@ -280,6 +280,7 @@ export const en = {
       approver_is_author: 'A second approver must be a colleague: you cannot approve your own mail.',
       phone_invalid: 'This is not a valid phone number. Write it with its country code, e.g. +49 40 1234 5678.',
       party_invalid: 'Pier cannot read this as a domain, address, bank account or phone number. Check what you typed.',
+      party_free_mail: 'Everyone can open a mailbox at a free-mail provider: trust the one address instead of the whole domain.',
       party_already_trusted: 'This party is already marked trusted.',
       party_not_found: 'That trust mark no longer exists.',
       party_already_revoked: 'Someone already withdrew this trust mark.',

@@ -18,6 +18,7 @@ import type { RulesCatalogue } from './rules.en';
 import type { SettingsCatalogue } from './settings.en';
 import type { TeamsCatalogue } from './teams.en';
 import type { TriageCatalogue } from './triage.en';
+import type { TrustCatalogue } from './trust.en';
 import type { UsersCatalogue } from './users.en';
 import { zhCN } from './zh-CN';
 
@@ -44,6 +45,7 @@ declare module 'i18next' {
       rules: RulesCatalogue;
       push: PushCatalogue;
       teams: TeamsCatalogue;
+      trust: TrustCatalogue;
     };
   }
 }

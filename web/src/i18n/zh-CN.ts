@@ -273,6 +273,7 @@ export const zhCN: Catalogue = {
       approver_is_author: '第二审批人必须是同事：你不能审批自己写的邮件。',
       phone_invalid: '电话号码无效。请带国家区号填写，例如 +86 574 8888 1234。',
       party_invalid: '无法识别为域名、邮箱地址、银行账户或电话号码，请检查输入。',
+      party_free_mail: '任何人都能在免费邮箱服务商注册邮箱：请只信任这一个邮箱地址，而不是整个域名。',
       party_already_trusted: '该往来方已被标记为可信。',
       party_not_found: '该可信标记已不存在。',
       party_already_revoked: '已有同事撤销了这个可信标记。',

@@ -92,6 +92,49 @@ describe('a money pitch with answers diverted (stranger-lures.ts)', () => {
   });
 });
 
+describe('fake orders and vague proposals with answers diverted (stranger-lures.ts)', () => {
+  it('counts a quotation request whose mail names another mailbox to write to, wrapped over lines', () => {
+    const rfq = mail({
+      from: { address: 'info@universal-automation.com.pk', name: 'Albert Bourla' },
+      subject: 'Bidding invitation',
+      text: 'We are pleased to invite you to quote the\nfollowing item: pressure regulator, 30 units.\nKindly send your quotation to:\nquotation@pharma-bv-supply.com for approval.',
+    });
+    expect(lureSignals(rfq, history(), words(rfq))).toMatchObject([{ code: 'diverted_money_pitch', weight: 30 }]);
+    expect(assessMail(rfq, history()).level).toBe('warn');
+    // The same request answered at the sender's own address is what a real buyer sends.
+    const own = { ...rfq, text: rfq.text.replace('quotation@pharma-bv-supply.com', 'quotation@universal-automation.com.pk') };
+    expect(lureSignals(own, history(), words(own))).toEqual([]);
+    expect(assessMail(own, history()).level).toBe('none');
+  });
+  it('counts a vague proposal from free mail answered at another free-mail mailbox, not the proposal alone', () => {
+    const opener = mail({
+      from: { address: 'mkouame1992@gmail.com', name: 'Mariam Kouame' },
+      replyTo: [{ address: 'mkouame.info@myself.com', name: null }],
+      subject: 'from mariam',
+      text: 'Dear, please grant me permission to share a very crucial discussion with you.',
+    });
+    expect(codes(lureSignals(opener, history(), words(opener)))).toEqual(['diverted_money_pitch']);
+    expect(assessMail(opener, history()).level).toBe('warn');
+    expect(lureSignals({ ...opener, replyTo: [] }, history(), words(opener))).toEqual([]);
+  });
+  it('leaves a company buyer whose Reply-To is its group domain alone, and a signature address too', () => {
+    const order = mail({ replyTo: [{ address: 'purchasing@novalux-group.com', name: null }] });
+    expect(lureSignals(order, history(), words(order))).toEqual([]);
+    const signed = mail({ text: 'Please send your price list for LED panels.\n\nMaria Costa\nE-mail: maria@novalux-group.com' });
+    expect(lureSignals(signed, history(), words(signed))).toEqual([]);
+  });
+  it('knows crypto riches as an investment pitch in German and English (one concept: it needs a second part)', () => {
+    const crypto = mail({
+      from: { address: 'support@ropes-shop.example', name: 'Ropes' },
+      replyTo: [{ address: 'crypto.desk@gmail.com', name: null }],
+      subject: 'Wie man aus 1000 Dollar pro Tag verdient',
+      text: 'Millionen in Kryptowährung in nur wenigen Monaten. Invest in bitcoin today.',
+    });
+    expect(codes(lureSignals(crypto, history(), words(crypto)))).toEqual(['diverted_money_pitch']);
+    expect(lureSignals({ ...crypto, replyTo: [] }, history(), words(crypto))).toEqual([]);
+  });
+});
+
 describe('call-back scams (stranger-lures.ts)', () => {
   const bill = mail({
     from: { address: 'billing.dept2931@outlook.com', name: 'Billing' },

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { companyDomainFor } from '../contacts/index.js';
 import { normalisePhone } from './contact-phone.js';
-import { registrableDomainOf } from './domains.js';
+import { isFreeMailDomain, registrableDomainOf } from './domains.js';
 import { conversationsAbout, type FraudDeps, reassessConversations } from './reassess.js';
 import { bankAccountOf } from './signals/bank-identifiers.js';
 
@@ -55,6 +55,8 @@ function normaliseParty(input: TrustedPartyInput): { value: string; companyDomai
     case 'domain': {
       const domain = registrableDomainOf(`x@${domainToASCII(input.value.trim().toLowerCase())}`);
       if (!domain) throw invalid('not a domain: write it as example.com');
+      // Trusting gmail.com would trust every stranger who opens a mailbox there.
+      if (isFreeMailDomain(domain)) throw new AppError('fraud.party_free_mail', 400, 'a free-mail domain: trust the address instead');
       return { value: domain, companyDomain: null };
     }
     case 'address': {

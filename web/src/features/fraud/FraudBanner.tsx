@@ -7,10 +7,13 @@ import { fraudEn } from '../../i18n/fraud.en';
 import { fraudZhCN } from '../../i18n/fraud.zh-CN';
 import { BidiRevealed, revealBidiControls } from '../../ui/bidi';
 import { AlertIcon } from '../../ui/icons';
+import { useSession } from '../session/queries';
+import { isAdminRole } from '../session/roles';
 import { ApprovalsPanel } from './ApprovalsPanel';
 import { fraudApi, fraudKeys } from './api';
 import { ClearFlag } from './ClearFlag';
 import { ContactPhones } from './ContactPhones';
+import { TrustSender } from './TrustSender';
 import './fraud.css';
 
 // The banner brings its own catalogue: registered once, when this module loads.
@@ -35,6 +38,9 @@ const formatTime = (ms: number) =>
 export function FraudBanner({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation('fraud');
   const query = useQuery({ queryKey: fraudKeys.conversation(conversationId), queryFn: () => fraudApi.conversation(conversationId) });
+  // Admins may vouch for the sender from here (issue 16); everyone may clear a flag with a reason.
+  const role = useSession().data?.user.role;
+  const admin = role !== undefined && isAdminRole(role);
   if (query.isError) {
     return (
       <div className="fraud-banner fraud-warn" role="alert" data-testid="fraud-banner-error">
@@ -81,7 +87,12 @@ export function FraudBanner({ conversationId }: { conversationId: string }) {
                 {t('banner.reassuring')} <BidiRevealed text={reassuring.map(reasonText).join(' ')} />
               </p>
             ) : null}
-            {assessment.level !== 'none' ? <ClearFlag conversationId={conversationId} messageId={assessment.messageId} /> : null}
+            {assessment.level !== 'none' ? (
+              <div className="fraud-flag-actions">
+                <ClearFlag conversationId={conversationId} messageId={assessment.messageId} />
+                {admin && assessment.from ? <TrustSender conversationId={conversationId} from={assessment.from} /> : null}
+              </div>
+            ) : null}
           </div>
         );
       })}

@@ -4,6 +4,8 @@ import type {
   FraudFlagClearInput,
   MailboxFraudSettings,
   PhoneConfirmationInput,
+  TrustedPartyInput,
+  TrustedPartyRevokeInput,
 } from '@pier/contracts';
 import {
   ContactPhoneSchema,
@@ -13,6 +15,8 @@ import {
   MailboxFraudSettingsSchema,
   PendingApprovalListSchema,
   PhoneConfirmationSchema,
+  TrustedPartyListSchema,
+  TrustedPartySchema,
 } from '@pier/contracts';
 import { http } from '../../api/client';
 
@@ -35,6 +39,10 @@ export const fraudApi = {
     http.get(`/api/fraud/markers?ids=${conversationIds.map(encodeURIComponent).join(',')}`, import.meta.env.DEV && FraudMarkersSchema),
   clearFlag: (conversationId: string, body: FraudFlagClearInput) =>
     http.post(`${base(conversationId)}/fraud/clear`, body, import.meta.env.DEV && ConversationFraudSchema),
+  trustedParties: () => http.get('/api/fraud/trusted-parties', import.meta.env.DEV && TrustedPartyListSchema),
+  markTrusted: (body: TrustedPartyInput) => http.post('/api/fraud/trusted-parties', body, import.meta.env.DEV && TrustedPartySchema),
+  revokeTrust: (id: string, body: TrustedPartyRevokeInput) =>
+    http.post(`/api/fraud/trusted-parties/${encodeURIComponent(id)}/revoke`, body),
   saveSettings: (mailboxId: string, body: MailboxFraudSettings) =>
     http.put(settingsPath(mailboxId), body, import.meta.env.DEV && MailboxFraudSettingsSchema),
 };
@@ -44,6 +52,8 @@ export const fraudKeys = {
   contacts: (conversationId: string) => ['fraud', conversationId, 'contacts'] as const,
   approvals: (conversationId: string) => ['fraud', conversationId, 'approvals'] as const,
   settings: (mailboxId: string) => ['fraud-settings', mailboxId] as const,
+  /** Under 'fraud': a new or revoked mark refreshes the open fraud panels, which were judged again. */
+  trustedParties: ['fraud', 'trusted-parties'] as const,
   /** Under 'conversations': a live update of the list refreshes the markers too. */
   markers: (conversationIds: string[]) => ['conversations', 'fraud-markers', conversationIds.join(',')] as const,
 };

@@ -17,6 +17,8 @@ import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
+import { TrustedPartiesPage } from '../fraud/TrustedPartiesPage';
+import { TrustNavItem } from '../fraud/TrustNav';
 import { NavBackdrop, TopBar } from '../inbox/TopBar';
 import { BusinessHoursPage } from '../operations/BusinessHoursPage';
 import { OperationsNavItems } from '../operations/OperationsNav';
@@ -67,6 +69,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: ta } = useTranslation('audit');
   const { t: to } = useTranslation('operations');
   const { t: tr } = useTranslation('rules');
+  const { t: tf } = useTranslation('trust');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname, key: locationKey } = useLocation();
@@ -84,6 +87,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
     ['/settings/forwarding', () => ta('nav.forwarding')],
     ['/settings/users', () => tu('nav')],
     ['/settings/rules', () => tr('nav')],
+    ['/settings/trusted-parties', () => tf('nav')],
     ['/settings/teams', () => tt('nav')],
     ['/settings/signatures', () => tc('settings.navSignatures')],
     ['/settings/saved-replies', () => tc('settings.navSavedReplies')],
@@ -184,6 +188,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                   <span className="nav-label">{tu('nav')}</span>
                 </Link>
               </li>
+              <TrustNavItem pathname={pathname} />
               <OperationsNavItems pathname={pathname} canEdit={!auditor} />
               <AuditNavItems pathname={pathname} />
             </ul>
@@ -208,6 +213,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
           <Routes>
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
+            <Route path="trusted-parties" element={<TrustedPartiesPage session={session} />} />
             <Route path="audit-report" element={<ReportPage canMail={false} />} />
             <Route path="reports" element={<ReportsPage />} />
             <Route path="forwarding" element={<ForwardingPage canScan={false} />} />
@@ -225,6 +231,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="saved-replies" element={<SavedRepliesPage />} />
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
+            <Route path="trusted-parties" element={<TrustedPartiesPage session={session} />} />
             <Route path="audit-report" element={<ReportPage canMail />} />
             <Route path="business-hours" element={<BusinessHoursPage />} />
             <Route path="reports" element={<ReportsPage />} />

@@ -2,10 +2,11 @@ import { isFreeMailDomain, registrableDomainOf } from '../domains.js';
 import { quote, signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 import type { TextSource } from './language.js';
-import { BILLING_CLAIM, CALL_TO_ACTION, LARGE_SUM, LURE_CONCEPTS, PHONE_NUMBER, unicodeWords } from './lure-phrases.js';
+import { BILLING_CLAIM, CALL_TO_ACTION, LARGE_SUM, LURE_CONCEPTS, PHONE_NUMBER, PITCH_CONCEPTS, unicodeWords } from './lure-phrases.js';
 import { isStranger } from './stranger.js';
 
 const CONCEPTS = Object.entries(LURE_CONCEPTS).map(([name, pattern]) => [name, unicodeWords(pattern)] as const);
+const PITCHES = Object.entries(PITCH_CONCEPTS).map(([name, pattern]) => [name, unicodeWords(pattern)] as const);
 const SUM = unicodeWords(LARGE_SUM);
 const BILL = unicodeWords(BILLING_CLAIM);
 const CALL = unicodeWords(CALL_TO_ACTION);
@@ -17,17 +18,34 @@ export const LARGE_SUM_WEIGHT = 20;
 export const CALLBACK_WEIGHT = 40;
 /** One money concept plus answers diverted (Reply-To) elsewhere: with the Reply-To signal (20–25) it reaches warn. */
 export const DIVERTED_PITCH_WEIGHT = 15;
+/** The same when the mail's own words name the other mailbox: no Reply-To signal adds to it, so it carries both parts. */
+export const DIVERTED_IN_TEXT_WEIGHT = 30;
 
-/** Reply-To to another domain, or to another mailbox of a free-mail provider; lists answer elsewhere by design. */
-function repliesGoElsewhere(mail: FraudMail): boolean {
+/** Another mailbox than the sender's: another domain, or another mailbox of a free-mail provider. */
+function elsewhere(from: string, fromDomain: string, target: string | undefined): boolean {
+  const domain = registrableDomainOf(target);
+  return !!target && !!domain && target !== from && (domain !== fromDomain || isFreeMailDomain(fromDomain));
+}
+
+/** "reply to: x@y", "send your quotation to x@y", "contact me via x@y", "my private email: x@y". */
+const ANSWER_ADDRESS =
+  /\b(?:(?:reply|respond|revert|write|send|contact|forward|reach)\w*|e-?mail (?:me|us)|private e-?mail)\b(?:[^@.!?]{0,60}?(?:\bto|\bat|\bvia|\bon|:))?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/giu;
+
+/**
+ * Answers diverted away from the account the mail comes from: a Reply-To, or an address in the
+ * mail's own words that the reader is asked to write to. Lists answer elsewhere by design.
+ */
+function repliesGoElsewhere(mail: FraudMail, text: string): 'reply_to' | 'free_reply_to' | 'body' | null {
   const from = mail.from?.address?.toLowerCase() ?? '';
   const fromDomain = registrableDomainOf(from);
-  if (mail.bulk || !fromDomain) return false;
-  return mail.replyTo.some((r) => {
-    const target = r.address?.toLowerCase();
-    const domain = registrableDomainOf(target);
-    return !!target && !!domain && target !== from && (domain !== fromDomain || isFreeMailDomain(fromDomain));
-  });
+  if (mail.bulk || !fromDomain) return null;
+  const targets = mail.replyTo.map((r) => r.address?.toLowerCase()).filter((t) => elsewhere(from, fromDomain, t));
+  if (targets.length > 0)
+    return isFreeMailDomain(fromDomain) || targets.some((t) => isFreeMailDomain(registrableDomainOf(t) ?? ''))
+      ? 'free_reply_to'
+      : 'reply_to';
+  for (const match of text.matchAll(ANSWER_ADDRESS)) if (elsewhere(from, fromDomain, match[1]?.toLowerCase())) return 'body';
+  return null;
 }
 
 const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
@@ -37,6 +55,8 @@ const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
   loan: { en: 'a loan offer', zh: '贷款' },
   investment: { en: 'an investment proposal', zh: '投资提议' },
   prize: { en: 'a prize or lottery win', zh: '中奖' },
+  order_request: { en: 'a request for a quotation or catalogue', zh: '询价或索取产品目录' },
+  proposal: { en: 'an unexplained proposal', zh: '一个语焉不详的提议' },
   money_service: { en: 'fees or a money courier', zh: '手续费或汇款/快递机构' },
   authority: { en: 'an authority (UN, IMF, FBI, a barrister)', zh: '权威机构（联合国、IMF、FBI、律师）' },
   secrecy_trust: { en: 'a plea for trust or your personal details', zh: '要求信任或索取个人资料' },
@@ -49,7 +69,11 @@ const CONCEPT_NAMES: Record<string, { en: string; zh: string }> = {
  */
 export function lureSignals(mail: FraudMail, history: FraudHistory, sources: TextSource[]): FraudSignal[] {
   if (!isStranger(mail, history)) return [];
-  const text = sources.map((s) => s.words).join('\n');
+  // Mail wraps lines anywhere: "reply for more\nspecific details", "send your quotation to:\nx@y".
+  const text = sources
+    .map((s) => s.words)
+    .join('\n')
+    .replace(/\s+/g, ' ');
   const found = CONCEPTS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
   const sum = SUM.exec(text);
   // A large sum is itself one of the lure's parts: "a donation of $3,500,000" is two.
@@ -66,12 +90,19 @@ export function lureSignals(mail: FraudMail, history: FraudHistory, sources: Tex
       ),
     );
   }
-  if (found.length >= 1 && repliesGoElsewhere(mail)) {
-    const first = CONCEPT_NAMES[found[0] ?? ''] ?? { en: found[0], zh: found[0] };
+  // A fake order or a vague proposal only counts with answers diverted, like one money concept.
+  const pitches = PITCHES.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+  const pitched = [...found, ...pitches];
+  const diverted = pitched.length >= 1 ? repliesGoElsewhere(mail, text) : null;
+  // A company buyer whose Reply-To is its group's other domain asks for quotations too: a
+  // quotation or a proposal alone counts only when a free-mail mailbox is involved or the mail
+  // itself names where to write.
+  if (diverted && (found.length > 0 || diverted !== 'reply_to')) {
+    const first = CONCEPT_NAMES[pitched[0] ?? ''] ?? { en: pitched[0], zh: pitched[0] };
     signals.push(
       signal(
         'diverted_money_pitch',
-        DIVERTED_PITCH_WEIGHT,
+        diverted === 'body' ? DIVERTED_IN_TEXT_WEIGHT : DIVERTED_PITCH_WEIGHT,
         `A sender Pier has never seen writes about ${first.en} and has answers sent to another mailbox: scammers collect replies away from the account they send from.`,
         `一个从未联系过的发件人提到${first.zh}，并让回复发到另一个邮箱：诈骗者常在发信账号之外收集回复。`,
       ),
