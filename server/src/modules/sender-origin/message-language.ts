@@ -2,8 +2,9 @@
  * eld's medium n-gram database is 2 MB of JavaScript (~0.3 CPU-s to compile), loaded on the first
  * detection: a CLI command or a server that reads no mail does not pay for it.
  */
-let eldLoading: Promise<typeof import('eld/medium').eld> | undefined;
-export function loadLanguageDetector() {
+type Detector = typeof import('eld/medium').eld;
+let eldLoading: Promise<Detector> | undefined;
+export function loadLanguageDetector(): Promise<Detector> {
   eldLoading ??= import('eld/medium').then((m) => m.eld);
   return eldLoading;
 }
