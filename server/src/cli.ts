@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
+import { registerBackupCommands } from './cli-backup.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -59,13 +60,16 @@ function positiveInt(value: string): number {
   return n;
 }
 
-async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> {
+function cliConfig() {
   const globals = program.opts<{ dataDir?: string; databaseUrl?: string }>();
-  const config = loadConfig(process.env, {
+  return loadConfig(process.env, {
     ...(globals.dataDir ? { PIER_DATA_DIR: globals.dataDir } : {}),
     ...(globals.databaseUrl ? { DATABASE_URL: globals.databaseUrl } : {}),
   });
-  const ws = await openWorkspace(config);
+}
+
+async function withWorkspace<T>(run: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = await openWorkspace(cliConfig());
   try {
     return await run(ws);
   } finally {
@@ -410,6 +414,7 @@ program
   });
 
 registerAutoReplyCommands(program, withWorkspace);
+registerBackupCommands(program, cliConfig);
 
 try {
   await program.parseAsync(process.argv);

@@ -26,7 +26,7 @@ export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-p
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';
 export { relateConversations, relatedByMail } from './relations.js';
 export { conversationRoutes } from './routes.js';
-export { checkStoredMail, type StoredMailCheck } from './stored-mail-check.js';
+export { checkStoredMail, type StoredMailCheck, storedMailSummary } from './stored-mail-check.js';
 export { isReplyOrForward, subjectKey } from './subject.js';
 export {
   clearTeamOfConversations,

@@ -103,6 +103,15 @@ export async function checkStoredMail(
   return report;
 }
 
+/** How many mails are stored and which blobs they need (raw bytes and attachments): what a backup must hold. */
+export async function storedMailSummary(db: Kysely<Database>): Promise<{ messages: number; blobs: Set<string> }> {
+  const count = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { messages: Number(count.n), blobs: await referencedBlobs(db, []) };
+}
+
 async function referencedBlobs(db: Kysely<Database>, otherReferences: Iterable<string>): Promise<Set<string>> {
   const set = new Set<string>(otherReferences);
   for (const row of await db.selectFrom('messages').select('raw_sha256').distinct().execute()) set.add(row.raw_sha256);
