@@ -12,6 +12,7 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
+import { registerApiCommands } from './cli-api.js';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
@@ -324,6 +325,7 @@ async function connectionFromOptions(opts: MailboxAddOptions): Promise<Connectio
 }
 
 registerRulesCommands(program, withWorkspace);
+registerApiCommands(program, withWorkspace);
 
 program
   .command('db')
