@@ -136,9 +136,15 @@ describe.each(engines)('API tokens on %s', (engine) => {
         `${method} ${url} 403 auth.token_not_allowed`,
       );
     }
-    expect((await pier.workspace.db.selectFrom('users').select('role').where('id', '=', ids.agent ?? '').executeTakeFirstOrThrow()).role).toBe(
-      'agent',
-    );
+    expect(
+      (
+        await pier.workspace.db
+          .selectFrom('users')
+          .select('role')
+          .where('id', '=', ids.agent ?? '')
+          .executeTakeFirstOrThrow()
+      ).role,
+    ).toBe('agent');
   }, 120_000);
 
   it('lists tokens without their secret, with the last use, and a revoked token stops at once', async () => {
