@@ -12,6 +12,7 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
+import { registerApiCommands } from './cli-api.js';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
 import { registerBackupCommands } from './cli-backup.js';
 import { registerRulesCommands } from './cli-rules.js';
@@ -328,6 +329,7 @@ async function connectionFromOptions(opts: MailboxAddOptions): Promise<Connectio
 }
 
 registerRulesCommands(program, withWorkspace);
+registerApiCommands(program, withWorkspace);
 
 program
   .command('db')

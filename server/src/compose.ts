@@ -65,6 +65,7 @@ import {
   WAKE_SNOOZED_JOB,
   wakeSnoozedConversations,
 } from './modules/triage/index.js';
+import { webhookJobHandlers, webhookSubscribers } from './modules/webhooks/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
@@ -131,6 +132,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
     ...slaSubscribers(slaDeps(workspace)),
+    ...webhookSubscribers(workspace.db),
     mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
     autoReplySubscriber({
       db: workspace.db,
@@ -336,6 +338,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
           ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
           rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),
           ...slaJobHandlers(slaDeps(workspace)),
+          ...webhookJobHandlers({ db, secrets: workspace.secrets, hosts, clock, logger }),
           securityMailJob(workspace.secrets, systemMailSender(workspace, config.systemMailbox, hosts)),
           defineJob({
             name: 'sessions.purge-expired',

@@ -21,6 +21,7 @@ import type { Engine } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
+import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
 import {
@@ -41,10 +42,18 @@ import { type PushSender, pushRoutes } from './modules/push/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { reportRoutes } from './modules/reports/index.js';
 import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
-import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
+import {
+  apiRoutesOf,
+  registerGuard,
+  type SecretBox,
+  type SecurityMailer,
+  type SessionTimeouts,
+  securityRoutes,
+} from './modules/security/index.js';
 import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes, syncProgressRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
+import { webhookRoutes } from './modules/webhooks/index.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export type HttpOptions = {
@@ -223,6 +232,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     mailboxCredentials: mailboxCredentials(options.secrets),
     mailer: options.securityMailer,
   });
+
+  await app.register(webhookRoutes, { db: options.db, secrets: options.secrets, hosts: options.hosts });
+  await app.register(apiDocsRoutes, { routes: () => apiRoutesOf(app) });
 
   const hasWeb = existsSync(path.join(options.webDir, 'index.html'));
   if (hasWeb) {

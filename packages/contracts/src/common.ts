@@ -109,6 +109,15 @@ export const errorCodes = [
   'rule.reorder_invalid',
   'push.endpoint_refused',
   'push.subscription_not_found',
+  /** An API token may not use this route at all (sign-in, second factor, sessions, tokens, users, policy). */
+  'auth.token_not_allowed',
+  /** The token's scope (read, write, admin) does not cover this route. */
+  'auth.token_scope',
+  'token.not_found',
+  'webhook.not_found',
+  /** A webhook URL resolves to a private or reserved address (decision 0029). */
+  'webhook.private_host',
+  'webhook.delivery_not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

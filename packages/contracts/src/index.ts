@@ -1,3 +1,4 @@
+export * from './api.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './auto-reply.js';

@@ -1,6 +1,7 @@
 import type { MailCategory } from '@pier/contracts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
+import type { ApiTables } from './tables/api.js';
 import type { AuditTables } from './tables/audit.js';
 import type { AutoReplyTables } from './tables/auto-reply.js';
 import type { ForwardingTables } from './tables/forwarding.js';
@@ -20,6 +21,7 @@ import type { SlaTables } from './tables/sla.js';
  */
 export interface Database
   extends AccountsTables,
+    ApiTables,
     AuditTables,
     AutoReplyTables,
     ForwardingTables,

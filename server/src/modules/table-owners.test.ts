@@ -33,7 +33,8 @@ type Owner =
   | 'mailbox-settings'
   | 'sla'
   | 'auto-reply'
-  | 'push';
+  | 'push'
+  | 'webhooks';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -50,6 +51,9 @@ const owners: Record<Table, Owner> = {
   account_tokens: 'security',
   passkeys: 'security',
   webauthn_challenges: 'security',
+  api_tokens: 'security',
+  webhooks: 'webhooks',
+  webhook_deliveries: 'webhooks',
   mailboxes: 'mailboxes',
   mailbox_access: 'mailboxes',
   companies: 'contacts',

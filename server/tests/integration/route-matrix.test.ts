@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
-import { apiRoutesOf, createAccount } from '../../src/modules/security/index.js';
+import { apiRoutesOf, createAccount, createApiToken } from '../../src/modules/security/index.js';
 import { defaultSessionTimeouts, startSession } from '../../src/modules/security/sessions.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { openLiveSocket } from '../support/live-socket.js';
@@ -205,9 +205,49 @@ const expectations: Record<string, 'public' | string> = {
   'DELETE /api/rules/:id': 'SA',
   'POST /api/rules/reorder': 'SA',
   'POST /api/rules/preview': 'SA',
+  // The open API (decision 0049): the document and its page describe routes, not data; everyone
+  // manages their own tokens (admins see and revoke all; the handler answers 404 for another's).
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
+  'GET /api/docs.css': 'public',
+  'GET /api/tokens': everyone,
+  'POST /api/tokens': everyone,
+  'DELETE /api/tokens/:id': everyone,
+  // Webhooks: admins, with a session (creating one, changing its URL and showing its secret need step-up).
+  'GET /api/webhooks': 'SA',
+  'POST /api/webhooks': 'SA',
+  'PUT /api/webhooks/:id': 'SA',
+  'DELETE /api/webhooks/:id': 'SA',
+  'GET /api/webhooks/:id/secret': 'SA',
+  'GET /api/webhooks/:id/deliveries': 'SA',
+  'POST /api/webhooks/:id/deliveries/:deliveryId/redeliver': 'SA',
 };
 
+/**
+ * API tokens (decision 0049), stated here independently of the guard: routes no token may use, and
+ * what each scope adds. A token is allowed where its user is allowed and this table allows it.
+ */
+const neverWithToken = [
+  /^\/api\/auth\//,
+  /^\/api\/me\/(two-factor|passkeys|sessions|logins)/,
+  /^\/api\/tokens/,
+  /^\/api\/webhooks/,
+  /^\/api\/users\/:userId\/sessions/,
+  /^\/api\/live$/,
+];
+const neverUnsafeWithToken = [/^\/api\/users/, /^\/api\/security\//];
+type Scope = 'read' | 'write' | 'admin';
+function tokenMay(scope: Scope, method: string, url: string, expected: string, stepUp: boolean): boolean {
+  const unsafe = method !== 'GET';
+  if (neverWithToken.some((r) => r.test(url)) || (unsafe && neverUnsafeWithToken.some((r) => r.test(url))) || stepUp) return false;
+  if (!unsafe) return true;
+  if (scope === 'read') return false;
+  // Administration: a change only admins (or auditors, who may not change anything) are listed for.
+  return scope === 'admin' || /[GO]/.test(expected);
+}
+
 const roles: Record<Who, Role> = { S: 'super_admin', A: 'admin', G: 'agent', U: 'auditor', O: 'agent' };
+const tokenDeniedCodes = new Set(['auth.token_scope', 'auth.token_not_allowed']);
 const deniedCodes = new Set([
   'auth.required',
   'auth.forbidden',
@@ -348,6 +388,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'userId') return users.target;
     if (name === 'sessionId') return (await sessionFor(users.target)).id;
     if (name === 'passkeyId') return 'no-such-passkey';
+    if (url.startsWith('/api/tokens/')) return 'no-such-token';
+    if (url.startsWith('/api/webhooks/')) return name === 'deliveryId' ? 'no-such-delivery' : 'no-such-webhook';
     if (name === 'teamId') return 'no-such-team';
     if (name === 'mailboxId') return ids.mailbox;
     if (name !== 'id') return undefined;
@@ -369,6 +411,39 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/fraud/trusted-parties': 'no-such-mark',
     };
     return byPrefix[prefix];
+  }
+
+  const tokens = new Map<string, string>();
+  async function tokenOf(who: Who, scope: Scope): Promise<string> {
+    const key = `${who}:${scope}`;
+    if (!tokens.has(key)) {
+      tokens.set(
+        key,
+        (await createApiToken(pier.workspace.db, { actorId: null, via: 'cli' }, { userId: users[who], name: key, scope })).token,
+      );
+    }
+    return tokens.get(key) ?? '';
+  }
+  /** A probe with an API token only (no cookie, no CSRF header); a refusal must say nothing of the mail. */
+  async function probeWithToken(method: string, url: string, who: Who, scope: Scope): Promise<'allowed' | 'denied' | string> {
+    const body = probeSetups[`${method} ${url}`]?.body;
+    const response = await pier.http.inject({
+      method: method as 'GET',
+      url: await urlFor(method, url, who),
+      headers: { authorization: `Bearer ${await tokenOf(who, scope)}` },
+      ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: (body ? body(who) : {}) as object } : {}),
+    });
+    let code = '';
+    try {
+      code = (response.json() as { error?: { code?: string } }).error?.code ?? '';
+    } catch {
+      // not JSON
+    }
+    const denied =
+      response.statusCode === 401 || ([403, 404].includes(response.statusCode) && (deniedCodes.has(code) || tokenDeniedCodes.has(code)));
+    if (denied && /RFQ with drawing|Please quote|drawing\.pdf/.test(response.body)) return `leaks the mail: ${response.body.slice(0, 200)}`;
+    if (!denied && response.statusCode === 403 && code.startsWith('auth.')) return `unexpected ${code}`;
+    return denied ? 'denied' : 'allowed';
   }
 
   async function urlFor(method: string, url: string, who: Who | 'visitor'): Promise<string> {
@@ -517,6 +592,25 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     }
     expect(mismatches).toEqual([]);
   }, 600_000);
+  it('lets API tokens through exactly where their user and their scope allow, with no leak in a refusal', async () => {
+    const mismatches: string[] = [];
+    for (const route of apiRoutesOf(pier.http)) {
+      const key = `${route.method} ${route.url}`;
+      const expected = expectations[key];
+      if (expected === undefined || expected === 'public') continue;
+      const stepUp = route.access !== 'public' && route.access.stepUp === true;
+      for (const who of ['S', 'G', 'U'] as const) {
+        for (const scope of ['read', 'write', 'admin'] as const) {
+          const shouldPass = expected.includes(who) && tokenMay(scope, route.method, route.url, expected, stepUp);
+          const outcome = await probeWithToken(route.method, route.url, who, scope);
+          if (outcome !== (shouldPass ? 'allowed' : 'denied'))
+            mismatches.push(`${who}/${scope} ${key}: ${outcome}, expected ${shouldPass ? 'allowed' : 'denied'}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 900_000);
+
   /**
    * Per-mailbox reach at the data level (issue 12, decision 0027): conversations in sales@ only,
    * in accounting@ only and in both, probed on every conversation, message and attachment read

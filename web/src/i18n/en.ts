@@ -162,6 +162,8 @@ export const en = {
       rate_limited: 'Too many requests in a short time. Wait a minute, then try again.',
     },
     auth: {
+      token_not_allowed: 'API tokens cannot do this: sign in as a person.',
+      token_scope: 'This API token’s scope does not allow this.',
       required: 'Your session has ended. Please sign in again.',
       invalid_credentials:
         'Wrong email or password. After several failed attempts an account is paused for a while and its owner receives a security alert.',
@@ -174,6 +176,14 @@ export const en = {
       locked_out: 'Too many failed sign-ins. Sign-in is paused for a while; try again later.',
       weak_password: 'Choose a stronger password: at least 12 characters, not a common password, not your email.',
       link_invalid: 'This link has expired or was already used. Ask for a new one.',
+    },
+    token: {
+      not_found: 'This API token no longer exists.',
+    },
+    webhook: {
+      not_found: 'This webhook no longer exists.',
+      private_host: 'This URL points to a private or internal network address. Use a public address.',
+      delivery_not_found: 'This delivery no longer exists.',
     },
     csrf: {
       invalid: 'Your security token has expired. Reload the page and try again.',

@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
+import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
@@ -46,6 +47,7 @@ declare module 'i18next' {
       push: PushCatalogue;
       teams: TeamsCatalogue;
       trust: TrustCatalogue;
+      api: ApiCatalogue;
     };
   }
 }

@@ -159,6 +159,8 @@ export const zhCN: Catalogue = {
       rate_limited: '短时间内请求过多，请等一分钟后再试。',
     },
     auth: {
+      token_not_allowed: 'API 令牌不能执行此操作，请以用户身份登录。',
+      token_scope: '此 API 令牌的权限范围不允许此操作。',
       required: '登录已过期，请重新登录。',
       invalid_credentials: '邮箱或密码不正确。多次失败后账号会暂停登录一段时间，并向账号本人发送安全提醒。',
       forbidden: '你没有执行此操作的权限。',
@@ -170,6 +172,14 @@ export const zhCN: Catalogue = {
       locked_out: '登录失败次数过多，已暂停登录，请稍后再试。',
       weak_password: '请设置更安全的密码：至少 12 个字符，不能是常见密码，也不能是邮箱地址。',
       link_invalid: '链接已过期或已被使用，请重新申请。',
+    },
+    token: {
+      not_found: '此 API 令牌已不存在。',
+    },
+    webhook: {
+      not_found: '此 Webhook 已不存在。',
+      private_host: '此地址指向内网或保留地址，请使用公网地址。',
+      delivery_not_found: '此投递记录已不存在。',
     },
     csrf: {
       invalid: '安全令牌已失效，请刷新页面后重试。',

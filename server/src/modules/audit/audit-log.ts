@@ -8,7 +8,13 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type AuditRecord = Selectable<AuditLogTable>;
 
 /** Who did it and through which door; `via` lands in the record's details. */
-export type AuditActor = { actorId: string | null; ip?: string | null; via: 'api' | 'cli' | 'setup' | 'schedule' | 'system' };
+export type AuditActor = {
+  actorId: string | null;
+  ip?: string | null;
+  via: 'api' | 'cli' | 'setup' | 'schedule' | 'system';
+  /** The API token the request came with (decision 0049): it lands in the record's details. */
+  tokenId?: string;
+};
 export const systemActor: AuditActor = { actorId: null, via: 'system' };
 
 export type AuditEntry = {
@@ -46,7 +52,7 @@ export function recordAuditBy(executor: Db, actor: AuditActor, entry: Omit<Audit
     ...entry,
     actorId: actor.actorId,
     ip: actor.ip ?? null,
-    details: { ...entry.details, via: actor.via },
+    details: { ...entry.details, via: actor.via, ...(actor.tokenId ? { tokenId: actor.tokenId } : {}) },
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -46,7 +47,10 @@ export async function upsertContact(
       .onConflict((oc) => oc.column('address').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return inserted.id;
+    if (inserted) {
+      await emitWebhookEvent(db, 'contact.created', { contactIds: [inserted.id] });
+      return inserted.id;
+    }
     // Inserted meanwhile by a concurrent transaction (PostgreSQL).
     existing = await find();
     if (!existing) throw new Error(`contact ${contact.address} vanished`);

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 import { companyDomainFor } from './company-domain.js';
 import { countryFromDomain } from './country-from-domain.js';
 import type { Participant } from './participants.js';
@@ -170,6 +171,7 @@ export async function recordParticipantsBatch(
   }
   const newContacts = [...contacts].filter(([, c]) => c.isNew);
   const contactIdRemap = new Map<string, string>();
+  const created: string[] = [];
   for (const chunk of chunksFor(newContacts, 8)) {
     const inserted = new Set(
       (
@@ -192,6 +194,7 @@ export async function recordParticipantsBatch(
           .execute()
       ).map((r) => r.id),
     );
+    created.push(...inserted);
     for (const [address, c] of chunk) {
       if (inserted.has(c.id)) continue;
       // Taken by a concurrent transaction: link to its row and bring it up to date like a stored one.
@@ -205,6 +208,7 @@ export async function recordParticipantsBatch(
     if (c.isNew || !(c.nameChanged || c.lastSeenChanged)) continue;
     await updateContact(db, c.id, c.nameChanged ? c.name : null, c.lastSeenChanged ? c.lastSeenAt : null);
   }
+  if (created.length > 0) await emitWebhookEvent(db, 'contact.created', { contactIds: created });
   const rows = links.map((l) => ({ ...l, contact_id: contactIdRemap.get(l.contact_id) ?? l.contact_id }));
   for (const chunk of chunksFor(rows, 3)) {
     await db

@@ -457,3 +457,18 @@ export async function selectConversationMailboxes(db: Db, conversationIds: strin
   }
   return rows;
 }
+
+/**
+ * The id of the conversation's first stored message (ids are UUIDv7, in insertion order): the
+ * mail that created it, for conversation.created (webhooks) however late its event is handled.
+ */
+export async function firstMessageOf(db: Db, conversationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('conversation_messages')
+    .select('message_id')
+    .where('conversation_id', '=', conversationId)
+    .orderBy('message_id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.message_id;
+}

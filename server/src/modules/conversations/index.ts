@@ -1,6 +1,6 @@
 export { conversationAccess, conversationMailboxIds, messageAccess } from './access.js';
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
-export { refreshConversationLatest } from './conversation-queries.js';
+export { firstMessageOf, refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
 export {
   type BatchItem,

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { conversationAssignee } from '../conversations/index.js';
 import { notify } from '../notifications/index.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 import type { FraudLevel } from './types.js';
 
 /**
@@ -14,6 +15,8 @@ export async function notifyAssigneeOfFlag(
   input: { conversationId: string; messageId: string; level: FraudLevel },
 ): Promise<void> {
   if (input.level === 'none') return;
+  // The same moment is the fraud.flagged webhook (decision 0049), assigned or not.
+  await emitWebhookEvent(trx, 'fraud.flagged', { conversationId: input.conversationId, messageId: input.messageId, level: input.level });
   const conversation = await conversationAssignee(trx, input.conversationId);
   if (!conversation?.assignee_id) return;
   await notify(trx, {

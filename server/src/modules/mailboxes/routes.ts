@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { AuditActor } from '../audit/index.js';
-import { requireAuth, type SecretBox } from '../security/index.js';
+import { apiActorOf, requireAuth, type SecretBox } from '../security/index.js';
 import { connectionErrorMessage } from './connection-errors.js';
 import { testMailboxConnection } from './connection-test.js';
 import { type HostGuard, isRefusedHost } from './host-guard.js';
@@ -32,7 +32,7 @@ import {
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const mailboxFromParams = (request: FastifyRequest) => (request.params as { id?: string }).id;
 const admins = ['super_admin', 'admin'] as const;
-const actorOf = (request: FastifyRequest): AuditActor => ({ actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' });
+const actorOf = (request: FastifyRequest): AuditActor => apiActorOf(request);
 
 export const mailboxRoutes: FastifyPluginAsyncZod<{
   db: Kysely<Database>;

@@ -18,6 +18,7 @@ import {
   resolveAllowedHost,
 } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 import { SEND_JOB, SENT_COPY_JOB, sendJobKey } from './queue-send.js';
 import { loadSignatureSettings } from './settings.js';
 import { type Envelope, SmtpSendError, type SmtpTimeouts, sendRawMail } from './smtp-send.js';
@@ -125,15 +126,24 @@ export async function runSendJob(deps: OutboxWorkerDeps, outboxId: string): Prom
       deps.hosts,
     );
     const sentCopy = await sentCopyDecision(db, mailbox);
+    const sentAt = Date.now();
     await db.transaction().execute(async (trx) => {
       await finish(trx, row.id, 'sending', {
         state: 'sent',
-        sent_at: Date.now(),
+        sent_at: sentAt,
         smtp_response: accepted.response.slice(0, 500),
         rejected: JSON.stringify(accepted.rejected),
         error_code: accepted.rejected.length > 0 ? 'outbox.some_recipients_refused' : null,
         error_detail: accepted.rejected.length > 0 ? accepted.rejected.join(', ') : null,
         sent_copy: sentCopy,
+      });
+      // At the relay's acceptance, not when the mail was queued (issue 19).
+      await emitWebhookEvent(trx, 'message.sent', {
+        outboxId: row.id,
+        messageId: row.message_id,
+        conversationId: row.conversation_id,
+        mailboxId: row.mailbox_id,
+        sentAt,
       });
       if (sentCopy === 'pending') {
         await enqueueJob(trx, { name: SENT_COPY_JOB, payload: { outboxId }, dedupeKey: `${SENT_COPY_JOB}:${outboxId}`, maxAttempts: 6 });

@@ -27,38 +27,52 @@ export const rulesRoutes: FastifyPluginAsyncZod<FactsDeps> = async (app, deps) =
     return { id: auth.user.id, role: auth.user.role, scope: auth.scope, audit: apiActorOf(request) };
   };
 
-  app.get('/api/rules', { config: { access: { roles: editors } }, schema: { response: { 200: RuleListSchema } } }, async (request) => ({
-    items: await listRules(deps.db, editorOf(request)),
-  }));
+  app.get(
+    '/api/rules',
+    { config: { access: { roles: editors, administers: true } }, schema: { response: { 200: RuleListSchema } } },
+    async (request) => ({
+      items: await listRules(deps.db, editorOf(request)),
+    }),
+  );
   app.post(
     '/api/rules',
-    { config: { access: { roles: editors } }, schema: { body: SaveRuleSchema, response: { 201: RuleSchema } } },
+    { config: { access: { roles: editors, administers: true } }, schema: { body: SaveRuleSchema, response: { 201: RuleSchema } } },
     async (request, reply) => reply.code(201).send(await createRule(deps.db, editorOf(request), request.body)),
   );
   app.put(
     '/api/rules/:id',
-    { config: { access: { roles: editors } }, schema: { params: IdParams, body: SaveRuleSchema, response: { 200: RuleSchema } } },
+    {
+      config: { access: { roles: editors, administers: true } },
+      schema: { params: IdParams, body: SaveRuleSchema, response: { 200: RuleSchema } },
+    },
     async (request) => updateRule(deps.db, editorOf(request), request.params.id, request.body),
   );
   app.put(
     '/api/rules/:id/enabled',
-    { config: { access: { roles: editors } }, schema: { params: IdParams, body: RuleEnabledSchema, response: { 200: RuleSchema } } },
+    {
+      config: { access: { roles: editors, administers: true } },
+      schema: { params: IdParams, body: RuleEnabledSchema, response: { 200: RuleSchema } },
+    },
     async (request) => setRuleEnabled(deps.db, editorOf(request), request.params.id, request.body.enabled),
   );
-  app.delete('/api/rules/:id', { config: { access: { roles: editors } }, schema: { params: IdParams } }, async (request, reply) => {
-    await deleteRule(deps.db, editorOf(request), request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/rules/:id',
+    { config: { access: { roles: editors, administers: true } }, schema: { params: IdParams } },
+    async (request, reply) => {
+      await deleteRule(deps.db, editorOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
   app.post(
     '/api/rules/reorder',
-    { config: { access: { roles: editors } }, schema: { body: ReorderRulesSchema, response: { 200: RuleListSchema } } },
+    { config: { access: { roles: editors, administers: true } }, schema: { body: ReorderRulesSchema, response: { 200: RuleListSchema } } },
     async (request) => ({ items: await reorderRules(deps.db, editorOf(request), request.body.ids) }),
   );
   // A preview reads the mailbox's mail: only who manages that mailbox (the guard answers 404 otherwise).
   app.post(
     '/api/rules/preview',
     {
-      config: { access: { roles: editors, mailbox: { level: 'manage', idFrom: mailboxFromBody } } },
+      config: { access: { roles: editors, administers: true, mailbox: { level: 'manage', idFrom: mailboxFromBody } } },
       schema: { body: RulePreviewRequestSchema, response: { 200: RulePreviewSchema } },
     },
     async (request) => previewRule(deps, request.body.mailboxId, request.body.rule),

@@ -2,11 +2,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CSRF_COOKIE, CSRF_HEADER, type MailboxAccess, type Role, SESSION_COOKIE } from '@pier/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { AuditActor } from '../audit/index.js';
 import { accessToMailbox, includesAccess } from './access-policy.js';
+import { checkTokenUse } from './api-token-policy.js';
+import { bearerTokenOf, resolveApiToken } from './api-tokens.js';
 import { invalidateSessionCache } from './session-cache.js';
 import {
   type AuthContext,
@@ -42,6 +44,12 @@ export type RouteAccess =
        * decides per request (e.g. only when a mailbox password is being changed).
        */
       stepUp?: boolean | ((request: FastifyRequest) => boolean);
+      /**
+       * The route administers Pier though not only admins may use it (agents who manage a mailbox
+       * edit its rules): an API token needs the admin scope to change anything here (decision 0049).
+       * Routes limited to admin roles, or to manage access to a mailbox, count as administering anyway.
+       */
+      administers?: boolean;
     };
 
 declare module 'fastify' {
@@ -53,7 +61,8 @@ declare module 'fastify' {
   }
 }
 
-export type ApiRouteRecord = { method: string; url: string; access: RouteAccess };
+/** `schema` is the route's zod schemas as declared (params, querystring, body, response): the OpenAPI document reads them. */
+export type ApiRouteRecord = { method: string; url: string; access: RouteAccess; schema?: Record<string, unknown> };
 const registeredRoutes = new WeakMap<FastifyInstance, ApiRouteRecord[]>();
 
 /** Every /api route registered on an app with its access rule (the authorisation matrix test walks them all). */
@@ -70,7 +79,8 @@ export function requireAuth(request: FastifyRequest): AuthContext {
 
 /** The signed-in user acting through the API, for audit records. */
 export function apiActorOf(request: FastifyRequest): AuditActor {
-  return { actorId: requireAuth(request).user.id, ip: request.ip, via: 'api' };
+  const auth = requireAuth(request);
+  return { actorId: auth.user.id, ip: request.ip, via: 'api', ...(auth.token ? { tokenId: auth.token.id } : {}) };
 }
 
 export function registerGuard(
@@ -88,7 +98,14 @@ export function registerGuard(
       throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access)`);
     }
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
+      if (method !== 'HEAD') {
+        apiRoutes.push({
+          method,
+          url: route.url,
+          access: route.config.access,
+          schema: route.schema as Record<string, unknown> | undefined,
+        });
+      }
     }
   });
 
@@ -103,6 +120,9 @@ export function registerGuard(
       request.cookies[CSRF_COOKIE] = csrfCookie;
     }
     if (!UNSAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+    // A token request carries its credential in a header that a cross-site page cannot set, and
+    // such a request is authenticated by that header alone (the cookie is ignored): no CSRF check.
+    if (bearerTokenOf(request.headers.authorization) !== undefined) return;
     const origin = request.headers.origin;
     if (origin && origin !== 'null' && safeHost(origin) !== request.headers.host) {
       throw new AppError('csrf.invalid', 403, 'cross-origin request refused');
@@ -126,14 +146,29 @@ export function registerGuard(
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // non-API routes (static files)
+    const bearer = bearerTokenOf(request.headers.authorization);
     const token = request.cookies[SESSION_COOKIE];
-    request.auth = token ? ((await resolveSessionCached(options.db, token, timeouts, options.clock)) ?? null) : null;
+    if (bearer !== undefined) {
+      request.auth = (await resolveApiToken(options.db, bearer, (options.clock ?? systemClock).now())) ?? null;
+      if (!request.auth && access !== 'public') throw new AppError('auth.required', 401, 'unknown, revoked or expired API token');
+    } else {
+      request.auth = token ? ((await resolveSessionCached(options.db, token, timeouts, options.clock)) ?? null) : null;
+    }
     if (access === 'public') return;
     const auth = requireAuth(request);
     if (auth.secondFactor !== 'done' && !access.duringSignIn?.includes(auth.secondFactor)) {
       throw auth.secondFactor === 'enrol'
         ? new AppError('auth.enrolment_required', 403, 'set up two-factor sign-in first (required by the workspace policy)')
         : new AppError('auth.second_factor_required', 403, 'enter the code from your authenticator app first');
+    }
+    // A token's limits first: "tokens may not do this" is the answer whatever the user's role.
+    if (auth.token) {
+      checkTokenUse(auth.token.scope, {
+        method: request.method,
+        url: request.routeOptions.url ?? '',
+        administers: administers(access),
+        stepUp: typeof access.stepUp === 'function' ? access.stepUp(request) : access.stepUp === true,
+      });
     }
     if (access.roles && !access.roles.includes(auth.user.role)) {
       throw new AppError('auth.forbidden', 403, 'your role may not do this');
@@ -153,6 +188,13 @@ export function registerGuard(
       throw new AppError('auth.step_up_required', 403, 'confirm your password and second factor again to do this');
     }
   });
+}
+
+/** Whether a route administers Pier (a token needs the admin scope to change anything there). */
+export function administers(access: Exclude<RouteAccess, 'public'>): boolean {
+  return (
+    access.administers === true || (access.roles !== undefined && !access.roles.includes('agent')) || access.mailbox?.level === 'manage'
+  );
 }
 
 export function clearSessionCookie(reply: FastifyReply) {

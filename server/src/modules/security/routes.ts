@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { apiTokenRoutes } from './api-token-routes.js';
 import { factorRoutes } from './factor-routes.js';
 import { type SecurityRoutesOptions, securityRouteKit } from './route-support.js';
 import { sessionRoutes } from './session-routes.js';
@@ -18,4 +19,5 @@ export const securityRoutes: FastifyPluginAsyncZod<SecurityRoutesOptions> = asyn
   await app.register(factorRoutes, kit);
   await app.register(sessionRoutes, kit);
   await app.register(userRoutes, kit);
+  await app.register(apiTokenRoutes, kit);
 };

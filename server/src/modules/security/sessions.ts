@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ApiTokenScope } from '@pier/contracts';
 import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database, UserRow } from '../../db/schema.js';
@@ -32,6 +33,8 @@ export type AuthContext = {
   secondFactor: SecondFactorState;
   /** Last time password (+ second factor, where the user has one) was checked in this session. */
   reauthAt: number | null;
+  /** Set when the request came with an API token instead of a session (decision 0049). */
+  token?: { id: string; scope: ApiTokenScope };
 };
 
 /** Creates a session and returns the cookie token; only its SHA-256 is stored. */

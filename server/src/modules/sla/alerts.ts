@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { notify } from '../notifications/index.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 
 /** Who leads a team (the teams module's answer); passed in by compose so the arrow never turns round. */
 export type TeamLeadsOf = (teamId: string) => Promise<string[]>;
@@ -66,6 +67,13 @@ export async function sendDueSlaAlerts(
         .where(breach ? 'breached_at' : 'warned_at', 'is', null)
         .executeTakeFirst();
       if (Number(marked.numUpdatedRows) === 0) return false;
+      if (breach) {
+        await emitWebhookEvent(trx, 'sla.breached', {
+          conversationId: r.conversation_id,
+          phase: r.phase,
+          dueAt: r.due_at === null ? null : Number(r.due_at),
+        });
+      }
       if (now - instant > STALE_MS) return true;
       for (const userId of recipients) {
         await notify(trx, {

@@ -8,6 +8,7 @@ import { conversationAccess, conversationMailboxIds, mergeConversationRows, upda
 import { assertMayClose } from '../fraud/index.js';
 import { notify } from '../notifications/index.js';
 import { bestAccess, includesAccess, type MailboxScope } from '../security/index.js';
+import { emitWebhookEvent } from '../webhooks/index.js';
 import { scopeOfUser } from './access.js';
 import { recordEvent } from './events.js';
 
@@ -98,6 +99,16 @@ export async function applyAssignment(
     }
     await updateWorkState(trx, conversationId, { team_id: change.teamId }, { at: now });
     await recordEvent(trx, { conversationId, actorId: by.id, type: 'team', data: { team, ...via } });
+  }
+  const assigneeChanged = change.assigneeId !== undefined && change.assigneeId !== conversation.assignee_id;
+  const teamChanged = change.teamId !== undefined && change.teamId !== conversation.team_id;
+  if (assigneeChanged || teamChanged) {
+    await emitWebhookEvent(trx, 'conversation.assigned', {
+      conversationId,
+      assigneeId: assigneeChanged ? (change.assigneeId ?? null) : conversation.assignee_id,
+      teamId: teamChanged ? (change.teamId ?? null) : conversation.team_id,
+      byUserId: by.id,
+    });
   }
 }
 

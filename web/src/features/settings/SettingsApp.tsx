@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import i18next from '../../i18n';
+import { apiEn } from '../../i18n/api.en';
+import { apiZhCN } from '../../i18n/api.zh-CN';
 import { auditEn } from '../../i18n/audit.en';
 import { auditZhCN } from '../../i18n/audit.zh-CN';
 import { rulesEn } from '../../i18n/rules.en';
@@ -24,6 +26,7 @@ import { BusinessHoursPage } from '../operations/BusinessHoursPage';
 import { OperationsNavItems } from '../operations/OperationsNav';
 import { ReportsPage } from '../operations/ReportsPage';
 import { useLogout } from '../session/queries';
+import { ApiPage } from './api/ApiPage';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { AuditNavItems } from './audit/AuditNav';
 import { ForwardingPage } from './audit/ForwardingPage';
@@ -55,6 +58,8 @@ i18next.addResourceBundle('en', 'rules', rulesEn, true, true);
 i18next.addResourceBundle('zh-CN', 'rules', rulesZhCN, true, true);
 i18next.addResourceBundle('en', 'teams', teamsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'teams', teamsZhCN, true, true);
+i18next.addResourceBundle('en', 'api', apiEn, true, true);
+i18next.addResourceBundle('zh-CN', 'api', apiZhCN, true, true);
 
 /**
  * /settings/*: the admin area (admins and super admins; App.tsx checks the role). Auditors
@@ -70,6 +75,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: to } = useTranslation('operations');
   const { t: tr } = useTranslation('rules');
   const { t: tf } = useTranslation('trust');
+  const { t: tapi } = useTranslation('api');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname, key: locationKey } = useLocation();
@@ -89,6 +95,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
     ['/settings/rules', () => tr('nav')],
     ['/settings/trusted-parties', () => tf('nav')],
     ['/settings/teams', () => tt('nav')],
+    ['/settings/api', () => tapi('nav')],
     ['/settings/signatures', () => tc('settings.navSignatures')],
     ['/settings/saved-replies', () => tc('settings.navSavedReplies')],
   ];
@@ -189,6 +196,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                 </Link>
               </li>
               <TrustNavItem pathname={pathname} />
+              {auditor ? null : (
+                <li>
+                  <Link
+                    to="/settings/api"
+                    className="nav-item"
+                    aria-current={pathname.startsWith('/settings/api') ? 'page' : undefined}
+                    data-testid="settings-nav-api"
+                  >
+                    <MailboxIcon />
+                    <span className="nav-label">{tapi('nav')}</span>
+                  </Link>
+                </li>
+              )}
               <OperationsNavItems pathname={pathname} canEdit={!auditor} />
               <AuditNavItems pathname={pathname} />
             </ul>
@@ -227,6 +247,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="rules" element={<RulesPage session={session} />} />
             <Route path="mailboxes/:id/access" element={<AccessPage />} />
             <Route path="teams" element={<TeamsPage />} />
+            <Route path="api" element={<ApiPage />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
             <Route path="users" element={<UsersPage session={session} />} />

@@ -1,0 +1,2 @@
+export { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+export { apiDocsRoutes } from './routes.js';
