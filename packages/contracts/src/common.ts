@@ -108,6 +108,13 @@ export const errorCodes = [
   'rule.reorder_invalid',
   'push.endpoint_refused',
   'push.subscription_not_found',
+  'knowledge.not_found',
+  'knowledge.folder_not_found',
+  'knowledge.duplicate_language',
+  'knowledge.upload_not_found',
+  'knowledge.no_version',
+  'knowledge.mailbox_required',
+  'knowledge.not_sent',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
