@@ -148,6 +148,8 @@ const expectations: Record<string, 'public' | string> = {
   'PUT /api/faq/answers/:id': 'SAGO',
   'DELETE /api/faq/answers/:id': 'SA',
   'POST /api/faq/answers/:id/render': 'SAG',
+  // A POST: the guard keeps auditors read-only (they do not write answers either).
+  'POST /api/faq/preview': 'SAGO',
   'GET /api/conversations/:id/faq-suggestions': 'SAGU',
   'GET /api/messages/:id/faq-draft': 'SAG',
   'GET /api/faq/unanswered-questions': everyone,

@@ -7,6 +7,7 @@ import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
+import type { FaqCatalogue } from './faq.en';
 import type { FraudCatalogue } from './fraud.en';
 import type { FraudMarkerCatalogue } from './fraud-marker.en';
 import type { LiveCatalogue } from './live.en';
@@ -44,6 +45,7 @@ declare module 'i18next' {
       rules: RulesCatalogue;
       push: PushCatalogue;
       teams: TeamsCatalogue;
+      faq: FaqCatalogue;
     };
   }
 }

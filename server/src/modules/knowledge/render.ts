@@ -41,7 +41,34 @@ export async function renderAnswer(db: Kysely<Database>, actor: Actor, answerId:
   const answer = await findAnswer(db, answerId);
   const version = chooseVersion(answer, input.language);
   if (input.insert && !input.mailboxId) throw new AppError('knowledge.mailbox_required', 400, 'inserting needs the mailbox of the reply');
+  const html = await fillVariables(db, actor, version.bodyHtml, input);
 
+  const uploads: Upload[] = [];
+  if (input.insert) {
+    const now = Date.now();
+    await db.transaction().execute(async (trx) => {
+      await countUse(trx, answer.id, now);
+      for (const file of await attachmentBlobsOf(trx, answer.id)) {
+        uploads.push(
+          await uploadFromBlob(trx, actor.user.id, {
+            sha256: file.sha256,
+            filename: file.filename,
+            mime: file.mime,
+            size: Number(file.size),
+          }),
+        );
+      }
+    });
+  }
+  return { language: version.language, html, uploads };
+}
+
+/** An editor's unsaved text with the sample customer and this agent: the preview while writing. */
+export async function previewText(db: Kysely<Database>, actor: Actor, bodyHtml: string): Promise<string> {
+  return fillVariables(db, actor, bodyHtml, { insert: false });
+}
+
+async function fillVariables(db: Kysely<Database>, actor: Actor, bodyHtml: string, input: RenderInput): Promise<string> {
   let mailbox: { id: string; display_name: string; address: string } = { id: '', display_name: '', address: '' };
   if (input.mailboxId) {
     // The reply's mailbox: the agent must be able to reply from it (its name and signature data fill variables).
@@ -68,7 +95,7 @@ export async function renderAnswer(db: Kysely<Database>, actor: Actor, answerId:
   }
 
   const values = await templateValues(db, { user: actor.user, mailbox, customer });
-  const html = renderTemplate(version.bodyHtml, {
+  const html = renderTemplate(bodyHtml, {
     ...values,
     'contact.name': values['customer.name'],
     'contact.first_name': values['customer.first_name'],
@@ -77,22 +104,5 @@ export async function renderAnswer(db: Kysely<Database>, actor: Actor, answerId:
     'contact.company': company ?? '',
   });
 
-  const uploads: Upload[] = [];
-  if (input.insert) {
-    const now = Date.now();
-    await db.transaction().execute(async (trx) => {
-      await countUse(trx, answer.id, now);
-      for (const file of await attachmentBlobsOf(trx, answer.id)) {
-        uploads.push(
-          await uploadFromBlob(trx, actor.user.id, {
-            sha256: file.sha256,
-            filename: file.filename,
-            mime: file.mime,
-            size: Number(file.size),
-          }),
-        );
-      }
-    });
-  }
-  return { language: version.language, html, uploads };
+  return html;
 }

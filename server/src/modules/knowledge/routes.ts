@@ -31,7 +31,7 @@ import {
   renameFolder,
   updateAnswer,
 } from './library.js';
-import { renderAnswer } from './render.js';
+import { previewText, renderAnswer } from './render.js';
 import { suggestAnswers } from './suggest.js';
 
 const Id = z.string().min(1).max(64);
@@ -102,6 +102,14 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; cloc
     async (request) => renderAnswer(db, actorOf(request), request.params.id, request.body),
   );
 
+  app.post(
+    '/api/faq/preview',
+    {
+      config: { access: { roles: writers } },
+      schema: { body: z.object({ bodyHtml: z.string().max(100_000) }), response: { 200: z.object({ html: z.string() }) } },
+    },
+    async (request) => ({ html: await previewText(db, actorOf(request), request.body.bodyHtml) }),
+  );
   app.get(
     '/api/conversations/:id/faq-suggestions',
     { config: { access: {} }, schema: { params: IdParams, response: { 200: FaqSuggestionsSchema } } },
