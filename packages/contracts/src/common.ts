@@ -115,6 +115,7 @@ export const errorCodes = [
   'knowledge.no_version',
   'knowledge.mailbox_required',
   'knowledge.not_sent',
+  'knowledge.unknown_variable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

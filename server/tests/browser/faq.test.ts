@@ -95,7 +95,7 @@ describe('the FAQ library in the browser', () => {
     await shot('faq-02-page-en-1440');
     await look('zh-CN', 1440);
     await page.getByTestId('faq-answer').first().waitFor();
-    expect(await page.getByTestId('faq-answer-text').first().textContent()).toContain('您好，可以寄样品');
+    expect(await page.getByTestId('faq-answer-text').first().textContent()).toContain('‹客户姓名›您好，可以寄样品');
     await shot('faq-03-page-zh-1440');
     await look('zh-CN', 390);
     await page.getByTestId('faq-answer').first().waitFor();
@@ -134,6 +134,12 @@ describe('the FAQ library in the browser', () => {
       .toMatchObject({ answers: [{ useCount: 1 }] });
     await look('zh-CN', 390);
     await page.getByTestId('faq-suggestions').waitFor({ timeout: 20_000 });
-    await shot('faq-07-composer-zh-390');
+    // The inbox scrolls inside its panes: bring the suggestions into the picture.
+    await page.getByTestId('faq-suggestions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshots, 'faq-07-composer-zh-390.png') });
+    await look('zh-CN', 1440);
+    await page.getByTestId('faq-suggestions').waitFor({ timeout: 20_000 });
+    await page.getByTestId('faq-suggestions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshots, 'faq-08-composer-zh-1440.png') });
   });
 });

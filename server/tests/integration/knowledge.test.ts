@@ -199,6 +199,15 @@ describe.each(engines)('FAQ library on %s', (engine) => {
       ],
     });
     expect(duplicate).toMatchObject({ status: 400, body: { error: { code: 'knowledge.duplicate_language' } } });
+    const unknown = await agent.post('/api/faq/answers', {
+      folderId: null,
+      title: 'Typo',
+      versions: [{ language: 'en', bodyHtml: '<p>Dear {{contact.nmae}}</p>' }],
+    });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { error: { code: 'knowledge.unknown_variable', details: { unknown: '{{contact.nmae}}' } } },
+    });
     // Someone else's upload id attaches nothing.
     const foreign = await admin.put(`/api/faq/answers/${moq.id}`, {
       folderId: folder.body.id,

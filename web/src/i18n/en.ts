@@ -266,6 +266,7 @@ export const en = {
       no_version: 'This answer has no text yet.',
       mailbox_required: 'Choose the mailbox you reply from first.',
       not_sent: 'Only a sent reply can become an FAQ answer.',
+      unknown_variable: 'This answer uses a variable Pier does not know. Use the variable buttons below the text.',
     },
     team: {
       not_found: 'That team no longer exists.',

@@ -261,6 +261,7 @@ export const zhCN: Catalogue = {
       no_version: '此答案还没有内容。',
       mailbox_required: '请先选择回复所用的邮箱。',
       not_sent: '只有已发送的回复才能转为 FAQ 答案。',
+      unknown_variable: '答案中有 Pier 不认识的变量。请使用文本下方的变量按钮。',
     },
     team: {
       not_found: '该团队已不存在。',

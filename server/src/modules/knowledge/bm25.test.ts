@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from './bm25.js';
-import { ownWords, tokensOf } from './text.js';
+import { ownWords, tokensOf, withoutVariables } from './text.js';
 
 describe('BM25 over FAQ texts', () => {
   const docs = [
@@ -42,5 +42,11 @@ describe('tokensOf', () => {
   it('keeps subject and body apart and drops stop words and lone CJK characters', () => {
     expect(tokensOf('样品', '您好，请问')).toEqual(['样品']);
     expect(tokensOf('Dear team, the price')).toEqual(['team', 'price']);
+  });
+});
+
+describe('withoutVariables', () => {
+  it('leaves the words of an answer, not its variables', () => {
+    expect(tokensOf(withoutVariables('Dear {{contact.name}}, samples are free. {{ agent.name }}'))).toEqual(['samples', 'free']);
   });
 });

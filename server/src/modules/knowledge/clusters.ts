@@ -12,7 +12,7 @@ import { incomingQuestionTexts, subjectKey } from '../conversations/index.js';
 import { listSessionMailboxes } from '../mailboxes/index.js';
 import type { Actor } from '../outbox/index.js';
 import { libraryTexts } from './library.js';
-import { ownWords, primaryLanguage, snippetOf, tokensOf } from './text.js';
+import { ownWords, primaryLanguage, snippetOf, tokensOf, withoutVariables } from './text.js';
 
 const DAY = 86_400_000;
 const questionPurposes = new Set(['inquiry', 'service']);
@@ -95,7 +95,7 @@ export async function unansweredQuestions(
 
   const vectors = tfidfVectors([
     ...questions.map((q) => tokensOf(subjectKey(q.subject), subjectKey(q.subject), q.own.slice(0, 1_500))),
-    ...library.map((l) => tokensOf(l.title, l.body_text)),
+    ...library.map((l) => tokensOf(l.title, withoutVariables(l.body_text))),
   ]);
   const questionVectors = vectors.slice(0, questions.length);
   const libraryVectors = vectors.slice(questions.length);

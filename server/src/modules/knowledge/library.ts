@@ -3,7 +3,7 @@
  * Everyone signed in reads it (the FAQ page is how a new colleague learns the standard answers);
  * agents and admins write it (routes.ts), and every write records who last edited and when.
  */
-import type { FaqAnswer, FaqFolder, FaqLibrary, SaveFaqAnswer } from '@pier/contracts';
+import { type FaqAnswer, type FaqFolder, type FaqLibrary, faqVariables, type SaveFaqAnswer } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -153,6 +153,18 @@ export async function deleteAnswer(db: Kysely<Database>, id: string): Promise<vo
   });
 }
 
+/** Variables an answer may use: the editor's list, and the saved replies' older names (customer.*). */
+const knownVariables = new Set<string>([...faqVariables, 'contact.company', 'customer.name', 'customer.first_name', 'customer.email']);
+
+/** An unknown {{variable}} would go out empty: refused on save, named in the message. */
+function checkVariables(html: string): void {
+  for (const [, name] of html.matchAll(/\{\{\s*([a-z_.]+)\s*\}\}/gi)) {
+    if (name && !knownVariables.has(name.toLowerCase())) {
+      throw new AppError('knowledge.unknown_variable', 400, `unknown variable {{${name}}}`, { unknown: `{{${name}}}` });
+    }
+  }
+}
+
 async function checkFolder(db: Db, folderId: string | null): Promise<void> {
   if (folderId === null) return;
   const folder = await db.selectFrom('knowledge_folders').select('id').where('id', '=', folderId).executeTakeFirst();
@@ -161,6 +173,7 @@ async function checkFolder(db: Db, folderId: string | null): Promise<void> {
 
 /** The versions as given replace the stored ones; one per language. */
 async function writeVersions(db: Db, answerId: string, userId: string, versions: SaveInput['versions'], now: number): Promise<void> {
+  for (const v of versions) checkVariables(v.bodyHtml);
   const byLanguage = new Map(versions.map((v) => [v.language, v.bodyHtml]));
   if (byLanguage.size !== versions.length) throw new AppError('knowledge.duplicate_language', 400, 'one version per language');
   const current = await db.selectFrom('knowledge_versions').selectAll().where('answer_id', '=', answerId).execute();

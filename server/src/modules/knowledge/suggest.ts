@@ -14,7 +14,7 @@ import { type Actor, automaticMessageIdsAmong } from '../outbox/index.js';
 import { detectLanguage } from '../sender-origin/index.js';
 import { Bm25Index } from './bm25.js';
 import { libraryTexts } from './library.js';
-import { ownWords, primaryLanguage, snippetOf, tokensOf } from './text.js';
+import { ownWords, primaryLanguage, snippetOf, tokensOf, withoutVariables } from './text.js';
 
 const DAY = 86_400_000;
 /** How far back, and how many, past sent answers are read per suggestion. */
@@ -67,7 +67,7 @@ export async function suggestAnswers(
   const docs: { tokens: string[]; item: Doc }[] = [];
   for (const v of library) {
     docs.push({
-      tokens: tokensOf(v.title, v.title, v.body_text),
+      tokens: tokensOf(v.title, v.title, withoutVariables(v.body_text)),
       item: { kind: 'library', id: v.id, title: v.title, language: v.language, text: v.body_text, useCount: Number(v.use_count) },
     });
   }
@@ -103,7 +103,7 @@ export async function suggestAnswers(
       id: doc.id,
       title: doc.title,
       language: doc.language,
-      snippet: snippetOf(doc.text),
+      snippet: snippetOf(withoutVariables(doc.text, '…')),
       score,
       hasMailLanguage,
     });

@@ -66,3 +66,8 @@ export function snippetOf(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** An answer's {{variables}} are not its words: "contact" and "name" would match any mail that says name. */
+export function withoutVariables(text: string, replacement = ' '): string {
+  return text.replace(/\{\{\s*[a-z_.]+\s*\}\}/gi, replacement);
+}

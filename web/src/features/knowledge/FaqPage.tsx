@@ -1,4 +1,4 @@
-import type { FaqAnswer, SessionInfo } from '@pier/contracts';
+import { type FaqAnswer, faqVariables, type SessionInfo } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -251,7 +251,7 @@ function AnswerCard({
         ))}
       </div>
       <div className="faq-text" data-testid="faq-answer-text">
-        {version ? htmlToText(version.bodyHtml) : ''}
+        {version ? withVariableNames(htmlToText(version.bodyHtml), (name) => t(`editor.variable.${name}`)) : ''}
       </div>
       {answer.attachments.length > 0 ? (
         <p className="muted">
@@ -264,5 +264,14 @@ function AnswerCard({
         <span>{t('edited', { name: answer.updatedBy.name, when: formatDate(answer.updatedAt) })}</span>
       </p>
     </li>
+  );
+}
+
+type Variable = (typeof faqVariables)[number];
+
+/** `{{contact.name}}` reads as ‹Customer’s name› on the page: a colleague learning the answer sees what goes there. */
+function withVariableNames(text: string, label: (name: Variable) => string): string {
+  return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/gi, (match, name: string) =>
+    (faqVariables as readonly string[]).includes(name) ? `‹${label(name as Variable)}›` : match,
   );
 }
