@@ -1,5 +1,6 @@
 import type { FaqAnswer, FaqQuestionCluster, FaqSuggestion } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as knowledgeMigration from '../../src/db/migrations/0055_knowledge.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { classifyStoredMessage } from '../../src/modules/mail-facts/index.js';
 import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
@@ -350,4 +351,51 @@ describe.each(engines)('FAQ library on %s', (engine) => {
     expect((await admin.request('DELETE', `/api/faq/answers/${moq.id}`)).status).toBe(204);
     expect((await agent.get(`/api/faq/answers/${moq.id}`)).status).toBe(404);
   });
+
+  it('migration 0055 copies the saved replies into the library (run again over saved replies that exist)', async () => {
+    const { db } = pier.workspace;
+    const lina = await db.selectFrom('users').select('id').where('email', '=', 'lina@acme.test').executeTakeFirstOrThrow();
+    const at = Date.UTC(2026, 0, 5);
+    await db
+      .insertInto('outbox_saved_replies')
+      .values([
+        {
+          id: 'saved-zh',
+          name: '报价',
+          body_html: '<p>{{customer.name}}您好，报价单见附件。</p>',
+          created_by: lina.id,
+          created_at: at,
+          updated_at: at,
+        },
+        {
+          id: 'saved-en',
+          name: 'Quote',
+          body_html: '<p>Dear {{customer.name}}, our quote follows.</p>',
+          created_by: lina.id,
+          created_at: at,
+          updated_at: at,
+        },
+      ])
+      .execute();
+    const raw = db as unknown as Parameters<typeof knowledgeMigration.up>[0];
+    await knowledgeMigration.down(raw);
+    await knowledgeMigration.up(raw);
+    const library = await libraryAnswers();
+    expect(library.map((a) => [a.title, a.versions.map((v) => v.language)])).toEqual([
+      ['Quote', ['en']],
+      ['报价', ['zh-CN']],
+    ]);
+    expect(library[1]?.updatedBy.name).toBe('李娜 Li Na');
+    // Still insertable with the saved reply's variable name.
+    const rendered = await agent.post<{ html: string }>('/api/faq/answers/saved-zh/render', {
+      mailboxId: box.info,
+      conversationId: conv.moqZh,
+      insert: true,
+    });
+    expect(rendered.body.html).toContain('王先生您好，报价单见附件');
+  });
+
+  async function libraryAnswers() {
+    return (await agent.get<{ answers: FaqAnswer[] }>('/api/faq')).body.answers;
+  }
 });
