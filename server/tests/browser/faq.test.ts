@@ -12,7 +12,7 @@ import { chromiumArgs } from '../support/chromium.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
-import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
+import { appendMessages, deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
 
@@ -20,6 +20,7 @@ const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'sc
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD, name: 'Li Wei' };
 const sales = 'sales@acme.test';
 const subject = `样品 ${Date.now().toString(36)}`;
+const firstId = `<faq-first.${Date.now().toString(36)}@customer.test>`;
 
 describe('the FAQ library in the browser', () => {
   let database: TestDatabase;
@@ -40,9 +41,33 @@ describe('the FAQ library in the browser', () => {
       from: '王丽 <wangli@customer.test>',
       to: sales,
       subject,
+      messageId: firstId,
       text: '您好，请问可以寄样品吗？样品费多少？运费谁付？我们想先测试两个样品。',
     });
     await waitForCount(sales, 'INBOX', 1);
+    // An earlier answer of the team, in sales@'s Sent folder: "turn into FAQ answer".
+    await appendMessages(sales, 'Sent', [
+      [
+        `Message-ID: <faq-answer.${Date.now().toString(36)}@acme.test>`,
+        `Date: ${new Date().toUTCString()}`,
+        'From: ACME Sales <sales@acme.test>',
+        'To: wangli@customer.test',
+        `Subject: =?UTF-8?B?${Buffer.from(`Re: ${subject}`).toString('base64')}?=`,
+        `In-Reply-To: ${firstId}`,
+        `References: ${firstId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        '王丽您好，',
+        '',
+        '交货期是收到定金后15天，大货可以走海运。',
+        '',
+        '在 2026年12月7日 王丽 写道：',
+        '> 您好，请问可以寄样品吗？',
+        '',
+      ].join('\r\n'),
+    ]);
     database = await createTestDatabase('sqlite');
     await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', admin.name]);
     await addMailboxWithCli(database, { address: sales, name: 'ACME Sales', testBench: { folders: 'inbox,sent' } });
@@ -141,5 +166,22 @@ describe('the FAQ library in the browser', () => {
     await page.getByTestId('faq-suggestions').waitFor({ timeout: 20_000 });
     await page.getByTestId('faq-suggestions').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(screenshots, 'faq-08-composer-zh-1440.png') });
+  });
+
+  it('turns a sent reply into an answer from the conversation, without the quoted mail', async () => {
+    await look('zh-CN', 1440);
+    await page.goto(pier.url);
+    await page.getByTestId('conversation-item').filter({ hasText: subject }).first().click();
+    const link = page.getByTestId('turn-into-faq');
+    await link.first().waitFor({ timeout: 30_000 });
+    await link.first().click();
+    await page.getByTestId('faq-editor').waitFor();
+    await expect.poll(() => page.getByTestId('faq-body').inputValue()).toContain('交货期是收到定金后15天');
+    expect(await page.getByTestId('faq-body').inputValue()).not.toContain('请问可以寄样品吗');
+    expect(await page.getByTestId('faq-title').inputValue()).toBe(subject);
+    await page.getByTestId('faq-title').fill('交货期 Lead time');
+    await page.screenshot({ path: path.join(screenshots, 'faq-09-from-sent-zh-1440.png'), fullPage: true });
+    await page.getByTestId('faq-save').click();
+    await expect.poll(() => page.getByTestId('faq-answer').count()).toBe(2);
   });
 });

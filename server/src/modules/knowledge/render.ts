@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { companyNameOfAddress } from '../contacts/index.js';
-import { conversationAccess } from '../conversations/index.js';
+import { conversationAccess, latestIncomingTextOf } from '../conversations/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { type Actor, findParentMessage, renderTemplate, templateValues, uploadFromBlob } from '../outbox/index.js';
 import { accessToMailbox, includesAccess } from '../security/index.js';
@@ -84,7 +84,9 @@ async function fillVariables(db: Kysely<Database>, actor: Actor, bodyHtml: strin
   let company: string | null = null;
   if (input.conversationId) {
     await conversationAccess(db, actor.scope, input.conversationId, 'read');
-    const parent = await findParentMessage(db, input.conversationId, null);
+    // The customer is the sender of the newest incoming mail, even when the team answered since.
+    const incoming = await latestIncomingTextOf(db, input.conversationId);
+    const parent = incoming ? await findParentMessage(db, input.conversationId, incoming.messageId) : null;
     if (parent?.direction === 'in' && parent.from) {
       customer = parent.from;
       company = await companyNameOfAddress(db, parent.from.address);
