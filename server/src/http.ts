@@ -33,6 +33,7 @@ import {
 } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
 import { fraudRoutes } from './modules/fraud/index.js';
+import { knowledgeRoutes } from './modules/knowledge/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
 import { type HostGuard, listSessionMailboxes, mailboxAccessRoutes, mailboxCredentials, mailboxRoutes } from './modules/mailboxes/index.js';
@@ -227,6 +228,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
+  await app.register(knowledgeRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

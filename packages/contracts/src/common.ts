@@ -118,6 +118,14 @@ export const errorCodes = [
   /** A webhook URL resolves to a private or reserved address (decision 0029). */
   'webhook.private_host',
   'webhook.delivery_not_found',
+  'knowledge.not_found',
+  'knowledge.folder_not_found',
+  'knowledge.duplicate_language',
+  'knowledge.upload_not_found',
+  'knowledge.no_version',
+  'knowledge.mailbox_required',
+  'knowledge.not_sent',
+  'knowledge.unknown_variable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

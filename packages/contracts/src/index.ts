@@ -8,6 +8,7 @@ export * from './conversation-detail.js';
 export * from './conversations.js';
 export * from './fraud.js';
 export * from './health.js';
+export * from './knowledge.js';
 export * from './live.js';
 export * from './mail-category.js';
 export * from './mailbox-access.js';

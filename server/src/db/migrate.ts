@@ -27,6 +27,7 @@ import * as m0047 from './migrations/0047_fraud_trust_marks.js';
 import * as m0048 from './migrations/0048_signature_logos.js';
 import * as m0053 from './migrations/0053_api_tokens.js';
 import * as m0054 from './migrations/0054_webhooks.js';
+import * as m0055 from './migrations/0055_knowledge.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0048_signature_logos': m0048,
   '0053_api_tokens': m0053,
   '0054_webhooks': m0054,
+  '0055_knowledge': m0055,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

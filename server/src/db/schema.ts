@@ -7,6 +7,7 @@ import type { AutoReplyTables } from './tables/auto-reply.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
+import type { KnowledgeTables } from './tables/knowledge.js';
 import type { LoopGuardTables } from './tables/loop-guard.js';
 import type { MailboxSettingsTables } from './tables/mailbox-settings.js';
 import type { OutboxTables } from './tables/outbox.js';
@@ -27,6 +28,7 @@ export interface Database
     ForwardingTables,
     FraudTables,
     InboxTables,
+    KnowledgeTables,
     LoopGuardTables,
     MailboxSettingsTables,
     OutboxTables,

@@ -34,7 +34,8 @@ type Owner =
   | 'sla'
   | 'auto-reply'
   | 'push'
-  | 'webhooks';
+  | 'webhooks'
+  | 'knowledge';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -114,6 +115,10 @@ const owners: Record<Table, Owner> = {
   auto_reply_sends: 'auto-reply',
   push_subscriptions: 'push',
   push_preferences: 'push',
+  knowledge_folders: 'knowledge',
+  knowledge_answers: 'knowledge',
+  knowledge_versions: 'knowledge',
+  knowledge_attachments: 'knowledge',
 };
 
 type Use = 'read' | 'write';

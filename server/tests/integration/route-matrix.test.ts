@@ -136,6 +136,23 @@ const expectations: Record<string, 'public' | string> = {
   'PUT /api/saved-replies/:id': 'SA',
   'DELETE /api/saved-replies/:id': 'SA',
   'POST /api/saved-replies/:id/render': 'SAG',
+  // FAQ library (decision 0050): everyone reads it; people who write mail keep it; admins delete.
+  // Suggestions, the faq-draft and inserting check mailbox access in the use case.
+  'GET /api/faq': everyone,
+  'GET /api/faq/folders': everyone,
+  'POST /api/faq/folders': 'SAGO',
+  'PUT /api/faq/folders/:id': 'SAGO',
+  'DELETE /api/faq/folders/:id': 'SA',
+  'GET /api/faq/answers/:id': everyone,
+  'POST /api/faq/answers': 'SAGO',
+  'PUT /api/faq/answers/:id': 'SAGO',
+  'DELETE /api/faq/answers/:id': 'SA',
+  'POST /api/faq/answers/:id/render': 'SAG',
+  // A POST: the guard keeps auditors read-only (they do not write answers either).
+  'POST /api/faq/preview': 'SAGO',
+  'GET /api/conversations/:id/faq-suggestions': 'SAGU',
+  'GET /api/messages/:id/faq-draft': 'SAG',
+  'GET /api/faq/unanswered-questions': everyone,
   // Triage (decision 0011): reading needs read access, changing needs reply access.
   'GET /api/conversations/:id/triage': 'SAGU',
   'GET /api/conversations/:id/people': 'SAGU',
@@ -331,6 +348,17 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     forwardingRule: async () => ({ id: (await as('S', 'POST', '/api/forwarding/rules', ruleBody())).id ?? '' }),
     pierRule: async () => ({ id: (await as('S', 'POST', '/api/rules', pierRuleBody())).id ?? '' }),
     savedReply: async () => ({ id: (await as('S', 'POST', '/api/saved-replies', { name: 'Probe', bodyHtml: '<p>Hi</p>' })).id ?? '' }),
+    faqFolder: async () => ({ id: (await as('S', 'POST', '/api/faq/folders', { name: 'Probe' })).id ?? '' }),
+    faqAnswer: async () => ({
+      id:
+        (
+          await as('S', 'POST', '/api/faq/answers', {
+            folderId: null,
+            title: 'Probe',
+            versions: [{ language: 'en', bodyHtml: '<p>Hi</p>' }],
+          })
+        ).id ?? '',
+    }),
     team: async () => ({
       teamId: (await as('S', 'POST', '/api/teams', { name: `Probe ${Math.random().toString(36).slice(2)}` })).id ?? '',
     }),
@@ -352,6 +380,13 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     'PUT /api/saved-replies/:id': { params: fresh.savedReply },
     'DELETE /api/saved-replies/:id': { params: fresh.savedReply },
     'POST /api/saved-replies/:id/render': { params: fresh.savedReply, body: () => ({ mailboxId: ids.mailbox }) },
+    'PUT /api/faq/folders/:id': { params: fresh.faqFolder, body: () => ({ name: 'Renamed' }) },
+    'DELETE /api/faq/folders/:id': { params: fresh.faqFolder },
+    'GET /api/faq/answers/:id': { params: fresh.faqAnswer },
+    'PUT /api/faq/answers/:id': { params: fresh.faqAnswer },
+    'DELETE /api/faq/answers/:id': { params: fresh.faqAnswer },
+    // Inserting into a reply from the matrix mailbox: reply access to it.
+    'POST /api/faq/answers/:id/render': { params: fresh.faqAnswer, body: () => ({ mailboxId: ids.mailbox, insert: true }) },
     'POST /api/conversations/:id/assign': { body: () => ({}) },
     'POST /api/conversations/:id/status': { body: () => ({ status: 'open' }) },
     'POST /api/conversations/:id/priority': { body: () => ({ priority: 'high' }) },

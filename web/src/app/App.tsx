@@ -11,6 +11,7 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
 import { ComposePage } from '../features/composer/ComposePage';
 import { InboxPage } from '../features/inbox/InboxPage';
+import { FaqPage } from '../features/knowledge/FaqPage';
 import { NotificationSettingsPage } from '../features/push/NotificationSettingsPage';
 import { useSession, useSetupStatus } from '../features/session/queries';
 import { isAdminRole } from '../features/session/roles';
@@ -65,6 +66,7 @@ function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: Sess
         path="/notifications"
         element={session && !needsSetup ? <NotificationSettingsPage session={session} /> : <Navigate to={home} replace />}
       />
+      <Route path="/faq" element={session && !needsSetup ? <FaqPage session={session} /> : <Navigate to={home} replace />} />
       <Route path="/invitation" element={<TokenPasswordPage purpose="invite" />} />
       <Route path="/reset-password" element={<TokenPasswordPage purpose="reset" />} />
       <Route path="/forgot-password" element={session ? <Navigate to={home} replace /> : <ForgotPasswordPage />} />

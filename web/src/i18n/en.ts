@@ -268,6 +268,16 @@ export const en = {
       endpoint_refused: 'This browser’s push service address was refused. Try another browser, or ask your administrator.',
       subscription_not_found: 'That device is no longer registered for notifications.',
     },
+    knowledge: {
+      not_found: 'That FAQ answer or folder no longer exists.',
+      folder_not_found: 'That folder no longer exists. Choose another folder.',
+      duplicate_language: 'An answer has one version per language.',
+      upload_not_found: 'An attachment was not uploaded completely. Add it again.',
+      no_version: 'This answer has no text yet.',
+      mailbox_required: 'Choose the mailbox you reply from first.',
+      not_sent: 'Only a sent reply can become an FAQ answer.',
+      unknown_variable: 'This answer uses a variable Pier does not know. Use the variable buttons below the text.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

@@ -8,6 +8,7 @@ import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
+import type { FaqCatalogue } from './faq.en';
 import type { FraudCatalogue } from './fraud.en';
 import type { FraudMarkerCatalogue } from './fraud-marker.en';
 import type { LiveCatalogue } from './live.en';
@@ -48,6 +49,7 @@ declare module 'i18next' {
       teams: TeamsCatalogue;
       trust: TrustCatalogue;
       api: ApiCatalogue;
+      faq: FaqCatalogue;
     };
   }
 }

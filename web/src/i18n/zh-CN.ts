@@ -263,6 +263,16 @@ export const zhCN: Catalogue = {
       endpoint_refused: '此浏览器的推送服务地址被拒绝。请换用其他浏览器，或联系管理员。',
       subscription_not_found: '该设备已不再接收通知。',
     },
+    knowledge: {
+      not_found: '该 FAQ 答案或文件夹已不存在。',
+      folder_not_found: '该文件夹已不存在，请选择其他文件夹。',
+      duplicate_language: '每种语言只能有一个版本。',
+      upload_not_found: '有附件未上传完整，请重新添加。',
+      no_version: '此答案还没有内容。',
+      mailbox_required: '请先选择回复所用的邮箱。',
+      not_sent: '只有已发送的回复才能转为 FAQ 答案。',
+      unknown_variable: '答案中有 Pier 不认识的变量。请使用文本下方的变量按钮。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

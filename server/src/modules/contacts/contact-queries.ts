@@ -91,3 +91,14 @@ export async function linkMessageContact(
 export async function setContactPhoneNumber(db: Db, contactId: string, phoneE164: string | null): Promise<void> {
   await db.updateTable('contacts').set({ phone_e164: phoneE164 }).where('id', '=', contactId).execute();
 }
+
+/** The company a contact's address belongs to (its name, else its domain), for `{{company}}` in answers. */
+export async function companyNameOfAddress(db: Db, address: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .innerJoin('companies', 'companies.id', 'contacts.company_id')
+    .select(['companies.name', 'companies.domain'])
+    .where('contacts.address', '=', address.toLowerCase())
+    .executeTakeFirst();
+  return row ? row.name || row.domain : null;
+}

@@ -1,5 +1,5 @@
 export { companyDomainFor } from './company-domain.js';
-export { setContactPhoneNumber } from './contact-queries.js';
+export { companyNameOfAddress, setContactPhoneNumber } from './contact-queries.js';
 export { countryFromDomain } from './country-from-domain.js';
 export { type Participant, recordParticipants } from './participants.js';
 export { recordParticipantsBatch } from './participants-batch.js';

@@ -1,4 +1,5 @@
 export { conversationAccess, conversationMailboxIds, messageAccess } from './access.js';
+export { type AnswerText, incomingQuestionTexts, latestIncomingTextOf, messageTextOf, sentAnswerTexts } from './answer-texts.js';
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { firstMessageOf, refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { systemClock } from '../../clock.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -101,4 +101,19 @@ export async function queueAutomaticReply(
 export async function isAutomaticMail(db: QueueDeps['db'], messageId: string): Promise<boolean> {
   const row = await db.selectFrom('outbox_messages').select('automatic_kind').where('message_id', '=', messageId).executeTakeFirst();
   return (row?.automatic_kind ?? null) !== null;
+}
+
+/** Which of these stored outgoing messages are Pier's automatic mail (the FAQ library learns only from people's answers). */
+export async function automaticMessageIdsAmong(db: Kysely<Database>, messageIds: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('outbox_messages')
+      .select('message_id')
+      .where('message_id', 'in', messageIds.slice(i, i + 500))
+      .where('automatic_kind', 'is not', null)
+      .execute();
+    for (const row of rows) found.add(row.message_id);
+  }
+  return found;
 }

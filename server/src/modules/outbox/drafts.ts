@@ -123,3 +123,17 @@ export async function uploadBlobHashes(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('outbox_uploads').select('sha256').distinct().execute();
   return rows.map((r) => r.sha256);
 }
+
+/**
+ * An upload of this agent made from a blob already stored (an FAQ answer's attachment inserted
+ * into a reply): the bytes are not copied, the draft and the send job find them as any upload.
+ */
+export async function uploadFromBlob(
+  db: Db,
+  userId: string,
+  blob: { sha256: string; filename: string; mime: string; size: number },
+): Promise<Upload> {
+  const row = { id: newId(), user_id: userId, ...blob, created_at: Date.now() };
+  await db.insertInto('outbox_uploads').values(row).execute();
+  return { id: row.id, filename: row.filename, mime: row.mime, size: row.size };
+}

@@ -1,4 +1,4 @@
-import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, SaveDraft } from '@pier/contracts';
+import type { CollisionChange, ComposeContext, ComposeMode, Draft, OutboxItem, SaveDraft, Upload } from '@pier/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
@@ -9,6 +9,7 @@ import { errorMessage } from '../../i18n';
 import { useConversationAction } from '../conversation/slots';
 import { usePresence } from '../live';
 import './registerCatalogue';
+import { FaqSuggestions } from '../knowledge/FaqSuggestions';
 import { composerApi } from './api';
 import { CollisionNotice } from './CollisionNotice';
 import { ComposerAttachments } from './ComposerAttachments';
@@ -272,6 +273,13 @@ export default function ComposerPanel({
     }
   }
 
+  /** An FAQ suggestion: its HTML at the cursor, its attachments on the reply. */
+  function insertFaqAnswer(html: string, uploads: Upload[]) {
+    editorRef.current?.chain().focus().insertContent(html).run();
+    if (uploads.length > 0) setFields((f) => ({ ...f, uploads: [...f.uploads, ...uploads] }));
+    setDirty((n) => n + 1);
+  }
+
   // "r" in the conversation: answer here.
   useConversationAction(
     'reply',
@@ -352,6 +360,10 @@ export default function ComposerPanel({
         onSavedReply={(id) => void insertSavedReply(id)}
         onFiles={(files) => void addFiles(files)}
       />
+
+      {conversationId && mode !== 'forward' ? (
+        <FaqSuggestions conversationId={conversationId} mailboxId={fields.mailboxId} onInsert={insertFaqAnswer} />
+      ) : null}
 
       {filledFor === `${conversationId}:${mode}:${messageId}` ? (
         <EditorContent editor={editor} className="composer-editor-wrap" />

@@ -1,5 +1,7 @@
 import type { ConversationDetail, TimelineItem } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import '../knowledge/strings';
 import { formatFullTime, formatListTime, toDate } from '../inbox/format';
 import { Attachments } from './Attachments';
 import { messageRawUrl } from './api';
@@ -38,6 +40,7 @@ function Time({ at }: { at: number }) {
 
 function MessageCard({ message }: { message: Message }) {
   const { t } = useTranslation(READING_NS);
+  const { t: tf } = useTranslation('faq');
   const from = message.from;
   return (
     <article
@@ -79,6 +82,11 @@ function MessageCard({ message }: { message: Message }) {
           <a className="message-source-link" href={messageRawUrl(message.id)} target="_blank" rel="noopener noreferrer">
             {t('message.viewSource')}
           </a>
+          {message.direction === 'out' ? (
+            <Link className="message-source-link" to={`/faq?from=${encodeURIComponent(message.id)}`} data-testid="turn-into-faq">
+              {tf('fromSent.action')}
+            </Link>
+          ) : null}
         </div>
       </header>
       {message.parseStatus === 'partial' ? <p className="mail-notice">{t('message.parsePartial')}</p> : null}

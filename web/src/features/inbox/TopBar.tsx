@@ -7,6 +7,7 @@ import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from '../session/LanguageSwitch';
 import { isAdminRole } from '../session/roles';
 import { preloadSettings } from '../settings/load';
+import '../knowledge/strings';
 import '../push/strings';
 
 type Props = {
@@ -41,6 +42,7 @@ function initials(name: string): string {
 export function TopBar({ session, title, subtitle, onSignOut, signingOut, settingsLink = false, onOpenNav }: Props) {
   const { t } = useTranslation();
   const { t: tp } = useTranslation('push');
+  const { t: tf } = useTranslation('faq');
   const { user } = session;
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -126,6 +128,9 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
           ) : null}
           <Link to="/security" className="btn btn-ghost" data-testid="security-link">
             {t('security.link', { ns: 'accounts' })}
+          </Link>
+          <Link to="/faq" className="btn btn-ghost" data-testid="faq-link">
+            {tf('link')}
           </Link>
           <Link to="/notifications" className="btn btn-ghost" data-testid="push-link">
             {tp('link')}
