@@ -108,6 +108,11 @@ export const errorCodes = [
   'rule.reorder_invalid',
   'push.endpoint_refused',
   'push.subscription_not_found',
+  'customer.not_found',
+  'customer.owned',
+  'customer.merge_invalid',
+  'customer.phone_invalid',
+  'customer.csv_invalid',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

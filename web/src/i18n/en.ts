@@ -258,6 +258,13 @@ export const en = {
       endpoint_refused: 'This browser’s push service address was refused. Try another browser, or ask your administrator.',
       subscription_not_found: 'That device is no longer registered for notifications.',
     },
+    customer: {
+      not_found: 'That customer no longer exists.',
+      owned: 'Someone already owns this customer.',
+      merge_invalid: 'Choose two or more different contacts to merge.',
+      phone_invalid: 'Not a valid phone number: write it with its country code, e.g. +49 40 1234 5678.',
+      csv_invalid: 'The file could not be read as CSV (UTF-8).',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

@@ -2,6 +2,7 @@ export { conversationAccess, conversationMailboxIds, messageAccess } from './acc
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
+export { type CustomerConversation, conversationsWithContacts } from './customer-conversations.js';
 export {
   type BatchItem,
   type IngestContext,
