@@ -234,14 +234,16 @@ describe.each(engines)('customers on %s', (engine) => {
       .orderBy('at', 'desc')
       .executeTakeFirstOrThrow();
     expect(history).toEqual({ owner_id: null, reason: 'pool_return' });
-    const returned = await db
-      .selectFrom('notifications')
-      .select('kind')
-      .where('user_id', '=', ids.wang)
-      .where('kind', '=', 'customer_pool_returned')
-      .execute();
     // Both of wang's customers were quiet: 李伟 (handed over) and the contact the CSV import gave him.
-    expect(returned).toHaveLength(2);
+    await waitFor(async () => {
+      const returned = await db
+        .selectFrom('notifications')
+        .select('kind')
+        .where('user_id', '=', ids.wang)
+        .where('kind', '=', 'customer_pool_returned')
+        .execute();
+      return returned.length === 2 || undefined;
+    }, 'both return notices');
   });
 
   async function companyOf(contact: string) {
