@@ -6,6 +6,7 @@ import type { AccountsCatalogue } from './accounts.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
+import type { CustomersCatalogue } from './customers.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
 import type { FraudMarkerCatalogue } from './fraud-marker.en';
@@ -44,6 +45,7 @@ declare module 'i18next' {
       rules: RulesCatalogue;
       push: PushCatalogue;
       teams: TeamsCatalogue;
+      customers: CustomersCatalogue;
     };
   }
 }

@@ -7,6 +7,7 @@ import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from '../session/LanguageSwitch';
 import { isAdminRole } from '../session/roles';
 import { preloadSettings } from '../settings/load';
+import '../customers/strings';
 import '../push/strings';
 
 type Props = {
@@ -41,6 +42,7 @@ function initials(name: string): string {
 export function TopBar({ session, title, subtitle, onSignOut, signingOut, settingsLink = false, onOpenNav }: Props) {
   const { t } = useTranslation();
   const { t: tp } = useTranslation('push');
+  const { t: tc } = useTranslation('customers');
   const { user } = session;
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -124,6 +126,9 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
               {t('shell.settings')}
             </Link>
           ) : null}
+          <Link to="/customers" className="btn btn-ghost" data-testid="customers-link">
+            {tc('link')}
+          </Link>
           <Link to="/security" className="btn btn-ghost" data-testid="security-link">
             {t('security.link', { ns: 'accounts' })}
           </Link>
