@@ -124,7 +124,7 @@ function PoolSettings() {
       }}
     >
       <h3>{t('poolSettings.title')}</h3>
-      <label>
+      <label className="customer-check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />{' '}
         {t('poolSettings.enabled')}
       </label>

@@ -108,7 +108,7 @@ export function ContactPanel({ id, userId, isAdmin, onChanged }: { id: string; u
       <h2>{c.name ?? c.address}</h2>
       <p className="muted">
         {c.address}
-        {c.company ? ` · ${c.company.name} (${c.company.domain})` : ''}
+        {c.company ? ` · ${c.company.name === c.company.domain ? c.company.domain : `${c.company.name} (${c.company.domain})`}` : ''}
         {c.country ? ` · ${countryName(c.country)}` : ''}
       </p>
       {c.mergedAddresses.length > 0 ? <p className="muted">{t('detail.merged', { addresses: c.mergedAddresses.join(', ') })}</p> : null}
