@@ -15,6 +15,7 @@ import { ZodError, type z } from 'zod';
 import { registerApiCommands } from './cli-api.js';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
 import { registerBackupCommands } from './cli-backup.js';
+import { registerContactsCommands } from './cli-customers.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -417,6 +418,7 @@ program
 
 registerAutoReplyCommands(program, withWorkspace);
 registerBackupCommands(program, cliConfig);
+registerContactsCommands(program, withWorkspace, cliActor);
 
 try {
   await program.parseAsync(process.argv);

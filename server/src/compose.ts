@@ -14,6 +14,7 @@ import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { autoReplySubscriber, replyTimingOfMailbox } from './modules/auto-reply/index.js';
+import { CUSTOMER_POOL_JOB, sweepCustomerPool } from './modules/contacts/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -349,6 +350,15 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
             },
           }),
           defineJob({
+            name: CUSTOMER_POOL_JOB,
+            payload: z.null(),
+            // 公海: owned customers without mail for N days return to the pool after a notice (decision 0048).
+            run: async () => {
+              const swept = await sweepCustomerPool(db, clock.now());
+              if (swept.noticed + swept.returned > 0) logger.info(swept, 'customer pool sweep');
+            },
+          }),
+          defineJob({
             name: WAKE_SNOOZED_JOB,
             payload: z.null(),
             run: async () => {
@@ -386,6 +396,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         schedules: [
           { name: 'sessions.purge-expired', everyMs: 60 * 60_000 },
           { name: WAKE_SNOOZED_JOB, everyMs: 60_000 },
+          { name: CUSTOMER_POOL_JOB, everyMs: 60 * 60_000 },
           { name: RULES_SCHEDULE, everyMs: 5 * 60_000 },
           { name: SLA_EVALUATE_JOB, everyMs: 60_000 },
           { name: ESCALATE_UNASSIGNED_JOB, everyMs: 5 * 60_000 },

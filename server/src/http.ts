@@ -24,15 +24,17 @@ import { type HealthProbe, healthRoutes } from './health.js';
 import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
+import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
 import {
   conversationRoutes,
+  conversationsWithContacts,
   deleteMailOnlyIn,
   type PierMessageIds,
   type RecordReopened,
   type TeamActivityCheck,
 } from './modules/conversations/index.js';
 import { forwardingRoutes } from './modules/forwarding/index.js';
-import { fraudRoutes } from './modules/fraud/index.js';
+import { customerFraudHistory, fraudRoutes } from './modules/fraud/index.js';
 import { knowledgeRoutes } from './modules/knowledge/index.js';
 import { type LiveHub, type LivePublisher, liveRoutes } from './modules/live/index.js';
 import { mailboxSettingsRoutes } from './modules/mailbox-settings/index.js';
@@ -162,8 +164,14 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     listMailboxesInScope: (scope) => listSessionMailboxes(options.db, scope),
     // Deactivation asks triage to hand the user's conversations over, so events and live updates happen.
     conversationHandover: {
-      openOf: openConversationsOf,
-      handOver: handOverConversations,
+      // The person's customers move with their conversations (issue 19, decision 0048): to the colleague, else to the pool.
+      openOf: async (db, userId) => ({ ...(await openConversationsOf(db, userId)), customers: await countCustomersOwnedBy(db, userId) }),
+      handOver: async (trx, input) => {
+        const conversations = await handOverConversations(trx, input);
+        const toUserId = input.to && 'userId' in input.to ? input.to.userId : null;
+        const customers = await handOverCustomers(trx, { fromUserId: input.fromUserId, toUserId, actorId: input.actorId, at: Date.now() });
+        return { ...conversations, customers };
+      },
       changed: (ids) => {
         for (const id of ids) options.live.publisher.publishConversationChanged(id);
       },
@@ -212,6 +220,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     blobs: options.blobs,
     settleApproval: settleAwaitingApproval,
     onChanged: (id) => options.live.publisher.publishConversationChanged(id),
+  });
+  await app.register(customerRoutes, {
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    timeline: { conversations: conversationsWithContacts, fraud: customerFraudHistory },
   });
   await app.register(triageRoutes, { db: options.db, onChanged: (id) => options.live.publisher.publishConversationChanged(id) });
   await app.register(notificationRoutes, { db: options.db });

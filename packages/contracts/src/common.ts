@@ -126,6 +126,11 @@ export const errorCodes = [
   'knowledge.mailbox_required',
   'knowledge.not_sent',
   'knowledge.unknown_variable',
+  'customer.not_found',
+  'customer.owned',
+  'customer.merge_invalid',
+  'customer.phone_invalid',
+  'customer.csv_invalid',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

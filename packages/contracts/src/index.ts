@@ -6,6 +6,7 @@ export * from './business-hours.js';
 export * from './common.js';
 export * from './conversation-detail.js';
 export * from './conversations.js';
+export * from './customers.js';
 export * from './fraud.js';
 export * from './health.js';
 export * from './knowledge.js';

@@ -205,12 +205,19 @@ export const DeactivateRequestSchema = z
   .partial()
   .nullish();
 export type DeactivateRequest = z.infer<typeof DeactivateRequestSchema>;
-export const DeactivateResultSchema = z.object({ unassigned: z.number().int(), reassigned: z.number().int() });
+export const DeactivateResultSchema = z.object({
+  unassigned: z.number().int(),
+  reassigned: z.number().int(),
+  /** Customers (contacts) the user owned that moved to the colleague, or back to the pool (issue 19). */
+  customers: z.number().int().optional(),
+});
 /** What deactivating would hand over: the user's open conversations, by team. */
 export const OpenConversationsSchema = z.object({
   open: z.number().int(),
   teams: z.array(z.object({ teamId: z.string(), name: z.string(), count: z.number().int() })),
   withoutTeam: z.number().int(),
+  /** Customers (contacts) the user owns: they move with the handover (issue 19). */
+  customers: z.number().int().optional(),
 });
 export type OpenConversations = z.infer<typeof OpenConversationsSchema>;
 export const TokenPasswordRequestSchema = z.object({ token: z.string().min(20).max(200), password: PasswordSchema });

@@ -28,6 +28,8 @@ import * as m0048 from './migrations/0048_signature_logos.js';
 import * as m0053 from './migrations/0053_api_tokens.js';
 import * as m0054 from './migrations/0054_webhooks.js';
 import * as m0055 from './migrations/0055_knowledge.js';
+import * as m0051 from './migrations/0051_customers.js';
+import * as m0052 from './migrations/0052_customer_pools.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -61,6 +63,8 @@ const migrations: Record<string, Migration> = {
   '0053_api_tokens': m0053,
   '0054_webhooks': m0054,
   '0055_knowledge': m0055,
+  '0051_customers': m0051,
+  '0052_customer_pools': m0052,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

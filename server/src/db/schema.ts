@@ -4,6 +4,7 @@ import type { AccountsTables } from './tables/accounts.js';
 import type { ApiTables } from './tables/api.js';
 import type { AuditTables } from './tables/audit.js';
 import type { AutoReplyTables } from './tables/auto-reply.js';
+import type { CustomerTables } from './tables/customers.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
@@ -25,6 +26,7 @@ export interface Database
     ApiTables,
     AuditTables,
     AutoReplyTables,
+    CustomerTables,
     ForwardingTables,
     FraudTables,
     InboxTables,
@@ -282,6 +284,11 @@ export interface CompaniesTable {
   name: string;
   country: string | null;
   created_at: number;
+  /** JSON array of tag names (migration 0051_customers). */
+  tags: string | null;
+  /** Name and domain folded in JavaScript (contacts/search-text.ts). */
+  search_text: string | null;
+  updated_at: number | null;
 }
 
 export interface ContactsTable {
@@ -290,9 +297,23 @@ export interface ContactsTable {
   name: string | null;
   company_id: string | null;
   country: string | null;
+  /** The number verified for call-back: the one a phone confirmation calls (fraud decides who sets it). */
   phone_e164: string | null;
   first_seen_at: number;
   last_seen_at: number;
+  /** The salesperson who owns the customer (users.id); null: in the pool (migration 0051_customers). */
+  owner_id: string | null;
+  owned_since: number | null;
+  /** JSON array of tag names; JSON object of custom fields (string values). */
+  tags: string | null;
+  custom_fields: string | null;
+  /** Name, address and phone numbers folded in JavaScript (contacts/search-text.ts). */
+  search_text: string | null;
+  /** Set on a duplicate merged into another contact: it leaves the directory, its history joins the other's. */
+  merged_into_id: string | null;
+  updated_at: number | null;
+  /** When the owner was told the customer returns to the pool (migration 0052_customer_pools). */
+  pool_notice_at: number | null;
 }
 
 export interface MessageContactsTable {

@@ -60,6 +60,9 @@ const owners: Record<Table, Owner> = {
   companies: 'contacts',
   contacts: 'contacts',
   message_contacts: 'contacts',
+  contact_phones: 'contacts',
+  customer_notes: 'contacts',
+  customer_owner_history: 'contacts',
   message_search_keys: 'search',
   message_search: 'search',
   messages: 'conversations',
@@ -136,6 +139,12 @@ const allowed: Allowance[] = [
     use: 'read',
     tables: ['tags', 'conversation_tags', 'users', 'contacts', 'companies', 'mailboxes'],
     why: 'the conversation list filters by tag and shows assignee, company and mailbox in one page query',
+  },
+  {
+    module: 'conversations',
+    use: 'read',
+    tables: ['message_contacts'],
+    why: "a customer's timeline: the conversations its contacts took part in, within the reader's mailboxes, in one query",
   },
   {
     module: 'reading',

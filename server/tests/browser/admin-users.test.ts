@@ -147,7 +147,10 @@ describe('admin users page in Chromium', () => {
     await dialog.getByTestId('deactivate-colleague').selectOption({ label: 'Second Boss (second@acme.test)' });
     await shot(page, 'users-03-deactivate-dialog-en');
     await dialog.getByTestId('deactivate-submit').click();
-    await page.getByTestId('users-flash').getByText('李娜 deactivated: 2 conversations handed over, 0 back in the queue.').waitFor();
+    await page
+      .getByTestId('users-flash')
+      .getByText('李娜 deactivated: 2 conversations handed over, 0 back in the queue; 0 customers moved.')
+      .waitFor();
     await expect.poll(async () => li.getByTestId('user-status').textContent()).toBe('Deactivated');
     expect(
       (await db.selectFrom('conversations').select('assignee_id').execute()).every((c) => c.assignee_id === ids['second@acme.test']),

@@ -125,7 +125,7 @@ describe.each(engines)('account and security actions leave one audit record each
   });
 
   it('records deactivation and reactivation', async () => {
-    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 0, reassigned: 0 });
+    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 0, reassigned: 0, customers: 0 });
     await expectOne('user.deactivated', ids.boss, ids.agent, { unassigned: 0 });
     expect((await boss.post(`/api/users/${ids.agent}/reactivate`)).status).toBe(204);
     await expectOne('user.reactivated', ids.boss, ids.agent);

@@ -152,7 +152,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
     await agent.post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' });
 
     expect((await agent.post(`/api/users/${ids.admin}/deactivate`)).status).toBe(403);
-    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0 });
+    expect((await boss.post(`/api/users/${ids.agent}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0, customers: 0 });
     expect((await agent.get('/api/session')).status).toBe(401);
     expect(await pier.api().post('/api/auth/login', { email: 'agent@acme.test', password: 'the new agent password' })).toMatchObject({
       status: 403,
@@ -194,6 +194,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       open: 2,
       teams: [{ teamId: team.body.id, name: 'Export', count: 1 }],
       withoutTeam: 1,
+      customers: 0,
     });
     expect((await boss.get('/api/users/nobody/open-conversations')).status).toBe(404);
     // Not to an auditor, not to the user leaving, not to a team that does not exist; nothing changes.
@@ -209,6 +210,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
 
     expect((await boss.post(`/api/users/${ids.agent}/deactivate`, { reassignTo: { userId: colleague.id } })).body).toEqual({
       reassigned: 1,
+      customers: 0,
       unassigned: 1,
     });
     expect(await db.selectFrom('conversations').select(['subject', 'assignee_id', 'team_id']).orderBy('subject').execute()).toEqual([
@@ -235,6 +237,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
     await assignAll();
     expect((await boss.post(`/api/users/${ids.agent}/deactivate`, { reassignTo: { teamId: team.body.id } })).body).toEqual({
       reassigned: 2,
+      customers: 0,
       unassigned: 0,
     });
     expect(
@@ -266,7 +269,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       expect((await boss.post(`/api/conversations/${rfq.id}/assign`, { assigneeId: wang.id })).status).toBe(200);
       const before = (await events()).length;
       socket.messages.length = 0;
-      expect((await boss.post(`/api/users/${wang.id}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0 });
+      expect((await boss.post(`/api/users/${wang.id}/deactivate`)).body).toEqual({ unassigned: 1, reassigned: 0, customers: 0 });
       expect((await events()).slice(before)).toMatchObject([
         { type: 'unassigned', actor: { id: ids.boss, name: 'Boss' }, data: { previous: { id: wang.id, name: 'Wang' } } },
       ]);
@@ -282,6 +285,7 @@ describe.each(engines)('sessions and the account lifecycle on %s', (engine) => {
       expect((await boss.post(`/api/users/${wang.id}/deactivate`, { reassignTo: { userId: li.id } })).body).toEqual({
         unassigned: 0,
         reassigned: 1,
+        customers: 0,
       });
       expect((await events()).slice(middle)).toMatchObject([
         { type: 'assigned', actor: { id: ids.boss }, data: { assignee: { id: li.id, name: li.name } } },

@@ -180,6 +180,24 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/mailbox-routes': 'SA',
   'GET /api/access/whom-to-ask': everyone,
   'GET /api/notifications': everyone,
+  // Customers (decision 0048): the directory is everyone's; auditors only read; export/import and the pool rule are admins'.
+  'GET /api/customers/contacts': everyone,
+  'GET /api/customers/companies': everyone,
+  'GET /api/customers/owners': everyone,
+  'GET /api/customers/contacts/:contactId': everyone,
+  'PATCH /api/customers/contacts/:contactId': 'SAGO',
+  'GET /api/customers/contacts/:contactId/timeline': everyone,
+  'POST /api/customers/contacts/:contactId/notes': 'SAGO',
+  'GET /api/customers/companies/:companyId': everyone,
+  'PATCH /api/customers/companies/:companyId': 'SAGO',
+  'GET /api/customers/companies/:companyId/timeline': everyone,
+  'POST /api/customers/companies/:companyId/notes': 'SAGO',
+  'POST /api/customers/merge': 'SAGO',
+  'GET /api/customers/pool-settings': everyone,
+  'PUT /api/customers/pool-settings': 'SA',
+  'GET /api/customers/export.csv': 'SA',
+  'POST /api/customers/import/preview': 'SA',
+  'POST /api/customers/import': 'SA',
   'POST /api/notifications/read': everyone,
   // Web Push: each person's own devices and choices (auditors too, decision 0037).
   'GET /api/push': everyone,
@@ -427,6 +445,8 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (url.startsWith('/api/webhooks/')) return name === 'deliveryId' ? 'no-such-delivery' : 'no-such-webhook';
     if (name === 'teamId') return 'no-such-team';
     if (name === 'mailboxId') return ids.mailbox;
+    if (name === 'contactId') return ids.contact;
+    if (name === 'companyId') return 'no-such-company';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {

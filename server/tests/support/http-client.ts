@@ -87,6 +87,7 @@ export function createApiClient(baseUrl: string, clientOptions: { secondFactor?:
       options: { csrf?: boolean; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
     ) => request<T>('POST', path, { json, ...options }),
     put: <T = unknown>(path: string, json?: unknown) => request<T>('PUT', path, { json }),
+    patch: <T = unknown>(path: string, json?: unknown) => request<T>('PATCH', path, { json }),
     request,
   };
 }

@@ -10,6 +10,7 @@ import { ForgotPasswordPage, TokenPasswordPage } from '../features/accounts/Toke
 import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
 import { ComposePage } from '../features/composer/ComposePage';
+import { CustomersPage } from '../features/customers/CustomersPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { FaqPage } from '../features/knowledge/FaqPage';
 import { NotificationSettingsPage } from '../features/push/NotificationSettingsPage';
@@ -73,6 +74,7 @@ function AppRoutes({ needsSetup, session }: { needsSetup: boolean; session: Sess
       <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to={home} replace />} />
       <Route path="/login" element={!needsSetup && !session ? <LoginPage /> : <Navigate to={home} replace />} />
       <Route path="/" element={session && !needsSetup ? <InboxPage session={session} /> : <Navigate to={home} replace />} />
+      <Route path="/customers" element={session && !needsSetup ? <CustomersPage session={session} /> : <Navigate to={home} replace />} />
       <Route path="/compose" element={session && !needsSetup ? <ComposePage /> : <Navigate to={home} replace />} />
       <Route
         path="/settings/*"

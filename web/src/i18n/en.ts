@@ -278,6 +278,13 @@ export const en = {
       not_sent: 'Only a sent reply can become an FAQ answer.',
       unknown_variable: 'This answer uses a variable Pier does not know. Use the variable buttons below the text.',
     },
+    customer: {
+      not_found: 'That customer no longer exists.',
+      owned: 'Someone already owns this customer.',
+      merge_invalid: 'Choose two or more different contacts to merge.',
+      phone_invalid: 'Not a valid phone number: write it with its country code, e.g. +49 40 1234 5678.',
+      csv_invalid: 'The file could not be read as CSV (UTF-8).',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

@@ -7,6 +7,7 @@ import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { ComposerCatalogue } from './composer.en';
+import type { CustomersCatalogue } from './customers.en';
 import { type Catalogue, en } from './en';
 import type { FaqCatalogue } from './faq.en';
 import type { FraudCatalogue } from './fraud.en';
@@ -50,6 +51,7 @@ declare module 'i18next' {
       trust: TrustCatalogue;
       api: ApiCatalogue;
       faq: FaqCatalogue;
+      customers: CustomersCatalogue;
     };
   }
 }

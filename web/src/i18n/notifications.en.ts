@@ -20,6 +20,8 @@ export const notificationsEn = {
   someone: 'Someone',
   noSubject: '(no subject)',
   kinds: {
+    customer_pool_notice: 'Your customer {{address}} returns to the pool soon: no mail for a long time.',
+    customer_pool_returned: 'Your customer {{address}} went back to the pool: no mail for a long time.',
     mention: '{{by}} mentioned you in a note on “{{subject}}”',
     note: '{{by}} added a note to “{{subject}}”, which you follow',
     assigned: '{{by}} assigned “{{subject}}” to you',

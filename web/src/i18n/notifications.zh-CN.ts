@@ -18,6 +18,8 @@ export const notificationsZhCN: NotificationsCatalogue = {
   someone: '有人',
   noSubject: '（无主题）',
   kinds: {
+    customer_pool_notice: '您的客户 {{address}} 长期未联系，即将退回公海。',
+    customer_pool_returned: '您的客户 {{address}} 长期未联系，已退回公海。',
     mention: '{{by}} 在「{{subject}}」的内部备注中提到了你',
     note: '{{by}} 在你关注的「{{subject}}」中添加了备注',
     assigned: '{{by}} 将「{{subject}}」分配给了你',

@@ -46,7 +46,8 @@ export const usersEn = {
   done: {
     role: 'Role of {{name}} changed.',
     resetTwoFactor: 'Two-step sign-in of {{name}} reset.',
-    deactivate: '{{name}} deactivated: {{reassigned}} conversations handed over, {{count}} back in the queue.',
+    deactivate:
+      '{{name}} deactivated: {{reassigned}} conversations handed over, {{count}} back in the queue; {{customers}} customers moved.',
     reactivate: '{{name}} can sign in again.',
     revokeSessions: '{{name}} signed out of {{count}} sessions.',
   },
@@ -115,6 +116,7 @@ export const usersEn = {
     colleague: 'Colleague',
     team: 'Team',
     colleagueHint: 'Conversations in a mailbox this colleague may not reply in go to the unassigned queue.',
+    customers: '{{name}} owns {{count}} customers: they go to the colleague you choose, otherwise back to the customer pool.',
     submit: 'Deactivate',
     cancel: 'Cancel',
   },

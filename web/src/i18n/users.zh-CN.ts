@@ -43,7 +43,7 @@ export const usersZhCN: UsersCatalogue = {
   done: {
     role: '已修改 {{name}} 的角色。',
     resetTwoFactor: '已重置 {{name}} 的两步验证。',
-    deactivate: '已停用 {{name}}：{{reassigned}} 个会话已转交，{{count}} 个退回队列。',
+    deactivate: '已停用 {{name}}：{{reassigned}} 个会话已转交，{{count}} 个退回队列；{{customers}} 个客户已移交。',
     reactivate: '{{name}} 已可以重新登录。',
     revokeSessions: '已注销 {{name}} 的 {{count}} 个会话。',
   },
@@ -111,6 +111,7 @@ export const usersZhCN: UsersCatalogue = {
     colleague: '同事',
     team: '团队',
     colleagueHint: '该同事无权回复的邮箱中的会话会退回待分配队列。',
+    customers: '{{name}} 负责 {{count}} 个客户：将移交给您选择的同事，否则退回公海。',
     submit: '停用',
     cancel: '取消',
   },

@@ -273,6 +273,13 @@ export const zhCN: Catalogue = {
       not_sent: '只有已发送的回复才能转为 FAQ 答案。',
       unknown_variable: '答案中有 Pier 不认识的变量。请使用文本下方的变量按钮。',
     },
+    customer: {
+      not_found: '该客户已不存在。',
+      owned: '该客户已有负责人。',
+      merge_invalid: '请选择两个或以上不同的联系人进行合并。',
+      phone_invalid: '电话号码无效：请带国家代码填写，例如 +86 574 8888 1234。',
+      csv_invalid: '无法以 CSV（UTF-8）格式读取该文件。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

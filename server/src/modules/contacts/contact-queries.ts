@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { emitWebhookEvent } from '../webhooks/index.js';
+import { companySearchText, contactSearchText, foldForSearch } from './search-text.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,7 +14,16 @@ export async function upsertCompany(db: Db, company: { domain: string; country: 
   if (existing) return existing.id;
   const inserted = await db
     .insertInto('companies')
-    .values({ id: newId(), domain: company.domain, name: company.domain, country: company.country, created_at: company.now })
+    .values({
+      id: newId(),
+      domain: company.domain,
+      name: company.domain,
+      country: company.country,
+      created_at: company.now,
+      tags: null,
+      search_text: companySearchText({ name: company.domain, domain: company.domain }),
+      updated_at: null,
+    })
     .onConflict((oc) => oc.column('domain').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -43,6 +53,8 @@ export async function upsertContact(
         phone_e164: null,
         first_seen_at: contact.seenAt,
         last_seen_at: contact.seenAt,
+        ...NEW_CONTACT_CUSTOMER_COLUMNS,
+        search_text: contactSearchText(contact),
       })
       .onConflict((oc) => oc.column('address').doNothing())
       .returning('id')
@@ -62,7 +74,7 @@ export async function upsertContact(
     await db
       .updateTable('contacts')
       .set((eb) => ({
-        ...(name !== undefined ? { name: eb.fn.coalesce('name', eb.val(name)) } : {}),
+        ...(name !== undefined ? nameIfNone(eb, name) : {}),
         // Compared in SQL too: a concurrent transaction may have moved it further meanwhile.
         ...(lastSeenAt !== undefined
           ? { last_seen_at: eb.case().when('last_seen_at', '<', lastSeenAt).then(eb.val(lastSeenAt)).else(eb.ref('last_seen_at')).end() }
@@ -72,6 +84,30 @@ export async function upsertContact(
       .execute();
   }
   return existing.id;
+}
+
+/** The customer columns of a contact that mail creates: no owner (in the pool), nothing edited yet. */
+export const NEW_CONTACT_CUSTOMER_COLUMNS = {
+  owner_id: null,
+  owned_since: null,
+  tags: null,
+  custom_fields: null,
+  merged_into_id: null,
+  updated_at: null,
+  pool_notice_at: null,
+} as const;
+
+/** SET of the first display name a contact gets, and its search text with it (in SQL: a concurrent writer may have set one). */
+export function nameIfNone(eb: ExpressionBuilder<Database, 'contacts'>, name: string) {
+  return {
+    name: eb.fn.coalesce('name', eb.val(name)),
+    search_text: eb
+      .case()
+      .when('name', 'is', null)
+      .then(sql<string>`coalesce(search_text, '') || ${` ${foldForSearch(name)}`}`)
+      .else(eb.ref('search_text'))
+      .end(),
+  };
 }
 
 export async function linkMessageContact(
@@ -89,7 +125,15 @@ export async function linkMessageContact(
 
 /** The contact's phone number (E.164), the one a phone confirmation may call; fraud decides who may set it. */
 export async function setContactPhoneNumber(db: Db, contactId: string, phoneE164: string | null): Promise<void> {
-  await db.updateTable('contacts').set({ phone_e164: phoneE164 }).where('id', '=', contactId).execute();
+  const contact = await db.selectFrom('contacts').select(['name', 'address']).where('id', '=', contactId).executeTakeFirst();
+  if (!contact) return;
+  const others = await db.selectFrom('contact_phones').select('phone_e164').where('contact_id', '=', contactId).execute();
+  const phones = [...(phoneE164 ? [phoneE164] : []), ...others.map((p) => p.phone_e164)];
+  await db
+    .updateTable('contacts')
+    .set({ phone_e164: phoneE164, search_text: contactSearchText({ ...contact, phones }) })
+    .where('id', '=', contactId)
+    .execute();
 }
 
 /** The company a contact's address belongs to (its name, else its domain), for `{{company}}` in answers. */

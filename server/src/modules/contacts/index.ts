@@ -1,5 +1,10 @@
 export { companyDomainFor } from './company-domain.js';
 export { companyNameOfAddress, setContactPhoneNumber } from './contact-queries.js';
 export { countryFromDomain } from './country-from-domain.js';
+export { exportContactsCsv, importContactsCsv } from './customer-csv.js';
+export { countCustomersOwnedBy, handOverCustomers } from './customer-ownership.js';
+export { CUSTOMER_POOL_JOB, sweepCustomerPool } from './customer-pools.js';
+export { customerRoutes } from './customer-routes.js';
+export type { CustomerTimelineSources } from './customer-timeline.js';
 export { type Participant, recordParticipants } from './participants.js';
 export { recordParticipantsBatch } from './participants-batch.js';

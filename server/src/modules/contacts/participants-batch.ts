@@ -5,8 +5,10 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { emitWebhookEvent } from '../webhooks/index.js';
 import { companyDomainFor } from './company-domain.js';
+import { NEW_CONTACT_CUSTOMER_COLUMNS, nameIfNone } from './contact-queries.js';
 import { countryFromDomain } from './country-from-domain.js';
 import type { Participant } from './participants.js';
+import { companySearchText, contactSearchText } from './search-text.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -140,12 +142,23 @@ export async function recordParticipantsBatch(
   // domain or address meanwhile: the row it made is used instead of ours.
   const newCompanies = [...companies].filter(([, c]) => c.isNew);
   const companyIdRemap = new Map<string, string>();
-  for (const chunk of chunksFor(newCompanies, 5)) {
+  for (const chunk of chunksFor(newCompanies, 8)) {
     const inserted = new Set(
       (
         await db
           .insertInto('companies')
-          .values(chunk.map(([domain, c]) => ({ id: c.id, domain, name: domain, country: c.country, created_at: c.createdAt })))
+          .values(
+            chunk.map(([domain, c]) => ({
+              id: c.id,
+              domain,
+              name: domain,
+              country: c.country,
+              created_at: c.createdAt,
+              tags: null,
+              search_text: companySearchText({ name: domain, domain }),
+              updated_at: null,
+            })),
+          )
           .onConflict((oc) => oc.column('domain').doNothing())
           .returning('id')
           .execute()
@@ -172,7 +185,7 @@ export async function recordParticipantsBatch(
   const newContacts = [...contacts].filter(([, c]) => c.isNew);
   const contactIdRemap = new Map<string, string>();
   const created: string[] = [];
-  for (const chunk of chunksFor(newContacts, 8)) {
+  for (const chunk of chunksFor(newContacts, 16)) {
     const inserted = new Set(
       (
         await db
@@ -187,6 +200,8 @@ export async function recordParticipantsBatch(
               phone_e164: null,
               first_seen_at: c.firstSeenAt,
               last_seen_at: c.lastSeenAt,
+              ...NEW_CONTACT_CUSTOMER_COLUMNS,
+              search_text: contactSearchText({ name: c.name, address }),
             })),
           )
           .onConflict((oc) => oc.column('address').doNothing())
@@ -229,7 +244,7 @@ async function updateContact(db: Db, id: string, name: string | null, lastSeenAt
   await db
     .updateTable('contacts')
     .set((eb) => ({
-      ...(name !== null ? { name: eb.fn.coalesce('name', eb.val(name)) } : {}),
+      ...(name !== null ? nameIfNone(eb, name) : {}),
       ...(lastSeenAt !== null
         ? { last_seen_at: eb.case().when('last_seen_at', '<', lastSeenAt).then(eb.val(lastSeenAt)).else(eb.ref('last_seen_at')).end() }
         : {}),

@@ -4,6 +4,7 @@ export { assessPendingMessages, assessStoredMessage, fraudAssessSubscriber } fro
 export { checkMailFile, fraudMailFromRaw } from './check-files.js';
 export { clearFraudFlag } from './clear-flag.js';
 export { normalisePhone, setContactPhone } from './contact-phone.js';
+export { type CustomerFraudHistory, customerFraudHistory } from './customer-history.js';
 export { type ApprovalReason, approvalMissing, assertMayClose, checkOutgoingMail, secondApproverRequired } from './gates.js';
 export { loadFraudHistory } from './history.js';
 export { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';

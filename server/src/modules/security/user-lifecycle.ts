@@ -176,7 +176,15 @@ export type ConversationHandover = {
   handOver: (
     trx: Transaction<Database>,
     input: { fromUserId: string; actorId: string; to?: { userId: string } | { teamId: string } | undefined },
-  ) => Promise<{ open: number; unassigned: number; reassigned: number; to?: Record<string, string>; conversationIds: string[] }>;
+  ) => Promise<{
+    open: number;
+    unassigned: number;
+    reassigned: number;
+    to?: Record<string, string>;
+    conversationIds: string[];
+    /** Customers the person owned that moved too (issue 19). */
+    customers?: number;
+  }>;
   /** After commit: the conversations that changed. */
   changed: (conversationIds: string[]) => void;
 };
@@ -195,7 +203,7 @@ export async function deactivateUser(
   audit: AuditActor,
   handover: ConversationHandover,
   reassignTo?: { userId: string } | { teamId: string },
-): Promise<{ unassigned: number; reassigned: number }> {
+): Promise<{ unassigned: number; reassigned: number; customers?: number }> {
   const target = await findUserById(db, targetId);
   if (!target) throw new AppError('user.not_found', 404, 'no such user');
   if (target.id === actor.id) throw new AppError('request.invalid', 409, 'you cannot deactivate yourself');
@@ -210,15 +218,16 @@ export async function deactivateUser(
     await trx.deleteFrom('account_tokens').where('user_id', '=', targetId).where('used_at', 'is', null).execute();
     // Triage hands the conversations over (events, in this transaction); the live channel is told after commit.
     const handed = await handover.handOver(trx, { fromUserId: targetId, actorId: actor.id, to: reassignTo });
-    const { open, unassigned, reassigned, to } = handed;
+    const { open, unassigned, reassigned, to, customers } = handed;
     changed = handed.conversationIds;
+    // One audited action with its summary: the conversations and the customers that moved.
     await recordAuditBy(trx, audit, {
       action: 'user.deactivated',
       targetType: 'user',
       targetId,
-      details: { open, unassigned, reassigned, ...(to ? { to } : {}) },
+      details: { open, unassigned, reassigned, ...(customers !== undefined ? { customers } : {}), ...(to ? { to } : {}) },
     });
-    return { unassigned, reassigned };
+    return { unassigned, reassigned, ...(customers !== undefined ? { customers } : {}) };
   });
   handover.changed(changed);
   return result;

@@ -3,6 +3,7 @@ export {
   findUserByEmail,
   findUserById,
   listActiveAdmins,
+  listActiveColleagues,
   recordLogin,
   setUserLocale,
   setUserPassword,

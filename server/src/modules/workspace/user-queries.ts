@@ -65,3 +65,15 @@ export async function setUserRole(db: Db, userId: string, role: UserRow['role'])
 export async function setUserPassword(db: Db, userId: string, passwordHash: string, at: number): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, status: 'active', updated_at: at }).where('id', '=', userId).execute();
 }
+
+/** Active people who may own work (customers, conversations): everyone but auditors, by name. */
+export async function listActiveColleagues(db: Db): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('status', '=', 'active')
+    .where('role', '!=', 'auditor')
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name || r.email }));
+}

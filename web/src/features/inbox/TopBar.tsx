@@ -8,6 +8,7 @@ import { LanguageSwitch } from '../session/LanguageSwitch';
 import { isAdminRole } from '../session/roles';
 import { preloadSettings } from '../settings/load';
 import '../knowledge/strings';
+import '../customers/strings';
 import '../push/strings';
 
 type Props = {
@@ -43,6 +44,7 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
   const { t } = useTranslation();
   const { t: tp } = useTranslation('push');
   const { t: tf } = useTranslation('faq');
+  const { t: tc } = useTranslation('customers');
   const { user } = session;
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -126,6 +128,9 @@ export function TopBar({ session, title, subtitle, onSignOut, signingOut, settin
               {t('shell.settings')}
             </Link>
           ) : null}
+          <Link to="/customers" className="btn btn-ghost" data-testid="customers-link">
+            {tc('link')}
+          </Link>
           <Link to="/security" className="btn btn-ghost" data-testid="security-link">
             {t('security.link', { ns: 'accounts' })}
           </Link>

@@ -60,5 +60,7 @@ export function notificationTarget(n: Notification): string | null {
   if (n.kind === 'forwarding.external_rule') return '/settings/forwarding';
   if (n.kind === 'automatic_send.stopped' && n.data.ruleKind === 'forward') return '/settings/forwarding';
   if (n.kind === 'flagged_phone_changed') return '/settings/audit';
+  const contactId = text(n.data.contactId);
+  if (contactId && n.kind.startsWith('customer_pool')) return `/customers?id=${encodeURIComponent(contactId)}`;
   return null;
 }

@@ -63,8 +63,11 @@ export function DeactivateDialog({
             </ul>
           </div>
         )}
+        {counts?.customers ? (
+          <p data-testid="deactivate-customers">{t('deactivation.customers', { name: user.name, count: counts.customers })}</p>
+        ) : null}
         <form className="auth-form" onSubmit={submit} noValidate>
-          {counts && counts.open > 0 ? (
+          {counts && (counts.open > 0 || (counts.customers ?? 0) > 0) ? (
             <fieldset className="deactivate-choice">
               <legend>{t('deactivation.handTo')}</legend>
               <label>

@@ -176,8 +176,8 @@ export function UserRow({
                       onConfirm={(body) => {
                         setDeactivating(false);
                         action.mutate(async () => {
-                          const { unassigned, reassigned } = await usersApi.deactivate(user.id, body);
-                          return { key: 'deactivate', params: { name, count: unassigned, reassigned } };
+                          const { unassigned, reassigned, customers = 0 } = await usersApi.deactivate(user.id, body);
+                          return { key: 'deactivate', params: { name, count: unassigned, reassigned, customers } };
                         });
                       }}
                     />
