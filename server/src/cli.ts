@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ZodError, type z } from 'zod';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
+import { registerCampaignCommands } from './cli-campaign.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -410,6 +411,7 @@ program
   });
 
 registerAutoReplyCommands(program, withWorkspace);
+registerCampaignCommands(program, withWorkspace);
 
 try {
   await program.parseAsync(process.argv);

@@ -23,6 +23,7 @@ import { AppError } from './errors.js';
 import { type HealthProbe, healthRoutes } from './health.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
+import { campaignRoutes, unsubscribeRoutes } from './modules/campaigns/index.js';
 import {
   conversationRoutes,
   deleteMailOnlyIn,
@@ -41,7 +42,14 @@ import { type PushSender, pushRoutes } from './modules/push/index.js';
 import { type DetailSources, readingRoutes } from './modules/reading/index.js';
 import { reportRoutes } from './modules/reports/index.js';
 import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
-import { registerGuard, type SecretBox, type SecurityMailer, type SessionTimeouts, securityRoutes } from './modules/security/index.js';
+import {
+  registerGuard,
+  resolvePublicUrl,
+  type SecretBox,
+  type SecurityMailer,
+  type SessionTimeouts,
+  securityRoutes,
+} from './modules/security/index.js';
 import { queueMailboxSlaRecompute } from './modules/sla/index.js';
 import { importRoutes, syncProgressRoutes } from './modules/sync/index.js';
 import { handOverConversations, listNotesAndEvents, openConversationsOf, triageRoutes, triageState } from './modules/triage/index.js';
@@ -84,6 +92,8 @@ export type HttpOptions = {
   businessHoursOf?: BusinessHoursOf;
   /** Web Push: the sender the test button uses (it also pushes created notifications, wired in compose.ts). */
   push: PushSender;
+  /** Signs and checks campaign unsubscribe tokens (decision 0051). */
+  unsubscribeKey: Buffer;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -218,6 +228,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(forwardingRoutes, { db: options.db, mailer: options.securityMailer });
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
+  await app.register(campaignRoutes, {
+    db: options.db,
+    secrets: options.secrets,
+    hosts: options.hosts,
+    clock: options.clock,
+    unsubscribeKey: options.unsubscribeKey,
+    publicUrl: () => resolvePublicUrl(options.db, options.publicUrl),
+  });
+  // Public, outside /api: the one-click unsubscribe (RFC 8058) a mail provider POSTs without cookies.
+  await app.register(unsubscribeRoutes, { db: options.db, key: options.unsubscribeKey, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

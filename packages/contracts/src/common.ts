@@ -108,6 +108,14 @@ export const errorCodes = [
   'rule.reorder_invalid',
   'push.endpoint_refused',
   'push.subscription_not_found',
+  'campaign.not_found',
+  'campaign.not_marketing_mailbox',
+  'campaign.list_not_found',
+  'campaign.list_exists',
+  'campaign.list_is_segment',
+  'campaign.no_member',
+  'campaign.no_public_url',
+  'campaign.invalid_state',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

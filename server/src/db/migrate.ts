@@ -25,6 +25,7 @@ import * as m0044 from './migrations/0044_manual_forwarding_checks.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
 import * as m0047 from './migrations/0047_fraud_trust_marks.js';
 import * as m0048 from './migrations/0048_signature_logos.js';
+import * as m0057 from './migrations/0057_campaigns.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0046_sync_progress': m0046,
   '0047_fraud_trust_marks': m0047,
   '0048_signature_logos': m0048,
+  '0057_campaigns': m0057,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './tables/accounts.js';
 import type { AuditTables } from './tables/audit.js';
 import type { AutoReplyTables } from './tables/auto-reply.js';
+import type { CampaignTables } from './tables/campaigns.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
@@ -22,6 +23,7 @@ export interface Database
   extends AccountsTables,
     AuditTables,
     AutoReplyTables,
+    CampaignTables,
     ForwardingTables,
     FraudTables,
     InboxTables,

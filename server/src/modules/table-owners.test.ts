@@ -33,7 +33,8 @@ type Owner =
   | 'mailbox-settings'
   | 'sla'
   | 'auto-reply'
-  | 'push';
+  | 'push'
+  | 'campaigns';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -110,6 +111,13 @@ const owners: Record<Table, Owner> = {
   auto_reply_sends: 'auto-reply',
   push_subscriptions: 'push',
   push_preferences: 'push',
+  campaign_lists: 'campaigns',
+  campaign_list_members: 'campaigns',
+  campaign_suppressions: 'campaigns',
+  campaigns: 'campaigns',
+  campaign_recipients: 'campaigns',
+  campaign_events: 'campaigns',
+  campaign_provider_limits: 'campaigns',
 };
 
 type Use = 'read' | 'write';

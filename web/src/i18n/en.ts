@@ -258,6 +258,16 @@ export const en = {
       endpoint_refused: 'This browser’s push service address was refused. Try another browser, or ask your administrator.',
       subscription_not_found: 'That device is no longer registered for notifications.',
     },
+    campaign: {
+      not_found: 'That campaign no longer exists.',
+      not_marketing_mailbox: 'Campaigns go only from a mailbox whose purpose is marketing.',
+      list_not_found: 'That list no longer exists.',
+      list_exists: 'A list with this name exists already.',
+      list_is_segment: 'A segment is read from the contacts: import into a static list instead.',
+      no_member: 'That address is not in the list.',
+      no_public_url: 'Set Pier’s public address first: the unsubscribe link points to it.',
+      invalid_state: 'The campaign is not in a state that allows this.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

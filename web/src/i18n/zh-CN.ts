@@ -253,6 +253,16 @@ export const zhCN: Catalogue = {
       endpoint_refused: '此浏览器的推送服务地址被拒绝。请换用其他浏览器，或联系管理员。',
       subscription_not_found: '该设备已不再接收通知。',
     },
+    campaign: {
+      not_found: '该营销活动已不存在。',
+      not_marketing_mailbox: '营销活动只能从用途为“营销”的邮箱发送。',
+      list_not_found: '该名单已不存在。',
+      list_exists: '已有同名名单。',
+      list_is_segment: '细分名单从联系人中读取：请导入到静态名单。',
+      no_member: '该地址不在名单中。',
+      no_public_url: '请先设置 Pier 的公开地址：退订链接指向该地址。',
+      invalid_state: '该营销活动当前的状态不允许此操作。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

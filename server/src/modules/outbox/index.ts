@@ -5,6 +5,7 @@ export type { Actor } from './conversation-reads.js';
 export { uploadBlobHashes } from './drafts.js';
 export { parseDeliveryReport } from './dsn.js';
 export { buildOutgoingMime, htmlToPlainText } from './mime.js';
+export { sanitizeOutgoingHtml } from './outgoing-html.js';
 export {
   cancelSend,
   composeContext,
@@ -20,3 +21,4 @@ export { DEFAULT_RETRY_DELAYS_MS, type OutboxWorkerDeps, outboxJobHandlers, runS
 export { type Envelope, SmtpSendError, type SmtpTimeouts, sendRawMail } from './smtp-send.js';
 export { bounceSubscriber } from './subscribers.js';
 export { conversationsWithOutgoingMail } from './team-activity.js';
+export { escapeHtml } from './templates.js';
