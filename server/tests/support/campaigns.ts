@@ -5,6 +5,7 @@ import type { Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
 import type { TestDatabase } from './databases.js';
+import { testEnv } from './env.js';
 import { mailServer } from './mail-server.js';
 import { runCli } from './pier-process.js';
 
@@ -32,13 +33,25 @@ export async function addMarketingMailbox(ws: Workspace, smtpPort = mailServer.s
   );
 }
 
-/** A free loopback port, so a test can give Pier its public URL (the unsubscribe link) before it starts. */
+/**
+ * A free loopback port below the ephemeral range (in this bench's block, port base + 200…299), so a
+ * test can give Pier its public URL (the unsubscribe link) before it starts, and a restarted Pier
+ * gets the same port: an ephemeral one may meanwhile be the local end of an outgoing connection.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const base = Number(testEnv('PIER_TEST_SMTP_PORT')) - 25 + 200;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = base + Math.floor(Math.random() * 100);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+  throw new Error('no free port in the bench block');
 }
 
 /** Imports `addresses` into list `name` and queues a campaign through the CLI (the issue's contract); returns its printed JSON. */
