@@ -231,6 +231,8 @@ write_configs() {
     echo "$u:{PLAIN}$MAIL_PASSWORD::::::" >>"$S/users"
     echo "$u OK" >>"$S/postfix/etc/vmailbox"
   done
+  # Postfix accepts it, Dovecot has no such user: LMTP refuses, Postfix mails the sender a real DSN.
+  echo "gone@customer.test OK" >>"$S/postfix/etc/vmailbox"
   chown root:dovecot "$S/users"
   chmod 640 "$S/users"
 

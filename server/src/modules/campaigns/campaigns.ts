@@ -4,8 +4,8 @@ import type { Database, MailboxRow } from '../../db/schema.js';
 import type { CampaignRecipientsTable, CampaignsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { sanitizeOutgoingHtml } from '../outbox/index.js';
 import { findListById, findListByName, listMembers } from './lists.js';
+import { sanitizeCampaignHtml } from './merge.js';
 import { dueAt, isTimeZone } from './schedule.js';
 import { suppressedAmong } from './suppression.js';
 
@@ -78,7 +78,7 @@ export async function queueCampaign(
   });
   const sendAt = input.sendAt ?? input.now;
   // Through the outbox's wall once (scripts, forms, tricks removed); merged values are escaped later.
-  const { html } = await sanitizeOutgoingHtml(input.html);
+  const html = await sanitizeCampaignHtml(input.html);
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
   const campaign: CampaignsTable = {
     id: newId(),
@@ -200,7 +200,8 @@ export async function campaignCounts(db: Db, id: string): Promise<CampaignCounts
     recipients: rows.reduce((s, r) => s + Number(r.n), 0),
     pending: by('pending') + by('sending'),
     sent,
-    delivered: Math.max(0, sent - bounced),
+    // A refusal at RCPT TO is a bounce of a mail that never left: only bounces of sent mail reduce delivered.
+    delivered: sent - Number(rows.find((r) => r.state === 'sent')?.bounced ?? 0),
     bounced,
     failed: by('failed'),
     uncertain: by('uncertain'),

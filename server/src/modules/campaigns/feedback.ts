@@ -114,12 +114,13 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
   });
 }
 
-async function recordBounce(
+/** A bounce of one recipient: counted; the address suppressed when hard, or after SOFT_BOUNCE_LIMIT soft ones. */
+export async function recordBounce(
   db: Kysely<Database>,
   recipient: Recipient,
   hard: boolean,
   detail: string,
-  conversationId: string,
+  conversationId: string | null,
   now: number,
 ) {
   await db.transaction().execute(async (trx) => {

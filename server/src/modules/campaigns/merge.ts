@@ -1,4 +1,4 @@
-import { escapeHtml } from '../outbox/index.js';
+import { escapeHtml, sanitizeOutgoingHtml } from '../outbox/index.js';
 
 /** What a template may name: {{name}}, {{company}}, {{country}}, {{unsubscribe_url}}; `{{name|there}}` gives a fallback. */
 export type MergeValues = { name: string | null; company: string | null; country: string | null; unsubscribe_url: string };
@@ -23,4 +23,14 @@ export function unsubscribeFooter(url: string, format: 'html' | 'text'): string 
   if (format === 'text') return `\n\n--\nUnsubscribe / 退订: ${url}\n`;
   const href = escapeHtml(url);
   return `<hr><p style="font-size:12px;color:#666">Unsubscribe / 退订: <a href="${href}">${href}</a></p>`;
+}
+
+/** Stands in for {{unsubscribe_url}} while the template passes the wall, which keeps only real URLs in href. */
+const PLACEHOLDER = 'https://unsubscribe.pier.invalid/';
+
+/** The template through the outbox's HTML wall (scripts, forms, tricks removed), {{unsubscribe_url}} kept where it was. */
+export async function sanitizeCampaignHtml(template: string): Promise<string> {
+  const marked = template.replace(/\{\{\s*unsubscribe_url\s*\}\}/g, PLACEHOLDER);
+  const { html } = await sanitizeOutgoingHtml(marked);
+  return html.split(PLACEHOLDER).join('{{unsubscribe_url}}');
 }

@@ -3,10 +3,11 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { accessTokenSource, type HostGuard } from '../mailboxes/index.js';
-import { sanitizeOutgoingHtml, sendRawMail } from '../outbox/index.js';
+import { sendRawMail } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
 import type { ListMember } from './lists.js';
 import { buildCampaignMime, renderForRecipient } from './mail.js';
+import { sanitizeCampaignHtml } from './merge.js';
 
 type Deps = {
   db: Kysely<Database>;
@@ -29,7 +30,7 @@ async function linksOf(deps: Deps) {
 
 /** The mail one list member would get: merged subject, HTML (through the outgoing wall) and text. */
 export async function previewCampaign(deps: Deps, template: Template, member: ListMember) {
-  const { html } = await sanitizeOutgoingHtml(template.html);
+  const html = await sanitizeCampaignHtml(template.html);
   const rendered = await renderForRecipient(
     { subject: template.subject, html_template: html, text_template: template.text },
     { id: PREVIEW_RECIPIENT, name: member.name, company: member.company, country: member.country },
@@ -42,7 +43,7 @@ export async function previewCampaign(deps: Deps, template: Template, member: Li
 export async function sendTestMail(deps: Deps, mailbox: MailboxRow, input: Template & { to: string }, now: number): Promise<void> {
   if (mailbox.purpose !== 'marketing')
     throw new AppError('campaign.not_marketing_mailbox', 400, 'campaigns go only from a marketing mailbox');
-  const { html } = await sanitizeOutgoingHtml(input.html);
+  const html = await sanitizeCampaignHtml(input.html);
   const domain = mailbox.address.split('@')[1] ?? 'localhost';
   const raw = await buildCampaignMime(
     mailbox,

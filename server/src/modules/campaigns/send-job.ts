@@ -9,6 +9,7 @@ import { accessTokenSource, findMailboxById, type HostGuard } from '../mailboxes
 import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
 import { CAMPAIGN_SEND_JOB, findCampaign, scheduleSendRun } from './campaigns.js';
+import { recordBounce } from './feedback.js';
 import { buildCampaignMime } from './mail.js';
 import { isSuppressed } from './suppression.js';
 import { sendingBudget } from './throttle.js';
@@ -165,6 +166,10 @@ async function sendOne(
     }
     if (failure.permanent || recipient.attempts + 1 >= MAX_ATTEMPTS) {
       await done({ state: 'failed', error: `${failure.code}: ${failure.message}`.slice(0, 500) });
+      // The server refused the address itself (5xx to RCPT TO): a hard bounce without a DSN.
+      if (failure.code === 'outbox.recipients_refused') {
+        await recordBounce(db, { ...recipient, mailbox_id: mailbox.id }, true, failure.message, null, clock.now());
+      }
       return false;
     }
     // Not sent (connection refused, 4xx before DATA): back to pending, and the sent_at of this attempt
