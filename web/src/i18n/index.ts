@@ -5,6 +5,7 @@ import { ApiRequestError, NETWORK_ERROR } from '../api/client';
 import type { AccountsCatalogue } from './accounts.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
+import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import { type Catalogue, en } from './en';
 import type { FraudCatalogue } from './fraud.en';
@@ -44,6 +45,7 @@ declare module 'i18next' {
       rules: RulesCatalogue;
       push: PushCatalogue;
       teams: TeamsCatalogue;
+      campaigns: CampaignsCatalogue;
     };
   }
 }

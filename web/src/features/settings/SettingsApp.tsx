@@ -15,6 +15,7 @@ import { usersEn } from '../../i18n/users.en';
 import { usersZhCN } from '../../i18n/users.zh-CN';
 import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
+import { CampaignsPage } from '../campaigns/CampaignsPage';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
 import { NavBackdrop, TopBar } from '../inbox/TopBar';
@@ -67,6 +68,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: ta } = useTranslation('audit');
   const { t: to } = useTranslation('operations');
   const { t: tr } = useTranslation('rules');
+  const { t: tcp } = useTranslation('campaigns');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname, key: locationKey } = useLocation();
@@ -87,6 +89,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
     ['/settings/teams', () => tt('nav')],
     ['/settings/signatures', () => tc('settings.navSignatures')],
     ['/settings/saved-replies', () => tc('settings.navSavedReplies')],
+    ['/settings/campaigns', () => tcp('nav')],
   ];
   const pageTitle = () => (pageTitles.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? (() => t('nav.mailboxes')))();
 
@@ -163,6 +166,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
               {auditor ? null : (
                 <li>
                   <Link
+                    to="/settings/campaigns"
+                    className="nav-item"
+                    aria-current={pathname.startsWith('/settings/campaigns') ? 'page' : undefined}
+                    data-testid="settings-nav-campaigns"
+                  >
+                    <MailboxIcon />
+                    <span className="nav-label">{tcp('nav')}</span>
+                  </Link>
+                </li>
+              )}
+              {auditor ? null : (
+                <li>
+                  <Link
                     to="/settings/teams"
                     className="nav-item"
                     aria-current={pathname.startsWith('/settings/teams') ? 'page' : undefined}
@@ -223,6 +239,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="teams" element={<TeamsPage />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
+            <Route path="campaigns" element={<CampaignsPage />} />
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
             <Route path="audit-report" element={<ReportPage canMail />} />
