@@ -4,7 +4,7 @@
 // bench; buyer+N@customer.test all land in buyer@'s INBOX (Postfix recipient_delimiter).
 // PIER_CAMPAIGN_BENCH=1000 runs the same with that many recipients (slow, opt-in) and prints figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMarketingMailbox, campaignStatusByCli, freePort, NEWSLETTER, queueCampaignByCli } from '../support/campaigns.js';
+import { addMarketingMailbox, campaignStatusByCli, freePort, queueCampaignByCli } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { emptyMailboxes, withImap } from '../support/mail-server.js';
 import { mailDeliveredSoFar, startSubmissionProxy } from '../support/outbox.js';
