@@ -82,14 +82,14 @@ describe.each(engines)('campaign sending on %s', (engine) => {
       const started = Date.now();
       const cpuBefore = process.cpuUsage();
       try {
-        pier = await startPierProcess(database, env);
+        pier = await startPierProcess(database, env, { startTimeoutMs: bench > 0 ? 120_000 : 20_000 });
         const killed = pier;
         await waitFor(async () => killed.process.signalCode ?? undefined, 'the kill to land', bench > 0 ? 600_000 : 30_000);
         expect(proxy.accepted()).toBe(killAt);
         const afterKill = await campaignStatusByCli(database, id);
         expect(afterKill).toMatchObject({ sent: killAt - 1, pending: count - killAt + 1, uncertain: 0 });
 
-        pier = await startPierProcess(database, env);
+        pier = await startPierProcess(database, env, { startTimeoutMs: bench > 0 ? 120_000 : 20_000 });
         const running = pier;
         if (bench === 0) {
           // The first minute's budget: 5, of which 3 went before the crash.
