@@ -26,7 +26,7 @@ MAIL_LOCATION="${PIER_TEST_MAIL_LOCATION:-sdbox:~/sdbox}"
 MAIL_FSYNC="${PIER_TEST_MAIL_FSYNC:-optimized}"
 DOMAINS="acme.test customer.test"
 MAIL_PASSWORD="secret"
-MAIL_USERS="info@acme.test sales@acme.test support@acme.test accounting@acme.test bench@acme.test buyer@customer.test buyer2@customer.test"
+MAIL_USERS="info@acme.test sales@acme.test newsletter@acme.test support@acme.test accounting@acme.test bench@acme.test buyer@customer.test buyer2@customer.test"
 CHROMIUM=/usr/bin/chromium
 
 SMTP_PORT=$((PORTBASE + 25))        # Postfix smtpd (MX role), no auth, accepts the local domains from 127.0.0.0/8
@@ -231,6 +231,8 @@ write_configs() {
     echo "$u:{PLAIN}$MAIL_PASSWORD::::::" >>"$S/users"
     echo "$u OK" >>"$S/postfix/etc/vmailbox"
   done
+  # Postfix accepts it, Dovecot has no such user: LMTP refuses, Postfix mails the sender a real DSN.
+  echo "gone@customer.test OK" >>"$S/postfix/etc/vmailbox"
   chown root:dovecot "$S/users"
   chmod 640 "$S/users"
 
@@ -390,6 +392,8 @@ alias_database =
 local_transport = error:local delivery disabled
 virtual_mailbox_domains = $DOMAINS
 virtual_mailbox_maps = texthash:$P/vmailbox
+# buyer+7@customer.test is buyer@customer.test (campaign tests mail many addresses of one test user)
+recipient_delimiter = +
 virtual_transport = lmtp:inet:127.0.0.1:$LMTP_PORT
 default_transport = error:outbound mail disabled in the Pier test bench
 relay_transport = error:outbound mail disabled in the Pier test bench

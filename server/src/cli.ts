@@ -16,6 +16,7 @@ import { registerApiCommands } from './cli-api.js';
 import { registerAutoReplyCommands } from './cli-autoreply.js';
 import { registerBackupCommands } from './cli-backup.js';
 import { registerContactsCommands } from './cli-customers.js';
+import { registerCampaignCommands } from './cli-campaign.js';
 import { registerRulesCommands } from './cli-rules.js';
 import { openWorkspace, type Workspace } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -419,6 +420,7 @@ program
 registerAutoReplyCommands(program, withWorkspace);
 registerBackupCommands(program, cliConfig);
 registerContactsCommands(program, withWorkspace, cliActor);
+registerCampaignCommands(program, withWorkspace);
 
 try {
   await program.parseAsync(process.argv);

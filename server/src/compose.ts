@@ -15,6 +15,7 @@ import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { autoReplySubscriber, replyTimingOfMailbox } from './modules/auto-reply/index.js';
 import { CUSTOMER_POOL_JOB, sweepCustomerPool } from './modules/contacts/index.js';
+import { campaignFeedbackSubscriber, campaignJobHandlers, unsubscribeKeyFrom } from './modules/campaigns/index.js';
 import {
   type AuthResults,
   createDnsResolver,
@@ -50,6 +51,7 @@ import {
   createSecurityMailer,
   loadSecretKey,
   purgeExpiredSessions,
+  resolvePublicUrl,
   type SecurityMailer,
   type SystemMailSender,
   securityMailJob,
@@ -87,6 +89,8 @@ export async function openWorkspace(
   const secrets = createSecretBox(secretKey);
   // Pier's Message-IDs carry a tag keyed from the same secret (decision 0027).
   const messageIds = createPierMessageIds(secretKey);
+  // Campaign unsubscribe links are signed with a key derived from it (decision 0051).
+  const unsubscribeKey = unsubscribeKeyFrom(secretKey);
   // Ingest asks triage and the outbox whether the team worked on a conversation (decision 0027).
   const teamActivity: TeamActivityCheck = async (db, conversationIds) =>
     new Set([...(await conversationsWorkedOnByTeam(db, conversationIds)), ...(await conversationsWithOutgoingMail(db, conversationIds))]);
@@ -113,6 +117,7 @@ export async function openWorkspace(
     blobs,
     secrets,
     messageIds,
+    unsubscribeKey,
     recordReopened,
     teamActivity,
     queue,
@@ -129,6 +134,12 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
     bounceSubscriber(workspace),
+    campaignFeedbackSubscriber({
+      db: workspace.db,
+      blobs: workspace.blobs,
+      unsubscribeKey: workspace.unsubscribeKey,
+      now: () => workspace.clock.now(),
+    }),
     ...triageSubscribers(workspace.db, workspace.clock),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
@@ -304,6 +315,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       live: { publisher: live, hub },
       businessHoursOf: workspace.businessHoursOf,
       push,
+      unsubscribeKey: workspace.unsubscribeKey,
     });
     let url = '';
     if (config.role !== 'worker') {
@@ -335,6 +347,16 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
+          ...campaignJobHandlers({
+            db,
+            secrets: workspace.secrets,
+            hosts,
+            logger,
+            clock,
+            smtpTimeouts,
+            unsubscribeKey: workspace.unsubscribeKey,
+            publicUrl: () => resolvePublicUrl(db, config.publicUrl),
+          }),
           ...forwardingJobHandlers({ db, blobs, secrets: workspace.secrets, hosts, logger, smtpTimeouts }),
           ...rulesJobHandlers(rulesDeps(workspace, securityMailer, logger)),
           rulesScheduleJob(rulesDeps(workspace, securityMailer, logger)),

@@ -25,6 +25,7 @@ import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
 import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
+import { campaignRoutes, unsubscribeRoutes } from './modules/campaigns/index.js';
 import {
   conversationRoutes,
   conversationsWithContacts,
@@ -48,6 +49,7 @@ import { type BusinessHoursOf, rulesRoutes } from './modules/rules/index.js';
 import {
   apiRoutesOf,
   registerGuard,
+  resolvePublicUrl,
   type SecretBox,
   type SecurityMailer,
   type SessionTimeouts,
@@ -96,6 +98,8 @@ export type HttpOptions = {
   businessHoursOf?: BusinessHoursOf;
   /** Web Push: the sender the test button uses (it also pushes created notifications, wired in compose.ts). */
   push: PushSender;
+  /** Signs and checks campaign unsubscribe tokens (decision 0051). */
+  unsubscribeKey: Buffer;
 };
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
@@ -242,6 +246,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await app.register(rulesRoutes, { db: options.db, blobs: options.blobs, businessHoursOf: options.businessHoursOf ?? (async () => null) });
   await app.register(autoReplyRoutes, { db: options.db, clock: options.clock });
   await app.register(knowledgeRoutes, { db: options.db, clock: options.clock });
+  await app.register(campaignRoutes, {
+    db: options.db,
+    secrets: options.secrets,
+    hosts: options.hosts,
+    clock: options.clock,
+    unsubscribeKey: options.unsubscribeKey,
+    publicUrl: () => resolvePublicUrl(options.db, options.publicUrl),
+  });
+  // Public, outside /api: the one-click unsubscribe (RFC 8058) a mail provider POSTs without cookies.
+  await app.register(unsubscribeRoutes, { db: options.db, key: options.unsubscribeKey, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

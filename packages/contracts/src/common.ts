@@ -131,6 +131,14 @@ export const errorCodes = [
   'customer.merge_invalid',
   'customer.phone_invalid',
   'customer.csv_invalid',
+  'campaign.not_found',
+  'campaign.not_marketing_mailbox',
+  'campaign.list_not_found',
+  'campaign.list_exists',
+  'campaign.list_is_segment',
+  'campaign.no_member',
+  'campaign.no_public_url',
+  'campaign.invalid_state',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -30,6 +30,7 @@ import * as m0054 from './migrations/0054_webhooks.js';
 import * as m0055 from './migrations/0055_knowledge.js';
 import * as m0051 from './migrations/0051_customers.js';
 import * as m0052 from './migrations/0052_customer_pools.js';
+import * as m0057 from './migrations/0057_campaigns.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '0055_knowledge': m0055,
   '0051_customers': m0051,
   '0052_customer_pools': m0052,
+  '0057_campaigns': m0057,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

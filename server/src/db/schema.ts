@@ -5,6 +5,7 @@ import type { ApiTables } from './tables/api.js';
 import type { AuditTables } from './tables/audit.js';
 import type { AutoReplyTables } from './tables/auto-reply.js';
 import type { CustomerTables } from './tables/customers.js';
+import type { CampaignTables } from './tables/campaigns.js';
 import type { ForwardingTables } from './tables/forwarding.js';
 import type { FraudTables } from './tables/fraud.js';
 import type { ConversationTriageColumns, InboxTables } from './tables/inbox.js';
@@ -27,6 +28,7 @@ export interface Database
     AuditTables,
     AutoReplyTables,
     CustomerTables,
+    CampaignTables,
     ForwardingTables,
     FraudTables,
     InboxTables,

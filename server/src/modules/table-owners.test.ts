@@ -35,7 +35,8 @@ type Owner =
   | 'auto-reply'
   | 'push'
   | 'webhooks'
-  | 'knowledge';
+  | 'knowledge'
+  | 'campaigns';
 type Table = keyof Database | 'message_search';
 
 // Typed as every table of schema.ts: a new table does not compile until it has an owner.
@@ -122,6 +123,13 @@ const owners: Record<Table, Owner> = {
   knowledge_answers: 'knowledge',
   knowledge_versions: 'knowledge',
   knowledge_attachments: 'knowledge',
+  campaign_lists: 'campaigns',
+  campaign_list_members: 'campaigns',
+  campaign_suppressions: 'campaigns',
+  campaigns: 'campaigns',
+  campaign_recipients: 'campaigns',
+  campaign_events: 'campaigns',
+  campaign_provider_limits: 'campaigns',
 };
 
 type Use = 'read' | 'write';

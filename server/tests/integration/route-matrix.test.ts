@@ -122,6 +122,20 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/mailboxes/:id/signature/logo': 'SAG',
   'PUT /api/mailboxes/:id/signature/logo': 'SA',
   'DELETE /api/mailboxes/:id/signature/logo': 'SA',
+  'GET /api/campaigns': 'SAU',
+  'POST /api/campaigns': 'SA',
+  'GET /api/campaigns/:id': 'SAU',
+  'POST /api/campaigns/:id/pause': 'SA',
+  'POST /api/campaigns/:id/resume': 'SA',
+  'POST /api/campaigns/preview': 'SA',
+  'POST /api/campaigns/test-send': 'SA',
+  'GET /api/campaign-lists': 'SAU',
+  'POST /api/campaign-lists': 'SA',
+  'POST /api/campaign-lists/import': 'SA',
+  'GET /api/campaign-suppressions': 'SAU',
+  'POST /api/campaign-suppressions': 'SA',
+  'GET /api/campaign-limits': 'SAU',
+  'PUT /api/campaign-limits': 'SA',
   'GET /api/mailboxes/:id/auto-reply': 'SAG',
   'PUT /api/mailboxes/:id/auto-reply': 'SA',
   // Business hours and SLA policies (decision 0033): readers see them, admins who manage the mailbox change them.
@@ -464,6 +478,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/contacts': ids.contact,
       '/api/push/devices': 'no-such-device',
       '/api/fraud/trusted-parties': 'no-such-mark',
+      '/api/campaigns': 'no-such-campaign',
     };
     return byPrefix[prefix];
   }

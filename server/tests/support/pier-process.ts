@@ -33,7 +33,11 @@ export type PierProcess = {
  * free loopback ports and waits for its "running" log line. Its clock can be moved
  * (PIER_TEST_CLOCK with NODE_ENV=test, over the IPC channel).
  */
-export async function startPierProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<PierProcess> {
+export async function startPierProcess(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  options: { startTimeoutMs?: number } = {},
+): Promise<PierProcess> {
   const child = spawn(process.execPath, [path.join(serverDist, 'main.js')], {
     env: {
       ...process.env,
@@ -64,7 +68,8 @@ export async function startPierProcess(database: TestDatabase, env: Record<strin
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = await new Promise<{ url: string; smtpPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pier did not start within 20 s:\n${output}`)), 20_000);
+    const limit = options.startTimeoutMs ?? 20_000;
+    const timer = setTimeout(() => reject(new Error(`Pier did not start within ${limit / 1000} s:\n${output}`)), limit);
     const check = () => {
       for (const line of output.split('\n')) {
         if (!line.includes('Pier is running')) continue;

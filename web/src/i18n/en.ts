@@ -285,6 +285,16 @@ export const en = {
       phone_invalid: 'Not a valid phone number: write it with its country code, e.g. +49 40 1234 5678.',
       csv_invalid: 'The file could not be read as CSV (UTF-8).',
     },
+    campaign: {
+      not_found: 'That campaign no longer exists.',
+      not_marketing_mailbox: 'Campaigns go only from a mailbox whose purpose is marketing.',
+      list_not_found: 'That list no longer exists.',
+      list_exists: 'A list with this name exists already.',
+      list_is_segment: 'A segment is read from the contacts: import into a static list instead.',
+      no_member: 'That address is not in the list.',
+      no_public_url: 'Set Pier’s public address first: the unsubscribe link points to it.',
+      invalid_state: 'The campaign is not in a state that allows this.',
+    },
     team: {
       not_found: 'That team no longer exists.',
       name_taken: 'A team with this name already exists.',

@@ -6,6 +6,7 @@ import type { AccountsCatalogue } from './accounts.en';
 import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
+import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
 import { type Catalogue, en } from './en';
@@ -52,6 +53,7 @@ declare module 'i18next' {
       api: ApiCatalogue;
       faq: FaqCatalogue;
       customers: CustomersCatalogue;
+      campaigns: CampaignsCatalogue;
     };
   }
 }

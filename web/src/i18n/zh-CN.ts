@@ -280,6 +280,16 @@ export const zhCN: Catalogue = {
       phone_invalid: '电话号码无效：请带国家代码填写，例如 +86 574 8888 1234。',
       csv_invalid: '无法以 CSV（UTF-8）格式读取该文件。',
     },
+    campaign: {
+      not_found: '该营销活动已不存在。',
+      not_marketing_mailbox: '营销活动只能从用途为“营销”的邮箱发送。',
+      list_not_found: '该名单已不存在。',
+      list_exists: '已有同名名单。',
+      list_is_segment: '细分名单从联系人中读取：请导入到静态名单。',
+      no_member: '该地址不在名单中。',
+      no_public_url: '请先设置 Pier 的公开地址：退订链接指向该地址。',
+      invalid_state: '该营销活动当前的状态不允许此操作。',
+    },
     team: {
       not_found: '该团队已不存在。',
       name_taken: '已有同名团队。',

@@ -8,3 +8,4 @@ export { customerRoutes } from './customer-routes.js';
 export type { CustomerTimelineSources } from './customer-timeline.js';
 export { type Participant, recordParticipants } from './participants.js';
 export { recordParticipantsBatch } from './participants-batch.js';
+export { type ContactSegment, contactsInSegment, type SegmentContact } from './segment.js';

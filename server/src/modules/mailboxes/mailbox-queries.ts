@@ -75,7 +75,7 @@ export async function upsertMailboxAccess(db: Db, row: { user_id: string; mailbo
 export function listSendingMailboxes(db: Db) {
   return db
     .selectFrom('mailboxes')
-    .select(['id', 'address', 'display_name'])
+    .select(['id', 'address', 'display_name', 'purpose'])
     .where('status', '=', 'active')
     .where('smtp_host', 'is not', null)
     .orderBy('address')

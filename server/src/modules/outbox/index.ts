@@ -11,6 +11,7 @@ export { type Actor, findParentMessage } from './conversation-reads.js';
 export { findUploads, uploadBlobHashes, uploadFromBlob } from './drafts.js';
 export { parseDeliveryReport } from './dsn.js';
 export { buildOutgoingMime, htmlToPlainText } from './mime.js';
+export { sanitizeOutgoingHtml } from './outgoing-html.js';
 export {
   cancelSend,
   composeContext,

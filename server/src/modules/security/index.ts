@@ -14,6 +14,7 @@ export { deviceOf } from './device.js';
 export { countryOf } from './geo.js';
 export { type ApiRouteRecord, administers, apiActorOf, apiRoutesOf, type RouteAccess, registerGuard, requireAuth } from './guard.js';
 export { hashPassword, verifyPassword } from './passwords.js';
+export { resolvePublicUrl } from './public-url.js';
 export { securityRoutes } from './routes.js';
 export { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.js';
 export {

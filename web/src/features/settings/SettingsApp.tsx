@@ -17,6 +17,7 @@ import { usersEn } from '../../i18n/users.en';
 import { usersZhCN } from '../../i18n/users.zh-CN';
 import { BackIcon, Icon, MailboxIcon } from '../../ui/icons';
 import { Wordmark } from '../../ui/Wordmark';
+import { CampaignsPage } from '../campaigns/CampaignsPage';
 import { SavedRepliesPage } from '../composer/settings/SavedRepliesPage';
 import { SignaturesPage } from '../composer/settings/SignaturesPage';
 import { TrustedPartiesPage } from '../fraud/TrustedPartiesPage';
@@ -76,6 +77,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
   const { t: tr } = useTranslation('rules');
   const { t: tf } = useTranslation('trust');
   const { t: tapi } = useTranslation('api');
+  const { t: tcp } = useTranslation('campaigns');
   const navigate = useNavigate();
   const logout = useLogout();
   const { pathname, key: locationKey } = useLocation();
@@ -98,6 +100,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
     ['/settings/api', () => tapi('nav')],
     ['/settings/signatures', () => tc('settings.navSignatures')],
     ['/settings/saved-replies', () => tc('settings.navSavedReplies')],
+    ['/settings/campaigns', () => tcp('nav')],
   ];
   const pageTitle = () => (pageTitles.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? (() => t('nav.mailboxes')))();
 
@@ -170,6 +173,19 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
                     </Link>
                   </li>
                 </>
+              )}
+              {auditor ? null : (
+                <li>
+                  <Link
+                    to="/settings/campaigns"
+                    className="nav-item"
+                    aria-current={pathname.startsWith('/settings/campaigns') ? 'page' : undefined}
+                    data-testid="settings-nav-campaigns"
+                  >
+                    <MailboxIcon />
+                    <span className="nav-label">{tcp('nav')}</span>
+                  </Link>
+                </li>
               )}
               {auditor ? null : (
                 <li>
@@ -250,6 +266,7 @@ export function SettingsApp({ session }: { session: SessionInfo }) {
             <Route path="api" element={<ApiPage />} />
             <Route path="signatures" element={<SignaturesPage />} />
             <Route path="saved-replies" element={<SavedRepliesPage />} />
+            <Route path="campaigns" element={<CampaignsPage />} />
             <Route path="users" element={<UsersPage session={session} />} />
             <Route path="audit" element={<AuditLogPage />} />
             <Route path="trusted-parties" element={<TrustedPartiesPage session={session} />} />

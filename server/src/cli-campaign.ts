@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { Workspace } from './compose.js';
+import { AppError } from './errors.js';
+import { campaignCounts, importListCsv, queueCampaign, setCampaignPaused, suppressAddress } from './modules/campaigns/index.js';
+import { findMailboxByAddress } from './modules/mailboxes/index.js';
+
+type WithWorkspace = <T>(run: (ws: Workspace) => Promise<T>) => Promise<T>;
+
+async function readUtf8(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new AppError('request.invalid', 400, `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError('request.invalid', 400, `${file} is not UTF-8 text`);
+  }
+}
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number above 0');
+  return n;
+};
+
+/** `pier campaign send|status|pause|resume|suppress` and `campaign list import` (issue 21 contract), registered from cli.ts. */
+export function registerCampaignCommands(program: Command, withWorkspace: WithWorkspace): void {
+  const campaign = program.command('campaign').description('campaigns from a marketing mailbox');
+  campaign
+    .command('send')
+    .description('queue a campaign to a list; the server sends it, throttled, exactly once per recipient')
+    .requiredOption('--mailbox <address>', 'the marketing mailbox it goes from')
+    .requiredOption('--list <name>', 'the list (static or segment)')
+    .requiredOption('--subject <subject>', 'the subject; merge fields {{name}} {{company}} {{country}}')
+    .requiredOption('--html-file <file>', 'the HTML version (UTF-8); {{unsubscribe_url}} places the link, else it is appended')
+    .requiredOption('--text-file <file>', 'the plain-text version (UTF-8)')
+    .option('--rate-per-minute <n>', 'mails per minute at most (the provider caps apply as well)', positiveInt)
+    .option('--local-time <HH:MM>', "send at this time of day in each recipient's time zone (else the company's)")
+    .option('--company-time-zone <zone>', 'the company time zone (IANA)', 'Asia/Shanghai')
+    .action(
+      async (opts: {
+        mailbox: string;
+        list: string;
+        subject: string;
+        htmlFile: string;
+        textFile: string;
+        ratePerMinute?: number;
+        localTime?: string;
+        companyTimeZone: string;
+      }) => {
+        const html = await readUtf8(opts.htmlFile);
+        const text = await readUtf8(opts.textFile);
+        await withWorkspace(async (ws) => {
+          const mailbox = await findMailboxByAddress(ws.db, opts.mailbox);
+          if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
+          const queued = await queueCampaign(ws.db, {
+            mailbox,
+            list: { name: opts.list },
+            subject: opts.subject,
+            html,
+            text,
+            ratePerMinute: opts.ratePerMinute,
+            localTime: opts.localTime ?? null,
+            companyTimeZone: opts.companyTimeZone,
+            actorId: null,
+            now: ws.clock.now(),
+          });
+          console.log(JSON.stringify({ campaign: queued.campaign, recipients: queued.recipients }));
+        });
+      },
+    );
+  campaign
+    .command('status')
+    .description("a campaign's counts as JSON")
+    .argument('<id>', 'the campaign id')
+    .action(async (id: string) => {
+      await withWorkspace(async (ws) => console.log(JSON.stringify(await campaignCounts(ws.db, id))));
+    });
+  for (const action of ['pause', 'resume'] as const) {
+    campaign
+      .command(action)
+      .description(action === 'pause' ? 'stop sending before the next mail' : 'go on sending where it stopped')
+      .argument('<id>', 'the campaign id')
+      .action(async (id: string) => {
+        await withWorkspace(async (ws) => {
+          await setCampaignPaused(ws.db, id, action === 'pause', ws.clock.now());
+          console.log(JSON.stringify(await campaignCounts(ws.db, id)));
+        });
+      });
+  }
+  campaign
+    .command('suppress')
+    .description('add an address to the suppression list (no campaign mails it again)')
+    .argument('<address>', 'the address')
+    .action(async (address: string) => {
+      await withWorkspace(async (ws) => {
+        const added = await suppressAddress(ws.db, { address, reason: 'manual', campaignId: null, detail: 'cli', now: ws.clock.now() });
+        console.log(JSON.stringify({ address: address.toLowerCase(), added }));
+      });
+    });
+  campaign
+    .command('import-list')
+    .description('import a CSV (email,name,company,country,time_zone,consent_source,consent_date) into a static list')
+    .requiredOption('--name <name>', 'the list (created when new)')
+    .requiredOption('--file <file>', 'the CSV file (UTF-8, header row)')
+    .option('--consent-source <text>', 'consent source for rows without one')
+    .option('--consent-date <date>', 'consent date (ISO 8601) for rows without one')
+    .action(async (opts: { name: string; file: string; consentSource?: string; consentDate?: string }) => {
+      const csv = await readUtf8(opts.file);
+      await withWorkspace(async (ws) => {
+        const result = await importListCsv(ws.db, { ...opts, csv, actorId: null, now: ws.clock.now() });
+        console.log(JSON.stringify(result));
+        if (result.refused.length > 0) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,112 @@
+/**
+ * Tables of campaigns (migration 0057_campaigns), owned by modules/campaigns (decision 0051).
+ * Kept apart from the inbox's tables: a campaign's 1,000 mails are no conversations.
+ */
+export type CampaignTables = {
+  campaign_lists: CampaignListsTable;
+  campaign_list_members: CampaignListMembersTable;
+  campaign_suppressions: CampaignSuppressionsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_events: CampaignEventsTable;
+  campaign_provider_limits: CampaignProviderLimitsTable;
+};
+
+/** A static list (members imported from CSV) or a segment (members read from the contacts when a campaign is queued). */
+export interface CampaignListsTable {
+  id: string;
+  name: string;
+  kind: 'static' | 'segment';
+  /** Segment: JSON of the contact filter (country, company domain, last contact since/before). */
+  segment_json: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface CampaignListMembersTable {
+  list_id: string;
+  address: string;
+  name: string | null;
+  company: string | null;
+  country: string | null;
+  /** IANA zone (Asia/Shanghai) for "send in the recipient's time zone"; null: the company's. */
+  time_zone: string | null;
+  /** Where the consent came from (trade fair form, website sign-up…) and when; required on import. */
+  consent_source: string;
+  consent_at: number;
+  added_at: number;
+}
+
+/** Addresses no campaign may mail, whatever the list says. */
+export interface CampaignSuppressionsTable {
+  address: string;
+  reason: 'unsubscribed' | 'hard_bounce' | 'complaint' | 'manual';
+  campaign_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+export interface CampaignsTable {
+  id: string;
+  mailbox_id: string;
+  list_id: string;
+  subject: string;
+  html_template: string;
+  text_template: string;
+  state: 'sending' | 'paused' | 'done' | 'cancelled';
+  /** Mails per minute this campaign may send (the provider's cap applies as well). */
+  rate_per_minute: number;
+  /** Epoch ms: not before. With `local_time` set, per recipient at that wall-clock time in their zone. */
+  send_at: number;
+  /** "09:30": send at this local time of the recipient (or `company_time_zone`); null: at send_at. */
+  local_time: string | null;
+  company_time_zone: string;
+  /** 0|1; link tracking is off by default. */
+  track_clicks: number;
+  /** 0|1; off by default, and unreliable (image blocking, privacy proxies). */
+  track_opens: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One recipient of one campaign; the state machine of decision 0008, per recipient. */
+export interface CampaignRecipientsTable {
+  id: string;
+  campaign_id: string;
+  address: string;
+  name: string | null;
+  company: string | null;
+  country: string | null;
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed';
+  due_at: number;
+  message_id_header: string;
+  attempts: number;
+  error: string | null;
+  sent_at: number | null;
+  bounced_at: number | null;
+  bounce_kind: 'hard' | 'soft' | null;
+  unsubscribed_at: number | null;
+  replied_at: number | null;
+  complained_at: number | null;
+}
+
+/** What happened after sending, one row each: bounce, complaint, reply (with the conversation), unsubscribe. */
+export interface CampaignEventsTable {
+  id: string;
+  campaign_id: string | null;
+  recipient_id: string | null;
+  address: string;
+  kind: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'reply' | 'unsubscribe';
+  conversation_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+/** Sending caps per mail provider (mailboxes.preset), configurable; absent: the defaults in throttle.ts. */
+export interface CampaignProviderLimitsTable {
+  preset: string;
+  per_minute: number;
+  per_day: number;
+  updated_at: number;
+}

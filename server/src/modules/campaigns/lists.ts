@@ -1,0 +1,155 @@
+import { parse } from 'csv-parse/sync';
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../../db/ids.js';
+import type { Database } from '../../db/schema.js';
+import type { CampaignListsTable } from '../../db/tables/campaigns.js';
+import { AppError } from '../../errors.js';
+import { type ContactSegment, contactsInSegment } from '../contacts/index.js';
+import { isTimeZone } from './schedule.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type ListMember = {
+  address: string;
+  name: string | null;
+  company: string | null;
+  country: string | null;
+  timeZone: string | null;
+};
+
+const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+export async function findListByName(db: Db, name: string): Promise<CampaignListsTable | undefined> {
+  return db.selectFrom('campaign_lists').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function findListById(db: Db, id: string): Promise<CampaignListsTable | undefined> {
+  return db.selectFrom('campaign_lists').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+async function createList(
+  db: Db,
+  input: { name: string; kind: 'static' | 'segment'; segment: ContactSegment | null; actorId: string | null; now: number },
+) {
+  const name = input.name.trim();
+  if (!name || name.length > 120) throw new AppError('request.invalid', 400, 'a list needs a name (up to 120 characters)');
+  if (await findListByName(db, name)) throw new AppError('campaign.list_exists', 409, `a list named ${name} exists`);
+  const row: CampaignListsTable = {
+    id: newId(),
+    name,
+    kind: input.kind,
+    segment_json: input.segment ? JSON.stringify(input.segment) : null,
+    created_by: input.actorId,
+    created_at: input.now,
+  };
+  await db.insertInto('campaign_lists').values(row).execute();
+  return row;
+}
+
+/** A segment: its members are the contacts matching it when a campaign is queued. */
+export function createSegmentList(db: Db, input: { name: string; segment: ContactSegment; actorId: string | null; now: number }) {
+  return createList(db, { ...input, kind: 'segment' });
+}
+
+/**
+ * Imports a CSV (header row; columns email, name, company, country, time_zone, consent_source,
+ * consent_date) into a static list, creating it when new. Consent is required per row, from the
+ * column or the defaults given: a member without a consent source and date is refused, not guessed.
+ * Re-importing an address updates it. Returns what was added and what was refused, with the line.
+ */
+export async function importListCsv(
+  db: Kysely<Database>,
+  input: { name: string; csv: string; consentSource?: string; consentDate?: string; actorId: string | null; now: number },
+): Promise<{ listId: string; imported: number; refused: { line: number; reason: string }[] }> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(input.csv, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
+  } catch (error) {
+    throw new AppError('request.invalid', 400, `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const refused: { line: number; reason: string }[] = [];
+  const members: (ListMember & { consentSource: string; consentAt: number })[] = [];
+  for (const [i, r] of records.entries()) {
+    const line = i + 2;
+    const address = (r.email ?? r.address ?? '').toLowerCase();
+    if (!ADDRESS.test(address)) {
+      refused.push({ line, reason: 'no valid email address' });
+      continue;
+    }
+    const consentSource = r.consent_source || input.consentSource || '';
+    const consentAt = Date.parse(r.consent_date || input.consentDate || '');
+    if (!consentSource || Number.isNaN(consentAt)) {
+      refused.push({ line, reason: 'no consent source and date' });
+      continue;
+    }
+    const timeZone = r.time_zone || null;
+    if (timeZone && !isTimeZone(timeZone)) {
+      refused.push({ line, reason: `unknown time zone ${timeZone}` });
+      continue;
+    }
+    members.push({
+      address,
+      name: r.name || null,
+      company: r.company || null,
+      country: r.country ? r.country.toUpperCase() : null,
+      timeZone,
+      consentSource,
+      consentAt,
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    const list =
+      (await findListByName(trx, input.name.trim())) ??
+      (await createList(trx, { name: input.name, kind: 'static', segment: null, actorId: input.actorId, now: input.now }));
+    if (list.kind !== 'static')
+      throw new AppError('campaign.list_is_segment', 409, 'a segment is read from the contacts; import into a static list');
+    for (const m of members) {
+      const values = {
+        name: m.name,
+        company: m.company,
+        country: m.country,
+        time_zone: m.timeZone,
+        consent_source: m.consentSource,
+        consent_at: m.consentAt,
+      };
+      await trx
+        .insertInto('campaign_list_members')
+        .values({ list_id: list.id, address: m.address, ...values, added_at: input.now })
+        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet(values))
+        .execute();
+    }
+    return { listId: list.id, imported: members.length, refused };
+  });
+}
+
+/** Who a list holds now: its imported members, or the contacts its segment matches. */
+export async function listMembers(db: Db, list: CampaignListsTable): Promise<ListMember[]> {
+  if (list.kind === 'segment') {
+    const segment = JSON.parse(list.segment_json ?? '{}') as ContactSegment;
+    return (await contactsInSegment(db, segment)).map((c) => ({ ...c, timeZone: null }));
+  }
+  const rows = await db.selectFrom('campaign_list_members').selectAll().where('list_id', '=', list.id).orderBy('address').execute();
+  return rows.map((r) => ({ address: r.address, name: r.name, company: r.company, country: r.country, timeZone: r.time_zone }));
+}
+
+/** Every list with its size (a segment's counted now). */
+export async function listLists(db: Db) {
+  const lists = await db.selectFrom('campaign_lists').selectAll().orderBy('name').execute();
+  const out = [];
+  for (const list of lists) {
+    out.push({
+      id: list.id,
+      name: list.name,
+      kind: list.kind,
+      segment: list.segment_json ? (JSON.parse(list.segment_json) as ContactSegment) : null,
+      members: (await listMembers(db, list)).length,
+      createdAt: Number(list.created_at),
+    });
+  }
+  return out;
+}

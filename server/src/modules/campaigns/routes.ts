@@ -1,0 +1,206 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { findMailboxById, type HostGuard, listSendingMailboxes } from '../mailboxes/index.js';
+import { apiActorOf, type SecretBox } from '../security/index.js';
+import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
+import { campaignReplies } from './feedback.js';
+import { createSegmentList, findListById, importListCsv, listLists, listMembers } from './lists.js';
+import { previewCampaign, sendTestMail } from './preview.js';
+import { listSuppressions, suppressAddress } from './suppression.js';
+import { DEFAULT_PROVIDER_LIMITS, providerLimits, setProviderLimits } from './throttle.js';
+
+export type CampaignRouteDeps = {
+  db: Kysely<Database>;
+  secrets: SecretBox;
+  hosts: HostGuard;
+  clock?: Clock | undefined;
+  unsubscribeKey: Buffer;
+  publicUrl: () => Promise<string | undefined>;
+};
+
+const admins = ['super_admin', 'admin'] as const;
+const readers = ['super_admin', 'admin', 'auditor'] as const;
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const Template = { subject: z.string().min(1).max(300), html: z.string().min(1).max(500_000), text: z.string().min(1).max(200_000) };
+const Segment = z.object({
+  countries: z.array(z.string().length(2)).max(300).optional(),
+  companyDomains: z.array(z.string().min(1).max(253)).max(1000).optional(),
+  lastContactAfter: z.number().int().optional(),
+  lastContactBefore: z.number().int().optional(),
+});
+
+/** Lists, campaigns, the suppression list and the providers' caps: admins change them, auditors read them. */
+export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (app, deps) => {
+  const { db } = deps;
+  const now = () => (deps.clock ?? systemClock).now();
+
+  app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
+    const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
+    return {
+      campaigns: await listCampaigns(db),
+      mailboxes: mailboxes.map((m) => ({ id: m.id, address: m.address, displayName: m.display_name })),
+      lists: await listLists(db),
+    };
+  });
+
+  app.post(
+    '/api/campaigns',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        body: z.object({
+          mailboxId: z.string().min(1).max(64),
+          listId: z.string().min(1).max(64),
+          ...Template,
+          ratePerMinute: z.number().int().min(1).max(10_000).optional(),
+          sendAt: z.number().int().optional(),
+          localTime: z.string().max(5).nullable().optional(),
+          companyTimeZone: z.string().max(64).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const mailbox = await findMailboxById(db, request.body.mailboxId);
+      if (!mailbox) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+      return queueCampaign(db, {
+        ...request.body,
+        mailbox,
+        list: { id: request.body.listId },
+        actorId: apiActorOf(request).actorId,
+        now: now(),
+      });
+    },
+  );
+
+  app.get('/api/campaigns/:id', { config: { access: { roles: readers } }, schema: { params: IdParams } }, async (request) => {
+    const campaign = await findCampaign(db, request.params.id);
+    if (!campaign) throw new AppError('campaign.not_found', 404, 'no such campaign');
+    return {
+      id: campaign.id,
+      subject: campaign.subject,
+      mailboxId: campaign.mailbox_id,
+      listId: campaign.list_id,
+      ratePerMinute: campaign.rate_per_minute,
+      sendAt: Number(campaign.send_at),
+      localTime: campaign.local_time,
+      counts: await campaignCounts(db, campaign.id),
+      replies: await campaignReplies(db, campaign.id),
+    };
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.post(`/api/campaigns/:id/${action}`, { config: { access: { roles: admins } }, schema: { params: IdParams } }, async (request) => {
+      await setCampaignPaused(db, request.params.id, action === 'pause', now());
+      return campaignCounts(db, request.params.id);
+    });
+  }
+
+  app.post(
+    '/api/campaigns/preview',
+    {
+      config: { access: { roles: admins } },
+      schema: { body: z.object({ listId: z.string().min(1).max(64), address: z.string().max(320).optional(), ...Template }) },
+    },
+    async (request) => {
+      const list = await findListById(db, request.body.listId);
+      if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
+      const members = await listMembers(db, list);
+      const member = request.body.address ? members.find((m) => m.address === request.body.address?.toLowerCase()) : members[0];
+      if (!member) throw new AppError('campaign.no_member', 404, 'no such member in this list');
+      return previewCampaign(deps, request.body, member);
+    },
+  );
+
+  app.post(
+    '/api/campaigns/test-send',
+    {
+      config: { access: { roles: admins } },
+      schema: { body: z.object({ mailboxId: z.string().min(1).max(64), to: z.string().email().max(320), ...Template }) },
+    },
+    async (request) => {
+      const mailbox = await findMailboxById(db, request.body.mailboxId);
+      if (!mailbox) throw new AppError('mailbox.not_found', 404, 'no such mailbox');
+      await sendTestMail(deps, mailbox, request.body, now());
+      return { sent: true };
+    },
+  );
+
+  app.get('/api/campaign-lists', { config: { access: { roles: readers } } }, async () => ({ lists: await listLists(db) }));
+
+  app.post(
+    '/api/campaign-lists',
+    { config: { access: { roles: admins } }, schema: { body: z.object({ name: z.string().min(1).max(120), segment: Segment }) } },
+    async (request) => {
+      const list = await createSegmentList(db, {
+        name: request.body.name,
+        segment: request.body.segment,
+        actorId: apiActorOf(request).actorId,
+        now: now(),
+      });
+      return { id: list.id };
+    },
+  );
+
+  app.post(
+    '/api/campaign-lists/import',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        body: z.object({
+          name: z.string().min(1).max(120),
+          csv: z.string().min(1).max(900_000),
+          consentSource: z.string().max(200).optional(),
+          consentDate: z.string().max(40).optional(),
+        }),
+      },
+    },
+    async (request) => importListCsv(db, { ...request.body, actorId: apiActorOf(request).actorId, now: now() }),
+  );
+
+  app.get('/api/campaign-suppressions', { config: { access: { roles: readers } } }, async () => ({
+    suppressions: await listSuppressions(db),
+  }));
+
+  app.post(
+    '/api/campaign-suppressions',
+    { config: { access: { roles: admins } }, schema: { body: z.object({ address: z.string().email().max(320) }) } },
+    async (request) => {
+      await suppressAddress(db, {
+        address: request.body.address,
+        reason: 'manual',
+        campaignId: null,
+        detail: apiActorOf(request).actorId,
+        now: now(),
+      });
+      return { suppressions: await listSuppressions(db) };
+    },
+  );
+
+  app.get('/api/campaign-limits', { config: { access: { roles: readers } } }, async () => {
+    const limits = [];
+    for (const preset of Object.keys(DEFAULT_PROVIDER_LIMITS)) limits.push({ preset, ...(await providerLimits(db, preset)) });
+    return { limits };
+  });
+
+  app.put(
+    '/api/campaign-limits',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        body: z.object({
+          preset: z.string().min(1).max(32),
+          perMinute: z.number().int().min(1).max(10_000),
+          perDay: z.number().int().min(1).max(1_000_000),
+        }),
+      },
+    },
+    async (request) => {
+      await setProviderLimits(db, request.body.preset, { perMinute: request.body.perMinute, perDay: request.body.perDay }, now());
+      return { preset: request.body.preset, ...(await providerLimits(db, request.body.preset)) };
+    },
+  );
+};

@@ -1,0 +1,271 @@
+// What comes back from a campaign, over real Postfix + Dovecot: the unsubscribe link clicked in
+// Chromium from the received mail (GET shows a page and changes nothing, the button unsubscribes),
+// an RFC 8058 one-click POST, a real Postfix DSN for an address it cannot deliver to (hard bounce),
+// a reply (counted, linked to its conversation in newsletter@'s queue), an ARF complaint; then a new
+// campaign to the same list mails none of them. Screenshots in test-output/screenshots/.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignCounts, importListCsv, queueCampaign } from '../../src/modules/campaigns/index.js';
+import { launchChromium } from '../support/browser.js';
+import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
+import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+import { deliver, emptyMailboxes } from '../support/mail-server.js';
+import { waitForMail } from '../support/outbox.js';
+import { startTestPier } from '../support/pier.js';
+import { waitFor } from '../support/wait.js';
+
+const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+const customer = 'buyer@customer.test';
+
+describe.each(engines)('campaign feedback on %s', (engine) => {
+  let database: TestDatabase;
+  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    await emptyMailboxes(customer);
+    await emptyMailboxes(NEWSLETTER);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: baseUrl });
+    browser = await launchChromium();
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pier?.stop();
+    await database?.drop();
+  });
+
+  it('unsubscribe in Chromium and by one-click POST, a Postfix DSN, a reply and a complaint: all counted, none mailed again', async () => {
+    const { db } = pier.workspace;
+    const tag = `fb${engine}${Date.now().toString(36)}`;
+    const who = {
+      clicker: `buyer+${tag}u@customer.test`,
+      oneClick: `buyer+${tag}o@customer.test`,
+      replier: `buyer+${tag}r@customer.test`,
+      gone: `gone+${tag}@customer.test`,
+      refused: `nobody-${tag}@nowhere.test`,
+    };
+    const mailbox = await addMarketingMailbox(pier.workspace);
+    pier.rescanMailboxes();
+    const now = pier.clock.now();
+    const csv = ['email,name,company', ...Object.values(who).map((a, i) => `${a},Buyer ${i},Customer GmbH`)].join('\n');
+    const imported = await importListCsv(db, {
+      name: tag,
+      csv,
+      consentSource: 'Canton Fair 2026',
+      consentDate: '2026-10-15',
+      actorId: null,
+      now,
+    });
+    expect(imported).toMatchObject({ imported: 5, refused: [] });
+    const html = '<p>Dear {{name}},</p><p>news from {{company}}.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>';
+    const queued = await queueCampaign(db, {
+      mailbox,
+      list: { name: tag },
+      subject: `${tag} news`,
+      html,
+      text: 'Dear {{name}},\nnews.\n',
+      actorId: null,
+      now,
+    });
+    expect(queued.recipients).toBe(5);
+    const mails = await waitForMail(customer, 'INBOX', tag, 3, 30_000);
+    const byTo = new Map(mails.map((m) => [(m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '', m]));
+    const clickerMail = byTo.get(who.clicker);
+    const replierMail = byTo.get(who.replier);
+    const oneClickMail = byTo.get(who.oneClick);
+    if (!clickerMail || !replierMail || !oneClickMail) throw new Error(`mails missing: ${[...byTo.keys()].join(', ')}`);
+
+    // Headers of RFC 2369 / 8058, and the merge fields filled.
+    const unfolded = clickerMail.raw.toString().replace(/\r?\n[ \t]+/g, ' ');
+    expect(unfolded).toMatch(
+      /^List-Unsubscribe: <http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[\w-]+\.[\w-]+>, <mailto:newsletter@acme\.test\?subject=unsubscribe%20[\w.-]+>/m,
+    );
+    expect(unfolded).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    expect(clickerMail.parsed.html).toContain('Dear Buyer 0,');
+    expect(clickerMail.parsed.text).toContain('Dear Buyer 0,');
+    expect(clickerMail.parsed.replyTo?.text).toBe(NEWSLETTER);
+
+    // What the public endpoint tells: nothing for a forged token, the masked address for a real one.
+    const forged = await fetch(`${baseUrl}/unsubscribe/AAAA.BBBB`);
+    expect(forged.status).toBe(404);
+    const forgedBody = await forged.text();
+    expect(forgedBody).not.toMatch(/@customer\.test|nowhere|newsletter/);
+
+    // The link clicked in Chromium from the mail as received.
+    const mailView = await browser.newPage({ viewport: { width: 390, height: 700 } });
+    try {
+      await mailView.setContent(clickerMail.parsed.html || '');
+      // Links in mail open a new tab (target=_blank from the outgoing wall), as in a webmail.
+      const [page] = await Promise.all([mailView.waitForEvent('popup'), mailView.getByRole('link', { name: 'Unsubscribe' }).click()]);
+      await page.waitForSelector('#unsubscribe');
+      const confirm = await page.content();
+      expect(confirm).toContain('b***@customer.test');
+      expect(confirm).not.toContain(who.clicker);
+      await page.screenshot({ path: path.join(screenshots, `campaign-unsubscribe-confirm-${engine}.png`) });
+      // Opening the page changed nothing (link scanners open every link).
+      expect(
+        await db.selectFrom('campaign_suppressions').selectAll().where('address', '=', who.clicker).executeTakeFirst(),
+      ).toBeUndefined();
+      await page.click('#unsubscribe');
+      await page.waitForSelector('#done');
+      await page.screenshot({ path: path.join(screenshots, `campaign-unsubscribe-done-${engine}.png`) });
+    } finally {
+      await mailView.context().close();
+    }
+    expect(await db.selectFrom('campaign_suppressions').select('reason').where('address', '=', who.clicker).executeTakeFirst()).toEqual({
+      reason: 'unsubscribed',
+    });
+    const audit = await db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'campaign.unsubscribed').execute();
+    expect(audit).toHaveLength(1);
+    expect(String(audit[0]?.details)).toContain(who.clicker);
+
+    // RFC 8058 one-click: a provider's POST, no cookie, no CSRF token.
+    const oneClickUrl =
+      /<(http[^>]+)>/.exec(
+        String(
+          oneClickMail.raw
+            .toString()
+            .replace(/\r?\n[ \t]+/g, ' ')
+            .match(/^List-Unsubscribe: .*$/m)?.[0],
+        ),
+      )?.[1] ?? '';
+    const posted = await fetch(oneClickUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(posted.status).toBe(200);
+    expect(await db.selectFrom('campaign_suppressions').select('reason').where('address', '=', who.oneClick).executeTakeFirst()).toEqual({
+      reason: 'unsubscribed',
+    });
+
+    // Postfix took gone+…@customer.test, Dovecot has no such user: Postfix's DSN comes back to newsletter@, Pier syncs it and suppresses the address.
+    const bounced = await waitFor(
+      async () => db.selectFrom('campaign_suppressions').selectAll().where('address', '=', who.gone).executeTakeFirst(),
+      'the DSN to suppress the address',
+      60_000,
+    );
+    expect(bounced).toMatchObject({ reason: 'hard_bounce', campaign_id: queued.campaign });
+    expect(bounced?.detail).toMatch(/^5\.1\.1/);
+    const dsn = await db
+      .selectFrom('campaign_events')
+      .select(['kind', 'conversation_id'])
+      .where('address', '=', who.gone)
+      .executeTakeFirst();
+    expect(dsn?.kind).toBe('hard_bounce');
+    expect(dsn?.conversation_id).toBeTruthy();
+    // Refused at RCPT TO by the server itself (5.1.1): a hard bounce too, without a DSN.
+    expect(await db.selectFrom('campaign_suppressions').select('reason').where('address', '=', who.refused).executeTakeFirst()).toEqual({
+      reason: 'hard_bounce',
+    });
+
+    // A reply lands in newsletter@'s queue, linked to the campaign.
+    const campaignMessageId = String(replierMail.parsed.messageId);
+    await deliver({
+      from: who.replier,
+      to: NEWSLETTER,
+      subject: `Re: ${tag} news`,
+      text: 'Please send the catalogue.',
+      inReplyTo: campaignMessageId,
+      references: [campaignMessageId],
+    });
+    const reply = await waitFor(
+      async () =>
+        db
+          .selectFrom('campaign_events')
+          .selectAll()
+          .where('kind', '=', 'reply')
+          .where('campaign_id', '=', queued.campaign)
+          .executeTakeFirst(),
+      'the reply to be linked',
+      60_000,
+    );
+    const held = await db
+      .selectFrom('conversation_mailboxes')
+      .select('mailbox_id')
+      .where('conversation_id', '=', reply.conversation_id ?? '')
+      .execute();
+    expect(held.map((h) => h.mailbox_id)).toEqual([mailbox.id]);
+
+    // An ARF complaint about the same mail suppresses the address.
+    await deliver({
+      from: 'fbl@provider.test',
+      to: NEWSLETTER,
+      subject: 'Abuse report',
+      envelope: { from: 'fbl@provider.test', to: [NEWSLETTER] },
+      raw: [
+        `From: fbl@provider.test`,
+        `To: ${NEWSLETTER}`,
+        'Subject: Abuse report',
+        `Message-ID: <arf-${tag}@provider.test>`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=feedback-report; boundary="arf"',
+        '',
+        '--arf',
+        'Content-Type: text/plain',
+        '',
+        'This is an email abuse report.',
+        '--arf',
+        'Content-Type: message/feedback-report',
+        '',
+        'Feedback-Type: abuse',
+        'Version: 1',
+        `Original-Rcpt-To: rfc822; ${who.replier}`,
+        '',
+        '--arf',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `From: Acme News <${NEWSLETTER}>`,
+        `Message-ID: ${campaignMessageId}`,
+        '',
+        '--arf--',
+        '',
+      ].join('\r\n'),
+    });
+    await waitFor(
+      async () =>
+        db
+          .selectFrom('campaign_suppressions')
+          .selectAll()
+          .where('address', '=', who.replier)
+          .where('reason', '=', 'complaint')
+          .executeTakeFirst(),
+      'the complaint to suppress the address',
+      60_000,
+    );
+
+    const counts = await campaignCounts(db, queued.campaign);
+    expect(counts).toMatchObject({
+      recipients: 5,
+      sent: 4,
+      failed: 1,
+      bounced: 2,
+      delivered: 3,
+      unsubscribed: 2,
+      replied: 1,
+      complained: 1,
+      clicked: null,
+      opened: null,
+    });
+
+    // No campaign overrides the suppression list: the same list again mails nobody.
+    const again = await queueCampaign(db, {
+      mailbox,
+      list: { name: tag },
+      subject: `${tag} again`,
+      html,
+      text: 'again',
+      actorId: null,
+      now: pier.clock.now(),
+    });
+    expect(again).toMatchObject({ recipients: 0, suppressed: 5 });
+  }, 240_000);
+});

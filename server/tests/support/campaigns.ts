@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Workspace } from '../../src/compose.js';
+import type { MailboxRow } from '../../src/db/schema.js';
+import { createMailbox } from '../../src/modules/mailboxes/index.js';
+import type { TestDatabase } from './databases.js';
+import { testEnv } from './env.js';
+import { mailServer } from './mail-server.js';
+import { runCli } from './pier-process.js';
+
+export const NEWSLETTER = 'newsletter@acme.test';
+
+/** The bench's newsletter@ as a marketing mailbox (IMAP inbox synced, SMTP through `smtpPort`, default Postfix submission). */
+export async function addMarketingMailbox(ws: Workspace, smtpPort = mailServer.submissionPort): Promise<MailboxRow> {
+  return createMailbox(
+    ws.db,
+    {
+      address: NEWSLETTER,
+      displayName: 'Acme News',
+      purpose: 'marketing',
+      connection: {
+        preset: 'other',
+        imap: { host: mailServer.host, port: mailServer.imapPort, tls: 'none', user: NEWSLETTER },
+        smtp: { host: mailServer.host, port: smtpPort, tls: 'none', user: NEWSLETTER },
+        authMethod: 'password',
+        password: mailServer.password,
+        syncFolders: ['inbox'],
+        syncSinceDays: null,
+      },
+    },
+    ws.secrets,
+  );
+}
+
+/**
+ * A free loopback port below the ephemeral range (in this bench's block, port base + 200…299), so a
+ * test can give Pier its public URL (the unsubscribe link) before it starts, and a restarted Pier
+ * gets the same port: an ephemeral one may meanwhile be the local end of an outgoing connection.
+ */
+export async function freePort(): Promise<number> {
+  const base = Number(testEnv('PIER_TEST_SMTP_PORT')) - 25 + 200;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = base + Math.floor(Math.random() * 100);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+  throw new Error('no free port in the bench block');
+}
+
+/** Imports `addresses` into list `name` and queues a campaign through the CLI (the issue's contract); returns its printed JSON. */
+export async function queueCampaignByCli(
+  database: TestDatabase,
+  input: { list: string; addresses: string[]; subject: string; ratePerMinute?: number },
+): Promise<{ stdout: string; parsed: { campaign: string; recipients: number } }> {
+  const dir = database.dataDir;
+  const csv = path.join(dir, `${input.list}.csv`);
+  const rows = input.addresses.map(
+    (a, i) => `${a},Buyer ${i + 1},Customer ${i % 7} GmbH,DE,Europe/Berlin,Canton Fair 2026 form,2026-10-15`,
+  );
+  await writeFile(csv, ['email,name,company,country,time_zone,consent_source,consent_date', ...rows].join('\n'));
+  await runCli(database, ['campaign', 'import-list', '--name', input.list, '--file', csv]);
+  const html = path.join(dir, `${input.list}.html`);
+  const text = path.join(dir, `${input.list}.txt`);
+  await writeFile(
+    html,
+    '<p>Dear {{name}} of {{company}},</p><p>our new LED panels are out.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>',
+  );
+  await writeFile(text, 'Dear {{name}} of {{company}},\n\nour new LED panels are out.\n');
+  const { stdout } = await runCli(database, [
+    'campaign',
+    'send',
+    '--mailbox',
+    NEWSLETTER,
+    '--list',
+    input.list,
+    '--subject',
+    input.subject,
+    '--html-file',
+    html,
+    '--text-file',
+    text,
+    ...(input.ratePerMinute ? ['--rate-per-minute', String(input.ratePerMinute)] : []),
+  ]);
+  return { stdout, parsed: JSON.parse(stdout) as { campaign: string; recipients: number } };
+}
+
+export async function campaignStatusByCli(database: TestDatabase, id: string): Promise<Record<string, unknown>> {
+  const { stdout } = await runCli(database, ['campaign', 'status', id]);
+  return JSON.parse(stdout) as Record<string, unknown>;
+}

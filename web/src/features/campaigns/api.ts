@@ -1,0 +1,54 @@
+import { http } from '../../api/client';
+
+// Shapes of the campaigns routes (server: modules/campaigns/routes.ts).
+export type CampaignCounts = {
+  campaign: string;
+  state: 'sending' | 'paused' | 'done' | 'cancelled';
+  recipients: number;
+  pending: number;
+  sent: number;
+  delivered: number;
+  bounced: number;
+  failed: number;
+  uncertain: number;
+  unsubscribed: number;
+  complained: number;
+  replied: number;
+  clicked: null;
+  opened: null;
+};
+export type CampaignList = { id: string; name: string; kind: 'static' | 'segment'; members: number; createdAt: number };
+export type CampaignOverview = {
+  campaigns: { id: string; subject: string; mailboxId: string; listId: string; createdAt: number; counts: CampaignCounts }[];
+  mailboxes: { id: string; address: string; displayName: string }[];
+  lists: CampaignList[];
+};
+export type Suppression = { address: string; reason: 'unsubscribed' | 'hard_bounce' | 'complaint' | 'manual'; createdAt: number };
+export type CampaignDraft = {
+  mailboxId: string;
+  listId: string;
+  subject: string;
+  html: string;
+  text: string;
+  ratePerMinute?: number;
+  localTime?: string | null;
+};
+
+export const campaignsApi = {
+  overview: () => http.get<CampaignOverview>('/api/campaigns'),
+  queue: (draft: CampaignDraft) => http.post<{ campaign: string; recipients: number }>('/api/campaigns', draft),
+  pause: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/pause`),
+  resume: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/resume`),
+  preview: (input: { listId: string; subject: string; html: string; text: string }) =>
+    http.post<{ address: string; subject: string; html: string; text: string }>('/api/campaigns/preview', input),
+  testSend: (input: { mailboxId: string; to: string; subject: string; html: string; text: string }) =>
+    http.post<{ sent: boolean }>('/api/campaigns/test-send', input),
+  importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string }) =>
+    http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
+  createSegment: (input: { name: string; segment: { countries?: string[]; companyDomains?: string[]; lastContactAfter?: number } }) =>
+    http.post<{ id: string }>('/api/campaign-lists', input),
+  suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
+  suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
+};
+
+export const campaignsKeys = { overview: ['campaigns', 'overview'] as const, suppressions: ['campaigns', 'suppressions'] as const };
