@@ -69,7 +69,11 @@ export async function startPierProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = await new Promise<{ url: string; smtpPort: number }>((resolve, reject) => {
     const limit = options.startTimeoutMs ?? 20_000;
-    const timer = setTimeout(() => reject(new Error(`Pier did not start within ${limit / 1000} s:\n${output}`)), limit);
+    const timer = setTimeout(() => {
+      // Not left running: a server that never said it was up would keep its ports and CPU through the next files.
+      child.kill('SIGKILL');
+      reject(new Error(`Pier did not start within ${limit / 1000} s:\n${output}`));
+    }, limit);
     const check = () => {
       for (const line of output.split('\n')) {
         if (!line.includes('Pier is running')) continue;
