@@ -14,8 +14,8 @@ import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
 import { autoReplySubscriber, replyTimingOfMailbox } from './modules/auto-reply/index.js';
-import { CUSTOMER_POOL_JOB, sweepCustomerPool } from './modules/contacts/index.js';
 import { campaignFeedbackSubscriber, campaignJobHandlers, unsubscribeKeyFrom } from './modules/campaigns/index.js';
+import { CUSTOMER_POOL_JOB, sweepCustomerPool } from './modules/contacts/index.js';
 import {
   type AuthResults,
   createDnsResolver,

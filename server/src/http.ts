@@ -24,8 +24,8 @@ import { type HealthProbe, healthRoutes } from './health.js';
 import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
-import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
 import { campaignRoutes, unsubscribeRoutes } from './modules/campaigns/index.js';
+import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
 import {
   conversationRoutes,
   conversationsWithContacts,

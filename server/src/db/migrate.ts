@@ -25,11 +25,11 @@ import * as m0044 from './migrations/0044_manual_forwarding_checks.js';
 import * as m0046 from './migrations/0046_sync_progress.js';
 import * as m0047 from './migrations/0047_fraud_trust_marks.js';
 import * as m0048 from './migrations/0048_signature_logos.js';
+import * as m0051 from './migrations/0051_customers.js';
+import * as m0052 from './migrations/0052_customer_pools.js';
 import * as m0053 from './migrations/0053_api_tokens.js';
 import * as m0054 from './migrations/0054_webhooks.js';
 import * as m0055 from './migrations/0055_knowledge.js';
-import * as m0051 from './migrations/0051_customers.js';
-import * as m0052 from './migrations/0052_customer_pools.js';
 import * as m0057 from './migrations/0057_campaigns.js';
 import type { Database } from './schema.js';
 

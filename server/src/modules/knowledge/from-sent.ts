@@ -34,7 +34,7 @@ export async function draftFromSent(
       : message.subject.replace(/^\s*((re|aw|sv|fw|fwd|回复|答复|转发)\s*[:：]\s*)+/i, '');
   return {
     title: title.trim().slice(0, 300) || '—',
-    language: libraryLanguage(message.language ?? detectLanguage(own)),
+    language: libraryLanguage(message.language ?? (await detectLanguage(own))),
     bodyHtml: own
       .split(/\n{2,}/)
       .map((paragraph) => `<p>${textToHtml(paragraph.trim())}</p>`)

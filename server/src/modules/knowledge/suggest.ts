@@ -48,7 +48,7 @@ export async function suggestAnswers(
   const incoming = await latestIncomingTextOf(db, conversationId);
   if (!incoming) return { language: null, items: [] };
   const own = ownWords(incoming.text);
-  const language = primaryLanguage(incoming.language ?? detectLanguage(own));
+  const language = primaryLanguage(incoming.language ?? (await detectLanguage(own)));
   const query = tokensOf(subjectKey(incoming.subject), own.slice(0, maxQueryChars));
   if (query.length === 0) return { language, items: [] };
 
@@ -80,7 +80,7 @@ export async function suggestAnswers(
     seenTexts.add(key);
     docs.push({
       tokens: tokensOf(subjectKey(s.subject), text),
-      item: { kind: 'sent', id: s.messageId, title: s.subject, language: s.language ?? detectLanguage(text), text, useCount: 0 },
+      item: { kind: 'sent', id: s.messageId, title: s.subject, language: s.language ?? (await detectLanguage(text)), text, useCount: 0 },
     });
   }
 
