@@ -19,8 +19,9 @@ function pureContracts(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!id.startsWith(contractsDir)) return null;
-      // `z.string().min(1)`, `z.coerce.number()`, `HealthCheckSchema.extend({…})`: the annotation covers the whole chain.
-      const annotated = code.replace(/\b(z|[A-Z]\w*Schema)\.(?=[\w.]+\()/g, '/* @__PURE__ */ $1.');
+      // `z.string().min(1)`, `z.coerce.number()`, `HealthCheckSchema.extend({…})`: the annotation covers the whole chain,
+      // also when the formatter broke it over lines (`z\n  .string()\n  .trim()`).
+      const annotated = code.replace(/\b(z|[A-Z]\w*Schema)(?=\s*\.\s*[\w.]+\s*\()/g, '/* @__PURE__ */ $1');
       return { code: annotated, map: null, moduleSideEffects: false };
     },
   };
