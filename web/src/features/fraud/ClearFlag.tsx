@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../i18n';
 import { fraudApi, fraudKeys } from './api';
 import './FraudMarker';
+import { ReasonFields, reasonIsGiven } from './ReasonFields';
 
 /**
  * "Not fraud…" under one flagged mail: a person says why (audited as `fraud.flag_cleared`); the
@@ -33,35 +33,24 @@ export function ClearFlag({ conversationId, messageId }: { conversationId: strin
   }
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (reason.trim().length >= 3) clear.mutate();
+    if (reasonIsGiven(reason)) clear.mutate();
   };
   return (
     <form className="fraud-clear-form" onSubmit={submit} data-testid="fraud-clear-form">
       <strong>{t('clear.title')}</strong>
       <span className="fraud-cleared">{t('clear.hint')}</span>
-      <label htmlFor={`${id}-reason`}>{t('clear.reason')}</label>
-      <textarea
-        id={`${id}-reason`}
-        className="input"
-        required
-        minLength={3}
-        maxLength={500}
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
+      <ReasonFields
+        id={id}
+        label={t('clear.reason')}
+        reason={reason}
+        onReason={setReason}
+        error={clear.error}
+        pending={clear.isPending}
+        submitLabel={t('clear.submit')}
+        savingLabel={t('clear.saving')}
+        cancelLabel={t('clear.cancel')}
+        onCancel={() => setOpen(false)}
       />
-      {clear.isError ? (
-        <p role="alert" className="fraud-phone-required">
-          {errorMessage(clear.error)}
-        </p>
-      ) : null}
-      <div className="fraud-clear-actions">
-        <button type="submit" className="btn" disabled={clear.isPending || reason.trim().length < 3}>
-          {clear.isPending ? t('clear.saving') : t('clear.submit')}
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('clear.cancel')}
-        </button>
-      </div>
     </form>
   );
 }

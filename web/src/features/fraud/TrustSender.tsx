@@ -2,9 +2,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { errorMessage } from '../../i18n';
 import { useStepUp } from '../accounts/StepUp';
 import { fraudApi } from './api';
+import { ReasonFields, reasonIsGiven } from './ReasonFields';
 import './trust-i18n';
 
 /**
@@ -48,7 +48,7 @@ export function TrustSender({ conversationId, from }: { conversationId: string; 
   }
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (reason.trim().length >= 3) mark.mutate();
+    if (reasonIsGiven(reason)) mark.mutate();
   };
   return (
     <form className="fraud-clear-form" onSubmit={submit} data-testid="fraud-trust-form" data-conversation-id={conversationId}>
@@ -73,32 +73,23 @@ export function TrustSender({ conversationId, from }: { conversationId: string; 
           </label>
         ) : null}
       </fieldset>
-      <label htmlFor={`${id}-reason`}>{t('panel.reason')}</label>
-      <textarea
-        id={`${id}-reason`}
-        className="input"
-        required
-        minLength={3}
-        maxLength={500}
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
-      />
-      {mark.isError ? (
-        <p role="alert" className="fraud-phone-required">
-          {errorMessage(mark.error)}
-        </p>
-      ) : null}
-      <div className="fraud-clear-actions">
-        <button type="submit" className="btn" disabled={mark.isPending || reason.trim().length < 3} data-testid="fraud-trust-submit">
-          {mark.isPending ? t('panel.saving') : t('panel.submit')}
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('panel.cancel')}
-        </button>
+      <ReasonFields
+        id={id}
+        label={t('panel.reason')}
+        reason={reason}
+        onReason={setReason}
+        error={mark.error}
+        pending={mark.isPending}
+        submitLabel={t('panel.submit')}
+        savingLabel={t('panel.saving')}
+        cancelLabel={t('panel.cancel')}
+        onCancel={() => setOpen(false)}
+        submitTestId="fraud-trust-submit"
+      >
         <Link to="/settings/trusted-parties" className="btn btn-ghost">
           {t('panel.manage')}
         </Link>
-      </div>
+      </ReasonFields>
       {stepUp.dialog}
     </form>
   );

@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useStepUp } from '../accounts/StepUp';
 import { isAdminRole } from '../session/roles';
 import { fraudApi, fraudKeys } from './api';
+import { ReasonFields, reasonIsGiven } from './ReasonFields';
 import './fraud.css';
 import './trust-i18n';
 
@@ -100,7 +101,7 @@ function TrustRow({ party, canEdit, onRevoked }: { party: TrustedParty; canEdit:
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (reason.trim().length >= 3) revoke.mutate();
+    if (reasonIsGiven(reason)) revoke.mutate();
   };
   return (
     <tr data-testid="trust-row" data-kind={party.kind} data-revoked={party.revokedAt ? 'true' : 'false'}>
@@ -138,34 +139,20 @@ function TrustRow({ party, canEdit, onRevoked }: { party: TrustedParty; canEdit:
         {open ? (
           <form className="fraud-clear-form" onSubmit={submit} data-testid="trust-revoke-form">
             <strong>{t('revoke.title', { value: party.value })}</strong>
-            <label htmlFor={`${id}-reason`}>{t('revoke.reason')}</label>
-            <textarea
-              id={`${id}-reason`}
-              className="input"
-              required
-              minLength={3}
-              maxLength={500}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
+            <ReasonFields
+              id={id}
+              label={t('revoke.reason')}
+              reason={reason}
+              onReason={setReason}
+              error={revoke.error}
+              errorClassName="field-error"
+              pending={revoke.isPending}
+              submitLabel={t('revoke.submit')}
+              savingLabel={t('revoke.saving')}
+              cancelLabel={t('revoke.cancel')}
+              onCancel={() => setOpen(false)}
+              submitTestId="trust-revoke-submit"
             />
-            {revoke.isError ? (
-              <p role="alert" className="field-error">
-                {errorMessage(revoke.error)}
-              </p>
-            ) : null}
-            <div className="fraud-clear-actions">
-              <button
-                type="submit"
-                className="btn"
-                disabled={revoke.isPending || reason.trim().length < 3}
-                data-testid="trust-revoke-submit"
-              >
-                {revoke.isPending ? t('revoke.saving') : t('revoke.submit')}
-              </button>
-              <button type="button" className="btn" onClick={() => setOpen(false)}>
-                {t('revoke.cancel')}
-              </button>
-            </div>
           </form>
         ) : null}
         {stepUp.dialog}
