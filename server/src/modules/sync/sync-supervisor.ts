@@ -163,10 +163,12 @@ function runMailbox(options: SupervisorOptions, initial: MailboxRow) {
   const running = (async () => {
     let backoffMs = 1000;
     while (!stopped) {
-      const mailbox = await findMailboxById(options.db, initial.id);
-      if (mailbox?.status !== 'active') return;
       const startedAt = Date.now();
       try {
+        // Inside the try: a database that fails here (a PostgreSQL restart) backs off and retries
+        // like a failed connection, instead of ending this mailbox's sync with a stray rejection.
+        const mailbox = await findMailboxById(options.db, initial.id);
+        if (mailbox?.status !== 'active') return;
         await session(mailbox);
       } catch (error) {
         if (stopped) return;
