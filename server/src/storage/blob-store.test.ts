@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('blob store', () => {
 
   it('keeps a blob in one of 256 folders, and still reads, finds and lists blobs of the older two-level layout', async () => {
     const store = newStore();
-    const fresh = await store.put(Buffer.from('new mail'), { durable: false });
+    const fresh = await store.put(Buffer.from('new mail'));
     expect(readdirSync(path.join(store.root, fresh.sha256.slice(0, 2)))).toEqual([fresh.sha256]);
     // A workspace written before decision 0040: ab/cd/<sha256>.
     const old = Buffer.from('mail stored in 2025');
@@ -78,19 +78,74 @@ describe('blob store', () => {
     await expect(store.get(sha256Hex(Buffer.from('never stored')))).rejects.toThrow(/ENOENT/);
   });
 
-  it('flush() fsyncs each blob written without fsync since the last flush (its own files, not the whole file system)', async () => {
+  it('puts the blobs of a bulk writer between two flushes in one pack, readable at once by that store and after the flush by any', async () => {
     const store = newStore();
-    const a = await store.put(Buffer.from('mail a'), { durable: false });
-    const b = await store.put(Buffer.alloc(300_000, 'b'), { durable: false }); // over the synchronous-write size
-    // A blob already stored counts again: an earlier run may have written it and never flushed.
-    await store.put(Buffer.from('mail a'), { durable: false });
+    const put = (text: string | Buffer) => store.put(Buffer.from(text), { durable: false });
+    const a = await put('mail a');
+    const b = await put('mail b');
+    await put('mail a');
+    const big = await put(Buffer.alloc(300_000, 'b'));
+    expect((await store.get(a.sha256)).toString()).toBe('mail a'); // before the flush: this store only
+    expect(await createBlobStore(store.root).has(b.sha256)).toBe(false);
     await store.flush();
     await store.flush(); // nothing left to flush
-    expect((await store.get(a.sha256)).toString()).toBe('mail a');
-    expect((await store.get(b.sha256)).length).toBe(300_000);
-    // A file that vanished before its flush (removed by hand) fails the flush: the batch is not committed.
-    const c = await store.put(Buffer.from('mail c'), { durable: false });
-    rmSync(path.join(store.root, c.sha256.slice(0, 2), c.sha256));
+    expect(readdirSync(path.join(store.root, 'packs'))).toHaveLength(1);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    expect(readdirSync(store.root).filter((name) => name.length === 2)).toEqual([]); // no blob files
+    const other = createBlobStore(store.root);
+    expect((await other.get(b.sha256)).toString()).toBe('mail b');
+    expect((await other.get(big.sha256)).equals(Buffer.alloc(300_000, 'b'))).toBe(true);
+    const listed: string[] = [];
+    for await (const sha256 of listBlobs(store)) listed.push(sha256);
+    expect(listed.sort()).toEqual([a.sha256, b.sha256, big.sha256].sort());
+  });
+
+  it('stores bytes that are already in a pack or a file once, whichever store wrote them', async () => {
+    const store = newStore();
+    const inFile = await store.put(Buffer.from('received over SMTP'));
+    await store.put(Buffer.from('synced earlier'), { durable: false });
+    await store.flush();
+    const later = createBlobStore(store.root); // another worker, or the next run
+    await later.put(Buffer.from('synced earlier'), { durable: false });
+    await later.put(Buffer.from('received over SMTP'), { durable: false });
+    await later.flush(); // fsyncs the found file and the packs folder again, writes no pack
+    expect(readdirSync(path.join(store.root, 'packs'))).toHaveLength(1);
+    await later.put(Buffer.from('synced earlier')); // durable: finds it in the pack, writes no file
+    expect(readdirSync(path.join(store.root, inFile.sha256.slice(0, 2)))).toEqual([inFile.sha256]);
+    expect(readdirSync(store.root).filter((name) => name.length === 2)).toEqual([inFile.sha256.slice(0, 2)]);
+  });
+
+  it('finds a pack another store added after this one last looked', async () => {
+    const reader = newStore();
+    const first = await reader.put(Buffer.from('first'), { durable: false });
+    await reader.flush();
+    const writer = createBlobStore(reader.root);
+    const second = await writer.put(Buffer.from('second'), { durable: false });
+    await writer.flush();
+    expect((await reader.get(first.sha256)).toString()).toBe('first');
+    expect((await reader.get(second.sha256)).toString()).toBe('second');
+    expect(await reader.has(second.sha256)).toBe(true);
+  });
+
+  it('a failed flush throws its pack away: its blobs are not stored, and a later batch writes them again', async () => {
+    const store = newStore();
+    const a = await store.put(Buffer.from('mail a'), { durable: false });
+    symlinkSync(path.join(store.root, 'nowhere'), path.join(store.root, 'packs')); // packs/ cannot be made
+    await expect(store.flush()).rejects.toThrow(/EEXIST|ENOENT/);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    expect(await createBlobStore(store.root).has(a.sha256)).toBe(false);
+    rmSync(path.join(store.root, 'packs'));
+    await store.put(Buffer.from('mail a'), { durable: false });
+    await store.flush();
+    expect((await createBlobStore(store.root).get(a.sha256)).toString()).toBe('mail a');
+  });
+
+  it('flush() also fsyncs a file of an earlier run that a bulk writer found instead of writing it', async () => {
+    const store = newStore();
+    const old = await store.put(Buffer.from('written before the crash'));
+    await store.put(Buffer.from('written before the crash'), { durable: false });
+    // Removed by hand before the flush: the flush fails, and the batch's rows must not commit.
+    rmSync(path.join(store.root, old.sha256.slice(0, 2), old.sha256));
     await expect(store.flush()).rejects.toThrow(/ENOENT/);
   });
 

@@ -1,7 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  appendToPack,
+  createPackIndex,
+  type OpenPack,
+  openPack,
+  PACKS_DIR,
+  packFiles,
+  readOpenPack,
+  readPacked,
+  readPackIndex,
+  sealPack,
+} from './blob-packs.js';
 
 /**
  * Content-addressed store for raw mail and attachments: a blob's name is the
@@ -10,10 +23,10 @@ import path from 'node:path';
  */
 export type BlobStore = {
   /**
-   * Stores bytes. `durable: false` skips the per-file fsync for bulk writers
-   * (IMAP sync), which call `flush()` once before committing the rows that
-   * point at the blobs; a process crash loses nothing either way (the page
-   * cache survives it), and flush() covers an OS crash.
+   * Stores bytes. `durable: true` (the default): its own file, fsynced with its folder before this
+   * resolves. `durable: false`, for bulk writers (IMAP sync): appended to this store's open pack
+   * (decision 0054), made durable by the next `flush()`, which they await before committing the
+   * rows that point at the blobs. Until then the blob is readable through this store only.
    */
   put(bytes: Buffer, options?: { durable?: boolean }): Promise<{ sha256: string; size: number }>;
   /**
@@ -23,10 +36,11 @@ export type BlobStore = {
    */
   openWriter(): BlobWriter;
   /**
-   * Makes the blobs this store wrote with `durable: false` since the last flush durable: an fsync
-   * of each such file and of each folder it was renamed into, run side by side (the file system
-   * folds them into few journal commits). Never the whole file system (syncfs), whose cost is
-   * whatever else anyone wrote to it (decision 0040).
+   * Makes the blobs this store took with `durable: false` since the last flush durable: its open
+   * pack is sealed, fsynced, renamed into `packs/` and that folder fsynced (and any file of an
+   * earlier run found instead of written is fsynced with its folder). Never the whole file system
+   * (syncfs), whose cost is whatever else anyone wrote to it (decision 0040). A failed flush
+   * throws the pack away: its blobs are not stored, and the rows that name them must not commit.
    */
   flush(): Promise<void>;
   get(sha256: string): Promise<Buffer>;
@@ -42,8 +56,7 @@ export type BlobWriter = {
 };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** Non-durable blobs up to this size are written without leaving the event loop (see putSmallNow). */
-const SYNC_WRITE_MAX_BYTES = 256 * 1024;
+const fsyncFd = promisify(fsync);
 
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -52,8 +65,22 @@ export function sha256Hex(bytes: Buffer | string): string {
 export function createBlobStore(root: string): BlobStore {
   const tmpDir = path.join(root, 'tmp');
   const knownDirs = new Set<string>();
-  /** Files written without fsync since the last flush (by this store: each prepare worker has its own). */
+  /** Files of an earlier run found by a `durable: false` put since the last flush: an earlier run may have died before fsyncing them. */
   let unflushed = new Set<string>();
+  /** This store's pack of `durable: false` blobs since the last flush (each prepare worker has its own). */
+  let pack: OpenPack | undefined;
+  /** A `durable: false` put found its blob in a pack of `packs/`, whose rename its writer may not have fsynced yet. */
+  let packHit = false;
+  const packs = createPackIndex(root);
+  let packsRead = false;
+  /** Where a blob is in a pack under `packs/`, the packs read once per process and then as flushes add them. */
+  const packed = (sha256: string) => {
+    if (!packsRead) {
+      packs.refresh();
+      packsRead = true;
+    }
+    return packs.get(sha256);
+  };
   const ensureDir = async (dir: string) => {
     if (knownDirs.has(dir)) return;
     await mkdir(dir, { recursive: true });
@@ -90,40 +117,32 @@ export function createBlobStore(root: string): BlobStore {
   };
   /** Where the blob may be stored: its file, then (in folders that have the older layout) its older file. */
   const candidates = (sha256: string) => (mayBeLegacy(sha256) ? [pathOf(sha256), legacyPathOf(sha256)] : [pathOf(sha256)]);
-  /** The blob's file if it is stored, in either layout. */
-  const storedNow = (sha256: string) => candidates(sha256).find((file) => existsSync(file));
   const stored = async (sha256: string) => {
     for (const file of candidates(sha256)) if (await exists(file)) return file;
-    return undefined;
+    return packed(sha256)?.file;
   };
 
   /**
-   * Bulk writers store thousands of small blobs: done synchronously, each costs a few system
-   * calls instead of five trips through the libuv thread pool (a third of the blob time).
+   * A bulk writer's blob, appended to this store's open pack unless it is stored already (found
+   * in a file, it may still be one an earlier run wrote and never fsynced: the flush covers it).
+   * Synchronous: a few system calls per blob, not trips through the libuv thread pool.
    */
-  const putSmallNow = (sha256: string, bytes: Buffer) => {
-    const existing = storedNow(sha256);
-    // Found, it may still be a file an earlier run wrote and never flushed: this flush covers it too.
+  const putInPack = (sha256: string, bytes: Buffer) => {
+    if (pack?.entries.has(sha256)) return;
+    if (packed(sha256)) {
+      packHit = true;
+      return;
+    }
+    const existing = candidates(sha256).find((file) => existsSync(file));
     if (existing) return void unflushed.add(existing);
-    const target = pathOf(sha256);
-    const dir = path.dirname(target);
-    if (!knownDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      knownDirs.add(dir);
+    if (!pack) {
+      if (!knownDirs.has(tmpDir)) {
+        mkdirSync(tmpDir, { recursive: true });
+        knownDirs.add(tmpDir);
+      }
+      pack = openPack(tmpDir);
     }
-    if (!knownDirs.has(tmpDir)) {
-      mkdirSync(tmpDir, { recursive: true });
-      knownDirs.add(tmpDir);
-    }
-    const tmp = path.join(tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}`);
-    writeFileSync(tmp, bytes, { flag: 'wx', mode: 0o600 });
-    try {
-      renameSync(tmp, target);
-    } catch (error) {
-      rmSync(tmp, { force: true });
-      throw error;
-    }
-    unflushed.add(target);
+    appendToPack(pack, sha256, bytes);
   };
 
   return {
@@ -132,13 +151,14 @@ export function createBlobStore(root: string): BlobStore {
       const durable = options.durable ?? true;
       const sha256 = sha256Hex(bytes);
       const target = pathOf(sha256);
-      if (!durable && bytes.length <= SYNC_WRITE_MAX_BYTES) {
-        putSmallNow(sha256, bytes);
+      if (!durable) {
+        putInPack(sha256, bytes);
         return { sha256, size: bytes.length };
       }
       const existing = await stored(sha256);
-      if (existing) {
-        if (!durable) unflushed.add(existing);
+      if (existing !== undefined) {
+        // Found in a pack: its writer may have died between renaming it into place and fsyncing the folder.
+        if (path.dirname(existing) === packs.dir) await syncPath(packs.dir);
         return { sha256, size: bytes.length };
       }
       await ensureDir(path.dirname(target));
@@ -147,7 +167,7 @@ export function createBlobStore(root: string): BlobStore {
       const handle = await open(tmp, 'wx', 0o600);
       try {
         await handle.writeFile(bytes);
-        if (durable) await handle.sync();
+        await handle.sync();
       } finally {
         await handle.close();
       }
@@ -157,8 +177,7 @@ export function createBlobStore(root: string): BlobStore {
         await rm(tmp, { force: true });
         throw error;
       }
-      if (durable) await syncPath(path.dirname(target));
-      else unflushed.add(target);
+      await syncPath(path.dirname(target));
       return { sha256, size: bytes.length };
     },
     openWriter() {
@@ -207,26 +226,67 @@ export function createBlobStore(root: string): BlobStore {
     },
     async flush() {
       const files = unflushed;
+      const sealed = pack;
+      const syncPacks = packHit || sealed !== undefined;
       unflushed = new Set();
+      pack = undefined;
+      packHit = false;
+      let open = sealed !== undefined;
       try {
-        await Promise.all([...files].map(syncPath));
+        if (sealed) sealPack(sealed);
+        // The pack and the found files side by side (the file system folds them into few journal commits).
+        await Promise.all([...(sealed ? [fsyncFd(sealed.fd)] : []), ...[...files].map(syncPath)]);
+        if (sealed) {
+          closeSync(sealed.fd);
+          open = false;
+          if (!knownDirs.has(packs.dir)) {
+            mkdirSync(packs.dir, { recursive: true });
+            knownDirs.add(packs.dir);
+          }
+          renameSync(sealed.tmp, path.join(packs.dir, sealed.name));
+        }
         // The renames: each folder's entries, once the files they name are on disk.
-        await Promise.all([...new Set([...files].map((file) => path.dirname(file)))].map(syncPath));
+        const folders = new Set([...files].map((file) => path.dirname(file)));
+        if (syncPacks) folders.add(packs.dir);
+        await Promise.all([...folders].map(syncPath));
       } catch (error) {
         for (const file of files) unflushed.add(file); // the next flush tries them again
+        packHit ||= syncPacks;
+        if (sealed) {
+          if (open) closeSync(sealed.fd);
+          rmSync(sealed.tmp, { force: true }); // its blobs are written again if a batch needs them
+        }
         throw error;
       }
+      if (sealed) packs.add(sealed.name, sealed.entries.values());
+      packs.refresh(); // the other writers' packs, so that what they stored is not stored twice
     },
     async get(sha256) {
+      const file = pathOf(sha256);
+      const pending = pack?.entries.get(sha256);
+      if (pack && pending) return readOpenPack(pack, pending);
+      const inPack = packed(sha256);
+      if (inPack) return readPacked(inPack);
       try {
-        return await readFile(pathOf(sha256));
+        return await readFile(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        return readFile(legacyPathOf(sha256));
+        try {
+          return await readFile(legacyPathOf(sha256));
+        } catch {
+          // A pack another process added since this one last looked (its rows may be newer than that look).
+          packs.refresh(true);
+          const added = packs.get(sha256);
+          if (added) return readPacked(added);
+          throw error;
+        }
       }
     },
     async has(sha256) {
-      return (await stored(sha256)) !== undefined;
+      pathOf(sha256);
+      if (pack?.entries.has(sha256) || (await stored(sha256)) !== undefined) return true;
+      packs.refresh(true);
+      return packs.get(sha256) !== undefined;
     },
     async check() {
       try {
@@ -259,7 +319,7 @@ async function syncPath(file: string): Promise<void> {
   }
 }
 
-/** Every blob's SHA-256, in both layouts (`ab/SHA` and the older `ab/cd/SHA`), each once (for `pier doctor`, not for request paths). */
+/** Every blob's SHA-256, in files of both layouts (`ab/SHA`, the older `ab/cd/SHA`) and in packs, each once (for `pier doctor`, not for request paths). */
 export async function* listBlobs(store: Pick<BlobStore, 'root'>): AsyncGenerator<string> {
   const entries = async (dir: string) => {
     try {
@@ -268,15 +328,23 @@ export async function* listBlobs(store: Pick<BlobStore, 'root'>): AsyncGenerator
       return [];
     }
   };
+  const seen = new Set<string>();
+  const once = (sha256: string) => {
+    if (seen.has(sha256)) return false;
+    seen.add(sha256);
+    return true;
+  };
   for (const first of await entries(store.root)) {
-    if (!/^[0-9a-f]{2}$/.test(first)) continue; // tmp/
+    if (!/^[0-9a-f]{2}$/.test(first)) continue; // tmp/, packs/
     const names = await entries(path.join(store.root, first));
-    const flat = new Set(names.filter((name) => SHA256_HEX.test(name) && name.startsWith(first)));
-    yield* flat;
+    for (const name of names) if (SHA256_HEX.test(name) && name.startsWith(first) && once(name)) yield name;
     for (const second of names.filter((name) => /^[0-9a-f]{2}$/.test(name))) {
       for (const legacy of await entries(path.join(store.root, first, second))) {
-        if (SHA256_HEX.test(legacy) && legacy.startsWith(first + second) && !flat.has(legacy)) yield legacy;
+        if (SHA256_HEX.test(legacy) && legacy.startsWith(first + second) && once(legacy)) yield legacy;
       }
     }
+  }
+  for (const name of await packFiles(store.root)) {
+    for (const { sha256 } of await readPackIndex(path.join(store.root, PACKS_DIR, name))) if (once(sha256)) yield sha256;
   }
 }
