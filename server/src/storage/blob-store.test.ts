@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,22 @@ describe('blob store', () => {
     // Removed by hand before the flush: the flush fails, and the batch's rows must not commit.
     rmSync(path.join(store.root, old.sha256.slice(0, 2), old.sha256));
     await expect(store.flush()).rejects.toThrow(/ENOENT/);
+  });
+
+  it('removes temp files a killed writer left a day ago when a bulk writer starts its first pack, and no younger ones', async () => {
+    const store = newStore();
+    mkdirSync(path.join(store.root, 'tmp'));
+    const old = path.join(store.root, 'tmp', 'dead-writer.pack');
+    const young = path.join(store.root, 'tmp', 'stream.in-progress');
+    writeFileSync(old, 'half a batch');
+    writeFileSync(young, 'half a large mail');
+    const dayAndAMinuteAgo = (Date.now() - 24 * 3600_000 - 60_000) / 1000;
+    utimesSync(old, dayAndAMinuteAgo, dayAndAMinuteAgo);
+    await store.put(Buffer.from('first synced mail'), { durable: false });
+    expect(readdirSync(path.join(store.root, 'tmp'))).toHaveLength(2); // the young file and this store's open pack
+    expect(readdirSync(path.join(store.root, 'tmp'))).toContain('stream.in-progress');
+    await store.flush();
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual(['stream.in-progress']);
   });
 
   it('refuses a name that is not a SHA-256 digest (no path tricks)', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fsync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -139,6 +139,7 @@ export function createBlobStore(root: string): BlobStore {
       if (!knownDirs.has(tmpDir)) {
         mkdirSync(tmpDir, { recursive: true });
         knownDirs.add(tmpDir);
+        removeStaleTemp(tmpDir, Date.now());
       }
       pack = openPack(tmpDir);
     }
@@ -298,6 +299,24 @@ export function createBlobStore(root: string): BlobStore {
       }
     },
   };
+}
+
+/** A day: no temp file of a live writer is that old (a pack lives from one flush to the next). */
+const STALE_TEMP_MS = 24 * 3600_000;
+
+/**
+ * Removes what writers killed mid-batch left in `tmp/` (a pack is several MB): files untouched for
+ * a day. Once per store, when its first pack is opened (bulk writers only).
+ */
+function removeStaleTemp(tmpDir: string, now: number): void {
+  for (const name of readdirSync(tmpDir)) {
+    const file = path.join(tmpDir, name);
+    try {
+      if (now - statSync(file).mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+    } catch {
+      // gone meanwhile (another store's cleanup): nothing to do
+    }
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
