@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBlobStore } from '../../src/storage/blob-store.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
@@ -121,8 +122,13 @@ describe.each(engines)('backup and restore on %s', (engine) => {
   it('refreshes an earlier backup in place, copying only the blobs that are new', async () => {
     writeFileSync(path.join(dir, 'four.eml'), plain(4, 'Reorder', 'Same again please.'));
     await runCli(source, ['import', '--mailbox', 'sales@acme.test', path.join(dir, 'four.eml')]);
+    // Bytes the IMAP sync stored sit in a pack of blobs/packs/ (decision 0054): the backup copies it too.
+    const synced = createBlobStore(path.join(source.dataDir, 'blobs'));
+    const packed = await synced.put(Buffer.from('bytes a sync stored'), { durable: false });
+    await synced.flush();
     const again = JSON.parse((await runCli(source, ['backup', '--to', path.join(dir, 'backup')])).stdout);
-    // The new mail's raw bytes (its text body is inline in the database, not a blob).
-    expect(again).toMatchObject({ messages: 4, missing_blobs: 0, copied_blobs: 1 });
+    // The new mail's raw bytes (its text body is inline in the database, not a blob), and the pack's.
+    expect(again).toMatchObject({ messages: 4, missing_blobs: 0, copied_blobs: 2 });
+    expect((await createBlobStore(path.join(dir, 'backup', 'blobs')).get(packed.sha256)).toString()).toBe('bytes a sync stored');
   }, 60_000);
 });
