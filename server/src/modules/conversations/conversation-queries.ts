@@ -1,8 +1,6 @@
 import { type ExpressionBuilder, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
-import type { Engine } from '../../db/database.js';
 import type { Database, MessageRow } from '../../db/schema.js';
-import { textValue } from '../../db/utf8-text.js';
 import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -104,20 +102,8 @@ export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> 
   for (const chunk of chunksFor(rows, 27)) await db.insertInto('messages').values(chunk).execute();
 }
 
-/** The texts as UTF-8 bytes (PreparedMail['texts']), stored as TEXT. */
-export async function insertMessageBodies(
-  db: Db,
-  engine: Engine,
-  rows: { message_id: string; text: Uint8Array; html: Uint8Array | null }[],
-): Promise<void> {
-  for (const chunk of chunksFor(rows, 3)) {
-    const values = chunk.map((row) => ({
-      message_id: row.message_id,
-      text: textValue(engine, row.text),
-      html: row.html === null ? null : textValue(engine, row.html),
-    }));
-    await db.insertInto('message_bodies').values(values).execute();
-  }
+export async function insertMessageBodies(db: Db, rows: Insertable<Database['message_bodies']>[]): Promise<void> {
+  for (const chunk of chunksFor(rows, 3)) await db.insertInto('message_bodies').values(chunk).execute();
 }
 
 export async function insertAttachments(db: Db, rows: Insertable<Database['attachments']>[]): Promise<void> {

@@ -27,7 +27,7 @@ import { relateConversations } from './relations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export { type PreparedMail, prepareMail, snippetOf } from './prepare-mail.js';
+export { type PreparedMail, prepareMail } from './prepare-mail.js';
 
 /** Where one copy of a mail was seen. */
 export type MailLocation = {
@@ -217,7 +217,7 @@ export function copyIdentity(identity: string, mailboxId: string): string {
 function newBatchRows() {
   return {
     messages: [] as MessageRow[],
-    bodies: [] as { message_id: string; text: Uint8Array; html: Uint8Array | null }[],
+    bodies: [] as { message_id: string; text: string; html: string | null }[],
     attachments: [] as Insertable<Database['attachments']>[],
     participants: [] as {
       messageId: string;
@@ -241,7 +241,7 @@ function addNewMessage(
 ) {
   const { messageId, conversationId, direction, receivedAt } = m;
   rows.messages.push(toMessageRow(mail, { id: messageId, direction, receivedAt, now: m.now }));
-  rows.bodies.push({ message_id: messageId, text: mail.texts.text, html: mail.texts.html });
+  rows.bodies.push({ message_id: messageId, text: mail.parsed.text, html: mail.parsed.html });
   mail.attachments.forEach((a, position) => {
     rows.attachments.push({
       id: newId(),
@@ -318,7 +318,7 @@ async function writeBatch(
     if (reopenedFrom !== undefined) await ctx.recordReopened(trx, id, reopenedFrom);
   }
   await insertMessages(trx, rows.messages);
-  await insertMessageBodies(trx, ctx.engine, rows.bodies);
+  await insertMessageBodies(trx, rows.bodies);
   await insertAttachments(trx, rows.attachments);
   await recordParticipantsBatch(trx, { ownAddresses: ctx.ownAddresses, messages: rows.participants });
   await linkMessages(trx, rows.messageLinks);
@@ -351,7 +351,7 @@ function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'ou
     received_at: m.receivedAt,
     in_reply_to: p.inReplyTo,
     references_json: JSON.stringify(p.references),
-    snippet: mail.texts.snippet,
+    snippet: snippetOf(p.text),
     parse_status: p.parseStatus,
     parse_error: p.parseError,
     created_at: m.now,
@@ -393,3 +393,7 @@ export async function ingestMail(
   }
 }
 
+/** The list line's excerpt of a message: only the start of a (possibly megabytes long) body is read. */
+export function snippetOf(text: string): string {
+  return text.slice(0, 1000).replace(/\s+/g, ' ').trim().slice(0, 200);
+}

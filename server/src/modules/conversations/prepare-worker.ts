@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBlobStore } from '../../storage/blob-store.js';
-import { prepareMail, transferListOf } from './prepare-mail.js';
+import { prepareMail } from './prepare-mail.js';
 
 /** The worker side of prepare-pool.ts: stores blobs (not yet fsynced) and parses, off the main thread; flushes them on request. */
 const blobs = createBlobStore((workerData as { blobRoot: string }).blobRoot);
@@ -20,7 +20,7 @@ parentPort?.on('message', (request: Request) => {
   if (request.flush || !request.raw) {
     void answer(request.id, async () => {
       await blobs.flush();
-      return { reply: { flushed: true } };
+      return { flushed: true };
     });
     return;
   }

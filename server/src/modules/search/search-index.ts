@@ -2,11 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { textValue } from '../../db/utf8-text.js';
 import { type IndexTexts, indexTextsOf } from './index-texts.js';
-
-/** Index texts whose body may be UTF-8 bytes (as prepared mail brings it, db/utf8-text.ts). */
-type GivenIndexTexts = Omit<IndexTexts, 'body'> & { body: string | Uint8Array };
 
 export type SearchDocument = {
   messageId: string;
@@ -87,7 +83,7 @@ async function allocateFreeSortKey(executor: Kysely<Database>, messageId: string
 export async function indexMessage(
   executor: Kysely<Database>,
   engine: Engine,
-  doc: Pick<SearchDocument, 'messageId' | 'receivedAt'> & ({ texts: GivenIndexTexts } | SearchDocument),
+  doc: Pick<SearchDocument, 'messageId' | 'receivedAt'> & ({ texts: IndexTexts } | SearchDocument),
 ): Promise<number> {
   const bucket = clampReceivedAt(doc.receivedAt);
   let sortKey = bucket * tieSlots + tieOf(doc.messageId);
@@ -108,8 +104,7 @@ export async function indexMessage(
     }
   }
 
-  const { subject, participants, attachments, characters, ...given } = 'texts' in doc ? doc.texts : indexTextsOf(doc);
-  const body = textValue(engine, given.body);
+  const { subject, participants, attachments, body, characters } = 'texts' in doc ? doc.texts : indexTextsOf(doc);
 
   if (engine === 'postgres') {
     // Weights label the fields (A subject, B people, C files, D body) for field filters later;
@@ -143,7 +138,7 @@ export async function indexMessage(
 export async function indexNewMessages(
   executor: Kysely<Database>,
   engine: Engine,
-  docs: (Pick<SearchDocument, 'messageId' | 'receivedAt'> & { texts: GivenIndexTexts })[],
+  docs: (Pick<SearchDocument, 'messageId' | 'receivedAt'> & { texts: IndexTexts })[],
 ): Promise<void> {
   type Doc = (typeof docs)[number];
   const keyed: { doc: Doc; sortKey: number }[] = [];
@@ -161,7 +156,7 @@ export async function indexNewMessages(
           setweight(to_tsvector('simple', ${t.subject}), 'A') ||
           setweight(to_tsvector('simple', ${t.participants}), 'B') ||
           setweight(to_tsvector('simple', ${t.attachments}), 'C') ||
-          to_tsvector('simple', ${textValue(engine, t.body)}) ||
+          to_tsvector('simple', ${t.body}) ||
           to_tsvector('simple', ${t.characters}))`;
       });
       await sql`insert into message_search (message_id, sort_key, doc) values ${sql.join(values)}
@@ -175,7 +170,7 @@ export async function indexNewMessages(
     for (const chunk of chunksFor(keyed, 6)) {
       const values = chunk.map(
         ({ doc, sortKey }) =>
-          sql`(${sortKey}, ${doc.texts.subject}, ${textValue(engine, doc.texts.body)}, ${doc.texts.participants}, ${doc.texts.attachments}, ${doc.texts.characters})`,
+          sql`(${sortKey}, ${doc.texts.subject}, ${doc.texts.body}, ${doc.texts.participants}, ${doc.texts.attachments}, ${doc.texts.characters})`,
       );
       await sql`insert into message_search (rowid, subject, body, participants, attachments, characters) values ${sql.join(values)}`.execute(
         executor,
