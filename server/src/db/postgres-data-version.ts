@@ -117,24 +117,14 @@ export function postgresDataVersion(options: { connectionString: string; max: nu
       });
   };
 
-  const states = new WeakMap<pg.PoolClient, ClientState>();
   const wrapped = new WeakMap<pg.PoolClient, pg.PoolClient>();
   const wrap = (client: pg.PoolClient): pg.PoolClient => {
     const known = wrapped.get(client);
     if (known) return known;
     const state: ClientState = { inTransaction: false, wrote: false };
-    states.set(client, state);
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult | pg.QueryResult[]>;
     const proxy = Object.create(client) as pg.PoolClient;
-    proxy.query = (async (...args: unknown[]) => {
-      const text = args[0];
-      // A cursor (streamed query) or a config object: passed through, counted as a possible write.
-      if (typeof text !== 'string') {
-        const result = await query(...args);
-        local++;
-        if (!state.inTransaction) announce();
-        return result;
-      }
+    const run = async (text: string, args: unknown[]) => {
       const keyword = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase();
       if (keyword === 'begin' || keyword === 'start') {
         const result = await query(...args);
@@ -166,6 +156,26 @@ export function postgresDataVersion(options: { connectionString: string; max: nu
           local++;
           announce();
         }
+      }
+      return result;
+    };
+    proxy.query = ((...args: unknown[]) => {
+      const text = args[0];
+      if (typeof text === 'string') return run(text, args);
+      // A config object (a promise) or a cursor (a streamed query; Kysely's dialect here has none, and a
+      // cursor is not a promise): returned as pg returns it. Unless it is a SELECT it counts as a write:
+      // in a transaction at COMMIT; outside one, when the promise settles (a cursor's end is not
+      // followed: it moves the version only as it starts, so such a write could be missed by a cache).
+      const sqlText = (text as { text?: unknown } | null)?.text;
+      const result = query(...args) as unknown;
+      if (!(typeof sqlText === 'string' && /^\s*select\b/i.test(sqlText))) {
+        const moved = () => {
+          local++;
+          announce();
+        };
+        if (state.inTransaction) state.wrote = true;
+        else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') (result as Promise<unknown>).then(moved, moved);
+        else moved();
       }
       return result;
     }) as pg.PoolClient['query'];
