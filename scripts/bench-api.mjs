@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--duration 15] [--push 30] [--keep] [--reuse DIR] [--no-build]
-//   [--cpu-prof DIR]` (--cpu-prof: Pier's process writes a V8 CPU profile to DIR when it stops)
+// `npm run bench:api [-- --conversations 200000] [--engine sqlite|postgres] [--nodes N] [--duration 15] [--push 30] [--keep] [--reuse DIR]
+//   [--no-build] [--cpu-prof DIR]` (--cpu-prof: Pier's processes write V8 CPU profiles to DIR when they stop)
+//
+// --nodes N (PostgreSQL; default 2 there, 1 on SQLite): N Pier processes on the one database, as a
+// scaled-out workspace runs them: the first with PIER_ROLE=all (IMAP sync, jobs, web), the others
+// PIER_ROLE=web. The list load and the searches are spread over all nodes (autocannon round-robin),
+// the browser of the push measurement is on the last node, so a pushed mail crosses nodes (stored by
+// the first, announced by NOTIFY). CPU per request is the sum over all nodes.
 //
 // Seeding 200,000 conversations takes ~20 min on a loaded machine: `--keep` keeps the data (and, for
 // PostgreSQL, the scratch database) and prints its directory; `--reuse DIR` measures again on it (the
@@ -30,6 +36,9 @@ import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, start
 
 const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
+const nodeCount = Number(arg('nodes', engine === 'postgres' ? 2 : 1));
+if (!Number.isInteger(nodeCount) || nodeCount < 1 || (engine === 'sqlite' && nodeCount !== 1))
+  throw new Error(`--nodes must be a whole number ≥ 1 (1 on SQLite: one process owns the file), not ${nodeCount}`);
 const duration = Number(arg('duration', 15));
 const pushes = Number(arg('push', 30));
 const reuse = arg('reuse', undefined);
@@ -128,7 +137,7 @@ if (reused) {
   throw new Error(`--engine sqlite|postgres, not ${engine}`);
 }
 const dataDir = reuse ?? mkdtempSync(path.join(tmpdir(), 'pier-bench-api-'));
-let pier;
+const nodes = [];
 let browser;
 try {
   if (!reused) await seed();
@@ -153,24 +162,36 @@ try {
   await imap.logout();
 
   // ---------------------------------------------------------------- 2. Pier as its own process
-  pier = await startPier();
-  log(`Pier running at ${pier.url}`);
-  const { cookie, session, csrf } = await signIn(pier.url);
+  for (let i = 0; i < nodeCount; i++) nodes.push(await startPier(nodeCount > 1 && i > 0 ? 'web' : 'all'));
+  log(`Pier running at ${nodes.map((n) => n.url).join(', ')}`);
+  // Sessions live in the database: signed in once, the cookie works on every node.
+  const { cookie, session, csrf } = await signIn(nodes[0].url);
+  const pier = nodes.at(-1);
+  const cpuMs = () => nodes.reduce((sum, n) => sum + n.cpuMs(), 0);
 
   // ---------------------------------------------------------------- 3. list API under load
-  const listUrl = `${pier.url}/api/conversations?limit=50`;
-  const probe = await fetch(listUrl, { headers: { cookie } });
-  const probeBody = await probe.json();
-  if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
-  await runCannon(listUrl, cookie, 3); // warm-up
-  const cpuBefore = pier.cpuMs();
-  const list = await runCannon(listUrl, cookie, duration);
+  const listUrls = nodes.map((n) => `${n.url}/api/conversations?limit=50`);
+  for (const listUrl of listUrls) {
+    const probe = await fetch(listUrl, { headers: { cookie } });
+    const probeBody = await probe.json();
+    if (probe.status !== 200 || probeBody.items.length !== 50) throw new Error(`list API answered ${probe.status}`);
+  }
+  await runCannon(listUrls, cookie, 3); // warm-up
+  const cpuBefore = cpuMs();
+  const cpuSplitBefore = nodes.map((n) => n.cpuSplit());
+  const list = await runCannon(listUrls, cookie, duration);
   // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
-  const cpuPerRequest = (pier.cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
+  const cpuPerRequest = (cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
+  const cpuSplit = nodes
+    .map((n, i) => {
+      const [user, sys] = n.cpuSplit();
+      return `node ${i + 1} user ${round((user - cpuSplitBefore[i][0]) / 1000, 2)} s sys ${round((sys - cpuSplitBefore[i][1]) / 1000, 2)} s`;
+    })
+    .join('; ');
   log(
     `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
       `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
-      `Pier CPU ${round(cpuPerRequest, 2)} ms per request`,
+      `Pier CPU ${round(cpuPerRequest, 2)} ms per request (${cpuSplit})`,
   );
 
   // ---------------------------------------------------------------- 4. search API
@@ -178,13 +199,13 @@ try {
   const searchTimes = [];
   const perQuery = {};
   for (const q of queries) {
-    const url = `${pier.url}/api/conversations?limit=50&q=${encodeURIComponent(q)}`;
-    for (let i = 0; i < 3; i++) await (await fetch(url, { headers: { cookie } })).arrayBuffer();
+    const urls = nodes.map((n) => `${n.url}/api/conversations?limit=50&q=${encodeURIComponent(q)}`);
+    for (let i = 0; i < 3; i++) await (await fetch(urls[i % urls.length], { headers: { cookie } })).arrayBuffer();
     const times = [];
     let hits = 0;
     for (let i = 0; i < 25; i++) {
       const t = performance.now();
-      const res = await fetch(url, { headers: { cookie } });
+      const res = await fetch(urls[i % urls.length], { headers: { cookie } });
       const body = await res.json();
       times.push(performance.now() - t);
       if (res.status !== 200) throw new Error(`search ${q} answered ${res.status}`);
@@ -194,6 +215,25 @@ try {
     searchTimes.push(...times);
   }
   log(`search (one client, 25 runs per query): ${JSON.stringify(perQuery)}`);
+  // The runs above repeat one URL, so after the first they are answers from the list's response cache
+  // (as on SQLite). The search itself: every run a URL the cache has not seen (an unknown parameter the
+  // API ignores), 10 runs per query.
+  const uncachedTimes = [];
+  const uncachedPerQuery = {};
+  for (const q of queries) {
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const url = `${nodes[i % nodes.length].url}/api/conversations?limit=50&q=${encodeURIComponent(q)}&uncached=${randomBytes(4).toString('hex')}`;
+      const t = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      await res.arrayBuffer();
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`search ${q} answered ${res.status}`);
+    }
+    uncachedPerQuery[q] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
+    uncachedTimes.push(...times);
+  }
+  log(`search without the response cache (10 runs per query): ${JSON.stringify(uncachedPerQuery)}`);
 
   // ---------------------------------------------------------------- 5. push latency in Chromium
   browser = await chromium.launch({
@@ -299,14 +339,17 @@ try {
       list_p99_ms: list.latency.p99,
       list_rps: Math.round(list.requests.average),
       search_p95_ms: round(percentile(searchTimes, 95)),
+      search_uncached_p95_ms: round(percentile(uncachedTimes, 95)),
       push_p50_ms: Math.round(percentile(pushTimes, 50)),
       push_p95_ms: Math.round(percentile(pushTimes, 95)),
       first_load_kb_gz: firstLoad,
+      engine,
+      nodes: nodeCount,
     }),
   );
 } finally {
   await browser?.close().catch(() => {});
-  await pier?.stop();
+  for (const node of nodes) await node.stop();
   if (!keep) {
     rmSync(dataDir, { recursive: true, force: true });
     await dropDatabase().catch(() => {});
@@ -384,6 +427,7 @@ async function tracePush(page, mails, existsAt) {
   );
 }
 
+/** autocannon spreads its connections over the urls round-robin. */
 function runCannon(url, cookie, seconds) {
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: 64, duration: seconds, headers: { cookie } }, (error, result) =>
@@ -435,7 +479,7 @@ async function signIn(baseUrl) {
   return { cookie, session, csrf };
 }
 
-function startPier() {
+function startPier(role) {
   const profile = arg('cpu-prof', undefined);
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server/dist/main.js')], {
@@ -455,6 +499,7 @@ function startPier() {
       // 64 clients share ONE session at hundreds of requests/s: the bench measures raw throughput,
       // not the per-session API limit (PIER_API_RATE_LIMIT, default 1200/min), so it is off here.
       PIER_API_RATE_LIMIT: '0',
+      PIER_ROLE: role,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -477,6 +522,11 @@ function startPier() {
         cpuMs() {
           const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
           return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
+        /** [user, system] CPU ms so far. */
+        cpuSplit() {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return [Number(fields[11]) * 10, Number(fields[12]) * 10];
         },
         async stop() {
           if (child.exitCode === null) child.kill('SIGTERM');

@@ -56,7 +56,9 @@ export const MailboxSchema = z.object({
   displayName: z.string(),
   purpose: MailboxPurposeSchema,
   status: z.string(),
+  /** Open conversations, counted up to `openCountCap` (a count equal to the cap means "cap − 1 or more"). */
   openCount: z.number().int(),
+  openCountCap: z.number().int(),
 });
 export type Mailbox = z.infer<typeof MailboxSchema>;
 export const MailboxListSchema = z.object({ items: z.array(MailboxSchema) });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { postgresDataVersion } from './postgres-data-version.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -19,10 +20,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // An idle client losing its server must not crash the process; the next query reports it.
-    pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const tracked = postgresDataVersion({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tracked.pool }) });
+    // The LISTEN connection opens only where the version is asked for (a web node's list cache).
+    dataVersions.set(db, () => {
+      tracked.listen();
+      return tracked.version;
+    });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
@@ -49,20 +53,23 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   // (counted as it runs, so no writer can forget it), or a commit by another process (data_version).
   // Prepared once: `sqlite.pragma()` prepares anew on every call, and the list cache reads this twice a request.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  dataVersions.set(db, () => `${writes.count}.${dataVersion.get() as number}`);
+  const version = () => `${writes.count}.${dataVersion.get() as number}`;
+  dataVersions.set(db, () => version);
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
-const dataVersions = new WeakMap<Kysely<Database>, () => string>();
+const dataVersions = new WeakMap<Kysely<Database>, () => () => string | undefined>();
 
 /**
- * A value that changes whenever the database may have changed (SQLite only; undefined for
- * PostgreSQL, where other connections and nodes write unseen). Read it before a computation and
- * again before keeping its result: equal means nothing was written in between. On SQLite Kysely
- * runs every query on the one connection, a transaction holding it, so no read sees uncommitted data.
+ * A value that changes whenever the database may have changed. Read it before a computation and
+ * again before keeping its result: equal means nothing was written in between (that this node has
+ * been told about). SQLite: Kysely runs every query on the one connection, a transaction holding it,
+ * so no read sees uncommitted data. PostgreSQL (`postgres-data-version.ts`): this node's commits and
+ * every other process's announced commits; `undefined` while those cannot be heard (keep nothing).
+ * Undefined for a database opened outside `openDatabase`.
  */
-export function dataVersionOf(db: Kysely<Database>): (() => string) | undefined {
-  return dataVersions.get(db);
+export function dataVersionOf(db: Kysely<Database>): (() => string | undefined) | undefined {
+  return dataVersions.get(db)?.();
 }
 
 /**

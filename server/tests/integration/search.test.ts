@@ -181,12 +181,14 @@ describe.each(engines)('searching mail on %s', (engine) => {
     expect(await search('maria', { mailboxIds: [] })).toEqual([]);
   });
 
-  it('returns the same hits whichever way PostgreSQL reaches them: recent walk, longer walk or GIN', async () => {
+  it('returns the same hits whichever way PostgreSQL reaches them: recent walk, longer walk, GIN or GIN in windows', async () => {
     // Tiny windows and skewed costs force each path on a handful of mails; SQLite ignores tuning.
     const strategies: SearchTuning[] = [
-      { recentWindow: 1, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 2 },
-      { recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, maxWalkWindow: 20_000 },
-      { recentWindow: 2, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 100 },
+      { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 2 },
+      { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, maxWalkWindow: 20_000 },
+      { ...defaultSearchTuning, recentWindow: 2, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 100 },
+      // GIN candidates in widening windows of time (from 1 ms × 1024 on), not all at once.
+      { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, ginAllAtOnce: 0, firstGinSpan: 1024 },
     ];
     const cases: Partial<SearchRequest>[] = [
       { query: 'maria', limit: 3 },

@@ -73,6 +73,7 @@ export const settingsEn = {
       resume: 'Resume',
       remove: 'Remove',
     },
+    openCountCapped: '{{count}}+',
     rowActions: 'Actions for {{address}}',
     pausedHint: 'Paused: Pier neither fetches nor sends for this address until it is resumed.',
     added: '{{address}} added. Pier starts fetching its mail in the background.',

@@ -57,6 +57,7 @@ export const settingsZhCN: SettingsCatalogue = {
       resume: '恢复',
       remove: '移除',
     },
+    openCountCapped: '{{count}}+',
     rowActions: '{{address}} 的操作',
     pausedHint: '已暂停：恢复之前，Pier 不会为这个地址收信或发信。',
     added: '已添加 {{address}}。Pier 正在后台收取它的邮件。',

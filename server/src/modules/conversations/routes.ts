@@ -8,11 +8,13 @@ import { mailboxIdsWith, requireAuth } from '../security/index.js';
 import { listConversations } from './conversations.js';
 
 /**
- * Answers of the list kept per node while the database is unchanged (SQLite; decision record 0014):
+ * Answers of the list kept per node while the database is unchanged (decision record 0014):
  * a busy inbox asks for the same page again and again (refetches after pushes, several agents).
  * Keyed by user (their grants and "mine") and the query string; valid while `dataVersionOf(db)`
- * is what it was before the answer was computed, so a write on this node or a commit by another
- * process (the CLI) is never followed by an old list. PostgreSQL: no cache (other nodes write unseen).
+ * is what it was before the answer was computed, so a write on this node, or a commit by another
+ * process this node has been told about (SQLite: the CLI; PostgreSQL: any node or CLI, through
+ * NOTIFY), is never followed by an old list. No version (PostgreSQL while its LISTEN connection
+ * is down): nothing is kept or served from the cache.
  */
 const MAX_CACHED = 2_000;
 
@@ -34,6 +36,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; e
       const key = `${auth.user.id}|${auth.user.role}|${inScope === 'all' ? 'all' : inScope.join(',')}|${request.url}`;
       const before = version?.();
       const hit = before !== undefined ? cache.get(key) : undefined;
+      // The race: \`before\` is read before the computation starts, and the answer is kept only if the
+      // version is still \`before\` afterwards. A version moves only after the write it stands for is
+      // committed (and visible), so whatever moved it before \`before\` was read is in the answer, and
+      // an answer computed across a move is never kept (or is kept under the old version, never served).
       if (hit && hit.version === before) return sendJson(reply, hit.json);
       const compute = async () => {
         const mailboxIds = request.query.mailboxId ? [request.query.mailboxId] : inScope;

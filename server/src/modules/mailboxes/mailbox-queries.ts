@@ -1,4 +1,4 @@
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { Database, MailboxesTable, MailboxRow } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -47,20 +47,41 @@ export function selectMailboxesInScope(db: Db, ids: 'all' | string[]) {
     .execute();
 }
 
-/** Mailboxes in scope with their open-conversation counts, ordered by address. */
-export function selectMailboxesWithCounts(db: Db, ids: 'all' | string[]) {
-  return db
-    .selectFrom('mailboxes')
-    .leftJoin('conversation_mailboxes', 'conversation_mailboxes.mailbox_id', 'mailboxes.id')
-    .leftJoin('conversations', (join) =>
-      join.onRef('conversations.id', '=', 'conversation_mailboxes.conversation_id').on('conversations.status', '=', 'open'),
+/**
+ * Counting open conversations stops here, as the sidebar's counts do (decision record 0014): an exact
+ * grouped count walked every open conversation (seconds at 200,000, on every settings page load).
+ */
+export const OPEN_COUNT_CAP = 100;
+
+/** Mailboxes in scope with their open-conversation counts (each up to OPEN_COUNT_CAP), ordered by address. */
+export async function selectMailboxesWithCounts(db: Db, ids: 'all' | string[]) {
+  const rows = await selectMailboxesInScope(db, ids);
+  return Promise.all(rows.map(async (m) => ({ ...m, open_count: await countOpenCapped(db, m.id) })));
+}
+
+/** Open conversations in one mailbox, up to the cap: a walk that stops, not a count of the whole open set. */
+async function countOpenCapped(db: Db, mailboxId: string): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('conversations')
+        .select(sql<number>`1`.as('one'))
+        .where('conversations.status', '=', 'open')
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('conversation_mailboxes')
+              .select('conversation_mailboxes.conversation_id')
+              .whereRef('conversation_mailboxes.conversation_id', '=', 'conversations.id')
+              .where('conversation_mailboxes.mailbox_id', '=', mailboxId),
+          ),
+        )
+        .limit(OPEN_COUNT_CAP)
+        .as('bounded'),
     )
-    .select(['mailboxes.id', 'mailboxes.address', 'mailboxes.display_name', 'mailboxes.purpose', 'mailboxes.status'])
-    .select((eb) => eb.fn.count<number>('conversations.id').as('open_count'))
-    .$if(ids !== 'all', (qb) => qb.where('mailboxes.id', 'in', ids === 'all' || ids.length === 0 ? [''] : ids))
-    .groupBy(['mailboxes.id', 'mailboxes.address', 'mailboxes.display_name', 'mailboxes.purpose', 'mailboxes.status'])
-    .orderBy('mailboxes.address')
-    .execute();
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function upsertMailboxAccess(db: Db, row: { user_id: string; mailbox_id: string; access: 'read' | 'reply' | 'manage' }) {

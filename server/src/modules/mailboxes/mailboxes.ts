@@ -23,6 +23,7 @@ import {
   findMailboxByAddress,
   findMailboxById,
   insertMailbox,
+  OPEN_COUNT_CAP,
   selectMailboxesInScope,
   selectMailboxesWithCounts,
   updateMailboxRow,
@@ -287,6 +288,7 @@ export async function listMailboxes(db: Kysely<Database>, scope: MailboxScope): 
     purpose: toPurpose(r.purpose),
     status: r.status,
     openCount: Number(r.open_count),
+    openCountCap: OPEN_COUNT_CAP,
   }));
 }
 
@@ -309,6 +311,7 @@ export function toMailboxDetail(row: MailboxRow, openCount: number): MailboxDeta
     purpose: toPurpose(row.purpose),
     status: row.status,
     openCount,
+    openCountCap: OPEN_COUNT_CAP,
     statusDetail: row.status_detail,
     lastSyncedAt: row.last_synced_at,
     connection: connection ? { ...connection, hasSecret: row.secret_enc !== null } : null,

@@ -250,7 +250,11 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
           <div className="nowrap">{lastSynced}</div>
           {connection ? <SyncProgressLine mailboxId={mailbox.id} /> : null}
         </td>
-        <td className="num">{mailbox.openCount}</td>
+        <td className="num">
+          {mailbox.openCount >= mailbox.openCountCap
+            ? t('mailboxes.openCountCapped', { count: mailbox.openCountCap - 1 })
+            : mailbox.openCount}
+        </td>
         <td className="actions">
           <fieldset className="row-actions">
             <legend className="visually-hidden">{t('mailboxes.rowActions', { address: mailbox.address })}</legend>

@@ -4,8 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../session/queries';
 import { mailboxKeys, refreshAfterChange } from './api';
 
-const sales: Mailbox = { id: 'm1', address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales', status: 'active', openCount: 4 };
-const info: Mailbox = { id: 'm2', address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry', status: 'active', openCount: 0 };
+const sales: Mailbox = {
+  id: 'm1',
+  address: 'sales@acme.test',
+  displayName: 'Sales',
+  purpose: 'sales',
+  status: 'active',
+  openCount: 4,
+  openCountCap: 100,
+};
+const info: Mailbox = {
+  id: 'm2',
+  address: 'info@acme.test',
+  displayName: 'Info',
+  purpose: 'inquiry',
+  status: 'active',
+  openCount: 0,
+  openCountCap: 100,
+};
 
 function detail(mailbox: Mailbox, change: Partial<MailboxDetail> = {}): MailboxDetail {
   return { ...mailbox, statusDetail: null, lastSyncedAt: null, connection: null, ...change };

@@ -53,8 +53,8 @@ export function refreshAfterChange(queryClient: QueryClient, changed?: MailboxDe
   if (changed) {
     queryClient.setQueryData(mailboxKeys.detail(changed.id), changed);
     // Show the change at once; the refetch below confirms it.
-    const { id, address, displayName, purpose, status, openCount } = changed;
-    const summary: Mailbox = { id, address, displayName, purpose, status, openCount };
+    const { id, address, displayName, purpose, status, openCount, openCountCap } = changed;
+    const summary: Mailbox = { id, address, displayName, purpose, status, openCount, openCountCap };
     queryClient.setQueryData<{ items: Mailbox[] }>(mailboxKeys.list, (old) => {
       if (!old) return old;
       const known = old.items.some((item) => item.id === id);
