@@ -30,6 +30,8 @@ export type S3BlobStore = BlobStore & {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** The SDKs' default: a few retries of 5xx/429 with growing, jittered waits. */
 const RETRIES = 4;
+/** Uploads in flight per store: a sync batch of hundreds of mails opens at most this many connections. */
+const MAX_UPLOADS = 16;
 
 /**
  * The blob store on S3-compatible object storage, for nodes that share no disk. Same contract as
@@ -81,7 +83,21 @@ export function createS3BlobStore(settings: S3BlobSettings): S3BlobStore {
     if (!response.ok) await fail(response, `HEAD ${sha256}`);
     return true;
   };
+  let uploading = 0;
+  const waiting: (() => void)[] = [];
   const upload = async (sha256: string, bytes: Buffer) => {
+    // A slot is handed straight to the next waiter, so no newcomer slips past the limit.
+    if (uploading < MAX_UPLOADS) uploading++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      await uploadNow(sha256, bytes);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else uploading--;
+    }
+  };
+  const uploadNow = async (sha256: string, bytes: Buffer) => {
     // Already there: a second node, or a retry after a PUT whose answer was lost. Skips the upload.
     if (await head(sha256)) return;
     const response = await request('PUT', urlOf(keyOf(sha256)), {
