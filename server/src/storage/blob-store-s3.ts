@@ -30,6 +30,8 @@ export type S3BlobStore = BlobStore & {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** The SDKs' default: a few retries of 5xx/429 with growing, jittered waits. */
 const RETRIES = 4;
+/** Blobs above this size are looked for (HEAD) before they are uploaded. */
+const HEAD_FIRST_BYTES = 256 * 1024;
 /** Uploads in flight per store: a sync batch of hundreds of mails opens at most this many connections. */
 const MAX_UPLOADS = 16;
 
@@ -98,8 +100,9 @@ export function createS3BlobStore(settings: S3BlobSettings): S3BlobStore {
     }
   };
   const uploadNow = async (sha256: string, bytes: Buffer) => {
-    // Already there: a second node, or a retry after a PUT whose answer was lost. Skips the upload.
-    if (await head(sha256)) return;
+    // Already there (a second node, a retry after a lost answer): a large blob is not sent again.
+    // A small one is simply PUT again (same key, same bytes): one request instead of two.
+    if (bytes.length > HEAD_FIRST_BYTES && (await head(sha256))) return;
     const response = await request('PUT', urlOf(keyOf(sha256)), {
       body: bytes,
       headers: { 'content-type': 'application/octet-stream', 'x-amz-content-sha256': sha256 },
