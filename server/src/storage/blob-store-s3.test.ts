@@ -63,6 +63,12 @@ describe('S3 blob store', () => {
     await wrongKey.put(Buffer.from('refused'), { durable: false });
     await expect(wrongKey.flush()).rejects.toThrow(/HTTP 403/);
     await expect(wrongKey.put(Buffer.from('refused'))).rejects.toThrow(/HTTP 403/);
+    // /api/health shows check()'s detail to anyone: it names the bucket and the answer, never a key.
+    const refused = await wrongKey.check();
+    expect(refused.ok).toBe(false);
+    expect(refused.detail).toMatch(/HTTP 403/);
+    expect(refused.detail).not.toContain('not-the-key');
+    expect(refused.detail).not.toContain(s3.settings.accessKeyId);
     expect(await blobs.has(sha256Hex('refused'))).toBe(false);
   });
 
