@@ -81,4 +81,8 @@ else
 fi
 echo "7. PostgreSQL $PIER_TEST_DATABASE_URL"
 psql "$PIER_TEST_DATABASE_URL" -XAtqc "select 'server ' || current_setting('server_version') || ', ' || current_setting('server_encoding') || ', ' || '询价'"
+echo "8. S3 (s3rver) $PIER_TEST_S3_ENDPOINT: bucket $PIER_TEST_S3_BUCKET lists"
+curl -sf "$PIER_TEST_S3_ENDPOINT/$PIER_TEST_S3_BUCKET?max-keys=1" | grep -q "<Name>$PIER_TEST_S3_BUCKET</Name>" ||
+  { echo "FAIL: no bucket listing from s3rver"; exit 1; }
+echo "   listing ok"
 echo "SELFTEST PASSED"

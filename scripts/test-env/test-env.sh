@@ -13,6 +13,7 @@
 #   PIER_TEST_MAIL_LOCATION  default sdbox:~/sdbox (maildir:~/Maildir also works, slower to seed)
 #   PIER_TEST_MAIL_FSYNC     default optimized ('never' is faster still)
 #   PIER_TEST_PG_BINDIR      default: newest /usr/lib/postgresql/*/bin
+#   PIER_TEST_S3_PORT        default PORTBASE + 9000 (s3rver, the S3-compatible object store; an npm devDependency)
 #
 # `start` writes $STATE/env (sourceable `export KEY=VALUE` lines) and prints `env: <path>` as its last line.
 # See README.md beside this file for ports, users and the gotchas behind the config lines.
@@ -39,7 +40,11 @@ PG_PORT="${PIER_TEST_PG_PORT:-$((PORTBASE + 5432))}"
 # Not a daemon of the bench: the tests' own loopback OAuth 2.0 server (server/tests/support/oauth-server.ts)
 # listens here while a test runs; Dovecot's oauth2 passdb asks it whether an XOAUTH2/OAUTHBEARER token is active.
 OAUTH_PORT=$((PORTBASE + 1080))
-ALL_PORTS="$SMTP_PORT $SUBMISSION_PORT $DSUB_PORT $IMAP_PORT $LMTP_PORT $SIEVE_PORT $PG_PORT"
+# S3-compatible object store for the S3 blob store (decision 0057): s3rver from node_modules, path-style,
+# key pair S3RVER/S3RVER, bucket pier-test. Debian has no S3 server that runs without a cluster.
+S3_PORT="${PIER_TEST_S3_PORT:-$((PORTBASE + 9000))}"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ALL_PORTS="$SMTP_PORT $SUBMISSION_PORT $DSUB_PORT $IMAP_PORT $LMTP_PORT $SIEVE_PORT $PG_PORT $S3_PORT"
 
 PKGS=(dovecot-core dovecot-imapd dovecot-lmtpd dovecot-managesieved dovecot-sieve dovecot-submissiond
   postfix swaks postgresql chromium fonts-wqy-zenhei)
@@ -60,6 +65,7 @@ pid_from() { # pidfile ENV_KEY
 dovecot_pid() { pid_from "$S/dovecot/run/master.pid" PIER_TEST_DOVECOT_PID; }
 postfix_pid() { pid_from "$S/postfix/spool/pid/master.pid" PIER_TEST_POSTFIX_PID; }
 pg_pid() { pid_from "$S/pg/postmaster.pid" PIER_TEST_PG_PID; }
+s3_pid() { pid_from "$S/s3/s3.pid" PIER_TEST_S3_PID; }
 
 # alive PID: exists and is not a zombie. Our daemons detach, so after they exit they stay zombies until
 # the machine's init reaps them (here that took up to ~1.5 s): kill -0 alone would say "alive".
@@ -85,6 +91,7 @@ is_ours() {
       envs=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") || { [ "$(id -u)" != 0 ]; return; }
       [[ $'\n'"$envs"$'\n' == *$'\n'"MAIL_CONFIG=$S/postfix/etc"$'\n'* ]] ;;
     postgres) [ "$comm" = postgres ] && [[ "$cmd" == *"-D $S/pg "* ]] ;;
+    s3) [[ "$cmd" == *"s3-server.mjs $S/s3 "* ]] ;;
     *) return 1 ;;
   esac
 }
@@ -124,6 +131,7 @@ do_stop() {
   [ "$(id -u)" = 0 ] || die "stop needs root (the daemons run as root, mail and postgres); try: sudo $0 stop"
   local pf dc pg bindir
   pf=$(postfix_pid); dc=$(dovecot_pid); pg=$(pg_pid)
+  stop_pid s3 "$(s3_pid)" &
   # The three stop in parallel (Dovecot's master alone needs about 1 s to wind down its children).
   # Postfix master: TERM makes it stop all its children.
   stop_pid postfix "$pf" &
@@ -155,8 +163,8 @@ do_stop() {
 
 port_busy() { [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
 
-all_up() { is_ours dovecot "$(dovecot_pid)" && is_ours postfix "$(postfix_pid)" && is_ours postgres "$(pg_pid)"; }
-any_up() { is_ours dovecot "$(dovecot_pid)" || is_ours postfix "$(postfix_pid)" || is_ours postgres "$(pg_pid)"; }
+all_up() { is_ours dovecot "$(dovecot_pid)" && is_ours postfix "$(postfix_pid)" && is_ours postgres "$(pg_pid)" && is_ours s3 "$(s3_pid)"; }
+any_up() { is_ours dovecot "$(dovecot_pid)" || is_ours postfix "$(postfix_pid)" || is_ours postgres "$(pg_pid)" || is_ours s3 "$(s3_pid)"; }
 
 # ---------------------------------------------------------------- packages
 missing_pkgs() {
@@ -529,12 +537,18 @@ do_start() {
     die "dovecot did not start: $(cat "$S/log/dovecot-start.log")"
   postfix -c "$S/postfix/etc" start </dev/null >>"$S/log/postfix-start.log" 2>&1 ||
     die "postfix did not start: $(cat "$S/log/postfix-start.log")"
+  # s3rver: detached like the daemons above; it writes its pid file once it listens.
+  mkdir -p "$S/s3"
+  [ -d "$REPO/node_modules/@20minutes/s3rver" ] || die "s3rver is not installed: run npm install first"
+  setsid node "$REPO/scripts/test-env/s3-server.mjs" "$S/s3" "$S3_PORT" </dev/null >>"$S/log/s3.log" 2>&1 &
 
   wait "$PG_JOB" || die "PostgreSQL did not start; see $S/log/initdb.log and $S/log/postgres.log"
   PG_JOB=""
   for p in $ALL_PORTS; do
     wait_port "$p" || die "port $p did not come up; see $S/log/"
   done
+  for _ in $(seq 1 100); do is_ours s3 "$(s3_pid)" && break; sleep 0.05; done
+  is_ours s3 "$(s3_pid)" || die "s3rver wrote no pid file; see $S/log/s3.log"
 
   cat >"$S/env" <<EOF
 export PIER_TEST_ENV_DIR=$S
@@ -552,6 +566,11 @@ export PIER_TEST_CHROMIUM=$CHROMIUM
 export PIER_TEST_DOVECOT_PID=$(dovecot_pid)
 export PIER_TEST_POSTFIX_PID=$(postfix_pid)
 export PIER_TEST_PG_PID=$(pg_pid)
+export PIER_TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+export PIER_TEST_S3_BUCKET=pier-test
+export PIER_TEST_S3_ACCESS_KEY_ID=S3RVER
+export PIER_TEST_S3_SECRET_ACCESS_KEY=S3RVER
+export PIER_TEST_S3_PID=$(s3_pid)
 EOF
   trap - EXIT
   log "up in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s (state $S, logs $S/log)"
@@ -574,6 +593,8 @@ do_status() {
   if is_ours postfix "$pid"; then echo "postfix:  up (pid $pid) smtp $SMTP_PORT submission $SUBMISSION_PORT"; else echo "postfix:  down"; ok=3; fi
   pid=$(pg_pid)
   if is_ours postgres "$pid"; then echo "postgres: up (pid $pid) port $PG_PORT"; else echo "postgres: down"; ok=3; fi
+  pid=$(s3_pid)
+  if is_ours s3 "$pid"; then echo "s3:       up (pid $pid) port $S3_PORT"; else echo "s3:       down"; ok=3; fi
   echo "state:    $S"
   [ -f "$S/env" ] && echo "env: $S/env"
   return $ok

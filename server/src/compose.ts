@@ -69,7 +69,7 @@ import {
   wakeSnoozedConversations,
 } from './modules/triage/index.js';
 import { webhookJobHandlers, webhookSubscribers } from './modules/webhooks/index.js';
-import { createBlobStore } from './storage/blob-store.js';
+import { openBlobStore } from './storage/blob-stores.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
 import { startWorker } from './worker.js';
 
@@ -78,13 +78,13 @@ import { startWorker } from './worker.js';
  * server's time for due jobs, the undo window, snooze wake-ups and session expiry (tests move it).
  */
 export async function openWorkspace(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'> & Partial<Pick<Config, 'blobStore'>>,
   logger: Logger = pino({ level: 'warn' }),
   clock: Clock = systemClock,
 ) {
   const database = openDatabase(config);
   await migrateToLatest(database.db);
-  const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = openBlobStore(config.blobStore ?? { kind: 'filesystem', root: path.join(config.dataDir, 'blobs') });
   const secretKey = loadSecretKey(config);
   const secrets = createSecretBox(secretKey);
   // Pier's Message-IDs carry a tag keyed from the same secret (decision 0027).

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
+import type { BlobStoreSettings } from './storage/blob-stores.js';
 
 /**
  * The only reader of process.env. Every setting is parsed and validated here;
@@ -12,6 +13,8 @@ export type Config = {
   host: string;
   port: number;
   dataDir: string;
+  /** Where mail and attachment bytes live: a folder (PIER_BLOB_DIR, default dataDir/blobs) or an S3 bucket (PIER_BLOB_S3_*). */
+  blobStore: BlobStoreSettings;
   /** postgres://… selects PostgreSQL; undefined means the embedded SQLite file in dataDir. */
   databaseUrl: string | undefined;
   smtp: {
@@ -75,6 +78,17 @@ const variables = {
   PIER_HOST: z.string().min(1).default('127.0.0.1'),
   PIER_PORT: port.default(8080),
   PIER_DATA_DIR: z.string().min(1).default('./data'),
+  PIER_BLOB_DIR: z.string().min(1).optional(),
+  PIER_BLOB_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL of the S3 API' }).optional(),
+  PIER_BLOB_S3_BUCKET: z.string().min(1).optional(),
+  PIER_BLOB_S3_REGION: z.string().min(1).default('us-east-1'),
+  PIER_BLOB_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PIER_BLOB_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PIER_BLOB_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._\-/]*$/, 'may hold letters, digits and . _ - / only')
+    .default(''),
+  PIER_BLOB_S3_PATH_STYLE: flag.default(true),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for the embedded SQLite database)')
@@ -171,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: v.PIER_HOST,
     port: v.PIER_PORT,
     dataDir: path.resolve(v.PIER_DATA_DIR),
+    blobStore: blobStoreSettings(v),
     databaseUrl: v.DATABASE_URL,
     smtp: {
       enabled: v.PIER_SMTP_ENABLED,
@@ -198,6 +213,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: v.PIER_TRUST_PROXY,
     testClock: testClockAllowed(v.PIER_TEST_CLOCK, v.NODE_ENV),
     allowPrivateHosts: v.PIER_ALLOW_PRIVATE_HOSTS ?? [],
+  };
+}
+
+/** PIER_BLOB_S3_ENDPOINT selects the S3 store, and then its bucket and key pair are required. */
+function blobStoreSettings(v: Variables): BlobStoreSettings {
+  const dataDir = path.resolve(v.PIER_DATA_DIR);
+  if (!v.PIER_BLOB_S3_ENDPOINT) return { kind: 'filesystem', root: path.resolve(v.PIER_BLOB_DIR ?? path.join(dataDir, 'blobs')) };
+  for (const name of ['PIER_BLOB_S3_BUCKET', 'PIER_BLOB_S3_ACCESS_KEY_ID', 'PIER_BLOB_S3_SECRET_ACCESS_KEY'] as const) {
+    if (!v[name]) throw new ConfigError(name, 'is required when PIER_BLOB_S3_ENDPOINT is set');
+  }
+  const prefix = v.PIER_BLOB_S3_PREFIX.replace(/^\/+/, '');
+  return {
+    kind: 's3',
+    endpoint: v.PIER_BLOB_S3_ENDPOINT,
+    bucket: v.PIER_BLOB_S3_BUCKET ?? '',
+    region: v.PIER_BLOB_S3_REGION,
+    accessKeyId: v.PIER_BLOB_S3_ACCESS_KEY_ID ?? '',
+    secretAccessKey: v.PIER_BLOB_S3_SECRET_ACCESS_KEY ?? '',
+    prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+    pathStyle: v.PIER_BLOB_S3_PATH_STYLE,
+    // Mail streamed in waits here until it is whole and uploaded; never shared between nodes.
+    spoolDir: path.join(dataDir, 'blob-spool'),
   };
 }
 

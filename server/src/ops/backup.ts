@@ -10,7 +10,8 @@ import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import { storedMailSummary } from '../modules/conversations/index.js';
-import { copyBlobFolder } from '../storage/blob-copy.js';
+import { copyBlobsIn, copyBlobsOut } from '../storage/blob-store-copy.js';
+import type { BlobStoreSettings } from '../storage/blob-stores.js';
 import { PIER_VERSION } from '../version.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,11 @@ export type BackupManifest = {
   secret_key: 'file' | 'environment';
 };
 
-type Settings = Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'>;
+type Settings = Pick<Config, 'databaseUrl' | 'dataDir' | 'secretKey'> & Partial<Pick<Config, 'blobStore'>>;
+
+/** The node's blob store: its folder (PIER_DATA_DIR/blobs unless PIER_BLOB_DIR says) or its S3 bucket. */
+const blobStoreOf = (settings: Settings): BlobStoreSettings =>
+  settings.blobStore ?? { kind: 'filesystem', root: path.join(settings.dataDir, 'blobs') };
 
 /**
  * `pier backup --to DIR` while Pier runs: the database first, as one consistent snapshot (SQLite's
@@ -59,7 +64,7 @@ export async function backupWorkspace(
       handle.engine === 'sqlite'
         ? await backupSqlite(path.join(settings.dataDir, SQLITE_FILE), dir)
         : await backupPostgres(handle.db, settings.databaseUrl ?? '', dir);
-    const blobs = await copyBlobFolder(path.join(settings.dataDir, 'blobs'), path.join(dir, 'blobs'));
+    const blobs = await copyBlobsOut(blobStoreOf(settings), path.join(dir, 'blobs'));
     const missing = [...snapshot.referenced].filter((sha256) => !blobs.sha256s.has(sha256)).length;
     const secretFile = path.join(settings.dataDir, 'secret.key');
     const fromFile = !settings.secretKey && existsSync(secretFile);
@@ -165,7 +170,7 @@ export async function restoreWorkspace(settings: Settings, from: string) {
   await mkdir(settings.dataDir, { recursive: true });
   if (engine === 'sqlite') await restoreSqlite(dir, settings.dataDir);
   else await restorePostgres(dir, settings.databaseUrl ?? '');
-  const blobs = await copyBlobFolder(path.join(dir, 'blobs'), path.join(settings.dataDir, 'blobs'));
+  const blobs = await copyBlobsIn(path.join(dir, 'blobs'), blobStoreOf(settings));
   if (manifest.secret_key === 'file' && !existsSync(secretTarget)) {
     await copyFile(path.join(dir, 'secret.key'), secretTarget);
   }

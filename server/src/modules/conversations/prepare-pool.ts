@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { blobStoreSettingsOf } from '../../storage/blob-stores.js';
 import { type PreparedMail, prepareMail } from './prepare-mail.js';
 
 /**
@@ -57,7 +58,11 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
     }
   };
   for (let i = 0; i < threads; i++) {
-    const worker = new Worker(workerFile, { workerData: { blobRoot: blobs.root }, execArgv: [], resourceLimits: WORKER_LIMITS });
+    const worker = new Worker(workerFile, {
+      workerData: { blobStore: blobStoreSettingsOf(blobs) },
+      execArgv: [],
+      resourceLimits: WORKER_LIMITS,
+    });
     worker.on('message', (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;

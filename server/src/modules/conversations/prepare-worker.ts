@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createBlobStore } from '../../storage/blob-store.js';
+import { type BlobStoreSettings, openBlobStore } from '../../storage/blob-stores.js';
 import { prepareMail } from './prepare-mail.js';
 
 /** The worker side of prepare-pool.ts: stores blobs (not yet fsynced) and parses, off the main thread; flushes them on request. */
-const blobs = createBlobStore((workerData as { blobRoot: string }).blobRoot);
+const blobs = openBlobStore((workerData as { blobStore: BlobStoreSettings }).blobStore);
 
 type Request = { id: number; raw?: Uint8Array; flush?: true };
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { type BlobStore, listBlobs, sha256Hex } from '../../storage/blob-store.js';
+import { type BlobStore, sha256Hex } from '../../storage/blob-store.js';
+import { storedBlobs } from '../../storage/blob-stores.js';
 import { type IngestContext, ingestMail } from './ingest.js';
 import { contentIdentity } from './message-identity.js';
 import { parseMail } from './parse-mail.js';
@@ -51,7 +52,7 @@ export async function checkStoredMail(
   const referenced = await referencedBlobs(deps.db, options.otherReferences);
   const stored = new Set<string>();
   const orphans: string[] = [];
-  for await (const sha256 of listBlobs(deps.blobs)) {
+  for await (const sha256 of storedBlobs(deps.blobs)) {
     stored.add(sha256);
     if (!referenced.has(sha256)) orphans.push(sha256);
   }
