@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { blobFiles, copyBlobFolder } from './blob-copy.js';
-import { type BlobStore, sha256Hex } from './blob-store.js';
+import { copyBlobFolder } from './blob-copy.js';
+import { type BlobStore, createBlobStore, listBlobs, sha256Hex } from './blob-store.js';
 import { type BlobStoreSettings, openBlobStore, storedBlobs } from './blob-stores.js';
 
 type CopyResult = { copied: number; kept: number; sha256s: Set<string> };
@@ -52,14 +52,16 @@ export async function copyBlobsIn(from: string, settings: BlobStoreSettings): Pr
   if (settings.kind === 'filesystem') return copyBlobFolder(from, settings.root);
   const store: BlobStore = openBlobStore(settings);
   const result: CopyResult = { copied: 0, kept: 0, sha256s: new Set() };
-  await inBatches(blobFiles(from), async ({ relative, sha256 }) => {
+  // The backup folder read as a store: its loose files of both layouts and its packs.
+  const backup = createBlobStore(from);
+  await inBatches(listBlobs(backup), async (sha256) => {
     if (await store.has(sha256)) {
       result.kept++;
       result.sha256s.add(sha256);
       return;
     }
-    const bytes = await readFile(path.join(from, relative));
-    if (sha256Hex(bytes) !== sha256) return; // damaged in the backup: reported as missing
+    const bytes = await backup.get(sha256).catch(() => undefined);
+    if (!bytes || sha256Hex(bytes) !== sha256) return; // damaged in the backup: reported as missing
     await store.put(bytes);
     result.copied++;
     result.sha256s.add(sha256);
