@@ -10,6 +10,8 @@ const contractsSrc = fileURLToPath(new URL('./packages/contracts/src/index.ts', 
 // server's modules (and Playwright) are imported once per project, not once per file (~2 s and
 // ~1.5 CPU-s a file). Each file still starts and stops its own Pier, databases and Chromium.
 // groupOrder 1, 2, 3 keep those workers after unit and web, one after the other, on any core count.
+// Their test databases' data dirs live in one temp folder per run, removed at its end (test-temp.ts).
+const testTemp = './server/tests/support/test-temp.ts';
 export default defineConfig({
   test: {
     projects: [
@@ -28,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: [testTemp],
           include: ['server/tests/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -39,6 +42,7 @@ export default defineConfig({
       {
         test: {
           name: 'mail-live',
+          globalSetup: [testTemp],
           include: ['server/tests/mail-live/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -50,6 +54,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          globalSetup: [testTemp],
           include: ['server/tests/browser/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
