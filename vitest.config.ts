@@ -1,7 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const contractsSrc = fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url));
+
+// The integration files that touch the bench's Dovecot, Postfix or OAuth server (its shared
+// mailboxes and fixed ports), by the support helpers and variables that reach them. The others
+// need only PostgreSQL and their own databases, so `npm test` runs them in a second Vitest process
+// beside the one-at-a-time chain of the rest (decision 0047): PIER_TEST_INTEGRATION=database picks
+// those, =bench the rest; unset, the project has every file. When in doubt a file counts as bench.
+const integrationDir = 'server/tests/integration';
+const usesMailBench =
+  /mail-server\.js|outbox\.js|naive-responder|oauth-server|campaigns\.js|hanse-scenario|addTestImapMailbox|testBench|withImap|deliver\(|PIER_TEST_(IMAP|SMTP|SUBMISSION|OAUTH|DOVECOT|POSTFIX|SIEVE|LMTP|MAIL)/;
+const databaseOnly = readdirSync(integrationDir)
+  .filter((file) => file.endsWith('.test.ts') && !usesMailBench.test(readFileSync(`${integrationDir}/${file}`, 'utf8')))
+  .map((file) => `${integrationDir}/${file}`);
+const integrationPart = process.env.PIER_TEST_INTEGRATION;
 
 // One run, five kinds of test. Integration, mail-live and browser tests need the
 // servers that scripts/test-env starts (npm test does that); they run one file
@@ -31,7 +45,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: [testTemp],
-          include: ['server/tests/integration/**/*.test.ts'],
+          include: integrationPart === 'database' ? databaseOnly : ['server/tests/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...(integrationPart === 'bench' ? databaseOnly : [])],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           fileParallelism: false,
