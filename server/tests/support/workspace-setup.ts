@@ -11,9 +11,9 @@ import { mailServer } from './mail-server.js';
 import { quietLogger } from './workspace.js';
 
 // A test's setup — users, grants, mailboxes — done in this process with the same use cases and the
-// same audit actor as `pier admin create`, `admin grant` and `mailbox add` (server/src/cli.ts), without
-// a CLI process each (~1.7 CPU-s: Node start and the server's modules). Tests of the CLI itself
-// (integration/cli.test.ts and the other *-cli tests) still run the real command.
+// same audit actor as `pier admin create`, `admin grant` and `mailbox add` (server/src/cli.ts),
+// without a CLI process each (1.1–1.8 CPU-s measured: Node's start and the server's modules).
+// Tests of the CLI itself (integration/cli.test.ts and the other *-cli tests) still run the command.
 
 /** What the CLI writes into the audit log as the actor (cli.ts `cliActor`). */
 const cliActor: AuditActor = { actorId: null, via: 'cli' };
