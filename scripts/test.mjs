@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `npm test`: build, then two lanes side by side (decision 0047), and end with one line
 // "tests: N passed, N failed" counting each test plus the typecheck and lint steps.
-//   checks lane: typecheck, lint, then the Vitest projects that need no server (unit, web);
+//   checks lane: typecheck, lint, then the Vitest projects that need no server (unit, web), then
+//                the integration files that need only PostgreSQL (PIER_TEST_INTEGRATION=database,
+//                vitest.config.ts), once the server lane has the test servers up;
 //   server lane: start the real test servers (Dovecot, Postfix, PostgreSQL; Chromium installed),
-//                run the projects that use them (integration, mail-live, browser), stop the servers
-//                (also on failure or Ctrl-C).
+//                run the files that use the mail bench (the other integration files, mail-live,
+//                browser) one at a time; the servers stop when both lanes are done (also on
+//                failure or Ctrl-C).
 // The server lane runs one file at a time and often waits on those servers and Chromium; the checks
-// lane is CPU work that needs none of them, so on two cores the whole run takes about as long as the
-// server lane. The build comes first: the tests run server/dist and web/dist, and typecheck's
-// `tsc -b` then has nothing left to write while tests read server/dist. The checks lane's output is
-// kept and printed as one block when it ends, so the two lanes' lines do not mix.
+// lane is CPU work that shares none of the mail bench's mailboxes, so on two cores the whole run
+// takes about as long as the server lane. The build comes first: the tests run server/dist and
+// web/dist, and typecheck's `tsc -b` then has nothing left to write while tests read server/dist.
+// The checks lane's output is kept and printed as one block when it ends, so the lanes' lines do
+// not mix.
 // Extra arguments go to one Vitest run in the server lane: `npm test -- --project unit`.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,6 +29,11 @@ const started = Date.now();
 let passed = 0;
 let failed = 0;
 let envStarted = false;
+/** The test servers' variables once the server lane has started them (undefined when they did not start). */
+let envReady;
+const testServers = new Promise((resolve) => {
+  envReady = resolve;
+});
 const children = new Set();
 
 const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -126,8 +135,19 @@ async function checksLane() {
       env: { ...process.env, PIER_TEST_OUTPUT: outDir },
     });
     count(report, code);
+    const env = await testServers;
+    if (env) {
+      const integrationReport = path.join(outDir, 'vitest-integration-database.json');
+      log.push('\n▶ vitest: integration (the files that need only PostgreSQL)\n');
+      const result = await vitestRun(integrationReport, ['--project', 'integration'], {
+        log,
+        env: { ...process.env, ...env, PIER_TEST_OUTPUT: outDir, PIER_TEST_INTEGRATION: 'database' },
+      });
+      count(integrationReport, result.code);
+    }
   }
-  console.log(`\n━━ checks lane (typecheck, lint${vitestArgs.length === 0 ? ', unit, web' : ''}; ${seconds(t0)}) ━━`);
+  const what = vitestArgs.length === 0 ? ', unit, web, integration (database only)' : '';
+  console.log(`\n━━ checks lane (typecheck, lint${what}; ${seconds(t0)}) ━━`);
   process.stdout.write(log.join(''));
   console.log('━━ end of checks lane ━━');
 }
@@ -142,7 +162,7 @@ async function serverLane() {
   const envFile = /env: (.+)\s*$/.exec(envRun.stdout)?.[1]?.trim();
   if (envRun.code !== 0 || !envFile || !existsSync(envFile)) {
     console.error('✘ the test servers did not start (see above)');
-    await stopEnvAndWait();
+    envReady(undefined);
     failed++;
     return;
   }
@@ -152,14 +172,17 @@ async function serverLane() {
     if (match) testEnv[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
   }
   console.log(`✔ test servers (${seconds(t0)})`);
+  envReady(testEnv);
   const report = path.join(outDir, 'vitest.json');
   const projects = vitestArgs.length > 0 ? vitestArgs : ['--project', 'integration', '--project', 'mail-live', '--project', 'browser'];
-  const { code } = await vitestRun(report, projects, { env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir } });
-  await stopEnvAndWait();
+  // Without arguments the integration files of the checks lane are left out here.
+  const part = vitestArgs.length > 0 ? {} : { PIER_TEST_INTEGRATION: 'bench' };
+  const { code } = await vitestRun(report, projects, { env: { ...process.env, ...testEnv, PIER_TEST_OUTPUT: outDir, ...part } });
   count(report, code);
 }
 
 await Promise.all([checksLane(), serverLane()]);
+await stopEnvAndWait();
 console.log(`\nwall time ${seconds(started)}; artifacts in test-output/`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -9,15 +9,15 @@ import { invalidateSessionCache, SESSION_CACHE_MS } from '../../src/modules/secu
 import { createTeam, updateTeam } from '../../src/modules/triage/index.js';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { createApiClient } from '../support/http-client.js';
 import { mailServer } from '../support/mail-server.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { nextCode } from '../support/two-factor.js';
 import { TEST_PASSWORD } from '../support/users.js';
 import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
+import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
@@ -32,8 +32,10 @@ describe('the audit log in the browser', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', 'Li Wei']);
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, { email: admin.email, password: admin.password, name: 'Li Wei' });
+      await addMailbox(ws, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true })).newPage();

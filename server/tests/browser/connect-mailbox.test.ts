@@ -7,8 +7,9 @@ import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes, mailServer, waitForCount } from '../support/mail-server.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
+import { addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
@@ -31,7 +32,7 @@ describe('connecting a mailbox in the browser', () => {
     });
     await waitForCount(mailbox, 'INBOX', 1);
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password]);
+    await withTestWorkspace(database, (ws) => addUser(ws, admin));
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();

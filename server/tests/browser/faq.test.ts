@@ -9,12 +9,12 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { appendMessages, deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
+import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD, name: 'Li Wei' };
@@ -69,8 +69,10 @@ describe('the FAQ library in the browser', () => {
       ].join('\r\n'),
     ]);
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', admin.name]);
-    await addMailboxWithCli(database, { address: sales, name: 'ACME Sales', testBench: { folders: 'inbox,sent' } });
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, { email: admin.email, password: admin.password, name: admin.name });
+      await addMailbox(ws, { address: sales, name: 'ACME Sales', testBench: { folders: 'inbox,sent' } });
+    });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } })).newPage();

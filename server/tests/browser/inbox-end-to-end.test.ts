@@ -12,14 +12,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { createApiClient } from '../support/http-client.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
+import { addMailbox, addUser, grantAccess, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const sales = 'sales@acme.test';
@@ -60,14 +60,12 @@ describe('the shared inbox end to end (Postfix → Dovecot → Pier → Chromium
     await emptyMailboxes(sales);
     await emptyMailboxes(customer);
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', 'admin@acme.test', '--name', 'Admin', '--password', password]);
-    for (const agent of [agentA, agentB]) {
-      await runCli(database, ['admin', 'create', '--email', agent.email, '--name', agent.name, '--role', 'agent', '--password', password]);
-    }
-    await addMailboxWithCli(database, { address: sales, name: 'ACME Sales', purpose: 'sales', testBench: {} });
-    for (const agent of [agentA, agentB]) {
-      await runCli(database, ['admin', 'grant', '--email', agent.email, '--mailbox', sales, '--access', 'reply']);
-    }
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, { email: 'admin@acme.test', name: 'Admin', password });
+      for (const agent of [agentA, agentB]) await addUser(ws, { ...agent, role: 'agent', password });
+      await addMailbox(ws, { address: sales, name: 'ACME Sales', purpose: 'sales', testBench: {} });
+      for (const agent of [agentA, agentB]) await grantAccess(ws, agent.email, sales, 'reply');
+    });
     pier = await startPierProcess(database);
 
     // The admin sets the mailbox signature and a saved reply (their screens have their own browser test).

@@ -4,12 +4,12 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
+import { addMailbox, addUser, grantAccess, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const mailbox = 'sales@acme.test';
@@ -44,16 +44,16 @@ describe('live inbox in the browser', () => {
     });
     await waitForCount(mailbox, 'INBOX', 1);
     database = await createTestDatabase('sqlite');
-    for (const [email, name] of [
-      ['zhang@acme.test', 'Zhang Min'],
-      ['li@acme.test', 'Li Wei'],
-    ] as const) {
-      await runCli(database, ['admin', 'create', '--email', email, '--name', name, '--role', 'agent', '--password', password]);
-    }
-    await addMailboxWithCli(database, { address: mailbox, name: 'ACME Sales', purpose: 'sales', testBench: {} });
-    for (const email of ['zhang@acme.test', 'li@acme.test']) {
-      await runCli(database, ['admin', 'grant', '--email', email, '--mailbox', mailbox, '--access', 'reply']);
-    }
+    await withTestWorkspace(database, async (ws) => {
+      for (const [email, name] of [
+        ['zhang@acme.test', 'Zhang Min'],
+        ['li@acme.test', 'Li Wei'],
+      ] as const) {
+        await addUser(ws, { email, name, role: 'agent', password });
+      }
+      await addMailbox(ws, { address: mailbox, name: 'ACME Sales', purpose: 'sales', testBench: {} });
+      for (const email of ['zhang@acme.test', 'li@acme.test']) await grantAccess(ws, email, mailbox, 'reply');
+    });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     zhang = await signIn('en-US', 'zhang@acme.test');

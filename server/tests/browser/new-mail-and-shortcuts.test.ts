@@ -6,13 +6,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
 import { deliver, emptyMailboxes } from '../support/mail-server.js';
 import { findMail, waitForMail } from '../support/outbox.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
+import { addMailbox, addUser, grantAccess, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const customer = 'buyer@customer.test';
@@ -30,16 +30,18 @@ describe('new mail, the undo window and the conversation shortcuts in the browse
     mkdirSync(screenshots, { recursive: true });
     for (const box of ['sales@acme.test', 'info@acme.test', customer]) await emptyMailboxes(box);
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', agent.email, '--name', agent.name, '--role', 'agent', '--password', password]);
-    for (const [address, name] of [
-      ['sales@acme.test', 'ACME Sales'],
-      ['info@acme.test', 'ACME Info'],
-    ] as const) {
-      await addMailboxWithCli(database, { address, name, testBench: {} });
-    }
-    // Li may answer from sales@ and only read info@: new mail offers sales@ alone.
-    await runCli(database, ['admin', 'grant', '--email', agent.email, '--mailbox', 'sales@acme.test', '--access', 'reply']);
-    await runCli(database, ['admin', 'grant', '--email', agent.email, '--mailbox', 'info@acme.test', '--access', 'read']);
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, { email: agent.email, name: agent.name, role: 'agent', password });
+      for (const [address, name] of [
+        ['sales@acme.test', 'ACME Sales'],
+        ['info@acme.test', 'ACME Info'],
+      ] as const) {
+        await addMailbox(ws, { address, name, testBench: {} });
+      }
+      // Li may answer from sales@ and only read info@: new mail offers sales@ alone.
+      await grantAccess(ws, agent.email, 'sales@acme.test', 'reply');
+      await grantAccess(ws, agent.email, 'info@acme.test', 'read');
+    });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } })).newPage();

@@ -5,13 +5,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishSecondFactorInBrowser } from '../support/browser-sign-in.js';
 import { chromiumArgs } from '../support/chromium.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testEnv } from '../support/env.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
 import { waitFor } from '../support/wait.js';
 import { openTestWorkspace } from '../support/workspace.js';
+import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
@@ -26,8 +26,10 @@ describe('Settings → Rules in the browser', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     database = await createTestDatabase('sqlite');
-    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password, '--name', 'Li Wei']);
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, { email: admin.email, password: admin.password, name: 'Li Wei' });
+      await addMailbox(ws, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    });
     pier = await startPierProcess(database);
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: pier.smtpPort, secure: false, ignoreTLS: true });
     await smtp.sendMail({

@@ -4,11 +4,11 @@ import type { AutoReplySettingsResponse } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAutoReplySettings } from '../../src/modules/auto-reply/index.js';
 import { findMailboxByAddress } from '../../src/modules/mailboxes/index.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
 import { openTestWorkspace } from '../support/workspace.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
 
@@ -25,7 +25,7 @@ describe.each(engines)('auto-reply settings through the CLI and the API on %s', 
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    await addMailboxWithCli(database, { address: 'info@acme.test', name: 'ACME Info' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: 'info@acme.test', name: 'ACME Info' }));
     ws = await openTestWorkspace(database);
   });
   afterAll(async () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobStore } from '../../src/storage/blob-store.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { runCli, startPierProcess } from '../support/pier-process.js';
+import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const plain = (n: number, subject: string, body: string) =>
   `Message-ID: <backup-${n}@globex.test>\r\nFrom: Maria <maria@globex.test>\r\nTo: sales@acme.test\r\nSubject: ${subject}\r\n` +
@@ -35,8 +35,10 @@ describe.each(engines)('backup and restore on %s', (engine) => {
     dir = mkdtempSync(path.join(tmpdir(), 'pier-backup-test-'));
     mkdirSync(path.join(dir, 'mail'));
     for (const [name, text] of Object.entries(mails)) writeFileSync(path.join(dir, 'mail', name), text);
-    await addMailboxWithCli(source, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
-    await runCli(source, ['admin', 'create', '--email', 'boss@acme.test', '--password', 'boss password 12', '--role', 'admin']);
+    await withTestWorkspace(source, async (ws) => {
+      await addMailbox(ws, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
+      await addUser(ws, { email: 'boss@acme.test', password: 'boss password 12', role: 'admin' });
+    });
     await runCli(source, ['import', '--mailbox', 'sales@acme.test', path.join(dir, 'mail')]);
   }, 120_000);
   afterAll(async () => {

@@ -8,10 +8,10 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { contentIdentity, ingestMail, prepareMail } from '../../src/modules/conversations/index.js';
 import { loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
 import { sha256Hex } from '../../src/storage/blob-store.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/pier-process.js';
 import { openTestWorkspace } from '../support/workspace.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const raw = (text: string) => Buffer.from(text.replaceAll('\n', '\r\n'));
 const stored = raw('X-Note: no blank line A\n');
@@ -53,7 +53,7 @@ describe.each(engines)('pier doctor on %s', (engine) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' }));
     ws = await openTestWorkspace(database);
     salesId = (await ws.db.selectFrom('mailboxes').select('id').executeTakeFirstOrThrow()).id;
     const deps = {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/pier-process.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fraud');
 const evalFile = (name: string) => path.join(fixtures, 'eval', name);
@@ -12,7 +12,7 @@ describe.each(engines)('pier fraud check on %s', (engine) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    await addMailboxWithCli(database, { address: 'sales@hengda-lighting.com', name: 'Sales' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: 'sales@hengda-lighting.com', name: 'Sales' }));
     const { stdout } = await runCli(database, ['import', '--mailbox', 'sales@hengda-lighting.com', path.join(fixtures, 'history')]);
     expect(JSON.parse(stdout)).toMatchObject({ new: 66, failed: 0 });
   });

@@ -5,10 +5,10 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { hanseMails, TEAM } from '../support/hanse-scenario.js';
 import { runCli } from '../support/pier-process.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 type Line = { file: string; score: number; level: string; signals: { code: string }[] };
 
@@ -40,7 +40,7 @@ describe.each(engines)('pier import and pier fraud check on the look-alike scena
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    await addMailboxWithCli(database, { address: TEAM, name: 'Accounting' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: TEAM, name: 'Accounting' }));
     dir = mkdtempSync(path.join(tmpdir(), 'pier-hanse-'));
     for (const [key, mail] of Object.entries(hanseMails(Date.now(), `.cli.${engine}`))) writeFileSync(file(key), mail.raw);
     const opened = openDatabase(database);

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const mail = (n: number, extra = '') =>
   `Message-ID: <hist-${n}@globex.test>\nFrom: Maria <maria@globex.test>\nTo: sales@acme.test\nSubject: History ${n}\nDate: Mon, 0${n} Jun 2025 10:00:00 +0000\n\nOld order ${n}.\n${extra}`;
@@ -34,7 +34,7 @@ describe.each(engines)('importing history on %s', (engine) => {
     mkdirSync(path.join(dir, 'eml'));
     writeFileSync(path.join(dir, 'eml', 'three.eml'), mail(3).replaceAll('\n', '\r\n'));
     writeFileSync(path.join(dir, 'eml', 'four.eml'), mail(4));
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: 'sales@acme.test', name: 'Sales', purpose: 'sales' }));
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });

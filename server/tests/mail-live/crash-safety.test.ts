@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { emptyMailboxes, rawMail, withImap } from '../support/mail-server.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
 const user = 'bench@acme.test';
@@ -44,7 +44,7 @@ describe.each(engines)('crash safety of the sync on %s', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     if (engine === engines[0]) await seed();
-    await addMailboxWithCli(database, { address: user, name: 'Bench', testBench: {} });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: user, name: 'Bench', testBench: {} }));
   }, 180_000);
   afterAll(async () => {
     await database?.drop();

@@ -4,10 +4,10 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { appendMessages, emptyMailboxes, rawMail } from '../support/mail-server.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 const user = 'accounting@acme.test';
 
@@ -30,7 +30,7 @@ describe.each(engines)('restart after SIGKILL on %s', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     await emptyMailboxes(user);
-    await addMailboxWithCli(database, { address: user, name: 'Accounting', testBench: {} });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: user, name: 'Accounting', testBench: {} }));
     handle = openDatabase(database);
   });
   afterAll(async () => {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { createApiClient } from '../support/http-client.js';
-import { type PierProcess, runCli, startPierProcess } from '../support/pier-process.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
+import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
 
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD };
 
@@ -32,8 +32,10 @@ describe.each(engines)("Pier's own SMTP listener on %s", (engine) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    await runCli(database, ['admin', 'create', '--email', admin.email, '--password', admin.password]);
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    await withTestWorkspace(database, async (ws) => {
+      await addUser(ws, admin);
+      await addMailbox(ws, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    });
     pier = await startPierProcess(database);
   });
   afterAll(async () => {

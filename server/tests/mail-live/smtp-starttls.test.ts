@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/compose.js';
 import { createSmtpListener } from '../../src/transports/smtp-listener.js';
 import { selfSignedCertificate } from '../support/certificates.js';
-import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { startTxtDnsServer } from '../support/dns-server.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { waitFor } from '../support/wait.js';
 import { openTestWorkspace } from '../support/workspace.js';
+import { addMailbox, withTestWorkspace } from '../support/workspace-setup.js';
 
 /** The EHLO answer of an SMTP server (its extensions), read over a plain socket. */
 async function ehlo(port: number): Promise<string> {
@@ -74,7 +75,7 @@ describe.each(engines)('STARTTLS on Pier’s SMTP listener, with SPF/DKIM/DMARC 
       '_dmarc.bank.test': ['v=DMARC1; p=reject'],
     });
     database = await createTestDatabase(engine);
-    await addMailboxWithCli(database, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' });
+    await withTestWorkspace(database, (ws) => addMailbox(ws, { address: 'sales@acme.test', name: 'ACME Sales', purpose: 'sales' }));
     pier = await startPierProcess(database, {
       PIER_SMTP_TLS_CERT: certificate.certPath,
       PIER_SMTP_TLS_KEY: certificate.keyPath,
@@ -134,7 +135,12 @@ describe.each(engines)('STARTTLS on Pier’s SMTP listener, with SPF/DKIM/DMARC 
     expect(dns.queries).toEqual(
       expect.arrayContaining(['customer.test TXT', 'sel._domainkey.customer.test TXT', '_dmarc.customer.test TXT']),
     );
-    expect(pier.output()).toMatch(/"tls":true[^\n]*smtp: mail stored/);
+    // Pier logs before it answers 250, but its stdout pipe can reach this process after the SMTP reply.
+    const logged = await waitFor(
+      async () => /"tls":true[^\n]*smtp: mail stored/.exec(pier.output()) ?? undefined,
+      'the "mail stored" log line',
+    );
+    expect(logged[0]).toContain('"tls":true');
   });
 
   it('records a forged sender as SPF and DMARC fail, also over TLS', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { testEnv } from './env.js';
@@ -27,7 +28,7 @@ export type TestDatabase = {
  * tables, for tests of the migrations themselves.
  */
 export async function createTestDatabase(engine: TestEngine, options: { empty?: boolean } = {}): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `pier-test-${engine}-`));
+  const dataDir = mkdtempSync(path.join(runTemp(), `pier-test-${engine}-`));
   if (engine === 'sqlite') {
     if (!options.empty) copyFileSync(await sqliteTemplate(), path.join(dataDir, 'pier.sqlite'));
     return { engine, databaseUrl: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -45,6 +46,11 @@ export async function createTestDatabase(engine: TestEngine, options: { empty?: 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** This run's temp folder (support/test-temp.ts), removed when the run ends; the system's outside a Vitest run with it. */
+function runTemp(): string {
+  return inject('pierTestTemp') ?? tmpdir();
 }
 
 const dbSource = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'db');

@@ -48,6 +48,8 @@ export function startSyncSupervisor(options: SupervisorOptions) {
   const runners = new Map<string, { stop(): Promise<void>; settingsKey: string }>();
   let stopped = false;
   let scanning: Promise<void> = Promise.resolve();
+  let inScan = false;
+  let scanAgain = false;
   let timer: NodeJS.Timeout | undefined;
 
   const settingsKey = (m: MailboxRow) =>
@@ -77,27 +79,33 @@ export function startSyncSupervisor(options: SupervisorOptions) {
     }
   }
 
+  // One scan at a time: two scans at once would each start a runner for a mailbox added meanwhile,
+  // and the runner the map forgot would never be stopped (it went on past the database's close).
+  // A rescan during a scan runs once that scan ends.
   function loop() {
     if (stopped) return;
+    clearTimeout(timer);
+    if (inScan) {
+      scanAgain = true;
+      return;
+    }
+    inScan = true;
     scanning = scan()
       .catch((error: unknown) => options.logger.error({ err: String(error) }, 'sync supervisor scan failed'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, scanMs);
+        inScan = false;
+        if (stopped) return;
+        if (scanAgain) {
+          scanAgain = false;
+          loop();
+        } else timer = setTimeout(loop, scanMs);
       });
   }
   loop();
 
   return {
     /** Re-read mailboxes now (after an admin changed one). */
-    rescan() {
-      if (stopped) return;
-      clearTimeout(timer);
-      scanning = scanning.then(() => {
-        if (stopped) return;
-        clearTimeout(timer);
-        loop();
-      });
-    },
+    rescan: loop,
     async stop() {
       stopped = true;
       clearTimeout(timer);
