@@ -68,9 +68,10 @@ export async function mailDeliveredSoFar(user: string): Promise<void> {
  * A TCP proxy in front of the real Postfix submission port that lets a test act
  * at the one moment exactly-once is about: when Postfix has accepted the message
  * (its 250 after DATA) and before the client hears it. `onAccepted` may kill the
- * sending process or return 'swallow' to keep the answer from the client.
+ * sending process or return 'swallow' to keep the answer from the client; while a promise it
+ * returns is pending, the answer is held (time to find out which process is sending).
  */
-export async function startSubmissionProxy(onAccepted: () => 'forward' | 'swallow') {
+export async function startSubmissionProxy(onAccepted: () => 'forward' | 'swallow' | Promise<'forward' | 'swallow'>) {
   let acceptedCount = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -85,7 +86,10 @@ export async function startSubmissionProxy(onAccepted: () => 'forward' | 'swallo
       else if (inData && /^250 /m.test(text)) {
         inData = false;
         acceptedCount++;
-        if (onAccepted() === 'swallow') return;
+        void Promise.resolve(onAccepted()).then((answer) => {
+          if (answer === 'forward' && !client.destroyed) client.write(chunk);
+        });
+        return;
       }
       if (!client.destroyed) client.write(chunk);
     });

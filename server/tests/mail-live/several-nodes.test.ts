@@ -1,0 +1,160 @@
+// Several nodes, one truth (issue 20, decision 0056). PostgreSQL only: SQLite is one process by
+// design (decision 0007), so several nodes exist only on PostgreSQL. Two web nodes and two worker
+// nodes (PIER_ROLE) run as real processes of the built server on loopback against one PostgreSQL
+// database and the bench's Dovecot and Postfix; a worker is killed with a real SIGKILL in the
+// middle of a sync and, separately, in the middle of a send. Needs `node scripts/build.mjs` and the bench.
+import type { LiveServerMessage } from '@pier/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import type { MailboxRow } from '../../src/db/schema.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { type ApiClient, createApiClient } from '../support/http-client.js';
+import { type LiveTestSocket, openLiveSocket } from '../support/live-socket.js';
+import { emptyMailboxes, rawMail, withImap } from '../support/mail-server.js';
+import { createAgent, findMail, mailDeliveredSoFar, startSubmissionProxy } from '../support/outbox.js';
+import { type PierProcess, startPierProcess } from '../support/pier-process.js';
+import { waitFor } from '../support/wait.js';
+import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
+
+const shared = 'support@acme.test';
+const customer = 'buyer2@customer.test';
+const seeded = 600;
+const password = 'correct horse battery staple';
+
+describe('several nodes, one truth on postgres', () => {
+  let database: TestDatabase;
+  let handle: ReturnType<typeof openDatabase>;
+  let mailbox: MailboxRow;
+  let proxy: Awaited<ReturnType<typeof startSubmissionProxy>>;
+  const web: PierProcess[] = [];
+  const workers: PierProcess[] = [];
+  const sockets: LiveTestSocket[] = [];
+  const clients: ApiClient[] = [];
+  /** Set by the send test: the proxy kills the worker sending the first reply, once, when Postfix has it. */
+  let killSender: (() => Promise<void>) | undefined;
+
+  const tag = Date.now().toString(36);
+  const alive = () => workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
+  const holderPid = (holder: string | null | undefined) => Number(holder?.split(':')[1]);
+  const imapHolder = async () =>
+    (await handle.db.selectFrom('leases').select('holder').where('name', '=', `imap:${mailbox.id}`).executeTakeFirst())?.holder;
+  const storedInInbox = async () =>
+    Number(
+      (
+        await handle.db
+          .selectFrom('message_locations')
+          .select(({ fn }) => fn.countAll().as('n'))
+          .where('mailbox_id', '=', mailbox.id)
+          .where('folder_path', '=', 'INBOX')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    await emptyMailboxes(shared);
+    await emptyMailboxes(customer);
+    // Enough mail that the first sync takes a while (several batches), so the kill lands inside it.
+    await withImap(shared, async (client) => {
+      for (let i = 0; i < seeded; i++) {
+        const body = i % 3 === 0 ? `您好，请报价 ${i}。`.repeat(60) : `Dear team, order ${i}. `.repeat(120);
+        await client.append('INBOX', rawMail({ to: shared, subject: `Order ${i} ${tag}`, messageId: `<nodes-${tag}-${i}@customer.test>`, body }));
+      }
+    });
+    proxy = await startSubmissionProxy(async () => {
+      const kill = killSender;
+      killSender = undefined;
+      if (!kill) return 'forward';
+      await kill();
+      return 'swallow';
+    });
+    const ws = await openTestWorkspace(database);
+    try {
+      mailbox = await addTestImapMailbox(ws, shared);
+      await ws.db.updateTable('mailboxes').set({ smtp_port: proxy.port }).where('id', '=', mailbox.id).execute();
+      await createAgent(ws, mailbox, 'li.wei@acme.test', 'Li Wei');
+      await createAgent(ws, mailbox, 'zhang.min@acme.test', 'Zhang Min');
+    } finally {
+      await ws.close();
+    }
+    handle = openDatabase(database);
+    web.push(...(await Promise.all([startPierProcess(database, { PIER_ROLE: 'web' }), startPierProcess(database, { PIER_ROLE: 'web' })])));
+    for (const [node, email] of [
+      [web[0], 'li.wei@acme.test'],
+      [web[1], 'zhang.min@acme.test'],
+    ] as const) {
+      const client = createApiClient(node?.url ?? '');
+      expect((await client.post('/api/auth/login', { email, password })).status).toBe(200);
+      clients.push(client);
+      const socket = await openLiveSocket(node?.url ?? '', client);
+      await socket.waitFor((m) => m.type === 'hello');
+      sockets.push(socket);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) await socket.close();
+    for (const node of [...workers, ...web]) await node.stop('SIGKILL');
+    await proxy?.close();
+    await handle?.close();
+    await database?.drop();
+  });
+
+  it('a worker killed (SIGKILL) mid-sync: the other takes the mailbox within 30 s, nothing is lost or stored twice, and new mail reaches browsers on both web nodes', async () => {
+    workers.push(...(await Promise.all([startPierProcess(database, { PIER_ROLE: 'worker' }), startPierProcess(database, { PIER_ROLE: 'worker' })])));
+    // The kill lands when some batches are committed and the rest are not.
+    const before = await waitFor(async () => {
+      const n = await storedInInbox();
+      return n > 0 ? n : undefined;
+    }, 'the first batch to be stored');
+    const holder = await imapHolder();
+    const victim = workers.find((w) => w.process.pid === holderPid(holder));
+    expect(victim, `the lease holder ${holder} is one of the workers`).toBeDefined();
+    victim?.process.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => victim?.process.signalCode ?? undefined, 'the kill to land');
+    const atKill = await storedInInbox();
+    expect(atKill, `killed mid-sync (${before} stored when seen, ${atKill} at the kill)`).toBeLessThan(seeded);
+
+    const survivor = alive()[0];
+    const takenOver = await waitFor(
+      async () => ((await imapHolder())?.split(':')[1] === String(survivor?.process.pid) ? Date.now() - killedAt : undefined),
+      'the surviving worker to take the IMAP lease',
+      30_000,
+    );
+    await waitFor(async () => ((await storedInInbox()) === seeded ? true : undefined), `all ${seeded} mails stored`, 60_000);
+    console.info(`[several-nodes] killed with ${atKill}/${seeded} stored; lease taken over after ${takenOver} ms`);
+
+    // Exactly once: one message per Message-ID, one INBOX location per server UID.
+    const messages = await handle.db.selectFrom('messages').select('message_id_header').where('message_id_header', 'like', `<nodes-${tag}-%`).execute();
+    expect(messages).toHaveLength(seeded);
+    expect(new Set(messages.map((m) => m.message_id_header)).size).toBe(seeded);
+    const serverUids = await withImap(shared, async (client) => {
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      return ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
+    });
+    const storedUids = (
+      await handle.db.selectFrom('message_locations').select('uid').where('mailbox_id', '=', mailbox.id).where('folder_path', '=', 'INBOX').execute()
+    )
+      .map((l) => Number(l.uid))
+      .sort((a, b) => a - b);
+    expect(storedUids).toEqual(serverUids);
+
+    // New mail synced by the surviving worker is pushed to a socket on each web node.
+    const fresh = `<nodes-${tag}-fresh@customer.test>`;
+    await withImap(shared, (client) => client.append('INBOX', rawMail({ to: shared, subject: `Fresh ${tag}`, messageId: fresh })));
+    const conversationId = await waitFor(async () => {
+      const row = await handle.db
+        .selectFrom('messages')
+        .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+        .select('conversation_messages.conversation_id')
+        .where('messages.message_id_header', '=', fresh)
+        .executeTakeFirst();
+      return row?.conversation_id;
+    }, 'the fresh mail to be stored');
+    for (const socket of sockets) {
+      const pushed = await socket.waitFor((m): m is Extract<LiveServerMessage, { type: 'message.new' }> => m.type === 'message.new' && m.conversationId === conversationId);
+      expect(pushed.mailboxIds).toContain(mailbox.id);
+    }
+  }, 120_000);
+});
