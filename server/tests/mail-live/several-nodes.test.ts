@@ -3,7 +3,7 @@
 // nodes (PIER_ROLE) run as real processes of the built server on loopback against one PostgreSQL
 // database and the bench's Dovecot and Postfix; a worker is killed with a real SIGKILL in the
 // middle of a sync and, separately, in the middle of a send. Needs `node scripts/build.mjs` and the bench.
-import type { LiveServerMessage } from '@pier/contracts';
+import type { LiveServerMessage, OutboxItem } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import type { MailboxRow } from '../../src/db/schema.js';
@@ -58,7 +58,10 @@ describe('several nodes, one truth on postgres', () => {
     await withImap(shared, async (client) => {
       for (let i = 0; i < seeded; i++) {
         const body = i % 3 === 0 ? `您好，请报价 ${i}。`.repeat(60) : `Dear team, order ${i}. `.repeat(120);
-        await client.append('INBOX', rawMail({ to: shared, subject: `Order ${i} ${tag}`, messageId: `<nodes-${tag}-${i}@customer.test>`, body }));
+        await client.append(
+          'INBOX',
+          rawMail({ to: shared, subject: `Order ${i} ${tag}`, messageId: `<nodes-${tag}-${i}@customer.test>`, body }),
+        );
       }
     });
     proxy = await startSubmissionProxy(async () => {
@@ -101,7 +104,9 @@ describe('several nodes, one truth on postgres', () => {
   });
 
   it('a worker killed (SIGKILL) mid-sync: the other takes the mailbox within 30 s, nothing is lost or stored twice, and new mail reaches browsers on both web nodes', async () => {
-    workers.push(...(await Promise.all([startPierProcess(database, { PIER_ROLE: 'worker' }), startPierProcess(database, { PIER_ROLE: 'worker' })])));
+    workers.push(
+      ...(await Promise.all([startPierProcess(database, { PIER_ROLE: 'worker' }), startPierProcess(database, { PIER_ROLE: 'worker' })])),
+    );
     // The kill lands when some batches are committed and the rest are not.
     const before = await waitFor(async () => {
       const n = await storedInInbox();
@@ -126,7 +131,11 @@ describe('several nodes, one truth on postgres', () => {
     console.info(`[several-nodes] killed with ${atKill}/${seeded} stored; lease taken over after ${takenOver} ms`);
 
     // Exactly once: one message per Message-ID, one INBOX location per server UID.
-    const messages = await handle.db.selectFrom('messages').select('message_id_header').where('message_id_header', 'like', `<nodes-${tag}-%`).execute();
+    const messages = await handle.db
+      .selectFrom('messages')
+      .select('message_id_header')
+      .where('message_id_header', 'like', `<nodes-${tag}-%`)
+      .execute();
     expect(messages).toHaveLength(seeded);
     expect(new Set(messages.map((m) => m.message_id_header)).size).toBe(seeded);
     const serverUids = await withImap(shared, async (client) => {
@@ -134,7 +143,12 @@ describe('several nodes, one truth on postgres', () => {
       return ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
     });
     const storedUids = (
-      await handle.db.selectFrom('message_locations').select('uid').where('mailbox_id', '=', mailbox.id).where('folder_path', '=', 'INBOX').execute()
+      await handle.db
+        .selectFrom('message_locations')
+        .select('uid')
+        .where('mailbox_id', '=', mailbox.id)
+        .where('folder_path', '=', 'INBOX')
+        .execute()
     )
       .map((l) => Number(l.uid))
       .sort((a, b) => a - b);
@@ -153,8 +167,86 @@ describe('several nodes, one truth on postgres', () => {
       return row?.conversation_id;
     }, 'the fresh mail to be stored');
     for (const socket of sockets) {
-      const pushed = await socket.waitFor((m): m is Extract<LiveServerMessage, { type: 'message.new' }> => m.type === 'message.new' && m.conversationId === conversationId);
+      const pushed = await socket.waitFor(
+        (m): m is Extract<LiveServerMessage, { type: 'message.new' }> => m.type === 'message.new' && m.conversationId === conversationId,
+      );
       expect(pushed.mailboxIds).toContain(mailbox.id);
+    }
+  }, 120_000);
+
+  it('a worker killed (SIGKILL) mid-send: the reply is never sent again, the other worker settles it within 30 s, and the next reply goes out exactly once', async () => {
+    // Two workers again: the one left from the first test and a fresh one.
+    workers.push(await startPierProcess(database, { PIER_ROLE: 'worker' }));
+    const conversationOf = async (messageId: string) =>
+      (
+        await handle.db
+          .selectFrom('messages')
+          .innerJoin('conversation_messages', 'conversation_messages.message_id', 'messages.id')
+          .select('conversation_messages.conversation_id')
+          .where('messages.message_id_header', '=', messageId)
+          .executeTakeFirstOrThrow()
+      ).conversation_id;
+    const outbox = (id: string) =>
+      handle.db.selectFrom('outbox_messages').select(['state', 'error_code', 'attempts']).where('id', '=', id).executeTakeFirstOrThrow();
+    const reply = async (client: ApiClient | undefined, order: number) => {
+      const sent = await client?.post<OutboxItem>('/api/outbox', {
+        mailboxId: mailbox.id,
+        mode: 'reply',
+        conversationId: await conversationOf(`<nodes-${tag}-${order}@customer.test>`),
+        to: [customer],
+        subject: `Re: Order ${order} ${tag}`,
+        html: '<p>Confirmed, shipping Monday.</p>',
+        force: true,
+      });
+      expect(sent?.status).toBe(202);
+      // The undo window is over for the workers (their clocks, not a sleep).
+      for (const worker of alive()) await worker.advanceClock(60_000);
+      return sent?.body as OutboxItem;
+    };
+
+    // Postfix has the first reply; the worker sending it dies before it hears the 250.
+    let killed: PierProcess | undefined;
+    killSender = async () => {
+      const job = await handle.db
+        .selectFrom('jobs')
+        .select('locked_by')
+        .where('name', '=', 'outbox.send')
+        .where('locked_by', 'is not', null)
+        .executeTakeFirst();
+      killed = workers.find((w) => w.process.pid === holderPid(job?.locked_by));
+      killed?.process.kill('SIGKILL');
+    };
+    const first = await reply(clients[0], 1);
+    const dead = await waitFor(async () => (killed?.process.signalCode ? killed : undefined), 'the sending worker to be killed', 30_000);
+    const killedAt = Date.now();
+    expect(dead.process.signalCode).toBe('SIGKILL');
+    expect(alive()).toHaveLength(1);
+    const settled = await waitFor(
+      async () => {
+        const row = await outbox(first.id);
+        return row.state === 'sending' ? undefined : row;
+      },
+      'the surviving worker to settle the interrupted send',
+      30_000,
+    );
+    const settledMs = Date.now() - killedAt;
+    expect(settled).toMatchObject({ state: 'uncertain', error_code: 'outbox.interrupted', attempts: 1 });
+
+    // The next reply, written on the other web node, goes out once through the surviving worker.
+    const second = await reply(clients[1], 2);
+    await waitFor(async () => ((await outbox(second.id)).state === 'sent' ? true : undefined), 'the second reply to be sent', 30_000);
+    console.info(`[several-nodes] interrupted send settled ${settledMs} ms after the kill`);
+    expect(proxy.accepted()).toBe(2);
+    await mailDeliveredSoFar(customer);
+    expect(await findMail(customer, 'INBOX', `Re: Order 1 ${tag}`)).toHaveLength(1);
+    expect(await findMail(customer, 'INBOX', `Re: Order 2 ${tag}`)).toHaveLength(1);
+    // One Sent copy of the reply that was sent, none of the one whose outcome is unknown; and one message for each in the database.
+    await waitFor(async () => ((await findMail(shared, 'Sent', `Re: Order 2 ${tag}`)).length > 0 ? true : undefined), 'the Sent copy');
+    expect(await findMail(shared, 'Sent', `Re: Order 2 ${tag}`)).toHaveLength(1);
+    expect(await findMail(shared, 'Sent', `Re: Order 1 ${tag}`)).toHaveLength(0);
+    for (const item of [first, second]) {
+      const rows = await handle.db.selectFrom('messages').select('id').where('id', '=', item.messageId).execute();
+      expect(rows).toHaveLength(1);
     }
   }, 120_000);
 });
