@@ -18,8 +18,10 @@ import { addTestImapMailbox, openTestWorkspace } from '../support/workspace.js';
 
 const shared = 'support@acme.test';
 const customer = 'buyer2@customer.test';
-const seeded = 600;
+const seeded = 300;
 const password = 'correct horse battery staple';
+/** The IMAP lease of the sync supervisor (sync-supervisor.ts). */
+const leaseMs = 20_000;
 
 describe('several nodes, one truth on postgres', () => {
   let database: TestDatabase;
@@ -104,8 +106,13 @@ describe('several nodes, one truth on postgres', () => {
   });
 
   it('a worker killed (SIGKILL) mid-sync: the other takes the mailbox within 30 s, nothing is lost or stored twice, and new mail reaches browsers on both web nodes', async () => {
+    // Two node names: neither can tell from /proc that the other died (as on two hosts), so the
+    // survivor takes the mailbox when the lease expires, not at once.
     workers.push(
-      ...(await Promise.all([startPierProcess(database, { PIER_ROLE: 'worker' }), startPierProcess(database, { PIER_ROLE: 'worker' })])),
+      ...(await Promise.all([
+        startPierProcess(database, { PIER_ROLE: 'worker', PIER_NODE_NAME: 'node-a' }),
+        startPierProcess(database, { PIER_ROLE: 'worker', PIER_NODE_NAME: 'node-b' }),
+      ])),
     );
     // The kill lands when some batches are committed and the rest are not.
     const before = await waitFor(async () => {
@@ -122,6 +129,9 @@ describe('several nodes, one truth on postgres', () => {
     expect(atKill, `killed mid-sync (${before} stored when seen, ${atKill} at the kill)`).toBeLessThan(seeded);
 
     const survivor = alive()[0];
+    // The lease (20 s) runs out on the survivor's clock instead of in real time; it takes the
+    // mailbox at its next scan (every 5 s), so within 25 s of a real kill.
+    await survivor?.advanceClock(leaseMs);
     const takenOver = await waitFor(
       async () => ((await imapHolder())?.split(':')[1] === String(survivor?.process.pid) ? Date.now() - killedAt : undefined),
       'the surviving worker to take the IMAP lease',
@@ -175,8 +185,11 @@ describe('several nodes, one truth on postgres', () => {
   }, 120_000);
 
   it('a worker killed (SIGKILL) mid-send: the reply is never sent again, the other worker settles it within 30 s, and the next reply goes out exactly once', async () => {
-    // Two workers again: the one left from the first test and a fresh one.
-    workers.push(await startPierProcess(database, { PIER_ROLE: 'worker' }));
+    // Two workers again: a second process of the survivor's node (one name, one machine) sees at
+    // once from /proc that the other died and frees its job. Its clock moved as far as the survivor's.
+    const replacement = await startPierProcess(database, { PIER_ROLE: 'worker', PIER_NODE_NAME: 'node-b' });
+    await replacement.advanceClock(leaseMs);
+    workers.push(replacement);
     const conversationOf = async (messageId: string) =>
       (
         await handle.db
