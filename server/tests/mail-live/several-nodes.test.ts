@@ -4,10 +4,14 @@
 // database and the bench's Dovecot and Postfix; a worker is killed with a real SIGKILL in the
 // middle of a sync and, separately, in the middle of a send. Needs `node scripts/build.mjs` and the bench.
 import type { LiveServerMessage, OutboxItem } from '@pier/contracts';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import type { MailboxRow } from '../../src/db/schema.js';
+import { signInInBrowser } from '../support/browser-sign-in.js';
+import { chromiumArgs } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testEnv } from '../support/env.js';
 import { type ApiClient, createApiClient } from '../support/http-client.js';
 import { type LiveTestSocket, openLiveSocket } from '../support/live-socket.js';
 import { emptyMailboxes, rawMail, withImap } from '../support/mail-server.js';
@@ -34,6 +38,7 @@ describe('several nodes, one truth on postgres', () => {
   const clients: ApiClient[] = [];
   /** Set by the send test: the proxy kills the worker sending the first reply, once, when Postfix has it. */
   let killSender: (() => Promise<void>) | undefined;
+  let browser: Browser | undefined;
 
   const tag = Date.now().toString(36);
   const alive = () => workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
@@ -98,6 +103,7 @@ describe('several nodes, one truth on postgres', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await browser?.close();
     for (const socket of sockets) await socket.close();
     for (const node of [...workers, ...web]) await node.stop('SIGKILL');
     await proxy?.close();
@@ -165,6 +171,10 @@ describe('several nodes, one truth on postgres', () => {
     expect(storedUids).toEqual(serverUids);
 
     // New mail synced by the surviving worker is pushed to a socket on each web node.
+    // And to a real page: Chromium on the second web node, its list refetched on the push.
+    browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
+    const page = await (await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 800 } })).newPage();
+    await signInInBrowser(page, web[1]?.url ?? '', { email: 'zhang.min@acme.test', password });
     const fresh = `<nodes-${tag}-fresh@customer.test>`;
     await withImap(shared, (client) => client.append('INBOX', rawMail({ to: shared, subject: `Fresh ${tag}`, messageId: fresh })));
     const conversationId = await waitFor(async () => {
@@ -182,6 +192,12 @@ describe('several nodes, one truth on postgres', () => {
       );
       expect(pushed.mailboxIds).toContain(mailbox.id);
     }
+    // The list refetches on its own only every 120 s while live: seen within 15 s, it was pushed.
+    await expect
+      .poll(() => page.getByTestId('conversation-list').textContent(), { timeout: 15_000, interval: 100 })
+      .toContain(`Fresh ${tag}`);
+    await browser.close();
+    browser = undefined;
   }, 120_000);
 
   it('a worker killed (SIGKILL) mid-send: the reply is never sent again, the other worker settles it within 30 s, and the next reply goes out exactly once', async () => {
@@ -241,7 +257,18 @@ describe('several nodes, one truth on postgres', () => {
       },
       'the surviving worker to settle the interrupted send',
       30_000,
-    );
+    ).catch(async (error: unknown) => {
+      // What the survivors were doing, to tell a slow machine from a stuck claim.
+      console.info(
+        await handle.db
+          .selectFrom('jobs')
+          .select(['name', 'locked_by', 'locked_until', 'attempts'])
+          .where('locked_by', 'is not', null)
+          .execute(),
+      );
+      for (const worker of alive()) console.info(worker.process.pid, worker.output().slice(-4000));
+      throw error;
+    });
     const settledMs = Date.now() - killedAt;
     expect(settled).toMatchObject({ state: 'uncertain', error_code: 'outbox.interrupted', attempts: 1 });
 
