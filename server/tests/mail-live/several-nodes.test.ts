@@ -207,7 +207,10 @@ describe('several nodes, one truth on postgres', () => {
   it('a worker killed (SIGKILL) mid-send: the reply is never sent again, the other worker settles it within 30 s, and the next reply goes out exactly once', async () => {
     // Two workers again: a second process of the survivor's node (one name, one machine) sees at
     // once from /proc that the other died and frees its job. Its clock moved as far as the survivor's.
-    const replacement = await startPierProcess(database, { PIER_ROLE: 'worker', PIER_NODE_NAME: 'node-b' });
+    // The survivor holds the IMAP lease; its holder name starts with its node name (node-a or node-b).
+    const survivorNode = (await imapHolder())?.split(':')[0] ?? '';
+    expect(survivorNode).toMatch(/^node-[ab]$/);
+    const replacement = await startPierProcess(database, { PIER_ROLE: 'worker', PIER_NODE_NAME: survivorNode });
     await replacement.advanceClock(leaseMs);
     workers.push(replacement);
     const conversationOf = async (messageId: string) =>
