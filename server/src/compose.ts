@@ -9,7 +9,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createHealthProbe } from './health.js';
 import { buildHttpApp } from './http.js';
-import { localHolderId } from './jobs/local-holder.js';
+import { localHolderId, setLocalNodeName } from './jobs/local-holder.js';
 import { createQueue } from './jobs/queue.js';
 import { defineJob } from './jobs/registry.js';
 import { ensureQuarterlyReport, scanAllMailboxSieve } from './modules/audit/index.js';
@@ -240,6 +240,7 @@ export type RunningPier = {
 };
 
 export async function startPier(config: Config, logger: Logger = createLogger(config), clock: Clock = systemClock): Promise<RunningPier> {
+  setLocalNodeName(config.nodeName);
   const workspace = await openWorkspace(config, logger, clock);
   const { db, blobs, queue, live } = workspace;
   const securityMailer = createSecurityMailer(workspace.secrets, config.systemMailbox, async () =>
@@ -335,6 +336,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         secrets: workspace.secrets,
         hosts,
         workerId: localHolderId(),
+        clock,
         onStored: (results) => live.messagesStored(results),
       });
       const syncing = supervisor;

@@ -47,6 +47,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
   });
 
+  it('takes a node name of letters, digits, dots, dashes and underscores, and refuses one that would break holder names', () => {
+    expect(loadConfig({}).nodeName).toBeUndefined();
+    expect(loadConfig({ PIER_NODE_NAME: 'worker-2.eu' }).nodeName).toBe('worker-2.eu');
+    expect(() => loadConfig({ PIER_NODE_NAME: 'a:b' })).toThrow(/^Invalid configuration: PIER_NODE_NAME /);
+  });
+
   it('refuses the movable test clock unless NODE_ENV is test, so production cannot turn it on by accident', () => {
     expect(loadConfig({}).testClock).toBe(false);
     expect(loadConfig({ PIER_TEST_CLOCK: '1', NODE_ENV: 'test' }).testClock).toBe(true);

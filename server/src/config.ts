@@ -36,6 +36,12 @@ export type Config = {
   apiRateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   role: 'all' | 'web' | 'worker';
+  /**
+   * PIER_NODE_NAME: the host part of this process's lease and job-claim holder name (default: the
+   * host name). Processes with one name on one machine see each other's death at once; a node
+   * with another name is another host, whose leases are left to expire (decision 0056).
+   */
+  nodeName: string | undefined;
   webDir: string;
   /** DNS servers for SPF/DKIM/DMARC checks of mail received on the SMTP listener; the system's when empty. */
   dnsServers: string[];
@@ -117,6 +123,10 @@ const variables = {
     .default(1200),
   PIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PIER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  PIER_NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
   PIER_LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
   PIER_SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PIER_WEB_DIR: z.string().min(1).optional(),
@@ -201,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiRateLimitPerMinute: v.PIER_API_RATE_LIMIT,
     logLevel: v.PIER_LOG_LEVEL,
     role: v.PIER_ROLE,
+    nodeName: v.PIER_NODE_NAME,
     webDir: v.PIER_WEB_DIR ? path.resolve(v.PIER_WEB_DIR) : defaultWebDir,
     dnsServers: (v.PIER_DNS_SERVERS ?? '')
       .split(',')

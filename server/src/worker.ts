@@ -11,7 +11,9 @@ export type Schedule = { name: string; everyMs: number; payload?: unknown };
  * The job loop: claims due jobs one at a time (a claimed job is a started job, so a crash
  * strands no others behind its lease), runs their handlers, and keeps recurring jobs
  * scheduled (one queued instance each, via the dedupe key, whatever the node count).
- * On start it frees the claims of dead workers of this host (docs/decisions/0002-job-queue.md).
+ * On start, and every `recoverEveryMs` while it runs, it frees the claims of dead workers of this
+ * host (docs/decisions/0002-job-queue.md): a worker killed beside a running one (several nodes on one
+ * host) does not strand its job for the 5-minute lease (decision 0056).
  */
 export function startWorker(options: {
   queue: Queue;
@@ -22,16 +24,28 @@ export function startWorker(options: {
   clock?: Clock;
   pollMs?: number;
   leaseMs?: number;
+  /** How often a running worker looks for claims of dead workers of this host. */
+  recoverEveryMs?: number;
 }) {
   const { queue, logger } = options;
   const workerId = `${localHolderId()}:${randomBytes(3).toString('hex')}`;
   const handlers = new Map(options.handlers.map((h) => [h.name, h]));
   const names = [...handlers.keys()];
+  const urgent = options.handlers.filter((h) => h.urgent).map((h) => h.name);
   const pollMs = options.pollMs ?? 500;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let recovered = false;
+  const recoverEveryMs = options.recoverEveryMs ?? 5_000;
+  let recoveredAt = Number.NEGATIVE_INFINITY;
+
+  // Checked before every claim, not once per tick: under a backlog a tick claims for minutes.
+  async function recoverDeadClaims() {
+    if (Date.now() - recoveredAt < recoverEveryMs) return;
+    recoveredAt = Date.now();
+    const released = await queue.releaseClaimsOf(isDeadLocalHolder);
+    if (released > 0) logger.warn({ released }, 'freed the jobs claimed by a dead worker of this host');
+  }
 
   async function schedule() {
     const now = (options.clock ?? systemClock).now();
@@ -46,14 +60,13 @@ export function startWorker(options: {
   }
 
   async function tick() {
-    if (!recovered) {
-      const released = await queue.releaseClaimsOf(isDeadLocalHolder);
-      if (released > 0) logger.warn({ released }, 'freed the jobs claimed by a dead worker of this host');
-      recovered = true;
-    }
     await schedule();
     for (;;) {
-      const jobs = await queue.claim({ workerId, names, limit: 1, leaseMs: options.leaseMs ?? 5 * 60_000 });
+      await recoverDeadClaims();
+      const leaseMs = options.leaseMs ?? 5 * 60_000;
+      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time.
+      let jobs = urgent.length > 0 ? await queue.claim({ workerId, names: urgent, limit: 1, leaseMs }) : [];
+      if (jobs.length === 0) jobs = await queue.claim({ workerId, names, limit: 1, leaseMs });
       if (jobs.length === 0 || stopped) return;
       for (const job of jobs) {
         const handler = handlers.get(job.name);

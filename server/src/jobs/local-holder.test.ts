@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { holderIdOf, isDeadLocalHolder, localHolderId } from './local-holder.js';
+import { holderIdOf, isDeadLocalHolder, localHolderId, setLocalNodeName } from './local-holder.js';
 
 describe('local lease holders', () => {
   it('names this process by host, pid, boot, start time and pid namespace', () => {
@@ -37,5 +37,23 @@ describe('local lease holders', () => {
     expect(isDeadLocalHolder([hostname(), '999999', boot, start, '1'].join(':'))).toBe(false);
     expect(isDeadLocalHolder(`${hostname()}:${pid}`)).toBe(false);
     expect(isDeadLocalHolder('')).toBe(false);
+  });
+
+  it('PIER_NODE_NAME replaces the host name: one name is one node (a dead process is seen), another name is another host (never guessed dead)', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      setLocalNodeName('node-b');
+      expect(localHolderId()).toMatch(new RegExp(`^node-b:${process.pid}:`));
+      const sameNode = holderIdOf(child.pid ?? -1);
+      const otherNode = sameNode.replace(/^node-b:/, 'node-a:');
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      expect(isDeadLocalHolder(sameNode)).toBe(true);
+      expect(isDeadLocalHolder(otherNode)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      setLocalNodeName(undefined);
+    }
+    expect(localHolderId()).toMatch(new RegExp(`^${hostname()}:`));
   });
 });

@@ -16,10 +16,17 @@ export function localHolderId(): string {
 }
 
 let cached: string | undefined;
+let nodeName: string | undefined;
+
+/** PIER_NODE_NAME: names this process's node instead of the host name; called once at start, before any lease or claim. */
+export function setLocalNodeName(name: string | undefined): void {
+  nodeName = name;
+  cached = undefined;
+}
 
 /** The holder name of a process of this host (its own, or a child's in tests). */
 export function holderIdOf(pid: number): string {
-  return [hostname(), pid, bootId(), startTicks(pid) ?? '-', pidNamespace(pid)].join(':');
+  return [nodeName ?? hostname(), pid, bootId(), startTicks(pid) ?? '-', pidNamespace(pid)].join(':');
 }
 
 /**

@@ -10,6 +10,11 @@ export type JobHandler<S extends z.ZodType> = {
   name: string;
   payload: S;
   run(payload: z.infer<S>): Promise<void>;
+  /**
+   * Someone is waiting for it (a reply being sent, a sign-in mail): the worker claims due urgent
+   * jobs before any other, so they never queue behind a backlog (decision 0056).
+   */
+  urgent?: boolean;
 };
 
 export type AnyJobHandler = JobHandler<z.ZodType>;

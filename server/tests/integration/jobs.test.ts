@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { holderIdOf, isDeadLocalHolder, localHolderId } from '../../src/jobs/local-holder.js';
+import { defineJob } from '../../src/jobs/registry.js';
+import { startWorker } from '../../src/worker.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+import { waitFor } from '../support/wait.js';
+import { quietLogger } from '../support/workspace.js';
 
 describe.each(engines)('the job queue on %s', (engine) => {
   let database: TestDatabase;
@@ -96,6 +101,47 @@ describe.each(engines)('the job queue on %s', (engine) => {
     expect(await ws.queue.releaseClaimsOf(isDeadLocalHolder)).toBe(2);
     const retaken = await claim('w2', ['t.orphaned']);
     expect(retaken.map((j) => j.id).sort()).toEqual(byDead.map((j) => j.id).sort());
+  });
+
+  it('a running worker claims urgent jobs before an earlier backlog, and frees the claim of a worker of this host that dies while it runs', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    await ws.queue.enqueue({ name: 't.stranded', payload: null });
+    const [stranded] = await ws.queue.claim({
+      workerId: `${holderIdOf(child.pid ?? -1)}:0a0b0c`,
+      names: ['t.stranded'],
+      limit: 1,
+      leaseMs: 300_000,
+    });
+    for (let i = 0; i < 20; i++) await ws.queue.enqueue({ name: 't.backlog', payload: i, runAt: Date.now() - 60_000 });
+    await ws.queue.enqueue({ name: 't.urgent', payload: null });
+    const ran: string[] = [];
+    const job = (name: string, urgent = false) => defineJob({ name, payload: z.unknown(), urgent, run: async () => void ran.push(name) });
+    const worker = startWorker({
+      queue: ws.queue,
+      handlers: [job('t.backlog'), job('t.urgent', true), job('t.stranded')],
+      schedules: [],
+      logger: quietLogger,
+      pollMs: 20,
+      recoverEveryMs: 50,
+    });
+    try {
+      await waitFor(async () => (ran.length === 21 ? true : undefined), 'the backlog and the urgent job to run');
+      expect(ran[0]).toBe('t.urgent');
+      expect(ran).not.toContain('t.stranded'); // its worker is alive: its claim holds
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      // Freed by the running worker (it started before the death), not after the 5-minute lease.
+      await waitFor(async () => (ran.includes('t.stranded') ? true : undefined), "the dead worker's job to run", 5_000);
+      expect(
+        await ws.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('id', '=', stranded?.id ?? '')
+          .execute(),
+      ).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('keeps one queued job per dedupe key', async () => {

@@ -59,8 +59,8 @@ describe.each(engines)('restart after SIGKILL on %s', (engine) => {
     await until(() => stored(`<after-${tag}@customer.test>`), Boolean, 30_000);
     const resumedMs = Date.now() - restarted;
     console.info(`[restart-recovery ${engine}] new mail stored ${resumedMs} ms after the restart`);
-    // The killed process's lease had 50–60 s left (renewed every 10 s): waiting for it would take
-    // 40 s or more; taken at once, the time is the IMAP connect and sync (5–7 s on a loaded 2-CPU bench).
+    // The killed process's lease had 15–20 s left (renewed every 5 s): waiting for it would take
+    // 15 s or more; taken at once, the time is the IMAP connect and sync (5–7 s on a loaded 2-CPU bench).
     expect(resumedMs).toBeLessThan(20_000);
     expect(await leaseHolder()).toMatch(new RegExp(`^${hostname()}:${pier.process.pid}:`));
   }, 90_000);

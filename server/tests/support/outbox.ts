@@ -68,9 +68,11 @@ export async function mailDeliveredSoFar(user: string): Promise<void> {
  * A TCP proxy in front of the real Postfix submission port that lets a test act
  * at the one moment exactly-once is about: when Postfix has accepted the message
  * (its 250 after DATA) and before the client hears it. `onAccepted` may kill the
- * sending process or return 'swallow' to keep the answer from the client.
+ * sending process or return 'swallow' to keep the answer from the client; while a promise it
+ * returns is pending, the answer is held (time to find out which process is sending). It gets
+ * the message as the client sent it (latin1), to tell one mail from another.
  */
-export async function startSubmissionProxy(onAccepted: () => 'forward' | 'swallow') {
+export async function startSubmissionProxy(onAccepted: (message: string) => 'forward' | 'swallow' | Promise<'forward' | 'swallow'>) {
   let acceptedCount = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -78,14 +80,23 @@ export async function startSubmissionProxy(onAccepted: () => 'forward' | 'swallo
     sockets.add(client);
     sockets.add(upstream);
     let inData = false;
-    client.on('data', (chunk) => upstream.write(chunk));
+    let message = '';
+    client.on('data', (chunk) => {
+      if (inData) message += chunk.toString('latin1');
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk) => {
       const text = chunk.toString('latin1');
-      if (/^354 /m.test(text)) inData = true;
-      else if (inData && /^250 /m.test(text)) {
+      if (/^354 /m.test(text)) {
+        inData = true;
+        message = '';
+      } else if (inData && /^250 /m.test(text)) {
         inData = false;
         acceptedCount++;
-        if (onAccepted() === 'swallow') return;
+        void Promise.resolve(onAccepted(message)).then((answer) => {
+          if (answer === 'forward' && !client.destroyed) client.write(chunk);
+        });
+        return;
       }
       if (!client.destroyed) client.write(chunk);
     });

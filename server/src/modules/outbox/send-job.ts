@@ -43,8 +43,10 @@ const Payload = z.object({ outboxId: z.string() });
 
 export function outboxJobHandlers(deps: OutboxWorkerDeps): AnyJobHandler[] {
   return [
-    defineJob({ name: SEND_JOB, payload: Payload, run: ({ outboxId }) => runSendJob(deps, outboxId) }),
-    defineJob({ name: SENT_COPY_JOB, payload: Payload, run: ({ outboxId }) => runSentCopyJob(deps, outboxId) }),
+    // Urgent: the agent waits for "sent" (and for the copy in the provider's Sent folder, seen in
+    // other mail clients); neither may queue behind the thousands of jobs of an initial sync.
+    defineJob({ name: SEND_JOB, payload: Payload, urgent: true, run: ({ outboxId }) => runSendJob(deps, outboxId) }),
+    defineJob({ name: SENT_COPY_JOB, payload: Payload, urgent: true, run: ({ outboxId }) => runSentCopyJob(deps, outboxId) }),
   ];
 }
 

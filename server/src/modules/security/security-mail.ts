@@ -112,6 +112,7 @@ export function securityMailJob(secrets: SecretBox, send: SystemMailSender): Any
   return defineJob({
     name: JOB,
     payload: Payload,
+    urgent: true,
     run: async (payload) => send({ to: payload.to, subject: payload.subject, text: secrets.open(payload.sealedText) }, payload.via),
   });
 }

@@ -6,12 +6,12 @@ import { isDeadLocalHolder } from '../../jobs/local-holder.js';
  * Leases make one node the owner of a resource (e.g. "imap:<mailbox id>"), so
  * several workers on PostgreSQL never sync the same mailbox twice. A lease
  * is taken when free or expired, renewed by its holder, and lost when the
- * holder stops renewing (crash): another node takes over after `ttlMs`. A process
+ * holder stops renewing (crash): another node takes over after `ttlMs` (times from the node's clock,
+ * `now`; nodes' clocks must agree to well under the TTL: run NTP). A process
  * restarted on the same host takes the leases of its dead predecessor at once
  * (holder names: jobs/local-holder.ts), so sync resumes without waiting for expiry.
  */
-export async function acquireLease(db: Kysely<Database>, name: string, holder: string, ttlMs: number): Promise<boolean> {
-  const now = Date.now();
+export async function acquireLease(db: Kysely<Database>, name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
   await db
     .insertInto('leases')
     .values({ name, holder, expires_at: now + ttlMs })

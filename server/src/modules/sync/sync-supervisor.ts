@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { type Clock, systemClock } from '../../clock.js';
 import type { MailboxRow } from '../../db/schema.js';
 import {
   classifyConnectionError,
@@ -20,8 +21,11 @@ export type SupervisorOptions = SyncDeps & {
   /** Which addresses the mailbox's IMAP server may resolve to (PIER_ALLOW_PRIVATE_HOSTS). */
   hosts?: HostGuard;
   workerId: string;
+  /** Lease times (a test moves it past a dead node's lease instead of waiting). */
+  clock?: Clock;
   /** How often the mailbox list is re-read and leases are renewed. */
   scanMs?: number;
+  /** A node that stops renewing loses its mailboxes after this; another takes them at its next scan. */
   leaseMs?: number;
   /** Folders other than INBOX (Sent, Junk) are checked this often; INBOX is pushed by IDLE. */
   otherFoldersEveryMs?: number;
@@ -43,8 +47,11 @@ const IDLE_CHANGES = ['exists', 'expunge', 'flags'] as const;
  * failure is shown on the mailbox.
  */
 export function startSyncSupervisor(options: SupervisorOptions) {
-  const scanMs = options.scanMs ?? 10_000;
-  const leaseMs = options.leaseMs ?? 60_000;
+  // Another node takes a dead node's mailboxes within leaseMs + scanMs (25 s): the promise of
+  // decision 0056 ("within 30 s"). Renewed four times per lease, so a slow scan does not lose it.
+  const scanMs = options.scanMs ?? 5_000;
+  const leaseMs = options.leaseMs ?? 20_000;
+  const clock = options.clock ?? systemClock;
   const runners = new Map<string, { stop(): Promise<void>; settingsKey: string }>();
   let stopped = false;
   let scanning: Promise<void> = Promise.resolve();
@@ -68,12 +75,12 @@ export function startSyncSupervisor(options: SupervisorOptions) {
     for (const mailbox of mailboxes) {
       const lease = `imap:${mailbox.id}`;
       if (runners.has(mailbox.id)) {
-        if (!(await acquireLease(options.db, lease, options.workerId, leaseMs))) {
+        if (!(await acquireLease(options.db, lease, options.workerId, leaseMs, clock.now()))) {
           options.logger.warn({ mailbox: mailbox.address }, 'lost the IMAP lease to another node');
           await runners.get(mailbox.id)?.stop();
           runners.delete(mailbox.id);
         }
-      } else if (await acquireLease(options.db, lease, options.workerId, leaseMs)) {
+      } else if (await acquireLease(options.db, lease, options.workerId, leaseMs, clock.now())) {
         runners.set(mailbox.id, { ...runMailbox(options, mailbox), settingsKey: settingsKey(mailbox) });
       }
     }
