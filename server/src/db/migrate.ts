@@ -31,6 +31,7 @@ import * as m0053 from './migrations/0053_api_tokens.js';
 import * as m0054 from './migrations/0054_webhooks.js';
 import * as m0055 from './migrations/0055_knowledge.js';
 import * as m0057 from './migrations/0057_campaigns.js';
+import * as m0062 from './migrations/0062_campaign_reply_messages.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0051_customers': m0051,
   '0052_customer_pools': m0052,
   '0057_campaigns': m0057,
+  '0062_campaign_reply_messages': m0062,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -132,6 +132,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/campaign-lists': 'SAU',
   'POST /api/campaign-lists': 'SA',
   'POST /api/campaign-lists/import': 'SA',
+  'POST /api/campaign-lists/segment-preview': 'SAU',
+  'GET /api/campaign-lists/:id/preview': 'SAU',
   'GET /api/campaign-suppressions': 'SAU',
   'POST /api/campaign-suppressions': 'SA',
   'GET /api/campaign-limits': 'SAU',

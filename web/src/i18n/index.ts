@@ -6,6 +6,7 @@ import type { AccountsCatalogue } from './accounts.en';
 import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
+import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
@@ -54,6 +55,7 @@ declare module 'i18next' {
       faq: FaqCatalogue;
       customers: CustomersCatalogue;
       campaigns: CampaignsCatalogue;
+      campaignReply: CampaignReplyCatalogue;
     };
   }
 }

@@ -99,6 +99,8 @@ export interface CampaignEventsTable {
   address: string;
   kind: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'reply' | 'unsubscribe';
   conversation_id: string | null;
+  /** The mail it came from (a reply, a bounce, a complaint read from the mailbox; migration 0062). */
+  message_id: string | null;
   detail: string | null;
   created_at: number;
 }

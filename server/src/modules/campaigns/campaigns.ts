@@ -64,7 +64,7 @@ export async function queueCampaign(
     throw new AppError('request.invalid', 400, 'the local time is HH:MM');
   const list = 'name' in input.list ? await findListByName(db, input.list.name) : await findListById(db, input.list.id);
   if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
-  const members = await listMembers(db, list);
+  const members = await listMembers(db, list, input.now);
   const suppressed = await suppressedAmong(
     db,
     members.map((m) => m.address),

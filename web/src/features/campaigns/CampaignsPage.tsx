@@ -73,7 +73,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             </thead>
             <tbody>
               {overview.campaigns.map((c) => (
-                <tr key={c.id}>
+                <tr key={c.id} id={`campaign-${c.id}`}>
                   <td>{c.subject}</td>
                   <td>
                     {t(`list.states.${c.counts.state}`)}
