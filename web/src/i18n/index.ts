@@ -7,6 +7,7 @@ import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
+import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
@@ -56,6 +57,7 @@ declare module 'i18next' {
       customers: CustomersCatalogue;
       campaigns: CampaignsCatalogue;
       campaignReply: CampaignReplyCatalogue;
+      campaignSegments: CampaignSegmentsCatalogue;
     };
   }
 }

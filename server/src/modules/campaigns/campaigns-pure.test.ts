@@ -4,6 +4,7 @@ import { parseFeedbackReport } from './arf.js';
 import { mentionsUnsubscribe, renderTemplate } from './merge.js';
 import { dueAt } from './schedule.js';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from './tokens.js';
+import { confirmPage, pageHtml, pageLanguageOf } from './unsubscribe-page.js';
 
 const values = { name: 'Zhang <Wei>', company: 'Acme & Co', country: 'CN', unsubscribe_url: 'https://pier.example/unsubscribe/a.b' };
 
@@ -78,5 +79,24 @@ describe('ARF complaint reports (RFC 5965)', () => {
       originalMessageIds: ['<campaign.abc@acme.test>'],
     });
     expect(parseFeedbackReport(Buffer.from('Subject: hi\r\n\r\nhello'), undefined)).toBeNull();
+  });
+});
+
+describe('the unsubscribe page language', () => {
+  it('follows Accept-Language between Chinese and English by quality, English when neither is named', () => {
+    expect(pageLanguageOf('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(pageLanguageOf('zh-TW')).toBe('zh-CN');
+    expect(pageLanguageOf('de-DE,de;q=0.9,en;q=0.5,zh;q=0.4')).toBe('en');
+    expect(pageLanguageOf('en;q=0.3, zh;q=0.7')).toBe('zh-CN');
+    expect(pageLanguageOf('fr-FR')).toBe('en');
+    expect(pageLanguageOf(undefined)).toBe('en');
+    expect(pageLanguageOf('zh;q=0, en')).toBe('en');
+  });
+
+  it('escapes the sender and the address it shows', () => {
+    const page = pageHtml(confirmPage('en', 'a.b', '<script>x</script>', 'b***@customer.test'));
+    expect(page).toContain('&lt;script&gt;');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('<html lang="en">');
   });
 });

@@ -58,7 +58,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             <thead>
               <tr>
                 <th>{t('list.subject')}</th>
-                <th>{t('list.state')}</th>
+                <th className="campaign-state">{t('list.state')}</th>
                 <th className="num">{t('list.recipients')}</th>
                 <th className="num">{t('list.sent')}</th>
                 <th className="num" title={t('list.deliveredHint')}>
@@ -75,7 +75,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
               {overview.campaigns.map((c) => (
                 <tr key={c.id} id={`campaign-${c.id}`}>
                   <td>{c.subject}</td>
-                  <td>
+                  <td className="campaign-state" data-testid="campaign-state">
                     {t(`list.states.${c.counts.state}`)}
                     {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
                   </td>

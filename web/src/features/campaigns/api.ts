@@ -17,7 +17,31 @@ export type CampaignCounts = {
   clicked: null;
   opened: null;
 };
-export type CampaignList = { id: string; name: string; kind: 'static' | 'segment'; members: number; createdAt: number };
+/** A segment of the customers (server: contacts/segment.ts); every field narrows. */
+export type CampaignSegment = {
+  countries?: string[];
+  companyDomains?: string[];
+  tags?: string[];
+  owners?: string[];
+  languages?: string[];
+  contactedWithinDays?: number;
+  quietForDays?: number;
+};
+export type CampaignAudience = {
+  matching: number;
+  suppressed: number;
+  recipients: number;
+  sample: { address: string; name: string | null; company: string | null; country: string | null }[];
+};
+export type CampaignList = {
+  id: string;
+  name: string;
+  kind: 'static' | 'segment';
+  members: number;
+  suppressed: number;
+  recipients: number;
+  createdAt: number;
+};
 export type CampaignOverview = {
   campaigns: { id: string; subject: string; mailboxId: string; listId: string; createdAt: number; counts: CampaignCounts }[];
   mailboxes: { id: string; address: string; displayName: string }[];
@@ -45,10 +69,14 @@ export const campaignsApi = {
     http.post<{ sent: boolean }>('/api/campaigns/test-send', input),
   importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string }) =>
     http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
-  createSegment: (input: { name: string; segment: { countries?: string[]; companyDomains?: string[]; lastContactAfter?: number } }) =>
-    http.post<{ id: string }>('/api/campaign-lists', input),
+  createSegment: (input: { name: string; segment: CampaignSegment }) => http.post<{ id: string }>('/api/campaign-lists', input),
+  previewSegment: (segment: CampaignSegment) => http.post<CampaignAudience>('/api/campaign-lists/segment-preview', { segment }),
   suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
   suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
 };
 
-export const campaignsKeys = { overview: ['campaigns', 'overview'] as const, suppressions: ['campaigns', 'suppressions'] as const };
+export const campaignsKeys = {
+  overview: ['campaigns', 'overview'] as const,
+  suppressions: ['campaigns', 'suppressions'] as const,
+  segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
+};
