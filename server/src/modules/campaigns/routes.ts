@@ -11,7 +11,7 @@ import { campaignReplies } from './feedback.js';
 import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
-import { DEFAULT_PROVIDER_LIMITS, providerLimits, setProviderLimits } from './throttle.js';
+import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
 
 export type CampaignRouteDeps = {
   db: Kysely<Database>;
@@ -200,11 +200,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     },
   );
 
-  app.get('/api/campaign-limits', { config: { access: { roles: readers } } }, async () => {
-    const limits = [];
-    for (const preset of Object.keys(DEFAULT_PROVIDER_LIMITS)) limits.push({ preset, ...(await providerLimits(db, preset)) });
-    return { limits };
-  });
+  app.get('/api/campaign-limits', { config: { access: { roles: readers } } }, async () => ({ limits: await listProviderLimits(db) }));
 
   app.put(
     '/api/campaign-limits',
@@ -212,7 +208,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
       config: { access: { roles: admins } },
       schema: {
         body: z.object({
-          preset: z.string().min(1).max(32),
+          preset: z.enum(Object.keys(DEFAULT_PROVIDER_LIMITS) as [string, ...string[]]),
           perMinute: z.number().int().min(1).max(10_000),
           perDay: z.number().int().min(1).max(1_000_000),
         }),
@@ -220,7 +216,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     },
     async (request) => {
       await setProviderLimits(db, request.body.preset, { perMinute: request.body.perMinute, perDay: request.body.perDay }, now());
-      return { preset: request.body.preset, ...(await providerLimits(db, request.body.preset)) };
+      return { limits: await listProviderLimits(db) };
     },
   );
 };

@@ -9,6 +9,7 @@ import { Notice } from '../../ui/Notice';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { ListsSection, SuppressionSection } from './ListsAndSuppression';
+import { ProviderLimitsSection } from './ProviderLimits';
 import './campaigns.css';
 
 i18next.addResourceBundle('en', 'campaigns', campaignsEn, true, true);
@@ -35,6 +36,7 @@ export function CampaignsPage() {
           <Compose overview={overview.data} />
           <ListsSection lists={overview.data.lists} />
           <SuppressionSection />
+          <ProviderLimitsSection />
         </>
       ) : null}
     </div>

@@ -58,7 +58,18 @@ export type CampaignDraft = {
   localTime?: string | null;
 };
 
+export type ProviderLimit = {
+  preset: string;
+  perMinute: number;
+  perDay: number;
+  configured: boolean;
+  defaults: { perMinute: number; perDay: number };
+};
+
 export const campaignsApi = {
+  limits: () => http.get<{ limits: ProviderLimit[] }>('/api/campaign-limits'),
+  setLimits: (input: { preset: string; perMinute: number; perDay: number }) =>
+    http.put<{ limits: ProviderLimit[] }>('/api/campaign-limits', input),
   overview: () => http.get<CampaignOverview>('/api/campaigns'),
   queue: (draft: CampaignDraft) => http.post<{ campaign: string; recipients: number }>('/api/campaigns', draft),
   pause: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/pause`),
@@ -78,5 +89,6 @@ export const campaignsApi = {
 export const campaignsKeys = {
   overview: ['campaigns', 'overview'] as const,
   suppressions: ['campaigns', 'suppressions'] as const,
+  limits: ['campaigns', 'limits'] as const,
   segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
 };
