@@ -53,6 +53,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
     .option('--rate-per-minute <n>', 'mails per minute at most (the provider caps apply as well)', positiveInt)
     .option('--local-time <HH:MM>', "send at this time of day in each recipient's time zone (else the company's)")
     .option('--company-time-zone <zone>', 'the company time zone (IANA)', 'Asia/Shanghai')
+    .option('--track-clicks', "count clicks: the HTML version's links go through Pier's signed redirect (off by default)")
     .action(
       async (opts: {
         mailbox: string;
@@ -63,6 +64,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
         ratePerMinute?: number;
         localTime?: string;
         companyTimeZone: string;
+        trackClicks?: boolean;
       }) => {
         const html = await readUtf8(opts.htmlFile);
         const text = await readUtf8(opts.textFile);
@@ -78,6 +80,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
             ratePerMinute: opts.ratePerMinute,
             localTime: opts.localTime ?? null,
             companyTimeZone: opts.companyTimeZone,
+            trackClicks: opts.trackClicks === true,
             actorId: null,
             now: ws.clock.now(),
           });

@@ -68,13 +68,15 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
       now,
     });
     expect(imported).toMatchObject({ imported: 5, refused: [] });
-    const html = '<p>Dear {{name}},</p><p>news from {{company}}.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>';
+    const html =
+      '<p>Dear {{name}},</p><p>news from {{company}}: <a href="https://shop.example/led?a=1&b=2">catalogue</a>.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>';
     const queued = await queueCampaign(db, {
       mailbox,
       list: { name: tag },
       subject: `${tag} news`,
       html,
-      text: 'Dear {{name}},\nnews.\n',
+      text: 'Dear {{name}},\nnews: https://shop.example/led?a=1&b=2\n',
+      trackClicks: true,
       actorId: null,
       now,
     });
@@ -95,6 +97,20 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
     expect(clickerMail.parsed.html).toContain('Dear Buyer 0,');
     expect(clickerMail.parsed.text).toContain('Dear Buyer 0,');
     expect(clickerMail.parsed.replyTo?.text).toBe(NEWSLETTER);
+
+    // Click tracking (asked for here; off by default): the catalogue link goes through Pier's signed
+    // redirect, twice clicked by one recipient = one who clicked; the text keeps the link as written.
+    const tracked = /href="([^"]+)"[^>]*>catalogue</.exec(clickerMail.parsed.html || '')?.[1] ?? '';
+    expect(tracked.startsWith(`${baseUrl}/c?t=`)).toBe(true);
+    expect(clickerMail.parsed.text).toContain('https://shop.example/led?a=1&b=2');
+    for (let i = 0; i < 2; i++) {
+      const hop = await fetch(tracked, { redirect: 'manual' });
+      expect(hop.status).toBe(302);
+      expect(hop.headers.get('location')).toBe('https://shop.example/led?a=1&b=2');
+    }
+    const forgedClick = await fetch(`${tracked.slice(0, -4)}AAAA`, { redirect: 'manual' });
+    expect(forgedClick.status).toBe(404);
+    expect((await campaignCounts(db, queued.campaign)).clicked).toBe(1);
 
     // What the public endpoint tells: nothing for a forged token, the masked address for a real one.
     const forged = await fetch(`${baseUrl}/unsubscribe/AAAA.BBBB`);
@@ -302,7 +318,7 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
       unsubscribed: 2,
       replied: 1,
       complained: 1,
-      clicked: null,
+      clicked: 1,
       opened: null,
     });
 

@@ -1,5 +1,5 @@
 /**
- * English strings of the providers' sending caps on Settings → campaigns (i18next namespace
+ * English strings of the providers' sending caps and of click tracking on Settings → campaigns (namespace
  * `campaignLimits`, decision 0058), registered by features/campaigns/ProviderLimits.tsx.
  */
 export const campaignLimitsEn = {
@@ -13,6 +13,9 @@ export const campaignLimitsEn = {
   configured: 'Set by an admin',
   defaultToVerify: 'Default — check with your provider',
   save: 'Save',
+  trackClicks: 'Count clicks on links (optional)',
+  trackClicksHint:
+    'Links of the HTML version go through Pier’s signed redirect and each recipient who clicks is counted. Off by default; the plain-text version keeps its links as written.',
   saved: 'Saved.',
 };
 

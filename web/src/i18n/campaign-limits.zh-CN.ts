@@ -12,5 +12,7 @@ export const campaignLimitsZhCN: CampaignLimitsCatalogue = {
   configured: '管理员已设置',
   defaultToVerify: '默认值，请向服务商核实',
   save: '保存',
+  trackClicks: '统计链接点击（可选）',
+  trackClicksHint: 'HTML 版本中的链接经由 Pier 的签名跳转地址，统计点击过的收件人数。默认关闭；纯文本版本的链接保持原样。',
   saved: '已保存。',
 };

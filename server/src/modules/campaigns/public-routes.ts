@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { findMailboxById } from '../mailboxes/index.js';
+import { recordClick, verifyClickToken } from './clicks.js';
 import { maskAddress, recipientOfToken, unsubscribeByToken } from './unsubscribe.js';
 import { confirmPage, donePage, invalidPage, type PageContent, pageHtml, pageLanguageOf, UNSUBSCRIBE_CSS } from './unsubscribe-page.js';
 
@@ -19,6 +20,16 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
 ) => {
   // RFC 8058's body ("List-Unsubscribe=One-Click", form-encoded or multipart) means nothing beyond the URL.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, _body, done) => done(null, null));
+
+  // A tracked link (decision 0058): counted, then on to the URL the signature vouches for.
+  // The token in the query: it carries the URL, longer than a path parameter may be (Fastify's maxParamLength).
+  app.get<{ Querystring: { t?: string } }>('/c', async (request, reply) => {
+    const click = verifyClickToken(key, String(request.query.t ?? ''));
+    if (!click)
+      return reply.status(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Link not valid · 链接无效');
+    await recordClick(db, { recipientId: click.recipientId, url: click.url, now: (clock ?? systemClock).now() });
+    return reply.status(302).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(click.url);
+  });
 
   app.get('/unsubscribe.css', async (_request, reply) =>
     reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(UNSUBSCRIBE_CSS),

@@ -67,6 +67,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
           sendAt: z.number().int().optional(),
           localTime: z.string().max(5).nullable().optional(),
           companyTimeZone: z.string().max(64).optional(),
+          trackClicks: z.boolean().optional(),
         }),
       },
     },
@@ -138,10 +139,10 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
 
   app.get('/api/campaign-lists', { config: { access: { roles: readers } } }, async () => ({ lists: await listLists(db, now()) }));
 
-  // Live count and first recipients of a segment being built; nothing is saved.
+  // Live count and first recipients of a segment being built; nothing is saved (a POST: auditors read saved lists' previews).
   app.post(
     '/api/campaign-lists/segment-preview',
-    { config: { access: { roles: readers } }, schema: { body: z.object({ segment: Segment }) } },
+    { config: { access: { roles: admins } }, schema: { body: z.object({ segment: Segment }) } },
     async (request) => previewSegment(db, request.body.segment, now()),
   );
 

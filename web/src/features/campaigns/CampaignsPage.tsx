@@ -87,7 +87,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                   <td className="num">{c.counts.bounced}</td>
                   <td className="num">{c.counts.unsubscribed}</td>
                   <td className="num">{c.counts.replied}</td>
-                  <td className="num">{t('list.notTracked')}</td>
+                  <td className="num">{c.counts.clicked ?? t('list.notTracked')}</td>
                   <td className="actions">
                     {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
                       <button
@@ -114,6 +114,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
 
 function Compose({ overview }: { overview: CampaignOverview }) {
   const { t } = useTranslation('campaigns');
+  const { t: tl } = useTranslation('campaignLimits');
   const queryClient = useQueryClient();
   const [mailboxId, setMailboxId] = useState('');
   const [listId, setListId] = useState('');
@@ -122,6 +123,7 @@ function Compose({ overview }: { overview: CampaignOverview }) {
   const [text, setText] = useState('Dear {{name|customer}},\n\n');
   const [rate, setRate] = useState('20');
   const [localTime, setLocalTime] = useState('');
+  const [trackClicks, setTrackClicks] = useState(false);
   const [testTo, setTestTo] = useState('');
   const mailbox = mailboxId || overview.mailboxes[0]?.id || '';
   const list = listId || overview.lists[0]?.id || '';
@@ -136,6 +138,7 @@ function Compose({ overview }: { overview: CampaignOverview }) {
         ...template,
         ratePerMinute: Number(rate) || 20,
         localTime: localTime || null,
+        trackClicks,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview }),
   });
@@ -197,6 +200,16 @@ function Compose({ overview }: { overview: CampaignOverview }) {
             maxLength={5}
           />
         </div>
+        <label className="campaign-check">
+          <input
+            type="checkbox"
+            checked={trackClicks}
+            onChange={(e) => setTrackClicks(e.target.checked)}
+            data-testid="campaign-track-clicks"
+          />{' '}
+          {tl('trackClicks')}
+        </label>
+        <p className="hint">{tl('trackClicksHint')}</p>
         <div className="campaign-row">
           <button type="button" className="btn" disabled={!ready || preview.isPending} onClick={() => preview.mutate()}>
             {t('compose.preview')}

@@ -14,7 +14,7 @@ export type CampaignCounts = {
   unsubscribed: number;
   complained: number;
   replied: number;
-  clicked: null;
+  clicked: number | null;
   opened: null;
 };
 /** A segment of the customers (server: contacts/segment.ts); every field narrows. */
@@ -56,6 +56,7 @@ export type CampaignDraft = {
   text: string;
   ratePerMinute?: number;
   localTime?: string | null;
+  trackClicks?: boolean;
 };
 
 export type ProviderLimit = {
