@@ -2,8 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Workspace } from './compose.js';
 import { AppError } from './errors.js';
-import { campaignCounts, importListCsv, queueCampaign, setCampaignPaused, suppressAddress } from './modules/campaigns/index.js';
+import {
+  campaignCounts,
+  createSegmentList,
+  importListCsv,
+  previewList,
+  queueCampaign,
+  setCampaignPaused,
+  suppressAddress,
+} from './modules/campaigns/index.js';
+import type { ContactSegment } from './modules/contacts/index.js';
 import { findMailboxByAddress } from './modules/mailboxes/index.js';
+import { findUserByEmail } from './modules/workspace/index.js';
 
 type WithWorkspace = <T>(run: (ws: Workspace) => Promise<T>) => Promise<T>;
 
@@ -20,6 +30,8 @@ async function readUtf8(file: string): Promise<string> {
     throw new AppError('request.invalid', 400, `${file} is not UTF-8 text`);
   }
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -41,6 +53,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
     .option('--rate-per-minute <n>', 'mails per minute at most (the provider caps apply as well)', positiveInt)
     .option('--local-time <HH:MM>', "send at this time of day in each recipient's time zone (else the company's)")
     .option('--company-time-zone <zone>', 'the company time zone (IANA)', 'Asia/Shanghai')
+    .option('--track-clicks', "count clicks: the HTML version's links go through Pier's signed redirect (off by default)")
     .action(
       async (opts: {
         mailbox: string;
@@ -51,6 +64,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
         ratePerMinute?: number;
         localTime?: string;
         companyTimeZone: string;
+        trackClicks?: boolean;
       }) => {
         const html = await readUtf8(opts.htmlFile);
         const text = await readUtf8(opts.textFile);
@@ -66,6 +80,7 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
             ratePerMinute: opts.ratePerMinute,
             localTime: opts.localTime ?? null,
             companyTimeZone: opts.companyTimeZone,
+            trackClicks: opts.trackClicks === true,
             actorId: null,
             now: ws.clock.now(),
           });
@@ -117,4 +132,51 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
         if (result.refused.length > 0) process.exitCode = 1;
       });
     });
+  campaign
+    .command('save-segment')
+    .description('save a segment of the customers as a list a campaign can go to (--list NAME); prints its size now')
+    .requiredOption('--name <name>', 'the name, unique among lists and segments')
+    .option('--tag <tag>', 'a tag (repeat: any of them)', collect)
+    .option('--country <code>', 'an ISO country code (repeat)', collect)
+    .option('--company-domain <domain>', "a company's domain (repeat)", collect)
+    .option('--owner <email>', "an owner's email, or none for the pool (repeat)", collect)
+    .option('--language <code>', 'the language of their latest mail, ISO 639-1 (repeat)', collect)
+    .option('--contacted-within-days <n>', 'mail with them within the last N days', positiveInt)
+    .option('--quiet-for-days <n>', 'no mail with them for N days', positiveInt)
+    .action(
+      async (opts: {
+        name: string;
+        tag?: string[];
+        country?: string[];
+        companyDomain?: string[];
+        owner?: string[];
+        language?: string[];
+        contactedWithinDays?: number;
+        quietForDays?: number;
+      }) => {
+        await withWorkspace(async (ws) => {
+          const owners: string[] = [];
+          for (const email of opts.owner ?? []) {
+            if (email === 'none') owners.push('none');
+            else {
+              const user = await findUserByEmail(ws.db, email);
+              if (!user) throw new AppError('user.not_found', 404, `no user ${email}`);
+              owners.push(user.id);
+            }
+          }
+          const segment: ContactSegment = {
+            ...(opts.tag ? { tags: opts.tag } : {}),
+            ...(opts.country ? { countries: opts.country.map((c) => c.toUpperCase()) } : {}),
+            ...(opts.companyDomain ? { companyDomains: opts.companyDomain } : {}),
+            ...(owners.length ? { owners } : {}),
+            ...(opts.language ? { languages: opts.language } : {}),
+            ...(opts.contactedWithinDays ? { contactedWithinDays: opts.contactedWithinDays } : {}),
+            ...(opts.quietForDays ? { quietForDays: opts.quietForDays } : {}),
+          };
+          const list = await createSegmentList(ws.db, { name: opts.name, segment, actorId: null, now: ws.clock.now() });
+          const { matching, suppressed, recipients } = await previewList(ws.db, list, ws.clock.now());
+          console.log(JSON.stringify({ list: list.id, name: list.name, matching, suppressed, recipients }));
+        });
+      },
+    );
 }

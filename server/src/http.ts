@@ -24,7 +24,7 @@ import { type HealthProbe, healthRoutes } from './health.js';
 import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
-import { campaignRoutes, unsubscribeRoutes } from './modules/campaigns/index.js';
+import { campaignRoutes, campaignsAnsweredBy, unsubscribeRoutes } from './modules/campaigns/index.js';
 import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
 import {
   conversationRoutes,
@@ -217,7 +217,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     db: options.db,
     blobs: options.blobs,
     // The outbox fills the delivery state of outgoing mail (queued, sent, failed, uncertain, bounced).
-    sources: { ...triageDetailSources, deliverySource: deliveryStates, ...options.conversationDetailSources },
+    // Campaigns name the campaign an incoming reply answers (decision 0058).
+    sources: {
+      ...triageDetailSources,
+      deliverySource: deliveryStates,
+      campaignSource: campaignsAnsweredBy,
+      ...options.conversationDetailSources,
+    },
   });
   await app.register(fraudRoutes, {
     db: options.db,

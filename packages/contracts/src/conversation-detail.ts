@@ -62,6 +62,8 @@ export const TimelineMessageSchema = z.object({
   category: z.enum(['person', 'bulk', 'auto-reply', 'bounce', 'notification']).nullable(),
   /** Outgoing mail written in Pier: where it is in the outbox. */
   delivery: z.object({ state: z.enum(deliveryStates), error: z.string().nullable() }).nullable(),
+  /** An incoming reply to a campaign (decision 0058): which one, shown to readers of its marketing mailbox only. */
+  campaign: z.object({ id: z.string(), subject: z.string() }).nullable(),
 });
 
 export const TimelineNoteSchema = z.object({

@@ -149,6 +149,12 @@ const allowed: Allowance[] = [
     why: 'the conversation list filters by tag and shows assignee, company and mailbox in one page query',
   },
   {
+    module: 'contacts',
+    use: 'read',
+    tables: ['messages'],
+    why: "a campaign segment by language: the language detected in each contact's latest mail, in the segment's one query",
+  },
+  {
     module: 'conversations',
     use: 'read',
     tables: ['message_contacts'],

@@ -132,6 +132,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/campaign-lists': 'SAU',
   'POST /api/campaign-lists': 'SA',
   'POST /api/campaign-lists/import': 'SA',
+  'POST /api/campaign-lists/segment-preview': 'SA',
+  'GET /api/campaign-lists/:id/preview': 'SAU',
   'GET /api/campaign-suppressions': 'SAU',
   'POST /api/campaign-suppressions': 'SA',
   'GET /api/campaign-limits': 'SAU',
@@ -479,6 +481,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
       '/api/push/devices': 'no-such-device',
       '/api/fraud/trusted-parties': 'no-such-mark',
       '/api/campaigns': 'no-such-campaign',
+      '/api/campaign-lists': 'no-such-list',
     };
     return byPrefix[prefix];
   }

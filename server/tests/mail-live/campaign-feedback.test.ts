@@ -5,9 +5,12 @@
 // campaign to the same list mails none of them. Screenshots in test-output/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ConversationDetail } from '@pier/contracts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignCounts, importListCsv, queueCampaign } from '../../src/modules/campaigns/index.js';
+import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium } from '../support/browser.js';
 import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -65,13 +68,15 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
       now,
     });
     expect(imported).toMatchObject({ imported: 5, refused: [] });
-    const html = '<p>Dear {{name}},</p><p>news from {{company}}.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>';
+    const html =
+      '<p>Dear {{name}},</p><p>news from {{company}}: <a href="https://shop.example/led?a=1&b=2">catalogue</a>.</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>';
     const queued = await queueCampaign(db, {
       mailbox,
       list: { name: tag },
       subject: `${tag} news`,
       html,
-      text: 'Dear {{name}},\nnews.\n',
+      text: 'Dear {{name}},\nnews: https://shop.example/led?a=1&b=2\n',
+      trackClicks: true,
       actorId: null,
       now,
     });
@@ -92,6 +97,20 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
     expect(clickerMail.parsed.html).toContain('Dear Buyer 0,');
     expect(clickerMail.parsed.text).toContain('Dear Buyer 0,');
     expect(clickerMail.parsed.replyTo?.text).toBe(NEWSLETTER);
+
+    // Click tracking (asked for here; off by default): the catalogue link goes through Pier's signed
+    // redirect, twice clicked by one recipient = one who clicked; the text keeps the link as written.
+    const tracked = /href="([^"]+)"[^>]*>catalogue</.exec(clickerMail.parsed.html || '')?.[1] ?? '';
+    expect(tracked.startsWith(`${baseUrl}/c?t=`)).toBe(true);
+    expect(clickerMail.parsed.text).toContain('https://shop.example/led?a=1&b=2');
+    for (let i = 0; i < 2; i++) {
+      const hop = await fetch(tracked, { redirect: 'manual' });
+      expect(hop.status).toBe(302);
+      expect(hop.headers.get('location')).toBe('https://shop.example/led?a=1&b=2');
+    }
+    const forgedClick = await fetch(`${tracked.slice(0, -4)}AAAA`, { redirect: 'manual' });
+    expect(forgedClick.status).toBe(404);
+    expect((await campaignCounts(db, queued.campaign)).clicked).toBe(1);
 
     // What the public endpoint tells: nothing for a forged token, the masked address for a real one.
     const forged = await fetch(`${baseUrl}/unsubscribe/AAAA.BBBB`);
@@ -137,6 +156,19 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
             .match(/^List-Unsubscribe: .*$/m)?.[0],
         ),
       )?.[1] ?? '';
+    // The page in the reader's language (Accept-Language), styled by its own stylesheet (the CSP allows no inline style).
+    const zhPage = await fetch(oneClickUrl, { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+    const zhHtml = await zhPage.text();
+    expect(zhHtml).toContain('<html lang="zh-CN">');
+    expect(zhHtml).toContain('停止 <strong>Acme News</strong> 向 <strong>b***@customer.test</strong> 发送邮件？');
+    expect(zhHtml).not.toContain(who.oneClick);
+    expect(zhPage.headers.get('vary')).toMatch(/accept-language/i);
+    const enHtml = await (await fetch(oneClickUrl, { headers: { 'accept-language': 'de-DE,en;q=0.5' } })).text();
+    expect(enHtml).toContain('<html lang="en">');
+    expect(enHtml).toContain('Stop the mails from <strong>Acme News</strong>');
+    const css = await fetch(`${baseUrl}/unsubscribe.css`);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await css.text()).toContain('.card');
     const posted = await fetch(oneClickUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -194,6 +226,40 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
       .where('conversation_id', '=', reply.conversation_id ?? '')
       .execute();
     expect(held.map((h) => h.mailbox_id)).toEqual([mailbox.id]);
+    // Not in info@'s queue: an agent of info@ only gets "not found", and nothing of the campaign.
+    const info = await createMailbox(db, { address: 'info@acme.test', displayName: 'Info', purpose: 'inquiry' });
+    const newsAgent = await createAccount(db, {
+      email: `news-${tag}@acme.test`,
+      name: 'News',
+      password: 'agent password 1',
+      role: 'agent',
+    });
+    const infoAgent = await createAccount(db, {
+      email: `info-${tag}@acme.test`,
+      name: 'Info',
+      password: 'agent password 2',
+      role: 'agent',
+    });
+    await grantMailboxAccess(db, newsAgent.id, mailbox.id, 'reply');
+    await grantMailboxAccess(db, infoAgent.id, info.id, 'reply');
+    const asNews = pier.api();
+    expect((await asNews.post('/api/auth/login', { email: `news-${tag}@acme.test`, password: 'agent password 1' })).status).toBe(200);
+    const asInfo = pier.api();
+    expect((await asInfo.post('/api/auth/login', { email: `info-${tag}@acme.test`, password: 'agent password 2' })).status).toBe(200);
+    // The conversation view marks the reply with the campaign it answers.
+    const view = await asNews.get<ConversationDetail>(`/api/conversations/${reply.conversation_id}`);
+    expect(view.status).toBe(200);
+    const replyItem = view.body.timeline.find((item) => item.kind === 'message' && item.direction === 'in');
+    expect(replyItem).toMatchObject({ campaign: { id: queued.campaign, subject: `${tag} news` } });
+    const hidden = await asInfo.get(`/api/conversations/${reply.conversation_id}`);
+    expect(hidden.status).toBe(404);
+    expect(JSON.stringify(hidden.body)).not.toMatch(new RegExp(`${tag} news|${queued.campaign}|customer\\.test`));
+    const infoQueue = await asInfo.get(`/api/conversations?mailboxId=${info.id}`);
+    expect(infoQueue.status).toBe(200);
+    expect(JSON.stringify(infoQueue.body)).not.toContain(`Re: ${tag} news`);
+    const campaignsAsInfo = await asInfo.get(`/api/campaigns/${queued.campaign}`);
+    expect(campaignsAsInfo.status).toBe(403);
+    expect(JSON.stringify(campaignsAsInfo.body)).not.toMatch(/customer\.test|news/);
 
     // An ARF complaint about the same mail suppresses the address.
     await deliver({
@@ -252,7 +318,7 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
       unsubscribed: 2,
       replied: 1,
       complained: 1,
-      clicked: null,
+      clicked: 1,
       opened: null,
     });
 

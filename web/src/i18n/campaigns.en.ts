@@ -64,11 +64,6 @@ export const campaignsEn = {
     import: 'Import',
     imported: '{{count}} imported.',
     refused: 'Refused: {{lines}}',
-    segmentTitle: 'New segment of contacts',
-    countries: 'Countries (ISO codes, comma-separated)',
-    domains: 'Company domains (comma-separated)',
-    lastContactDays: 'Last contact within (days)',
-    createSegment: 'Create segment',
   },
   suppression: {
     title: 'Suppression list',

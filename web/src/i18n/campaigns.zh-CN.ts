@@ -61,11 +61,6 @@ export const campaignsZhCN: CampaignsCatalogue = {
     import: '导入',
     imported: '已导入 {{count}} 条。',
     refused: '被拒绝：{{lines}}',
-    segmentTitle: '新建联系人细分',
-    countries: '国家（ISO 代码，逗号分隔）',
-    domains: '公司域名（逗号分隔）',
-    lastContactDays: '最近联系在（天）以内',
-    createSegment: '建立细分',
   },
   suppression: {
     title: '屏蔽名单',

@@ -6,6 +6,9 @@ import type { AccountsCatalogue } from './accounts.en';
 import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
+import type { CampaignLimitsCatalogue } from './campaign-limits.en';
+import type { CampaignReplyCatalogue } from './campaign-reply.en';
+import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
@@ -54,6 +57,9 @@ declare module 'i18next' {
       faq: FaqCatalogue;
       customers: CustomersCatalogue;
       campaigns: CampaignsCatalogue;
+      campaignReply: CampaignReplyCatalogue;
+      campaignLimits: CampaignLimitsCatalogue;
+      campaignSegments: CampaignSegmentsCatalogue;
     };
   }
 }

@@ -97,8 +97,10 @@ export interface CampaignEventsTable {
   campaign_id: string | null;
   recipient_id: string | null;
   address: string;
-  kind: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'reply' | 'unsubscribe';
+  kind: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'reply' | 'unsubscribe' | 'click';
   conversation_id: string | null;
+  /** The mail it came from (a reply, a bounce, a complaint read from the mailbox; migration 0062). */
+  message_id: string | null;
   detail: string | null;
   created_at: number;
 }

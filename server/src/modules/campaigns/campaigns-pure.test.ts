@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseFeedbackReport } from './arf.js';
+import { rewriteLinks, signClickToken, verifyClickToken } from './clicks.js';
 import { mentionsUnsubscribe, renderTemplate } from './merge.js';
 import { dueAt } from './schedule.js';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from './tokens.js';
+import { confirmPage, pageHtml, pageLanguageOf } from './unsubscribe-page.js';
 
 const values = { name: 'Zhang <Wei>', company: 'Acme & Co', country: 'CN', unsubscribe_url: 'https://pier.example/unsubscribe/a.b' };
 
@@ -78,5 +80,51 @@ describe('ARF complaint reports (RFC 5965)', () => {
       originalMessageIds: ['<campaign.abc@acme.test>'],
     });
     expect(parseFeedbackReport(Buffer.from('Subject: hi\r\n\r\nhello'), undefined)).toBeNull();
+  });
+});
+
+describe('the unsubscribe page language', () => {
+  it('follows Accept-Language between Chinese and English by quality, English when neither is named', () => {
+    expect(pageLanguageOf('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(pageLanguageOf('zh-TW')).toBe('zh-CN');
+    expect(pageLanguageOf('de-DE,de;q=0.9,en;q=0.5,zh;q=0.4')).toBe('en');
+    expect(pageLanguageOf('en;q=0.3, zh;q=0.7')).toBe('zh-CN');
+    expect(pageLanguageOf('fr-FR')).toBe('en');
+    expect(pageLanguageOf(undefined)).toBe('en');
+    expect(pageLanguageOf('zh;q=0, en')).toBe('en');
+  });
+
+  it('escapes the sender and the address it shows', () => {
+    const page = pageHtml(confirmPage('en', 'a.b', '<script>x</script>', 'b***@customer.test'));
+    expect(page).toContain('&lt;script&gt;');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('<html lang="en">');
+  });
+});
+
+describe('click tracking links', () => {
+  const key = randomBytes(32);
+  it('sends every http(s) link but the unsubscribe one through a signed redirect, the URL decoded from the attribute', () => {
+    const html =
+      '<p><a href="https://shop.example/led?a=1&amp;b=2">Catalogue</a> <a href="mailto:sales@acme.test">Mail</a> <a href="https://pier.example/unsubscribe/x.y">Unsubscribe</a></p>';
+    const out = rewriteLinks(html, {
+      baseUrl: 'https://pier.example/',
+      key,
+      recipientId: 'r1',
+      keep: 'https://pier.example/unsubscribe/x.y',
+    });
+    const tracked = /href="https:\/\/pier\.example\/c\?t=([^"]+)"/.exec(out)?.[1] ?? '';
+    expect(verifyClickToken(key, tracked)).toEqual({ recipientId: 'r1', url: 'https://shop.example/led?a=1&b=2' });
+    expect(out).toContain('href="mailto:sales@acme.test"');
+    expect(out).toContain('href="https://pier.example/unsubscribe/x.y"');
+  });
+
+  it('refuses a token signed with another key, for another recipient or URL, or to a non-web URL', () => {
+    const token = signClickToken(key, 'r1', 'https://shop.example/');
+    expect(verifyClickToken(randomBytes(32), token)).toBeNull();
+    const [, url, mac] = token.split('.');
+    expect(verifyClickToken(key, `${Buffer.from('r2').toString('base64url')}.${url}.${mac}`)).toBeNull();
+    expect(verifyClickToken(key, `${token.split('.')[0]}.${Buffer.from('https://evil.example/').toString('base64url')}.${mac}`)).toBeNull();
+    expect(verifyClickToken(key, signClickToken(key, 'r1', 'javascript:alert(1)'))).toBeNull();
   });
 });

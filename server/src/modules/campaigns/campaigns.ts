@@ -24,6 +24,8 @@ export type NewCampaign = {
   /** "09:30": each recipient's mail at that local time (their zone, else companyTimeZone). */
   localTime?: string | null | undefined;
   companyTimeZone?: string | undefined;
+  /** Links of the HTML version through the signed redirect, counted (off by default; decision 0058). */
+  trackClicks?: boolean | undefined;
   actorId: string | null;
   now: number;
 };
@@ -64,7 +66,7 @@ export async function queueCampaign(
     throw new AppError('request.invalid', 400, 'the local time is HH:MM');
   const list = 'name' in input.list ? await findListByName(db, input.list.name) : await findListById(db, input.list.id);
   if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
-  const members = await listMembers(db, list);
+  const members = await listMembers(db, list, input.now);
   const suppressed = await suppressedAmong(
     db,
     members.map((m) => m.address),
@@ -92,7 +94,7 @@ export async function queueCampaign(
     send_at: sendAt,
     local_time: input.localTime ?? null,
     company_time_zone: companyZone,
-    track_clicks: 0,
+    track_clicks: input.trackClicks ? 1 : 0,
     track_opens: 0,
     created_by: input.actorId,
     created_at: input.now,
@@ -168,8 +170,9 @@ export type CampaignCounts = {
   unsubscribed: number;
   complained: number;
   replied: number;
-  /** Link and open tracking are not built (off by default per the issue): null, not 0. */
-  clicked: null;
+  /** Recipients who clicked a link; null when the campaign does not track clicks (the default). */
+  clicked: number | null;
+  /** Open tracking is not built (unreliable: images blocked, privacy proxies): null, not 0. */
   opened: null;
 };
 
@@ -194,6 +197,15 @@ export async function campaignCounts(db: Db, id: string): Promise<CampaignCounts
   const sum = (key: 'bounced' | 'unsubscribed' | 'complained' | 'replied') => rows.reduce((s, r) => s + Number(r[key]), 0);
   const bounced = sum('bounced');
   const sent = by('sent');
+  const clicked =
+    campaign.track_clicks === 1
+      ? await db
+          .selectFrom('campaign_events')
+          .select((eb) => eb.fn.count<number | string>('recipient_id').distinct().as('n'))
+          .where('campaign_id', '=', id)
+          .where('kind', '=', 'click')
+          .executeTakeFirstOrThrow()
+      : null;
   return {
     campaign: id,
     state: campaign.state,
@@ -209,7 +221,7 @@ export async function campaignCounts(db: Db, id: string): Promise<CampaignCounts
     unsubscribed: sum('unsubscribed'),
     complained: sum('complained'),
     replied: sum('replied'),
-    clicked: null,
+    clicked: clicked ? Number(clicked.n) : null,
     opened: null,
   };
 }

@@ -68,7 +68,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
     if (!failed || (failed.action !== 'failed' && failed.action !== 'delayed')) return;
     const hard = failed.action === 'failed' && (failed.status ?? '5').startsWith('5');
     const detail = `${failed.status ?? ''} ${failed.diagnostic ?? ''}`.trim();
-    await recordBounce(db, recipient, hard, detail, event.conversationId, now);
+    await recordBounce(db, recipient, hard, detail, { conversationId: event.conversationId, messageId: event.messageId }, now);
     return;
   }
   if (/multipart\/report/i.test(contentType) && /feedback-report/i.test(contentType)) {
@@ -90,7 +90,14 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
         detail: report.feedbackType,
         now,
       });
-      await insertEvent(trx, recipient, 'complaint', event.conversationId, report.feedbackType, now);
+      await insertEvent(
+        trx,
+        recipient,
+        'complaint',
+        { conversationId: event.conversationId, messageId: event.messageId },
+        report.feedbackType,
+        now,
+      );
     });
     return;
   }
@@ -110,7 +117,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
       .where('id', '=', recipient.id)
       .where('replied_at', 'is', null)
       .execute();
-    await insertEvent(trx, recipient, 'reply', event.conversationId, null, now);
+    await insertEvent(trx, recipient, 'reply', { conversationId: event.conversationId, messageId: event.messageId }, null, now);
   });
 }
 
@@ -120,7 +127,7 @@ export async function recordBounce(
   recipient: Recipient,
   hard: boolean,
   detail: string,
-  conversationId: string | null,
+  source: EventSource,
   now: number,
 ) {
   await db.transaction().execute(async (trx) => {
@@ -129,7 +136,7 @@ export async function recordBounce(
       .set({ bounced_at: now, bounce_kind: hard ? 'hard' : 'soft' })
       .where('id', '=', recipient.id)
       .execute();
-    await insertEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', conversationId, detail, now);
+    await insertEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', source, detail, now);
     const soft = await trx
       .selectFrom('campaign_events')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -142,11 +149,14 @@ export async function recordBounce(
   });
 }
 
+/** The mail an event was read from (none for a refusal during the SMTP session). */
+type EventSource = { conversationId: string | null; messageId: string | null };
+
 async function insertEvent(
   db: Kysely<Database>,
   recipient: Recipient,
   kind: CampaignEventsTable['kind'],
-  conversationId: string | null,
+  source: EventSource,
   detail: string | null,
   now: number,
 ) {
@@ -158,7 +168,8 @@ async function insertEvent(
       recipient_id: recipient.id,
       address: recipient.address,
       kind,
-      conversation_id: conversationId,
+      conversation_id: source.conversationId,
+      message_id: source.messageId,
       detail: detail?.slice(0, 500) ?? null,
       created_at: now,
     })
@@ -178,13 +189,24 @@ export async function campaignReplies(db: Kysely<Database>, campaignId: string) 
   return rows.map((r) => ({ address: r.address, conversationId: r.conversation_id, at: Number(r.created_at) }));
 }
 
-/** The campaign a conversation answers, if any (shown beside a reply in the marketing mailbox's queue). */
-export async function campaignAnsweredBy(db: Kysely<Database>, conversationId: string) {
-  return db
+/**
+ * Which of these messages answer a campaign, and which one: the conversation view shows it beside
+ * the reply. Only campaigns sent from a mailbox the reader may read (a reply copied to info@ shows
+ * info@'s agents the mail, not the campaign).
+ */
+export async function campaignsAnsweredBy(
+  db: Kysely<Database>,
+  input: { messageIds: string[]; readableMailboxIds: readonly string[] | 'all' },
+): Promise<Map<string, { id: string; subject: string }>> {
+  const answered = new Map<string, { id: string; subject: string }>();
+  if (input.messageIds.length === 0 || (input.readableMailboxIds !== 'all' && input.readableMailboxIds.length === 0)) return answered;
+  let query = db
     .selectFrom('campaign_events')
     .innerJoin('campaigns', 'campaigns.id', 'campaign_events.campaign_id')
-    .select(['campaigns.id', 'campaigns.subject'])
-    .where('campaign_events.conversation_id', '=', conversationId)
-    .where('campaign_events.kind', '=', 'reply')
-    .executeTakeFirst();
+    .select(['campaign_events.message_id', 'campaigns.id', 'campaigns.subject'])
+    .where('campaign_events.message_id', 'in', input.messageIds)
+    .where('campaign_events.kind', '=', 'reply');
+  if (input.readableMailboxIds !== 'all') query = query.where('campaigns.mailbox_id', 'in', [...input.readableMailboxIds]);
+  for (const row of await query.execute()) if (row.message_id) answered.set(row.message_id, { id: row.id, subject: row.subject });
+  return answered;
 }

@@ -1,6 +1,6 @@
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
-export { campaignAnsweredBy, campaignFeedbackSubscriber } from './feedback.js';
-export { findListByName, importListCsv } from './lists.js';
+export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
+export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
 export { unsubscribeRoutes } from './public-routes.js';
 export { type CampaignRouteDeps, campaignRoutes } from './routes.js';
 export { type CampaignWorkerDeps, campaignJobHandlers } from './send-job.js';

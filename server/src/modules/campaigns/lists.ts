@@ -6,6 +6,7 @@ import type { CampaignListsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
 import { type ContactSegment, contactsInSegment } from '../contacts/index.js';
 import { isTimeZone } from './schedule.js';
+import { suppressedAmong } from './suppression.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -127,27 +128,59 @@ export async function importListCsv(
   });
 }
 
-/** Who a list holds now: its imported members, or the contacts its segment matches. */
-export async function listMembers(db: Db, list: CampaignListsTable): Promise<ListMember[]> {
-  if (list.kind === 'segment') {
-    const segment = JSON.parse(list.segment_json ?? '{}') as ContactSegment;
-    return (await contactsInSegment(db, segment)).map((c) => ({ ...c, timeZone: null }));
-  }
+/** Who a list holds at `now`: its imported members, or the contacts its segment matches then. */
+export async function listMembers(db: Db, list: CampaignListsTable, now: number): Promise<ListMember[]> {
+  if (list.kind === 'segment') return segmentMembers(db, JSON.parse(list.segment_json ?? '{}') as ContactSegment, now);
   const rows = await db.selectFrom('campaign_list_members').selectAll().where('list_id', '=', list.id).orderBy('address').execute();
   return rows.map((r) => ({ address: r.address, name: r.name, company: r.company, country: r.country, timeZone: r.time_zone }));
 }
 
-/** Every list with its size (a segment's counted now). */
-export async function listLists(db: Db) {
+async function segmentMembers(db: Db, segment: ContactSegment, now: number): Promise<ListMember[]> {
+  return (await contactsInSegment(db, segment, now)).map((c) => ({ ...c, address: c.address.toLowerCase(), timeZone: null }));
+}
+
+/**
+ * What a campaign to these members would reach: how many match, how many of them the suppression
+ * list holds (they get nothing, whatever the list says) and the first recipients, for a preview.
+ */
+async function audienceOf(db: Db, members: ListMember[], sampleSize: number) {
+  const suppressed = await suppressedAmong(
+    db,
+    members.map((m) => m.address),
+  );
+  const reachable = members.filter((m) => !suppressed.has(m.address.toLowerCase()));
+  return {
+    matching: members.length,
+    suppressed: members.length - reachable.length,
+    recipients: reachable.length,
+    sample: reachable.slice(0, sampleSize).map((m) => ({ address: m.address, name: m.name, company: m.company, country: m.country })),
+  };
+}
+
+/** The live count and first recipients of a segment being built (nothing is saved). */
+export async function previewSegment(db: Db, segment: ContactSegment, now: number) {
+  return audienceOf(db, await segmentMembers(db, segment, now), 20);
+}
+
+/** The live count and first recipients of a saved list or segment. */
+export async function previewList(db: Db, list: CampaignListsTable, now: number) {
+  return audienceOf(db, await listMembers(db, list, now), 20);
+}
+
+/** Every list with its size now (a segment's counted now) and how many of its members are suppressed. */
+export async function listLists(db: Db, now: number) {
   const lists = await db.selectFrom('campaign_lists').selectAll().orderBy('name').execute();
   const out = [];
   for (const list of lists) {
+    const audience = await audienceOf(db, await listMembers(db, list, now), 0);
     out.push({
       id: list.id,
       name: list.name,
       kind: list.kind,
       segment: list.segment_json ? (JSON.parse(list.segment_json) as ContactSegment) : null,
-      members: (await listMembers(db, list)).length,
+      members: audience.matching,
+      suppressed: audience.suppressed,
+      recipients: audience.recipients,
       createdAt: Number(list.created_at),
     });
   }

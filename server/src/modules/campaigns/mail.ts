@@ -1,6 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailboxRow } from '../../db/schema.js';
 import type { CampaignRecipientsTable, CampaignsTable } from '../../db/tables/campaigns.js';
+import { rewriteLinks } from './clicks.js';
 import { type MergeValues, mentionsUnsubscribe, renderTemplate, unsubscribeFooter } from './merge.js';
 import { signUnsubscribeToken } from './tokens.js';
 
@@ -11,7 +12,7 @@ export const unsubscribeUrl = (links: CampaignLinks, recipientId: string) =>
 
 /** The merged subject, HTML and text of one recipient's mail (the preview shows exactly this). */
 export async function renderForRecipient(
-  campaign: Pick<CampaignsTable, 'subject' | 'html_template' | 'text_template'>,
+  campaign: Pick<CampaignsTable, 'subject' | 'html_template' | 'text_template' | 'track_clicks'>,
   recipient: Pick<CampaignRecipientsTable, 'id' | 'name' | 'company' | 'country'>,
   links: CampaignLinks,
 ): Promise<{ subject: string; html: string; text: string; unsubscribeUrl: string }> {
@@ -22,6 +23,8 @@ export async function renderForRecipient(
   let text = renderTemplate(campaign.text_template, values, 'text');
   if (!mentionsUnsubscribe(campaign.html_template)) html += unsubscribeFooter(url, 'html');
   if (!mentionsUnsubscribe(campaign.text_template)) text += unsubscribeFooter(url, 'text');
+  if (campaign.track_clicks === 1)
+    html = rewriteLinks(html, { baseUrl: links.baseUrl, key: links.key, recipientId: recipient.id, keep: url });
   return { subject: renderTemplate(campaign.subject, values, 'text'), html, text, unsubscribeUrl: url };
 }
 

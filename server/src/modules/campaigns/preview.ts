@@ -32,7 +32,8 @@ async function linksOf(deps: Deps) {
 export async function previewCampaign(deps: Deps, template: Template, member: ListMember) {
   const html = await sanitizeCampaignHtml(template.html);
   const rendered = await renderForRecipient(
-    { subject: template.subject, html_template: html, text_template: template.text },
+    // Links as written: a preview's clicks would count nobody.
+    { subject: template.subject, html_template: html, text_template: template.text, track_clicks: 0 },
     { id: PREVIEW_RECIPIENT, name: member.name, company: member.company, country: member.country },
     await linksOf(deps),
   );

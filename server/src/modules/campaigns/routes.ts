@@ -8,10 +8,10 @@ import { findMailboxById, type HostGuard, listSendingMailboxes } from '../mailbo
 import { apiActorOf, type SecretBox } from '../security/index.js';
 import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
 import { campaignReplies } from './feedback.js';
-import { createSegmentList, findListById, importListCsv, listLists, listMembers } from './lists.js';
+import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
-import { DEFAULT_PROVIDER_LIMITS, providerLimits, setProviderLimits } from './throttle.js';
+import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
 
 export type CampaignRouteDeps = {
   db: Kysely<Database>;
@@ -26,12 +26,19 @@ const admins = ['super_admin', 'admin'] as const;
 const readers = ['super_admin', 'admin', 'auditor'] as const;
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const Template = { subject: z.string().min(1).max(300), html: z.string().min(1).max(500_000), text: z.string().min(1).max(200_000) };
-const Segment = z.object({
-  countries: z.array(z.string().length(2)).max(300).optional(),
-  companyDomains: z.array(z.string().min(1).max(253)).max(1000).optional(),
-  lastContactAfter: z.number().int().optional(),
-  lastContactBefore: z.number().int().optional(),
-});
+const Segment = z
+  .object({
+    countries: z.array(z.string().length(2)).max(300).optional(),
+    companyDomains: z.array(z.string().min(1).max(253)).max(1000).optional(),
+    tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+    owners: z.array(z.string().min(1).max(64)).max(200).optional(),
+    languages: z.array(z.string().min(2).max(8)).max(50).optional(),
+    lastContactAfter: z.number().int().optional(),
+    lastContactBefore: z.number().int().optional(),
+    contactedWithinDays: z.number().int().min(1).max(36_500).optional(),
+    quietForDays: z.number().int().min(1).max(36_500).optional(),
+  })
+  .strict();
 
 /** Lists, campaigns, the suppression list and the providers' caps: admins change them, auditors read them. */
 export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (app, deps) => {
@@ -43,7 +50,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     return {
       campaigns: await listCampaigns(db),
       mailboxes: mailboxes.map((m) => ({ id: m.id, address: m.address, displayName: m.display_name })),
-      lists: await listLists(db),
+      lists: await listLists(db, now()),
     };
   });
 
@@ -60,6 +67,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
           sendAt: z.number().int().optional(),
           localTime: z.string().max(5).nullable().optional(),
           companyTimeZone: z.string().max(64).optional(),
+          trackClicks: z.boolean().optional(),
         }),
       },
     },
@@ -108,7 +116,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     async (request) => {
       const list = await findListById(db, request.body.listId);
       if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
-      const members = await listMembers(db, list);
+      const members = await listMembers(db, list, now());
       const member = request.body.address ? members.find((m) => m.address === request.body.address?.toLowerCase()) : members[0];
       if (!member) throw new AppError('campaign.no_member', 404, 'no such member in this list');
       return previewCampaign(deps, request.body, member);
@@ -129,7 +137,20 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     },
   );
 
-  app.get('/api/campaign-lists', { config: { access: { roles: readers } } }, async () => ({ lists: await listLists(db) }));
+  app.get('/api/campaign-lists', { config: { access: { roles: readers } } }, async () => ({ lists: await listLists(db, now()) }));
+
+  // Live count and first recipients of a segment being built; nothing is saved (a POST: auditors read saved lists' previews).
+  app.post(
+    '/api/campaign-lists/segment-preview',
+    { config: { access: { roles: admins } }, schema: { body: z.object({ segment: Segment }) } },
+    async (request) => previewSegment(db, request.body.segment, now()),
+  );
+
+  app.get('/api/campaign-lists/:id/preview', { config: { access: { roles: readers } }, schema: { params: IdParams } }, async (request) => {
+    const list = await findListById(db, request.params.id);
+    if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
+    return previewList(db, list, now());
+  });
 
   app.post(
     '/api/campaign-lists',
@@ -180,11 +201,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     },
   );
 
-  app.get('/api/campaign-limits', { config: { access: { roles: readers } } }, async () => {
-    const limits = [];
-    for (const preset of Object.keys(DEFAULT_PROVIDER_LIMITS)) limits.push({ preset, ...(await providerLimits(db, preset)) });
-    return { limits };
-  });
+  app.get('/api/campaign-limits', { config: { access: { roles: readers } } }, async () => ({ limits: await listProviderLimits(db) }));
 
   app.put(
     '/api/campaign-limits',
@@ -192,7 +209,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
       config: { access: { roles: admins } },
       schema: {
         body: z.object({
-          preset: z.string().min(1).max(32),
+          preset: z.enum(Object.keys(DEFAULT_PROVIDER_LIMITS) as [string, ...string[]]),
           perMinute: z.number().int().min(1).max(10_000),
           perDay: z.number().int().min(1).max(1_000_000),
         }),
@@ -200,7 +217,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     },
     async (request) => {
       await setProviderLimits(db, request.body.preset, { perMinute: request.body.perMinute, perDay: request.body.perDay }, now());
-      return { preset: request.body.preset, ...(await providerLimits(db, request.body.preset)) };
+      return { limits: await listProviderLimits(db) };
     },
   );
 };

@@ -168,7 +168,14 @@ async function sendOne(
       await done({ state: 'failed', error: `${failure.code}: ${failure.message}`.slice(0, 500) });
       // The server refused the address itself (5xx to RCPT TO): a hard bounce without a DSN.
       if (failure.code === 'outbox.recipients_refused') {
-        await recordBounce(db, { ...recipient, mailbox_id: mailbox.id }, true, failure.message, null, clock.now());
+        await recordBounce(
+          db,
+          { ...recipient, mailbox_id: mailbox.id },
+          true,
+          failure.message,
+          { conversationId: null, messageId: null },
+          clock.now(),
+        );
       }
       return false;
     }

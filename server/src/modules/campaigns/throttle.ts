@@ -12,6 +12,7 @@ export type ProviderLimits = { perMinute: number; perDay: number };
  */
 export const DEFAULT_PROVIDER_LIMITS: Record<string, ProviderLimits> = {
   exmail: { perMinute: 20, perDay: 1000 },
+  'exmail-overseas': { perMinute: 20, perDay: 1000 },
   aliyun: { perMinute: 20, perDay: 1000 },
   qiye163: { perMinute: 20, perDay: 1000 },
   gmail: { perMinute: 20, perDay: 2000 },
@@ -23,6 +24,25 @@ export async function providerLimits(db: Db, preset: string): Promise<ProviderLi
   const row = await db.selectFrom('campaign_provider_limits').selectAll().where('preset', '=', preset).executeTakeFirst();
   if (row) return { perMinute: row.per_minute, perDay: row.per_day };
   return DEFAULT_PROVIDER_LIMITS[preset] ?? (DEFAULT_PROVIDER_LIMITS.other as ProviderLimits);
+}
+
+/**
+ * Every provider's caps, each saying whether an admin set it or it is still the guessed default
+ * (the page labels those "default — check with your provider").
+ */
+export async function listProviderLimits(db: Db) {
+  const rows = await db.selectFrom('campaign_provider_limits').selectAll().execute();
+  const set = new Map(rows.map((r) => [r.preset, r]));
+  return Object.entries(DEFAULT_PROVIDER_LIMITS).map(([preset, defaults]) => {
+    const row = set.get(preset);
+    return {
+      preset,
+      perMinute: row ? row.per_minute : defaults.perMinute,
+      perDay: row ? row.per_day : defaults.perDay,
+      configured: row !== undefined,
+      defaults,
+    };
+  });
 }
 
 export async function setProviderLimits(db: Db, preset: string, limits: ProviderLimits, now: number): Promise<void> {

@@ -30,7 +30,7 @@ export function parseCustomFields(json: string | null): Record<string, string> {
 }
 
 /** A tag inside the JSON array, for LIKE: the quoted name (JSON escapes quotes and backslashes; LIKE's wildcards escaped). */
-function tagPattern(tag: string): string {
+export function tagPattern(tag: string): string {
   return `%${JSON.stringify(tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
@@ -53,7 +53,10 @@ function contactsQuery(db: Db, query: CustomerListQuery, me: string, now: number
 }
 
 /** LIKE with `\` as the escape character, said explicitly: SQLite has no default one. */
-function likeEscaped(column: 'contacts.search_text' | 'companies.search_text' | 'contacts.tags' | 'companies.tags', pattern: string) {
+export function likeEscaped(
+  column: 'contacts.search_text' | 'companies.search_text' | 'contacts.tags' | 'companies.tags',
+  pattern: string,
+) {
   return sql<boolean>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
 }
 

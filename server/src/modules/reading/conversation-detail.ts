@@ -35,10 +35,17 @@ export type DeliverySource = (
   messageIds: string[],
 ) => Promise<ReadonlyMap<string, NonNullable<Extract<TimelineItem, { kind: 'message' }>['delivery']>>>;
 
+/** Which messages answer a campaign (campaigns module), among those of mailboxes the reader may read. */
+export type CampaignSource = (
+  db: Db,
+  input: { messageIds: string[]; readableMailboxIds: readonly string[] | 'all' },
+) => Promise<ReadonlyMap<string, { id: string; subject: string }>>;
+
 export type DetailSources = {
   timelineSources?: readonly TimelineSource[];
   facetSources?: readonly FacetSource[];
   deliverySource?: DeliverySource;
+  campaignSource?: CampaignSource;
 };
 
 const RELATED_LIMIT = 10;
@@ -82,9 +89,13 @@ export async function loadConversationDetail(
     Promise.all((sources.facetSources ?? []).map((source) => source(db, context))),
   ]);
   const messageIds = messages.map((m) => m.id);
-  const [attachments, deliveries] = await Promise.all([
+  const incomingIds = messages.filter((m) => m.direction === 'in').map((m) => m.id);
+  const [attachments, deliveries, campaigns] = await Promise.all([
     selectAttachments(db, messageIds),
     sources.deliverySource ? sources.deliverySource(db, messageIds) : Promise.resolve(new Map()),
+    sources.campaignSource
+      ? sources.campaignSource(db, { messageIds: incomingIds, readableMailboxIds: readableByReader })
+      : Promise.resolve(new Map<string, { id: string; subject: string }>()),
   ]);
 
   const messageItems: TimelineItem[] = messages.map((m) => ({
@@ -114,6 +125,7 @@ export async function loadConversationDetail(
     senderCountry: m.direction === 'in' && m.country && m.country_source ? { code: m.country, source: m.country_source } : null,
     category: m.direction === 'in' ? m.category : null,
     delivery: deliveries.get(m.id) ?? null,
+    campaign: campaigns.get(m.id) ?? null,
   }));
   // One list in time order; at equal times mail comes before the notes and events it caused.
   const kindOrder = { message: 0, note: 1, event: 2 } as const;

@@ -9,6 +9,7 @@ import { Notice } from '../../ui/Notice';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { ListsSection, SuppressionSection } from './ListsAndSuppression';
+import { ProviderLimitsSection } from './ProviderLimits';
 import './campaigns.css';
 
 i18next.addResourceBundle('en', 'campaigns', campaignsEn, true, true);
@@ -35,6 +36,7 @@ export function CampaignsPage() {
           <Compose overview={overview.data} />
           <ListsSection lists={overview.data.lists} />
           <SuppressionSection />
+          <ProviderLimitsSection />
         </>
       ) : null}
     </div>
@@ -58,7 +60,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             <thead>
               <tr>
                 <th>{t('list.subject')}</th>
-                <th>{t('list.state')}</th>
+                <th className="campaign-state">{t('list.state')}</th>
                 <th className="num">{t('list.recipients')}</th>
                 <th className="num">{t('list.sent')}</th>
                 <th className="num" title={t('list.deliveredHint')}>
@@ -73,9 +75,9 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             </thead>
             <tbody>
               {overview.campaigns.map((c) => (
-                <tr key={c.id}>
+                <tr key={c.id} id={`campaign-${c.id}`}>
                   <td>{c.subject}</td>
-                  <td>
+                  <td className="campaign-state" data-testid="campaign-state">
                     {t(`list.states.${c.counts.state}`)}
                     {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
                   </td>
@@ -85,7 +87,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                   <td className="num">{c.counts.bounced}</td>
                   <td className="num">{c.counts.unsubscribed}</td>
                   <td className="num">{c.counts.replied}</td>
-                  <td className="num">{t('list.notTracked')}</td>
+                  <td className="num">{c.counts.clicked ?? t('list.notTracked')}</td>
                   <td className="actions">
                     {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
                       <button
@@ -112,6 +114,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
 
 function Compose({ overview }: { overview: CampaignOverview }) {
   const { t } = useTranslation('campaigns');
+  const { t: tl } = useTranslation('campaignLimits');
   const queryClient = useQueryClient();
   const [mailboxId, setMailboxId] = useState('');
   const [listId, setListId] = useState('');
@@ -120,6 +123,7 @@ function Compose({ overview }: { overview: CampaignOverview }) {
   const [text, setText] = useState('Dear {{name|customer}},\n\n');
   const [rate, setRate] = useState('20');
   const [localTime, setLocalTime] = useState('');
+  const [trackClicks, setTrackClicks] = useState(false);
   const [testTo, setTestTo] = useState('');
   const mailbox = mailboxId || overview.mailboxes[0]?.id || '';
   const list = listId || overview.lists[0]?.id || '';
@@ -134,6 +138,7 @@ function Compose({ overview }: { overview: CampaignOverview }) {
         ...template,
         ratePerMinute: Number(rate) || 20,
         localTime: localTime || null,
+        trackClicks,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview }),
   });
@@ -195,6 +200,16 @@ function Compose({ overview }: { overview: CampaignOverview }) {
             maxLength={5}
           />
         </div>
+        <label className="campaign-check">
+          <input
+            type="checkbox"
+            checked={trackClicks}
+            onChange={(e) => setTrackClicks(e.target.checked)}
+            data-testid="campaign-track-clicks"
+          />{' '}
+          {tl('trackClicks')}
+        </label>
+        <p className="hint">{tl('trackClicksHint')}</p>
         <div className="campaign-row">
           <button type="button" className="btn" disabled={!ready || preview.isPending} onClick={() => preview.mutate()}>
             {t('compose.preview')}

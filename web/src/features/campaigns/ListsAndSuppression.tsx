@@ -5,41 +5,21 @@ import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, campaignsApi, campaignsKeys } from './api';
-
-const commaList = (text: string) =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+import { SegmentBuilder } from './SegmentBuilder';
 
 /** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
 export function ListsSection({ lists }: { lists: CampaignList[] }) {
   const { t } = useTranslation('campaigns');
+  const { t: ts } = useTranslation('campaignSegments');
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview });
   const [name, setName] = useState('');
   const [csv, setCsv] = useState('');
   const [consentSource, setConsentSource] = useState('');
   const [consentDate, setConsentDate] = useState('');
-  const [segmentName, setSegmentName] = useState('');
-  const [countries, setCountries] = useState('');
-  const [domains, setDomains] = useState('');
-  const [days, setDays] = useState('');
   const importCsv = useMutation({
     mutationFn: () =>
       campaignsApi.importCsv({ name, csv, ...(consentSource ? { consentSource } : {}), ...(consentDate ? { consentDate } : {}) }),
-    onSuccess: refresh,
-  });
-  const segment = useMutation({
-    mutationFn: () =>
-      campaignsApi.createSegment({
-        name: segmentName,
-        segment: {
-          ...(countries ? { countries: commaList(countries).map((c) => c.toUpperCase()) } : {}),
-          ...(domains ? { companyDomains: commaList(domains) } : {}),
-          ...(Number(days) > 0 ? { lastContactAfter: Date.now() - Number(days) * 86_400_000 } : {}),
-        },
-      }),
     onSuccess: refresh,
   });
   return (
@@ -54,6 +34,8 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                 <th>{t('lists.name')}</th>
                 <th>{t('lists.kind')}</th>
                 <th className="num">{t('lists.members')}</th>
+                <th className="num">{ts('suppressed')}</th>
+                <th className="num">{ts('recipients')}</th>
               </tr>
             </thead>
             <tbody>
@@ -62,6 +44,8 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                   <td>{l.name}</td>
                   <td>{l.kind === 'static' ? t('lists.static') : t('lists.segment')}</td>
                   <td className="num">{l.members}</td>
+                  <td className="num">{l.suppressed}</td>
+                  <td className="num">{l.recipients}</td>
                 </tr>
               ))}
             </tbody>
@@ -108,37 +92,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
         ) : null}
         {importCsv.isError ? <Notice>{errorMessage(importCsv.error)}</Notice> : null}
       </form>
-      <form
-        className="campaign-compose"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (segmentName.trim()) segment.mutate();
-        }}
-      >
-        <h4>{t('lists.segmentTitle')}</h4>
-        <Field
-          id="segment-name"
-          label={t('lists.name')}
-          value={segmentName}
-          onChange={(e) => setSegmentName(e.target.value)}
-          maxLength={120}
-        />
-        <div className="campaign-row">
-          <Field id="segment-countries" label={t('lists.countries')} value={countries} onChange={(e) => setCountries(e.target.value)} />
-          <Field id="segment-domains" label={t('lists.domains')} value={domains} onChange={(e) => setDomains(e.target.value)} />
-          <Field
-            id="segment-days"
-            label={t('lists.lastContactDays')}
-            inputMode="numeric"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-          />
-        </div>
-        <button type="submit" className="btn" disabled={!segmentName.trim() || segment.isPending}>
-          {t('lists.createSegment')}
-        </button>
-        {segment.isError ? <Notice>{errorMessage(segment.error)}</Notice> : null}
-      </form>
+      <SegmentBuilder />
     </section>
   );
 }

@@ -14,10 +14,34 @@ export type CampaignCounts = {
   unsubscribed: number;
   complained: number;
   replied: number;
-  clicked: null;
+  clicked: number | null;
   opened: null;
 };
-export type CampaignList = { id: string; name: string; kind: 'static' | 'segment'; members: number; createdAt: number };
+/** A segment of the customers (server: contacts/segment.ts); every field narrows. */
+export type CampaignSegment = {
+  countries?: string[];
+  companyDomains?: string[];
+  tags?: string[];
+  owners?: string[];
+  languages?: string[];
+  contactedWithinDays?: number;
+  quietForDays?: number;
+};
+export type CampaignAudience = {
+  matching: number;
+  suppressed: number;
+  recipients: number;
+  sample: { address: string; name: string | null; company: string | null; country: string | null }[];
+};
+export type CampaignList = {
+  id: string;
+  name: string;
+  kind: 'static' | 'segment';
+  members: number;
+  suppressed: number;
+  recipients: number;
+  createdAt: number;
+};
 export type CampaignOverview = {
   campaigns: { id: string; subject: string; mailboxId: string; listId: string; createdAt: number; counts: CampaignCounts }[];
   mailboxes: { id: string; address: string; displayName: string }[];
@@ -32,9 +56,21 @@ export type CampaignDraft = {
   text: string;
   ratePerMinute?: number;
   localTime?: string | null;
+  trackClicks?: boolean;
+};
+
+export type ProviderLimit = {
+  preset: string;
+  perMinute: number;
+  perDay: number;
+  configured: boolean;
+  defaults: { perMinute: number; perDay: number };
 };
 
 export const campaignsApi = {
+  limits: () => http.get<{ limits: ProviderLimit[] }>('/api/campaign-limits'),
+  setLimits: (input: { preset: string; perMinute: number; perDay: number }) =>
+    http.put<{ limits: ProviderLimit[] }>('/api/campaign-limits', input),
   overview: () => http.get<CampaignOverview>('/api/campaigns'),
   queue: (draft: CampaignDraft) => http.post<{ campaign: string; recipients: number }>('/api/campaigns', draft),
   pause: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/pause`),
@@ -45,10 +81,15 @@ export const campaignsApi = {
     http.post<{ sent: boolean }>('/api/campaigns/test-send', input),
   importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string }) =>
     http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
-  createSegment: (input: { name: string; segment: { countries?: string[]; companyDomains?: string[]; lastContactAfter?: number } }) =>
-    http.post<{ id: string }>('/api/campaign-lists', input),
+  createSegment: (input: { name: string; segment: CampaignSegment }) => http.post<{ id: string }>('/api/campaign-lists', input),
+  previewSegment: (segment: CampaignSegment) => http.post<CampaignAudience>('/api/campaign-lists/segment-preview', { segment }),
   suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
   suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
 };
 
-export const campaignsKeys = { overview: ['campaigns', 'overview'] as const, suppressions: ['campaigns', 'suppressions'] as const };
+export const campaignsKeys = {
+  overview: ['campaigns', 'overview'] as const,
+  suppressions: ['campaigns', 'suppressions'] as const,
+  limits: ['campaigns', 'limits'] as const,
+  segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
+};

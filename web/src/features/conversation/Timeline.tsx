@@ -2,6 +2,7 @@ import type { ConversationDetail, TimelineItem } from '@pier/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import '../knowledge/strings';
+import { CampaignReplyBadge } from '../campaigns/CampaignReplyBadge';
 import { formatFullTime, formatListTime, toDate } from '../inbox/format';
 import { Attachments } from './Attachments';
 import { messageRawUrl } from './api';
@@ -72,6 +73,7 @@ function MessageCard({ message }: { message: Message }) {
           </span>
         </div>
         <div className="message-side">
+          {message.campaign ? <CampaignReplyBadge campaign={message.campaign} /> : null}
           {message.delivery ? (
             <span className={`delivery ${message.delivery.state}`} title={message.delivery.error ?? undefined}>
               {t(`message.delivery.${message.delivery.state}`)}
