@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
+import { insertCampaignEvent } from './feedback.js';
 
 /**
  * Click tracking (optional per campaign, off by default; decision 0058). Each http(s) link of the
@@ -53,19 +53,6 @@ export async function recordClick(db: Kysely<Database>, input: { recipientId: st
     .where('campaign_recipients.id', '=', input.recipientId)
     .executeTakeFirst();
   if (recipient?.track_clicks !== 1) return false;
-  await db
-    .insertInto('campaign_events')
-    .values({
-      id: newId(),
-      campaign_id: recipient.campaign_id,
-      recipient_id: recipient.id,
-      address: recipient.address,
-      kind: 'click',
-      conversation_id: null,
-      message_id: null,
-      detail: input.url.slice(0, 500),
-      created_at: input.now,
-    })
-    .execute();
+  await insertCampaignEvent(db, recipient, 'click', { conversationId: null, messageId: null }, input.url, input.now);
   return true;
 }

@@ -90,7 +90,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
         detail: report.feedbackType,
         now,
       });
-      await insertEvent(
+      await insertCampaignEvent(
         trx,
         recipient,
         'complaint',
@@ -117,7 +117,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
       .where('id', '=', recipient.id)
       .where('replied_at', 'is', null)
       .execute();
-    await insertEvent(trx, recipient, 'reply', { conversationId: event.conversationId, messageId: event.messageId }, null, now);
+    await insertCampaignEvent(trx, recipient, 'reply', { conversationId: event.conversationId, messageId: event.messageId }, null, now);
   });
 }
 
@@ -136,7 +136,7 @@ export async function recordBounce(
       .set({ bounced_at: now, bounce_kind: hard ? 'hard' : 'soft' })
       .where('id', '=', recipient.id)
       .execute();
-    await insertEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', source, detail, now);
+    await insertCampaignEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', source, detail, now);
     const soft = await trx
       .selectFrom('campaign_events')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -152,9 +152,10 @@ export async function recordBounce(
 /** The mail an event was read from (none for a refusal during the SMTP session). */
 type EventSource = { conversationId: string | null; messageId: string | null };
 
-async function insertEvent(
+/** One event of a recipient's campaign (replies, bounces, complaints here; clicks in clicks.ts). */
+export async function insertCampaignEvent(
   db: Kysely<Database>,
-  recipient: Recipient,
+  recipient: Pick<Recipient, 'id' | 'campaign_id' | 'address'>,
   kind: CampaignEventsTable['kind'],
   source: EventSource,
   detail: string | null,
