@@ -149,16 +149,10 @@ const allowed: Allowance[] = [
     why: 'the conversation list filters by tag and shows assignee, company and mailbox in one page query',
   },
   {
-    module: 'contacts',
-    use: 'read',
-    tables: ['messages'],
-    why: "a campaign segment by language: the language detected in each contact's latest mail, in the segment's one query",
-  },
-  {
     module: 'conversations',
     use: 'read',
     tables: ['message_contacts'],
-    why: "a customer's timeline: the conversations its contacts took part in, within the reader's mailboxes, in one query",
+    why: "a customer's timeline: the conversations its contacts took part in, within the reader's mailboxes, in one query; a segment by language: the language of each contact's latest mail",
   },
   {
     module: 'reading',

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import type { CampaignListsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
 import { type ContactSegment, contactsInSegment } from '../contacts/index.js';
+import { latestLanguagesOf } from '../conversations/index.js';
 import { isTimeZone } from './schedule.js';
 import { suppressedAmong } from './suppression.js';
 
@@ -136,7 +137,11 @@ export async function listMembers(db: Db, list: CampaignListsTable, now: number)
 }
 
 async function segmentMembers(db: Db, segment: ContactSegment, now: number): Promise<ListMember[]> {
-  return (await contactsInSegment(db, segment, now)).map((c) => ({ ...c, address: c.address.toLowerCase(), timeZone: null }));
+  return (await contactsInSegment(db, segment, now, latestLanguagesOf)).map((c) => ({
+    ...c,
+    address: c.address.toLowerCase(),
+    timeZone: null,
+  }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { likeEscaped, tagPattern } from './customer-directory.js';
 
@@ -30,22 +30,34 @@ export type ContactSegment = {
 
 export type SegmentContact = { address: string; name: string | null; company: string | null; country: string | null };
 
-/** The language of the latest mail the contact wrote that had one detected (null when none). */
-const latestLanguage = sql<string | null>`(select m.language from message_contacts mc
-  join messages m on m.id = mc.message_id
-  where mc.contact_id = contacts.id and mc.role = 'from' and m.language is not null
-  order by m.received_at desc limit 1)`;
+/**
+ * The language detected in the latest mail each contact wrote (conversations' latestLanguagesOf,
+ * passed in: messages are not this module's to read, and conversations comes after contacts).
+ */
+export type LatestLanguages = (db: Db, contactIds: readonly string[]) => Promise<Map<string, string>>;
 
 /**
  * The contacts of a segment at `now`, for a campaign's recipient list (the campaigns module reads
  * contacts only here). Suppression is not applied here: the campaigns module does that, always.
  */
-export async function contactsInSegment(db: Db, segment: ContactSegment, now: number): Promise<SegmentContact[]> {
+export async function contactsInSegment(
+  db: Db,
+  segment: ContactSegment,
+  now: number,
+  latestLanguages: LatestLanguages,
+): Promise<SegmentContact[]> {
   let query = db
     .selectFrom('contacts')
     .leftJoin('companies', 'companies.id', 'contacts.company_id')
     .where('contacts.merged_into_id', 'is', null)
-    .select(['contacts.address', 'contacts.name', 'companies.name as company', 'contacts.country', 'companies.country as company_country']);
+    .select([
+      'contacts.id',
+      'contacts.address',
+      'contacts.name',
+      'companies.name as company',
+      'contacts.country',
+      'companies.country as company_country',
+    ]);
   if (segment.countries?.length) {
     const countries = segment.countries.map((c) => c.toUpperCase());
     query = query.where((eb) =>
@@ -70,14 +82,19 @@ export async function contactsInSegment(db: Db, segment: ContactSegment, now: nu
       eb.or([...(owners.length ? [eb('contacts.owner_id', 'in', owners)] : []), ...(pool ? [eb('contacts.owner_id', 'is', null)] : [])]),
     );
   }
-  if (segment.languages?.length) {
-    const languages = segment.languages.map((l) => l.trim().toLowerCase());
-    query = query.where(sql<boolean>`${latestLanguage} in (${sql.join(languages)})`);
-  }
   if (segment.lastContactAfter !== undefined) query = query.where('contacts.last_seen_at', '>=', segment.lastContactAfter);
   if (segment.lastContactBefore !== undefined) query = query.where('contacts.last_seen_at', '<', segment.lastContactBefore);
   if (segment.contactedWithinDays) query = query.where('contacts.last_seen_at', '>=', now - segment.contactedWithinDays * DAY);
   if (segment.quietForDays) query = query.where('contacts.last_seen_at', '<', now - segment.quietForDays * DAY);
-  const rows = await query.orderBy('contacts.address').execute();
+  let rows = await query.orderBy('contacts.address').execute();
+  if (segment.languages?.length) {
+    // The other fields narrow in SQL first; the language is asked of the narrowed contacts only.
+    const wanted = new Set(segment.languages.map((l) => l.trim().toLowerCase()));
+    const languages = await latestLanguages(
+      db,
+      rows.map((r) => r.id),
+    );
+    rows = rows.filter((r) => wanted.has(languages.get(r.id) ?? ''));
+  }
   return rows.map((r) => ({ address: r.address, name: r.name, company: r.company, country: r.country ?? r.company_country }));
 }

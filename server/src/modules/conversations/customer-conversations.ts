@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { chunksFor } from '../../db/bulk.js';
 import type { Database } from '../../db/schema.js';
 import { type MailboxScope, mailboxIdsWith } from '../security/index.js';
 
@@ -63,4 +64,35 @@ export async function conversationsWithContacts(
     mailboxes: mailboxes.get(r.id) ?? [],
     address: String(r.address ?? ''),
   }));
+}
+
+/**
+ * The language detected in the latest mail each of these contacts wrote (mail-facts), for a
+ * campaign segment by language; a contact with no detected language is absent from the map.
+ * The contacts module cannot read messages (it comes first), so the campaigns module passes this in.
+ */
+export async function latestLanguagesOf(db: Db, contactIds: readonly string[]): Promise<Map<string, string>> {
+  const languages = new Map<string, string>();
+  for (const chunk of chunksFor(contactIds, 1)) {
+    const rows = await db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('message_contacts as mc')
+          .innerJoin('messages as m', 'm.id', 'mc.message_id')
+          .where('mc.contact_id', 'in', chunk)
+          .where('mc.role', '=', 'from')
+          .where('m.language', 'is not', null)
+          .select([
+            'mc.contact_id',
+            'm.language',
+            sql<number>`row_number() over (partition by mc.contact_id order by m.received_at desc, m.id desc)`.as('newest'),
+          ])
+          .as('written'),
+      )
+      .select(['written.contact_id', 'written.language'])
+      .where('written.newest', '=', 1)
+      .execute();
+    for (const r of rows) if (r.language) languages.set(r.contact_id, r.language);
+  }
+  return languages;
 }

@@ -3,7 +3,7 @@ export { type AnswerText, incomingQuestionTexts, latestIncomingTextOf, messageTe
 export { type ConversationFilter, conversationMatches, type MessageFilter } from './conversation-filters.js';
 export { firstMessageOf, refreshConversationLatest } from './conversation-queries.js';
 export { listConversations } from './conversations.js';
-export { type CustomerConversation, conversationsWithContacts } from './customer-conversations.js';
+export { type CustomerConversation, conversationsWithContacts, latestLanguagesOf } from './customer-conversations.js';
 export {
   type BatchItem,
   type IngestContext,
