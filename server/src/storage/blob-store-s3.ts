@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { AwsClient } from 'aws4fetch';
 import { XMLParser } from 'fast-xml-parser';
+import { openBlobSpool } from './blob-spool.js';
 import { type BlobStore, type BlobWriter, sha256Hex } from './blob-store.js';
 
 /** Where an S3-compatible bucket is and how to sign for it (PIER_BLOB_S3_*, decision 0057). */
@@ -130,36 +129,20 @@ export function createS3BlobStore(settings: S3BlobSettings): S3BlobStore {
       return { sha256, size: bytes.length };
     },
     openWriter(): BlobWriter {
-      // Hashed as it arrives and spooled to a local file; uploaded once whole.
-      const tmp = path.join(settings.spoolDir, `stream.${randomBytes(8).toString('hex')}`);
-      const hash = createHash('sha256');
-      let handle: FileHandle | undefined;
-      let size = 0;
+      // Spooled to a local file as it arrives; uploaded once whole.
+      const spool = openBlobSpool(settings.spoolDir);
       return {
-        async write(chunk) {
-          if (!handle) {
-            await mkdir(settings.spoolDir, { recursive: true });
-            handle = await open(tmp, 'wx', 0o600);
-          }
-          hash.update(chunk);
-          for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
-          size += chunk.length;
-        },
+        write: (chunk) => spool.write(chunk),
         async commit() {
-          if (!handle) throw new Error('nothing was written');
-          const sha256 = hash.digest('hex');
-          await handle.close();
+          const { sha256, size, file } = await spool.close({ sync: false });
           try {
-            await upload(sha256, await readFile(tmp));
+            await upload(sha256, await readFile(file));
           } finally {
-            await rm(tmp, { force: true });
+            await rm(file, { force: true });
           }
           return { sha256, size };
         },
-        async abort() {
-          await handle?.close().catch(() => undefined);
-          await rm(tmp, { force: true });
-        },
+        abort: () => spool.abort(),
       };
     },
     async flush() {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, existsSync, fsync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -15,6 +15,7 @@ import {
   readPackIndex,
   sealPack,
 } from './blob-packs.js';
+import { openBlobSpool } from './blob-spool.js';
 
 /**
  * Content-addressed store for raw mail and attachments: a blob's name is the
@@ -172,57 +173,25 @@ export function createBlobStore(root: string): BlobStore {
       } finally {
         await handle.close();
       }
-      try {
-        await rename(tmp, target);
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw error;
-      }
-      await syncPath(path.dirname(target));
+      await moveIntoPlace(tmp, target);
       return { sha256, size: bytes.length };
     },
     openWriter() {
-      const tmp = path.join(tmpDir, `stream.${randomBytes(8).toString('hex')}`);
-      const hash = createHash('sha256');
-      let handle: FileHandle | undefined;
-      let size = 0;
+      const spool = openBlobSpool(tmpDir, ensureDir);
       return {
-        async write(chunk) {
-          if (!handle) {
-            await ensureDir(tmpDir);
-            handle = await open(tmp, 'wx', 0o600);
-          }
-          hash.update(chunk);
-          for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
-          size += chunk.length;
-        },
+        write: (chunk) => spool.write(chunk),
         async commit() {
-          const sha256 = hash.digest('hex');
+          const { sha256, size, file: tmp } = await spool.close({ sync: true });
           const target = pathOf(sha256);
-          if (!handle) throw new Error('nothing was written');
-          try {
-            await handle.sync();
-          } finally {
-            await handle.close();
-          }
           if ((await stored(sha256)) !== undefined) {
             await rm(tmp, { force: true });
             return { sha256, size };
           }
           await ensureDir(path.dirname(target));
-          try {
-            await rename(tmp, target);
-          } catch (error) {
-            await rm(tmp, { force: true });
-            throw error;
-          }
-          await syncPath(path.dirname(target));
+          await moveIntoPlace(tmp, target);
           return { sha256, size };
         },
-        async abort() {
-          await handle?.close().catch(() => undefined);
-          await rm(tmp, { force: true });
-        },
+        abort: () => spool.abort(),
       };
     },
     async flush() {
@@ -326,6 +295,17 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Renames a written, fsynced temp file to its blob's name and makes the rename durable; on failure the temp file goes. */
+async function moveIntoPlace(tmp: string, target: string): Promise<void> {
+  try {
+    await rename(tmp, target);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await syncPath(path.dirname(target));
 }
 
 /** fsync of a file, or of a folder (a rename is durable only once its folder's entry is on disk). */
