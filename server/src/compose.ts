@@ -304,7 +304,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       secureCookies: isHttps(config),
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       apiRateLimitPerMinute: config.apiRateLimitPerMinute,
-      health: createHealthProbe({ database: workspace.database, blobs, smtp }),
+      health: createHealthProbe({ database: workspace.database, blobs, smtp, logger }),
       secrets: workspace.secrets,
       hosts,
       securityMailer,

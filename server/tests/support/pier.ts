@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createMovableClock, type MovableClock } from '../../src/clock.js';
 import { type RunningPier, startPier } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +13,8 @@ import { onTestMailboxesChanged } from './workspace.js';
 export async function startTestPier(
   database: TestDatabase,
   env: Record<string, string> = {},
+  /** A test that reads what Pier logs passes its own (pino writing to a stream it reads); else silent. */
+  logger: Logger = pino({ level: 'silent' }),
 ): Promise<
   RunningPier & { clock: MovableClock; api: (options?: Parameters<typeof createApiClient>[1]) => ReturnType<typeof createApiClient> }
 > {
@@ -32,7 +34,7 @@ export async function startTestPier(
     ...env,
   });
   const clock = createMovableClock();
-  const pier = await startPier(config, pino({ level: 'silent' }), clock);
+  const pier = await startPier(config, logger, clock);
   onTestMailboxesChanged(pier.workspace, pier.rescanMailboxes);
   return { ...pier, clock, api: (options) => createApiClient(pier.url, options) };
 }
