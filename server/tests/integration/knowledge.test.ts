@@ -346,10 +346,52 @@ describe.each(engines)('FAQ library on %s', (engine) => {
     expect(after.body.items.flatMap((c) => c.conversationIds)).not.toContain(conv.sample1);
   });
 
-  it('lets auditors read but not write, and only admins delete', async () => {
+  it('lets auditors read but not write, and only admins delete, each deletion in the audit log', async () => {
+    const { db } = pier.workspace;
+    const auditorId = (await createAccount(db, { email: 'ada@acme.test', name: 'Ada Auditor', password, role: 'auditor' })).id;
+    await grantMailboxAccess(db, auditorId, box.sales, 'read');
+    const auditor = pier.api();
+    expect((await auditor.post('/api/auth/login', { email: 'ada@acme.test', password })).status).toBe(200);
+    expect((await auditor.get<FaqAnswer>(`/api/faq/answers/${moq.id}`)).body.title).toBe(moq.title);
+    // "Turn into FAQ answer" is not theirs: the draft of a sent reply they may read is refused, its text not shown.
+    const draft = await auditor.get(`/api/messages/${sent.sales}/faq-draft`);
+    expect(draft).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
+    expect(JSON.stringify(draft.body)).not.toContain('lead time');
+    const write = await auditor.post('/api/faq/answers', { folderId: null, title: 'x', versions: [{ language: 'en', bodyHtml: 'x' }] });
+    expect(write.status).toBe(403);
+    expect((await auditor.request('DELETE', `/api/faq/answers/${moq.id}`)).status).toBe(403);
+
     expect((await agent.request('DELETE', `/api/faq/answers/${moq.id}`)).status).toBe(403);
     expect((await admin.request('DELETE', `/api/faq/answers/${moq.id}`)).status).toBe(204);
     expect((await agent.get(`/api/faq/answers/${moq.id}`)).status).toBe(404);
+    expect((await admin.request('DELETE', `/api/faq/answers/${moq.id}`)).status).toBe(404);
+    const folder = moq.folderId ?? '';
+    expect((await admin.request('DELETE', `/api/faq/folders/${folder}`)).status).toBe(204);
+
+    // Who deleted what, kept where the library no longer can: one record per deletion, none for the refused ones.
+    const lina = await db.selectFrom('users').select('id').where('email', '=', 'lina@acme.test').executeTakeFirstOrThrow();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'action', 'target_type', 'target_id', 'details'])
+      .where('action', 'in', ['faq.answer_deleted', 'faq.folder_deleted'])
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => ({ ...r, details: JSON.parse(r.details) }))).toEqual([
+      {
+        actor_id: lina.id,
+        action: 'faq.answer_deleted',
+        target_type: 'faq_answer',
+        target_id: moq.id,
+        details: { title: 'Minimum order quantity (MOQ)', folder: 'Orders 订单', languages: ['en', 'zh-CN'], via: 'api' },
+      },
+      {
+        actor_id: lina.id,
+        action: 'faq.folder_deleted',
+        target_type: 'faq_folder',
+        target_id: folder,
+        details: { name: 'Orders 订单', answersUnfiled: 0, via: 'api' },
+      },
+    ]);
   });
 
   it('migration 0055 copies the saved replies into the library (run again over saved replies that exist)', async () => {

@@ -332,6 +332,8 @@ export const auditEn = {
     'upload.eml': 'Mail files uploaded',
     'mailbox.business_hours_changed': 'Business hours changed',
     'mailbox.sla_policy_changed': 'SLA policy changed',
+    'faq.answer_deleted': 'FAQ answer deleted',
+    'faq.folder_deleted': 'FAQ folder deleted',
   } satisfies ActionNames,
 };
 

@@ -319,5 +319,7 @@ export const auditZhCN: AuditCatalogue = {
     'upload.eml': '上传邮件文件',
     'mailbox.business_hours_changed': '更改营业时间',
     'mailbox.sla_policy_changed': '更改 SLA 规则',
+    'faq.answer_deleted': '删除 FAQ 答案',
+    'faq.folder_deleted': '删除 FAQ 文件夹',
   },
 };

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { type AuditActor, recordAuditBy } from '../audit/index.js';
 import { findUploads, htmlToPlainText } from '../outbox/index.js';
 import { userDisplayNames } from '../workspace/index.js';
 
@@ -41,12 +42,19 @@ export async function renameFolder(db: Db, id: string, input: { name: string; po
   if (Number(result.numUpdatedRows) === 0) throw new AppError('knowledge.not_found', 404, 'no such folder');
 }
 
-/** A folder's answers stay in the library, unfiled. */
-export async function deleteFolder(db: Kysely<Database>, id: string): Promise<void> {
+/** A folder's answers stay in the library, unfiled; the audit log keeps its name and how many were unfiled. */
+export async function deleteFolder(db: Kysely<Database>, id: string, actor: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('knowledge_answers').set({ folder_id: null }).where('folder_id', '=', id).execute();
-    const result = await trx.deleteFrom('knowledge_folders').where('id', '=', id).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw new AppError('knowledge.not_found', 404, 'no such folder');
+    const folder = await trx.selectFrom('knowledge_folders').select('name').where('id', '=', id).executeTakeFirst();
+    if (!folder) throw new AppError('knowledge.not_found', 404, 'no such folder');
+    const unfiled = await trx.updateTable('knowledge_answers').set({ folder_id: null }).where('folder_id', '=', id).executeTakeFirst();
+    await trx.deleteFrom('knowledge_folders').where('id', '=', id).execute();
+    await recordAuditBy(trx, actor, {
+      action: 'faq.folder_deleted',
+      targetType: 'faq_folder',
+      targetId: id,
+      details: { name: folder.name, answersUnfiled: Number(unfiled.numUpdatedRows) },
+    });
   });
 }
 
@@ -144,12 +152,34 @@ export async function updateAnswer(db: Kysely<Database>, id: string, userId: str
   return findAnswer(db, id);
 }
 
-export async function deleteAnswer(db: Kysely<Database>, id: string): Promise<void> {
+/**
+ * An answer goes with its versions and attachments; the audit log keeps who deleted it and what it
+ * was (title, folder, languages), since the library itself no longer can.
+ */
+export async function deleteAnswer(db: Kysely<Database>, id: string, actor: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const result = await trx.deleteFrom('knowledge_answers').where('id', '=', id).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw new AppError('knowledge.not_found', 404, 'no such answer');
+    const answer = await trx
+      .selectFrom('knowledge_answers as a')
+      .leftJoin('knowledge_folders as f', 'f.id', 'a.folder_id')
+      .select(['a.title', 'f.name as folder'])
+      .where('a.id', '=', id)
+      .executeTakeFirst();
+    if (!answer) throw new AppError('knowledge.not_found', 404, 'no such answer');
+    const versions = await trx
+      .selectFrom('knowledge_versions')
+      .select('language')
+      .where('answer_id', '=', id)
+      .orderBy('language')
+      .execute();
+    await trx.deleteFrom('knowledge_answers').where('id', '=', id).execute();
     await trx.deleteFrom('knowledge_versions').where('answer_id', '=', id).execute();
     await trx.deleteFrom('knowledge_attachments').where('answer_id', '=', id).execute();
+    await recordAuditBy(trx, actor, {
+      action: 'faq.answer_deleted',
+      targetType: 'faq_answer',
+      targetId: id,
+      details: { title: answer.title, folder: answer.folder, languages: versions.map((v) => v.language) },
+    });
   });
 }
 

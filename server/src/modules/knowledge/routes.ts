@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import type { Actor } from '../outbox/index.js';
-import { requireAuth } from '../security/index.js';
+import { apiActorOf, requireAuth } from '../security/index.js';
 import { unansweredQuestions } from './clusters.js';
 import { checkSourceMessage, draftFromSent } from './from-sent.js';
 import {
@@ -69,7 +69,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; cloc
     },
   );
   app.delete('/api/faq/folders/:id', { config: { access: { roles: admins } }, schema: { params: IdParams } }, async (request, reply) => {
-    await deleteFolder(db, request.params.id);
+    await deleteFolder(db, request.params.id, apiActorOf(request));
     return reply.code(204).send();
   });
 
@@ -93,7 +93,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; cloc
     async (request) => updateAnswer(db, request.params.id, actorOf(request).user.id, { ...request.body, sourceMessageId: undefined }),
   );
   app.delete('/api/faq/answers/:id', { config: { access: { roles: admins } }, schema: { params: IdParams } }, async (request, reply) => {
-    await deleteAnswer(db, request.params.id);
+    await deleteAnswer(db, request.params.id, apiActorOf(request));
     return reply.code(204).send();
   });
   app.post(
