@@ -121,6 +121,33 @@ describe.each(engines)('customers on %s', (engine) => {
     expect((await li.post(`/api/customers/contacts/${ids.liwei}/notes`, { body: '春季广交会见过面' })).status).toBe(201);
   });
 
+  it("records an admin's claim from the pool as a claim, a return to the pool as a release, and giving it to someone as an assignment", async () => {
+    await mail({ from: 'Olga <olga@baltic-tools.lv>', to: 'sales@acme.test', subject: 'Catalogue', body: 'Please send it' }, 'sales');
+    const olga = await contactId('olga@baltic-tools.lv');
+    const { db } = pier.workspace;
+    const bossId = (await db.selectFrom('users').select('id').where('email', '=', boss.email).executeTakeFirstOrThrow()).id;
+    for (const ownerId of [bossId, null, ids.li, null]) {
+      pier.clock.advance(60_000); // the timeline is newest first: one change a minute keeps their order
+      expect((await admin.patch(`/api/customers/contacts/${olga}`, { ownerId })).status).toBe(200);
+    }
+    const timeline = await admin.get<CustomerTimeline>(`/api/customers/contacts/${olga}/timeline`);
+    const owners = timeline.body.items.flatMap((i) => (i.kind === 'owner' ? [{ owner: i.owner, reason: i.reason, actor: i.actor }] : []));
+    expect(owners.reverse()).toEqual([
+      { owner: 'Boss', reason: 'claimed', actor: 'Boss' },
+      { owner: null, reason: 'released', actor: 'Boss' },
+      { owner: '李娜', reason: 'assigned', actor: 'Boss' },
+      { owner: null, reason: 'released', actor: 'Boss' },
+    ]);
+    const audited = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'customer.owner_changed')
+      .where('target_id', '=', olga)
+      .orderBy('seq')
+      .execute();
+    expect(audited.map((a) => JSON.parse(a.details).reason)).toEqual(['claimed', 'released', 'assigned', 'released']);
+  });
+
   it('shows an agent only the conversations of mailboxes they may read in a timeline', async () => {
     for (const url of [
       `/api/customers/contacts/${ids.liwei}/timeline`,

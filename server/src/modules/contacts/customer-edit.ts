@@ -41,6 +41,17 @@ async function checkOwnerChange(db: Kysely<Database>, actor: CustomerActor, curr
 }
 
 /**
+ * How the customer's history names an owner change, whoever makes it (an admin too): taking one
+ * from the pool for oneself is a claim, putting one back in the pool a release; giving it to
+ * someone, which only an admin may do, an assignment.
+ */
+export function ownerChangeReason(actorId: string, current: string | null, next: string | null): 'claimed' | 'released' | 'assigned' {
+  if (next === null) return 'released';
+  if (current === null && next === actorId) return 'claimed';
+  return 'assigned';
+}
+
+/**
  * Edits a contact. Its fields are changed by its owner, an admin, or anyone while it is in the
  * pool (私海: another salesperson's customer is theirs to keep). Audited with the fields changed.
  */
@@ -92,7 +103,7 @@ export async function updateContact(db: Kysely<Database>, actor: CustomerActor, 
       }
     }
     if (update.ownerId !== undefined && update.ownerId !== contact.owner_id) {
-      const reason = isAdmin(actor.role) ? 'assigned' : update.ownerId === null ? 'released' : 'claimed';
+      const reason = ownerChangeReason(actor.id, contact.owner_id, update.ownerId);
       await changeOwner(trx, { contactIds: [contactId], ownerId: update.ownerId, reason, actorId: actor.id, at: now });
       await recordAuditBy(trx, actor.audit, {
         action: 'customer.owner_changed',
