@@ -14,10 +14,11 @@ import { testEnv } from '../support/env.js';
 import { appendMessages, deliver, emptyMailboxes, waitForCount } from '../support/mail-server.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { TEST_PASSWORD } from '../support/users.js';
-import { addMailbox, addUser, withTestWorkspace } from '../support/workspace-setup.js';
+import { addMailbox, addUser, grantAccess, withTestWorkspace } from '../support/workspace-setup.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const admin = { email: 'admin@acme.test', password: TEST_PASSWORD, name: 'Li Wei' };
+const auditor = { email: 'ada@acme.test', password: TEST_PASSWORD, name: 'Ada Auditor' };
 const sales = 'sales@acme.test';
 const subject = `样品 ${Date.now().toString(36)}`;
 const firstId = `<faq-first.${Date.now().toString(36)}@customer.test>`;
@@ -72,6 +73,8 @@ describe('the FAQ library in the browser', () => {
     await withTestWorkspace(database, async (ws) => {
       await addUser(ws, { email: admin.email, password: admin.password, name: admin.name });
       await addMailbox(ws, { address: sales, name: 'ACME Sales', testBench: { folders: 'inbox,sent' } });
+      await addUser(ws, { ...auditor, role: 'auditor' });
+      await grantAccess(ws, auditor.email, sales, 'read');
     });
     pier = await startPierProcess(database);
     browser = await chromium.launch({ executablePath: testEnv('PIER_TEST_CHROMIUM'), args: chromiumArgs });
@@ -185,5 +188,19 @@ describe('the FAQ library in the browser', () => {
     await page.screenshot({ path: path.join(screenshots, 'faq-09-from-sent-zh-1440.png'), fullPage: true });
     await page.getByTestId('faq-save').click();
     await expect.poll(() => page.getByTestId('faq-answer').count()).toBe(2);
+  });
+
+  it('offers an auditor no "Turn into FAQ answer" on the same sent reply (they read the library, not keep it)', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    const asAuditor = await context.newPage();
+    await asAuditor.addInitScript(() => localStorage.setItem('pier.locale', 'en'));
+    await signInInBrowser(asAuditor, pier.url, auditor);
+    await asAuditor.goto(pier.url);
+    await asAuditor.getByTestId('conversation-item').filter({ hasText: subject }).first().click();
+    await asAuditor.locator('[data-testid="message"].outgoing').first().waitFor({ timeout: 30_000 });
+    expect(await asAuditor.getByTestId('message').count()).toBeGreaterThanOrEqual(2);
+    expect(await asAuditor.getByTestId('turn-into-faq').count()).toBe(0);
+    await asAuditor.screenshot({ path: path.join(screenshots, 'faq-10-auditor-en-1440.png') });
+    await context.close();
   });
 });

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import '../knowledge/strings';
 import { CampaignReplyBadge } from '../campaigns/CampaignReplyBadge';
 import { formatFullTime, formatListTime, toDate } from '../inbox/format';
+import { useSession } from '../session/queries';
 import { Attachments } from './Attachments';
 import { messageRawUrl } from './api';
 import { countryName, languageName } from './format';
@@ -42,6 +43,9 @@ function Time({ at }: { at: number }) {
 function MessageCard({ message }: { message: Message }) {
   const { t } = useTranslation(READING_NS);
   const { t: tf } = useTranslation('faq');
+  // Auditors read the library but do not keep it (the server refuses them the draft): no link to a 403.
+  const role = useSession().data?.user.role;
+  const canWriteFaq = role !== undefined && role !== 'auditor';
   const from = message.from;
   return (
     <article
@@ -84,7 +88,7 @@ function MessageCard({ message }: { message: Message }) {
           <a className="message-source-link" href={messageRawUrl(message.id)} target="_blank" rel="noopener noreferrer">
             {t('message.viewSource')}
           </a>
-          {message.direction === 'out' ? (
+          {message.direction === 'out' && canWriteFaq ? (
             <Link className="message-source-link" to={`/faq?from=${encodeURIComponent(message.id)}`} data-testid="turn-into-faq">
               {tf('fromSent.action')}
             </Link>
