@@ -77,6 +77,20 @@ describe('API and webhook settings in Chromium', () => {
     await page.getByTestId('api-hook-log').click();
     await expect.poll(() => page.getByTestId('api-delivery-row').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('api-hook-deliveries').textContent()).toContain('200');
+    // Every state reads as a badge (the mailboxes page's pill), not as bare words beside the name.
+    for (const badge of [
+      page.getByTestId('api-token-revoked'),
+      page.getByTestId('api-hook-state'),
+      page.getByTestId('api-delivery-state').first(),
+    ]) {
+      // A flex item's inline-flex computes as flex (the revoked badge sits in the row's actions): the pill's own border is the sign.
+      expect(
+        await badge.evaluate((el) => ({ radius: getComputedStyle(el).borderRadius, border: getComputedStyle(el).borderTopStyle })),
+      ).toEqual({
+        radius: '10px',
+        border: 'solid',
+      });
+    }
     const before = receiver.received.length;
     await page.getByTestId('api-redeliver').first().click();
     await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(before + 1);

@@ -1,9 +1,13 @@
+import type { WebhookDelivery } from '@pier/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../i18n';
 import { Notice } from '../../../ui/Notice';
 import { formatRelative, useNow } from '../relativeTime';
 import { apiSettingsApi, apiSettingsKeys } from './api';
+
+/** Delivered reads like an active mailbox, a failure like a mailbox problem, a retry muted like a paused one. */
+const deliveryTone: Record<WebhookDelivery['state'], string> = { delivered: '', pending: 'paused', failed: 'problem' };
 
 /** A hook's newest deliveries with the receiver's HTTP status and tries; "send again" queues a copy. */
 export function DeliveryLog({ hookId }: { hookId: string }) {
@@ -44,7 +48,7 @@ export function DeliveryLog({ hookId }: { hookId: string }) {
                 {d.redeliveryOf ? <span className="cell-sub"> ({t('hooks.redelivery')})</span> : null}
               </td>
               <td>
-                <span className={d.state === 'delivered' ? 'status-badge' : d.state === 'failed' ? 'status-badge problem' : 'status-badge'}>
+                <span className={`badge status-badge ${deliveryTone[d.state]}`} data-testid="api-delivery-state">
                   {t(`hooks.state.${d.state}`)}
                 </span>
                 {d.error ? <span className="cell-sub"> {d.error}</span> : null}

@@ -108,7 +108,9 @@ export function TokensSection() {
                   <td className="nowrap">{token.lastUsedAt ? formatRelative(token.lastUsedAt, now) : t('never')}</td>
                   <td className="row-actions">
                     {token.revokedAt ? (
-                      <span className="status-badge">{t('tokens.revoked')}</span>
+                      <span className="badge status-badge paused" data-testid="api-token-revoked">
+                        {t('tokens.revoked')}
+                      </span>
                     ) : (
                       <button
                         type="button"

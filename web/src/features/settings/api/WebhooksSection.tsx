@@ -116,7 +116,7 @@ function HookCard({ hook, secret, onSecret }: { hook: Webhook; secret: string | 
         <div>
           <p className="cell-main">
             {hook.name}{' '}
-            <span className={hook.enabled ? 'status-badge' : 'status-badge paused'}>
+            <span className={hook.enabled ? 'badge status-badge' : 'badge status-badge paused'} data-testid="api-hook-state">
               {hook.enabled ? t('hooks.enabled') : t('hooks.disabled')}
             </span>
           </p>
