@@ -74,6 +74,7 @@ export const settingsEn = {
       remove: 'Remove',
     },
     openCountCapped: '{{count}}+',
+    openCountCappedTitle: 'More than {{count}} open conversations',
     rowActions: 'Actions for {{address}}',
     pausedHint: 'Paused: Pier neither fetches nor sends for this address until it is resumed.',
     added: '{{address}} added. Pier starts fetching its mail in the background.',

@@ -58,6 +58,7 @@ export const settingsZhCN: SettingsCatalogue = {
       remove: '移除',
     },
     openCountCapped: '{{count}}+',
+    openCountCappedTitle: '超过 {{count}} 个进行中的会话',
     rowActions: '{{address}} 的操作',
     pausedHint: '已暂停：恢复之前，Pier 不会为这个地址收信或发信。',
     added: '已添加 {{address}}。Pier 正在后台收取它的邮件。',

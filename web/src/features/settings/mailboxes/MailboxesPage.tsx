@@ -247,13 +247,15 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
           <StatusBadge state={state} />
         </td>
         <td>
-          <div className="nowrap">{lastSynced}</div>
+          <div className="nowrap">
+            <span className="cell-label">{t('mailboxes.columns.lastSynced')}</span>
+            {lastSynced}
+          </div>
           {connection ? <SyncProgressLine mailboxId={mailbox.id} /> : null}
         </td>
         <td className="num">
-          {mailbox.openCount >= mailbox.openCountCap
-            ? t('mailboxes.openCountCapped', { count: mailbox.openCountCap - 1 })
-            : mailbox.openCount}
+          <span className="cell-label">{t('mailboxes.openTitle')}</span>
+          <OpenCount count={mailbox.openCount} cap={mailbox.openCountCap} />
         </td>
         <td className="actions">
           <fieldset className="row-actions">
@@ -309,6 +311,16 @@ function MailboxRow({ mailbox, detail, onFlash, onRemove }: RowProps) {
   );
 }
 
+/** Counted up to the cap (decision 0014): at the cap it reads "99+", and its title says so in words. */
+function OpenCount({ count, cap }: { count: number; cap: number }) {
+  const { t } = useTranslation('settings');
+  if (count < cap) return <span data-testid="mailbox-open">{count}</span>;
+  return (
+    <span data-testid="mailbox-open" title={t('mailboxes.openCountCappedTitle', { count: cap - 1 })}>
+      {t('mailboxes.openCountCapped', { count: cap - 1 })}
+    </span>
+  );
+}
 function StatusBadge({ state }: { state: ReturnType<typeof mailboxState> }) {
   const { t } = useTranslation('settings');
   switch (state.kind) {
