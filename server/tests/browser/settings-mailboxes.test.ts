@@ -94,6 +94,7 @@ describe('settings mailboxes in Chromium', () => {
         // biome-ignore lint/performance/useDomNodeTextContent: what the CSS shows is the point (the label is hidden on wide screens)
         const cell = (await numCell.innerText()).replace(/\s+/g, ' ');
         const label = locale === 'en' ? 'Open conversations' : '进行中的会话';
+        expect(await numCell.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('none');
         if (width === 390) {
           expect(cell.startsWith(label)).toBe(true);
           // On one line: the card's cell is as wide as the card, not the 1% of a table column.
@@ -101,8 +102,12 @@ describe('settings mailboxes in Chromium', () => {
           expect(height).toBeLessThan(40);
         } else {
           expect(cell).toBe('99+');
+          // The inbox sidebar counts the same mailbox the same way, and its title no longer says "100 conversations".
+          await page.goto(pier.url);
+          const count = page.getByTestId('mailbox-item').filter({ hasText: 'sales@acme.test' }).getByTestId('nav-count');
+          await expect.poll(() => count.textContent()).toBe('99+');
+          expect(await count.getAttribute('title')).toBe(locale === 'en' ? 'More than 99 conversations' : '超过 99 个会话');
         }
-        expect(await numCell.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('none');
         // A long settings page (the new-mailbox form) scrolls once, in the panel under the top bar: the
         // visually hidden legends of its fieldsets used to reach past the panel and make the whole
         // document scroll too (a second scroller that moved the top bar away on a phone).

@@ -16,6 +16,7 @@ export const triageEn = {
     tags: 'Tags',
     countCapped: '{{count}}+',
     countLabel: '{{count}} conversations',
+    countCappedLabel: 'More than {{count}} conversations',
   },
   status: {
     label: 'Status',

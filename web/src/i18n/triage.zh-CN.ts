@@ -14,6 +14,7 @@ export const triageZhCN: TriageCatalogue = {
     tags: '标签',
     countCapped: '{{count}}+',
     countLabel: '{{count}} 个会话',
+    countCappedLabel: '超过 {{count}} 个会话',
   },
   status: {
     label: '状态',

@@ -25,14 +25,15 @@ type Props = {
   hrefFor: (next: { view?: ViewId; mailboxId?: string | null; tag?: string | null; team?: string | null }) => string;
 };
 
-/** A count as the sidebar shows it: blank while loading, "999+" past the server's cap. */
+/** A count as the sidebar shows it: blank while loading, "99+" at the server's cap (then its title says "more than 99", not the cap). */
 function Count({ value, cap }: { value: number | undefined; cap: number | undefined }) {
   const { t } = useTranslation('triage');
   if (value === undefined || value === 0) return <span className="nav-count" />;
   const capped = cap !== undefined && value >= cap;
   const text = capped ? t('views.countCapped', { count: cap - 1 }) : String(value);
+  const title = capped ? t('views.countCappedLabel', { count: cap - 1 }) : t('views.countLabel', { count: value });
   return (
-    <span className="nav-count" data-testid="nav-count" title={t('views.countLabel', { count: value })}>
+    <span className="nav-count" data-testid="nav-count" title={title}>
       {text}
     </span>
   );
