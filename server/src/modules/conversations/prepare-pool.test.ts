@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedRuns } from './prepare-pool.js';
+import { sharedRuns, transferable } from './prepare-pool.js';
 
 /** A run that stays open until released, recording when each run started. */
 function controlledRuns() {
@@ -47,5 +47,33 @@ describe('sharedRuns (one flush for overlapping callers)', () => {
     await expect(flush()).rejects.toThrow('disk full');
     await expect(flush()).resolves.toBeUndefined();
     expect(calls).toBe(2);
+  });
+});
+
+describe('transferable (the bytes of a mail on their way to a prepare worker)', () => {
+  // structuredClone with a transfer list moves buffers exactly as postMessage does.
+  const send = (raw: Buffer, handOver: boolean) => {
+    const [message, transfer] = transferable(raw, handOver);
+    return structuredClone(message, { transfer }).raw;
+  };
+
+  it('moves a handed-over buffer that is its whole ArrayBuffer, without a copy', () => {
+    const raw = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(8000, 'x')]);
+    const expected = Buffer.from(raw);
+    const received = send(raw, true);
+    expect(Buffer.from(received)).toEqual(expected);
+    // Moved, not copied: the sender's buffer is detached.
+    expect(raw.byteLength).toBe(0);
+  });
+
+  it('copies a slice of a shared buffer (a small mail from the pool), and anything not handed over', () => {
+    const pooled = Buffer.from('Subject: small\r\n\r\nhello');
+    expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
+    expect(Buffer.from(send(pooled, true)).toString()).toBe('Subject: small\r\n\r\nhello');
+    expect(pooled.toString()).toBe('Subject: small\r\n\r\nhello');
+
+    const whole = Buffer.alloc(8000, 'y');
+    expect(Buffer.from(send(whole, false))).toEqual(Buffer.alloc(8000, 'y'));
+    expect(whole.byteLength).toBe(8000);
   });
 });

@@ -17,7 +17,12 @@ import { type PreparedMail, prepareMail } from './prepare-mail.js';
  * happens in-process, with the same function.
  */
 export type PreparePool = {
-  prepare(raw: Buffer): Promise<PreparedMail>;
+  /**
+   * `handOver`: the caller gives the bytes away (IMAP sync: a FETCH literal nothing else holds).
+   * When they fill an ArrayBuffer of their own it moves to the worker instead of being copied,
+   * and the caller's Buffer is left empty (detached); otherwise they are copied as usual.
+   */
+  prepare(raw: Buffer, options?: { handOver?: boolean }): Promise<PreparedMail>;
   /** Makes every blob prepared so far durable: each worker fsyncs the files it wrote (blobs.flush()). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -84,12 +89,10 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
     });
   };
   return {
-    async prepare(raw) {
+    async prepare(raw, options = {}) {
       const worker = workers[turn++ % Math.max(1, workers.length)];
       if (!worker) return prepareMail(blobs, raw, { durable: false });
-      // A copy the worker owns: the source may be a slice of a shared buffer.
-      const copy = new Uint8Array(raw);
-      const reply = await ask(worker, { raw: copy }, [copy.buffer]);
+      const reply = await ask(worker, ...transferable(raw, options.handOver === true));
       if (!reply.prepared) throw new Error('prepare worker returned nothing');
       return reply.prepared;
     },
@@ -103,6 +106,18 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
       await Promise.all(all.map((w) => w.terminate()));
     },
   };
+}
+
+/**
+ * The request carrying a mail's bytes and the buffer moved with it. A handed-over Buffer that is
+ * its whole ArrayBuffer (imapflow's literal of a mail over 4 KB) moves as it is: no copy on the
+ * main thread (decision 0064). Anything else, a slice of Node's shared pool say, is copied first,
+ * so the worker owns what it gets and the caller's other bytes stay.
+ */
+export function transferable(raw: Buffer, handOver: boolean): [{ raw: Uint8Array }, ArrayBuffer[]] {
+  const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer;
+  const bytes = handOver && whole ? new Uint8Array(raw.buffer, 0, raw.byteLength) : new Uint8Array(raw);
+  return [{ raw: bytes }, [bytes.buffer as ArrayBuffer]];
 }
 
 /**

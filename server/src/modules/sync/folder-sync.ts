@@ -181,7 +181,8 @@ async function storeUids(
       }
       const internalDate = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
       const { uid, flags } = message;
-      const mail = pool.prepare(message.source).then((prepared) => ({
+      // Handed over: the literal moves to the worker uncopied (nothing here reads it again).
+      const mail = pool.prepare(message.source, { handOver: true }).then((prepared) => ({
         uid,
         flags: storedFlags(flags),
         receivedAt: Number.isNaN(internalDate) ? undefined : internalDate,
