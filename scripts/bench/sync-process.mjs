@@ -8,7 +8,8 @@ import pino from 'pino';
 import { root } from './lib.mjs';
 
 const input = JSON.parse(process.argv[2]);
-const dist = (p) => path.join(root, 'server/dist', p);
+// PIER_BENCH_DIST: another build of the server (before/after comparisons, decision 0053).
+const dist = (p) => path.join(root, process.env.PIER_BENCH_DIST ?? 'server/dist', p);
 const { openWorkspace } = await import(dist('compose.js'));
 const { createMailbox, findMailboxById } = await import(dist('modules/mailboxes/index.js'));
 const { syncMailboxOnce } = await import(dist('modules/sync/index.js'));
