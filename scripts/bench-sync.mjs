@@ -77,7 +77,10 @@ try {
   // what Pier's ratio is measured against (issue 17: any MIME parser may be Pier's).
   const parsers = {
     pier: (source) => parseMail(source),
-    mailparser: (source) => simpleParser(source),
+    // With the options Pier's own parse uses: its defaults also build textAsHtml, link the text and
+    // hash every attachment, work no reader of the result needs (decision 0063).
+    mailparser: (source) =>
+      simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: false }),
     ...(PostalMime ? { 'postal-mime': (source) => PostalMime.parse(source) } : {}),
   };
   const barePasses = {};

@@ -32,16 +32,19 @@ export class BodyDecoder extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      const bytes = Buffer.concat(this.chunks);
-      // Valid UTF-8 under a UTF-8 label or none decodes to itself: no round trip through a string.
-      const label = this.label.toLowerCase();
-      const isPierLabel = label.startsWith(UTF8_LABEL) || label.startsWith(UNDECLARED_LABEL);
-      this.push(isPierLabel && isValidUtf8(bytes) ? bytes : Buffer.from(decodeBody(bytes, this.label), 'utf8'));
+      this.push(decodeBodyToUtf8(Buffer.concat(this.chunks), this.label));
       done();
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+/** A text body as UTF-8 bytes: valid UTF-8 under a UTF-8 label or none decodes to itself, with no round trip through a string. */
+export function decodeBodyToUtf8(bytes: Buffer, label: string): Buffer {
+  const lower = label.toLowerCase();
+  const isPierLabel = lower.startsWith(UTF8_LABEL) || lower.startsWith(UNDECLARED_LABEL);
+  return isPierLabel && isValidUtf8(bytes) ? bytes : Buffer.from(decodeBody(bytes, label), 'utf8');
 }
 
 export function decodeBody(bytes: Buffer, label: string): string {

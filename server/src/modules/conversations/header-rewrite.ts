@@ -3,7 +3,7 @@ import { repairedField } from './body-repair.js';
 import { detectCharset, isValidUtf8 } from './charset-detection.js';
 import { decodeBytes, resolveCharset, UTF7, UTF8, WINDOWS_1252 } from './charsets.js';
 import { decodeToken, ENCODED_WORD, tokeniseHeader } from './encoded-words.js';
-import { type MimePart, walkMime } from './mime-prewalk.js';
+import { type HeaderField, type MimePart, walkMime } from './mime-prewalk.js';
 
 // The copy handed to mailparser
 
@@ -26,29 +26,13 @@ export type PreparedInput = {
  * - text parts with no charset, or labelled UTF-8/US-ASCII (which mailparser reads as UTF-8
  *   without checking), get a Pier label that routes them to BodyDecoder.
  */
-export function prepareParserInput(raw: Buffer): PreparedInput {
-  const issues: string[] = [];
-  const parts: MimePart[] = [];
-  walkMime(raw, 0, raw.length, 0, parts, issues);
-  if (raw.subarray(0, parts[0]?.headerEnd ?? 0).includes(0)) issues.push('NUL byte in the header');
-
-  const hint = charsetHint(parts);
-  const foreign = parts.flatMap((part) => part.fields.map((field) => field.value)).filter((value) => !isValidUtf8(value));
-  const headerCodec = foreign.length
-    ? detectCharset(Buffer.concat(foreign.flatMap((value) => [value, Buffer.from(' ')])), hint)
-    : (hint ?? WINDOWS_1252);
-
+export function prepareParserInput(raw: Buffer, analysed: MailAnalysis = analyseMail(raw)): PreparedInput {
+  const { parts, issues, hint, headerCodec } = analysed;
   const edits: { start: number; end: number; bytes: Buffer }[] = [];
   for (const part of parts) {
     const contentType = part.fields.find((field) => field.name === 'content-type');
     for (const field of part.fields) {
-      let value = field.value;
-      const isDecoded = DECODED_HEADERS.has(field.name);
-      if (isDecoded) value = rewriteHeaderText(value, headerCodec);
-      else if (!isValidUtf8(value)) value = Buffer.from(decodeBytes(value, headerCodec), 'utf8');
-      if (field.name === 'content-type' || field.name === 'content-disposition') value = rewriteRfc2231(value, headerCodec);
-      if (field === contentType && part.isText) value = relabelText(value, part.charset, hint);
-      value = repairedField(part, field.name, value, undeclaredLabel(hint));
+      const value = rewriteField(part, field, field === contentType, headerCodec, hint);
       if (field.name === '' || value.equals(field.value)) continue;
       // The value keeps its leading space; the field loses its folding, which no parser needs.
       const name = raw.subarray(field.start, raw.indexOf(0x3a, field.start) + 1);
@@ -70,6 +54,32 @@ export function prepareParserInput(raw: Buffer): PreparedInput {
   }
   pieces.push(raw.subarray(position));
   return { input: Buffer.concat(pieces), issues, headerCodec };
+}
+
+/** The tolerant walk's reading of a mail: its parts, what it noticed, and the charsets to read unlabelled text with. */
+export type MailAnalysis = { parts: MimePart[]; issues: string[]; hint: string | null; headerCodec: string };
+
+export function analyseMail(raw: Buffer): MailAnalysis {
+  const issues: string[] = [];
+  const parts: MimePart[] = [];
+  walkMime(raw, 0, raw.length, 0, parts, issues);
+  if (raw.subarray(0, parts[0]?.headerEnd ?? 0).includes(0)) issues.push('NUL byte in the header');
+  const hint = charsetHint(parts);
+  const foreign = parts.flatMap((part) => part.fields.map((field) => field.value)).filter((value) => !isValidUtf8(value));
+  const headerCodec = foreign.length
+    ? detectCharset(Buffer.concat(foreign.flatMap((value) => [value, Buffer.from(' ')])), hint)
+    : (hint ?? WINDOWS_1252);
+  return { parts, issues, hint, headerCodec };
+}
+
+/** A header field's value as the parser's copy carries it (see prepareParserInput). */
+export function rewriteField(part: MimePart, field: HeaderField, isContentType: boolean, headerCodec: string, hint: string | null): Buffer {
+  let value = field.value;
+  if (DECODED_HEADERS.has(field.name)) value = rewriteHeaderText(value, headerCodec);
+  else if (!isValidUtf8(value)) value = Buffer.from(decodeBytes(value, headerCodec), 'utf8');
+  if (field.name === 'content-type' || field.name === 'content-disposition') value = rewriteRfc2231(value, headerCodec);
+  if (isContentType && part.isText) value = relabelText(value, part.charset, hint);
+  return repairedField(part, field.name, value, undeclaredLabel(hint));
 }
 
 /** The first non-UTF-8 charset the mail declares anywhere: the best guess for its unlabelled text. */
@@ -170,7 +180,7 @@ function percentEncode(text: string): string {
     .join('');
 }
 
-function undeclaredLabel(hint: string | null): string {
+export function undeclaredLabel(hint: string | null): string {
   return hint ? `${UNDECLARED_LABEL}+${hint}` : UNDECLARED_LABEL;
 }
 

@@ -3,12 +3,13 @@ import { BodyDecoder, decodeBody, UNDECLARED_LABEL } from './body-decoder.js';
 import { INLINE_TEXT_MARK } from './body-repair.js';
 import { decodeUndeclared } from './charset-detection.js';
 import { WINDOWS_1252 } from './charsets.js';
-import { prepareParserInput } from './header-rewrite.js';
+import { analyseMail, type MailAnalysis, prepareParserInput } from './header-rewrite.js';
 import { htmlToText } from './html-text.js';
 import { parseLoosely } from './loose-parse.js';
 import { toMailAttachment } from './mail-attachments.js';
 import { clean, readTopHeaders } from './mail-headers.js';
 import { splitMessage } from './message-identity.js';
+import { readPlainMail } from './plain-mail.js';
 
 export type MailAddress = { address: string | null; name: string | null };
 
@@ -66,10 +67,28 @@ export type ParsedMail = {
  *   of encoded words already decoded and re-encoded as one UTF-8 word.
  */
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
+  let analysed: MailAnalysis;
+  try {
+    analysed = analyseMail(raw);
+  } catch (error) {
+    return parseLoosely(raw, [error instanceof Error ? error.message : String(error)]);
+  }
+  // The common shapes are read from the walk itself; mailparser reads the rest (decision 0063).
+  let plain: ParsedMail | null = null;
+  try {
+    plain = readPlainMail(raw, analysed);
+  } catch {
+    plain = null;
+  }
+  return plain ?? parseWithMailparser(raw, analysed);
+}
+
+/** The full reading: mailparser over the prepared copy (exported so tests can hold the short path to it). */
+export async function parseWithMailparser(raw: Buffer, analysed: MailAnalysis): Promise<ParsedMail> {
   let issues: string[] = [];
   try {
-    const prepared = prepareParserInput(raw);
-    issues = prepared.issues;
+    const prepared = prepareParserInput(raw, analysed);
+    issues = [...prepared.issues];
     const mail = await simpleParser(prepared.input, {
       Iconv: BodyDecoder,
       keepCidLinks: true,
