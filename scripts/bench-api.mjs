@@ -23,16 +23,26 @@
 //     bench's Postfix to info@, Dovecot stores it, Pier's IMAP IDLE sync stores it and pushes over
 //     the WebSocket, the page refetches; measured from before the SMTP send until the subject is in
 //     the page's DOM; 30 mails, median and p95;
-//  6. first-load JS of the built web app, gzipped (what index.html loads; as `npm run bench`).
+//  6. first-load JS of the built web app, gzipped (what index.html loads; as `npm run bench`);
+//  7. memory per node (ingestResources below): each Pier process's RSS and V8 heap, steady (idle after
+//     the list, search and push phases) and peak (the kernel's VmHWM; the heap sampled every 250 ms);
+//     PostgreSQL's backends serving the bench's database (Pss and private memory, summed);
+//  8. ingest through Pier's real path (--ingest M, default 2000; 0 skips it): M mails sent through the
+//     test bench's Postfix into a Dovecot INBOX, then a new Pier mailbox on that INBOX; the first node
+//     syncs them into the database already holding the N conversations; mails/s until all are stored
+//     and until the jobs they queued (triage, rules, SLA, webhooks…) are done, and CPU per mail
+//     (Pier's nodes and the whole PostgreSQL server, user and system apart).
 // PostgreSQL (--engine postgres) uses a scratch database on the test bench's server, dropped at the end.
 // The test bench (scripts/test-env) is started if it is not running (PIER_TEST_PORTBASE selects it).
 // The last line printed is one JSON object.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench } from './bench/lib.mjs';
+import { cpuOf, memoryOf, postgresBackendMemory, postgresCpu } from './bench/node-resources.mjs';
 
 const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
@@ -42,6 +52,7 @@ if (!Number.isInteger(nodeCount) || nodeCount < 1 || (engine === 'sqlite' && nod
 const duration = Number(arg('duration', 15));
 const pushes = Number(arg('push', 30));
 const reuse = arg('reuse', undefined);
+const ingestCount = Number(arg('ingest', 2000));
 const keep = flag('keep') || reuse !== undefined;
 const log = (line) => console.log(`[bench:api] ${line}`);
 
@@ -179,7 +190,9 @@ try {
   await runCannon(listUrls, cookie, 3); // warm-up
   const cpuBefore = cpuMs();
   const cpuSplitBefore = nodes.map((n) => n.cpuSplit());
+  const pgCpuBefore = postgresCpuNow();
   const list = await runCannon(listUrls, cookie, duration);
+  const listPgCpu = postgresCpuPer(pgCpuBefore, list.requests.total);
   // CPU time Pier spent per answered request: a figure the other load on a shared machine does not distort.
   const cpuPerRequest = (cpuMs() - cpuBefore) / Math.max(1, list.requests.total);
   const cpuSplit = nodes
@@ -191,7 +204,8 @@ try {
   log(
     `list GET /api/conversations?limit=50, 64 connections, ${duration} s: p50 ${list.latency.p50} ms, p99 ${list.latency.p99} ms, ` +
       `${Math.round(list.requests.average)} req/s, ${list.non2xx} non-2xx, ${list.errors} errors; ` +
-      `Pier CPU ${round(cpuPerRequest, 2)} ms per request (${cpuSplit})`,
+      `Pier CPU ${round(cpuPerRequest, 2)} ms per request (${cpuSplit})` +
+      (listPgCpu ? `; PostgreSQL server CPU user ${listPgCpu.user} + sys ${listPgCpu.sys} ms per request` : ''),
   );
 
   // ---------------------------------------------------------------- 4. search API
@@ -331,6 +345,10 @@ try {
   await watcher.logout().catch(() => watcher.close());
   log(`push (Postfix → Dovecot → IMAP IDLE → Pier → WebSocket → page), ${pushes} mails: ${pushTimes.map((t) => Math.round(t)).join(' ')}`);
   await tracePush(page, mails, existsAt);
+  // ---------------------------------------------------------------- 7./8. memory per node, ingest
+  const steadyMemory = await steadyMemoryOf(nodes);
+  const ingest = ingestCount > 0 ? await measureIngest(nodes, ingestCount) : undefined;
+  const memory = reportMemory(nodes, steadyMemory);
   // ---------------------------------------------------------------- 6. first-load JS
   const firstLoad = firstLoadKbGz();
   log(`machine: ${machine()} (shared with other work); engine ${engine}; ${reused?.total ?? total} conversations`);
@@ -345,6 +363,11 @@ try {
       first_load_kb_gz: firstLoad,
       engine,
       nodes: nodeCount,
+      conversations: reused?.total ?? total,
+      list_cpu_ms_per_request: round(cpuPerRequest, 3),
+      ...(listPgCpu ? { list_pg_cpu_ms_per_request: round(listPgCpu.user + listPgCpu.sys, 3) } : {}),
+      ...memory,
+      ...(ingest ?? {}),
     }),
   );
 } finally {
@@ -366,6 +389,7 @@ try {
  * the page, the page's list request (start, response end), and the subject in the DOM.
  */
 async function tracePush(page, mails, existsAt) {
+  if (mails.length === 0) return; // --push 0
   const { frames, lists } = await page.evaluate(() => ({ frames: window.__pierBench.frames, lists: window.__pierBench.lists() }));
   const { openDatabase } = await dist('db/database.js');
   const handle = openDatabase({ databaseUrl, dataDir });
@@ -482,9 +506,15 @@ async function signIn(baseUrl) {
 function startPier(role) {
   const profile = arg('cpu-prof', undefined);
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server/dist/main.js')], {
+  const memoryFile = path.join(dataDir, `memory-${role}-${randomBytes(3).toString('hex')}.json`);
+  // As `npm start` runs Pier (package.json), plus the heap probe.
+  const probe = ['--import', pathToFileURL(path.join(root, 'scripts/bench/memory-probe.mjs')).href];
+  const startFlags = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
+  const child = spawn(process.execPath, [...nodeArgs, ...startFlags, ...probe, path.join(root, 'server/dist/main.js')], {
     env: {
       ...process.env,
+      MALLOC_ARENA_MAX: '2',
+      PIER_BENCH_MEMORY_FILE: memoryFile,
       PIER_HOST: '127.0.0.1',
       PIER_PORT: '0',
       PIER_SMTP_PORT: '0',
@@ -514,10 +544,16 @@ function startPier(role) {
       if (!line) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
-      child.stdout.resume();
-      child.stderr.resume();
+      // Its log, for a run that went wrong (kept with --keep).
+      const logFile = createWriteStream(memoryFile.replace(/^(.*)memory-/, '$1log-').replace(/\.json$/, '.log'));
+      child.stdout.pipe(logFile);
+      child.stderr.pipe(logFile);
       resolve({
         url: JSON.parse(line).url,
+        role,
+        /** RSS and heap now and at their peaks (scripts/bench/node-resources.mjs). */
+        memory: () => memoryOf(child.pid, memoryFile),
+        pid: child.pid,
         /** user + system CPU time of the Pier process so far (Linux /proc, 100 ticks per second). */
         cpuMs() {
           const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -706,4 +742,238 @@ async function seed() {
   log(`seeded ${total} conversations (${ws.engine}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   await ws.close();
   writeFileSync(path.join(dataDir, 'bench-api.json'), JSON.stringify({ engine, databaseUrl, total }));
+}
+
+// ---------------------------------------------------------------- 7. memory per node (bench:api's own functions)
+/** Each node's memory when idle after the load phases: 3 s after the last push, as a busy team's node sits between bursts. */
+async function steadyMemoryOf(nodes) {
+  await new Promise((r) => setTimeout(r, 3000));
+  return nodes.map((n) => n.memory());
+}
+
+/** Steady and peak memory per node (node 1 is the worker: IMAP sync and jobs, plus web), and PostgreSQL's backends. */
+function reportMemory(nodes, steady) {
+  const perNode = nodes.map((n, i) => {
+    const now = n.memory();
+    return {
+      node: i + 1,
+      role: n.role,
+      rss_steady_mb: steady[i].rss_mb,
+      heap_steady_mb: steady[i].heap_used_mb,
+      rss_peak_mb: now.rss_peak_mb,
+      heap_peak_mb: now.heap_peak_mb,
+    };
+  });
+  const pg =
+    engine === 'postgres' ? postgresBackendMemory(Number(env.PIER_TEST_PG_PID), new URL(databaseUrl).pathname.slice(1)) : undefined;
+  log(
+    `memory per node (steady = idle after list/search/push; peak = the process's largest RSS, the heap's largest sample): ${perNode
+      .map(
+        (m) =>
+          `node ${m.node} (${m.role}) RSS steady ${m.rss_steady_mb} MB peak ${m.rss_peak_mb} MB, heap steady ${m.heap_steady_mb} MB peak ${m.heap_peak_mb} MB`,
+      )
+      .join('; ')}` +
+      (pg ? `; PostgreSQL: ${pg.backends} backends of this database, Pss ${pg.pss_mb} MB, private ${pg.private_mb} MB` : ''),
+  );
+  return {
+    memory_per_node: perNode,
+    max_rss_peak_mb: Math.max(...perNode.map((m) => m.rss_peak_mb)),
+    ...(pg ? { pg_backends: pg.backends, pg_backends_pss_mb: pg.pss_mb, pg_backends_private_mb: pg.private_mb } : {}),
+  };
+}
+
+/** The PostgreSQL server's [user, sys] CPU ms so far (the test bench's postmaster and its children); undefined on SQLite. */
+function postgresCpuNow() {
+  return engine === 'postgres' ? postgresCpu(Number(env.PIER_TEST_PG_PID)) : undefined;
+}
+
+/** PostgreSQL's CPU since `before`, per request, user and sys apart (ms). */
+function postgresCpuPer(before, requests) {
+  if (!before) return undefined;
+  const [user, sys] = postgresCpuNow();
+  return { user: round((user - before[0]) / Math.max(1, requests), 3), sys: round((sys - before[1]) / Math.max(1, requests), 3) };
+}
+
+// ---------------------------------------------------------------- 8. ingest through Pier's real path
+/**
+ * M mails through Postfix into a Dovecot INBOX (sales@ on the test bench, emptied first), then a new
+ * Pier mailbox on it: node 1 syncs them (IMAP, blob, parse, dedupe, thread, search index) into the
+ * database that holds the seeded conversations, and its worker runs the jobs each stored mail queues.
+ * Reported: mails/s from adding the mailbox until every mail is stored (includes the supervisor's
+ * ≤ 5 s scan) and until those jobs are done; CPU ms per mail over the same span, Pier's nodes and the
+ * whole PostgreSQL server apart, user and system apart. The wall-clock rates depend on the machine's
+ * other load; the CPU per mail does not (much).
+ */
+async function measureIngest(nodes, count) {
+  const user = 'sales@acme.test';
+  const imapOptions = {
+    host: '127.0.0.1',
+    port: Number(env.PIER_TEST_IMAP_PORT),
+    secure: false,
+    auth: { user, pass: env.PIER_TEST_MAIL_PASSWORD },
+    logger: false,
+  };
+  const inboxCount = async () => {
+    const client = new ImapFlow(imapOptions);
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      return (await client.status('INBOX', { messages: true })).messages;
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+  const cleaner = new ImapFlow(imapOptions);
+  cleaner.on('error', () => {});
+  await cleaner.connect();
+  const lock = await cleaner.getMailboxLock('INBOX');
+  if (cleaner.mailbox.exists > 0) await cleaner.messageDelete('1:*');
+  lock.release();
+  await cleaner.logout();
+
+  // Postfix → Dovecot (LMTP): the mail server's part, timed apart from Pier's.
+  const tDeliver = performance.now();
+  const smtp = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: Number(env.PIER_TEST_SMTP_PORT),
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 4,
+  });
+  const offset = (reused?.total ?? total) + 1_000_000;
+  for (let first = 0; first < count; first += 50) {
+    const sends = [];
+    for (let i = first; i < Math.min(count, first + 50); i++) {
+      const c = makeConversation(offset + i);
+      sends.push(smtp.sendMail({ from: `${c.fromName} <${c.from}>`, to: user, subject: `${c.subject} ingest`, text: c.body }));
+    }
+    await Promise.all(sends);
+  }
+  smtp.close();
+  const deadline = Date.now() + 15 * 60_000;
+  while ((await inboxCount()) < count) {
+    if (Date.now() > deadline) throw new Error(`Dovecot did not get ${count} mails within 15 min`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const deliverS = (performance.now() - tDeliver) / 1000;
+  log(`ingest: ${count} mails through Postfix into Dovecot in ${round(deliverS)} s`);
+
+  // Pier's sync into the database holding the seeded conversations.
+  const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
+  try {
+    const cpuAll = () => ({
+      nodes: nodes.map((n) => cpuOf(n.pid)),
+      pg: engine === 'postgres' ? postgresCpu(Number(env.PIER_TEST_PG_PID)) : [0, 0],
+    });
+    const size0 = await storageBytes(ws.db);
+    const cpu0 = cpuAll();
+    const t0 = performance.now();
+    const createdAfter = Date.now();
+    const mailbox = await createMailbox(
+      ws.db,
+      {
+        address: `ingest-${randomBytes(3).toString('hex')}@acme.test`,
+        displayName: 'Ingest',
+        purpose: 'inquiry',
+        connection: { ...pushConnection(), imap: { ...pushConnection().imap, user }, smtp: { ...pushConnection().smtp, user } },
+      },
+      ws.secrets,
+    );
+    const stored = async () =>
+      Number(
+        (
+          await ws.db
+            .selectFrom('message_locations')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('mailbox_id', '=', mailbox.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    // Jobs the ingest queued that are due now (a retry's backoff or a timer set for later is not waited for).
+    const pendingJobs = async () =>
+      Number(
+        (
+          await ws.db
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('state', '=', 'queued')
+            .where('created_at', '>=', createdAfter)
+            .where('run_at', '<=', Date.now())
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    while ((await stored()) < count) {
+      if (Date.now() > deadline + 15 * 60_000) throw new Error(`Pier did not store ${count} mails within 15 min`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const storedS = (performance.now() - t0) / 1000;
+    const cpu1 = cpuAll();
+    while ((await pendingJobs()) > 0) {
+      if (Date.now() > deadline + 30 * 60_000) throw new Error('the ingest jobs did not finish within 15 min');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const drainedS = (performance.now() - t0) / 1000;
+    const cpu2 = cpuAll();
+    const sum = (cpu, k) => cpu.nodes.reduce((s, c) => s + c[k], 0);
+    const perMail = (from, to) => ({
+      pier_user: round((sum(to, 0) - sum(from, 0)) / count, 2),
+      pier_sys: round((sum(to, 1) - sum(from, 1)) / count, 2),
+      pg_user: round((to.pg[0] - from.pg[0]) / count, 2),
+      pg_sys: round((to.pg[1] - from.pg[1]) / count, 2),
+    });
+    const toStored = perMail(cpu0, cpu1);
+    const toDrained = perMail(cpu0, cpu2);
+    const byNode = nodes
+      .map((n, i) => {
+        const [u, s] = [cpu2.nodes[i][0] - cpu0.nodes[i][0], cpu2.nodes[i][1] - cpu0.nodes[i][1]];
+        return `node ${i + 1} (${n.role}) user ${round(u / 1000, 2)} s sys ${round(s / 1000, 2)} s`;
+      })
+      .join('; ');
+    const fmt = (c) => `Pier user ${c.pier_user} + sys ${c.pier_sys} ms, PostgreSQL user ${c.pg_user} + sys ${c.pg_sys} ms per mail`;
+    log(
+      `ingest: Pier stored ${count} mails in ${round(storedS)} s (${round(count / storedS)} mails/s; ${fmt(toStored)}); ` +
+        `their jobs done after ${round(drainedS)} s (${round(count / drainedS)} mails/s; ${fmt(toDrained)}); CPU until then: ${byNode}`,
+    );
+    const size1 = await storageBytes(ws.db);
+    const perMailBytes = (k) => Math.round((size1[k] - size0[k]) / count);
+    log(
+      `ingest: storage per mail ${perMailBytes('database')} bytes of database (${engine}), ${perMailBytes('blobs')} bytes of blobs ` +
+        `(the bench's generated mails: plain text, 0.3–1 KB bodies, no attachments)`,
+    );
+    const cpuMs = (c) => round(c.pier_user + c.pier_sys + c.pg_user + c.pg_sys, 2);
+    return {
+      ingest_mails: count,
+      ingest_deliver_s: round(deliverS),
+      ingest_mails_per_s: round(count / storedS),
+      ingest_with_jobs_mails_per_s: round(count / drainedS),
+      ingest_cpu_ms_per_mail: cpuMs(toStored),
+      ingest_with_jobs_cpu_ms_per_mail: cpuMs(toDrained),
+      ingest_cpu_split_ms_per_mail: toDrained,
+      ingest_db_bytes_per_mail: perMailBytes('database'),
+      ingest_blob_bytes_per_mail: perMailBytes('blobs'),
+      db_mb: Math.round(size1.database / 1048576),
+    };
+  } finally {
+    await ws.close();
+  }
+}
+
+/** The database's size on disk (PostgreSQL: pg_database_size; SQLite: the file and its WAL) and the blob store's bytes. */
+async function storageBytes(db) {
+  const { sql } = await import('kysely');
+  const dirBytes = (dir) => {
+    let bytes = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+      if (entry.isFile()) bytes += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+    return bytes;
+  };
+  const database =
+    engine === 'postgres'
+      ? Number((await sql`select pg_database_size(current_database()) as n`.execute(db)).rows[0].n)
+      : readdirSync(dataDir)
+          .filter((f) => /\.(db|sqlite)(-wal)?$/.test(f))
+          .reduce((sum, f) => sum + statSync(path.join(dataDir, f)).size, 0);
+  const blobsDir = path.join(dataDir, 'blobs');
+  return { database, blobs: existsSync(blobsDir) ? dirBytes(blobsDir) : 0 };
 }

@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { isDeadLocalHolder, localHolderId } from './jobs/local-holder.js';
-import type { Queue } from './jobs/queue.js';
+import type { ClaimedJob, Queue } from './jobs/queue.js';
 import type { AnyJobHandler } from './jobs/registry.js';
+
+/**
+ * A job claim lasts 30 s and is renewed every 10 s while the job runs (decision 0056): another node
+ * runs a dead node's jobs 30–40 s after its last heartbeat, not after the 5 minutes a fixed lease needed.
+ */
+export const DEFAULT_JOB_LEASE_MS = 30_000;
 
 export type Schedule = { name: string; everyMs: number; payload?: unknown };
 
@@ -13,7 +19,8 @@ export type Schedule = { name: string; everyMs: number; payload?: unknown };
  * scheduled (one queued instance each, via the dedupe key, whatever the node count).
  * On start, and every `recoverEveryMs` while it runs, it frees the claims of dead workers of this
  * host (docs/decisions/0002-job-queue.md): a worker killed beside a running one (several nodes on one
- * host) does not strand its job for the 5-minute lease (decision 0056).
+ * host) does not strand its job for the lease (decision 0056). A running job's lease is renewed
+ * (heartbeat), so the lease is short and a dead node on another host holds its jobs ~30 s.
  */
 export function startWorker(options: {
   queue: Queue;
@@ -23,7 +30,10 @@ export function startWorker(options: {
   /** Decides which time slot a recurring job is in; the queue's clock decides when jobs are due. */
   clock?: Clock;
   pollMs?: number;
+  /** How long a claim holds without a heartbeat: another node runs a dead node's job after this. */
   leaseMs?: number;
+  /** How often a running job's lease is renewed (default a third of the lease, so two missed beats are survived). */
+  heartbeatMs?: number;
   /** How often a running worker looks for claims of dead workers of this host. */
   recoverEveryMs?: number;
 }) {
@@ -37,6 +47,8 @@ export function startWorker(options: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const recoverEveryMs = options.recoverEveryMs ?? 5_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
+  const heartbeatMs = options.heartbeatMs ?? Math.floor(leaseMs / 3);
   let recoveredAt = Number.NEGATIVE_INFINITY;
 
   // Checked before every claim, not once per tick: under a backlog a tick claims for minutes.
@@ -45,6 +57,31 @@ export function startWorker(options: {
     recoveredAt = Date.now();
     const released = await queue.releaseClaimsOf(isDeadLocalHolder);
     if (released > 0) logger.warn({ released }, 'freed the jobs claimed by a dead worker of this host');
+  }
+
+  // The lease is short (30 s) so a dead node's job runs again soon; a job that runs longer (a
+  // campaign batch, a slow SMTP server) keeps it by renewing. A renewal that finds the lease gone
+  // (this node stalled past it) is logged: another worker may run the job too (handlers are
+  // idempotent; a send finds "sending" and records "uncertain", never sends twice).
+  function keepLeased(job: ClaimedJob): NodeJS.Timeout {
+    let beating = false;
+    const timer = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      queue
+        .renew([job.id], workerId, leaseMs)
+        .then((held) => {
+          if (held === 0) logger.warn({ job: job.name, jobId: job.id }, 'job lease lost while running: another worker may run it');
+        })
+        .catch((error: unknown) =>
+          logger.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'job lease renewal failed'),
+        )
+        .finally(() => {
+          beating = false;
+        });
+    }, heartbeatMs);
+    timer.unref();
+    return timer;
   }
 
   async function schedule() {
@@ -63,13 +100,12 @@ export function startWorker(options: {
     await schedule();
     for (;;) {
       await recoverDeadClaims();
-      const leaseMs = options.leaseMs ?? 5 * 60_000;
-      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time.
-      let jobs = urgent.length > 0 ? await queue.claim({ workerId, names: urgent, limit: 1, leaseMs }) : [];
-      if (jobs.length === 0) jobs = await queue.claim({ workerId, names, limit: 1, leaseMs });
+      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time: one statement.
+      const jobs = await queue.claim({ workerId, names, urgent, limit: 1, leaseMs });
       if (jobs.length === 0 || stopped) return;
       for (const job of jobs) {
         const handler = handlers.get(job.name);
+        const heartbeat = keepLeased(job);
         try {
           if (!handler) throw new Error(`no handler for job ${job.name}`);
           await handler.run(handler.payload.parse(JSON.parse(job.payload)));
@@ -78,6 +114,8 @@ export function startWorker(options: {
           const message = error instanceof Error ? error.message : String(error);
           const outcome = await queue.fail(job, workerId, message);
           logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
+        } finally {
+          clearInterval(heartbeat);
         }
       }
     }

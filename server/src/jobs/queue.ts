@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Clock, systemClock } from '../clock.js';
 import { chunksFor } from '../db/bulk.js';
 import type { Engine } from '../db/database.js';
@@ -85,6 +85,34 @@ export async function cancelWaitingJob(executor: Db, dedupeKey: string): Promise
   await executor.deleteFrom('jobs').where('dedupe_key', '=', dedupeKey).where('locked_by', 'is', null).execute();
 }
 
+/**
+ * The due, unclaimed jobs of `names`, oldest due first (on PostgreSQL locked, skipping rows other
+ * claimers hold). `byName`: a few names with few rows (the urgent ones): ordered by `run_at + 0`, so
+ * PostgreSQL finds them on `jobs (name, state, run_at)` and sorts the handful, instead of walking
+ * the whole backlog in `jobs (state, run_at)` order for a row that is not there (EXPLAIN with 20,000
+ * queued jobs: 413 buffers and 22 ms that way; SQLite picks the name index either way).
+ */
+function dueJobs(
+  source: Pick<Kysely<Database>, 'selectFrom'>,
+  engine: Engine,
+  names: readonly string[],
+  now: number,
+  limit: number,
+  byName = false,
+) {
+  return source
+    .selectFrom('jobs')
+    .select('id')
+    .where('state', '=', 'queued')
+    .where('run_at', '<=', now)
+    .where('name', 'in', names)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .$if(byName, (qb) => qb.orderBy(sql`run_at + 0`))
+    .$if(!byName, (qb) => qb.orderBy('run_at'))
+    .limit(limit)
+    .$if(engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
+}
+
 /** `clock` decides when a job is due (tests move it instead of waiting). */
 export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock = systemClock) {
   return {
@@ -107,34 +135,69 @@ export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock =
       });
     },
 
-    async claim(options: { workerId: string; names: readonly string[]; limit: number; leaseMs: number }): Promise<ClaimedJob[]> {
+    /**
+     * Claims up to `limit` due jobs. With `urgent` names: the due urgent jobs if any, else the
+     * others, in ONE statement (decision 0056): the urgent probe is a CTE on the index
+     * `jobs (name, state, run_at)` (migration 0060), the other probe runs only when it found
+     * nothing and walks `jobs (state, run_at)`; each stops at its first due, unclaimed rows.
+     */
+    async claim(options: {
+      workerId: string;
+      names: readonly string[];
+      urgent?: readonly string[];
+      limit: number;
+      leaseMs: number;
+    }): Promise<ClaimedJob[]> {
       if (options.names.length === 0) return [];
       const now = clock.now();
-      const due = db
-        .selectFrom('jobs')
-        .select('id')
-        .where('state', '=', 'queued')
-        .where('run_at', '<=', now)
-        .where('name', 'in', options.names)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-        .orderBy('run_at')
-        .limit(options.limit)
-        .$if(engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
+      const urgent = options.urgent ?? [];
+      const lease = {
+        locked_by: options.workerId,
+        locked_until: now + options.leaseMs,
+        attempts: sql<number>`attempts + 1`,
+      };
+      const returned = ['id', 'name', 'payload', 'attempts', 'max_attempts'] as const;
+      if (urgent.length === 0) {
+        return db
+          .updateTable('jobs')
+          .set(lease)
+          .where('id', 'in', dueJobs(db, engine, options.names, now, options.limit))
+          .returning(returned)
+          .execute();
+      }
       return db
+        .with('urgent_due', (qb) => dueJobs(qb, engine, urgent, now, options.limit, true))
+        .with('other_due', (qb) =>
+          dueJobs(qb, engine, options.names, now, options.limit).where(sql<boolean>`not exists (select 1 from urgent_due)`),
+        )
         .updateTable('jobs')
-        .set((eb) => ({
-          locked_by: options.workerId,
-          locked_until: now + options.leaseMs,
-          attempts: eb('attempts', '+', 1),
-        }))
-        .where('id', 'in', due)
-        .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
+        .set(lease)
+        .where('id', 'in', (eb) => eb.selectFrom('urgent_due').select('id').unionAll(eb.selectFrom('other_due').select('id')))
+        .returning(returned)
         .execute();
     },
 
     /**
+     * Extends the lease of jobs this worker still holds (a heartbeat while a long job runs, so the
+     * lease can be short and a dead node's jobs run again soon). Returns how many it still held: 0
+     * means the lease was lost (another worker may run the job; handlers are idempotent, a send
+     * then finds "sending" and records "uncertain").
+     */
+    async renew(ids: readonly string[], workerId: string, leaseMs: number): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await db
+        .updateTable('jobs')
+        .set({ locked_until: clock.now() + leaseMs })
+        .where('id', 'in', ids)
+        .where('locked_by', '=', workerId)
+        .where('state', '=', 'queued')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
      * Frees the claims of workers that are certainly dead (`isDead`: a process of this host that
-     * is gone), so a restarted node runs their jobs now instead of after the lease (5 min). The job
+     * is gone), so a restarted node runs their jobs now instead of after the lease (30 s). The job
      * that was running when its worker died runs again (a send job then records "uncertain").
      */
     async releaseClaimsOf(isDead: (workerId: string) => boolean): Promise<number> {

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createMovableClock } from '../../src/clock.js';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { holderIdOf, isDeadLocalHolder, localHolderId } from '../../src/jobs/local-holder.js';
+import { createQueue } from '../../src/jobs/queue.js';
 import { defineJob } from '../../src/jobs/registry.js';
 import { startWorker } from '../../src/worker.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
@@ -140,6 +142,78 @@ describe.each(engines)('the job queue on %s', (engine) => {
           .execute(),
       ).toEqual([]);
     } finally {
+      await worker.stop();
+    }
+  });
+
+  it("hands a job out again 30 s after a worker's last renewal, never while it renews", async () => {
+    const clock = createMovableClock();
+    const queue = createQueue(ws.db, engine, clock);
+    await queue.enqueue({ name: 't.leased', payload: null });
+    const take = (workerId: string) => queue.claim({ workerId, names: ['t.leased'], limit: 1, leaseMs: 30_000 });
+    const [job] = await take('remote-a');
+    // The holder renews every 10 s: 10 × 25 s later the job is still its own.
+    for (let i = 0; i < 10; i++) {
+      clock.advance(25_000);
+      expect(await queue.renew([job?.id ?? never()], 'remote-a', 30_000)).toBe(1);
+      expect(await take('remote-b')).toEqual([]);
+    }
+    // It dies (another host: nobody sees it, only the renewals stop). 29 s later the job waits on…
+    clock.advance(29_000);
+    expect(await take('remote-b')).toEqual([]);
+    // …and 2 s later another worker takes it; the dead holder's late renewal finds it lost.
+    clock.advance(2_000);
+    const [again] = await take('remote-b');
+    expect(again).toMatchObject({ id: job?.id, attempts: 2 });
+    expect(await queue.renew([job?.id ?? never()], 'remote-a', 30_000)).toBe(0);
+    await queue.complete(again?.id ?? never(), 'remote-b');
+  });
+
+  it('renews the lease of a job while it runs, and claims urgent jobs first in one statement', async () => {
+    const clock = createMovableClock();
+    const queue = createQueue(ws.db, engine, clock);
+    for (let i = 0; i < 5; i++) await queue.enqueue({ name: 't.slow-backlog', payload: i, runAt: Date.now() - 60_000 });
+    await queue.enqueue({ name: 't.slow-urgent', payload: null });
+    const ran: string[] = [];
+    let finish: () => void = () => {};
+    const worker = startWorker({
+      queue,
+      handlers: [
+        defineJob({ name: 't.slow-backlog', payload: z.unknown(), run: async () => void ran.push('backlog') }),
+        defineJob({
+          name: 't.slow-urgent',
+          payload: z.unknown(),
+          urgent: true,
+          run: () =>
+            new Promise<void>((resolve) => {
+              ran.push('urgent');
+              finish = resolve;
+            }),
+        }),
+      ],
+      schedules: [],
+      logger: quietLogger,
+      clock,
+      pollMs: 20,
+      leaseMs: 30_000,
+      heartbeatMs: 50,
+    });
+    const lease = async () =>
+      (await ws.db.selectFrom('jobs').select('locked_until').where('name', '=', 't.slow-urgent').executeTakeFirst())?.locked_until;
+    try {
+      await waitFor(async () => (ran.length > 0 ? true : undefined), 'the first job to start');
+      expect(ran).toEqual(['urgent']);
+      // The job runs for three leases of the moved clock; each time its heartbeat renews the lease.
+      for (let i = 0; i < 3; i++) {
+        const moved = clock.advance(25_000);
+        await waitFor(async () => (Number(await lease()) >= moved + 30_000 ? true : undefined), 'a renewed lease');
+        expect(await queue.claim({ workerId: 'other', names: ['t.slow-urgent'], limit: 1, leaseMs: 30_000 })).toEqual([]);
+      }
+      finish();
+      await waitFor(async () => (ran.length === 6 ? true : undefined), 'the backlog to run');
+      expect(await lease()).toBeUndefined(); // completed: the row is gone
+    } finally {
+      finish();
       await worker.stop();
     }
   });
