@@ -1,6 +1,7 @@
 import type { BusinessHours, ConversationList, ConversationSummary, MailboxOperationsSettings } from '@pier/contracts';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSetting } from '../../src/db/settings.js';
 import { turnOnAutoReplyWithText } from '../../src/modules/auto-reply/index.js';
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
@@ -225,17 +226,22 @@ describe.each(engines)('SLA: business hours, due times, warnings and breaches on
       'the auto-reply in the conversation',
     );
     // The minute job looks at the conversation again, after the auto-reply: the first reply is still owed.
-    const after = await advance(0);
-    const state = await waitFor(
-      async () =>
-        db
-          .selectFrom('conversation_sla')
-          .select(['phase', 'due_at', 'started_at', 'first_reply_at', 'updated_at'])
-          .where('conversation_id', '=', conversation.id)
-          .where('updated_at', '>=', after)
-          .executeTakeFirst(),
-      'the SLA row evaluated after the auto-reply',
-    );
+    // (An evaluation that changes nothing writes nothing, so the job's cursor, not the row, shows it ran.)
+    const { updated_at: changedAt } = await db
+      .selectFrom('conversations')
+      .select('updated_at')
+      .where('id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
+    await advance(0);
+    await waitFor(async () => {
+      const [at, id] = (await readSetting(db, 'sla.cursor'))?.split('|') ?? ['0', ''];
+      return Number(at) > Number(changedAt) || (Number(at) === Number(changedAt) && (id ?? '') >= conversation.id) ? true : undefined;
+    }, 'the minute job past the auto-reply');
+    const state = await db
+      .selectFrom('conversation_sla')
+      .select(['phase', 'due_at', 'started_at', 'first_reply_at'])
+      .where('conversation_id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
     expect(state).toMatchObject({ phase: 'first_reply', started_at: conversation.lastMessageAt, first_reply_at: null });
     expect(Number(state.due_at)).toBeGreaterThan(conversation.lastMessageAt);
   });

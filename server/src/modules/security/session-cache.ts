@@ -18,6 +18,12 @@ import type { AuthContext } from './sessions.js';
  *   `SESSION_CACHE_MS` after the commit.
  * Expiry (absolute) is checked on every hit; the idle timeout (days) and the
  * last_seen_at touch (once a minute) are checked whenever the entry is re-read.
+ *
+ * One lookup per session at a time: when an entry runs out under load, the requests
+ * that find it gone join the lookup already under way (`sharedLookup`) instead of each
+ * reading the session and grants again (and each touching last_seen_at, a write that
+ * empties every node's list cache). A request joins only a lookup that began in its
+ * own generation, so nothing read before an invalidation answers a request after it.
  */
 export const SESSION_CACHE_MS = 2_000;
 const MAX_ENTRIES = 10_000;
@@ -26,6 +32,8 @@ type Entry = { db: Kysely<Database>; auth: AuthContext; expiresAt: number; cache
 
 const entries = new Map<string, Entry>();
 let generation = 0;
+/** Lookups under way, per database, keyed by generation and session id. */
+const lookups = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>();
 
 export function sessionCacheGeneration(): number {
   return generation;
@@ -58,4 +66,23 @@ export function rememberSession(
   if (startedAt !== generation) return;
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
   entries.set(sessionId, { db, auth, expiresAt, cachedUntil: now + SESSION_CACHE_MS });
+}
+
+/**
+ * Runs `lookup` for this session unless one that began in the current generation is under way,
+ * in which case its answer is shared. The lookup stores its own answer (rememberSession).
+ */
+export function sharedLookup<T>(db: Kysely<Database>, sessionId: string, lookup: () => Promise<T>): Promise<T> {
+  let underWay = lookups.get(db);
+  if (!underWay) {
+    underWay = new Map();
+    lookups.set(db, underWay);
+  }
+  const key = `${generation}|${sessionId}`;
+  const known = underWay.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const map = underWay;
+  const started = lookup().finally(() => map.delete(key));
+  map.set(key, started);
+  return started;
 }

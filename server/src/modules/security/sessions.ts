@@ -5,7 +5,7 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { sha256Hex } from '../../storage/blob-store.js';
 import { type MailboxScope, mailboxScopeFor } from './access-policy.js';
-import { cachedSession, invalidateSessionCache, rememberSession, sessionCacheGeneration } from './session-cache.js';
+import { cachedSession, invalidateSessionCache, rememberSession, sessionCacheGeneration, sharedLookup } from './session-cache.js';
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -83,9 +83,13 @@ export async function resolveSessionCached(
   const sessionId = sha256Hex(token);
   const hit = cachedSession(db, sessionId, clock.now());
   if (hit) return hit;
-  const startedAt = sessionCacheGeneration();
-  const found = await lookupSession(db, sessionId, timeouts, clock.now());
-  if (found) rememberSession(db, sessionId, found.auth, found.expiresAt, startedAt, clock.now());
+  // Concurrent requests of one session share one lookup (a busy page's requests arrive together).
+  const found = await sharedLookup(db, sessionId, async () => {
+    const startedAt = sessionCacheGeneration();
+    const answer = await lookupSession(db, sessionId, timeouts, clock.now());
+    if (answer) rememberSession(db, sessionId, answer.auth, answer.expiresAt, startedAt, clock.now());
+    return answer;
+  });
   return found?.auth;
 }
 

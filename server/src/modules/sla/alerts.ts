@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { notify } from '../notifications/index.js';
 import { emitWebhookEvent } from '../webhooks/index.js';
@@ -15,10 +15,15 @@ const STALE_MS = 24 * 60 * 60_000;
 export const SLA_WARNING = 'sla_warning';
 export const SLA_BREACHED = 'sla_breached';
 
+/** Alerts committed together (as the evaluation's COMMIT_EVERY): one data-version move per batch, not per row. */
+const COMMIT_EVERY = 25;
+
 /**
  * Sends the 80 % warnings and the breaches that are due at `now`, each once per clock: the row is
  * marked in the same transaction as its notifications, by a conditional update, so two workers
- * cannot both send it. A breach not yet warned about sends only the breach.
+ * cannot both send it. A breach not yet warned about sends only the breach. Rows are committed
+ * COMMIT_EVERY at a time: every commit empties every node's list cache (decision 0014), and a
+ * mailbox connected with a backlog breaches hundreds of clocks at once.
  */
 export async function sendDueSlaAlerts(
   db: Kysely<Database>,
@@ -52,45 +57,58 @@ export async function sendDueSlaAlerts(
     .execute();
   let warned = 0;
   let breached = 0;
-  for (const r of rows) {
-    const breach = r.due_at !== null && Number(r.due_at) <= now;
-    const instant = Number(breach ? r.due_at : r.warn_at);
-    const recipients = new Set<string>();
-    if (r.assignee_id) recipients.add(r.assignee_id);
-    if (r.team_id) for (const lead of await teamLeadsOf(r.team_id)) recipients.add(lead);
+  for (let first = 0; first < rows.length; first += COMMIT_EVERY) {
+    const chunk: { r: (typeof rows)[number]; recipients: Set<string>; breach: boolean }[] = [];
+    for (const r of rows.slice(first, first + COMMIT_EVERY)) {
+      const recipients = new Set<string>();
+      if (r.assignee_id) recipients.add(r.assignee_id);
+      if (r.team_id) for (const lead of await teamLeadsOf(r.team_id)) recipients.add(lead);
+      chunk.push({ r, recipients, breach: r.due_at !== null && Number(r.due_at) <= now });
+    }
     const sent = await db.transaction().execute(async (trx) => {
-      const marked = await trx
-        .updateTable('conversation_sla')
-        .set(breach ? { breached_at: now, warned_at: r.warned_at ?? now } : { warned_at: now })
-        .where('conversation_id', '=', r.conversation_id)
-        .where('started_at', '=', r.started_at)
-        .where(breach ? 'breached_at' : 'warned_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(marked.numUpdatedRows) === 0) return false;
-      if (breach) {
-        await emitWebhookEvent(trx, 'sla.breached', {
-          conversationId: r.conversation_id,
-          phase: r.phase,
-          dueAt: r.due_at === null ? null : Number(r.due_at),
-        });
-      }
-      if (now - instant > STALE_MS) return true;
-      for (const userId of recipients) {
-        await notify(trx, {
-          userId,
-          kind: breach ? SLA_BREACHED : SLA_WARNING,
-          data: {
-            conversationId: r.conversation_id,
-            subject: r.subject,
-            phase: r.phase,
-            dueAt: r.due_at === null ? null : Number(r.due_at),
-          },
-        });
-      }
-      return true;
+      const done: boolean[] = [];
+      for (const { r, recipients, breach } of chunk) done.push(await alert(trx, r, recipients, breach));
+      return done;
     });
-    if (sent && breach) breached += 1;
-    else if (sent) warned += 1;
+    sent.forEach((ok, i) => {
+      if (!ok) return;
+      if (chunk[i]?.breach) breached += 1;
+      else warned += 1;
+    });
   }
   return { warned, breached };
+
+  /** Marks one row and sends its notifications in the caller's transaction; false when another worker marked it first. */
+  async function alert(trx: Transaction<Database>, r: (typeof rows)[number], recipients: Set<string>, breach: boolean): Promise<boolean> {
+    const instant = Number(breach ? r.due_at : r.warn_at);
+    const marked = await trx
+      .updateTable('conversation_sla')
+      .set(breach ? { breached_at: now, warned_at: r.warned_at ?? now } : { warned_at: now })
+      .where('conversation_id', '=', r.conversation_id)
+      .where('started_at', '=', r.started_at)
+      .where(breach ? 'breached_at' : 'warned_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) === 0) return false;
+    if (breach) {
+      await emitWebhookEvent(trx, 'sla.breached', {
+        conversationId: r.conversation_id,
+        phase: r.phase,
+        dueAt: r.due_at === null ? null : Number(r.due_at),
+      });
+    }
+    if (now - instant > STALE_MS) return true;
+    for (const userId of recipients) {
+      await notify(trx, {
+        userId,
+        kind: breach ? SLA_BREACHED : SLA_WARNING,
+        data: {
+          conversationId: r.conversation_id,
+          subject: r.subject,
+          phase: r.phase,
+          dueAt: r.due_at === null ? null : Number(r.due_at),
+        },
+      });
+    }
+    return true;
+  }
 }

@@ -14,6 +14,10 @@ const PAUSING = new Set(['pending', 'closed']);
  * Brings a conversation's SLA row up to date at `now`: the reply owed (from its messages), the
  * clock's pauses (from its status as seen now), the due and 80 % instants under the mailbox's hours
  * and policy, and the first reply for the reports. Idempotent; true when the due time changed.
+ * An evaluation that changes nothing writes nothing: every write moves the data version and so
+ * empties every node's list cache (decision 0014), and most re-evaluations (the minute job after
+ * the new-message subscriber already ran, a tag or assignee change) find the row as it was.
+ * `updated_at` is therefore when the row last changed, not when it was last evaluated.
  */
 export async function evaluateConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<boolean> {
   const conversation = await selectSlaConversation(db, conversationId);
@@ -99,10 +103,20 @@ export async function evaluateConversationSla(db: Kysely<Database>, conversation
     first_reply_target_ms: firstReply.targetMs,
     updated_at: now,
   };
+  if (stored && unchanged(stored, row)) return false;
   await db
     .insertInto('conversation_sla')
     .values({ conversation_id: conversationId, ...row })
     .onConflict((oc) => oc.column('conversation_id').doUpdateSet(row))
     .execute();
   return (stored?.due_at ?? null) !== dueAt || (stored?.phase ?? null) !== row.phase;
+}
+
+/** The stored row already holds every value of `row` (updated_at aside). Numbers compare as numbers (PostgreSQL int8). */
+function unchanged(stored: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  return Object.entries(row).every(([column, value]) => {
+    if (column === 'updated_at') return true;
+    const was = stored[column];
+    return value === null || was === null || was === undefined ? value === (was ?? null) : String(value) === String(was);
+  });
 }

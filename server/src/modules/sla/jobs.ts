@@ -13,6 +13,13 @@ export const SLA_EVALUATE_JOB = 'sla.evaluate';
 export const SLA_RECOMPUTE_MAILBOX_JOB = 'sla.recompute-mailbox';
 const CURSOR_KEY = 'sla.cursor';
 const BATCH = 500;
+/**
+ * Evaluations committed together: one commit moves the data version once (one emptying of every
+ * node's list cache, one NOTIFY) instead of once per conversation — a backlog (an import, a
+ * restored workspace) otherwise emptied the caches hundreds of times a minute. Small enough that
+ * a transaction holds SQLite's one connection for a few milliseconds only.
+ */
+const COMMIT_EVERY = 25;
 
 type Deps = { db: Kysely<Database>; now: () => number; teamLeadsOf: TeamLeadsOf; onChanged?: (conversationId: string) => void };
 
@@ -26,8 +33,15 @@ export async function runSlaEvaluation(deps: Deps): Promise<{ evaluated: number;
   const now = deps.now();
   const [at, id] = (await readSetting(db, CURSOR_KEY))?.split('|') ?? ['0', ''];
   const changed = await selectChangedConversations(db, { at: Number(at), id: id ?? '' }, BATCH);
-  for (const c of changed) {
-    if (await evaluateConversationSla(db, c.id, now)) deps.onChanged?.(c.id);
+  for (let first = 0; first < changed.length; first += COMMIT_EVERY) {
+    const chunk = changed.slice(first, first + COMMIT_EVERY);
+    const moved = await db.transaction().execute(async (trx) => {
+      const ids: string[] = [];
+      for (const c of chunk) if (await evaluateConversationSla(trx, c.id, now)) ids.push(c.id);
+      return ids;
+    });
+    // Told after the commit, so whoever is told reads the new due times.
+    for (const id of moved) deps.onChanged?.(id);
   }
   const last = changed.at(-1);
   if (last) await writeSetting(db, CURSOR_KEY, `${Number(last.updated_at)}|${last.id}`);
