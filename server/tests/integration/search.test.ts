@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { newId } from '../../src/db/ids.js';
@@ -229,6 +229,26 @@ describe.each(engines)('searching mail on %s', (engine) => {
         });
       }
     }
+  });
+
+  it.runIf(engine === 'postgres')('leaves no transaction or planner setting behind when the GIN path fails', async () => {
+    const ginOnly = { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, ginAllAtOnce: 0 };
+    // The walk (one row: the newest match) passes the filter; the GIN path then fails on the next candidate.
+    const newest = (await searchMessages(ws.db, engine, { query: 'maria', limit: 1, mailboxIds: 'all' }))[0]?.messageId ?? '';
+    const failing: SearchRequest = {
+      query: 'maria',
+      limit: 50,
+      mailboxIds: 'all',
+      filter: (messageId) => sql<SqlBool>`1 / (case when ${messageId} = ${newest} then 1 else 0 end) = 1`,
+    };
+    await expect(searchMessages(ws.db, engine, failing, ginOnly)).rejects.toThrow(/division by zero/);
+    // The pool hands out the connection it got back last: it must be usable and have its settings.
+    for (let i = 0; i < 3; i++) {
+      const settings = await sql<{ seq: string; jit: string }>`
+        select current_setting('enable_seqscan') as seq, current_setting('jit') as jit`.execute(ws.db);
+      expect(settings.rows[0]).toEqual({ seq: 'on', jit: 'on' });
+    }
+    expect(await search('maria', { limit: 1 })).toHaveLength(1);
   });
 
   it('replaces the previous entry when a message is indexed again, also under a new date', async () => {

@@ -292,15 +292,25 @@ async function searchGin(
     ['max_parallel_workers_per_gather', '0'],
     ['jit', 'off'],
   ] as const;
-  const apply = (values: readonly string[]) =>
-    sql`select ${sql.join(settings.map(([name], i) => sql`set_config(${name}, ${values[i]}, true)`))}`;
   if (!db.isTransaction) {
-    return db.transaction().execute(async (trx) => {
-      await apply(settings.map(([, value]) => value)).execute(trx);
-      return (await statement.execute(trx)).rows;
+    // BEGIN and the settings in one round trip (a parameterless multi-statement text): on a loaded
+    // node each round trip waits for the scheduler, and this path is otherwise four of them.
+    const begin = `begin; select ${settings.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`;
+    return db.connection().execute(async (connection) => {
+      await sql.raw(begin).execute(connection);
+      try {
+        const rows = (await statement.execute(connection)).rows;
+        await sql`commit`.execute(connection);
+        return rows;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
     });
   }
   // Inside the caller's transaction: put its settings back for whatever it runs next.
+  const apply = (values: readonly string[]) =>
+    sql`select ${sql.join(settings.map(([name], i) => sql`set_config(${name}, ${values[i]}, true)`))}`;
   const saved = await sql<{ values: string[] }>`
     select array[${sql.join(settings.map(([name]) => sql`current_setting(${name})`))}] as values`.execute(db);
   await apply(settings.map(([, value]) => value)).execute(db);
