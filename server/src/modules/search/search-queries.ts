@@ -48,7 +48,7 @@ export const defaultSearchTuning: SearchTuning = {
   maxWalkWindow: 20_000,
   ginAllAtOnce: 300,
   firstGinSpan: 3_600_000 * 1024,
-  ginSpanMargin: 3,
+  ginSpanMargin: 2,
   maxGinWindows: 8,
 };
 
@@ -66,8 +66,9 @@ const maxLimit = 200;
  * 1. walk the newest `recentWindow` rows (a bounded plan): a common word fills the page here;
  * 2. otherwise compare the cost of walking on at the observed hit rate with the planner's
  *    estimate of the GIN candidates, and walk a bounded window further or
- * 3. take every GIN candidate (lexemes AND-ed: exact without positions), sort the keys, and
- *    test phrases and mailboxes lazily in that order until the page is full.
+ * 3. take the GIN candidates (lexemes AND-ed: exact without positions) of the newest stretch of
+ *    time (ginWindows), sort their keys, and test phrases and mailboxes lazily in that order
+ *    until the page is full.
  */
 export async function searchMessages(
   db: Kysely<Database>,
