@@ -197,6 +197,7 @@ describe.each(engines)('searching mail on %s', (engine) => {
         ginAllAtOnce: 0,
         firstGinSpan: 1024,
         ginSpanMargin: 0,
+        ginWindowsPerStatement: 3,
       },
       // Windows of a day, ×4 (mails a day apart fall into different ones), and at most three of them before "the rest".
       {
@@ -208,6 +209,7 @@ describe.each(engines)('searching mail on %s', (engine) => {
         firstGinSpan: day * 1024,
         ginSpanMargin: 0,
         maxGinWindows: 3,
+        ginWindowsPerStatement: 1,
       },
     ];
     const cases: Partial<SearchRequest>[] = [
