@@ -1,3 +1,4 @@
+import { type SqlBool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { newId } from '../../src/db/ids.js';
@@ -188,7 +189,28 @@ describe.each(engines)('searching mail on %s', (engine) => {
       { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, maxWalkWindow: 20_000 },
       { ...defaultSearchTuning, recentWindow: 2, walkRowCost: 1, ginCandidateCost: 1e6, maxWalkWindow: 100 },
       // GIN candidates in widening windows of time (from 1 ms × 1024 on), not all at once.
-      { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, ginAllAtOnce: 0, firstGinSpan: 1024 },
+      {
+        ...defaultSearchTuning,
+        recentWindow: 1,
+        walkRowCost: 1e6,
+        ginCandidateCost: 1,
+        ginAllAtOnce: 0,
+        firstGinSpan: 1024,
+        ginSpanMargin: 0,
+        ginWindowsPerStatement: 3,
+      },
+      // Windows of a day, ×4 (mails a day apart fall into different ones), and at most three of them before "the rest".
+      {
+        ...defaultSearchTuning,
+        recentWindow: 1,
+        walkRowCost: 1e6,
+        ginCandidateCost: 1,
+        ginAllAtOnce: 0,
+        firstGinSpan: day * 1024,
+        ginSpanMargin: 0,
+        maxGinWindows: 3,
+        ginWindowsPerStatement: 1,
+      },
     ];
     const cases: Partial<SearchRequest>[] = [
       { query: 'maria', limit: 3 },
@@ -211,6 +233,26 @@ describe.each(engines)('searching mail on %s', (engine) => {
     }
   });
 
+  it.runIf(engine === 'postgres')('leaves no transaction or planner setting behind when the GIN path fails', async () => {
+    const ginOnly = { ...defaultSearchTuning, recentWindow: 1, walkRowCost: 1e6, ginCandidateCost: 1, ginAllAtOnce: 0 };
+    // The walk (one row: the newest match) passes the filter; the GIN path then fails on the next candidate.
+    const newest = (await searchMessages(ws.db, engine, { query: 'maria', limit: 1, mailboxIds: 'all' }))[0]?.messageId ?? '';
+    const failing: SearchRequest = {
+      query: 'maria',
+      limit: 50,
+      mailboxIds: 'all',
+      filter: (messageId) => sql<SqlBool>`1 / (case when ${messageId} = ${newest} then 1 else 0 end) = 1`,
+    };
+    await expect(searchMessages(ws.db, engine, failing, ginOnly)).rejects.toThrow(/division by zero/);
+    // The pool hands out the connection it got back last: it must be usable and have its settings.
+    for (let i = 0; i < 3; i++) {
+      const settings = await sql<{ seq: string; jit: string }>`
+        select current_setting('enable_seqscan') as seq, current_setting('jit') as jit`.execute(ws.db);
+      expect(settings.rows[0]).toEqual({ seq: 'on', jit: 'on' });
+    }
+    expect(await search('maria', { limit: 1 })).toHaveLength(1);
+  });
+
   it('replaces the previous entry when a message is indexed again, also under a new date', async () => {
     const id = ids.apart;
     if (!id) throw new Error('missing message');
@@ -223,6 +265,38 @@ describe.each(engines)('searching mail on %s', (engine) => {
     expect(await search('钨钢')).toEqual(['apart', 'tools']);
     const keys = await ws.db.selectFrom('message_search_keys').select('sort_key').where('message_id', '=', id).execute();
     expect(keys).toHaveLength(1);
+  });
+
+  it.runIf(engine === 'postgres')('keeps a search document of a few KB in its row, also when rewritten (migration 0066)', async () => {
+    // Every row a search tests reads its tsvector: out of line (TOAST) that was a probe and chunk reads per row.
+    const toastRows = async () => {
+      const toast = await sql<{ name: string }>`
+        select reltoastrelid::regclass::text as name from pg_class where oid = 'message_search'::regclass`.execute(ws.db);
+      const count = await sql<{ n: number }>`select count(*)::int as n from ${sql.raw(toast.rows[0]?.name ?? '')}`.execute(ws.db);
+      return count.rows[0]?.n ?? -1;
+    };
+    // ~250 distinct words that barely compress: a ~5 KB tsvector, over the default ~2 KB threshold and under 8 KB.
+    const body = Array.from({ length: 250 }, (_, i) => `w${((i * 2_654_435_761) >>> 0).toString(36)}`).join(' ');
+    const before = await toastRows();
+    const id = await store('big', t0 - 30 * day, 'big document', body, [info]);
+    const size = await sql<{ n: number }>`select pg_column_size(doc)::int as n from message_search where message_id = ${id}`.execute(ws.db);
+    expect(size.rows[0]?.n).toBeGreaterThan(3000);
+    expect(await toastRows()).toBe(before);
+    // Written before the migration (the default target moves it out), then indexed again as `search reindex` does: back in the row.
+    await sql`alter table message_search reset (toast_tuple_target)`.execute(ws.db);
+    const doc = { messageId: id, receivedAt: t0 - 30 * day, subject: 'big document', participants: [], attachmentNames: [] };
+    try {
+      await indexMessage(ws.db, engine, { ...doc, body: `${body} again` });
+      expect(await toastRows()).toBeGreaterThan(before);
+    } finally {
+      await sql`alter table message_search set (toast_tuple_target = 8160)`.execute(ws.db);
+    }
+    await indexMessage(ws.db, engine, { ...doc, body });
+    await sql`vacuum message_search`.execute(ws.db);
+    expect(await toastRows()).toBe(before);
+    expect(await search(`w${((249 * 2_654_435_761) >>> 0).toString(36)}`)).toEqual(['big']);
+    // Out of the way of the tests after this one (its participants include Maria).
+    await removeFromIndex(ws.db, engine, id);
   });
 
   it('gives messages received in the same millisecond distinct keys, even when their tie-breakers collide', async () => {

@@ -24,17 +24,25 @@ export type SearchHit = { messageId: string; sortKey: number };
  * How PostgreSQL search chooses between walking the date index and the GIN index. Costs are
  * relative, measured on the 2-core reference machine at 200k mails: testing one row while
  * walking (detoasting a ~7 KB tsvector) ≈ 8–12 µs; one GIN candidate (bitmap heap fetch and
- * top-N sort) ≈ 0.4–0.6 µs.
+ * top-N sort) ≈ 0.4–0.6 µs. Since migration 0066 keeps documents in their row, a walked row
+ * costs ~0.8 µs of backend CPU instead of ~2.8 µs (2,000 rows: 1.7 against 5.7 ms, issue 20);
+ * the ratio below was not measured again.
  */
 export type SearchTuning = {
   recentWindow: number;
   walkRowCost: number;
   ginCandidateCost: number;
   maxWalkWindow: number;
-  /** Up to this many GIN candidates are fetched in one statement; more, in windows of time (searchPostgres). */
+  /** Up to this many GIN candidates are fetched in one go; more, in windows of time (ginWindows). */
   ginAllAtOnce: number;
-  /** The first window, in sort_key units (received_at ms × 1024); ×4 per round. */
+  /** The shortest first window, in sort_key units (received_at ms × 1024); ×4 per further window. */
   firstGinSpan: number;
+  /** The first window is sized to hold this many times the page's worth of candidates (readers' mailboxes, phrases and filters drop some). */
+  ginSpanMargin: number;
+  /** Windows in all, the last one "everything older". */
+  maxGinWindows: number;
+  /** Windows per statement (UNION ALL branches, run in order until the page is full). */
+  ginWindowsPerStatement: number;
 };
 
 export const defaultSearchTuning: SearchTuning = {
@@ -43,7 +51,10 @@ export const defaultSearchTuning: SearchTuning = {
   ginCandidateCost: 1,
   maxWalkWindow: 20_000,
   ginAllAtOnce: 300,
-  firstGinSpan: 7 * 86_400_000 * 1024,
+  firstGinSpan: 3_600_000 * 1024,
+  ginSpanMargin: 2,
+  maxGinWindows: 8,
+  ginWindowsPerStatement: 2,
 };
 
 const maxLimit = 200;
@@ -60,8 +71,9 @@ const maxLimit = 200;
  * 1. walk the newest `recentWindow` rows (a bounded plan): a common word fills the page here;
  * 2. otherwise compare the cost of walking on at the observed hit rate with the planner's
  *    estimate of the GIN candidates, and walk a bounded window further or
- * 3. take every GIN candidate (lexemes AND-ed: exact without positions), sort the keys, and
- *    test phrases and mailboxes lazily in that order until the page is full.
+ * 3. take the GIN candidates (lexemes AND-ed: exact without positions) of the newest stretch of
+ *    time (ginWindows), sort their keys, and test phrases and mailboxes lazily in that order
+ *    until the page is full.
  */
 export async function searchMessages(
   db: Kysely<Database>,
@@ -132,47 +144,75 @@ async function searchPostgres(db: Kysely<Database>, q: PreparedSearch, tuning: S
   const rate = hits.length / tuning.recentWindow;
   const need = q.limit - hits.length;
   const walkRows = rate > 0 ? Math.ceil(need / rate) : Number.POSITIVE_INFINITY;
-  let candidates: number | undefined;
+  let estimate = await estimateCandidates(db, loose, boundary);
   if (walkRows <= tuning.maxWalkWindow) {
     const walkCost = walkRows * tuning.walkRowCost;
-    candidates = await estimateCandidates(db, loose, boundary);
     // The GIN path tests a phrase on each candidate it passes: the walk's work, times the share of rows that are candidates.
-    const recheckShare = q.terms.some((t) => t.tokens.length > 1) ? Math.min(1, candidates / (await estimateRows(db))) : 0;
-    if (walkCost < candidates * tuning.ginCandidateCost + walkCost * recheckShare) {
+    const recheckShare = q.terms.some((t) => t.tokens.length > 1) ? Math.min(1, estimate.candidates / Math.max(estimate.rows, 1)) : 0;
+    if (walkCost < estimate.candidates * tuning.ginCandidateCost + walkCost * recheckShare) {
       // Twice the expected distance, so a slightly sparser stretch still fills the page.
       const further = await walkWindow(db, q, exact, boundary, Math.min(2 * walkRows, tuning.maxWalkWindow), need);
       hits.push(...further.hits);
       if (hits.length >= q.limit || further.end === undefined) return hits;
+      // Rare: the walk found the stretch sparser than expected; the GIN path takes the rest.
+      estimate = { ...estimate, candidates: estimate.candidates * 2 };
       boundary = further.end;
     }
   }
-  candidates ??= await estimateCandidates(db, loose, boundary);
-  // Few candidates: fetch them all at once. Many (a common word, or one common in other mailboxes):
-  // windows of time going back from the boundary, a week and then four times wider each round, so only
-  // the candidates of the newest stretch are fetched (BitmapAnd of GIN and the sort_key btree). Fetching
-  // every candidate read one heap page each: 样品 at 200k was 11,000 candidates, ~7,000 pages, 120 ms.
-  let span = candidates <= tuning.ginAllAtOnce ? undefined : tuning.firstGinSpan;
-  // After five widenings (a week → ~20 years by default) the last round takes the rest.
-  const lastSpan = tuning.firstGinSpan * 4 ** 5;
-  while (hits.length < q.limit) {
-    const lower = span === undefined ? undefined : boundary - span;
-    hits.push(...(await searchGin(db, q, exact, loose, boundary, lower, q.limit - hits.length)));
-    if (lower === undefined || lower <= 0) break;
-    boundary = lower;
-    span = span !== undefined && span < lastSpan ? span * 4 : undefined;
-  }
+  hits.push(
+    ...(await searchGin(
+      db,
+      q,
+      exact,
+      loose,
+      boundary,
+      ginWindows(tuning, estimate.candidates, q.limit - hits.length, boundary, recent.floor),
+      q.limit - hits.length,
+      tuning,
+    )),
+  );
   return hits;
 }
 
 /**
+ * The windows of time (sort_key ranges, newest first) in which GIN candidates are fetched, as
+ * [lower bound | undefined for "everything older"]. Few candidates: one window, all of them.
+ * Many: fetching them all read one heap page each (样品 at 200k: 11,000 candidates, ~7,000 pages,
+ * 120 ms), so the first window is sized from the estimate to hold about `ginSpanMargin` times the
+ * page (candidates spread evenly between the oldest key and the boundary), each further one four
+ * times wider, the last one the rest. All run in one statement and stop at the page's end.
+ */
+function ginWindows(
+  tuning: SearchTuning,
+  candidates: number,
+  need: number,
+  boundary: number,
+  floor: number | undefined,
+): (number | undefined)[] {
+  if (candidates <= tuning.ginAllAtOnce || floor === undefined || floor >= boundary) return [undefined];
+  const expected = ((boundary - floor) * need) / Math.max(candidates, 1);
+  let span = Math.max(tuning.firstGinSpan, Math.ceil(expected * tuning.ginSpanMargin));
+  const windows: (number | undefined)[] = [];
+  let lower = boundary - span;
+  while (lower > floor && windows.length < tuning.maxGinWindows - 1) {
+    windows.push(lower);
+    span *= 4;
+    lower -= span;
+  }
+  windows.push(undefined);
+  return windows;
+}
+
+/**
  * Matches among the `window` newest rows below `below` (a bounded walk whatever the planner
- * thinks), and the lowest key of that window when it was full. Both come from one statement,
- * hence one snapshot: mail stored or deleted meanwhile cannot shift the window's end so that a
- * row is tested twice or never.
+ * thinks), the lowest key of that window when it was full, and the table's lowest key (an index
+ * endpoint: what the GIN windows are sized against). All come from one statement, hence one
+ * snapshot: mail stored or deleted meanwhile cannot shift the window's end so that a row is
+ * tested twice or never.
  */
 async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string, below: number | undefined, window: number, need: number) {
-  const result = await sql<SearchHit & { isEnd: boolean }>`
-    (select w.message_id as "messageId", w.sort_key as "sortKey", false as "isEnd"
+  const result = await sql<SearchHit & { kind: 'hit' | 'end' | 'floor' }>`
+    (select w.message_id as "messageId", w.sort_key as "sortKey", 'hit' as kind
       from (
         select message_id, sort_key, doc from message_search
         where true ${olderThan(sql.ref('sort_key'), below)}
@@ -185,36 +225,46 @@ async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string
       order by w.sort_key desc
       limit ${need})
     union all
-    (select null, sort_key, true from message_search
+    (select null, sort_key, 'end' from message_search
       where true ${olderThan(sql.ref('sort_key'), below)}
       order by sort_key desc
-      offset ${window - 1} limit 1)`.execute(db);
-  const hits = result.rows.filter((r) => !r.isEnd).map((r) => ({ messageId: r.messageId, sortKey: r.sortKey }));
-  return { hits: hits.sort((a, b) => b.sortKey - a.sortKey), end: result.rows.find((r) => r.isEnd)?.sortKey };
-}
-
-/** The planner's estimate of GIN candidates: exact for common lexemes (statistics), generous for rare ones. */
-async function estimateCandidates(db: Kysely<Database>, loose: string, below: number): Promise<number> {
-  const result = await sql<{ 'QUERY PLAN': unknown }>`
-    explain (format json)
-    select 1 from message_search where doc @@ to_tsquery('simple', ${loose}) and sort_key < ${below}`.execute(db);
-  const plan = result.rows[0]?.['QUERY PLAN'];
-  const rows = Array.isArray(plan) ? (plan[0] as { Plan?: { 'Plan Rows'?: unknown } } | undefined)?.Plan?.['Plan Rows'] : undefined;
-  return typeof rows === 'number' ? rows : Number.POSITIVE_INFINITY;
-}
-
-/** The planner's row count of the index table (-1 before its first ANALYZE, then counted as 1). */
-async function estimateRows(db: Kysely<Database>): Promise<number> {
-  const result = await sql<{ rows: number }>`select reltuples::float8 as rows from pg_class where oid = 'message_search'::regclass`.execute(
-    db,
-  );
-  return Math.max(result.rows[0]?.rows ?? 1, 1);
+      offset ${window - 1} limit 1)
+    union all
+    (select null, sort_key, 'floor' from message_search order by sort_key limit 1)`.execute(db);
+  const hits = result.rows.filter((r) => r.kind === 'hit').map((r) => ({ messageId: r.messageId, sortKey: r.sortKey }));
+  return {
+    hits: hits.sort((a, b) => b.sortKey - a.sortKey),
+    end: result.rows.find((r) => r.kind === 'end')?.sortKey,
+    floor: result.rows.find((r) => r.kind === 'floor')?.sortKey,
+  };
 }
 
 /**
- * Every GIN candidate below `below` (and from `atLeast` on, if given), keys sorted, then phrases
- * and mailboxes tested lazily in that order. Run with sequential and plain index scans off: the planner would otherwise pick
- * a full scan (it does not count detoasting) or the btree walk this path exists to avoid.
+ * The planner's estimates, from one EXPLAIN: GIN candidates below `below` (exact for common
+ * lexemes, from the statistics; generous for rare ones) and all rows below it.
+ */
+async function estimateCandidates(db: Kysely<Database>, loose: string, below: number): Promise<{ candidates: number; rows: number }> {
+  const result = await sql<{ 'QUERY PLAN': unknown }>`
+    explain (format json)
+    select 1 from message_search where doc @@ to_tsquery('simple', ${loose}) and sort_key < ${below}
+    union all
+    select 1 from message_search where sort_key < ${below}`.execute(db);
+  type Node = { 'Plan Rows'?: unknown; Plans?: Node[] };
+  const plan = result.rows[0]?.['QUERY PLAN'];
+  const children = Array.isArray(plan) ? ((plan[0] as { Plan?: Node } | undefined)?.Plan?.Plans ?? []) : [];
+  const rowsOf = (node: Node | undefined) => (typeof node?.['Plan Rows'] === 'number' ? node['Plan Rows'] : Number.POSITIVE_INFINITY);
+  return { candidates: rowsOf(children[0]), rows: rowsOf(children[1]) };
+}
+
+/**
+ * The GIN candidates below `below`, window by window (`windows`: lower bounds, newest first;
+ * undefined = everything older), keys sorted within each window, then phrases and mailboxes
+ * tested lazily in that order. One statement: a UNION ALL runs its branches in order and the
+ * LIMIT stops it, so the windows after the one that fills the page are never read.
+ * Run with sequential and plain index scans off (the planner would otherwise pick a full scan or
+ * the btree walk this path exists to avoid: its statistics end at the last ANALYZE, so it
+ * underestimates the newest windows), parallel plans off (branches would interleave) and JIT off
+ * (a dozen branches' summed cost passes its threshold; compiling costs more than the query).
  */
 async function searchGin(
   db: Kysely<Database>,
@@ -222,38 +272,66 @@ async function searchGin(
   exact: string,
   loose: string,
   below: number,
-  atLeast: number | undefined,
+  windows: (number | undefined)[],
   need: number,
+  tuning: SearchTuning,
 ) {
   const hasPhrase = q.terms.some((t) => t.tokens.length > 1);
-  const statement = sql<SearchHit>`
-    select c.message_id as "messageId", c.sort_key as "sortKey"
-    from (
-      select message_id, sort_key, doc from message_search
-      where doc @@ to_tsquery('simple', ${loose}) and sort_key < ${below}
-        ${atLeast === undefined ? sql`` : sql`and sort_key >= ${atLeast}`}
-      order by sort_key desc
-      offset 0
-    ) c
-    where true
-      ${hasPhrase ? sql`and c.doc @@ to_tsquery('simple', ${exact})` : sql``}
-      ${inMailboxes(q.mailboxIds, sql.ref('c.message_id'))}
-      ${extra(q, sql.ref('c.message_id'))}
-    order by c.sort_key desc
-    limit ${need}`;
-  const ginOnly = sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`;
+  const branch = (upper: number, atLeast: number | undefined) => sql`(select c.message_id as "messageId", c.sort_key as "sortKey"
+      from (
+        select message_id, sort_key, doc from message_search
+        where doc @@ to_tsquery('simple', ${loose}) and sort_key < ${upper}
+          ${atLeast === undefined ? sql`` : sql`and sort_key >= ${atLeast}`}
+        order by sort_key desc
+        offset 0
+      ) c
+      where true
+        ${hasPhrase ? sql`and c.doc @@ to_tsquery('simple', ${exact})` : sql``}
+        ${inMailboxes(q.mailboxIds, sql.ref('c.message_id'))}
+        ${extra(q, sql.ref('c.message_id'))}
+      order by c.sort_key desc)`;
+  // Planning a branch costs ~1 ms (its filters join conversations): eight in one statement planned
+  // ~10 ms, more than the windows it saved. So `ginWindowsPerStatement` at a time, in one transaction.
+  const run = async (executor: Kysely<Database>) => {
+    const hits: SearchHit[] = [];
+    for (let first = 0; first < windows.length && hits.length < need; first += tuning.ginWindowsPerStatement) {
+      const chunk = windows.slice(first, first + tuning.ginWindowsPerStatement);
+      const branches = chunk.map((atLeast, i) => branch((first + i === 0 ? below : windows[first + i - 1]) as number, atLeast));
+      const statement = sql<SearchHit>`select "messageId", "sortKey" from (${sql.join(branches, sql` union all `)}) u
+        limit ${need - hits.length}`;
+      hits.push(...(await statement.execute(executor)).rows);
+    }
+    return hits;
+  };
+  const settings = [
+    ['enable_seqscan', 'off'],
+    ['enable_indexscan', 'off'],
+    ['max_parallel_workers_per_gather', '0'],
+    ['jit', 'off'],
+  ] as const;
   if (!db.isTransaction) {
-    return db.transaction().execute(async (trx) => {
-      await ginOnly.execute(trx);
-      return (await statement.execute(trx)).rows;
+    // BEGIN and the settings in one round trip (a parameterless multi-statement text): on a loaded
+    // node each round trip waits for the scheduler, and this path is otherwise four of them.
+    const begin = `begin; select ${settings.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`;
+    return db.connection().execute(async (connection) => {
+      await sql.raw(begin).execute(connection);
+      try {
+        const rows = await run(connection);
+        await sql`commit`.execute(connection);
+        return rows;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
     });
   }
   // Inside the caller's transaction: put its settings back for whatever it runs next.
-  const saved = await sql<{ seq: string; idx: string }>`
-    select current_setting('enable_seqscan') as seq, current_setting('enable_indexscan') as idx`.execute(db);
-  await ginOnly.execute(db);
-  const rows = (await statement.execute(db)).rows;
-  const { seq = 'on', idx = 'on' } = saved.rows[0] ?? {};
-  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('enable_indexscan', ${idx}, true)`.execute(db);
+  const apply = (values: readonly string[]) =>
+    sql`select ${sql.join(settings.map(([name], i) => sql`set_config(${name}, ${values[i]}, true)`))}`;
+  const saved = await sql<{ values: string[] }>`
+    select array[${sql.join(settings.map(([name]) => sql`current_setting(${name})`))}] as values`.execute(db);
+  await apply(settings.map(([, value]) => value)).execute(db);
+  const rows = await run(db);
+  await apply(saved.rows[0]?.values ?? ['on', 'on', '2', 'on']).execute(db);
   return rows;
 }
