@@ -71,6 +71,8 @@ export const knownAuditActions = [
   'mailbox.business_hours_changed',
   'mailbox.sla_policy_changed',
   'mailbox.signature_logo_changed',
+  'campaign.segment_updated',
+  'campaign.segment_deleted',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);
