@@ -5,7 +5,7 @@ import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, campaignsApi, campaignsKeys } from './api';
-import { SegmentActions, SegmentRules } from './SegmentActions';
+import { SegmentActions, SegmentRules, useSegmentDelete } from './SegmentActions';
 import { SegmentBuilder } from './SegmentBuilder';
 
 /** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
@@ -15,6 +15,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
   const { t: tse } = useTranslation('campaignSegmentEdit');
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = lists.find((l) => l.id === editingId && l.kind === 'segment');
+  const deletion = useSegmentDelete();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview });
   const [name, setName] = useState('');
@@ -53,13 +54,18 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                   <td className="num">{l.suppressed}</td>
                   <td className="num">{l.recipients}</td>
                   <td>{l.segment ? <SegmentRules segment={l.segment} /> : null}</td>
-                  <td className="actions">{l.kind === 'segment' ? <SegmentActions list={l} onEdit={() => setEditingId(l.id)} /> : null}</td>
+                  <td className="actions">
+                    {l.kind === 'segment' ? (
+                      <SegmentActions onEdit={() => setEditingId(l.id)} onDelete={() => deletion.remove(l)} busy={deletion.pending} />
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       ) : null}
+      {deletion.notice}
       <form
         className="campaign-compose"
         onSubmit={(e) => {

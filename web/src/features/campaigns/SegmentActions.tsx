@@ -27,35 +27,43 @@ export function SegmentRules({ segment }: { segment: CampaignSegment }) {
   return <span className="segment-rules">{parts.length ? parts.join(' · ') : t('everyone')}</span>;
 }
 
-/** Edit and delete buttons of a saved segment; the server's refusal (a campaign goes to it) is shown as it says it. */
-export function SegmentActions({ list, onEdit }: { list: CampaignList; onEdit: () => void }) {
+/**
+ * Deleting a saved segment (after a confirmation); the server's refusal (a campaign goes to it) is
+ * the mutation's error, shown under the lists table in the reader's language.
+ */
+export function useSegmentDelete() {
   const { t } = useTranslation('campaignSegmentEdit');
   const queryClient = useQueryClient();
   const remove = useMutation({
-    mutationFn: () => campaignsApi.deleteSegment(list.id),
+    mutationFn: (list: CampaignList) => campaignsApi.deleteSegment(list.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview }),
   });
+  return {
+    remove: (list: CampaignList) => {
+      if (window.confirm(t('confirmDelete', { name: list.name }))) remove.mutate(list);
+    },
+    pending: remove.isPending,
+    notice: remove.isError ? (
+      <div data-testid="segment-delete-error">
+        <Notice>{errorMessage(remove.error)}</Notice>
+      </div>
+    ) : remove.isSuccess ? (
+      <p className="hint">{t('deleted', { name: remove.variables.name })}</p>
+    ) : null,
+  };
+}
+
+/** Edit and delete buttons of a saved segment's row. */
+export function SegmentActions({ onEdit, onDelete, busy }: { onEdit: () => void; onDelete: () => void; busy: boolean }) {
+  const { t } = useTranslation('campaignSegmentEdit');
   return (
     <div className="segment-actions">
       <button type="button" className="btn btn-sm" onClick={onEdit} data-testid="segment-edit">
         {t('edit')}
       </button>
-      <button
-        type="button"
-        className="btn btn-sm"
-        disabled={remove.isPending}
-        data-testid="segment-delete"
-        onClick={() => {
-          if (window.confirm(t('confirmDelete', { name: list.name }))) remove.mutate();
-        }}
-      >
+      <button type="button" className="btn btn-sm" disabled={busy} data-testid="segment-delete" onClick={onDelete}>
         {t('delete')}
       </button>
-      {remove.isError ? (
-        <div className="segment-delete-error" data-testid="segment-delete-error">
-          <Notice>{errorMessage(remove.error)}</Notice>
-        </div>
-      ) : null}
     </div>
   );
 }
