@@ -1,10 +1,9 @@
 import type { AuditPage } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderForRecipient } from '../../src/modules/campaigns/mail.js';
-import { ingestMail } from '../../src/modules/conversations/index.js';
-import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
+import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { addMarketingMailbox } from '../support/campaigns.js';
+import { addMarketingMailbox, ingestCustomerMail } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -32,24 +31,8 @@ describe.each(engines)('campaign segment editing and link clicks on %s', (engine
   let liId = '';
   let wangId = '';
   let marketingId = '';
-  let n = 0;
 
-  async function mail(from: string, receivedAt: number) {
-    const { db, blobs, engine: e, messageIds, recordReopened, teamActivity } = pier.workspace;
-    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened, teamActivity };
-    const raw = [
-      `Message-ID: <edit${++n}-${Math.random().toString(36).slice(2)}@x.test>`,
-      `From: ${from}`,
-      'To: sales@acme.test',
-      `Subject: Inquiry ${n}`,
-      `Date: ${new Date(receivedAt).toUTCString()}`,
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'Please quote 500 pieces.',
-      '',
-    ].join('\r\n');
-    await ingestMail({ db, blobs, ctx }, { raw: Buffer.from(raw), mailboxIds: [salesId], source: 'imap', receivedAt });
-  }
+  const mail = (from: string, receivedAt: number) => ingestCustomerMail(pier.workspace, { mailboxId: salesId, from, receivedAt });
   const contactOf = async (address: string) =>
     pier.workspace.db.selectFrom('contacts').select(['id', 'company_id']).where('address', '=', address).executeTakeFirstOrThrow();
   const preview = async (segment: Record<string, unknown>) => {
