@@ -11,7 +11,16 @@ import { rewriteWebLinks, webLinksOf, webUrlOf } from './html-links.js';
  * redirect is no open redirect and a click cannot be forged for another recipient. The plain-text
  * version keeps its links as written.
  */
-const keyOf = (unsubscribeKey: Buffer) => Buffer.from(hkdfSync('sha256', unsubscribeKey, Buffer.alloc(0), 'pier campaign click v1', 32));
+// Derived once per key, not once per link: a 1,000-recipient mail with 30 links signs 30,000 tokens.
+const derivedKeys = new WeakMap<Buffer, Buffer>();
+function keyOf(unsubscribeKey: Buffer): Buffer {
+  let key = derivedKeys.get(unsubscribeKey);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', unsubscribeKey, Buffer.alloc(0), 'pier campaign click v1', 32));
+    derivedKeys.set(unsubscribeKey, key);
+  }
+  return key;
+}
 const mac = (key: Buffer, recipientId: string, url: string) =>
   createHmac('sha256', keyOf(key)).update(`${recipientId}\n${url}`).digest().subarray(0, 16);
 
