@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
+import { registerSegmentEditCommands, type SegmentOptions, segmentFromOptions, withSegmentOptions } from './cli-campaign-segments.js';
 import type { Workspace } from './compose.js';
 import { AppError } from './errors.js';
 import {
@@ -11,9 +12,7 @@ import {
   setCampaignPaused,
   suppressAddress,
 } from './modules/campaigns/index.js';
-import type { ContactSegment } from './modules/contacts/index.js';
 import { findMailboxByAddress } from './modules/mailboxes/index.js';
-import { findUserByEmail } from './modules/workspace/index.js';
 
 type WithWorkspace = <T>(run: (ws: Workspace) => Promise<T>) => Promise<T>;
 
@@ -31,15 +30,13 @@ async function readUtf8(file: string): Promise<string> {
   }
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number above 0');
   return n;
 };
 
-/** `pier campaign send|status|pause|resume|suppress` and `campaign list import` (issue 21 contract), registered from cli.ts. */
+/** `pier campaign send|status|pause|resume|suppress|import-list|save-segment|edit-segment|delete-segment` (issue 21 contract), registered from cli.ts. */
 export function registerCampaignCommands(program: Command, withWorkspace: WithWorkspace): void {
   const campaign = program.command('campaign').description('campaigns from a marketing mailbox');
   campaign
@@ -132,51 +129,18 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
         if (result.refused.length > 0) process.exitCode = 1;
       });
     });
-  campaign
-    .command('save-segment')
-    .description('save a segment of the customers as a list a campaign can go to (--list NAME); prints its size now')
-    .requiredOption('--name <name>', 'the name, unique among lists and segments')
-    .option('--tag <tag>', 'a tag (repeat: any of them)', collect)
-    .option('--country <code>', 'an ISO country code (repeat)', collect)
-    .option('--company-domain <domain>', "a company's domain (repeat)", collect)
-    .option('--owner <email>', "an owner's email, or none for the pool (repeat)", collect)
-    .option('--language <code>', 'the language of their latest mail, ISO 639-1 (repeat)', collect)
-    .option('--contacted-within-days <n>', 'mail with them within the last N days', positiveInt)
-    .option('--quiet-for-days <n>', 'no mail with them for N days', positiveInt)
-    .action(
-      async (opts: {
-        name: string;
-        tag?: string[];
-        country?: string[];
-        companyDomain?: string[];
-        owner?: string[];
-        language?: string[];
-        contactedWithinDays?: number;
-        quietForDays?: number;
-      }) => {
-        await withWorkspace(async (ws) => {
-          const owners: string[] = [];
-          for (const email of opts.owner ?? []) {
-            if (email === 'none') owners.push('none');
-            else {
-              const user = await findUserByEmail(ws.db, email);
-              if (!user) throw new AppError('user.not_found', 404, `no user ${email}`);
-              owners.push(user.id);
-            }
-          }
-          const segment: ContactSegment = {
-            ...(opts.tag ? { tags: opts.tag } : {}),
-            ...(opts.country ? { countries: opts.country.map((c) => c.toUpperCase()) } : {}),
-            ...(opts.companyDomain ? { companyDomains: opts.companyDomain } : {}),
-            ...(owners.length ? { owners } : {}),
-            ...(opts.language ? { languages: opts.language } : {}),
-            ...(opts.contactedWithinDays ? { contactedWithinDays: opts.contactedWithinDays } : {}),
-            ...(opts.quietForDays ? { quietForDays: opts.quietForDays } : {}),
-          };
-          const list = await createSegmentList(ws.db, { name: opts.name, segment, actorId: null, now: ws.clock.now() });
-          const { matching, suppressed, recipients } = await previewList(ws.db, list, ws.clock.now());
-          console.log(JSON.stringify({ list: list.id, name: list.name, matching, suppressed, recipients }));
-        });
-      },
-    );
+  withSegmentOptions(
+    campaign
+      .command('save-segment')
+      .description('save a segment of the customers as a list a campaign can go to (--list NAME); prints its size now')
+      .requiredOption('--name <name>', 'the name, unique among lists and segments'),
+  ).action(async (opts: SegmentOptions & { name: string }) => {
+    await withWorkspace(async (ws) => {
+      const segment = await segmentFromOptions(ws, opts);
+      const list = await createSegmentList(ws.db, { name: opts.name, segment, actorId: null, now: ws.clock.now() });
+      const { matching, suppressed, recipients } = await previewList(ws.db, list, ws.clock.now());
+      console.log(JSON.stringify({ list: list.id, name: list.name, matching, suppressed, recipients }));
+    });
+  });
+  registerSegmentEditCommands(campaign, withWorkspace);
 }

@@ -73,6 +73,8 @@ export const knownAuditActions = [
   'mailbox.signature_logo_changed',
   'faq.answer_deleted',
   'faq.folder_deleted',
+  'campaign.segment_updated',
+  'campaign.segment_deleted',
 ] as const;
 
 const epochMs = z.coerce.number().int().min(0);

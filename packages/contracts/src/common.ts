@@ -139,6 +139,8 @@ export const errorCodes = [
   'campaign.no_member',
   'campaign.no_public_url',
   'campaign.invalid_state',
+  'campaign.list_not_segment',
+  'campaign.segment_in_use',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

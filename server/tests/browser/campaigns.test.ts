@@ -1,13 +1,16 @@
-// Settings → Campaigns as an admin sees it, in English at 1440 px and in Chinese at 390 px: a campaign
+// Settings → Campaigns as an admin sees it, in English and Chinese at 1440 and 390 px: a campaign
 // sent over the bench's Postfix with its counts (the state on one line), the lists, a suppressed
-// address, a segment built with its live count and saved; then a customer's reply to the campaign,
-// synced from Dovecot, shown in the conversation view with the campaign it answers. Screenshots in
-// test-output/screenshots/ (look at them).
+// address, a segment built with its live count and saved, then edited; a refused delete of a segment
+// in use; a tracking campaign's clicks per link; the public unsubscribe page; then a customer's reply
+// to the campaign, synced from Dovecot, shown in the conversation view with the campaign it answers.
+// Screenshots in test-output/screenshots/ (look at them).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignCounts, importListCsv, queueCampaign, suppressAddress } from '../../src/modules/campaigns/index.js';
+import { campaignCounts, createSegmentList, importListCsv, queueCampaign, suppressAddress } from '../../src/modules/campaigns/index.js';
+import { renderForRecipient } from '../../src/modules/campaigns/mail.js';
+import { signUnsubscribeToken } from '../../src/modules/campaigns/tokens.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
 import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -16,6 +19,12 @@ import { startTestPier } from '../support/pier.js';
 import { waitFor } from '../support/wait.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
+/** The settings page scrolls inside its panel, not the document: bring `target` to the top, then take the viewport. */
+async function shoot(page: Page, target: Locator, file: string) {
+  await target.evaluate((el) => el.scrollIntoView({ block: 'start', inline: 'start' }));
+  await page.screenshot({ path: path.join(screenshots, file) });
+}
+
 const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse battery staple' };
 
 describe('campaigns page', () => {
@@ -25,6 +34,10 @@ describe('campaigns page', () => {
   const tag = `ui${Date.now().toString(36)}`;
   const replier = `buyer+${tag}1@customer.test`;
   let replyConversation = '';
+  let trackedCampaign = '';
+  let unsubscribePath = '';
+  const longLink =
+    'https://shop.acme.test/products/led-panels/2026/spring-collection?utm_source=newsletter&utm_medium=email&utm_campaign=canton-fair';
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -96,6 +109,47 @@ describe('campaigns page', () => {
     expect((await admin.post('/api/auth/login', { email: boss.email, password: boss.password })).status).toBe(200);
     const contact = await db.selectFrom('contacts').select('id').where('address', '=', replier).executeTakeFirstOrThrow();
     expect((await admin.patch(`/api/customers/contacts/${contact.id}`, { tags: ['Fair 2026'] })).status).toBe(200);
+    // Decision 0060: a tracking campaign (due tomorrow, so it stays queued) whose links two recipients
+    // clicked through /c, and a segment a queued campaign goes to (its delete is refused).
+    const tracked = await queueCampaign(db, {
+      mailbox,
+      list: { name: 'Canton Fair 2026' },
+      subject: `Spring catalogue ${tag}`,
+      html: `<p>Dear {{name}}, see <a href='https://shop.acme.test/led-panels'>the panels</a>, <a href=${longLink.replaceAll('&', '&amp;')}>the collection</a> and <a href="https://shop.acme.test/fair">the fair</a>.</p><p><a href="mailto:sales@acme.test">Mail us</a></p>`,
+      text: 'Dear {{name}}',
+      sendAt: Date.now() + 86_400_000,
+      trackClicks: true,
+      actorId: null,
+      now: Date.now(),
+    });
+    trackedCampaign = tracked.campaign;
+    const campaignRow = await db.selectFrom('campaigns').selectAll().where('id', '=', tracked.campaign).executeTakeFirstOrThrow();
+    const recipients = await db
+      .selectFrom('campaign_recipients')
+      .selectAll()
+      .where('campaign_id', '=', tracked.campaign)
+      .orderBy('address')
+      .execute();
+    const clicks: string[] = [];
+    for (const [i, recipient] of recipients.entries()) {
+      const { html } = await renderForRecipient(campaignRow, recipient, { baseUrl: pier.url, key: pier.workspace.unsubscribeKey });
+      const links = [...html.matchAll(/href="([^"]*\/c\?t=[^"]+)"/g)].map((m) => m[1] ?? '');
+      // The first recipient clicks the panels twice and the collection once; the second the panels once.
+      clicks.push(...(i === 0 ? [links[0], links[0], links[1]] : [links[0]]).map(String));
+    }
+    for (const url of clicks) expect((await fetch(url, { redirect: 'manual' })).status).toBe(302);
+    unsubscribePath = `/unsubscribe/${signUnsubscribeToken(pier.workspace.unsubscribeKey, recipients[1]?.id ?? '')}`;
+    const busy = await createSegmentList(db, { name: 'Busy segment', segment: { tags: ['Fair 2026'] }, actorId: null, now: Date.now() });
+    await queueCampaign(db, {
+      mailbox,
+      list: { id: busy.id },
+      subject: `Fair follow-up ${tag}`,
+      html: '<p>Dear {{name}},</p>',
+      text: 'Dear {{name}},',
+      sendAt: Date.now() + 86_400_000,
+      actorId: null,
+      now: Date.now(),
+    });
     browser = await launchChromium();
   }, 150_000);
 
@@ -105,9 +159,31 @@ describe('campaigns page', () => {
     await database?.drop();
   });
 
+  const en = {
+    locale: 'en' as const,
+    sent: 'Sent',
+    suppressed: 'Unsubscribed',
+    count: '1 match',
+    none: '0 match',
+    inUse: 'cannot be deleted while a campaign goes to it',
+    unique: 'Unique clicks',
+    badge: 'Reply to campaign',
+  };
+  const zh = {
+    locale: 'zh-CN' as const,
+    sent: '已发送',
+    suppressed: '已退订',
+    count: '符合 1 人',
+    none: '符合 0 人',
+    inUse: '无法删除',
+    unique: '独立点击',
+    badge: '群发邮件的回复',
+  };
   for (const view of [
-    { locale: 'en' as const, width: 1440, sent: 'Sent', suppressed: 'Unsubscribed', count: '1 match', badge: 'Reply to campaign' },
-    { locale: 'zh-CN' as const, width: 390, sent: '已发送', suppressed: '已退订', count: '符合 1 人', badge: '群发邮件的回复' },
+    { ...en, width: 1440 },
+    { ...zh, width: 390 },
+    { ...en, width: 390 },
+    { ...zh, width: 1440 },
   ]) {
     it(`shows the campaign with its counts, the list and the suppression list (${view.locale}, ${view.width} px)`, async () => {
       const page = await signInInBrowser(browser, pier.url, boss, { locale: view.locale, viewport: { width: view.width, height: 900 } });
@@ -136,16 +212,68 @@ describe('campaigns page', () => {
         await builder.locator('#segment-tags').fill('Fair 2026');
         await page.getByTestId('segment-count').filter({ hasText: view.count }).waitFor();
         expect(await page.getByTestId('segment-sample').textContent()).toContain(replier);
-        await builder.locator('#segment-name').fill(`Fair ${view.locale}`);
+        await builder.locator('#segment-name').fill(`Fair ${view.locale} ${view.width}`);
         await page.getByTestId('segment-save').click();
         await page
           .getByTestId('campaign-lists')
-          .filter({ hasText: `Fair ${view.locale}` })
+          .filter({ hasText: `Fair ${view.locale} ${view.width}` })
           .waitFor();
         // The page itself never scrolls sideways; wide tables scroll inside their frame.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow).toBeLessThanOrEqual(0);
         await page.screenshot({ path: path.join(screenshots, `campaigns-${view.locale}-${view.width}.png`), fullPage: true });
+
+        // Editing the saved segment: its rules in the form, a live count, renamed and saved (decision 0060).
+        await page
+          .getByTestId('campaign-lists')
+          .locator('tr', { hasText: `Fair ${view.locale} ${view.width}` })
+          .getByTestId('segment-edit')
+          .click();
+        const editor = page.getByTestId('segment-editor');
+        expect(await editor.locator('#segment-edit-tags').inputValue()).toBe('Fair 2026');
+        await editor.locator('#segment-edit-countries').fill('CN');
+        await page.getByTestId('segment-edit-count').filter({ hasText: view.none }).waitFor();
+        await editor.locator('#segment-edit-countries').fill('');
+        await page.getByTestId('segment-edit-count').filter({ hasText: view.count }).waitFor();
+        await editor.locator('#segment-edit-name').fill(`Fair ${view.locale} ${view.width} VIP`);
+        await shoot(page, editor.locator('#segment-edit-name'), `segment-editor-${view.locale}-${view.width}.png`);
+        await page.getByTestId('segment-edit-save').click();
+        await page
+          .getByTestId('campaign-lists')
+          .filter({ hasText: `Fair ${view.locale} ${view.width} VIP` })
+          .waitFor();
+        await editor.waitFor({ state: 'detached' });
+        // Deleting a segment a queued campaign goes to is refused, in the reader's language.
+        page.once('dialog', (dialog) => void dialog.accept());
+        const busyRow = page.getByTestId('campaign-lists').locator('tr', { hasText: 'Busy segment' });
+        await busyRow.getByTestId('segment-delete').click();
+        const refusal = page.getByTestId('segment-delete-error');
+        await refusal.waitFor();
+        expect(await refusal.textContent()).toContain(view.inUse);
+        expect(await refusal.textContent()).toContain(`Fair follow-up ${tag}`);
+        await shoot(page, page.getByTestId('campaign-lists'), `campaign-lists-${view.locale}-${view.width}.png`);
+        // Clicks per link of the tracking campaign.
+        await page.locator(`#campaign-${trackedCampaign}`).getByTestId('campaign-links-toggle').click();
+        const linksTable = page.getByTestId('campaign-links-table');
+        await linksTable.waitFor();
+        const rows = await linksTable
+          .locator('tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+        expect(rows).toEqual([
+          ['https://shop.acme.test/led-panels', '2', '3'],
+          [longLink, '1', '1'],
+          ['https://shop.acme.test/fair', '0', '0'],
+        ]);
+        expect(await page.getByTestId('campaign-links').textContent()).toContain(view.unique);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(
+          0,
+        );
+        await shoot(page, page.getByTestId('campaign-links'), `campaign-links-${view.locale}-${view.width}.png`);
+
+        // The public unsubscribe page (GET changes nothing), in the browser's language.
+        await page.goto(`${pier.url}${unsubscribePath}`);
+        expect(await page.locator('body').textContent()).toContain('b***@customer.test');
+        await page.screenshot({ path: path.join(screenshots, `unsubscribe-${view.locale}-${view.width}.png`) });
 
         // The reply, in the conversation view: a badge names the campaign it answers.
         await page.goto(`${pier.url}/?c=${replyConversation}`);
@@ -157,6 +285,6 @@ describe('campaigns page', () => {
       } finally {
         await page.context().close();
       }
-    }, 60_000);
+    }, 180_000);
   }
 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestMail } from '../../src/modules/conversations/index.js';
-import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
+import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
-import { addMarketingMailbox, NEWSLETTER } from '../support/campaigns.js';
+import { addMarketingMailbox, ingestCustomerMail, NEWSLETTER } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -31,26 +30,9 @@ describe.each(engines)('campaign segments on %s', (engine) => {
   let agent: ApiClient;
   let salesId = '';
   let liId = '';
-  let n = 0;
 
-  async function mail(from: string, body: string, receivedAt: number) {
-    const { db, blobs, engine: e, messageIds, recordReopened, teamActivity } = pier.workspace;
-    const ctx = { engine: e, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened, teamActivity };
-    const raw = [
-      `Message-ID: <seg${++n}-${Math.random().toString(36).slice(2)}@x.test>`,
-      `From: ${from}`,
-      'To: sales@acme.test',
-      `Subject: Inquiry ${n}`,
-      `Date: ${new Date(receivedAt).toUTCString()}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      body,
-      '',
-    ].join('\r\n');
-    await ingestMail({ db, blobs, ctx }, { raw: Buffer.from(raw), mailboxIds: [salesId], source: 'imap', receivedAt });
-  }
+  const mail = (from: string, body: string, receivedAt: number) =>
+    ingestCustomerMail(pier.workspace, { mailboxId: salesId, from, body, receivedAt });
   const contactId = async (address: string) =>
     (await pier.workspace.db.selectFrom('contacts').select('id').where('address', '=', address).executeTakeFirstOrThrow()).id;
   const preview = async (segment: Record<string, unknown>) => {

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
-import { createMailbox } from '../../src/modules/mailboxes/index.js';
+import { ingestMail } from '../../src/modules/conversations/index.js';
+import { createMailbox, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
 import type { TestDatabase } from './databases.js';
 import { testEnv } from './env.js';
 import { mailServer } from './mail-server.js';
@@ -94,4 +95,33 @@ export async function queueCampaignByCli(
 export async function campaignStatusByCli(database: TestDatabase, id: string): Promise<Record<string, unknown>> {
   const { stdout } = await runCli(database, ['campaign', 'status', id]);
   return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+let customerMails = 0;
+
+/**
+ * A customer's mail stored in `mailboxId` as if synced (through ingestMail, so the contacts module
+ * records the sender and its company, and mail-facts detects the language): segment tests' customers.
+ */
+export async function ingestCustomerMail(ws: Workspace, input: { mailboxId: string; from: string; receivedAt: number; body?: string }) {
+  const { db, blobs, engine, messageIds, recordReopened, teamActivity } = ws;
+  const ctx = { engine, ownAddresses: await loadOwnAddresses(db), messageIds, recordReopened, teamActivity };
+  const n = ++customerMails;
+  const raw = [
+    `Message-ID: <customer${n}-${Math.random().toString(36).slice(2)}@x.test>`,
+    `From: ${input.from}`,
+    'To: sales@acme.test',
+    `Subject: Inquiry ${n}`,
+    `Date: ${new Date(input.receivedAt).toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    input.body ?? 'Please quote 500 pieces.',
+    '',
+  ].join('\r\n');
+  await ingestMail(
+    { db, blobs, ctx },
+    { raw: Buffer.from(raw), mailboxIds: [input.mailboxId], source: 'imap', receivedAt: input.receivedAt },
+  );
 }

@@ -327,6 +327,8 @@ export const auditEn = {
     'outbox.rejected': 'Outgoing mail rejected',
     'mailbox.second_approver_changed': 'Second-approver rule changed',
     'mailbox.signature_logo_changed': 'Signature logo changed',
+    'campaign.segment_updated': 'Campaign segment changed',
+    'campaign.segment_deleted': 'Campaign segment deleted',
     'contact.phone_changed': 'Customer phone number changed',
     'upload.mbox': 'Mail archive uploaded',
     'upload.eml': 'Mail files uploaded',

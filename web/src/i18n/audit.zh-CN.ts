@@ -314,6 +314,8 @@ export const auditZhCN: AuditCatalogue = {
     'outbox.rejected': '外发邮件被驳回',
     'mailbox.second_approver_changed': '更改第二审批人规则',
     'mailbox.signature_logo_changed': '更改签名 Logo',
+    'campaign.segment_updated': '修改群发客户分组',
+    'campaign.segment_deleted': '删除群发客户分组',
     'contact.phone_changed': '更改客户电话',
     'upload.mbox': '上传邮件归档',
     'upload.eml': '上传邮件文件',

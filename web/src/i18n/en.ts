@@ -294,6 +294,8 @@ export const en = {
       no_member: 'That address is not in the list.',
       no_public_url: 'Set Pier’s public address first: the unsubscribe link points to it.',
       invalid_state: 'The campaign is not in a state that allows this.',
+      list_not_segment: 'Only a segment is edited or deleted here; a static list keeps its members’ consent records.',
+      segment_in_use: 'The segment “{{name}}” cannot be deleted while a campaign goes to it ({{campaigns}}). Wait until it is done.',
     },
     team: {
       not_found: 'That team no longer exists.',

@@ -7,7 +7,9 @@ import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { CampaignLimitsCatalogue } from './campaign-limits.en';
+import type { CampaignLinksCatalogue } from './campaign-links.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
+import type { CampaignSegmentEditCatalogue } from './campaign-segment-edit.en';
 import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
@@ -60,6 +62,8 @@ declare module 'i18next' {
       campaignReply: CampaignReplyCatalogue;
       campaignLimits: CampaignLimitsCatalogue;
       campaignSegments: CampaignSegmentsCatalogue;
+      campaignSegmentEdit: CampaignSegmentEditCatalogue;
+      campaignLinks: CampaignLinksCatalogue;
     };
   }
 }

@@ -289,6 +289,8 @@ export const zhCN: Catalogue = {
       no_member: '该地址不在名单中。',
       no_public_url: '请先设置 Pier 的公开地址：退订链接指向该地址。',
       invalid_state: '该营销活动当前的状态不允许此操作。',
+      list_not_segment: '这里只能编辑或删除分组；静态名单保留其成员的同意记录。',
+      segment_in_use: '分组“{{name}}”正被群发邮件使用（{{campaigns}}），无法删除。请等待其发送完毕。',
     },
     team: {
       not_found: '该团队已不存在。',

@@ -3,6 +3,7 @@ export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
 export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
 export { unsubscribeRoutes } from './public-routes.js';
 export { type CampaignRouteDeps, campaignRoutes } from './routes.js';
+export { deleteSegment, updateSegment } from './segments.js';
 export { type CampaignWorkerDeps, campaignJobHandlers } from './send-job.js';
 export { isSuppressed, suppressAddress } from './suppression.js';
 export { setProviderLimits } from './throttle.js';

@@ -7,9 +7,11 @@ import { AppError } from '../../errors.js';
 import { findMailboxById, type HostGuard, listSendingMailboxes } from '../mailboxes/index.js';
 import { apiActorOf, type SecretBox } from '../security/index.js';
 import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
+import { clicksPerLink } from './clicks.js';
 import { campaignReplies } from './feedback.js';
 import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
 import { previewCampaign, sendTestMail } from './preview.js';
+import { deleteSegment, updateSegment } from './segments.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
 import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
 
@@ -32,6 +34,8 @@ const Segment = z
     companyDomains: z.array(z.string().min(1).max(253)).max(1000).optional(),
     tags: z.array(z.string().min(1).max(100)).max(100).optional(),
     owners: z.array(z.string().min(1).max(64)).max(200).optional(),
+    companyTags: z.array(z.string().min(1).max(100)).max(100).optional(),
+    companyOwners: z.array(z.string().min(1).max(64)).max(200).optional(),
     languages: z.array(z.string().min(2).max(8)).max(50).optional(),
     lastContactAfter: z.number().int().optional(),
     lastContactBefore: z.number().int().optional(),
@@ -95,9 +99,17 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
       ratePerMinute: campaign.rate_per_minute,
       sendAt: Number(campaign.send_at),
       localTime: campaign.local_time,
+      trackClicks: campaign.track_clicks === 1,
       counts: await campaignCounts(db, campaign.id),
       replies: await campaignReplies(db, campaign.id),
     };
+  });
+
+  // Clicks per tracked link (decision 0060): null links when the campaign does not track clicks.
+  app.get('/api/campaigns/:id/links', { config: { access: { roles: readers } }, schema: { params: IdParams } }, async (request) => {
+    const campaign = await findCampaign(db, request.params.id);
+    if (!campaign) throw new AppError('campaign.not_found', 404, 'no such campaign');
+    return { campaign: campaign.id, links: await clicksPerLink(db, campaign) };
   });
 
   for (const action of ['pause', 'resume'] as const) {
@@ -165,6 +177,30 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
       return { id: list.id };
     },
   );
+
+  // Rename a segment and/or replace its rules (decision 0060); the answer is its audience now.
+  app.patch(
+    '/api/campaign-lists/:id',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        params: IdParams,
+        body: z
+          .object({ name: z.string().min(1).max(120).optional(), segment: Segment.optional() })
+          .refine((b) => b.name !== undefined || b.segment !== undefined, 'a new name or new rules'),
+      },
+    },
+    async (request) => {
+      const list = await updateSegment(db, { id: request.params.id, ...request.body, actor: apiActorOf(request), now: now() });
+      const { matching, suppressed, recipients } = await previewList(db, list, now());
+      return { id: list.id, name: list.name, segment: JSON.parse(list.segment_json ?? '{}'), matching, suppressed, recipients };
+    },
+  );
+
+  app.delete('/api/campaign-lists/:id', { config: { access: { roles: admins } }, schema: { params: IdParams } }, async (request) => {
+    await deleteSegment(db, { id: request.params.id, actor: apiActorOf(request) });
+    return { deleted: true };
+  });
 
   app.post(
     '/api/campaign-lists/import',

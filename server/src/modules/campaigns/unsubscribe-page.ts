@@ -36,7 +36,7 @@ const strings = {
   'zh-CN': {
     confirmTitle: '退订',
     confirm: (sender: string, address: string) => `停止 <strong>${sender}</strong> 向 <strong>${address}</strong> 发送邮件？`,
-    confirmHint: '点击下方按钮即可退订；按下按钮之前不会有任何改变。',
+    confirmHint: '点一下即可退订；按下按钮之前不会有任何改变。',
     button: '退订',
     doneTitle: '已退订',
     done: (address: string) => `<strong>${address}</strong> 已退订，不会再收到此类邮件。`,

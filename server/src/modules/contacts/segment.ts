@@ -18,6 +18,13 @@ export type ContactSegment = {
   tags?: string[];
   /** Owners (users.id); "none" = customers in the pool. */
   owners?: string[];
+  /** Tag names on the contact's company (the company's own tags, not its people's). */
+  companyTags?: string[];
+  /**
+   * Colleagues (users.id) who own someone at the contact's company: the whole company is "theirs"
+   * (companies keep no owner of their own, decision 0048), colleagues of their customer included.
+   */
+  companyOwners?: string[];
   /** ISO 639-1 codes: the language detected in the latest mail the contact wrote (mail-facts). */
   languages?: string[];
   /** Last mail with the contact at or after / before (epoch ms). */
@@ -80,6 +87,20 @@ export async function contactsInSegment(
     const pool = segment.owners.includes('none');
     query = query.where((eb) =>
       eb.or([...(owners.length ? [eb('contacts.owner_id', 'in', owners)] : []), ...(pool ? [eb('contacts.owner_id', 'is', null)] : [])]),
+    );
+  }
+  const companyTags = segment.companyTags?.filter((t) => t.trim());
+  if (companyTags?.length) query = query.where((eb) => eb.or(companyTags.map((tag) => likeEscaped('companies.tags', tagPattern(tag)))));
+  if (segment.companyOwners?.length) {
+    const companyOwners = segment.companyOwners;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('contacts as colleague')
+          .select('colleague.id')
+          .whereRef('colleague.company_id', '=', 'contacts.company_id')
+          .where('colleague.merged_into_id', 'is', null)
+          .where('colleague.owner_id', 'in', companyOwners),
+      ),
     );
   }
   if (segment.lastContactAfter !== undefined) query = query.where('contacts.last_seen_at', '>=', segment.lastContactAfter);

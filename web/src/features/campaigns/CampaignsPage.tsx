@@ -8,6 +8,7 @@ import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { type CampaignOverview, campaignsApi, campaignsKeys } from './api';
+import { CampaignLinks } from './CampaignLinks';
 import { ListsSection, SuppressionSection } from './ListsAndSuppression';
 import { ProviderLimitsSection } from './ProviderLimits';
 import './campaigns.css';
@@ -45,6 +46,9 @@ export function CampaignsPage() {
 
 function CampaignTable({ overview }: { overview: CampaignOverview }) {
   const { t } = useTranslation('campaigns');
+  const { t: tk } = useTranslation('campaignLinks');
+  const [linksOf, setLinksOf] = useState<string | null>(null);
+  const shown = overview.campaigns.find((c) => c.id === linksOf && c.counts.clicked !== null);
   const queryClient = useQueryClient();
   const toggle = useMutation({
     mutationFn: ({ id, pause }: { id: string; pause: boolean }) => (pause ? campaignsApi.pause(id) : campaignsApi.resume(id)),
@@ -88,7 +92,18 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                   <td className="num">{c.counts.unsubscribed}</td>
                   <td className="num">{c.counts.replied}</td>
                   <td className="num">{c.counts.clicked ?? t('list.notTracked')}</td>
-                  <td className="actions">
+                  <td className="actions campaign-actions">
+                    {c.counts.clicked !== null ? (
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        aria-expanded={linksOf === c.id}
+                        data-testid="campaign-links-toggle"
+                        onClick={() => setLinksOf(linksOf === c.id ? null : c.id)}
+                      >
+                        {linksOf === c.id ? tk('hide') : tk('show')}
+                      </button>
+                    ) : null}
                     {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
                       <button
                         type="button"
@@ -106,6 +121,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
           </table>
         </div>
       ) : null}
+      {shown ? <CampaignLinks campaign={shown} /> : null}
       <p className="hint">{t('list.opens')}</p>
       {toggle.isError ? <Notice>{errorMessage(toggle.error)}</Notice> : null}
     </section>

@@ -5,12 +5,17 @@ import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, campaignsApi, campaignsKeys } from './api';
+import { SegmentActions, SegmentRules, useSegmentDelete } from './SegmentActions';
 import { SegmentBuilder } from './SegmentBuilder';
 
 /** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
 export function ListsSection({ lists }: { lists: CampaignList[] }) {
   const { t } = useTranslation('campaigns');
   const { t: ts } = useTranslation('campaignSegments');
+  const { t: tse } = useTranslation('campaignSegmentEdit');
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = lists.find((l) => l.id === editingId && l.kind === 'segment');
+  const deletion = useSegmentDelete();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview });
   const [name, setName] = useState('');
@@ -36,6 +41,8 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                 <th className="num">{t('lists.members')}</th>
                 <th className="num">{ts('suppressed')}</th>
                 <th className="num">{ts('recipients')}</th>
+                <th>{tse('rules')}</th>
+                <th className="actions" />
               </tr>
             </thead>
             <tbody>
@@ -46,12 +53,19 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                   <td className="num">{l.members}</td>
                   <td className="num">{l.suppressed}</td>
                   <td className="num">{l.recipients}</td>
+                  <td>{l.segment ? <SegmentRules segment={l.segment} /> : null}</td>
+                  <td className="actions">
+                    {l.kind === 'segment' ? (
+                      <SegmentActions onEdit={() => setEditingId(l.id)} onDelete={() => deletion.remove(l)} busy={deletion.pending} />
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       ) : null}
+      {deletion.notice}
       <form
         className="campaign-compose"
         onSubmit={(e) => {
@@ -92,7 +106,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
         ) : null}
         {importCsv.isError ? <Notice>{errorMessage(importCsv.error)}</Notice> : null}
       </form>
-      <SegmentBuilder />
+      {editing ? <SegmentBuilder key={editing.id} editing={editing} onDone={() => setEditingId(null)} /> : <SegmentBuilder />}
     </section>
   );
 }

@@ -23,6 +23,8 @@ export type CampaignSegment = {
   companyDomains?: string[];
   tags?: string[];
   owners?: string[];
+  companyTags?: string[];
+  companyOwners?: string[];
   languages?: string[];
   contactedWithinDays?: number;
   quietForDays?: number;
@@ -37,6 +39,7 @@ export type CampaignList = {
   id: string;
   name: string;
   kind: 'static' | 'segment';
+  segment: CampaignSegment | null;
   members: number;
   suppressed: number;
   recipients: number;
@@ -58,6 +61,8 @@ export type CampaignDraft = {
   localTime?: string | null;
   trackClicks?: boolean;
 };
+
+export type CampaignLinkClicks = { url: string; uniqueClicks: number; totalClicks: number };
 
 export type ProviderLimit = {
   preset: string;
@@ -82,6 +87,14 @@ export const campaignsApi = {
   importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string }) =>
     http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
   createSegment: (input: { name: string; segment: CampaignSegment }) => http.post<{ id: string }>('/api/campaign-lists', input),
+  updateSegment: (id: string, input: { name?: string; segment?: CampaignSegment }) =>
+    http.patch<{ id: string; name: string; matching: number; suppressed: number; recipients: number }>(
+      `/api/campaign-lists/${encodeURIComponent(id)}`,
+      input,
+    ),
+  deleteSegment: (id: string) => http.delete<{ deleted: boolean }>(`/api/campaign-lists/${encodeURIComponent(id)}`),
+  links: (id: string) =>
+    http.get<{ campaign: string; links: CampaignLinkClicks[] | null }>(`/api/campaigns/${encodeURIComponent(id)}/links`),
   previewSegment: (segment: CampaignSegment) => http.post<CampaignAudience>('/api/campaign-lists/segment-preview', { segment }),
   suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
   suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
@@ -91,5 +104,6 @@ export const campaignsKeys = {
   overview: ['campaigns', 'overview'] as const,
   suppressions: ['campaigns', 'suppressions'] as const,
   limits: ['campaigns', 'limits'] as const,
+  links: (id: string) => ['campaigns', 'links', id] as const,
   segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
 };
