@@ -139,6 +139,8 @@ export const errorCodes = [
   'campaign.no_member',
   'campaign.no_public_url',
   'campaign.invalid_state',
+  /** A double opt-in confirmation mail may not go again yet (decision 0059: an hour apart, five at most). */
+  'campaign.opt_in_too_soon',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -294,6 +294,7 @@ export const en = {
       no_member: 'That address is not in the list.',
       no_public_url: 'Set Pier’s public address first: the unsubscribe link points to it.',
       invalid_state: 'The campaign is not in a state that allows this.',
+      opt_in_too_soon: 'No confirmation mail now: the last one went less than an hour ago, five were sent, or the address is suppressed.',
     },
     team: {
       not_found: 'That team no longer exists.',

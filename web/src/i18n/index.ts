@@ -7,6 +7,7 @@ import type { ApiCatalogue } from './api.en';
 import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { CampaignLimitsCatalogue } from './campaign-limits.en';
+import type { CampaignOptInCatalogue } from './campaign-opt-in.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
 import type { CampaignsCatalogue } from './campaigns.en';
@@ -60,6 +61,7 @@ declare module 'i18next' {
       campaignReply: CampaignReplyCatalogue;
       campaignLimits: CampaignLimitsCatalogue;
       campaignSegments: CampaignSegmentsCatalogue;
+      campaignOptIn: CampaignOptInCatalogue;
     };
   }
 }

@@ -289,6 +289,7 @@ export const zhCN: Catalogue = {
       no_member: '该地址不在名单中。',
       no_public_url: '请先设置 Pier 的公开地址：退订链接指向该地址。',
       invalid_state: '该营销活动当前的状态不允许此操作。',
+      opt_in_too_soon: '暂时不能发送确认邮件：距上一封不足一小时、已发送五封，或该地址在屏蔽名单中。',
     },
     team: {
       not_found: '该团队已不存在。',

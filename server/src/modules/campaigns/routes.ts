@@ -9,6 +9,7 @@ import { apiActorOf, type SecretBox } from '../security/index.js';
 import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
 import { campaignReplies } from './feedback.js';
 import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
+import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
 import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
@@ -44,6 +45,8 @@ const Segment = z
 export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (app, deps) => {
   const { db } = deps;
   const now = () => (deps.clock ?? systemClock).now();
+  // Double opt-in per list (decision 0059).
+  await app.register(optInApiRoutes, { db, clock: deps.clock });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
@@ -176,6 +179,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
           csv: z.string().min(1).max(900_000),
           consentSource: z.string().max(200).optional(),
           consentDate: z.string().max(40).optional(),
+          /** Double opt-in for the list from this import on (decision 0059): the marketing mailbox its confirmations go from. */
+          doubleOptInMailboxId: z.string().min(1).max(64).optional(),
         }),
       },
     },

@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
-import { type CampaignList, campaignsApi, campaignsKeys } from './api';
+import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { SegmentBuilder } from './SegmentBuilder';
 
 /** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
-export function ListsSection({ lists }: { lists: CampaignList[] }) {
+export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mailboxes: CampaignOverview['mailboxes'] }) {
   const { t } = useTranslation('campaigns');
+  const { t: to } = useTranslation('campaignOptIn');
+  const [optInMailbox, setOptInMailbox] = useState('');
   const { t: ts } = useTranslation('campaignSegments');
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview });
@@ -19,7 +21,13 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
   const [consentDate, setConsentDate] = useState('');
   const importCsv = useMutation({
     mutationFn: () =>
-      campaignsApi.importCsv({ name, csv, ...(consentSource ? { consentSource } : {}), ...(consentDate ? { consentDate } : {}) }),
+      campaignsApi.importCsv({
+        name,
+        csv,
+        ...(consentSource ? { consentSource } : {}),
+        ...(consentDate ? { consentDate } : {}),
+        ...(optInMailbox ? { doubleOptInMailboxId: optInMailbox } : {}),
+      }),
     onSuccess: refresh,
   });
   return (
@@ -36,6 +44,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                 <th className="num">{t('lists.members')}</th>
                 <th className="num">{ts('suppressed')}</th>
                 <th className="num">{ts('recipients')}</th>
+                <th>{to('title')}</th>
               </tr>
             </thead>
             <tbody>
@@ -46,6 +55,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                   <td className="num">{l.members}</td>
                   <td className="num">{l.suppressed}</td>
                   <td className="num">{l.recipients}</td>
+                  <td>{l.doubleOptIn ? `${to('states.confirmed')} ✓ · ${to('states.pending')} ${l.unconfirmed}` : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -78,6 +88,17 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
             value={consentDate}
             onChange={(e) => setConsentDate(e.target.value)}
           />
+        </div>
+        <div className="field">
+          <label htmlFor="list-opt-in">{to('importOptIn')}</label>
+          <select id="list-opt-in" className="input" value={optInMailbox} onChange={(e) => setOptInMailbox(e.target.value)}>
+            <option value="">{to('importOptInOff')}</option>
+            {mailboxes.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.displayName} &lt;{m.address}&gt;
+              </option>
+            ))}
+          </select>
         </div>
         <button type="submit" className="btn" disabled={!name.trim() || !csv.trim() || importCsv.isPending}>
           {t('lists.import')}
