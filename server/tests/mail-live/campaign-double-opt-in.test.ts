@@ -269,7 +269,7 @@ describe.each(engines)('double opt-in on %s', (engine) => {
     const past = signOptInToken(pier.workspace.unsubscribeKey, optInId, pier.clock.now() - 1);
     expect((await fetch(`${baseUrl}/confirm-subscription/${past}`, { method: 'POST' })).status).toBe(410);
     expect((await stateOf(who.late)).opt_in_state).toBe('pending');
-  });
+  }, 240_000);
 
   async function listIdOf(name: string) {
     return (await pier.workspace.db.selectFrom('campaign_lists').select('id').where('name', '=', name).executeTakeFirst())?.id;
