@@ -36,6 +36,7 @@ export const campaignOptInEn = {
     uncertain: 'Mail uncertain',
     suppressed: 'Suppressed: not mailed',
   },
+  listColumn: 'On · {{count}} awaiting',
   importOptIn: 'Double opt-in: new addresses confirm by a mail from',
   importOptInOff: 'No (consent on record is enough)',
 };

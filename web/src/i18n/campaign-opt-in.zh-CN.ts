@@ -34,6 +34,7 @@ export const campaignOptInZhCN: CampaignOptInCatalogue = {
     uncertain: '发送结果不确定',
     suppressed: '已屏蔽：未发邮件',
   },
+  listColumn: '已开启 · {{count}} 待确认',
   importOptIn: '双重确认：新地址需通过以下邮箱发出的邮件确认',
   importOptInOff: '不需要（已有同意记录即可）',
 };

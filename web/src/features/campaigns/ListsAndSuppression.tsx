@@ -55,7 +55,7 @@ export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mail
                   <td className="num">{l.members}</td>
                   <td className="num">{l.suppressed}</td>
                   <td className="num">{l.recipients}</td>
-                  <td>{l.doubleOptIn ? `${to('states.confirmed')} ✓ · ${to('states.pending')} ${l.unconfirmed}` : '—'}</td>
+                  <td>{l.doubleOptIn ? to('listColumn', { count: l.unconfirmed }) : '—'}</td>
                 </tr>
               ))}
             </tbody>
