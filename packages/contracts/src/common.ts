@@ -141,6 +141,8 @@ export const errorCodes = [
   'campaign.invalid_state',
   'campaign.list_not_segment',
   'campaign.segment_in_use',
+  /** A double opt-in confirmation mail may not go again yet (decision 0059: an hour apart, five at most). */
+  'campaign.opt_in_too_soon',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

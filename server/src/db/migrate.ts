@@ -33,6 +33,7 @@ import * as m0055 from './migrations/0055_knowledge.js';
 import * as m0057 from './migrations/0057_campaigns.js';
 import * as m0060 from './migrations/0060_jobs_by_name.js';
 import * as m0062 from './migrations/0062_campaign_reply_messages.js';
+import * as m0063 from './migrations/0063_campaign_double_opt_in.js';
 import * as m0066 from './migrations/0066_search_docs_inline.js';
 import type { Database } from './schema.js';
 
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '0057_campaigns': m0057,
   '0060_jobs_by_name': m0060,
   '0062_campaign_reply_messages': m0062,
+  '0063_campaign_double_opt_in': m0063,
   '0066_search_docs_inline': m0066,
 };
 

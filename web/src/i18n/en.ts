@@ -296,6 +296,7 @@ export const en = {
       invalid_state: 'The campaign is not in a state that allows this.',
       list_not_segment: 'Only a segment is edited or deleted here; a static list keeps its members’ consent records.',
       segment_in_use: 'The segment “{{name}}” cannot be deleted while a campaign goes to it ({{campaigns}}). Wait until it is done.',
+      opt_in_too_soon: 'No confirmation mail now: the last one went less than an hour ago, five were sent, or the address is suppressed.',
     },
     team: {
       not_found: 'That team no longer exists.',

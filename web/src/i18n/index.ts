@@ -8,6 +8,7 @@ import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { CampaignLimitsCatalogue } from './campaign-limits.en';
 import type { CampaignLinksCatalogue } from './campaign-links.en';
+import type { CampaignOptInCatalogue } from './campaign-opt-in.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignSegmentEditCatalogue } from './campaign-segment-edit.en';
 import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
@@ -64,6 +65,7 @@ declare module 'i18next' {
       campaignSegments: CampaignSegmentsCatalogue;
       campaignSegmentEdit: CampaignSegmentEditCatalogue;
       campaignLinks: CampaignLinksCatalogue;
+      campaignOptIn: CampaignOptInCatalogue;
     };
   }
 }

@@ -21,6 +21,10 @@ export interface CampaignListsTable {
   segment_json: string | null;
   created_by: string | null;
   created_at: number;
+  /** 0|1 (migration 0063, decision 0059): members added from now on wait for their confirmation click. */
+  double_opt_in: number;
+  /** The marketing mailbox the confirmation mails go from (required while double_opt_in is 1). */
+  opt_in_mailbox_id: string | null;
 }
 
 export interface CampaignListMembersTable {
@@ -35,6 +39,21 @@ export interface CampaignListMembersTable {
   consent_source: string;
   consent_at: number;
   added_at: number;
+  /** Double opt-in (migration 0063): null = not asked (single opt-in), else pending until the click. */
+  opt_in_state: 'pending' | 'confirmed' | null;
+  /** Random id the confirmation token names (one per member: contact + list). */
+  opt_in_id: string | null;
+  opt_in_language: 'zh-CN' | 'en' | null;
+  /** The confirmation mail, exactly once per request (decision 0008's protocol); `suppressed`: never sent. */
+  opt_in_mail_state: 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed' | null;
+  /** Confirmation mails started for this member (resends included). */
+  opt_in_mails: number;
+  opt_in_sent_at: number | null;
+  opt_in_error: string | null;
+  /** Consent evidence of the confirmation click. */
+  confirmed_at: number | null;
+  confirmed_ip: string | null;
+  confirmed_user_agent: string | null;
 }
 
 /** Addresses no campaign may mail, whatever the list says. */

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { findListById, findListByName, listMembers } from './lists.js';
 import { sanitizeCampaignHtml } from './merge.js';
+import { unconfirmedCount } from './opt-in.js';
 import { dueAt, isTimeZone } from './schedule.js';
 import { suppressedAmong } from './suppression.js';
 
@@ -48,7 +49,7 @@ export async function scheduleSendRun(db: Db, campaignId: string, runAt: number)
 export async function queueCampaign(
   db: Kysely<Database>,
   input: NewCampaign,
-): Promise<{ campaign: string; recipients: number; suppressed: number }> {
+): Promise<{ campaign: string; recipients: number; suppressed: number; unconfirmed: number }> {
   const { mailbox } = input;
   if (mailbox.purpose !== 'marketing') {
     throw new AppError('campaign.not_marketing_mailbox', 400, `${mailbox.address} is not a marketing mailbox: campaigns go only from one`);
@@ -133,7 +134,9 @@ export async function queueCampaign(
     const first = rows.reduce((min, r) => Math.min(min, r.due_at), Number.POSITIVE_INFINITY);
     await scheduleSendRun(trx, campaign.id, Number.isFinite(first) ? first : input.now);
   });
-  return { campaign: campaign.id, recipients: rows.length, suppressed: suppressed.size };
+  // Members still waiting for their double opt-in click: not recipients, counted apart (decision 0059).
+  const unconfirmed = list.kind === 'static' ? await unconfirmedCount(db, list.id) : 0;
+  return { campaign: campaign.id, recipients: rows.length, suppressed: suppressed.size, unconfirmed };
 }
 
 export async function findCampaign(db: Db, id: string): Promise<CampaignsTable | undefined> {

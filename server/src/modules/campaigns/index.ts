@@ -1,6 +1,7 @@
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
 export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
 export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
+export { setDoubleOptIn } from './opt-in.js';
 export { unsubscribeRoutes } from './public-routes.js';
 export { type CampaignRouteDeps, campaignRoutes } from './routes.js';
 export { deleteSegment, updateSegment } from './segments.js';

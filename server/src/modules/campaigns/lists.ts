@@ -6,6 +6,7 @@ import type { CampaignListsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
 import { type ContactSegment, contactsInSegment } from '../contacts/index.js';
 import { latestLanguagesOf } from '../conversations/index.js';
+import { enableOptInOnImport, newMemberOptIn, optInLanguageOf, optInMailboxFor, scheduleOptInSend, unconfirmedCount } from './opt-in.js';
 import { isTimeZone } from './schedule.js';
 import { suppressedAmong } from './suppression.js';
 
@@ -43,6 +44,8 @@ async function createList(
     segment_json: input.segment ? JSON.stringify(input.segment) : null,
     created_by: input.actorId,
     created_at: input.now,
+    double_opt_in: 0,
+    opt_in_mailbox_id: null,
   };
   await db.insertInto('campaign_lists').values(row).execute();
   return row;
@@ -55,14 +58,26 @@ export function createSegmentList(db: Db, input: { name: string; segment: Contac
 
 /**
  * Imports a CSV (header row; columns email, name, company, country, time_zone, consent_source,
- * consent_date) into a static list, creating it when new. Consent is required per row, from the
+ * consent_date, language) into a static list, creating it when new. Consent is required per row, from the
  * column or the defaults given: a member without a consent source and date is refused, not guessed.
  * Re-importing an address updates it. Returns what was added and what was refused, with the line.
+ * Into a list with double opt-in (decision 0059) a new address starts pending and its confirmation
+ * mail is queued in the same transaction; an address already there keeps its state.
  */
 export async function importListCsv(
   db: Kysely<Database>,
-  input: { name: string; csv: string; consentSource?: string; consentDate?: string; actorId: string | null; now: number },
-): Promise<{ listId: string; imported: number; refused: { line: number; reason: string }[] }> {
+  input: {
+    name: string;
+    csv: string;
+    consentSource?: string | undefined;
+    consentDate?: string | undefined;
+    /** Turns double opt-in on for the list (new or not) before these rows go in, confirmations from this mailbox. */
+    doubleOptInMailboxId?: string | undefined;
+    actorId: string | null;
+    now: number;
+  },
+): Promise<{ listId: string; imported: number; refused: { line: number; reason: string }[]; pendingConfirmation: number }> {
+  if (input.doubleOptInMailboxId) await optInMailboxFor(db, input.doubleOptInMailboxId);
   let records: Record<string, string>[];
   try {
     records = parse(input.csv, {
@@ -75,7 +90,7 @@ export async function importListCsv(
     throw new AppError('request.invalid', 400, `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
   const refused: { line: number; reason: string }[] = [];
-  const members: (ListMember & { consentSource: string; consentAt: number })[] = [];
+  const members: (ListMember & { consentSource: string; consentAt: number; language: 'zh-CN' | 'en' })[] = [];
   for (const [i, r] of records.entries()) {
     const line = i + 2;
     const address = (r.email ?? r.address ?? '').toLowerCase();
@@ -102,14 +117,18 @@ export async function importListCsv(
       timeZone,
       consentSource,
       consentAt,
+      language: optInLanguageOf(r.language, r.country || null),
     });
   }
   return db.transaction().execute(async (trx) => {
-    const list =
+    let list =
       (await findListByName(trx, input.name.trim())) ??
       (await createList(trx, { name: input.name, kind: 'static', segment: null, actorId: input.actorId, now: input.now }));
     if (list.kind !== 'static')
       throw new AppError('campaign.list_is_segment', 409, 'a segment is read from the contacts; import into a static list');
+    if (input.doubleOptInMailboxId)
+      list = await enableOptInOnImport(trx, list, { mailboxId: input.doubleOptInMailboxId, actorId: input.actorId });
+    const pendingBefore = await unconfirmedCount(trx, list.id);
     for (const m of members) {
       const values = {
         name: m.name,
@@ -121,18 +140,29 @@ export async function importListCsv(
       };
       await trx
         .insertInto('campaign_list_members')
-        .values({ list_id: list.id, address: m.address, ...values, added_at: input.now })
+        .values({ list_id: list.id, address: m.address, ...values, added_at: input.now, ...newMemberOptIn(list, m.language) })
         .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet(values))
         .execute();
     }
-    return { listId: list.id, imported: members.length, refused };
+    if (list.double_opt_in === 1 && members.length > 0) await scheduleOptInSend(trx, list.id, input.now);
+    const pendingConfirmation = (await unconfirmedCount(trx, list.id)) - pendingBefore;
+    return { listId: list.id, imported: members.length, refused, pendingConfirmation };
   });
 }
 
-/** Who a list holds at `now`: its imported members, or the contacts its segment matches then. */
+/**
+ * Who a list holds at `now`: its imported members, or the contacts its segment matches then. A member
+ * still waiting for its double opt-in click is nobody's recipient (decision 0059).
+ */
 export async function listMembers(db: Db, list: CampaignListsTable, now: number): Promise<ListMember[]> {
   if (list.kind === 'segment') return segmentMembers(db, JSON.parse(list.segment_json ?? '{}') as ContactSegment, now);
-  const rows = await db.selectFrom('campaign_list_members').selectAll().where('list_id', '=', list.id).orderBy('address').execute();
+  const rows = await db
+    .selectFrom('campaign_list_members')
+    .selectAll()
+    .where('list_id', '=', list.id)
+    .where((eb) => eb.or([eb('opt_in_state', 'is', null), eb('opt_in_state', '!=', 'pending')]))
+    .orderBy('address')
+    .execute();
   return rows.map((r) => ({ address: r.address, name: r.name, company: r.company, country: r.country, timeZone: r.time_zone }));
 }
 
@@ -187,6 +217,9 @@ export async function listLists(db: Db, now: number) {
       suppressed: audience.suppressed,
       recipients: audience.recipients,
       createdAt: Number(list.created_at),
+      doubleOptIn: list.double_opt_in === 1,
+      optInMailboxId: list.opt_in_mailbox_id,
+      unconfirmed: list.kind === 'static' ? await unconfirmedCount(db, list.id) : 0,
     });
   }
   return out;

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { recordClick, verifyClickToken } from './clicks.js';
+import { optInPublicRoutes } from './opt-in-routes.js';
 import { maskAddress, recipientOfToken, unsubscribeByToken } from './unsubscribe.js';
 import { confirmPage, donePage, invalidPage, type PageContent, pageHtml, pageLanguageOf, UNSUBSCRIBE_CSS } from './unsubscribe-page.js';
 
@@ -30,6 +31,9 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
     await recordClick(db, { recipientId: click.recipientId, url: click.url, now: (clock ?? systemClock).now() });
     return reply.status(302).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(click.url);
   });
+
+  // The double opt-in confirmation link (decision 0059): same body parser, same stylesheet.
+  await app.register(optInPublicRoutes, { db, key, clock });
 
   app.get('/unsubscribe.css', async (_request, reply) =>
     reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(UNSUBSCRIBE_CSS),

@@ -10,6 +10,7 @@ import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaign
 import { clicksPerLink } from './clicks.js';
 import { campaignReplies } from './feedback.js';
 import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
+import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { deleteSegment, updateSegment } from './segments.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
@@ -48,6 +49,8 @@ const Segment = z
 export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (app, deps) => {
   const { db } = deps;
   const now = () => (deps.clock ?? systemClock).now();
+  // Double opt-in per list (decision 0059).
+  await app.register(optInApiRoutes, { db, clock: deps.clock });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
@@ -212,6 +215,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
           csv: z.string().min(1).max(900_000),
           consentSource: z.string().max(200).optional(),
           consentDate: z.string().max(40).optional(),
+          /** Double opt-in for the list from this import on (decision 0059): the marketing mailbox its confirmations go from. */
+          doubleOptInMailboxId: z.string().min(1).max(64).optional(),
         }),
       },
     },

@@ -11,6 +11,7 @@ import type { SecretBox } from '../security/index.js';
 import { CAMPAIGN_SEND_JOB, findCampaign, scheduleSendRun } from './campaigns.js';
 import { recordBounce } from './feedback.js';
 import { buildCampaignMime } from './mail.js';
+import { optInJobHandlers } from './opt-in-send.js';
 import { isSuppressed } from './suppression.js';
 import { sendingBudget } from './throttle.js';
 
@@ -32,7 +33,10 @@ const Payload = z.object({ campaignId: z.string() });
 const MAX_ATTEMPTS = 4;
 
 export function campaignJobHandlers(deps: CampaignWorkerDeps): AnyJobHandler[] {
-  return [defineJob({ name: CAMPAIGN_SEND_JOB, payload: Payload, run: ({ campaignId }) => runCampaignSend(deps, campaignId) })];
+  return [
+    defineJob({ name: CAMPAIGN_SEND_JOB, payload: Payload, run: ({ campaignId }) => runCampaignSend(deps, campaignId) }),
+    ...optInJobHandlers(deps),
+  ];
 }
 
 const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionTimeout: 30_000, socketTimeout: 120_000 };

@@ -53,7 +53,11 @@ export async function setProviderLimits(db: Db, preset: string, limits: Provider
     .execute();
 }
 
-/** Campaign mails a mailbox started to send since `since` (every campaign of it, whatever their outcome). */
+/**
+ * Campaign mails a mailbox started to send since `since` (every campaign of it, whatever their
+ * outcome), and the double opt-in confirmation mails it sent for its lists (decision 0059): the
+ * provider counts both.
+ */
 export async function sentSince(db: Db, mailboxId: string, since: number): Promise<{ count: number; oldest: number | null }> {
   const row = await db
     .selectFrom('campaign_recipients')
@@ -62,7 +66,15 @@ export async function sentSince(db: Db, mailboxId: string, since: number): Promi
     .where('campaigns.mailbox_id', '=', mailboxId)
     .where('campaign_recipients.sent_at', '>=', since)
     .executeTakeFirstOrThrow();
-  return { count: Number(row.count), oldest: row.oldest === null ? null : Number(row.oldest) };
+  const optIn = await db
+    .selectFrom('campaign_list_members')
+    .innerJoin('campaign_lists', 'campaign_lists.id', 'campaign_list_members.list_id')
+    .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('campaign_list_members.opt_in_sent_at').as('oldest')])
+    .where('campaign_lists.opt_in_mailbox_id', '=', mailboxId)
+    .where('campaign_list_members.opt_in_sent_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  const oldest = [row.oldest, optIn.oldest].filter((v) => v !== null).map(Number);
+  return { count: Number(row.count) + Number(optIn.count), oldest: oldest.length ? Math.min(...oldest) : null };
 }
 
 /**

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { CampaignLinks } from './CampaignLinks';
 import { ListsSection, SuppressionSection } from './ListsAndSuppression';
+import { OptInSection } from './OptInSection';
 import { ProviderLimitsSection } from './ProviderLimits';
 import './campaigns.css';
 
@@ -35,7 +36,8 @@ export function CampaignsPage() {
         <>
           <CampaignTable overview={overview.data} />
           <Compose overview={overview.data} />
-          <ListsSection lists={overview.data.lists} />
+          <ListsSection lists={overview.data.lists} mailboxes={overview.data.mailboxes} />
+          <OptInSection lists={overview.data.lists} mailboxes={overview.data.mailboxes} />
           <SuppressionSection />
           <ProviderLimitsSection />
         </>

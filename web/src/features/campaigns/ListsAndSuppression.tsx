@@ -4,13 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
-import { type CampaignList, campaignsApi, campaignsKeys } from './api';
+import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { SegmentActions, SegmentRules, useSegmentDelete } from './SegmentActions';
 import { SegmentBuilder } from './SegmentBuilder';
 
 /** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
-export function ListsSection({ lists }: { lists: CampaignList[] }) {
+export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mailboxes: CampaignOverview['mailboxes'] }) {
   const { t } = useTranslation('campaigns');
+  const { t: to } = useTranslation('campaignOptIn');
+  const [optInMailbox, setOptInMailbox] = useState('');
   const { t: ts } = useTranslation('campaignSegments');
   const { t: tse } = useTranslation('campaignSegmentEdit');
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -24,7 +26,13 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
   const [consentDate, setConsentDate] = useState('');
   const importCsv = useMutation({
     mutationFn: () =>
-      campaignsApi.importCsv({ name, csv, ...(consentSource ? { consentSource } : {}), ...(consentDate ? { consentDate } : {}) }),
+      campaignsApi.importCsv({
+        name,
+        csv,
+        ...(consentSource ? { consentSource } : {}),
+        ...(consentDate ? { consentDate } : {}),
+        ...(optInMailbox ? { doubleOptInMailboxId: optInMailbox } : {}),
+      }),
     onSuccess: refresh,
   });
   return (
@@ -41,6 +49,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                 <th className="num">{t('lists.members')}</th>
                 <th className="num">{ts('suppressed')}</th>
                 <th className="num">{ts('recipients')}</th>
+                <th>{to('title')}</th>
                 <th>{tse('rules')}</th>
                 <th className="actions" />
               </tr>
@@ -53,6 +62,7 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
                   <td className="num">{l.members}</td>
                   <td className="num">{l.suppressed}</td>
                   <td className="num">{l.recipients}</td>
+                  <td>{l.doubleOptIn ? to('listColumn', { count: l.unconfirmed }) : '—'}</td>
                   <td>{l.segment ? <SegmentRules segment={l.segment} /> : null}</td>
                   <td className="actions">
                     {l.kind === 'segment' ? (
@@ -92,6 +102,17 @@ export function ListsSection({ lists }: { lists: CampaignList[] }) {
             value={consentDate}
             onChange={(e) => setConsentDate(e.target.value)}
           />
+        </div>
+        <div className="field">
+          <label htmlFor="list-opt-in">{to('importOptIn')}</label>
+          <select id="list-opt-in" className="input" value={optInMailbox} onChange={(e) => setOptInMailbox(e.target.value)}>
+            <option value="">{to('importOptInOff')}</option>
+            {mailboxes.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.displayName} &lt;{m.address}&gt;
+              </option>
+            ))}
+          </select>
         </div>
         <button type="submit" className="btn" disabled={!name.trim() || !csv.trim() || importCsv.isPending}>
           {t('lists.import')}

@@ -44,6 +44,31 @@ export type CampaignList = {
   suppressed: number;
   recipients: number;
   createdAt: number;
+  /** Double opt-in (decision 0059): new members wait for their confirmation click; `unconfirmed` of them do. */
+  doubleOptIn: boolean;
+  optInMailboxId: string | null;
+  unconfirmed: number;
+};
+export type OptInMember = {
+  address: string;
+  name: string | null;
+  consentSource: string;
+  consentAt: number;
+  optIn: 'none' | 'pending' | 'expired' | 'confirmed';
+  mail: 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed' | null;
+  mails: number;
+  lastMailAt: number | null;
+  mailError: string | null;
+  confirmedAt: number | null;
+  confirmedIp: string | null;
+  confirmedUserAgent: string | null;
+  suppressed: boolean;
+  canResend: boolean;
+};
+export type OptInMembers = {
+  doubleOptIn: boolean;
+  members: OptInMember[];
+  counts: { none: number; pending: number; confirmed: number };
 };
 export type CampaignOverview = {
   campaigns: { id: string; subject: string; mailboxId: string; listId: string; createdAt: number; counts: CampaignCounts }[];
@@ -84,7 +109,7 @@ export const campaignsApi = {
     http.post<{ address: string; subject: string; html: string; text: string }>('/api/campaigns/preview', input),
   testSend: (input: { mailboxId: string; to: string; subject: string; html: string; text: string }) =>
     http.post<{ sent: boolean }>('/api/campaigns/test-send', input),
-  importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string }) =>
+  importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string; doubleOptInMailboxId?: string }) =>
     http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
   createSegment: (input: { name: string; segment: CampaignSegment }) => http.post<{ id: string }>('/api/campaign-lists', input),
   updateSegment: (id: string, input: { name?: string; segment?: CampaignSegment }) =>
@@ -96,6 +121,17 @@ export const campaignsApi = {
   links: (id: string) =>
     http.get<{ campaign: string; links: CampaignLinkClicks[] | null }>(`/api/campaigns/${encodeURIComponent(id)}/links`),
   previewSegment: (segment: CampaignSegment) => http.post<CampaignAudience>('/api/campaign-lists/segment-preview', { segment }),
+  setDoubleOptIn: (listId: string, input: { enabled: boolean; mailboxId?: string | null }) =>
+    http.put<{ id: string; doubleOptIn: boolean; optInMailboxId: string | null }>(
+      `/api/campaign-lists/${encodeURIComponent(listId)}/double-opt-in`,
+      input,
+    ),
+  members: (listId: string) => http.get<OptInMembers>(`/api/campaign-lists/${encodeURIComponent(listId)}/members`),
+  resendConfirmation: (listId: string, address?: string) =>
+    http.post<{ queued: number; skipped: number }>(
+      `/api/campaign-lists/${encodeURIComponent(listId)}/opt-in/resend`,
+      address ? { address } : {},
+    ),
   suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
   suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
 };
@@ -105,5 +141,6 @@ export const campaignsKeys = {
   suppressions: ['campaigns', 'suppressions'] as const,
   limits: ['campaigns', 'limits'] as const,
   links: (id: string) => ['campaigns', 'links', id] as const,
+  members: (listId: string) => ['campaigns', 'members', listId] as const,
   segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
 };

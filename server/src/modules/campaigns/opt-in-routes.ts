@@ -1,0 +1,112 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { apiActorOf } from '../security/index.js';
+import { findListById } from './lists.js';
+import { confirmOptIn, listMembersWithOptIn, memberOfOptInToken, resendConfirmation, setDoubleOptIn } from './opt-in.js';
+import { optInConfirmPage, optInDonePage, optInExpiredPage, optInInvalidPage } from './opt-in-page.js';
+import { maskAddress } from './unsubscribe.js';
+import { type PageContent, type PageLanguage, pageHtml, pageLanguageOf } from './unsubscribe-page.js';
+
+/**
+ * The public confirmation link of double opt-in (decision 0059), registered inside the unsubscribe
+ * routes (their form-body parser, their stylesheet): no sign-in, the signed token is the only key.
+ * GET shows a page with a button and changes nothing (mail scanners open every link); POST, the
+ * button, confirms. Shown: the sender's name and the masked address on a valid token; one 404 page
+ * for every forged or unknown token, a 410 page for an expired one, neither naming anything.
+ */
+export const optInPublicRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: Buffer; clock?: Clock | undefined }> = async (
+  app,
+  { db, key, clock },
+) => {
+  const now = () => (clock ?? systemClock).now();
+  // The member's language (the one its mail was written in), else the reader's browser.
+  const langOf = (member: { opt_in_language: PageLanguage | null } | null, header: string | undefined): PageLanguage =>
+    member?.opt_in_language ?? pageLanguageOf(header);
+
+  app.get<{ Params: { token: string } }>('/confirm-subscription/:token', async (request, reply) => {
+    const member = await memberOfOptInToken(db, key, request.params.token, now());
+    const lang = langOf(member, request.headers['accept-language']);
+    if (!member) return page(reply, 404, optInInvalidPage(lang));
+    const masked = maskAddress(member.address);
+    if (member.opt_in_state === 'confirmed') return page(reply, 200, optInDonePage(lang, member.sender, masked));
+    if (member.expired) return page(reply, 410, optInExpiredPage(lang));
+    return page(reply, 200, optInConfirmPage(lang, request.params.token, member.sender, masked));
+  });
+
+  app.post<{ Params: { token: string } }>('/confirm-subscription/:token', async (request, reply) => {
+    const done = await confirmOptIn(db, key, {
+      token: request.params.token,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+      now: now(),
+    });
+    if (done.outcome === 'invalid') return page(reply, 404, optInInvalidPage(pageLanguageOf(request.headers['accept-language'])));
+    const lang = langOf({ opt_in_language: done.language }, request.headers['accept-language']);
+    if (done.outcome === 'expired') return page(reply, 410, optInExpiredPage(lang));
+    return page(reply, 200, optInDonePage(lang, done.sender, maskAddress(done.address)));
+  });
+};
+
+function page(reply: FastifyReply, status: number, content: PageContent) {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex')
+    .header('vary', 'Accept-Language')
+    .header('content-language', content.lang)
+    .send(pageHtml(content));
+}
+
+const admins = ['super_admin', 'admin'] as const;
+const readers = ['super_admin', 'admin', 'auditor'] as const;
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+/** The list's double opt-in setting, its members with their state, and resending confirmation mails. */
+export const optInApiRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; clock?: Clock | undefined }> = async (app, { db, clock }) => {
+  const now = () => (clock ?? systemClock).now();
+
+  app.put(
+    '/api/campaign-lists/:id/double-opt-in',
+    {
+      config: { access: { roles: admins } },
+      schema: {
+        params: IdParams,
+        body: z.object({ enabled: z.boolean(), mailboxId: z.string().min(1).max(64).nullable().optional() }),
+      },
+    },
+    async (request) => {
+      const list = await setDoubleOptIn(db, {
+        listId: request.params.id,
+        enabled: request.body.enabled,
+        mailboxId: request.body.mailboxId,
+        actor: apiActorOf(request),
+        now: now(),
+      });
+      return { id: list.id, doubleOptIn: list.double_opt_in === 1, optInMailboxId: list.opt_in_mailbox_id };
+    },
+  );
+
+  app.get('/api/campaign-lists/:id/members', { config: { access: { roles: readers } }, schema: { params: IdParams } }, async (request) => {
+    const list = await findListById(db, request.params.id);
+    if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
+    if (list.kind !== 'static') throw new AppError('campaign.list_is_segment', 409, 'a segment has no imported members');
+    return { doubleOptIn: list.double_opt_in === 1, ...(await listMembersWithOptIn(db, list.id, now())) };
+  });
+
+  app.post(
+    '/api/campaign-lists/:id/opt-in/resend',
+    {
+      config: { access: { roles: admins } },
+      schema: { params: IdParams, body: z.object({ address: z.string().email().max(320).optional() }) },
+    },
+    async (request) =>
+      resendConfirmation(db, { listId: request.params.id, address: request.body.address, actor: apiActorOf(request), now: now() }),
+  );
+};
