@@ -815,12 +815,13 @@ function postgresCpuPer(before, requests) {
 async function measureIngest(nodes, count) {
   // On --reuse data, the ingest mailboxes of earlier runs sync the same INBOX: they would store this
   // run's mails a second time (and queue their jobs again). Paused, as an admin would; the supervisor's
-  // scan (≤ 5 s) stops their sync before these mails are sent.
+  // scan (every 5 s, slower on a loaded machine) stops their sync. 6 s was once too short (jobs ×2 in
+  // the per-job line shows it), so 15 s.
   const before = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
   try {
     const earlier = await before.db.selectFrom('mailboxes').select('id').where('address', 'like', 'ingest-%@acme.test').execute();
     for (const m of earlier) await updateMailbox(before.db, m.id, { status: 'paused' }, before.secrets);
-    if (earlier.length > 0) await new Promise((r) => setTimeout(r, 6_000));
+    if (earlier.length > 0) await new Promise((r) => setTimeout(r, 15_000));
   } finally {
     await before.close();
   }
