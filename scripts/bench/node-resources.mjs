@@ -77,13 +77,18 @@ export function postgresBackendMemory(postmasterPid, database) {
 export function postgresCpu(postmasterPid) {
   let user = 0;
   let sys = 0;
+  // The postmaster's own time plus its reaped children's (cutime, cstime): a backend or autovacuum
+  // worker that exits between two readings moves its CPU there, instead of vanishing from the sum.
+  const fields = readFileSync(`/proc/${postmasterPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  user += Number(fields[13]) * 10;
+  sys += Number(fields[14]) * 10;
   for (const pid of [postmasterPid, ...postgresProcesses(postmasterPid).map((p) => p.pid)]) {
     try {
       const [u, s] = cpuOf(pid);
       user += u;
       sys += s;
     } catch {
-      // gone meanwhile (its CPU is lost to this sum: backends of the bench's pools live for the run)
+      // gone meanwhile: its CPU is in the postmaster's cutime/cstime from now on
     }
   }
   return [user, sys];

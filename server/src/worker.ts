@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
+import { jobCpuRecorder } from './jobs/job-cpu.js';
 import { isDeadLocalHolder, localHolderId } from './jobs/local-holder.js';
 import type { ClaimedJob, Queue } from './jobs/queue.js';
 import type { AnyJobHandler } from './jobs/registry.js';
@@ -50,6 +51,7 @@ export function startWorker(options: {
   const leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.floor(leaseMs / 3);
   let recoveredAt = Number.NEGATIVE_INFINITY;
+  const cpu = jobCpuRecorder();
 
   // Checked before every claim, not once per tick: under a backlog a tick claims for minutes.
   async function recoverDeadClaims() {
@@ -106,6 +108,7 @@ export function startWorker(options: {
       for (const job of jobs) {
         const handler = handlers.get(job.name);
         const heartbeat = keepLeased(job);
+        const measured = cpu?.start();
         try {
           if (!handler) throw new Error(`no handler for job ${job.name}`);
           await handler.run(handler.payload.parse(JSON.parse(job.payload)));
@@ -116,6 +119,7 @@ export function startWorker(options: {
           logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
         } finally {
           clearInterval(heartbeat);
+          measured?.(job.name);
         }
       }
     }
@@ -137,6 +141,7 @@ export function startWorker(options: {
       stopped = true;
       clearTimeout(timer);
       await running;
+      cpu?.flush();
     },
   };
 }
