@@ -50,7 +50,7 @@ export async function runOptInSend(deps: CampaignWorkerDeps, listId: string): Pr
       'confirmation mails interrupted earlier: marked uncertain, not resent',
     );
   const list = await findListById(db, listId);
-  if (!list || list.double_opt_in !== 1 || !list.opt_in_mailbox_id) return; // turned off: the mails wait; turning it on queues a run
+  if (list?.double_opt_in !== 1 || !list.opt_in_mailbox_id) return; // turned off: the mails wait; turning it on queues a run
   const mailbox = await findMailboxById(db, list.opt_in_mailbox_id);
   const baseUrl = await deps.publicUrl();
   if (!mailbox?.smtp_host || mailbox.purpose !== 'marketing' || !baseUrl) {
