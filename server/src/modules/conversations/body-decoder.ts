@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { checkedCjkCodec, decodeLabelledUtf8, decodeUndeclared, isValidUtf8 } from './charset-detection.js';
+import { decodeCheckedCjk, decodeLabelledUtf8, decodeUndeclared, isValidUtf8 } from './charset-detection.js';
 import { decodeBytes, resolveCharset, UTF7 } from './charsets.js';
 
 // Body decoding: the stream mailparser's `Iconv` option asks for
@@ -42,9 +42,23 @@ export class BodyDecoder extends Transform {
 
 /** A text body as UTF-8 bytes: valid UTF-8 under a UTF-8 label or none decodes to itself, with no round trip through a string. */
 export function decodeBodyToUtf8(bytes: Buffer, label: string): Buffer {
+  return isUtf8AsItIs(bytes, label) ? bytes : Buffer.from(decodeBody(bytes, label), 'utf8');
+}
+
+/**
+ * The text mailparser reads from decodeBodyToUtf8's bytes, without the bytes: the short path's
+ * body (plain-mail.ts). toWellFormed is what the UTF-8 round trip does to a lone surrogate.
+ */
+export function decodeBodyText(bytes: Buffer, label: string): string {
+  return isUtf8AsItIs(bytes, label) ? bytes.toString('utf8') : wellFormed(decodeBody(bytes, label));
+}
+
+/** String.prototype.toWellFormed (ES2024, in Node 20; the project's lib is ES2023). */
+const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
+
+function isUtf8AsItIs(bytes: Buffer, label: string): boolean {
   const lower = label.toLowerCase();
-  const isPierLabel = lower.startsWith(UTF8_LABEL) || lower.startsWith(UNDECLARED_LABEL);
-  return isPierLabel && isValidUtf8(bytes) ? bytes : Buffer.from(decodeBody(bytes, label), 'utf8');
+  return (lower.startsWith(UTF8_LABEL) || lower.startsWith(UNDECLARED_LABEL)) && isValidUtf8(bytes);
 }
 
 export function decodeBody(bytes: Buffer, label: string): string {
@@ -57,5 +71,5 @@ export function decodeBody(bytes: Buffer, label: string): string {
   if (name === UTF7_LABEL) return decodeBytes(bytes, UTF7);
   const codec = resolveCharset(label);
   // A declared Chinese, Japanese or Korean charset is checked against the bytes (big5 on GB2312).
-  return codec ? decodeBytes(bytes, checkedCjkCodec(bytes, codec)) : decodeUndeclared(bytes, null);
+  return codec ? decodeCheckedCjk(bytes, codec) : decodeUndeclared(bytes, null);
 }

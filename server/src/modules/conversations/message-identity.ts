@@ -28,13 +28,28 @@ export function contentIdentity(raw: Buffer): string {
   return sha256Hex(parts.join('\n'));
 }
 
+/** Splits made, for as long as their mail is alive: prepareMail reads the same mail's headers three times. */
+const splits = new WeakMap<Buffer, { headers: Map<string, string[]>; body: Buffer }>();
+
 /**
  * Splits raw RFC 5322 bytes into unfolded headers (lower-cased names) and the body bytes.
  * A mail that starts with a blank line has an empty header: all of it is body (RFC 5322 §2.1).
+ * A buffer's split is kept while the buffer lives (mail bytes are never changed in place):
+ * callers read it, never change it.
  */
 export function splitMessage(raw: Buffer): { headers: Map<string, string[]>; body: Buffer } {
+  let split = splits.get(raw);
+  if (!split) {
+    split = splitMessageOnce(raw);
+    splits.set(raw, split);
+  }
+  return split;
+}
+
+function splitMessageOnce(raw: Buffer): { headers: Map<string, string[]>; body: Buffer } {
   const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
+  // Only an LF blank line before the CRLF one matters: no need to search the whole body for it.
+  const lf = (crlf === -1 ? raw : raw.subarray(0, crlf + 1)).indexOf('\n\n');
   let headerEnd: number;
   let bodyStart: number;
   if (raw[0] === 0x0a || (raw[0] === 0x0d && raw[1] === 0x0a)) {
@@ -69,13 +84,16 @@ export function splitMessage(raw: Buffer): { headers: Map<string, string[]>; bod
   return { headers, body: raw.subarray(bodyStart) };
 }
 
+const scratch = Buffer.allocUnsafeSlow(256 * 1024);
+
 /**
  * Line endings and trailing whitespace change in transit; the words do not. Works on bytes
  * (mail bodies can be megabytes): CRLF and LF become LF, spaces and tabs at line ends go,
  * and so do newlines at the very end.
  */
 function normaliseBody(body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(body.length);
+  // Most bodies fit a scratch buffer reused from mail to mail (hashed at once, never kept).
+  const out = body.length <= scratch.length ? scratch : Buffer.allocUnsafe(body.length);
   let length = 0;
   let lineStart = 0;
   const copyLine = (start: number, end: number, newline: boolean) => {
