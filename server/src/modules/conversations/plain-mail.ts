@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import libmime from 'libmime';
 import libqp from 'libqp';
 import type { Attachment } from 'mailparser';
-import { decodeBodyToUtf8 } from './body-decoder.js';
+import { decodeBodyText } from './body-decoder.js';
 import { type MailAnalysis, rewriteField, undeclaredLabel } from './header-rewrite.js';
 import { htmlToText } from './html-text.js';
 import { toMailAttachment } from './mail-attachments.js';
@@ -32,7 +32,14 @@ const SINGLE_FIELDS = new Set([
   'content-transfer-encoding',
 ]);
 
-type Leaf = { part: MimePart; type: string; encoding: string; contentType: ReturnType<typeof libmime.parseHeaderValue> };
+type Leaf = {
+  part: MimePart;
+  type: string;
+  encoding: string;
+  contentType: ReturnType<typeof libmime.parseHeaderValue>;
+  /** format=flowed text/plain (RFC 3676), as mailsplit decides it; delSp when DelSp=yes. */
+  flowed: { delSp: boolean } | null;
+};
 
 /**
  * Reads the shapes almost all business mail has — one text/plain part, text and HTML
@@ -61,17 +68,17 @@ export function readPlainMail(raw: Buffer, analysed: MailAnalysis): ParsedMail |
   if (!addresses) return null;
   const shape = shapeOf(parts);
   if (!shape) return null;
-  const text = readLeaf(shape.text, headerCodec, hint);
+  const text = shape.text ? readLeaf(shape.text, headerCodec, hint) : null;
   const htmlLeaf = shape.html ? readLeaf(shape.html, headerCodec, hint) : null;
+  if ((shape.text && !isBodyText(text, 'text/plain')) || (shape.html && !isBodyText(htmlLeaf, 'text/html'))) return null;
   const files = shape.files.map((part) => readLeaf(part, headerCodec, hint));
-  if (!isBodyText(text, 'text/plain') || (shape.html && !isBodyText(htmlLeaf, 'text/html'))) return null;
-  const attachments = files.filter((leaf): leaf is Leaf => leaf !== null && isAttachment(leaf, headerCodec, hint));
+  const attachments = files.filter((leaf): leaf is Leaf => leaf !== null && isFile(leaf, headerCodec, hint));
   if (attachments.length !== files.length) return null;
 
   const textLabel = (leaf: Leaf) =>
     leaf.contentType.params.charset || (leaf.part.fields.some(isContentType) ? 'utf-8' : undeclaredLabel(hint));
-  const bodyText = (leaf: Leaf) => decodeBodyToUtf8(transferDecoded(raw, leaf), textLabel(leaf)).toString().replace(/\r?\n/g, '\n');
-  const plain = bodyText(text);
+  const bodyText = (leaf: Leaf) => withLf(decodeBodyText(unflowed(leaf, transferDecoded(raw, leaf)), textLabel(leaf)));
+  const plain = text ? bodyText(text) : '';
   const htmlSource = htmlLeaf ? bodyText(htmlLeaf) : '';
   const html = htmlSource.trim() !== '' ? clean(htmlSource) : null;
   const parsedText = clean(plain).trimEnd();
@@ -95,28 +102,81 @@ export function readPlainMail(raw: Buffer, analysed: MailAnalysis): ParsedMail |
 }
 
 const isContentType = (field: HeaderField) => field.name === 'content-type';
+/** Line breaks as mailparser's text has them; most text has no CR, and is then left as it is. */
+const withLf = (text: string) => (text.includes('\r') ? text.replace(/\r?\n/g, '\n') : text);
 
-type Shape = { text: MimePart; html: MimePart | null; files: MimePart[] };
+/** The body's text and HTML parts (one may be missing) and the files, in the order mailparser lists them. */
+type Shape = { text: MimePart | null; html: MimePart | null; files: MimePart[] };
+type Node = { part: MimePart; children: Node[] };
 
-/** An accepted shape, or null: text/plain; alternative(plain, html); mixed(either, files…). */
+/**
+ * An accepted shape, or null: a body, alone or as the first part of multipart/mixed followed by
+ * files. A body is text/plain; alternative(plain, html); related(html or that alternative,
+ * inline files); alternative(plain, related(html, inline files)); or, below the root, an HTML
+ * part alone (mailparser then leaves the text empty and Pier makes it from the HTML; an HTML
+ * root mail's text is mailparser's own conversion, so that one stays with mailparser).
+ */
 function shapeOf(parts: MimePart[]): Shape | null {
-  const [root, ...below] = parts;
+  const root = treeOf(parts);
   if (!root) return null;
-  if (!root.contentType?.startsWith('multipart/')) return below.length === 0 ? { text: root, html: null, files: [] } : null;
-  if (root.contentType === 'multipart/alternative') {
-    const [plain, html, ...more] = below;
-    return plain && html && more.length === 0 && isSimpleLeaf(plain) && isSimpleLeaf(html) ? { text: plain, html, files: [] } : null;
-  }
-  if (root.contentType !== 'multipart/mixed') return null;
-  const [head, ...more] = below;
-  if (head?.contentType === 'multipart/alternative') {
-    const [plain, html, ...files] = more;
-    if (!plain || !html || !isSimpleLeaf(plain) || !isSimpleLeaf(html) || html.bodyEnd > head.bodyEnd) return null;
-    if (files.some((file) => !isSimpleLeaf(file) || file.headerStart < head.bodyEnd)) return null;
-    return { text: plain, html, files };
-  }
-  return head && isSimpleLeaf(head) && more.every(isSimpleLeaf) ? { text: head, html: null, files: more } : null;
+  if (root.part.contentType !== 'multipart/mixed') return bodyOf(root, true);
+  const [head, ...files] = root.children;
+  const body = head ? bodyOf(head, false) : null;
+  return body && files.every(isFileNode) ? { ...body, files: [...body.files, ...files.map((file) => file.part)] } : null;
 }
+
+function bodyOf(node: Node, isRoot: boolean): Shape | null {
+  const type = node.part.contentType;
+  // A root without a Content-Type is text/plain (readLeaf and isBodyText check what it is).
+  if (isRoot && !type?.startsWith('multipart/')) return { text: node.part, html: null, files: [] };
+  if (isLeafNode(node))
+    return type === 'text/html' ? { text: null, html: node.part, files: [] } : { text: node.part, html: null, files: [] };
+  const [first, second, ...rest] = node.children;
+  if (!first) return null;
+  if (type === 'multipart/alternative') {
+    if (!second || rest.length > 0 || !isLeafNode(first)) return null;
+    if (isLeafNode(second)) return { text: first.part, html: second.part, files: [] };
+    const rich = second.part.contentType === 'multipart/related' ? relatedHtml(second) : null;
+    return rich ? { text: first.part, html: rich.html, files: rich.files } : null;
+  }
+  if (type !== 'multipart/related') return null;
+  if (isLeafNode(first)) return relatedHtml(node);
+  const inner = first.part.contentType === 'multipart/alternative' ? bodyOf(first, false) : null;
+  const files = node.children.slice(1);
+  if (!inner?.text || !inner.html || inner.files.length > 0 || !files.every(isFileNode)) return null;
+  return { ...inner, files: files.map((file) => file.part) };
+}
+
+/** related(html, inline files…): the HTML and its files. */
+function relatedHtml(node: Node): { html: MimePart; files: MimePart[]; text: null } | null {
+  const [html, ...files] = node.children;
+  if (!html || !isLeafNode(html) || html.part.contentType !== 'text/html' || !files.every(isFileNode)) return null;
+  return { text: null, html: html.part, files: files.map((file) => file.part) };
+}
+
+/**
+ * The walk's flat, document-ordered parts as a tree: a part belongs to the nearest multipart
+ * before it whose body holds it. Null when the parts do not nest (nothing to trust then).
+ */
+function treeOf(parts: MimePart[]): Node | null {
+  const [first, ...rest] = parts;
+  if (!first) return null;
+  const root: Node = { part: first, children: [] };
+  const open: Node[] = first.contentType?.startsWith('multipart/') ? [root] : [];
+  for (const part of rest) {
+    while (open.length > 0 && !holds(open.at(-1) as Node, part)) open.pop();
+    const parent = open.at(-1);
+    if (!parent) return null;
+    const node: Node = { part, children: [] };
+    parent.children.push(node);
+    if (part.contentType?.startsWith('multipart/')) open.push(node);
+  }
+  return root;
+}
+
+const holds = (parent: Node, part: MimePart) => part.headerStart >= parent.part.headerEnd && part.bodyEnd <= parent.part.bodyEnd;
+const isLeafNode = (node: Node) => isSimpleLeaf(node.part);
+const isFileNode = (node: Node) => isLeafNode(node) && node.part.contentType !== null && !node.part.contentType.startsWith('text/');
 
 const isSimpleLeaf = (part: MimePart | undefined) =>
   part !== undefined && part.contentType !== null && !/^(?:multipart|message)\//.test(part.contentType);
@@ -131,8 +191,10 @@ function readLeaf(part: MimePart, headerCodec: string, hint: string | null): Lea
   const type = (contentType.value || '').toLowerCase().trim();
   const encoding = (field('content-transfer-encoding')?.value.toString('latin1') ?? '').toLowerCase().trim();
   if (!PLAIN_ENCODINGS.has(encoding) || /[()"]/.test(encoding)) return null;
-  if (type === 'text/plain' && /flowed/i.test(contentType.params.format ?? '')) return null;
-  return { part, type, encoding, contentType };
+  const { format, delsp } = contentType.params;
+  const flowed =
+    type === 'text/plain' && format?.toLowerCase().trim() === 'flowed' ? { delSp: delsp?.toLowerCase().trim() === 'yes' } : null;
+  return { part, type, encoding, contentType, flowed };
 }
 
 /** A body part mailparser reads as text of this type: no disposition, or a bare `inline`. */
@@ -142,10 +204,16 @@ function isBodyText(leaf: Leaf | null, type: string): leaf is Leaf {
   return !disposition || /^\s*inline\s*$/i.test(disposition.value.toString('latin1'));
 }
 
-/** An attached file, exactly: `attachment` disposition, a type that is not text (mailparser reads those differently). */
-function isAttachment(leaf: Leaf, headerCodec: string, hint: string | null): boolean {
+/**
+ * A file mailparser lists as an attachment whatever its disposition (a type that is not text:
+ * text types it reads differently), attached or inline: no disposition, `attachment` or `inline`.
+ */
+function isFile(leaf: Leaf, headerCodec: string, hint: string | null): boolean {
+  if (leaf.type.startsWith('text/') || /^(?:multipart|message)\//.test(leaf.type)) return false;
+  const hasDisposition = leaf.part.fields.some((field) => field.name === 'content-disposition');
   const value = dispositionOf(leaf.part, headerCodec, hint);
-  return value !== null && (value.value || '').toLowerCase().trim() === 'attachment' && !leaf.type.startsWith('text/');
+  if (!hasDisposition) return true;
+  return value !== null && ['attachment', 'inline'].includes((value.value || '').toLowerCase().trim());
 }
 
 /** The rewritten Content-Disposition as mailsplit parses it; null when there is none or it is not ASCII. */
@@ -163,6 +231,11 @@ function transferDecoded(raw: Buffer, leaf: Leaf): Buffer {
   if (leaf.encoding === 'base64') return Buffer.from(body.toString('latin1'), 'base64');
   if (leaf.encoding === 'quoted-printable') return libqp.decode(body);
   return body;
+}
+
+/** Flowed lines joined as mailsplit's FlowedDecoder does (libmime's decodeFlowed on the bytes, before the charset). */
+function unflowed(leaf: Leaf, bytes: Buffer): Buffer {
+  return leaf.flowed ? Buffer.from(libmime.decodeFlowed(bytes.toString('binary'), leaf.flowed.delSp), 'binary') : bytes;
 }
 
 /** mailparser's Attachment, as much of it as toMailAttachment reads, from the same header readings mailsplit makes. */
