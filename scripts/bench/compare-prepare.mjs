@@ -44,4 +44,4 @@ for (const { name, raw } of mails()) {
 }
 for (const build of [before, after]) rmSync(build.dataDir, { recursive: true });
 console.log(JSON.stringify({ compared: equal + different.length, equal, different: different.slice(0, 20) }));
-process.exit(different.length ? 1 : 0);
+process.exitCode = different.length ? 1 : 0;

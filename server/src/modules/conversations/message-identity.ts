@@ -94,19 +94,24 @@ const scratch = Buffer.allocUnsafeSlow(256 * 1024);
 function normaliseBody(body: Buffer): Buffer {
   // Most bodies fit a scratch buffer reused from mail to mail (hashed at once, never kept).
   const out = body.length <= scratch.length ? scratch : Buffer.allocUnsafe(body.length);
+  // Byte by byte: a copy per line made a view object per line, most of the identity's garbage.
   let length = 0;
+  let lineOut = 0;
   let lineStart = 0;
-  const copyLine = (start: number, end: number, newline: boolean) => {
-    let e = end;
-    while (e > start && (body[e - 1] === 0x20 || body[e - 1] === 0x09)) e--;
-    length += body.copy(out, length, start, e);
-    if (newline) out[length++] = 0x0a;
-  };
-  for (let i = body.indexOf(0x0a); i !== -1; i = body.indexOf(0x0a, lineStart)) {
-    copyLine(lineStart, i > lineStart && body[i - 1] === 0x0d ? i - 1 : i, true);
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i] as number;
+    if (byte !== 0x0a) {
+      out[length++] = byte;
+      continue;
+    }
+    // A CR right before the LF goes, then the spaces and tabs before it.
+    if (i > lineStart && body[i - 1] === 0x0d) length--;
+    while (length > lineOut && (out[length - 1] === 0x20 || out[length - 1] === 0x09)) length--;
+    out[length++] = 0x0a;
+    lineOut = length;
     lineStart = i + 1;
   }
-  copyLine(lineStart, body.length, false);
+  while (length > lineOut && (out[length - 1] === 0x20 || out[length - 1] === 0x09)) length--;
   while (length > 0 && out[length - 1] === 0x0a) length--;
   return out.subarray(0, length);
 }

@@ -23,24 +23,41 @@ function converter(): Convert {
   return convert;
 }
 
-/** A run of CJK characters with every traditional Han character replaced by its simplified form. */
+/**
+ * A run of CJK characters with every traditional Han character replaced by its simplified form.
+ * Most runs have none and come back as they are; only a run that changes is copied.
+ */
 export function foldHan(run: string): string {
-  let out = '';
-  for (const char of run) {
-    const code = char.codePointAt(0) as number;
+  let out: string[] | null = null;
+  let copied = 0;
+  for (let i = 0; i < run.length; i++) {
+    const code = run.codePointAt(i) as number;
+    const width = code > 0xffff ? 2 : 1;
     // Kana, hangul and the prolonged sound mark have no traditional form.
-    if (code < 0x3400 || (code >= 0xac00 && code <= 0xd7af)) {
-      out += char;
-      continue;
+    if (code >= 0x3400 && !(code >= 0xac00 && code <= 0xd7af)) {
+      const simple = simplified(code);
+      if (simple !== null) {
+        out ??= [];
+        out.push(run.slice(copied, i), simple);
+        copied = i + width;
+      }
     }
-    let simple = folded.get(code);
-    if (simple === undefined) {
-      const converted = converter()(char);
-      // One character in, one out; anything else keeps the character as it is.
-      simple = [...converted].length === 1 ? converted : char;
-      if (folded.size < MAX_CACHED) folded.set(code, simple);
-    }
-    out += simple;
+    i += width - 1;
   }
-  return out;
+  if (!out) return run;
+  out.push(run.slice(copied));
+  return out.join('');
+}
+
+/** The simplified form of a traditional character, or null when the character stays as it is. */
+function simplified(code: number): string | null {
+  let simple = folded.get(code);
+  if (simple === undefined) {
+    const char = String.fromCodePoint(code);
+    const converted = converter()(char);
+    // One character in, one out; anything else keeps the character as it is.
+    simple = [...converted].length === 1 && converted !== char ? converted : '';
+    if (folded.size < MAX_CACHED) folded.set(code, simple);
+  }
+  return simple === '' ? null : simple;
 }

@@ -235,11 +235,41 @@ export function toIndexText(text: string, maxChars: number = maxIndexedChars, ch
       out.push(run.text);
       continue;
     }
-    const chars = Array.from(run.text);
-    pushIndexedCjkTokens(chars, out);
-    if (characters) for (const ch of chars) if (characters.size < maxDistinctCharacters) characters.add(ch);
+    out.push(cjkIndexText(run.text, characters));
   }
   return out.join(' ');
+}
+
+let units = new Uint16Array(4096);
+
+/**
+ * indexedCjkTokens(run).join(' ') made in one buffer of UTF-16 code units: a Chinese body's
+ * thousands of two-character strings were most of indexing's garbage. Runs with characters
+ * outside the BMP (rare) take the general way.
+ */
+function cjkIndexText(run: string, characters: Set<string> | undefined): string {
+  const n = run.length;
+  for (let i = 0; i < n; i++) {
+    const code = run.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const chars = Array.from(run);
+      if (characters) for (const ch of chars) if (characters.size < maxDistinctCharacters) characters.add(ch);
+      const tokens: string[] = [];
+      pushIndexedCjkTokens(chars, tokens);
+      return tokens.join(' ');
+    }
+  }
+  if (characters) for (let i = 0; i < n && characters.size < maxDistinctCharacters; i++) characters.add(run[i] as string);
+  if (n < 2) return run;
+  if (units.length < 3 * n) units = new Uint16Array(3 * n);
+  let k = 0;
+  for (let i = 0; i + 1 < n; i++) {
+    units[k++] = run.charCodeAt(i);
+    units[k++] = run.charCodeAt(i + 1);
+    units[k++] = 0x20;
+  }
+  units[k++] = run.charCodeAt(n - 1);
+  return Buffer.from(units.buffer, 0, k * 2).toString('utf16le');
 }
 
 /**
