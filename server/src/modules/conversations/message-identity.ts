@@ -94,24 +94,22 @@ const scratch = Buffer.allocUnsafeSlow(256 * 1024);
 function normaliseBody(body: Buffer): Buffer {
   // Most bodies fit a scratch buffer reused from mail to mail (hashed at once, never kept).
   const out = body.length <= scratch.length ? scratch : Buffer.allocUnsafe(body.length);
-  // Byte by byte: a copy per line made a view object per line, most of the identity's garbage.
+  // One copy, then each line moved down in place: a copy per line made a view object per line.
+  body.copy(out, 0, 0, body.length);
   let length = 0;
-  let lineOut = 0;
   let lineStart = 0;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i] as number;
-    if (byte !== 0x0a) {
-      out[length++] = byte;
-      continue;
-    }
-    // A CR right before the LF goes, then the spaces and tabs before it.
-    if (i > lineStart && body[i - 1] === 0x0d) length--;
-    while (length > lineOut && (out[length - 1] === 0x20 || out[length - 1] === 0x09)) length--;
-    out[length++] = 0x0a;
-    lineOut = length;
+  const keepLine = (start: number, end: number, newline: boolean) => {
+    let e = end;
+    while (e > start && (body[e - 1] === 0x20 || body[e - 1] === 0x09)) e--;
+    if (start !== length) out.copyWithin(length, start, e);
+    length += e - start;
+    if (newline) out[length++] = 0x0a;
+  };
+  for (let i = body.indexOf(0x0a); i !== -1; i = body.indexOf(0x0a, lineStart)) {
+    keepLine(lineStart, i > lineStart && body[i - 1] === 0x0d ? i - 1 : i, true);
     lineStart = i + 1;
   }
-  while (length > lineOut && (out[length - 1] === 0x20 || out[length - 1] === 0x09)) length--;
+  keepLine(lineStart, body.length, false);
   while (length > 0 && out[length - 1] === 0x0a) length--;
   return out.subarray(0, length);
 }
