@@ -89,7 +89,7 @@ describe('readPlainMail: the short path reads as mailparser does', () => {
     for (const raw of mails) expect(await compare(raw)).toBe(true);
   });
 
-  it('on inline images: related in alternative, alternative in related, HTML with files only, cid references', async () => {
+  it('on inline images (related in alternative, alternative in related, cid references), HTML with files only, text files', async () => {
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
     const gbkName = `=?GBK?B?${iconv.encode('标志.png', 'gbk').toString('base64')}?=`;
     const image = (headers: string[]) => [...headers, 'Content-Transfer-Encoding: base64', '', png];
@@ -162,7 +162,33 @@ describe('readPlainMail: the short path reads as mailparser does', () => {
         ...image(['Content-Type: application/octet-stream; name=sheet.xlsx', 'Content-Disposition: inline']),
         '--x--',
       ]);
-    for (const raw of [thunderbird, outlook, htmlWithFiles('multipart/related'), htmlWithFiles('multipart/mixed')]) {
+    const textFiles = crlf([
+      'From: d@example.com',
+      'Content-Type: multipart/mixed; boundary=x',
+      '',
+      '--x',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Files attached.',
+      '--x',
+      'Content-Type: text/html; charset=utf-8; name=invoice.html',
+      'Content-Disposition: attachment; filename=invoice.html',
+      '',
+      '<script>location="http://x.test"</script>',
+      '--x',
+      'Content-Type: text/plain; name=list.txt',
+      'Content-Disposition: attachment',
+      'Content-Transfer-Encoding: base64',
+      '',
+      iconv.encode('型号 数量', 'gbk').toString('base64'),
+      '--x',
+      'Content-Type: text/csv; charset=gbk',
+      'Content-Disposition: attachment; filename="=?utf-8?B?5oql5Lu3LmNzdg==?="',
+      '',
+      'a,b',
+      '--x--',
+    ]);
+    for (const raw of [thunderbird, outlook, htmlWithFiles('multipart/related'), htmlWithFiles('multipart/mixed'), textFiles]) {
       expect(await compare(raw)).toBe(true);
     }
     const read = readPlainMail(outlook, analyseMail(outlook));

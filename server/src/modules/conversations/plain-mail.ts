@@ -176,7 +176,7 @@ function treeOf(parts: MimePart[]): Node | null {
 
 const holds = (parent: Node, part: MimePart) => part.headerStart >= parent.part.headerEnd && part.bodyEnd <= parent.part.bodyEnd;
 const isLeafNode = (node: Node) => isSimpleLeaf(node.part);
-const isFileNode = (node: Node) => isLeafNode(node) && node.part.contentType !== null && !node.part.contentType.startsWith('text/');
+const isFileNode = (node: Node) => isLeafNode(node) && node.part.contentType !== null;
 
 const isSimpleLeaf = (part: MimePart | undefined) =>
   part !== undefined && part.contentType !== null && !/^(?:multipart|message)\//.test(part.contentType);
@@ -209,11 +209,14 @@ function isBodyText(leaf: Leaf | null, type: string): leaf is Leaf {
  * text types it reads differently), attached or inline: no disposition, `attachment` or `inline`.
  */
 function isFile(leaf: Leaf, headerCodec: string, hint: string | null): boolean {
-  if (leaf.type.startsWith('text/') || /^(?:multipart|message)\//.test(leaf.type)) return false;
+  if (/^(?:multipart|message)\//.test(leaf.type)) return false;
   const hasDisposition = leaf.part.fields.some((field) => field.name === 'content-disposition');
   const value = dispositionOf(leaf.part, headerCodec, hint);
+  const disposition = (value?.value || '').toLowerCase().trim();
+  // A text file is an attachment for mailparser only when it says so; inline text is body text.
+  if (leaf.type.startsWith('text/')) return value !== null && disposition === 'attachment';
   if (!hasDisposition) return true;
-  return value !== null && ['attachment', 'inline'].includes((value.value || '').toLowerCase().trim());
+  return value !== null && ['attachment', 'inline'].includes(disposition);
 }
 
 /** The rewritten Content-Disposition as mailsplit parses it; null when there is none or it is not ASCII. */
