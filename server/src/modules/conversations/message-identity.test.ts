@@ -32,6 +32,24 @@ describe('message identity', () => {
     expect(identityOf(altered)).not.toBe(identityOf(original));
   });
 
+  it('normalises big bodies (past the reused buffer) and small ones after them alike, nothing carried over', () => {
+    const line = 'Please quote 500 pcs of the LED panel, FOB Ningbo. ';
+    const big = `${line.repeat(8)} \t\r\n`.repeat(1000); // ~400 KB, over the 256 KB scratch buffer
+    const small = 'Please quote.\r\n';
+    const first = identityOf(mail('', small));
+    expect(identityOf(mail('', big))).toBe(
+      identityOf(
+        Buffer.from(
+          mail('', big)
+            .toString()
+            .replace(/[ \t]*\r\n/g, '\n'),
+        ),
+      ),
+    );
+    expect(identityOf(mail('', small))).toBe(first);
+    expect(identityOf(mail('', `${small}x`))).not.toBe(first);
+  });
+
   it('differs when a Message-ID is reused with another body', () => {
     expect(identityOf(mail('', 'Price A'))).not.toBe(identityOf(mail('', 'Price B')));
   });
