@@ -1,4 +1,4 @@
-import { editDistance, hostOf, isFreeMailDomain, registrableDomainOf, skeleton, splitDomain, unicodeDomain } from '../domains.js';
+import { editDistanceWithin, hostOf, isFreeMailDomain, registrableDomainOf, skeleton, splitDomain, unicodeDomain } from '../domains.js';
 import { signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 
@@ -89,7 +89,7 @@ export function lookalikeCandidates(addresses: string[], domains: Iterable<strin
   const none = new Set<string>();
   const found: string[] = [];
   for (const target of domains) {
-    if (isFreeMailDomain(target)) continue;
+    if (partsOf(target).freeMail) continue;
     for (const sender of senders.values()) {
       if (compareWithTarget(sender, target, none) !== null) {
         found.push(target);
@@ -108,12 +108,12 @@ function senderOf(host: string, domain: string): Sender {
 }
 
 /** A target's label, ending and skeleton; every company domain is compared with each mail, so they are kept. */
-const targetParts = new Map<string, { label: string; suffix: string; skeleton: string }>();
+const targetParts = new Map<string, { label: string; suffix: string; skeleton: string; freeMail: boolean }>();
 function partsOf(target: string) {
   let parts = targetParts.get(target);
   if (!parts) {
     const { label, suffix } = splitDomain(target);
-    parts = { label, suffix, skeleton: label ? skeleton(unicodeDomain(label)) : '' };
+    parts = { label, suffix, skeleton: label ? skeleton(unicodeDomain(label)) : '', freeMail: isFreeMailDomain(target) };
     if (targetParts.size >= 100_000) targetParts.clear();
     targetParts.set(target, parts);
   }
@@ -151,7 +151,7 @@ function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<stri
       ),
     );
   } else if (t.label.length >= MIN_LABEL_FOR_DISTANCE_1) {
-    const distance = Math.min(editDistance(label, t.label), editDistance(labelSkeleton, targetSkeleton));
+    const distance = Math.min(editDistanceWithin(label, t.label, 2), editDistanceWithin(labelSkeleton, targetSkeleton, 2));
     if (distance === 1 || (distance === 2 && t.label.length >= MIN_LABEL_FOR_DISTANCE_2)) {
       consider(
         signal(
