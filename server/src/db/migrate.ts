@@ -36,6 +36,7 @@ import * as m0062 from './migrations/0062_campaign_reply_messages.js';
 import * as m0063 from './migrations/0063_campaign_double_opt_in.js';
 import * as m0066 from './migrations/0066_search_docs_inline.js';
 import * as m0067 from './migrations/0067_sender_history_index.js';
+import * as m0068 from './migrations/0068_contact_name_index.js';
 import { buildOnlineIndexes } from './online-indexes.js';
 import type { Database } from './schema.js';
 
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   '0063_campaign_double_opt_in': m0063,
   '0066_search_docs_inline': m0066,
   '0067_sender_history_index': m0067,
+  '0068_contact_name_index': m0068,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

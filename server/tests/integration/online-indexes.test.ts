@@ -19,33 +19,32 @@ describe.each(engines)('online indexes on %s', (engine) => {
     await database?.drop();
   });
 
-  const senderHistoryIndex = async () => {
+  const indexState = async (name: string) => {
     if (engine === 'sqlite') {
       const rows = await sql<{
         n: number;
-      }>`select count(*) as n from sqlite_master where type = 'index' and name = 'messages_sender_history'`.execute(ws.db);
+      }>`select count(*) as n from sqlite_master where type = 'index' and name = ${name}`.execute(ws.db);
       return Number(rows.rows[0]?.n) === 1 ? 'valid' : 'missing';
     }
     const rows = await sql<{
       valid: boolean;
-    }>`select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = 'messages_sender_history'`.execute(
-      ws.db,
-    );
+    }>`select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = ${name}`.execute(ws.db);
     const row = rows.rows[0];
     return row ? (row.valid ? 'valid' : 'invalid') : 'missing';
   };
 
-  it('has the first-contact index once the workspace opened, and building again changes nothing', async () => {
-    expect(await senderHistoryIndex()).toBe('valid');
+  it('has the first-contact and contact-name indexes once the workspace opened, and building again changes nothing', async () => {
+    expect(await indexState('messages_sender_history')).toBe('valid');
+    expect(await indexState('contacts_lower_name')).toBe('valid');
     expect(await buildOnlineIndexes(ws.db)).toEqual([]);
   });
 
   it('builds a missing one again (a build that never finished)', async () => {
     if (engine === 'sqlite') return;
     await sql`drop index messages_sender_history`.execute(ws.db);
-    expect(await senderHistoryIndex()).toBe('missing');
+    expect(await indexState('messages_sender_history')).toBe('missing');
     expect(await buildOnlineIndexes(ws.db)).toEqual(['messages_sender_history']);
-    expect(await senderHistoryIndex()).toBe('valid');
+    expect(await indexState('messages_sender_history')).toBe('valid');
   });
 
   it('answers whether a sender wrote before through it', async () => {
