@@ -5,7 +5,7 @@ import { registrableDomainOf } from './domains.js';
 import { withLookalikeCandidates } from './history.js';
 import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { loadTrust, type TrustMap, trustOf } from './trust.js';
-import type { FraudHistory } from './types.js';
+import { addressOnlyMail, type FraudHistory } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -75,17 +75,5 @@ async function lookalikeHistory(db: Db, trust: TrustMap): Promise<FraudHistory> 
 
 function imitatesNow(address: string, history: FraudHistory): boolean {
   if (!companyDomainFor(address)) return false;
-  const mail = {
-    from: { address, name: null },
-    replyTo: [],
-    subject: '',
-    text: '',
-    inReplyTo: null,
-    references: [],
-    attachments: [],
-    documents: [],
-    authResults: null,
-    bulk: false,
-  };
-  return lookalikeSignals(mail, history).imitated.length > 0;
+  return lookalikeSignals(addressOnlyMail(address), history).imitated.length > 0;
 }

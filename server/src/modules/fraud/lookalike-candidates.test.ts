@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance, editDistanceWithin } from './domains.js';
 import { lookalikeCandidates, lookalikeSignals } from './signals/lookalike-domain.js';
-import type { FraudHistory, FraudMail } from './types.js';
+import { addressOnlyMail, type FraudHistory } from './types.js';
 
 /** A small deterministic generator: the same strings every run. */
 function* strings(seed: number, count: number, alphabet: string) {
@@ -17,19 +17,6 @@ function* strings(seed: number, count: number, alphabet: string) {
     yield s;
   }
 }
-
-const mail = (from: string, replyTo: string[] = []): FraudMail => ({
-  from: { address: from, name: null },
-  replyTo: replyTo.map((address) => ({ address, name: null })),
-  subject: '',
-  text: '',
-  inReplyTo: null,
-  references: [],
-  attachments: [],
-  documents: [],
-  authResults: null,
-  bulk: false,
-});
 
 const history = (knownDomains: string[]): FraudHistory => ({
   ownDomains: ['hengda-lighting.com'],
@@ -78,7 +65,7 @@ describe('look-alike candidates (decision 0065)', () => {
     ] as const;
     let imitations = 0;
     for (const [from, replyTo] of senders) {
-      const judged = mail(from, [...replyTo]);
+      const judged = addressOnlyMail(from, [...replyTo]);
       const candidates = lookalikeCandidates([from, ...replyTo], companies);
       const full = lookalikeSignals(judged, history(companies));
       expect(lookalikeSignals(judged, history(candidates))).toEqual(full);
