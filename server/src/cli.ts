@@ -23,7 +23,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { type AuditActor, auditUserCreated, recordAudit, verifyAuditChain } from './modules/audit/index.js';
 import { checkStoredMail, reindexStoredMail } from './modules/conversations/index.js';
-import { assessPendingMessages, checkMailFile, loadTrust } from './modules/fraud/index.js';
+import { assessPendingMessages, checkMailFile } from './modules/fraud/index.js';
 import {
   createMailbox,
   findMailboxByAddress,
@@ -252,10 +252,9 @@ program
       const row = await findMailboxByAddress(ws.db, opts.mailbox);
       if (!row) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.mailbox}`);
       // A pure read: nothing is assessed or stored here (`pier import` assesses what it imports).
-      const trust = await loadTrust(ws.db);
       for (const file of files) {
         try {
-          const { score, level, signals } = await checkMailFile(ws.db, file, trust);
+          const { score, level, signals } = await checkMailFile(ws.db, file);
           console.log(JSON.stringify({ file, score, level, signals }));
         } catch (error) {
           // One unreadable file does not stop the others; the exit code tells the script.

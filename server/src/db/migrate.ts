@@ -35,6 +35,9 @@ import * as m0060 from './migrations/0060_jobs_by_name.js';
 import * as m0062 from './migrations/0062_campaign_reply_messages.js';
 import * as m0063 from './migrations/0063_campaign_double_opt_in.js';
 import * as m0066 from './migrations/0066_search_docs_inline.js';
+import * as m0067 from './migrations/0067_sender_history_index.js';
+import * as m0068 from './migrations/0068_contact_name_index.js';
+import { buildOnlineIndexes } from './online-indexes.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -75,6 +78,8 @@ const migrations: Record<string, Migration> = {
   '0062_campaign_reply_messages': m0062,
   '0063_campaign_double_opt_in': m0063,
   '0066_search_docs_inline': m0066,
+  '0067_sender_history_index': m0067,
+  '0068_contact_name_index': m0068,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -95,5 +100,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Indexes PostgreSQL builds without locking writers out, outside the migrations' transaction.
+  await buildOnlineIndexes(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

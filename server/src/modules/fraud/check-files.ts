@@ -6,7 +6,6 @@ import { assessMail } from './assess.js';
 import { attachmentFacts } from './attachment-facts.js';
 import { attachmentTexts } from './attachment-text.js';
 import { loadFraudHistory } from './history.js';
-import type { TrustMap } from './trust.js';
 import type { Assessment, FraudMail } from './types.js';
 
 /** Parses raw mail into the fraud view; the provider's Authentication-Results stand for the auth verdicts. */
@@ -30,11 +29,11 @@ export async function fraudMailFromRaw(raw: Buffer): Promise<FraudMail> {
 
 /**
  * `fraud check`: scores mail files against the workspace as it is now (earlier flagged mail
- * included) without storing anything. `trust` (loadTrust) can be read once for many files.
+ * included) without storing anything.
  */
-export async function checkMailFile(db: Kysely<Database>, file: string, trust?: TrustMap): Promise<Assessment & { file: string }> {
+export async function checkMailFile(db: Kysely<Database>, file: string): Promise<Assessment & { file: string }> {
   const mail = await fraudMailFromRaw(await readFile(file));
-  const history = await loadFraudHistory(db, mail, trust ? { trust } : {});
+  const history = await loadFraudHistory(db, mail);
   const { score, level, signals } = assessMail(mail, history);
   // Exactly the CLI contract's fields, in its order.
   return {

@@ -72,3 +72,33 @@ export function editDistance(a: string, b: string): number {
   }
   return (d[a.length] as number[])[b.length] as number;
 }
+
+/**
+ * editDistance when it is at most `max`, else `max + 1`: only the band |i − j| ≤ max is computed and
+ * it stops at the first row whose every cell is over `max` (a row's minimum never falls). The
+ * look-alike check compares a mail with every company domain (decision 0065), so this stays cheap.
+ */
+export function editDistanceWithin(a: string, b: string, max: number): number {
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  const m = b.length;
+  let before = new Int32Array(m + 1).fill(over);
+  let previous = new Int32Array(m + 1);
+  let current = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) previous[j] = Math.min(j, over);
+  for (let i = 1; i <= a.length; i++) {
+    current.fill(over);
+    current[0] = Math.min(i, over);
+    let rowMin = current[0] as number;
+    for (let j = Math.max(1, i - max); j <= Math.min(m, i + max); j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] as number) + 1);
+      current[j] = Math.min(best, over);
+      rowMin = Math.min(rowMin, current[j] as number);
+    }
+    if (rowMin > max) return over;
+    [before, previous, current] = [previous, current, before];
+  }
+  return previous[m] as number;
+}

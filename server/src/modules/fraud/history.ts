@@ -4,7 +4,8 @@ import { companyDomainFor } from '../contacts/index.js';
 import { registrableDomainOf } from './domains.js';
 import { bankAccountOf } from './signals/bank-identifiers.js';
 import { normaliseName } from './signals/display-name.js';
-import { loadTrust, type TrustMap, trustOf, unresolvedFlags } from './trust.js';
+import { lookalikeCandidates } from './signals/lookalike-domain.js';
+import { loadTrust, type TrustParties, trustOf, unresolvedFlags } from './trust.js';
 import type { BankIdentifier, BankIdentifierKind, FraudHistory, FraudMail } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -18,18 +19,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function loadFraudHistory(
   db: Db,
   mail: FraudMail,
-  options: { messageId?: string; conversationId?: string; trust?: TrustMap } = {},
+  options: { messageId?: string; conversationId?: string } = {},
 ): Promise<FraudHistory> {
   const exclude = options.messageId ?? '';
   const mailboxes = await db.selectFrom('mailboxes').select('address').execute();
   const ownAddresses = new Set(mailboxes.map((m) => m.address.toLowerCase()));
   const ownDomains = [...new Set(mailboxes.map((m) => registrableDomainOf(m.address)).filter((d): d is string => d !== null))];
-  const trust = options.trust ?? (await loadTrust(db, exclude));
+  const from = mail.from?.address ?? null;
+  const senderCompany = from ? companyDomainFor(from) : null;
+  const trust = await loadTrust(db, await partiesJudgedWith(db, mail), exclude);
 
   // Look-alikes are judged from the newcomer to the established party: a sender may imitate only
   // parties trusted before it was, and one a person vouched for is never suspected.
-  const from = mail.from?.address ?? null;
-  const senderCompany = from ? companyDomainFor(from) : null;
   const sender = from ? trustOf(trust, from, senderCompany) : undefined;
   const knownDomains = [...trust.domains]
     .filter(([domain, t]) => domain === senderCompany || !sender || t.since < sender.since)
@@ -52,8 +53,11 @@ export async function loadFraudHistory(
       .distinct()
       .execute();
     // Only known people count: a name learned from an impostor's mail proves nothing.
-    contactsNamedLikeSender = rows
-      .filter((r) => r.name !== null && normaliseName(r.name) === name && trustOf(trust, r.address, r.domain) !== undefined)
+    const same = rows.filter((r) => r.name !== null && normaliseName(r.name) === name);
+    const parties = partiesOf(same.map((r) => r.address));
+    const named = await loadTrust(db, { ...parties, domains: [...parties.domains, ...same.flatMap((r) => r.domain ?? [])] }, exclude);
+    contactsNamedLikeSender = same
+      .filter((r) => trustOf(named, r.address, r.domain) !== undefined)
       .map((r) => ({ name: r.name as string, address: r.address }));
   }
 
@@ -92,6 +96,42 @@ export async function loadFraudHistory(
     senderTrusted: sender !== undefined,
     trustedPhones: marks.filter((m) => m.kind === 'phone').map((m) => m.value),
   };
+}
+
+/**
+ * The parties a mail's judgement reads trust for: its sender's and Reply-To's companies (or
+ * free-mail addresses), and the company domains it could be taken to imitate. Every check that
+ * reads knownDomains or establishedDomains asks about these only (decision 0065).
+ */
+export async function partiesJudgedWith(db: Db, mail: Pick<FraudMail, 'from' | 'replyTo'>): Promise<TrustParties> {
+  const addresses = [mail.from?.address, ...mail.replyTo.map((r) => r.address)].filter((a): a is string => Boolean(a));
+  return withLookalikeCandidates(db, addresses);
+}
+
+/** The parties of these addresses plus the company domains they could be taken to imitate. */
+export async function withLookalikeCandidates(db: Db, addresses: string[]): Promise<TrustParties> {
+  const parties = partiesOf(addresses);
+  if (addresses.length === 0) return parties;
+  const companies = await db.selectFrom('companies').select('domain').execute();
+  return {
+    domains: [
+      ...parties.domains,
+      ...lookalikeCandidates(
+        addresses,
+        companies.map((c) => c.domain),
+      ),
+    ],
+    addresses: parties.addresses,
+  };
+}
+
+/** Each address, and its company domain (and registrable domain, which the signals compare). */
+function partiesOf(addresses: string[]): { domains: string[]; addresses: string[] } {
+  const domains = new Set<string>();
+  for (const address of addresses) {
+    for (const domain of [companyDomainFor(address), registrableDomainOf(address)]) if (domain) domains.add(domain);
+  }
+  return { domains: [...domains], addresses: addresses.map((a) => a.toLowerCase()) };
 }
 
 async function loadThread(

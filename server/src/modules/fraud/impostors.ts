@@ -2,9 +2,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { companyDomainFor } from '../contacts/index.js';
 import { registrableDomainOf } from './domains.js';
+import { withLookalikeCandidates } from './history.js';
 import { lookalikeSignals } from './signals/lookalike-domain.js';
 import { loadTrust, type TrustMap, trustOf } from './trust.js';
-import type { FraudHistory } from './types.js';
+import { addressOnlyMail, type FraudHistory } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -40,7 +41,12 @@ export async function impostorContacts(db: Db): Promise<{ contacts: string[]; co
     .distinct()
     .execute();
   if (rows.length === 0) return { contacts: [], companies: [] };
-  const trust = await loadTrust(db);
+  // Their own parties, and the domains their addresses could be taken to imitate (decision 0065).
+  const parties = await withLookalikeCandidates(
+    db,
+    rows.map((r) => r.address),
+  );
+  const trust = await loadTrust(db, { ...parties, domains: [...parties.domains, ...rows.flatMap((r) => r.domain ?? [])] });
   const history = await lookalikeHistory(db, trust);
   const suspects = rows.filter((r) => {
     if (trustOf(trust, r.address, r.domain) !== undefined) return false;
@@ -69,17 +75,5 @@ async function lookalikeHistory(db: Db, trust: TrustMap): Promise<FraudHistory> 
 
 function imitatesNow(address: string, history: FraudHistory): boolean {
   if (!companyDomainFor(address)) return false;
-  const mail = {
-    from: { address, name: null },
-    replyTo: [],
-    subject: '',
-    text: '',
-    inReplyTo: null,
-    references: [],
-    attachments: [],
-    documents: [],
-    authResults: null,
-    bulk: false,
-  };
-  return lookalikeSignals(mail, history).imitated.length > 0;
+  return lookalikeSignals(addressOnlyMail(address), history).imitated.length > 0;
 }

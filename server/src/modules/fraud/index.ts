@@ -10,5 +10,4 @@ export { loadFraudHistory } from './history.js';
 export { containsPaymentDetails, isBillOfLadingName, needsSecondApprover } from './payment-details.js';
 export { phoneConfirmationRequired, phoneConfirmationStatus } from './phone-confirmation.js';
 export { conversationFraud, fraudRoutes } from './routes.js';
-export { loadTrust, type TrustMap } from './trust.js';
 export type { Assessment, FraudHistory, FraudLevel, FraudMail, FraudSignal } from './types.js';

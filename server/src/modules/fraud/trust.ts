@@ -10,42 +10,71 @@ export const HISTORY_MIN_SPAN_MS = 14 * 24 * 3600_000;
 /** Since when a party is trusted, and whether a person vouched for it (admin mark, cleared flag, confirmed call). */
 export type Trust = { since: number; vouched: boolean };
 
-/** Trusted company domains and (free-mail) addresses, from evidence an attacker cannot produce alone. */
-export type TrustMap = { domains: Map<string, Trust>; addresses: Map<string, Trust> };
+/** The parties whose trust is wanted: company domains and (lower-case) addresses. */
+export type TrustParties = { domains: Iterable<string>; addresses: Iterable<string> };
 
 /**
- * Reads who is *known*: a company domain becomes trusted only from
+ * Trust of the parties that were asked for (`asked`): trusted company domains and (free-mail)
+ * addresses among them. A party not asked for is not known here: `trustOf` refuses it.
+ */
+export type TrustMap = {
+  domains: Map<string, Trust>;
+  addresses: Map<string, Trust>;
+  asked: { domains: ReadonlySet<string>; addresses: ReadonlySet<string> };
+};
+
+/**
+ * Reads who is *known* among the given parties: a company domain becomes trusted only from
  * - mail the team sent to it (from Pier or the provider's Sent folder), except replies inside a
  *   conversation where that company's own mail is flagged and not cleared (a reply to the fraudster);
  * - incoming mail from it that was not flagged (or was cleared), at least three over two weeks;
  * - a person: an admin's mark or a cleared flag (`fraud_trusted_parties`), or a confirmed phone call.
  * The mail being judged (`excludeMessageId`) is never evidence for itself. Free-mail addresses are
  * trusted the same way, one address at a time (gmail.com is nobody's company).
+ *
+ * Only the asked parties' mail is read (decision 0065): from the company's contacts (or the
+ * address's contact) through their mail, so the cost follows those parties' mail, not the
+ * workspace's. A mail asks for its own parties and its look-alike candidates (history.ts).
  */
-export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap> {
+export async function loadTrust(db: Db, parties: TrustParties, excludeMessageId = ''): Promise<TrustMap> {
+  const asked = {
+    domains: new Set([...parties.domains].filter(Boolean)),
+    addresses: new Set([...parties.addresses].filter(Boolean).map((a) => a.toLowerCase())),
+  };
   const domains = new Map<string, Trust>();
   const addresses = new Map<string, Trust>();
+  const trust: TrustMap = { domains, addresses, asked };
+  if (asked.domains.size === 0 && asked.addresses.size === 0) return trust;
   const add = (map: Map<string, Trust>, key: string, since: number, vouched: boolean) => {
     const old = map.get(key);
     map.set(key, { since: Math.min(old?.since ?? since, since), vouched: vouched || (old?.vouched ?? false) });
   };
-
+  const wanted = { domains: [...asked.domains], addresses: [...asked.addresses] };
+  const contactIds = await contactsOfParties(db, wanted);
   const [replies, incoming, marks, calls] = await Promise.all([
-    loadReplies(db, excludeMessageId),
-    cleanIncomingQuery(db, excludeMessageId).execute(),
+    contactIds.length > 0 ? loadReplies(db, contactIds, excludeMessageId) : [],
+    contactIds.length > 0 ? cleanIncomingQuery(db, contactIds, excludeMessageId).execute() : [],
     db
       .selectFrom('fraud_trusted_parties')
-      .where('kind', 'in', ['domain', 'address'])
       .where('revoked_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(wanted.domains.length > 0 ? [eb.and([eb('kind', '=', 'domain'), eb('value', 'in', wanted.domains)])] : []),
+          ...(wanted.addresses.length > 0 ? [eb.and([eb('kind', '=', 'address'), eb('value', 'in', wanted.addresses)])] : []),
+        ]),
+      )
       .select(['kind', 'value', 'created_at'])
       .execute(),
-    db
-      .selectFrom('fraud_phone_confirmations')
-      .innerJoin('contacts', 'contacts.id', 'fraud_phone_confirmations.contact_id')
-      .leftJoin('companies', 'companies.id', 'contacts.company_id')
-      .where('fraud_phone_confirmations.outcome', '=', 'confirmed')
-      .select(['companies.domain', 'contacts.address', 'fraud_phone_confirmations.called_at'])
-      .execute(),
+    contactIds.length === 0
+      ? []
+      : db
+          .selectFrom('fraud_phone_confirmations')
+          .innerJoin('contacts', 'contacts.id', 'fraud_phone_confirmations.contact_id')
+          .leftJoin('companies', 'companies.id', 'contacts.company_id')
+          .where('fraud_phone_confirmations.outcome', '=', 'confirmed')
+          .where('fraud_phone_confirmations.contact_id', 'in', contactIds)
+          .select(['companies.domain', 'contacts.address', 'fraud_phone_confirmations.called_at'])
+          .execute(),
   ]);
   for (const r of replies) {
     if (r.domain) add(domains, r.domain, Number(r.since), false);
@@ -71,7 +100,7 @@ export async function loadTrust(db: Db, excludeMessageId = ''): Promise<TrustMap
     if (c.domain) add(domains, c.domain, Number(c.called_at), true);
     else add(addresses, c.address.toLowerCase(), Number(c.called_at), true);
   }
-  return { domains, addresses };
+  return trust;
 }
 
 /** Assessments that still count as a flag: warn or high, not cleared by a person. */
@@ -83,13 +112,42 @@ export function unresolvedFlags(db: Db) {
     .select('fraud_assessments.message_id');
 }
 
+/**
+ * The contacts behind the wanted parties: a company's contacts (by its domain), or a company-less
+ * contact by its address (stored lower-case, contacts/participants-batch.ts). Read first, so the
+ * mail queries below start from the contacts' index instead of walking every message.
+ */
+async function contactsOfParties(db: Db, wanted: { domains: string[]; addresses: string[] }): Promise<string[]> {
+  const [byDomain, byAddress] = await Promise.all([
+    wanted.domains.length === 0
+      ? []
+      : db
+          .selectFrom('contacts')
+          .innerJoin('companies', 'companies.id', 'contacts.company_id')
+          .where('companies.domain', 'in', wanted.domains)
+          .select('contacts.id')
+          .execute(),
+    wanted.addresses.length === 0
+      ? []
+      : db
+          .selectFrom('contacts')
+          .leftJoin('companies', 'companies.id', 'contacts.company_id')
+          .where('contacts.address', 'in', wanted.addresses)
+          .where('companies.domain', 'is', null)
+          .select('contacts.id')
+          .execute(),
+  ]);
+  return [...byDomain, ...byAddress].map((c) => c.id);
+}
+
 /** The parties (contact, and its company if any) named in the given roles of mail: the base of every trust query. */
-function partiesIn(db: Db, roles: MessageContactsTable['role'][]) {
+function partiesIn(db: Db, roles: MessageContactsTable['role'][], contactIds: string[]) {
   return db
     .selectFrom('message_contacts as mc')
     .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
     .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .where('mc.role', 'in', roles);
+    .where('mc.role', 'in', roles)
+    .where('mc.contact_id', 'in', contactIds);
 }
 
 /**
@@ -97,9 +155,9 @@ function partiesIn(db: Db, roles: MessageContactsTable['role'][]) {
  * the (conversation, company or address) pairs where that party's own mail is flagged: a reply
  * there went to the fraudster. Flagged mail is rare, so the pairs are a short list.
  */
-async function loadReplies(db: Db, excludeMessageId: string) {
+async function loadReplies(db: Db, contactIds: string[], excludeMessageId: string) {
   const [sent, flagged] = await Promise.all([
-    partiesIn(db, ['to', 'cc'])
+    partiesIn(db, ['to', 'cc'], contactIds)
       .innerJoin('messages', 'messages.id', 'mc.message_id')
       .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
       .where('messages.direction', '=', 'out')
@@ -107,7 +165,7 @@ async function loadReplies(db: Db, excludeMessageId: string) {
       .groupBy(['cm.conversation_id', 'companies.domain', 'contacts.address'])
       .select(['cm.conversation_id', 'companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')])
       .execute(),
-    partiesIn(db, ['from', 'reply_to'])
+    partiesIn(db, ['from', 'reply_to'], contactIds)
       .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
       .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
       .where('fa.level', '!=', 'none')
@@ -128,8 +186,8 @@ async function loadReplies(db: Db, excludeMessageId: string) {
 const arrivedAt = sql<number>`case when exists (select 1 from message_locations ml where ml.message_id = messages.id and ml.source = 'import') then coalesce(messages.sent_at, messages.received_at) else messages.received_at end`;
 
 /** Incoming mail per company (or address) that was assessed and not flagged, or whose flag was cleared. */
-function cleanIncomingQuery(db: Db, excludeMessageId: string) {
-  return partiesIn(db, ['from'])
+function cleanIncomingQuery(db: Db, contactIds: string[], excludeMessageId: string) {
+  return partiesIn(db, ['from'], contactIds)
     .innerJoin('messages', 'messages.id', 'mc.message_id')
     .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
     .where('messages.direction', '=', 'in')
@@ -145,7 +203,15 @@ function cleanIncomingQuery(db: Db, excludeMessageId: string) {
     ]);
 }
 
-/** Trust of the party behind an address: its company's, or the address's own for free mail. */
+/**
+ * Trust of the party behind an address: its company's, or the address's own for free mail (or an
+ * address an admin vouched for). Both must have been asked for: an unasked party would read as
+ * a stranger, so that is a programming error, not an answer.
+ */
 export function trustOf(trust: TrustMap, address: string, companyDomain: string | null): Trust | undefined {
-  return (companyDomain ? trust.domains.get(companyDomain) : undefined) ?? trust.addresses.get(address.toLowerCase());
+  const lower = address.toLowerCase();
+  if ((companyDomain && !trust.asked.domains.has(companyDomain)) || !trust.asked.addresses.has(lower)) {
+    throw new Error(`trust of ${companyDomain ?? lower} was not loaded`);
+  }
+  return (companyDomain ? trust.domains.get(companyDomain) : undefined) ?? trust.addresses.get(lower);
 }

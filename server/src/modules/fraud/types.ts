@@ -75,3 +75,19 @@ export type FraudHistory = {
   /** Phone numbers (E.164) an admin vouched for: not a call-back scam's number. */
   trustedPhones?: string[] | undefined;
 };
+
+/** A mail that is only its sender (and Reply-To): what the look-alike check of an address reads. */
+export function addressOnlyMail(from: string, replyTo: string[] = []): FraudMail {
+  return {
+    from: { address: from, name: null },
+    replyTo: replyTo.map((address) => ({ address, name: null })),
+    subject: '',
+    text: '',
+    inReplyTo: null,
+    references: [],
+    attachments: [],
+    documents: [],
+    authResults: null,
+    bulk: false,
+  };
+}

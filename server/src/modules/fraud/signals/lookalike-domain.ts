@@ -1,4 +1,4 @@
-import { editDistance, hostOf, isFreeMailDomain, registrableDomainOf, skeleton, splitDomain, unicodeDomain } from '../domains.js';
+import { editDistanceWithin, hostOf, isFreeMailDomain, registrableDomainOf, skeleton, splitDomain, unicodeDomain } from '../domains.js';
 import { signal } from '../reasons.js';
 import type { FraudHistory, FraudMail, FraudSignal } from '../types.js';
 
@@ -64,79 +64,127 @@ function compareWithTargets(
   targets: string[],
   own: ReadonlySet<string>,
 ): { signal: FraudSignal; target: string } | null {
-  const { label, suffix } = splitDomain(domain);
-  const shown = unicodeDomain(domain);
-  const labelSkeleton = skeleton(unicodeDomain(label));
-  let best: { signal: FraudSignal; target: string; weight: number } | null = null;
-  const consider = (s: FraudSignal, target: string) => {
-    if (!best || s.weight > best.weight) best = { signal: s, target, weight: s.weight };
-  };
+  const sender = senderOf(host, domain);
+  let best: { signal: FraudSignal; target: string } | null = null;
   for (const target of targets) {
-    if (target === domain) continue;
-    const t = splitDomain(target);
-    if (!t.label) continue;
-    const targetSkeleton = skeleton(unicodeDomain(t.label));
-    const nearMissWeight = own.has(target) ? OWN_LOOKALIKE_WEIGHT : LOOKALIKE_WEIGHT;
-    if (label === t.label && suffix !== t.suffix) {
-      consider(
-        signal(
-          'tld_swap_domain',
-          nearMissWeight,
-          `The sender writes from ${shown}, but the real company is ${target}: same name, different ending.`,
-          `发件域名是 ${shown}，而真实公司的域名是 ${target}：名字相同，后缀不同，是仿冒常用手法。`,
-        ),
-        target,
-      );
-    } else if (labelSkeleton === targetSkeleton && label !== t.label) {
-      consider(
-        signal(
-          'homoglyph_domain',
-          HOMOGLYPH_WEIGHT,
-          `The sender's domain ${shown}${shown !== domain ? ` (${domain})` : ''} looks exactly like ${target} but uses different characters.`,
-          `发件域名 ${shown}${shown !== domain ? `（${domain}）` : ''} 看起来与 ${target} 一模一样，但使用了不同的字符。`,
-        ),
-        target,
-      );
-    } else if (t.label.length >= MIN_LABEL_FOR_DISTANCE_1) {
-      const distance = Math.min(editDistance(label, t.label), editDistance(labelSkeleton, targetSkeleton));
-      if (distance === 1 || (distance === 2 && t.label.length >= MIN_LABEL_FOR_DISTANCE_2)) {
-        consider(
-          signal(
-            'lookalike_domain',
-            nearMissWeight,
-            `The sender's domain ${shown} differs from the known domain ${target} by ${distance === 1 ? 'one character' : 'two characters'}.`,
-            `发件域名 ${shown} 与已知域名 ${target} 只差 ${distance === 1 ? '一' : '两'} 个字符。`,
-          ),
-          target,
-        );
-      } else if (t.label.length >= MIN_LABEL_CONTAINED && label !== t.label && containsAsWord(label, t.label)) {
-        consider(
-          signal(
-            'lookalike_domain',
-            NAME_CONTAINED_WEIGHT,
-            `The sender's domain ${shown} contains the name of the known domain ${target} but is a different domain.`,
-            `发件域名 ${shown} 包含已知域名 ${target} 的名字，但并不是同一个域名。`,
-          ),
-          target,
-        );
+    const found = compareWithTarget(sender, target, own);
+    if (found && (!best || found.weight > best.signal.weight)) best = { signal: found, target };
+  }
+  return best;
+}
+
+/**
+ * The company domains among `domains` that a mail from (or asking replies to) these addresses
+ * could be judged to imitate: what lookalikeSignals compares, before anyone's trust is known.
+ * history.ts reads trust only for these (decision 0065).
+ */
+export function lookalikeCandidates(addresses: string[], domains: Iterable<string>): string[] {
+  const senders = new Map<string, Sender>();
+  for (const address of addresses) {
+    const host = hostOf(address);
+    const domain = registrableDomainOf(address);
+    if (host && domain && !isFreeMailDomain(domain)) senders.set(host, senderOf(host, domain));
+  }
+  if (senders.size === 0) return [];
+  const none = new Set<string>();
+  const found: string[] = [];
+  for (const target of domains) {
+    if (partsOf(target).freeMail) continue;
+    for (const sender of senders.values()) {
+      if (compareWithTarget(sender, target, none) !== null) {
+        found.push(target);
+        break;
       }
     }
-    // acme.com.pay-portal.net, acme-com.secure-mail.net: the real name in front of someone else's domain.
-    const sub = host.slice(0, Math.max(0, host.length - domain.length - 1));
-    if (sub && (sub.includes(target) || sub.split(/[.-]/).includes(t.label))) {
+  }
+  return found;
+}
+
+type Sender = { host: string; domain: string; label: string; suffix: string; shown: string; labelSkeleton: string };
+
+function senderOf(host: string, domain: string): Sender {
+  const { label, suffix } = splitDomain(domain);
+  return { host, domain, label, suffix, shown: unicodeDomain(domain), labelSkeleton: skeleton(unicodeDomain(label)) };
+}
+
+/** A target's label, ending and skeleton; every company domain is compared with each mail, so they are kept. */
+const targetParts = new Map<string, { label: string; suffix: string; skeleton: string; freeMail: boolean }>();
+function partsOf(target: string) {
+  let parts = targetParts.get(target);
+  if (!parts) {
+    const { label, suffix } = splitDomain(target);
+    parts = { label, suffix, skeleton: label ? skeleton(unicodeDomain(label)) : '', freeMail: isFreeMailDomain(target) };
+    if (targetParts.size >= 100_000) targetParts.clear();
+    targetParts.set(target, parts);
+  }
+  return parts;
+}
+
+/** The strongest way the sender's host imitates `target`, or null. */
+function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<string>): FraudSignal | null {
+  const { host, domain, label, suffix, shown, labelSkeleton } = sender;
+  if (target === domain) return null;
+  const t = partsOf(target);
+  if (!t.label) return null;
+  let best: FraudSignal | null = null;
+  const consider = (s: FraudSignal) => {
+    if (!best || s.weight > best.weight) best = s;
+  };
+  const targetSkeleton = t.skeleton;
+  const nearMissWeight = own.has(target) ? OWN_LOOKALIKE_WEIGHT : LOOKALIKE_WEIGHT;
+  if (label === t.label && suffix !== t.suffix) {
+    consider(
+      signal(
+        'tld_swap_domain',
+        nearMissWeight,
+        `The sender writes from ${shown}, but the real company is ${target}: same name, different ending.`,
+        `发件域名是 ${shown}，而真实公司的域名是 ${target}：名字相同，后缀不同，是仿冒常用手法。`,
+      ),
+    );
+  } else if (labelSkeleton === targetSkeleton && label !== t.label) {
+    consider(
+      signal(
+        'homoglyph_domain',
+        HOMOGLYPH_WEIGHT,
+        `The sender's domain ${shown}${shown !== domain ? ` (${domain})` : ''} looks exactly like ${target} but uses different characters.`,
+        `发件域名 ${shown}${shown !== domain ? `（${domain}）` : ''} 看起来与 ${target} 一模一样，但使用了不同的字符。`,
+      ),
+    );
+  } else if (t.label.length >= MIN_LABEL_FOR_DISTANCE_1) {
+    const distance = Math.min(editDistanceWithin(label, t.label, 2), editDistanceWithin(labelSkeleton, targetSkeleton, 2));
+    if (distance === 1 || (distance === 2 && t.label.length >= MIN_LABEL_FOR_DISTANCE_2)) {
       consider(
         signal(
-          'brand_in_subdomain',
-          BRAND_SUBDOMAIN_WEIGHT,
-          `The sender's address ends in ${host}: it only starts with "${t.label}", the mail really comes from the domain ${domain}, not ${target}.`,
-          `发件地址的域名是 ${host}：只是以“${t.label}”开头，真正的域名是 ${domain}，不是 ${target}。`,
+          'lookalike_domain',
+          nearMissWeight,
+          `The sender's domain ${shown} differs from the known domain ${target} by ${distance === 1 ? 'one character' : 'two characters'}.`,
+          `发件域名 ${shown} 与已知域名 ${target} 只差 ${distance === 1 ? '一' : '两'} 个字符。`,
         ),
-        target,
+      );
+    } else if (t.label.length >= MIN_LABEL_CONTAINED && label !== t.label && containsAsWord(label, t.label)) {
+      consider(
+        signal(
+          'lookalike_domain',
+          NAME_CONTAINED_WEIGHT,
+          `The sender's domain ${shown} contains the name of the known domain ${target} but is a different domain.`,
+          `发件域名 ${shown} 包含已知域名 ${target} 的名字，但并不是同一个域名。`,
+        ),
       );
     }
   }
-  const result = best as { signal: FraudSignal; target: string } | null;
-  return result ? { signal: result.signal, target: result.target } : null;
+  // acme.com.pay-portal.net, acme-com.secure-mail.net: the real name in front of someone else's domain.
+  const sub = host.slice(0, Math.max(0, host.length - domain.length - 1));
+  if (sub && (sub.includes(target) || sub.split(/[.-]/).includes(t.label))) {
+    consider(
+      signal(
+        'brand_in_subdomain',
+        BRAND_SUBDOMAIN_WEIGHT,
+        `The sender's address ends in ${host}: it only starts with "${t.label}", the mail really comes from the domain ${domain}, not ${target}.`,
+        `发件地址的域名是 ${host}：只是以“${t.label}”开头，真正的域名是 ${domain}，不是 ${target}。`,
+      ),
+    );
+  }
+  return best as FraudSignal | null;
 }
 
 /** acme-trading vs acme, acmegroup vs acme: the known name at a word edge of a longer label. */

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/compose.js';
+import { buildOnlineIndexes } from '../../src/db/online-indexes.js';
+import { wroteBefore } from '../../src/modules/rules/facts.js';
+import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+
+/** Indexes on big tables: on PostgreSQL built CONCURRENTLY after the migrations (decision 0065). */
+describe.each(engines)('online indexes on %s', (engine) => {
+  let database: TestDatabase;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+
+  const indexState = async (name: string) => {
+    if (engine === 'sqlite') {
+      const rows = await sql<{
+        n: number;
+      }>`select count(*) as n from sqlite_master where type = 'index' and name = ${name}`.execute(ws.db);
+      return Number(rows.rows[0]?.n) === 1 ? 'valid' : 'missing';
+    }
+    const rows = await sql<{
+      valid: boolean;
+    }>`select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = ${name}`.execute(ws.db);
+    const row = rows.rows[0];
+    return row ? (row.valid ? 'valid' : 'invalid') : 'missing';
+  };
+
+  it('has the first-contact and contact-name indexes once the workspace opened, and building again changes nothing', async () => {
+    expect(await indexState('messages_sender_history')).toBe('valid');
+    expect(await indexState('contacts_lower_name')).toBe('valid');
+    expect(await buildOnlineIndexes(ws.db)).toEqual([]);
+  });
+
+  it('builds a missing one again (a build that never finished)', async () => {
+    if (engine === 'sqlite') return;
+    await sql`drop index messages_sender_history`.execute(ws.db);
+    expect(await indexState('messages_sender_history')).toBe('missing');
+    expect(await buildOnlineIndexes(ws.db)).toEqual(['messages_sender_history']);
+    expect(await indexState('messages_sender_history')).toBe('valid');
+  });
+
+  it('answers whether a sender wrote before through it', async () => {
+    expect(await wroteBefore(ws.db, 'nobody@example.com', null, Date.now())).toBe(false);
+    const plan =
+      engine === 'sqlite'
+        ? (
+            await sql<{
+              detail: string;
+            }>`explain query plan select id from messages where direction = 'in' and from_addr = 'a@b.c' and received_at < 5 limit 1`.execute(
+              ws.db,
+            )
+          ).rows.map((r) => r.detail)
+        : [];
+    if (engine === 'sqlite') expect(plan.join(' ')).toContain('messages_sender_history');
+  });
+});
