@@ -5,7 +5,7 @@ import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/m
 import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
-import { startTestPier } from '../support/pier.js';
+import { signedInClients, startTestPier } from '../support/pier.js';
 import { TEST_PASSWORD as password } from '../support/users.js';
 
 /**
@@ -19,7 +19,7 @@ describe.each(engines)('the search page on %s', (engine) => {
   let database: TestDatabase;
   let pier: Awaited<ReturnType<typeof startTestPier>>;
   const box: Record<'sales' | 'accounting', string> = { sales: '', accounting: '' };
-  const as: Record<'admin' | 'agent', ApiClient> = {} as never;
+  let as: Record<'admin' | 'agent', ApiClient>;
   let agentId = '';
   const t0 = Date.UTC(2026, 0, 5, 9);
 
@@ -75,13 +75,7 @@ describe.each(engines)('the search page on %s', (engine) => {
     // Newest of all, accounting@ only.
     await deliver({ id: 'x', subject: 'Secret X', text: 'zebra iban-7781 confidential', minutes: 20 }, ['accounting']);
 
-    for (const [who, email] of [
-      ['admin', 'boss@acme.test'],
-      ['agent', 'agent@acme.test'],
-    ] as const) {
-      as[who] = pier.api();
-      expect((await as[who].post('/api/auth/login', { email, password })).status).toBe(200);
-    }
+    as = await signedInClients(pier, { admin: 'boss@acme.test', agent: 'agent@acme.test' });
   });
   afterAll(async () => {
     await pier?.stop();
