@@ -4,6 +4,7 @@ import { type RunningPier, startPier } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { TestDatabase } from './databases.js';
 import { createApiClient } from './http-client.js';
+import { TEST_PASSWORD } from './users.js';
 import { onTestMailboxesChanged } from './workspace.js';
 
 /**
@@ -37,4 +38,18 @@ export async function startTestPier(
   const pier = await startPier(config, logger, clock);
   onTestMailboxesChanged(pier.workspace, pier.rescanMailboxes);
   return { ...pier, clock, api: (options) => createApiClient(pier.url, options) };
+}
+
+/** An API client per account, each signed in with TEST_PASSWORD (accounts without a second factor). */
+export async function signedInClients<K extends string>(
+  pier: { api: () => ReturnType<typeof createApiClient> },
+  emails: Record<K, string>,
+): Promise<Record<K, ReturnType<typeof createApiClient>>> {
+  const clients = {} as Record<K, ReturnType<typeof createApiClient>>;
+  for (const [who, email] of Object.entries(emails) as [K, string][]) {
+    clients[who] = pier.api();
+    const response = await clients[who].post('/api/auth/login', { email, password: TEST_PASSWORD });
+    if (response.status !== 200) throw new Error(`${email} could not sign in: ${response.status}`);
+  }
+  return clients;
 }

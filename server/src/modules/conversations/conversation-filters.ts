@@ -22,8 +22,8 @@ export type ConversationFilter = {
   spam: boolean;
   /** Message-level filters: some message of the conversation must match all of them. */
   message: MessageFilter;
-  /** Only these conversations (search hits). */
-  ids?: string[];
+  /** Only the conversations of these messages (search hits: found in the page's own statement). */
+  ofMessages?: string[];
   /**
    * people: conversations filed as a person's or not filed yet; machine: those filed as bulk,
    * auto-reply, bounce or notification (their own view, decision 0031); undefined: both.
@@ -71,11 +71,11 @@ export function messageMatches(eb: ExpressionBuilder<Database & { m: Database['m
 /** Predicates on `conversations` for the filter (the caller adds order and limit). */
 export function conversationMatches(eb: ExpressionBuilder<Database, 'conversations'>, f: ConversationFilter) {
   const parts: Expression<SqlBool>[] = [
-    // With search hits (ids) the rows are found by primary key and the ≤ 200 matches sorted; `+ 0` keeps
+    // With search hits (ofMessages) the rows are found by primary key and the ≤ 200 matches sorted; `+ 0` keeps
     // SQLite's planner from walking conversations_spam_idx through every conversation instead.
     // With a list of assignees ("Mine"), the same keeps it off conversations_status_idx (spam, status, …), which walks
     // every open conversation to find one agent's few; conversations_assignee_idx (assignee_id, status, …) finds them.
-    f.ids !== undefined || (f.assignees !== undefined && f.assignees !== null)
+    f.ofMessages !== undefined || (f.assignees !== undefined && f.assignees !== null)
       ? eb(sql`conversations.spam + 0`, '=', f.spam ? 1 : 0)
       : eb('conversations.spam', '=', f.spam ? 1 : 0),
   ];
@@ -87,7 +87,16 @@ export function conversationMatches(eb: ExpressionBuilder<Database, 'conversatio
   if (f.kind === 'people') parts.push(eb.or([eb('conversations.category', 'is', null), eb('conversations.category', '=', 'person')]));
   else if (f.kind === 'machine') parts.push(eb('conversations.category', 'in', [...MACHINE_CATEGORIES]));
   if (f.escalated) parts.push(eb('conversations.escalated_at', 'is not', null));
-  if (f.ids !== undefined) parts.push(eb('conversations.id', 'in', f.ids.length > 0 ? f.ids : ['']));
+  if (f.ofMessages !== undefined) {
+    const messages = f.ofMessages.length > 0 ? f.ofMessages : [''];
+    parts.push(
+      eb(
+        'conversations.id',
+        'in',
+        eb.selectFrom('conversation_messages as hit').select('hit.conversation_id').where('hit.message_id', 'in', messages),
+      ),
+    );
+  }
   for (const mailboxes of [...(f.mailboxIds === 'all' ? [] : [f.mailboxIds]), ...f.mailboxFilters]) {
     parts.push(
       eb.exists(

@@ -1,7 +1,6 @@
-import { type ExpressionBuilder, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { chunksFor } from '../../db/bulk.js';
 import type { Database, MessageRow } from '../../db/schema.js';
-import { type ConversationFilter, conversationMatches } from './conversation-filters.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -329,119 +328,6 @@ export async function insertLocations(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-}
-
-/**
- * "Due soonest" sort key: the SLA due time (modules/sla's conversation_sla), else NO_DUE minus the
- * last message time, so conversations without a running clock follow, newest first. Fits the
- * cursor's 16 digits.
- */
-const NO_DUE = 9_000_000_000_000_000;
-function dueKey(eb: ExpressionBuilder<Database, 'conversations'>) {
-  return eb.fn.coalesce(
-    eb
-      .selectFrom('conversation_sla')
-      .select('conversation_sla.due_at')
-      .whereRef('conversation_sla.conversation_id', '=', 'conversations.id'),
-    eb(eb.val(NO_DUE), '-', eb.ref('conversations.last_message_at')),
-  );
-}
-
-export function selectConversationPage(
-  db: Db,
-  options: {
-    filter: ConversationFilter;
-    limit: number;
-    after?: { key: number; id: string } | undefined;
-    sort?: 'recent' | 'due' | undefined;
-  },
-) {
-  const after = options.after;
-  const byDue = options.sort === 'due';
-  return db
-    .selectFrom('conversations')
-    .select((eb) => [
-      'id',
-      'subject',
-      'status',
-      'last_message_at',
-      'assignee_id',
-      'priority',
-      'counterparty',
-      'last_from_addr',
-      'last_from_name',
-      'last_snippet',
-      (byDue ? dueKey(eb) : eb.ref('last_message_at')).as('sort_key'),
-    ])
-    .where((eb) => conversationMatches(eb, options.filter))
-    .$if(after !== undefined && !byDue, (qb) =>
-      // Keyset paging in list order (newest first): strictly after the last row of the previous page.
-      qb.where((eb) =>
-        eb.or([
-          eb('last_message_at', '<', after?.key ?? 0),
-          eb.and([eb('last_message_at', '=', after?.key ?? 0), eb('id', '<', after?.id ?? '')]),
-        ]),
-      ),
-    )
-    .$if(after !== undefined && byDue, (qb) =>
-      qb.where((eb) =>
-        eb.or([eb(dueKey(eb), '>', after?.key ?? 0), eb.and([eb(dueKey(eb), '=', after?.key ?? 0), eb('id', '>', after?.id ?? '')])]),
-      ),
-    )
-    .$if(!byDue, (qb) => qb.orderBy('last_message_at', 'desc').orderBy('id', 'desc'))
-    .$if(byDue, (qb) => qb.orderBy((eb) => dueKey(eb), 'asc').orderBy('id', 'asc'))
-    .limit(options.limit)
-    .execute();
-}
-
-/** The SLA state of a page of conversations (modules/sla's table, read for the list line). */
-export function selectSlaOf(db: Db, conversationIds: string[]) {
-  if (conversationIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversation_sla')
-    .select(['conversation_id', 'phase', 'due_at', 'warn_at', 'running_since'])
-    .where('conversation_id', 'in', conversationIds)
-    .where('phase', 'is not', null)
-    .execute();
-}
-
-export function selectTagsOf(db: Db, conversationIds: string[]) {
-  if (conversationIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('conversation_tags')
-    .innerJoin('tags', 'tags.id', 'conversation_tags.tag_id')
-    .select(['conversation_tags.conversation_id', 'tags.name'])
-    .where('conversation_tags.conversation_id', 'in', conversationIds)
-    .orderBy('tags.name')
-    .execute();
-}
-
-export function selectUserNames(db: Db, userIds: string[]) {
-  if (userIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute();
-}
-
-/** The contact (and company) behind each customer address. */
-export function selectCustomers(db: Db, addresses: string[]) {
-  if (addresses.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('contacts')
-    .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .select([
-      'contacts.address',
-      'contacts.name',
-      'contacts.country',
-      'companies.name as company_name',
-      'companies.country as company_country',
-    ])
-    .where('contacts.address', 'in', addresses)
-    .execute();
-}
-
-/** The conversations of these messages (search hits), in no particular order. */
-export function selectConversationsOfMessages(db: Db, messageIds: string[]) {
-  if (messageIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('conversation_messages').select(['conversation_id', 'message_id']).where('message_id', 'in', messageIds).execute();
 }
 
 export async function selectConversationMailboxes(db: Db, conversationIds: string[]) {

@@ -1,18 +1,11 @@
-import type { ConversationSla, ConversationStatus, ConversationSummary } from '@pier/contracts';
-import { expressionBuilder, type Kysely } from 'kysely';
+import type { ConversationStatus, ConversationSummary } from '@pier/contracts';
+import type { Kysely } from 'kysely';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { parseSearchQuery, searchMessages } from '../search/index.js';
-import { type ConversationFilter, conversationMatches, hasMessageFilter, messageMatches } from './conversation-filters.js';
-import {
-  selectConversationMailboxes,
-  selectConversationPage,
-  selectConversationsOfMessages,
-  selectCustomers,
-  selectSlaOf,
-  selectTagsOf,
-  selectUserNames,
-} from './conversation-queries.js';
+import { parseSearchQuery } from '../search/index.js';
+import { type ConversationFilter, hasMessageFilter } from './conversation-filters.js';
+import { selectConversationPage } from './conversation-page.js';
+import { searchConversationPage } from './conversation-search.js';
 
 export type ConversationView = 'unassigned' | 'mine' | 'open' | 'pending' | 'snoozed' | 'closed' | 'spam' | 'automated' | 'escalated';
 
@@ -103,54 +96,15 @@ export async function listConversations(
   };
   if (impossible) return { items: [], nextCursor: null };
 
-  if (parsed.text) {
-    // Newest matching messages first (the message itself must pass the message filters), their conversations each once.
-    const { message, ...conversationOnly } = filter;
-    const eb = expressionBuilder<Database>();
-    const hits = await searchMessages(db, options.engine, {
-      query: parsed.text,
-      limit: Math.min(200, options.limit * 2),
-      mailboxIds: options.mailboxIds,
-      filter: (messageId) =>
-        eb.exists(
-          eb
-            .selectFrom('conversation_messages')
-            // CROSS JOIN keeps the candidate's own link as SQLite's outer loop: with an inner join
-            // its planner may walk conversations_spam_idx (every conversation) for each candidate,
-            // which made a common word take minutes at 200k conversations. PostgreSQL plans it freely.
-            .crossJoin('conversations')
-            .innerJoin('messages as m', 'm.id', 'conversation_messages.message_id')
-            .select('conversation_messages.message_id')
-            .where('conversation_messages.message_id', '=', messageId as never)
-            .whereRef('conversations.id', '=', 'conversation_messages.conversation_id')
-            .where((inner) =>
-              inner.and([
-                messageMatches(inner as never, message),
-                conversationMatches(inner as never, {
-                  ...conversationOnly,
-                  mailboxIds: 'all',
-                  message: { from: [], to: [], hasAttachment: false },
-                }),
-              ]),
-            ),
-        ),
-    });
-    const links = await selectConversationsOfMessages(
-      db,
-      hits.map((h) => h.messageId),
-    );
-    const byMessage = new Map(links.map((l) => [l.message_id, l.conversation_id]));
-    filter.ids = [...new Set(hits.map((h) => byMessage.get(h.messageId)).filter((id): id is string => id !== undefined))];
-    filter.message = { from: [], to: [], hasAttachment: false };
-  } else if (!hasMessageFilter(filter.message)) {
-    filter.message = { from: [], to: [], hasAttachment: false };
-  }
-
-  const page = await selectConversationPage(db, { filter, limit: options.limit, after: parseCursor(options.cursor), sort: options.sort });
-  const last = page.at(-1);
+  const pageOptions = { filter, limit: options.limit, after: parseCursor(options.cursor), sort: options.sort };
   // Search returns one page of the best hits; only the plain list pages on.
-  const nextCursor = !parsed.text && last && page.length === options.limit ? `${Number(last.sort_key)}.${last.id}` : null;
-  return { items: await summarise(db, page), nextCursor };
+  if (parsed.text)
+    return { items: await searchConversationPage(db, options.engine, parsed.text, options.mailboxIds, pageOptions), nextCursor: null };
+  if (!hasMessageFilter(filter.message)) filter.message = { from: [], to: [], hasAttachment: false };
+  const page = await selectConversationPage(db, options.engine, pageOptions);
+  const last = page.at(-1);
+  const nextCursor = last && page.length === options.limit ? `${last.sortKey}.${last.summary.id}` : null;
+  return { items: page.map((row) => row.summary), nextCursor };
 }
 
 /** `<sort key>.<id>` of the last row shown (the contract checks the shape). */
@@ -158,51 +112,6 @@ function parseCursor(cursor: string | undefined): { key: number; id: string } | 
   if (!cursor) return undefined;
   const dot = cursor.indexOf('.');
   return { key: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
-}
-
-async function summarise(db: Kysely<Database>, page: Awaited<ReturnType<typeof selectConversationPage>>): Promise<ConversationSummary[]> {
-  const ids = page.map((c) => c.id);
-  const [links, tags, people, customers, slas] = await Promise.all([
-    selectConversationMailboxes(db, ids),
-    selectTagsOf(db, ids),
-    selectUserNames(db, [...new Set(page.map((c) => c.assignee_id).filter((id): id is string => id !== null))]),
-    selectCustomers(db, [...new Set(page.map((c) => c.counterparty).filter((a): a is string => a !== null))]),
-    selectSlaOf(db, ids),
-  ]);
-  const slaById = new Map(slas.map((s) => [s.conversation_id, s]));
-  const names = new Map(people.map((p) => [p.id, p.name]));
-  const customerByAddress = new Map(customers.map((c) => [c.address, c]));
-  return page.map((c) => {
-    const customer = c.counterparty ? customerByAddress.get(c.counterparty) : undefined;
-    return {
-      id: c.id,
-      subject: c.subject,
-      status: c.status,
-      // The list line is denormalised onto the conversation (refreshConversationLatest).
-      fromAddress: c.last_from_addr,
-      fromName: c.last_from_name,
-      snippet: c.last_snippet,
-      lastMessageAt: c.last_message_at,
-      mailboxIds: links.filter((l) => l.conversation_id === c.id).map((l) => l.mailbox_id),
-      customerName: customer?.name ?? null,
-      company: customer?.company_name ?? null,
-      country: customer?.country ?? customer?.company_country ?? null,
-      assignee: c.assignee_id ? { id: c.assignee_id, name: names.get(c.assignee_id) ?? '' } : null,
-      tags: tags.filter((t) => t.conversation_id === c.id).map((t) => t.name),
-      priority: c.priority,
-      sla: slaSummary(slaById.get(c.id)),
-    };
-  });
-}
-
-function slaSummary(row: Awaited<ReturnType<typeof selectSlaOf>>[number] | undefined): ConversationSla | null {
-  if (!row?.phase) return null;
-  return {
-    phase: row.phase,
-    dueAt: row.due_at === null ? null : Number(row.due_at),
-    warnAt: row.warn_at === null ? null : Number(row.warn_at),
-    paused: row.running_since === null,
-  };
 }
 
 /** mailbox:sales matches the address (sales@…) or the display name; always within what the reader may see. */
