@@ -43,6 +43,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench } from './bench/lib.mjs';
 import { cpuOf, memoryOf, postgresBackendMemory, postgresCpu } from './bench/node-resources.mjs';
+import { waitForSyncState } from './bench/sync-state.mjs';
 
 const total = Number(arg('conversations', 200_000));
 const engine = arg('engine', 'sqlite');
@@ -174,6 +175,7 @@ try {
   await imap.logout();
 
   // ---------------------------------------------------------------- 2. Pier as its own process
+  const nodesStartedAt = Date.now();
   for (let i = 0; i < nodeCount; i++) nodes.push(await startPier(nodeCount > 1 && i > 0 ? 'web' : 'all'));
   log(`Pier running at ${nodes.map((n) => n.url).join(', ')}`);
   // Sessions live in the database: signed in once, the cookie works on every node.
@@ -325,6 +327,11 @@ try {
   void watcher.idle().catch(() => {});
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.PIER_TEST_SMTP_PORT), secure: false, ignoreTLS: true });
   const shown = (subject) => page.evaluate((s) => window.__pierBench.waitFor(s), subject);
+  // Every synced mailbox leased and past its first full sync since the nodes started (then IDLE):
+  // read from the database, so a slow start on a loaded machine is waited for, and a sync that
+  // cannot start fails here with the reason instead of as a push timeout.
+  const idleMs = await withWorkspace((ws) => waitUntilSyncing(ws.db, nodesStartedAt));
+  log(`IMAP sync leased and idle ${round(idleMs / 1000)} s after the checks began`);
   // The IMAP connection must be idling on INBOX before the first measured mail.
   await smtp.sendMail({ from: 'buyer@customer.test', to: pushAddress, subject: 'push warm-up', text: 'warm-up' });
   await shown('push warm-up');
@@ -629,6 +636,22 @@ async function repointPushMailbox() {
   }
 }
 
+/** Runs `use` with a workspace on the bench's data (its own connection), closed afterwards. */
+async function withWorkspace(use) {
+  const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
+  try {
+    return await use(ws);
+  } finally {
+    await ws.close();
+  }
+}
+
+/** Waits until every active IMAP mailbox is leased and fully synced since `since`. */
+async function waitUntilSyncing(db, since) {
+  const active = await db.selectFrom('mailboxes').select('id').where('status', '=', 'active').where('imap_host', 'is not', null).execute();
+  return waitForSyncState(db, { syncing: active.map((m) => m.id), since, what: 'IMAP sync of every active mailbox before the push phase' });
+}
+
 // ---------------------------------------------------------------- 1. seed (skipped with --reuse)
 async function seed() {
   const ws = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
@@ -814,17 +837,22 @@ function postgresCpuPer(before, requests) {
  */
 async function measureIngest(nodes, count) {
   // On --reuse data, the ingest mailboxes of earlier runs sync the same INBOX: they would store this
-  // run's mails a second time (and queue their jobs again). Paused, as an admin would; the supervisor's
-  // scan (every 5 s, slower on a loaded machine) stops their sync. 6 s was once too short (jobs ×2 in
-  // the per-job line shows it), so 15 s.
-  const before = await openWorkspace({ dataDir, databaseUrl, secretKey: undefined });
-  try {
-    const earlier = await before.db.selectFrom('mailboxes').select('id').where('address', 'like', 'ingest-%@acme.test').execute();
-    for (const m of earlier) await updateMailbox(before.db, m.id, { status: 'paused' }, before.secrets);
-    if (earlier.length > 0) await new Promise((r) => setTimeout(r, 15_000));
-  } finally {
-    await before.close();
-  }
+  // run's mails a second time (and queue their jobs again). Paused, as an admin would, and announced
+  // (PostgreSQL: the node syncing them stops and frees their leases at once; SQLite: the node's next
+  // scan, ≤ 5 s); then waited for until no node holds their lease (was a fixed 15-s sleep; 6 s had
+  // once been too short: jobs ×2 in the per-job line).
+  await withWorkspace(async (ws) => {
+    const earlier = await ws.db.selectFrom('mailboxes').select('id').where('address', 'like', 'ingest-%@acme.test').execute();
+    if (earlier.length === 0) return;
+    for (const m of earlier) await updateMailbox(ws.db, m.id, { status: 'paused' }, ws.secrets);
+    // A build from before the announcement (a before/after run) has none: the scan and the lease's expiry stop them.
+    ws.live.mailboxesChanged?.();
+    const stoppedMs = await waitForSyncState(ws.db, {
+      stopped: earlier.map((m) => m.id),
+      what: 'the paused ingest mailboxes stop syncing',
+    });
+    log(`ingest: ${earlier.length} earlier ingest mailbox(es) paused, their sync stopped after ${round(stoppedMs / 1000)} s`);
+  });
   const user = 'sales@acme.test';
   const imapOptions = {
     host: '127.0.0.1',

@@ -312,7 +312,8 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       clock,
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
-      onMailboxesChanged: () => supervisor?.rescan(),
+      // Every node's supervisor hears it (the bus: in-process on SQLite, NOTIFY on PostgreSQL), not only this one's.
+      onMailboxesChanged: () => live.mailboxesChanged(),
       live: { publisher: live, hub },
       businessHoursOf: workspace.businessHoursOf,
       push,
@@ -337,6 +338,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         hosts,
         workerId: localHolderId(),
         clock,
+        bus: live.bus,
         onStored: (results) => live.messagesStored(results),
       });
       const syncing = supervisor;

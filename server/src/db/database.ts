@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { postgresDataVersion } from './postgres-data-version.js';
 import type { Database } from './schema.js';
+import { isUnversionedWrite } from './unversioned-write.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -84,7 +85,7 @@ function withStatementCache(sqlite: SQLite.Database, writes: { count: number }, 
       let statement = cache.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
-        if (!/^\s*select\b/i.test(sql)) statement = countingWrites(statement, writes);
+        if (!/^\s*select\b/i.test(sql) && !isUnversionedWrite(sql)) statement = countingWrites(statement, writes);
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(sql, statement);
       }

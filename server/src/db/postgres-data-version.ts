@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isUnversionedWrite } from './unversioned-write.js';
 
 /** The channel every node's writes are announced on (the payload is empty: only "something changed"). */
 export const DATA_CHANNEL = 'pier_data';
@@ -150,7 +151,7 @@ export function postgresDataVersion(options: { connectionString: string; max: nu
       }
       const result = await query(...args);
       const results = Array.isArray(result) ? result : [result];
-      if (results.some((r) => wrote(text, r))) {
+      if (!isUnversionedWrite(text) && results.some((r) => wrote(text, r))) {
         if (state.inTransaction) state.wrote = true;
         else {
           local++;

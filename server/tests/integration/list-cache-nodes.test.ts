@@ -50,7 +50,8 @@ describe.each(engines)('the list cache across processes on %s', (engine) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    nodeA = await startTestPier(database, engine === 'postgres' ? { PIER_ROLE: 'web' } : {});
+    // Web nodes only (on SQLite too): no worker writes beside the test's (a moved clock makes its schedules due).
+    nodeA = await startTestPier(database, { PIER_ROLE: 'web' });
     if (engine === 'postgres') nodeB = await startTestPier(database, { PIER_ROLE: 'web' });
     await createAccount(nodeA.workspace.db, { email: 'boss@acme.test', name: 'Boss', password, role: 'admin' });
     sales = (await createMailbox(nodeA.workspace.db, { address: 'sales@acme.test', displayName: 'Sales', purpose: 'sales' })).id;
@@ -148,5 +149,50 @@ describe.each(engines)('the list cache across processes on %s', (engine) => {
       }
       expect(versionA()).not.toBe(now);
     }
+  });
+
+  it("a session's last_seen_at touch leaves the list cache as it is; sign-out and expiry are still refused at once", async () => {
+    const [a] = nodes();
+    const version = dataVersionOf(a.workspace.db) as () => string | undefined;
+    await mail(a, 'touch', 'Seen by a touched session');
+    const client = a.api();
+    expect((await client.post('/api/auth/login', { email: 'boss@acme.test', password })).status).toBe(200);
+    const list = await client.get<{ items: ConversationSummary[] }>('/api/conversations');
+    expect(list.status).toBe(200);
+    const shown = list.body.items.map((c) => c.subject);
+    expect(shown.length).toBeGreaterThan(0);
+    await waitFor(async () => version() ?? undefined, 'the version to be known');
+    // The newest touch of any session (this one's, after the request below).
+    const lastSeen = async () =>
+      Number(
+        (
+          await a.workspace.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.max('last_seen_at').as('at'))
+            .executeTakeFirst()
+        )?.at,
+      );
+    const seenBefore = await lastSeen();
+    const before = version();
+    // Past the session cache and the once-a-minute touch: this request reads the session again and touches it.
+    a.clock.advance(61_000);
+    expect((await client.get('/api/conversations')).status).toBe(200);
+    expect(await lastSeen()).toBeGreaterThan(seenBefore);
+    expect(version()).toBe(before);
+
+    // The guard runs before the cache: a signed-out session gets no cached page, not even its subjects.
+    expect((await client.post('/api/auth/logout', {})).status).toBeLessThan(300);
+    const signedOut = await client.get('/api/conversations');
+    expect(signedOut.status).toBe(401);
+    for (const subject of shown) expect(JSON.stringify(signedOut.body)).not.toContain(subject);
+
+    // An idle session (3 days without a request) is refused on its next request, cached page or not.
+    const idle = a.api();
+    expect((await idle.post('/api/auth/login', { email: 'boss@acme.test', password })).status).toBe(200);
+    expect((await idle.get('/api/conversations')).status).toBe(200);
+    a.clock.advance(3 * 24 * 60 * 60_000 + 1);
+    const expired = await idle.get('/api/conversations');
+    expect(expired.status).toBe(401);
+    for (const subject of shown) expect(JSON.stringify(expired.body)).not.toContain(subject);
   });
 });

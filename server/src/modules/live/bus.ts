@@ -6,8 +6,9 @@ import type { Database } from '../../db/schema.js';
 
 /**
  * What travels between the process that committed a change and the processes
- * holding WebSockets. Every event names the mailboxes it belongs to, so a hub
- * can decide who may see it without asking the database.
+ * holding WebSockets (and worker nodes, for `mailboxes.changed`). Every event for
+ * sockets names the mailboxes or users it belongs to, so a hub can decide who may
+ * see it without asking the database.
  */
 export type LiveEvent =
   | { type: 'message.new'; conversationId: string; mailboxIds: string[] }
@@ -16,6 +17,8 @@ export type LiveEvent =
   | { type: 'notification'; userIds: string[] }
   /** Many changes at once; an empty list means every mailbox (e.g. after the bus lost its connection). */
   | { type: 'refresh'; mailboxIds: string[] }
+  /** A mailbox was added, edited, paused or removed: worker nodes re-read their list at once (decision 0056). Not for sockets. */
+  | { type: 'mailboxes.changed' }
   | {
       type: 'presence';
       conversationId: string;

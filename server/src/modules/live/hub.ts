@@ -81,6 +81,7 @@ export function createLiveHub(options: LiveHubOptions) {
         if (presence.apply(event)) broadcastPresence(event.conversationId, event.mailboxIds);
         continue;
       }
+      if (event.type === 'mailboxes.changed') continue;
       if (event.type === 'notification') {
         // Per user, not per mailbox: only the sockets of the users it is for.
         for (const connection of connections.values()) {

@@ -21,8 +21,7 @@ import type { AuthContext } from './sessions.js';
  *
  * One lookup per session at a time: when an entry runs out under load, the requests
  * that find it gone join the lookup already under way (`sharedLookup`) instead of each
- * reading the session and grants again (and each touching last_seen_at, a write that
- * empties every node's list cache). A request joins only a lookup that began in its
+ * reading the session and grants again (and each touching last_seen_at). A request joins only a lookup that began in its
  * own generation, so nothing read before an invalidation answers a request after it.
  */
 export const SESSION_CACHE_MS = 2_000;

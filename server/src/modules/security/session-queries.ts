@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, SessionsTable } from '../../db/schema.js';
+import { unversionedWrite } from '../../db/unversioned-write.js';
 
 export async function insertSession(db: Kysely<Database>, row: Insertable<SessionsTable>): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
@@ -31,8 +32,9 @@ export function findSessionWithUser(db: Kysely<Database>, sessionId: string) {
     .executeTakeFirst();
 }
 
+/** Bookkeeping no cached answer reads: it leaves the list caches as they are (sign-out and expiry are checked before any cache). */
 export async function touchSession(db: Kysely<Database>, sessionId: string, at: number): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).modifyEnd(unversionedWrite).execute();
 }
 
 export async function deleteSession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { ConversationSlaTable } from '../../db/tables/sla.js';
 import { workingMillisBetween } from '../business-hours/index.js';
 import { businessHoursOfMailbox, slaPolicyOfMailbox } from '../mailbox-settings/index.js';
 import { type ClockState, dueTimes, pauseClock, resumeClock, usedMillis, walkMessages } from './sla-clock.js';
@@ -20,12 +21,27 @@ const PAUSING = new Set(['pending', 'closed']);
  * `updated_at` is therefore when the row last changed, not when it was last evaluated.
  */
 export async function evaluateConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<boolean> {
+  return storeSlaEvaluation(db, await computeConversationSla(db, conversationId, now));
+}
+
+/** What an evaluation writes: the row (or its removal), nothing when the stored row is current. */
+export type SlaEvaluation =
+  | { conversationId: string; write: 'none' }
+  | { conversationId: string; write: 'delete' }
+  | { conversationId: string; write: 'upsert'; row: Omit<Insertable<ConversationSlaTable>, 'conversation_id'>; moved: boolean };
+
+/**
+ * The reading half of an evaluation (several queries per conversation). The minute sweep runs it
+ * outside its write transaction, so that transaction holds only the writes: 25 evaluations' reads
+ * inside it kept it open 3–8 s on a loaded machine (and 20–30 s under bench:api's push), holding a
+ * pool connection and row locks meanwhile. Reading outside changes nothing for PostgreSQL (read
+ * committed: each statement saw a fresh snapshot anyway); a write racing it is re-evaluated when
+ * it moves `conversations.updated_at`, as before.
+ */
+export async function computeConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<SlaEvaluation> {
   const conversation = await selectSlaConversation(db, conversationId);
   const mailboxId = conversation ? await selectSlaMailbox(db, conversationId) : undefined;
-  if (!conversation || !mailboxId) {
-    await db.deleteFrom('conversation_sla').where('conversation_id', '=', conversationId).execute();
-    return false;
-  }
+  if (!conversation || !mailboxId) return { conversationId, write: 'delete' };
   const [hours, policy, messages, stored] = await Promise.all([
     businessHoursOfMailbox(db, mailboxId),
     slaPolicyOfMailbox(db, mailboxId, conversation.priority),
@@ -103,13 +119,23 @@ export async function evaluateConversationSla(db: Kysely<Database>, conversation
     first_reply_target_ms: firstReply.targetMs,
     updated_at: now,
   };
-  if (stored && unchanged(stored, row)) return false;
+  if (stored && unchanged(stored, row)) return { conversationId, write: 'none' };
+  return { conversationId, write: 'upsert', row, moved: (stored?.due_at ?? null) !== dueAt || (stored?.phase ?? null) !== row.phase };
+}
+
+/** The writing half: true when the due time (or phase) moved. */
+export async function storeSlaEvaluation(db: Kysely<Database>, evaluation: SlaEvaluation): Promise<boolean> {
+  if (evaluation.write === 'none') return false;
+  if (evaluation.write === 'delete') {
+    await db.deleteFrom('conversation_sla').where('conversation_id', '=', evaluation.conversationId).execute();
+    return false;
+  }
   await db
     .insertInto('conversation_sla')
-    .values({ conversation_id: conversationId, ...row })
-    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(row))
+    .values({ conversation_id: evaluation.conversationId, ...evaluation.row })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(evaluation.row))
     .execute();
-  return (stored?.due_at ?? null) !== dueAt || (stored?.phase ?? null) !== row.phase;
+  return evaluation.moved;
 }
 
 /** The stored row already holds every value of `row` (updated_at aside). Numbers compare as numbers (PostgreSQL int8). */

@@ -6,7 +6,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { sendDueSlaAlerts, type TeamLeadsOf } from './alerts.js';
-import { evaluateConversationSla } from './evaluate.js';
+import { computeConversationSla, evaluateConversationSla, type SlaEvaluation, storeSlaEvaluation } from './evaluate.js';
 import { selectChangedConversations } from './sla-queries.js';
 
 export const SLA_EVALUATE_JOB = 'sla.evaluate';
@@ -35,9 +35,14 @@ export async function runSlaEvaluation(deps: Deps): Promise<{ evaluated: number;
   const changed = await selectChangedConversations(db, { at: Number(at), id: id ?? '' }, BATCH);
   for (let first = 0; first < changed.length; first += COMMIT_EVERY) {
     const chunk = changed.slice(first, first + COMMIT_EVERY);
+    // Read outside, write inside: the transaction holds only the writes (computeConversationSla).
+    const evaluations: SlaEvaluation[] = [];
+    for (const c of chunk) evaluations.push(await computeConversationSla(db, c.id, now));
+    const writes = evaluations.filter((e) => e.write !== 'none');
+    if (writes.length === 0) continue;
     const moved = await db.transaction().execute(async (trx) => {
       const ids: string[] = [];
-      for (const c of chunk) if (await evaluateConversationSla(trx, c.id, now)) ids.push(c.id);
+      for (const e of writes) if (await storeSlaEvaluation(trx, e)) ids.push(e.conversationId);
       return ids;
     });
     // Told after the commit, so whoever is told reads the new due times.

@@ -1,6 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { type Clock, systemClock } from '../../clock.js';
 import type { MailboxRow } from '../../db/schema.js';
+import type { LiveBus, LiveEvent } from '../live/index.js';
 import {
   classifyConnectionError,
   connectImap,
@@ -33,6 +34,11 @@ export type SupervisorOptions = SyncDeps & {
   onSynced?: (mailboxId: string) => void;
   /** Called with the report of every sync pass (what each folder fetched, removed, and how: QRESYNC or a fallback). */
   onReport?: (report: MailboxSyncReport) => void;
+  /**
+   * The live bus (LISTEN/NOTIFY on PostgreSQL): a `mailboxes.changed` from any node, or a lost
+   * connection's refresh, rescans now, so a paused or removed mailbox stops here at once.
+   */
+  bus?: Pick<LiveBus, 'subscribe'>;
 };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -69,7 +75,10 @@ export function startSyncSupervisor(options: SupervisorOptions) {
       const mailbox = wanted.get(id);
       if (!mailbox || runner.settingsKey !== settingsKey(mailbox)) {
         runners.delete(id);
+        // Stopped first (its IMAP session closed), then the lease freed: a paused or removed mailbox
+        // is not held for the rest of the lease, and a resumed one can be taken by any node at once.
         await runner.stop();
+        await releaseLease(options.db, `imap:${id}`, options.workerId);
       }
     }
     for (const mailbox of mailboxes) {
@@ -110,12 +119,22 @@ export function startSyncSupervisor(options: SupervisorOptions) {
   }
   loop();
 
+  const rescanOn = (events: LiveEvent[]) => {
+    if (events.some((e) => e.type === 'mailboxes.changed' || (e.type === 'refresh' && e.mailboxIds.length === 0))) loop();
+  };
+  // Subscribing opens the LISTEN connection (PostgreSQL); until it listens, the periodic scan covers changes.
+  const unsubscribe = options.bus?.subscribe(rescanOn).catch((error: unknown) => {
+    options.logger.warn({ err: String(error) }, 'sync supervisor: mailbox changes not heard; the periodic scan covers them');
+    return undefined;
+  });
+
   return {
     /** Re-read mailboxes now (after an admin changed one). */
     rescan: loop,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      (await unsubscribe)?.();
       await scanning;
       await Promise.all([...runners.values()].map((r) => r.stop()));
       for (const id of runners.keys()) await releaseLease(options.db, `imap:${id}`, options.workerId);
