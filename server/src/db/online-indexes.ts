@@ -8,11 +8,18 @@ import type { Database } from './schema.js';
  * migrator runs every migration in one, so the migration that introduces such an index only names
  * it (and builds it on SQLite) and this list builds it. Only added to, like migrations.
  */
-const ONLINE_INDEXES: { name: string; table: string; on: string }[] = [
+const ONLINE_INDEXES: { name: string; table: string; on: string; where?: string }[] = [
   // 0067_sender_history_index: rules/facts.ts `wroteBefore`.
   { name: 'messages_sender_history', table: 'messages', on: 'from_addr, direction, received_at' },
   // 0068_contact_name_index: fraud/history.ts, the contacts named like a mail's sender.
   { name: 'contacts_lower_name', table: 'contacts', on: 'lower(name)' },
+  // 0069_escalated_view_index: the escalated view and its capped count (decision 0067).
+  {
+    name: 'conversations_escalated_idx',
+    table: 'conversations',
+    on: 'spam, status, last_message_at, id',
+    where: 'escalated_at is not null',
+  },
 ];
 
 /** Arbitrary, fixed: the session lock that lets one node build while the others wait for it. */
@@ -37,7 +44,8 @@ export async function buildOnlineIndexes(db: Kysely<Database>): Promise<string[]
         if (state?.valid) continue;
         if (state) await sql`drop index concurrently if exists ${sql.id(index.name)}`.execute(conn);
         // The list above is constants of this file, never input.
-        await sql`create index concurrently ${sql.id(index.name)} on ${sql.id(index.table)} (${sql.raw(index.on)})`.execute(conn);
+        const where = index.where ? sql` where ${sql.raw(index.where)}` : sql``;
+        await sql`create index concurrently ${sql.id(index.name)} on ${sql.id(index.table)} (${sql.raw(index.on)})${where}`.execute(conn);
         built.push(index.name);
       }
     } finally {

@@ -33,9 +33,10 @@ describe.each(engines)('online indexes on %s', (engine) => {
     return row ? (row.valid ? 'valid' : 'invalid') : 'missing';
   };
 
-  it('has the first-contact and contact-name indexes once the workspace opened, and building again changes nothing', async () => {
+  it('has the first-contact, contact-name and escalated-view indexes once the workspace opened, and building again changes nothing', async () => {
     expect(await indexState('messages_sender_history')).toBe('valid');
     expect(await indexState('contacts_lower_name')).toBe('valid');
+    expect(await indexState('conversations_escalated_idx')).toBe('valid');
     expect(await buildOnlineIndexes(ws.db)).toEqual([]);
   });
 
@@ -45,6 +46,11 @@ describe.each(engines)('online indexes on %s', (engine) => {
     expect(await indexState('messages_sender_history')).toBe('missing');
     expect(await buildOnlineIndexes(ws.db)).toEqual(['messages_sender_history']);
     expect(await indexState('messages_sender_history')).toBe('valid');
+    // A partial index keeps its condition when built online.
+    await sql`drop index conversations_escalated_idx`.execute(ws.db);
+    expect(await buildOnlineIndexes(ws.db)).toEqual(['conversations_escalated_idx']);
+    const def = await sql<{ def: string }>`select pg_get_indexdef('conversations_escalated_idx'::regclass) as def`.execute(ws.db);
+    expect(def.rows[0]?.def).toContain('WHERE (escalated_at IS NOT NULL)');
   });
 
   it('answers whether a sender wrote before through it', async () => {
