@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -25,6 +26,8 @@ export type PreparePool = {
   prepare(raw: Buffer, options?: { handOver?: boolean }): Promise<PreparedMail>;
   /** Makes every blob prepared so far durable: each worker fsyncs the files it wrote (blobs.flush()). */
   flush(): Promise<void>;
+  /** Each worker's event loop so far: active vs idle (waiting for mail) milliseconds, for bench:sync (decision 0066). */
+  eventLoops(): EventLoopUtilization[];
   close(): Promise<void>;
 };
 
@@ -45,7 +48,12 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
   // the time, so a core per worker keeps every core busy (on 2 vCPUs, one worker left 30 % idle).
   const threads = options.threads ?? Math.max(2, Math.min(4, availableParallelism()));
   if (!existsSync(workerFile) || threads === 0) {
-    return { prepare: (raw) => prepareMail(blobs, raw, { durable: false }), flush: sharedRuns(() => blobs.flush()), close: async () => {} };
+    return {
+      prepare: (raw) => prepareMail(blobs, raw, { durable: false }),
+      flush: sharedRuns(() => blobs.flush()),
+      eventLoops: () => [],
+      close: async () => {},
+    };
   }
   const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void; worker: Worker }>();
   let nextId = 0;
@@ -100,6 +108,7 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
       // Each worker knows only its own files; mail prepared in-process (no worker left) is the store's.
       await Promise.all([...workers.map((worker) => ask(worker, { flush: true })), blobs.flush()]);
     }),
+    eventLoops: () => workers.map((worker) => worker.performance.eventLoopUtilization()),
     async close() {
       const all = [...workers];
       for (const worker of all) retire(worker, new Error('prepare pool closed'));
