@@ -15,6 +15,14 @@ type Request = { id: number; raw?: Uint8Array; flush?: true };
  */
 let queue: Promise<void> = Promise.resolve();
 
+/**
+ * One turn of the event loop before each mail. Without it the queue runs as one chain of
+ * microtasks and the port's next message (a flush) is read only once every mail queued before it
+ * is prepared: a batch's flush waited for the batches fetched after it, so batches became ready
+ * four at a time and the workers then sat idle while the main thread wrote them (decision 0066).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 parentPort?.on('message', (request: Request) => {
   // A flush covers the blobs of mails already answered; it need not wait for the queue.
   if (request.flush || !request.raw) {
@@ -25,7 +33,9 @@ parentPort?.on('message', (request: Request) => {
     return;
   }
   const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-  queue = queue.then(() => answer(request.id, async () => ({ prepared: await prepareMail(blobs, raw, { durable: false }) })));
+  queue = queue
+    .then(nextTurn)
+    .then(() => answer(request.id, async () => ({ prepared: await prepareMail(blobs, raw, { durable: false }) })));
 });
 
 async function answer(id: number, work: () => Promise<object>): Promise<void> {

@@ -142,7 +142,11 @@ async function startBacklog(db: SyncDeps['db'], folderId: string, total: number)
   };
 }
 
-type PreparedBatch = { no: number; uids: number[]; mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] };
+type PreparedBatch = {
+  no: number;
+  uids: number[];
+  mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[];
+};
 
 /**
  * Fetches, prepares and stores the UIDs batch by batch, as a two-stage
