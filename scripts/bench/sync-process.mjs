@@ -56,8 +56,16 @@ const onStored = async () => {
   }
   checking = false;
 };
-const report = await syncMailboxOnce({ ...ws, logger: pino({ level: 'warn' }), onStored }, await findMailboxById(ws.db, row.id));
+// PIER_BENCH_TRACE=FILE: where the pipeline waits (decision 0066). Each batch's stage edges go to
+// FILE, one JSON line each; a summary (idle time per thread, time per stage) to stderr at the end.
+const tracing = process.env.PIER_BENCH_TRACE ? await import('./sync-trace.mjs') : null;
+const trace = tracing?.startTrace({ pool: (await import(dist('modules/conversations/index.js'))).preparePoolFor(ws.blobs) });
+const report = await syncMailboxOnce(
+  { ...ws, logger: pino({ level: 'warn' }), onStored, trace: trace?.event },
+  await findMailboxById(ws.db, row.id),
+);
 const seconds = (performance.now() - t0) / 1000;
+trace?.finish(process.env.PIER_BENCH_TRACE);
 const after = process.resourceUsage();
 // VmHWM: the most this process ever had resident (the kernel's own peak, no sampling gaps).
 const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedRuns, transferable } from './prepare-pool.js';
+import { leastLoaded, sharedRuns, transferable } from './prepare-pool.js';
 
 /** A run that stays open until released, recording when each run started. */
 function controlledRuns() {
@@ -75,5 +75,20 @@ describe('transferable (the bytes of a mail on their way to a prepare worker)', 
     const whole = Buffer.alloc(8000, 'y');
     expect(Buffer.from(send(whole, false))).toEqual(Buffer.alloc(8000, 'y'));
     expect(whole.byteLength).toBe(8000);
+  });
+});
+
+describe('leastLoaded (which prepare worker gets the next mail)', () => {
+  it('picks the worker with the fewest bytes waiting, so a slow mail does not hold the next ones back', () => {
+    const queued = new Map([
+      ['a', 900_000],
+      ['b', 30_000],
+    ]);
+    expect(leastLoaded(['a', 'b'], queued)).toBe('b');
+    queued.set('b', 2_000_000);
+    expect(leastLoaded(['a', 'b'], queued)).toBe('a');
+    // None waiting anywhere (a worker not yet sent anything counts as empty): the first.
+    expect(leastLoaded(['a', 'b', 'c'], new Map([['a', 10]]))).toBe('b');
+    expect(leastLoaded([], queued)).toBeUndefined();
   });
 });

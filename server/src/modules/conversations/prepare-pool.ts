@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -25,6 +26,8 @@ export type PreparePool = {
   prepare(raw: Buffer, options?: { handOver?: boolean }): Promise<PreparedMail>;
   /** Makes every blob prepared so far durable: each worker fsyncs the files it wrote (blobs.flush()). */
   flush(): Promise<void>;
+  /** Each worker's event loop so far: active vs idle (waiting for mail) milliseconds, for bench:sync (decision 0066). */
+  eventLoops(): EventLoopUtilization[];
   close(): Promise<void>;
 };
 
@@ -45,12 +48,18 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
   // the time, so a core per worker keeps every core busy (on 2 vCPUs, one worker left 30 % idle).
   const threads = options.threads ?? Math.max(2, Math.min(4, availableParallelism()));
   if (!existsSync(workerFile) || threads === 0) {
-    return { prepare: (raw) => prepareMail(blobs, raw, { durable: false }), flush: sharedRuns(() => blobs.flush()), close: async () => {} };
+    return {
+      prepare: (raw) => prepareMail(blobs, raw, { durable: false }),
+      flush: sharedRuns(() => blobs.flush()),
+      eventLoops: () => [],
+      close: async () => {},
+    };
   }
   const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void; worker: Worker }>();
   let nextId = 0;
-  let turn = 0;
   const workers: Worker[] = [];
+  /** Bytes of mail sent to each worker and not yet answered: the next mail goes to the least loaded. */
+  const queued = new Map<Worker, number>();
   // A worker that dies (out of memory on a huge mail, say) fails what it was doing and leaves
   // the pool; with none left, mail is prepared in-process. Nothing waits forever.
   const retire = (worker: Worker, error: Error) => {
@@ -90,22 +99,38 @@ export function createPreparePool(blobs: BlobStore, options: { threads?: number 
   };
   return {
     async prepare(raw, options = {}) {
-      const worker = workers[turn++ % Math.max(1, workers.length)];
+      // Not in turn: a slow mail (the mailparser path, a big attachment) would leave the other
+      // worker idle at the end of each batch while this one still has its share queued (0066).
+      const worker = leastLoaded(workers, queued);
       if (!worker) return prepareMail(blobs, raw, { durable: false });
-      const reply = await ask(worker, ...transferable(raw, options.handOver === true));
-      if (!reply.prepared) throw new Error('prepare worker returned nothing');
-      return reply.prepared;
+      const size = raw.byteLength;
+      queued.set(worker, (queued.get(worker) ?? 0) + size);
+      try {
+        const reply = await ask(worker, ...transferable(raw, options.handOver === true));
+        if (!reply.prepared) throw new Error('prepare worker returned nothing');
+        return reply.prepared;
+      } finally {
+        queued.set(worker, (queued.get(worker) ?? 0) - size);
+      }
     },
     flush: sharedRuns(async () => {
       // Each worker knows only its own files; mail prepared in-process (no worker left) is the store's.
       await Promise.all([...workers.map((worker) => ask(worker, { flush: true })), blobs.flush()]);
     }),
+    eventLoops: () => workers.map((worker) => worker.performance.eventLoopUtilization()),
     async close() {
       const all = [...workers];
       for (const worker of all) retire(worker, new Error('prepare pool closed'));
       await Promise.all(all.map((w) => w.terminate()));
     },
   };
+}
+
+/** The worker with the fewest bytes of mail waiting (the first of equals). */
+export function leastLoaded<W>(workers: W[], queued: Map<W, number>): W | undefined {
+  let best: W | undefined;
+  for (const worker of workers) if (best === undefined || (queued.get(worker) ?? 0) < (queued.get(best) ?? 0)) best = worker;
+  return best;
 }
 
 /**

@@ -28,7 +28,12 @@ export type SyncDeps = {
   teamActivity: TeamActivityCheck;
   /** Told after each committed batch (live updates); never inside the transaction. */
   onStored?: (results: IngestResult[]) => void;
+  /** Told when each batch enters and leaves a pipeline stage (bench:sync's wait analysis, decision 0066). */
+  trace?: (event: SyncTraceEvent) => void;
 };
+
+/** A batch's stages: fetch (first to last literal), prepared (its last mail back), flush (its blobs durable), store (the write transaction). */
+export type SyncTraceEvent = { batch: number; stage: 'fetch' | 'prepared' | 'flush' | 'store'; edge: 'start' | 'end'; at: number };
 
 export type FolderSyncStats = {
   fetched: number;
@@ -137,7 +142,11 @@ async function startBacklog(db: SyncDeps['db'], folderId: string, total: number)
   };
 }
 
-type PreparedBatch = { uids: number[]; mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[] };
+type PreparedBatch = {
+  no: number;
+  uids: number[];
+  mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[];
+};
 
 /**
  * Fetches, prepares and stores the UIDs batch by batch, as a two-stage
@@ -164,16 +173,23 @@ async function storeUids(
     recordReopened: deps.recordReopened,
     teamActivity: deps.teamActivity,
   };
+  const mark = (batch: number, stage: SyncTraceEvent['stage'], edge: SyncTraceEvent['edge']) =>
+    deps.trace?.({ batch, stage, edge, at: performance.now() });
+  let batchNo = 0;
   const prepare = async (batch: number[]): Promise<PreparedBatch> => {
+    const no = batchNo++;
     // Each mail goes to the prepare worker as soon as its bytes arrive, not when the whole batch
     // has: the worker then always has work queued, also while the main thread is busy writing.
     const preparing: Promise<PreparedBatch['mails'][number]>[] = [];
+    let fetching = false;
     for await (const message of client.fetch(
       batch.join(','),
       { uid: true, source: true, flags: true, internalDate: true },
       { uid: true },
     )) {
       stats.fetched++;
+      if (!fetching) mark(no, 'fetch', 'start');
+      fetching = true;
       if (!message.source) {
         stats.failed++;
         deps.logger.warn({ mailbox: mailbox.address, folder: folder.path, uid: message.uid }, 'server returned no body for a message');
@@ -192,12 +208,16 @@ async function storeUids(
       mail.catch(() => {});
       preparing.push(mail);
     }
+    mark(no, 'fetch', 'end');
     const mails = await Promise.all(preparing);
+    mark(no, 'prepared', 'end');
     // The batch's blobs made durable (their own files only) before the rows that point at them are committed.
+    mark(no, 'flush', 'start');
     await pool.flush();
+    mark(no, 'flush', 'end');
     // Oldest first within a batch, so an original is stored before the replies to it.
     mails.sort((a, b) => a.uid - b.uid);
-    return { uids: batch, mails };
+    return { no, uids: batch, mails };
   };
   const write = (prepared: PreparedBatch) =>
     deps.db.transaction().execute(async (trx) => {
@@ -254,7 +274,9 @@ async function storeUids(
     const prepared = await (ahead.shift() as (typeof ahead)[number]).prepared;
     fetchAhead();
     // A concurrent delivery of the same mail (e.g. the SMTP listener) makes the batch retry once.
+    mark(prepared.no, 'store', 'start');
     const counts = await write(prepared).catch((error: unknown) => (isUniqueViolation(error) ? write(prepared) : Promise.reject(error)));
+    mark(prepared.no, 'store', 'end');
     deps.onStored?.(counts.results);
     stats.stored += counts.stored;
     stats.known += counts.known;

@@ -1,4 +1,4 @@
-export { type FolderSyncStats, type SyncDeps, syncFolder } from './folder-sync.js';
+export { type FolderSyncStats, type SyncDeps, type SyncTraceEvent, syncFolder } from './folder-sync.js';
 export { type ImportCounts, importMailFiles } from './import-files.js';
 export { acquireLease, releaseLease } from './leases.js';
 export { type MailboxSyncReport, pickFolders, syncMailboxOnce } from './mailbox-sync.js';
