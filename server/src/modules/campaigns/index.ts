@@ -1,3 +1,4 @@
+export { cancelCampaign } from './cancel.js';
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
 export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
 export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
