@@ -16,9 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     if (rows.rows.length === 0) break;
     for (const r of rows.rows) {
       const text = foldForSearch([r.address, r.name ?? '', r.company ?? ''].join(' '));
-      await sql`UPDATE campaign_list_members SET search_text = ${text} WHERE list_id = ${r.list_id} AND address = ${r.address}`.execute(
-        db,
-      );
+      await sql`UPDATE campaign_list_members SET search_text = ${text} WHERE list_id = ${r.list_id} AND address = ${r.address}`.execute(db);
     }
     const last = rows.rows.at(-1);
     if (last) after = { list: last.list_id, address: last.address };

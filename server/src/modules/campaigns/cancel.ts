@@ -32,7 +32,11 @@ export async function cancelCampaign(
       .where('state', 'in', ['sending', 'paused'])
       .executeTakeFirst();
     if (Number(changed.numUpdatedRows) === 0)
-      throw new AppError('campaign.invalid_state', 409, `the campaign is ${campaign.state}: only a scheduled, sending or paused one is cancelled`);
+      throw new AppError(
+        'campaign.invalid_state',
+        409,
+        `the campaign is ${campaign.state}: only a scheduled, sending or paused one is cancelled`,
+      );
     const dropped = await trx
       .updateTable('campaign_recipients')
       .set({ state: 'cancelled' })

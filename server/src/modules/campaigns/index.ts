@@ -1,5 +1,5 @@
-export { cancelCampaign } from './cancel.js';
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
+export { cancelCampaign } from './cancel.js';
 export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
 export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
 export { setDoubleOptIn } from './opt-in.js';

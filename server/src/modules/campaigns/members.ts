@@ -64,9 +64,10 @@ export async function pageListMembers(db: Db, list: CampaignListsTable, query: M
     .select([statusOf.as('status'), (eb) => eb.fn.countAll<number | string>().as('n')])
     .groupBy(statusOf)
     .execute();
-  const statuses = Object.fromEntries(
-    MEMBER_STATUSES.map((s) => [s, Number(grouped.find((g) => g.status === s)?.n ?? 0)]),
-  ) as Record<MemberStatus, number>;
+  const statuses = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, Number(grouped.find((g) => g.status === s)?.n ?? 0)])) as Record<
+    MemberStatus,
+    number
+  >;
   const members = rows.map((r) => {
     const suppressed = r.suppression_reason !== null;
     return {
@@ -135,7 +136,8 @@ export async function addListMember(
   input: { list: CampaignListsTable; member: NewMember; actor: AuditActor; now: number },
 ) {
   const { list, member } = input;
-  if (list.kind !== 'static') throw new AppError('campaign.list_is_segment', 409, 'a segment is read from the contacts; add to a static list');
+  if (list.kind !== 'static')
+    throw new AppError('campaign.list_is_segment', 409, 'a segment is read from the contacts; add to a static list');
   const address = member.address.trim().toLowerCase();
   if (!ADDRESS.test(address)) throw new AppError('request.invalid', 400, 'not a valid email address');
   const consentSource = member.consentSource.trim();
