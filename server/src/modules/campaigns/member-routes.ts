@@ -50,7 +50,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; clock?:
       schema: {
         params: IdParams,
         body: z.object({
-          address: z.string().email().max(320),
+          address: z.string().trim().max(320).email(),
           name: z.string().max(200).nullable().optional(),
           company: z.string().max(200).nullable().optional(),
           country: z.string().max(2).nullable().optional(),
