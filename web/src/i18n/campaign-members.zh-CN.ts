@@ -12,7 +12,7 @@ export const campaignMembersZhCN: CampaignMembersCatalogue = {
     suppressed: '已屏蔽',
   },
   statusCount: '{{label}}（{{count}}）',
-  statusFilter: '状态',
+  statusFilter: '订阅状态',
   range: '第 {{from}}–{{to}} 个，共 {{total}} 个',
   none: '没有符合条件的成员。',
   previous: '上一页',

@@ -37,7 +37,8 @@ export function ListMembers({ listId }: { listId: string }) {
   const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString(i18n.language));
   if (members.isError) return <Notice>{errorMessage(members.error)}</Notice>;
   if (!members.data) return <p aria-busy="true" />;
-  const { counts, statuses, members: rows, total } = members.data;
+  // The page shown is the one the server answered (the previous one stays while the next loads).
+  const { counts, statuses, members: rows, total, offset: shown } = members.data;
   const all = STATUSES.reduce((sum, s) => sum + statuses[s], 0);
   return (
     <div className="campaign-compose">
@@ -125,7 +126,7 @@ export function ListMembers({ listId }: { listId: string }) {
       {total > 0 ? (
         <div className="campaign-row member-pager">
           <span className="hint" data-testid="members-range">
-            {tm('range', { from: offset + 1, to: Math.min(offset + rows.length, total), total })}
+            {tm('range', { from: shown + 1, to: Math.min(shown + rows.length, total), total })}
           </span>
           <button type="button" className="btn btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
             {tm('previous')}
