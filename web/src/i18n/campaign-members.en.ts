@@ -36,8 +36,7 @@ export const campaignMembersEn = {
     submit: 'Add to the list',
     added: '{{address}} added: subscribed.',
     addedPending: '{{address}} added: a confirmation mail is on its way; no campaign reaches it before the click.',
-    suppressed:
-      '{{address}} is on the suppression list ({{reason}} since {{since}}). No campaign may mail it, so it is not added. Only an admin removing it from the suppression list (with fresh consent) could change that.',
+    suppressed: '{{address}} is on the suppression list ({{reason}} since {{since}}). No campaign may mail it, so it is not added.',
   },
   cancel: {
     button: 'Cancel',

@@ -34,8 +34,7 @@ export const campaignMembersZhCN: CampaignMembersCatalogue = {
     submit: '加入名单',
     added: '已添加 {{address}}：已订阅。',
     addedPending: '已添加 {{address}}：确认邮件正在发送；点击确认之前不会收到任何群发邮件。',
-    suppressed:
-      '{{address}} 在屏蔽名单中（{{reason}}，自 {{since}} 起）。任何群发邮件都不能发给它，因此未添加。只有管理员（在获得新的同意后）将其移出屏蔽名单才能改变这一点。',
+    suppressed: '{{address}} 在屏蔽名单中（{{reason}}，自 {{since}} 起）。任何群发邮件都不能发给它，因此未添加。',
   },
   cancel: {
     button: '取消',
