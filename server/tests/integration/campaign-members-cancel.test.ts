@@ -289,18 +289,16 @@ describe.each(engines)('campaign list members and cancel on %s', (engine) => {
     const campaign = await queue('Spring fair', pier.clock.now() + DAY);
     const { db } = pier.workspace;
     // A run claimed lead000 (pending → sending, committed before its SMTP session) and already sent lead001.
-    await db
-      .updateTable('campaign_recipients')
-      .set({ state: 'sending', attempts: 1, sent_at: pier.clock.now() })
-      .where('campaign_id', '=', campaign.campaign)
-      .where('address', '=', 'lead000@fair.test')
-      .execute();
-    await db
-      .updateTable('campaign_recipients')
-      .set({ state: 'sent', attempts: 1, sent_at: pier.clock.now() })
-      .where('campaign_id', '=', campaign.campaign)
-      .where('address', '=', 'lead001@fair.test')
-      .execute();
+    for (const [address, state] of [
+      ['lead000@fair.test', 'sending'],
+      ['lead001@fair.test', 'sent'],
+    ] as const)
+      await db
+        .updateTable('campaign_recipients')
+        .set({ state, attempts: 1, sent_at: pier.clock.now() })
+        .where('campaign_id', '=', campaign.campaign)
+        .where('address', '=', address)
+        .execute();
     const cancelled = await admin.post<Counts>(`/api/campaigns/${campaign.campaign}/cancel`);
     expect(cancelled.body).toMatchObject({ state: 'cancelled', pending: 1, sent: 1, cancelled: 116 });
     // A run's claim that lost to the cancel sends nothing: the conditional update finds no pending row.
