@@ -97,10 +97,8 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             <tbody>
               {overview.campaigns.map((c) => (
                 <tr key={c.id} id={`campaign-${c.id}`}>
-                  <td>{c.subject}</td>
-                  <td className="campaign-state" data-testid="campaign-state">
-                    {t(`list.states.${c.counts.state}`)}
-                    {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
+                  <td>
+                    {c.subject}
                     {c.counts.state === 'sending' && c.counts.sent === 0 && c.sendAt > Date.now() ? (
                       <span className="hint campaign-note">
                         {tm('cancel.scheduled', { when: new Date(c.sendAt).toLocaleString(i18n.language) })}
@@ -109,6 +107,10 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                     {c.counts.cancelled > 0 ? (
                       <span className="hint campaign-note">{tm('cancel.cancelledNote', { count: c.counts.cancelled })}</span>
                     ) : null}
+                  </td>
+                  <td className="campaign-state" data-testid="campaign-state">
+                    {t(`list.states.${c.counts.state}`)}
+                    {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
                   </td>
                   <td className="num">{c.counts.recipients}</td>
                   <td className="num" data-testid="campaign-pending">
