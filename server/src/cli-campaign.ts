@@ -5,6 +5,7 @@ import type { Workspace } from './compose.js';
 import { AppError } from './errors.js';
 import {
   campaignCounts,
+  cancelCampaign,
   createSegmentList,
   findListByName,
   importListCsv,
@@ -38,7 +39,7 @@ const positiveInt = (value: string) => {
   return n;
 };
 
-/** `pier campaign send|status|pause|resume|suppress|import-list|save-segment|edit-segment|delete-segment` (issue 21 contract), registered from cli.ts. */
+/** `pier campaign send|status|pause|resume|cancel|suppress|import-list|save-segment|edit-segment|delete-segment` (issue 21 contract), registered from cli.ts. */
 export function registerCampaignCommands(program: Command, withWorkspace: WithWorkspace): void {
   const campaign = program.command('campaign').description('campaigns from a marketing mailbox');
   campaign
@@ -109,6 +110,16 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
         });
       });
   }
+  campaign
+    .command('cancel')
+    .description('cancel a scheduled, sending or paused campaign: recipients not sent yet are never sent; sent ones stay counted')
+    .argument('<id>', 'the campaign id')
+    .action(async (id: string) => {
+      await withWorkspace(async (ws) => {
+        await cancelCampaign(ws.db, { id, actor: { actorId: null, via: 'cli' }, now: ws.clock.now() });
+        console.log(JSON.stringify(await campaignCounts(ws.db, id)));
+      });
+    });
   campaign
     .command('suppress')
     .description('add an address to the suppression list (no campaign mails it again)')

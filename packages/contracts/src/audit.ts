@@ -75,6 +75,8 @@ export const knownAuditActions = [
   'faq.folder_deleted',
   'campaign.segment_updated',
   'campaign.segment_deleted',
+  'campaign.cancelled',
+  'campaign.member_added',
   'campaign.unsubscribed',
   'campaign.opt_in_enabled',
   'campaign.opt_in_confirmed',

@@ -143,6 +143,9 @@ export const errorCodes = [
   'campaign.segment_in_use',
   /** A double opt-in confirmation mail may not go again yet (decision 0059: an hour apart, five at most). */
   'campaign.opt_in_too_soon',
+  /** A suppressed address is not added to a list by hand (decision 0068); details: reason, since. */
+  'campaign.address_suppressed',
+  'campaign.member_exists',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

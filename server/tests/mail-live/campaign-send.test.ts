@@ -4,9 +4,9 @@
 // bench; buyer+N@customer.test all land in buyer@'s INBOX (Postfix recipient_delimiter).
 // PIER_CAMPAIGN_BENCH=1000 runs the same with that many recipients (slow, opt-in) and prints figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMarketingMailbox, campaignStatusByCli, freePort, queueCampaignByCli } from '../support/campaigns.js';
+import { addMarketingMailbox, campaignStatusByCli, freePort, queueCampaignByCli, receivedAddresses } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { emptyMailboxes, withImap } from '../support/mail-server.js';
+import { emptyMailboxes } from '../support/mail-server.js';
 import { mailDeliveredSoFar, startSubmissionProxy } from '../support/outbox.js';
 import { type PierProcess, startPierProcess } from '../support/pier-process.js';
 import { waitFor } from '../support/wait.js';
@@ -17,24 +17,6 @@ const bench = Number(process.env.PIER_CAMPAIGN_BENCH ?? 0);
 const count = bench > 0 ? bench : 12;
 const rate = bench > 0 ? 10_000 : 5;
 const killAt = bench > 0 ? Math.floor(bench / 2) : 3;
-
-/** The To addresses of the mails in buyer@'s INBOX whose subject holds `token`. */
-async function receivedAddresses(token: string): Promise<string[]> {
-  return withImap(customer, async (client) => {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const uids = (await client.search({ subject: token }, { uid: true })) || [];
-      if (uids.length === 0) return [];
-      const out: string[] = [];
-      for await (const m of client.fetch(uids.join(','), { envelope: true }, { uid: true })) {
-        out.push(m.envelope?.to?.[0]?.address ?? '');
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  });
-}
 
 describe.each(engines)('campaign sending on %s', (engine) => {
   let database: TestDatabase;
@@ -118,7 +100,7 @@ describe.each(engines)('campaign sending on %s', (engine) => {
         expect(done).toMatchObject({ recipients: count, sent: count - 1, uncertain: 1, failed: 0, pending: 0 });
         expect(proxy.accepted()).toBe(count);
         await mailDeliveredSoFar(customer);
-        const received = await receivedAddresses(tag);
+        const received = await receivedAddresses(customer, tag);
         expect(received).toHaveLength(count);
         expect(new Set(received).size).toBe(count);
         expect(received.sort()).toEqual([...addresses].sort());

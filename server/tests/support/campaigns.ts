@@ -7,7 +7,7 @@ import { ingestMail } from '../../src/modules/conversations/index.js';
 import { createMailbox, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
 import type { TestDatabase } from './databases.js';
 import { testEnv } from './env.js';
-import { mailServer } from './mail-server.js';
+import { mailServer, withImap } from './mail-server.js';
 import { runCli } from './pier-process.js';
 
 export const NEWSLETTER = 'newsletter@acme.test';
@@ -124,4 +124,22 @@ export async function ingestCustomerMail(ws: Workspace, input: { mailboxId: stri
     { db, blobs, ctx },
     { raw: Buffer.from(raw), mailboxIds: [input.mailboxId], source: 'imap', receivedAt: input.receivedAt },
   );
+}
+
+/** The To addresses of the mails in `customer`'s INBOX whose subject holds `token` (buyer+N@ all land in buyer@'s). */
+export async function receivedAddresses(customer: string, token: string): Promise<string[]> {
+  return withImap(customer, async (client) => {
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const uids = (await client.search({ subject: token }, { uid: true })) || [];
+      if (uids.length === 0) return [];
+      const out: string[] = [];
+      for await (const m of client.fetch(uids.join(','), { envelope: true }, { uid: true })) {
+        out.push(m.envelope?.to?.[0]?.address ?? '');
+      }
+      return out;
+    } finally {
+      lock.release();
+    }
+  });
 }

@@ -329,6 +329,8 @@ export const auditEn = {
     'mailbox.signature_logo_changed': 'Signature logo changed',
     'campaign.segment_updated': 'Campaign segment changed',
     'campaign.segment_deleted': 'Campaign segment deleted',
+    'campaign.cancelled': 'Campaign cancelled',
+    'campaign.member_added': 'Contact added to a campaign list',
     'contact.phone_changed': 'Customer phone number changed',
     'upload.mbox': 'Mail archive uploaded',
     'upload.eml': 'Mail files uploaded',

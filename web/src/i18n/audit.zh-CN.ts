@@ -316,6 +316,8 @@ export const auditZhCN: AuditCatalogue = {
     'mailbox.signature_logo_changed': '更改签名 Logo',
     'campaign.segment_updated': '修改群发客户分组',
     'campaign.segment_deleted': '删除群发客户分组',
+    'campaign.cancelled': '取消群发邮件',
+    'campaign.member_added': '向群发名单添加联系人',
     'contact.phone_changed': '更改客户电话',
     'upload.mbox': '上传邮件归档',
     'upload.eml': '上传邮件文件',

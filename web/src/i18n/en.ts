@@ -297,6 +297,9 @@ export const en = {
       list_not_segment: 'Only a segment is edited or deleted here; a static list keeps its members’ consent records.',
       segment_in_use: 'The segment “{{name}}” cannot be deleted while a campaign goes to it ({{campaigns}}). Wait until it is done.',
       opt_in_too_soon: 'No confirmation mail now: the last one went less than an hour ago, five were sent, or the address is suppressed.',
+      address_suppressed:
+        'This address is on the suppression list ({{reason}} since {{since}}): no campaign may mail it, so it cannot be added as a subscriber.',
+      member_exists: 'This address is in the list already.',
     },
     team: {
       not_found: 'That team no longer exists.',

@@ -8,6 +8,7 @@ import type { AuditCatalogue } from './audit.en';
 import type { AutoReplyCatalogue } from './auto-reply.en';
 import type { CampaignLimitsCatalogue } from './campaign-limits.en';
 import type { CampaignLinksCatalogue } from './campaign-links.en';
+import type { CampaignMembersCatalogue } from './campaign-members.en';
 import type { CampaignOptInCatalogue } from './campaign-opt-in.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignSegmentEditCatalogue } from './campaign-segment-edit.en';
@@ -66,6 +67,7 @@ declare module 'i18next' {
       campaignSegmentEdit: CampaignSegmentEditCatalogue;
       campaignLinks: CampaignLinksCatalogue;
       campaignOptIn: CampaignOptInCatalogue;
+      campaignMembers: CampaignMembersCatalogue;
     };
   }
 }

@@ -292,6 +292,8 @@ export const zhCN: Catalogue = {
       list_not_segment: '这里只能编辑或删除分组；静态名单保留其成员的同意记录。',
       segment_in_use: '分组“{{name}}”正被群发邮件使用（{{campaigns}}），无法删除。请等待其发送完毕。',
       opt_in_too_soon: '暂时不能发送确认邮件：距上一封不足一小时、已发送五封，或该地址在屏蔽名单中。',
+      address_suppressed: '该地址在屏蔽名单中（{{reason}}，自 {{since}} 起）：任何群发邮件都不能发给它，因此不能作为订阅者添加。',
+      member_exists: '该地址已在名单中。',
     },
     team: {
       not_found: '该团队已不存在。',

@@ -54,6 +54,8 @@ export interface CampaignListMembersTable {
   confirmed_at: number | null;
   confirmed_ip: string | null;
   confirmed_user_agent: string | null;
+  /** Address, name and company folded for search (migration 0071, decision 0068); null on rows an older node wrote. */
+  search_text: string | null;
 }
 
 /** Addresses no campaign may mail, whatever the list says. */
@@ -97,7 +99,8 @@ export interface CampaignRecipientsTable {
   name: string | null;
   company: string | null;
   country: string | null;
-  state: 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed';
+  /** `cancelled`: the campaign was cancelled before this mail was started (decision 0068). */
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed' | 'cancelled';
   due_at: number;
   message_id_header: string;
   attempts: number;

@@ -163,6 +163,7 @@ export type CampaignCounts = {
   campaign: string;
   state: CampaignsTable['state'];
   recipients: number;
+  /** Queued and not sent yet: waiting for their time or the throttle, or in an SMTP session now (`sending`). */
   pending: number;
   sent: number;
   delivered: number;
@@ -170,6 +171,8 @@ export type CampaignCounts = {
   failed: number;
   uncertain: number;
   skippedSuppressed: number;
+  /** Recipients a cancel took off before their mail was started (decision 0068): never sent. */
+  cancelled: number;
   unsubscribed: number;
   complained: number;
   replied: number;
@@ -221,6 +224,7 @@ export async function campaignCounts(db: Db, id: string): Promise<CampaignCounts
     failed: by('failed'),
     uncertain: by('uncertain'),
     skippedSuppressed: by('suppressed'),
+    cancelled: by('cancelled'),
     unsubscribed: sum('unsubscribed'),
     complained: sum('complained'),
     replied: sum('replied'),
@@ -239,6 +243,8 @@ export async function listCampaigns(db: Db) {
       mailboxId: r.mailbox_id,
       listId: r.list_id,
       createdAt: Number(r.created_at),
+      // In the future while `sending`: scheduled, not started (the page offers its cancel).
+      sendAt: Number(r.send_at),
       counts: await campaignCounts(db, r.id),
     });
   return out;

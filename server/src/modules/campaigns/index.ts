@@ -1,4 +1,5 @@
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
+export { cancelCampaign } from './cancel.js';
 export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
 export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
 export { setDoubleOptIn } from './opt-in.js';

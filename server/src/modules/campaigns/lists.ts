@@ -4,7 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import type { CampaignListsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
-import { type ContactSegment, contactsInSegment } from '../contacts/index.js';
+import { type ContactSegment, contactsInSegment, foldForSearch } from '../contacts/index.js';
 import { latestLanguagesOf } from '../conversations/index.js';
 import { enableOptInOnImport, newMemberOptIn, optInLanguageOf, optInMailboxFor, scheduleOptInSend, unconfirmedCount } from './opt-in.js';
 import { isTimeZone } from './schedule.js';
@@ -20,7 +20,12 @@ export type ListMember = {
   timeZone: string | null;
 };
 
-const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+export const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/** The member's folded search text: address, name and company (migration 0071). */
+export function memberSearchText(m: { address: string; name: string | null; company: string | null }): string {
+  return foldForSearch([m.address, m.name ?? '', m.company ?? ''].join(' '));
+}
 
 export async function findListByName(db: Db, name: string): Promise<CampaignListsTable | undefined> {
   return db.selectFrom('campaign_lists').selectAll().where('name', '=', name).executeTakeFirst();
@@ -137,6 +142,7 @@ export async function importListCsv(
         time_zone: m.timeZone,
         consent_source: m.consentSource,
         consent_at: m.consentAt,
+        search_text: memberSearchText(m),
       };
       await trx
         .insertInto('campaign_list_members')

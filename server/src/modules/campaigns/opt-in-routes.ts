@@ -4,10 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
 import { apiActorOf } from '../security/index.js';
-import { findListById } from './lists.js';
-import { confirmOptIn, listMembersWithOptIn, memberOfOptInToken, resendConfirmation, setDoubleOptIn } from './opt-in.js';
+import { confirmOptIn, memberOfOptInToken, resendConfirmation, setDoubleOptIn } from './opt-in.js';
 import { optInConfirmPage, optInDonePage, optInExpiredPage, optInInvalidPage } from './opt-in-page.js';
 import { maskAddress } from './unsubscribe.js';
 import { type PageContent, type PageLanguage, pageHtml, pageLanguageOf } from './unsubscribe-page.js';
@@ -65,10 +63,9 @@ function page(reply: FastifyReply, status: number, content: PageContent) {
 }
 
 const admins = ['super_admin', 'admin'] as const;
-const readers = ['super_admin', 'admin', 'auditor'] as const;
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
-/** The list's double opt-in setting, its members with their state, and resending confirmation mails. */
+/** The list's double opt-in setting and resending confirmation mails (the members' view: member-routes.ts). */
 export const optInApiRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; clock?: Clock | undefined }> = async (app, { db, clock }) => {
   const now = () => (clock ?? systemClock).now();
 
@@ -92,13 +89,6 @@ export const optInApiRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; clock
       return { id: list.id, doubleOptIn: list.double_opt_in === 1, optInMailboxId: list.opt_in_mailbox_id };
     },
   );
-
-  app.get('/api/campaign-lists/:id/members', { config: { access: { roles: readers } }, schema: { params: IdParams } }, async (request) => {
-    const list = await findListById(db, request.params.id);
-    if (!list) throw new AppError('campaign.list_not_found', 404, 'no such list');
-    if (list.kind !== 'static') throw new AppError('campaign.list_is_segment', 409, 'a segment has no imported members');
-    return { doubleOptIn: list.double_opt_in === 1, ...(await listMembersWithOptIn(db, list.id, now())) };
-  });
 
   app.post(
     '/api/campaign-lists/:id/opt-in/resend',

@@ -140,52 +140,8 @@ export function optInViewOf(
   return 'pending';
 }
 
-/** A static list's members with their consent and double opt-in state (the first 1,000, by address), and the counts by state. */
-export async function listMembersWithOptIn(db: Db, listId: string, now: number) {
-  const rows = await db
-    .selectFrom('campaign_list_members')
-    .selectAll()
-    .where('list_id', '=', listId)
-    .orderBy('address')
-    .limit(1000)
-    .execute();
-  const suppressed = await suppressedAmong(
-    db,
-    rows.map((r) => r.address),
-  );
-  const members = rows.map((r) => {
-    const sentAt = r.opt_in_sent_at === null ? null : Number(r.opt_in_sent_at);
-    return {
-      address: r.address,
-      name: r.name,
-      company: r.company,
-      country: r.country,
-      consentSource: r.consent_source,
-      consentAt: Number(r.consent_at),
-      optIn: optInViewOf(r, now),
-      mail: r.opt_in_mail_state,
-      mails: r.opt_in_mails,
-      lastMailAt: sentAt,
-      mailError: r.opt_in_error,
-      confirmedAt: r.confirmed_at === null ? null : Number(r.confirmed_at),
-      confirmedIp: r.confirmed_ip,
-      confirmedUserAgent: r.confirmed_user_agent,
-      suppressed: suppressed.has(r.address),
-      canResend: resendBlockedBy(r, now) === null && !suppressed.has(r.address),
-    };
-  });
-  const counts = await db
-    .selectFrom('campaign_list_members')
-    .select((eb) => ['opt_in_state', eb.fn.countAll<number | string>().as('n')])
-    .where('list_id', '=', listId)
-    .groupBy('opt_in_state')
-    .execute();
-  const by = (s: string | null) => Number(counts.find((c) => c.opt_in_state === s)?.n ?? 0);
-  return { members, counts: { none: by(null), pending: by('pending'), confirmed: by('confirmed') } };
-}
-
 /** Why a member cannot be sent another confirmation mail now, or null when it can. */
-function resendBlockedBy(
+export function resendBlockedBy(
   member: Pick<CampaignListMembersTable, 'opt_in_state' | 'opt_in_mail_state' | 'opt_in_sent_at' | 'opt_in_mails'>,
   now: number,
 ): string | null {

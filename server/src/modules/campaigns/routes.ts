@@ -7,9 +7,11 @@ import { AppError } from '../../errors.js';
 import { findMailboxById, type HostGuard, listSendingMailboxes } from '../mailboxes/index.js';
 import { apiActorOf, type SecretBox } from '../security/index.js';
 import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
+import { cancelCampaign } from './cancel.js';
 import { clicksPerLink } from './clicks.js';
 import { campaignReplies } from './feedback.js';
 import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
+import { memberRoutes } from './member-routes.js';
 import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { deleteSegment, updateSegment } from './segments.js';
@@ -51,6 +53,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
   const now = () => (deps.clock ?? systemClock).now();
   // Double opt-in per list (decision 0059).
   await app.register(optInApiRoutes, { db, clock: deps.clock });
+  // A list's members, paged and searched, and one added by hand (decision 0068).
+  await app.register(memberRoutes, { db, clock: deps.clock });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
@@ -121,6 +125,12 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
       return campaignCounts(db, request.params.id);
     });
   }
+
+  // Cancel (decision 0068): recipients not started are never sent; those already sent stay counted.
+  app.post('/api/campaigns/:id/cancel', { config: { access: { roles: admins } }, schema: { params: IdParams } }, async (request) => {
+    await cancelCampaign(db, { id: request.params.id, actor: apiActorOf(request), now: now() });
+    return campaignCounts(db, request.params.id);
+  });
 
   app.post(
     '/api/campaigns/preview',

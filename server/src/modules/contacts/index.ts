@@ -8,4 +8,5 @@ export { customerRoutes } from './customer-routes.js';
 export type { CustomerTimelineSources } from './customer-timeline.js';
 export { type Participant, recordParticipants } from './participants.js';
 export { recordParticipantsBatch } from './participants-batch.js';
+export { foldForSearch, likePatternOf } from './search-text.js';
 export { type ContactSegment, contactsInSegment, type SegmentContact } from './segment.js';

@@ -2,6 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18next, { errorMessage } from '../../i18n';
+import { campaignMembersEn } from '../../i18n/campaign-members.en';
+import { campaignMembersZhCN } from '../../i18n/campaign-members.zh-CN';
 import { campaignsEn } from '../../i18n/campaigns.en';
 import { campaignsZhCN } from '../../i18n/campaigns.zh-CN';
 import { Field } from '../../ui/Field';
@@ -16,6 +18,8 @@ import './campaigns.css';
 
 i18next.addResourceBundle('en', 'campaigns', campaignsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaigns', campaignsZhCN, true, true);
+i18next.addResourceBundle('en', 'campaignMembers', campaignMembersEn, true, true);
+i18next.addResourceBundle('zh-CN', 'campaignMembers', campaignMembersZhCN, true, true);
 
 /** /settings/campaigns: campaigns with their counts, a new one (preview, test send, queue), lists and the suppression list. */
 export function CampaignsPage() {
@@ -49,6 +53,7 @@ export function CampaignsPage() {
 function CampaignTable({ overview }: { overview: CampaignOverview }) {
   const { t } = useTranslation('campaigns');
   const { t: tk } = useTranslation('campaignLinks');
+  const { t: tm, i18n } = useTranslation('campaignMembers');
   const [linksOf, setLinksOf] = useState<string | null>(null);
   const shown = overview.campaigns.find((c) => c.id === linksOf && c.counts.clicked !== null);
   const queryClient = useQueryClient();
@@ -56,6 +61,13 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
     mutationFn: ({ id, pause }: { id: string; pause: boolean }) => (pause ? campaignsApi.pause(id) : campaignsApi.resume(id)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview }),
   });
+  const cancel = useMutation({
+    mutationFn: (id: string) => campaignsApi.cancel(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: campaignsKeys.overview }),
+  });
+  const askCancel = (c: CampaignOverview['campaigns'][number]) => {
+    if (window.confirm(tm('cancel.confirm', { subject: c.subject, pending: c.counts.pending, sent: c.counts.sent }))) cancel.mutate(c.id);
+  };
   return (
     <section className="campaigns-section" aria-labelledby="campaigns-list-title">
       <h3 id="campaigns-list-title">{t('list.title')}</h3>
@@ -68,6 +80,9 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                 <th>{t('list.subject')}</th>
                 <th className="campaign-state">{t('list.state')}</th>
                 <th className="num">{t('list.recipients')}</th>
+                <th className="num" title={tm('pendingHint')}>
+                  {tm('pending')}
+                </th>
                 <th className="num">{t('list.sent')}</th>
                 <th className="num" title={t('list.deliveredHint')}>
                   {t('list.delivered')}
@@ -82,12 +97,25 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
             <tbody>
               {overview.campaigns.map((c) => (
                 <tr key={c.id} id={`campaign-${c.id}`}>
-                  <td>{c.subject}</td>
+                  <td>
+                    {c.subject}
+                    {c.counts.state === 'sending' && c.counts.sent === 0 && c.sendAt > Date.now() ? (
+                      <span className="hint campaign-note">
+                        {tm('cancel.scheduled', { when: new Date(c.sendAt).toLocaleString(i18n.language) })}
+                      </span>
+                    ) : null}
+                    {c.counts.cancelled > 0 ? (
+                      <span className="hint campaign-note">{tm('cancel.cancelledNote', { count: c.counts.cancelled })}</span>
+                    ) : null}
+                  </td>
                   <td className="campaign-state" data-testid="campaign-state">
                     {t(`list.states.${c.counts.state}`)}
                     {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
                   </td>
                   <td className="num">{c.counts.recipients}</td>
+                  <td className="num" data-testid="campaign-pending">
+                    {c.counts.pending}
+                  </td>
                   <td className="num">{c.counts.sent}</td>
                   <td className="num">{c.counts.delivered}</td>
                   <td className="num">{c.counts.bounced}</td>
@@ -116,6 +144,17 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                         {c.counts.state === 'sending' ? t('list.pause') : t('list.resume')}
                       </button>
                     ) : null}
+                    {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        disabled={cancel.isPending}
+                        data-testid="campaign-cancel"
+                        onClick={() => askCancel(c)}
+                      >
+                        {tm('cancel.button')}
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -126,6 +165,7 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
       {shown ? <CampaignLinks campaign={shown} /> : null}
       <p className="hint">{t('list.opens')}</p>
       {toggle.isError ? <Notice>{errorMessage(toggle.error)}</Notice> : null}
+      {cancel.isError ? <Notice>{errorMessage(cancel.error)}</Notice> : null}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import i18next from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,23 +6,26 @@ import { errorMessage } from '../../i18n';
 import { campaignOptInEn } from '../../i18n/campaign-opt-in.en';
 import { campaignOptInZhCN } from '../../i18n/campaign-opt-in.zh-CN';
 import { Notice } from '../../ui/Notice';
-import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys, type OptInMember } from './api';
+import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
+import { ListMembers } from './ListMembers';
 
 i18next.addResourceBundle('en', 'campaignOptIn', campaignOptInEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignOptIn', campaignOptInZhCN, true, true);
 
 /**
- * Double opt-in per imported list (decision 0059): the setting with the mailbox its confirmation
- * mails go from, each member's state (awaiting, expired, confirmed with its proof) and resending.
+ * An imported list's members and its double opt-in (decisions 0059, 0068): the setting with the
+ * mailbox its confirmation mails go from, the members paged and searched with their state and proof,
+ * resending, and one contact added by hand.
  */
 export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mailboxes: CampaignOverview['mailboxes'] }) {
   const { t } = useTranslation('campaignOptIn');
+  const { t: tm } = useTranslation('campaignMembers');
   const staticLists = lists.filter((l) => l.kind === 'static');
   const [listId, setListId] = useState('');
   const list = staticLists.find((l) => l.id === listId) ?? staticLists[0];
   return (
     <section className="campaigns-section" aria-labelledby="campaigns-opt-in-title" data-testid="campaign-opt-in">
-      <h3 id="campaigns-opt-in-title">{t('title')}</h3>
+      <h3 id="campaigns-opt-in-title">{tm('sectionTitle')}</h3>
       <p className="hint">{t('intro')}</p>
       {list ? (
         <>
@@ -39,7 +42,7 @@ export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mail
             </div>
           </div>
           <OptInSettings key={list.id} list={list} mailboxes={mailboxes} />
-          <OptInMembers listId={list.id} />
+          <ListMembers key={`members-${list.id}`} listId={list.id} />
         </>
       ) : (
         <p className="hint">{t('noStaticList')}</p>
@@ -91,102 +94,5 @@ function OptInSettings({ list, mailboxes }: { list: CampaignList; mailboxes: Cam
       </div>
       {save.isError ? <Notice>{errorMessage(save.error)}</Notice> : null}
     </form>
-  );
-}
-
-function OptInMembers({ listId }: { listId: string }) {
-  const { t, i18n } = useTranslation('campaignOptIn');
-  const queryClient = useQueryClient();
-  const members = useQuery({ queryKey: campaignsKeys.members(listId), queryFn: () => campaignsApi.members(listId) });
-  const resend = useMutation({
-    mutationFn: (address?: string) => campaignsApi.resendConfirmation(listId, address),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: campaignsKeys.members(listId) });
-      void queryClient.invalidateQueries({ queryKey: campaignsKeys.overview });
-    },
-  });
-  const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString(i18n.language));
-  if (members.isError) return <Notice>{errorMessage(members.error)}</Notice>;
-  if (!members.data) return <p aria-busy="true" />;
-  const { counts, members: rows } = members.data;
-  return (
-    <div className="campaign-compose">
-      <p className="hint" data-testid="opt-in-counts">
-        {t('counts', counts)}
-      </p>
-      {counts.pending > 0 ? (
-        <div className="campaign-row">
-          <button type="button" className="btn" onClick={() => resend.mutate(undefined)} disabled={resend.isPending}>
-            {t('resendAll')}
-          </button>
-          <span className="hint">{t('resendHint')}</span>
-        </div>
-      ) : null}
-      {resend.data ? <p className="hint">{t('resendAllDone', resend.data)}</p> : null}
-      {resend.isError ? <Notice>{errorMessage(resend.error)}</Notice> : null}
-      {rows.length === 0 ? <p className="hint">{t('empty')}</p> : null}
-      {rows.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="opt-in-members">
-            <thead>
-              <tr>
-                <th>{t('address')}</th>
-                <th>{t('state')}</th>
-                <th className="num">{t('mails')}</th>
-                <th>{t('lastMail')}</th>
-                <th>{t('evidence')}</th>
-                <th>{t('consent')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((m) => (
-                <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-function MemberRow(props: { member: OptInMember; when: (ms: number | null) => string; onResend: () => void; busy: boolean }) {
-  const { t } = useTranslation('campaignOptIn');
-  const { member: m, when } = props;
-  return (
-    <tr data-state={m.optIn}>
-      <td dir="ltr">{m.address}</td>
-      <td>
-        <span className={m.optIn === 'confirmed' ? 'badge accent' : 'badge'}>{t(`states.${m.optIn}`)}</span>
-        {m.mail && m.optIn !== 'confirmed' ? (
-          <span className="hint" title={m.mailError ?? undefined}>
-            {' '}
-            {t(`mailStates.${m.mail}`)}
-          </span>
-        ) : null}
-      </td>
-      <td className="num">{m.mails}</td>
-      <td>{when(m.lastMailAt)}</td>
-      <td>
-        {m.confirmedAt !== null ? (
-          <span title={m.confirmedUserAgent ?? undefined}>
-            {when(m.confirmedAt)} · <span dir="ltr">{m.confirmedIp ?? '—'}</span>
-          </span>
-        ) : (
-          '—'
-        )}
-      </td>
-      <td>
-        {m.consentSource} · {new Date(m.consentAt).toLocaleDateString()}
-      </td>
-      <td>
-        {m.optIn === 'pending' || m.optIn === 'expired' ? (
-          <button type="button" className="btn" onClick={props.onResend} disabled={!m.canResend || props.busy}>
-            {t('resend')}
-          </button>
-        ) : null}
-      </td>
-    </tr>
   );
 }

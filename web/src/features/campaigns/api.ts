@@ -11,6 +11,8 @@ export type CampaignCounts = {
   bounced: number;
   failed: number;
   uncertain: number;
+  /** Recipients a cancel took off before their mail was started (decision 0068). */
+  cancelled: number;
   unsubscribed: number;
   complained: number;
   replied: number;
@@ -49,9 +51,16 @@ export type CampaignList = {
   optInMailboxId: string | null;
   unconfirmed: number;
 };
+/** A member's status (decision 0068): the suppression list first, then a double opt-in awaited, else subscribed. */
+export type MemberStatus = 'subscribed' | 'pending' | 'unsubscribed' | 'suppressed';
 export type OptInMember = {
   address: string;
   name: string | null;
+  company: string | null;
+  country: string | null;
+  status: MemberStatus;
+  suppressionReason: Suppression['reason'] | null;
+  suppressedAt: number | null;
   consentSource: string;
   consentAt: number;
   optIn: 'none' | 'pending' | 'expired' | 'confirmed';
@@ -68,10 +77,34 @@ export type OptInMember = {
 export type OptInMembers = {
   doubleOptIn: boolean;
   members: OptInMember[];
+  /** Members matching the search and status; `members` is the page from `offset`. */
+  total: number;
+  offset: number;
+  limit: number;
+  statuses: Record<MemberStatus, number>;
   counts: { none: number; pending: number; confirmed: number };
 };
+export type MemberQuery = { q?: string; status?: MemberStatus; offset?: number; limit?: number };
+export type NewMember = {
+  address: string;
+  name?: string;
+  company?: string;
+  country?: string;
+  language?: 'zh-CN' | 'en';
+  consentSource: string;
+  consentDate: string;
+};
 export type CampaignOverview = {
-  campaigns: { id: string; subject: string; mailboxId: string; listId: string; createdAt: number; counts: CampaignCounts }[];
+  campaigns: {
+    id: string;
+    subject: string;
+    mailboxId: string;
+    listId: string;
+    createdAt: number;
+    /** Not before; in the future while `sending`: scheduled. */
+    sendAt: number;
+    counts: CampaignCounts;
+  }[];
   mailboxes: { id: string; address: string; displayName: string }[];
   lists: CampaignList[];
 };
@@ -105,6 +138,7 @@ export const campaignsApi = {
   queue: (draft: CampaignDraft) => http.post<{ campaign: string; recipients: number }>('/api/campaigns', draft),
   pause: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/pause`),
   resume: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/resume`),
+  cancel: (id: string) => http.post<CampaignCounts>(`/api/campaigns/${encodeURIComponent(id)}/cancel`),
   preview: (input: { listId: string; subject: string; html: string; text: string }) =>
     http.post<{ address: string; subject: string; html: string; text: string }>('/api/campaigns/preview', input),
   testSend: (input: { mailboxId: string; to: string; subject: string; html: string; text: string }) =>
@@ -126,7 +160,14 @@ export const campaignsApi = {
       `/api/campaign-lists/${encodeURIComponent(listId)}/double-opt-in`,
       input,
     ),
-  members: (listId: string) => http.get<OptInMembers>(`/api/campaign-lists/${encodeURIComponent(listId)}/members`),
+  members: (listId: string, query: MemberQuery = {}) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    const search = params.toString();
+    return http.get<OptInMembers>(`/api/campaign-lists/${encodeURIComponent(listId)}/members${search ? `?${search}` : ''}`);
+  },
+  addMember: (listId: string, member: NewMember) =>
+    http.post<{ address: string; status: MemberStatus }>(`/api/campaign-lists/${encodeURIComponent(listId)}/members`, member),
   resendConfirmation: (listId: string, address?: string) =>
     http.post<{ queued: number; skipped: number }>(
       `/api/campaign-lists/${encodeURIComponent(listId)}/opt-in/resend`,
@@ -141,6 +182,7 @@ export const campaignsKeys = {
   suppressions: ['campaigns', 'suppressions'] as const,
   limits: ['campaigns', 'limits'] as const,
   links: (id: string) => ['campaigns', 'links', id] as const,
-  members: (listId: string) => ['campaigns', 'members', listId] as const,
+  members: (listId: string, query?: MemberQuery) =>
+    query ? (['campaigns', 'members', listId, JSON.stringify(query)] as const) : (['campaigns', 'members', listId] as const),
   segmentPreview: (segment: CampaignSegment) => ['campaigns', 'segment-preview', JSON.stringify(segment)] as const,
 };
