@@ -6,12 +6,10 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suppressAddress } from '../../src/modules/campaigns/index.js';
-import { addMarketingMailbox, freePort, NEWSLETTER, queueCampaignByCli } from '../support/campaigns.js';
-import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+import { addMarketingMailbox, NEWSLETTER, queueCampaignByCli, startCampaignPier } from '../support/campaigns.js';
+import { engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
-import { emptyMailboxes } from '../support/mail-server.js';
 import { findMail, mailDeliveredSoFar, waitForMail } from '../support/outbox.js';
-import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
 import { waitFor } from '../support/wait.js';
 
@@ -26,14 +24,11 @@ const unsubscribeLinkIn = (m: Mail | undefined) =>
 
 describe.each(engines)('double opt-in and the suppression list on %s', (engine) => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let admin: ApiClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    await emptyMailboxes(customer);
-    const port = await freePort();
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    ({ database, pier } = await startCampaignPier(engine, [customer]));
     admin = pier.api();
     expect((await admin.post('/api/setup', boss)).status).toBe(201);
     await addMarketingMailbox(pier.workspace);

@@ -12,11 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resendConfirmation } from '../../src/modules/campaigns/opt-in.js';
 import { OPT_IN_TOKEN_TTL_MS, signOptInToken } from '../../src/modules/campaigns/opt-in-token.js';
 import { launchChromium } from '../support/browser.js';
-import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
-import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { emptyMailboxes } from '../support/mail-server.js';
+import { addMarketingMailbox, NEWSLETTER, startCampaignPier } from '../support/campaigns.js';
+import { engines, type TestDatabase } from '../support/databases.js';
 import { findMail, mailDeliveredSoFar, waitForMail } from '../support/outbox.js';
-import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
 import { waitFor } from '../support/wait.js';
 
@@ -28,17 +26,12 @@ const linkIn = (text: string | undefined) => /(http:\/\/127\.0\.0\.1:\d+\/confir
 
 describe.each(engines)('double opt-in on %s', (engine) => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    await emptyMailboxes(customer);
-    await emptyMailboxes(NEWSLETTER);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: baseUrl });
+    ({ database, pier, baseUrl } = await startCampaignPier(engine, [customer, NEWSLETTER]));
     browser = await launchChromium();
     mkdirSync(screenshots, { recursive: true });
   });
