@@ -7,6 +7,8 @@ import { campaignOptInEn } from '../../i18n/campaign-opt-in.en';
 import { campaignOptInZhCN } from '../../i18n/campaign-opt-in.zh-CN';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys, type OptInMember } from './api';
+import { DataTable } from './DataTable';
+import { MailboxSelect } from './MailboxSelect';
 
 i18next.addResourceBundle('en', 'campaignOptIn', campaignOptInEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignOptIn', campaignOptInZhCN, true, true);
@@ -27,7 +29,7 @@ export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mail
       {list ? (
         <>
           <div className="campaign-row">
-            <div className="field">
+            <div className="field campaign-picker">
               <label htmlFor="opt-in-list">{t('list')}</label>
               <select id="opt-in-list" className="input" value={list.id} onChange={(e) => setListId(e.target.value)}>
                 {staticLists.map((l) => (
@@ -71,16 +73,7 @@ function OptInSettings({ list, mailboxes }: { list: CampaignList; mailboxes: Cam
         {t('enabled')}
       </label>
       {enabled ? (
-        <div className="field">
-          <label htmlFor="opt-in-mailbox">{t('mailbox')}</label>
-          <select id="opt-in-mailbox" className="input" value={mailboxId} onChange={(e) => setMailboxId(e.target.value)}>
-            {mailboxes.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} &lt;{m.address}&gt;
-              </option>
-            ))}
-          </select>
-        </div>
+        <MailboxSelect id="opt-in-mailbox" label={t('mailbox')} mailboxes={mailboxes} value={mailboxId} onChange={setMailboxId} />
       ) : null}
       <p className="hint">{t('existingNote')}</p>
       <div className="campaign-row">
@@ -126,26 +119,24 @@ function OptInMembers({ listId }: { listId: string }) {
       {resend.isError ? <Notice>{errorMessage(resend.error)}</Notice> : null}
       {rows.length === 0 ? <p className="hint">{t('empty')}</p> : null}
       {rows.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="opt-in-members">
-            <thead>
-              <tr>
-                <th>{t('address')}</th>
-                <th>{t('state')}</th>
-                <th className="num">{t('mails')}</th>
-                <th>{t('lastMail')}</th>
-                <th>{t('evidence')}</th>
-                <th>{t('consent')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((m) => (
-                <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="opt-in-members"
+          head={
+            <>
+              <th>{t('address')}</th>
+              <th>{t('state')}</th>
+              <th className="num">{t('mails')}</th>
+              <th>{t('lastMail')}</th>
+              <th>{t('evidence')}</th>
+              <th>{t('consent')}</th>
+              <th />
+            </>
+          }
+        >
+          {rows.map((m) => (
+            <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
+          ))}
+        </DataTable>
       ) : null}
     </div>
   );
