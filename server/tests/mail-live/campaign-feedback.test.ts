@@ -12,7 +12,7 @@ import { campaignCounts, importListCsv, queueCampaign } from '../../src/modules/
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium } from '../support/browser.js';
-import { addMarketingMailbox, NEWSLETTER, startCampaignPier } from '../support/campaigns.js';
+import { addMarketingMailbox, NEWSLETTER, recipientOf, startCampaignPier } from '../support/campaigns.js';
 import { engines, type TestDatabase } from '../support/databases.js';
 import { deliver } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
@@ -76,7 +76,7 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
     });
     expect(queued.recipients).toBe(5);
     const mails = await waitForMail(customer, 'INBOX', tag, 3, 30_000);
-    const byTo = new Map(mails.map((m) => [(m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '', m]));
+    const byTo = new Map(mails.map((m) => [recipientOf(m), m]));
     const clickerMail = byTo.get(who.clicker);
     const replierMail = byTo.get(who.replier);
     const oneClickMail = byTo.get(who.oneClick);

@@ -8,10 +8,21 @@ import { createMailbox, loadOwnAddresses } from '../../src/modules/mailboxes/ind
 import { createTestDatabase, type TestDatabase, type TestEngine } from './databases.js';
 import { testEnv } from './env.js';
 import { emptyMailboxes, mailServer } from './mail-server.js';
+import type { findMail } from './outbox.js';
 import { startTestPier } from './pier.js';
 import { runCli } from './pier-process.js';
 
 export const NEWSLETTER = 'newsletter@acme.test';
+
+type ReceivedMail = Awaited<ReturnType<typeof findMail>>[number];
+
+/** The (first) To address of a mail read from the bench's Dovecot. */
+export const recipientOf = (m: ReceivedMail): string =>
+  (m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '';
+
+/** The double opt-in confirmation link in a confirmation mail's text part. */
+export const confirmLinkIn = (text: string | undefined): string =>
+  /(http:\/\/127\.0\.0\.1:\d+\/confirm-subscription\/[\w.-]+)/.exec(text ?? '')?.[1] ?? '';
 
 /** The bench's newsletter@ as a marketing mailbox (IMAP inbox synced, SMTP through `smtpPort`, default Postfix submission). */
 export async function addMarketingMailbox(ws: Workspace, smtpPort = mailServer.submissionPort): Promise<MailboxRow> {
