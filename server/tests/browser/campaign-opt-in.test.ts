@@ -10,10 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importListCsv, suppressAddress } from '../../src/modules/campaigns/index.js';
 import { OPT_IN_TOKEN_TTL_MS, signOptInToken } from '../../src/modules/campaigns/opt-in-token.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
-import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { emptyMailboxes } from '../support/mail-server.js';
-import { startTestPier } from '../support/pier.js';
+import { addMarketingMailbox, NEWSLETTER, startCampaignPier } from '../support/campaigns.js';
+import type { TestDatabase } from '../support/databases.js';
 import { waitFor } from '../support/wait.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -21,17 +19,14 @@ const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse b
 
 describe('double opt-in on the campaigns page', () => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let browser: Browser;
   const tag = `oi${Date.now().toString(36)}`;
   const who = { yes: `buyer+${tag}y@customer.test`, wait: `buyer+${tag}w@customer.test`, gone: `buyer+${tag}g@customer.test` };
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    database = await createTestDatabase('sqlite');
-    await emptyMailboxes(NEWSLETTER);
-    const port = await freePort();
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    ({ database, pier } = await startCampaignPier('sqlite', [NEWSLETTER]));
     expect((await pier.api().post('/api/setup', boss)).status).toBe(201);
     const { db } = pier.workspace;
     const mailbox = await addMarketingMailbox(pier.workspace);

@@ -12,10 +12,9 @@ import { campaignCounts, createSegmentList, importListCsv, queueCampaign, suppre
 import { renderForRecipient } from '../../src/modules/campaigns/mail.js';
 import { signUnsubscribeToken } from '../../src/modules/campaigns/tokens.js';
 import { launchChromium, signInInBrowser } from '../support/browser.js';
-import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { deliver, emptyMailboxes } from '../support/mail-server.js';
-import { startTestPier } from '../support/pier.js';
+import { addMarketingMailbox, NEWSLETTER, startCampaignPier } from '../support/campaigns.js';
+import type { TestDatabase } from '../support/databases.js';
+import { deliver } from '../support/mail-server.js';
 import { waitFor } from '../support/wait.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -29,7 +28,7 @@ const boss = { email: 'boss@acme.test', name: 'Boss', password: 'correct horse b
 
 describe('campaigns page', () => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let browser: Browser;
   const tag = `ui${Date.now().toString(36)}`;
   const replier = `buyer+${tag}1@customer.test`;
@@ -41,10 +40,7 @@ describe('campaigns page', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    database = await createTestDatabase('sqlite');
-    await emptyMailboxes(NEWSLETTER);
-    const port = await freePort();
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    ({ database, pier } = await startCampaignPier('sqlite', [NEWSLETTER]));
     expect((await pier.api().post('/api/setup', boss)).status).toBe(201);
     const { db } = pier.workspace;
     const mailbox = await addMarketingMailbox(pier.workspace);

@@ -12,33 +12,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resendConfirmation } from '../../src/modules/campaigns/opt-in.js';
 import { OPT_IN_TOKEN_TTL_MS, signOptInToken } from '../../src/modules/campaigns/opt-in-token.js';
 import { launchChromium } from '../support/browser.js';
-import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
-import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { emptyMailboxes } from '../support/mail-server.js';
+import { addMarketingMailbox, confirmLinkIn, NEWSLETTER, recipientOf, startCampaignPier } from '../support/campaigns.js';
+import { engines, type TestDatabase } from '../support/databases.js';
 import { findMail, mailDeliveredSoFar, waitForMail } from '../support/outbox.js';
-import { startTestPier } from '../support/pier.js';
 import { runCli } from '../support/pier-process.js';
 import { waitFor } from '../support/wait.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
 const customer = 'buyer@customer.test';
-const toOf = (m: Awaited<ReturnType<typeof findMail>>[number]) =>
-  (m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '';
-const linkIn = (text: string | undefined) => /(http:\/\/127\.0\.0\.1:\d+\/confirm-subscription\/[\w.-]+)/.exec(text ?? '')?.[1] ?? '';
 
 describe.each(engines)('double opt-in on %s', (engine) => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    await emptyMailboxes(customer);
-    await emptyMailboxes(NEWSLETTER);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: baseUrl });
+    ({ database, pier, baseUrl } = await startCampaignPier(engine, [customer, NEWSLETTER]));
     browser = await launchChromium();
     mkdirSync(screenshots, { recursive: true });
   });
@@ -101,8 +91,8 @@ describe.each(engines)('double opt-in on %s', (engine) => {
     );
     await mailDeliveredSoFar(customer);
     const all = await findMail(customer, 'INBOX', 'Acme News');
-    expect(all.map(toOf).sort()).toEqual([who.en, who.late, who.zh].sort());
-    const byTo = new Map(mails.map((m) => [toOf(m), m]));
+    expect(all.map(recipientOf).sort()).toEqual([who.en, who.late, who.zh].sort());
+    const byTo = new Map(mails.map((m) => [recipientOf(m), m]));
     const enMail = byTo.get(who.en);
     const zhMail = byTo.get(who.zh);
     const lateMail = byTo.get(who.late);
@@ -112,7 +102,7 @@ describe.each(engines)('double opt-in on %s', (engine) => {
     expect(enMail.parsed.from?.value[0]?.address).toBe(NEWSLETTER);
     expect(enMail.parsed.replyTo?.text).toBe(NEWSLETTER);
     expect(enMail.raw.toString()).toMatch(/^Auto-Submitted: auto-generated\r?$/m);
-    const enLink = linkIn(enMail.parsed.text);
+    const enLink = confirmLinkIn(enMail.parsed.text);
     expect(enLink.startsWith(`${baseUrl}/confirm-subscription/`)).toBe(true);
     expect(enMail.parsed.html).toContain(enLink);
     expect(enLink).not.toMatch(/customer|buyer/);
@@ -158,7 +148,7 @@ describe.each(engines)('double opt-in on %s', (engine) => {
     expect(audit[0]?.ip).toBe('127.0.0.1');
 
     // The Chinese member: the page in the mail's language whatever the browser says, confirmed by the button's POST.
-    const zhLink = linkIn(zhMail.parsed.text);
+    const zhLink = confirmLinkIn(zhMail.parsed.text);
     const zhPage = await fetch(zhLink, { headers: { 'accept-language': 'en-US' } });
     const zhHtml = await zhPage.text();
     expect(zhPage.status).toBe(200);
@@ -228,8 +218,8 @@ describe.each(engines)('double opt-in on %s', (engine) => {
       30_000,
     );
     await mailDeliveredSoFar(customer);
-    expect((await findMail(customer, 'INBOX', `${tag} news`)).map(toOf).sort()).toEqual([who.en, who.zh].sort());
-    expect(campaignMails.map(toOf)).not.toContain(who.late);
+    expect((await findMail(customer, 'INBOX', `${tag} news`)).map(recipientOf).sort()).toEqual([who.en, who.zh].sort());
+    expect(campaignMails.map(recipientOf)).not.toContain(who.late);
 
     // Resend: refused within the hour; after it, one more mail (and one only) to the pending member.
     await expect(
@@ -248,12 +238,12 @@ describe.each(engines)('double opt-in on %s', (engine) => {
     });
     expect(resent).toEqual({ queued: 1, skipped: 1 }); // the suppressed one is never mailed
     await waitFor(async () => (await stateOf(who.late)).opt_in_mails === 2 || undefined, 'the second confirmation mail', 30_000);
-    const lateMails = (await waitForMail(customer, 'INBOX', 'Acme News', 4, 30_000)).filter((m) => toOf(m) === who.late);
+    const lateMails = (await waitForMail(customer, 'INBOX', 'Acme News', 4, 30_000)).filter((m) => recipientOf(m) === who.late);
     expect(lateMails).toHaveLength(2);
 
     // Eight days on, the first mail's link has expired: a clear page, nothing confirmed, nothing named.
     pier.clock.advance(8 * 86_400_000);
-    const firstLink = linkIn(lateMail.parsed.text);
+    const firstLink = confirmLinkIn(lateMail.parsed.text);
     for (const method of ['GET', 'POST']) {
       const expired = await fetch(firstLink, { method });
       expect(expired.status).toBe(410);

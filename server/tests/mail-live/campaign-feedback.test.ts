@@ -12,11 +12,10 @@ import { campaignCounts, importListCsv, queueCampaign } from '../../src/modules/
 import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
 import { createAccount } from '../../src/modules/security/index.js';
 import { launchChromium } from '../support/browser.js';
-import { addMarketingMailbox, freePort, NEWSLETTER } from '../support/campaigns.js';
-import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
-import { deliver, emptyMailboxes } from '../support/mail-server.js';
+import { addMarketingMailbox, NEWSLETTER, recipientOf, startCampaignPier } from '../support/campaigns.js';
+import { engines, type TestDatabase } from '../support/databases.js';
+import { deliver } from '../support/mail-server.js';
 import { waitForMail } from '../support/outbox.js';
-import { startTestPier } from '../support/pier.js';
 import { waitFor } from '../support/wait.js';
 
 const screenshots = path.join(process.env.PIER_TEST_OUTPUT ?? 'test-output', 'screenshots');
@@ -24,17 +23,12 @@ const customer = 'buyer@customer.test';
 
 describe.each(engines)('campaign feedback on %s', (engine) => {
   let database: TestDatabase;
-  let pier: Awaited<ReturnType<typeof startTestPier>>;
+  let pier: Awaited<ReturnType<typeof startCampaignPier>>['pier'];
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    await emptyMailboxes(customer);
-    await emptyMailboxes(NEWSLETTER);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: baseUrl });
+    ({ database, pier, baseUrl } = await startCampaignPier(engine, [customer, NEWSLETTER]));
     browser = await launchChromium();
     mkdirSync(screenshots, { recursive: true });
   });
@@ -82,7 +76,7 @@ describe.each(engines)('campaign feedback on %s', (engine) => {
     });
     expect(queued.recipients).toBe(5);
     const mails = await waitForMail(customer, 'INBOX', tag, 3, 30_000);
-    const byTo = new Map(mails.map((m) => [(m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '', m]));
+    const byTo = new Map(mails.map((m) => [recipientOf(m), m]));
     const clickerMail = byTo.get(who.clicker);
     const replierMail = byTo.get(who.replier);
     const oneClickMail = byTo.get(who.oneClick);

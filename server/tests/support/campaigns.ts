@@ -5,12 +5,24 @@ import type { Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { createMailbox, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
-import type { TestDatabase } from './databases.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './databases.js';
 import { testEnv } from './env.js';
-import { mailServer, withImap } from './mail-server.js';
+import { emptyMailboxes, mailServer, withImap } from './mail-server.js';
+import type { findMail } from './outbox.js';
+import { startTestPier } from './pier.js';
 import { runCli } from './pier-process.js';
 
 export const NEWSLETTER = 'newsletter@acme.test';
+
+type ReceivedMail = Awaited<ReturnType<typeof findMail>>[number];
+
+/** The (first) To address of a mail read from the bench's Dovecot. */
+export const recipientOf = (m: ReceivedMail): string =>
+  (m.parsed.to && !Array.isArray(m.parsed.to) ? m.parsed.to.value[0]?.address : '') ?? '';
+
+/** The double opt-in confirmation link in a confirmation mail's text part. */
+export const confirmLinkIn = (text: string | undefined): string =>
+  /(http:\/\/127\.0\.0\.1:\d+\/confirm-subscription\/[\w.-]+)/.exec(text ?? '')?.[1] ?? '';
 
 /** The bench's newsletter@ as a marketing mailbox (IMAP inbox synced, SMTP through `smtpPort`, default Postfix submission). */
 export async function addMarketingMailbox(ws: Workspace, smtpPort = mailServer.submissionPort): Promise<MailboxRow> {
@@ -53,6 +65,19 @@ export async function freePort(): Promise<number> {
     return port;
   }
   throw new Error('no free port in the bench block');
+}
+
+/**
+ * A test database and Pier on a bench port it also has as its public URL (the unsubscribe and
+ * confirmation links point to it), the given bench mailboxes emptied first: a campaign test's start.
+ */
+export async function startCampaignPier(engine: TestEngine, emptied: string[] = []) {
+  const database = await createTestDatabase(engine);
+  for (const address of emptied) await emptyMailboxes(address);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const pier = await startTestPier(database, { PIER_PORT: String(port), PIER_PUBLIC_URL: baseUrl });
+  return { database, pier, baseUrl };
 }
 
 /** Imports `addresses` into list `name` and queues a campaign through the CLI (the issue's contract); returns its printed JSON. */

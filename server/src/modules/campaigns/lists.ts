@@ -134,6 +134,14 @@ export async function importListCsv(
     if (input.doubleOptInMailboxId)
       list = await enableOptInOnImport(trx, list, { mailboxId: input.doubleOptInMailboxId, actorId: input.actorId });
     const pendingBefore = await unconfirmedCount(trx, list.id);
+    // A suppressed address joins the list but is never asked (nor mailed): the suppression list wins.
+    const suppressed =
+      list.double_opt_in === 1
+        ? await suppressedAmong(
+            trx,
+            members.map((m) => m.address),
+          )
+        : new Set<string>();
     for (const m of members) {
       const values = {
         name: m.name,
@@ -146,7 +154,13 @@ export async function importListCsv(
       };
       await trx
         .insertInto('campaign_list_members')
-        .values({ list_id: list.id, address: m.address, ...values, added_at: input.now, ...newMemberOptIn(list, m.language) })
+        .values({
+          list_id: list.id,
+          address: m.address,
+          ...values,
+          added_at: input.now,
+          ...newMemberOptIn(list, m.language, suppressed.has(m.address)),
+        })
         .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet(values))
         .execute();
     }

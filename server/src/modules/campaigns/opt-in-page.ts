@@ -1,5 +1,5 @@
 import { escapeHtml } from '../outbox/index.js';
-import type { PageContent, PageLanguage } from './unsubscribe-page.js';
+import { formPage, messagePage, type PageContent, type PageLanguage } from './unsubscribe-page.js';
 
 /**
  * The public double opt-in pages (decision 0059), in the unsubscribe pages' card look and one
@@ -20,6 +20,8 @@ const strings = {
     expired: 'This confirmation link has expired. Reply to the mail it came in to ask for a new one.',
     invalidTitle: 'Link not valid',
     invalid: 'This confirmation link is not valid.',
+    suppressedTitle: 'No mails will be sent',
+    suppressed: 'This link confirms nothing: no mails will be sent to this address.',
   },
   'zh-CN': {
     confirmTitle: '确认订阅',
@@ -33,37 +35,42 @@ const strings = {
     expired: '此确认链接已过期。请回复原邮件，申请重新发送。',
     invalidTitle: '链接无效',
     invalid: '此确认链接无效。',
+    suppressedTitle: '不会发送邮件',
+    suppressed: '此链接不会确认任何订阅：不会向此地址发送邮件。',
   },
 } as const;
 
 export function optInConfirmPage(lang: PageLanguage, token: string, sender: string, masked: string): PageContent {
   const s = strings[lang];
-  return {
-    lang,
+  return formPage(lang, {
     title: s.confirmTitle,
-    body: `<h1>${s.confirmTitle}</h1><p class="lead">${s.confirm(escapeHtml(sender), escapeHtml(masked))}</p>
-<form method="post" action="/confirm-subscription/${encodeURIComponent(token)}"><button type="submit" id="confirm">${s.button}</button></form>
-<p class="foot">${s.confirmHint}</p>`,
-  };
+    lead: s.confirm(escapeHtml(sender), escapeHtml(masked)),
+    action: `/confirm-subscription/${encodeURIComponent(token)}`,
+    buttonId: 'confirm',
+    button: s.button,
+    hint: s.confirmHint,
+  });
 }
 
 export function optInDonePage(lang: PageLanguage, sender: string, masked: string): PageContent {
   const s = strings[lang];
-  return {
-    lang,
-    title: s.doneTitle,
-    body: `<h1>${s.doneTitle}</h1><p class="lead" id="confirmed">${s.done(escapeHtml(sender), escapeHtml(masked))}</p>`,
-  };
+  return messagePage(lang, s.doneTitle, s.done(escapeHtml(sender), escapeHtml(masked)), 'confirmed');
 }
 
 export function optInExpiredPage(lang: PageLanguage): PageContent {
   const s = strings[lang];
-  return { lang, title: s.expiredTitle, body: `<h1>${s.expiredTitle}</h1><p class="lead" id="expired">${s.expired}</p>` };
+  return messagePage(lang, s.expiredTitle, s.expired, 'expired');
 }
 
 export function optInInvalidPage(lang: PageLanguage): PageContent {
   const s = strings[lang];
-  return { lang, title: s.invalidTitle, body: `<h1>${s.invalidTitle}</h1><p class="lead" id="invalid">${s.invalid}</p>` };
+  return messagePage(lang, s.invalidTitle, s.invalid, 'invalid');
+}
+
+/** The link of a suppressed address: it confirms nothing and says so, naming no sender, address or reason. */
+export function optInSuppressedPage(lang: PageLanguage): PageContent {
+  const s = strings[lang];
+  return messagePage(lang, s.suppressedTitle, s.suppressed, 'suppressed');
 }
 
 /** The confirmation mail's subject, text and HTML in the member's language. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -6,16 +6,17 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
 import { apiActorOf } from '../security/index.js';
 import { confirmOptIn, memberOfOptInToken, resendConfirmation, setDoubleOptIn } from './opt-in.js';
-import { optInConfirmPage, optInDonePage, optInExpiredPage, optInInvalidPage } from './opt-in-page.js';
+import { optInConfirmPage, optInDonePage, optInExpiredPage, optInInvalidPage, optInSuppressedPage } from './opt-in-page.js';
 import { maskAddress } from './unsubscribe.js';
-import { type PageContent, type PageLanguage, pageHtml, pageLanguageOf } from './unsubscribe-page.js';
+import { type PageLanguage, pageLanguageOf, sendPage } from './unsubscribe-page.js';
 
 /**
  * The public confirmation link of double opt-in (decision 0059), registered inside the unsubscribe
  * routes (their form-body parser, their stylesheet): no sign-in, the signed token is the only key.
  * GET shows a page with a button and changes nothing (mail scanners open every link); POST, the
  * button, confirms. Shown: the sender's name and the masked address on a valid token; one 404 page
- * for every forged or unknown token, a 410 page for an expired one, neither naming anything.
+ * for every forged or unknown token, a 410 page for an expired one, neither naming anything. The link
+ * of a suppressed address confirms nothing and its page says only that no mails will be sent.
  */
 export const optInPublicRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: Buffer; clock?: Clock | undefined }> = async (
   app,
@@ -29,11 +30,12 @@ export const optInPublicRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
   app.get<{ Params: { token: string } }>('/confirm-subscription/:token', async (request, reply) => {
     const member = await memberOfOptInToken(db, key, request.params.token, now());
     const lang = langOf(member, request.headers['accept-language']);
-    if (!member) return page(reply, 404, optInInvalidPage(lang));
+    if (!member) return sendPage(reply, 404, optInInvalidPage(lang));
+    if (member.suppressed) return sendPage(reply, 200, optInSuppressedPage(lang));
     const masked = maskAddress(member.address);
-    if (member.opt_in_state === 'confirmed') return page(reply, 200, optInDonePage(lang, member.sender, masked));
-    if (member.expired) return page(reply, 410, optInExpiredPage(lang));
-    return page(reply, 200, optInConfirmPage(lang, request.params.token, member.sender, masked));
+    if (member.opt_in_state === 'confirmed') return sendPage(reply, 200, optInDonePage(lang, member.sender, masked));
+    if (member.expired) return sendPage(reply, 410, optInExpiredPage(lang));
+    return sendPage(reply, 200, optInConfirmPage(lang, request.params.token, member.sender, masked));
   });
 
   app.post<{ Params: { token: string } }>('/confirm-subscription/:token', async (request, reply) => {
@@ -43,24 +45,13 @@ export const optInPublicRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
       userAgent: request.headers['user-agent'] ?? null,
       now: now(),
     });
-    if (done.outcome === 'invalid') return page(reply, 404, optInInvalidPage(pageLanguageOf(request.headers['accept-language'])));
+    if (done.outcome === 'invalid') return sendPage(reply, 404, optInInvalidPage(pageLanguageOf(request.headers['accept-language'])));
     const lang = langOf({ opt_in_language: done.language }, request.headers['accept-language']);
-    if (done.outcome === 'expired') return page(reply, 410, optInExpiredPage(lang));
-    return page(reply, 200, optInDonePage(lang, done.sender, maskAddress(done.address)));
+    if (done.outcome === 'suppressed') return sendPage(reply, 200, optInSuppressedPage(lang));
+    if (done.outcome === 'expired') return sendPage(reply, 410, optInExpiredPage(lang));
+    return sendPage(reply, 200, optInDonePage(lang, done.sender, maskAddress(done.address)));
   });
 };
-
-function page(reply: FastifyReply, status: number, content: PageContent) {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .header('vary', 'Accept-Language')
-    .header('content-language', content.lang)
-    .send(pageHtml(content));
-}
 
 const admins = ['super_admin', 'admin'] as const;
 const IdParams = z.object({ id: z.string().min(1).max(64) });

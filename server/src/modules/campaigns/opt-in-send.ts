@@ -4,13 +4,13 @@ import { systemClock } from '../../clock.js';
 import type { MailboxRow } from '../../db/schema.js';
 import type { CampaignListMembersTable, CampaignListsTable } from '../../db/tables/campaigns.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
-import { accessTokenSource, findMailboxById } from '../mailboxes/index.js';
-import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
+import { findMailboxById } from '../mailboxes/index.js';
 import { findListById } from './lists.js';
 import { OPT_IN_SEND_JOB, scheduleOptInSend } from './opt-in.js';
 import { optInMailContent } from './opt-in-page.js';
 import { OPT_IN_TOKEN_TTL_MS, signOptInToken } from './opt-in-token.js';
 import type { CampaignWorkerDeps } from './send-job.js';
+import { sendMarketingMail, smtpFailureOf } from './smtp-send.js';
 import { isSuppressed } from './suppression.js';
 import { sendingBudget } from './throttle.js';
 
@@ -23,7 +23,6 @@ import { sendingBudget } from './throttle.js';
  * resent on its own; an admin may resend it from the page. A suppressed address gets none.
  */
 const SENDING_LEASE_MS = 10 * 60_000;
-const TIMEOUTS: SmtpTimeouts = { connectionTimeout: 30_000, socketTimeout: 120_000 };
 const Payload = z.object({ listId: z.string() });
 
 export function optInJobHandlers(deps: CampaignWorkerDeps): AnyJobHandler[] {
@@ -147,15 +146,7 @@ async function sendConfirmation(
       member.opt_in_mails + 1,
       new Date(now),
     );
-    const accepted = await sendRawMail(
-      mailbox,
-      deps.secrets,
-      { from: mailbox.address, to: [member.address] },
-      raw,
-      deps.smtpTimeouts ?? TIMEOUTS,
-      accessTokenSource(db, deps.secrets, mailbox, deps.hosts),
-      deps.hosts,
-    );
+    const accepted = await sendMarketingMail(deps, mailbox, member.address, raw);
     await done(
       accepted.rejected.length > 0
         ? { opt_in_mail_state: 'failed', opt_in_error: `refused: ${accepted.response}`.slice(0, 500) }
@@ -163,7 +154,7 @@ async function sendConfirmation(
     );
     return false;
   } catch (error) {
-    const failure = error instanceof SmtpSendError ? error : new SmtpSendError('unknown', 'outbox.outcome_unknown', false, String(error));
+    const failure = smtpFailureOf(error);
     const message = `${failure.code}: ${failure.message}`.slice(0, 500);
     if (failure.outcome === 'unknown') {
       await done({ opt_in_mail_state: 'uncertain', opt_in_error: message });

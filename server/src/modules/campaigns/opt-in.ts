@@ -7,7 +7,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AuditActor, recordAudit, recordAuditBy } from '../audit/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { OPT_IN_TOKEN_TTL_MS, verifyOptInToken } from './opt-in-token.js';
-import { suppressedAmong } from './suppression.js';
+import { isSuppressed, suppressedAmong } from './suppression.js';
 
 /**
  * Double opt-in, optional per static list (decision 0059). A member added while the list asks for it
@@ -32,14 +32,24 @@ export function optInLanguageOf(language: string | undefined, country: string | 
   return country && CHINESE_COUNTRIES.has(country.toUpperCase()) ? 'zh-CN' : 'en';
 }
 
-/** The opt-in columns of a member newly added to `list`: pending with a confirmation mail queued, or none (single opt-in). */
+/**
+ * The opt-in columns of a member newly added to `list`: pending with a confirmation mail queued, or
+ * none (single opt-in). A suppressed address is pending with no mail at all: the suppression list wins.
+ */
 export function newMemberOptIn(
   list: Pick<CampaignListsTable, 'double_opt_in'>,
   language: 'zh-CN' | 'en',
+  suppressed = false,
 ): Pick<CampaignListMembersTable, 'opt_in_state' | 'opt_in_id' | 'opt_in_language' | 'opt_in_mail_state' | 'opt_in_mails'> {
   if (list.double_opt_in !== 1)
     return { opt_in_state: null, opt_in_id: null, opt_in_language: null, opt_in_mail_state: null, opt_in_mails: 0 };
-  return { opt_in_state: 'pending', opt_in_id: newId(), opt_in_language: language, opt_in_mail_state: 'queued', opt_in_mails: 0 };
+  return {
+    opt_in_state: 'pending',
+    opt_in_id: newId(),
+    opt_in_language: language,
+    opt_in_mail_state: suppressed ? 'suppressed' : 'queued',
+    opt_in_mails: 0,
+  };
 }
 
 /** Queues a sending run of the list's confirmation mails at `runAt` (inside the caller's transaction when given one). */
@@ -202,7 +212,10 @@ export async function resendConfirmation(
   return { queued: eligible.length, skipped: pending.length - eligible.length };
 }
 
-/** The member a token names, with what the page may show; `expired` when its link's time is past. */
+/**
+ * The member a token names, with what the page may show; `expired` when its link's time is past,
+ * `suppressed` when the address is on the suppression list (then the link confirms nothing).
+ */
 export async function memberOfOptInToken(db: Kysely<Database>, key: Buffer, token: string, now: number) {
   const verified = verifyOptInToken(key, token);
   if (!verified) return null;
@@ -225,6 +238,7 @@ export async function memberOfOptInToken(db: Kysely<Database>, key: Buffer, toke
     ...member,
     optInId: verified.optInId,
     expired: verified.expiresAt < now,
+    suppressed: await isSuppressed(db, member.address),
     sender: mailbox?.display_name || mailbox?.address || '',
   };
 }
@@ -232,22 +246,26 @@ export async function memberOfOptInToken(db: Kysely<Database>, key: Buffer, toke
 /**
  * The confirmation click (a POST from the page's button): the member turns `confirmed` with the
  * time, IP and user agent as consent evidence, audited, in one transaction. Idempotent: a second
- * click changes nothing. An expired link confirms nothing.
+ * click changes nothing. An expired link confirms nothing, nor does the link of a suppressed address
+ * (unsubscribed, bounced, complained, manual): no path overrides the suppression list, an old
+ * confirmation mail's link included.
  */
 export async function confirmOptIn(
   db: Kysely<Database>,
   key: Buffer,
   input: { token: string; ip: string | null; userAgent: string | null; now: number },
 ): Promise<
-  { outcome: 'invalid' } | { outcome: 'expired' | 'confirmed'; address: string; sender: string; language: 'zh-CN' | 'en' | null }
+  | { outcome: 'invalid' }
+  | { outcome: 'expired' | 'confirmed' | 'suppressed'; address: string; sender: string; language: 'zh-CN' | 'en' | null }
 > {
   const member = await memberOfOptInToken(db, key, input.token, input.now);
   if (!member) return { outcome: 'invalid' };
   const seen = { address: member.address, sender: member.sender, language: member.opt_in_language };
+  if (member.suppressed) return { outcome: 'suppressed', ...seen };
   if (member.opt_in_state === 'confirmed') return { outcome: 'confirmed', ...seen };
   if (member.expired) return { outcome: 'expired', ...seen };
-  await db.transaction().execute(async (trx) => {
-    const changed = await trx
+  const changed = await db.transaction().execute(async (trx) => {
+    const updated = await trx
       .updateTable('campaign_list_members')
       .set({
         opt_in_state: 'confirmed',
@@ -257,8 +275,12 @@ export async function confirmOptIn(
       })
       .where('opt_in_id', '=', member.optInId)
       .where('opt_in_state', '=', 'pending')
+      // Suppressed between the check above and this click's write: still nothing.
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('campaign_suppressions').select('address').where('address', '=', member.address))),
+      )
       .executeTakeFirst();
-    if (Number(changed.numUpdatedRows) === 0) return;
+    if (Number(updated.numUpdatedRows) === 0) return false;
     await recordAudit(trx, {
       actorId: null,
       action: 'campaign.opt_in_confirmed',
@@ -268,6 +290,8 @@ export async function confirmOptIn(
       ip: input.ip,
       details: { address: member.address, list: member.list_name, userAgent: input.userAgent?.slice(0, 500) ?? null },
     });
+    return true;
   });
+  if (!changed && (await isSuppressed(db, member.address))) return { outcome: 'suppressed', ...seen };
   return { outcome: 'confirmed', ...seen };
 }

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { accessTokenSource, type HostGuard } from '../mailboxes/index.js';
-import { sendRawMail } from '../outbox/index.js';
+import type { HostGuard } from '../mailboxes/index.js';
 import type { SecretBox } from '../security/index.js';
 import type { ListMember } from './lists.js';
 import { buildCampaignMime, renderForRecipient } from './mail.js';
 import { sanitizeCampaignHtml } from './merge.js';
+import { sendMarketingMail } from './smtp-send.js';
 
 type Deps = {
   db: Kysely<Database>;
@@ -88,13 +88,5 @@ export async function sendTestMail(deps: Deps, mailbox: MailboxRow, input: Templ
     await linksOf(deps),
     new Date((deps.clock ?? systemClock).now()),
   );
-  await sendRawMail(
-    mailbox,
-    deps.secrets,
-    { from: mailbox.address, to: [input.to] },
-    raw,
-    { connectionTimeout: 30_000, socketTimeout: 60_000 },
-    accessTokenSource(deps.db, deps.secrets, mailbox, deps.hosts),
-    deps.hosts,
-  );
+  await sendMarketingMail(deps, mailbox, input.to, raw, { connectionTimeout: 30_000, socketTimeout: 60_000 });
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/schema.js';
@@ -6,7 +6,7 @@ import { findMailboxById } from '../mailboxes/index.js';
 import { recordClick, verifyClickToken } from './clicks.js';
 import { optInPublicRoutes } from './opt-in-routes.js';
 import { maskAddress, recipientOfToken, unsubscribeByToken } from './unsubscribe.js';
-import { confirmPage, donePage, invalidPage, type PageContent, pageHtml, pageLanguageOf, UNSUBSCRIBE_CSS } from './unsubscribe-page.js';
+import { confirmPage, donePage, invalidPage, pageLanguageOf, sendPage, UNSUBSCRIBE_CSS } from './unsubscribe-page.js';
 
 /**
  * The one-click unsubscribe endpoint, outside /api: no sign-in, no CSRF token (a mail provider's
@@ -42,10 +42,10 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
   app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
     const lang = pageLanguageOf(request.headers['accept-language']);
     const recipient = await recipientOfToken(db, key, request.params.token);
-    if (!recipient) return page(reply, 404, invalidPage(lang));
+    if (!recipient) return sendPage(reply, 404, invalidPage(lang));
     const mailbox = await findMailboxById(db, recipient.mailbox_id);
     const sender = mailbox?.display_name || mailbox?.address || '';
-    return page(reply, 200, confirmPage(lang, request.params.token, sender, maskAddress(recipient.address)));
+    return sendPage(reply, 200, confirmPage(lang, request.params.token, sender, maskAddress(recipient.address)));
   });
 
   app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
@@ -57,19 +57,7 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ db: Kysely<Database>; key: 
       ip: request.ip,
       now: (clock ?? systemClock).now(),
     });
-    if (!done.ok || !done.address) return page(reply, 404, invalidPage(lang));
-    return page(reply, 200, donePage(lang, maskAddress(done.address)));
+    if (!done.ok || !done.address) return sendPage(reply, 404, invalidPage(lang));
+    return sendPage(reply, 200, donePage(lang, maskAddress(done.address)));
   });
 };
-
-function page(reply: FastifyReply, status: number, content: PageContent) {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .header('vary', 'Accept-Language')
-    .header('content-language', content.lang)
-    .send(pageHtml(content));
-}

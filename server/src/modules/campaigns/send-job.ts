@@ -5,13 +5,14 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database, MailboxRow } from '../../db/schema.js';
 import type { CampaignRecipientsTable } from '../../db/tables/campaigns.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
-import { accessTokenSource, findMailboxById, type HostGuard } from '../mailboxes/index.js';
-import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
+import { findMailboxById, type HostGuard } from '../mailboxes/index.js';
+import type { SmtpTimeouts } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
 import { CAMPAIGN_SEND_JOB, findCampaign, scheduleSendRun } from './campaigns.js';
 import { recordBounce } from './feedback.js';
 import { buildCampaignMime } from './mail.js';
 import { optInJobHandlers } from './opt-in-send.js';
+import { sendMarketingMail, smtpFailureOf } from './smtp-send.js';
 import { isSuppressed } from './suppression.js';
 import { sendingBudget } from './throttle.js';
 
@@ -38,8 +39,6 @@ export function campaignJobHandlers(deps: CampaignWorkerDeps): AnyJobHandler[] {
     ...optInJobHandlers(deps),
   ];
 }
-
-const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionTimeout: 30_000, socketTimeout: 120_000 };
 
 /**
  * One sending run of a campaign: as many mails as the throttle allows now, one SMTP session each,
@@ -148,21 +147,13 @@ async function sendOne(
     db.updateTable('campaign_recipients').set(set).where('id', '=', recipient.id).where('state', '=', 'sending').execute();
   try {
     const raw = await buildCampaignMime(mailbox, campaign, recipient, links, new Date(clock.now()));
-    const accepted = await sendRawMail(
-      mailbox,
-      deps.secrets,
-      { from: mailbox.address, to: [recipient.address] },
-      raw,
-      deps.smtpTimeouts ?? DEFAULT_TIMEOUTS,
-      accessTokenSource(db, deps.secrets, mailbox, deps.hosts),
-      deps.hosts,
-    );
+    const accepted = await sendMarketingMail(deps, mailbox, recipient.address, raw);
     await done(
       accepted.rejected.length > 0 ? { state: 'failed', error: `refused: ${accepted.response}`.slice(0, 500) } : { state: 'sent' },
     );
     return false;
   } catch (error) {
-    const failure = error instanceof SmtpSendError ? error : new SmtpSendError('unknown', 'outbox.outcome_unknown', false, String(error));
+    const failure = smtpFailureOf(error);
     if (failure.outcome === 'unknown') {
       await done({ state: 'uncertain', error: failure.message.slice(0, 500) });
       logger.warn({ campaignId: campaign.id, code: failure.code }, 'campaign mail outcome unknown: marked uncertain');

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../outbox/index.js';
 
 /**
@@ -47,25 +48,58 @@ const strings = {
 
 export type PageContent = { lang: PageLanguage; title: string; body: string };
 
-export function confirmPage(lang: PageLanguage, token: string, sender: string, masked: string): PageContent {
-  const s = strings[lang];
+/** A page asking for one POST (nothing changes until its button is pressed): title, lead (HTML), button, hint. */
+export function formPage(
+  lang: PageLanguage,
+  page: { title: string; lead: string; action: string; buttonId: string; button: string; hint: string },
+): PageContent {
   return {
     lang,
-    title: s.confirmTitle,
-    body: `<h1>${s.confirmTitle}</h1><p class="lead">${s.confirm(escapeHtml(sender), escapeHtml(masked))}</p>
-<form method="post" action="/unsubscribe/${encodeURIComponent(token)}"><button type="submit" id="unsubscribe">${s.button}</button></form>
-<p class="foot">${s.confirmHint}</p>`,
+    title: page.title,
+    body: `<h1>${page.title}</h1><p class="lead">${page.lead}</p>
+<form method="post" action="${page.action}"><button type="submit" id="${page.buttonId}">${page.button}</button></form>
+<p class="foot">${page.hint}</p>`,
   };
+}
+
+/** A page saying one thing: its title and a lead (HTML), the lead with `id` when given. */
+export function messagePage(lang: PageLanguage, title: string, lead: string, id?: string): PageContent {
+  return { lang, title, body: `<h1>${title}</h1><p class="lead"${id ? ` id="${id}"` : ''}>${lead}</p>` };
+}
+
+export function confirmPage(lang: PageLanguage, token: string, sender: string, masked: string): PageContent {
+  const s = strings[lang];
+  return formPage(lang, {
+    title: s.confirmTitle,
+    lead: s.confirm(escapeHtml(sender), escapeHtml(masked)),
+    action: `/unsubscribe/${encodeURIComponent(token)}`,
+    buttonId: 'unsubscribe',
+    button: s.button,
+    hint: s.confirmHint,
+  });
 }
 
 export function donePage(lang: PageLanguage, masked: string): PageContent {
   const s = strings[lang];
-  return { lang, title: s.doneTitle, body: `<h1>${s.doneTitle}</h1><p class="lead" id="done">${s.done(escapeHtml(masked))}</p>` };
+  return messagePage(lang, s.doneTitle, s.done(escapeHtml(masked)), 'done');
 }
 
 export function invalidPage(lang: PageLanguage): PageContent {
   const s = strings[lang];
-  return { lang, title: s.invalidTitle, body: `<h1>${s.invalidTitle}</h1><p class="lead">${s.invalid}</p>` };
+  return messagePage(lang, s.invalidTitle, s.invalid);
+}
+
+/** Sends a public page: never cached, no referrer, not indexed, in one language. */
+export function sendPage(reply: FastifyReply, status: number, content: PageContent) {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex')
+    .header('vary', 'Accept-Language')
+    .header('content-language', content.lang)
+    .send(pageHtml(content));
 }
 
 export function pageHtml(content: PageContent): string {

@@ -5,6 +5,7 @@ import { campaignLinksEn } from '../../i18n/campaign-links.en';
 import { campaignLinksZhCN } from '../../i18n/campaign-links.zh-CN';
 import { Notice } from '../../ui/Notice';
 import { campaignsApi, campaignsKeys } from './api';
+import { DataTable } from './DataTable';
 
 i18next.addResourceBundle('en', 'campaignLinks', campaignLinksEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignLinks', campaignLinksZhCN, true, true);
@@ -26,30 +27,28 @@ export function CampaignLinks({ campaign }: { campaign: { id: string; subject: s
       {links.isError ? <Notice>{errorMessage(links.error)}</Notice> : null}
       {links.data && rows.length === 0 ? <p className="hint">{t('empty')}</p> : null}
       {rows.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="campaign-links-table">
-            <thead>
-              <tr>
-                <th>{t('url')}</th>
-                <th className="num">{t('unique')}</th>
-                <th className="num">{t('total')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((l) => (
-                <tr key={l.url}>
-                  <td className="campaign-link-url" dir="ltr">
-                    <a href={l.url} target="_blank" rel="noopener noreferrer">
-                      {l.url}
-                    </a>
-                  </td>
-                  <td className="num">{l.uniqueClicks}</td>
-                  <td className="num">{l.totalClicks}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="campaign-links-table"
+          head={
+            <>
+              <th>{t('url')}</th>
+              <th className="num">{t('unique')}</th>
+              <th className="num">{t('total')}</th>
+            </>
+          }
+        >
+          {rows.map((l) => (
+            <tr key={l.url}>
+              <td className="campaign-link-url" dir="ltr">
+                <a href={l.url} target="_blank" rel="noopener noreferrer">
+                  {l.url}
+                </a>
+              </td>
+              <td className="num">{l.uniqueClicks}</td>
+              <td className="num">{l.totalClicks}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -15,6 +15,8 @@ import { ListsSection, SuppressionSection } from './ListsAndSuppression';
 import { OptInSection } from './OptInSection';
 import { ProviderLimitsSection } from './ProviderLimits';
 import './campaigns.css';
+import { DataTable } from './DataTable';
+import { MailboxSelect } from './MailboxSelect';
 
 i18next.addResourceBundle('en', 'campaigns', campaignsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaigns', campaignsZhCN, true, true);
@@ -73,94 +75,92 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
       <h3 id="campaigns-list-title">{t('list.title')}</h3>
       {overview.campaigns.length === 0 ? <p className="hint">{t('list.empty')}</p> : null}
       {overview.campaigns.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="campaigns-table">
-            <thead>
-              <tr>
-                <th>{t('list.subject')}</th>
-                <th className="campaign-state">{t('list.state')}</th>
-                <th className="num">{t('list.recipients')}</th>
-                <th className="num" title={tm('pendingHint')}>
-                  {tm('pending')}
-                </th>
-                <th className="num">{t('list.sent')}</th>
-                <th className="num" title={t('list.deliveredHint')}>
-                  {t('list.delivered')}
-                </th>
-                <th className="num">{t('list.bounced')}</th>
-                <th className="num">{t('list.unsubscribed')}</th>
-                <th className="num">{t('list.replied')}</th>
-                <th className="num">{t('list.clicked')}</th>
-                <th className="actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {overview.campaigns.map((c) => (
-                <tr key={c.id} id={`campaign-${c.id}`}>
-                  <td>
-                    {c.subject}
-                    {c.counts.state === 'sending' && c.counts.sent === 0 && c.sendAt > Date.now() ? (
-                      <span className="hint campaign-note">
-                        {tm('cancel.scheduled', { when: new Date(c.sendAt).toLocaleString(i18n.language) })}
-                      </span>
-                    ) : null}
-                    {c.counts.cancelled > 0 ? (
-                      <span className="hint campaign-note">{tm('cancel.cancelledNote', { count: c.counts.cancelled })}</span>
-                    ) : null}
-                  </td>
-                  <td className="campaign-state" data-testid="campaign-state">
-                    {t(`list.states.${c.counts.state}`)}
-                    {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
-                  </td>
-                  <td className="num">{c.counts.recipients}</td>
-                  <td className="num" data-testid="campaign-pending">
-                    {c.counts.pending}
-                  </td>
-                  <td className="num">{c.counts.sent}</td>
-                  <td className="num">{c.counts.delivered}</td>
-                  <td className="num">{c.counts.bounced}</td>
-                  <td className="num">{c.counts.unsubscribed}</td>
-                  <td className="num">{c.counts.replied}</td>
-                  <td className="num">{c.counts.clicked ?? t('list.notTracked')}</td>
-                  <td className="actions campaign-actions">
-                    {c.counts.clicked !== null ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        aria-expanded={linksOf === c.id}
-                        data-testid="campaign-links-toggle"
-                        onClick={() => setLinksOf(linksOf === c.id ? null : c.id)}
-                      >
-                        {linksOf === c.id ? tk('hide') : tk('show')}
-                      </button>
-                    ) : null}
-                    {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        disabled={toggle.isPending}
-                        onClick={() => toggle.mutate({ id: c.id, pause: c.counts.state === 'sending' })}
-                      >
-                        {c.counts.state === 'sending' ? t('list.pause') : t('list.resume')}
-                      </button>
-                    ) : null}
-                    {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        disabled={cancel.isPending}
-                        data-testid="campaign-cancel"
-                        onClick={() => askCancel(c)}
-                      >
-                        {tm('cancel.button')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="campaigns-table"
+          head={
+            <>
+              <th>{t('list.subject')}</th>
+              <th className="campaign-state">{t('list.state')}</th>
+              <th className="num">{t('list.recipients')}</th>
+              <th className="num" title={tm('pendingHint')}>
+                {tm('pending')}
+              </th>
+              <th className="num">{t('list.sent')}</th>
+              <th className="num" title={t('list.deliveredHint')}>
+                {t('list.delivered')}
+              </th>
+              <th className="num">{t('list.bounced')}</th>
+              <th className="num">{t('list.unsubscribed')}</th>
+              <th className="num">{t('list.replied')}</th>
+              <th className="num">{t('list.clicked')}</th>
+              <th className="actions" />
+            </>
+          }
+        >
+          {overview.campaigns.map((c) => (
+            <tr key={c.id} id={`campaign-${c.id}`}>
+              <td>
+                {c.subject}
+                {c.counts.state === 'sending' && c.counts.sent === 0 && c.sendAt > Date.now() ? (
+                  <span className="hint campaign-note">
+                    {tm('cancel.scheduled', { when: new Date(c.sendAt).toLocaleString(i18n.language) })}
+                  </span>
+                ) : null}
+                {c.counts.cancelled > 0 ? (
+                  <span className="hint campaign-note">{tm('cancel.cancelledNote', { count: c.counts.cancelled })}</span>
+                ) : null}
+              </td>
+              <td className="campaign-state" data-testid="campaign-state">
+                {t(`list.states.${c.counts.state}`)}
+                {c.counts.uncertain > 0 ? ` · ${t('list.uncertain')} ${c.counts.uncertain}` : ''}
+              </td>
+              <td className="num">{c.counts.recipients}</td>
+              <td className="num" data-testid="campaign-pending">
+                {c.counts.pending}
+              </td>
+              <td className="num">{c.counts.sent}</td>
+              <td className="num">{c.counts.delivered}</td>
+              <td className="num">{c.counts.bounced}</td>
+              <td className="num">{c.counts.unsubscribed}</td>
+              <td className="num">{c.counts.replied}</td>
+              <td className="num">{c.counts.clicked ?? t('list.notTracked')}</td>
+              <td className="actions campaign-actions">
+                {c.counts.clicked !== null ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    aria-expanded={linksOf === c.id}
+                    data-testid="campaign-links-toggle"
+                    onClick={() => setLinksOf(linksOf === c.id ? null : c.id)}
+                  >
+                    {linksOf === c.id ? tk('hide') : tk('show')}
+                  </button>
+                ) : null}
+                {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    disabled={toggle.isPending}
+                    onClick={() => toggle.mutate({ id: c.id, pause: c.counts.state === 'sending' })}
+                  >
+                    {c.counts.state === 'sending' ? t('list.pause') : t('list.resume')}
+                  </button>
+                ) : null}
+                {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    disabled={cancel.isPending}
+                    data-testid="campaign-cancel"
+                    onClick={() => askCancel(c)}
+                  >
+                    {tm('cancel.button')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {shown ? <CampaignLinks campaign={shown} /> : null}
       <p className="hint">{t('list.opens')}</p>
@@ -212,16 +212,13 @@ function Compose({ overview }: { overview: CampaignOverview }) {
           if (ready) queue.mutate();
         }}
       >
-        <div className="field">
-          <label htmlFor="campaign-mailbox">{t('compose.mailbox')}</label>
-          <select id="campaign-mailbox" className="input" value={mailbox} onChange={(e) => setMailboxId(e.target.value)}>
-            {overview.mailboxes.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} &lt;{m.address}&gt;
-              </option>
-            ))}
-          </select>
-        </div>
+        <MailboxSelect
+          id="campaign-mailbox"
+          label={t('compose.mailbox')}
+          mailboxes={overview.mailboxes}
+          value={mailbox}
+          onChange={setMailboxId}
+        />
         <div className="field">
           <label htmlFor="campaign-list">{t('compose.audience')}</label>
           <select id="campaign-list" className="input" value={list} onChange={(e) => setListId(e.target.value)}>

@@ -6,6 +6,7 @@ import { Notice } from '../../ui/Notice';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { AddMemberForm } from './AddMemberForm';
 import { campaignsApi, campaignsKeys, type MemberStatus, type OptInMember } from './api';
+import { DataTable } from './DataTable';
 
 const PAGE = 50;
 const STATUSES: MemberStatus[] = ['subscribed', 'pending', 'unsubscribed', 'suppressed'];
@@ -101,27 +102,25 @@ export function ListMembers({ listId }: { listId: string }) {
       </ul>
       {rows.length === 0 ? <p className="hint">{q || status ? tm('none') : t('empty')}</p> : null}
       {rows.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="opt-in-members">
-            <thead>
-              <tr>
-                <th>{t('address')}</th>
-                <th>{tm('statusFilter')}</th>
-                <th>{t('state')}</th>
-                <th className="num">{t('mails')}</th>
-                <th>{t('lastMail')}</th>
-                <th>{t('evidence')}</th>
-                <th>{t('consent')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((m) => (
-                <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="opt-in-members"
+          head={
+            <>
+              <th>{t('address')}</th>
+              <th>{tm('statusFilter')}</th>
+              <th>{t('state')}</th>
+              <th className="num">{t('mails')}</th>
+              <th>{t('lastMail')}</th>
+              <th>{t('evidence')}</th>
+              <th>{t('consent')}</th>
+              <th />
+            </>
+          }
+        >
+          {rows.map((m) => (
+            <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
+          ))}
+        </DataTable>
       ) : null}
       {total > 0 ? (
         <div className="campaign-row member-pager">

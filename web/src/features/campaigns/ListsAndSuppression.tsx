@@ -5,6 +5,8 @@ import { errorMessage } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
+import { DataTable } from './DataTable';
+import { MailboxSelect } from './MailboxSelect';
 import { SegmentActions, SegmentRules, useSegmentDelete } from './SegmentActions';
 import { SegmentBuilder } from './SegmentBuilder';
 
@@ -40,40 +42,38 @@ export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mail
       <h3 id="campaigns-lists-title">{t('lists.title')}</h3>
       {lists.length === 0 ? <p className="hint">{t('lists.empty')}</p> : null}
       {lists.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="campaign-lists">
-            <thead>
-              <tr>
-                <th>{t('lists.name')}</th>
-                <th>{t('lists.kind')}</th>
-                <th className="num">{t('lists.members')}</th>
-                <th className="num">{ts('suppressed')}</th>
-                <th className="num">{ts('recipients')}</th>
-                <th>{to('title')}</th>
-                <th>{tse('rules')}</th>
-                <th className="actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {lists.map((l) => (
-                <tr key={l.id}>
-                  <td>{l.name}</td>
-                  <td>{l.kind === 'static' ? t('lists.static') : t('lists.segment')}</td>
-                  <td className="num">{l.members}</td>
-                  <td className="num">{l.suppressed}</td>
-                  <td className="num">{l.recipients}</td>
-                  <td>{l.doubleOptIn ? to('listColumn', { count: l.unconfirmed }) : '—'}</td>
-                  <td>{l.segment ? <SegmentRules segment={l.segment} /> : null}</td>
-                  <td className="actions">
-                    {l.kind === 'segment' ? (
-                      <SegmentActions onEdit={() => setEditingId(l.id)} onDelete={() => deletion.remove(l)} busy={deletion.pending} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="campaign-lists"
+          head={
+            <>
+              <th>{t('lists.name')}</th>
+              <th>{t('lists.kind')}</th>
+              <th className="num">{t('lists.members')}</th>
+              <th className="num">{ts('suppressed')}</th>
+              <th className="num">{ts('recipients')}</th>
+              <th>{to('title')}</th>
+              <th>{tse('rules')}</th>
+              <th className="actions" />
+            </>
+          }
+        >
+          {lists.map((l) => (
+            <tr key={l.id}>
+              <td>{l.name}</td>
+              <td>{l.kind === 'static' ? t('lists.static') : t('lists.segment')}</td>
+              <td className="num">{l.members}</td>
+              <td className="num">{l.suppressed}</td>
+              <td className="num">{l.recipients}</td>
+              <td>{l.doubleOptIn ? to('listColumn', { count: l.unconfirmed }) : '—'}</td>
+              <td>{l.segment ? <SegmentRules segment={l.segment} /> : null}</td>
+              <td className="actions">
+                {l.kind === 'segment' ? (
+                  <SegmentActions onEdit={() => setEditingId(l.id)} onDelete={() => deletion.remove(l)} busy={deletion.pending} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {deletion.notice}
       <form
@@ -103,17 +103,14 @@ export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mail
             onChange={(e) => setConsentDate(e.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor="list-opt-in">{to('importOptIn')}</label>
-          <select id="list-opt-in" className="input" value={optInMailbox} onChange={(e) => setOptInMailbox(e.target.value)}>
-            <option value="">{to('importOptInOff')}</option>
-            {mailboxes.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} &lt;{m.address}&gt;
-              </option>
-            ))}
-          </select>
-        </div>
+        <MailboxSelect
+          id="list-opt-in"
+          label={to('importOptIn')}
+          mailboxes={mailboxes}
+          value={optInMailbox}
+          onChange={setOptInMailbox}
+          none={to('importOptInOff')}
+        />
         <button type="submit" className="btn" disabled={!name.trim() || !csv.trim() || importCsv.isPending}>
           {t('lists.import')}
         </button>
@@ -171,26 +168,24 @@ export function SuppressionSection() {
       {add.isError ? <Notice>{errorMessage(add.error)}</Notice> : null}
       {list.data && rows.length === 0 ? <p className="hint">{t('suppression.empty')}</p> : null}
       {rows.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="campaign-suppressions">
-            <thead>
-              <tr>
-                <th>{t('suppression.address')}</th>
-                <th>{t('suppression.reason')}</th>
-                <th>{t('suppression.since')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.address}>
-                  <td dir="ltr">{s.address}</td>
-                  <td>{t(`suppression.reasons.${s.reason}`)}</td>
-                  <td>{new Date(s.createdAt).toLocaleString(i18n.language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="campaign-suppressions"
+          head={
+            <>
+              <th>{t('suppression.address')}</th>
+              <th>{t('suppression.reason')}</th>
+              <th>{t('suppression.since')}</th>
+            </>
+          }
+        >
+          {rows.map((s) => (
+            <tr key={s.address}>
+              <td dir="ltr">{s.address}</td>
+              <td>{t(`suppression.reasons.${s.reason}`)}</td>
+              <td>{new Date(s.createdAt).toLocaleString(i18n.language)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -8,6 +8,7 @@ import { campaignOptInZhCN } from '../../i18n/campaign-opt-in.zh-CN';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { ListMembers } from './ListMembers';
+import { MailboxSelect } from './MailboxSelect';
 
 i18next.addResourceBundle('en', 'campaignOptIn', campaignOptInEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignOptIn', campaignOptInZhCN, true, true);
@@ -30,7 +31,7 @@ export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mail
       {list ? (
         <>
           <div className="campaign-row">
-            <div className="field">
+            <div className="field campaign-picker">
               <label htmlFor="opt-in-list">{t('list')}</label>
               <select id="opt-in-list" className="input" value={list.id} onChange={(e) => setListId(e.target.value)}>
                 {staticLists.map((l) => (
@@ -74,16 +75,7 @@ function OptInSettings({ list, mailboxes }: { list: CampaignList; mailboxes: Cam
         {t('enabled')}
       </label>
       {enabled ? (
-        <div className="field">
-          <label htmlFor="opt-in-mailbox">{t('mailbox')}</label>
-          <select id="opt-in-mailbox" className="input" value={mailboxId} onChange={(e) => setMailboxId(e.target.value)}>
-            {mailboxes.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} &lt;{m.address}&gt;
-              </option>
-            ))}
-          </select>
-        </div>
+        <MailboxSelect id="opt-in-mailbox" label={t('mailbox')} mailboxes={mailboxes} value={mailboxId} onChange={setMailboxId} />
       ) : null}
       <p className="hint">{t('existingNote')}</p>
       <div className="campaign-row">

@@ -6,6 +6,7 @@ import { campaignLimitsEn } from '../../i18n/campaign-limits.en';
 import { campaignLimitsZhCN } from '../../i18n/campaign-limits.zh-CN';
 import { Notice } from '../../ui/Notice';
 import { campaignsApi, campaignsKeys, type ProviderLimit } from './api';
+import { DataTable } from './DataTable';
 
 i18next.addResourceBundle('en', 'campaignLimits', campaignLimitsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignLimits', campaignLimitsZhCN, true, true);
@@ -20,24 +21,23 @@ export function ProviderLimitsSection() {
       <p className="hint">{t('intro')}</p>
       {limits.isError ? <Notice>{errorMessage(limits.error)}</Notice> : null}
       {limits.data ? (
-        <div className="table-scroll">
-          <table className="data-table provider-limits" data-testid="provider-limits">
-            <thead>
-              <tr>
-                <th>{t('provider')}</th>
-                <th className="num">{t('perMinute')}</th>
-                <th className="num">{t('perDay')}</th>
-                <th>{t('source')}</th>
-                <th className="actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {limits.data.limits.map((limit) => (
-                <LimitRow key={limit.preset} limit={limit} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="provider-limits"
+          className="provider-limits"
+          head={
+            <>
+              <th>{t('provider')}</th>
+              <th className="num">{t('perMinute')}</th>
+              <th className="num">{t('perDay')}</th>
+              <th>{t('source')}</th>
+              <th className="actions" />
+            </>
+          }
+        >
+          {limits.data.limits.map((limit) => (
+            <LimitRow key={limit.preset} limit={limit} />
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

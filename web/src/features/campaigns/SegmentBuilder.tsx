@@ -12,6 +12,7 @@ import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { languageName } from '../conversation/format';
 import { customersApi } from '../customers/api';
 import { type CampaignList, type CampaignSegment, campaignsApi, campaignsKeys } from './api';
+import { DataTable } from './DataTable';
 
 i18next.addResourceBundle('en', 'campaignSegments', campaignSegmentsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignSegments', campaignSegmentsZhCN, true, true);
@@ -196,32 +197,31 @@ export function SegmentBuilder({ editing, onDone }: { editing?: CampaignList | u
       {audience.isError ? <Notice>{errorMessage(audience.error)}</Notice> : null}
       {a && a.sample.length === 0 ? <p className="hint">{t('noMatch')}</p> : null}
       {a && a.sample.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="segment-sample" aria-label={t('sampleTitle')}>
-            <thead>
-              <tr>
-                <th>{t('address')}</th>
-                <th>{t('contactName')}</th>
-                <th>{t('company')}</th>
-                <th>{t('country')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.sample.map((m) => (
-                <tr key={m.address}>
-                  <td dir="ltr">{m.address}</td>
-                  <td>
-                    <bdi>{m.name ?? ''}</bdi>
-                  </td>
-                  <td>
-                    <bdi>{m.company ?? ''}</bdi>
-                  </td>
-                  <td>{m.country ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="segment-sample"
+          ariaLabel={t('sampleTitle')}
+          head={
+            <>
+              <th>{t('address')}</th>
+              <th>{t('contactName')}</th>
+              <th>{t('company')}</th>
+              <th>{t('country')}</th>
+            </>
+          }
+        >
+          {a.sample.map((m) => (
+            <tr key={m.address}>
+              <td dir="ltr">{m.address}</td>
+              <td>
+                <bdi>{m.name ?? ''}</bdi>
+              </td>
+              <td>
+                <bdi>{m.company ?? ''}</bdi>
+              </td>
+              <td>{m.country ?? ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <div className="campaign-row">
         <button
