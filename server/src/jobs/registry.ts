@@ -15,6 +15,12 @@ export type JobHandler<S extends z.ZodType> = {
    * jobs before any other, so they never queue behind a backlog (decision 0056).
    */
   urgent?: boolean;
+  /**
+   * Jobs with the same key run one after another on a worker, in the order it claimed them, where
+   * a worker runs several jobs at once (PIER_JOB_CONCURRENCY, decision 0070): for handlers that
+   * read, decide and write without a lock (an automatic reply's "once per sender per period").
+   */
+  orderKey?(payload: z.infer<S>): string;
 };
 
 export type AnyJobHandler = JobHandler<z.ZodType>;

@@ -65,6 +65,8 @@ export type EventSubscriber<N extends EventName = EventName> = {
   /** Deduplicates queued deliveries of the same event to this subscriber. */
   key(payload: EventPayload<N>): string;
   run(payload: EventPayload<N>): Promise<void>;
+  /** Deliveries with one key run one after another on a worker (JobHandler.orderKey). */
+  orderKey?(payload: EventPayload<N>): string;
 };
 
 export function defineSubscriber<N extends EventName>(subscriber: EventSubscriber<N>): EventSubscriber {
@@ -94,6 +96,13 @@ export function eventJobHandlers(db: Kysely<Database>, subscribers: readonly Eve
       },
     }),
   );
-  const handlers = subscribers.map((s) => defineJob({ name: s.name, payload: EVENTS[s.event], run: (payload) => s.run(payload) }));
+  const handlers = subscribers.map((s) =>
+    defineJob({
+      name: s.name,
+      payload: EVENTS[s.event],
+      run: (payload) => s.run(payload),
+      ...(s.orderKey ? { orderKey: s.orderKey } : {}),
+    }),
+  );
   return [...dispatchers, ...handlers];
 }

@@ -7,7 +7,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { forwardByRule } from '../forwarding/index.js';
-import type { LoopAlertMailer } from '../loop-guard/index.js';
+import { AUTOMATIC_MAIL_ORDER, type LoopAlertMailer } from '../loop-guard/index.js';
 import type { QueueDeps } from '../outbox/index.js';
 import {
   assignByRule,
@@ -218,6 +218,7 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
     defineJob({
       name: RULES_FORWARD,
       payload: ForwardPayload,
+      orderKey: () => AUTOMATIC_MAIL_ORDER,
       run: async (payload) => {
         const outcome = await forwardByRule(deps, payload.forwardingRuleId, payload.messageId);
         await deps.db.transaction().execute((trx) =>
@@ -230,7 +231,12 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
         deps.onChanged?.(payload.conversationId);
       },
     }),
-    defineJob({ name: RULES_AUTO_REPLY, payload: AutoReplyPayload, run: (payload) => sendRuleAutoReply(deps, payload) }),
+    defineJob({
+      name: RULES_AUTO_REPLY,
+      payload: AutoReplyPayload,
+      orderKey: () => AUTOMATIC_MAIL_ORDER,
+      run: (payload) => sendRuleAutoReply(deps, payload),
+    }),
   ];
 }
 
