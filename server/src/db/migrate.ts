@@ -35,6 +35,7 @@ import * as m0060 from './migrations/0060_jobs_by_name.js';
 import * as m0062 from './migrations/0062_campaign_reply_messages.js';
 import * as m0063 from './migrations/0063_campaign_double_opt_in.js';
 import * as m0066 from './migrations/0066_search_docs_inline.js';
+import * as m0074 from './migrations/0074_messages_by_sender.js';
 import type { Database } from './schema.js';
 
 // Listed statically so the compiled build needs no directory scan and the order is explicit.
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '0062_campaign_reply_messages': m0062,
   '0063_campaign_double_opt_in': m0063,
   '0066_search_docs_inline': m0066,
+  '0074_messages_by_sender': m0074,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

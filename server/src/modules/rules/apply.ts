@@ -22,7 +22,7 @@ import {
 import { AutoReplyPayload, sendRuleAutoReply } from './auto-reply.js';
 import { type RuleFacts, selectRules } from './evaluate.js';
 import { type FactsDeps, factsOfStoredMessages } from './facts.js';
-import { rulesForMailboxes, type StoredRule } from './store.js';
+import { messageRules, type StoredRule } from './store.js';
 
 export type RulesDeps = FactsDeps &
   Omit<QueueDeps, 'clock'> & {
@@ -168,9 +168,12 @@ export async function applyRulesToMessage(
   event: { messageId: string; mailboxId: string; mayAutoReply: boolean },
 ): Promise<string[]> {
   const { messageId } = event;
+  const candidates = await messageRules(deps.db);
+  if (candidates.length === 0) return [];
   const [stored] = await factsOfStoredMessages(deps, [messageId]);
   if (!stored) return [];
-  const rules = await rulesForMailboxes(deps.db, stored.facts.mailboxIds);
+  // As rulesForMailboxes: the global rules and those of the message's mailboxes.
+  const rules = candidates.filter((r) => r.mailboxId === null || stored.facts.mailboxIds.includes(r.mailboxId));
   if (rules.length === 0) return [];
   const triggers = (await startsConversation(deps.db, stored.conversationId, messageId))
     ? (['new-conversation', 'message'] as const)

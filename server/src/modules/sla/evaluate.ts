@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { workingMillisBetween } from '../business-hours/index.js';
 import { businessHoursOfMailbox, slaPolicyOfMailbox } from '../mailbox-settings/index.js';
 import { type ClockState, dueTimes, pauseClock, resumeClock, usedMillis, walkMessages } from './sla-clock.js';
-import { selectSlaConversation, selectSlaMailbox, selectSlaMessages } from './sla-queries.js';
+import { selectSlaConversation, selectSlaMessages } from './sla-queries.js';
 
 const MINUTE = 60_000;
 
@@ -19,16 +19,21 @@ const PAUSING = new Set(['pending', 'closed']);
  * the new-message subscriber already ran, a tag or assignee change) find the row as it was.
  * `updated_at` is therefore when the row last changed, not when it was last evaluated.
  */
-export async function evaluateConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<boolean> {
+export async function evaluateConversationSla(
+  db: Kysely<Database>,
+  conversationId: string,
+  now: number,
+  settings?: SlaSettingsMemo,
+): Promise<boolean> {
   const conversation = await selectSlaConversation(db, conversationId);
-  const mailboxId = conversation ? await selectSlaMailbox(db, conversationId) : undefined;
+  const mailboxId = conversation?.mailboxId;
   if (!conversation || !mailboxId) {
     await db.deleteFrom('conversation_sla').where('conversation_id', '=', conversationId).execute();
     return false;
   }
   const [hours, policy, messages, stored] = await Promise.all([
-    businessHoursOfMailbox(db, mailboxId),
-    slaPolicyOfMailbox(db, mailboxId, conversation.priority),
+    remembered(settings, `hours:${mailboxId}`, () => businessHoursOfMailbox(db, mailboxId)),
+    remembered(settings, `policy:${mailboxId}:${conversation.priority}`, () => slaPolicyOfMailbox(db, mailboxId, conversation.priority)),
     selectSlaMessages(db, conversationId),
     db.selectFrom('conversation_sla').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst(),
   ]);
@@ -110,6 +115,21 @@ export async function evaluateConversationSla(db: Kysely<Database>, conversation
     .onConflict((oc) => oc.column('conversation_id').doUpdateSet(row))
     .execute();
   return (stored?.due_at ?? null) !== dueAt || (stored?.phase ?? null) !== row.phase;
+}
+
+/**
+ * Business hours and policies read once per minute run (its up to 500 conversations are of a few
+ * mailboxes: two statements of the eight per conversation were these same rows again).
+ */
+export type SlaSettingsMemo = Map<string, Promise<unknown>>;
+
+function remembered<T>(memo: SlaSettingsMemo | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  if (!memo) return read();
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const reading = read();
+  memo.set(key, reading);
+  return reading;
 }
 
 /** The stored row already holds every value of `row` (updated_at aside). Numbers compare as numbers (PostgreSQL int8). */
