@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createMovableClock } from '../../src/clock.js';
-import { openWorkspace, type Workspace } from '../../src/compose.js';
 import { createQueue } from '../../src/jobs/queue.js';
 import { defineJob } from '../../src/jobs/registry.js';
 import { startWorker } from '../../src/worker.js';
-import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
+import { engines } from '../support/databases.js';
 import { waitFor } from '../support/wait.js';
-import { quietLogger } from '../support/workspace.js';
+import { quietLogger, useTestWorkspace } from '../support/workspace.js';
 
 /** A promise the test settles when it chooses: a job that runs until it is told to end. */
 function gate() {
@@ -20,23 +19,14 @@ function gate() {
 
 // Decision 0070: a worker running several jobs at once (PIER_JOB_CONCURRENCY).
 describe.each(engines)('a worker running several jobs at once on %s', (engine) => {
-  let database: TestDatabase;
-  let ws: Workspace;
+  const workspace = useTestWorkspace(engine);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    ws = await openWorkspace({ ...database, secretKey: undefined });
-  });
-  afterAll(async () => {
-    await ws?.close();
-    await database?.drop();
-  });
-
-  const rows = (name: string) => ws.db.selectFrom('jobs').select(['id', 'locked_by', 'locked_until']).where('name', '=', name).execute();
+  const rows = (name: string) =>
+    workspace().db.selectFrom('jobs').select(['id', 'locked_by', 'locked_until']).where('name', '=', name).execute();
 
   it('runs the other jobs while slow ones hold their slots, renews every running lease, and a stop waits for the running jobs', async () => {
     const clock = createMovableClock();
-    const queue = createQueue(ws.db, engine, clock);
+    const queue = createQueue(workspace().db, engine, clock);
     const slow = gate();
     for (let i = 0; i < 2; i++) await queue.enqueue({ name: 't.c-slow', payload: i, runAt: clock.now() - 60_000 });
     for (let i = 0; i < 6; i++) await queue.enqueue({ name: 't.c-quick', payload: i });
@@ -101,13 +91,13 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
     } finally {
       slow.open();
       await worker.stop();
-      await ws.db.deleteFrom('jobs').where('name', 'like', 't.c-%').execute();
+      await workspace().db.deleteFrom('jobs').where('name', 'like', 't.c-%').execute();
     }
   });
 
   it('runs jobs of one order key one after another in claim order, and other jobs beside them', async () => {
     const clock = createMovableClock();
-    const queue = createQueue(ws.db, engine, clock);
+    const queue = createQueue(workspace().db, engine, clock);
     const start = clock.now() - 60_000;
     for (let i = 0; i < 5; i++) await queue.enqueue({ name: 't.c-keyed', payload: i, runAt: start + i });
     for (let i = 0; i < 5; i++) await queue.enqueue({ name: 't.c-free', payload: i, runAt: start + i });
@@ -129,6 +119,10 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
           run: async (i) => {
             keyedRunning++;
             keyedMost = Math.max(keyedMost, keyedRunning);
+            // The first holds its key until another slot ran a free job (the ones behind it wait meanwhile).
+            for (let waited = 0; i === 0 && freeBesideKeyed === 0 && waited < 400; waited++) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
             await turns();
             keyedRuns.push(i);
             keyedRunning--;
