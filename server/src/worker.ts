@@ -27,8 +27,8 @@ export type Schedule = { name: string; everyMs: number; payload?: unknown };
 /**
  * The job loop: `concurrency` slots, each claiming one due job at a time (a claimed job is a started
  * job, so a crash strands no others behind its lease) and running its handler, so a job waiting for
- * PostgreSQL or an SMTP server leaves the process to the others (decision 0070); jobs of one order
- * key (`JobHandler.orderKey`) still run one after another. It keeps recurring jobs scheduled (one
+ * PostgreSQL or an SMTP server leaves the process to the others (decision 0070); jobs of one serial
+ * group (`JobHandler.serialGroup`) run one at a time. It keeps recurring jobs scheduled (one
  * queued instance each, via the dedupe key, whatever the node count).
  * On start, and every `recoverEveryMs` while it runs, it frees the claims of dead workers of this
  * host (docs/decisions/0002-job-queue.md): a worker killed beside a running one (several nodes on one
@@ -111,8 +111,10 @@ export function startWorker(options: {
     }
   }
 
-  // Jobs of one order key run one after another on this worker, in claim order (the last one's promise).
-  const keyed = new Map<string, Promise<void>>();
+  // Serial groups with a job running on this worker: their jobs are left out of the next claims.
+  const busyGroups = new Set<string>();
+  const groupOf = (name: string) => handlers.get(name)?.serialGroup;
+  const claimable = (list: readonly string[]) => list.filter((name) => !busyGroups.has(groupOf(name) ?? ''));
 
   /** Runs one claimed job: its handler, then its completion (or its failure), with the lease renewed meanwhile. */
   async function runJob(job: ClaimedJob) {
@@ -121,39 +123,38 @@ export function startWorker(options: {
     try {
       if (!handler) throw new Error(`no handler for job ${job.name}`);
       const payload = handler.payload.parse(JSON.parse(job.payload));
-      const key = handler.orderKey?.(payload);
-      const previous = key === undefined ? undefined : keyed.get(key);
-      const work = (async () => {
-        await previous;
-        const run = async () => {
-          await handler.run(payload);
-          await queue.complete(job.id, workerId);
-        };
-        await (cpu ? cpu.measure(job.name, run) : run());
-      })();
-      if (key === undefined) return await work;
-      const settled = work.catch(() => {});
-      keyed.set(key, settled);
-      try {
-        await work;
-      } finally {
-        if (keyed.get(key) === settled) keyed.delete(key);
-      }
+      const run = async () => {
+        await handler.run(payload);
+        await queue.complete(job.id, workerId);
+      };
+      await (cpu ? cpu.measure(job.name, run) : run());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const outcome = await queue.fail(job, workerId, message);
       logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
     } finally {
       clearInterval(heartbeat);
+      const group = groupOf(job.name);
+      if (group) {
+        busyGroups.delete(group);
+        wake(false); // its next job may be due
+      }
     }
   }
 
-  // The slots claim one after another, so this worker takes jobs in order of due time and its
-  // order keys see them in that order (concurrent claims could return in any order).
+  // The slots claim one after another, so this worker takes jobs in order of due time, and a serial
+  // group is marked busy before the next claim is built.
   let claiming: Promise<unknown> = Promise.resolve();
   function claimNext(): Promise<ClaimedJob[]> {
-    // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time: one statement.
-    const next = claiming.then(() => queue.claim({ workerId, names, urgent, limit: 1, leaseMs }));
+    const next = claiming.then(async () => {
+      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time: one statement.
+      const jobs = await queue.claim({ workerId, names: claimable(names), urgent: claimable(urgent), limit: 1, leaseMs });
+      for (const job of jobs) {
+        const group = groupOf(job.name);
+        if (group) busyGroups.add(group);
+      }
+      return jobs;
+    });
     claiming = next.catch(() => {});
     return next;
   }

@@ -16,11 +16,13 @@ export type JobHandler<S extends z.ZodType> = {
    */
   urgent?: boolean;
   /**
-   * Jobs with the same key run one after another on a worker, in the order it claimed them, where
-   * a worker runs several jobs at once (PIER_JOB_CONCURRENCY, decision 0070): for handlers that
-   * read, decide and write without a lock (an automatic reply's "once per sender per period").
+   * Where a worker runs several jobs at once (PIER_JOB_CONCURRENCY, decision 0070), jobs of one
+   * serial group run one at a time, in order of due time: while one runs, the worker's other slots
+   * do not claim the group's jobs (so a claimed job is still a started job). For handlers that
+   * count, decide and write without a lock (the loop guard), or whose crash mid-run leaves a
+   * person to decide (a send becomes "uncertain": one at a time, a crash leaves one).
    */
-  orderKey?(payload: z.infer<S>): string;
+  serialGroup?: string;
 };
 
 export type AnyJobHandler = JobHandler<z.ZodType>;

@@ -95,7 +95,7 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
     }
   });
 
-  it('runs jobs of one order key one after another in claim order, and other jobs beside them', async () => {
+  it('runs the jobs of a serial group one at a time in order of due time, claiming none while one runs, and other jobs beside them', async () => {
     const clock = createMovableClock();
     const queue = createQueue(workspace().db, engine, clock);
     const start = clock.now() - 60_000;
@@ -105,6 +105,7 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
     let keyedRunning = 0;
     let keyedMost = 0;
     let freeBesideKeyed = 0;
+    let claimedBehind = 0;
     // A few turns of the event loop, as a handler awaiting its statements takes.
     const turns = async () => {
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -115,11 +116,12 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
         defineJob({
           name: 't.c-keyed',
           payload: z.number(),
-          orderKey: () => 'one-key',
+          serialGroup: 'one-group',
           run: async (i) => {
             keyedRunning++;
             keyedMost = Math.max(keyedMost, keyedRunning);
-            // The first holds its key until another slot ran a free job (the ones behind it wait meanwhile).
+            claimedBehind = Math.max(claimedBehind, (await rows('t.c-keyed')).filter((r) => r.locked_by !== null).length - 1);
+            // The first holds its group until another slot ran a free job; the group's others stay unclaimed.
             for (let waited = 0; i === 0 && freeBesideKeyed === 0 && waited < 400; waited++) {
               await new Promise((resolve) => setTimeout(resolve, 5));
             }
@@ -147,6 +149,7 @@ describe.each(engines)('a worker running several jobs at once on %s', (engine) =
       await waitFor(async () => ((await rows('t.c-keyed')).length + (await rows('t.c-free')).length === 0 ? true : undefined), 'all jobs');
       expect(keyedRuns).toEqual([0, 1, 2, 3, 4]);
       expect(keyedMost).toBe(1);
+      expect(claimedBehind).toBe(0);
       expect(freeBesideKeyed).toBeGreaterThan(0);
     } finally {
       await worker.stop();

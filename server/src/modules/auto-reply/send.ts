@@ -128,7 +128,7 @@ export function autoReplySubscriber(deps: AutoReplyDeps): EventSubscriber {
     name: 'auto-reply.answer',
     event: 'message.classified',
     key: (payload) => payload.messageId,
-    orderKey: () => AUTOMATIC_MAIL_ORDER,
+    serialGroup: AUTOMATIC_MAIL_ORDER,
     run: async (payload) => {
       await answerAutomatically(deps, payload);
     },

@@ -65,8 +65,8 @@ export type EventSubscriber<N extends EventName = EventName> = {
   /** Deduplicates queued deliveries of the same event to this subscriber. */
   key(payload: EventPayload<N>): string;
   run(payload: EventPayload<N>): Promise<void>;
-  /** Deliveries with one key run one after another on a worker (JobHandler.orderKey). */
-  orderKey?(payload: EventPayload<N>): string;
+  /** Deliveries of one group run one at a time on a worker (JobHandler.serialGroup). */
+  serialGroup?: string;
 };
 
 export function defineSubscriber<N extends EventName>(subscriber: EventSubscriber<N>): EventSubscriber {
@@ -101,7 +101,7 @@ export function eventJobHandlers(db: Kysely<Database>, subscribers: readonly Eve
       name: s.name,
       payload: EVENTS[s.event],
       run: (payload) => s.run(payload),
-      ...(s.orderKey ? { orderKey: s.orderKey } : {}),
+      ...(s.serialGroup ? { serialGroup: s.serialGroup } : {}),
     }),
   );
   return [...dispatchers, ...handlers];

@@ -62,7 +62,7 @@ export function forwardingSubscriber(
     name: MATCH,
     event: 'message.received',
     key: (payload) => payload.messageId,
-    orderKey: () => AUTOMATIC_MAIL_ORDER,
+    serialGroup: AUTOMATIC_MAIL_ORDER,
     run: async (payload) => {
       // Only new incoming mail: not Pier's own sent mail, not imported history.
       if (payload.direction !== 'in' || payload.source === 'import') return;

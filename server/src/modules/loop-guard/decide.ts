@@ -74,9 +74,9 @@ export type LoopGuardDeps = {
 const KEEP_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * The order key (jobs/registry.ts) of every job that asks `decideAutomaticSend`: its counts are read
- * and written in a READ COMMITTED transaction, so two decisions at once could both pass a limit.
- * A worker running several jobs at once (decision 0070) runs these one after another, as before.
+ * The serial group (jobs/registry.ts) of every job that asks `decideAutomaticSend`: its counts are
+ * read and written in a READ COMMITTED transaction, so two decisions at once could both pass a limit.
+ * A worker running several jobs at once (decision 0070) runs these one at a time, as before.
  */
 export const AUTOMATIC_MAIL_ORDER = 'automatic-mail';
 

@@ -221,7 +221,7 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
     defineJob({
       name: RULES_FORWARD,
       payload: ForwardPayload,
-      orderKey: () => AUTOMATIC_MAIL_ORDER,
+      serialGroup: AUTOMATIC_MAIL_ORDER,
       run: async (payload) => {
         const outcome = await forwardByRule(deps, payload.forwardingRuleId, payload.messageId);
         await deps.db.transaction().execute((trx) =>
@@ -237,7 +237,7 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
     defineJob({
       name: RULES_AUTO_REPLY,
       payload: AutoReplyPayload,
-      orderKey: () => AUTOMATIC_MAIL_ORDER,
+      serialGroup: AUTOMATIC_MAIL_ORDER,
       run: (payload) => sendRuleAutoReply(deps, payload),
     }),
   ];
