@@ -1006,8 +1006,17 @@ async function measureIngest(nodes, count) {
     log(
       `ingest: Pier's CPU per mail by job (the worker's process during each job, so work beside it counts too): ${Object.entries(jobsCpu)
         .slice(0, 12)
-        .map(([name, j]) => `${name} ×${j.jobs_per_mail} user ${j.user} + sys ${j.sys} ms`)
+        .map(
+          ([name, j]) =>
+            `${name} ×${j.jobs_per_mail} user ${j.user} + sys ${j.sys} ms (per job: wall ${j.wall_ms_per_job} ms, ` +
+            `${j.statements_per_job} statements awaited ${j.db_ms_per_job} ms)`,
+        )
         .join('; ')}`,
+    );
+    // Each job's statements by time awaited (a profile of what a job asks the database).
+    writeFileSync(
+      path.join(dataDir, `ingest-jobs-sql-${Date.now()}.json`),
+      JSON.stringify(Object.fromEntries(Object.entries(jobsCpu).map(([name, j]) => [name, j.sql])), null, 1),
     );
     const size1 = await storageBytes(ws.db);
     const perMailBytes = (k) => Math.round((size1[k] - size0[k]) / count);
@@ -1024,7 +1033,8 @@ async function measureIngest(nodes, count) {
       ingest_cpu_ms_per_mail: cpuMs(toStored),
       ingest_with_jobs_cpu_ms_per_mail: cpuMs(toDrained),
       ingest_cpu_split_ms_per_mail: toDrained,
-      ingest_jobs_cpu_ms_per_mail: jobsCpu,
+      ingest_jobs_cpu_ms_per_mail: Object.fromEntries(Object.entries(jobsCpu).map(([name, { sql: _, ...j }]) => [name, j])),
+      ...(process.env.PIER_JOB_CONCURRENCY ? { job_concurrency: Number(process.env.PIER_JOB_CONCURRENCY) } : {}),
       ingest_db_bytes_per_mail: perMailBytes('database'),
       ingest_blob_bytes_per_mail: perMailBytes('blobs'),
       db_mb: Math.round(size1.database / 1048576),
@@ -1036,27 +1046,50 @@ async function measureIngest(nodes, count) {
 
 /**
  * CPU ms per mail by job name between two snapshots of every node's job totals, largest first:
- * jobs per mail, then user and system CPU per mail.
+ * jobs per mail, user and system CPU per mail, and per job: wall ms (handler and completion),
+ * statements, and the ms it awaited them (db_ms; wall − db_ms is the process's own work, or
+ * waiting for its turn on the CPU). `sql`: each job's statements by time awaited, per job.
  */
 function jobsPerMail(before, after, count) {
   const rows = {};
   after.forEach((totals, i) => {
     for (const [name, t] of Object.entries(totals)) {
-      const b = before[i][name] ?? { count: 0, userMs: 0, sysMs: 0 };
-      const r = rows[name] ?? { jobs: 0, user: 0, sys: 0 };
+      const b = before[i][name] ?? { count: 0, userMs: 0, sysMs: 0, wallMs: 0, statements: 0, dbMs: 0, sql: {} };
+      const r = rows[name] ?? { jobs: 0, user: 0, sys: 0, wall: 0, statements: 0, db: 0, sql: {} };
       rows[name] = r;
       r.jobs += t.count - b.count;
       r.user += t.userMs - b.userMs;
       r.sys += t.sysMs - b.sysMs;
+      r.wall += (t.wallMs ?? 0) - (b.wallMs ?? 0);
+      r.statements += (t.statements ?? 0) - (b.statements ?? 0);
+      r.db += (t.dbMs ?? 0) - (b.dbMs ?? 0);
+      for (const [text, [n, ms]] of Object.entries(t.sql ?? {})) {
+        const [bn, bms] = b.sql?.[text] ?? [0, 0];
+        const [rn, rms] = r.sql[text] ?? [0, 0];
+        r.sql[text] = [rn + n - bn, rms + ms - bms];
+      }
     }
   });
+  const perJob = (r, v) => round(v / Math.max(1, r.jobs), 2);
   return Object.fromEntries(
     Object.entries(rows)
       .filter(([, r]) => r.jobs > 0)
       .sort(([, a], [, b]) => b.user + b.sys - (a.user + a.sys))
       .map(([name, r]) => [
         name,
-        { jobs_per_mail: round(r.jobs / count, 2), user: round(r.user / count, 2), sys: round(r.sys / count, 2) },
+        {
+          jobs_per_mail: round(r.jobs / count, 2),
+          user: round(r.user / count, 2),
+          sys: round(r.sys / count, 2),
+          wall_ms_per_job: perJob(r, r.wall),
+          db_ms_per_job: perJob(r, r.db),
+          statements_per_job: perJob(r, r.statements),
+          sql: Object.entries(r.sql)
+            .filter(([, [n]]) => n > 0)
+            .sort(([, a], [, b]) => b[1] - a[1])
+            .slice(0, 12)
+            .map(([text, [n, ms]]) => ({ per_job: perJob(r, n), ms_per_job: perJob(r, ms), text })),
+        },
       ]),
   );
 }

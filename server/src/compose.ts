@@ -71,7 +71,7 @@ import {
 import { webhookJobHandlers, webhookSubscribers } from './modules/webhooks/index.js';
 import { openBlobStore } from './storage/blob-stores.js';
 import { createSmtpListener, type SmtpListener } from './transports/smtp-listener.js';
-import { startWorker } from './worker.js';
+import { defaultJobConcurrency, startWorker } from './worker.js';
 
 /**
  * Wires the database, storage and modules; plain functions, no DI container. `clock` is the
@@ -348,6 +348,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         clock,
+        concurrency: config.jobConcurrency ?? defaultJobConcurrency(workspace.database.engine),
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),

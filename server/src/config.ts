@@ -42,6 +42,8 @@ export type Config = {
    * with another name is another host, whose leases are left to expire (decision 0056).
    */
   nodeName: string | undefined;
+  /** PIER_JOB_CONCURRENCY: background jobs a worker runs at once; unset = the engine's default (worker.ts, decision 0070). */
+  jobConcurrency: number | undefined;
   webDir: string;
   /** DNS servers for SPF/DKIM/DMARC checks of mail received on the SMTP listener; the system's when empty. */
   dnsServers: string[];
@@ -126,6 +128,12 @@ const variables = {
   PIER_NODE_NAME: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  PIER_JOB_CONCURRENCY: z.coerce
+    .number({ error: 'must be a whole number of jobs run at once' })
+    .int('must be a whole number of jobs run at once')
+    .min(1, 'must be at least 1')
+    .max(32, 'must be at most 32 (each running job may hold one of the 10 database connections)')
     .optional(),
   PIER_LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
   PIER_SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
@@ -212,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: v.PIER_LOG_LEVEL,
     role: v.PIER_ROLE,
     nodeName: v.PIER_NODE_NAME,
+    jobConcurrency: v.PIER_JOB_CONCURRENCY,
     webDir: v.PIER_WEB_DIR ? path.resolve(v.PIER_WEB_DIR) : defaultWebDir,
     dnsServers: (v.PIER_DNS_SERVERS ?? '')
       .split(',')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
+import type { Engine } from './db/database.js';
 import { jobCpuRecorder } from './jobs/job-cpu.js';
 import { isDeadLocalHolder, localHolderId } from './jobs/local-holder.js';
 import type { ClaimedJob, Queue } from './jobs/queue.js';
@@ -12,12 +13,23 @@ import type { AnyJobHandler } from './jobs/registry.js';
  */
 export const DEFAULT_JOB_LEASE_MS = 30_000;
 
+/**
+ * Jobs a worker runs at once unless PIER_JOB_CONCURRENCY says otherwise (decision 0070). PostgreSQL:
+ * a job spends most of its time awaiting statements, so while one waits the others use the CPU.
+ * SQLite: statements run inside the process, there is no round trip to overlap, so 1.
+ */
+export function defaultJobConcurrency(engine: Engine): number {
+  return engine === 'postgres' ? 4 : 1;
+}
+
 export type Schedule = { name: string; everyMs: number; payload?: unknown };
 
 /**
- * The job loop: claims due jobs one at a time (a claimed job is a started job, so a crash
- * strands no others behind its lease), runs their handlers, and keeps recurring jobs
- * scheduled (one queued instance each, via the dedupe key, whatever the node count).
+ * The job loop: `concurrency` slots, each claiming one due job at a time (a claimed job is a started
+ * job, so a crash strands no others behind its lease) and running its handler, so a job waiting for
+ * PostgreSQL or an SMTP server leaves the process to the others (decision 0070); jobs of one serial
+ * group (`JobHandler.serialGroup`) run one at a time. It keeps recurring jobs scheduled (one
+ * queued instance each, via the dedupe key, whatever the node count).
  * On start, and every `recoverEveryMs` while it runs, it frees the claims of dead workers of this
  * host (docs/decisions/0002-job-queue.md): a worker killed beside a running one (several nodes on one
  * host) does not strand its job for the lease (decision 0056). A running job's lease is renewed
@@ -31,6 +43,8 @@ export function startWorker(options: {
   /** Decides which time slot a recurring job is in; the queue's clock decides when jobs are due. */
   clock?: Clock;
   pollMs?: number;
+  /** Jobs run at once (PIER_JOB_CONCURRENCY; default 1). */
+  concurrency?: number;
   /** How long a claim holds without a heartbeat: another node runs a dead node's job after this. */
   leaseMs?: number;
   /** How often a running job's lease is renewed (default a third of the lease, so two missed beats are survived). */
@@ -44,9 +58,8 @@ export function startWorker(options: {
   const names = [...handlers.keys()];
   const urgent = options.handlers.filter((h) => h.urgent).map((h) => h.name);
   const pollMs = options.pollMs ?? 500;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
   const recoverEveryMs = options.recoverEveryMs ?? 5_000;
   const leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.floor(leaseMs / 3);
@@ -98,48 +111,106 @@ export function startWorker(options: {
     }
   }
 
-  async function tick() {
-    await schedule();
-    for (;;) {
-      await recoverDeadClaims();
-      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time: one statement.
-      const jobs = await queue.claim({ workerId, names, urgent, limit: 1, leaseMs });
-      if (jobs.length === 0 || stopped) return;
-      for (const job of jobs) {
-        const handler = handlers.get(job.name);
-        const heartbeat = keepLeased(job);
-        const measured = cpu?.start();
-        try {
-          if (!handler) throw new Error(`no handler for job ${job.name}`);
-          await handler.run(handler.payload.parse(JSON.parse(job.payload)));
-          await queue.complete(job.id, workerId);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          const outcome = await queue.fail(job, workerId, message);
-          logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
-        } finally {
-          clearInterval(heartbeat);
-          measured?.(job.name);
-        }
+  // Serial groups with a job running on this worker: their jobs are left out of the next claims.
+  const busyGroups = new Set<string>();
+  const groupOf = (name: string) => handlers.get(name)?.serialGroup;
+  const claimable = (list: readonly string[]) => list.filter((name) => !busyGroups.has(groupOf(name) ?? ''));
+
+  /** Runs one claimed job: its handler, then its completion (or its failure), with the lease renewed meanwhile. */
+  async function runJob(job: ClaimedJob) {
+    const handler = handlers.get(job.name);
+    const heartbeat = keepLeased(job);
+    try {
+      if (!handler) throw new Error(`no handler for job ${job.name}`);
+      const payload = handler.payload.parse(JSON.parse(job.payload));
+      const run = async () => {
+        await handler.run(payload);
+        await queue.complete(job.id, workerId);
+      };
+      await (cpu ? cpu.measure(job.name, run) : run());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const outcome = await queue.fail(job, workerId, message);
+      logger.warn({ job: job.name, jobId: job.id, attempt: job.attempts, outcome, err: message }, 'job failed');
+    } finally {
+      clearInterval(heartbeat);
+      const group = groupOf(job.name);
+      if (group) {
+        busyGroups.delete(group);
+        wake(false); // its next job may be due
       }
     }
   }
 
-  function loop() {
-    if (stopped) return;
-    running = tick()
-      .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker tick failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, pollMs);
-      });
+  // The slots claim one after another, so this worker takes jobs in order of due time, and a serial
+  // group is marked busy before the next claim is built.
+  let claiming: Promise<unknown> = Promise.resolve();
+  function claimNext(): Promise<ClaimedJob[]> {
+    const next = claiming.then(async () => {
+      // Urgent jobs first (a reply, a sign-in mail), then everything in order of due time: one statement.
+      const jobs = await queue.claim({ workerId, names: claimable(names), urgent: claimable(urgent), limit: 1, leaseMs });
+      for (const job of jobs) {
+        const group = groupOf(job.name);
+        if (group) busyGroups.add(group);
+      }
+      return jobs;
+    });
+    claiming = next.catch(() => {});
+    return next;
   }
-  loop();
+
+  /** One slot: claims a due job and runs it, again and again, until none is due. */
+  async function drain() {
+    while (!stopped) {
+      await recoverDeadClaims();
+      const [job] = await claimNext();
+      // Claimed while stopping: still run, as stop() waits for the running jobs.
+      if (!job) return;
+      wake(false);
+      await runJob(job);
+    }
+  }
+
+  // Idle slots sleep. One of them polls (wakes after pollMs, keeps the recurring jobs scheduled and
+  // claims); the others wake when a slot claimed a job (work has come). So an idle worker runs one
+  // claim per pollMs whatever its concurrency, and a slot busy with a long job (a slow SMTP server)
+  // leaves the polling to another.
+  const sleepers = new Map<(timedOut: boolean) => void, boolean>();
+  const sleep = () =>
+    new Promise<boolean>((resolve) => {
+      const polling = ![...sleepers.values()].some(Boolean);
+      const timeout = polling ? setTimeout(() => done(true), pollMs) : undefined;
+      const done = (timedOut: boolean) => {
+        clearTimeout(timeout);
+        sleepers.delete(done);
+        resolve(timedOut);
+      };
+      sleepers.set(done, polling);
+    });
+  const wake = (all: boolean) => {
+    for (const [done, polling] of [...sleepers]) if (all || !polling) done(false);
+  };
+
+  /** One of `concurrency` slots, each claiming one job at a time (so a crash strands at most that many claims). */
+  async function runSlot(first: boolean) {
+    let polled = first;
+    while (!stopped) {
+      try {
+        if (polled) await schedule();
+        await drain();
+      } catch (error) {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker tick failed');
+      }
+      if (!stopped) polled = await sleep();
+    }
+  }
+  const running = Promise.all(Array.from({ length: concurrency }, (_, i) => runSlot(i === 0)));
 
   return {
     workerId,
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      wake(true);
       await running;
       cpu?.flush();
     },

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { postgresDataVersion } from './postgres-data-version.js';
+import { queryMeterLog } from './query-meter.js';
 import type { Database } from './schema.js';
 import { isUnversionedWrite } from './unversioned-write.js';
 
@@ -22,7 +23,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
   if (options.databaseUrl) {
     const tracked = postgresDataVersion({ connectionString: options.databaseUrl, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tracked.pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tracked.pool }), log: queryMeterLog() });
     // The LISTEN connection opens only where the version is asked for (a web node's list cache).
     dataVersions.set(db, () => {
       tracked.listen();
@@ -49,7 +50,7 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   // The price is one longer commit per 40 MB written.
   sqlite.pragma('wal_autocheckpoint = 10000');
   const writes = { count: 0 };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, writes) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, writes) }), log: queryMeterLog() });
   // Anything that can change what a read returns: a statement of this process that is not a SELECT
   // (counted as it runs, so no writer can forget it), or a commit by another process (data_version).
   // Prepared once: `sqlite.pragma()` prepares anew on every call, and the list cache reads this twice a request.

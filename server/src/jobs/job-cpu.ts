@@ -1,16 +1,33 @@
 import { writeFileSync } from 'node:fs';
+import { withQueryMeter } from '../db/query-meter.js';
 
-type Totals = { count: number; userMs: number; sysMs: number; wallMs: number };
+type Totals = {
+  count: number;
+  userMs: number;
+  sysMs: number;
+  wallMs: number;
+  /** Statements the jobs ran, and the milliseconds they awaited them (db/query-meter.ts). */
+  statements: number;
+  dbMs: number;
+  /** The statements that took most of that time: SQL text (shortened) → [runs, ms]. */
+  sql: Record<string, [number, number]>;
+};
+
+type Share = { user: number; sys: number };
 
 /**
- * CPU per job name, for the benchmarks only (bench:api sets PIER_BENCH_JOB_STATS_FILE): the
- * process's user and system CPU across each handler run (and its completion), summed by job name
- * and written to that file as JSON at most every 100 ms. Process-wide, so work running beside a job
- * (an IMAP sync, a web request) counts in it: read it over a span where the worker is what runs.
+ * CPU, wall time and statements per job name, for the benchmarks only (bench:api sets
+ * PIER_BENCH_JOB_STATS_FILE): summed by job name and written to that file as JSON at most every
+ * 100 ms. The process's user and system CPU is split evenly among the jobs running at the time
+ * (with PIER_JOB_CONCURRENCY > 1 several do), so the shares add up to the process's CPU over the
+ * spans where jobs ran; work beside them (an IMAP sync, a web request, the next claim) counts in
+ * them too: read it over a span where the worker is what runs.
  */
 export function jobCpuRecorder(file = process.env.PIER_BENCH_JOB_STATS_FILE) {
   if (!file) return undefined;
   const totals: Record<string, Totals> = {};
+  const running = new Set<Share>();
+  let last = process.cpuUsage();
   let dirty = false;
   const write = () => {
     if (!dirty) return;
@@ -18,20 +35,42 @@ export function jobCpuRecorder(file = process.env.PIER_BENCH_JOB_STATS_FILE) {
     writeFileSync(file, JSON.stringify(totals));
   };
   setInterval(write, 100).unref();
+  // The CPU used since the last job started or ended, shared among the jobs that ran meanwhile.
+  const settle = () => {
+    const now = process.cpuUsage();
+    for (const share of running) {
+      share.user += (now.user - last.user) / 1000 / running.size;
+      share.sys += (now.system - last.system) / 1000 / running.size;
+    }
+    last = now;
+  };
   return {
-    start() {
-      const cpu = process.cpuUsage();
+    /** Runs one job's work (its handler and completion) and adds what it used to its name's totals. */
+    async measure<T>(name: string, work: () => Promise<T>): Promise<T> {
+      settle();
+      const share: Share = { user: 0, sys: 0 };
+      running.add(share);
       const wall = performance.now();
-      return (name: string) => {
-        const used = process.cpuUsage(cpu);
-        const t = totals[name] ?? { count: 0, userMs: 0, sysMs: 0, wallMs: 0 };
+      const { meter, done } = withQueryMeter(work);
+      try {
+        return await done;
+      } finally {
+        settle();
+        running.delete(share);
+        const t = totals[name] ?? { count: 0, userMs: 0, sysMs: 0, wallMs: 0, statements: 0, dbMs: 0, sql: {} };
         totals[name] = t;
         t.count += 1;
-        t.userMs += used.user / 1000;
-        t.sysMs += used.system / 1000;
+        t.userMs += share.user;
+        t.sysMs += share.sys;
         t.wallMs += performance.now() - wall;
+        t.statements += meter.statements;
+        t.dbMs += meter.dbMs;
+        for (const [text, { n, ms }] of meter.bySql) {
+          const row = t.sql[text] ?? [0, 0];
+          t.sql[text] = [row[0] + n, row[1] + ms];
+        }
         dirty = true;
-      };
+      }
     },
     flush: write,
   };

@@ -15,6 +15,14 @@ export type JobHandler<S extends z.ZodType> = {
    * jobs before any other, so they never queue behind a backlog (decision 0056).
    */
   urgent?: boolean;
+  /**
+   * Where a worker runs several jobs at once (PIER_JOB_CONCURRENCY, decision 0070), jobs of one
+   * serial group run one at a time, in order of due time: while one runs, the worker's other slots
+   * do not claim the group's jobs (so a claimed job is still a started job). For handlers that
+   * count, decide and write without a lock (the loop guard), or whose crash mid-run leaves a
+   * person to decide (a send becomes "uncertain": one at a time, a crash leaves one).
+   */
+  serialGroup?: string;
 };
 
 export type AnyJobHandler = JobHandler<z.ZodType>;

@@ -1,9 +1,10 @@
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createMovableClock, type MovableClock } from '../../src/clock.js';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
-import type { TestDatabase } from './databases.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './databases.js';
 import { mailServer } from './mail-server.js';
 
 export const quietLogger = pino({ level: 'silent' });
@@ -19,6 +20,27 @@ export async function openTestWorkspace(database: TestDatabase): Promise<Workspa
   const clock = createMovableClock();
   const ws = await openWorkspace({ ...database, secretKey: undefined }, undefined, clock);
   return { ...ws, clock };
+}
+
+/**
+ * A fresh database and workspace for the tests of one engine's `describe` block, opened before them
+ * and closed (and the database dropped) after; the returned function gives the workspace.
+ */
+export function useTestWorkspace(engine: TestEngine): () => Workspace {
+  let database: TestDatabase | undefined;
+  let ws: Workspace | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    ws = await openWorkspace({ ...database, secretKey: undefined });
+  });
+  afterAll(async () => {
+    await ws?.close();
+    await database?.drop();
+  });
+  return () => {
+    if (!ws) throw new Error('the workspace opens in beforeAll');
+    return ws;
+  };
 }
 
 /** A mailbox connected to the test Dovecot (plain IMAP on loopback) with every folder role synced. */

@@ -4,7 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { messageForFacts, splitMessage } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber, type MessageClassifiedEvent } from '../events/index.js';
-import { decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
+import { AUTOMATIC_MAIL_ORDER, decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
 import { findMailboxById } from '../mailboxes/index.js';
 import { type QueueDeps, queueAutomaticReply } from '../outbox/index.js';
 import { type AutoReplyDecisionInput, autoReplyDecisionFor } from './decision.js';
@@ -128,6 +128,7 @@ export function autoReplySubscriber(deps: AutoReplyDeps): EventSubscriber {
     name: 'auto-reply.answer',
     event: 'message.classified',
     key: (payload) => payload.messageId,
+    serialGroup: AUTOMATIC_MAIL_ORDER,
     run: async (payload) => {
       await answerAutomatically(deps, payload);
     },

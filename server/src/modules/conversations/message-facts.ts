@@ -70,8 +70,14 @@ export type MessageFacts = {
  * Stores an incoming message's facts once and files its conversation: a person's mail makes the
  * conversation a person's; otherwise a conversation not yet filed takes the mail's category
  * (machine mail gets its own view). False when the message was classified already.
+ * `conversationId`: the message's conversation, as messageForFacts read it.
  */
-export async function recordMessageFacts(trx: Transaction<Database>, messageId: string, facts: MessageFacts): Promise<boolean> {
+export async function recordMessageFacts(
+  trx: Transaction<Database>,
+  messageId: string,
+  facts: MessageFacts,
+  conversationId: string | null,
+): Promise<boolean> {
   const updated = await trx
     .updateTable('messages')
     .set({
@@ -85,12 +91,7 @@ export async function recordMessageFacts(trx: Transaction<Database>, messageId: 
     .where('category', 'is', null)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  const link = await trx
-    .selectFrom('conversation_messages')
-    .select('conversation_id')
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
-  if (link) await fileConversation(trx, link.conversation_id, facts.category);
+  if (conversationId) await fileConversation(trx, conversationId, facts.category);
   return true;
 }
 

@@ -65,6 +65,8 @@ export type EventSubscriber<N extends EventName = EventName> = {
   /** Deduplicates queued deliveries of the same event to this subscriber. */
   key(payload: EventPayload<N>): string;
   run(payload: EventPayload<N>): Promise<void>;
+  /** Deliveries of one group run one at a time on a worker (JobHandler.serialGroup). */
+  serialGroup?: string;
 };
 
 export function defineSubscriber<N extends EventName>(subscriber: EventSubscriber<N>): EventSubscriber {
@@ -94,6 +96,13 @@ export function eventJobHandlers(db: Kysely<Database>, subscribers: readonly Eve
       },
     }),
   );
-  const handlers = subscribers.map((s) => defineJob({ name: s.name, payload: EVENTS[s.event], run: (payload) => s.run(payload) }));
+  const handlers = subscribers.map((s) =>
+    defineJob({
+      name: s.name,
+      payload: EVENTS[s.event],
+      run: (payload) => s.run(payload),
+      ...(s.serialGroup ? { serialGroup: s.serialGroup } : {}),
+    }),
+  );
   return [...dispatchers, ...handlers];
 }

@@ -9,7 +9,7 @@ import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { splitMessage } from '../conversations/index.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
-import { automaticSendHeaders, decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
+import { AUTOMATIC_MAIL_ORDER, automaticSendHeaders, decideAutomaticSend, type LoopAlertMailer } from '../loop-guard/index.js';
 import { findMailboxById, type HostGuard } from '../mailboxes/index.js';
 import { SmtpSendError, type SmtpTimeouts, sendRawMail } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
@@ -62,6 +62,7 @@ export function forwardingSubscriber(
     name: MATCH,
     event: 'message.received',
     key: (payload) => payload.messageId,
+    serialGroup: AUTOMATIC_MAIL_ORDER,
     run: async (payload) => {
       // Only new incoming mail: not Pier's own sent mail, not imported history.
       if (payload.direction !== 'in' || payload.source === 'import') return;

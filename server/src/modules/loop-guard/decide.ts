@@ -73,6 +73,13 @@ export type LoopGuardDeps = {
 /** Counted rows are kept a week for whoever looks into a loop; the limits only read the last window. */
 const KEEP_MS = 7 * 24 * 60 * 60_000;
 
+/**
+ * The serial group (jobs/registry.ts) of every job that asks `decideAutomaticSend`: its counts are
+ * read and written in a READ COMMITTED transaction, so two decisions at once could both pass a limit.
+ * A worker running several jobs at once (decision 0070) runs these one at a time, as before.
+ */
+export const AUTOMATIC_MAIL_ORDER = 'automatic-mail';
+
 export async function decideAutomaticSend(deps: LoopGuardDeps, request: AutomaticSendRequest): Promise<AutomaticSendDecision> {
   const limits = { ...DEFAULT_LOOP_GUARD_LIMITS, ...deps.limits };
   const now = (deps.now ?? Date.now)();

@@ -4,6 +4,7 @@
  * See docs/decisions/0025-loop-guard.md.
  */
 export {
+  AUTOMATIC_MAIL_ORDER,
   type AutomaticSendDecision,
   type AutomaticSendKind,
   type AutomaticSendRequest,

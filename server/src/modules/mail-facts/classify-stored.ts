@@ -56,7 +56,7 @@ export async function classifyStoredMessage(deps: MailFactsDeps, event: MessageR
     countrySource: origin?.source ?? null,
   };
   await db.transaction().execute(async (trx) => {
-    if (!(await recordMessageFacts(trx, message.id, facts))) return;
+    if (!(await recordMessageFacts(trx, message.id, facts, message.conversationId))) return;
     await publishEvent(trx, 'message.classified', {
       ...event,
       conversationId: message.conversationId ?? event.conversationId,

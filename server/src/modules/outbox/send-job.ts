@@ -45,7 +45,14 @@ export function outboxJobHandlers(deps: OutboxWorkerDeps): AnyJobHandler[] {
   return [
     // Urgent: the agent waits for "sent" (and for the copy in the provider's Sent folder, seen in
     // other mail clients); neither may queue behind the thousands of jobs of an initial sync.
-    defineJob({ name: SEND_JOB, payload: Payload, urgent: true, run: ({ outboxId }) => runSendJob(deps, outboxId) }),
+    // One send at a time per worker (decision 0070): a crash mid-send leaves one "uncertain" send, not one per slot.
+    defineJob({
+      name: SEND_JOB,
+      payload: Payload,
+      urgent: true,
+      serialGroup: SEND_JOB,
+      run: ({ outboxId }) => runSendJob(deps, outboxId),
+    }),
     defineJob({ name: SENT_COPY_JOB, payload: Payload, urgent: true, run: ({ outboxId }) => runSentCopyJob(deps, outboxId) }),
   ];
 }

@@ -7,7 +7,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { forwardByRule } from '../forwarding/index.js';
-import type { LoopAlertMailer } from '../loop-guard/index.js';
+import { AUTOMATIC_MAIL_ORDER, type LoopAlertMailer } from '../loop-guard/index.js';
 import type { QueueDeps } from '../outbox/index.js';
 import {
   assignByRule,
@@ -22,7 +22,7 @@ import {
 import { AutoReplyPayload, sendRuleAutoReply } from './auto-reply.js';
 import { type RuleFacts, selectRules } from './evaluate.js';
 import { type FactsDeps, factsOfStoredMessages } from './facts.js';
-import { rulesForMailboxes, type StoredRule } from './store.js';
+import { messageRules, type StoredRule } from './store.js';
 
 export type RulesDeps = FactsDeps &
   Omit<QueueDeps, 'clock'> & {
@@ -168,9 +168,12 @@ export async function applyRulesToMessage(
   event: { messageId: string; mailboxId: string; mayAutoReply: boolean },
 ): Promise<string[]> {
   const { messageId } = event;
+  const candidates = await messageRules(deps.db);
+  if (candidates.length === 0) return [];
   const [stored] = await factsOfStoredMessages(deps, [messageId]);
   if (!stored) return [];
-  const rules = await rulesForMailboxes(deps.db, stored.facts.mailboxIds);
+  // As rulesForMailboxes: the global rules and those of the message's mailboxes.
+  const rules = candidates.filter((r) => r.mailboxId === null || stored.facts.mailboxIds.includes(r.mailboxId));
   if (rules.length === 0) return [];
   const triggers = (await startsConversation(deps.db, stored.conversationId, messageId))
     ? (['new-conversation', 'message'] as const)
@@ -218,6 +221,7 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
     defineJob({
       name: RULES_FORWARD,
       payload: ForwardPayload,
+      serialGroup: AUTOMATIC_MAIL_ORDER,
       run: async (payload) => {
         const outcome = await forwardByRule(deps, payload.forwardingRuleId, payload.messageId);
         await deps.db.transaction().execute((trx) =>
@@ -230,7 +234,12 @@ export function rulesJobHandlers(deps: RulesDeps): AnyJobHandler[] {
         deps.onChanged?.(payload.conversationId);
       },
     }),
-    defineJob({ name: RULES_AUTO_REPLY, payload: AutoReplyPayload, run: (payload) => sendRuleAutoReply(deps, payload) }),
+    defineJob({
+      name: RULES_AUTO_REPLY,
+      payload: AutoReplyPayload,
+      serialGroup: AUTOMATIC_MAIL_ORDER,
+      run: (payload) => sendRuleAutoReply(deps, payload),
+    }),
   ];
 }
 

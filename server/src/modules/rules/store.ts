@@ -71,6 +71,21 @@ export async function rulesForMailboxes(db: Db, mailboxIds: string[]): Promise<S
   return rows.map(ruleOfRow);
 }
 
+/**
+ * The enabled rules a new message can trigger, of every mailbox, in order: read before the message's
+ * facts, so mail no rule can apply to costs one small statement (most workspaces have few rules).
+ */
+export async function messageRules(db: Db): Promise<StoredRule[]> {
+  const rows = await db
+    .selectFrom('rules')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .where('trigger', 'in', ['new-conversation', 'message'])
+    .orderBy('position')
+    .execute();
+  return rows.map(ruleOfRow);
+}
+
 /** The enabled schedule rules, in order. */
 export async function scheduleRules(db: Db): Promise<StoredRule[]> {
   const rows = await db

@@ -4,7 +4,7 @@ import type { ConversationSlaTable } from '../../db/tables/sla.js';
 import { workingMillisBetween } from '../business-hours/index.js';
 import { businessHoursOfMailbox, slaPolicyOfMailbox } from '../mailbox-settings/index.js';
 import { type ClockState, dueTimes, pauseClock, resumeClock, usedMillis, walkMessages } from './sla-clock.js';
-import { selectSlaConversation, selectSlaMailbox, selectSlaMessages } from './sla-queries.js';
+import { selectSlaConversation, selectSlaMessages } from './sla-queries.js';
 
 const MINUTE = 60_000;
 
@@ -20,8 +20,13 @@ const PAUSING = new Set(['pending', 'closed']);
  * the new-message subscriber already ran, a tag or assignee change) find the row as it was.
  * `updated_at` is therefore when the row last changed, not when it was last evaluated.
  */
-export async function evaluateConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<boolean> {
-  return storeSlaEvaluation(db, await computeConversationSla(db, conversationId, now));
+export async function evaluateConversationSla(
+  db: Kysely<Database>,
+  conversationId: string,
+  now: number,
+  settings?: SlaSettingsMemo,
+): Promise<boolean> {
+  return storeSlaEvaluation(db, await computeConversationSla(db, conversationId, now, settings));
 }
 
 /** What an evaluation writes: the row (or its removal), nothing when the stored row is current. */
@@ -38,13 +43,18 @@ export type SlaEvaluation =
  * committed: each statement saw a fresh snapshot anyway); a write racing it is re-evaluated when
  * it moves `conversations.updated_at`, as before.
  */
-export async function computeConversationSla(db: Kysely<Database>, conversationId: string, now: number): Promise<SlaEvaluation> {
+export async function computeConversationSla(
+  db: Kysely<Database>,
+  conversationId: string,
+  now: number,
+  settings?: SlaSettingsMemo,
+): Promise<SlaEvaluation> {
   const conversation = await selectSlaConversation(db, conversationId);
-  const mailboxId = conversation ? await selectSlaMailbox(db, conversationId) : undefined;
+  const mailboxId = conversation?.mailboxId;
   if (!conversation || !mailboxId) return { conversationId, write: 'delete' };
   const [hours, policy, messages, stored] = await Promise.all([
-    businessHoursOfMailbox(db, mailboxId),
-    slaPolicyOfMailbox(db, mailboxId, conversation.priority),
+    remembered(settings, `hours:${mailboxId}`, () => businessHoursOfMailbox(db, mailboxId)),
+    remembered(settings, `policy:${mailboxId}:${conversation.priority}`, () => slaPolicyOfMailbox(db, mailboxId, conversation.priority)),
     selectSlaMessages(db, conversationId),
     db.selectFrom('conversation_sla').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst(),
   ]);
@@ -136,6 +146,21 @@ export async function storeSlaEvaluation(db: Kysely<Database>, evaluation: SlaEv
     .onConflict((oc) => oc.column('conversation_id').doUpdateSet(evaluation.row))
     .execute();
   return evaluation.moved;
+}
+
+/**
+ * Business hours and policies read once per minute run (its up to 500 conversations are of a few
+ * mailboxes: two statements of the eight per conversation were these same rows again).
+ */
+export type SlaSettingsMemo = Map<string, Promise<unknown>>;
+
+function remembered<T>(memo: SlaSettingsMemo | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  if (!memo) return read();
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const reading = read();
+  memo.set(key, reading);
+  return reading;
 }
 
 /** The stored row already holds every value of `row` (updated_at aside). Numbers compare as numbers (PostgreSQL int8). */

@@ -6,7 +6,13 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
 import { sendDueSlaAlerts, type TeamLeadsOf } from './alerts.js';
-import { computeConversationSla, evaluateConversationSla, type SlaEvaluation, storeSlaEvaluation } from './evaluate.js';
+import {
+  computeConversationSla,
+  evaluateConversationSla,
+  type SlaEvaluation,
+  type SlaSettingsMemo,
+  storeSlaEvaluation,
+} from './evaluate.js';
 import { selectChangedConversations } from './sla-queries.js';
 
 export const SLA_EVALUATE_JOB = 'sla.evaluate';
@@ -33,11 +39,12 @@ export async function runSlaEvaluation(deps: Deps): Promise<{ evaluated: number;
   const now = deps.now();
   const [at, id] = (await readSetting(db, CURSOR_KEY))?.split('|') ?? ['0', ''];
   const changed = await selectChangedConversations(db, { at: Number(at), id: id ?? '' }, BATCH);
+  const settings: SlaSettingsMemo = new Map();
   for (let first = 0; first < changed.length; first += COMMIT_EVERY) {
     const chunk = changed.slice(first, first + COMMIT_EVERY);
     // Read outside, write inside: the transaction holds only the writes (computeConversationSla).
     const evaluations: SlaEvaluation[] = [];
-    for (const c of chunk) evaluations.push(await computeConversationSla(db, c.id, now));
+    for (const c of chunk) evaluations.push(await computeConversationSla(db, c.id, now, settings));
     const writes = evaluations.filter((e) => e.write !== 'none');
     if (writes.length === 0) continue;
     const moved = await db.transaction().execute(async (trx) => {
@@ -63,8 +70,9 @@ export async function recomputeMailboxSla(deps: Deps, mailboxId: string): Promis
     .where('phase', 'is not', null)
     .execute();
   const now = deps.now();
+  const settings: SlaSettingsMemo = new Map();
   for (const r of rows) {
-    if (await evaluateConversationSla(deps.db, r.conversation_id, now)) deps.onChanged?.(r.conversation_id);
+    if (await evaluateConversationSla(deps.db, r.conversation_id, now, settings)) deps.onChanged?.(r.conversation_id);
   }
   return rows.length;
 }

@@ -14,26 +14,31 @@ export type SlaConversation = {
   priority: 'low' | 'normal' | 'high' | 'urgent';
   assignee_id: string | null;
   team_id: string | null;
+  mailboxId: string | undefined;
 };
 
+/**
+ * The conversation and the mailbox whose hours and policy it runs under (the first of its mailboxes,
+ * by id, stable; undefined when it has none), in one statement: every new message evaluates this.
+ */
 export async function selectSlaConversation(db: Db, conversationId: string): Promise<SlaConversation | undefined> {
-  return db
-    .selectFrom('conversations')
-    .select(['id', 'subject', 'status', 'priority', 'assignee_id', 'team_id'])
-    .where('id', '=', conversationId)
-    .executeTakeFirst();
-}
-
-/** The mailbox whose hours and policy the conversation runs under: the first of its mailboxes (by id, stable). */
-export async function selectSlaMailbox(db: Db, conversationId: string): Promise<string | undefined> {
   const row = await db
-    .selectFrom('conversation_mailboxes')
-    .select('mailbox_id')
-    .where('conversation_id', '=', conversationId)
-    .orderBy('mailbox_id')
-    .limit(1)
+    .selectFrom('conversations as c')
+    .select(['c.id', 'c.subject', 'c.status', 'c.priority', 'c.assignee_id', 'c.team_id'])
+    .select((eb) =>
+      eb
+        .selectFrom('conversation_mailboxes as cm')
+        .select('cm.mailbox_id')
+        .whereRef('cm.conversation_id', '=', 'c.id')
+        .orderBy('cm.mailbox_id')
+        .limit(1)
+        .as('mailbox_id'),
+    )
+    .where('c.id', '=', conversationId)
     .executeTakeFirst();
-  return row?.mailbox_id;
+  if (!row) return undefined;
+  const { mailbox_id, ...conversation } = row;
+  return { ...conversation, mailboxId: mailbox_id ?? undefined };
 }
 
 /**
@@ -52,7 +57,9 @@ export async function selectSlaMessages(db: Db, conversationId: string): Promise
   const out: SlaMessage[] = [];
   for (const r of rows) {
     if (r.direction === 'in') out.push({ at: Number(r.received_at), side: 'customer' });
-    else if (r.state === null || (SENT_STATES as readonly string[]).includes(r.state))
+    // automatic_kind was selected for this but never tested: an auto-reply stopped the clock whenever
+    // an evaluation ran after it was queued (one job at a time mostly evaluated before; decision 0070).
+    else if (r.automatic_kind === null && (r.state === null || (SENT_STATES as readonly string[]).includes(r.state)))
       out.push({ at: Number(r.received_at), side: 'agent' });
   }
   return out;
