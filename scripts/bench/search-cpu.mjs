@@ -75,7 +75,7 @@ for (const q of queries) {
       if (process.env.PLANS && b > 300) {
         const show = (n, d) => {
           console.log(
-            `${'  '.repeat(d)}${n['Node Type']}${n['Index Name'] ? ' ' + n['Index Name'] : ''} rows=${n['Actual Rows']}x${n['Actual Loops']} est=${n['Plan Rows']} buf=${(n['Shared Hit Blocks'] ?? 0) + (n['Shared Read Blocks'] ?? 0)} t=${n['Actual Total Time']}${n['Filter'] ? ' filter ' + n['Filter'].slice(0, 60) : ''}${n['Recheck Cond'] ? ' recheck' : ''}${n['Rows Removed by Filter'] ? ' removed=' + n['Rows Removed by Filter'] : ''}`,
+            `${'  '.repeat(d)}${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : ''} rows=${n['Actual Rows']}x${n['Actual Loops']} est=${n['Plan Rows']} buf=${(n['Shared Hit Blocks'] ?? 0) + (n['Shared Read Blocks'] ?? 0)} t=${n['Actual Total Time']}${n.Filter ? ` filter ${n.Filter.slice(0, 60)}` : ''}${n['Recheck Cond'] ? ' recheck' : ''}${n['Rows Removed by Filter'] ? ` removed=${n['Rows Removed by Filter']}` : ''}`,
           );
           for (const k of n.Plans ?? []) show(k, d + 1);
         };
