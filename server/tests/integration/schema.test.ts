@@ -45,12 +45,13 @@ async function describeSchema(db: Kysely<Database>, engine: TestDatabase['engine
       ? (
           await sql<{ tbl: string; cols: string; uniq: boolean }>`
             select t.relname as tbl, ix.indisunique as uniq,
-                   string_agg(a.attname, ',' order by k.n) as cols
+                   coalesce(string_agg(a.attname, ',' order by k.n), '') as cols
             from pg_index ix
             join pg_class t on t.oid = ix.indrelid
             join pg_namespace ns on ns.oid = t.relnamespace
             join lateral unnest(ix.indkey) with ordinality as k(attnum, n) on true
-            join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+            -- An expression (lower(name)) has no column: listed with no name, as SQLite lists it.
+            left join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum and k.attnum > 0
             where ns.nspname = 'public'
             group by t.relname, ix.indexrelid, ix.indisunique`.execute(db)
         ).rows

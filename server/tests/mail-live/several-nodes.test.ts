@@ -39,6 +39,12 @@ describe('several nodes, one truth on postgres', () => {
   /** Set by the send test: the proxy kills the worker sending the first reply, once, when Postfix has it. */
   let killSender: (() => Promise<void>) | undefined;
   let browser: Browser | undefined;
+  /**
+   * The agents' replies have a subject of their own: Pier's automatic replies to the synced orders
+   * ("Re: Order N …") also pass the proxy, and with several jobs at once one of them may be the
+   * order the test answers, sent at the same moment (the kill then found no send to stop).
+   */
+  const agentReply = (order: number) => `Re: Order ${order} ${tag} (confirmed)`;
   /** Every mail Postfix accepted through the proxy, as sent. */
   const submitted: string[] = [];
 
@@ -77,7 +83,7 @@ describe('several nodes, one truth on postgres', () => {
       submitted.push(message);
       // Only the first reply: automatic replies to the synced orders also go through this proxy.
       const kill = killSender;
-      if (!kill || !message.includes(`Re: Order 1 ${tag}`)) return 'forward';
+      if (!kill || !message.includes(agentReply(1))) return 'forward';
       killSender = undefined;
       await kill();
       return 'swallow';
@@ -225,18 +231,20 @@ describe('several nodes, one truth on postgres', () => {
     const outbox = (id: string) =>
       handle.db.selectFrom('outbox_messages').select(['state', 'error_code', 'attempts']).where('id', '=', id).executeTakeFirstOrThrow();
     const reply = async (client: ApiClient | undefined, order: number) => {
+      // The undo window is over for the workers (their clocks, not a sleep). Moved before the reply
+      // is written, so both workers' clocks agree when one claims it: moved one after the other
+      // while a free job slot had already claimed it, the second saw the first's claim as expired.
+      for (const worker of alive()) await worker.advanceClock(60_000);
       const sent = await client?.post<OutboxItem>('/api/outbox', {
         mailboxId: mailbox.id,
         mode: 'reply',
         conversationId: await conversationOf(`<nodes-${tag}-${order}@customer.test>`),
         to: [customer],
-        subject: `Re: Order ${order} ${tag}`,
+        subject: agentReply(order),
         html: '<p>Confirmed, shipping Monday.</p>',
         force: true,
       });
       expect(sent?.status).toBe(202);
-      // The undo window is over for the workers (their clocks, not a sleep).
-      for (const worker of alive()) await worker.advanceClock(60_000);
       return sent?.body as OutboxItem;
     };
 
@@ -284,14 +292,14 @@ describe('several nodes, one truth on postgres', () => {
     await waitFor(async () => ((await outbox(second.id)).state === 'sent' ? true : undefined), 'the second reply to be sent', 30_000);
     console.info(`[several-nodes] interrupted send settled ${settledMs} ms after the kill`);
     // Postfix accepted each reply once (automatic replies to the orders pass the proxy too).
-    for (const order of [1, 2]) expect(submitted.filter((m) => m.includes(`Re: Order ${order} ${tag}`))).toHaveLength(1);
+    for (const order of [1, 2]) expect(submitted.filter((m) => m.includes(agentReply(order)))).toHaveLength(1);
     await mailDeliveredSoFar(customer);
-    expect(await findMail(customer, 'INBOX', `Re: Order 1 ${tag}`)).toHaveLength(1);
-    expect(await findMail(customer, 'INBOX', `Re: Order 2 ${tag}`)).toHaveLength(1);
+    expect(await findMail(customer, 'INBOX', agentReply(1))).toHaveLength(1);
+    expect(await findMail(customer, 'INBOX', agentReply(2))).toHaveLength(1);
     // One Sent copy of the reply that was sent, none of the one whose outcome is unknown; and one message for each in the database.
-    await waitFor(async () => ((await findMail(shared, 'Sent', `Re: Order 2 ${tag}`)).length > 0 ? true : undefined), 'the Sent copy');
-    expect(await findMail(shared, 'Sent', `Re: Order 2 ${tag}`)).toHaveLength(1);
-    expect(await findMail(shared, 'Sent', `Re: Order 1 ${tag}`)).toHaveLength(0);
+    await waitFor(async () => ((await findMail(shared, 'Sent', agentReply(2))).length > 0 ? true : undefined), 'the Sent copy');
+    expect(await findMail(shared, 'Sent', agentReply(2))).toHaveLength(1);
+    expect(await findMail(shared, 'Sent', agentReply(1))).toHaveLength(0);
     for (const item of [first, second]) {
       const rows = await handle.db.selectFrom('messages').select('id').where('id', '=', item.messageId).execute();
       expect(rows).toHaveLength(1);
