@@ -137,25 +137,25 @@ function CampaignTable({ overview }: { overview: CampaignOverview }) {
                   </button>
                 ) : null}
                 {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
-                  <button
-                    type="button"
-                    className="btn btn-sm"
-                    disabled={toggle.isPending}
-                    onClick={() => toggle.mutate({ id: c.id, pause: c.counts.state === 'sending' })}
-                  >
-                    {c.counts.state === 'sending' ? t('list.pause') : t('list.resume')}
-                  </button>
-                ) : null}
-                {c.counts.state === 'sending' || c.counts.state === 'paused' ? (
-                  <button
-                    type="button"
-                    className="btn btn-sm"
-                    disabled={cancel.isPending}
-                    data-testid="campaign-cancel"
-                    onClick={() => askCancel(c)}
-                  >
-                    {tm('cancel.button')}
-                  </button>
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      disabled={toggle.isPending}
+                      onClick={() => toggle.mutate({ id: c.id, pause: c.counts.state === 'sending' })}
+                    >
+                      {c.counts.state === 'sending' ? t('list.pause') : t('list.resume')}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      disabled={cancel.isPending}
+                      data-testid="campaign-cancel"
+                      onClick={() => askCancel(c)}
+                    >
+                      {tm('cancel.button')}
+                    </button>
+                  </>
                 ) : null}
               </td>
             </tr>
