@@ -205,14 +205,18 @@ function ginWindows(
 
 /**
  * Matches among the `window` newest rows below `below` (a bounded walk whatever the planner
- * thinks), the lowest key of that window when it was full, and the table's lowest key (an index
- * endpoint: what the GIN windows are sized against). All come from one statement, hence one
+ * thinks) and, when they do not fill the page, the lowest key of that window when it was full and
+ * the table's lowest key (an index endpoint: what the GIN windows are sized against). All come from one statement, hence one
  * snapshot: mail stored or deleted meanwhile cannot shift the window's end so that a row is
  * tested twice or never.
  */
 async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string, below: number | undefined, window: number, need: number) {
+  // The window's end is read only when the hits do not fill the page (a one-time filter on the
+  // materialised hits): the newest rows' heap pages are rarely all-visible, so the index-only
+  // walk to the window's end fetched ~200 heap pages for every search that was already done.
   const result = await sql<SearchHit & { kind: 'hit' | 'end' | 'floor' }>`
-    (select w.message_id as "messageId", w.sort_key as "sortKey", 'hit' as kind
+    with hits as materialized (
+      select w.message_id, w.sort_key
       from (
         select message_id, sort_key, doc from message_search
         where true ${olderThan(sql.ref('sort_key'), below)}
@@ -224,13 +228,14 @@ async function walkWindow(db: Kysely<Database>, q: PreparedSearch, exact: string
         ${extra(q, sql.ref('w.message_id'))}
       order by w.sort_key desc
       limit ${need})
+    (select message_id as "messageId", sort_key as "sortKey", 'hit' as kind from hits)
     union all
     (select null, sort_key, 'end' from message_search
-      where true ${olderThan(sql.ref('sort_key'), below)}
+      where (select count(*) from hits) < ${need} ${olderThan(sql.ref('sort_key'), below)}
       order by sort_key desc
       offset ${window - 1} limit 1)
     union all
-    (select null, sort_key, 'floor' from message_search order by sort_key limit 1)`.execute(db);
+    (select null, sort_key, 'floor' from message_search where (select count(*) from hits) < ${need} order by sort_key limit 1)`.execute(db);
   const hits = result.rows.filter((r) => r.kind === 'hit').map((r) => ({ messageId: r.messageId, sortKey: r.sortKey }));
   return {
     hits: hits.sort((a, b) => b.sortKey - a.sortKey),
