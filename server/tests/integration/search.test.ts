@@ -299,6 +299,12 @@ describe.each(engines)('searching mail on %s', (engine) => {
     await removeFromIndex(ws.db, engine, id);
   });
 
+  it.runIf(engine === 'postgres')('caps the full-text index pending list every GIN search reads at 512 kB (migration 0082)', async () => {
+    const options = await sql<{ reloptions: string[] | null }>`
+      select reloptions from pg_class where oid = 'message_search_doc'::regclass`.execute(ws.db);
+    expect(options.rows[0]?.reloptions).toEqual(['gin_pending_list_limit=512']);
+  });
+
   it('gives messages received in the same millisecond distinct keys, even when their tie-breakers collide', async () => {
     const same = t0 + 7 * day;
     // These two ids hash to the same slot (606) of a millisecond: the second takes the next free one.
