@@ -18,8 +18,16 @@ describe('security headers', () => {
   it('sends a strict CSP (no framing), nosniff and no referrer on every answer; HSTS only when served over https', async () => {
     const plain = await startTestPier(database);
     piers.push(plain);
-    for (const path of ['/api/health', '/api/session', '/']) {
-      const { headers } = await plain.api().get(path);
+    // Answers, a refusal (401 through the error handler) and the not-found handler: the headers are set before any of them.
+    for (const [path, status] of [
+      ['/api/health', 200],
+      ['/api/session', 401],
+      ['/', 200],
+      ['/api/conversations', 401],
+      ['/api/nowhere', 404],
+    ] as const) {
+      const { headers, status: got } = await plain.api().get(path);
+      expect(got, path).toBe(status);
       const csp = headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(csp, path).toContain("script-src 'self'");
