@@ -82,7 +82,8 @@ export function senderOf(host: string, domain: string): Sender {
 
 /** A target's label, ending and skeleton; the look-alike index (lookalike-index.ts) and each mail read them, so they are kept. */
 const targetParts = new Map<string, { label: string; suffix: string; skeleton: string; freeMail: boolean }>();
-export function partsOf(target: string) {
+export type TargetParts = { label: string; suffix: string; skeleton: string; freeMail: boolean };
+export function partsOf(target: string): TargetParts {
   let parts = targetParts.get(target);
   if (!parts) {
     const { label, suffix } = splitDomain(target);
@@ -94,10 +95,9 @@ export function partsOf(target: string) {
 }
 
 /** The strongest way the sender's host imitates `target`, or null. */
-export function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<string>): FraudSignal | null {
+export function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<string>, t = partsOf(target)): FraudSignal | null {
   const { host, domain, label, suffix, shown, labelSkeleton } = sender;
   if (target === domain) return null;
-  const t = partsOf(target);
   if (!t.label) return null;
   let best: FraudSignal | null = null;
   const consider = (s: FraudSignal) => {
