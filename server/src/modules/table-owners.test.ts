@@ -133,7 +133,8 @@ const owners: Record<Table, Owner> = {
 };
 
 type Use = 'read' | 'write';
-type Allowance = { module: string; use: Use; tables: Table[]; why: string };
+/** `files` (paths inside the module's folder) narrows an entry to those files; without it the whole module may. */
+type Allowance = { module: string; use: Use; tables: Table[]; why: string; files?: string[] };
 
 /**
  * Queries of another module's table that stay, each with the reason. Reads where a join is the
@@ -146,13 +147,13 @@ const allowed: Allowance[] = [
     module: 'conversations',
     use: 'read',
     tables: ['tags', 'conversation_tags', 'users', 'contacts', 'companies', 'mailboxes'],
-    why: 'the conversation list filters by tag and shows assignee, company and mailbox in one page query',
+    why: 'the conversation list filters by tag and shows assignee, company and mailbox in one page query; a party of fraud trust is its contacts with their company (party-mail.ts)',
   },
   {
     module: 'conversations',
     use: 'read',
     tables: ['message_contacts'],
-    why: "a customer's timeline: the conversations its contacts took part in, within the reader's mailboxes, in one query; a segment by language: the language of each contact's latest mail",
+    why: "a customer's timeline: the conversations its contacts took part in, within the reader's mailboxes, in one query; a segment by language: the language of each contact's latest mail; a party's mail for fraud trust, grouped by company in SQL (party-mail.ts)",
   },
   {
     module: 'reading',
@@ -183,17 +184,23 @@ const allowed: Allowance[] = [
   {
     module: 'fraud',
     use: 'read',
-    tables: [
-      'messages',
-      'conversation_messages',
-      'conversation_mailboxes',
-      'contacts',
-      'companies',
-      'message_contacts',
-      'mailboxes',
-      'message_locations',
+    tables: ['messages', 'conversation_messages', 'conversation_mailboxes', 'contacts', 'companies', 'message_contacts', 'mailboxes'],
+    why: "signals compare a mail with the history of the sender's company and the conversation; the flag screens join mail to assessments",
+    // Trust (trust.ts) and the look-alike companies read through contacts' and conversations' index.ts.
+    files: [
+      'approvals.ts',
+      'assess-stored.ts',
+      'clear-flag.ts',
+      'contact-phone.ts',
+      'customer-history.ts',
+      'fraud-queries.ts',
+      'history.ts',
+      'impostors.ts',
+      'phone-confirmation.ts',
+      'reassess.ts',
+      'routes.ts',
+      'trusted-parties.ts',
     ],
-    why: "signals compare a mail with the history of the sender's company and the conversation (imported mail is dated by its header)",
   },
   {
     module: 'fraud',
@@ -330,7 +337,7 @@ const KYSELY: Record<string, Use> = {
 };
 const RAW = /\b(delete\s+from|insert\s+into|update|from|join)\s+([a-z_]+)/gi;
 
-type Found = { module: string; use: Use; table: Table; at: string };
+type Found = { module: string; file: string; use: Use; table: Table; at: string };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -358,11 +365,12 @@ function tableUses(): Found[] {
   for (const file of sourceFiles(srcRoot)) {
     const relative = path.relative(srcRoot, file);
     const module = moduleOf(relative);
+    const inModule = relative.split(path.sep).slice(2).join('/');
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const at = (node: ts.Node) => `${relative}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const add = (use: Use, name: string, node: ts.Node) => {
       const table = name.split(/\s+as\s+/)[0]?.trim() ?? '';
-      if (isTable(table)) found.push({ module, use, table, at: at(node) });
+      if (isTable(table)) found.push({ module, file: inModule, use, table, at: at(node) });
     };
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
@@ -391,7 +399,8 @@ function tableUses(): Found[] {
   return found;
 }
 
-const isAllowed = (f: Found, a: Allowance) => a.module === f.module && a.tables.includes(f.table) && a.use === f.use;
+const isAllowed = (f: Found, a: Allowance) =>
+  a.module === f.module && a.tables.includes(f.table) && a.use === f.use && (!a.files || a.files.includes(f.file));
 
 describe('table owners', () => {
   const uses = tableUses();
@@ -414,7 +423,12 @@ describe('table owners', () => {
         .filter((table) => !uses.some((u) => u.module === a.module && u.table === table && owners[table] !== u.module && isAllowed(u, a)))
         .map((table) => `${a.module} ${a.use} ${table}`),
     );
-    expect(unused).toEqual([]);
+    const idleFiles = allowed.flatMap((a) =>
+      (a.files ?? [])
+        .filter((file) => !uses.some((u) => u.module === a.module && u.file === file && owners[u.table] !== u.module && isAllowed(u, a)))
+        .map((file) => `${a.module}/${file} (${a.use})`),
+    );
+    expect([...unused, ...idleFiles]).toEqual([]);
   });
 
   it('the map in docs/ARCHITECTURE.md is this one', () => {

@@ -8,5 +8,6 @@ export { customerRoutes } from './customer-routes.js';
 export type { CustomerTimelineSources } from './customer-timeline.js';
 export { type Participant, recordParticipants } from './participants.js';
 export { recordParticipantsBatch } from './participants-batch.js';
+export { companyDomainList, companyListVersion, contactsOfParties, type PartyContact } from './party-contacts.js';
 export { foldForSearch, likePatternOf } from './search-text.js';
 export { type ContactSegment, contactsInSegment, type SegmentContact } from './segment.js';

@@ -23,6 +23,12 @@ export { fileConversation, type MessageFacts, type MessageForFacts, messageForFa
 export { contentIdentity, messageIdentity, splitMessage } from './message-identity.js';
 export { deleteLocationsByUid, forgetFolderLocations, listFolderUids, updateLocationFlags } from './message-locations.js';
 export { type ParsedMail, parseMail } from './parse-mail.js';
+export {
+  conversationsWithMailFromContacts,
+  firstMailSentToContacts,
+  incomingMailSpansOfContacts,
+  type MailCondition,
+} from './party-mail.js';
 export { createPierMessageIds, type PierMessageIds } from './pier-message-id.js';
 export { createPreparePool, type PreparePool, preparePoolFor } from './prepare-pool.js';
 export { type ReindexCounts, type ReindexOptions, reindexStoredMail } from './reindex.js';

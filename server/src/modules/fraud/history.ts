@@ -2,9 +2,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { companyDomainFor } from '../contacts/index.js';
 import { registrableDomainOf } from './domains.js';
+import { companyLookalikeIndex } from './lookalike-companies.js';
 import { bankAccountOf } from './signals/bank-identifiers.js';
 import { normaliseName } from './signals/display-name.js';
-import { lookalikeCandidates } from './signals/lookalike-domain.js';
+import { lookalikeCandidates } from './signals/lookalike-index.js';
 import { loadTrust, type TrustParties, trustOf, unresolvedFlags } from './trust.js';
 import type { BankIdentifier, BankIdentifierKind, FraudHistory, FraudMail } from './types.js';
 
@@ -112,15 +113,8 @@ export async function partiesJudgedWith(db: Db, mail: Pick<FraudMail, 'from' | '
 export async function withLookalikeCandidates(db: Db, addresses: string[]): Promise<TrustParties> {
   const parties = partiesOf(addresses);
   if (addresses.length === 0) return parties;
-  const companies = await db.selectFrom('companies').select('domain').execute();
   return {
-    domains: [
-      ...parties.domains,
-      ...lookalikeCandidates(
-        addresses,
-        companies.map((c) => c.domain),
-      ),
-    ],
+    domains: [...parties.domains, ...lookalikeCandidates(addresses, await companyLookalikeIndex(db))],
     addresses: parties.addresses,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, editDistanceWithin } from './domains.js';
-import { lookalikeCandidates, lookalikeSignals } from './signals/lookalike-domain.js';
+import { editDistance, editDistanceWithin, hostOf, isFreeMailDomain, registrableDomainOf } from './domains.js';
+import { compareWithTarget, lookalikeSignals, senderOf } from './signals/lookalike-domain.js';
+import { lookalikeCandidates, lookalikeIndexOf } from './signals/lookalike-index.js';
 import { addressOnlyMail, type FraudHistory } from './types.js';
 
 /** A small deterministic generator: the same strings every run. */
@@ -66,12 +67,53 @@ describe('look-alike candidates (decision 0065)', () => {
     let imitations = 0;
     for (const [from, replyTo] of senders) {
       const judged = addressOnlyMail(from, [...replyTo]);
-      const candidates = lookalikeCandidates([from, ...replyTo], companies);
+      const candidates = lookalikeCandidates([from, ...replyTo], lookalikeIndexOf(companies));
       const full = lookalikeSignals(judged, history(companies));
       expect(lookalikeSignals(judged, history(candidates))).toEqual(full);
       imitations += full.imitated.length;
     }
     // Not a vacuous check: many of these mails do imitate a company.
     expect(imitations).toBeGreaterThanOrEqual(10);
+  });
+
+  it('the index compares a mail with the targets that can match and finds what comparing with every target finds', () => {
+    const labels = [...strings(31, 600, 'acmetrdigns0l1-')].filter((l) => !l.startsWith('-') && !l.endsWith('-'));
+    const companies = [
+      ...labels.map((label, i) => `${label}.${['com', 'de', 'com.cn', 'co'][i % 4]}`),
+      'paypal.com',
+      'acme-trading.de',
+      'gmail.com',
+      'xn--pypal-4ve.com',
+    ];
+    const index = lookalikeIndexOf(companies);
+    // Every target, one by one: what the candidates were before the index (decision 0065).
+    const everyTarget = (addresses: string[]) => {
+      const senders = addresses.flatMap((a) => {
+        const [host, domain] = [hostOf(a), registrableDomainOf(a)];
+        return host && domain && !isFreeMailDomain(domain) ? [senderOf(host, domain)] : [];
+      });
+      return index.targets.filter((t) => senders.some((s) => compareWithTarget(s, t, new Set()) !== null));
+    };
+    const senders = [
+      'a@paypa1.com',
+      'a@xn--pypal-4ve.com',
+      'a@rnail.paypal.com.secure.net',
+      'a@acme-trading.de.pay-portal.net',
+      `a@${'x'.repeat(70)}.acme-trading.de.evil.net`,
+      ...labels.slice(0, 150).map((label, i) => `b@${label}${i % 3 === 0 ? 'x' : ''}.${['net', 'com', 'de'][i % 3]}`),
+      ...labels.slice(150, 250).map((label, i) => `c@${label}.${labels[i]}.org`),
+      ...[...strings(41, 150, 'acmetrdigns')].map((label) => `d@${label}.com`),
+      // Two characters more or fewer: edit distance 2 with labels two longer or shorter.
+      ...labels.slice(250, 400).map((label, i) => (i % 2 === 0 ? `e@${label}ab.com` : `e@${label.slice(2)}.de`)),
+    ];
+    let matches = 0;
+    for (const sender of senders) {
+      const expected = everyTarget([sender]);
+      expect(lookalikeCandidates([sender], index)).toEqual(expected);
+      matches += expected.length;
+    }
+    expect(lookalikeCandidates(senders.slice(0, 40), index)).toEqual(everyTarget(senders.slice(0, 40)));
+    // Not vacuous: plenty of senders match some target, and the index left most targets out.
+    expect(matches).toBeGreaterThanOrEqual(200);
   });
 });

@@ -1,5 +1,12 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, MessageContactsTable } from '../../db/schema.js';
+import { expressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { contactsOfParties, type PartyContact } from '../contacts/index.js';
+import {
+  conversationsWithMailFromContacts,
+  firstMailSentToContacts,
+  incomingMailSpansOfContacts,
+  type MailCondition,
+} from '../conversations/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,6 +42,8 @@ export type TrustMap = {
  * Only the asked parties' mail is read (decision 0065): from the company's contacts (or the
  * address's contact) through their mail, so the cost follows those parties' mail, not the
  * workspace's. A mail asks for its own parties and its look-alike candidates (history.ts).
+ * The contacts and the mail are read through their modules (contacts, conversations); the
+ * conditions on assessments are this module's.
  */
 export async function loadTrust(db: Db, parties: TrustParties, excludeMessageId = ''): Promise<TrustMap> {
   const asked = {
@@ -50,10 +59,11 @@ export async function loadTrust(db: Db, parties: TrustParties, excludeMessageId 
     map.set(key, { since: Math.min(old?.since ?? since, since), vouched: vouched || (old?.vouched ?? false) });
   };
   const wanted = { domains: [...asked.domains], addresses: [...asked.addresses] };
-  const contactIds = await contactsOfParties(db, wanted);
+  const contacts = await contactsOfParties(db, wanted);
+  const contactIds = contacts.map((c) => c.id);
   const [replies, incoming, marks, calls] = await Promise.all([
     contactIds.length > 0 ? loadReplies(db, contactIds, excludeMessageId) : [],
-    contactIds.length > 0 ? cleanIncomingQuery(db, contactIds, excludeMessageId).execute() : [],
+    contactIds.length > 0 ? incomingMailSpansOfContacts(db, contactIds, excludeMessageId, isCleanAssessment) : [],
     db
       .selectFrom('fraud_trusted_parties')
       .where('revoked_at', 'is', null)
@@ -65,16 +75,7 @@ export async function loadTrust(db: Db, parties: TrustParties, excludeMessageId 
       )
       .select(['kind', 'value', 'created_at'])
       .execute(),
-    contactIds.length === 0
-      ? []
-      : db
-          .selectFrom('fraud_phone_confirmations')
-          .innerJoin('contacts', 'contacts.id', 'fraud_phone_confirmations.contact_id')
-          .leftJoin('companies', 'companies.id', 'contacts.company_id')
-          .where('fraud_phone_confirmations.outcome', '=', 'confirmed')
-          .where('fraud_phone_confirmations.contact_id', 'in', contactIds)
-          .select(['companies.domain', 'contacts.address', 'fraud_phone_confirmations.called_at'])
-          .execute(),
+    contactIds.length === 0 ? [] : confirmedCalls(db, contacts),
   ]);
   for (const r of replies) {
     if (r.domain) add(domains, r.domain, Number(r.since), false);
@@ -113,42 +114,45 @@ export function unresolvedFlags(db: Db) {
 }
 
 /**
- * The contacts behind the wanted parties: a company's contacts (by its domain), or a company-less
- * contact by its address (stored lower-case, contacts/participants-batch.ts). Read first, so the
- * mail queries below start from the contacts' index instead of walking every message.
+ * Confirmed phone calls to these contacts, as their party: the contact's company domain (null for
+ * a company-less contact) and address.
  */
-async function contactsOfParties(db: Db, wanted: { domains: string[]; addresses: string[] }): Promise<string[]> {
-  const [byDomain, byAddress] = await Promise.all([
-    wanted.domains.length === 0
-      ? []
-      : db
-          .selectFrom('contacts')
-          .innerJoin('companies', 'companies.id', 'contacts.company_id')
-          .where('companies.domain', 'in', wanted.domains)
-          .select('contacts.id')
-          .execute(),
-    wanted.addresses.length === 0
-      ? []
-      : db
-          .selectFrom('contacts')
-          .leftJoin('companies', 'companies.id', 'contacts.company_id')
-          .where('contacts.address', 'in', wanted.addresses)
-          .where('companies.domain', 'is', null)
-          .select('contacts.id')
-          .execute(),
-  ]);
-  return [...byDomain, ...byAddress].map((c) => c.id);
+async function confirmedCalls(db: Db, contacts: PartyContact[]) {
+  const byId = new Map(contacts.map((c) => [c.id, c]));
+  const rows = await db
+    .selectFrom('fraud_phone_confirmations')
+    .where('outcome', '=', 'confirmed')
+    .where('contact_id', 'in', [...byId.keys()])
+    .select(['contact_id', 'called_at'])
+    .execute();
+  return rows.flatMap((r) => {
+    const contact = byId.get(r.contact_id);
+    return contact ? [{ domain: contact.domain, address: contact.address, called_at: r.called_at }] : [];
+  });
 }
 
-/** The parties (contact, and its company if any) named in the given roles of mail: the base of every trust query. */
-function partiesIn(db: Db, roles: MessageContactsTable['role'][], contactIds: string[]) {
-  return db
-    .selectFrom('message_contacts as mc')
-    .innerJoin('contacts', 'contacts.id', 'mc.contact_id')
-    .leftJoin('companies', 'companies.id', 'contacts.company_id')
-    .where('mc.role', 'in', roles)
-    .where('mc.contact_id', 'in', contactIds);
+/**
+ * A mail assessed, as a flag (warn or high) no person cleared, or else as clean (not flagged, or
+ * cleared): an EXISTS on the assessment's key, one lookup per mail as the join it replaced.
+ */
+function assessedAs(kind: 'unresolved flag' | 'clean'): MailCondition {
+  return (messageId) => {
+    const eb = expressionBuilder<Database, never>();
+    return eb.exists(
+      eb
+        .selectFrom('fraud_assessments as fa')
+        .select('fa.message_id')
+        .where('fa.message_id', '=', messageId)
+        .where((w) =>
+          kind === 'clean'
+            ? w.or([w('fa.level', '=', 'none'), w('fa.cleared_at', 'is not', null)])
+            : w.and([w('fa.level', '!=', 'none'), w('fa.cleared_at', 'is', null)]),
+        ),
+    );
+  };
 }
+const isUnresolvedFlag = assessedAs('unresolved flag');
+const isCleanAssessment = assessedAs('clean');
 
 /**
  * Earliest mail the team sent to each company (or company-less address), per conversation, and
@@ -157,50 +161,13 @@ function partiesIn(db: Db, roles: MessageContactsTable['role'][], contactIds: st
  */
 async function loadReplies(db: Db, contactIds: string[], excludeMessageId: string) {
   const [sent, flagged] = await Promise.all([
-    partiesIn(db, ['to', 'cc'], contactIds)
-      .innerJoin('messages', 'messages.id', 'mc.message_id')
-      .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
-      .where('messages.direction', '=', 'out')
-      .where('messages.id', '!=', excludeMessageId)
-      .groupBy(['cm.conversation_id', 'companies.domain', 'contacts.address'])
-      .select(['cm.conversation_id', 'companies.domain', 'contacts.address', (eb) => eb.fn.min('messages.received_at').as('since')])
-      .execute(),
-    partiesIn(db, ['from', 'reply_to'], contactIds)
-      .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
-      .innerJoin('conversation_messages as cm', 'cm.message_id', 'mc.message_id')
-      .where('fa.level', '!=', 'none')
-      .where('fa.cleared_at', 'is', null)
-      .select(['cm.conversation_id', 'companies.domain', 'contacts.address'])
-      .execute(),
+    firstMailSentToContacts(db, contactIds, excludeMessageId),
+    conversationsWithMailFromContacts(db, contactIds, isUnresolvedFlag),
   ]);
   const key = (conversationId: string, domain: string | null, address: string) =>
     `${conversationId}\n${domain ?? `@${address.toLowerCase()}`}`;
   const toFraudster = new Set(flagged.map((f) => key(f.conversation_id, f.domain, f.address)));
   return sent.filter((r) => !toFraudster.has(key(r.conversation_id, r.domain, r.address)));
-}
-
-/**
- * When a mail arrived: its arrival at the mailbox, or for mail only imported from the team's own
- * archive (`pier import`, which stores it as arriving now) the date it was written.
- */
-const arrivedAt = sql<number>`case when exists (select 1 from message_locations ml where ml.message_id = messages.id and ml.source = 'import') then coalesce(messages.sent_at, messages.received_at) else messages.received_at end`;
-
-/** Incoming mail per company (or address) that was assessed and not flagged, or whose flag was cleared. */
-function cleanIncomingQuery(db: Db, contactIds: string[], excludeMessageId: string) {
-  return partiesIn(db, ['from'], contactIds)
-    .innerJoin('messages', 'messages.id', 'mc.message_id')
-    .innerJoin('fraud_assessments as fa', 'fa.message_id', 'mc.message_id')
-    .where('messages.direction', '=', 'in')
-    .where('messages.id', '!=', excludeMessageId)
-    .where((eb) => eb.or([eb('fa.level', '=', 'none'), eb('fa.cleared_at', 'is not', null)]))
-    .groupBy(['companies.domain', 'contacts.address'])
-    .select([
-      'companies.domain',
-      'contacts.address',
-      (eb) => eb.fn.countAll().as('count'),
-      (eb) => eb.fn.min(arrivedAt).as('first'),
-      (eb) => eb.fn.max(arrivedAt).as('last'),
-    ]);
 }
 
 /**

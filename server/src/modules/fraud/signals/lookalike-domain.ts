@@ -73,43 +73,17 @@ function compareWithTargets(
   return best;
 }
 
-/**
- * The company domains among `domains` that a mail from (or asking replies to) these addresses
- * could be judged to imitate: what lookalikeSignals compares, before anyone's trust is known.
- * history.ts reads trust only for these (decision 0065).
- */
-export function lookalikeCandidates(addresses: string[], domains: Iterable<string>): string[] {
-  const senders = new Map<string, Sender>();
-  for (const address of addresses) {
-    const host = hostOf(address);
-    const domain = registrableDomainOf(address);
-    if (host && domain && !isFreeMailDomain(domain)) senders.set(host, senderOf(host, domain));
-  }
-  if (senders.size === 0) return [];
-  const none = new Set<string>();
-  const found: string[] = [];
-  for (const target of domains) {
-    if (partsOf(target).freeMail) continue;
-    for (const sender of senders.values()) {
-      if (compareWithTarget(sender, target, none) !== null) {
-        found.push(target);
-        break;
-      }
-    }
-  }
-  return found;
-}
+export type Sender = { host: string; domain: string; label: string; suffix: string; shown: string; labelSkeleton: string };
 
-type Sender = { host: string; domain: string; label: string; suffix: string; shown: string; labelSkeleton: string };
-
-function senderOf(host: string, domain: string): Sender {
+export function senderOf(host: string, domain: string): Sender {
   const { label, suffix } = splitDomain(domain);
   return { host, domain, label, suffix, shown: unicodeDomain(domain), labelSkeleton: skeleton(unicodeDomain(label)) };
 }
 
-/** A target's label, ending and skeleton; every company domain is compared with each mail, so they are kept. */
+/** A target's label, ending and skeleton; the look-alike index (lookalike-index.ts) and each mail read them, so they are kept. */
 const targetParts = new Map<string, { label: string; suffix: string; skeleton: string; freeMail: boolean }>();
-function partsOf(target: string) {
+export type TargetParts = { label: string; suffix: string; skeleton: string; freeMail: boolean };
+export function partsOf(target: string): TargetParts {
   let parts = targetParts.get(target);
   if (!parts) {
     const { label, suffix } = splitDomain(target);
@@ -121,10 +95,9 @@ function partsOf(target: string) {
 }
 
 /** The strongest way the sender's host imitates `target`, or null. */
-function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<string>): FraudSignal | null {
+export function compareWithTarget(sender: Sender, target: string, own: ReadonlySet<string>, t = partsOf(target)): FraudSignal | null {
   const { host, domain, label, suffix, shown, labelSkeleton } = sender;
   if (target === domain) return null;
-  const t = partsOf(target);
   if (!t.label) return null;
   let best: FraudSignal | null = null;
   const consider = (s: FraudSignal) => {
