@@ -474,6 +474,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'mailboxId') return ids.mailbox;
     if (name === 'contactId') return ids.contact;
     if (name === 'companyId') return 'no-such-company';
+    if (name === 'address') return 'nobody@acme.test';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {
