@@ -14,6 +14,13 @@ export const en = {
     close: 'Close',
     reload: 'Reload',
   },
+  /** The shared pager (ui/Pager.tsx). */
+  pager: {
+    range: '{{from}}–{{to}} of {{total}}',
+    previous: 'Previous',
+    next: 'Next',
+    label: 'Pages',
+  },
   boot: {
     loading: 'Loading Pier…',
     failedTitle: 'Pier could not start',

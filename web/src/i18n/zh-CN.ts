@@ -13,6 +13,12 @@ export const zhCN: Catalogue = {
     close: '关闭',
     reload: '重新加载',
   },
+  pager: {
+    range: '第 {{from}}–{{to}} 个，共 {{total}} 个',
+    previous: '上一页',
+    next: '下一页',
+    label: '分页',
+  },
   boot: {
     loading: '正在打开 Pier…',
     failedTitle: 'Pier 无法启动',
