@@ -197,7 +197,7 @@ function MemberRow(props: {
       </td>
       <td>
         {m.optIn === 'pending' || m.optIn === 'expired' ? (
-          <button type="button" className="btn" onClick={props.onResend} disabled={!m.canResend || props.busy}>
+          <button type="button" className="btn" data-testid="member-resend" onClick={props.onResend} disabled={!m.canResend || props.busy}>
             {t('resend')}
           </button>
         ) : null}
