@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { registerSegmentEditCommands, type SegmentOptions, segmentFromOptions, withSegmentOptions } from './cli-campaign-segments.js';
 import type { Workspace } from './compose.js';
@@ -13,6 +13,7 @@ import {
   queueCampaign,
   setCampaignPaused,
   setDoubleOptIn,
+  skippedRowsCsv,
   suppressAddress,
 } from './modules/campaigns/index.js';
 import { findMailboxByAddress } from './modules/mailboxes/index.js';
@@ -143,21 +144,38 @@ export function registerCampaignCommands(program: Command, withWorkspace: WithWo
       '--double-opt-in <mailbox>',
       'turn double opt-in on for the list: new members get a confirmation mail from this marketing mailbox',
     )
-    .action(async (opts: { name: string; file: string; consentSource?: string; consentDate?: string; doubleOptIn?: string }) => {
-      const csv = await readUtf8(opts.file);
-      await withWorkspace(async (ws) => {
-        let doubleOptInMailboxId: string | undefined;
-        if (opts.doubleOptIn) {
-          const mailbox = await findMailboxByAddress(ws.db, opts.doubleOptIn);
-          if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.doubleOptIn}`);
-          doubleOptInMailboxId = mailbox.id;
-        }
-        const { doubleOptIn: _, ...rest } = opts;
-        const result = await importListCsv(ws.db, { ...rest, csv, doubleOptInMailboxId, actorId: null, now: ws.clock.now() });
-        console.log(JSON.stringify(result));
-        if (result.refused.length > 0) process.exitCode = 1;
-      });
-    });
+    .option('--skipped-file <file>', 'write the rows not mailed (invalid, duplicate, suppressed) with why to this CSV file')
+    .action(
+      async (opts: {
+        name: string;
+        file: string;
+        consentSource?: string;
+        consentDate?: string;
+        doubleOptIn?: string;
+        skippedFile?: string;
+      }) => {
+        const csv = await readUtf8(opts.file);
+        await withWorkspace(async (ws) => {
+          let doubleOptInMailboxId: string | undefined;
+          if (opts.doubleOptIn) {
+            const mailbox = await findMailboxByAddress(ws.db, opts.doubleOptIn);
+            if (!mailbox) throw new AppError('mailbox.not_found', 404, `no mailbox ${opts.doubleOptIn}`);
+            doubleOptInMailboxId = mailbox.id;
+          }
+          const { doubleOptIn: _, skippedFile, ...rest } = opts;
+          const result = await importListCsv(ws.db, { ...rest, csv, doubleOptInMailboxId, actorId: null, now: ws.clock.now() });
+          if (skippedFile) await writeFile(skippedFile, skippedRowsCsv(result.report.skipped));
+          // Per row what happened (decision 0072); the rows' own cells only in the --skipped-file.
+          const skipped = result.report.skipped.map(({ row: _row, ...s }) => s);
+          console.log(JSON.stringify({ ...result, report: { ...result.report, skipped } }));
+          const c = result.report.counts;
+          console.error(
+            `added ${c.added}, already members ${c.existing}, suppressed (in the list, never mailed) ${c.suppressed}, invalid ${c.invalid}, duplicates in the file ${c.duplicate}`,
+          );
+          if (result.refused.length > 0) process.exitCode = 1;
+        });
+      },
+    );
   campaign
     .command('double-opt-in')
     .description('ask members added to a static list from now on to confirm by a mail from the marketing mailbox (--off: no longer)')

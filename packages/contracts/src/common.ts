@@ -146,6 +146,12 @@ export const errorCodes = [
   /** A suppressed address is not added to a list by hand (decision 0068); details: reason, since. */
   'campaign.address_suppressed',
   'campaign.member_exists',
+  /** Decision 0072: lifting an address that is not on the suppression list. */
+  'campaign.not_suppressed',
+  /** Decision 0072: an unsubscribe or complaint is the person's wish; no admin lifts it. details: reason. */
+  'campaign.suppression_not_liftable',
+  /** Decision 0072: editing or removing an address that is not a member of the list. */
+  'campaign.member_not_found',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -126,6 +126,7 @@ const owners: Record<Table, Owner> = {
   campaign_lists: 'campaigns',
   campaign_list_members: 'campaigns',
   campaign_suppressions: 'campaigns',
+  campaign_suppression_lifts: 'campaigns',
   campaigns: 'campaigns',
   campaign_recipients: 'campaigns',
   campaign_events: 'campaigns',

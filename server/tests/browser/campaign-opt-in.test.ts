@@ -97,7 +97,7 @@ describe('double opt-in on the campaigns page', () => {
         const wait = members.locator('tr', { hasText: who.wait });
         expect(await wait.textContent()).toContain(view.pending);
         // Sent minutes ago: no resend yet (an hour apart).
-        expect(await wait.getByRole('button').isDisabled()).toBe(true);
+        expect(await wait.getByTestId('member-resend').isDisabled()).toBe(true);
         expect(await members.locator('tr', { hasText: who.gone }).textContent()).toContain(view.suppressed);
         expect(await page.getByTestId('opt-in-enabled').isChecked()).toBe(true);
         await section.screenshot({ path: path.join(screenshots, `campaign-opt-in-${view.locale}-${view.width}.png`) });

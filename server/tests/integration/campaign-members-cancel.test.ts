@@ -2,9 +2,7 @@ import type { AuditPage } from '@pier/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENDING_LEASE_MS } from '../../src/modules/campaigns/cancel.js';
 import { suppressAddress } from '../../src/modules/campaigns/index.js';
-import { createMailbox, grantMailboxAccess } from '../../src/modules/mailboxes/index.js';
-import { createAccount } from '../../src/modules/security/index.js';
-import { addMarketingMailbox } from '../support/campaigns.js';
+import { campaignRoles } from '../support/campaigns.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import type { ApiClient } from '../support/http-client.js';
 import { startTestPier } from '../support/pier.js';
@@ -75,23 +73,10 @@ describe.each(engines)('campaign list members and cancel on %s', (engine) => {
     admin = pier.api();
     expect((await admin.post('/api/setup', boss)).status).toBe(201);
     const { db } = pier.workspace;
-    const infoId = (await createMailbox(db, { address: 'info@acme.test', displayName: 'Info', purpose: 'sales' })).id;
-    marketingId = (await addMarketingMailbox(pier.workspace)).id;
-    const li = await createAccount(db, { email: 'li@acme.test', name: '李娜', password: 'agent password 1', role: 'agent' });
-    const wang = await createAccount(db, { email: 'wang@acme.test', name: '王强', password: 'agent password 2', role: 'agent' });
-    await createAccount(db, { email: 'audit@acme.test', name: 'Auditor', password: 'auditor password 3', role: 'auditor' });
-    await grantMailboxAccess(db, li.id, infoId, 'reply');
-    await grantMailboxAccess(db, wang.id, marketingId, 'manage');
-    for (const [email, password] of [
-      ['li@acme.test', 'agent password 1'],
-      ['wang@acme.test', 'agent password 2'],
-      ['audit@acme.test', 'auditor password 3'],
-    ] as const) {
-      const client = pier.api();
-      expect((await client.post('/api/auth/login', { email, password })).status).toBe(200);
-      if (email.startsWith('audit')) auditor = client;
-      else agents.push(client);
-    }
+    const roles = await campaignRoles(pier);
+    marketingId = roles.marketingId;
+    auditor = roles.auditor;
+    agents.push(...roles.agents);
     // 120 trade-fair leads; a German company spelt in capitals, a Chinese one, a percent sign in a name.
     const rows = Array.from({ length: 120 }, (_, i) => {
       const n = String(i).padStart(3, '0');

@@ -144,6 +144,9 @@ const expectations: Record<string, 'public' | string> = {
   'POST /api/campaign-lists/:id/opt-in/resend': 'SA',
   'GET /api/campaign-suppressions': 'SAU',
   'POST /api/campaign-suppressions': 'SA',
+  'POST /api/campaign-suppressions/lift': 'SA',
+  'PATCH /api/campaign-lists/:id/members/:address': 'SA',
+  'DELETE /api/campaign-lists/:id/members/:address': 'SA',
   'GET /api/campaign-limits': 'SAU',
   'PUT /api/campaign-limits': 'SA',
   'GET /api/mailboxes/:id/auto-reply': 'SAG',
@@ -471,6 +474,7 @@ describe('authorisation matrix: every API route × every role (PostgreSQL)', () 
     if (name === 'mailboxId') return ids.mailbox;
     if (name === 'contactId') return ids.contact;
     if (name === 'companyId') return 'no-such-company';
+    if (name === 'address') return 'nobody@acme.test';
     if (name !== 'id') return undefined;
     const prefix = url.split('/:id')[0] ?? '';
     if (method === 'DELETE' && url === '/api/mailboxes/:id') {

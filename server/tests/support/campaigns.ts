@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Workspace } from '../../src/compose.js';
 import type { MailboxRow } from '../../src/db/schema.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
-import { createMailbox, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
+import { createMailbox, grantMailboxAccess, loadOwnAddresses } from '../../src/modules/mailboxes/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './databases.js';
 import { testEnv } from './env.js';
 import { emptyMailboxes, mailServer, withImap } from './mail-server.js';
@@ -167,4 +168,30 @@ export async function receivedAddresses(customer: string, token: string): Promis
       lock.release();
     }
   });
+}
+
+/**
+ * The people a campaign authorisation test signs in beside the admin: an agent of info@ (reply), an
+ * agent managing newsletter@ itself, and an auditor. Returns their API clients and newsletter@'s id.
+ */
+export async function campaignRoles(pier: Awaited<ReturnType<typeof startTestPier>>) {
+  const { db } = pier.workspace;
+  const infoId = (await createMailbox(db, { address: 'info@acme.test', displayName: 'Info', purpose: 'sales' })).id;
+  const marketingId = (await addMarketingMailbox(pier.workspace)).id;
+  const li = await createAccount(db, { email: 'li@acme.test', name: '李娜', password: 'agent password 1', role: 'agent' });
+  const wang = await createAccount(db, { email: 'wang@acme.test', name: '王强', password: 'agent password 2', role: 'agent' });
+  await createAccount(db, { email: 'audit@acme.test', name: 'Auditor', password: 'auditor password 3', role: 'auditor' });
+  await grantMailboxAccess(db, li.id, infoId, 'reply');
+  await grantMailboxAccess(db, wang.id, marketingId, 'manage');
+  const signIn = async (email: string, password: string) => {
+    const client = pier.api();
+    const response = await client.post('/api/auth/login', { email, password });
+    if (response.status !== 200) throw new Error(`${email} could not sign in: ${response.status}`);
+    return client;
+  };
+  return {
+    marketingId,
+    agents: [await signIn('li@acme.test', 'agent password 1'), await signIn('wang@acme.test', 'agent password 2')],
+    auditor: await signIn('audit@acme.test', 'auditor password 3'),
+  };
 }

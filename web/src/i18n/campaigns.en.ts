@@ -62,8 +62,6 @@ export const campaignsEn = {
     consentSource: 'Consent source for rows without one',
     consentDate: 'Consent date for rows without one (YYYY-MM-DD)',
     import: 'Import',
-    imported: '{{count}} imported.',
-    refused: 'Refused: {{lines}}',
   },
   suppression: {
     title: 'Suppression list',

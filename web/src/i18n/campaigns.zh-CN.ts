@@ -59,8 +59,6 @@ export const campaignsZhCN: CampaignsCatalogue = {
     consentSource: '没有同意来源的行使用此来源',
     consentDate: '没有同意日期的行使用此日期（YYYY-MM-DD）',
     import: '导入',
-    imported: '已导入 {{count}} 条。',
-    refused: '被拒绝：{{lines}}',
   },
   suppression: {
     title: '屏蔽名单',

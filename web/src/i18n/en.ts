@@ -14,6 +14,13 @@ export const en = {
     close: 'Close',
     reload: 'Reload',
   },
+  /** The shared pager (ui/Pager.tsx). */
+  pager: {
+    range: '{{from}}–{{to}} of {{total}}',
+    previous: 'Previous',
+    next: 'Next',
+    label: 'Pages',
+  },
   boot: {
     loading: 'Loading Pier…',
     failedTitle: 'Pier could not start',
@@ -300,6 +307,10 @@ export const en = {
       address_suppressed:
         'This address is on the suppression list ({{reason}} since {{since}}): no campaign may mail it, so it cannot be added as a subscriber.',
       member_exists: 'This address is in the list already.',
+      not_suppressed: 'This address is not on the suppression list (any more).',
+      suppression_not_liftable:
+        'The person unsubscribed or reported a mail as spam: that is their wish, and only their own new confirmed opt-in can undo it.',
+      member_not_found: 'That address is not a member of this list (any more).',
     },
     team: {
       not_found: 'That team no longer exists.',

@@ -13,6 +13,12 @@ export const zhCN: Catalogue = {
     close: '关闭',
     reload: '重新加载',
   },
+  pager: {
+    range: '第 {{from}}–{{to}} 个，共 {{total}} 个',
+    previous: '上一页',
+    next: '下一页',
+    label: '分页',
+  },
   boot: {
     loading: '正在打开 Pier…',
     failedTitle: 'Pier 无法启动',
@@ -294,6 +300,9 @@ export const zhCN: Catalogue = {
       opt_in_too_soon: '暂时不能发送确认邮件：距上一封不足一小时、已发送五封，或该地址在屏蔽名单中。',
       address_suppressed: '该地址在屏蔽名单中（{{reason}}，自 {{since}} 起）：任何群发邮件都不能发给它，因此不能作为订阅者添加。',
       member_exists: '该地址已在名单中。',
+      not_suppressed: '该地址不在（或已不在）屏蔽名单中。',
+      suppression_not_liftable: '对方已退订或将邮件举报为垃圾邮件：这是本人的意愿，只有本人重新确认订阅才能撤销。',
+      member_not_found: '该地址不是（或已不是）此名单的成员。',
     },
     team: {
       not_found: '该团队已不存在。',

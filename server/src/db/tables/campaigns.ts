@@ -6,6 +6,7 @@ export type CampaignTables = {
   campaign_lists: CampaignListsTable;
   campaign_list_members: CampaignListMembersTable;
   campaign_suppressions: CampaignSuppressionsTable;
+  campaign_suppression_lifts: CampaignSuppressionLiftsTable;
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_events: CampaignEventsTable;
@@ -65,6 +66,19 @@ export interface CampaignSuppressionsTable {
   campaign_id: string | null;
   detail: string | null;
   created_at: number;
+}
+
+/** A suppression an admin took off (migration 0077, decision 0072): what it was, who lifted it, when and why. */
+export interface CampaignSuppressionLiftsTable {
+  id: string;
+  address: string;
+  reason: CampaignSuppressionsTable['reason'];
+  campaign_id: string | null;
+  detail: string | null;
+  suppressed_at: number;
+  lifted_by: string | null;
+  lifted_at: number;
+  note: string;
 }
 
 export interface CampaignsTable {

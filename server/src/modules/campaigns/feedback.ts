@@ -8,6 +8,7 @@ import { defineSubscriber, type EventSubscriber, type MessageReceivedEvent } fro
 import { parseDeliveryReport } from '../outbox/index.js';
 import { parseFeedbackReport } from './arf.js';
 import { suppressAddress } from './suppression.js';
+import { lastLiftAt } from './suppression-admin.js';
 import { unsubscribeByToken } from './unsubscribe.js';
 
 type Deps = { db: Kysely<Database>; blobs: BlobStore; unsubscribeKey: Buffer; now: () => number };
@@ -137,11 +138,14 @@ export async function recordBounce(
       .where('id', '=', recipient.id)
       .execute();
     await insertCampaignEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', source, detail, now);
+    // Soft bounces before an admin took the address off the list (decision 0072) are not counted again.
+    const liftedAt = await lastLiftAt(trx, recipient.address);
     const soft = await trx
       .selectFrom('campaign_events')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('address', '=', recipient.address)
       .where('kind', '=', 'soft_bounce')
+      .where('created_at', '>', liftedAt)
       .executeTakeFirstOrThrow();
     if (hard || Number(soft.n) >= SOFT_BOUNCE_LIMIT) {
       await suppressAddress(trx, { address: recipient.address, reason: 'hard_bounce', campaignId: recipient.campaign_id, detail, now });

@@ -1,12 +1,15 @@
 export { type CampaignCounts, campaignCounts, findCampaign, queueCampaign, setCampaignPaused } from './campaigns.js';
 export { cancelCampaign } from './cancel.js';
+export { importListCsv, skippedRowsCsv } from './csv-import.js';
 export { campaignFeedbackSubscriber, campaignsAnsweredBy } from './feedback.js';
-export { createSegmentList, findListByName, importListCsv, previewList, previewSegment } from './lists.js';
+export { createSegmentList, findListByName, previewList, previewSegment } from './lists.js';
+export { removeListMember, updateListMember } from './member-edit.js';
 export { setDoubleOptIn } from './opt-in.js';
 export { unsubscribeRoutes } from './public-routes.js';
 export { type CampaignRouteDeps, campaignRoutes } from './routes.js';
 export { deleteSegment, updateSegment } from './segments.js';
 export { type CampaignWorkerDeps, campaignJobHandlers } from './send-job.js';
 export { isSuppressed, suppressAddress } from './suppression.js';
+export { liftSuppression, pageSuppressions } from './suppression-admin.js';
 export { setProviderLimits } from './throttle.js';
 export { unsubscribeKeyFrom } from './tokens.js';

@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -6,8 +5,7 @@ import type { CampaignListsTable } from '../../db/tables/campaigns.js';
 import { AppError } from '../../errors.js';
 import { type ContactSegment, contactsInSegment, foldForSearch } from '../contacts/index.js';
 import { latestLanguagesOf } from '../conversations/index.js';
-import { enableOptInOnImport, newMemberOptIn, optInLanguageOf, optInMailboxFor, scheduleOptInSend, unconfirmedCount } from './opt-in.js';
-import { isTimeZone } from './schedule.js';
+import { unconfirmedCount } from './opt-in.js';
 import { suppressedAmong } from './suppression.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,7 +33,7 @@ export async function findListById(db: Db, id: string): Promise<CampaignListsTab
   return db.selectFrom('campaign_lists').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-async function createList(
+export async function createList(
   db: Db,
   input: { name: string; kind: 'static' | 'segment'; segment: ContactSegment | null; actorId: string | null; now: number },
 ) {
@@ -59,115 +57,6 @@ async function createList(
 /** A segment: its members are the contacts matching it when a campaign is queued. */
 export function createSegmentList(db: Db, input: { name: string; segment: ContactSegment; actorId: string | null; now: number }) {
   return createList(db, { ...input, kind: 'segment' });
-}
-
-/**
- * Imports a CSV (header row; columns email, name, company, country, time_zone, consent_source,
- * consent_date, language) into a static list, creating it when new. Consent is required per row, from the
- * column or the defaults given: a member without a consent source and date is refused, not guessed.
- * Re-importing an address updates it. Returns what was added and what was refused, with the line.
- * Into a list with double opt-in (decision 0059) a new address starts pending and its confirmation
- * mail is queued in the same transaction; an address already there keeps its state.
- */
-export async function importListCsv(
-  db: Kysely<Database>,
-  input: {
-    name: string;
-    csv: string;
-    consentSource?: string | undefined;
-    consentDate?: string | undefined;
-    /** Turns double opt-in on for the list (new or not) before these rows go in, confirmations from this mailbox. */
-    doubleOptInMailboxId?: string | undefined;
-    actorId: string | null;
-    now: number;
-  },
-): Promise<{ listId: string; imported: number; refused: { line: number; reason: string }[]; pendingConfirmation: number }> {
-  if (input.doubleOptInMailboxId) await optInMailboxFor(db, input.doubleOptInMailboxId);
-  let records: Record<string, string>[];
-  try {
-    records = parse(input.csv, {
-      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    });
-  } catch (error) {
-    throw new AppError('request.invalid', 400, `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const refused: { line: number; reason: string }[] = [];
-  const members: (ListMember & { consentSource: string; consentAt: number; language: 'zh-CN' | 'en' })[] = [];
-  for (const [i, r] of records.entries()) {
-    const line = i + 2;
-    const address = (r.email ?? r.address ?? '').toLowerCase();
-    if (!ADDRESS.test(address)) {
-      refused.push({ line, reason: 'no valid email address' });
-      continue;
-    }
-    const consentSource = r.consent_source || input.consentSource || '';
-    const consentAt = Date.parse(r.consent_date || input.consentDate || '');
-    if (!consentSource || Number.isNaN(consentAt)) {
-      refused.push({ line, reason: 'no consent source and date' });
-      continue;
-    }
-    const timeZone = r.time_zone || null;
-    if (timeZone && !isTimeZone(timeZone)) {
-      refused.push({ line, reason: `unknown time zone ${timeZone}` });
-      continue;
-    }
-    members.push({
-      address,
-      name: r.name || null,
-      company: r.company || null,
-      country: r.country ? r.country.toUpperCase() : null,
-      timeZone,
-      consentSource,
-      consentAt,
-      language: optInLanguageOf(r.language, r.country || null),
-    });
-  }
-  return db.transaction().execute(async (trx) => {
-    let list =
-      (await findListByName(trx, input.name.trim())) ??
-      (await createList(trx, { name: input.name, kind: 'static', segment: null, actorId: input.actorId, now: input.now }));
-    if (list.kind !== 'static')
-      throw new AppError('campaign.list_is_segment', 409, 'a segment is read from the contacts; import into a static list');
-    if (input.doubleOptInMailboxId)
-      list = await enableOptInOnImport(trx, list, { mailboxId: input.doubleOptInMailboxId, actorId: input.actorId });
-    const pendingBefore = await unconfirmedCount(trx, list.id);
-    // A suppressed address joins the list but is never asked (nor mailed): the suppression list wins.
-    const suppressed =
-      list.double_opt_in === 1
-        ? await suppressedAmong(
-            trx,
-            members.map((m) => m.address),
-          )
-        : new Set<string>();
-    for (const m of members) {
-      const values = {
-        name: m.name,
-        company: m.company,
-        country: m.country,
-        time_zone: m.timeZone,
-        consent_source: m.consentSource,
-        consent_at: m.consentAt,
-        search_text: memberSearchText(m),
-      };
-      await trx
-        .insertInto('campaign_list_members')
-        .values({
-          list_id: list.id,
-          address: m.address,
-          ...values,
-          added_at: input.now,
-          ...newMemberOptIn(list, m.language, suppressed.has(m.address)),
-        })
-        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet(values))
-        .execute();
-    }
-    if (list.double_opt_in === 1 && members.length > 0) await scheduleOptInSend(trx, list.id, input.now);
-    const pendingConfirmation = (await unconfirmedCount(trx, list.id)) - pendingBefore;
-    return { listId: list.id, imported: members.length, refused, pendingConfirmation };
-  });
 }
 
 /**

@@ -75,6 +75,8 @@ export async function pageListMembers(db: Db, list: CampaignListsTable, query: M
       name: r.name,
       company: r.company,
       country: r.country,
+      timeZone: r.time_zone,
+      language: r.opt_in_language,
       status: r.status,
       suppressionReason: r.suppression_reason,
       suppressedAt: r.suppressed_at === null ? null : Number(r.suppressed_at),
@@ -108,7 +110,8 @@ export async function pageListMembers(db: Db, list: CampaignListsTable, query: M
     offset: query.offset,
     limit: query.limit,
     statuses,
-    counts: { none: by(null), pending: by('pending'), confirmed: by('confirmed') },
+    // Awaiting confirmation leaves out the suppressed: they are never asked (decision 0072).
+    counts: { none: by(null), pending: statuses.pending, confirmed: by('confirmed') },
   };
 }
 

@@ -64,6 +64,16 @@ export async function unconfirmedCount(db: Db, listId: string): Promise<number> 
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('list_id', '=', listId)
     .where('opt_in_state', '=', 'pending')
+    // A suppressed member is never asked nor mailed: it awaits nothing (decision 0072).
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('campaign_suppressions')
+            .select('address')
+            .whereRef('campaign_suppressions.address', '=', 'campaign_list_members.address'),
+        ),
+      ),
+    )
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

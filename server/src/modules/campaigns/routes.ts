@@ -9,13 +9,16 @@ import { apiActorOf, type SecretBox } from '../security/index.js';
 import { campaignCounts, findCampaign, listCampaigns, queueCampaign, setCampaignPaused } from './campaigns.js';
 import { cancelCampaign } from './cancel.js';
 import { clicksPerLink } from './clicks.js';
+import { importListCsv } from './csv-import.js';
 import { campaignReplies } from './feedback.js';
-import { createSegmentList, findListById, importListCsv, listLists, listMembers, previewList, previewSegment } from './lists.js';
+import { createSegmentList, findListById, listLists, listMembers, previewList, previewSegment } from './lists.js';
+import { memberAdminRoutes } from './member-admin-routes.js';
 import { memberRoutes } from './member-routes.js';
 import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { deleteSegment, updateSegment } from './segments.js';
-import { listSuppressions, suppressAddress } from './suppression.js';
+import { suppressAddress } from './suppression.js';
+import { pageSuppressions } from './suppression-admin.js';
 import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
 
 export type CampaignRouteDeps = {
@@ -55,6 +58,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
   await app.register(optInApiRoutes, { db, clock: deps.clock });
   // A list's members, paged and searched, and one added by hand (decision 0068).
   await app.register(memberRoutes, { db, clock: deps.clock });
+  // The suppression list paged, a bounce lifted; a member edited or removed (decision 0072).
+  await app.register(memberAdminRoutes, { db, clock: deps.clock });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
@@ -233,10 +238,6 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
     async (request) => importListCsv(db, { ...request.body, actorId: apiActorOf(request).actorId, now: now() }),
   );
 
-  app.get('/api/campaign-suppressions', { config: { access: { roles: readers } } }, async () => ({
-    suppressions: await listSuppressions(db),
-  }));
-
   app.post(
     '/api/campaign-suppressions',
     { config: { access: { roles: admins } }, schema: { body: z.object({ address: z.string().email().max(320) }) } },
@@ -248,7 +249,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
         detail: apiActorOf(request).actorId,
         now: now(),
       });
-      return { suppressions: await listSuppressions(db) };
+      return pageSuppressions(db, { offset: 0, limit: 50 });
     },
   );
 

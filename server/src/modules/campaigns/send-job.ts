@@ -9,6 +9,7 @@ import { findMailboxById, type HostGuard } from '../mailboxes/index.js';
 import type { SmtpTimeouts } from '../outbox/index.js';
 import type { SecretBox } from '../security/index.js';
 import { CAMPAIGN_SEND_JOB, findCampaign, scheduleSendRun } from './campaigns.js';
+import { SENDING_LEASE_MS } from './cancel.js';
 import { recordBounce } from './feedback.js';
 import { buildCampaignMime } from './mail.js';
 import { optInJobHandlers } from './opt-in-send.js';
@@ -44,18 +45,23 @@ export function campaignJobHandlers(deps: CampaignWorkerDeps): AnyJobHandler[] {
  * One sending run of a campaign: as many mails as the throttle allows now, one SMTP session each,
  * then the next run is queued for when the budget or the next due recipient allows. Exactly once per
  * recipient (decision 0008, per recipient row): `sending` is committed before the session starts, and
- * a run that finds a `sending` row left by a dead run records it `uncertain` and never sends it again.
+ * a run that finds a `sending` row older than the lease (a dead run's) records it `uncertain` and never
+ * sends it again; a younger one belongs to a run still in its session (decision 0072).
  */
 export async function runCampaignSend(deps: CampaignWorkerDeps, campaignId: string): Promise<void> {
   const { db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const campaign = await findCampaign(db, campaignId);
   if (!campaign) return;
+  // Only a claim older than the lease is a dead run's: a younger one may be another run still inside
+  // its SMTP session (a resume right after a pause starts a second run; decision 0072), whose mail
+  // would be marked uncertain although it was sent.
   const interrupted = await db
     .updateTable('campaign_recipients')
     .set({ state: 'uncertain', error: 'Pier stopped while this mail was being sent: it may or may not have left' })
     .where('campaign_id', '=', campaignId)
     .where('state', '=', 'sending')
+    .where((eb) => eb.or([eb('sent_at', 'is', null), eb('sent_at', '<=', clock.now() - SENDING_LEASE_MS)]))
     .executeTakeFirst();
   if (Number(interrupted.numUpdatedRows) > 0) {
     logger.warn(
@@ -93,6 +99,10 @@ export async function runCampaignSend(deps: CampaignWorkerDeps, campaignId: stri
       .limit(Math.max(1, Math.min(budget, 100)))
       .execute();
     if (next.length === 0) {
+      // Claims of another run (or of a run that died within the lease) still open: looked at again
+      // when their lease ends; that run, if alive, finishes the campaign first.
+      const inFlight = await oldestClaim(db, campaignId);
+      if (inFlight !== null) return scheduleSendRun(db, campaignId, inFlight + SENDING_LEASE_MS);
       await db
         .updateTable('campaigns')
         .set({ state: 'done', updated_at: now })
@@ -114,6 +124,17 @@ export async function runCampaignSend(deps: CampaignWorkerDeps, campaignId: stri
       if (retry) return scheduleSendRun(db, campaignId, clock.now() + 60_000);
     }
   }
+}
+
+/** When the oldest recipient still `sending` was claimed, or null when none is. */
+async function oldestClaim(db: Kysely<Database>, campaignId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('campaign_recipients')
+    .select((eb) => eb.fn.min<number | string | null>('sent_at').as('at'))
+    .where('campaign_id', '=', campaignId)
+    .where('state', '=', 'sending')
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
 /** Sends one recipient's mail; true when the server refused before DATA and the run should wait a minute. */

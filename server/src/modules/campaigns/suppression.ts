@@ -41,14 +41,3 @@ export async function suppressedAmong(db: Db, addresses: string[]): Promise<Set<
   }
   return found;
 }
-
-export async function listSuppressions(db: Db, limit = 500) {
-  const rows = await db.selectFrom('campaign_suppressions').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    address: r.address,
-    reason: r.reason,
-    campaignId: r.campaign_id,
-    detail: r.detail,
-    createdAt: Number(r.created_at),
-  }));
-}

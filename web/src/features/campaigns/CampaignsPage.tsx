@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import i18next, { errorMessage } from '../../i18n';
 import { campaignMembersEn } from '../../i18n/campaign-members.en';
 import { campaignMembersZhCN } from '../../i18n/campaign-members.zh-CN';
+import { campaignSuppressionEn } from '../../i18n/campaign-suppression.en';
+import { campaignSuppressionZhCN } from '../../i18n/campaign-suppression.zh-CN';
 import { campaignsEn } from '../../i18n/campaigns.en';
 import { campaignsZhCN } from '../../i18n/campaigns.zh-CN';
 import { Field } from '../../ui/Field';
@@ -11,9 +13,10 @@ import { Notice } from '../../ui/Notice';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { CampaignLinks } from './CampaignLinks';
-import { ListsSection, SuppressionSection } from './ListsAndSuppression';
+import { ListsSection } from './ListsAndSuppression';
 import { OptInSection } from './OptInSection';
 import { ProviderLimitsSection } from './ProviderLimits';
+import { SuppressionSection } from './SuppressionList';
 import './campaigns.css';
 import { DataTable } from './DataTable';
 import { MailboxSelect } from './MailboxSelect';
@@ -22,6 +25,8 @@ i18next.addResourceBundle('en', 'campaigns', campaignsEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaigns', campaignsZhCN, true, true);
 i18next.addResourceBundle('en', 'campaignMembers', campaignMembersEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignMembers', campaignMembersZhCN, true, true);
+i18next.addResourceBundle('en', 'campaignSuppression', campaignSuppressionEn, true, true);
+i18next.addResourceBundle('zh-CN', 'campaignSuppression', campaignSuppressionZhCN, true, true);
 
 /** /settings/campaigns: campaigns with their counts, a new one (preview, test send, queue), lists and the suppression list. */
 export function CampaignsPage() {

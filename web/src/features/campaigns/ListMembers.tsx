@@ -3,10 +3,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
 import { Notice } from '../../ui/Notice';
+import { Pager } from '../../ui/Pager';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { AddMemberForm } from './AddMemberForm';
 import { campaignsApi, campaignsKeys, type MemberStatus, type OptInMember } from './api';
 import { DataTable } from './DataTable';
+import { MemberActions, MemberEditForm } from './MemberEdit';
 
 const PAGE = 50;
 const STATUSES: MemberStatus[] = ['subscribed', 'pending', 'unsubscribed', 'suppressed'];
@@ -16,13 +18,14 @@ const STATUSES: MemberStatus[] = ['subscribed', 'pending', 'unsubscribed', 'supp
  * the whole list, a search by address, name or company, 50 a page; each member's double opt-in state
  * and proof (decision 0059), resending, and adding one contact by hand.
  */
-export function ListMembers({ listId }: { listId: string }) {
+export function ListMembers({ listId, listName }: { listId: string; listName: string }) {
   const { t, i18n } = useTranslation('campaignOptIn');
   const { t: tm } = useTranslation('campaignMembers');
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<MemberStatus | ''>('');
   const [offset, setOffset] = useState(0);
+  const [editing, setEditing] = useState<OptInMember | null>(null);
   const q = useDebouncedValue(search.trim(), 250);
   const query = { ...(q ? { q } : {}), ...(status ? { status } : {}), offset, limit: PAGE };
   const members = useQuery({
@@ -118,35 +121,36 @@ export function ListMembers({ listId }: { listId: string }) {
           }
         >
           {rows.map((m) => (
-            <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending} />
+            <MemberRow key={m.address} member={m} when={when} onResend={() => resend.mutate(m.address)} busy={resend.isPending}>
+              <MemberActions listId={listId} listName={listName} member={m} onEdit={() => setEditing(m)} onChanged={refresh} />
+            </MemberRow>
           ))}
         </DataTable>
       ) : null}
-      {total > 0 ? (
-        <div className="campaign-row member-pager">
-          <span className="hint" data-testid="members-range">
-            {tm('range', { from: shown + 1, to: Math.min(shown + rows.length, total), total })}
-          </span>
-          <button type="button" className="btn btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            {tm('previous')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-sm"
-            disabled={offset + PAGE >= total}
-            data-testid="members-next"
-            onClick={() => setOffset(offset + PAGE)}
-          >
-            {tm('next')}
-          </button>
-        </div>
+      <Pager offset={shown} shown={rows.length} total={total} pageSize={PAGE} onOffset={setOffset} testId="members" />
+      {editing ? (
+        <MemberEditForm
+          key={editing.address}
+          listId={listId}
+          member={editing}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) refresh();
+          }}
+        />
       ) : null}
       <AddMemberForm listId={listId} onAdded={refresh} />
     </div>
   );
 }
 
-function MemberRow(props: { member: OptInMember; when: (ms: number | null) => string; onResend: () => void; busy: boolean }) {
+function MemberRow(props: {
+  member: OptInMember;
+  when: (ms: number | null) => string;
+  onResend: () => void;
+  busy: boolean;
+  children: React.ReactNode;
+}) {
   const { t, i18n } = useTranslation('campaignOptIn');
   const { t: tm } = useTranslation('campaignMembers');
   const { t: tc } = useTranslation('campaigns');
@@ -193,10 +197,11 @@ function MemberRow(props: { member: OptInMember; when: (ms: number | null) => st
       </td>
       <td>
         {m.optIn === 'pending' || m.optIn === 'expired' ? (
-          <button type="button" className="btn" onClick={props.onResend} disabled={!m.canResend || props.busy}>
+          <button type="button" className="btn" data-testid="member-resend" onClick={props.onResend} disabled={!m.canResend || props.busy}>
             {t('resend')}
           </button>
         ) : null}
+        {props.children}
       </td>
     </tr>
   );

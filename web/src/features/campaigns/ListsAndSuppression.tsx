@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n';
@@ -6,11 +6,12 @@ import { Field } from '../../ui/Field';
 import { Notice } from '../../ui/Notice';
 import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { DataTable } from './DataTable';
+import { ImportReport } from './ImportReport';
 import { MailboxSelect } from './MailboxSelect';
 import { SegmentActions, SegmentRules, useSegmentDelete } from './SegmentActions';
 import { SegmentBuilder } from './SegmentBuilder';
 
-/** The lists with their sizes; a CSV import (consent required per row) and a segment of the contacts. */
+/** The lists with their sizes; a CSV import (consent required per row, its report per row) and a segment of the contacts. */
 export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mailboxes: CampaignOverview['mailboxes'] }) {
   const { t } = useTranslation('campaigns');
   const { t: to } = useTranslation('campaignOptIn');
@@ -114,79 +115,10 @@ export function ListsSection({ lists, mailboxes }: { lists: CampaignList[]; mail
         <button type="submit" className="btn" disabled={!name.trim() || !csv.trim() || importCsv.isPending}>
           {t('lists.import')}
         </button>
-        {importCsv.data ? (
-          <p className="hint">
-            {t('lists.imported', { count: importCsv.data.imported })}{' '}
-            {importCsv.data.refused.length > 0
-              ? t('lists.refused', { lines: importCsv.data.refused.map((r) => `${r.line} (${r.reason})`).join(', ') })
-              : null}
-          </p>
-        ) : null}
+        {importCsv.data ? <ImportReport result={importCsv.data} listName={name} /> : null}
         {importCsv.isError ? <Notice>{errorMessage(importCsv.error)}</Notice> : null}
       </form>
       {editing ? <SegmentBuilder key={editing.id} editing={editing} onDone={() => setEditingId(null)} /> : <SegmentBuilder />}
-    </section>
-  );
-}
-
-/** Who no campaign may mail, and why; an admin adds an address by hand. */
-export function SuppressionSection() {
-  const { t, i18n } = useTranslation('campaigns');
-  const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: campaignsKeys.suppressions, queryFn: campaignsApi.suppressions });
-  const [address, setAddress] = useState('');
-  const add = useMutation({
-    mutationFn: () => campaignsApi.suppress(address),
-    onSuccess: (data) => {
-      queryClient.setQueryData(campaignsKeys.suppressions, data);
-      setAddress('');
-    },
-  });
-  const rows = list.data?.suppressions ?? [];
-  return (
-    <section className="campaigns-section" aria-labelledby="campaigns-suppression-title">
-      <h3 id="campaigns-suppression-title">{t('suppression.title')}</h3>
-      <p className="hint">{t('suppression.intro')}</p>
-      <form
-        className="campaign-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (address.trim()) add.mutate();
-        }}
-      >
-        <Field
-          id="suppress-address"
-          label={t('suppression.address')}
-          type="email"
-          value={address}
-          onChange={(e) => setAddress(e.target.value)}
-        />
-        <button type="submit" className="btn" disabled={!address.trim() || add.isPending}>
-          {t('suppression.add')}
-        </button>
-      </form>
-      {add.isError ? <Notice>{errorMessage(add.error)}</Notice> : null}
-      {list.data && rows.length === 0 ? <p className="hint">{t('suppression.empty')}</p> : null}
-      {rows.length > 0 ? (
-        <DataTable
-          testId="campaign-suppressions"
-          head={
-            <>
-              <th>{t('suppression.address')}</th>
-              <th>{t('suppression.reason')}</th>
-              <th>{t('suppression.since')}</th>
-            </>
-          }
-        >
-          {rows.map((s) => (
-            <tr key={s.address}>
-              <td dir="ltr">{s.address}</td>
-              <td>{t(`suppression.reasons.${s.reason}`)}</td>
-              <td>{new Date(s.createdAt).toLocaleString(i18n.language)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
     </section>
   );
 }

@@ -43,7 +43,7 @@ export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mail
             </div>
           </div>
           <OptInSettings key={list.id} list={list} mailboxes={mailboxes} />
-          <ListMembers key={`members-${list.id}`} listId={list.id} />
+          <ListMembers key={`members-${list.id}`} listId={list.id} listName={list.name} />
         </>
       ) : (
         <p className="hint">{t('noStaticList')}</p>

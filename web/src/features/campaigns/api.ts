@@ -1,4 +1,5 @@
 import { http } from '../../api/client';
+import type { ImportResult } from './admin-api';
 
 // Shapes of the campaigns routes (server: modules/campaigns/routes.ts).
 export type CampaignCounts = {
@@ -58,6 +59,9 @@ export type OptInMember = {
   name: string | null;
   company: string | null;
   country: string | null;
+  timeZone: string | null;
+  /** The language of its confirmation mails (decision 0072: editable). */
+  language: 'zh-CN' | 'en' | null;
   status: MemberStatus;
   suppressionReason: Suppression['reason'] | null;
   suppressedAt: number | null;
@@ -144,7 +148,7 @@ export const campaignsApi = {
   testSend: (input: { mailboxId: string; to: string; subject: string; html: string; text: string }) =>
     http.post<{ sent: boolean }>('/api/campaigns/test-send', input),
   importCsv: (input: { name: string; csv: string; consentSource?: string; consentDate?: string; doubleOptInMailboxId?: string }) =>
-    http.post<{ imported: number; refused: { line: number; reason: string }[] }>('/api/campaign-lists/import', input),
+    http.post<ImportResult>('/api/campaign-lists/import', input),
   createSegment: (input: { name: string; segment: CampaignSegment }) => http.post<{ id: string }>('/api/campaign-lists', input),
   updateSegment: (id: string, input: { name?: string; segment?: CampaignSegment }) =>
     http.patch<{ id: string; name: string; matching: number; suppressed: number; recipients: number }>(
@@ -173,13 +177,10 @@ export const campaignsApi = {
       `/api/campaign-lists/${encodeURIComponent(listId)}/opt-in/resend`,
       address ? { address } : {},
     ),
-  suppressions: () => http.get<{ suppressions: Suppression[] }>('/api/campaign-suppressions'),
-  suppress: (address: string) => http.post<{ suppressions: Suppression[] }>('/api/campaign-suppressions', { address }),
 };
 
 export const campaignsKeys = {
   overview: ['campaigns', 'overview'] as const,
-  suppressions: ['campaigns', 'suppressions'] as const,
   limits: ['campaigns', 'limits'] as const,
   links: (id: string) => ['campaigns', 'links', id] as const,
   members: (listId: string, query?: MemberQuery) =>

@@ -1,0 +1,56 @@
+import type { CampaignSuppressionCatalogue } from './campaign-suppression.en';
+
+/** 屏蔽名单管理、编辑或移除名单成员、CSV 导入报告（命名空间 `campaignSuppression`，决策 0072）。 */
+export const campaignSuppressionZhCN: CampaignSuppressionCatalogue = {
+  search: '按地址搜索',
+  allReasons: '全部原因（{{count}}）',
+  reasonCount: '{{label}}（{{count}}）',
+  reasonFilter: '原因',
+  source: '来源',
+  sourceCampaign: '群发“{{subject}}”',
+  sourceNone: '手动添加',
+  none: '没有符合条件的地址。',
+  lift: '移出屏蔽名单',
+  liftTitle: '重新向 {{address}} 发送邮件？',
+  liftIntro: '仅当该邮箱已恢复正常时（邮箱已满已清理、域名已修复、服务商故障已结束）。请说明原因：备注会记录在审计日志中。',
+  note: '备注（必填）',
+  notePlaceholder: '例如：IT 已电话确认邮箱已修复',
+  liftConfirm: '移出屏蔽名单',
+  cancel: '取消',
+  lifted: '{{address}} 已移出屏蔽名单：发往其所在名单的下一次群发会再次发给它。',
+  whyNoButton: {
+    unsubscribed: '本人已退订：只有本人重新确认订阅才能撤销，管理员不能移除。',
+    complaint: '本人将邮件举报为垃圾邮件：只有本人重新确认订阅才能撤销，管理员不能移除。',
+  },
+  member: {
+    edit: '编辑',
+    remove: '移除',
+    removeConfirm: '将 {{address}} 从“{{list}}”中移除？其同意记录将一并删除（审计日志中保留）。屏蔽名单不变：已退订的地址仍然是退订状态。',
+    removed: '已将 {{address}} 移出名单。',
+    editTitle: '编辑 {{address}}',
+    editHint: '合并字段和确认邮件的语言；地址和同意记录保持不变。',
+    name: '姓名',
+    company: '公司',
+    country: '国家代码（例如 DE）',
+    timeZone: '时区（例如 Europe/Berlin）',
+    language: '确认邮件的语言',
+    languageNone: '未设置',
+    save: '保存',
+    saved: '已保存 {{address}}。',
+  },
+  report: {
+    title: '导入报告',
+    counts:
+      '新增 {{added}} 个 · 已是成员（已更新）{{existing}} 个 · 已屏蔽（在名单中，永不发送）{{suppressed}} 个 · 无效 {{invalid}} 个 · 文件内重复 {{duplicate}} 个',
+    download: '下载未发送的 {{count}} 行（CSV）',
+    line: '行',
+    outcome: '结果',
+    reason: '原因',
+    more: '……另有 {{count}} 行，见下载文件。',
+    outcomes: {
+      suppressed: '已屏蔽',
+      invalid: '无效',
+      duplicate: '重复',
+    },
+  },
+};
