@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/compose.js';
+import type { CampaignEventsTable } from '../../src/db/tables/campaigns.js';
 import { campaignFeedbackSubscriber } from '../../src/modules/campaigns/index.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import type { MessageReceivedEvent } from '../../src/modules/events/index.js';
@@ -102,7 +103,7 @@ describe.each(engines)('campaign feedback read twice on %s', (engine) => {
     await subscriber.run(event);
     return stored.messageId;
   };
-  const events = (kind: string) =>
+  const events = (kind: CampaignEventsTable['kind']) =>
     ws.db.selectFrom('campaign_events').select(['message_id']).where('recipient_id', '=', recipientId).where('kind', '=', kind).execute();
 
   it('counts a reply once', async () => {
