@@ -129,7 +129,13 @@ export async function openWorkspace(
 
 export type Workspace = Awaited<ReturnType<typeof openWorkspace>>;
 
-/** Who reacts to domain events (fraud checks, rules, SLA, …); each runs as its own durable job. */
+/**
+ * Who reacts to domain events (fraud checks, rules, SLA, …). An event's job runs them as steps in
+ * this order (decision 0073): the fraud assessment before mail-facts publishes `message.classified`,
+ * so rules that wait for the fraud level find it; webhooks last, as a re-run after a crash would emit
+ * its deliveries again and last leaves only the job's completion after them (as their own job did).
+ * Subscribers of a serial group (forwarding, auto-reply) run as jobs of their own.
+ */
 function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: Logger): EventSubscriber[] {
   return [
     fraudAssessSubscriber({ db: workspace.db, blobs: workspace.blobs }),
@@ -141,11 +147,10 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
       now: () => workspace.clock.now(),
     }),
     ...triageSubscribers(workspace.db, workspace.clock),
+    ...slaSubscribers(slaDeps(workspace)),
+    mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
     forwardingSubscriber({ db: workspace.db, blobs: workspace.blobs, mailer }),
     rulesSubscriber(rulesDeps(workspace, mailer, logger)),
-    ...slaSubscribers(slaDeps(workspace)),
-    ...webhookSubscribers(workspace.db),
-    mailFactsSubscriber({ db: workspace.db, blobs: workspace.blobs, isAutomaticMail: (id) => isAutomaticMail(workspace.db, id) }),
     autoReplySubscriber({
       db: workspace.db,
       engine: workspace.engine,
@@ -157,6 +162,7 @@ function eventSubscribers(workspace: Workspace, mailer: SecurityMailer, logger: 
       mailer,
       replyTiming: replyTimingOfMailbox,
     }),
+    ...webhookSubscribers(workspace.db),
   ];
 }
 
@@ -350,7 +356,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         clock,
         concurrency: config.jobConcurrency ?? defaultJobConcurrency(workspace.database.engine),
         handlers: [
-          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),
+          ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger), { logger, now: () => clock.now() }),
           ...outboxJobHandlers({ db, blobs, secrets: workspace.secrets, logger, smtpTimeouts, clock, hosts }),
           ...campaignJobHandlers({
             db,

@@ -29,26 +29,30 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Queues a job on any executor; inside a transaction it commits (or not) with the caller's rows. */
 export async function enqueueJob(executor: Db, options: EnqueueOptions): Promise<{ id: string; created: boolean }> {
-  const now = Date.now();
-  const id = newId();
+  const row = jobRow(options, Date.now());
   const result = await executor
     .insertInto('jobs')
-    .values({
-      id,
-      name: options.name,
-      payload: JSON.stringify(options.payload ?? null),
-      state: 'queued',
-      run_at: options.runAt ?? now,
-      max_attempts: options.maxAttempts ?? 8,
-      locked_by: null,
-      locked_until: null,
-      dedupe_key: options.dedupeKey ?? null,
-      last_error: null,
-      created_at: now,
-    })
+    .values(row)
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();
-  return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+  return { id: row.id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+}
+
+/** A queued, unclaimed job's row. */
+function jobRow(options: EnqueueOptions, now: number) {
+  return {
+    id: newId(),
+    name: options.name,
+    payload: JSON.stringify(options.payload ?? null),
+    state: 'queued' as const,
+    run_at: options.runAt ?? now,
+    max_attempts: options.maxAttempts ?? 8,
+    locked_by: null,
+    locked_until: null,
+    dedupe_key: options.dedupeKey ?? null,
+    last_error: null,
+    created_at: now,
+  };
 }
 
 /**
@@ -60,24 +64,28 @@ export async function enqueueJobs(executor: Db, jobs: EnqueueOptions[]): Promise
   for (const chunk of chunksFor(jobs, 11)) {
     await executor
       .insertInto('jobs')
-      .values(
-        chunk.map((options) => ({
-          id: newId(),
-          name: options.name,
-          payload: JSON.stringify(options.payload ?? null),
-          state: 'queued' as const,
-          run_at: options.runAt ?? now,
-          max_attempts: options.maxAttempts ?? 8,
-          locked_by: null,
-          locked_until: null,
-          dedupe_key: options.dedupeKey ?? null,
-          last_error: null,
-          created_at: now,
-        })),
-      )
+      .values(chunk.map((options) => jobRow(options, now)))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }
+}
+
+/** How long a job waits after its `attempts`-th failed attempt: 1 s, 2 s, 4 s … capped at 1 h. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Queues a job whose first attempt already ran and failed elsewhere (a step of an event's job,
+ * decision 0073): one attempt counted, the error kept, due after the first backoff, so it retries
+ * and dies exactly as if it had been claimed and failed on its own.
+ */
+export async function enqueueRetry(executor: Db, options: EnqueueOptions, error: string, now: number): Promise<void> {
+  await executor
+    .insertInto('jobs')
+    .values({ ...jobRow({ ...options, runAt: now + retryDelayMs(1) }, now), attempts: 1, last_error: error.slice(0, 2000) })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
 }
 
 /** Removes a queued job no worker has taken yet (undo send); one already running is left alone. */
@@ -231,7 +239,7 @@ export function createQueue(db: Kysely<Database>, engine: Engine, clock: Clock =
     /** Retries with exponential backoff, or marks the job dead after its last attempt. */
     async fail(job: ClaimedJob, workerId: string, error: string): Promise<'retry' | 'dead'> {
       const isDead = job.attempts >= job.max_attempts;
-      const backoffMs = Math.min(60 * 60_000, 1000 * 2 ** Math.max(0, job.attempts - 1));
+      const backoffMs = retryDelayMs(job.attempts);
       await db
         .updateTable('jobs')
         .set({

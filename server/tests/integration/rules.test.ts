@@ -51,7 +51,7 @@ describe.each(engines)('rules on %s', (engine) => {
       const left = await pier.workspace.db
         .selectFrom('jobs')
         .select('id')
-        .where('name', 'in', ['rules.apply', 'event:message.received'])
+        .where('name', 'in', ['rules.apply', 'event:message.received', 'mail-facts.classify', 'event:message.classified'])
         .where('state', '=', 'queued')
         .executeTakeFirst();
       return left ? undefined : true;

@@ -78,6 +78,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
     const [recipient] = await recipientsByMessageId(db, report.originalMessageIds, event.mailboxId);
     if (!recipient) return;
     await db.transaction().execute(async (trx) => {
+      if (await alreadyRead(trx, recipient.id, 'complaint', event.messageId)) return;
       await trx
         .updateTable('campaign_recipients')
         .set({ complained_at: now })
@@ -112,6 +113,7 @@ export async function readCampaignFeedback(deps: Deps, event: MessageReceivedEve
   const [recipient] = await recipientsByMessageId(db, [...new Set(answered)], event.mailboxId);
   if (!recipient) return;
   await db.transaction().execute(async (trx) => {
+    if (await alreadyRead(trx, recipient.id, 'reply', event.messageId)) return;
     await trx
       .updateTable('campaign_recipients')
       .set({ replied_at: now })
@@ -131,13 +133,15 @@ export async function recordBounce(
   source: EventSource,
   now: number,
 ) {
+  const kind = hard ? 'hard_bounce' : 'soft_bounce';
   await db.transaction().execute(async (trx) => {
+    if (source.messageId && (await alreadyRead(trx, recipient.id, kind, source.messageId))) return;
     await trx
       .updateTable('campaign_recipients')
       .set({ bounced_at: now, bounce_kind: hard ? 'hard' : 'soft' })
       .where('id', '=', recipient.id)
       .execute();
-    await insertCampaignEvent(trx, recipient, hard ? 'hard_bounce' : 'soft_bounce', source, detail, now);
+    await insertCampaignEvent(trx, recipient, kind, source, detail, now);
     // Soft bounces before an admin took the address off the list (decision 0072) are not counted again.
     const liftedAt = await lastLiftAt(trx, recipient.address);
     const soft = await trx
@@ -151,6 +155,26 @@ export async function recordBounce(
       await suppressAddress(trx, { address: recipient.address, reason: 'hard_bounce', campaignId: recipient.campaign_id, detail, now });
     }
   });
+}
+
+/**
+ * Whether this mail was already read as this recipient's event: the subscriber runs again when its
+ * job is re-run after a crash (decision 0073), and a soft bounce counted twice would suppress early.
+ */
+async function alreadyRead(
+  db: Kysely<Database>,
+  recipientId: string,
+  kind: CampaignEventsTable['kind'],
+  messageId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('campaign_events')
+    .select('id')
+    .where('message_id', '=', messageId)
+    .where('recipient_id', '=', recipientId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The mail an event was read from (none for a refusal during the SMTP session). */

@@ -1,8 +1,10 @@
 import { MailCategorySchema } from '@pier/contracts';
 import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
-import { enqueueJob, enqueueJobs } from '../../jobs/queue.js';
+import { measureJobStep } from '../../jobs/job-cpu.js';
+import { enqueueJob, enqueueJobs, enqueueRetry } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -10,9 +12,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 /**
  * Domain events, delivered at least once through the durable job queue.
  * Publishing inside the transaction that stored the cause means an event
- * exists exactly when its cause was committed. Each subscriber then gets its
- * own job, so one slow or failing subscriber (fraud checks, rules, SLA) never
- * delays or repeats another. Subscribers must be idempotent.
+ * exists exactly when its cause was committed. The event's job runs its
+ * subscribers one after another as steps (decision 0073); a step that fails gets
+ * a job of its own and retries alone, the others go on. Subscribers of a serial
+ * group get their own job at once. Subscribers must be idempotent: a job killed
+ * mid-run runs all its steps again.
  */
 export const messageReceivedEvent = z.object({
   messageId: z.string(),
@@ -65,7 +69,10 @@ export type EventSubscriber<N extends EventName = EventName> = {
   /** Deduplicates queued deliveries of the same event to this subscriber. */
   key(payload: EventPayload<N>): string;
   run(payload: EventPayload<N>): Promise<void>;
-  /** Deliveries of one group run one at a time on a worker (JobHandler.serialGroup). */
+  /**
+   * Deliveries of one group run one at a time on a worker (JobHandler.serialGroup); such a
+   * subscriber always runs as its own job, never as a step of the event's job.
+   */
   serialGroup?: string;
 };
 
@@ -74,25 +81,49 @@ export function defineSubscriber<N extends EventName>(subscriber: EventSubscribe
 }
 
 /**
- * The worker's handlers for events: one dispatcher per event, fanning out to a
- * job per subscriber in one transaction, and one handler per subscriber.
+ * The worker's handlers for events (decision 0073): one job per event, which queues a job for each
+ * subscriber of a serial group (one multi-row INSERT) and then runs the other subscribers as steps,
+ * in the order given (compose.ts lists them in the order their effects need); and one handler per
+ * subscriber, for those jobs and for a step's retries. A failing step is logged and queued as its
+ * subscriber's own job with its first attempt counted (retried with backoff, dead after its last
+ * attempt, as any job); the next steps run. Per mail this is 1 claim and 1 completion instead of
+ * one per subscriber, and a step's CPU is still accounted under its name (`step:` + name).
  */
-export function eventJobHandlers(db: Kysely<Database>, subscribers: readonly EventSubscriber[]): AnyJobHandler[] {
+export function eventJobHandlers(
+  db: Kysely<Database>,
+  subscribers: readonly EventSubscriber[],
+  options: { logger?: Logger; now?: () => number } = {},
+): AnyJobHandler[] {
+  const now = options.now ?? Date.now;
+  const delivery = (s: EventSubscriber, payload: unknown) => ({
+    name: s.name,
+    payload,
+    dedupeKey: `${s.name}:${s.key(payload as EventPayload<EventName>)}`,
+  });
+  /** Runs one subscriber as a step; on failure hands it to a job of its own. */
+  async function runStep(s: EventSubscriber, payload: EventPayload<EventName>) {
+    try {
+      await measureJobStep(`step:${s.name}`, () => s.run(payload));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await enqueueRetry(db, delivery(s, payload), message, now());
+      options.logger?.warn({ job: s.name, err: message }, 'event step failed: retried as its own job');
+    }
+  }
   const dispatchers = (Object.keys(EVENTS) as EventName[]).map((event) =>
     defineJob({
       name: dispatchJobName(event),
       payload: EVENTS[event],
       run: async (payload) => {
         const targets = subscribers.filter((s) => s.event === event);
-        if (targets.length === 0) return;
-        // Multi-row INSERTs (11 rows each) in one transaction, not a round trip per subscriber: this
-        // job runs once per stored mail, and its ~12 single INSERTs were most of its CPU.
-        await db.transaction().execute(async (trx) => {
+        const ownJobs = targets.filter((s) => s.serialGroup);
+        // Queued first, so another slot runs them while this job runs its steps.
+        if (ownJobs.length > 0)
           await enqueueJobs(
-            trx,
-            targets.map((s) => ({ name: s.name, payload, dedupeKey: `${s.name}:${s.key(payload)}` })),
+            db,
+            ownJobs.map((s) => delivery(s, payload)),
           );
-        });
+        for (const s of targets) if (!s.serialGroup) await runStep(s, payload);
       },
     }),
   );
