@@ -15,6 +15,7 @@ import { memberRoutes } from './member-routes.js';
 import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { deleteSegment, updateSegment } from './segments.js';
+import { signupApiRoutes } from './signup-routes.js';
 import { listSuppressions, suppressAddress } from './suppression.js';
 import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
 
@@ -55,6 +56,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
   await app.register(optInApiRoutes, { db, clock: deps.clock });
   // A list's members, paged and searched, and one added by hand (decision 0068).
   await app.register(memberRoutes, { db, clock: deps.clock });
+  // A list's public sign-up form (decision 0071).
+  await app.register(signupApiRoutes, { db, publicUrl: deps.publicUrl });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');
