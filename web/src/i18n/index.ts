@@ -13,6 +13,7 @@ import type { CampaignOptInCatalogue } from './campaign-opt-in.en';
 import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignSegmentEditCatalogue } from './campaign-segment-edit.en';
 import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
+import type { CampaignSignupCatalogue } from './campaign-signup.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
@@ -68,6 +69,7 @@ declare module 'i18next' {
       campaignLinks: CampaignLinksCatalogue;
       campaignOptIn: CampaignOptInCatalogue;
       campaignMembers: CampaignMembersCatalogue;
+      campaignSignup: CampaignSignupCatalogue;
     };
   }
 }

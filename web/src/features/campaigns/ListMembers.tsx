@@ -189,7 +189,8 @@ function MemberRow(props: { member: OptInMember; when: (ms: number | null) => st
         )}
       </td>
       <td>
-        {m.consentSource} · {new Date(m.consentAt).toLocaleDateString(i18n.language)}
+        {m.signupIp !== null ? <SignupConsent ip={m.signupIp} /> : m.consentSource} ·{' '}
+        {new Date(m.consentAt).toLocaleDateString(i18n.language)}
       </td>
       <td>
         {m.optIn === 'pending' || m.optIn === 'expired' ? (
@@ -199,5 +200,15 @@ function MemberRow(props: { member: OptInMember; when: (ms: number | null) => st
         ) : null}
       </td>
     </tr>
+  );
+}
+
+/** A member who came by the public sign-up form (decision 0071): the source in the reader's language and the requester's IP. */
+function SignupConsent({ ip }: { ip: string }) {
+  const { t } = useTranslation('campaignSignup');
+  return (
+    <span data-testid="signup-consent">
+      {t('consentSignup')} · <span dir="ltr">{ip}</span>
+    </span>
   );
 }
