@@ -17,7 +17,7 @@ const strings = {
     email: 'Email address',
     name: 'Name (optional)',
     language: 'Language of the mails (optional)',
-    languageAny: 'As this page',
+    languageAny: 'Same as this page',
     button: 'Subscribe',
     honeypot: 'Leave this field empty',
     foot: 'We send you one mail with a link to confirm. Nothing is sent until you click it.',

@@ -110,7 +110,7 @@ export function SignupSettings({ list, mailboxes }: { list: CampaignList; mailbo
           value={form.intro}
           onChange={(e) => setForm({ ...form, intro: e.target.value })}
         />
-        <p className="hint">{t('pageIntroHint')}</p>
+        <p className="field-hint">{t('pageIntroHint')}</p>
       </div>
       <div className="campaign-row">
         <button type="submit" className="btn" disabled={save.isPending || !view.data || (form.enabled && !form.mailboxId)}>
