@@ -24,7 +24,7 @@ import { type HealthProbe, healthRoutes } from './health.js';
 import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { autoReplyRoutes } from './modules/auto-reply/index.js';
-import { campaignRoutes, campaignsAnsweredBy, unsubscribeRoutes } from './modules/campaigns/index.js';
+import { campaignRoutes, campaignsAnsweredBy, signupPublicRoutes, unsubscribeRoutes } from './modules/campaigns/index.js';
 import { countCustomersOwnedBy, customerRoutes, handOverCustomers } from './modules/contacts/index.js';
 import {
   conversationRoutes,
@@ -267,6 +267,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
   // Public, outside /api: the one-click unsubscribe (RFC 8058) a mail provider POSTs without cookies.
   await app.register(unsubscribeRoutes, { db: options.db, key: options.unsubscribeKey, clock: options.clock });
+  // Public too: a list's sign-up form, posted from the company's website (decision 0071).
+  await app.register(signupPublicRoutes, { db: options.db, clock: options.clock });
   await app.register(auditRoutes, {
     db: options.db,
     mailboxCredentials: mailboxCredentials(options.secrets),

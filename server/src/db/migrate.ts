@@ -39,6 +39,7 @@ import * as m0067 from './migrations/0067_sender_history_index.js';
 import * as m0068 from './migrations/0068_contact_name_index.js';
 import * as m0069 from './migrations/0069_escalated_view_index.js';
 import * as m0071 from './migrations/0071_campaign_member_search.js';
+import * as m0075 from './migrations/0075_campaign_signup.js';
 import * as m0077 from './migrations/0077_campaign_suppression_lifts.js';
 import * as m0082 from './migrations/0082_search_gin_pending_list.js';
 import { buildOnlineIndexes } from './online-indexes.js';
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0068_contact_name_index': m0068,
   '0069_escalated_view_index': m0069,
   '0071_campaign_member_search': m0071,
+  '0075_campaign_signup': m0075,
   '0077_campaign_suppression_lifts': m0077,
   '0082_search_gin_pending_list': m0082,
 };

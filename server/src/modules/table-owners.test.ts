@@ -131,6 +131,7 @@ const owners: Record<Table, Owner> = {
   campaign_recipients: 'campaigns',
   campaign_events: 'campaigns',
   campaign_provider_limits: 'campaigns',
+  campaign_signup_attempts: 'campaigns',
 };
 
 type Use = 'read' | 'write';

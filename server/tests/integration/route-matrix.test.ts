@@ -142,6 +142,8 @@ const expectations: Record<string, 'public' | string> = {
   'GET /api/campaign-lists/:id/members': 'SAU',
   'POST /api/campaign-lists/:id/members': 'SA',
   'POST /api/campaign-lists/:id/opt-in/resend': 'SA',
+  'GET /api/campaign-lists/:id/signup': 'SAU',
+  'PUT /api/campaign-lists/:id/signup': 'SA',
   'GET /api/campaign-suppressions': 'SAU',
   'POST /api/campaign-suppressions': 'SA',
   'POST /api/campaign-suppressions/lift': 'SA',

@@ -195,3 +195,21 @@ export async function campaignRoles(pier: Awaited<ReturnType<typeof startTestPie
     auditor: await signIn('audit@acme.test', 'auditor password 3'),
   };
 }
+
+/**
+ * A form POST to a list's public sign-up page as a company website's pasted form sends it: urlencoded,
+ * across origins (its Origin and Referer are the website's), no cookie.
+ */
+export async function postSignup(baseUrl: string, slug: string, fields: Record<string, string>) {
+  const response = await fetch(`${baseUrl}/subscribe/${slug}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: 'https://www.acme-leds.example',
+      referer: 'https://www.acme-leds.example/newsletter',
+    },
+    body: new URLSearchParams({ name: '', language: '', url: '', lang: 'en', ...fields }).toString(),
+    redirect: 'manual',
+  });
+  return { status: response.status, body: await response.text() };
+}

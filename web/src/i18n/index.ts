@@ -14,6 +14,7 @@ import type { CampaignReplyCatalogue } from './campaign-reply.en';
 import type { CampaignSegmentEditCatalogue } from './campaign-segment-edit.en';
 import type { CampaignSegmentsCatalogue } from './campaign-segments.en';
 import type { CampaignSuppressionCatalogue } from './campaign-suppression.en';
+import type { CampaignSignupCatalogue } from './campaign-signup.en';
 import type { CampaignsCatalogue } from './campaigns.en';
 import type { ComposerCatalogue } from './composer.en';
 import type { CustomersCatalogue } from './customers.en';
@@ -70,6 +71,7 @@ declare module 'i18next' {
       campaignOptIn: CampaignOptInCatalogue;
       campaignMembers: CampaignMembersCatalogue;
       campaignSuppression: CampaignSuppressionCatalogue;
+      campaignSignup: CampaignSignupCatalogue;
     };
   }
 }

@@ -11,6 +11,7 @@ export type CampaignTables = {
   campaign_recipients: CampaignRecipientsTable;
   campaign_events: CampaignEventsTable;
   campaign_provider_limits: CampaignProviderLimitsTable;
+  campaign_signup_attempts: CampaignSignupAttemptsTable;
 };
 
 /** A static list (members imported from CSV) or a segment (members read from the contacts when a campaign is queued). */
@@ -26,6 +27,13 @@ export interface CampaignListsTable {
   double_opt_in: number;
   /** The marketing mailbox the confirmation mails go from (required while double_opt_in is 1). */
   opt_in_mailbox_id: string | null;
+  /** 0|1 (migration 0075, decision 0071): the public sign-up form answers at /subscribe/{signup_slug}. */
+  signup_enabled: number;
+  /** Random, unrelated to the list's id or name; made on the first enable and kept. */
+  signup_slug: string | null;
+  /** The public page's heading and intro (plain text); null: the default in the page's language. */
+  signup_title: string | null;
+  signup_intro: string | null;
 }
 
 export interface CampaignListMembersTable {
@@ -57,6 +65,15 @@ export interface CampaignListMembersTable {
   confirmed_user_agent: string | null;
   /** Address, name and company folded for search (migration 0071, decision 0068); null on rows an older node wrote. */
   search_text: string | null;
+  /** Came by the public sign-up form (decision 0071): the requester's IP and browser. */
+  signup_ip: string | null;
+  signup_user_agent: string | null;
+}
+
+/** One sign-up attempt counted by the rate limits (key: `ip:…` or `address:` + a hash of the address). */
+export interface CampaignSignupAttemptsTable {
+  key: string;
+  at: number;
 }
 
 /** Addresses no campaign may mail, whatever the list says. */

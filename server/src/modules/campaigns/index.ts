@@ -9,6 +9,7 @@ export { unsubscribeRoutes } from './public-routes.js';
 export { type CampaignRouteDeps, campaignRoutes } from './routes.js';
 export { deleteSegment, updateSegment } from './segments.js';
 export { type CampaignWorkerDeps, campaignJobHandlers } from './send-job.js';
+export { signupPublicRoutes } from './signup-routes.js';
 export { isSuppressed, suppressAddress } from './suppression.js';
 export { liftSuppression, pageSuppressions } from './suppression-admin.js';
 export { setProviderLimits } from './throttle.js';

@@ -49,6 +49,10 @@ export async function createList(
     created_at: input.now,
     double_opt_in: 0,
     opt_in_mailbox_id: null,
+    signup_enabled: 0,
+    signup_slug: null,
+    signup_title: null,
+    signup_intro: null,
   };
   await db.insertInto('campaign_lists').values(row).execute();
   return row;

@@ -81,6 +81,8 @@ export async function pageListMembers(db: Db, list: CampaignListsTable, query: M
       suppressionReason: r.suppression_reason,
       suppressedAt: r.suppressed_at === null ? null : Number(r.suppressed_at),
       consentSource: r.consent_source,
+      // Came by the public sign-up form (decision 0071): the requester's IP.
+      signupIp: r.signup_ip,
       consentAt: Number(r.consent_at),
       addedAt: Number(r.added_at),
       optIn: optInViewOf(r, now),

@@ -49,7 +49,10 @@ export async function runOptInSend(deps: CampaignWorkerDeps, listId: string): Pr
       'confirmation mails interrupted earlier: marked uncertain, not resent',
     );
   const list = await findListById(db, listId);
-  if (list?.double_opt_in !== 1 || !list.opt_in_mailbox_id) return; // turned off: the mails wait; turning it on queues a run
+  // Turned off: imported members' mails wait (turning it on queues a run); those who asked by the
+  // public sign-up form (decision 0071) get theirs whatever the list's own setting.
+  if (!list?.opt_in_mailbox_id) return;
+  const signupsOnly = list.double_opt_in !== 1;
   const mailbox = await findMailboxById(db, list.opt_in_mailbox_id);
   const baseUrl = await deps.publicUrl();
   if (!mailbox?.smtp_host || mailbox.purpose !== 'marketing' || !baseUrl) {
@@ -64,6 +67,7 @@ export async function runOptInSend(deps: CampaignWorkerDeps, listId: string): Pr
       .selectAll()
       .where('list_id', '=', listId)
       .where('opt_in_mail_state', '=', 'queued')
+      .$if(signupsOnly, (q) => q.where('signup_ip', 'is not', null))
       .orderBy('added_at')
       .orderBy('address')
       .limit(Math.max(1, Math.min(budget, 100)))

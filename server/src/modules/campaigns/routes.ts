@@ -17,6 +17,7 @@ import { memberRoutes } from './member-routes.js';
 import { optInApiRoutes } from './opt-in-routes.js';
 import { previewCampaign, sendTestMail } from './preview.js';
 import { deleteSegment, updateSegment } from './segments.js';
+import { signupApiRoutes } from './signup-routes.js';
 import { suppressAddress } from './suppression.js';
 import { pageSuppressions } from './suppression-admin.js';
 import { DEFAULT_PROVIDER_LIMITS, listProviderLimits, setProviderLimits } from './throttle.js';
@@ -60,6 +61,8 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRouteDeps> = async (a
   await app.register(memberRoutes, { db, clock: deps.clock });
   // The suppression list paged, a bounce lifted; a member edited or removed (decision 0072).
   await app.register(memberAdminRoutes, { db, clock: deps.clock });
+  // A list's public sign-up form (decision 0071).
+  await app.register(signupApiRoutes, { db, publicUrl: deps.publicUrl });
 
   app.get('/api/campaigns', { config: { access: { roles: readers } } }, async () => {
     const mailboxes = (await listSendingMailboxes(db)).filter((m) => m.purpose === 'marketing');

@@ -46,7 +46,8 @@ const strings = {
   },
 } as const;
 
-export type PageContent = { lang: PageLanguage; title: string; body: string };
+/** `css`: stylesheets after /unsubscribe.css (the sign-up form's, decision 0071). */
+export type PageContent = { lang: PageLanguage; title: string; body: string; css?: string[] };
 
 /** A page asking for one POST (nothing changes until its button is pressed): title, lead (HTML), button, hint. */
 export function formPage(
@@ -103,7 +104,7 @@ export function sendPage(reply: FastifyReply, status: number, content: PageConte
 }
 
 export function pageHtml(content: PageContent): string {
-  return `<!doctype html><html lang="${content.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${content.title}</title><link rel="stylesheet" href="/unsubscribe.css"></head><body><main class="card">${content.body}</main></body></html>`;
+  return `<!doctype html><html lang="${content.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${content.title}</title><link rel="stylesheet" href="/unsubscribe.css">${(content.css ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join('')}</head><body><main class="card">${content.body}</main></body></html>`;
 }
 
 /** The sign-in card's look (web/src/ui/styles.css, .auth and .auth-card), standalone. */

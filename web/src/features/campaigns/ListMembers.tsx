@@ -193,7 +193,8 @@ function MemberRow(props: {
         )}
       </td>
       <td>
-        {m.consentSource} · {new Date(m.consentAt).toLocaleDateString(i18n.language)}
+        {m.signupIp !== null ? <SignupConsent ip={m.signupIp} /> : m.consentSource} ·{' '}
+        {new Date(m.consentAt).toLocaleDateString(i18n.language)}
       </td>
       <td>
         {m.optIn === 'pending' || m.optIn === 'expired' ? (
@@ -204,5 +205,15 @@ function MemberRow(props: {
         {props.children}
       </td>
     </tr>
+  );
+}
+
+/** A member who came by the public sign-up form (decision 0071): the source in the reader's language and the requester's IP. */
+function SignupConsent({ ip }: { ip: string }) {
+  const { t } = useTranslation('campaignSignup');
+  return (
+    <span data-testid="signup-consent">
+      {t('consentSignup')} · <span dir="ltr">{ip}</span>
+    </span>
   );
 }

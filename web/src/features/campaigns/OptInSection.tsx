@@ -9,6 +9,7 @@ import { Notice } from '../../ui/Notice';
 import { type CampaignList, type CampaignOverview, campaignsApi, campaignsKeys } from './api';
 import { ListMembers } from './ListMembers';
 import { MailboxSelect } from './MailboxSelect';
+import { SignupSettings } from './SignupSettings';
 
 i18next.addResourceBundle('en', 'campaignOptIn', campaignOptInEn, true, true);
 i18next.addResourceBundle('zh-CN', 'campaignOptIn', campaignOptInZhCN, true, true);
@@ -43,6 +44,7 @@ export function OptInSection({ lists, mailboxes }: { lists: CampaignList[]; mail
             </div>
           </div>
           <OptInSettings key={list.id} list={list} mailboxes={mailboxes} />
+          <SignupSettings key={`signup-${list.id}`} list={list} mailboxes={mailboxes} />
           <ListMembers key={`members-${list.id}`} listId={list.id} listName={list.name} />
         </>
       ) : (

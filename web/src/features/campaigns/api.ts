@@ -66,6 +66,7 @@ export type OptInMember = {
   suppressionReason: Suppression['reason'] | null;
   suppressedAt: number | null;
   consentSource: string;
+  signupIp: string | null;
   consentAt: number;
   optIn: 'none' | 'pending' | 'expired' | 'confirmed';
   mail: 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'suppressed' | null;
