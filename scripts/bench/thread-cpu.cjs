@@ -23,12 +23,14 @@ const start = { main: at(`/proc/self/task/${process.pid}/stat`), process: at('/p
 process.on('exit', () => {
   const main = at(`/proc/self/task/${process.pid}/stat`);
   const all = at('/proc/self/stat');
-  // The other threads one by one (prepare workers, V8 and libuv helpers), busiest first.
+  // The other threads one by one in the order they were started, [user, system] each: first V8's
+  // platform threads (garbage collection helpers of every isolate), then libuv's pool and the
+  // prepare workers (started with the first sync).
   const others = readdirSync('/proc/self/task')
     .filter((tid) => tid !== String(process.pid))
+    .sort((a, b) => Number(a) - Number(b))
     .map((tid) => at(`/proc/self/task/${tid}/stat`))
-    .map((t) => round(t.user + t.system))
-    .sort((a, b) => b - a);
+    .map((t) => [round(t.user), round(t.system)]);
   const line = {
     main: { user: round(main.user - start.main.user), system: round(main.system - start.main.system) },
     process: { user: round(all.user - start.process.user), system: round(all.system - start.process.system) },

@@ -71,11 +71,11 @@ describe('IMAP sync against Dovecot', () => {
     expect(folder).toMatchObject({ last_uid: serverTop, backfill_below_uid: 0 });
   });
 
-  it('reports the first sync’s progress after each batch: “100 of 250”, then done (issue 17)', async () => {
+  it('reports the first sync’s progress after each batch: “100 of 400”, “350 of 400”, then done (issue 17)', async () => {
     await appendMessages(
       'sales@acme.test',
       'INBOX',
-      Array.from({ length: 250 }, (_, i) => rawMail({ subject: `History ${i}` })),
+      Array.from({ length: 400 }, (_, i) => rawMail({ subject: `History ${i}` })),
     );
     const mailbox = await addTestImapMailbox(ws, 'sales@acme.test');
     const row = await findMailboxById(ws.db, mailbox.id);
@@ -86,11 +86,12 @@ describe('IMAP sync against Dovecot', () => {
     };
     await syncMailboxOnce({ ...ws, logger: quietLogger, onStored }, row);
     await expect.poll(() => seen.length).toBeGreaterThanOrEqual(3);
-    // Read after each batch commits (a read may see a later batch already): whole batches of 250.
+    // Read after each batch commits (a read may see a later batch already): whole batches, a first
+    // one of 100 (the first screen), then 250.
     const running = seen.filter((p) => p.inProgress);
     expect(running.length).toBeGreaterThan(0);
-    for (const p of running) expect([100, 200]).toContain(p.done);
-    expect(running.every((p) => p.total === 250)).toBe(true);
+    for (const p of running) expect([100, 350]).toContain(p.done);
+    expect(running.every((p) => p.total === 400)).toBe(true);
     const after = await syncProgressOf(ws.db, mailbox.id, Date.now());
     expect(after).toMatchObject({ inProgress: false, secondsLeft: 0 });
     expect(after.done).toBe(after.total);
