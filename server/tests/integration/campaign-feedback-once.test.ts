@@ -34,6 +34,7 @@ describe.each(engines)('campaign feedback read twice on %s', (engine) => {
         created_at: now,
         double_opt_in: 0,
         opt_in_mailbox_id: null,
+        signup_enabled: 0,
       })
       .execute();
     await ws.db
