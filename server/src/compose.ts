@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { type Clock, systemClock } from './clock.js';
+import { startClockSkewGuard } from './clock-skew.js';
 import { type Config, isHttps } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -287,6 +288,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       stops.push(() => smtp?.stop() ?? Promise.resolve());
     }
 
+    // Compared with PostgreSQL's at start and every minute; off, this node claims nothing (decision 0074).
+    const clockGuard = await startClockSkewGuard({ database: workspace.database, clock, logger });
+    stops.push(async () => clockGuard.stop());
     const hub = config.role === 'worker' ? undefined : createLiveHub({ db, bus: live.bus, logger, heartbeatMs: config.liveHeartbeatMs });
     if (hub) {
       await hub.start();
@@ -304,7 +308,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       secureCookies: isHttps(config),
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       apiRateLimitPerMinute: config.apiRateLimitPerMinute,
-      health: createHealthProbe({ database: workspace.database, blobs, smtp, logger }),
+      health: createHealthProbe({ database: workspace.database, blobs, smtp, clock: clockGuard, logger }),
       secrets: workspace.secrets,
       hosts,
       securityMailer,
@@ -338,6 +342,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         hosts,
         workerId: localHolderId(),
         clock,
+        mayTakeLeases: clockGuard.ok,
         bus: live.bus,
         onStored: (results) => live.messagesStored(results),
       });
@@ -348,6 +353,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         clock,
+        mayClaim: clockGuard.ok,
         concurrency: config.jobConcurrency ?? defaultJobConcurrency(workspace.database.engine),
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger)),

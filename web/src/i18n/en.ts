@@ -156,6 +156,7 @@ export const en = {
     database: 'Database',
     blobStore: 'File storage',
     smtpListener: 'SMTP listener',
+    clock: 'Server clock',
   },
   errors: {
     api: {
