@@ -288,8 +288,9 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       stops.push(() => smtp?.stop() ?? Promise.resolve());
     }
 
-    // Compared with PostgreSQL's at start and every minute; off, this node claims nothing (decision 0074).
-    const clockGuard = await startClockSkewGuard({ database: workspace.database, clock, logger });
+    // The system clock compared with PostgreSQL's at start and every minute; off, this node claims
+    // nothing (decision 0074). Not `clock`: a test moving it simulates time passing, not a wrong clock.
+    const clockGuard = await startClockSkewGuard({ database: workspace.database, clock: systemClock, logger });
     stops.push(async () => clockGuard.stop());
     const hub = config.role === 'worker' ? undefined : createLiveHub({ db, bus: live.bus, logger, heartbeatMs: config.liveHeartbeatMs });
     if (hub) {
