@@ -9,8 +9,9 @@
 // the first, announced by NOTIFY). CPU per request is the sum over all nodes.
 //
 // Seeding 200,000 conversations takes ~20 min on a loaded machine: `--keep` keeps the data (and, for
-// PostgreSQL, the scratch database) and prints its directory; `--reuse DIR` measures again on it (the
-// current build's migrations run on it first, as on an upgrade).
+// PostgreSQL, the scratch database, leaving the test bench running: it starts empty) and prints its
+// directory; `--reuse DIR` measures again on it (the current build's migrations run on it first, as
+// on an upgrade); on PostgreSQL it stops at once when the test bench holding the database is not running.
 //
 // The shared inbox's speed on this machine (a benchmark, not a timed test):
 //  1. seeds N conversations (one message each, English / Chinese / mixed, 0.3–1 KB bodies, dates over
@@ -41,7 +42,7 @@ import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench } from './bench/lib.mjs';
+import { arg, firstLoadKbGz, flag, machine, percentile, prng, root, round, startTestBench, testBenchRunning } from './bench/lib.mjs';
 import { cpuOf, memoryOf, postgresBackendMemory, postgresCpu } from './bench/node-resources.mjs';
 import { waitForSyncState } from './bench/sync-state.mjs';
 
@@ -74,6 +75,13 @@ const { default: pg } = await import('pg');
 const { Secret, TOTP } = await import('otpauth');
 
 // ---------------------------------------------------------------- test bench (Postfix, Dovecot, PostgreSQL)
+// A kept PostgreSQL database lives in the test bench's server, which starts empty: --reuse needs that
+// bench still running, and --keep leaves it running (it is not stopped at the end).
+if (reuse !== undefined && engine === 'postgres' && !testBenchRunning()) {
+  throw new Error(
+    `--reuse ${reuse}: its PostgreSQL database was on the test bench (PIER_TEST_PORTBASE=${process.env.PIER_TEST_PORTBASE ?? 'default'}), which is not running; a start begins empty, so that data is gone: seed again (without --reuse, with --keep)`,
+  );
+}
 const testBench = startTestBench();
 const { env } = testBench;
 const pushAddress = 'info@acme.test';
@@ -387,7 +395,8 @@ try {
   } else {
     log(`kept ${dataDir}${databaseUrl ? ` and ${databaseUrl}` : ''}`);
   }
-  testBench.stop();
+  if (keep && databaseUrl) log('the test bench stays running: its PostgreSQL holds the kept database (`npm run test:env stop` drops it)');
+  else testBench.stop();
 }
 
 /**

@@ -48,14 +48,21 @@ export function machine() {
     .join(' ')}`;
 }
 
+const testEnvScript = path.join(root, 'scripts/test-env/test-env.sh');
+
+/** Whether the test bench (PIER_TEST_PORTBASE's) is up: `status` exits 0 only when every server is. */
+export function testBenchRunning() {
+  return spawnSync('bash', [testEnvScript, 'status'], { stdio: 'ignore' }).status === 0;
+}
+
 /**
  * Starts the test bench (scripts/test-env; PIER_TEST_PORTBASE selects it) unless it is running,
  * and returns its settings (PIER_TEST_*) and `stop()`, which stops it only if it was started here.
+ * A start begins with empty state: its PostgreSQL's databases are gone once it stopped.
  */
 export function startTestBench() {
-  const script = path.join(root, 'scripts/test-env/test-env.sh');
-  // `status` exits 0 only when every server is up.
-  const wasRunning = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+  const script = testEnvScript;
+  const wasRunning = testBenchRunning();
   const out = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const file = /env: (.+)\s*$/.exec(out)?.[1]?.trim();
   if (!file) throw new Error(`test-env start printed no env file:\n${out}`);

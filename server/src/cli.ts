@@ -161,13 +161,16 @@ mailbox
   .option('--since-days <days>', 'first sync reaches back this many days, or "all"', '365')
   .action(async (opts: MailboxAddOptions) => {
     const connection = await connectionFromOptions(opts);
-    await withWorkspace(async ({ db, secrets }) => {
+    await withWorkspace(async ({ db, secrets, live }) => {
       const row = await createMailbox(
         db,
         { address: opts.address, displayName: opts.name, purpose: opts.purpose, connection },
         secrets,
         cliActor,
       );
+      // As the mailbox routes do: running nodes sync it now, not at their next scan (PostgreSQL's
+      // NOTIFY; on SQLite the bus is the server's own process, so its 5-s scan finds it).
+      await live.mailboxesChanged();
       console.log(JSON.stringify({ created: 'mailbox', id: row.id, address: row.address, synced: Boolean(connection) }));
     });
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { type Clock, systemClock } from './clock.js';
+import { startClockSkewGuard } from './clock-skew.js';
 import { type Config, isHttps } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -293,6 +294,10 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       stops.push(() => smtp?.stop() ?? Promise.resolve());
     }
 
+    // The system clock compared with PostgreSQL's at start and every minute; off, this node claims
+    // nothing (decision 0074). Not `clock`: a test moving it simulates time passing, not a wrong clock.
+    const clockGuard = await startClockSkewGuard({ database: workspace.database, clock: systemClock, logger });
+    stops.push(async () => clockGuard.stop());
     const hub = config.role === 'worker' ? undefined : createLiveHub({ db, bus: live.bus, logger, heartbeatMs: config.liveHeartbeatMs });
     if (hub) {
       await hub.start();
@@ -310,7 +315,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
       secureCookies: isHttps(config),
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       apiRateLimitPerMinute: config.apiRateLimitPerMinute,
-      health: createHealthProbe({ database: workspace.database, blobs, smtp, logger }),
+      health: createHealthProbe({ database: workspace.database, blobs, smtp, clock: clockGuard, logger }),
       secrets: workspace.secrets,
       hosts,
       securityMailer,
@@ -344,6 +349,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         hosts,
         workerId: localHolderId(),
         clock,
+        mayTakeLeases: clockGuard.ok,
         bus: live.bus,
         onStored: (results) => live.messagesStored(results),
       });
@@ -354,6 +360,7 @@ export async function startPier(config: Config, logger: Logger = createLogger(co
         queue,
         logger,
         clock,
+        mayClaim: clockGuard.ok,
         concurrency: config.jobConcurrency ?? defaultJobConcurrency(workspace.database.engine),
         handlers: [
           ...eventJobHandlers(db, eventSubscribers(workspace, securityMailer, logger), { logger, now: () => clock.now() }),

@@ -3,6 +3,7 @@ import { HealthSchema } from '@pier/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import type { ClockSkewGuard } from './clock-skew.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { SmtpListener } from './transports/smtp-listener.js';
@@ -21,6 +22,8 @@ export function createHealthProbe(parts: {
   database: DatabaseHandle;
   blobs: BlobStore;
   smtp: SmtpListener | undefined;
+  /** The node's clock against PostgreSQL's (decision 0074). */
+  clock: Pick<ClockSkewGuard, 'status'>;
   logger: Pick<Logger, 'warn'>;
 }): HealthProbe {
   const lastLogged = new Map<string, string>();
@@ -48,7 +51,8 @@ export function createHealthProbe(parts: {
       }));
     const blobStore = await parts.blobs.check();
     const smtpListener = parts.smtp ? parts.smtp.status() : { ok: true, port: null, detail: 'disabled (PIER_SMTP_ENABLED=0)' };
-    const isOk = database.ok && blobStore.ok && smtpListener.ok;
+    const { skewMs: _skew, ...clock } = parts.clock.status();
+    const isOk = database.ok && blobStore.ok && smtpListener.ok && clock.ok;
     return {
       status: isOk ? 'ok' : 'degraded',
       version: PIER_VERSION,
@@ -56,6 +60,7 @@ export function createHealthProbe(parts: {
         database: publicCheck('database', database),
         blobStore: publicCheck('blobStore', blobStore),
         smtpListener: publicCheck('smtpListener', smtpListener),
+        clock: publicCheck('clock', clock),
       },
     };
   };

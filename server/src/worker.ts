@@ -51,6 +51,8 @@ export function startWorker(options: {
   heartbeatMs?: number;
   /** How often a running worker looks for claims of dead workers of this host. */
   recoverEveryMs?: number;
+  /** False while this node's clock is off (clock-skew.ts): no claims, no scheduling; running jobs finish. */
+  mayClaim?: () => boolean;
 }) {
   const { queue, logger } = options;
   const workerId = `${localHolderId()}:${randomBytes(3).toString('hex')}`;
@@ -159,9 +161,9 @@ export function startWorker(options: {
     return next;
   }
 
-  /** One slot: claims a due job and runs it, again and again, until none is due. */
+  /** One slot: claims a due job and runs it, again and again, until none is due (or the clock is off). */
   async function drain() {
-    while (!stopped) {
+    while (!stopped && options.mayClaim?.() !== false) {
       await recoverDeadClaims();
       const [job] = await claimNext();
       // Claimed while stopping: still run, as stop() waits for the running jobs.
@@ -196,7 +198,8 @@ export function startWorker(options: {
     let polled = first;
     while (!stopped) {
       try {
-        if (polled) await schedule();
+        // A clock that is off would schedule slots early too.
+        if (polled && options.mayClaim?.() !== false) await schedule();
         await drain();
       } catch (error) {
         logger.error({ err: error instanceof Error ? error.message : String(error) }, 'worker tick failed');

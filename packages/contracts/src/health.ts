@@ -12,6 +12,8 @@ export const HealthSchema = z.object({
     database: HealthCheckSchema.extend({ engine: z.enum(['sqlite', 'postgres']) }),
     blobStore: HealthCheckSchema,
     smtpListener: HealthCheckSchema.extend({ port: z.number().int().nullable() }),
+    /** This node's clock agrees with PostgreSQL's (always ok on SQLite); off, the node claims no jobs. */
+    clock: HealthCheckSchema,
   }),
 });
 export type Health = z.infer<typeof HealthSchema>;

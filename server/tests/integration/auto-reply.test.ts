@@ -265,6 +265,31 @@ describe.each(engines)('mail facts and auto-reply on %s', (engine) => {
     ).toEqual({ send: false, reason: 'conversation_hourly_cap' });
   });
 
+  // Two worker nodes answering two mails of one sender at once (decision 0074): one reply, not two.
+  it('answers a sender once when two nodes answer two of their mails at once', async () => {
+    const other = engine === 'postgres' ? await openTestWorkspace(database) : ws;
+    try {
+      const mails = await Promise.all(
+        ['Price list', 'Catalogue'].map((subject) =>
+          receive(mail(['From: Dana <dana@buyer.test>', 'To: sales@acme.test', `Subject: ${subject}`])),
+        ),
+      );
+      const answers = await Promise.all(
+        mails.map((m, i) =>
+          answerAutomatically(i === 0 ? autoDeps() : { ...autoDeps(), db: other.db, blobs: other.blobs }, {
+            ...m.classified,
+            mayAutoReply: true,
+          }),
+        ),
+      );
+      expect(answers.filter((a) => 'outboxId' in a)).toHaveLength(1);
+      const sends = await ws.db.selectFrom('auto_reply_sends').select('id').where('correspondent', '=', 'dana@buyer.test').execute();
+      expect(sends).toHaveLength(1);
+    } finally {
+      if (other !== ws) await other.close();
+    }
+  });
+
   it('refuses unknown variables and a template set without a default on save, and turns off', async () => {
     await expect(
       turnOnAutoReplyWithText(ws.db, { mailboxId: sales, text: 'Hello {{customer.firstname}}', actorId: null, now: ws.clock.now() }),

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace } from '../../src/compose.js';
 import { addMailboxWithCli } from '../support/cli-mailbox.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/pier-process.js';
+import { waitFor } from '../support/wait.js';
 
 const serverDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 
@@ -61,6 +63,22 @@ describe.each(engines)('the pier CLI on %s', (engine) => {
     });
     // Seven CLI processes: each starts Node and opens the workspace.
   }, 90_000);
+
+  // Decision 0056: running nodes hear of a mailbox the CLI added at once, as of one added over HTTP.
+  // SQLite has no bus between processes (the server's 5-s scan finds it there).
+  it.runIf(engine === 'postgres')('announces an added mailbox to the running nodes (mailboxes.changed)', async () => {
+    const node = await openWorkspace({ ...database, secretKey: undefined });
+    try {
+      const heard: string[] = [];
+      await node.live.bus.subscribe((events) => {
+        for (const event of events) heard.push(event.type);
+      });
+      await addMailboxWithCli(database, { address: 'announced@acme.test', name: 'Announced' });
+      await waitFor(async () => (heard.includes('mailboxes.changed') ? true : undefined), 'the announcement', 5_000);
+    } finally {
+      await node.close();
+    }
+  });
 });
 
 describe('start-up configuration', () => {

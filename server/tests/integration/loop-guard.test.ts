@@ -113,4 +113,24 @@ describe.each(engines)('loop guard on %s', (engine) => {
     expect((await decideAutomaticSend(guard(), request({ ruleId: 'rule-c', incomingHeaders: looped }))).reason).toBe('x_loop');
     expect((await alerts()).inApp).toHaveLength(3);
   });
+
+  // Two worker nodes decide at once (decision 0070's serial group only orders one worker's jobs). On
+  // PostgreSQL a second workspace is the second node (its own connections); SQLite is one process.
+  it('lets no more than the limits through when two nodes decide at once', async () => {
+    clock += 2 * HOUR;
+    const other = engine === 'postgres' ? await openWorkspace({ ...database, secretKey: undefined }) : ws;
+    try {
+      const nodes = [guard(), { ...guard(), db: other.db }].map((deps) => ({ ...deps, limits: { perRule: 4, perCorrespondent: 3 } }));
+      const race = (requests: AutomaticSendRequest[]) =>
+        Promise.all(requests.map((r, i) => decideAutomaticSend(nodes[i % 2] as LoopGuardDeps, r)));
+      const oneSender = await race(Array.from({ length: 12 }, () => request({ ruleId: 'rule-d', correspondent: 'busy@x.test' })));
+      expect(oneSender.filter((d) => d.send)).toHaveLength(3);
+      const manySenders = await race(Array.from({ length: 12 }, (_, i) => request({ ruleId: 'rule-e', correspondent: `s${i}@x.test` })));
+      expect(manySenders.filter((d) => d.send)).toHaveLength(4);
+      const counted = await ws.db.selectFrom('automatic_sends').select('rule_id').where('rule_id', 'in', ['rule-d', 'rule-e']).execute();
+      expect(counted).toHaveLength(7);
+    } finally {
+      if (other !== ws) await other.close();
+    }
+  });
 });

@@ -5,7 +5,14 @@ import type { Workspace } from '../../src/compose.js';
 import { dataVersionOf } from '../../src/db/database.js';
 import { ingestMail } from '../../src/modules/conversations/index.js';
 import { createMailbox } from '../../src/modules/mailboxes/index.js';
-import { evaluateConversationSla, runSlaEvaluation, sendDueSlaAlerts } from '../../src/modules/sla/index.js';
+import { createAccount } from '../../src/modules/security/index.js';
+import {
+  deliverSlaNotification,
+  evaluateConversationSla,
+  runSlaEvaluation,
+  SLA_NOTIFY_JOB,
+  sendDueSlaAlerts,
+} from '../../src/modules/sla/index.js';
 import { createTestDatabase, engines, type TestDatabase } from '../support/databases.js';
 import { waitFor } from '../support/wait.js';
 import { openTestWorkspace } from '../support/workspace.js';
@@ -113,5 +120,30 @@ describe.each(engines)('SLA evaluation writes on %s', (engine) => {
     const paused = await ws.db.selectFrom('conversation_sla').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
     expect(paused.running_since).toBeNull();
     expect(Number(paused.updated_at)).toBe(at);
+  });
+
+  // Decision 0074: the notifications are written after the marking transaction (they held it 1–2 s
+  // under load), from a job queued in it, so a crash after the commit loses none and a rerun adds none.
+  it('marks a breach and queues its notifications in one commit, and writes them once afterwards', async () => {
+    const agent = await createAccount(ws.db, { email: 'li@acme.test', name: 'Li', password: 'a long enough password', role: 'agent' });
+    const id = conversations[1] as string;
+    await ws.db.updateTable('conversations').set({ assignee_id: agent.id }).where('id', '=', id).execute();
+    await ws.db
+      .updateTable('conversation_sla')
+      .set({ breached_at: null, due_at: ws.clock.now() - 60_000 })
+      .where('conversation_id', '=', id)
+      .execute();
+    expect(await sendDueSlaAlerts(ws.db, ws.clock.now(), async () => [])).toEqual({ warned: 0, breached: 1 });
+    const mine = () => ws.db.selectFrom('notifications').select(['kind', 'data']).where('user_id', '=', agent.id).execute();
+    expect(await mine()).toEqual([]);
+    const jobs = await ws.db.selectFrom('jobs').select('payload').where('name', '=', SLA_NOTIFY_JOB).execute();
+    expect(jobs).toHaveLength(1);
+    const payload = JSON.parse(jobs[0]?.payload ?? '{}');
+    expect(payload).toMatchObject({ userIds: [agent.id], kind: 'sla_breached', data: { conversationId: id } });
+    // Run twice, as after a crash between the job's commit and its completion.
+    expect(await deliverSlaNotification(ws.db, payload)).toBe(1);
+    expect(await deliverSlaNotification(ws.db, payload)).toBe(0);
+    const written = await mine();
+    expect(written.map((n) => [n.kind, JSON.parse(n.data).conversationId])).toEqual([['sla_breached', id]]);
   });
 });

@@ -163,6 +163,7 @@ export const en = {
     database: 'Database',
     blobStore: 'File storage',
     smtpListener: 'SMTP listener',
+    clock: 'Server clock',
   },
   errors: {
     api: {

@@ -159,6 +159,7 @@ export const zhCN: Catalogue = {
     database: '数据库',
     blobStore: '文件存储',
     smtpListener: 'SMTP 接收服务',
+    clock: '服务器时钟',
   },
   errors: {
     api: {

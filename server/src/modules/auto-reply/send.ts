@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Clock, systemClock } from '../../clock.js';
+import { lockDecision } from '../../db/decision-lock.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { messageForFacts, splitMessage } from '../conversations/index.js';
@@ -104,6 +105,8 @@ export async function answerAutomatically(
 
 /** Decides again inside the queuing transaction and writes the once-only row; false = not (any more). */
 async function claimAutoReply(trx: Transaction<Database>, input: AutoReplyDecisionInput, to: string, outboxId: string): Promise<boolean> {
+  // Its period per sender and hourly cap per conversation are counts: one decider at a time across nodes.
+  await lockDecision(trx, [`auto-reply:sender:${input.mailboxId}:${to}`, `auto-reply:conversation:${input.conversationId}`]);
   const again = await autoReplyDecisionFor(trx, input);
   if (!again.send || !input.messageId || !input.conversationId) return false;
   const inserted = await trx

@@ -26,8 +26,11 @@ export type LivePublisher = {
    * once the row is readable, i.e. committed; dropped if it never becomes readable (rolled back).
    */
   notificationCreated(created: { id: string; userId: string }): void;
-  /** A mailbox was added, edited, paused or removed (committed): every node's sync supervisor re-reads the list now. */
-  mailboxesChanged(): void;
+  /**
+   * A mailbox was added, edited, paused or removed (committed): every node's sync supervisor re-reads
+   * the list now. Never rejects (a failure is logged); a short-lived process (the CLI) awaits it.
+   */
+  mailboxesChanged(): Promise<void>;
   /** Publishes what is pending now (tests, shutdown). */
   flush(): Promise<void>;
   bus: LiveBus;
@@ -145,7 +148,7 @@ export function createLivePublisher(options: { db: Kysely<Database>; bus: LiveBu
       add(conversationId, 'conversation.changed', mailboxIds);
     },
     mailboxesChanged() {
-      options.bus
+      return options.bus
         .publish([{ type: 'mailboxes.changed' }])
         .catch((error: unknown) =>
           options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live: mailbox change not announced'),

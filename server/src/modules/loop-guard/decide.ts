@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockDecision } from '../../db/decision-lock.js';
 import { newId } from '../../db/ids.js';
 import type { Database } from '../../db/schema.js';
 import { findMailboxById, loadOwnAddresses } from '../mailboxes/index.js';
@@ -74,9 +75,10 @@ export type LoopGuardDeps = {
 const KEEP_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * The serial group (jobs/registry.ts) of every job that asks `decideAutomaticSend`: its counts are
- * read and written in a READ COMMITTED transaction, so two decisions at once could both pass a limit.
- * A worker running several jobs at once (decision 0070) runs these one at a time, as before.
+ * The serial group (jobs/registry.ts) of every job that asks `decideAutomaticSend`: a worker running
+ * several jobs at once (decision 0070) runs these one at a time, in order. Two decisions at once (on
+ * two worker nodes) cannot both pass a limit: each takes `lockDecision` on its rule and on its
+ * mailbox and correspondent before counting (decision 0074).
  */
 export const AUTOMATIC_MAIL_ORDER = 'automatic-mail';
 
@@ -85,6 +87,8 @@ export async function decideAutomaticSend(deps: LoopGuardDeps, request: Automati
   const now = (deps.now ?? Date.now)();
   const correspondent = request.correspondent.trim().toLowerCase();
   return deps.db.transaction().execute(async (trx) => {
+    // The rule's key covers its per-rule count and a repeated trigger; the other the correspondent's count.
+    await lockDecision(trx, [`loop-guard:rule:${request.ruleId}`, `loop-guard:sender:${request.mailboxId}:${correspondent}`]);
     const earlier = await trx
       .selectFrom('automatic_sends')
       .select('id')

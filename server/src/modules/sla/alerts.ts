@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { enqueueJob } from '../../jobs/queue.js';
 import { notify } from '../notifications/index.js';
 import { emitWebhookEvent } from '../webhooks/index.js';
 
@@ -15,13 +16,19 @@ const STALE_MS = 24 * 60 * 60_000;
 export const SLA_WARNING = 'sla_warning';
 export const SLA_BREACHED = 'sla_breached';
 
+/** The job that writes an alert's notifications after the marking transaction committed. */
+export const SLA_NOTIFY_JOB = 'sla.notify';
+export type SlaNotification = { userIds: string[]; kind: string; data: Record<string, unknown> };
+
 /** Alerts committed together (as the evaluation's COMMIT_EVERY): one data-version move per batch, not per row. */
 const COMMIT_EVERY = 25;
 
 /**
  * Sends the 80 % warnings and the breaches that are due at `now`, each once per clock: the row is
- * marked in the same transaction as its notifications, by a conditional update, so two workers
- * cannot both send it. A breach not yet warned about sends only the breach. Rows are committed
+ * marked by a conditional update, so two workers cannot both send it, and in the same transaction
+ * one `sla.notify` job is queued for its recipients: the notifications are written after the commit
+ * (they held the transaction 1–2 s under load), and a crash loses none (the job is durable;
+ * `deliverSlaNotification` writes each once). A breach not yet warned about sends only the breach. Rows are committed
  * COMMIT_EVERY at a time: every commit empties every node's list cache (decision 0014), and a
  * mailbox connected with a backlog breaches hundreds of clocks at once.
  */
@@ -96,19 +103,42 @@ export async function sendDueSlaAlerts(
         dueAt: r.due_at === null ? null : Number(r.due_at),
       });
     }
-    if (now - instant > STALE_MS) return true;
-    for (const userId of recipients) {
-      await notify(trx, {
-        userId,
-        kind: breach ? SLA_BREACHED : SLA_WARNING,
-        data: {
-          conversationId: r.conversation_id,
-          subject: r.subject,
-          phase: r.phase,
-          dueAt: r.due_at === null ? null : Number(r.due_at),
-        },
-      });
-    }
+    if (now - instant > STALE_MS || recipients.size === 0) return true;
+    const kind = breach ? SLA_BREACHED : SLA_WARNING;
+    const notification: SlaNotification = {
+      userIds: [...recipients],
+      kind,
+      data: { conversationId: r.conversation_id, subject: r.subject, phase: r.phase, dueAt: r.due_at === null ? null : Number(r.due_at) },
+    };
+    await enqueueJob(trx, {
+      name: SLA_NOTIFY_JOB,
+      payload: notification,
+      dedupeKey: `${SLA_NOTIFY_JOB}:${r.conversation_id}:${Number(r.started_at)}:${kind}`,
+    });
     return true;
   }
+}
+
+/**
+ * The `sla.notify` job: writes one alert's notifications in one transaction, each only if that user
+ * has not got it yet (a run that committed and crashed before its job completed runs again).
+ */
+export async function deliverSlaNotification(db: Kysely<Database>, notification: SlaNotification): Promise<number> {
+  const data = JSON.stringify(notification.data);
+  return db.transaction().execute(async (trx) => {
+    let written = 0;
+    for (const userId of notification.userIds) {
+      const got = await trx
+        .selectFrom('notifications')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('kind', '=', notification.kind)
+        .where('data', '=', data)
+        .executeTakeFirst();
+      if (got) continue;
+      await notify(trx, { userId, kind: notification.kind, data: notification.data });
+      written += 1;
+    }
+    return written;
+  });
 }

@@ -1,4 +1,12 @@
-export { SLA_BREACHED, SLA_WARNING, sendDueSlaAlerts, type TeamLeadsOf } from './alerts.js';
+export {
+  deliverSlaNotification,
+  SLA_BREACHED,
+  SLA_NOTIFY_JOB,
+  SLA_WARNING,
+  type SlaNotification,
+  sendDueSlaAlerts,
+  type TeamLeadsOf,
+} from './alerts.js';
 export { evaluateConversationSla } from './evaluate.js';
 export {
   queueMailboxSlaRecompute,

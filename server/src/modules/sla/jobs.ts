@@ -5,7 +5,7 @@ import { readSetting, writeSetting } from '../../db/settings.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type AnyJobHandler, defineJob } from '../../jobs/registry.js';
 import { defineSubscriber, type EventSubscriber } from '../events/index.js';
-import { sendDueSlaAlerts, type TeamLeadsOf } from './alerts.js';
+import { deliverSlaNotification, SLA_NOTIFY_JOB, sendDueSlaAlerts, type TeamLeadsOf } from './alerts.js';
 import {
   computeConversationSla,
   evaluateConversationSla,
@@ -89,6 +89,11 @@ export function slaJobHandlers(deps: Deps): AnyJobHandler[] {
       name: SLA_RECOMPUTE_MAILBOX_JOB,
       payload: z.object({ mailboxId: z.string() }),
       run: async ({ mailboxId }) => void (await recomputeMailboxSla(deps, mailboxId)),
+    }),
+    defineJob({
+      name: SLA_NOTIFY_JOB,
+      payload: z.object({ userIds: z.array(z.string()), kind: z.string(), data: z.record(z.string(), z.unknown()) }),
+      run: async (notification) => void (await deliverSlaNotification(deps.db, notification)),
     }),
   ];
 }

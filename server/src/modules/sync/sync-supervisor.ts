@@ -24,6 +24,8 @@ export type SupervisorOptions = SyncDeps & {
   workerId: string;
   /** Lease times (a test moves it past a dead node's lease instead of waiting). */
   clock?: Clock;
+  /** False while this node's clock is off (clock-skew.ts): it takes no lease and gives up the ones it holds. */
+  mayTakeLeases?: () => boolean;
   /** How often the mailbox list is re-read and leases are renewed. */
   scanMs?: number;
   /** A node that stops renewing loses its mailboxes after this; another takes them at its next scan. */
@@ -69,7 +71,8 @@ export function startSyncSupervisor(options: SupervisorOptions) {
     [m.imap_host, m.imap_port, m.imap_tls, m.imap_user, m.secret_enc, m.sync_folders, m.updated_at].join('|');
 
   async function scan() {
-    const mailboxes = await listActiveImapMailboxes(options.db);
+    // A clock that is off writes expiries other nodes misread: this node syncs nothing until it agrees.
+    const mailboxes = options.mayTakeLeases?.() === false ? [] : await listActiveImapMailboxes(options.db);
     const wanted = new Map(mailboxes.map((m) => [m.id, m]));
     for (const [id, runner] of runners) {
       const mailbox = wanted.get(id);

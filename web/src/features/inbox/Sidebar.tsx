@@ -222,7 +222,7 @@ function HealthFooter() {
   });
   if (!health.data) return null;
   const { status, version, checks } = health.data;
-  const failing = (['database', 'blobStore', 'smtpListener'] as const).filter((name) => !checks[name].ok);
+  const failing = (['database', 'blobStore', 'smtpListener', 'clock'] as const).filter((name) => !checks[name].ok);
   const detail = failing.map((name) => [t(`health.${name}`), checks[name].detail].filter(Boolean).join(': ')).join('\n');
   return (
     <div className="sidebar-foot" title={detail || undefined}>
