@@ -20,13 +20,21 @@ export type PackedMail = Omit<PreparedMail, 'parsed' | 'indexTexts'> & {
 /** What storing accepts: prepared here (strings) or by a worker (packed). */
 export type StorableMail = PreparedMail | PackedMail;
 
+/** No lone surrogate (Node 20 has the method; the ES2023 lib the project compiles against does not name it). */
+const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 /** A long text as storing binds it: a string, or UTF-8 bytes (SQLite only, see longTextsOf). */
 export type LongText = string | Buffer;
 
-/** The worker side: the mail packed, and the one buffer to move with it. */
-export function packMail(mail: PreparedMail): { packed: PackedMail; transfer: ArrayBuffer[] } {
+/**
+ * The worker side: the mail packed, and the one buffer to move with it. A text with a lone
+ * surrogate (a malformed UTF-16 or UTF-7 part, say) is not packed: UTF-8 encoding makes it U+FFFD,
+ * where better-sqlite3 binds the string's surrogate bytes as they are, so the stored text would differ.
+ */
+export function packMail(mail: PreparedMail): { packed: StorableMail; transfer: ArrayBuffer[] } {
   const { text, html, ...parsed } = mail.parsed;
   const { body, ...indexTexts } = mail.indexTexts;
+  if (!wellFormed(text) || !wellFormed(html ?? '') || !wellFormed(body)) return { packed: mail, transfer: [] };
   const sizes = [Buffer.byteLength(text), html === null ? 0 : Buffer.byteLength(html), Buffer.byteLength(body)] as const;
   // Not from Node's shared pool: the whole ArrayBuffer is moved, so it must be this mail's alone.
   const bytes = Buffer.allocUnsafeSlow(sizes[0] + sizes[1] + sizes[2]);
@@ -40,7 +48,7 @@ export function packMail(mail: PreparedMail): { packed: PackedMail; transfer: Ar
     snippet: snippetOf(text),
     longTexts: { bytes: bytes.buffer as ArrayBuffer, text: sizes[0], html: html === null ? null : sizes[1], indexBody: sizes[2] },
   };
-  return { packed, transfer: [packed.longTexts.bytes] };
+  return { packed, transfer: [bytes.buffer as ArrayBuffer] };
 }
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { blobStoreSettingsOf } from '../../storage/blob-stores.js';
-import type { PackedMail, StorableMail } from './packed-mail.js';
+import type { StorableMail } from './packed-mail.js';
 import { prepareMail } from './prepare-mail.js';
 
 /**
@@ -41,7 +41,7 @@ export type PreparePool = {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 };
 
-type Reply = { id: number; prepared?: PackedMail; flushed?: boolean; error?: string };
+type Reply = { id: number; prepared?: StorableMail; flushed?: boolean; error?: string };
 
 const workerFile = fileURLToPath(new URL('./prepare-worker.js', import.meta.url));
 
