@@ -1,3 +1,5 @@
+import { type RawBuilder, sql } from 'kysely';
+
 /**
  * Bulk statements for ingest: one multi-row INSERT (or one IN list) instead of a statement per
  * row. Both engines cap the bound parameters of a statement (SQLite 32766, PostgreSQL 65535);
@@ -12,4 +14,13 @@ export function chunksFor<T>(rows: readonly T[], paramsPerRow: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
   return chunks;
+}
+
+/**
+ * A text bound as a string, or as UTF-8 bytes (decision 0077: a prepare worker's packed texts)
+ * which SQLite stores as the same TEXT value through `cast(? as text)`. SQLite only: PostgreSQL's
+ * cast would give the bytea's hex, so its callers decode bytes first.
+ */
+export function asText(value: string | Buffer): string | RawBuilder<string> {
+  return typeof value === 'string' ? value : sql<string>`cast(${value} as text)`;
 }

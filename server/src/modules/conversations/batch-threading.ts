@@ -11,15 +11,15 @@ import {
   selectConversationsForBump,
 } from './conversation-queries.js';
 import type { TeamActivityCheck } from './ingest.js';
+import type { StorableMail } from './packed-mail.js';
 import type { PierMessageIds } from './pier-message-id.js';
-import type { PreparedMail } from './prepare-mail.js';
 import type { ConversationRelation } from './relations.js';
 import { isReplyOrForward, subjectKey } from './subject.js';
 import { loadStoredSubjectMatches } from './subject-candidates.js';
 import { decideThread, type ThreadMail, usesSubjectFallback } from './threading.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type Parsed = PreparedMail['parsed'];
+type Parsed = StorableMail['parsed'];
 
 /** A conversation a batch adds to or starts, as the batch's writes need it. */
 export type ConversationState = {

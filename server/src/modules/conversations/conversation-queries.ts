@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import { chunksFor } from '../../db/bulk.js';
+import { asText, chunksFor } from '../../db/bulk.js';
 import type { Database, MessageRow } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -101,8 +101,17 @@ export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> 
   for (const chunk of chunksFor(rows, 27)) await db.insertInto('messages').values(chunk).execute();
 }
 
-export async function insertMessageBodies(db: Db, rows: Insertable<Database['message_bodies']>[]): Promise<void> {
-  for (const chunk of chunksFor(rows, 3)) await db.insertInto('message_bodies').values(chunk).execute();
+/** Bodies whose texts may be UTF-8 bytes (packed-mail.ts; SQLite only): stored as TEXT all the same. */
+export async function insertMessageBodies(
+  db: Db,
+  rows: { message_id: string; text: string | Buffer; html: string | Buffer | null }[],
+): Promise<void> {
+  const stored = rows.map((row) => ({
+    message_id: row.message_id,
+    text: asText(row.text),
+    html: row.html === null ? null : asText(row.html),
+  }));
+  for (const chunk of chunksFor(stored, 3)) await db.insertInto('message_bodies').values(chunk).execute();
 }
 
 export async function insertAttachments(db: Db, rows: Insertable<Database['attachments']>[]): Promise<void> {

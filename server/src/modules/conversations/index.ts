@@ -13,6 +13,7 @@ export {
   type PreparedMail,
   prepareMail,
   type RecordReopened,
+  type StorableMail,
   storePreparedBatch,
   storePreparedMail,
   type TeamActivityCheck,

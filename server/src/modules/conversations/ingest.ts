@@ -21,12 +21,14 @@ import {
   selectNewestReceivedAt,
 } from './conversation-queries.js';
 import type { AuthResults } from './mail-auth.js';
+import { type LongText, longTextsOf, type StorableMail } from './packed-mail.js';
 import type { PierMessageIds } from './pier-message-id.js';
 import { type PreparedMail, prepareMail } from './prepare-mail.js';
 import { relateConversations } from './relations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+export type { StorableMail } from './packed-mail.js';
 export { type PreparedMail, prepareMail } from './prepare-mail.js';
 
 /** Where one copy of a mail was seen. */
@@ -90,7 +92,7 @@ export async function storePreparedMail(
 }
 
 export type BatchItem = {
-  mail: PreparedMail;
+  mail: StorableMail;
   location: MailLocation;
   /**
    * The conversation a new mail belongs to when its writer decided it (the outbox: the agent's
@@ -156,7 +158,7 @@ export async function storePreparedBatch(trx: Db, ctx: IngestContext, input: Bat
       const { direction } = freshMail;
       conversationId = await threading.threadNew(freshMail);
       byIdentity.set(mail.identity, { messageId, conversationId });
-      addNewMessage(rows, mail, { messageId, conversationId, direction, receivedAt, now, location });
+      addNewMessage(rows, mail, { messageId, conversationId, direction, receivedAt, now, location, engine: ctx.engine });
     }
     if (threading.showsIn(conversationId, location.mailboxId)) {
       rows.mailboxLinks.set(`${conversationId}\n${location.mailboxId}`, {
@@ -217,7 +219,7 @@ export function copyIdentity(identity: string, mailboxId: string): string {
 function newBatchRows() {
   return {
     messages: [] as MessageRow[],
-    bodies: [] as { message_id: string; text: string; html: string | null }[],
+    bodies: [] as { message_id: string; text: LongText; html: LongText | null }[],
     attachments: [] as Insertable<Database['attachments']>[],
     participants: [] as {
       messageId: string;
@@ -226,7 +228,7 @@ function newBatchRows() {
       category: PreparedMail['category'];
     }[],
     messageLinks: [] as { conversation_id: string; message_id: string }[],
-    indexDocs: [] as { messageId: string; receivedAt: number; texts: PreparedMail['indexTexts'] }[],
+    indexDocs: [] as Parameters<typeof indexNewMessages>[2],
     events: [] as MessageReceivedEvent[],
     mailboxLinks: new Map<string, { conversation_id: string; mailbox_id: string }>(),
     locations: [] as Parameters<typeof insertLocations>[1],
@@ -236,12 +238,21 @@ type BatchRows = ReturnType<typeof newBatchRows>;
 
 function addNewMessage(
   rows: BatchRows,
-  mail: PreparedMail,
-  m: { messageId: string; conversationId: string; direction: 'in' | 'out'; receivedAt: number; now: number; location: MailLocation },
+  mail: StorableMail,
+  m: {
+    messageId: string;
+    conversationId: string;
+    direction: 'in' | 'out';
+    receivedAt: number;
+    now: number;
+    location: MailLocation;
+    engine: Engine;
+  },
 ) {
   const { messageId, conversationId, direction, receivedAt } = m;
-  rows.messages.push(toMessageRow(mail, { id: messageId, direction, receivedAt, now: m.now }));
-  rows.bodies.push({ message_id: messageId, text: mail.parsed.text, html: mail.parsed.html });
+  const long = longTextsOf(mail, m.engine);
+  rows.messages.push(toMessageRow(mail, { id: messageId, direction, receivedAt, now: m.now, snippet: long.snippet }));
+  rows.bodies.push({ message_id: messageId, text: long.text, html: long.html });
   mail.attachments.forEach((a, position) => {
     rows.attachments.push({
       id: newId(),
@@ -258,7 +269,7 @@ function addNewMessage(
   rows.participants.push({ messageId, participants: mail.participants, seenAt: receivedAt, category: mail.category });
   rows.messageLinks.push({ conversation_id: conversationId, message_id: messageId });
   // The index texts were made with the mail, off the transaction (prepareMail).
-  rows.indexDocs.push({ messageId, receivedAt, texts: mail.indexTexts });
+  rows.indexDocs.push({ messageId, receivedAt, texts: { ...mail.indexTexts, body: long.indexBody } });
   rows.events.push({ messageId, conversationId, mailboxId: m.location.mailboxId, direction, source: m.location.source, receivedAt });
 }
 
@@ -333,7 +344,10 @@ function latestLine(row: MessageRow | undefined) {
   return row ? { from_addr: row.from_addr ?? null, from_name: row.from_name ?? null, snippet: row.snippet ?? '' } : undefined;
 }
 
-function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'out'; receivedAt: number; now: number }): MessageRow {
+function toMessageRow(
+  mail: StorableMail,
+  m: { id: string; direction: 'in' | 'out'; receivedAt: number; now: number; snippet: string },
+): MessageRow {
   const p = mail.parsed;
   return {
     id: m.id,
@@ -351,7 +365,7 @@ function toMessageRow(mail: PreparedMail, m: { id: string; direction: 'in' | 'ou
     received_at: m.receivedAt,
     in_reply_to: p.inReplyTo,
     references_json: JSON.stringify(p.references),
-    snippet: snippetOf(p.text),
+    snippet: m.snippet,
     parse_status: p.parseStatus,
     parse_error: p.parseError,
     created_at: m.now,
@@ -391,9 +405,4 @@ export async function ingestMail(
     if (isUniqueViolation(error)) return store();
     throw error;
   }
-}
-
-/** The list line's excerpt of a message: only the start of a (possibly megabytes long) body is read. */
-export function snippetOf(text: string): string {
-  return text.slice(0, 1000).replace(/\s+/g, ' ').trim().slice(0, 200);
 }

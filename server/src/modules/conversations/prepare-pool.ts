@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { blobStoreSettingsOf } from '../../storage/blob-stores.js';
-import { type PreparedMail, prepareMail } from './prepare-mail.js';
+import type { StorableMail } from './packed-mail.js';
+import { prepareMail } from './prepare-mail.js';
 
 /**
  * Bulk ingest (IMAP sync) prepares mail on worker threads: parsing, hashing, blob writes and
@@ -22,8 +23,9 @@ export type PreparePool = {
    * `handOver`: the caller gives the bytes away (IMAP sync: a FETCH literal nothing else holds).
    * When they fill an ArrayBuffer of their own it moves to the worker instead of being copied,
    * and the caller's Buffer is left empty (detached); otherwise they are copied as usual.
+   * A worker's mail comes back packed (its long texts as UTF-8 bytes, packed-mail.ts).
    */
-  prepare(raw: Buffer, options?: { handOver?: boolean }): Promise<PreparedMail>;
+  prepare(raw: Buffer, options?: { handOver?: boolean }): Promise<StorableMail>;
   /** Makes every blob prepared so far durable: each worker fsyncs the files it wrote (blobs.flush()). */
   flush(): Promise<void>;
   /** Each worker's event loop so far: active vs idle (waiting for mail) milliseconds, for bench:sync (decision 0066). */
@@ -39,7 +41,7 @@ export type PreparePool = {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 };
 
-type Reply = { id: number; prepared?: PreparedMail; flushed?: boolean; error?: string };
+type Reply = { id: number; prepared?: StorableMail; flushed?: boolean; error?: string };
 
 const workerFile = fileURLToPath(new URL('./prepare-worker.js', import.meta.url));
 

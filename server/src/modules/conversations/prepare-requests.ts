@@ -1,4 +1,5 @@
 import type { BlobStore } from '../../storage/blob-store.js';
+import { packMail } from './packed-mail.js';
 import { prepareMail } from './prepare-mail.js';
 
 /** A request to a prepare worker (prepare-pool.ts): a mail's bytes to prepare, or a flush. */
@@ -9,13 +10,18 @@ export type PrepareRequest = { id: number; raw?: Uint8Array; flush?: true };
  * through a real MessagePort. Mails are prepared one after the other, in the order they came:
  * parsing awaits between its steps, so taking each as it arrives would interleave all queued
  * mails and finish them together (a prefetched batch would be ready only when the last one is).
- * A flush is answered out of turn: it covers the blobs of mails already answered.
+ * A flush is answered out of turn: it covers the blobs of mails already answered. A prepared mail
+ * goes back packed, its long texts in a buffer that moves with the reply (packed-mail.ts).
  */
-export function prepareRequestHandler(blobs: BlobStore, reply: (message: object) => void): (request: PrepareRequest) => void {
+export function prepareRequestHandler(
+  blobs: BlobStore,
+  reply: (message: object, transfer?: ArrayBuffer[]) => void,
+): (request: PrepareRequest) => void {
   let queue: Promise<void> = Promise.resolve();
-  const answer = async (id: number, work: () => Promise<object>) => {
+  const answer = async (id: number, work: () => Promise<{ message: object; transfer?: ArrayBuffer[] }>) => {
     try {
-      reply({ id, ...(await work()) });
+      const { message, transfer } = await work();
+      reply({ id, ...message }, transfer);
     } catch (error) {
       reply({ id, error: error instanceof Error ? error.message : String(error) });
     }
@@ -24,14 +30,17 @@ export function prepareRequestHandler(blobs: BlobStore, reply: (message: object)
     if (request.flush || !request.raw) {
       void answer(request.id, async () => {
         await blobs.flush();
-        return { flushed: true };
+        return { message: { flushed: true } };
       });
       return;
     }
     const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-    queue = queue
-      .then(nextTurn)
-      .then(() => answer(request.id, async () => ({ prepared: await prepareMail(blobs, raw, { durable: false }) })));
+    queue = queue.then(nextTurn).then(() =>
+      answer(request.id, async () => {
+        const { packed, transfer } = packMail(await prepareMail(blobs, raw, { durable: false }));
+        return { message: { prepared: packed }, transfer };
+      }),
+    );
   };
 }
 

@@ -7,5 +7,5 @@ const blobs = openBlobStore((workerData as { blobStore: BlobStoreSettings }).blo
 
 parentPort?.on(
   'message',
-  prepareRequestHandler(blobs, (message) => parentPort?.postMessage(message)),
+  prepareRequestHandler(blobs, (message, transfer) => parentPort?.postMessage(message, transfer)),
 );

@@ -5,9 +5,9 @@ import { deleteSetting, readSetting, writeSetting } from '../../db/settings.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { type IndexTexts, indexMessage, indexTextsOf } from '../search/index.js';
 import { refreshConversationLatest } from './conversation-queries.js';
-import { snippetOf } from './ingest.js';
 import { type ParsedMail, parseMail } from './parse-mail.js';
 import { participantsOf, searchDocumentOf } from './prepare-mail.js';
+import { snippetOf } from './snippet.js';
 import { subjectKey } from './subject.js';
 
 export type ReindexCounts = {

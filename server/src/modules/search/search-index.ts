@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { chunksFor } from '../../db/bulk.js';
+import { asText, chunksFor } from '../../db/bulk.js';
 import type { Engine } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { type IndexTexts, indexTextsOf } from './index-texts.js';
@@ -138,7 +138,7 @@ export async function indexMessage(
 export async function indexNewMessages(
   executor: Kysely<Database>,
   engine: Engine,
-  docs: (Pick<SearchDocument, 'messageId' | 'receivedAt'> & { texts: IndexTexts })[],
+  docs: (Pick<SearchDocument, 'messageId' | 'receivedAt'> & { texts: Omit<IndexTexts, 'body'> & { body: string | Buffer } })[],
 ): Promise<void> {
   type Doc = (typeof docs)[number];
   const keyed: { doc: Doc; sortKey: number }[] = [];
@@ -156,7 +156,7 @@ export async function indexNewMessages(
           setweight(to_tsvector('simple', ${t.subject}), 'A') ||
           setweight(to_tsvector('simple', ${t.participants}), 'B') ||
           setweight(to_tsvector('simple', ${t.attachments}), 'C') ||
-          to_tsvector('simple', ${t.body}) ||
+          to_tsvector('simple', ${asString(t.body)}) ||
           to_tsvector('simple', ${t.characters}))`;
       });
       await sql`insert into message_search (message_id, sort_key, doc) values ${sql.join(values)}
@@ -170,7 +170,7 @@ export async function indexNewMessages(
     for (const chunk of chunksFor(keyed, 6)) {
       const values = chunk.map(
         ({ doc, sortKey }) =>
-          sql`(${sortKey}, ${doc.texts.subject}, ${doc.texts.body}, ${doc.texts.participants}, ${doc.texts.attachments}, ${doc.texts.characters})`,
+          sql`(${sortKey}, ${doc.texts.subject}, ${asText(doc.texts.body)}, ${doc.texts.participants}, ${doc.texts.attachments}, ${doc.texts.characters})`,
       );
       await sql`insert into message_search (rowid, subject, body, participants, attachments, characters) values ${sql.join(values)}`.execute(
         executor,
@@ -178,7 +178,8 @@ export async function indexNewMessages(
     }
   }
   // Taken meanwhile by another writer: one by one.
-  for (const doc of stillCollided) await indexMessage(executor, engine, doc);
+  for (const doc of stillCollided)
+    await indexMessage(executor, engine, { ...doc, texts: { ...doc.texts, body: asString(doc.texts.body) } });
 }
 
 /** Inserts the keys; the ones stored go to `keyed`, the documents whose key was taken are returned. */
@@ -229,6 +230,9 @@ async function nextFreeSortKeys<D extends { messageId: string; receivedAt: numbe
     return { doc, sortKey };
   });
 }
+
+/** A text the caller passed as UTF-8 bytes (packed-mail.ts), as a string. */
+const asString = (text: string | Buffer) => (typeof text === 'string' ? text : text.toString('utf8'));
 
 /**
  * Removes a message from the index. Deleting the message row does the same by cascade (and,

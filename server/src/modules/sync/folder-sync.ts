@@ -7,9 +7,9 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import {
   type IngestResult,
   type PierMessageIds,
-  type PreparedMail,
   preparePoolFor,
   type RecordReopened,
+  type StorableMail,
   storePreparedBatch,
   type TeamActivityCheck,
 } from '../conversations/index.js';
@@ -153,7 +153,7 @@ async function startBacklog(db: SyncDeps['db'], folderId: string, total: number)
 type PreparedBatch = {
   no: number;
   uids: number[];
-  mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: PreparedMail }[];
+  mails: { uid: number; flags: string[]; receivedAt: number | undefined; mail: StorableMail }[];
 };
 
 /**
