@@ -69,11 +69,13 @@ export async function setSignupForm(
     opt_in_mailbox_id: mailboxId,
   };
   const was = list.signup_enabled === 1;
-  const action = input.enabled && !was ? 'enabled' : !input.enabled && was ? 'disabled' : 'updated';
+  // Literal names, so the audit-actions test finds each one in the contracts.
+  const action =
+    input.enabled && !was ? 'campaign.signup_enabled' : !input.enabled && was ? 'campaign.signup_disabled' : 'campaign.signup_updated';
   return db.transaction().execute(async (trx) => {
     await trx.updateTable('campaign_lists').set(changes).where('id', '=', list.id).execute();
     await recordAuditBy(trx, input.actor, {
-      action: `campaign.signup_${action}`,
+      action,
       targetType: 'campaign_list',
       targetId: list.id,
       mailboxId,

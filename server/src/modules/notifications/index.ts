@@ -4,6 +4,7 @@ export {
   listNotifications,
   markNotificationsRead,
   notify,
+  notifyOnce,
   onNotificationCreated,
 } from './notifications.js';
 export { notificationRoutes } from './routes.js';

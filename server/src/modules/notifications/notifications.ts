@@ -20,6 +20,23 @@ export async function notify(executor: Db, input: { userId: string; kind: string
   return id;
 }
 
+/**
+ * Writes the notification unless this user already has one of this kind with the same data: for a
+ * job that may run again after a crash (SLA alerts, decision 0074). Returns whether it wrote one.
+ */
+export async function notifyOnce(executor: Db, input: { userId: string; kind: string; data: Record<string, unknown> }): Promise<boolean> {
+  const got = await executor
+    .selectFrom('notifications')
+    .select('id')
+    .where('user_id', '=', input.userId)
+    .where('kind', '=', input.kind)
+    .where('data', '=', JSON.stringify(input.data))
+    .executeTakeFirst();
+  if (got) return false;
+  await notify(executor, input);
+  return true;
+}
+
 export type CreatedNotification = { id: string; userId: string; kind: string };
 const createdListeners = new Set<(created: CreatedNotification) => void>();
 

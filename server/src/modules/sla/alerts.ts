@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { notify } from '../notifications/index.js';
+import { notifyOnce } from '../notifications/index.js';
 import { emitWebhookEvent } from '../webhooks/index.js';
 
 /** Who leads a team (the teams module's answer); passed in by compose so the arrow never turns round. */
@@ -124,20 +124,10 @@ export async function sendDueSlaAlerts(
  * has not got it yet (a run that committed and crashed before its job completed runs again).
  */
 export async function deliverSlaNotification(db: Kysely<Database>, notification: SlaNotification): Promise<number> {
-  const data = JSON.stringify(notification.data);
   return db.transaction().execute(async (trx) => {
     let written = 0;
     for (const userId of notification.userIds) {
-      const got = await trx
-        .selectFrom('notifications')
-        .select('id')
-        .where('user_id', '=', userId)
-        .where('kind', '=', notification.kind)
-        .where('data', '=', data)
-        .executeTakeFirst();
-      if (got) continue;
-      await notify(trx, { userId, kind: notification.kind, data: notification.data });
-      written += 1;
+      if (await notifyOnce(trx, { userId, kind: notification.kind, data: notification.data })) written += 1;
     }
     return written;
   });
