@@ -130,6 +130,16 @@ describe.each(engines)('trust of the parties a mail is judged with on %s', (engi
     expect(lookalike.knownDomains).toEqual(['far-east-imports.com']);
   });
 
+  it('finds a known contact whose name is Cyrillic when a stranger takes that name (SQLite lower() folds only A–Z)', async () => {
+    await ingestMail(deps(), {
+      raw: mail('Sales <sales@hengda-lighting.com>', 'Иван Петров <ivan@rus-lamps.ru>', { date: START + 30 * DAY }),
+      mailboxIds: [sales],
+      source: 'import',
+    });
+    const impostor = await judged(mail('Иван Петров <ivan.petrov.lamps@gmail.com>', 'sales@hengda-lighting.com'));
+    expect(impostor.contactsNamedLikeSender).toEqual([{ name: 'Иван Петров', address: 'ivan@rus-lamps.ru' }]);
+  });
+
   it('never lets the mail being judged count for itself', async () => {
     const at = START + 30 * DAY;
     await receive(mail('Mei <mei@quiet-supplier.com>', 'sales@hengda-lighting.com'), at);

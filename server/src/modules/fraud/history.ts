@@ -43,13 +43,17 @@ export async function loadFraudHistory(
   // A trusted sender is a real party: two real people may share a name.
   if (name && !sender) {
     // Names are compared normalised; SQL narrows by lower() and the exact comparison happens here.
+    // SQLite's lower() folds only A–Z, so the name is also offered lowered that way: else a Cyrillic
+    // or Greek name never matches there (PostgreSQL folds all letters and matches the first value).
+    const asked = mail.from?.name?.trim() ?? '';
+    const lowered = [...new Set([asked.toLowerCase(), asked.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())])];
     const rows = await db
       .selectFrom('contacts')
       .innerJoin('message_contacts', 'message_contacts.contact_id', 'contacts.id')
       .leftJoin('companies', 'companies.id', 'contacts.company_id')
       .where('message_contacts.message_id', '!=', exclude)
       .where('contacts.name', 'is not', null)
-      .where((eb) => eb(eb.fn('lower', ['contacts.name']), '=', mail.from?.name?.trim().toLowerCase() ?? ''))
+      .where((eb) => eb(eb.fn('lower', ['contacts.name']), 'in', lowered))
       .select(['contacts.address', 'contacts.name', 'companies.domain'])
       .distinct()
       .execute();
